@@ -1,0 +1,103 @@
+// Errors are values with a `code` and the facts that locate them (directory, segment, offset,
+// LSN, option). Tests assert the code and the facts, never the message text. The core returns
+// them in typed results; only the shell throws them, and it throws nothing else.
+
+export type DecodeFailureCause =
+  | 'truncated-frame-header' // fewer than 8 bytes left where a frame should start
+  | 'truncated-body' // the declared length runs past the end of the bytes
+  | 'bad-length' // the declared length is below the minimum or above the maximum
+  | 'bad-checksum' // CRC-32C over length + body does not match
+  | 'bad-kind' // the body's kind byte is not a known record kind
+  | 'bad-body' // the body's size does not fit its kind, or a batch entry runs past the body
+  | 'lsn-unrepresentable'; // an LSN above 2^53 - 1, or zero
+
+export type HeaderFailureCause =
+  | 'truncated-header'
+  | 'bad-magic'
+  | 'unsupported-version'
+  | 'bad-header-checksum'
+  | 'id-mismatch'; // the id in the header is not the id in the file name
+
+export type MalformedRule =
+  | 'missing-tx-begin' // a mutation, commit or abort names a TxBegin that replay has not seen
+  | 'duplicate-tx-begin'
+  | 'lsn-not-increasing'
+  | 'lsn-below-segment-base'
+  | 'segment-base-not-increasing'
+  | 'checkpoint-points-forward' // a checkpoint marker's snapshot LSN is above its own LSN
+  | 'checkpoint-regressed';
+
+export type WalErrorInfo =
+  | { readonly code: 'AlreadyOpen'; readonly dir: string }
+  | { readonly code: 'Poisoned'; readonly reason: string }
+  | { readonly code: 'Closed' }
+  | { readonly code: 'InvalidOption'; readonly option: string; readonly detail: string }
+  | { readonly code: 'InvalidArgument'; readonly argument: string; readonly detail: string }
+  | { readonly code: 'NotFound'; readonly path: string }
+  | {
+      readonly code: 'Corruption';
+      readonly segment: string;
+      readonly offsetBytes: number;
+      readonly lsn: number | null; // the last good LSN before the bad bytes, when known
+      readonly cause: DecodeFailureCause;
+    }
+  | { readonly code: 'BadSegmentHeader'; readonly segment: string; readonly cause: HeaderFailureCause }
+  | {
+      readonly code: 'Malformed';
+      readonly segment: string;
+      readonly offsetBytes: number;
+      readonly lsn: number;
+      readonly rule: MalformedRule;
+      readonly detail: string;
+    }
+  | { readonly code: 'IoError'; readonly op: string; readonly path: string; readonly errno: string };
+
+export type WalErrorCode = WalErrorInfo['code'];
+
+/** The one error type the public API throws. `info` carries the code and the facts. */
+export class WalError extends Error {
+  readonly code: WalErrorCode;
+  readonly info: WalErrorInfo;
+
+  constructor(info: WalErrorInfo) {
+    super(describeWalError(info));
+    this.name = 'WalError';
+    this.code = info.code;
+    this.info = info;
+  }
+}
+
+/** A one-line, human-readable description that names every fact the error carries. */
+export function describeWalError(info: WalErrorInfo): string {
+  switch (info.code) {
+    case 'AlreadyOpen':
+      return `WAL directory ${info.dir} is already open by a live writer`;
+    case 'Poisoned':
+      return `WAL is poisoned: ${info.reason}; reopen the WAL to recover from disk`;
+    case 'Closed':
+      return 'WAL is closed';
+    case 'InvalidOption':
+      return `invalid option ${info.option}: ${info.detail}`;
+    case 'InvalidArgument':
+      return `invalid argument ${info.argument}: ${info.detail}`;
+    case 'NotFound':
+      return `no such file or directory: ${info.path}`;
+    case 'Corruption':
+      return (
+        `corruption in segment ${info.segment} at offset ${info.offsetBytes}: ${info.cause}` +
+        (info.lsn === null ? '' : ` (after LSN ${info.lsn})`)
+      );
+    case 'BadSegmentHeader':
+      return `${info.segment} is not a readable walref segment: ${info.cause}`;
+    case 'Malformed':
+      return `malformed log in segment ${info.segment} at offset ${info.offsetBytes}, LSN ${info.lsn}: ${info.rule} (${info.detail})`;
+    case 'IoError':
+      return `${info.op} ${info.path} failed: ${info.errno}`;
+  }
+}
+
+/** A typed result for operations of the pure core that can fail on bad input. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WalErrorInfo };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const err = <T = never>(error: WalErrorInfo): Result<T> => ({ ok: false, error });

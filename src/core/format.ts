@@ -1,0 +1,62 @@
+// Format constants of walref's on-disk format v1. docs/format.md is the source of truth for every
+// number here; when the two disagree, the document wins and this file is the bug.
+
+/** The eight bytes every segment file starts with: ASCII "WALREFSG". */
+export const SEGMENT_MAGIC = Uint8Array.of(0x57, 0x41, 0x4c, 0x52, 0x45, 0x46, 0x53, 0x47);
+
+/** The only format version this build reads and writes. */
+export const FORMAT_VERSION = 1;
+
+/** Size of the segment header: magic(8) version(u32) segmentId(u64) baseLsn(u64) crc(u32). */
+export const SEGMENT_HEADER_BYTES = 32;
+
+/** Size of a frame's fixed prefix: length(u32) crc32c(u32). */
+export const FRAME_HEADER_BYTES = 8;
+
+/**
+ * The largest body a frame may declare. The decoder refuses larger lengths before allocating,
+ * so a flipped length can never make it allocate gigabytes.
+ */
+export const FRAME_BODY_BYTES_MAX = 64 * 1024 * 1024;
+
+/** The smallest legal body: kind(u8) + lsn(u64). */
+export const FRAME_BODY_BYTES_MIN = 9;
+
+/**
+ * LSNs are unsigned 64-bit on disk but JavaScript numbers are exact only up to 2^53 - 1; the
+ * codec rejects anything larger instead of rounding it.
+ */
+export const LSN_MAX = Number.MAX_SAFE_INTEGER;
+
+/** Segment ids are zero-padded to this many digits so lexical order is numeric order. */
+export const SEGMENT_ID_DIGITS = 20;
+
+/** Every segment file ends with this suffix. */
+export const SEGMENT_SUFFIX = '.wal';
+
+/** The lock file that marks a directory as opened by a live writer. */
+export const LOCK_FILE_NAME = 'walref.lock';
+
+/** Record kinds as they appear in the first byte of a frame body. */
+export const RecordKind = {
+  TxBegin: 1,
+  Mutation: 2,
+  MutationBatch: 3,
+  TxCommit: 4,
+  TxAbort: 5,
+  Checkpoint: 6,
+} as const;
+export type RecordKindName = keyof typeof RecordKind;
+
+/** The segment file name for an id, e.g. 1 -> "00000000000000000001.wal". */
+export function segmentFileName(segmentId: number): string {
+  return String(segmentId).padStart(SEGMENT_ID_DIGITS, '0') + SEGMENT_SUFFIX;
+}
+
+/** The id encoded in a segment file name, or null when the name is not a segment's. */
+export function parseSegmentFileName(name: string): number | null {
+  const match = /^(\d{20})\.wal$/.exec(name);
+  if (match === null || match[1] === undefined) return null;
+  const id = Number(match[1]);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}

@@ -1,0 +1,28 @@
+// The action trace: an optional stream of the WAL's actions, named as in spec/Wal.tla, that the
+// shell emits when a trace sink is configured (off by default, and then free: the shell checks
+// for a sink before building an event). docs/trace-format.md documents it; spec/TraceWal.tla
+// checks a recorded trace against the spec, and `walref check-trace` reads the same format.
+
+import type { Lsn } from './records.js';
+
+export type TraceEvent =
+  | { readonly action: 'Open'; readonly nextLsn: Lsn; readonly durableLsn: Lsn; readonly transactions: readonly TraceTx[] }
+  | { readonly action: 'Arm' }
+  | { readonly action: 'Record'; readonly event: string }
+  | { readonly action: 'Commit'; readonly wrote: boolean; readonly beginLsn: Lsn | null; readonly commitLsn: Lsn | null }
+  | { readonly action: 'Abort'; readonly hadEvents: boolean }
+  | { readonly action: 'Flush'; readonly writtenLsn: Lsn; readonly durableLsn: Lsn }
+  | { readonly action: 'Fsync'; readonly ok: boolean; readonly durableLsn: Lsn }
+  | { readonly action: 'CheckpointMarker'; readonly lsn: Lsn; readonly snapshotLsn: Lsn }
+  | { readonly action: 'TruncateUpTo'; readonly fenceLsn: Lsn; readonly removedSegments: readonly string[] }
+  | { readonly action: 'Poison'; readonly reason: string }
+  | { readonly action: 'Close' };
+
+/** A recovered transaction as a trace shows it: its LSNs and its events decoded as UTF-8. */
+export interface TraceTx {
+  readonly beginLsn: Lsn;
+  readonly commitLsn: Lsn;
+  readonly events: readonly string[];
+}
+
+export type TraceSink = (event: TraceEvent) => void;
