@@ -1,0 +1,130 @@
+// The command line, parsed and validated at the trust boundary: node:util's parseArgs splits the
+// tokens, zod checks what they mean. Anything that does not fit becomes a usage failure with one
+// line saying which argument is wrong.
+
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { CliFailure } from './cli-failure.js';
+
+export type Command =
+  | { readonly name: 'help' }
+  | { readonly name: 'dump'; readonly dir: string }
+  | { readonly name: 'replay'; readonly dir: string; readonly json: boolean; readonly checkpointLsn: number }
+  | { readonly name: 'verify'; readonly dir: string; readonly strict: boolean }
+  /** Commands implemented in other modules; they parse their own arguments. */
+  | { readonly name: 'explore' | 'demo'; readonly argv: readonly string[] };
+
+export type ParseResult = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly failure: CliFailure };
+
+export const USAGE = `usage: walref <command> [arguments]
+
+Read-only commands (they never take the writer lock and never modify the log):
+  walref dump <dir>                                  every record: segment, offset, LSN, kind, tx, events
+  walref replay <dir> [--json] [--checkpoint-lsn N]  the committed transactions, in commit order
+  walref verify <dir> [--strict]                     exit 0 when the log is well formed; --strict also
+                                                     fails on a torn tail in the active segment
+
+Other commands:
+  walref explore ...                                 crash-state exploration (walref explore --help)
+  walref demo ...                                    a guided demonstration
+  walref help                                        this text
+
+Exit codes: 0 ok, 1 log problem (corruption, malformed log, bad segment header), 2 usage or I/O problem.
+`;
+
+const dirSchema = z.string().min(1, 'the directory must not be empty');
+
+const lsnSchema = z
+  .string()
+  .regex(/^\d+$/, 'must be a non-negative integer')
+  .transform(Number)
+  .refine((n) => Number.isSafeInteger(n), 'must be at most 2^53 - 1');
+
+const replaySchema = z.object({ dir: dirSchema, json: z.boolean(), checkpointLsn: lsnSchema });
+
+export function parseCommandLine(argv: readonly string[]): ParseResult {
+  const [name, ...rest] = argv;
+  switch (name) {
+    case undefined:
+      return usage('no command given');
+    case 'help':
+    case '--help':
+    case '-h':
+      return { ok: true, command: { name: 'help' } };
+    case 'explore':
+    case 'demo':
+      return { ok: true, command: { name, argv: rest } };
+    case 'dump':
+      return parseWith(name, rest, {}, ([dir]) => ({ name: 'dump', dir: dirSchema.parse(dir) }));
+    case 'verify':
+      return parseWith(name, rest, { strict: { type: 'boolean' } }, ([dir], values) => ({
+        name: 'verify',
+        dir: dirSchema.parse(dir),
+        strict: values['strict'] === true,
+      }));
+    case 'replay':
+      return parseWith(
+        name,
+        rest,
+        { json: { type: 'boolean' }, 'checkpoint-lsn': { type: 'string' } },
+        ([dir], values) => {
+          const parsed = replaySchema.parse({
+            dir,
+            json: values['json'] === true,
+            checkpointLsn: values['checkpoint-lsn'] ?? '0',
+          });
+          return { name: 'replay', ...parsed };
+        },
+      );
+    default:
+      return usage(`unknown command "${name}"`);
+  }
+}
+
+type OptionSpec = Record<string, { type: 'boolean' | 'string' }>;
+
+/**
+ * Splits the arguments of one command (exactly one positional: the directory), then builds the
+ * command with `build`, turning parse and validation errors into a usage failure.
+ */
+function parseWith(
+  commandName: string,
+  args: readonly string[],
+  options: OptionSpec,
+  build: (positionals: readonly string[], values: Record<string, string | boolean | undefined>) => Command,
+): ParseResult {
+  let positionals: string[];
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    positionals = parsed.positionals;
+    values = parsed.values as Record<string, string | boolean | undefined>;
+  } catch (error) {
+    return usage(`walref ${commandName}: ${error instanceof Error ? firstLine(error.message) : String(error)}`);
+  }
+  if (positionals.length !== 1) {
+    return usage(`walref ${commandName} takes exactly one directory, got ${positionals.length} positional arguments`);
+  }
+  try {
+    return { ok: true, command: build(positionals, values) };
+  } catch (error) {
+    if (error instanceof z.ZodError) {
+      const issue = error.issues[0];
+      const where = issue === undefined || issue.path.length === 0 ? 'argument' : optionName(String(issue.path[0]));
+      return usage(`walref ${commandName}: ${where} ${issue?.message ?? 'is invalid'}`);
+    }
+    throw error;
+  }
+}
+
+function optionName(key: string): string {
+  return key === 'dir' ? '<dir>' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+function usage(message: string): ParseResult {
+  return { ok: false, failure: { kind: 'usage', message } };
+}
