@@ -1,0 +1,150 @@
+// What `npm run bench` measures, and what each walref figure is compared with. The cases run one
+// after another, each in its own process, on the same disk; repetitions are interleaved (round
+// one of every case, then round two, ...) so a slow minute on a shared machine lowers one round
+// of every case rather than all rounds of one case, which keeps the ratios honest.
+
+export type Role = 'limit' | 'peer' | 'walref';
+
+export interface CaseSpec {
+  /** Unique key of the case in the results. */
+  readonly id: string;
+  /** What the table calls it. */
+  readonly label: string;
+  readonly role: Role;
+  /** The script, relative to the repository root. */
+  readonly script: string;
+  /** Case-specific params, merged over the base params (dataDir, durationMs, warmupOps). */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** How big and how long a run is. */
+export interface RunSettings {
+  readonly quick: boolean;
+  readonly rounds: number;
+  readonly durationMs: number;
+  readonly warmupOps: number;
+  /** Size of the preallocated file the raw overwrite loop cycles through. */
+  readonly overwriteFileBytes: number;
+  /** The replay log that the replay figures are measured on. */
+  readonly replayLogBytes: number;
+  /** A smaller log, replayed in streaming form to show that peak RSS does not grow with size. */
+  readonly replaySmallLogBytes: number;
+  /** How long the crash-sim case explores. */
+  readonly crashSimDurationMs: number;
+}
+
+const MiB = 1024 * 1024;
+
+export function runSettings(quick: boolean): RunSettings {
+  return quick
+    ? {
+        quick,
+        rounds: 1,
+        durationMs: 400,
+        warmupOps: 50,
+        overwriteFileBytes: 16 * MiB,
+        replayLogBytes: 48 * MiB,
+        replaySmallLogBytes: 12 * MiB,
+        crashSimDurationMs: 1000,
+      }
+    : {
+        quick,
+        rounds: 3,
+        durationMs: 2000,
+        warmupOps: 200,
+        overwriteFileBytes: 64 * MiB,
+        replayLogBytes: 256 * MiB,
+        replaySmallLogBytes: 64 * MiB,
+        crashSimDurationMs: 3000,
+      };
+}
+
+/** The directory a replay log of this size lives in, under the data directory. */
+export function replayLogDir(dataDir: string, logBytes: number): string {
+  return `${dataDir}/replay-log-${Math.round(logBytes / MiB)}MiB`;
+}
+
+/** Cases that build inputs for other cases; they run once, before the first round. */
+export function setupCases(settings: RunSettings, dataDir: string): CaseSpec[] {
+  return [settings.replayLogBytes, settings.replaySmallLogBytes].map((logBytes) => ({
+    id: `replay-make-log-${Math.round(logBytes / MiB)}MiB`,
+    label: `write a ${Math.round(logBytes / MiB)} MiB log (walref, sync none, one fsync at the end)`,
+    role: 'walref',
+    script: 'bench/cases/replay-make-log.ts',
+    params: { logDir: replayLogDir(dataDir, logBytes), logBytes },
+  }));
+}
+
+/** The measured cases, in the order each round runs them. */
+export function measuredCases(settings: RunSettings, dataDir: string): CaseSpec[] {
+  const bigLog = replayLogDir(dataDir, settings.replayLogBytes);
+  const smallLog = replayLogDir(dataDir, settings.replaySmallLogBytes);
+  const bigMiB = Math.round(settings.replayLogBytes / MiB);
+  const smallMiB = Math.round(settings.replaySmallLogBytes / MiB);
+  return [
+    // The physical limits.
+    { id: 'raw-append', label: 'raw: 100 B write + fdatasync', role: 'limit', script: 'bench/cases/raw-append.ts', params: { fdatasync: true } },
+    { id: 'raw-overwrite', label: 'raw: preallocated overwrite + fdatasync', role: 'limit', script: 'bench/cases/raw-overwrite.ts', params: { fileBytes: settings.overwriteFileBytes } },
+    { id: 'raw-batch64', label: 'raw: 64 records, 1 write + 1 fdatasync', role: 'limit', script: 'bench/cases/raw-batch64.ts', params: { batchRecords: 64 } },
+    { id: 'raw-write', label: 'raw: 100 B write, no fsync', role: 'limit', script: 'bench/cases/raw-append.ts', params: { fdatasync: false } },
+    // The peers, doing the same work.
+    { id: 'sqlite-full', label: 'better-sqlite3 WAL, synchronous=FULL', role: 'peer', script: 'bench/cases/sqlite.ts', params: { synchronous: 'FULL' } },
+    { id: 'sqlite-normal', label: 'better-sqlite3 WAL, synchronous=NORMAL (not durable)', role: 'peer', script: 'bench/cases/sqlite.ts', params: { synchronous: 'NORMAL' } },
+    { id: 'level-sync', label: 'classic-level put sync:true', role: 'peer', script: 'bench/cases/level.ts', params: { concurrency: 1 } },
+    { id: 'level-sync-c8', label: 'classic-level put sync:true, 8 concurrent', role: 'peer', script: 'bench/cases/level.ts', params: { concurrency: 8 } },
+    { id: 'level-sync-c64', label: 'classic-level put sync:true, 64 concurrent', role: 'peer', script: 'bench/cases/level.ts', params: { concurrency: 64 } },
+    // walref.
+    { id: 'walref-per-commit', label: 'walref per-commit (recorder)', role: 'walref', script: 'bench/cases/walref-recorder.ts', params: { fsync: 'real' } },
+    { id: 'walref-group-1', label: 'walref group, 1 committer', role: 'walref', script: 'bench/cases/walref-group.ts', params: { committers: 1 } },
+    { id: 'walref-group-8', label: 'walref group, 8 committers', role: 'walref', script: 'bench/cases/walref-group.ts', params: { committers: 8 } },
+    { id: 'walref-group-64', label: 'walref group, 64 committers', role: 'walref', script: 'bench/cases/walref-group.ts', params: { committers: 64 } },
+    { id: 'walref-no-fsync', label: 'walref per-commit, fsync disabled', role: 'walref', script: 'bench/cases/walref-recorder.ts', params: { fsync: 'disabled' } },
+    // Replay.
+    { id: 'replay-raw-walk', label: `raw: read + frame walk + CRC-32C, ${bigMiB} MiB`, role: 'limit', script: 'bench/cases/replay-raw-walk.ts', params: { logDir: bigLog } },
+    { id: 'replay-array', label: `walref replay (array), ${bigMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: bigLog, form: 'array' } },
+    { id: 'replay-stream', label: `walref replay (streaming), ${bigMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: bigLog, form: 'stream' } },
+    { id: 'replay-stream-small', label: `walref replay (streaming), ${smallMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: smallLog, form: 'stream' } },
+    // The crash simulator.
+    { id: 'crash-sim', label: 'crash-sim: crash states checked', role: 'walref', script: 'bench/cases/crash-sim.ts', params: { durationMs: settings.crashSimDurationMs } },
+  ];
+}
+
+/** One ratio the table prints: a walref figure over the best of some reference figures. */
+export interface Comparison {
+  readonly row: string;
+  readonly column: 'limit' | 'sqlite' | 'peer';
+  /** The reference is the best (highest) median among these cases. */
+  readonly against: readonly string[];
+  /** The ratio the issue asks for; absent when the ratio is only informative. */
+  readonly target?: number;
+}
+
+/** Durable peers doing one commit at a time (the same work as one committer). */
+const serialDurablePeers = ['sqlite-full', 'level-sync'];
+
+export const comparisons: readonly Comparison[] = [
+  { row: 'walref-per-commit', column: 'limit', against: ['raw-append'], target: 0.9 },
+  { row: 'walref-per-commit', column: 'sqlite', against: ['sqlite-full'], target: 1.0 },
+  { row: 'walref-per-commit', column: 'peer', against: serialDurablePeers },
+  { row: 'walref-group-1', column: 'limit', against: ['raw-append'] },
+  { row: 'walref-group-1', column: 'sqlite', against: ['sqlite-full'] },
+  { row: 'walref-group-1', column: 'peer', against: serialDurablePeers },
+  { row: 'walref-group-8', column: 'limit', against: ['raw-append'] },
+  { row: 'walref-group-8', column: 'sqlite', against: ['sqlite-full'] },
+  { row: 'walref-group-8', column: 'peer', against: [...serialDurablePeers, 'level-sync-c8'] },
+  { row: 'walref-group-64', column: 'limit', against: ['raw-batch64'], target: 0.5 },
+  { row: 'walref-group-64', column: 'sqlite', against: ['sqlite-full'], target: 20 },
+  { row: 'walref-group-64', column: 'peer', against: [...serialDurablePeers, 'level-sync-c64'] },
+  // With fsync off, walref still writes every commit to the OS, like SQLite in NORMAL mode does.
+  { row: 'walref-no-fsync', column: 'limit', against: ['raw-write'] },
+  { row: 'walref-no-fsync', column: 'peer', against: ['sqlite-normal'] },
+  { row: 'replay-array', column: 'limit', against: ['replay-raw-walk'], target: 0.6 },
+  { row: 'replay-stream', column: 'limit', against: ['replay-raw-walk'], target: 0.6 },
+];
+
+/**
+ * Peak RSS of the streaming replay counts as bounded when replaying a log several times larger
+ * raises it by no more than this many MiB: a replay that held the log, or all its transactions,
+ * would grow by roughly the size difference instead.
+ */
+export const STREAM_RSS_GROWTH_MIB_MAX = 32;
