@@ -1,0 +1,248 @@
+// The writer state machine: begin, append, appendBatch, commit, abort, checkpointMarker, flush,
+// sync (forceFsync and the group flusher), truncateUpTo. Each step takes a state and returns the
+// next state plus the effects that must run, in order, before that state may be adopted. The shell
+// adopts the state only when every effect succeeded; when one fails it calls effectFailed() with
+// the state it had before the step, which poisons and says how to cut a half-written frame back.
+//
+// Frames are buffered in memory (`pending`) and handed to the OS in one write per flush, sync or
+// rotation. The ordering rule: durableLsn only ever moves in a step whose effects end with the
+// fsync that covers it, so the shell can never acknowledge durability before that fsync returned.
+
+import type { Effect } from './effects.js';
+import type { WalErrorInfo } from './errors.js';
+import { encodeFrame } from './codec.js';
+import { encodeSegmentHeader } from './segment-header.js';
+import { FORMAT_VERSION, LSN_MAX, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
+import type { Lsn, WalRecord } from './records.js';
+import type { SealedSegment, WriterState } from './writer-state.js';
+
+export type WriterStep<T> =
+  | { readonly ok: true; readonly state: WriterState; readonly effects: readonly Effect[]; readonly value: T }
+  | { readonly ok: false; readonly error: WalErrorInfo };
+
+const refuse = (error: WalErrorInfo): WriterStep<never> => ({ ok: false, error });
+
+function poisonedError(state: WriterState): WalErrorInfo | null {
+  return state.poisoned === null ? null : { code: 'Poisoned', reason: state.poisoned };
+}
+
+/** Appends one record to the in-memory buffer; the caller has checked the state is healthy. */
+function buffer(state: WriterState, build: (lsn: Lsn) => WalRecord): WriterStep<Lsn> {
+  const lsn = state.nextLsn;
+  if (lsn > LSN_MAX) {
+    return refuse({ code: 'InvalidArgument', argument: 'lsn', detail: `LSN space exhausted at ${lsn}` });
+  }
+  const frame = encodeFrame(build(lsn));
+  return {
+    ok: true,
+    value: lsn,
+    effects: [],
+    state: {
+      ...state,
+      nextLsn: lsn + 1,
+      pending: [...state.pending, frame],
+      pendingBytes: state.pendingBytes + frame.length,
+      active: state.active.hasRecords ? state.active : { ...state.active, hasRecords: true },
+    },
+  };
+}
+
+function requireOpenTransaction(state: WriterState, txBeginLsn: Lsn, argument: string): WalErrorInfo | null {
+  if (state.openTransactions.has(txBeginLsn)) return null;
+  return { code: 'InvalidArgument', argument, detail: `LSN ${txBeginLsn} is not the TxBegin of an open transaction` };
+}
+
+/** One contiguous buffer of every pending frame, for a single write effect. */
+function concatPending(state: WriterState): Uint8Array {
+  if (state.pending.length === 1 && state.pending[0] !== undefined) return state.pending[0];
+  const out = new Uint8Array(state.pendingBytes);
+  let offset = 0;
+  for (const frame of state.pending) {
+    out.set(frame, offset);
+    offset += frame.length;
+  }
+  return out;
+}
+
+/**
+ * Hands the pending frames to the OS and, when `fsync` is true, makes everything written durable.
+ * Shared by flush, sync and rotation so the three can never disagree on the ordering rule.
+ */
+function writeOut(state: WriterState, fsync: boolean): { state: WriterState; effects: Effect[] } {
+  const effects: Effect[] = [];
+  let next = state;
+  if (state.pendingBytes > 0) {
+    effects.push({ kind: 'write', file: state.active.name, offsetBytes: state.active.writtenBytes, data: concatPending(state) });
+    next = {
+      ...next,
+      pending: [],
+      pendingBytes: 0,
+      writtenLsn: state.nextLsn - 1,
+      active: { ...state.active, writtenBytes: state.active.writtenBytes + state.pendingBytes },
+    };
+  }
+  if (fsync && next.writtenLsn > next.durableLsn) {
+    effects.push({ kind: 'fsync', file: next.active.name });
+    next = { ...next, durableLsn: next.writtenLsn, commitsSinceSync: 0 };
+  } else if (fsync) {
+    next = { ...next, commitsSinceSync: 0 };
+  }
+  return { state: next, effects };
+}
+
+/**
+ * Seals the active segment and starts the next one: write and fsync the old one, create the new
+ * file, write and fsync its header, then fsync the directory so the new name is durable before
+ * any record depends on it.
+ */
+function rotate(state: WriterState): { state: WriterState; effects: Effect[] } {
+  const out = writeOut(state, true);
+  const old = out.state.active;
+  const id = old.id + 1;
+  const name = segmentFileName(id);
+  const baseLsn = out.state.nextLsn;
+  const header = encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: id, baseLsn });
+  const sealed: SealedSegment = { id: old.id, name: old.name, baseLsn: old.baseLsn, lastLsn: old.hasRecords ? baseLsn - 1 : null };
+  return {
+    effects: [
+      ...out.effects,
+      { kind: 'create', file: name },
+      { kind: 'write', file: name, offsetBytes: 0, data: header },
+      { kind: 'fsync', file: name },
+      { kind: 'fsyncDir' },
+    ],
+    state: {
+      ...out.state,
+      sealed: [...out.state.sealed, sealed],
+      active: { id, name, baseLsn, writtenBytes: SEGMENT_HEADER_BYTES, hasRecords: false },
+    },
+  };
+}
+
+/** Starts a transaction; rotates first when the active segment has reached its target size. */
+export function begin(state: WriterState): WriterStep<Lsn> {
+  const poisoned = poisonedError(state);
+  if (poisoned !== null) return refuse(poisoned);
+  const due = state.active.hasRecords && state.active.writtenBytes + state.pendingBytes >= state.config.segmentTargetBytes;
+  const rotated = due ? rotate(state) : { state, effects: [] };
+  const step = buffer(rotated.state, (lsn) => ({ kind: 'TxBegin', lsn }));
+  if (!step.ok) return step;
+  const openTransactions = new Set(step.state.openTransactions).add(step.value);
+  return { ...step, effects: rotated.effects, state: { ...step.state, openTransactions } };
+}
+
+export function append(state: WriterState, txBeginLsn: Lsn, event: Uint8Array): WriterStep<Lsn> {
+  const refusal = poisonedError(state) ?? requireOpenTransaction(state, txBeginLsn, 'txBeginLsn');
+  if (refusal !== null) return refuse(refusal);
+  return buffer(state, (lsn) => ({ kind: 'Mutation', lsn, txBeginLsn, event }));
+}
+
+export function appendBatch(state: WriterState, txBeginLsn: Lsn, events: readonly Uint8Array[]): WriterStep<Lsn> {
+  const refusal = poisonedError(state) ?? requireOpenTransaction(state, txBeginLsn, 'txBeginLsn');
+  if (refusal !== null) return refuse(refusal);
+  return buffer(state, (lsn) => ({ kind: 'MutationBatch', lsn, txBeginLsn, events }));
+}
+
+function close(state: WriterState, txBeginLsn: Lsn, kind: 'TxCommit' | 'TxAbort'): WriterStep<Lsn> {
+  const refusal = poisonedError(state) ?? requireOpenTransaction(state, txBeginLsn, 'txBeginLsn');
+  if (refusal !== null) return refuse(refusal);
+  const step = buffer(state, (lsn) => ({ kind, lsn, txBeginLsn }));
+  if (!step.ok) return step;
+  const openTransactions = new Set(step.state.openTransactions);
+  openTransactions.delete(txBeginLsn);
+  const commitsSinceSync = step.state.commitsSinceSync + (kind === 'TxCommit' ? 1 : 0);
+  return { ...step, state: { ...step.state, openTransactions, commitsSinceSync } };
+}
+
+export const commit = (state: WriterState, txBeginLsn: Lsn): WriterStep<Lsn> => close(state, txBeginLsn, 'TxCommit');
+export const abort = (state: WriterState, txBeginLsn: Lsn): WriterStep<Lsn> => close(state, txBeginLsn, 'TxAbort');
+
+/**
+ * Records that the host's snapshot covers everything up to `snapshotLsn`. The marker may not
+ * point past itself and may not move backwards, because replay rejects a log where it does.
+ */
+export function checkpointMarker(state: WriterState, snapshotLsn: Lsn): WriterStep<Lsn> {
+  const poisoned = poisonedError(state);
+  if (poisoned !== null) return refuse(poisoned);
+  if (!Number.isSafeInteger(snapshotLsn) || snapshotLsn < 0 || snapshotLsn >= state.nextLsn) {
+    return refuse({ code: 'InvalidArgument', argument: 'snapshotLsn', detail: `${snapshotLsn} is not an LSN below ${state.nextLsn}` });
+  }
+  if (state.lastCheckpointLsn !== null && snapshotLsn < state.lastCheckpointLsn) {
+    return refuse({
+      code: 'InvalidArgument',
+      argument: 'snapshotLsn',
+      detail: `${snapshotLsn} is below the previous checkpoint ${state.lastCheckpointLsn}`,
+    });
+  }
+  const step = buffer(state, (lsn) => ({ kind: 'Checkpoint', lsn, snapshotLsn }));
+  if (!step.ok) return step;
+  return { ...step, state: { ...step.state, lastCheckpointLsn: snapshotLsn } };
+}
+
+/** flush() per the sync policy: per-commit writes and fsyncs; group and none only write. */
+export function flush(state: WriterState): WriterStep<Lsn> {
+  const poisoned = poisonedError(state);
+  if (poisoned !== null) return refuse(poisoned);
+  const out = writeOut(state, state.config.syncMode === 'per-commit');
+  return { ok: true, state: out.state, effects: out.effects, value: out.state.durableLsn };
+}
+
+/** forceFsync() and the group flusher: write, fsync, and advance the durable LSN. */
+export function sync(state: WriterState): WriterStep<Lsn> {
+  const poisoned = poisonedError(state);
+  if (poisoned !== null) return refuse(poisoned);
+  const out = writeOut(state, true);
+  return { ok: true, state: out.state, effects: out.effects, value: out.state.durableLsn };
+}
+
+/** Under `group`, whether enough commits wait for a sync that the flusher should run now. */
+export function syncDue(state: WriterState): boolean {
+  const max = state.config.maxCommits;
+  return state.config.syncMode === 'group' && max !== null && state.commitsSinceSync >= max;
+}
+
+/**
+ * Deletes sealed segments all of whose records are at or below `fenceLsn`, always keeping the
+ * active segment and the one before it, then fsyncs the directory. Only a run of the oldest
+ * segments can qualify, because LSNs increase along the log, so no hole is ever made.
+ */
+export function truncateUpTo(state: WriterState, fenceLsn: Lsn): WriterStep<readonly string[]> {
+  const poisoned = poisonedError(state);
+  if (poisoned !== null) return refuse(poisoned);
+  if (!Number.isSafeInteger(fenceLsn) || fenceLsn < 0) {
+    return refuse({ code: 'InvalidArgument', argument: 'fenceLsn', detail: `${fenceLsn} is not an LSN` });
+  }
+  const candidates = state.sealed.slice(0, Math.max(0, state.sealed.length - 1));
+  const removable: SealedSegment[] = [];
+  for (const segment of candidates) {
+    const covered = segment.lastLsn === null || segment.lastLsn <= fenceLsn;
+    if (!covered) break;
+    removable.push(segment);
+  }
+  if (removable.length === 0) return { ok: true, state, effects: [], value: [] };
+  const effects: Effect[] = [...removable.map((s): Effect => ({ kind: 'remove', file: s.name })), { kind: 'fsyncDir' }];
+  return {
+    ok: true,
+    effects,
+    value: removable.map((s) => s.name),
+    state: { ...state, sealed: state.sealed.slice(removable.length) },
+  };
+}
+
+/** The host (or the recorder) declares the writer unusable; sticky until reopen. */
+export function poison(state: WriterState, reason: string): WriterState {
+  return state.poisoned === null ? { ...state, poisoned: reason } : state;
+}
+
+/**
+ * An effect of a step failed. `before` is the state the step started from. The writer is
+ * poisoned for good: a failed fsync is never retried as if the data were safe (Linux drops the
+ * dirty pages after reporting EIO once), and a failed or short write is cut back to where it
+ * started, the end of the last whole frame, so no half frame is left for anyone to append after.
+ */
+export function effectFailed(before: WriterState, effect: Effect, errno: string): { state: WriterState; effects: readonly Effect[] } {
+  const target = 'file' in effect ? effect.file : effect.kind === 'rename' ? effect.from : '.';
+  const state = poison(before, `${effect.kind} of ${target} failed with ${errno}`);
+  const effects: Effect[] = effect.kind === 'write' ? [{ kind: 'truncate', file: effect.file, sizeBytes: effect.offsetBytes }] : [];
+  return { state, effects };
+}
