@@ -1,0 +1,97 @@
+// Crash, Reopen (a clean close followed by open) and Recover. A crash keeps the synced prefix of
+// the log plus some further written records; which ones is the crash state's choice, so the
+// environment passes it in (the model-based test takes it from crash-sim's oracle). Records still
+// in the WAL's memory buffer never survive. Recover then runs the model's replay on what survived.
+
+import { replayLog, unreleasedBegins } from './replay.js';
+import type { DownState, HistoryAtCrash, Lsn, ModelState, Recovery } from './state.js';
+import { lastLsnOf } from './state.js';
+import { disabled, succeed, type Step } from './step.js';
+
+export interface CrashChoice {
+  /** How many records of the log survive intact, as a prefix. */
+  readonly keptCount: number;
+  /**
+   * The LSN of a whole frame that survived after the first torn one (possible when unsynced
+   * sectors persist out of order); it is not replayed but its LSN may not be reused.
+   */
+  readonly strayLsn?: Lsn | null;
+}
+
+function historyOf(state: ModelState): HistoryAtCrash {
+  return { log: state.log, committed: state.committed, aborted: state.aborted, durableLsn: state.durableLsn };
+}
+
+function goDown(state: ModelState, cause: DownState['cause'], choice: CrashChoice): Step<void> {
+  const disk = state.log.slice(0, choice.keptCount);
+  const stray = choice.strayLsn ?? null;
+  if (stray !== null) {
+    const index = state.log.findIndex((record) => record.lsn === stray);
+    if (index <= choice.keptCount || index >= state.writtenCount) return disabled('a stray frame must be a written record after the torn one');
+  }
+  const maxSurvivingLsn = Math.max(lastLsnOf(disk), stray ?? 0);
+  return succeed({ ...state, down: { cause, before: historyOf(state), disk, maxSurvivingLsn } }, undefined);
+}
+
+export function Crash(state: ModelState, choice: CrashChoice): Step<void> {
+  if (state.down !== null) return disabled('the process is already down');
+  if (choice.keptCount < state.syncedCount) return disabled('a crash never loses synced records');
+  if (choice.keptCount > state.writtenCount) return disabled('records never handed to the OS cannot survive');
+  return goDown(state, 'crash', choice);
+}
+
+/**
+ * close(): a healthy WAL writes and syncs what it buffered, so everything survives. A poisoned
+ * one writes nothing more, and after a failed fsync the OS may have dropped the dirty pages, so
+ * what survives lies between the synced and the written records (the file system decides).
+ */
+export function Reopen(state: ModelState, choice: CrashChoice): Step<void> {
+  if (state.down !== null) return disabled('the process is already down');
+  if (state.walPoisoned === null) {
+    if (choice.keptCount !== state.log.length) return disabled('a clean close keeps every record');
+    const closed = { ...state, writtenCount: state.log.length, syncedCount: state.log.length, durableLsn: state.nextLsn - 1 };
+    return goDown(closed, 'reopen', { keptCount: choice.keptCount });
+  }
+  if (choice.keptCount < state.syncedCount || choice.keptCount > state.writtenCount) {
+    return disabled('a poisoned WAL keeps between its synced and its written records');
+  }
+  return goDown(state, 'reopen', choice);
+}
+
+/**
+ * open() after going down: replay the intact records above the host's snapshot; the next LSN is
+ * above everything that survived, and the durable LSN is the last intact record's (open made the
+ * intact log durable). The recorder starts fresh and the log is healthy again.
+ */
+export function Recover(state: ModelState): Step<Recovery> {
+  const down = state.down;
+  if (down === null) return disabled('the process is running');
+  const fenceLsn = state.snapshotLsn;
+  const replay = replayLog(down.disk, fenceLsn);
+  const recovery: Recovery = {
+    ...down,
+    fenceLsn,
+    replay,
+    nextLsn: down.maxSurvivingLsn + 1,
+    durableLsn: lastLsnOf(down.disk),
+  };
+  const checkpoints = down.disk.flatMap((record) => (record.kind === 'Checkpoint' ? [record.snapshotLsn] : []));
+  return succeed(
+    {
+      ...state,
+      recorder: { armed: false, buffer: [], poisoned: null },
+      walPoisoned: null,
+      log: down.disk,
+      writtenCount: down.disk.length,
+      syncedCount: down.disk.length,
+      durableLsn: recovery.durableLsn,
+      nextLsn: recovery.nextLsn,
+      lastCheckpointLsn: checkpoints.length === 0 ? null : Math.max(...checkpoints),
+      committed: replayLog(down.disk, 0).transactions,
+      aborted: unreleasedBegins(down.disk),
+      down: null,
+      recoveries: [...state.recoveries.slice(-1), recovery],
+    },
+    recovery,
+  );
+}

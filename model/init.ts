@@ -1,0 +1,22 @@
+// The state of a WAL opened on an empty directory.
+
+import type { ModelState, SyncPolicy } from './state.js';
+
+export function initialState(policy: SyncPolicy = 'per-commit'): ModelState {
+  return {
+    policy,
+    recorder: { armed: false, buffer: [], poisoned: null },
+    walPoisoned: null,
+    log: [],
+    writtenCount: 0,
+    syncedCount: 0,
+    durableLsn: 0,
+    nextLsn: 1,
+    snapshotLsn: 0,
+    lastCheckpointLsn: null,
+    committed: [],
+    aborted: [],
+    down: null,
+    recoveries: [],
+  };
+}

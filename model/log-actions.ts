@@ -1,0 +1,63 @@
+// The log's own actions below the recorder: an explicitly aborted transaction (wal.begin,
+// appendBatch, abort), CheckpointMarker and TruncateUpTo. They check only the log's poison:
+// a recorder poisoned by host misuse does not stop the WAL's admin paths.
+
+import { appendTransaction, rotate } from './append.js';
+import type { Lsn, ModelEvent, ModelState } from './state.js';
+import { disabled, fail, succeed, type Step } from './step.js';
+
+export interface BeginEnvironment {
+  /** Whether begin() rotated the segment first (see append.ts). */
+  readonly rotated?: boolean;
+}
+
+/**
+ * wal.begin + appendBatch + abort: three consecutive LSNs ending in TxAbort. Replay must drop the
+ * transaction, so it joins the aborted history and never the committed one.
+ */
+export function WalAbort(state: ModelState, events: readonly ModelEvent[], environment: BeginEnvironment = {}): Step<{ beginLsn: Lsn; abortLsn: Lsn }> {
+  if (state.down !== null) return disabled('the process is down');
+  if (state.walPoisoned !== null) return fail(state, 'Poisoned');
+  const base = environment.rotated === true ? rotate(state) : state;
+  const appended = appendTransaction(base, events, 'TxAbort');
+  return succeed(
+    { ...appended.state, aborted: [...appended.state.aborted, appended.beginLsn] },
+    { beginLsn: appended.beginLsn, abortLsn: appended.closeLsn },
+  );
+}
+
+/**
+ * The host took a snapshot covering everything up to `snapshotLsn` and records the marker. The
+ * snapshot is host state that survives crashes, so it becomes the fence of the next replay. A
+ * marker may not point past itself nor go below the previous one.
+ */
+export function CheckpointMarker(state: ModelState, snapshotLsn: Lsn): Step<Lsn> {
+  if (state.down !== null) return disabled('the process is down');
+  if (state.walPoisoned !== null) return fail(state, 'Poisoned');
+  if (!Number.isSafeInteger(snapshotLsn) || snapshotLsn < 0 || snapshotLsn >= state.nextLsn) return fail(state, 'InvalidArgument');
+  if (state.lastCheckpointLsn !== null && snapshotLsn < state.lastCheckpointLsn) return fail(state, 'InvalidArgument');
+  const lsn = state.nextLsn;
+  return succeed(
+    {
+      ...state,
+      log: [...state.log, { kind: 'Checkpoint', lsn, snapshotLsn }],
+      nextLsn: lsn + 1,
+      lastCheckpointLsn: snapshotLsn,
+      snapshotLsn: Math.max(state.snapshotLsn, snapshotLsn),
+    },
+    lsn,
+  );
+}
+
+/**
+ * Deletes sealed segments at or below the fence. Which segments go is invisible here: the host
+ * only truncates what its snapshot covers (fence <= snapshotLsn), and replay skips everything at
+ * or below the snapshot anyway, so the recovered transactions cannot tell.
+ */
+export function TruncateUpTo(state: ModelState, fenceLsn: Lsn): Step<void> {
+  if (state.down !== null) return disabled('the process is down');
+  if (fenceLsn > state.snapshotLsn) return disabled('the host only truncates what its snapshot covers');
+  if (state.walPoisoned !== null) return fail(state, 'Poisoned');
+  if (!Number.isSafeInteger(fenceLsn) || fenceLsn < 0) return fail(state, 'InvalidArgument');
+  return succeed(state, undefined);
+}

@@ -1,0 +1,80 @@
+// Flush, ForceFsync, GroupSync and their failures (DESIGN.md "Sync policies"):
+//   per-commit: flush writes and fsyncs, the durable LSN advances at every flush;
+//   group:      flush only writes; GroupSync (the background flusher) writes, fsyncs, advances;
+//   none:       flush only writes; only ForceFsync advances the durable LSN.
+// An fsync runs only when something written is not yet durable, and a write only when records
+// are buffered, so a fault aimed at them can only strike then. Any failure poisons the log.
+
+import type { ModelState } from './state.js';
+import { recorderPoisoned } from './state.js';
+import { disabled, fail, succeed, type Step } from './step.js';
+
+/** Who calls: the recorder refuses when it is poisoned itself; the WAL only when the log is. */
+export type Caller = 'recorder' | 'wal';
+
+function refusal(state: ModelState, caller: Caller): string | null {
+  return caller === 'recorder' ? recorderPoisoned(state) : state.walPoisoned;
+}
+
+function writeAll(state: ModelState): ModelState {
+  return { ...state, writtenCount: state.log.length };
+}
+
+function syncAll(state: ModelState): ModelState {
+  const written = writeAll(state);
+  return { ...written, syncedCount: written.writtenCount, durableLsn: written.nextLsn - 1 };
+}
+
+export function Flush(state: ModelState, caller: Caller = 'recorder'): Step<void> {
+  if (state.down !== null) return disabled('the process is down');
+  if (refusal(state, caller) !== null) return fail(state, 'Poisoned');
+  return succeed(state.policy === 'per-commit' ? syncAll(state) : writeAll(state), undefined);
+}
+
+export function ForceFsync(state: ModelState, caller: Caller = 'recorder'): Step<void> {
+  if (state.down !== null) return disabled('the process is down');
+  if (refusal(state, caller) !== null) return fail(state, 'Poisoned');
+  return succeed(syncAll(state), undefined);
+}
+
+/** The group policy's background flusher: its fsync returning is what advances the durable LSN. */
+export function GroupSync(state: ModelState): Step<void> {
+  if (state.down !== null) return disabled('the process is down');
+  if (state.policy !== 'group') return disabled('only the group policy has a background flusher');
+  if (state.walPoisoned !== null) return disabled('a poisoned WAL has no running flusher');
+  return succeed(syncAll(state), undefined);
+}
+
+export type SyncingCall = 'flush' | 'forceFsync' | 'groupSync';
+
+function callFsyncs(state: ModelState, call: SyncingCall): boolean {
+  return call !== 'flush' || state.policy === 'per-commit';
+}
+
+/**
+ * The fsync of `call` fails (EIO): the records were handed to the OS, but nothing new is durable,
+ * the durable LSN stays, and the log is poisoned for good (never retried as if safe).
+ */
+export function FsyncFail(state: ModelState, call: SyncingCall, caller: Caller = 'recorder'): Step<void> {
+  if (state.down !== null) return disabled('the process is down');
+  if (call === 'groupSync' && state.policy !== 'group') return disabled('only the group policy has a background flusher');
+  if (!callFsyncs(state, call)) return disabled(`${call} does not fsync under ${state.policy}`);
+  if ((call === 'groupSync' ? state.walPoisoned : refusal(state, caller)) !== null) return disabled('a poisoned WAL runs no fsync');
+  if (state.log.length === state.syncedCount) return disabled('nothing to fsync');
+  const written = writeAll(state);
+  const poisoned = { ...written, walPoisoned: `fsync failed during ${call}` };
+  return call === 'groupSync' ? succeed(poisoned, undefined) : fail(poisoned, 'IoError');
+}
+
+/**
+ * The write of `call` fails (ENOSPC or short): the file is cut back to the last whole frame, so
+ * none of the buffered records reached the OS, and the log is poisoned.
+ */
+export function WriteFail(state: ModelState, call: SyncingCall, caller: Caller = 'recorder'): Step<void> {
+  if (state.down !== null) return disabled('the process is down');
+  if (call === 'groupSync' && state.policy !== 'group') return disabled('only the group policy has a background flusher');
+  if ((call === 'groupSync' ? state.walPoisoned : refusal(state, caller)) !== null) return disabled('a poisoned WAL runs no write');
+  if (state.log.length === state.writtenCount) return disabled('nothing to write');
+  const poisoned = { ...state, walPoisoned: `write failed during ${call}` };
+  return call === 'groupSync' ? succeed(poisoned, undefined) : fail(poisoned, 'IoError');
+}

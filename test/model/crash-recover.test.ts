@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Arm,
+  CheckpointMarker,
+  Commit,
+  Crash,
+  Flush,
+  ForceFsync,
+  FsyncFail,
+  Record,
+  Recover,
+  Reopen,
+  WalAbort,
+  initialState,
+  nextState,
+  type ModelState,
+  type Recovery,
+} from '../../model/index.js';
+
+function commit(state: ModelState, events: string[]): ModelState {
+  const armed = nextState(Arm(state));
+  return nextState(Commit(events.reduce((s, e) => nextState(Record(s, e)), armed)));
+}
+
+function recovery(state: ModelState): Recovery {
+  const step = Recover(state);
+  if (!step.enabled || !step.outcome.ok) throw new Error('recover was not enabled');
+  return step.outcome.value;
+}
+
+describe('model crash and recover', () => {
+  it('a crash never loses synced records and never keeps records still in memory', () => {
+    const synced = nextState(Flush(commit(initialState('per-commit'), ['a'])));
+    const buffered = commit(synced, ['b']);
+    expect(Crash(buffered, { keptCount: 2 }).enabled).toBe(false);
+    expect(Crash(buffered, { keptCount: 4 }).enabled).toBe(false);
+    expect(Crash(buffered, { keptCount: 3 }).enabled).toBe(true);
+  });
+
+  it('recovery returns the transactions whose TxCommit survived, in commit order', () => {
+    const written = nextState(Flush(commit(commit(initialState('none'), ['a']), ['b', 'c'])));
+    const crashed = nextState(Crash(written, { keptCount: 5 }));
+    const result = recovery(crashed);
+    expect(result.replay.transactions).toEqual([{ beginLsn: 1, commitLsn: 3, events: ['a'] }]);
+    expect([result.nextLsn, result.durableLsn]).toEqual([6, 5]);
+  });
+
+  it('a stray frame after a torn one is not replayed but its LSN is never reused', () => {
+    const written = nextState(Flush(commit(commit(initialState('none'), ['a']), ['b'])));
+    expect(Crash(written, { keptCount: 3, strayLsn: 4 }).enabled).toBe(false);
+    const result = recovery(nextState(Crash(written, { keptCount: 3, strayLsn: 5 })));
+    expect(result.replay.transactions.map((tx) => tx.commitLsn)).toEqual([3]);
+    expect([result.nextLsn, result.durableLsn]).toEqual([6, 3]);
+  });
+
+  it('an explicitly aborted transaction is never replayed', () => {
+    const state = nextState(ForceFsync(nextState(WalAbort(commit(initialState(), ['a']), ['x']))));
+    const result = recovery(nextState(Crash(state, { keptCount: 6 })));
+    expect(result.replay.transactions.map((tx) => tx.events)).toEqual([['a']]);
+  });
+
+  it('replay skips everything at or below the host snapshot and reports newer markers', () => {
+    const first = nextState(Flush(commit(initialState(), ['a'])));
+    const marked = nextState(Flush(nextState(CheckpointMarker(first, 3))));
+    const second = nextState(Flush(commit(marked, ['b'])));
+    const result = recovery(nextState(Crash(second, { keptCount: second.syncedCount })));
+    expect(result.fenceLsn).toBe(3);
+    expect(result.replay.transactions.map((tx) => tx.events)).toEqual([['b']]);
+    expect(result.replay.checkpointObserved).toBe(3);
+  });
+
+  it('a clean reopen keeps every record, even unflushed ones', () => {
+    const state = commit(initialState('none'), ['a']);
+    expect(Reopen(state, { keptCount: 0 }).enabled).toBe(false);
+    const result = recovery(nextState(Reopen(state, { keptCount: 3 })));
+    expect(result.replay.transactions.length).toBe(1);
+  });
+
+  it('a reopen after a failed fsync keeps between the synced and the written records', () => {
+    const failed = nextState(FsyncFail(commit(initialState('per-commit'), ['a']), 'flush'));
+    expect(Reopen(failed, { keptCount: 0 }).enabled).toBe(true);
+    expect(Reopen(failed, { keptCount: 3 }).enabled).toBe(true);
+    const result = recovery(nextState(Reopen(failed, { keptCount: 0 })));
+    expect(result.replay.transactions).toEqual([]);
+    expect(result.nextLsn).toBe(1);
+  });
+
+  it('every action but Recover is disabled while the process is down', () => {
+    const down = nextState(Crash(initialState(), { keptCount: 0 }));
+    expect(Arm(down).enabled).toBe(false);
+    expect(Flush(down).enabled).toBe(false);
+    expect(Crash(down, { keptCount: 0 }).enabled).toBe(false);
+    expect(Recover(down).enabled).toBe(true);
+  });
+});
