@@ -1,0 +1,55 @@
+// The shapes replay returns. replay.ts re-exports them; the shell, the CLI and the tests read them.
+
+import type { DecodeFailureCause, HeaderFailureCause } from './errors.js';
+import type { Lsn, ReplayedTransaction } from './records.js';
+
+/** Where the active segment stops decoding: the shell truncates it there before appending. */
+export interface TornTail {
+  readonly segment: string;
+  readonly segmentId: number;
+  /** The first byte that does not belong to a whole frame (0 with headerTorn). */
+  readonly offsetBytes: number;
+  /** The segment's length minus offsetBytes: what truncation removes. */
+  readonly droppedBytes: number;
+  readonly cause: DecodeFailureCause | HeaderFailureCause;
+  /**
+   * Whole frames with good checksums were found after the bad spot. A crash on an ordered disk
+   * leaves none; finding some hints at corruption (or an unordered disk), and the host decides
+   * whether to warn. Their LSNs are counted in maxLsn either way.
+   */
+  readonly validFramesAfter: boolean;
+  /**
+   * The active segment's header itself is torn (a crash while the segment was being created). The
+   * shell rewrites the header with the baseLsn reported for the segment (maxLsn + 1) and appends
+   * after it.
+   */
+  readonly headerTorn: boolean;
+}
+
+/** What replay learned about one segment file. */
+export interface ReplaySegment {
+  readonly name: string;
+  readonly id: number;
+  /** From the header; for a torn header, the base LSN the shell must write (maxLsn + 1). */
+  readonly baseLsn: Lsn;
+  /** Bytes of the file that hold the header and whole frames: where the writer continues. 0 with a torn header. */
+  readonly validBytes: number;
+  /** The first and last record LSNs in validBytes; null when it holds no record. */
+  readonly firstLsn: Lsn | null;
+  readonly lastLsn: Lsn | null;
+}
+
+/** Everything replay returns except the transactions (which the streaming form emits as it goes). */
+export interface ReplaySummary {
+  /** The highest LSN on disk, committed or not, including whole frames found after a torn spot; 0 when none. */
+  readonly maxLsn: Lsn;
+  readonly tornTail: TornTail | null;
+  /** The snapshot LSN of the newest checkpoint marker above the checkpoint LSN; null when none. */
+  readonly checkpointObserved: Lsn | null;
+  readonly segments: readonly ReplaySegment[];
+}
+
+export interface ReplayOutcome extends ReplaySummary {
+  /** Committed transactions above the checkpoint LSN, in commit order. */
+  readonly transactions: readonly ReplayedTransaction[];
+}
