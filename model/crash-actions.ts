@@ -60,7 +60,7 @@ export function Reopen(state: ModelState, choice: CrashChoice): Step<void> {
 
 /**
  * open() after going down: replay the intact records above the host's snapshot; the next LSN is
- * above everything that survived, and the durable LSN is the last intact record's (open made the
+ * above everything that survived and above the snapshot, and the durable LSN is the last intact record's (open made the
  * intact log durable). The recorder starts fresh and the log is healthy again.
  */
 export function Recover(state: ModelState): Step<Recovery> {
@@ -72,7 +72,7 @@ export function Recover(state: ModelState): Step<Recovery> {
     ...down,
     fenceLsn,
     replay,
-    nextLsn: down.maxSurvivingLsn + 1,
+    nextLsn: Math.max(down.maxSurvivingLsn, fenceLsn) + 1,
     durableLsn: lastLsnOf(down.disk),
   };
   const checkpoints = down.disk.flatMap((record) => (record.kind === 'Checkpoint' ? [record.snapshotLsn] : []));

@@ -80,14 +80,14 @@ export const AtomicityInv: Invariant = (state) => {
 
 /**
  * LSNs strictly increase along the log and stay below the next LSN; after a crash the reopened
- * WAL allocates above every LSN that survived on disk.
+ * WAL allocates above every LSN that survived on disk and above the host's snapshot.
  */
 export const NoReuseInv: Invariant = (state) => {
   const increasing = state.log.every((r, i) => i === 0 || (state.log[i - 1]?.lsn ?? 0) < r.lsn);
   const running = increasing && lastLsnOf(state.log) < state.nextLsn;
   const recovery = lastRecovery(state);
   if (recovery === undefined) return running;
-  return running && recovery.nextLsn > recovery.maxSurvivingLsn;
+  return running && recovery.nextLsn > recovery.maxSurvivingLsn && recovery.nextLsn > recovery.fenceLsn;
 };
 
 /**
@@ -104,7 +104,8 @@ export const IdempotenceInv: Invariant = (state) => {
 
 /**
  * Given the crash state, the replay is exactly the committed prefix the intact records hold,
- * the durable LSN is the last intact record's, and the next LSN is just above what survived.
+ * the durable LSN is the last intact record's, and the next LSN is just above what survived (and
+ * above the host's snapshot).
  */
 export const ExactnessInv: Invariant = (state) => {
   const recovery = lastRecovery(state);
@@ -114,7 +115,7 @@ export const ExactnessInv: Invariant = (state) => {
     sameTxList(recovery.replay.transactions, expected.transactions) &&
     recovery.replay.checkpointObserved === expected.checkpointObserved &&
     recovery.durableLsn === lastLsnOf(recovery.disk) &&
-    recovery.nextLsn === recovery.maxSurvivingLsn + 1
+    recovery.nextLsn === Math.max(recovery.maxSurvivingLsn, recovery.fenceLsn) + 1
   );
 };
 

@@ -6,9 +6,13 @@ import type { Lsn, ModelEvent, ModelState } from './state.js';
 import { recorderPoisoned } from './state.js';
 import { disabled, fail, succeed, type Step } from './step.js';
 
+/**
+ * Host misuse poisons the recorder and, through it, the log: the WAL cannot know what the host's
+ * live store now holds, so it refuses everything until a reopen recovers from disk.
+ */
 function poisonRecorder(state: ModelState, reason: string): ModelState {
   const poisoned = state.recorder.poisoned ?? reason;
-  return { ...state, recorder: { armed: false, buffer: [], poisoned } };
+  return { ...state, recorder: { armed: false, buffer: [], poisoned }, walPoisoned: state.walPoisoned ?? poisoned };
 }
 
 export function Arm(state: ModelState): Step<void> {

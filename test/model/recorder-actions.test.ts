@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Abort, Arm, Commit, Poison, Record, initialState, nextState, recorderPoisoned, type ModelState } from '../../model/index.js';
+import { Abort, Arm, Commit, Flush, Poison, Record, initialState, nextState, recorderPoisoned, type ModelState } from '../../model/index.js';
 
 const armed = (state: ModelState = initialState()): ModelState => nextState(Arm(state));
 const withEvents = (events: string[], state: ModelState = initialState()): ModelState =>
@@ -57,6 +57,13 @@ describe('model recorder actions', () => {
     expect(state.log).toEqual([]);
     const unarmed = Abort(initialState());
     expect(unarmed.enabled && unarmed.outcome).toEqual({ ok: true, value: false });
+  });
+
+  it('host misuse poisons the log beneath the recorder, so its admin paths are refused too', () => {
+    const poisoned = nextState(Arm(armed()));
+    expect(poisoned.walPoisoned).not.toBeNull();
+    const flush = Flush(poisoned, 'wal');
+    expect(flush.enabled && flush.outcome).toEqual({ ok: false, code: 'Poisoned' });
   });
 
   it('poison is sticky and keeps the first reason', () => {
