@@ -1,0 +1,208 @@
+// Crash-state enumeration: every file-system image a crash at one moment may leave behind.
+//
+// A crash state is a point in a mixed-radix space. Its axes are, in order:
+//   - with `dirSync` on, one boolean per directory-entry change not yet made durable by a
+//     directory fsync (creates, renames, unlinks). Each may or may not have persisted: a file
+//     created since the last directory fsync may vanish, an unlink may be undone. The chosen
+//     changes are applied in issue order to the durable entries;
+//   - then, for every file some entry may name, the axes of file-crash.ts (which sector pieces of
+//     its unsynced writes persisted, and how a grown file's holes read).
+// The space is enumerated exhaustively while its size stays within a bound and sampled by seed
+// beyond it. Different points can produce the same image (a vanished file's axes do not matter);
+// `CrashState.key` is a digest of the image, so callers can count distinct states.
+
+import { BYTE_CLASS_NAMES, fileCrashSpace, type FileCrashImage, type FileCrashSpace } from './file-crash.js';
+import type { SimKnobs } from './knobs.js';
+import { Fnv, randomInt, seededRandom } from './prng.js';
+import { SimFileSystem } from './sim-fs.js';
+import { applyDirOp, stateAfter, type DirOp, type SimOp, type SimState } from './sim-state.js';
+
+export interface CrashFile extends FileCrashImage {
+  readonly path: string;
+  readonly inode: number;
+  /** The page-cache bytes before the crash: what the writer had written. */
+  readonly cacheBytes: Uint8Array;
+}
+
+export interface CrashState {
+  /** The point in the space, one digit per axis. */
+  readonly choice: readonly number[];
+  /** A digest of the image (entries and bytes): equal keys, equal disks. */
+  readonly key: string;
+  readonly knobs: SimKnobs;
+  /** Files that exist after the crash, by path, with what survived of each. */
+  readonly files: ReadonlyMap<string, CrashFile>;
+  readonly dirs: readonly string[];
+  /** Undecided directory-entry changes and whether each persisted. */
+  readonly dirOps: readonly { readonly description: string; readonly persisted: boolean }[];
+  /** A fresh simulator (same knobs) holding exactly this image, all of it durable. */
+  image(): SimFileSystem;
+  /** A few lines saying which writes and sectors survived, for counterexamples. */
+  describe(): string;
+}
+
+export interface CrashSpace {
+  readonly axes: readonly number[];
+  /** The number of points; capped at Number.MAX_SAFE_INTEGER. */
+  readonly total: number;
+  build(choice: readonly number[]): CrashState;
+}
+
+function describeDirOp(op: DirOp): string {
+  switch (op.kind) {
+    case 'create':
+      return `create ${op.dir}/${op.name}`;
+    case 'unlink':
+      return `unlink ${op.dir}/${op.name}`;
+    case 'rename':
+      return `rename ${op.fromDir}/${op.fromName} -> ${op.toDir}/${op.toName}`;
+  }
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
+}
+
+/** The crash space of a simulator state (not modified). */
+export function crashSpace(state: SimState): CrashSpace {
+  const dirOps = state.knobs.dirSync ? [...state.pendingDirOps] : [];
+  const inodes = new Set<number>();
+  for (const dir of state.dirs.values()) for (const inode of dir.durable.values()) inodes.add(inode);
+  for (const op of dirOps) if (op.kind !== 'unlink') inodes.add(op.inode);
+  const fileSpaces: { inode: number; space: FileCrashSpace; offset: number }[] = [];
+  let offset = dirOps.length;
+  for (const inode of [...inodes].sort((a, b) => a - b)) {
+    const file = state.files.get(inode);
+    if (file === undefined) continue;
+    const space = fileCrashSpace(file, state.knobs);
+    fileSpaces.push({ inode, space, offset });
+    offset += space.axes.length;
+  }
+  const axes = [...dirOps.map(() => 2), ...fileSpaces.flatMap((f) => f.space.axes)];
+  const total = axes.reduce((product, radix) => Math.min(Number.MAX_SAFE_INTEGER, product * radix), 1);
+  const dirPaths = [...state.dirs.keys()];
+
+  const build = (choice: readonly number[]): CrashState => {
+    const entries = new Map([...state.dirs].map(([path, dir]) => [path, new Map(dir.durable)] as const));
+    const dirReport = dirOps.map((op, i) => {
+      const persisted = (choice[i] ?? 0) === 1;
+      if (persisted) applyDirOp(entries, op);
+      return { description: describeDirOp(op), persisted };
+    });
+    const images = new Map<number, FileCrashImage>();
+    const files = new Map<string, CrashFile>();
+    const hash = new Fnv();
+    for (const [dir, names] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const [name, inode] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const fileSpace = fileSpaces.find((f) => f.inode === inode);
+        const file = state.files.get(inode);
+        if (fileSpace === undefined || file === undefined) continue;
+        let image = images.get(inode);
+        if (image === undefined) {
+          image = fileSpace.space.build(choice.slice(fileSpace.offset, fileSpace.offset + fileSpace.space.axes.length));
+          images.set(inode, image);
+        }
+        const path = joinPath(dir, name);
+        files.set(path, { ...image, path, inode, cacheBytes: file.cache });
+        hash.text(path).bytes(image.bytes);
+      }
+    }
+    return {
+      choice: [...choice],
+      key: hash.digest(),
+      knobs: state.knobs,
+      files,
+      dirs: dirPaths,
+      dirOps: dirReport,
+      image: () =>
+        SimFileSystem.fromImage(
+          state.knobs,
+          new Map([...files].map(([path, f]) => [path, f.bytes] as const)),
+          dirPaths,
+        ),
+      describe: () => describeCrashState(files, dirReport),
+    };
+  };
+  return { axes, total, build };
+}
+
+function describeCrashState(files: ReadonlyMap<string, CrashFile>, dirOps: readonly { description: string; persisted: boolean }[]): string {
+  const lines: string[] = [];
+  for (const op of dirOps) lines.push(`  dir: ${op.description} ${op.persisted ? 'persisted' : 'lost'}`);
+  for (const file of files.values()) {
+    const counts = new Map<string, number>();
+    for (const code of file.classes) {
+      const name = BYTE_CLASS_NAMES[code] ?? 'lost';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    const pieces = file.pieces
+      .filter((p) => p.fate !== 'durable')
+      .map((p) => (p.kind === 'truncate' ? `truncate@op${p.seq} ${p.fate}` : `op${p.seq}/sector${p.sector} ${p.fate}`));
+    const classText = [...counts].map(([name, n]) => `${n} ${name}`).join(', ');
+    lines.push(
+      `  ${file.path}: ${file.bytes.length} bytes on disk (page cache had ${file.cacheBytes.length}; ${classText || 'empty'})` +
+        (file.sizeMode === 'cut' ? '' : `, grown region reads as ${file.sizeMode}`) +
+        (pieces.length > 0 ? `\n    unsynced sector writes: ${pieces.join(', ')}` : ''),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Decodes the `index`-th point of a mixed-radix space (axis 0 varies slowest). */
+export function choiceAt(axes: readonly number[], index: number): number[] {
+  const choice = new Array<number>(axes.length).fill(0);
+  let rest = index;
+  for (let i = axes.length - 1; i >= 0; i--) {
+    const radix = axes[i] ?? 1;
+    choice[i] = rest % radix;
+    rest = Math.floor(rest / radix);
+  }
+  return choice;
+}
+
+export interface EnumerateOptions {
+  /** Points visited at most; exhaustive when the space is no larger. */
+  readonly maxStates: number;
+  /** Seed for sampling when the space is larger than maxStates. */
+  readonly seed: number;
+}
+
+/**
+ * The crash states of `space`, distinct by image: all of them when `space.total <= maxStates`
+ * (then `exhaustive` is true), otherwise up to maxStates seeded random points.
+ */
+export function enumerateCrashStates(space: CrashSpace, options: EnumerateOptions): { states: CrashState[]; exhaustive: boolean } {
+  const seen = new Set<string>();
+  const states: CrashState[] = [];
+  const visit = (choice: readonly number[]): void => {
+    const state = space.build(choice);
+    if (seen.has(state.key)) return;
+    seen.add(state.key);
+    states.push(state);
+  };
+  if (space.total <= options.maxStates) {
+    for (let i = 0; i < space.total; i++) visit(choiceAt(space.axes, i));
+    return { states, exhaustive: true };
+  }
+  const random = seededRandom(options.seed);
+  // The two extremes first: nothing unsynced survived, and everything did.
+  visit(space.axes.map(() => 0));
+  visit(space.axes.map((radix) => radix - 1));
+  for (let i = 2; i < options.maxStates; i++) visit(space.axes.map((radix) => randomInt(random, radix)));
+  return { states, exhaustive: false };
+}
+
+/** The crash space after the first `count` operations of an op log. */
+export function crashSpaceAt(knobs: SimKnobs, log: readonly SimOp[], count: number): CrashSpace {
+  return crashSpace(stateAfter(knobs, log, count));
+}
+
+/**
+ * One crash state of the simulator as it is now, chosen deterministically by `seed`: the same
+ * simulator history and seed always give the same state. For model-based tests.
+ */
+export function pickCrashState(sim: SimFileSystem, seed: number): CrashState {
+  const space = crashSpace(sim.state);
+  const random = seededRandom(seed);
+  return space.build(space.axes.map((radix) => randomInt(random, radix)));
+}

@@ -1,0 +1,34 @@
+// The device and file-system capabilities a crash may exploit, in the spirit of SQLite's test
+// VFS capability flags (test6.c). Every knob is a promise the device does NOT make when it is off,
+// so turning a knob off only ever adds crash states.
+
+export interface SimKnobs {
+  /** The unit a write persists in; a write larger than a sector may tear at a sector boundary. */
+  readonly sectorBytes: number;
+  /** On: unsynced writes to a file persist as a prefix in issue order. Off: any subset of sectors. */
+  readonly ordered: boolean;
+  /** On: a file only grows over data that reached the disk. Off: it may grow over zeros or garbage. */
+  readonly safeAppend: boolean;
+  /** On: creates, renames and unlinks are durable only once the parent directory is fsynced. */
+  readonly dirSync: boolean;
+}
+
+export const DEFAULT_KNOBS: SimKnobs = { sectorBytes: 512, ordered: true, safeAppend: true, dirSync: true };
+
+export function resolveKnobs(partial: Partial<SimKnobs> = {}): SimKnobs {
+  const knobs = { ...DEFAULT_KNOBS, ...partial };
+  if (!Number.isSafeInteger(knobs.sectorBytes) || knobs.sectorBytes < 1) {
+    throw new RangeError(`crash-sim: sectorBytes must be a positive integer, got ${knobs.sectorBytes}`);
+  }
+  return knobs;
+}
+
+/** "ordered safeAppend dirSync 512" style label for reports and test titles. */
+export function describeKnobs(knobs: SimKnobs): string {
+  return [
+    knobs.ordered ? 'ordered' : 'unordered',
+    knobs.safeAppend ? 'safeAppend' : 'unsafeAppend',
+    knobs.dirSync ? 'dirSync' : 'noDirSync',
+    `${knobs.sectorBytes}B sectors`,
+  ].join(', ');
+}

@@ -1,0 +1,277 @@
+// The state of a simulated file system and the operations that change it, as plain data.
+//
+// The live SimFileSystem (sim-fs.ts) and the crash-state enumeration (crash-states.ts) share this
+// module: the simulator records every operation it performs as a SimOp, with the outcome of any
+// injected fault already decided (bytes written, errno), so folding a prefix of the op log over an
+// empty state rebuilds exactly the state the simulator had at that moment. That is what lets the
+// explorer crash the system "after operation k" for every k without re-running the workload.
+//
+// What the state knows, per file (an inode): the durable bytes (`base`), the operations since
+// then with their status, and the page-cache view that reads return (`cache`). An operation is
+//   - 'pending' until an fsync of the file returns OK, when it becomes 'durable';
+//   - 'limbo' when an fsync failed with EIO: Linux marked its pages clean, so the data may or may
+//     not have reached the disk, and no later fsync will ever write it again (fsyncgate).
+// Per directory it knows the live entries and the durable entries; with `dirSync` on, creates,
+// renames and unlinks stay in `pendingDirOps` until an fsync of a directory they touch.
+
+import type { SimKnobs } from './knobs.js';
+
+export type OpStatus = 'durable' | 'limbo' | 'pending';
+
+export type FileOp =
+  | { readonly seq: number; readonly kind: 'write'; readonly offsetBytes: number; readonly data: Uint8Array; status: OpStatus }
+  | { readonly seq: number; readonly kind: 'truncate'; readonly sizeBytes: number; status: OpStatus };
+
+export interface SimFile {
+  readonly inode: number;
+  /** The bytes known to be on stable storage before the first op in `ops`. */
+  base: Uint8Array;
+  /** Operations since `base`, in issue order. */
+  ops: FileOp[];
+  /** What a read returns now: the page cache. */
+  cache: Uint8Array;
+}
+
+export interface SimDir {
+  readonly live: Map<string, number>;
+  readonly durable: Map<string, number>;
+}
+
+export type DirOp =
+  | { readonly seq: number; readonly kind: 'create'; readonly dir: string; readonly name: string; readonly inode: number }
+  | { readonly seq: number; readonly kind: 'unlink'; readonly dir: string; readonly name: string; readonly inode: number }
+  | {
+      readonly seq: number;
+      readonly kind: 'rename';
+      readonly fromDir: string;
+      readonly fromName: string;
+      readonly toDir: string;
+      readonly toName: string;
+      readonly inode: number;
+    };
+
+export interface SimState {
+  readonly knobs: SimKnobs;
+  readonly files: Map<number, SimFile>;
+  readonly dirs: Map<string, SimDir>;
+  pendingDirOps: DirOp[];
+  nextInode: number;
+}
+
+/**
+ * One recorded operation. `durableLsnProbe` is what the probe installed by the workload runner
+ * (the WAL's durableLsn()) returned when the operation was issued, so the oracle knows exactly
+ * which durability had been acknowledged before each crash point.
+ */
+export type SimOp = (
+  | { readonly kind: 'mkdir'; readonly path: string }
+  | { readonly kind: 'create'; readonly path: string; readonly inode: number }
+  | {
+      readonly kind: 'write';
+      readonly path: string;
+      readonly inode: number;
+      readonly offsetBytes: number;
+      /** What the caller asked to write. */
+      readonly data: Uint8Array;
+      /** How many bytes of `data` reached the page cache. */
+      readonly writtenBytes: number;
+      /** Set when the write threw (after writing `writtenBytes`). */
+      readonly errno: string | null;
+    }
+  | { readonly kind: 'truncate'; readonly path: string; readonly inode: number; readonly sizeBytes: number }
+  | { readonly kind: 'fsync'; readonly path: string; readonly inode: number; readonly errno: string | null }
+  | { readonly kind: 'fsyncDir'; readonly path: string; readonly errno: string | null }
+  | { readonly kind: 'rename'; readonly from: string; readonly to: string; readonly inode: number }
+  | { readonly kind: 'unlink'; readonly path: string; readonly inode: number }
+  | { readonly kind: 'mark'; readonly label: string; readonly data: unknown }
+) & { readonly index: number; readonly durableLsnProbe: number | null };
+
+/** Operations that change what a crash could leave behind; marks and failed no-ops do not. */
+export function isMutatingOp(op: SimOp): boolean {
+  return op.kind !== 'mark';
+}
+
+export function emptyState(knobs: SimKnobs): SimState {
+  const state: SimState = { knobs, files: new Map(), dirs: new Map(), pendingDirOps: [], nextInode: 1 };
+  ensureDir(state, '/');
+  return state;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths. The simulator uses POSIX-style absolute paths; relative paths are taken from '/'.
+
+export function normalizePath(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return '/' + parts.join('/');
+}
+
+export function splitPath(path: string): { dir: string; name: string } {
+  const normal = normalizePath(path);
+  const cut = normal.lastIndexOf('/');
+  return { dir: cut <= 0 ? '/' : normal.slice(0, cut), name: normal.slice(cut + 1) };
+}
+
+export function ensureDir(state: SimState, path: string): void {
+  const normal = normalizePath(path);
+  if (state.dirs.has(normal)) return;
+  if (normal !== '/') ensureDir(state, splitPath(normal).dir);
+  // Directory creation is treated as durable at once: the WAL creates its directory before it
+  // writes anything, and a vanished directory is not a crash state the WAL can be asked to handle.
+  state.dirs.set(normal, { live: new Map(), durable: new Map() });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Folding one op over the state.
+
+function resize(bytes: Uint8Array, sizeBytes: number): Uint8Array {
+  if (sizeBytes === bytes.length) return bytes;
+  const out = new Uint8Array(sizeBytes);
+  out.set(sizeBytes < bytes.length ? bytes.subarray(0, sizeBytes) : bytes);
+  return out;
+}
+
+function writeInto(bytes: Uint8Array, data: Uint8Array, offsetBytes: number): Uint8Array {
+  const out = offsetBytes + data.length > bytes.length ? resize(bytes, offsetBytes + data.length) : bytes.slice();
+  out.set(data, offsetBytes);
+  return out;
+}
+
+function fileOf(state: SimState, inode: number): SimFile {
+  const file = state.files.get(inode);
+  if (file === undefined) throw new Error(`crash-sim: op names unknown inode ${inode}`);
+  return file;
+}
+
+function dirOf(state: SimState, path: string): SimDir {
+  const dir = state.dirs.get(normalizePath(path));
+  if (dir === undefined) throw new Error(`crash-sim: op names unknown directory ${path}`);
+  return dir;
+}
+
+/** Applies one entry change to a map of entries, as a directory fsync or a crash would. */
+export function applyDirOp(dirs: Map<string, Map<string, number>>, op: DirOp): void {
+  const entries = (dir: string): Map<string, number> => {
+    let map = dirs.get(dir);
+    if (map === undefined) {
+      map = new Map();
+      dirs.set(dir, map);
+    }
+    return map;
+  };
+  switch (op.kind) {
+    case 'create':
+      entries(op.dir).set(op.name, op.inode);
+      return;
+    case 'unlink':
+      if (entries(op.dir).get(op.name) === op.inode) entries(op.dir).delete(op.name);
+      return;
+    case 'rename':
+      if (entries(op.fromDir).get(op.fromName) === op.inode) entries(op.fromDir).delete(op.fromName);
+      entries(op.toDir).set(op.toName, op.inode);
+      return;
+  }
+}
+
+function recordDirOp(state: SimState, op: DirOp): void {
+  if (state.knobs.dirSync) {
+    state.pendingDirOps.push(op);
+    return;
+  }
+  const durable = new Map([...state.dirs].map(([path, dir]) => [path, dir.durable] as const));
+  applyDirOp(durable, op);
+}
+
+function dirOpTouches(op: DirOp, dir: string): boolean {
+  return op.kind === 'rename' ? op.fromDir === dir || op.toDir === dir : op.dir === dir;
+}
+
+/** Every op in the log, folded in order over `state`. */
+export function applyOp(state: SimState, op: SimOp): void {
+  switch (op.kind) {
+    case 'mark':
+      return;
+    case 'mkdir':
+      ensureDir(state, op.path);
+      return;
+    case 'create': {
+      const { dir, name } = splitPath(op.path);
+      state.files.set(op.inode, { inode: op.inode, base: new Uint8Array(0), ops: [], cache: new Uint8Array(0) });
+      state.nextInode = Math.max(state.nextInode, op.inode + 1);
+      dirOf(state, dir).live.set(name, op.inode);
+      recordDirOp(state, { seq: op.index, kind: 'create', dir, name, inode: op.inode });
+      return;
+    }
+    case 'write': {
+      if (op.writtenBytes === 0) return;
+      const file = fileOf(state, op.inode);
+      const data = op.data.slice(0, op.writtenBytes);
+      file.ops.push({ seq: op.index, kind: 'write', offsetBytes: op.offsetBytes, data, status: 'pending' });
+      file.cache = writeInto(file.cache, data, op.offsetBytes);
+      return;
+    }
+    case 'truncate': {
+      const file = fileOf(state, op.inode);
+      file.ops.push({ seq: op.index, kind: 'truncate', sizeBytes: op.sizeBytes, status: 'pending' });
+      file.cache = resize(file.cache, op.sizeBytes);
+      return;
+    }
+    case 'fsync': {
+      const file = fileOf(state, op.inode);
+      const outcome: OpStatus = op.errno === null ? 'durable' : 'limbo';
+      for (const fileOp of file.ops) if (fileOp.status === 'pending') fileOp.status = outcome;
+      // With nothing in limbo, everything in the cache is durable: fold it into the base so the
+      // enumeration never looks at history that can no longer matter.
+      if (file.ops.every((fileOp) => fileOp.status === 'durable')) {
+        file.base = file.cache.slice();
+        file.ops = [];
+      }
+      return;
+    }
+    case 'fsyncDir': {
+      if (op.errno !== null) return;
+      const dir = normalizePath(op.path);
+      const durable = new Map([...state.dirs].map(([path, d]) => [path, d.durable] as const));
+      const keep: DirOp[] = [];
+      for (const dirOp of state.pendingDirOps) {
+        if (dirOpTouches(dirOp, dir)) applyDirOp(durable, dirOp);
+        else keep.push(dirOp);
+      }
+      state.pendingDirOps = keep;
+      return;
+    }
+    case 'rename': {
+      const from = splitPath(op.from);
+      const to = splitPath(op.to);
+      dirOf(state, from.dir).live.delete(from.name);
+      dirOf(state, to.dir).live.set(to.name, op.inode);
+      recordDirOp(state, {
+        seq: op.index,
+        kind: 'rename',
+        fromDir: from.dir,
+        fromName: from.name,
+        toDir: to.dir,
+        toName: to.name,
+        inode: op.inode,
+      });
+      return;
+    }
+    case 'unlink': {
+      const { dir, name } = splitPath(op.path);
+      dirOf(state, dir).live.delete(name);
+      recordDirOp(state, { seq: op.index, kind: 'unlink', dir, name, inode: op.inode });
+      return;
+    }
+  }
+}
+
+/** The state after the first `count` ops of `log`. */
+export function stateAfter(knobs: SimKnobs, log: readonly SimOp[], count: number): SimState {
+  const state = emptyState(knobs);
+  for (const op of log.slice(0, count)) applyOp(state, op);
+  return state;
+}

@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { SimFileSystem } from '../../crash-sim/sim-fs.js';
+import { crashSpace, enumerateCrashStates } from '../../crash-sim/crash-states.js';
+import { FsError } from '../../src/fs/port.js';
+
+const bytes = (n: number, fill = 7): Uint8Array => new Uint8Array(n).fill(fill);
+
+function distinctImages(sim: SimFileSystem): { path: string; sizes: number[] }[] {
+  const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 10_000, seed: 1 });
+  return states.map((s) => ({ path: [...s.files.keys()].join(','), sizes: [...s.files.values()].map((f) => f.bytes.length) }));
+}
+
+describe('SimFileSystem semantics', () => {
+  it('reads return what was written before any fsync (the page cache)', () => {
+    const sim = new SimFileSystem();
+    sim.mkdirp('/d');
+    const h = sim.open('/d/f', 'create-exclusive');
+    expect(h.write(Uint8Array.of(1, 2, 3), 0)).toBe(3);
+    expect([...h.read(0, 10)]).toEqual([1, 2, 3]);
+    expect(h.sizeBytes()).toBe(3);
+    expect([...sim.readFile('/d/f')]).toEqual([1, 2, 3]);
+    expect(sim.readdir('/d')).toEqual(['f']);
+  });
+
+  it('create-exclusive on an existing file fails with EEXIST and open of a missing one with ENOENT', () => {
+    const sim = new SimFileSystem();
+    sim.mkdirp('/d');
+    sim.open('/d/f', 'create-exclusive');
+    expect(() => sim.open('/d/f', 'create-exclusive')).toThrow(expect.objectContaining({ errno: 'EEXIST' }));
+    expect(() => sim.open('/d/g', 'read')).toThrow(expect.objectContaining({ errno: 'ENOENT' }));
+  });
+
+  it('a second lock of the same directory fails with ELOCKED until the first is released', () => {
+    const sim = new SimFileSystem();
+    sim.mkdirp('/d');
+    const lock = sim.lockDirectory('/d');
+    expect(() => sim.lockDirectory('/d')).toThrow(FsError);
+    expect(() => sim.lockDirectory('/d')).toThrow(expect.objectContaining({ errno: 'ELOCKED' }));
+    lock.release();
+    expect(() => sim.lockDirectory('/d').release()).not.toThrow();
+  });
+
+  it('a scheduled fsync EIO fails once, and the next fsync succeeds', () => {
+    const sim = new SimFileSystem();
+    sim.mkdirp('/d');
+    const h = sim.open('/d/f', 'create-exclusive');
+    h.write(bytes(10), 0);
+    sim.failNextFsync();
+    expect(() => h.datasync()).toThrow(expect.objectContaining({ errno: 'EIO' }));
+    expect(() => h.datasync()).not.toThrow();
+  });
+
+  it('a scheduled ENOSPC writes the partial bytes and then throws', () => {
+    const sim = new SimFileSystem();
+    sim.mkdirp('/d');
+    const h = sim.open('/d/f', 'create-exclusive');
+    sim.failNextWrite('ENOSPC', 'half');
+    expect(() => h.write(bytes(10), 0)).toThrow(expect.objectContaining({ errno: 'ENOSPC' }));
+    expect(h.sizeBytes()).toBe(5);
+    expect(h.write(bytes(4), 5)).toBe(4);
+  });
+
+  it('a scheduled short write returns fewer bytes without an error', () => {
+    const sim = new SimFileSystem();
+    sim.mkdirp('/d');
+    const h = sim.open('/d/f', 'create-exclusive');
+    sim.shortNextWrite(3);
+    expect(h.write(bytes(10), 0)).toBe(3);
+    expect(h.sizeBytes()).toBe(3);
+  });
+
+  it('reads of a flipped range return inverted bytes while the stored bytes stay intact', () => {
+    const sim = new SimFileSystem();
+    sim.mkdirp('/d');
+    const h = sim.open('/d/f', 'create-exclusive');
+    h.write(Uint8Array.of(0, 1, 2, 3), 0);
+    h.datasync();
+    sim.flipBitsOnRead('/d/f', 1, 2);
+    expect([...sim.readFile('/d/f')]).toEqual([0, 0xfe, 0xfd, 3]);
+    expect([...h.read(2, 2)]).toEqual([0xfd, 3]);
+    expect([...sim.cacheBytes('/d/f')]).toEqual([0, 1, 2, 3]);
+  });
+
+  it('records every operation in order with the probe value at issue time', () => {
+    const sim = new SimFileSystem();
+    let probe = 0;
+    sim.setProbe(() => probe);
+    sim.mkdirp('/d');
+    const h = sim.open('/d/f', 'create-exclusive');
+    probe = 4;
+    h.write(bytes(1), 0);
+    h.datasync();
+    sim.fsyncDir('/d');
+    expect(sim.opLog.map((op) => op.kind)).toEqual(['mkdir', 'create', 'write', 'fsync', 'fsyncDir']);
+    expect(sim.opLog.map((op) => op.durableLsnProbe)).toEqual([0, 0, 4, 4, 4]);
+  });
+});
+
+describe('crash-state enumeration on tiny histories', () => {
+  function synced(knobs: ConstructorParameters<typeof SimFileSystem>[0]): { sim: SimFileSystem; h: ReturnType<SimFileSystem['open']> } {
+    const sim = new SimFileSystem(knobs);
+    sim.mkdirp('/d');
+    const h = sim.open('/d/f', 'create-exclusive');
+    sim.fsyncDir('/d');
+    return { sim, h };
+  }
+
+  it('a fully synced history has exactly one crash state', () => {
+    const { sim, h } = synced({});
+    h.write(bytes(1000), 0);
+    h.datasync();
+    expect(crashSpace(sim.state).total).toBe(1);
+    expect(distinctImages(sim)).toEqual([{ path: '/d/f', sizes: [1000] }]);
+  });
+
+  it('ordered: an unsynced two-sector write persists as a prefix of its sectors (3 states)', () => {
+    const { sim, h } = synced({ ordered: true, safeAppend: true });
+    h.write(bytes(1000), 0);
+    expect(distinctImages(sim).map((s) => s.sizes[0])).toEqual([0, 512, 1000]);
+  });
+
+  it('unordered with safeAppend: a lost first sector cuts the file, so still 3 states', () => {
+    const { sim, h } = synced({ ordered: false, safeAppend: true });
+    h.write(bytes(1000), 0);
+    expect(crashSpace(sim.state).total).toBe(4);
+    expect(distinctImages(sim).map((s) => s.sizes[0]).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([0, 512, 1000]);
+  });
+
+  it('unordered without safeAppend: grown holes read as zeros or garbage (9 states)', () => {
+    const { sim, h } = synced({ ordered: false, safeAppend: false });
+    h.write(bytes(1000), 0);
+    const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 });
+    expect(states).toHaveLength(9);
+    const classes = new Set(states.flatMap((s) => [...s.files.values()].flatMap((f) => [...f.classes])));
+    expect(classes).toEqual(new Set([0, 1, 2, 3]));
+  });
+
+  it('dirSync: a file created since the last directory fsync may vanish', () => {
+    const sim = new SimFileSystem({ dirSync: true });
+    sim.mkdirp('/d');
+    const h = sim.open('/d/f', 'create-exclusive');
+    h.write(bytes(10), 0);
+    h.datasync();
+    expect(distinctImages(sim)).toEqual([
+      { path: '', sizes: [] },
+      { path: '/d/f', sizes: [10] },
+    ]);
+  });
+
+  it('dirSync: an unlink not yet made durable may be undone', () => {
+    const { sim, h } = synced({ dirSync: true });
+    h.write(bytes(10), 0);
+    h.datasync();
+    sim.unlink('/d/f');
+    expect(distinctImages(sim).map((s) => s.path).sort()).toEqual(['', '/d/f']);
+    sim.fsyncDir('/d');
+    expect(distinctImages(sim).map((s) => s.path)).toEqual(['']);
+  });
+
+  it('without dirSync, entry changes are durable at once', () => {
+    const sim = new SimFileSystem({ dirSync: false });
+    sim.mkdirp('/d');
+    const h = sim.open('/d/f', 'create-exclusive');
+    h.write(bytes(10), 0);
+    h.datasync();
+    expect(distinctImages(sim)).toEqual([{ path: '/d/f', sizes: [10] }]);
+  });
+
+  it('after an fsync EIO the dropped write stays undecided even after a later successful fsync', () => {
+    const { sim, h } = synced({ sectorBytes: 64 });
+    h.write(bytes(100), 0);
+    sim.failNextFsync();
+    expect(() => h.datasync()).toThrow();
+    h.write(bytes(100, 9), 100);
+    h.datasync();
+    const images = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 }).states.map((s) => s.files.get('/d/f')?.bytes);
+    // The second write is durable, and so is the sector it shares with the first (the page
+    // written back holds both); the first sector may be on disk or not, and a lost one reads as
+    // zeros under the durable size.
+    expect(images).toHaveLength(2);
+    expect(images.every((b) => b?.length === 200 && b[150] === 9)).toBe(true);
+    expect(images.map((b) => b?.[50]).sort()).toEqual([0, 7]);
+  });
+
+  it('a pending truncate may or may not persist', () => {
+    const { sim, h } = synced({});
+    h.write(bytes(100), 0);
+    h.datasync();
+    h.truncate(40);
+    expect(distinctImages(sim).map((s) => s.sizes[0]).sort()).toEqual([100, 40].sort());
+  });
+
+  it('a space larger than the bound is sampled deterministically by seed', () => {
+    const { sim, h } = synced({ ordered: false, safeAppend: false, sectorBytes: 16 });
+    h.write(bytes(16 * 12), 0);
+    const space = crashSpace(sim.state);
+    expect(space.total).toBe(2 ** 12 * 3);
+    const a = enumerateCrashStates(space, { maxStates: 50, seed: 42 });
+    const b = enumerateCrashStates(space, { maxStates: 50, seed: 42 });
+    expect(a.exhaustive).toBe(false);
+    expect(a.states.map((s) => s.key)).toEqual(b.states.map((s) => s.key));
+  });
+
+  it('an image is a fresh simulator holding the surviving bytes, all durable', () => {
+    const { sim, h } = synced({});
+    h.write(bytes(1000), 0);
+    const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 });
+    const half = states.find((s) => s.files.get('/d/f')?.bytes.length === 512);
+    const image = half?.image();
+    expect(image?.readFile('/d/f').length).toBe(512);
+    expect(image === undefined ? -1 : crashSpace(image.state).total).toBe(1);
+    expect(half?.describe()).toContain('sector1 lost');
+  });
+});
