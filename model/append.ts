@@ -13,6 +13,7 @@ export function rotate(state: ModelState): ModelState {
   return {
     ...state,
     writtenCount: state.log.length,
+    attemptedCount: state.log.length,
     syncedCount: state.log.length,
     durableLsn: state.nextLsn - 1,
   };

@@ -22,12 +22,12 @@ function historyOf(state: ModelState): HistoryAtCrash {
   return { log: state.log, committed: state.committed, aborted: state.aborted, durableLsn: state.durableLsn };
 }
 
-function goDown(state: ModelState, cause: DownState['cause'], choice: CrashChoice): Step<void> {
+function goDown(state: ModelState, cause: DownState['cause'], choice: CrashChoice, limit: number): Step<void> {
   const disk = state.log.slice(0, choice.keptCount);
   const stray = choice.strayLsn ?? null;
   if (stray !== null) {
     const index = state.log.findIndex((record) => record.lsn === stray);
-    if (index <= choice.keptCount || index >= state.writtenCount) return disabled('a stray frame must be a written record after the torn one');
+    if (index <= choice.keptCount || index >= limit) return disabled('a stray frame must be a written record after the torn one');
   }
   const maxSurvivingLsn = Math.max(lastLsnOf(disk), stray ?? 0);
   return succeed({ ...state, down: { cause, before: historyOf(state), disk, maxSurvivingLsn } }, undefined);
@@ -36,8 +36,8 @@ function goDown(state: ModelState, cause: DownState['cause'], choice: CrashChoic
 export function Crash(state: ModelState, choice: CrashChoice): Step<void> {
   if (state.down !== null) return disabled('the process is already down');
   if (choice.keptCount < state.syncedCount) return disabled('a crash never loses synced records');
-  if (choice.keptCount > state.writtenCount) return disabled('records never handed to the OS cannot survive');
-  return goDown(state, 'crash', choice);
+  if (choice.keptCount > state.attemptedCount) return disabled('records never handed to the OS cannot survive');
+  return goDown(state, 'crash', choice, state.attemptedCount);
 }
 
 /**
@@ -49,13 +49,14 @@ export function Reopen(state: ModelState, choice: CrashChoice): Step<void> {
   if (state.down !== null) return disabled('the process is already down');
   if (state.walPoisoned === null) {
     if (choice.keptCount !== state.log.length) return disabled('a clean close keeps every record');
-    const closed = { ...state, writtenCount: state.log.length, syncedCount: state.log.length, durableLsn: state.nextLsn - 1 };
-    return goDown(closed, 'reopen', { keptCount: choice.keptCount });
+    const all = state.log.length;
+    const closed = { ...state, writtenCount: all, attemptedCount: all, syncedCount: all, durableLsn: state.nextLsn - 1 };
+    return goDown(closed, 'reopen', { keptCount: choice.keptCount }, all);
   }
   if (choice.keptCount < state.syncedCount || choice.keptCount > state.writtenCount) {
     return disabled('a poisoned WAL keeps between its synced and its written records');
   }
-  return goDown(state, 'reopen', choice);
+  return goDown(state, 'reopen', choice, state.writtenCount);
 }
 
 /**
@@ -83,6 +84,7 @@ export function Recover(state: ModelState): Step<Recovery> {
       walPoisoned: null,
       log: down.disk,
       writtenCount: down.disk.length,
+      attemptedCount: down.disk.length,
       syncedCount: down.disk.length,
       durableLsn: recovery.durableLsn,
       nextLsn: recovery.nextLsn,

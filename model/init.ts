@@ -9,6 +9,7 @@ export function initialState(policy: SyncPolicy = 'per-commit'): ModelState {
     walPoisoned: null,
     log: [],
     writtenCount: 0,
+    attemptedCount: 0,
     syncedCount: 0,
     durableLsn: 0,
     nextLsn: 1,

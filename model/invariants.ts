@@ -25,11 +25,16 @@ function sameTxList(a: readonly CommittedTx[], b: readonly CommittedTx[]): boole
 const aboveFence = (txs: readonly CommittedTx[], fenceLsn: number): CommittedTx[] => txs.filter((tx) => tx.commitLsn > fenceLsn);
 
 /**
- * The synced records are a prefix of the written ones, which are a prefix of the log; and the
+ * The synced records are a prefix of the written ones, which are a prefix of the attempted ones
+ * and of the log; and the
  * replayed transactions are a prefix of those committed before the crash, in commit order.
  */
 export const PrefixInv: Invariant = (state) => {
-  const running = 0 <= state.syncedCount && state.syncedCount <= state.writtenCount && state.writtenCount <= state.log.length;
+  const running =
+    0 <= state.syncedCount &&
+    state.syncedCount <= state.writtenCount &&
+    state.writtenCount <= state.attemptedCount &&
+    state.attemptedCount <= state.log.length;
   const recovery = lastRecovery(state);
   if (recovery === undefined) return running;
   const committed = aboveFence(recovery.before.committed, recovery.fenceLsn);

@@ -78,6 +78,12 @@ export interface ModelState {
   readonly log: readonly LogRecord[];
   /** How many records of `log` (a prefix) were handed to the OS. */
   readonly writtenCount: number;
+  /**
+   * How many records of `log` (a prefix, at least the written ones) a write has tried to hand to
+   * the OS. A failed write is cut back in the page cache, but the cut itself is not synced, so a
+   * crash may still persist whole frames of it: those records may survive a crash, never a reopen.
+   */
+  readonly attemptedCount: number;
   /** How many records of `log` (a prefix of the written ones) are on stable storage. */
   readonly syncedCount: number;
   /** The durable LSN the WAL reports (acknowledges) to the host. */

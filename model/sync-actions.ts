@@ -17,7 +17,7 @@ function refusal(state: ModelState, caller: Caller): string | null {
 }
 
 function writeAll(state: ModelState): ModelState {
-  return { ...state, writtenCount: state.log.length };
+  return { ...state, writtenCount: state.log.length, attemptedCount: state.log.length };
 }
 
 function syncAll(state: ModelState): ModelState {
@@ -68,13 +68,14 @@ export function FsyncFail(state: ModelState, call: SyncingCall, caller: Caller =
 
 /**
  * The write of `call` fails (ENOSPC or short): the file is cut back to the last whole frame, so
- * none of the buffered records reached the OS, and the log is poisoned.
+ * none of the buffered records reached the page cache, and the log is poisoned. The cut is not
+ * synced, so a crash may still persist part of the failed write (see `attemptedCount`).
  */
 export function WriteFail(state: ModelState, call: SyncingCall, caller: Caller = 'recorder'): Step<void> {
   if (state.down !== null) return disabled('the process is down');
   if (call === 'groupSync' && state.policy !== 'group') return disabled('only the group policy has a background flusher');
   if ((call === 'groupSync' ? state.walPoisoned : refusal(state, caller)) !== null) return disabled('a poisoned WAL runs no write');
   if (state.log.length === state.writtenCount) return disabled('nothing to write');
-  const poisoned = { ...state, walPoisoned: `write failed during ${call}` };
+  const poisoned = { ...state, attemptedCount: state.log.length, walPoisoned: `write failed during ${call}` };
   return call === 'groupSync' ? succeed(poisoned, undefined) : fail(poisoned, 'IoError');
 }

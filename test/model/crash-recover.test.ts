@@ -11,6 +11,7 @@ import {
   Recover,
   Reopen,
   WalAbort,
+  WriteFail,
   initialState,
   nextState,
   type ModelState,
@@ -83,6 +84,13 @@ describe('model crash and recover', () => {
     const result = recovery(nextState(Reopen(failed, { keptCount: 0 })));
     expect(result.replay.transactions).toEqual([]);
     expect(result.nextLsn).toBe(1);
+  });
+
+  it('a crash may persist whole frames of a failed write, a reopen never does', () => {
+    const failed = nextState(WriteFail(commit(initialState('none'), ['a']), 'flush'));
+    expect([failed.writtenCount, failed.attemptedCount]).toEqual([0, 3]);
+    expect(Crash(failed, { keptCount: 3 }).enabled).toBe(true);
+    expect(Reopen(failed, { keptCount: 3 }).enabled).toBe(false);
   });
 
   it('every action but Recover is disabled while the process is down', () => {

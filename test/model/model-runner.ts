@@ -124,7 +124,7 @@ export function applyAction(state: ModelState, action: AbstractAction, actions: 
     case 'truncate':
       return take(actions.TruncateUpTo(state, state.snapshotLsn));
     case 'crash':
-      return down(actions.Crash(state, { keptCount: keptCount(state.syncedCount, state.writtenCount, action.keep) }));
+      return down(actions.Crash(state, { keptCount: keptCount(state.syncedCount, state.attemptedCount, action.keep) }));
     case 'reopen': {
       const poisoned = state.walPoisoned !== null;
       const kept = poisoned ? keptCount(state.syncedCount, state.writtenCount, action.keep) : state.log.length;
