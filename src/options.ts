@@ -1,0 +1,88 @@
+// The options of openWal, validated with zod at the trust boundary. A bad option is rejected with
+// a WalError of code InvalidOption that names the option (e.g. "sync.intervalMs").
+
+import { z } from 'zod';
+import { WalError } from './core/errors.js';
+import { LSN_MAX, SEGMENT_HEADER_BYTES } from './core/format.js';
+import type { FileSystem } from './fs/port.js';
+import type { TraceSink } from './core/trace.js';
+
+export type SyncOption =
+  | { readonly mode: 'per-commit' }
+  | { readonly mode: 'group'; readonly intervalMs: number; readonly maxCommits?: number }
+  | { readonly mode: 'none' };
+
+export interface WalOptions {
+  /** When flush() makes data durable; `per-commit` (write + fdatasync at every flush) by default. */
+  readonly sync?: SyncOption;
+  /** Rotate to a new segment at the next begin() once the active one holds this many bytes. */
+  readonly segmentTargetBytes?: number;
+  /** Replay skips records at or below this LSN: they are already in the host's snapshot. */
+  readonly checkpointLsn?: number;
+  /** The file system to run on; the real disk (node:fs) by default, crash-sim's in tests. */
+  readonly fs?: FileSystem;
+  /** Receives every action as a trace event; off by default. WALREF_TRACE=<file> also enables it. */
+  readonly trace?: TraceSink;
+}
+
+export const DEFAULT_SEGMENT_TARGET_BYTES = 64 * 1024 * 1024;
+
+const syncSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('per-commit') }).strict(),
+  z
+    .object({
+      mode: z.literal('group'),
+      intervalMs: z.number().int().min(1).max(3_600_000),
+      maxCommits: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .strict(),
+  z.object({ mode: z.literal('none') }).strict(),
+]);
+
+const isFileSystem = (value: unknown): value is FileSystem =>
+  typeof value === 'object' && value !== null && typeof (value as FileSystem).open === 'function' && typeof (value as FileSystem).lockDirectory === 'function';
+
+const optionsSchema = z
+  .object({
+    sync: syncSchema.optional(),
+    segmentTargetBytes: z
+      .number()
+      .int()
+      .min(SEGMENT_HEADER_BYTES + 1)
+      .max(2 ** 40)
+      .optional(),
+    checkpointLsn: z.number().int().min(0).max(LSN_MAX).optional(),
+    fs: z.custom<FileSystem>(isFileSystem, { message: 'must implement the FileSystem port' }).optional(),
+    trace: z.custom<TraceSink>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+  })
+  .strict();
+
+export interface ResolvedOptions {
+  readonly syncMode: SyncOption['mode'];
+  readonly intervalMs: number | null;
+  readonly maxCommits: number | null;
+  readonly segmentTargetBytes: number;
+  readonly checkpointLsn: number;
+  readonly fs: FileSystem | null;
+  readonly trace: TraceSink | null;
+}
+
+export function resolveOptions(input: unknown): ResolvedOptions {
+  const parsed = optionsSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = issue === undefined || issue.path.length === 0 ? 'options' : issue.path.map(String).join('.');
+    throw new WalError({ code: 'InvalidOption', option, detail: issue?.message ?? 'invalid' });
+  }
+  const o = parsed.data;
+  const sync = o.sync ?? { mode: 'per-commit' as const };
+  return {
+    syncMode: sync.mode,
+    intervalMs: sync.mode === 'group' ? sync.intervalMs : null,
+    maxCommits: sync.mode === 'group' ? (sync.maxCommits ?? null) : null,
+    segmentTargetBytes: o.segmentTargetBytes ?? DEFAULT_SEGMENT_TARGET_BYTES,
+    checkpointLsn: o.checkpointLsn ?? 0,
+    fs: o.fs ?? null,
+    trace: o.trace ?? null,
+  };
+}

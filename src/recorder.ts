@@ -1,0 +1,109 @@
+// The Recorder: the host's handle (lora_wal's WalRecorder) around the pure recorder state machine.
+// It owns no I/O of its own: commit() hands the buffered events to the Wal as one transaction,
+// flush() and forceFsync() forward to the Wal, and any failure below poisons the recorder too.
+
+import * as core from './core/recorder.js';
+import { WalError } from './core/errors.js';
+import type { Wal } from './wal.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+export class Recorder {
+  readonly #wal: Wal;
+  #state: core.RecorderState = core.initialRecorderState;
+
+  constructor(wal: Wal) {
+    this.#wal = wal;
+  }
+
+  /** Marks the start of a query; no I/O. Throws Poisoned when poisoned or already armed. */
+  arm(): void {
+    this.#adoptWalPoison();
+    const step = core.arm(this.#state);
+    this.#settle(step.state);
+    if (!step.ok) throw new WalError(step.error);
+    this.#wal.emitTrace(() => ({ action: 'Arm' }));
+  }
+
+  /** Buffers an event. Outside an armed query it poisons; when poisoned it does nothing. */
+  record(event: Uint8Array): void {
+    const wasPoisoned = this.#state.poisoned !== null;
+    this.#settle(core.record(this.#state, event));
+    if (!wasPoisoned && this.#state.poisoned === null) this.#wal.emitTrace(() => ({ action: 'Record', event: decoder.decode(event) }));
+  }
+
+  /**
+   * Ends the query. "no": nothing was recorded, nothing was written, no LSN was allocated, and
+   * the host should skip flush(). "yes": TxBegin, one MutationBatch and TxCommit were written.
+   */
+  async commit(): Promise<'yes' | 'no'> {
+    this.#adoptWalPoison();
+    const step = core.commit(this.#state);
+    this.#settle(step.state);
+    if (!step.ok) throw new WalError(step.error);
+    if (step.value === null) {
+      this.#wal.emitTrace(() => ({ action: 'Commit', wrote: false, beginLsn: null, commitLsn: null }));
+      return 'no';
+    }
+    const written = this.#guard(() => this.#wal.writeTransactionNow(step.value ?? []));
+    this.#wal.emitTrace(() => ({ action: 'Commit', wrote: true, ...written }));
+    return 'yes';
+  }
+
+  /** Drops the query's events; true when the live store may have seen mutations. */
+  async abort(): Promise<boolean> {
+    this.#adoptWalPoison();
+    const step = core.abort(this.#state);
+    this.#settle(step.state);
+    if (!step.ok) throw new WalError(step.error);
+    this.#wal.emitTrace(() => ({ action: 'Abort', hadEvents: step.value }));
+    return step.value;
+  }
+
+  async flush(): Promise<void> {
+    this.#refuseIfPoisoned();
+    this.#guard(() => this.#wal.flushNow());
+  }
+
+  async forceFsync(): Promise<void> {
+    this.#refuseIfPoisoned();
+    this.#guard(() => this.#wal.forceFsyncNow());
+  }
+
+  /** The host quarantines the WAL: every later call fails until the WAL is reopened. */
+  poison(reason: string): void {
+    this.#settle(core.poison(this.#state, reason));
+    this.#wal.poison(reason);
+  }
+
+  poisoned(): string | null {
+    return this.#state.poisoned ?? this.#wal.poisoned();
+  }
+
+  #refuseIfPoisoned(): void {
+    this.#adoptWalPoison();
+    if (this.#state.poisoned !== null) throw new WalError({ code: 'Poisoned', reason: this.#state.poisoned });
+  }
+
+  /** A failure latched by the Wal (the group flusher's fsync, say) poisons the recorder too. */
+  #adoptWalPoison(): void {
+    const walReason = this.#wal.poisoned();
+    if (walReason !== null && this.#state.poisoned === null) this.#state = core.poison(this.#state, walReason);
+  }
+
+  #settle(next: core.RecorderState): void {
+    const newlyPoisoned = this.#state.poisoned === null && next.poisoned !== null;
+    this.#state = next;
+    if (newlyPoisoned && next.poisoned !== null) this.#wal.poison(next.poisoned);
+  }
+
+  #guard<T>(action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      const reason = error instanceof WalError ? error.message : String(error);
+      this.#settle(core.poison(this.#state, reason));
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { FsError, nodeFileSystem, type FileHandle, type FileSystem } from '../../src/index.js';
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory under the OS temp dir, removed after the test. */
+export function tempDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `walref-${label}-`));
+  made.push(dir);
+  return dir;
+}
+
+export const ev = (text: string): Uint8Array => new TextEncoder().encode(text);
+export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+export type FaultPlan = { write?: 'ENOSPC' | 'short'; fsync?: 'EIO' };
+
+/**
+ * The node adapter with faults the test arms one at a time, and a count of every fdatasync: what a
+ * test needs to see poisoning and shared fsyncs on the real disk.
+ */
+export function faultyNodeFs(): { fs: FileSystem; arm: (plan: FaultPlan) => void; datasyncs: () => number } {
+  let plan: FaultPlan = {};
+  let datasyncs = 0;
+  const wrap = (handle: FileHandle): FileHandle => ({
+    path: handle.path,
+    write: (data, offset) => {
+      if (plan.write === 'ENOSPC') {
+        // Like a full disk: part of the data lands, then the call fails.
+        delete plan.write;
+        handle.write(data.subarray(0, Math.floor(data.length / 2)), offset);
+        throw new FsError('ENOSPC', 'write', handle.path);
+      }
+      if (plan.write === 'short') {
+        delete plan.write;
+        return handle.write(data.subarray(0, Math.floor(data.length / 2)), offset);
+      }
+      return handle.write(data, offset);
+    },
+    read: (o, l) => handle.read(o, l),
+    datasync: () => {
+      if (plan.fsync === 'EIO') {
+        delete plan.fsync;
+        throw new FsError('EIO', 'fdatasync', handle.path);
+      }
+      datasyncs++;
+      handle.datasync();
+    },
+    sync: () => handle.sync(),
+    truncate: (n) => handle.truncate(n),
+    sizeBytes: () => handle.sizeBytes(),
+    close: () => handle.close(),
+  });
+  const fs: FileSystem = { ...nodeFileSystem, open: (p, mode) => wrap(nodeFileSystem.open(p, mode)) };
+  return { fs, arm: (p) => (plan = { ...p }), datasyncs: () => datasyncs };
+}
