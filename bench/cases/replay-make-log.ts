@@ -1,0 +1,52 @@
+// Writes the log the replay cases read: transactions of 8 events of 100 bytes each (TxBegin, one
+// MutationBatch, TxCommit: about 900 bytes per transaction), through walref itself so the bytes
+// are exactly what walref writes, across several segments of the default target size. The sync
+// policy is `none` with a flush every FLUSH_EVERY_TRANSACTIONS and one forceFsync at the end; the
+// figure printed is that bulk write rate, which is informative only (nothing is compared with it).
+
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { openWal } from '../../src/index.js';
+import { baseParamsSchema, emitResult, readParams } from '../lib/case-io.js';
+import { makeEvent } from '../lib/payload.js';
+
+const params = readParams(baseParamsSchema.extend({ logDir: z.string(), logBytes: z.number().int().positive() }));
+const EVENTS_PER_TRANSACTION = 8;
+/** Flushing in slices keeps the writer's in-memory buffer small, as a real host's flushes would. */
+const FLUSH_EVERY_TRANSACTIONS = 256;
+
+function logBytesOnDisk(dir: string): number {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.wal'))
+    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+}
+
+rmSync(params.logDir, { recursive: true, force: true });
+const events = Array.from({ length: 64 }, (_, i) => makeEvent(100 + i));
+const start = performance.now();
+const { wal } = await openWal(params.logDir, { sync: { mode: 'none' } });
+let transactions = 0;
+let written = 0;
+while (written < params.logBytes) {
+  for (let i = 0; i < FLUSH_EVERY_TRANSACTIONS; i += 1) {
+    const first = (transactions * EVENTS_PER_TRANSACTION) % events.length;
+    await wal.writeTransaction(events.slice(first, first + EVENTS_PER_TRANSACTION));
+    transactions += 1;
+  }
+  await wal.flush();
+  written = logBytesOnDisk(params.logDir);
+}
+await wal.forceFsync();
+const segments = wal.segments().length;
+await wal.close();
+const elapsedMs = performance.now() - start;
+emitResult({
+  case: 'replay-make-log',
+  value: written / (1024 * 1024) / (elapsedMs / 1000),
+  unit: 'MiB/s written',
+  ops: transactions,
+  elapsedMs,
+  details: { logBytes: written, transactions, eventsPerTransaction: EVENTS_PER_TRANSACTION, segments },
+});
