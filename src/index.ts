@@ -1,13 +1,14 @@
 // walref's public API. See README.md for a ten-line example and docs/ for the format, the fault
 // model and a guided tour.
 
-export { openWal, readSegments, type OpenedWal } from './open-wal.js';
+export { openWal, type OpenedWal } from './open-wal.js';
+export { replayDir, listSegments, type SweepOptions } from './log-reader.js';
 export { Wal } from './wal.js';
 export { Recorder } from './recorder.js';
 export type { WalOptions, SyncOption } from './options.js';
 export { WalError, describeWalError, type WalErrorInfo, type WalErrorCode } from './core/errors.js';
 export type { Lsn, WalRecord, ReplayedTransaction, SegmentHeader } from './core/records.js';
-export type { ReplayOutcome } from './core/replay.js';
+export type { ReplayOutcome, ReplaySummary, ReplaySegment, TornTail } from './core/replay.js';
 export type { TraceEvent, TraceSink, TraceTx } from './core/trace.js';
 export type { Effect } from './core/effects.js';
 export { FsError, type FileSystem, type FileHandle, type DirectoryLock, type OpenMode } from './fs/port.js';

@@ -10,13 +10,15 @@
 
 import type { Effect } from './core/effects.js';
 import { WalError } from './core/errors.js';
-import { FORMAT_VERSION, parseSegmentFileName, SEGMENT_HEADER_BYTES, segmentFileName } from './core/format.js';
-import { replay, type ReplayOutcome } from './core/replay.js';
+import { FORMAT_VERSION, SEGMENT_HEADER_BYTES, segmentFileName } from './core/format.js';
+import type { ReplayedTransaction } from './core/records.js';
+import type { ReplayOutcome, ReplaySummary } from './core/replay.js';
 import { encodeSegmentHeader } from './core/segment-header.js';
 import { initialWriterState, type SealedSegment } from './core/writer-state.js';
 import { EffectRunner } from './effect-runner.js';
+import { sweepLog } from './log-reader.js';
 import { nodeFileSystem } from './fs/node-fs.js';
-import { FsError, type DirectoryLock, type FileSystem } from './fs/port.js';
+import { FsError, type DirectoryLock } from './fs/port.js';
 import { ndjsonFileTraceSink } from './fs/trace-file-sink.js';
 import { resolveOptions, type WalOptions } from './options.js';
 import { Wal } from './wal.js';
@@ -29,16 +31,6 @@ export interface OpenedWal {
 function ioError(error: unknown): never {
   if (error instanceof FsError) throw new WalError({ code: 'IoError', op: error.op, path: error.path, errno: error.errno });
   throw error;
-}
-
-/** Segment files of a WAL directory, oldest first, read whole through the port. */
-export function readSegments(fileSystem: FileSystem, dir: string): { name: string; id: number; bytes: Uint8Array }[] {
-  const named = fileSystem
-    .readdir(dir)
-    .map((name) => ({ name, id: parseSegmentFileName(name) }))
-    .filter((entry): entry is { name: string; id: number } => entry.id !== null)
-    .sort((a, b) => a.id - b.id);
-  return named.map((entry) => ({ ...entry, bytes: fileSystem.readFile(fileSystem.join(dir, entry.name)) }));
 }
 
 export async function openWal(dir: string, options?: WalOptions): Promise<OpenedWal> {
@@ -65,10 +57,13 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
 
   const runner = new EffectRunner(fileSystem, dir);
   try {
-    const segments = readSegments(fileSystem, dir);
-    const result = replay({ segments, checkpointLsn: resolved.checkpointLsn });
-    if (!result.ok) throw new WalError(result.error);
-    const outcome = result.value;
+    const transactions: ReplayedTransaction[] = [];
+    const deliver = resolved.onTransaction ?? ((t: ReplayedTransaction) => void transactions.push(t));
+    const sweep = sweepLog(fileSystem, dir, { checkpointLsn: resolved.checkpointLsn });
+    let step = sweep.next();
+    for (; step.done !== true; step = sweep.next()) deliver(step.value);
+    const summary: ReplaySummary = step.value;
+    const outcome: ReplayOutcome = { ...summary, transactions };
 
     const intactLastLsn = outcome.segments.reduce((max, s) => Math.max(max, s.lastLsn ?? 0), 0);
     const maxLsnOnDisk = Math.max(outcome.maxLsn, resolved.checkpointLsn);

@@ -6,6 +6,7 @@ import { WalError } from './core/errors.js';
 import { LSN_MAX, SEGMENT_HEADER_BYTES } from './core/format.js';
 import type { FileSystem } from './fs/port.js';
 import type { TraceSink } from './core/trace.js';
+import type { ReplayedTransaction } from './core/records.js';
 
 export type SyncOption =
   | { readonly mode: 'per-commit' }
@@ -23,6 +24,12 @@ export interface WalOptions {
   readonly fs?: FileSystem;
   /** Receives every action as a trace event; off by default. WALREF_TRACE=<file> also enables it. */
   readonly trace?: TraceSink;
+  /**
+   * Receives each replayed transaction during open, in commit order, instead of collecting them in
+   * `replay.transactions` (which is then empty): open's memory then stays bounded whatever the
+   * log's size.
+   */
+  readonly onTransaction?: (transaction: ReplayedTransaction) => void;
 }
 
 export const DEFAULT_SEGMENT_TARGET_BYTES = 64 * 1024 * 1024;
@@ -54,6 +61,7 @@ const optionsSchema = z
     checkpointLsn: z.number().int().min(0).max(LSN_MAX).optional(),
     fs: z.custom<FileSystem>(isFileSystem, { message: 'must implement the FileSystem port' }).optional(),
     trace: z.custom<TraceSink>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+    onTransaction: z.custom<(t: ReplayedTransaction) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
   })
   .strict();
 
@@ -65,6 +73,7 @@ export interface ResolvedOptions {
   readonly checkpointLsn: number;
   readonly fs: FileSystem | null;
   readonly trace: TraceSink | null;
+  readonly onTransaction: ((transaction: ReplayedTransaction) => void) | null;
 }
 
 export function resolveOptions(input: unknown): ResolvedOptions {
@@ -84,5 +93,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     checkpointLsn: o.checkpointLsn ?? 0,
     fs: o.fs ?? null,
     trace: o.trace ?? null,
+    onTransaction: o.onTransaction ?? null,
   };
 }

@@ -375,3 +375,39 @@ describe('Wal on the real disk', () => {
     expect(actions).toEqual(['Open', 'Arm', 'Record', 'Commit', 'Flush', 'Close']);
   });
 });
+
+describe('streaming replay', () => {
+  it('replayDir streams the committed transactions in small chunks, takes no lock and modifies nothing', async () => {
+    const dir = tempDir('stream');
+    const { wal } = await openWal(dir, { segmentTargetBytes: 200 });
+    for (let i = 0; i < 20; i++) await tx(wal, [`event-${i}`, 'y'.repeat(i)]);
+    const b = await wal.begin();
+    await wal.append(b, ev('open'));
+    await wal.flush();
+    const { replayDir } = await import('../../src/index.js');
+    const seen: string[] = [];
+    const iterator = replayDir(dir, { chunkBytes: 7 });
+    let step = await iterator.next();
+    for (; step.done !== true; step = await iterator.next()) seen.push(text(step.value.events[0]!));
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => `event-${i}`));
+    expect(step.value.segments.length).toBeGreaterThan(3);
+    // The writer still holds its lock and keeps going.
+    await tx(wal, ['after']);
+    await wal.close();
+  });
+
+  it('openWal with onTransaction hands over each transaction and leaves replay.transactions empty', async () => {
+    const dir = tempDir('on-transaction');
+    {
+      const { wal } = await openWal(dir);
+      await tx(wal, ['a']);
+      await tx(wal, ['b']);
+      await wal.close();
+    }
+    const seen: number[] = [];
+    const { wal, replay } = await openWal(dir, { onTransaction: (t) => seen.push(t.commitLsn) });
+    expect(seen).toEqual([3, 6]);
+    expect(replay.transactions).toEqual([]);
+    await wal.close();
+  });
+});
