@@ -1,0 +1,169 @@
+// The terminal picture of one crash state: every segment file drawn as a row of cells, one cell per
+// `bytesPerCell` bytes, coloured by what the crash did to those bytes (crash-sim/file-crash.ts
+// classifies each byte against the page cache the writer left behind):
+//   durable  the byte on disk is the byte the writer wrote;
+//   lost     the writer wrote it, but it never reached the disk (the file is shorter);
+//   torn     part of a write that only partly reached the disk: the disk holds older content here;
+//   garbage  the file grew over data that never arrived, and the hole reads as zeros or garbage.
+// Under the cells, every frame the writer wrote is listed with its fate, so a reader can see which
+// records a crash at this moment keeps. With colour off (not a TTY, or NO_COLOR) the cells are
+// plain ASCII characters, so the picture survives pipes, logs and copy-paste.
+
+import { match } from 'ts-pattern';
+import { decodeFrame } from '../core/codec.js';
+import { SEGMENT_HEADER_BYTES } from '../core/format.js';
+import type { WalRecord } from '../core/records.js';
+import { ByteClass, BYTE_CLASS_NAMES, type ByteClassName } from '../../crash-sim/file-crash.js';
+import { renderEvent } from './format-event.js';
+
+export interface PictureStyle {
+  readonly color: boolean;
+  readonly bytesPerCell: number;
+  readonly cellsPerRow: number;
+}
+
+/** The parts of a crash-sim CrashFile the picture needs. */
+export interface PicturedFile {
+  readonly path: string;
+  /** The bytes the crash left on disk. */
+  readonly bytes: Uint8Array;
+  /** What the writer had written (the page cache) just before the crash. */
+  readonly cacheBytes: Uint8Array;
+  /** One ByteClass code per byte over max(bytes, cacheBytes). */
+  readonly classes: Uint8Array;
+}
+
+/** A cell shows its least healthy byte, in this order, so a single torn byte is never hidden. */
+const SEVERITY: readonly ByteClassName[] = ['torn', 'garbage', 'lost', 'durable'];
+
+const GLYPHS: Record<ByteClassName, { readonly plain: string; readonly block: string; readonly ansi: string }> = {
+  durable: { plain: '#', block: '█', ansi: '\u001b[32m' },
+  lost: { plain: '.', block: '░', ansi: '\u001b[90m' },
+  torn: { plain: '~', block: '▓', ansi: '\u001b[33m' },
+  garbage: { plain: '?', block: '▒', ansi: '\u001b[31m' },
+};
+const RESET = '\u001b[0m';
+
+const MEANING: Record<ByteClassName, string> = {
+  durable: 'on disk as written',
+  lost: 'written, never reached the disk',
+  torn: 'a write that only partly reached the disk',
+  garbage: 'the file grew over zeros or garbage',
+};
+
+/**
+ * Colour only on a terminal and only when the reader did not opt out: https://no-color.org asks
+ * for no colour whenever NO_COLOR is set to a non-empty value.
+ */
+export function pictureStyleFor(env: Readonly<Record<string, string | undefined>>, isTty: boolean): PictureStyle {
+  const noColor = (env['NO_COLOR'] ?? '') !== '';
+  return { color: isTty && !noColor, bytesPerCell: 16, cellsPerRow: 48 };
+}
+
+export function classNameOf(code: number): ByteClassName {
+  return BYTE_CLASS_NAMES[code] ?? 'lost';
+}
+
+/** The class a cell shows: the most severe class among its bytes. */
+export function cellClass(classes: Uint8Array, startBytes: number, endBytes: number): ByteClassName {
+  let worst = SEVERITY.length - 1;
+  for (let at = startBytes; at < endBytes && at < classes.length; at++) {
+    const rank = SEVERITY.indexOf(classNameOf(classes[at] ?? ByteClass.lost));
+    if (rank < worst) worst = rank;
+  }
+  return SEVERITY[worst] ?? 'durable';
+}
+
+function glyph(name: ByteClassName, style: PictureStyle): string {
+  const g = GLYPHS[name];
+  return style.color ? `${g.ansi}${g.block}${RESET}` : g.plain;
+}
+
+/** One line explaining every glyph, and the cell size. */
+export function legend(style: PictureStyle): string {
+  const parts = BYTE_CLASS_NAMES.map((name) => `${glyph(name, style)} ${name} (${MEANING[name]})`);
+  return `one cell = ${style.bytesPerCell} bytes, showing its least healthy byte:  ${parts.join('   ')}`;
+}
+
+/** Byte counts per class, e.g. "448 durable, 62 lost". */
+export function classCounts(classes: Uint8Array): string {
+  const counts = new Map<ByteClassName, number>();
+  for (const code of classes) {
+    const name = classNameOf(code);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return BYTE_CLASS_NAMES.filter((name) => counts.has(name))
+    .map((name) => `${counts.get(name) ?? 0} ${name}`)
+    .join(', ');
+}
+
+/** What happened to one frame the writer wrote. */
+export interface FrameFate {
+  readonly offsetBytes: number;
+  readonly frameBytes: number;
+  readonly record: WalRecord;
+  readonly fate: 'on disk' | 'lost' | 'torn';
+}
+
+/**
+ * The frames in the page-cache bytes (what the writer wrote) with the fate of their bytes. The
+ * page cache always holds whole frames, so the walk stops only at its end; the bound on the loop is
+ * the byte count, since every frame is longer than one byte.
+ */
+export function frameFates(file: PicturedFile): FrameFate[] {
+  const fates: FrameFate[] = [];
+  let offsetBytes = SEGMENT_HEADER_BYTES;
+  while (offsetBytes < file.cacheBytes.length) {
+    const frame = decodeFrame(file.cacheBytes, offsetBytes);
+    if (!frame.ok) break;
+    const end = offsetBytes + frame.frameBytes;
+    let durable = 0;
+    for (let at = offsetBytes; at < end; at++) if (file.classes[at] === ByteClass.durable) durable++;
+    const fate = durable === frame.frameBytes ? 'on disk' : durable === 0 ? 'lost' : 'torn';
+    fates.push({ offsetBytes, frameBytes: frame.frameBytes, record: frame.record, fate });
+    offsetBytes = end;
+  }
+  return fates;
+}
+
+function describeRecord(record: WalRecord): string {
+  return match(record)
+    .with({ kind: 'TxBegin' }, () => 'TxBegin')
+    .with({ kind: 'Mutation' }, (r) => `Mutation (tx ${r.txBeginLsn}) ${renderEvent(r.event)}`)
+    .with({ kind: 'MutationBatch' }, (r) => `MutationBatch (tx ${r.txBeginLsn}) ${r.events.map(renderEvent).join(' ')}`)
+    .with({ kind: 'TxCommit' }, (r) => `TxCommit (tx ${r.txBeginLsn})`)
+    .with({ kind: 'TxAbort' }, (r) => `TxAbort (tx ${r.txBeginLsn})`)
+    .with({ kind: 'Checkpoint' }, (r) => `Checkpoint (snapshot LSN ${r.snapshotLsn})`)
+    .exhaustive();
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** The picture of one file: a title line, rows of cells with their starting offset, the frames. */
+export function drawFile(file: PicturedFile, style: PictureStyle): string[] {
+  const lines = [`${baseName(file.path)}: ${file.bytes.length} bytes on disk, the writer had written ${file.cacheBytes.length} (${classCounts(file.classes) || 'empty'})`];
+  const span = file.classes.length;
+  const rowBytes = style.bytesPerCell * style.cellsPerRow;
+  for (let rowStart = 0; rowStart < span; rowStart += rowBytes) {
+    let row = '';
+    for (let cellStart = rowStart; cellStart < Math.min(span, rowStart + rowBytes); cellStart += style.bytesPerCell) {
+      row += glyph(cellClass(file.classes, cellStart, cellStart + style.bytesPerCell), style);
+    }
+    lines.push(`  ${String(rowStart).padStart(6)}  ${row}`);
+  }
+  for (const frame of frameFates(file)) {
+    lines.push(
+      `    offset ${String(frame.offsetBytes).padStart(5)}  LSN ${String(frame.record.lsn).padStart(3)}  ` +
+        `${frame.fate.padEnd(7)}  ${describeRecord(frame.record)}`,
+    );
+  }
+  return lines;
+}
+
+/** Every file of a crash state, in path order, separated by blank lines. */
+export function drawFiles(files: readonly PicturedFile[], style: PictureStyle): string[] {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return sorted.flatMap((file, i) => (i === 0 ? drawFile(file, style) : ['', ...drawFile(file, style)]));
+}
