@@ -1,0 +1,19 @@
+// Lines shared by dump, replay and verify that describe a replay outcome: the torn tail and the
+// totals.
+
+import type { ReplayOutcome, TornTail } from '../core/replay.js';
+
+/** One line describing a torn tail; the CLI reports it and never truncates it. */
+export function describeTornTail(tail: TornTail): string {
+  const where = tail.headerTorn
+    ? `segment ${tail.segment} has a torn header (a crash while creating it)`
+    : `segment ${tail.segment} at offset ${tail.offsetBytes}`;
+  const followed = tail.validFramesAfter
+    ? 'whole valid frames follow it (a crash mid-write can leave that, and so can corruption)'
+    : 'no valid frame follows it';
+  return `torn tail: ${where}: ${tail.cause}, ${tail.droppedBytes} bytes that openWal would truncate; ${followed}`;
+}
+
+export function describeCheckpoint(outcome: ReplayOutcome): string {
+  return outcome.checkpointObserved === null ? 'none' : `snapshot LSN ${outcome.checkpointObserved}`;
+}

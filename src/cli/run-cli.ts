@@ -1,0 +1,28 @@
+// The dispatcher: parses the command line and runs one command. It returns the exit code instead
+// of exiting, so tests run it in-process with a buffered io and any FileSystem.
+
+import { match } from 'ts-pattern';
+import type { FileSystem } from '../fs/port.js';
+import { parseCommandLine, USAGE } from './args.js';
+import { runDump, runReplay, runVerify, reportFailure } from './commands.js';
+import { runDelegated } from './delegated.js';
+import { ExitCode, type CliIo } from './io.js';
+
+export async function runCli(argv: readonly string[], io: CliIo, fs: FileSystem): Promise<number> {
+  const parsed = parseCommandLine(argv);
+  if (!parsed.ok) {
+    const code = reportFailure(argv[0] ?? '', parsed.failure, io);
+    if (argv.length === 0) io.stderr(USAGE);
+    return code;
+  }
+  return match(parsed.command)
+    .with({ name: 'help' }, () => {
+      io.stdout(USAGE);
+      return ExitCode.Ok;
+    })
+    .with({ name: 'dump' }, (c) => runDump(c.dir, io, fs))
+    .with({ name: 'replay' }, (c) => runReplay(c.dir, c.json, c.checkpointLsn, io, fs))
+    .with({ name: 'verify' }, (c) => runVerify(c.dir, c.strict, io, fs))
+    .with({ name: 'explore' }, { name: 'demo' }, (c) => runDelegated(c.name, c.argv, io))
+    .exhaustive();
+}
