@@ -1,0 +1,72 @@
+// The command arbitrary: fc.commands over every command, weighted so that runs commit, flush and
+// crash often. Runs on node:fs leave out what needs the simulator (crashes and faults).
+
+import fc from 'fast-check';
+import type { AsyncCommand } from 'fast-check';
+import { AbortCommand } from './abort-command.js';
+import { ArmCommand } from './arm-command.js';
+import { CheckpointCommand } from './checkpoint-command.js';
+import { CommitCommand } from './commit-command.js';
+import { CrashCommand } from './crash-command.js';
+import { FlushCommand } from './flush-command.js';
+import { ForceFsyncCommand } from './force-fsync-command.js';
+import { FsyncFaultCommand } from './fsync-fault-command.js';
+import { GroupSyncCommand } from './group-sync-command.js';
+import { RecordCommand } from './record-command.js';
+import { ReopenCommand } from './reopen-command.js';
+import { TruncateCommand } from './truncate-command.js';
+import { WalAbortCommand } from './wal-abort-command.js';
+import { WriteFaultCommand } from './write-fault-command.js';
+import type { ModelBox, RealBox } from './world.js';
+
+export type WalCommand = AsyncCommand<ModelBox, RealBox>;
+
+const caller = fc.constantFrom('recorder' as const, 'wal' as const);
+const syncingCall = fc.constantFrom('flush' as const, 'forceFsync' as const, 'groupSync' as const);
+
+export interface CommandOptions {
+  /** Crash and fault commands need crash-sim. */
+  readonly simulated: boolean;
+  readonly maxCommands: number;
+  readonly replayPath?: string;
+}
+
+function weighted(arbitrary: fc.Arbitrary<WalCommand>, weight: number): fc.WeightedArbitrary<WalCommand> {
+  return { arbitrary, weight };
+}
+
+export function commandArbitraries(simulated: boolean): fc.Arbitrary<WalCommand>[] {
+  const always: fc.WeightedArbitrary<WalCommand>[] = [
+    weighted(fc.constant(new ArmCommand()), 5),
+    weighted(fc.constantFrom('a', 'b', 'ccc', '').map((label) => new RecordCommand(label)), 7),
+    weighted(fc.constant(new CommitCommand()), 5),
+    weighted(fc.constant(new AbortCommand()), 1),
+    weighted(fc.integer({ min: 0, max: 2 }).map((n) => new WalAbortCommand(n)), 1),
+    weighted(caller.map((c) => new FlushCommand(c)), 3),
+    weighted(caller.map((c) => new ForceFsyncCommand(c)), 1),
+    weighted(fc.constant(new GroupSyncCommand()), 2),
+    weighted(fc.constant(new CheckpointCommand()), 1),
+    weighted(fc.constant(new TruncateCommand()), 1),
+    weighted(fc.constant(new ReopenCommand()), 1),
+  ];
+  const simOnly: fc.WeightedArbitrary<WalCommand>[] = [
+    weighted(fc.nat().map((seed) => new CrashCommand(seed)), 3),
+    weighted(fc.tuple(syncingCall, caller).map(([call, c]) => new FsyncFaultCommand(call, c)), 1),
+    weighted(
+      fc
+        .tuple(fc.constantFrom('enospc' as const, 'short' as const), fc.constantFrom('none' as const, 'half' as const, 1, 9), syncingCall, caller)
+        .map(([fault, partial, call, c]) => new WriteFaultCommand(fault, partial, call, c)),
+      1,
+    ),
+  ];
+  // fc.commands takes a list of arbitraries and picks among them uniformly; one oneof carries the weights.
+  return [fc.oneof(...always, ...(simulated ? simOnly : []))];
+}
+
+export function walCommands(options: CommandOptions): fc.Arbitrary<Iterable<WalCommand>> {
+  return fc.commands(commandArbitraries(options.simulated), {
+    maxCommands: options.maxCommands,
+    size: 'max',
+    ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
+  });
+}

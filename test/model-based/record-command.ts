@@ -1,0 +1,25 @@
+import type { AsyncCommand } from 'fast-check';
+import { Record } from '../../model/index.js';
+import { encoder, expectSameObservables, takeEvent, type ModelBox, type RealBox } from './world.js';
+
+/** recorder.record(event): outside an armed query it poisons; when poisoned it does nothing. */
+export class RecordCommand implements AsyncCommand<ModelBox, RealBox> {
+  constructor(readonly label: string) {}
+
+  check(m: Readonly<ModelBox>): boolean {
+    return m.state.down === null;
+  }
+
+  async run(m: ModelBox, r: RealBox): Promise<void> {
+    const event = takeEvent(m, this.label);
+    const step = Record(m.state, event);
+    if (!step.enabled) throw new Error(step.reason);
+    r.recorder.record(encoder.encode(event));
+    m.state = step.state;
+    expectSameObservables(m.state, r, this.toString());
+  }
+
+  toString(): string {
+    return `record(${JSON.stringify(this.label)})`;
+  }
+}

@@ -1,0 +1,38 @@
+// The knobs of one model-based run and the run budget, default and deep (WALREF_DEEP=1).
+
+import fc from 'fast-check';
+import type { RunConfig } from './world.js';
+
+const deep = process.env['WALREF_DEEP'] !== undefined && process.env['WALREF_DEEP'] !== '' && process.env['WALREF_DEEP'] !== '0';
+const deepRuns = Number(process.env['WALREF_DEEP_RUNS'] ?? '');
+
+export const budget = {
+  deep,
+  /** Runs on crash-sim per sync policy. */
+  simRuns: deep ? (Number.isSafeInteger(deepRuns) && deepRuns > 0 ? deepRuns : 2000) : 100,
+  /** Runs on node:fs in a temp directory per sync policy. */
+  nodeRuns: deep ? 200 : 15,
+  /** Commands per run at most. */
+  maxCommands: deep ? 80 : 40,
+  /** fast-check stops starting new runs after this long (deep runs are bounded by time too). */
+  timeLimitMs: deep ? Number(process.env['WALREF_DEEP_TIME_MS'] ?? 600_000) : 20_000,
+} as const;
+
+export const simConfig = (policy: RunConfig['policy']): fc.Arbitrary<RunConfig> =>
+  fc.record({
+    policy: fc.constant(policy),
+    segmentTargetBytes: fc.constantFrom(128, 512, 1 << 20),
+    knobs: fc.record({
+      sectorBytes: fc.constantFrom(16, 64, 512),
+      ordered: fc.boolean(),
+      safeAppend: fc.boolean(),
+      dirSync: fc.boolean(),
+    }),
+  });
+
+export const nodeConfig = (policy: RunConfig['policy']): fc.Arbitrary<RunConfig> =>
+  fc.record({
+    policy: fc.constant(policy),
+    segmentTargetBytes: fc.constantFrom(128, 1 << 20),
+    knobs: fc.constant(null),
+  });

@@ -1,0 +1,87 @@
+// Which records of the log a crash state holds intact, computed from bytes and the format alone
+// (docs/format.md: a segment is a 32-byte header then frames of length u32 | crc u32 | body, the
+// body starting with kind u8 | lsn u64). It never decodes with src/: it walks the frames the
+// writer handed to the OS (the page cache before the crash, plus whatever a failed write put
+// down before the WAL cut it back) and calls a frame intact when the crash image holds exactly
+// those bytes. The model's Crash takes the result as the crash state's choice.
+
+import type { CrashState } from '../../crash-sim/crash-states.js';
+import type { SimFileSystem } from '../../crash-sim/sim-fs.js';
+import { parseSegmentFileName } from '../../src/core/format.js';
+
+const HEADER_BYTES = 32;
+const FRAME_PREFIX_BYTES = 8;
+
+interface Frame {
+  readonly start: number;
+  readonly end: number;
+  readonly lsn: number;
+}
+
+export interface Survivors {
+  /** LSNs of the intact records, in log order: segments by id, frames by offset, up to the first damaged one. */
+  readonly intactLsns: readonly number[];
+  /** The highest LSN of a whole frame after the first damaged one in the same segment, or null. */
+  readonly strayLsn: number | null;
+}
+
+const u32 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) | ((b[at + 1] ?? 0) << 8) | ((b[at + 2] ?? 0) << 16) | ((b[at + 3] ?? 0) << 24)) >>> 0;
+
+function framesOf(bytes: Uint8Array): Frame[] {
+  const frames: Frame[] = [];
+  let at = HEADER_BYTES;
+  while (at + FRAME_PREFIX_BYTES <= bytes.length) {
+    const end = at + FRAME_PREFIX_BYTES + u32(bytes, at);
+    if (end > bytes.length) break;
+    frames.push({ start: at, end, lsn: u32(bytes, at + 9) + u32(bytes, at + 13) * 0x1_0000_0000 });
+    at = end;
+  }
+  return frames;
+}
+
+/** The bytes the writer put down for one file: the page cache, extended by failed writes past its end. */
+function writtenBytes(cache: Uint8Array, inode: number, sim: SimFileSystem): Uint8Array {
+  let bytes = cache;
+  for (const op of sim.opLog) {
+    if (op.kind !== 'write' || op.inode !== inode || (op.errno === null && op.writtenBytes === op.data.length)) continue;
+    const end = op.offsetBytes + op.writtenBytes;
+    if (end <= bytes.length) continue;
+    const grown = new Uint8Array(end);
+    grown.set(op.data.subarray(0, op.writtenBytes), op.offsetBytes);
+    grown.set(bytes.subarray(0, Math.min(bytes.length, end)));
+    bytes = grown;
+  }
+  return bytes;
+}
+
+function holds(image: Uint8Array, expected: Uint8Array, start: number, end: number): boolean {
+  if (image.length < end) return false;
+  for (let at = start; at < end; at++) if (image[at] !== expected[at]) return false;
+  return true;
+}
+
+export function survivingRecords(crash: CrashState, sim: SimFileSystem, dir: string): Survivors {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  const segments = [...crash.files.values()]
+    .map((file) => ({ file, id: file.path.startsWith(prefix) ? parseSegmentFileName(file.path.slice(prefix.length)) : null }))
+    .filter((entry): entry is { file: (typeof entry)['file']; id: number } => entry.id !== null)
+    .sort((a, b) => a.id - b.id);
+  const intactLsns: number[] = [];
+  let strayLsn: number | null = null;
+  let damaged = false;
+  for (const { file } of segments) {
+    if (damaged) break;
+    const written = writtenBytes(file.cacheBytes, file.inode, sim);
+    if (!holds(file.bytes, written, 0, Math.min(HEADER_BYTES, written.length))) {
+      damaged = true;
+      continue;
+    }
+    for (const frame of framesOf(written)) {
+      const intact = holds(file.bytes, written, frame.start, frame.end);
+      if (!damaged && intact) intactLsns.push(frame.lsn);
+      else if (!damaged) damaged = true;
+      else if (intact) strayLsn = Math.max(strayLsn ?? 0, frame.lsn);
+    }
+  }
+  return { intactLsns, strayLsn };
+}
