@@ -1,6 +1,8 @@
 import type { AsyncCommand } from 'fast-check';
 import { Crash, type ModelState } from '../../model/index.js';
-import { pickCrashState } from '../../crash-sim/crash-states.js';
+import { pickCrashState, type CrashState } from '../../crash-sim/crash-states.js';
+import type { SimFileSystem } from '../../crash-sim/sim-fs.js';
+import { budget } from './run-config.js';
 import { recoverAndCompare } from './recovery-check.js';
 import { survivingRecords, type Survivors } from './survivors.js';
 import type { ModelBox, RealBox } from './world.js';
@@ -36,11 +38,18 @@ export class CrashCommand implements AsyncCommand<ModelBox, RealBox> {
   async run(m: ModelBox, r: RealBox): Promise<void> {
     const sim = r.sim;
     if (sim === null) throw new Error('a crash needs the simulated file system');
+    // Other crash states of the same moment, each recovered on its own image and then dropped.
+    for (let sample = 1; sample <= budget.extraCrashStates; sample++) {
+      const other = pickCrashState(sim, this.seed + sample * 7919);
+      const scratch: RealBox = { ...r, sim: other.image(), crashes: 0 };
+      scratch.fs = scratch.sim ?? scratch.fs;
+      const down = this.down(m, sim, other, r.dir, `${this.toString()} sample ${sample}`);
+      await recoverAndCompare({ ...m }, scratch, down.state, down.context);
+      await scratch.wal.close();
+      r.crashes += 1;
+    }
     const crash = pickCrashState(sim, this.seed);
-    const survivors = survivingRecords(crash, sim, r.dir);
-    const context = `${this.toString()}: intact LSNs ${survivors.intactLsns.join(',') || '(none)'}${survivors.strayLsn === null ? '' : `, stray ${survivors.strayLsn}`}\n${crash.describe()}`;
-    const step = Crash(m.state, { keptCount: keptCountOf(m.state, survivors), strayLsn: survivors.strayLsn });
-    if (!step.enabled) throw new Error(`a crash state the model forbids (${step.reason}) ${context}`);
+    const step = this.down(m, sim, crash, r.dir, this.toString());
     // The crashed process is gone. Closing it only stops its timers: whatever it still does lands
     // on the old simulator, and the crash image was taken before.
     sim.clearFaults();
@@ -52,7 +61,16 @@ export class CrashCommand implements AsyncCommand<ModelBox, RealBox> {
     r.sim = crash.image();
     r.fs = r.sim;
     r.crashes += 1;
-    await recoverAndCompare(m, r, step.state, context);
+    await recoverAndCompare(m, r, step.state, step.context);
+  }
+
+  /** The model after a crash into `crash`, or an error naming the crash state the model forbids. */
+  down(m: ModelBox, sim: SimFileSystem, crash: CrashState, dir: string, label: string): { state: ModelState; context: string } {
+    const survivors = survivingRecords(crash, sim, dir);
+    const context = `${label}: intact LSNs ${survivors.intactLsns.join(',') || '(none)'}${survivors.strayLsn === null ? '' : `, stray ${survivors.strayLsn}`}\n${crash.describe()}`;
+    const step = Crash(m.state, { keptCount: keptCountOf(m.state, survivors), strayLsn: survivors.strayLsn });
+    if (!step.enabled) throw new Error(`a crash state the model forbids (${step.reason}) ${context}`);
+    return { state: step.state, context };
   }
 
   toString(): string {

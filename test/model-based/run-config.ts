@@ -9,9 +9,16 @@ const deepRuns = Number(process.env['WALREF_DEEP_RUNS'] ?? '');
 export const budget = {
   deep,
   /** Runs on crash-sim per sync policy. */
-  simRuns: deep ? (Number.isSafeInteger(deepRuns) && deepRuns > 0 ? deepRuns : 2000) : 100,
+  simRuns: deep ? (Number.isSafeInteger(deepRuns) && deepRuns > 0 ? deepRuns : 2000) : 300,
   /** Runs on node:fs in a temp directory per sync policy. */
-  nodeRuns: deep ? 200 : 15,
+  nodeRuns: deep ? 200 : 30,
+  /**
+   * Crash states checked at every crash command: the one the run continues from, plus this many
+   * more from the same moment, each recovered on its own image and compared with the model.
+   */
+  extraCrashStates: deep ? 7 : 1,
+  /** Concurrency runs (fc.scheduler) and crash states checked per acknowledged commit in each. */
+  concurrentRuns: deep ? 500 : 60,
   /** Commands per run at most. */
   maxCommands: deep ? 80 : 40,
   /** fast-check stops starting new runs after this long (deep runs are bounded by time too). */
