@@ -81,9 +81,12 @@ export function crashSpace(state: SimState): CrashSpace {
   const axes = [...dirOps.map(() => 2), ...fileSpaces.flatMap((f) => f.space.axes)];
   const total = axes.reduce((product, radix) => Math.min(Number.MAX_SAFE_INTEGER, product * radix), 1);
   const dirPaths = [...state.dirs.keys()];
+  // Snapshots of what build() reads, so the space stays valid while the simulator runs on.
+  const durableEntries = [...state.dirs].map(([path, dir]) => [path, new Map(dir.durable)] as const);
+  const caches = new Map([...inodes].map((inode) => [inode, state.files.get(inode)?.cache] as const));
 
   const build = (choice: readonly number[]): CrashState => {
-    const entries = new Map([...state.dirs].map(([path, dir]) => [path, new Map(dir.durable)] as const));
+    const entries = new Map(durableEntries.map(([path, durable]) => [path, new Map(durable)] as const));
     const dirReport = dirOps.map((op, i) => {
       const persisted = (choice[i] ?? 0) === 1;
       if (persisted) applyDirOp(entries, op);
@@ -95,15 +98,15 @@ export function crashSpace(state: SimState): CrashSpace {
     for (const [dir, names] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
       for (const [name, inode] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const fileSpace = fileSpaces.find((f) => f.inode === inode);
-        const file = state.files.get(inode);
-        if (fileSpace === undefined || file === undefined) continue;
+        const cacheBytes = caches.get(inode);
+        if (fileSpace === undefined || cacheBytes === undefined) continue;
         let image = images.get(inode);
         if (image === undefined) {
           image = fileSpace.space.build(choice.slice(fileSpace.offset, fileSpace.offset + fileSpace.space.axes.length));
           images.set(inode, image);
         }
         const path = joinPath(dir, name);
-        files.set(path, { ...image, path, inode, cacheBytes: file.cache });
+        files.set(path, { ...image, path, inode, cacheBytes });
         hash.text(path).bytes(image.bytes);
       }
     }

@@ -115,7 +115,10 @@ function lastWriters(file: SimFile): Int32Array {
   return writers;
 }
 
-export function fileCrashSpace(file: SimFile, knobs: SimKnobs): FileCrashSpace {
+export function fileCrashSpace(live: SimFile, knobs: SimKnobs): FileCrashSpace {
+  // A snapshot: the simulator keeps running after the space is taken. The byte arrays are never
+  // modified in place (sim-state.ts replaces them), so copying the references is enough.
+  const file: SimFile = { inode: live.inode, base: live.base, cache: live.cache, ops: live.ops.map((op) => ({ ...op })) };
   const pieces = piecesOf(file, knobs.sectorBytes);
   const undecided = pieces.filter((p) => !p.durable);
   const sizeAxis = knobs.safeAppend ? [] : [SIZE_MODES.length];

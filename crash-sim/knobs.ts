@@ -15,8 +15,13 @@ export interface SimKnobs {
 
 export const DEFAULT_KNOBS: SimKnobs = { sectorBytes: 512, ordered: true, safeAppend: true, dirSync: true };
 
-export function resolveKnobs(partial: Partial<SimKnobs> = {}): SimKnobs {
-  const knobs = { ...DEFAULT_KNOBS, ...partial };
+export function resolveKnobs(partial: { readonly [K in keyof SimKnobs]?: SimKnobs[K] | undefined } = {}): SimKnobs {
+  const knobs: SimKnobs = {
+    sectorBytes: partial.sectorBytes ?? DEFAULT_KNOBS.sectorBytes,
+    ordered: partial.ordered ?? DEFAULT_KNOBS.ordered,
+    safeAppend: partial.safeAppend ?? DEFAULT_KNOBS.safeAppend,
+    dirSync: partial.dirSync ?? DEFAULT_KNOBS.dirSync,
+  };
   if (!Number.isSafeInteger(knobs.sectorBytes) || knobs.sectorBytes < 1) {
     throw new RangeError(`crash-sim: sectorBytes must be a positive integer, got ${knobs.sectorBytes}`);
   }

@@ -1,0 +1,146 @@
+// The exact replay a crash image must produce, computed from the surviving writes.
+//
+// The walk follows docs/format.md's rules with the oracle's own placements: segments in id order;
+// in each, the header must be the bytes a write put there, then frames follow one after another,
+// each intact only if the image holds exactly the bytes of a write that placed a record there.
+// The first byte that is not an intact frame ends the segment. In the newest segment that is a
+// torn tail (dropped, as a crash leftover); in an older segment it is damage that no legal crash
+// should leave, so recovery is expected to fail loudly. Then replay's semantics on the records:
+// skip records at or below the checkpoint LSN, hold events until TxCommit, drop on TxAbort, drop
+// what is still open at the end.
+
+import { parseSegmentFileName } from '../src/core/format.js';
+import type { CrashState } from './crash-states.js';
+import { ORACLE_SEGMENT_HEADER_BYTES } from './frame-size.js';
+import type { HistoryRecord, ReplayedTx } from './history.js';
+import type { Layout, Placement } from './layout.js';
+import { splitPath } from './sim-state.js';
+
+export interface ExpectedReplay {
+  /** null when recovery must succeed; otherwise why the image cannot be recovered. */
+  readonly failure: string | null;
+  readonly transactions: readonly ReplayedTx[];
+  /** Records read in order up to each segment's end or torn point. */
+  readonly records: readonly HistoryRecord[];
+  /** The highest LSN of any intact frame anywhere in the image (NoReuse's bound). */
+  readonly maxSurvivingLsn: number;
+  /** Segments walked, with where each stopped, for counterexamples. */
+  readonly segments: readonly { readonly name: string; readonly intactBytes: number; readonly sizeBytes: number; readonly records: number }[];
+}
+
+function equalAt(image: Uint8Array, offsetBytes: number, bytes: Uint8Array): boolean {
+  if (offsetBytes + bytes.length > image.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (image[offsetBytes + i] !== bytes[i]) return false;
+  return true;
+}
+
+function matching(image: Uint8Array, candidates: readonly Placement[] | undefined, upToOp: number): Placement | undefined {
+  if (candidates === undefined) return undefined;
+  // The newest write first: when two sessions wrote the same offset, the later bytes are likelier.
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const candidate = candidates[i];
+    if (candidate !== undefined && candidate.opIndex < upToOp && equalAt(image, candidate.offsetBytes, candidate.bytes)) return candidate;
+  }
+  return undefined;
+}
+
+/** Segment files of the WAL directory in a crash state, oldest first. */
+export function segmentImages(state: CrashState, dir: string): { name: string; id: number; bytes: Uint8Array }[] {
+  const out: { name: string; id: number; bytes: Uint8Array }[] = [];
+  for (const [path, file] of state.files) {
+    const { dir: parent, name } = splitPath(path);
+    const id = parseSegmentFileName(name);
+    if (parent === dir && id !== null) out.push({ name, id, bytes: file.bytes });
+  }
+  return out.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * @param upToOp only writes with an op index below this count (the crash point) placed bytes.
+ * @param checkpointLsn the checkpoint LSN the recovering host passes to openWal.
+ */
+export function expectedReplay(
+  segments: readonly { name: string; bytes: Uint8Array }[],
+  layout: Layout,
+  upToOp: number,
+  checkpointLsn: number,
+): ExpectedReplay {
+  const records: HistoryRecord[] = [];
+  const walked: { name: string; intactBytes: number; sizeBytes: number; records: number }[] = [];
+  let failure: string | null = null;
+  let maxSurvivingLsn = 0;
+
+  segments.forEach((segment, i) => {
+    const isLast = i === segments.length - 1;
+    const placements = layout.byFile.get(segment.name);
+    const image = segment.bytes;
+    for (const list of placements?.values() ?? []) {
+      for (const p of list) {
+        if (p.kind === 'frame' && p.opIndex < upToOp && equalAt(image, p.offsetBytes, p.bytes)) {
+          maxSurvivingLsn = Math.max(maxSurvivingLsn, p.record.lsn);
+        }
+      }
+    }
+    if (failure !== null) return;
+    const header = matching(image, placements?.get(0), upToOp);
+    if (header === undefined || header.kind !== 'header' || header.bytes.length < ORACLE_SEGMENT_HEADER_BYTES) {
+      walked.push({ name: segment.name, intactBytes: 0, sizeBytes: image.length, records: 0 });
+      if (!isLast) failure = `sealed segment ${segment.name} has no intact header (${image.length} bytes on disk)`;
+      return;
+    }
+    let at = ORACLE_SEGMENT_HEADER_BYTES;
+    let count = 0;
+    for (;;) {
+      if (at >= image.length) break;
+      const frame = matching(image, placements?.get(at), upToOp);
+      if (frame === undefined || frame.kind !== 'frame') break;
+      records.push(frame.record);
+      count++;
+      at += frame.bytes.length;
+    }
+    walked.push({ name: segment.name, intactBytes: at, sizeBytes: image.length, records: count });
+    if (at < image.length && !isLast) {
+      failure = `sealed segment ${segment.name} stops being intact at offset ${at} of ${image.length}`;
+    }
+  });
+
+  if (failure !== null) return { failure, transactions: [], records, maxSurvivingLsn, segments: walked };
+
+  const open = new Map<number, Uint8Array[]>();
+  const transactions: ReplayedTx[] = [];
+  let previousLsn = 0;
+  for (const record of records) {
+    if (record.lsn <= previousLsn) {
+      failure = `LSN ${record.lsn} follows LSN ${previousLsn}: the surviving records are not in LSN order`;
+      break;
+    }
+    previousLsn = record.lsn;
+    if (record.lsn <= checkpointLsn) continue;
+    switch (record.kind) {
+      case 'TxBegin':
+        open.set(record.lsn, []);
+        break;
+      case 'Mutation':
+      case 'MutationBatch': {
+        const events = open.get(record.txBeginLsn ?? -1);
+        if (events === undefined) failure = `LSN ${record.lsn} (${record.kind}) names TxBegin ${record.txBeginLsn} that did not survive`;
+        else events.push(...record.events);
+        break;
+      }
+      case 'TxCommit': {
+        const events = open.get(record.txBeginLsn ?? -1);
+        if (events === undefined) failure = `LSN ${record.lsn} (TxCommit) names TxBegin ${record.txBeginLsn} that did not survive`;
+        else transactions.push({ beginLsn: record.txBeginLsn ?? -1, commitLsn: record.lsn, events });
+        open.delete(record.txBeginLsn ?? -1);
+        break;
+      }
+      case 'TxAbort':
+        open.delete(record.txBeginLsn ?? -1);
+        break;
+      case 'Checkpoint':
+        break;
+    }
+    if (failure !== null) break;
+  }
+  return { failure, transactions, records, maxSurvivingLsn, segments: walked };
+}

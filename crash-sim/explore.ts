@@ -1,0 +1,280 @@
+// Explores every crash state of a workload: runs it once through the real WAL on the simulator,
+// then crashes it after EVERY file-system operation that changes what a crash could leave
+// (writes, truncates, fsyncs, creates, renames, unlinks, directory fsyncs) — or only at the end,
+// with `crashPoints: 'end'` — enumerates the crash states at each point, recovers each one with
+// a fresh openWal, and checks it with the oracle.
+//
+// At a crash point the host is taken to know everything that happened before the next
+// file-system operation was issued: the transactions whose commit had returned, and the highest
+// durable LSN the WAL had acknowledged (read through the simulator's probe at every operation).
+// That is the most the host could have been promised at that instant, so Durability is checked
+// against the strongest claim.
+//
+// Budget: `maxStates` bounds the crash-space points visited over all crash points together. When
+// the spaces fit, everything is visited (exhaustive); otherwise each crash point gets an even
+// share and larger spaces are sampled by seed. States equal in image and in what the host knew
+// are checked once.
+
+import type { SimKnobs } from './knobs.js';
+import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
+import { expectedReplay, segmentImages, type ExpectedReplay } from './expected-replay.js';
+import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
+import { describeTxs, type HistoryStep, type ReplayedTx } from './history.js';
+import { buildLayout, sessionAt, type Layout } from './layout.js';
+import { checkRecovery, crashContext, type CrashContext, type Violation } from './oracle.js';
+import { recoverCrashState } from './recover.js';
+import { runWorkload, type WorkloadRun } from './runner.js';
+import { applyOp, emptyState, isMutatingOp, stateAfter, type SimOp } from './sim-state.js';
+import type { OpenWalLike } from './wal-api.js';
+import type { Workload } from './workload.js';
+
+export interface ExploreOptions {
+  readonly openWal: OpenWalLike;
+  /** Crash-space points visited at most, over all crash points (default 20 000). */
+  readonly maxStates?: number;
+  /** Seed for sampling (default 1). */
+  readonly seed?: number;
+  /** Crash after every mutating operation (default) or only at the end of the workload. */
+  readonly crashPoints?: 'every-op' | 'end';
+  /** Crash states of each recovery's own writes to recover again (default 4; 0: off). */
+  readonly idempotenceStates?: number;
+  /** How many crash states to describe in `details` besides violating ones (default 0). */
+  readonly details?: number;
+  /** How many violations to return, simplest first (default 20); `violationCount` has them all. */
+  readonly maxViolations?: number;
+}
+
+export interface CrashFileDetail {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  readonly cacheBytes: Uint8Array;
+  /** One class per byte over max(on-disk size, page-cache size). */
+  readonly classes: readonly ByteClassName[];
+}
+
+/** One explored crash state, for reports (issue 7's HTML report and the demo). */
+export interface CrashStateDetail {
+  readonly crashAfterOp: number;
+  readonly op: string;
+  readonly step: string | null;
+  readonly key: string;
+  readonly survival: string;
+  readonly files: readonly CrashFileDetail[];
+  readonly acknowledgedDurableLsn: number;
+  readonly expected: readonly ReplayedTx[];
+  readonly recovered: readonly ReplayedTx[] | null;
+  readonly error: string | null;
+  readonly violations: readonly Violation['property'][];
+}
+
+export interface ExploreResult {
+  /** Distinct crash states recovered and checked. */
+  readonly crashStates: number;
+  /** True when every point of every crash space was visited. */
+  readonly exhaustive: boolean;
+  /** The simplest violations (earliest crash point, fewest bytes lost), up to maxViolations. */
+  readonly violations: readonly Violation[];
+  readonly violationCount: number;
+  /** How many different transaction lists recovery produced. */
+  readonly distinctRecoveredPrefixes: number;
+  readonly statesPerSecond: number;
+  readonly durationMs: number;
+  readonly crashPoints: number;
+  /** Points in all crash spaces together (what exhaustive exploration must visit). */
+  readonly spaceTotal: number;
+  readonly knobs: SimKnobs;
+  readonly steps: readonly HistoryStep[];
+  readonly operations: number;
+  readonly details: readonly CrashStateDetail[];
+}
+
+const MAX_VIOLATING_DETAILS = 50;
+
+export function describeOp(op: SimOp): string {
+  switch (op.kind) {
+    case 'mark':
+      return `mark ${op.label}`;
+    case 'mkdir':
+      return `mkdir ${op.path}`;
+    case 'create':
+      return `create ${op.path}`;
+    case 'write':
+      return `write ${op.path} @${op.offsetBytes} ${op.writtenBytes}/${op.data.length} bytes${op.errno === null ? '' : ` then ${op.errno}`}`;
+    case 'truncate':
+      return `truncate ${op.path} to ${op.sizeBytes}`;
+    case 'fsync':
+      return `fsync ${op.path}${op.errno === null ? '' : ` -> ${op.errno}`}`;
+    case 'fsyncDir':
+      return `fsyncDir ${op.path}${op.errno === null ? '' : ` -> ${op.errno}`}`;
+    case 'rename':
+      return `rename ${op.from} -> ${op.to}`;
+    case 'unlink':
+      return `unlink ${op.path}`;
+  }
+}
+
+function operationsText(run: WorkloadRun, crashAfterOp: number): string {
+  const lines: string[] = [];
+  for (const step of run.history.steps) {
+    if (step.startOp > crashAfterOp) break;
+    const during = step.endOp > crashAfterOp;
+    lines.push(`  #${step.index} ${step.description}${during ? '  <- crash during this step' : step.ok ? '' : `  -> ${step.error ?? 'failed'}`}`);
+  }
+  const op = run.log[crashAfterOp];
+  if (op !== undefined) lines.push(`  crash right after op ${crashAfterOp}: ${describeOp(op)}`);
+  return lines.join('\n');
+}
+
+interface CrashPoint {
+  readonly afterOp: number;
+  readonly contextEndOp: number;
+  readonly space: CrashSpace;
+}
+
+/** Checks each clean reopen of the workload (no crash) against the expected replay. */
+function checkReopens(run: WorkloadRun, layout: Layout): Violation[] {
+  const violations: Violation[] = [];
+  for (const session of run.history.sessions.slice(1)) {
+    const state = stateAfter(run.knobs, run.log, session.startOp);
+    const segments = [...(state.dirs.get(run.history.dir)?.live ?? new Map<string, number>())]
+      .map(([name, inode]) => ({ name, bytes: state.files.get(inode)?.cache ?? new Uint8Array(0) }))
+      .filter((s) => /^\d{20}\.wal$/.test(s.name))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const expected = expectedReplay(segments, layout, session.startOp, session.checkpointLsn);
+    const same =
+      expected.failure === null &&
+      expected.transactions.length === session.recovered.length &&
+      expected.transactions.every((t, i) => describeTxs([t]) === describeTxs(session.recovered.slice(i, i + 1)));
+    if (!same) {
+      violations.push({
+        property: 'Exactness',
+        crashAfterOp: null,
+        message: `the clean reopen starting session ${session.session} replayed something else than the log holds`,
+        counterexample: `operations:\n${operationsText(run, session.startOp)}\nexpected: ${expected.failure ?? describeTxs(expected.transactions)}\nreplayed: ${describeTxs(session.recovered)}`,
+        weight: 0,
+      });
+    }
+  }
+  return violations;
+}
+
+function detailOf(run: WorkloadRun, point: CrashPoint, state: CrashState, context: CrashContext, expected: ExpectedReplay, recovered: readonly ReplayedTx[] | null, error: string | null, violations: readonly Violation[]): CrashStateDetail {
+  const op = run.log[point.afterOp];
+  const step = run.history.steps.find((s) => s.startOp <= point.afterOp && point.afterOp < s.endOp);
+  return {
+    crashAfterOp: point.afterOp,
+    op: op === undefined ? '' : describeOp(op),
+    step: step?.description ?? null,
+    key: state.key,
+    survival: state.describe(),
+    files: [...state.files.values()].map((f) => ({
+      path: f.path,
+      bytes: f.bytes,
+      cacheBytes: f.cacheBytes,
+      classes: [...f.classes].map((c) => BYTE_CLASS_NAMES[c] ?? 'lost'),
+    })),
+    acknowledgedDurableLsn: context.acknowledgedDurableLsn,
+    expected: expected.transactions,
+    recovered,
+    error,
+    violations: violations.map((v) => v.property),
+  };
+}
+
+export async function exploreWorkload(workload: Workload, options: ExploreOptions): Promise<ExploreResult> {
+  const startedMs = performance.now();
+  const maxStates = options.maxStates ?? 20_000;
+  const seed = options.seed ?? 1;
+  const run = await runWorkload(workload, options.openWal);
+  const layout = buildLayout(run.history, run.log);
+  const violations: Violation[] = [
+    ...layout.problems.map((p): Violation => ({ property: 'Layout', crashAfterOp: null, message: p, counterexample: '', weight: 0 })),
+    ...run.history.contractViolations.map((c): Violation => ({ property: 'Contract', crashAfterOp: null, message: c, counterexample: '', weight: 0 })),
+    ...checkReopens(run, layout),
+  ];
+
+  // Crash points: after every mutating op, with the host's knowledge up to the next one.
+  const mutating = run.log.filter(isMutatingOp).map((op) => op.index);
+  const chosen = options.crashPoints === 'end' ? mutating.slice(-1) : mutating;
+  const points: CrashPoint[] = [];
+  const folding = emptyState(run.knobs);
+  let folded = 0;
+  for (const afterOp of chosen) {
+    for (; folded <= afterOp; folded++) {
+      const op = run.log[folded];
+      if (op !== undefined) applyOp(folding, op);
+    }
+    const next = mutating.find((i) => i > afterOp);
+    points.push({ afterOp, contextEndOp: next ?? run.log.length - 1, space: crashSpace(folding) });
+  }
+  const spaceTotal = points.reduce((sum, p) => Math.min(Number.MAX_SAFE_INTEGER, sum + p.space.total), 0);
+  const fits = spaceTotal <= maxStates;
+  const share = Math.max(1, Math.floor(maxStates / Math.max(1, points.length)));
+
+  const checked = new Set<string>();
+  const prefixes = new Set<string>();
+  const details: CrashStateDetail[] = [];
+  let violatingDetails = 0;
+  let exhaustive = fits;
+  const segmentTargetBytes = workload.options.segmentTargetBytes;
+  for (const point of points) {
+    const enumerated = enumerateCrashStates(point.space, { maxStates: fits ? maxStates : share, seed: seed + point.afterOp });
+    if (!enumerated.exhaustive) exhaustive = false;
+    const session = sessionAt(run.history, point.afterOp);
+    const acknowledged = run.log
+      .slice(0, point.contextEndOp + 1)
+      .reduce((max, op) => Math.max(max, op.durableLsnProbe ?? 0), 0);
+    const context = crashContext(run.history, session, point.afterOp, point.contextEndOp, acknowledged);
+    const contextKey = `${session}|${context.acknowledgedDurableLsn}|${context.checkpointLsn}|${context.committed.length}`;
+    for (const crash of enumerated.states) {
+      const key = `${crash.key}|${contextKey}`;
+      if (checked.has(key)) continue;
+      checked.add(key);
+      const expected = expectedReplay(segmentImages(crash, run.history.dir), layout, point.afterOp + 1, context.checkpointLsn);
+      const observed = await recoverCrashState(crash, {
+        openWal: options.openWal,
+        dir: run.history.dir,
+        checkpointLsn: context.checkpointLsn,
+        segmentTargetBytes,
+        idempotenceStates: options.idempotenceStates ?? 4,
+        seed,
+      });
+      if (observed.replayed !== null) prefixes.add(describeTxs(observed.replayed));
+      const found = checkRecovery({
+        history: run.history,
+        context,
+        state: crash,
+        expected,
+        observed,
+        operations: operationsText(run, point.afterOp),
+      });
+      violations.push(...found);
+      const wantDetail = found.length > 0 ? violatingDetails < MAX_VIOLATING_DETAILS : details.length - violatingDetails < (options.details ?? 0);
+      if (wantDetail) {
+        if (found.length > 0) violatingDetails++;
+        details.push(detailOf(run, point, crash, context, expected, observed.replayed, observed.error, found));
+      }
+    }
+  }
+
+  const durationMs = performance.now() - startedMs;
+  const ordered = [...violations].sort((a, b) => (a.crashAfterOp ?? -1) - (b.crashAfterOp ?? -1) || a.weight - b.weight);
+  // The simplest example of each property first, then the rest in the same order.
+  const firstOfEach = ordered.filter((v, i) => ordered.findIndex((w) => w.property === v.property) === i);
+  const rest = ordered.filter((v) => !firstOfEach.includes(v));
+  return {
+    crashStates: checked.size,
+    exhaustive,
+    violations: [...firstOfEach, ...rest].slice(0, options.maxViolations ?? 20),
+    violationCount: violations.length,
+    distinctRecoveredPrefixes: prefixes.size,
+    statesPerSecond: checked.size / Math.max(durationMs / 1000, 1e-3),
+    durationMs,
+    crashPoints: points.length,
+    spaceTotal,
+    knobs: run.knobs,
+    steps: run.history.steps,
+    operations: run.log.length,
+    details,
+  };
+}

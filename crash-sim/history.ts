@@ -1,0 +1,92 @@
+// The WAL-level history of a workload run: what the public API returned, recorded by the
+// workload runner as it went. The oracle reads it together with the simulator's op log; it never
+// looks inside the WAL.
+
+import type { HistoryRecordKind } from './frame-size.js';
+
+/** One record the WAL allocated an LSN for, in the session (open..close) that allocated it. */
+export interface HistoryRecord {
+  readonly session: number;
+  readonly lsn: number;
+  readonly kind: HistoryRecordKind;
+  readonly txBeginLsn: number | null;
+  readonly events: readonly Uint8Array[];
+  readonly snapshotLsn: number | null;
+  readonly frameBytes: number;
+}
+
+export type TxOutcome = 'committed' | 'aborted' | 'failed';
+
+export interface HistoryTx {
+  readonly session: number;
+  readonly step: number;
+  readonly beginLsn: number;
+  /** The TxCommit's LSN (committed) or TxAbort's (aborted); null when the call failed. */
+  readonly endLsn: number | null;
+  readonly events: readonly Uint8Array[];
+  readonly outcome: TxOutcome;
+  /** Op-log length when the call returned: the tx counts as committed for crash points after it. */
+  readonly returnedAtOp: number;
+}
+
+/** A transaction as replay returns it. */
+export interface ReplayedTx {
+  readonly beginLsn: number;
+  readonly commitLsn: number;
+  readonly events: readonly Uint8Array[];
+}
+
+export interface HistorySession {
+  readonly session: number;
+  /** Op-log index of the session's first op (its 'session' mark). */
+  readonly startOp: number;
+  /** The checkpoint LSN passed to openWal (the host's snapshot), 0 when none. */
+  readonly checkpointLsn: number;
+  /** What openWal replayed: the host's committed state at the start of the session. */
+  readonly recovered: readonly ReplayedTx[];
+  readonly nextLsnAtOpen: number;
+}
+
+export interface HistoryStep {
+  readonly index: number;
+  readonly description: string;
+  readonly startOp: number;
+  readonly endOp: number;
+  readonly ok: boolean;
+  readonly error: string | null;
+}
+
+export interface WalHistory {
+  readonly dir: string;
+  readonly records: readonly HistoryRecord[];
+  readonly txs: readonly HistoryTx[];
+  readonly sessions: readonly HistorySession[];
+  readonly steps: readonly HistoryStep[];
+  /** truncateUpTo fences, each from the op it was issued at: the host's snapshot covers them. */
+  readonly fences: readonly { readonly atOp: number; readonly fenceLsn: number }[];
+  /** Breaches of the API contract seen while running (e.g. a read-only commit that wrote). */
+  readonly contractViolations: readonly string[];
+}
+
+export function sameEvents(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((event, i) => {
+    const other = b[i];
+    return other !== undefined && other.length === event.length && event.every((byte, j) => other[j] === byte);
+  });
+}
+
+export function sameTx(a: ReplayedTx, b: ReplayedTx): boolean {
+  return a.beginLsn === b.beginLsn && a.commitLsn === b.commitLsn && sameEvents(a.events, b.events);
+}
+
+const decoder = new TextDecoder();
+
+/** "[12..14] {a, b}" — LSNs and events as UTF-8, for counterexamples. */
+export function describeTx(tx: ReplayedTx): string {
+  return `[${tx.beginLsn}..${tx.commitLsn}] {${tx.events.map((e) => JSON.stringify(decoder.decode(e))).join(', ')}}`;
+}
+
+export function describeTxs(txs: readonly ReplayedTx[]): string {
+  return txs.length === 0 ? '(none)' : txs.map(describeTx).join(' ');
+}

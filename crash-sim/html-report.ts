@@ -1,0 +1,239 @@
+// The crash-state report of `walref explore --html`: one self-contained HTML page (inline CSS and
+// script, no network) showing the workload's operations, every explored crash state with its
+// segment bytes coloured durable / lost / torn / garbage, what recovery returned and the verdict.
+// The page is navigable by keyboard (j / k or the arrow keys between crash states).
+//
+// This module is a pure function from an exploration (explore.ts's ExploreResult, run with
+// REPORT_ALL_DETAILS so that every crash state comes back with its bytes) to a string. The page's
+// data travels as one JSON object in a <script type="application/json"> element and the inline
+// script renders the selected state, so a page with thousands of crash states stays light: the
+// byte map of only one state is in the DOM at a time.
+//
+// Frames are located in the page-cache bytes with src/core's decoder. That is presentation only:
+// the verdict shown comes from the oracle, which never decodes with src/.
+
+import { match } from 'ts-pattern';
+import { decodeFrame } from '../src/core/codec.js';
+import { SEGMENT_HEADER_BYTES } from '../src/core/format.js';
+import type { WalRecord } from '../src/core/records.js';
+import type { ExploreResult } from './explore.js';
+import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
+import type { ReplayedTx } from './history.js';
+import { describeKnobs } from './knobs.js';
+import { REPORT_CSS, REPORT_SCRIPT } from './html-report-client.js';
+
+/**
+ * Pass this as `details` to exploreWorkload when the result is meant for the report, so that
+ * every crash state (not only violating ones) comes back with its bytes.
+ */
+export const REPORT_ALL_DETAILS = Number.MAX_SAFE_INTEGER;
+
+export interface ReportOptions {
+  /** The page title, e.g. "walref explore: rotation.json". */
+  readonly title: string;
+}
+
+/** The JSON the page script reads; short keys because a page may hold thousands of states. */
+interface PageData {
+  readonly title: string;
+  readonly knobs: string;
+  readonly summary: {
+    readonly crashStates: number;
+    readonly exhaustive: boolean;
+    readonly violations: number;
+    readonly prefixes: number;
+    readonly crashPoints: number;
+  };
+  readonly classes: readonly string[];
+  readonly steps: readonly { readonly d: string; readonly s: number; readonly e: number; readonly err: string | null }[];
+  /** Operation descriptions by op-log index, for the operations that are crash points. */
+  readonly ops: Readonly<Record<number, string>>;
+  /** Distinct byte strings as hex, referenced by index. */
+  readonly blobs: readonly string[];
+  /** Frames found in each blob (by blob index): [offset, length, lsn, description]. */
+  readonly frames: Readonly<Record<number, readonly (readonly [number, number, number, string])[]>>;
+  readonly states: readonly {
+    /** The op-log index the crash happened after. */
+    readonly op: number;
+    readonly step: string | null;
+    /** path, cache blob, disk blob (-1: the disk holds a prefix of the cache), disk size, class runs. */
+    readonly f: readonly (readonly [string, number, number, number, string])[];
+    readonly survival: string;
+    readonly ack: number;
+    readonly exp: readonly (readonly [number, number, readonly string[]])[];
+    readonly rec: readonly (readonly [number, number, readonly string[]])[] | null;
+    readonly err: string | null;
+    readonly v: readonly string[];
+  }[];
+  /** The oracle's messages and counterexamples of the simplest violations. */
+  readonly violations: readonly string[];
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function hexOf(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** An event as quoted UTF-8 text when it decodes cleanly, otherwise as 0xHEX. */
+export function eventText(event: Uint8Array): string {
+  try {
+    const text = decoder.decode(event);
+    if (!/[\u0000-\u001f\u007f]/.test(text)) return JSON.stringify(text);
+  } catch {
+    // Not UTF-8: shown as hex below.
+  }
+  return `0x${hexOf(event)}`;
+}
+
+function describeRecord(record: WalRecord): string {
+  return match(record)
+    .with({ kind: 'TxBegin' }, () => 'TxBegin')
+    .with({ kind: 'Mutation' }, (r) => `Mutation tx ${r.txBeginLsn} ${eventText(r.event)}`)
+    .with({ kind: 'MutationBatch' }, (r) => `MutationBatch tx ${r.txBeginLsn} ${r.events.map(eventText).join(' ')}`)
+    .with({ kind: 'TxCommit' }, (r) => `TxCommit tx ${r.txBeginLsn}`)
+    .with({ kind: 'TxAbort' }, (r) => `TxAbort tx ${r.txBeginLsn}`)
+    .with({ kind: 'Checkpoint' }, (r) => `Checkpoint snapshot LSN ${r.snapshotLsn}`)
+    .exhaustive();
+}
+
+/** The frames of a segment's page-cache bytes; the walk ends at the first byte that does not decode. */
+export function framesOf(bytes: Uint8Array): [number, number, number, string][] {
+  const frames: [number, number, number, string][] = [];
+  let offsetBytes = SEGMENT_HEADER_BYTES;
+  // Every frame is longer than one byte, so the loop ends within bytes.length iterations.
+  while (offsetBytes < bytes.length) {
+    const frame = decodeFrame(bytes, offsetBytes);
+    if (!frame.ok) break;
+    frames.push([offsetBytes, frame.frameBytes, frame.record.lsn, describeRecord(frame.record)]);
+    offsetBytes += frame.frameBytes;
+  }
+  return frames;
+}
+
+/** Byte classes as runs of class codes: "0:120,1:64" (code : run length), codes as in BYTE_CLASS_NAMES. */
+export function classRuns(classes: readonly ByteClassName[]): string {
+  const runs: string[] = [];
+  let at = 0;
+  while (at < classes.length) {
+    const code = BYTE_CLASS_NAMES.indexOf(classes[at] ?? 'lost');
+    let end = at + 1;
+    while (end < classes.length && classes[end] === classes[at]) end++;
+    runs.push(`${code}:${end - at}`);
+    at = end;
+  }
+  return runs.join(',');
+}
+
+function isPrefixOf(prefix: Uint8Array, whole: Uint8Array): boolean {
+  if (prefix.length > whole.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== whole[i]) return false;
+  return true;
+}
+
+function txRows(txs: readonly ReplayedTx[]): [number, number, string[]][] {
+  return txs.map((tx) => [tx.beginLsn, tx.commitLsn, tx.events.map(eventText)]);
+}
+
+export function pageData(result: ExploreResult, options: ReportOptions): PageData {
+  const blobs: string[] = [];
+  const blobIndex = new Map<string, number>();
+  const frames: Record<number, [number, number, number, string][]> = {};
+  const blob = (bytes: Uint8Array, withFrames: boolean): number => {
+    const hex = hexOf(bytes);
+    let index = blobIndex.get(hex);
+    if (index === undefined) {
+      index = blobs.length;
+      blobs.push(hex);
+      blobIndex.set(hex, index);
+    }
+    if (withFrames && frames[index] === undefined) frames[index] = framesOf(bytes);
+    return index;
+  };
+  const ops: Record<number, string> = {};
+  for (const detail of result.details) ops[detail.crashAfterOp] = detail.op;
+  const states = [...result.details]
+    .sort((a, b) => a.crashAfterOp - b.crashAfterOp)
+    .map((detail) => ({
+      op: detail.crashAfterOp,
+      step: detail.step,
+      f: [...detail.files]
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .map((file) => {
+          const cache = blob(file.cacheBytes, true);
+          const disk = isPrefixOf(file.bytes, file.cacheBytes) ? -1 : blob(file.bytes, false);
+          return [file.path, cache, disk, file.bytes.length, classRuns(file.classes)] as const;
+        }),
+      survival: detail.survival,
+      ack: detail.acknowledgedDurableLsn,
+      exp: txRows(detail.expected),
+      rec: detail.recovered === null ? null : txRows(detail.recovered),
+      err: detail.error,
+      v: detail.violations,
+    }));
+  return {
+    title: options.title,
+    knobs: describeKnobs(result.knobs),
+    summary: {
+      crashStates: result.crashStates,
+      exhaustive: result.exhaustive,
+      violations: result.violationCount,
+      prefixes: result.distinctRecoveredPrefixes,
+      crashPoints: result.crashPoints,
+    },
+    classes: BYTE_CLASS_NAMES,
+    steps: result.steps.map((s) => ({ d: s.description, s: s.startOp, e: s.endOp, err: s.error })),
+    ops,
+    blobs,
+    frames,
+    states,
+    violations: result.violations.map((v) => `${v.property}: ${v.message}${v.counterexample === '' ? '' : `\n${v.counterexample}`}`),
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON that is safe inside a <script> element: no "</script>", no "<!--". */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * The whole page for an exploration. Everything it needs is inline; it makes no network request.
+ * It lists the crash states in `result.details`: run exploreWorkload with REPORT_ALL_DETAILS.
+ */
+export function renderHtmlReport(result: ExploreResult, options: ReportOptions): string {
+  const data = pageData(result, options);
+  const verdict = result.violationCount === 0 ? 'ok' : 'bad';
+  const shown = result.details.length === result.crashStates ? '' : ` (${result.details.length} listed)`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>${escapeHtml(options.title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+  <h1>${escapeHtml(options.title)}</h1>
+  <p class="verdict ${verdict}" id="verdict">${result.crashStates} crash states${shown} at ${result.crashPoints} crash points, ${result.exhaustive ? 'exhaustive' : 'sampled'}, ${result.distinctRecoveredPrefixes} distinct recovered prefixes, ${result.violationCount} violations</p>
+  <p class="knobs">fault model: ${escapeHtml(data.knobs)}. Keys: <kbd>j</kbd>/<kbd>↓</kbd> next crash state, <kbd>k</kbd>/<kbd>↑</kbd> previous, <kbd>Home</kbd>/<kbd>End</kbd>, <kbd>v</kbd> next violation.</p>
+  <ul class="legend" id="legend"></ul>
+</header>
+<main>
+  <section class="ops" aria-labelledby="ops-title"><h2 id="ops-title">Operations</h2><ol id="ops"></ol></section>
+  <section class="states" aria-labelledby="states-title"><h2 id="states-title">Crash states</h2><ul id="states" role="listbox" aria-labelledby="states-title" tabindex="0"></ul></section>
+  <section class="detail" aria-live="polite" id="detail"></section>
+</main>
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script>${REPORT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

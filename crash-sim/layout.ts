@@ -1,0 +1,95 @@
+// Which bytes of which write hold which record: the placements the oracle walks a crash image by.
+//
+// The writer hands the OS whole frames in LSN order: a write at offset 0 of a segment starts with
+// the 32-byte header, and every other byte it carries belongs to the session's next records, one
+// whole frame each. So from the op log (offsets and lengths of the writes) and the history (the
+// records of each session, in LSN order) the oracle places every frame with its own arithmetic
+// (frame-size.ts). The bytes a placement expects are the ones that write carried; whether a crash
+// image holds that frame intact is then a plain byte comparison, never a decode.
+//
+// If the writes do not split into whole frames of the expected sizes, the layout reports it: the
+// format on disk disagrees with docs/format.md, or the writer wrote records the API never returned.
+
+import { parseSegmentFileName } from '../src/core/format.js';
+import { ORACLE_SEGMENT_HEADER_BYTES } from './frame-size.js';
+import type { HistoryRecord, WalHistory } from './history.js';
+import { splitPath, type SimOp } from './sim-state.js';
+
+export type Placement =
+  | { readonly kind: 'header'; readonly file: string; readonly offsetBytes: number; readonly bytes: Uint8Array; readonly opIndex: number }
+  | {
+      readonly kind: 'frame';
+      readonly file: string;
+      readonly offsetBytes: number;
+      readonly bytes: Uint8Array;
+      readonly opIndex: number;
+      readonly record: HistoryRecord;
+    };
+
+export interface Layout {
+  /** Placements by segment file name, then by offset. */
+  readonly byFile: ReadonlyMap<string, ReadonlyMap<number, readonly Placement[]>>;
+  readonly problems: readonly string[];
+}
+
+export function sessionAt(history: WalHistory, opIndex: number): number {
+  let session = 0;
+  for (const s of history.sessions) if (s.startOp <= opIndex) session = s.session;
+  return session;
+}
+
+export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout {
+  const queues = new Map<number, HistoryRecord[]>();
+  for (const record of history.records) {
+    const queue = queues.get(record.session) ?? [];
+    queue.push(record);
+    queues.set(record.session, queue);
+  }
+  for (const queue of queues.values()) queue.sort((a, b) => a.lsn - b.lsn);
+  const cursors = new Map<number, number>();
+  const byFile = new Map<string, Map<number, Placement[]>>();
+  const problems: string[] = [];
+  const place = (placement: Placement): void => {
+    const offsets = byFile.get(placement.file) ?? new Map<number, Placement[]>();
+    const list = offsets.get(placement.offsetBytes) ?? [];
+    list.push(placement);
+    offsets.set(placement.offsetBytes, list);
+    byFile.set(placement.file, offsets);
+  };
+
+  for (const op of log) {
+    if (op.kind !== 'write') continue;
+    const { name } = splitPath(op.path);
+    if (parseSegmentFileName(name) === null) continue;
+    const session = sessionAt(history, op.index);
+    const queue = queues.get(session) ?? [];
+    let cursor = cursors.get(session) ?? 0;
+    let at = op.offsetBytes;
+    let data = op.data;
+    if (at === 0) {
+      place({ kind: 'header', file: name, offsetBytes: 0, bytes: data.slice(0, ORACLE_SEGMENT_HEADER_BYTES), opIndex: op.index });
+      if (data.length < ORACLE_SEGMENT_HEADER_BYTES) problems.push(`op ${op.index}: a ${data.length}-byte write at offset 0 of ${name} is shorter than a segment header`);
+      at = ORACLE_SEGMENT_HEADER_BYTES;
+      data = data.subarray(Math.min(data.length, ORACLE_SEGMENT_HEADER_BYTES));
+    }
+    while (data.length > 0) {
+      const record = queue[cursor];
+      if (record === undefined) {
+        problems.push(`op ${op.index}: ${data.length} bytes written to ${name} at offset ${at} carry no record the API returned in session ${session}`);
+        break;
+      }
+      if (record.frameBytes > data.length) {
+        problems.push(
+          `op ${op.index}: the write to ${name} ends ${data.length} bytes into LSN ${record.lsn} (${record.kind}), whose frame is ${record.frameBytes} bytes by docs/format.md`,
+        );
+        break;
+      }
+      place({ kind: 'frame', file: name, offsetBytes: at, bytes: data.slice(0, record.frameBytes), opIndex: op.index, record });
+      at += record.frameBytes;
+      data = data.subarray(record.frameBytes);
+      cursor++;
+    }
+    cursors.set(session, cursor);
+  }
+  return { byFile, problems };
+}

@@ -1,0 +1,212 @@
+// The recovery oracle: the six properties of DESIGN.md's recovery guarantee, checked for one crash
+// state against the WAL-level history.
+//
+//   Prefix      the replayed transactions are a prefix of the committed ones, in commit order.
+//   Durability  every transaction committed at or below the acknowledged durable LSN is replayed.
+//   Atomicity   every replayed transaction was committed, with exactly its events; nothing
+//               aborted, failed or uncommitted appears.
+//   NoReuse     the reopened WAL allocates LSNs above every LSN that survived anywhere on disk.
+//   Idempotence crashing again right after recovery and recovering again gives the same result.
+//   Exactness   the replay is exactly what the surviving writes hold (expected-replay.ts).
+// Two more names mark what is not one of the six but stops the check: Recoverable (openWal failed
+// on a legal crash state, or succeeded where the expected replay says a sealed segment is
+// damaged) and Layout / Contract (the writes or the API answers disagree with the format or the
+// contract before any crash).
+//
+// "Committed" is the host's view in the session that crashed: what openWal recovered when the
+// session began, followed by the transactions whose commit returned before the crash point.
+
+import type { CrashState } from './crash-states.js';
+import type { ExpectedReplay } from './expected-replay.js';
+import { describeTxs, sameTx, type HistoryTx, type ReplayedTx, type WalHistory } from './history.js';
+
+export type Property =
+  | 'Prefix'
+  | 'Durability'
+  | 'Atomicity'
+  | 'NoReuse'
+  | 'Idempotence'
+  | 'Exactness'
+  | 'Recoverable'
+  | 'Layout'
+  | 'Contract';
+
+export interface Violation {
+  readonly property: Property;
+  /** The op-log index the crash happened after; null for violations found without a crash. */
+  readonly crashAfterOp: number | null;
+  readonly message: string;
+  /** A readable counterexample: the operations, the crash state, expected vs replayed. */
+  readonly counterexample: string;
+  /** Bytes the crash did not keep as written; smaller is simpler (used to pick minimal examples). */
+  readonly weight: number;
+}
+
+/** What the host knew at the crash point. */
+export interface CrashContext {
+  readonly crashAfterOp: number;
+  readonly session: number;
+  readonly acknowledgedDurableLsn: number;
+  readonly checkpointLsn: number;
+  /** The host's committed transactions, in commit order (recovered at open, then new commits). */
+  readonly committed: readonly ReplayedTx[];
+}
+
+export function crashContext(history: WalHistory, session: number, crashAfterOp: number, contextEndOp: number, acknowledgedDurableLsn: number): CrashContext {
+  const s = history.sessions[session];
+  const recovered = s?.recovered ?? [];
+  const fences = history.fences.filter((f) => f.atOp <= contextEndOp).map((f) => f.fenceLsn);
+  const checkpointLsn = Math.max(s?.checkpointLsn ?? 0, ...fences);
+  const committed = [
+    ...recovered,
+    ...history.txs
+      .filter((t) => t.session === session && t.outcome === 'committed' && t.returnedAtOp <= contextEndOp)
+      .map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.endLsn ?? -1, events: t.events })),
+  ];
+  return { crashAfterOp, session, acknowledgedDurableLsn, checkpointLsn, committed };
+}
+
+export interface RecoveryObservation {
+  /** What openWal replayed, or why it threw. */
+  readonly replayed: readonly ReplayedTx[] | null;
+  readonly error: string | null;
+  readonly checkpointObserved?: number | null;
+  /** wal.nextLsn() right after recovery, and the begin LSN the probe transaction got. */
+  readonly nextLsn: number | null;
+  readonly probeBeginLsn: number | null;
+  /** Each re-crash after recovery: what the second recovery replayed (or its error). */
+  readonly idempotence: readonly { readonly state: string; readonly replayed: readonly ReplayedTx[] | null; readonly error: string | null }[];
+}
+
+export interface CheckInput {
+  readonly history: WalHistory;
+  readonly context: CrashContext;
+  readonly state: CrashState;
+  readonly expected: ExpectedReplay;
+  readonly observed: RecoveryObservation;
+  /** The operations up to the crash, already formatted (explore.ts). */
+  readonly operations: string;
+}
+
+function weightOf(state: CrashState): number {
+  let weight = 0;
+  for (const file of state.files.values()) for (const code of file.classes) if (code !== 0) weight++;
+  return weight + state.dirOps.filter((d) => !d.persisted).length * 64;
+}
+
+function isAborted(history: WalHistory, tx: ReplayedTx): HistoryTx | undefined {
+  return history.txs.find((t) => t.outcome !== 'committed' && t.beginLsn === tx.beginLsn);
+}
+
+/** Checks one recovered crash state; returns every property it breaks. */
+export function checkRecovery(input: CheckInput): Violation[] {
+  const { history, context, state, expected, observed } = input;
+  const violations: Violation[] = [];
+  const weight = weightOf(state);
+  const counterexample = (expectedText: string, replayedText: string): string =>
+    [
+      'operations:',
+      input.operations,
+      `crash after op ${context.crashAfterOp}; acknowledged durable LSN ${context.acknowledgedDurableLsn}; checkpoint LSN ${context.checkpointLsn}`,
+      `crash state (${state.dirOps.length} undecided entry changes):`,
+      state.describe() || '  (nothing undecided)',
+      `expected: ${expectedText}`,
+      `replayed: ${replayedText}`,
+    ].join('\n');
+  const add = (property: Property, message: string, expectedText: string, replayedText: string): void => {
+    violations.push({ property, crashAfterOp: context.crashAfterOp, message, counterexample: counterexample(expectedText, replayedText), weight });
+  };
+  const expectedText = expected.failure === null ? describeTxs(expected.transactions) : `recovery fails: ${expected.failure}`;
+
+  if (expected.failure !== null) {
+    add('Recoverable', `a legal crash state leaves a log that cannot be recovered: ${expected.failure}`, expectedText, observed.error ?? describeTxs(observed.replayed ?? []));
+    return violations;
+  }
+  if (observed.replayed === null) {
+    add('Recoverable', `openWal failed on a legal crash state: ${observed.error ?? 'unknown error'}`, expectedText, `error: ${observed.error ?? '?'}`);
+    return violations;
+  }
+  const replayed = observed.replayed;
+  const replayedText = describeTxs(replayed);
+  if (observed.error !== null) add('Recoverable', observed.error, expectedText, replayedText);
+  const cp = context.checkpointLsn;
+  const committed = context.committed.filter((t) => t.commitLsn > cp);
+
+  // Exactness: exactly the intact committed prefix the surviving writes hold.
+  const exact = replayed.length === expected.transactions.length && replayed.every((t, i) => {
+    const e = expected.transactions[i];
+    return e !== undefined && sameTx(t, e);
+  });
+  if (!exact) add('Exactness', 'the replay differs from what the surviving writes hold', expectedText, replayedText);
+
+  // Prefix: no holes, no reordering, nothing the host did not see committed.
+  const prefixLength = replayed.findIndex((t, i) => {
+    const c = committed[i];
+    return c === undefined || !sameTx(t, c);
+  });
+  if (prefixLength !== -1) {
+    const offending = replayed[prefixLength];
+    const wanted = committed[prefixLength];
+    add(
+      'Prefix',
+      `replayed transaction #${prefixLength + 1} ${offending === undefined ? '' : describeTxs([offending])} is not committed transaction #${prefixLength + 1} ${wanted === undefined ? '(none: more were replayed than committed)' : describeTxs([wanted])}`,
+      `a prefix of ${describeTxs(committed)}`,
+      replayedText,
+    );
+  }
+
+  // Durability: everything acknowledged durable survived.
+  const lost = committed.filter((t) => t.commitLsn <= context.acknowledgedDurableLsn && !replayed.some((r) => sameTx(r, t)));
+  if (lost.length > 0) {
+    add('Durability', `${lost.length} transaction(s) acknowledged durable (durable LSN ${context.acknowledgedDurableLsn}) were not replayed: ${describeTxs(lost)}`, expectedText, replayedText);
+  }
+
+  // Atomicity: every replayed transaction was committed by some session, with its exact events.
+  for (const t of replayed) {
+    const known = history.txs.some((h) => h.outcome === 'committed' && sameTx(t, { beginLsn: h.beginLsn, commitLsn: h.endLsn ?? -1, events: h.events }));
+    const recovered = history.sessions.some((s) => s.recovered.some((r) => sameTx(r, t)));
+    if (!known && !recovered) {
+      const other = isAborted(history, t);
+      add(
+        'Atomicity',
+        `replayed ${describeTxs([t])}, which no session committed${other === undefined ? '' : ` (a transaction beginning at LSN ${t.beginLsn} was ${other.outcome})`}`,
+        expectedText,
+        replayedText,
+      );
+    }
+  }
+
+  // NoReuse: the next LSN is above every LSN that survived anywhere on disk.
+  const bound = Math.max(expected.maxSurvivingLsn, cp);
+  if (observed.nextLsn !== null && observed.nextLsn <= bound) {
+    add('NoReuse', `after recovery nextLsn() is ${observed.nextLsn}, but LSN ${bound} survived on disk`, `next LSN > ${bound}`, `next LSN ${observed.nextLsn}`);
+  } else if (observed.probeBeginLsn !== null && observed.probeBeginLsn <= bound) {
+    add('NoReuse', `the first transaction after recovery began at LSN ${observed.probeBeginLsn}, but LSN ${bound} survived on disk`, `begin LSN > ${bound}`, `begin LSN ${observed.probeBeginLsn}`);
+  }
+
+  // Idempotence: crash again right after recovery, recover again, same transactions.
+  for (const again of observed.idempotence) {
+    const same = again.replayed !== null && again.replayed.length === replayed.length && again.replayed.every((t, i) => {
+      const r = replayed[i];
+      return r !== undefined && sameTx(t, r);
+    });
+    if (!same) {
+      add(
+        'Idempotence',
+        `crashing right after recovery and recovering again changed the result (second crash state:\n${again.state})`,
+        replayedText,
+        again.replayed === null ? `error: ${again.error ?? '?'}` : describeTxs(again.replayed),
+      );
+      break;
+    }
+  }
+  return violations;
+}
+
+/** One line per violation, then its counterexample indented: the text `walref explore` prints. */
+export function formatViolation(v: Violation): string {
+  return `${v.property} violated${v.crashAfterOp === null ? '' : ` (crash after op ${v.crashAfterOp})`}: ${v.message}\n${v.counterexample
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n')}`;
+}

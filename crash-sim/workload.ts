@@ -1,0 +1,114 @@
+// The workload file of `walref explore` (docs/workload.md), validated with zod at this trust
+// boundary. A bad file is reported as one line naming the field, e.g.
+// `steps[2].tx[0]: expected string, received number`.
+
+import { z } from 'zod';
+
+const syncSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('per-commit') }).strict(),
+  z
+    .object({ mode: z.literal('group'), intervalMs: z.number().int().min(1).max(3_600_000), maxCommits: z.number().int().min(1).optional() })
+    .strict(),
+  z.object({ mode: z.literal('none') }).strict(),
+]);
+
+const optionsSchema = z
+  .object({
+    sync: syncSchema.optional(),
+    segmentTargetBytes: z.number().int().min(33).max(2 ** 40).optional(),
+    checkpointLsn: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+
+const faultSchema = z
+  .object({
+    sectorBytes: z.number().int().min(1).max(1 << 20).optional(),
+    ordered: z.boolean().optional(),
+    safeAppend: z.boolean().optional(),
+    dirSync: z.boolean().optional(),
+  })
+  .strict();
+
+/** Each step kind, keyed by the property that identifies it. */
+const stepSchemas = {
+  tx: z.object({ tx: z.array(z.string().max(1 << 20)).max(10_000), abort: z.boolean().optional() }).strict(),
+  readOnly: z.object({ readOnly: z.literal(true) }).strict(),
+  flush: z.object({ flush: z.literal(true) }).strict(),
+  forceFsync: z.object({ forceFsync: z.literal(true) }).strict(),
+  checkpoint: z.object({ checkpoint: z.literal(true) }).strict(),
+  truncateUpTo: z.object({ truncateUpTo: z.literal('lastCommit') }).strict(),
+  reopen: z.object({ reopen: z.literal(true) }).strict(),
+  fault: z.object({ fault: z.enum(['fsync-eio', 'enospc', 'short-write']) }).strict(),
+} as const;
+
+export type WorkloadStep = { [K in keyof typeof stepSchemas]: z.infer<(typeof stepSchemas)[K]> }[keyof typeof stepSchemas];
+export type WorkloadOptions = z.infer<typeof optionsSchema>;
+export type WorkloadFault = z.infer<typeof faultSchema>;
+export type FaultKind = z.infer<(typeof stepSchemas)['fault']>['fault'];
+
+export interface Workload {
+  readonly options: WorkloadOptions;
+  readonly fault: WorkloadFault;
+  readonly steps: readonly WorkloadStep[];
+}
+
+const workloadSchema = z
+  .object({
+    options: optionsSchema.optional(),
+    fault: faultSchema.optional(),
+    steps: z.array(z.unknown()).max(100_000),
+  })
+  .strict();
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out === '' ? '' : '.'}${String(part)}`;
+  return out === '' ? '(workload)' : out;
+}
+
+function firstIssue(error: z.ZodError, prefix: readonly PropertyKey[]): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return `${formatPath(prefix)}: invalid`;
+  const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+  return `${formatPath([...prefix, ...issue.path])}: ${issue.message}${keys}`;
+}
+
+const STEP_KINDS = Object.keys(stepSchemas) as (keyof typeof stepSchemas)[];
+
+export type ParsedWorkload = { readonly ok: true; readonly workload: Workload } | { readonly ok: false; readonly error: string };
+
+/** Validates a parsed JSON value as a workload; the error is one line naming the field. */
+export function parseWorkload(value: unknown): ParsedWorkload {
+  const top = workloadSchema.safeParse(value);
+  if (!top.success) return { ok: false, error: firstIssue(top.error, []) };
+  const steps: WorkloadStep[] = [];
+  for (const [index, raw] of top.data.steps.entries()) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      return { ok: false, error: `steps[${index}]: expected an object such as {"tx": ["event"]}` };
+    }
+    const kind = STEP_KINDS.find((k) => k in raw);
+    if (kind === undefined) {
+      return { ok: false, error: `steps[${index}]: expected one of the keys ${STEP_KINDS.join(', ')}; got ${Object.keys(raw).join(', ') || 'none'}` };
+    }
+    const parsed = stepSchemas[kind].safeParse(raw);
+    if (!parsed.success) return { ok: false, error: firstIssue(parsed.error, ['steps', index]) };
+    steps.push(parsed.data);
+  }
+  return { ok: true, workload: { options: top.data.options ?? {}, fault: top.data.fault ?? {}, steps } };
+}
+
+/** Parses workload JSON text; JSON syntax errors are reported in the same one-line form. */
+export function parseWorkloadText(text: string): ParsedWorkload {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `(workload): not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return parseWorkload(value);
+}
+
+/** The step as it appears in the workload file, for reports. */
+export function describeStep(step: WorkloadStep): string {
+  return JSON.stringify(step);
+}
