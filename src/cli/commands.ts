@@ -1,54 +1,72 @@
-// The three read-only commands. Each reads the directory through the FileSystem port (never
-// locking it, never writing), runs the pure replay over the bytes, prints through `io` and
+// The three read-only commands. Each checks the directory, reads it through the FileSystem port
+// (never locking it, never writing), replays it with the pure core, prints through `io` and
 // returns the exit code.
 
-import { replay } from '../core/replay.js';
 import type { FileSystem } from '../fs/port.js';
 import { describeFailure, exitCodeOf, type CliFailure } from './cli-failure.js';
-import { formatDump } from './format-dump.js';
-import { formatReplayText, replayToJson } from './format-replay.js';
+import { formatDumpVerdict, formatEntry, type DumpVerdict } from './format-dump.js';
+import { formatReplaySummaryText, formatTransactionText, ReplayJsonWriter } from './format-replay.js';
 import { formatVerifyOk } from './format-verify.js';
 import { ExitCode, type CliIo, type ExitCodeValue } from './io.js';
-import { readLogDirectory } from './read-log.js';
+import { inspectLogDirectory, readSegment, sweepDirectory } from './read-log.js';
 import { walkSegments } from './walk-frames.js';
 
 export function runDump(dir: string, io: CliIo, fs: FileSystem): ExitCodeValue {
-  const log = readLogDirectory(fs, dir);
-  if (!log.ok) return reportFailure('dump', log.failure, io);
-  const entries = [...walkSegments(log.segments)];
-  const verdict = replay({ segments: log.segments, checkpointLsn: 0 });
-  writeLines(io, formatDump(entries, verdict));
-  return verdict.ok ? ExitCode.Ok : ExitCode.LogProblem;
+  const listed = inspectLogDirectory(fs, dir);
+  if (!listed.ok) return reportFailure('dump', listed.failure, io);
+  let records = 0;
+  for (const entry of listed.value) {
+    const segment = readSegment(fs, dir, entry);
+    if (!segment.ok) return reportFailure('dump', segment.failure, io);
+    const lines: string[] = [];
+    for (const walked of walkSegments([segment.value])) {
+      if (walked.kind === 'record') records += 1;
+      lines.push(formatEntry(walked));
+    }
+    writeLines(io, lines);
+  }
+  // The listing shows what is physically there; replay decides what it means (torn tail or
+  // corruption), reading the directory again in chunks.
+  let transactions = 0;
+  const swept = sweepDirectory(fs, dir, 0, () => void (transactions += 1));
+  const verdict: DumpVerdict = swept.ok ? { ok: true, summary: swept.value, transactions } : swept;
+  writeLines(io, formatDumpVerdict({ segments: listed.value.length, records }, verdict));
+  return swept.ok ? ExitCode.Ok : exitCodeOf(swept.failure);
 }
 
 export function runReplay(dir: string, json: boolean, checkpointLsn: number, io: CliIo, fs: FileSystem): ExitCodeValue {
-  const log = readLogDirectory(fs, dir);
-  if (!log.ok) return reportFailure('replay', log.failure, io);
-  const verdict = replay({ segments: log.segments, checkpointLsn });
-  if (!verdict.ok) return reportFailure('replay', { kind: 'log', error: verdict.error }, io);
-  if (json) io.stdout(`${JSON.stringify(replayToJson(verdict.value, checkpointLsn), null, 2)}\n`);
-  else writeLines(io, formatReplayText(verdict.value, checkpointLsn));
+  const listed = inspectLogDirectory(fs, dir);
+  if (!listed.ok) return reportFailure('replay', listed.failure, io);
+  let transactions = 0;
+  const jsonWriter = json ? new ReplayJsonWriter(io.stdout) : null;
+  jsonWriter?.open(checkpointLsn);
+  const swept = sweepDirectory(fs, dir, checkpointLsn, (tx) => {
+    transactions += 1;
+    if (jsonWriter !== null) jsonWriter.transaction(tx);
+    else writeLines(io, formatTransactionText(tx));
+  });
+  if (!swept.ok) {
+    if (jsonWriter !== null) io.stdout('\n');
+    return reportFailure('replay', swept.failure, io);
+  }
+  if (jsonWriter !== null) jsonWriter.close(swept.value);
+  else writeLines(io, formatReplaySummaryText(swept.value, transactions, checkpointLsn));
   return ExitCode.Ok;
 }
 
 export function runVerify(dir: string, strict: boolean, io: CliIo, fs: FileSystem): ExitCodeValue {
-  const log = readLogDirectory(fs, dir);
-  if (!log.ok) return reportFailure('verify', log.failure, io);
-  const verdict = replay({ segments: log.segments, checkpointLsn: 0 });
-  if (!verdict.ok) return reportFailure('verify', { kind: 'log', error: verdict.error }, io);
-  const line = formatVerifyOk(dir, verdict.value, countRecords(log.segments));
-  if (strict && verdict.value.tornTail !== null) {
+  const listed = inspectLogDirectory(fs, dir);
+  if (!listed.ok) return reportFailure('verify', listed.failure, io);
+  let transactions = 0;
+  const swept = sweepDirectory(fs, dir, 0, () => void (transactions += 1));
+  if (!swept.ok) return reportFailure('verify', swept.failure, io);
+  const line = formatVerifyOk(dir, swept.value, transactions);
+  if (strict && swept.value.tornTail !== null) {
     io.stderr(`walref verify: --strict: ${line.replace(/^ok: /, '')}\n`);
     return ExitCode.LogProblem;
   }
   io.stdout(`${line}\n`);
   return ExitCode.Ok;
-}
-
-function countRecords(segments: Parameters<typeof walkSegments>[0]): number {
-  let records = 0;
-  for (const entry of walkSegments(segments)) if (entry.kind === 'record') records += 1;
-  return records;
 }
 
 export function reportFailure(commandName: string, failure: CliFailure, io: CliIo): ExitCodeValue {
@@ -57,5 +75,5 @@ export function reportFailure(commandName: string, failure: CliFailure, io: CliI
 }
 
 function writeLines(io: CliIo, lines: readonly string[]): void {
-  io.stdout(lines.map((line) => `${line}\n`).join(''));
+  if (lines.length > 0) io.stdout(lines.map((line) => `${line}\n`).join(''));
 }

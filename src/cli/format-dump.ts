@@ -2,33 +2,41 @@
 // record, then replay's verdict on the whole log (torn tail, or the typed error) and a summary.
 
 import { match } from 'ts-pattern';
-import type { Result } from '../core/errors.js';
 import type { WalRecord } from '../core/records.js';
-import type { ReplayOutcome } from '../core/replay.js';
-import { describeFailure } from './cli-failure.js';
+import type { ReplaySummary } from '../core/replay.js';
+import { describeFailure, type CliFailure } from './cli-failure.js';
 import { describeCheckpoint, describeTornTail } from './format-outcome.js';
 import type { WalkEntry } from './walk-frames.js';
 
 /** A batch lists at most this many event sizes; the rest are counted, so one line stays readable. */
 const SIZES_SHOWN_MAX = 16;
 
-export function formatDump(entries: readonly WalkEntry[], verdict: Result<ReplayOutcome>): string[] {
-  const lines = entries.map(formatEntry);
-  const records = entries.filter((e) => e.kind === 'record').length;
-  const segments = entries.filter((e) => e.kind !== 'record' && e.kind !== 'undecodable').length;
-  if (!verdict.ok) {
-    lines.push(`error: ${describeFailure({ kind: 'log', error: verdict.error })}`);
-    lines.push(`summary: ${segments} segments, ${records} records listed; the log is not well formed`);
-    return lines;
-  }
-  const outcome = verdict.value;
-  lines.push(outcome.tornTail === null ? 'torn tail: none' : describeTornTail(outcome.tornTail));
-  lines.push(
-    `summary: ${segments} segments, ${records} records, max LSN ${outcome.maxLsn}, ` +
-      `${outcome.transactions.length} committed transactions, last checkpoint marker: ${describeCheckpoint(outcome)}`,
-  );
-  return lines;
+/** What the walk over all segments counted, for the summary line. */
+export interface DumpCounts {
+  readonly segments: number;
+  readonly records: number;
 }
+
+/**
+ * The lines after the listing: replay's verdict on the whole log (the torn tail, or the typed
+ * error that makes the log unreadable) and a summary.
+ */
+export function formatDumpVerdict(counts: DumpCounts, verdict: DumpVerdict): string[] {
+  const listed = `${counts.segments} segments, ${counts.records} records`;
+  if (!verdict.ok) {
+    return [`error: ${describeFailure(verdict.failure)}`, `summary: ${listed} listed; the log cannot be replayed`];
+  }
+  const { summary, transactions } = verdict;
+  return [
+    summary.tornTail === null ? 'torn tail: none' : describeTornTail(summary.tornTail),
+    `summary: ${listed}, max LSN ${summary.maxLsn}, ${transactions} committed transactions, ` +
+      `last checkpoint marker: ${describeCheckpoint(summary)}`,
+  ];
+}
+
+export type DumpVerdict =
+  | { readonly ok: true; readonly summary: ReplaySummary; readonly transactions: number }
+  | { readonly ok: false; readonly failure: CliFailure };
 
 export function formatEntry(entry: WalkEntry): string {
   return match(entry)

@@ -1,7 +1,7 @@
 // Lines shared by dump, replay and verify that describe a replay outcome: the torn tail and the
 // totals.
 
-import type { ReplayOutcome, TornTail } from '../core/replay.js';
+import type { ReplaySummary, TornTail } from '../core/replay.js';
 
 /** One line describing a torn tail; the CLI reports it and never truncates it. */
 export function describeTornTail(tail: TornTail): string {
@@ -14,6 +14,6 @@ export function describeTornTail(tail: TornTail): string {
   return `torn tail: ${where}: ${tail.cause}, ${tail.droppedBytes} bytes that openWal would truncate; ${followed}`;
 }
 
-export function describeCheckpoint(outcome: ReplayOutcome): string {
-  return outcome.checkpointObserved === null ? 'none' : `snapshot LSN ${outcome.checkpointObserved}`;
+export function describeCheckpoint(summary: ReplaySummary): string {
+  return summary.checkpointObserved === null ? 'none' : `snapshot LSN ${summary.checkpointObserved}`;
 }

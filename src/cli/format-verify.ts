@@ -1,12 +1,13 @@
 // The one-line verdict of `walref verify` on a log that replays without a typed error.
 
-import type { ReplayOutcome } from '../core/replay.js';
+import type { ReplaySummary } from '../core/replay.js';
 import { describeTornTail } from './format-outcome.js';
 
-export function formatVerifyOk(dir: string, outcome: ReplayOutcome, recordCount: number): string {
-  const tail = outcome.tornTail === null ? 'no torn tail' : describeTornTail(outcome.tornTail);
+export function formatVerifyOk(dir: string, summary: ReplaySummary, transactions: number): string {
+  const holding = summary.segments.filter((s) => s.lastLsn !== null).length;
+  const tail = summary.tornTail === null ? 'no torn tail' : describeTornTail(summary.tornTail);
   return (
-    `ok: ${dir}: ${outcome.segments.length} segments, ${recordCount} records, ` +
-    `${outcome.transactions.length} committed transactions, max LSN ${outcome.maxLsn}; ${tail}`
+    `ok: ${dir}: ${summary.segments.length} segments (${holding} holding records), ` +
+    `${transactions} committed transactions, max LSN ${summary.maxLsn}; ${tail}`
   );
 }

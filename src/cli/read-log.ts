@@ -1,47 +1,81 @@
-// Reads a WAL directory's segment files through the FileSystem port, read side only. The CLI
-// never takes the directory's writer lock and never opens a file for writing: it may run next to
-// a live writer, which keeps its lock, and whatever it finds (a torn tail included) stays on disk
-// byte for byte. A frame the writer is appending at this very moment simply shows up as a torn
-// tail of the active segment.
+// Reads a WAL directory through the FileSystem port, read side only. The CLI never takes the
+// directory's writer lock and never opens a file for writing: it may run next to a live writer,
+// which keeps its lock, and whatever it finds (a torn tail included) stays on disk byte for byte.
+// A frame the writer is appending at this very moment simply shows up as a torn tail of the
+// active segment.
+//
+// Segments are read one at a time (dump) or in chunks (replay and verify, through the shell's
+// sweepLog), so memory is bounded by one segment or one chunk, not by the size of the log.
 
-import { parseSegmentFileName } from '../core/format.js';
+import { WalError } from '../core/errors.js';
+import type { ReplayedTransaction } from '../core/records.js';
+import type { ReplaySummary } from '../core/replay.js';
 import { FsError, type FileSystem } from '../fs/port.js';
+import { listSegments, sweepLog, type SegmentEntry } from '../log-reader.js';
 import type { CliFailure } from './cli-failure.js';
 
-export interface SegmentFile {
-  readonly name: string;
-  readonly id: number;
+export interface SegmentFile extends SegmentEntry {
   readonly bytes: Uint8Array;
 }
 
-export type ReadLogResult =
-  | { readonly ok: true; readonly segments: readonly SegmentFile[] }
-  | { readonly ok: false; readonly failure: CliFailure };
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: CliFailure };
 
-export function readLogDirectory(fs: FileSystem, dir: string): ReadLogResult {
-  try {
+/** The directory's segment files, oldest first, after checking that it is a walref log directory. */
+export function inspectLogDirectory(fs: FileSystem, dir: string): Checked<readonly SegmentEntry[]> {
+  return guard(() => {
     if (!fs.exists(dir)) return fail({ kind: 'io', message: `no such directory: ${dir}` });
     if (!fs.isDirectory(dir)) {
       return fail({ kind: 'io', message: `${dir} is a file, not a walref log directory (pass the directory that holds the segments)` });
     }
-    const named = fs
-      .readdir(dir)
-      .map((name) => ({ name, id: parseSegmentFileName(name) }))
-      .filter((entry): entry is { name: string; id: number } => entry.id !== null)
-      .sort((a, b) => a.id - b.id);
-    if (named.length === 0) return fail({ kind: 'no-segments', dir });
-    const segments = named.map(({ name, id }) => ({ name, id, bytes: fs.readFile(fs.join(dir, name)) }));
-    return { ok: true, segments };
+    const segments = listSegments(fs, dir);
+    if (segments.length === 0) return fail({ kind: 'no-segments', dir });
+    return { ok: true, value: segments };
+  });
+}
+
+/** One segment file, read whole. */
+export function readSegment(fs: FileSystem, dir: string, entry: SegmentEntry): Checked<SegmentFile> {
+  return guard(() => ({ ok: true, value: { ...entry, bytes: fs.readFile(fs.join(dir, entry.name)) } }));
+}
+
+/**
+ * Streams the committed transactions of `dir` to `onTransaction` and returns the replay summary,
+ * or the failure that stopped the sweep (the transactions before it have been delivered).
+ */
+export function sweepDirectory(
+  fs: FileSystem,
+  dir: string,
+  checkpointLsn: number,
+  onTransaction: (transaction: ReplayedTransaction) => void,
+): Checked<ReplaySummary> {
+  return guard(() => {
+    const sweep = sweepLog(fs, dir, { checkpointLsn });
+    // One step per committed transaction, then the summary: bounded by the log's size.
+    for (;;) {
+      const step = sweep.next();
+      if (step.done === true) return { ok: true, value: step.value };
+      onTransaction(step.value);
+    }
+  });
+}
+
+/** Turns the read side's thrown errors into failures; anything else is a bug and propagates. */
+function guard<T>(action: () => Checked<T>): Checked<T> {
+  try {
+    return action();
   } catch (error) {
-    if (error instanceof FsError) {
-      // A segment removed by a concurrent truncateUpTo between readdir and read lands here too;
-      // running the command again reads the directory as it is now.
-      return fail({ kind: 'io', message: `cannot read ${error.path}: ${error.errno} (${error.op})` });
+    // A segment removed by a concurrent truncateUpTo between listing and reading lands here too;
+    // running the command again reads the directory as it is now.
+    if (error instanceof FsError) return fail({ kind: 'io', message: `cannot read ${error.path}: ${error.errno} (${error.op})` });
+    if (error instanceof WalError) {
+      return error.info.code === 'IoError'
+        ? fail({ kind: 'io', message: `cannot read ${error.info.path}: ${error.info.errno} (${error.info.op})` })
+        : fail({ kind: 'log', error: error.info });
     }
     throw error;
   }
 }
 
-function fail(failure: CliFailure): ReadLogResult {
+function fail<T>(failure: CliFailure): Checked<T> {
   return { ok: false, failure };
 }

@@ -98,6 +98,13 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     expect(out).not.toContain('doomed');
   });
 
+  it('replay --json of a log without committed transactions is still one JSON document', async () => {
+    const fence = log.nextLsn;
+    const { code, out } = await cli('replay', dir, '--json', '--checkpoint-lsn', String(fence));
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toEqual({ checkpointLsn: fence, transactions: [], maxLsn: log.nextLsn - 1, tornTail: null, checkpointObserved: null });
+  });
+
   it('replay --checkpoint-lsn skips the transactions at or below the fence', async () => {
     const fence = log.committed[2]!.commitLsn;
     const { code, out } = await cli('replay', dir, '--json', '--checkpoint-lsn', String(fence));
@@ -112,7 +119,7 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     expect(code).toBe(0);
     expect(err).toBe('');
     expect(out.trimEnd().split('\n')).toHaveLength(1);
-    expect(out).toContain(`ok: ${dir}: ${segmentNames().length} segments, ${log.nextLsn - 1} records, ${log.committed.length} committed transactions`);
+    expect(out).toContain(`ok: ${dir}: ${segmentNames().length} segments (${segmentNames().length} holding records), ${log.committed.length} committed transactions, max LSN ${log.nextLsn - 1}; no torn tail`);
   });
 
   it('a byte flipped inside a sealed segment makes verify exit 1 with one line naming the segment and offset', async () => {
@@ -135,8 +142,13 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     expect(err).toContain(sealed);
     expect(err).toContain(`offset ${target}`);
 
+    const replayed = await cli('replay', dir, '--json');
+    expect(replayed.code).toBe(1);
+    expect(replayed.err).toContain(`Corruption: corruption in segment ${sealed} at offset ${target}`);
+
     const dumped = await cli('dump', dir);
     expect(dumped.code).toBe(1);
+    expect(dumped.out).toContain(`error: Corruption: corruption in segment ${sealed} at offset ${target}`);
     expect(dumped.out).toContain(`offset ${String(target).padStart(10)}  frame does not decode: bad-checksum`);
     expect(snapshotDir()).toEqual(before);
   });
