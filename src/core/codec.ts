@@ -176,75 +176,76 @@ const failures: { readonly [C in DecodeFailureCause]: FrameDecodeResult } = {
  * file in chunks treats the two truncated-* causes as "need more bytes" until the file ends.
  */
 export function decodeFrame(bytes: Uint8Array, offsetBytes: number): FrameDecodeResult {
+  const decoded = decodeRecordAt(bytes, offsetBytes);
+  if (typeof decoded === 'string') return failures[decoded];
+  return { ok: true, record: decoded, frameBytes: FRAME_HEADER_BYTES + readU32(bytes, offsetBytes) };
+}
+
+/**
+ * @internal decodeFrame for hot loops: the record, or the failure cause as a string, without the
+ * result object around it. A record's frame size is FRAME_HEADER_BYTES + the u32 at offsetBytes.
+ */
+export function decodeRecordAt(bytes: Uint8Array, offsetBytes: number): WalRecord | DecodeFailureCause {
   const available = bytes.length - offsetBytes;
-  if (available < FRAME_HEADER_BYTES) return failures['truncated-frame-header'];
+  if (available < FRAME_HEADER_BYTES) return 'truncated-frame-header';
   const bodyBytes = readU32(bytes, offsetBytes);
-  if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) return failures['bad-length'];
-  if (bodyBytes > available - FRAME_HEADER_BYTES) return failures['truncated-body'];
+  if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) return 'bad-length';
+  if (bodyBytes > available - FRAME_HEADER_BYTES) return 'truncated-body';
   const body = offsetBytes + FRAME_HEADER_BYTES;
   const end = body + bodyBytes;
   const crc = crc32cOfRange(bytes, body, end, crc32cOfRange(bytes, offsetBytes, offsetBytes + 4));
-  if (crc !== readU32(bytes, offsetBytes + 4)) return failures['bad-checksum'];
+  if (crc !== readU32(bytes, offsetBytes + 4)) return 'bad-checksum';
   return decodeBody(bytes, body, end);
 }
 
 /** Decodes a checksummed body at bytes[body..end). */
-function decodeBody(bytes: Uint8Array, body: number, end: number): FrameDecodeResult {
+function decodeBody(bytes: Uint8Array, body: number, end: number): WalRecord | DecodeFailureCause {
   const bodyBytes = end - body;
   const kind = bytes[body]!;
-  if (kind < RecordKind.TxBegin || kind > RecordKind.Checkpoint) return failures['bad-kind'];
+  if (kind < RecordKind.TxBegin || kind > RecordKind.Checkpoint) return 'bad-kind';
   const lsn = readU64Safe(bytes, body + 1);
-  const frameBytes = FRAME_HEADER_BYTES + bodyBytes;
   if (kind === RecordKind.TxBegin) {
-    if (bodyBytes !== FRAME_BODY_BYTES_MIN) return failures['bad-body'];
-    if (lsn < 1) return failures['lsn-unrepresentable'];
-    return { ok: true, record: { kind: 'TxBegin', lsn }, frameBytes };
+    if (bodyBytes !== FRAME_BODY_BYTES_MIN) return 'bad-body';
+    if (lsn < 1) return 'lsn-unrepresentable';
+    return { kind: 'TxBegin', lsn };
   }
   // Every other kind carries a second u64 (txBeginLsn or snapshotLsn) right after the LSN.
-  if (bodyBytes < TX_BODY_PREFIX_BYTES) return failures['bad-body'];
+  if (bodyBytes < TX_BODY_PREFIX_BYTES) return 'bad-body';
   const second = readU64Safe(bytes, body + 9);
   switch (kind) {
     case RecordKind.Mutation:
-      if (lsn < 1 || second < 1) return failures['lsn-unrepresentable'];
-      return {
-        ok: true,
-        record: { kind: 'Mutation', lsn, txBeginLsn: second, event: bytes.subarray(body + TX_BODY_PREFIX_BYTES, end) },
-        frameBytes,
-      };
+      if (lsn < 1 || second < 1) return 'lsn-unrepresentable';
+      return { kind: 'Mutation', lsn, txBeginLsn: second, event: bytes.subarray(body + TX_BODY_PREFIX_BYTES, end) };
     case RecordKind.MutationBatch: {
-      if (bodyBytes < BATCH_BODY_PREFIX_BYTES) return failures['bad-body'];
+      if (bodyBytes < BATCH_BODY_PREFIX_BYTES) return 'bad-body';
       const count = readU32(bytes, body + 17);
       // Each entry takes at least its 4 length bytes, so a count the body cannot hold is refused
       // before an array of that size is allocated.
-      if (count > (bodyBytes - BATCH_BODY_PREFIX_BYTES) / BATCH_ENTRY_HEADER_BYTES) return failures['bad-body'];
-      const events: Uint8Array[] = new Array<Uint8Array>(count);
+      if (count > (bodyBytes - BATCH_BODY_PREFIX_BYTES) / BATCH_ENTRY_HEADER_BYTES) return 'bad-body';
+      const events: Uint8Array[] = [];
       let at = body + BATCH_BODY_PREFIX_BYTES;
       for (let i = 0; i < count; i++) {
-        if (end - at < BATCH_ENTRY_HEADER_BYTES) return failures['bad-body'];
+        if (end - at < BATCH_ENTRY_HEADER_BYTES) return 'bad-body';
         const eventBytes = readU32(bytes, at);
         at += BATCH_ENTRY_HEADER_BYTES;
-        if (eventBytes > end - at) return failures['bad-body'];
-        events[i] = bytes.subarray(at, at + eventBytes);
+        if (eventBytes > end - at) return 'bad-body';
+        events.push(bytes.subarray(at, at + eventBytes));
         at += eventBytes;
       }
-      if (at !== end) return failures['bad-body'];
-      if (lsn < 1 || second < 1) return failures['lsn-unrepresentable'];
-      return { ok: true, record: { kind: 'MutationBatch', lsn, txBeginLsn: second, events }, frameBytes };
+      if (at !== end) return 'bad-body';
+      if (lsn < 1 || second < 1) return 'lsn-unrepresentable';
+      return { kind: 'MutationBatch', lsn, txBeginLsn: second, events };
     }
     case RecordKind.TxCommit:
     case RecordKind.TxAbort:
-      if (bodyBytes !== TX_BODY_PREFIX_BYTES) return failures['bad-body'];
-      if (lsn < 1 || second < 1) return failures['lsn-unrepresentable'];
-      return {
-        ok: true,
-        record: { kind: kind === RecordKind.TxCommit ? 'TxCommit' : 'TxAbort', lsn, txBeginLsn: second },
-        frameBytes,
-      };
+      if (bodyBytes !== TX_BODY_PREFIX_BYTES) return 'bad-body';
+      if (lsn < 1 || second < 1) return 'lsn-unrepresentable';
+      return { kind: kind === RecordKind.TxCommit ? 'TxCommit' : 'TxAbort', lsn, txBeginLsn: second };
     default:
       // RecordKind.Checkpoint, the last value the range check above lets through. A snapshot LSN
       // of zero is legal: it names the empty snapshot.
-      if (bodyBytes !== TX_BODY_PREFIX_BYTES) return failures['bad-body'];
-      if (lsn < 1 || second < 0) return failures['lsn-unrepresentable'];
-      return { ok: true, record: { kind: 'Checkpoint', lsn, snapshotLsn: second }, frameBytes };
+      if (bodyBytes !== TX_BODY_PREFIX_BYTES) return 'bad-body';
+      if (lsn < 1 || second < 0) return 'lsn-unrepresentable';
+      return { kind: 'Checkpoint', lsn, snapshotLsn: second };
   }
 }

@@ -130,10 +130,18 @@ export function matchingDecisions(finding: Finding, role: SegmentRole, framesAft
 
 // The table is compiled once into an array indexed by the facts, so replay can consult it for
 // every frame at the cost of one array load.
-const COMPILED: readonly RecoveryAction[] = compile();
+
+const FINDING_INDEX: { readonly [F in Finding]: number } = {
+  'header-valid': 0,
+  'header-torn': 1,
+  'header-foreign': 2,
+  'frame-valid': 3,
+  'frame-undecodable': 4,
+  'segment-end': 5,
+};
 
 function factIndex(finding: Finding, role: SegmentRole, framesAfter: FramesAfter): number {
-  return FINDINGS.indexOf(finding) * 4 + SEGMENT_ROLES.indexOf(role) * 2 + FRAMES_AFTER.indexOf(framesAfter);
+  return FINDING_INDEX[finding] * 4 + (role === 'sealed' ? 0 : 2) + (framesAfter === 'none' ? 0 : 1);
 }
 
 function compile(): RecoveryAction[] {
@@ -152,6 +160,8 @@ function compile(): RecoveryAction[] {
   }
   return actions;
 }
+
+const COMPILED: readonly RecoveryAction[] = compile();
 
 /** The action of the one row matching the facts. */
 export function decideRecovery(finding: Finding, role: SegmentRole, framesAfter: FramesAfter): RecoveryAction {

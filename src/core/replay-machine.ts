@@ -8,7 +8,7 @@
 // rules below (DESIGN.md "Replay"). Events of a transaction are held until its TxCommit, dropped on
 // TxAbort, and dropped when the log ends with the transaction still open.
 
-import { decodeFrame, readU32 } from './codec.js';
+import { decodeFrame, decodeRecordAt, readU32 } from './codec.js';
 import type { DecodeFailureCause, HeaderFailureCause, MalformedRule, Result, WalErrorInfo } from './errors.js';
 import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES } from './format.js';
 import type { Lsn, ReplayedTransaction, WalRecord } from './records.js';
@@ -21,6 +21,7 @@ import {
   type SegmentRole,
 } from './replay-decision.js';
 import type { ReplaySegment, ReplaySummary, TornTail } from './replay-outcome.js';
+import { EventArena } from './replay-event-arena.js';
 import { FrameScanner } from './replay-scan.js';
 import { decodeSegmentHeader } from './segment-header.js';
 
@@ -60,11 +61,18 @@ export class Replayer {
   private readonly checkpointLsn: Lsn;
   private readonly copyEvents: boolean;
   private readonly onTransaction: (transaction: ReplayedTransaction) => void;
+  private readonly arena = new EventArena();
 
   // State of the sweep across segments.
   private phase: Phase = 'between-segments';
   private failure: WalErrorInfo | null = null;
+  /**
+   * Open transactions by begin LSN. The most recently begun one lives in the two fields after the
+   * map instead: transactions rarely interleave, so most records touch only that slot.
+   */
   private readonly pending = new Map<Lsn, Uint8Array[]>();
+  private newestBeginLsn: Lsn = 0;
+  private newestEvents: Uint8Array[] | null = null;
   private maxLsn = 0;
   private lastLsn = 0;
   private lastBaseLsn = 0;
@@ -76,6 +84,8 @@ export class Replayer {
   // State of the current segment.
   private segment: SegmentStart = { name: '', id: 0, last: false };
   private role: SegmentRole = 'sealed';
+  /** The decision table's action for a frame that decodes, looked up once per segment. */
+  private validFrameAction: RecoveryAction = 'apply-record';
   private baseLsn = 0;
   private firstLsnInSegment: Lsn | null = null;
   private lastLsnInSegment: Lsn | null = null;
@@ -107,6 +117,7 @@ export class Replayer {
     this.lastSegmentId = segment.id;
     this.segment = segment;
     this.role = segment.last ? 'active' : 'sealed';
+    this.validFrameAction = decideRecovery('frame-valid', this.role, 'none');
     this.baseLsn = 0;
     this.firstLsnInSegment = null;
     this.lastLsnInSegment = null;
@@ -209,7 +220,7 @@ export class Replayer {
     if (this.phase !== 'between-segments' && this.phase !== 'stopped') throw new Error(`replay: finish while ${this.phase}`);
     this.phase = 'finished';
     // Transactions still pending never committed (or aborted): a crash mid-transaction. Dropped.
-    this.pending.clear();
+    this.forgetOpenTransactions();
     return {
       ok: true,
       value: {
@@ -257,21 +268,21 @@ export class Replayer {
   private readFrames(chunk: Uint8Array, position: number): Result<number> {
     let at = position;
     while (at < chunk.length) {
-      const decoded = decodeFrame(chunk, at);
-      if (decoded.ok) {
-        const applied = this.onRecord(decoded.record, this.segmentOffset + at, this.copyEvents);
+      const decoded = decodeRecordAt(chunk, at);
+      if (typeof decoded !== 'string') {
+        const applied = this.onRecord(decoded, this.segmentOffset + at, this.copyEvents);
         if (!applied.ok) return applied;
-        at += decoded.frameBytes;
+        at += FRAME_HEADER_BYTES + readU32(chunk, at);
         continue;
       }
-      if (decoded.cause === 'truncated-frame-header' || decoded.cause === 'truncated-body') {
+      if (decoded === 'truncated-frame-header' || decoded === 'truncated-body') {
         // The frame continues in the next chunk (or the segment ends here, which endSegment sees).
         this.carryOffset = this.segmentOffset + at;
         this.carryBytes = 0;
         this.takeIntoCarry(chunk, at, chunk.length - at);
         return { ok: true, value: chunk.length };
       }
-      const failed = this.onUndecodable(this.segmentOffset + at, decoded.cause);
+      const failed = this.onUndecodable(this.segmentOffset + at, decoded);
       if (!failed.ok) return failed;
       return { ok: true, value: at + 1 };
     }
@@ -424,10 +435,9 @@ export class Replayer {
   // ---- records and the malformed-log rules ---------------------------------------------------
 
   private onRecord(record: WalRecord, offsetBytes: number, copyEvents: boolean): Result<void> {
-    const action = decideRecovery('frame-valid', this.role, 'none');
-    if (action !== 'apply-record') return this.unexpected(action, 'frame-valid');
+    if (this.validFrameAction !== 'apply-record') return this.unexpected(this.validFrameAction, 'frame-valid');
     const lsn = record.lsn;
-    if (record.kind === 'TxBegin' && this.pending.has(lsn)) {
+    if (record.kind === 'TxBegin' && this.openEvents(lsn) !== undefined) {
       return this.malformed(offsetBytes, lsn, 'duplicate-tx-begin', `TxBegin ${lsn} is already open`);
     }
     if (lsn < this.baseLsn) {
@@ -444,34 +454,41 @@ export class Replayer {
       // Already in the host's snapshot. A checkpoint never splits a transaction (the host holds
       // its lock while taking one), so dropping such records outright is safe; ending their
       // transactions keeps the pending map from holding ones that began below the fence.
-      if (record.kind === 'TxCommit' || record.kind === 'TxAbort') this.pending.delete(record.txBeginLsn);
+      if (record.kind === 'TxCommit' || record.kind === 'TxAbort') this.closeTransaction(record.txBeginLsn);
       return OK;
     }
     switch (record.kind) {
       case 'TxBegin':
-        this.pending.set(lsn, []);
+        if (this.newestEvents !== null) this.pending.set(this.newestBeginLsn, this.newestEvents);
+        this.newestBeginLsn = lsn;
+        this.newestEvents = [];
         return OK;
       case 'Mutation': {
-        const events = this.pending.get(record.txBeginLsn);
+        const events = this.openEvents(record.txBeginLsn);
         if (events === undefined) return this.missingBegin(record, offsetBytes);
-        events.push(copyEvents ? record.event.slice() : record.event);
+        events.push(copyEvents ? this.arena.copy(record.event) : record.event);
         return OK;
       }
       case 'MutationBatch': {
-        const events = this.pending.get(record.txBeginLsn);
+        const events = this.openEvents(record.txBeginLsn);
         if (events === undefined) return this.missingBegin(record, offsetBytes);
-        for (const event of record.events) events.push(copyEvents ? event.slice() : event);
+        if (!copyEvents && events.length === 0 && events === this.newestEvents) {
+          // The common shape (TxBegin, one batch, TxCommit): adopt the decoded array as it is.
+          this.newestEvents = record.events as Uint8Array[];
+          return OK;
+        }
+        for (const event of record.events) events.push(copyEvents ? this.arena.copy(event) : event);
         return OK;
       }
       case 'TxCommit': {
-        const events = this.pending.get(record.txBeginLsn);
+        const events = this.openEvents(record.txBeginLsn);
         if (events === undefined) return this.missingBegin(record, offsetBytes);
-        this.pending.delete(record.txBeginLsn);
+        this.closeTransaction(record.txBeginLsn);
         this.onTransaction({ beginLsn: record.txBeginLsn, commitLsn: lsn, events });
         return OK;
       }
       case 'TxAbort':
-        if (!this.pending.delete(record.txBeginLsn)) return this.missingBegin(record, offsetBytes);
+        if (!this.closeTransaction(record.txBeginLsn)) return this.missingBegin(record, offsetBytes);
         return OK;
       case 'Checkpoint':
         if (record.snapshotLsn > lsn) {
@@ -490,6 +507,27 @@ export class Replayer {
     }
   }
 
+  private openEvents(beginLsn: Lsn): Uint8Array[] | undefined {
+    if (beginLsn === this.newestBeginLsn && this.newestEvents !== null) return this.newestEvents;
+    return this.pending.get(beginLsn);
+  }
+
+  /** Forgets an open transaction; false when none was open under that begin LSN. */
+  private closeTransaction(beginLsn: Lsn): boolean {
+    if (beginLsn === this.newestBeginLsn && this.newestEvents !== null) {
+      this.newestBeginLsn = 0;
+      this.newestEvents = null;
+      return true;
+    }
+    return this.pending.delete(beginLsn);
+  }
+
+  private forgetOpenTransactions(): void {
+    this.pending.clear();
+    this.newestBeginLsn = 0;
+    this.newestEvents = null;
+  }
+
   private missingBegin(record: WalRecord & { readonly txBeginLsn: Lsn }, offsetBytes: number): Result<void> {
     return this.malformed(offsetBytes, record.lsn, 'missing-tx-begin', `${record.kind} names TxBegin ${record.txBeginLsn}, which is not open`);
   }
@@ -501,7 +539,7 @@ export class Replayer {
   private fail(error: WalErrorInfo): Result<never> {
     this.phase = 'failed';
     this.failure = error;
-    this.pending.clear();
+    this.forgetOpenTransactions();
     return { ok: false, error };
   }
 
