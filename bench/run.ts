@@ -4,7 +4,7 @@
 // one after another, on the disk that holds the repository (bench/data/, never tmpfs), then prints
 // one table of medians with each walref figure as a ratio to the raw limit and to the best peer,
 // and writes bench/results/latest.json. --profile adds `--cpu-prof` to every child and leaves the
-// profiles in bench/results/profiles/ (open them in Chrome DevTools or speedscope).
+// profiles in bench/results/profiles/<case>/ (read them with bench/profile-top.ts, or open them in Chrome DevTools or speedscope).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,9 +57,9 @@ function runCase(spec: CaseSpec, settings: RunSettings, cli: Cli): CaseOutput {
     warmupOps: settings.warmupOps,
     ...spec.params,
   };
-  const profileArgs = cli.profile
-    ? ['--cpu-prof', '--cpu-prof-dir', join(resultsDir, 'profiles'), '--cpu-prof-name', `${spec.id}-${Date.now()}.cpuprofile`]
-    : [];
+  // One directory per case: Node writes one profile per thread (tsx's loader runs in a worker, so
+  // the main thread's profile is the one whose name has thread id 0).
+  const profileArgs = cli.profile ? ['--cpu-prof', '--cpu-prof-dir', join(resultsDir, 'profiles', spec.id)] : [];
   const child = spawnSync(
     process.execPath,
     [...profileArgs, '--import', 'tsx', join(repoRoot, spec.script), JSON.stringify(params)],
