@@ -28,6 +28,7 @@ section { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; paddi
 .ops li.after { color: #c0c4cc; }
 .ops li.crash { background: #fee2e2; }
 .ops li.crash::after { content: "  ← crash here"; color: #b91c1c; font-weight: 600; }
+.states li .swatch { width: 10px; height: 10px; vertical-align: -1px; }
 .states li { padding: 3px 6px; border-radius: 4px; cursor: pointer; font: 12px/1.5 ui-monospace, monospace; border: 2px solid transparent; }
 .states li[aria-selected="true"] { background: #dbeafe; border-color: #93c5fd; }
 .states li.violation { color: #b91c1c; font-weight: 600; }
@@ -73,25 +74,47 @@ export const REPORT_SCRIPT = `
     legend.appendChild(li);
   });
 
+  // The operations panel: the workload's steps, each followed by its file-system operations that
+  // are crash points. Operations before the first step (the initial openWal) come first.
   var opsList = document.getElementById('ops');
-  var opItems = [];
-  var stepAt = {};
-  data.steps.forEach(function (step, i) { stepAt[step.s] = stepAt[step.s] || []; stepAt[step.s].push({ i: i, step: step }); });
-  data.ops.forEach(function (text, i) {
-    (stepAt[i] || []).forEach(function (entry) {
-      opsList.appendChild(el('li', 'step', 'step ' + entry.i + ': ' + entry.step.d + (entry.step.err ? '  (failed: ' + entry.step.err + ')' : '')));
-    });
-    var li = el('li', null, i + '  ' + text);
-    li.title = text;
-    opsList.appendChild(li);
-    opItems.push(li);
+  var opItems = {};
+  var opIndexes = Object.keys(data.ops).map(Number).sort(function (a, b) { return a - b; });
+  var nextOp = 0;
+  function addOps(untilOp) {
+    while (nextOp < opIndexes.length && opIndexes[nextOp] < untilOp) {
+      var index = opIndexes[nextOp++];
+      var li = el('li', null, index + '  ' + shortPaths(data.ops[index]));
+      li.title = data.ops[index];
+      opsList.appendChild(li);
+      opItems[index] = li;
+    }
+  }
+  if (data.steps.length > 0 && opIndexes.length > 0 && opIndexes[0] < data.steps[0].s) opsList.appendChild(el('li', 'step', 'openWal'));
+  data.steps.forEach(function (step, i) {
+    addOps(step.s);
+    opsList.appendChild(el('li', 'step', 'step ' + i + ': ' + step.d + (step.err ? '  (failed: ' + step.err + ')' : '')));
+    addOps(step.e);
   });
+  addOps(Infinity);
 
   var statesList = document.getElementById('states');
+  function shortPaths(text) { return text.replace(/0{8,}(?=\\d+\\.wal)/g, '…'); }
+
+  // What a crash state lost, in one word for the list: the least healthy class among its bytes.
+  function damageOf(state) {
+    var seen = {};
+    state.f.forEach(function (file) { file[4].split(',').forEach(function (run) { if (run) seen[data.classes[Number(run.split(':')[0])]] = true; }); });
+    return seen.torn ? 'torn' : seen.garbage ? 'garbage' : seen.lost ? 'lost' : 'durable';
+  }
+
   var stateItems = data.states.map(function (state, i) {
     var bad = state.v.length > 0;
-    var recovered = state.rec === null ? 'recovery failed' : state.rec.length + ' tx';
-    var li = el('li', bad ? 'violation' : null, '#' + i + '  after op ' + state.op + '  ' + recovered + '  ' + (bad ? '✗' : '✓'));
+    var recovered = state.rec === null ? 'open failed' : state.rec.length + ' tx';
+    var damage = damageOf(state);
+    var li = el('li', bad ? 'violation' : null);
+    li.appendChild(el('span', 'swatch c-' + damage));
+    li.appendChild(document.createTextNode(' #' + (i + 1) + '  op ' + state.op + '  ' + recovered + '  ' + (bad ? '✗ ' + state.v.join(',') : '✓')));
+    li.title = damage + ' bytes: ' + shortPaths(data.ops[state.op] || '');
     li.id = 'state-' + i;
     li.setAttribute('role', 'option');
     li.setAttribute('aria-selected', 'false');
@@ -157,39 +180,43 @@ export const REPORT_SCRIPT = `
     container.appendChild(table);
   }
 
+  function txList(txs, container) {
+    if (txs.length === 0) { container.appendChild(el('p', 'muted', 'no committed transaction')); return; }
+    var list = el('ol');
+    txs.forEach(function (tx) { list.appendChild(el('li', null, 'LSN ' + tx[0] + '..' + tx[1] + ': ' + tx[2].join(', '))); });
+    container.appendChild(list);
+  }
+
   function render(i) {
     var state = data.states[i];
     var detail = document.getElementById('detail');
     detail.textContent = '';
-    var crashOp = state.op > 0 ? data.ops[state.op - 1] : '(before any operation)';
-    detail.appendChild(el('h2', null, 'Crash state ' + i + ' of ' + data.states.length + ': crash after operation ' + (state.op - 1) + ' (' + crashOp + ')'));
-    detail.appendChild(el('p', state.v.length === 0 ? 'ok-text' : 'bad-text', state.v.length === 0 ? 'Verdict: every recovery property holds.' : 'Verdict: ' + state.v.length + ' violation(s).'));
-    state.v.forEach(function (v) { detail.appendChild(el('pre', 'bad-text', v)); });
-    if (state.dir.length > 0) {
-      detail.appendChild(el('h3', null, 'Directory entries not yet made durable'));
-      var ul = el('ul');
-      state.dir.forEach(function (d) { ul.appendChild(el('li', d[1] ? null : 'fate-lost', d[0] + (d[1] ? ': persisted' : ': lost'))); });
-      detail.appendChild(ul);
-    }
-    if (state.f.length === 0) detail.appendChild(el('p', 'muted', 'No segment file survived.'));
+    detail.appendChild(el('h2', null, 'Crash state ' + (i + 1) + ' of ' + data.states.length + ': crash right after operation ' + state.op));
+    detail.appendChild(el('p', null, (data.ops[state.op] || '') + (state.step ? '  (during step ' + state.step + ')' : '')));
+    detail.appendChild(el('p', state.v.length === 0 ? 'ok-text' : 'bad-text', state.v.length === 0 ? 'Verdict: every recovery property holds.' : 'Verdict: violated ' + state.v.join(', ')));
+    detail.appendChild(el('pre', 'muted', state.survival));
+    if (state.f.length === 0) detail.appendChild(el('p', 'muted', 'No file survived.'));
     state.f.forEach(function (file) { drawFile(file, detail); });
     detail.appendChild(el('h3', null, 'What recovery returned'));
     if (state.rec === null) detail.appendChild(el('p', 'bad-text', 'openWal failed: ' + state.err));
-    else if (state.rec.length === 0) detail.appendChild(el('p', 'muted', 'No committed transaction.'));
-    else {
-      var list = el('ol');
-      state.rec.forEach(function (tx) { list.appendChild(el('li', null, 'LSN ' + tx[0] + '..' + tx[1] + ': ' + tx[2].join(', '))); });
-      detail.appendChild(list);
-    }
-    detail.appendChild(el('p', 'muted', state.torn ? state.torn : 'torn tail: none'));
-    opItems.forEach(function (li, k) {
-      li.className = k < state.op - 1 ? '' : k === state.op - 1 ? 'crash' : 'after';
+    else txList(state.rec, detail);
+    detail.appendChild(el('h3', null, 'What the oracle expected (durable LSN acknowledged before the crash: ' + state.ack + ')'));
+    txList(state.exp, detail);
+    Object.keys(opItems).forEach(function (key) {
+      var k = Number(key);
+      opItems[k].className = k < state.op ? '' : k === state.op ? 'crash' : 'after';
     });
-    if (state.op > 0 && opItems[state.op - 1]) opItems[state.op - 1].scrollIntoView({ block: 'nearest' });
+    if (opItems[state.op]) opItems[state.op].scrollIntoView({ block: 'nearest' });
   }
 
   function select(i) {
-    if (data.states.length === 0) return;
+    if (data.violations.length > 0) {
+    var box = el('section', 'violations');
+    box.appendChild(el('h2', 'bad-text', 'Violations (simplest first)'));
+    data.violations.forEach(function (v) { box.appendChild(el('pre', null, v)); });
+    document.querySelector('header').appendChild(box);
+  }
+  if (data.states.length === 0) return;
     i = Math.max(0, Math.min(data.states.length - 1, i));
     if (current >= 0) { stateItems[current].setAttribute('aria-selected', 'false'); stateItems[current].tabIndex = -1; }
     current = i;
@@ -221,6 +248,12 @@ export const REPORT_SCRIPT = `
     event.preventDefault();
   });
 
+  if (data.violations.length > 0) {
+    var box = el('section', 'violations');
+    box.appendChild(el('h2', 'bad-text', 'Violations (simplest first)'));
+    data.violations.forEach(function (v) { box.appendChild(el('pre', null, v)); });
+    document.querySelector('header').appendChild(box);
+  }
   if (data.states.length === 0) document.getElementById('detail').appendChild(el('p', 'muted', 'No crash state was explored.'));
   else select(0);
 })();

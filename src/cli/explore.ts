@@ -1,0 +1,188 @@
+// `walref explore <workload.json> [--json] [--max-states N] [--seed S] [--crash-points every-op|end]
+//  [--html report.html]`: runs a workload (docs/workload.md) through the real WAL on crash-sim's
+// simulated file system, explores its crash states and checks each recovery with the oracle.
+// Exit code 0 when no property is violated, 1 on any violation, 2 on a bad workload or argument.
+//
+// --html hands the result to crash-sim/html-report.ts's renderHtmlReport (written for the demo;
+// it is loaded lazily, by a path held in data, so this command works while it does not exist).
+
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { exploreWorkload, type ExploreResult } from '../../crash-sim/explore.js';
+import { describeKnobs } from '../../crash-sim/knobs.js';
+import { formatViolation } from '../../crash-sim/oracle.js';
+import type { OpenWalLike } from '../../crash-sim/wal-api.js';
+import { parseWorkloadText, type Workload } from '../../crash-sim/workload.js';
+import { nodeFileSystem } from '../fs/node-fs.js';
+import { openWal } from '../open-wal.js';
+import { ExitCode, type CliIo } from './io.js';
+
+export const EXPLORE_USAGE = `usage: walref explore <workload.json> [--json] [--max-states N] [--seed S]
+                      [--crash-points every-op|end] [--html report.html]
+
+Runs the workload through the real WAL on a simulated file system, crashes it after every
+file-system operation (or only at the end), recovers every crash state the fault knobs allow
+(exhaustively up to --max-states, default 20000, sampled by --seed beyond) and checks Prefix,
+Durability, Atomicity, NoReuse, Idempotence and Exactness. Exit code 1 on any violation.
+The workload format is documented in docs/workload.md.
+`;
+
+/** The hook the demo's HTML report implements in crash-sim/html-report.ts. */
+export type RenderHtmlReport = (result: ExploreResult, workload: Workload) => string;
+const HTML_REPORT_MODULE = '../../crash-sim/html-report.js';
+
+const countSchema = z
+  .string()
+  .regex(/^\d+$/, 'must be a positive integer')
+  .transform(Number)
+  .refine((n) => Number.isSafeInteger(n) && n > 0, 'must be a positive integer');
+
+const argsSchema = z.object({
+  workload: z.string({ error: 'the workload file is missing' }).min(1, 'the workload file is missing'),
+  json: z.boolean(),
+  maxStates: countSchema,
+  seed: z
+    .string()
+    .regex(/^\d+$/, 'must be a non-negative integer')
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n), 'must be at most 2^53 - 1'),
+  crashPoints: z.enum(['every-op', 'end']),
+  html: z.string().min(1).optional(),
+});
+
+function summary(path: string, result: ExploreResult): string {
+  const lines = [
+    `walref explore ${path}`,
+    `knobs: ${describeKnobs(result.knobs)}`,
+    `workload: ${result.steps.length} steps, ${result.operations} file-system operations, ${result.crashPoints} crash points`,
+    `crash states: ${result.crashStates} distinct, ${result.exhaustive ? 'exhaustive' : 'sampled'} (${result.spaceTotal} points in all crash spaces)`,
+    `recovered prefixes: ${result.distinctRecoveredPrefixes} distinct`,
+    `speed: ${Math.round(result.statesPerSecond)} crash states/s (${(result.durationMs / 1000).toFixed(2)} s)`,
+  ];
+  const failed = result.steps.filter((s) => !s.ok);
+  for (const step of failed) lines.push(`step #${step.index} ${step.description} failed: ${step.error ?? '?'}`);
+  if (result.violationCount === 0) lines.push('violations: none');
+  else {
+    lines.push(`violations: ${result.violationCount} (the simplest ${result.violations.length} below)`);
+    for (const v of result.violations) lines.push(formatViolation(v));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function jsonSummary(result: ExploreResult): string {
+  return (
+    JSON.stringify({
+      crashStates: result.crashStates,
+      exhaustive: result.exhaustive,
+      violations: result.violations.map(({ property, crashAfterOp, message, counterexample }) => ({ property, crashAfterOp, message, counterexample })),
+      violationCount: result.violationCount,
+      distinctRecoveredPrefixes: result.distinctRecoveredPrefixes,
+      statesPerSecond: Math.round(result.statesPerSecond),
+      durationMs: Math.round(result.durationMs),
+      crashPoints: result.crashPoints,
+      spaceTotal: result.spaceTotal,
+      operations: result.operations,
+      knobs: result.knobs,
+      steps: result.steps.map(({ index, description, ok, error }) => ({ index, description, ok, error })),
+    }) + '\n'
+  );
+}
+
+function writeTextFile(path: string, text: string): void {
+  if (nodeFileSystem.exists(path)) nodeFileSystem.unlink(path);
+  const handle = nodeFileSystem.open(path, 'create-exclusive');
+  try {
+    const bytes = new TextEncoder().encode(text);
+    let offset = 0;
+    while (offset < bytes.length) {
+      const written = handle.write(bytes.subarray(offset), offset);
+      if (written <= 0) throw new Error(`could not write ${path}`);
+      offset += written;
+    }
+  } finally {
+    handle.close();
+  }
+}
+
+export async function runExplore(argv: string[], io: CliIo): Promise<number> {
+  let parsed: z.infer<typeof argsSchema>;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        'max-states': { type: 'string' },
+        seed: { type: 'string' },
+        'crash-points': { type: 'string' },
+        html: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true) {
+      io.stdout(EXPLORE_USAGE);
+      return ExitCode.Ok;
+    }
+    if (positionals.length > 1) throw new Error(`unexpected argument "${positionals[1] ?? ''}"`);
+    const result = argsSchema.safeParse({
+      workload: positionals[0],
+      json: values.json === true,
+      maxStates: values['max-states'] ?? '20000',
+      seed: values.seed ?? '1',
+      crashPoints: values['crash-points'] ?? 'every-op',
+      ...(values.html === undefined ? {} : { html: values.html }),
+    });
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const flag = String(issue?.path[0] ?? 'arguments').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new Error(`${flag === 'workload' ? 'workload' : `--${flag}`}: ${issue?.message ?? 'invalid'}`);
+    }
+    parsed = result.data;
+  } catch (error) {
+    io.stderr(`walref explore: ${error instanceof Error ? error.message : String(error)}\n${EXPLORE_USAGE}`);
+    return ExitCode.UsageOrIo;
+  }
+
+  let text: string;
+  try {
+    text = new TextDecoder().decode(nodeFileSystem.readFile(parsed.workload));
+  } catch (error) {
+    io.stderr(`walref explore: cannot read ${parsed.workload}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.UsageOrIo;
+  }
+  const workload = parseWorkloadText(text);
+  if (!workload.ok) {
+    io.stderr(`walref explore: ${parsed.workload}: ${workload.error}\n`);
+    return ExitCode.UsageOrIo;
+  }
+
+  const result = await exploreWorkload(workload.workload, {
+    openWal: openWal as unknown as OpenWalLike,
+    maxStates: parsed.maxStates,
+    seed: parsed.seed,
+    crashPoints: parsed.crashPoints,
+    details: parsed.html === undefined ? 0 : 200,
+  });
+  io.stdout(parsed.json ? jsonSummary(result) : summary(parsed.workload, result));
+
+  if (parsed.html !== undefined) {
+    let render: RenderHtmlReport | null = null;
+    try {
+      const loaded = (await import(HTML_REPORT_MODULE)) as { renderHtmlReport?: unknown };
+      if (typeof loaded.renderHtmlReport === 'function') render = loaded.renderHtmlReport as RenderHtmlReport;
+    } catch {
+      render = null;
+    }
+    if (render === null) {
+      io.stderr(`walref explore: --html needs crash-sim/html-report.ts (renderHtmlReport), which this build does not have\n`);
+      return ExitCode.UsageOrIo;
+    }
+    try {
+      writeTextFile(parsed.html, render(result, workload.workload));
+    } catch (error) {
+      io.stderr(`walref explore: cannot write ${parsed.html}: ${error instanceof Error ? error.message : String(error)}\n`);
+      return ExitCode.UsageOrIo;
+    }
+  }
+  return result.violationCount === 0 ? ExitCode.Ok : ExitCode.LogProblem;
+}
