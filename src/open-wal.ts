@@ -1,22 +1,14 @@
-// openWal: lock the directory, replay every segment, repair the active segment's tail, make what
-// was replayed durable, and hand back a Wal that continues where the log ends.
-//
-// Repair is a short list of effects run through the same EffectRunner as every other write:
-//   - no segment yet: create segment 1 with base LSN 1, fsync it, fsync the directory;
-//   - a torn tail in the active segment: cut the file back to the last whole frame;
-//   - a torn header (a crash while the segment was being created): rewrite the header;
-// and in every case fsync the active segment and the directory, because what the previous
-// process wrote may still sit in the page cache: after open, everything replayed is durable.
+// openWal: lock the directory, replay every segment, repair the active segment (repair-active-
+// segment.ts says how and why), and hand back a Wal that continues where the log ends. After open
+// every record in the log is durable, so durableLsn = nextLsn - 1.
 
-import type { Effect } from './core/effects.js';
 import { WalError } from './core/errors.js';
-import { FORMAT_VERSION, SEGMENT_HEADER_BYTES, segmentFileName } from './core/format.js';
 import type { ReplayedTransaction } from './core/records.js';
 import type { ReplayOutcome, ReplaySummary } from './core/replay.js';
-import { encodeSegmentHeader } from './core/segment-header.js';
-import { initialWriterState, type SealedSegment } from './core/writer-state.js';
+import { initialWriterState, type SealedSegment, type WriterStart } from './core/writer-state.js';
 import { EffectRunner } from './effect-runner.js';
 import { sweepLog } from './log-reader.js';
+import { repairActiveSegment } from './repair-active-segment.js';
 import { nodeFileSystem } from './fs/node-fs.js';
 import { FsError, type DirectoryLock } from './fs/port.js';
 import { ndjsonFileTraceSink } from './fs/trace-file-sink.js';
@@ -65,39 +57,12 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const summary: ReplaySummary = step.value;
     const outcome: ReplayOutcome = { ...summary, transactions };
 
-    const intactLastLsn = outcome.segments.reduce((max, s) => Math.max(max, s.lastLsn ?? 0), 0);
     const maxLsnOnDisk = Math.max(outcome.maxLsn, resolved.checkpointLsn);
-    const last = outcome.segments.at(-1);
-    const effects: Effect[] = [];
-    let active: { id: number; name: string; baseLsn: number; sizeBytes: number; hasRecords: boolean };
-
-    if (last === undefined) {
-      const name = segmentFileName(1);
-      const baseLsn = maxLsnOnDisk + 1;
-      effects.push(
-        { kind: 'create', file: name },
-        { kind: 'write', file: name, offsetBytes: 0, data: encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: 1, baseLsn }) },
-      );
-      active = { id: 1, name, baseLsn, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false };
-    } else if (outcome.tornTail !== null && outcome.tornTail.headerTorn) {
-      const baseLsn = maxLsnOnDisk + 1;
-      const header = encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: last.id, baseLsn });
-      effects.push(
-        { kind: 'truncate', file: last.name, sizeBytes: 0 },
-        { kind: 'write', file: last.name, offsetBytes: 0, data: header },
-      );
-      active = { id: last.id, name: last.name, baseLsn, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false };
-    } else {
-      if (outcome.tornTail !== null) effects.push({ kind: 'truncate', file: last.name, sizeBytes: outcome.tornTail.offsetBytes });
-      active = { id: last.id, name: last.name, baseLsn: last.baseLsn, sizeBytes: last.validBytes, hasRecords: last.lastLsn !== null };
-    }
-    effects.push({ kind: 'fsync', file: active.name }, { kind: 'fsyncDir' });
-    for (const effect of effects) {
-      try {
-        runner.run(effect);
-      } catch (error) {
-        ioError(error);
-      }
+    let active: WriterStart['active'];
+    try {
+      active = repairActiveSegment(runner, summary, maxLsnOnDisk + 1);
+    } catch (error) {
+      return ioError(error);
     }
 
     const sealed: SealedSegment[] = outcome.segments
@@ -108,7 +73,7 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
       active,
       sealed,
       maxLsnOnDisk,
-      durableLsn: intactLastLsn,
+      durableLsn: maxLsnOnDisk,
       lastCheckpointLsn: outcome.checkpointObserved,
     });
     const wal = new Wal({ dir, state, runner, lock, intervalMs: resolved.intervalMs, trace });
