@@ -57,6 +57,13 @@ type Phase =
 
 const OK: Result<void> = { ok: true, value: undefined };
 
+/**
+ * The events of an open transaction that has none yet. Shared and never written: the first
+ * events replace it, so a transaction allocates no array until it has something to hold (and
+ * the usual TxBegin, MutationBatch, TxCommit adopts the batch's own decoded array).
+ */
+const NO_EVENTS: Uint8Array[] = [];
+
 export class Replayer {
   private readonly checkpointLsn: Lsn;
   private readonly copyEvents: boolean;
@@ -461,30 +468,31 @@ export class Replayer {
       case 'TxBegin':
         if (this.newestEvents !== null) this.pending.set(this.newestBeginLsn, this.newestEvents);
         this.newestBeginLsn = lsn;
-        this.newestEvents = [];
+        this.newestEvents = NO_EVENTS;
         return OK;
       case 'Mutation': {
         const events = this.openEvents(record.txBeginLsn);
         if (events === undefined) return this.missingBegin(record, offsetBytes);
-        events.push(copyEvents ? this.arena.copy(record.event) : record.event);
+        const event = copyEvents ? this.arena.copy(record.event) : record.event;
+        if (events === NO_EVENTS) this.replaceEvents(record.txBeginLsn, [event]);
+        else events.push(event);
         return OK;
       }
       case 'MutationBatch': {
         const events = this.openEvents(record.txBeginLsn);
         if (events === undefined) return this.missingBegin(record, offsetBytes);
-        if (!copyEvents && events.length === 0 && events === this.newestEvents) {
-          // The common shape (TxBegin, one batch, TxCommit): adopt the decoded array as it is.
-          this.newestEvents = record.events as Uint8Array[];
-          return OK;
-        }
-        for (const event of record.events) events.push(copyEvents ? this.arena.copy(event) : event);
+        // The decoded array is fresh and ours alone, so it is reused rather than copied.
+        const batch = record.events as Uint8Array[];
+        if (copyEvents) for (let i = 0; i < batch.length; i++) batch[i] = this.arena.copy(batch[i]!);
+        if (events === NO_EVENTS) this.replaceEvents(record.txBeginLsn, batch);
+        else for (let i = 0; i < batch.length; i++) events.push(batch[i]!);
         return OK;
       }
       case 'TxCommit': {
         const events = this.openEvents(record.txBeginLsn);
         if (events === undefined) return this.missingBegin(record, offsetBytes);
         this.closeTransaction(record.txBeginLsn);
-        this.onTransaction({ beginLsn: record.txBeginLsn, commitLsn: lsn, events });
+        this.onTransaction({ beginLsn: record.txBeginLsn, commitLsn: lsn, events: events === NO_EVENTS ? [] : events });
         return OK;
       }
       case 'TxAbort':
@@ -510,6 +518,11 @@ export class Replayer {
   private openEvents(beginLsn: Lsn): Uint8Array[] | undefined {
     if (beginLsn === this.newestBeginLsn && this.newestEvents !== null) return this.newestEvents;
     return this.pending.get(beginLsn);
+  }
+
+  private replaceEvents(beginLsn: Lsn, events: Uint8Array[]): void {
+    if (beginLsn === this.newestBeginLsn && this.newestEvents !== null) this.newestEvents = events;
+    else this.pending.set(beginLsn, events);
   }
 
   /** Forgets an open transaction; false when none was open under that begin LSN. */
