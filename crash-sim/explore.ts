@@ -94,6 +94,8 @@ export function describeOp(op: SimOp): string {
   switch (op.kind) {
     case 'mark':
       return `mark ${op.label}`;
+    case 'crash':
+      return `crash: the disk becomes one crash state (${op.files.length} files)`;
     case 'mkdir':
       return `mkdir ${op.path}`;
     case 'create':

@@ -45,6 +45,8 @@ export interface HistorySession {
   /** What openWal replayed: the host's committed state at the start of the session. */
   readonly recovered: readonly ReplayedTx[];
   readonly nextLsnAtOpen: number;
+  /** Whether that replay found (and recovery cut off) a torn tail. */
+  readonly tornTail: boolean;
 }
 
 export interface HistoryStep {

@@ -44,8 +44,8 @@ section { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; paddi
 .c-garbage { background: var(--garbage); }
 table { border-collapse: collapse; font: 12px/1.5 ui-monospace, monospace; }
 td, th { padding: 1px 8px 1px 0; text-align: left; vertical-align: top; }
-.fate-lost { color: #9ca3af; }
-.fate-torn { color: #92400e; font-weight: 600; }
+.fate-missing { color: #9ca3af; }
+.fate-partly { color: #92400e; font-weight: 600; }
 .muted { color: var(--muted); }
 .bad-text { color: #b91c1c; font-weight: 600; }
 .ok-text { color: #166534; font-weight: 600; }
@@ -172,7 +172,7 @@ export const REPORT_SCRIPT = `
     frames.forEach(function (frame) {
       var durable = 0;
       for (var i = frame[0]; i < frame[0] + frame[1]; i++) if (classes[i] === 0) durable++;
-      var fate = durable === frame[1] ? 'on disk' : durable === 0 ? 'lost' : 'torn';
+      var fate = durable === frame[1] ? 'on disk' : durable === 0 ? 'missing' : 'partly';
       var tr = el('tr', fate === 'on disk' ? null : 'fate-' + fate);
       [frame[0], frame[2], fate, frame[3]].forEach(function (v) { tr.appendChild(el('td', null, v)); });
       table.appendChild(tr);

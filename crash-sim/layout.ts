@@ -7,13 +7,19 @@
 // (frame-size.ts). The bytes a placement expects are the ones that write carried; whether a crash
 // image holds that frame intact is then a plain byte comparison, never a decode.
 //
+// Recovery may also write bytes that are already there (walref's open rewrites the active
+// segment's whole frames so that a following fsync really persists them, see fsyncgate): the
+// part of a write equal to what the file already holds places nothing new, and the placements of
+// the earlier writes keep describing those bytes.
+//
 // If the writes do not split into whole frames of the expected sizes, the layout reports it: the
 // format on disk disagrees with docs/format.md, or the writer wrote records the API never returned.
 
 import { parseSegmentFileName } from '../src/core/format.js';
 import { ORACLE_SEGMENT_HEADER_BYTES } from './frame-size.js';
 import type { HistoryRecord, WalHistory } from './history.js';
-import { splitPath, type SimOp } from './sim-state.js';
+import { DEFAULT_KNOBS } from './knobs.js';
+import { applyOp, emptyState, splitPath, type SimOp } from './sim-state.js';
 
 export type Placement =
   | { readonly kind: 'header'; readonly file: string; readonly offsetBytes: number; readonly bytes: Uint8Array; readonly opIndex: number }
@@ -57,7 +63,11 @@ export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout 
     byFile.set(placement.file, offsets);
   };
 
+  // The page cache as each write finds it, to tell rewrites from new bytes.
+  const folded = emptyState(DEFAULT_KNOBS);
   for (const op of log) {
+    const before = op.kind === 'write' ? folded.files.get(op.inode)?.cache : undefined;
+    applyOp(folded, op);
     if (op.kind !== 'write') continue;
     const { name } = splitPath(op.path);
     if (parseSegmentFileName(name) === null) continue;
@@ -66,6 +76,11 @@ export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout 
     let cursor = cursors.get(session) ?? 0;
     let at = op.offsetBytes;
     let data = op.data;
+    let rewritten = 0;
+    while (rewritten < data.length && before !== undefined && at + rewritten < before.length && before[at + rewritten] === data[rewritten]) rewritten++;
+    at += rewritten;
+    data = data.subarray(rewritten);
+    if (data.length === 0) continue;
     if (at === 0) {
       place({ kind: 'header', file: name, offsetBytes: 0, bytes: data.slice(0, ORACLE_SEGMENT_HEADER_BYTES), opIndex: op.index });
       if (data.length < ORACLE_SEGMENT_HEADER_BYTES) problems.push(`op ${op.index}: a ${data.length}-byte write at offset 0 of ${name} is shorter than a segment header`);

@@ -18,9 +18,14 @@
 //   {reopen:true}          wal.close() then openWal again (a clean restart, no crash).
 //   {fault:...}            arms the fault for the next step only; if that step does not reach the
 //                          faulty operation, the fault is disarmed.
+//   {crash:seed}           power loss now: the disk becomes the crash state pickCrashState(sim,
+//                          seed) picks, and the WAL is opened again on it (a crash inside the
+//                          workload, so that later steps run on a recovered log, e.g. one whose
+//                          torn tail recovery cut off).
 // A step that throws is recorded as failed and the run goes on: after a failure the WAL is
 // poisoned and later steps fail until a reopen.
 
+import { pickCrashState } from './crash-states.js';
 import { frameBytes, type HistoryRecordKind } from './frame-size.js';
 import type { HistoryRecord, HistorySession, HistoryStep, HistoryTx, ReplayedTx, WalHistory } from './history.js';
 import { resolveKnobs, type SimKnobs } from './knobs.js';
@@ -78,7 +83,7 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
     const opened = await openWal(dir, { ...baseOptions(), ...(cp > 0 ? { checkpointLsn: cp } : {}), fs: sim });
     wal = opened.wal;
     const recovered: ReplayedTx[] = opened.replay.transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => e.slice()) }));
-    sessions.push({ session, startOp, checkpointLsn: cp, recovered, nextLsnAtOpen: wal.nextLsn() });
+    sessions.push({ session, startOp, checkpointLsn: cp, recovered, nextLsnAtOpen: wal.nextLsn(), tornTail: (opened.replay.tornTail ?? null) !== null });
   };
 
   const session = (): number => sessions.length - 1;
@@ -157,6 +162,13 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
       const fenceLsn = lastCommitLsn();
       fences.push({ atOp: sim.opLog.length, fenceLsn });
       return w.truncateUpTo(fenceLsn);
+    }
+    if ('crash' in step) {
+      const crash = pickCrashState(sim, step.crash);
+      wal = null;
+      sim.crashTo(new Map([...crash.files].map(([path, f]) => [path, f.bytes] as const)), crash.dirs, crash.describe());
+      await open();
+      return;
     }
     if ('reopen' in step) {
       const closing = w;

@@ -46,6 +46,8 @@ export class SimFileSystem implements FileSystem {
   #fsyncFault: string | null = null;
   #writeFault: { errno: string | null; partial: PartialBytes } | null = null;
   #flips: BitFlip[] = [];
+  /** Bumped by a crash: handles opened before it belong to a dead process and fail with EIO. */
+  #generation = 0;
 
   constructor(knobs: Partial<SimKnobs> = {}) {
     this.knobs = resolveKnobs(knobs);
@@ -116,6 +118,19 @@ export class SimFileSystem implements FileSystem {
   /** Reads of [offsetBytes, offsetBytes + lengthBytes) of `path` return inverted bytes from now on. */
   flipBitsOnRead(path: string, offsetBytes: number, lengthBytes: number): void {
     this.#flips.push({ inode: this.#inodeOf(path, 'flipBitsOnRead'), offsetBytes, lengthBytes });
+  }
+
+  /**
+   * Power loss in the middle of the run: the simulator now holds exactly `files` (a crash state's
+   * image), all durable; locks, scheduled faults and bit flips are gone, and handles opened
+   * before the crash fail with EIO (they belong to the process that died).
+   */
+  crashTo(files: ReadonlyMap<string, Uint8Array>, dirs: readonly string[], description: string): void {
+    this.#locks.clear();
+    this.clearFaults();
+    this.#flips = [];
+    this.#generation++;
+    this.#record({ kind: 'crash', files: [...files].map(([path, bytes]) => [path, bytes.slice()] as const), dirs: [...dirs], description });
   }
 
   /** The page-cache bytes of a file: what a read returns now. */
@@ -243,8 +258,10 @@ export class SimFileSystem implements FileSystem {
 
   #handle(path: string, inode: number, readOnly: boolean): FileHandle {
     let open = true;
+    const generation = this.#generation;
     const check = (op: string, writing: boolean): void => {
       if (!open) throw new FsError('EBADF', op, path);
+      if (generation !== this.#generation) throw new FsError('EIO', op, path, `${path}: the handle was opened before a crash`);
       if (writing && readOnly) throw new FsError('EBADF', op, path, `${path} was opened read-only`);
     };
     return {

@@ -84,6 +84,13 @@ export type SimOp = (
   | { readonly kind: 'rename'; readonly from: string; readonly to: string; readonly inode: number }
   | { readonly kind: 'unlink'; readonly path: string; readonly inode: number }
   | { readonly kind: 'mark'; readonly label: string; readonly data: unknown }
+  | {
+      /** Power loss: the state becomes exactly this image (one of the crash states), all durable. */
+      readonly kind: 'crash';
+      readonly files: readonly (readonly [string, Uint8Array])[];
+      readonly dirs: readonly string[];
+      readonly description: string;
+    }
 ) & { readonly index: number; readonly durableLsnProbe: number | null };
 
 /** Operations that change what a crash could leave behind; marks and failed no-ops do not. */
@@ -198,6 +205,22 @@ export function applyOp(state: SimState, op: SimOp): void {
     case 'mkdir':
       ensureDir(state, op.path);
       return;
+    case 'crash': {
+      state.files.clear();
+      state.dirs.clear();
+      state.pendingDirOps = [];
+      ensureDir(state, '/');
+      for (const dir of op.dirs) ensureDir(state, dir);
+      for (const [path, bytes] of op.files) {
+        const { dir, name } = splitPath(path);
+        ensureDir(state, dir);
+        const inode = state.nextInode++;
+        state.files.set(inode, { inode, base: bytes, ops: [], cache: bytes });
+        dirOf(state, dir).live.set(name, inode);
+        dirOf(state, dir).durable.set(name, inode);
+      }
+      return;
+    }
     case 'create': {
       const { dir, name } = splitPath(op.path);
       state.files.set(op.inode, { inode: op.inode, base: new Uint8Array(0), ops: [], cache: new Uint8Array(0) });

@@ -47,6 +47,7 @@ export interface ReplayOutcomeLike {
   readonly transactions: readonly ReplayedTx[];
   readonly maxLsn: number;
   readonly checkpointObserved: number | null;
+  readonly tornTail?: unknown;
 }
 
 export type OpenWalLike = (dir: string, options: WalOpenOptionsLike) => Promise<{ wal: WalLike; replay: ReplayOutcomeLike }>;

@@ -39,6 +39,7 @@ const stepSchemas = {
   truncateUpTo: z.object({ truncateUpTo: z.literal('lastCommit') }).strict(),
   reopen: z.object({ reopen: z.literal(true) }).strict(),
   fault: z.object({ fault: z.enum(['fsync-eio', 'enospc', 'short-write']) }).strict(),
+  crash: z.object({ crash: z.number().int().min(0).max(2 ** 32 - 1) }).strict(),
 } as const;
 
 export type WorkloadStep = { [K in keyof typeof stepSchemas]: z.infer<(typeof stepSchemas)[K]> }[keyof typeof stepSchemas];
