@@ -16,6 +16,9 @@ export type Command =
 
 export type ParseResult = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly failure: CliFailure };
 
+/** The commands this dispatcher knows, for naming the command in error lines. */
+export const COMMAND_NAMES: readonly string[] = ['dump', 'replay', 'verify', 'explore', 'demo', 'help'];
+
 export const USAGE = `usage: walref <command> [arguments]
 
 Read-only commands (they never take the writer lock and never modify the log):
@@ -55,16 +58,15 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     case 'demo':
       return { ok: true, command: { name, argv: rest } };
     case 'dump':
-      return parseWith(name, rest, {}, ([dir]) => ({ name: 'dump', dir: dirSchema.parse(dir) }));
+      return parseWith(rest, {}, ([dir]) => ({ name: 'dump', dir: dirSchema.parse(dir) }));
     case 'verify':
-      return parseWith(name, rest, { strict: { type: 'boolean' } }, ([dir], values) => ({
+      return parseWith(rest, { strict: { type: 'boolean' } }, ([dir], values) => ({
         name: 'verify',
         dir: dirSchema.parse(dir),
         strict: values['strict'] === true,
       }));
     case 'replay':
       return parseWith(
-        name,
         rest,
         { json: { type: 'boolean' }, 'checkpoint-lsn': { type: 'string' } },
         ([dir], values) => {
@@ -88,7 +90,6 @@ type OptionSpec = Record<string, { type: 'boolean' | 'string' }>;
  * command with `build`, turning parse and validation errors into a usage failure.
  */
 function parseWith(
-  commandName: string,
   args: readonly string[],
   options: OptionSpec,
   build: (positionals: readonly string[], values: Record<string, string | boolean | undefined>) => Command,
@@ -100,10 +101,10 @@ function parseWith(
     positionals = parsed.positionals;
     values = parsed.values as Record<string, string | boolean | undefined>;
   } catch (error) {
-    return usage(`walref ${commandName}: ${error instanceof Error ? firstLine(error.message) : String(error)}`);
+    return usage(error instanceof Error ? firstSentence(error.message) : String(error));
   }
   if (positionals.length !== 1) {
-    return usage(`walref ${commandName} takes exactly one directory, got ${positionals.length} positional arguments`);
+    return usage(`expected exactly one <dir> argument, got ${positionals.length}`);
   }
   try {
     return { ok: true, command: build(positionals, values) };
@@ -111,7 +112,7 @@ function parseWith(
     if (error instanceof z.ZodError) {
       const issue = error.issues[0];
       const where = issue === undefined || issue.path.length === 0 ? 'argument' : optionName(String(issue.path[0]));
-      return usage(`walref ${commandName}: ${where} ${issue?.message ?? 'is invalid'}`);
+      return usage(`${where} ${issue?.message ?? 'is invalid'}`);
     }
     throw error;
   }
@@ -121,8 +122,10 @@ function optionName(key: string): string {
   return key === 'dir' ? '<dir>' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+/** node:util's messages go on with advice about "--"; the first sentence says what is wrong. */
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.split(/(?<=\.) /)[0] ?? line;
 }
 
 function usage(message: string): ParseResult {

@@ -69,8 +69,9 @@ export function runVerify(dir: string, strict: boolean, io: CliIo, fs: FileSyste
   return ExitCode.Ok;
 }
 
-export function reportFailure(commandName: string, failure: CliFailure, io: CliIo): ExitCodeValue {
-  io.stderr(`walref ${commandName}: ${describeFailure(failure)}\n`);
+/** Writes the failure's one line, prefixed "walref <command>:" (or "walref:" without a command). */
+export function reportFailure(commandName: string | null, failure: CliFailure, io: CliIo): ExitCodeValue {
+  io.stderr(`walref${commandName === null ? '' : ` ${commandName}`}: ${describeFailure(failure)}\n`);
   return exitCodeOf(failure);
 }
 

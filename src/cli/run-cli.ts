@@ -3,7 +3,7 @@
 
 import { match } from 'ts-pattern';
 import type { FileSystem } from '../fs/port.js';
-import { parseCommandLine, USAGE } from './args.js';
+import { COMMAND_NAMES, parseCommandLine, USAGE } from './args.js';
 import { runDump, runReplay, runVerify, reportFailure } from './commands.js';
 import { runDelegated } from './delegated.js';
 import { ExitCode, type CliIo } from './io.js';
@@ -11,7 +11,8 @@ import { ExitCode, type CliIo } from './io.js';
 export async function runCli(argv: readonly string[], io: CliIo, fs: FileSystem): Promise<number> {
   const parsed = parseCommandLine(argv);
   if (!parsed.ok) {
-    const code = reportFailure(argv[0] ?? '', parsed.failure, io);
+    const named = argv[0] !== undefined && COMMAND_NAMES.includes(argv[0]) ? argv[0] : null;
+    const code = reportFailure(named, parsed.failure, io);
     if (argv.length === 0) io.stderr(USAGE);
     return code;
   }

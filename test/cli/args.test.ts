@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli/args.js';
 import { describeFailure, exitCodeOf } from '../../src/cli/cli-failure.js';
+import { bufferedIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/run-cli.js';
+import { nodeFileSystem } from '../../src/fs/node-fs.js';
 
 function usageMessage(argv: string[]): string {
   const parsed = parseCommandLine(argv);
@@ -43,7 +46,7 @@ describe('walref command line', () => {
 
   it('an unknown option, a missing directory argument, extra arguments and an unknown command are usage errors', () => {
     expect(usageMessage(['dump', 'd', '--json'])).toContain("Unknown option '--json'");
-    expect(usageMessage(['verify'])).toContain('takes exactly one directory, got 0');
+    expect(usageMessage(['verify'])).toContain('expected exactly one <dir> argument, got 0');
     expect(usageMessage(['dump', 'a', 'b'])).toContain('got 2');
     expect(usageMessage(['frobnicate'])).toContain('unknown command "frobnicate"');
     expect(usageMessage([])).toContain('no command given');
@@ -53,5 +56,19 @@ describe('walref command line', () => {
     for (const word of ['help', '--help', '-h']) {
       expect(parseCommandLine([word])).toEqual({ ok: true, command: { name: 'help' } });
     }
+  });
+});
+
+describe('walref dispatch', () => {
+  it('an error before any command is named is prefixed "walref:" and followed by the usage text', async () => {
+    const io = bufferedIo();
+    expect(await runCli([], io, nodeFileSystem)).toBe(2);
+    expect(io.err()).toMatch(/^walref: no command given \(run "walref help" for usage\)\nusage: walref <command>/);
+  });
+
+  it('walref explore is handed its own arguments through the lazy import', async () => {
+    const io = bufferedIo();
+    expect(await runCli(['explore', '--help'], io, nodeFileSystem)).toBe(0);
+    expect(io.out()).toContain('usage: walref explore');
   });
 });
