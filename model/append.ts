@@ -2,6 +2,7 @@
 // `writtenCount`); only flush, forceFsync, the group sync and rotation hand them to the OS.
 
 import type { LogRecord, Lsn, ModelEvent, ModelState } from './state.js';
+import { lastLsnOf } from './state.js';
 
 /**
  * Rotation happens inside begin() when the active segment is large: the old segment is written
@@ -15,7 +16,7 @@ export function rotate(state: ModelState): ModelState {
     writtenCount: state.log.length,
     attemptedCount: state.log.length,
     syncedCount: state.log.length,
-    durableLsn: state.nextLsn - 1,
+    durableLsn: Math.max(state.durableLsn, lastLsnOf(state.log)),
   };
 }
 

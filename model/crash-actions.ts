@@ -50,7 +50,7 @@ export function Reopen(state: ModelState, choice: CrashChoice): Step<void> {
   if (state.walPoisoned === null) {
     if (choice.keptCount !== state.log.length) return disabled('a clean close keeps every record');
     const all = state.log.length;
-    const closed = { ...state, writtenCount: all, attemptedCount: all, syncedCount: all, durableLsn: state.nextLsn - 1 };
+    const closed = { ...state, writtenCount: all, attemptedCount: all, syncedCount: all, durableLsn: Math.max(state.durableLsn, lastLsnOf(state.log)) };
     return goDown(closed, 'reopen', { keptCount: choice.keptCount }, all);
   }
   if (choice.keptCount < state.syncedCount || choice.keptCount > state.writtenCount) {
@@ -60,22 +60,17 @@ export function Reopen(state: ModelState, choice: CrashChoice): Step<void> {
 }
 
 /**
- * open() after going down: replay the intact records above the host's snapshot; the next LSN is
- * above everything that survived and above the snapshot, and the durable LSN is the last intact record's (open made the
- * intact log durable). The recorder starts fresh and the log is healthy again.
+ * open() after going down: replay the intact records above the host's snapshot. The next LSN is
+ * above everything that survived and above the snapshot; open makes the intact log durable, cuts
+ * stray frames off, and reports everything below the next LSN as durable. The recorder starts fresh and the log is healthy again.
  */
 export function Recover(state: ModelState): Step<Recovery> {
   const down = state.down;
   if (down === null) return disabled('the process is running');
   const fenceLsn = state.snapshotLsn;
   const replay = replayLog(down.disk, fenceLsn);
-  const recovery: Recovery = {
-    ...down,
-    fenceLsn,
-    replay,
-    nextLsn: Math.max(down.maxSurvivingLsn, fenceLsn) + 1,
-    durableLsn: lastLsnOf(down.disk),
-  };
+  const settledLsn = Math.max(down.maxSurvivingLsn, fenceLsn);
+  const recovery: Recovery = { ...down, fenceLsn, replay, nextLsn: settledLsn + 1, durableLsn: settledLsn };
   const checkpoints = down.disk.flatMap((record) => (record.kind === 'Checkpoint' ? [record.snapshotLsn] : []));
   return succeed(
     {
@@ -87,6 +82,7 @@ export function Recover(state: ModelState): Step<Recovery> {
       attemptedCount: down.disk.length,
       syncedCount: down.disk.length,
       durableLsn: recovery.durableLsn,
+      openedAtLsn: settledLsn,
       nextLsn: recovery.nextLsn,
       lastCheckpointLsn: checkpoints.length === 0 ? null : Math.max(...checkpoints),
       committed: replayLog(down.disk, 0).transactions,

@@ -12,6 +12,7 @@ export function initialState(policy: SyncPolicy = 'per-commit'): ModelState {
     attemptedCount: 0,
     syncedCount: 0,
     durableLsn: 0,
+    openedAtLsn: 0,
     nextLsn: 1,
     snapshotLsn: 0,
     lastCheckpointLsn: null,

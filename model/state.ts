@@ -88,6 +88,12 @@ export interface ModelState {
   readonly syncedCount: number;
   /** The durable LSN the WAL reports (acknowledges) to the host. */
   readonly durableLsn: Lsn;
+  /**
+   * Everything at or below this LSN was settled when the WAL was last opened: on disk and made
+   * durable by open, in the host's snapshot, or a stray frame open cut off (never to be replayed).
+   * Open reports it as its durable LSN (nextLsn - 1).
+   */
+  readonly openedAtLsn: Lsn;
   readonly nextLsn: Lsn;
   /** The host's snapshot LSN: it passes it as `checkpointLsn` at the next open (the replay fence). */
   readonly snapshotLsn: Lsn;
@@ -108,9 +114,9 @@ export function lastLsnOf(records: readonly LogRecord[]): Lsn {
   return records.length === 0 ? 0 : (records[records.length - 1]?.lsn ?? 0);
 }
 
-/** The LSN of the last record on stable storage. */
+/** The highest LSN that is settled: the last record on stable storage, or what open settled. */
 export function syncedLsn(state: ModelState): Lsn {
-  return lastLsnOf(state.log.slice(0, state.syncedCount));
+  return Math.max(state.openedAtLsn, lastLsnOf(state.log.slice(0, state.syncedCount)));
 }
 
 /** The LSN of the last record handed to the OS. */

@@ -6,7 +6,7 @@
 // are buffered, so a fault aimed at them can only strike then. Any failure poisons the log.
 
 import type { ModelState } from './state.js';
-import { recorderPoisoned } from './state.js';
+import { lastLsnOf, recorderPoisoned } from './state.js';
 import { disabled, fail, succeed, type Step } from './step.js';
 
 /** Who calls: the recorder refuses when it is poisoned itself; the WAL only when the log is. */
@@ -22,7 +22,7 @@ function writeAll(state: ModelState): ModelState {
 
 function syncAll(state: ModelState): ModelState {
   const written = writeAll(state);
-  return { ...written, syncedCount: written.writtenCount, durableLsn: written.nextLsn - 1 };
+  return { ...written, syncedCount: written.writtenCount, durableLsn: Math.max(written.durableLsn, lastLsnOf(written.log)) };
 }
 
 export function Flush(state: ModelState, caller: Caller = 'recorder'): Step<void> {

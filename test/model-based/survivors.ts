@@ -23,6 +23,8 @@ export interface Survivors {
   readonly intactLsns: readonly number[];
   /** The highest LSN of a whole frame after the first damaged one in the same segment, or null. */
   readonly strayLsn: number | null;
+  /** Whether bytes of a failed write (cut back in the page cache) took part. */
+  readonly failedWriteBytes: boolean;
 }
 
 const u32 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) | ((b[at + 1] ?? 0) << 8) | ((b[at + 2] ?? 0) << 16) | ((b[at + 3] ?? 0) << 24)) >>> 0;
@@ -40,7 +42,7 @@ function framesOf(bytes: Uint8Array): Frame[] {
 }
 
 /** The bytes the writer put down for one file: the page cache, extended by failed writes past its end. */
-function writtenBytes(cache: Uint8Array, inode: number, sim: SimFileSystem): Uint8Array {
+function extendedBytes(cache: Uint8Array, inode: number, sim: SimFileSystem): { bytes: Uint8Array; extended: boolean } {
   let bytes = cache;
   for (const op of sim.opLog) {
     if (op.kind !== 'write' || op.inode !== inode || (op.errno === null && op.writtenBytes === op.data.length)) continue;
@@ -51,7 +53,7 @@ function writtenBytes(cache: Uint8Array, inode: number, sim: SimFileSystem): Uin
     grown.set(bytes.subarray(0, Math.min(bytes.length, end)));
     bytes = grown;
   }
-  return bytes;
+  return { bytes, extended: bytes !== cache };
 }
 
 function holds(image: Uint8Array, expected: Uint8Array, start: number, end: number): boolean {
@@ -69,9 +71,12 @@ export function survivingRecords(crash: CrashState, sim: SimFileSystem, dir: str
   const intactLsns: number[] = [];
   let strayLsn: number | null = null;
   let damaged = false;
+  let failedWriteBytes = false;
   for (const { file } of segments) {
     if (damaged) break;
-    const written = writtenBytes(file.cacheBytes, file.inode, sim);
+    const extended = extendedBytes(file.cacheBytes, file.inode, sim);
+    const written = extended.bytes;
+    failedWriteBytes ||= extended.extended;
     if (!holds(file.bytes, written, 0, Math.min(HEADER_BYTES, written.length))) {
       damaged = true;
       continue;
@@ -83,5 +88,5 @@ export function survivingRecords(crash: CrashState, sim: SimFileSystem, dir: str
       else if (intact) strayLsn = Math.max(strayLsn ?? 0, frame.lsn);
     }
   }
-  return { intactLsns, strayLsn };
+  return { intactLsns, strayLsn, failedWriteBytes };
 }
