@@ -47,7 +47,13 @@ export function runReplay(dir: string, json: boolean, checkpointLsn: number, io:
   });
   if (!swept.ok) {
     if (jsonWriter !== null) io.stdout('\n');
-    return reportFailure('replay', swept.failure, io);
+    const code = reportFailure('replay', swept.failure, io);
+    if (checkpointLsn > 0 && swept.failure.kind === 'log' && swept.failure.error.code === 'Malformed' && swept.failure.error.rule === 'missing-tx-begin') {
+      // Replay skips records at or below the fence, so a fence inside a transaction hides its
+      // TxBegin; a host only ever checkpoints at a transaction boundary.
+      io.stderr(`walref replay: note: --checkpoint-lsn ${checkpointLsn} may split a transaction; use a commit LSN (see walref dump)\n`);
+    }
+    return code;
   }
   if (jsonWriter !== null) jsonWriter.close(swept.value);
   else writeLines(io, formatReplaySummaryText(swept.value, transactions, checkpointLsn));

@@ -114,6 +114,15 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     expect(parsed.transactions.map((tx) => tx.commitLsn)).toEqual(log.committed.slice(3).map((tx) => tx.commitLsn));
   });
 
+  it('a checkpoint LSN inside a transaction is reported as malformed, with a note about the fence', async () => {
+    const tx = log.committed[2]!;
+    const { code, err } = await cli('replay', dir, '--checkpoint-lsn', String(tx.beginLsn));
+    expect(code).toBe(1);
+    expect(err).toContain('Malformed');
+    expect(err).toContain('missing-tx-begin');
+    expect(err).toContain(`note: --checkpoint-lsn ${tx.beginLsn} may split a transaction`);
+  });
+
   it('verify exits 0 with a one-line summary', async () => {
     const { code, out, err } = await cli('verify', dir);
     expect(code).toBe(0);
