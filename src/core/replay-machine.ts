@@ -56,6 +56,8 @@ type Phase =
   | 'failed';
 
 const OK: Result<void> = { ok: true, value: undefined };
+const CARRY_INITIAL_BYTES = 64;
+const CARRY_KEPT_BYTES_MAX = 1024 * 1024;
 
 /**
  * The events of an open transaction that has none yet. Shared and never written: the first
@@ -99,7 +101,7 @@ export class Replayer {
   /** Bytes of the segment fed so far: the absolute offset of the next chunk's first byte. */
   private segmentOffset = 0;
   /** A header or frame split across chunks: its first carryBytes bytes, starting at carryOffset. */
-  private carry = new Uint8Array(64);
+  private carry = new Uint8Array(CARRY_INITIAL_BYTES);
   private carryBytes = 0;
   private carryOffset = 0;
   private scanner: FrameScanner | null = null;
@@ -316,6 +318,8 @@ export class Replayer {
     // The frame gets its own buffer: its events may be kept as views without pinning the carry.
     const frame = this.carry.slice(0, frameBytes);
     this.carryBytes = 0;
+    // A carry grown for one large frame is let go, so it does not hold that memory to the end.
+    if (this.carry.length > CARRY_KEPT_BYTES_MAX) this.carry = new Uint8Array(CARRY_INITIAL_BYTES);
     const decoded = decodeFrame(frame, 0);
     if (!decoded.ok) {
       this.carryBytes = frameBytes;
