@@ -20,6 +20,7 @@ import type { ExploreResult } from './explore.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
 import type { ReplayedTx } from './history.js';
 import { describeKnobs } from './knobs.js';
+import type { Workload } from './workload.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-report-client.js';
 
 /**
@@ -29,8 +30,12 @@ import { REPORT_CSS, REPORT_SCRIPT } from './html-report-client.js';
 export const REPORT_ALL_DETAILS = Number.MAX_SAFE_INTEGER;
 
 export interface ReportOptions {
-  /** The page title, e.g. "walref explore: rotation.json". */
-  readonly title: string;
+  /** The page title; by default it names the workload's size. */
+  readonly title?: string;
+}
+
+function titleOf(workload: Workload, options: ReportOptions): string {
+  return options.title ?? `walref explore: every crash state of a ${workload.steps.length}-step workload`;
 }
 
 /** The JSON the page script reads; short keys because a page may hold thousands of states. */
@@ -137,7 +142,7 @@ function txRows(txs: readonly ReplayedTx[]): [number, number, string[]][] {
   return txs.map((tx) => [tx.beginLsn, tx.commitLsn, tx.events.map(eventText)]);
 }
 
-export function pageData(result: ExploreResult, options: ReportOptions): PageData {
+export function pageData(result: ExploreResult, workload: Workload, options: ReportOptions = {}): PageData {
   const blobs: string[] = [];
   const blobIndex = new Map<string, number>();
   const frames: Record<number, [number, number, number, string][]> = {};
@@ -174,7 +179,7 @@ export function pageData(result: ExploreResult, options: ReportOptions): PageDat
       v: detail.violations,
     }));
   return {
-    title: options.title,
+    title: titleOf(workload, options),
     knobs: describeKnobs(result.knobs),
     summary: {
       crashStates: result.crashStates,
@@ -203,11 +208,12 @@ function scriptJson(value: unknown): string {
 }
 
 /**
- * The whole page for an exploration. Everything it needs is inline; it makes no network request.
- * It lists the crash states in `result.details`: run exploreWorkload with REPORT_ALL_DETAILS.
+ * The whole page for an exploration of `workload`. Everything it needs is inline; it makes no
+ * network request. It lists the crash states in `result.details`: run exploreWorkload with
+ * REPORT_ALL_DETAILS to have all of them. (src/cli/explore.ts calls it for --html.)
  */
-export function renderHtmlReport(result: ExploreResult, options: ReportOptions): string {
-  const data = pageData(result, options);
+export function renderHtmlReport(result: ExploreResult, workload: Workload, options: ReportOptions = {}): string {
+  const data = pageData(result, workload, options);
   const verdict = result.violationCount === 0 ? 'ok' : 'bad';
   const shown = result.details.length === result.crashStates ? '' : ` (${result.details.length} listed)`;
   return `<!doctype html>
@@ -216,12 +222,12 @@ export function renderHtmlReport(result: ExploreResult, options: ReportOptions):
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>${escapeHtml(options.title)}</title>
+<title>${escapeHtml(data.title)}</title>
 <style>${REPORT_CSS}</style>
 </head>
 <body>
 <header>
-  <h1>${escapeHtml(options.title)}</h1>
+  <h1>${escapeHtml(data.title)}</h1>
   <p class="verdict ${verdict}" id="verdict">${result.crashStates} crash states${shown} at ${result.crashPoints} crash points, ${result.exhaustive ? 'exhaustive' : 'sampled'}, ${result.distinctRecoveredPrefixes} distinct recovered prefixes, ${result.violationCount} violations</p>
   <p class="knobs">fault model: ${escapeHtml(data.knobs)}. Keys: <kbd>j</kbd>/<kbd>↓</kbd> next crash state, <kbd>k</kbd>/<kbd>↑</kbd> previous, <kbd>Home</kbd>/<kbd>End</kbd>, <kbd>v</kbd> next violation.</p>
   <ul class="legend" id="legend"></ul>

@@ -53,11 +53,15 @@ const MEANING: Record<ByteClassName, string> = {
 
 /**
  * Colour only on a terminal and only when the reader did not opt out: https://no-color.org asks
- * for no colour whenever NO_COLOR is set to a non-empty value.
+ * for no colour whenever NO_COLOR is set to a non-empty value. The cell size is the smallest power
+ * of two (at least 4 bytes) that fits the largest file into one row of at most 64 cells.
  */
-export function pictureStyleFor(env: Readonly<Record<string, string | undefined>>, isTty: boolean): PictureStyle {
+export function pictureStyleFor(env: Readonly<Record<string, string | undefined>>, isTty: boolean, largestFileBytes = 0): PictureStyle {
   const noColor = (env['NO_COLOR'] ?? '') !== '';
-  return { color: isTty && !noColor, bytesPerCell: 16, cellsPerRow: 48 };
+  const cellsPerRow = 64;
+  let bytesPerCell = 4;
+  while (bytesPerCell < 1 << 20 && largestFileBytes > bytesPerCell * cellsPerRow) bytesPerCell *= 2;
+  return { color: isTty && !noColor, bytesPerCell, cellsPerRow };
 }
 
 export function classNameOf(code: number): ByteClassName {
@@ -79,10 +83,16 @@ function glyph(name: ByteClassName, style: PictureStyle): string {
   return style.color ? `${g.ansi}${g.block}${RESET}` : g.plain;
 }
 
-/** One line explaining every glyph, and the cell size. */
-export function legend(style: PictureStyle): string {
-  const parts = BYTE_CLASS_NAMES.map((name) => `${glyph(name, style)} ${name} (${MEANING[name]})`);
-  return `one cell = ${style.bytesPerCell} bytes, showing its least healthy byte:  ${parts.join('   ')}`;
+/** Lines explaining every glyph, and the cell size. */
+export function legend(style: PictureStyle): string[] {
+  const item = (name: ByteClassName): string => `${glyph(name, style)} ${name}: ${MEANING[name]}`;
+  const width = Math.max(...BYTE_CLASS_NAMES.map((name) => `x ${name}: ${MEANING[name]}`.length));
+  const pad = (name: ByteClassName): string => item(name) + ' '.repeat(width - `x ${name}: ${MEANING[name]}`.length);
+  return [
+    `${pad('durable')}   ${item('torn')}`,
+    `${pad('lost')}   ${item('garbage')}`,
+    `one cell = ${style.bytesPerCell} bytes; a cell shows its least healthy byte`,
+  ];
 }
 
 /** Byte counts per class, e.g. "448 durable, 62 lost". */
@@ -102,7 +112,7 @@ export interface FrameFate {
   readonly offsetBytes: number;
   readonly frameBytes: number;
   readonly record: WalRecord;
-  readonly fate: 'on disk' | 'lost' | 'torn';
+  readonly fate: 'on disk' | 'partly' | 'missing';
 }
 
 /**
@@ -119,7 +129,7 @@ export function frameFates(file: PicturedFile): FrameFate[] {
     const end = offsetBytes + frame.frameBytes;
     let durable = 0;
     for (let at = offsetBytes; at < end; at++) if (file.classes[at] === ByteClass.durable) durable++;
-    const fate = durable === frame.frameBytes ? 'on disk' : durable === 0 ? 'lost' : 'torn';
+    const fate = durable === frame.frameBytes ? 'on disk' : durable === 0 ? 'missing' : 'partly';
     fates.push({ offsetBytes, frameBytes: frame.frameBytes, record: frame.record, fate });
     offsetBytes = end;
   }

@@ -1,0 +1,115 @@
+// The demo's workload, and a runner that plays it on the real disk through the public API with the
+// same step semantics as crash-sim's runner (crash-sim/runner.ts, docs/workload.md), so the log
+// `walref demo` dumps is the log whose crash states it then explores.
+//
+// The workload is chosen to show something in every part of the demo: a committed transaction, an
+// aborted one (written with the low-level API, so replay has a TxAbort to drop), a checkpoint
+// marker, a rotation to a second segment (segmentTargetBytes is small), a read-only query that
+// writes nothing, and a last commit whose flush is the final operation, so some crash states fall
+// between that flush's write and its fsync: a crash mid-flush.
+
+import type { Workload, WorkloadStep } from '../../crash-sim/workload.js';
+import { openWal } from '../open-wal.js';
+import type { TraceSink } from '../core/trace.js';
+import type { SyncOption, WalOptions } from '../options.js';
+import type { Wal } from '../wal.js';
+
+export const DEMO_WORKLOAD: Workload = {
+  options: { segmentTargetBytes: 200, sync: { mode: 'per-commit' } },
+  fault: { sectorBytes: 64, ordered: true, safeAppend: true, dirSync: true },
+  steps: [
+    { tx: ['alice +10', 'bob -10'] },
+    { flush: true },
+    { tx: ['carol +5'], abort: true },
+    { tx: ['dave +7'] },
+    { flush: true },
+    { checkpoint: true },
+    { tx: ['erin +3', 'frank -3'] },
+    { flush: true },
+    { readOnly: true },
+    { tx: ['grace +1', 'heidi -1', 'ivan +2'] },
+    { flush: true },
+  ],
+};
+
+/** One line per step, as a reader would say it. */
+export function describeDemoStep(step: WorkloadStep): string {
+  const events = (tx: readonly string[]): string => tx.map((e) => JSON.stringify(e)).join(', ');
+  if ('tx' in step) return step.abort === true ? `begin, append ${events(step.tx)}, abort (TxAbort is written)` : `commit ${events(step.tx)}`;
+  if ('readOnly' in step) return 'a read-only query: commit answers "no" and writes nothing';
+  if ('flush' in step) return 'flush: write to the OS, then fsync (per-commit)';
+  if ('forceFsync' in step) return 'forceFsync';
+  if ('checkpoint' in step) return 'checkpoint marker at the last commit';
+  if ('truncateUpTo' in step) return 'truncateUpTo the last commit';
+  if ('reopen' in step) return 'close and reopen';
+  if ('crash' in step) return `power loss (crash state seed ${step.crash}), then reopen`;
+  return `fault: ${step.fault}`;
+}
+
+const encoder = new TextEncoder();
+
+/** The workload's openWal options, with absent fields left out (exactOptionalPropertyTypes). */
+function walOptionsOf(workload: Workload): WalOptions {
+  const { sync, segmentTargetBytes } = workload.options;
+  const syncOption: SyncOption | undefined =
+    sync === undefined || sync.mode !== 'group'
+      ? sync
+      : { mode: 'group', intervalMs: sync.intervalMs, ...(sync.maxCommits === undefined ? {} : { maxCommits: sync.maxCommits }) };
+  return {
+    ...(syncOption === undefined ? {} : { sync: syncOption }),
+    ...(segmentTargetBytes === undefined ? {} : { segmentTargetBytes }),
+  };
+}
+
+/**
+ * Plays `workload` in `dir` on the real disk, sending every action to `trace`. Faults cannot be
+ * scheduled on a real disk, so a workload that asks for one is refused; the demo's has none.
+ */
+export async function runOnDisk(workload: Workload, dir: string, trace: TraceSink): Promise<void> {
+  const options: WalOptions = { ...walOptionsOf(workload), trace };
+  let { wal } = await openWal(dir, options);
+  let lastCommitLsn = 0;
+  try {
+    for (const step of workload.steps) {
+      wal = await runStep(wal, step, dir, options, lastCommitLsn, (lsn) => {
+        lastCommitLsn = lsn;
+      });
+    }
+  } finally {
+    await wal.close();
+  }
+}
+
+async function runStep(
+  wal: Wal,
+  step: WorkloadStep,
+  dir: string,
+  options: WalOptions,
+  lastCommitLsn: number,
+  committed: (commitLsn: number) => void,
+): Promise<Wal> {
+  if ('fault' in step || 'crash' in step) throw new Error('the real disk cannot schedule a fault or a crash; run this workload with walref explore');
+  if ('tx' in step && step.abort === true) {
+    const beginLsn = await wal.begin();
+    if (step.tx.length > 0) await wal.appendBatch(beginLsn, step.tx.map((e) => encoder.encode(e)));
+    await wal.abort(beginLsn);
+    return wal;
+  }
+  if ('tx' in step || 'readOnly' in step) {
+    const recorder = wal.recorder();
+    recorder.arm();
+    for (const event of 'tx' in step ? step.tx : []) recorder.record(encoder.encode(event));
+    const before = wal.nextLsn();
+    if ((await recorder.commit()) === 'yes') committed(before + 2);
+    return wal;
+  }
+  if ('flush' in step) await wal.recorder().flush();
+  else if ('forceFsync' in step) await wal.recorder().forceFsync();
+  else if ('checkpoint' in step) await wal.checkpointMarker(lastCommitLsn);
+  else if ('truncateUpTo' in step) await wal.truncateUpTo(lastCommitLsn);
+  else {
+    await wal.close();
+    return (await openWal(dir, options)).wal;
+  }
+  return wal;
+}
