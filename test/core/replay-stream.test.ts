@@ -64,4 +64,16 @@ describe('streaming replay', () => {
     expect(() => replayer.beginSegment({ name: 'c', id: 3, last: true })).toThrow(Error);
     expect(() => new Replayer({ checkpointLsn: -1, copyEvents: false, onTransaction: () => undefined })).toThrow(RangeError);
   });
+
+  it('an event larger than a chunk arrives whole when its frame spans many chunks', () => {
+    const big = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) & 0xff);
+    const large = planLog([{ events: [big, text('small')], ending: 'commit', batched: true }, { events: [big], ending: 'commit', batched: false }], 100);
+    const segmentBytes = large.segments[0]!.bytes;
+    const seen: ReplayedTransaction[] = [];
+    const replayer = new Replayer({ checkpointLsn: 0, copyEvents: true, onTransaction: (t) => seen.push(t) });
+    replayer.beginSegment({ name: 's', id: 1, last: true });
+    for (let at = 0; at < segmentBytes.length; at += 4096) expect(replayer.push(segmentBytes.subarray(at, at + 4096)).ok).toBe(true);
+    expect(replayer.endSegment().ok).toBe(true);
+    expect(replayer.finish().ok && plainTransactions(seen)).toEqual(plainTransactions(large.committed));
+  });
 });
