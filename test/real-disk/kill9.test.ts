@@ -1,7 +1,8 @@
 // Real disk, real process death: a child process commits under `per-commit` and is killed with
 // SIGKILL at random moments, over and over in the same directory, so each run also recovers the
-// torn tail and the lock the previous one left. Then the WAL is opened here and held to the
-// recovery guarantee (DESIGN.md): every acknowledged commit is replayed with exactly its events,
+// torn tail and the lock the previous one left (every fourth run the parent also plants part of a
+// frame at the end of the active segment: the torn write a power loss can leave and kill -9
+// cannot). Then the WAL is opened here and held to the recovery guarantee (DESIGN.md): every acknowledged commit is replayed with exactly its events,
 // nothing partial or aborted appears, and what is replayed is a prefix of the commits in order.
 //
 // The kill moments come from a seeded generator; a failure prints the seed, and
@@ -15,7 +16,8 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCK_FILE_NAME } from '../../src/core/format.js';
+import { encodeFrame } from '../../src/core/codec.js';
+import { LOCK_FILE_NAME, LSN_MAX, parseSegmentFileName } from '../../src/core/format.js';
 import { bufferedIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { nodeFileSystem, openWal, type ReplayOutcome } from '../../src/index.js';
@@ -29,6 +31,8 @@ const KILLS = process.env['WALREF_DEEP'] === '1' ? 100 : 20;
 const KILL_DELAY_MS_MIN = 2;
 const KILL_DELAY_MS_MAX = 120;
 const READY_TIMEOUT_MS = 20_000;
+/** Every this many runs, the parent tears the active segment's tail before the next open. */
+const TEAR_EVERY_RUNS = 4;
 /** Children started ahead of their turn, so module loading overlaps with the runs before them. */
 const PRELOADED_CHILDREN = 3;
 
@@ -122,6 +126,22 @@ async function goAndKill(dir: string, pending: Pending, delayMs: number): Promis
   return { ready, acks: lines.filter((l): l is Ack => l.type === 'ack'), signal, lockLeft };
 }
 
+/**
+ * Appends the first bytes of a frame to the active segment: the torn write a power loss can leave.
+ * kill -9 alone never tears a write (the kernel finishes or never starts a write() of a process
+ * that dies), so without this the runs would never exercise the truncation of a torn tail.
+ */
+function tearActiveSegment(dir: string, random: () => number): void {
+  const active = fs
+    .readdirSync(dir)
+    .filter((name) => parseSegmentFileName(name) !== null)
+    .sort()
+    .at(-1);
+  if (active === undefined) return;
+  const frame = encodeFrame({ kind: 'MutationBatch', lsn: LSN_MAX, txBeginLsn: 1, events: [new Uint8Array(64).fill(0x5a)] });
+  fs.appendFileSync(path.join(dir, active), frame.subarray(0, 1 + Math.floor(random() * (frame.length - 1))));
+}
+
 /** "r3 c17 e1/3" -> its parts, or null for anything else (an aborted transaction's event). */
 function parseEvent(text: string): { run: number; seq: number; index: number; count: number } | null {
   const m = /^r(\d+) c(\d+) e(\d+)\/(\d+)$/.exec(text);
@@ -152,6 +172,7 @@ describe('kill -9 on the real disk under per-commit', () => {
         refill();
         const current = queue.shift()!;
         refill();
+        if (run % TEAR_EVERY_RUNS === TEAR_EVERY_RUNS - 1) tearActiveSegment(dir, random);
         const delayMs = KILL_DELAY_MS_MIN + Math.floor(random() * (KILL_DELAY_MS_MAX - KILL_DELAY_MS_MIN));
         runs.push(await goAndKill(dir, current, delayMs));
       }
@@ -231,6 +252,14 @@ describe('kill -9 on the real disk under per-commit', () => {
       const survived = order.filter((o) => o.run === r.ready.run).length;
       expect(survived, `run ${r.ready.run} ${context}`).toBeGreaterThanOrEqual(r.acks.length);
     }
+  });
+
+  it('the runs after a torn tail was planted found it, truncated it and went on committing', () => {
+    const planted = runs.filter((r) => r.ready.run % TEAR_EVERY_RUNS === TEAR_EVERY_RUNS - 1);
+    expect(planted.length).toBe(Math.floor(KILLS / TEAR_EVERY_RUNS));
+    for (const r of planted) expect(r.ready.tornTail, `run ${r.ready.run} ${context}`).toBe(true);
+    // Writers went on committing after the repair; those acks are held to durability like any other.
+    expect(planted.filter((r) => r.acks.length > 0).length, context).toBeGreaterThan(0);
   });
 
   it('a lock left by a killed writer does not block the next open, and LSNs are never reused', () => {
