@@ -42,6 +42,7 @@ section { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; paddi
 .c-lost { background: var(--lost); color: #9ca3af; text-decoration: line-through; }
 .c-torn { background: var(--torn); }
 .c-garbage { background: var(--garbage); }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; font: 12px/1.45 ui-monospace, monospace; margin: 6px 0; }
 table { border-collapse: collapse; font: 12px/1.5 ui-monospace, monospace; }
 td, th { padding: 1px 8px 1px 0; text-align: left; vertical-align: top; }
 .fate-missing { color: #9ca3af; }
