@@ -1,0 +1,484 @@
+-------------------------------- MODULE Wal --------------------------------
+(***************************************************************************)
+(* walref's write-ahead log: a recorder that buffers one query's events,   *)
+(* a writer that turns them into the records TxBegin, MutationBatch and    *)
+(* TxCommit, an operating system that holds written frames in its page     *)
+(* cache until an fsync makes them stable, a crash that keeps the synced   *)
+(* prefix and any part of the rest (possibly ending in a torn frame), and  *)
+(* a recovery that replays the surviving log.                              *)
+(*                                                                         *)
+(* Like DiskSynod, a crash resets every volatile variable and leaves the   *)
+(* disk alone.  The history variables `committed`, `aborted` and           *)
+(* `lastCrash` exist only so that the recovery guarantee of DESIGN.md can  *)
+(* be stated as invariants: PrefixInv, DurabilityInv, AtomicityInv,        *)
+(* NoReuseInv, IdempotenceInv and ExactnessInv.  spec/README.md maps every *)
+(* action and invariant to model/, src/ and the tests.                     *)
+(***************************************************************************)
+EXTENDS Naturals, Sequences, FiniteSets, TLC
+
+CONSTANTS
+    Events,          \* The event payloads a host may record (opaque to the log).
+    MaxEvents,       \* The most events one query may buffer.
+    MaxQueries,      \* The most queries (Arm steps) in one behaviour.
+    MaxLsn,          \* The highest LSN the writer may allocate.
+    MaxCrashes,      \* The most crashes in one behaviour.
+    MaxCheckpoints,  \* The most checkpoint markers in one behaviour (0 turns them off).
+    SyncPolicy,      \* "per-commit", "group" or "none": what Flush does (DESIGN.md, sync policies).
+    AckBeforeFsync   \* A planted bug: TRUE makes Flush acknowledge durability before any fsync.
+
+ASSUME /\ MaxEvents \in Nat \ {0}
+       /\ MaxQueries \in Nat
+       /\ MaxLsn \in Nat
+       /\ MaxCrashes \in Nat
+       /\ MaxCheckpoints \in Nat
+       /\ SyncPolicy \in {"per-commit", "group", "none"}
+       /\ AckBeforeFsync \in BOOLEAN
+
+VARIABLES
+    up,          \* Whether the process is running; FALSE before the first open and after a crash.
+    armed,       \* Whether the recorder is inside an armed query.
+    buffer,      \* The events the armed query has recorded so far, in order.
+    poisoned,    \* Whether a failure (or the host) has poisoned the WAL; sticky until a reopen.
+    pending,     \* Records the writer has encoded in memory but not yet handed to the OS.
+    nextLsn,     \* The LSN the writer allocates next.
+    durableLsn,  \* The durable LSN acknowledged to the host: only an fsync that returned OK moves it.
+    log,         \* The records handed to the OS, oldest first: the file's contents, page cache included.
+    synced,      \* How many records at the front of `log` are on stable storage.
+    snapshot,    \* The host's durable snapshot: its fence LSN and the transactions it holds.
+    queries,     \* History: how many queries were armed; the current query's ghost id is `queries`.
+    committed,   \* History: the transactions committed since the last recovery (recovered ones first).
+    aborted,     \* History: the ghost ids of queries aborted after recording events.
+    recovered,   \* History: the transactions the last recovery returned.
+    lastCrash,   \* History: the committed transactions, acknowledged LSN, crash state and fence of the last crash.
+    crashes,     \* History: how many crashes happened.
+    checkpoints  \* History: how many checkpoint markers were written.
+
+vars == <<up, armed, buffer, poisoned, pending, nextLsn, durableLsn, log, synced, snapshot,
+          queries, committed, aborted, recovered, lastCrash, crashes, checkpoints>>
+
+\* The variables a crash wipes: everything the process held in memory.
+volatile == <<armed, buffer, poisoned, pending, nextLsn, durableLsn>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Records.  A transaction is written as three records with consecutive   *)
+(* LSNs.  The field q of TxBegin is a ghost: the id of the query that     *)
+(* wrote it, so that the invariants can follow a transaction from the     *)
+(* recorder to replay.  The on-disk format carries no such field.         *)
+(***************************************************************************)
+
+\* The LSNs the writer may allocate; 0 means "none yet".
+Lsns == 0 .. MaxLsn
+
+\* The ghost ids of queries.
+QueryIds == 0 .. MaxQueries
+
+\* A frame a crash cut short: bytes at the end of the log that do not decode.
+Torn == [kind |-> "Torn"]
+
+\* The first record of a transaction.
+TxBeginRec(lsn, q) == [kind |-> "TxBegin", lsn |-> lsn, q |-> q]
+
+\* The record that carries all of a transaction's events.
+BatchRec(lsn, tx, evs) == [kind |-> "MutationBatch", lsn |-> lsn, tx |-> tx, events |-> evs]
+
+\* The record that commits the transaction that began at LSN tx.
+CommitRec(lsn, tx) == [kind |-> "TxCommit", lsn |-> lsn, tx |-> tx]
+
+\* The record that says the host's snapshot holds everything up to LSN snap.
+CheckpointRec(lsn, snap) == [kind |-> "Checkpoint", lsn |-> lsn, snap |-> snap]
+
+\* Every record that can appear in the log (TxAbort never does: the recorder writes nothing for an abort).
+Records ==
+    {Torn}
+    \cup [kind : {"TxBegin"}, lsn : Lsns, q : QueryIds]
+    \cup [kind : {"MutationBatch"}, lsn : Lsns, tx : Lsns, events : Seq(Events)]
+    \cup [kind : {"TxCommit"}, lsn : Lsns, tx : Lsns]
+    \cup [kind : {"Checkpoint"}, lsn : Lsns, snap : Lsns]
+
+\* A committed transaction as the host and replay see it, plus its ghost query id.
+Txs == [q : QueryIds, begin : Lsns, commit : Lsns, events : Seq(Events)]
+
+\* The records Commit writes for the events evs of query q, starting at LSN lsn.
+TxRecords(lsn, q, evs) == << TxBeginRec(lsn, q), BatchRec(lsn + 1, lsn, evs), CommitRec(lsn + 2, lsn) >>
+
+-----------------------------------------------------------------------------
+(* Helpers on sequences and logs. *)
+
+\* The set of elements of a sequence.
+Range(s) == {s[i] : i \in DOMAIN s}
+
+\* Whether sequence p is a prefix of sequence s.
+IsPrefix(p, s) == Len(p) <= Len(s) /\ SubSeq(s, 1, Len(p)) = p
+
+\* The larger of two numbers.
+Max2(a, b) == IF a >= b THEN a ELSE b
+
+\* The LSN of the last record of a log without a torn tail, or 0 for an empty one.
+LastLsn(lg) == IF lg = << >> THEN 0 ELSE lg[Len(lg)].lsn
+
+\* A log with its torn tail, if any, cut off: what recovery truncates the active segment to.
+Intact(lg) == IF lg # << >> /\ lg[Len(lg)] = Torn THEN SubSeq(lg, 1, Len(lg) - 1) ELSE lg
+
+\* The highest LSN among the whole records of a log, or 0.
+RECURSIVE MaxLsnIn(_)
+MaxLsnIn(lg) == IF lg = << >> THEN 0
+                ELSE LET r == lg[Len(lg)]
+                         rest == MaxLsnIn(SubSeq(lg, 1, Len(lg) - 1))
+                     IN IF r = Torn THEN rest ELSE Max2(r.lsn, rest)
+
+(***************************************************************************)
+(* Replay: one forward sweep.  Events of a transaction are held in `open` *)
+(* (a function from TxBegin LSN to the query id and events so far) until  *)
+(* its TxCommit releases them; a transaction still open at the end is     *)
+(* dropped; records at or below the fence are skipped; a torn frame ends  *)
+(* the sweep.  The result is the committed transactions in commit order.  *)
+(***************************************************************************)
+RECURSIVE Sweep(_, _, _, _, _)
+Sweep(lg, fence, i, open, out) ==
+    IF i > Len(lg) THEN out
+    ELSE LET r == lg[i] IN
+         IF r = Torn THEN out
+         ELSE IF r.lsn <= fence \/ r.kind = "Checkpoint"
+              THEN Sweep(lg, fence, i + 1, open, out)
+         ELSE IF r.kind = "TxBegin"
+              THEN Sweep(lg, fence, i + 1, open @@ (r.lsn :> [q |-> r.q, events |-> << >>]), out)
+         ELSE IF r.kind = "MutationBatch"
+              THEN Sweep(lg, fence, i + 1,
+                         [open EXCEPT ![r.tx].events = @ \o r.events], out)
+         ELSE \* r.kind = "TxCommit"
+              Sweep(lg, fence, i + 1,
+                    [b \in DOMAIN open \ {r.tx} |-> open[b]],
+                    Append(out, [q |-> open[r.tx].q, begin |-> r.tx,
+                                 commit |-> r.lsn, events |-> open[r.tx].events]))
+
+\* The committed transactions replay finds in log lg above the fence LSN.
+Replay(lg, fence) == Sweep(lg, fence, 1, << >>, << >>)
+
+\* What a recovery from log lg hands the host: its snapshot, then what replay finds above the fence.
+Recovery(lg) == snapshot.txs \o Replay(Intact(lg), snapshot.lsn)
+
+-----------------------------------------------------------------------------
+(* The initial state: nothing on disk, the process not yet started. *)
+
+\* The value of `lastCrash` before any crash.
+NoCrash == [committed |-> << >>, durableLsn |-> 0, log |-> << >>, fence |-> 0]
+
+Init ==
+    /\ up = FALSE
+    /\ armed = FALSE
+    /\ buffer = << >>
+    /\ poisoned = FALSE
+    /\ pending = << >>
+    /\ nextLsn = 1
+    /\ durableLsn = 0
+    /\ log = << >>
+    /\ synced = 0
+    /\ snapshot = [lsn |-> 0, txs |-> << >>]
+    /\ queries = 0
+    /\ committed = << >>
+    /\ aborted = {}
+    /\ recovered = << >>
+    /\ lastCrash = NoCrash
+    /\ crashes = 0
+    /\ checkpoints = 0
+
+-----------------------------------------------------------------------------
+(* The recorder: the host's view (DESIGN.md, the contract). *)
+
+\* arm(): start a query; no I/O.
+Arm ==
+    /\ up /\ ~poisoned /\ ~armed
+    /\ queries < MaxQueries
+    /\ armed' = TRUE
+    /\ buffer' = << >>
+    /\ queries' = queries + 1
+    /\ UNCHANGED <<up, poisoned, pending, nextLsn, durableLsn, log, synced, snapshot,
+                   committed, aborted, recovered, lastCrash, crashes, checkpoints>>
+
+\* record(e): buffer one event of the armed query in memory.
+Record(e) ==
+    /\ up /\ ~poisoned /\ armed
+    /\ Len(buffer) < MaxEvents
+    /\ buffer' = Append(buffer, e)
+    /\ UNCHANGED <<up, armed, poisoned, pending, nextLsn, durableLsn, log, synced, snapshot,
+                   queries, committed, aborted, recovered, lastCrash, crashes, checkpoints>>
+
+\* commit(): "no" with nothing written and no LSN allocated for an empty buffer; otherwise
+\* TxBegin, one MutationBatch and TxCommit go to the writer's memory and the answer is "yes".
+Commit ==
+    /\ up /\ ~poisoned /\ armed
+    /\ armed' = FALSE
+    /\ buffer' = << >>
+    /\ IF buffer = << >>
+       THEN UNCHANGED <<pending, nextLsn, committed>>
+       ELSE /\ nextLsn + 2 <= MaxLsn
+            /\ pending' = pending \o TxRecords(nextLsn, queries, buffer)
+            /\ nextLsn' = nextLsn + 3
+            /\ committed' = Append(committed, [q |-> queries, begin |-> nextLsn,
+                                               commit |-> nextLsn + 2, events |-> buffer])
+    /\ UNCHANGED <<up, poisoned, durableLsn, log, synced, snapshot, queries, aborted,
+                   recovered, lastCrash, crashes, checkpoints>>
+
+\* abort(): drop the buffer, tolerating "not armed"; nothing reaches the log.
+Abort ==
+    /\ up /\ ~poisoned
+    /\ armed' = FALSE
+    /\ buffer' = << >>
+    /\ aborted' = IF armed /\ buffer # << >> THEN aborted \cup {queries} ELSE aborted
+    /\ UNCHANGED <<up, poisoned, pending, nextLsn, durableLsn, log, synced, snapshot,
+                   queries, committed, recovered, lastCrash, crashes, checkpoints>>
+
+\* poison(reason), or a misuse (arm while armed, record or commit outside a query): sticky refusal.
+Poison ==
+    /\ up /\ ~poisoned
+    /\ poisoned' = TRUE
+    /\ armed' = FALSE
+    /\ buffer' = << >>
+    /\ UNCHANGED <<up, pending, nextLsn, durableLsn, log, synced, snapshot, queries,
+                   committed, aborted, recovered, lastCrash, crashes, checkpoints>>
+
+-----------------------------------------------------------------------------
+(* The writer and the operating system. *)
+
+\* flush(): hand the pending records to the OS in one write; under per-commit also fsync and
+\* advance the durable LSN.  The planted bug AckBeforeFsync acknowledges without the fsync.
+Flush ==
+    /\ up /\ ~poisoned
+    /\ log' = log \o pending
+    /\ pending' = << >>
+    /\ IF AckBeforeFsync
+       THEN /\ durableLsn' = Max2(durableLsn, LastLsn(log'))
+            /\ UNCHANGED synced
+       ELSE IF SyncPolicy = "per-commit"
+            THEN /\ synced' = Len(log')
+                 /\ durableLsn' = Max2(durableLsn, LastLsn(log'))
+            ELSE UNCHANGED <<synced, durableLsn>>
+    /\ UNCHANGED <<up, armed, buffer, poisoned, nextLsn, snapshot, queries, committed,
+                   aborted, recovered, lastCrash, crashes, checkpoints>>
+
+\* forceFsync() or the group flusher: write what is pending, fsync, advance the durable LSN.
+Fsync ==
+    /\ up /\ ~poisoned
+    /\ log' = log \o pending
+    /\ pending' = << >>
+    /\ synced' = Len(log')
+    /\ durableLsn' = Max2(durableLsn, LastLsn(log'))
+    /\ UNCHANGED <<up, armed, buffer, poisoned, nextLsn, snapshot, queries, committed,
+                   aborted, recovered, lastCrash, crashes, checkpoints>>
+
+\* An fsync (of a per-commit flush, a forceFsync or the group flusher) returns EIO: the write
+\* reached the page cache, nothing became stable, the durable LSN stays, the WAL is poisoned.
+FsyncFail ==
+    /\ up /\ ~poisoned
+    /\ Len(log \o pending) > synced
+    /\ log' = log \o pending
+    /\ pending' = << >>
+    /\ poisoned' = TRUE
+    /\ armed' = FALSE
+    /\ buffer' = << >>
+    /\ UNCHANGED <<up, nextLsn, durableLsn, synced, snapshot, queries, committed, aborted,
+                   recovered, lastCrash, crashes, checkpoints>>
+
+\* A write fails (ENOSPC, short write): the file is cut back to its last whole frame, so the
+\* log is unchanged, and the WAL is poisoned.
+WriteFail ==
+    /\ up /\ ~poisoned
+    /\ pending # << >>
+    /\ poisoned' = TRUE
+    /\ armed' = FALSE
+    /\ buffer' = << >>
+    /\ UNCHANGED <<up, pending, nextLsn, durableLsn, log, synced, snapshot, queries,
+                   committed, aborted, recovered, lastCrash, crashes, checkpoints>>
+
+\* The host has made a durable snapshot of every transaction up to commit LSN s and writes a
+\* checkpoint marker.  The host only snapshots what is durable, and never moves backwards.
+CheckpointMarker(s) ==
+    /\ up /\ ~poisoned
+    /\ checkpoints < MaxCheckpoints
+    /\ nextLsn <= MaxLsn
+    /\ snapshot.lsn < s /\ s <= durableLsn
+    /\ \E c \in Range(committed) : c.commit = s
+    /\ snapshot' = [lsn |-> s, txs |-> SelectSeq(committed, LAMBDA c : c.commit <= s)]
+    /\ pending' = Append(pending, CheckpointRec(nextLsn, s))
+    /\ nextLsn' = nextLsn + 1
+    /\ checkpoints' = checkpoints + 1
+    /\ UNCHANGED <<up, armed, buffer, poisoned, durableLsn, log, synced, queries, committed,
+                   aborted, recovered, lastCrash, crashes>>
+
+\* truncateUpTo(f): delete a run of the oldest records, all at or below the fence f (which the
+\* host's snapshot covers).  Segments are not modelled: "always keep the active segment and the
+\* one before it" becomes "keep at least the last synced record", whose LSN bounds nextLsn.
+TruncateUpTo(f) ==
+    /\ up /\ ~poisoned
+    /\ f <= snapshot.lsn
+    /\ \E k \in 1 .. (synced - 1) :
+          /\ \A i \in 1 .. k : log[i].lsn <= f
+          /\ log' = SubSeq(log, k + 1, Len(log))
+          /\ synced' = synced - k
+    /\ UNCHANGED <<up, armed, buffer, poisoned, pending, nextLsn, durableLsn, snapshot,
+                   queries, committed, aborted, recovered, lastCrash, crashes, checkpoints>>
+
+-----------------------------------------------------------------------------
+(* Crash and recovery. *)
+
+\* The crash states a crash may leave: the synced prefix and any longer prefix of what the OS
+\* held, possibly followed by a torn frame when something unsynced or in flight was cut short.
+CrashStates ==
+    {SubSeq(log, 1, k) : k \in synced .. Len(log)}
+    \cup {SubSeq(log, 1, k) \o << Torn >> :
+           k \in synced .. (IF pending = << >> THEN Len(log) - 1 ELSE Len(log))}
+
+\* What the history remembers of a crash that left crash state c.
+CrashRecord(c) == [committed |-> committed, durableLsn |-> durableLsn, log |-> c,
+                   fence |-> snapshot.lsn]
+
+\* The process (or the machine) stops in one of the crash states.  Everything volatile is
+\* reset, as in DiskSynod; the disk keeps the crash state.
+Crash ==
+    /\ up
+    /\ crashes < MaxCrashes
+    /\ \E c \in CrashStates :
+          /\ log' = c
+          /\ synced' = Len(Intact(c))
+          /\ lastCrash' = CrashRecord(c)
+    /\ up' = FALSE
+    /\ armed' = FALSE
+    /\ buffer' = << >>
+    /\ poisoned' = FALSE
+    /\ pending' = << >>
+    /\ nextLsn' = 1
+    /\ durableLsn' = 0
+    /\ crashes' = crashes + 1
+    /\ UNCHANGED <<snapshot, queries, committed, aborted, recovered, checkpoints>>
+
+\* The state open() reaches from disk contents lg: cut the torn tail off, make the intact log
+\* durable, replay it above the snapshot's fence, and allocate above the highest surviving LSN.
+\* It touches only the variables a crash resets, the disk and the replay history.
+RecoverFrom(lg) ==
+    /\ log' = Intact(lg)
+    /\ synced' = Len(Intact(lg))
+    /\ nextLsn' = MaxLsnIn(lg) + 1
+    /\ durableLsn' = MaxLsnIn(lg)
+    /\ recovered' = Recovery(lg)
+    /\ committed' = Recovery(lg)
+    /\ up' = TRUE
+    /\ armed' = FALSE
+    /\ buffer' = << >>
+    /\ poisoned' = FALSE
+    /\ pending' = << >>
+
+\* open() after a crash (or of a fresh directory).
+Recover ==
+    /\ ~up
+    /\ RecoverFrom(log)
+    /\ UNCHANGED <<snapshot, queries, aborted, lastCrash, crashes, checkpoints>>
+
+-----------------------------------------------------------------------------
+
+Next ==
+    \/ Arm
+    \/ \E e \in Events : Record(e)
+    \/ Commit
+    \/ Abort
+    \/ Poison
+    \/ Flush
+    \/ Fsync
+    \/ FsyncFail
+    \/ WriteFail
+    \/ \E s \in Lsns : CheckpointMarker(s)
+    \/ TruncateUpTo(snapshot.lsn)
+    \/ Crash
+    \/ Recover
+
+\* Under per-commit the host flushes after every "yes"; under group the background flusher
+\* fsyncs.  Under none nothing promises an fsync, so no liveness is claimed there.
+Fairness ==
+    /\ WF_vars(Flush)
+    /\ IF SyncPolicy = "group" THEN WF_vars(Fsync) ELSE TRUE
+
+Spec == Init /\ [][Next]_vars /\ Fairness
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Invariants: the recovery guarantee of DESIGN.md.  The four that talk   *)
+(* about a crash are claimed while the process runs, that is after the    *)
+(* recovery that followed it (between Crash and Recover nothing has been  *)
+(* replayed yet).  Before the first crash `lastCrash` is NoCrash.         *)
+(***************************************************************************)
+
+TypeOK ==
+    /\ up \in BOOLEAN
+    /\ armed \in BOOLEAN
+    /\ buffer \in Seq(Events) /\ Len(buffer) <= MaxEvents
+    /\ poisoned \in BOOLEAN
+    /\ pending \in Seq(Records)
+    /\ nextLsn \in 1 .. MaxLsn + 1
+    /\ durableLsn \in Lsns
+    /\ log \in Seq(Records)
+    /\ synced \in 0 .. Len(log)
+    /\ snapshot \in [lsn : Lsns, txs : Seq(Txs)]
+    /\ queries \in QueryIds
+    /\ committed \in Seq(Txs)
+    /\ aborted \subseteq QueryIds
+    /\ recovered \in Seq(Txs)
+    /\ lastCrash \in [committed : Seq(Txs), durableLsn : Lsns, log : Seq(Records), fence : Lsns]
+    /\ crashes \in 0 .. MaxCrashes
+    /\ checkpoints \in 0 .. MaxCheckpoints
+
+\* Prefix: the last recovery returned a prefix of the transactions committed before the crash.
+PrefixInv == up => IsPrefix(recovered, lastCrash.committed)
+
+\* Durability: every transaction whose commit LSN was acknowledged durable before the crash
+\* came back.
+DurabilityInv ==
+    up => \A i \in 1 .. Len(lastCrash.committed) :
+        lastCrash.committed[i].commit <= lastCrash.durableLsn => lastCrash.committed[i] \in Range(recovered)
+
+\* Atomicity: no aborted query's transaction comes back, and every recovered transaction is a
+\* committed one with exactly its events.
+AtomicityInv ==
+    up => \A t \in Range(recovered) : t.q \notin aborted /\ t \in Range(lastCrash.committed)
+
+\* No reuse: while running, LSNs strictly increase along the log and the writer's memory, and
+\* the next LSN is above every LSN on disk and above the snapshot's fence.
+NoReuseInv ==
+    up => LET all == log \o pending IN
+          /\ \A i \in 1 .. Len(all) : all[i] # Torn /\ all[i].lsn < nextLsn
+          /\ \A i \in 1 .. Len(all) - 1 : all[i].lsn < all[i + 1].lsn
+          /\ snapshot.lsn < nextLsn
+
+\* Idempotence: what a recovery returned stays recoverable: a crash at any later moment (in
+\* particular right after the recovery, when nothing is unsynced) recovers at least as much.
+IdempotenceInv == up => IsPrefix(recovered, Recovery(SubSeq(log, 1, synced)))
+
+\* Whether committed transaction c is whole in crash state lg: all three of its records survived.
+HeldIntact(c, lg) ==
+    /\ TxBeginRec(c.begin, c.q) \in Range(lg)
+    /\ BatchRec(c.begin + 1, c.begin, c.events) \in Range(lg)
+    /\ CommitRec(c.commit, c.begin) \in Range(lg)
+
+\* Exactness: recovery returned exactly the committed transactions that the snapshot or the
+\* crash state holds whole, computed without replay's sweep.
+ExactnessInv ==
+    up => recovered = SelectSeq(lastCrash.committed,
+                          LAMBDA c : c.commit <= lastCrash.fence \/ HeldIntact(c, lastCrash.log))
+
+\* Every invariant at once, for configurations.
+Invariants ==
+    /\ TypeOK /\ PrefixInv /\ DurabilityInv /\ AtomicityInv /\ NoReuseInv
+    /\ IdempotenceInv /\ ExactnessInv
+
+-----------------------------------------------------------------------------
+(* Liveness. *)
+
+\* Under per-commit and group, a committed transaction becomes durable unless the WAL is
+\* poisoned or the process crashes first.
+EventuallyDurable ==
+    \A l \in Lsns \ {0} :
+        (up /\ \E c \in Range(committed) : c.commit = l)
+            ~> (~up \/ poisoned \/ durableLsn >= l)
+
+THEOREM Spec => [](TypeOK /\ PrefixInv /\ DurabilityInv /\ AtomicityInv /\ NoReuseInv
+                   /\ IdempotenceInv /\ ExactnessInv)
+=============================================================================
