@@ -24,15 +24,17 @@ export const USAGE = `usage: walref <command> [arguments]
 Read-only commands (they never take the writer lock and never modify the log):
   walref dump <dir>                                  every record: segment, offset, LSN, kind, tx, events
   walref replay <dir> [--json] [--checkpoint-lsn N]  the committed transactions, in commit order
-  walref verify <dir> [--strict]                     exit 0 when the log is well formed; --strict also
-                                                     fails on a torn tail in the active segment
+  walref verify <dir> [--strict]                     exit 0 when the log is well formed: a torn tail is
+                                                     accepted unless valid frames follow it; --strict
+                                                     fails on any torn tail
 
 Other commands:
   walref explore ...                                 crash-state exploration (walref explore --help)
   walref demo ...                                    a guided demonstration
   walref help                                        this text
 
-Exit codes: 0 ok, 1 log problem (corruption, malformed log, bad segment header), 2 usage or I/O problem.
+Exit codes: 0 ok, 1 log problem (corruption, malformed log, bad segment header), 2 usage or I/O problem,
+70 internal error (a bug in walref; WALREF_DEBUG=1 prints the stack).
 `;
 
 const dirSchema = z.string().min(1, 'the directory must not be empty');

@@ -67,8 +67,13 @@ export function runVerify(dir: string, strict: boolean, io: CliIo, fs: FileSyste
   const swept = sweepDirectory(fs, dir, 0, () => void (transactions += 1));
   if (!swept.ok) return reportFailure('verify', swept.failure, io);
   const line = formatVerifyOk(dir, swept.value, transactions);
-  if (strict && swept.value.tornTail !== null) {
-    io.stderr(`walref verify: --strict: ${line.replace(/^ok: /, '')}\n`);
+  const tail = swept.value.tornTail;
+  // A plain torn tail is what a crash leaves and openWal repairs: the log is well formed. Whole
+  // valid frames after the bad spot are different: openWal would drop them with the tail, and
+  // they may hold acknowledged commits, so verify flags them (and --strict flags any torn tail).
+  if (tail !== null && (strict || tail.validFramesAfter)) {
+    const why = tail.validFramesAfter ? 'valid frames after a torn spot' : '--strict';
+    io.stderr(`walref verify: ${why}: ${line.replace(/^ok: /, '')}\n`);
     return ExitCode.LogProblem;
   }
   io.stdout(`${line}\n`);

@@ -5,13 +5,16 @@ import type { ReplaySummary, TornTail } from '../core/replay.js';
 
 /** One line describing a torn tail; the CLI reports it and never truncates it. */
 export function describeTornTail(tail: TornTail): string {
-  const where = tail.headerTorn
-    ? `segment ${tail.segment} has a torn header (a crash while creating it)`
-    : `segment ${tail.segment} at offset ${tail.offsetBytes}`;
+  if (tail.headerTorn) {
+    return (
+      `torn tail: segment ${tail.segment} has a torn header (a crash while creating it): ${tail.cause}, ` +
+      `${tail.droppedBytes} bytes; openWal would rewrite its header`
+    );
+  }
   const followed = tail.validFramesAfter
-    ? 'whole valid frames follow it (a crash mid-write can leave that, and so can corruption)'
+    ? 'whole valid frames follow it (a crash mid-write on a disk that reorders writes can leave that, and so can corruption)'
     : 'no valid frame follows it';
-  return `torn tail: ${where}: ${tail.cause}, ${tail.droppedBytes} bytes that openWal would truncate; ${followed}`;
+  return `torn tail: segment ${tail.segment} at offset ${tail.offsetBytes}: ${tail.cause}, ${tail.droppedBytes} bytes that openWal would truncate; ${followed}`;
 }
 
 export function describeCheckpoint(summary: ReplaySummary): string {

@@ -186,6 +186,25 @@ describe('walref dump, replay and verify on a well-formed log', () => {
 
     expect(snapshotDir()).toEqual(before);
   });
+  it('a bad frame in the active segment with valid frames after it makes verify exit 1, though openWal would treat it as a torn tail', async () => {
+    const active = segmentNames().at(-1)!;
+    const dump = await cli('dump', dir);
+    const activeListing = dump.out.slice(dump.out.indexOf(`segment ${active}`));
+    const offsets = [...activeListing.matchAll(/^ {2}offset +(\d+) /gm)].map((m) => Number(m[1]));
+    expect(offsets.length).toBeGreaterThanOrEqual(3);
+    const target = offsets[1]!;
+    const file = path.join(dir, active);
+    const bytes = fs.readFileSync(file);
+    bytes[target + 12]! ^= 0x02;
+    fs.writeFileSync(file, bytes);
+
+    const { code, out, err } = await cli('verify', dir);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toContain(`walref verify: valid frames after a torn spot: `);
+    expect(err).toContain(`segment ${active} at offset ${target}: bad-checksum`);
+    expect(err).toContain('whole valid frames follow it');
+  });
 });
 
 describe('walref next to a live writer', () => {
