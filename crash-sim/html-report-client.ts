@@ -67,7 +67,7 @@ export const REPORT_SCRIPT = `
   }
 
   var legend = document.getElementById('legend');
-  var meanings = { durable: 'on disk as written', lost: 'written, never reached the disk', torn: 'a write that only partly reached the disk', garbage: 'the file grew over zeros or garbage' };
+  var meanings = { durable: 'on disk as written', lost: 'its write never reached the disk', torn: 'its write reached the disk only in part', garbage: 'the file grew over zeros or garbage' };
   data.classes.forEach(function (name) {
     var li = el('li');
     li.appendChild(el('span', 'swatch c-' + name));

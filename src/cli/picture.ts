@@ -2,8 +2,8 @@
 // `bytesPerCell` bytes, coloured by what the crash did to those bytes (crash-sim/file-crash.ts
 // classifies each byte against the page cache the writer left behind):
 //   durable  the byte on disk is the byte the writer wrote;
-//   lost     the writer wrote it, but it never reached the disk (the file is shorter);
-//   torn     part of a write that only partly reached the disk: the disk holds older content here;
+//   lost     the write that carried it never reached the disk (none of its sectors did);
+//   torn     the write that carried it reached the disk only in part (other sectors of it did);
 //   garbage  the file grew over data that never arrived, and the hole reads as zeros or garbage.
 // Under the cells, every frame the writer wrote is listed with its fate, so a reader can see which
 // records a crash at this moment keeps. With colour off (not a TTY, or NO_COLOR) the cells are
@@ -46,8 +46,8 @@ const RESET = '\u001b[0m';
 
 const MEANING: Record<ByteClassName, string> = {
   durable: 'on disk as written',
-  lost: 'written, never reached the disk',
-  torn: 'a write that only partly reached the disk',
+  lost: 'its write never reached the disk',
+  torn: 'its write reached the disk only in part',
   garbage: 'the file grew over zeros or garbage',
 };
 
