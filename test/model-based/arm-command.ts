@@ -1,12 +1,18 @@
 import type { AsyncCommand } from 'fast-check';
 import { expect } from 'vitest';
-import { Arm } from '../../model/index.js';
+import { Arm, recorderPoisoned } from '../../model/index.js';
 import { attempt, expected, expectSameObservables, type ModelBox, type RealBox } from './world.js';
 
-/** recorder.arm(): also generated while armed or poisoned, to check both refusals. */
+/**
+ * recorder.arm(). The misuse variant only runs while armed or poisoned, to check both refusals;
+ * the ordinary one only when a host would call it, so most runs are not poisoned at once.
+ */
 export class ArmCommand implements AsyncCommand<ModelBox, RealBox> {
+  constructor(readonly misuse = false) {}
+
   check(m: Readonly<ModelBox>): boolean {
-    return Arm(m.state).enabled;
+    const refused = m.state.recorder.armed || recorderPoisoned(m.state) !== null;
+    return Arm(m.state).enabled && refused === this.misuse;
   }
 
   async run(m: ModelBox, r: RealBox): Promise<void> {
@@ -19,6 +25,6 @@ export class ArmCommand implements AsyncCommand<ModelBox, RealBox> {
   }
 
   toString(): string {
-    return 'arm';
+    return this.misuse ? 'arm(misuse)' : 'arm';
   }
 }

@@ -36,27 +36,32 @@ function weighted(arbitrary: fc.Arbitrary<WalCommand>, weight: number): fc.Weigh
 }
 
 export function commandArbitraries(simulated: boolean): fc.Arbitrary<WalCommand>[] {
+  const label = fc.constantFrom('a', 'b', 'ccc', '');
   const always: fc.WeightedArbitrary<WalCommand>[] = [
-    weighted(fc.constant(new ArmCommand()), 5),
-    weighted(fc.constantFrom('a', 'b', 'ccc', '').map((label) => new RecordCommand(label)), 7),
-    weighted(fc.constant(new CommitCommand()), 5),
-    weighted(fc.constant(new AbortCommand()), 1),
-    weighted(fc.integer({ min: 0, max: 2 }).map((n) => new WalAbortCommand(n)), 1),
-    weighted(caller.map((c) => new FlushCommand(c)), 3),
-    weighted(caller.map((c) => new ForceFsyncCommand(c)), 1),
-    weighted(fc.constant(new GroupSyncCommand()), 2),
-    weighted(fc.constant(new CheckpointCommand()), 1),
-    weighted(fc.constant(new TruncateCommand()), 1),
-    weighted(fc.constant(new ReopenCommand()), 1),
+    weighted(fc.constant(new ArmCommand()), 15),
+    weighted(label.map((l) => new RecordCommand(l)), 21),
+    weighted(fc.constant(new CommitCommand()), 15),
+    weighted(fc.constant(new AbortCommand()), 5),
+    weighted(fc.integer({ min: 0, max: 2 }).map((n) => new WalAbortCommand(n)), 3),
+    weighted(caller.map((c) => new FlushCommand(c)), 9),
+    weighted(caller.map((c) => new ForceFsyncCommand(c)), 3),
+    weighted(fc.constant(new GroupSyncCommand()), 6),
+    weighted(fc.constant(new CheckpointCommand()), 3),
+    weighted(fc.constant(new TruncateCommand()), 3),
+    weighted(fc.constant(new ReopenCommand()), 3),
+    // Host misuse, rare: each poisons the WAL until the next reopen or crash.
+    weighted(fc.constant(new ArmCommand(true)), 1),
+    weighted(label.map((l) => new RecordCommand(l, true)), 1),
+    weighted(fc.constant(new CommitCommand(true)), 1),
   ];
   const simOnly: fc.WeightedArbitrary<WalCommand>[] = [
-    weighted(fc.nat().map((seed) => new CrashCommand(seed)), 3),
-    weighted(fc.tuple(syncingCall, caller).map(([call, c]) => new FsyncFaultCommand(call, c)), 1),
+    weighted(fc.nat().map((seed) => new CrashCommand(seed)), 9),
+    weighted(fc.tuple(syncingCall, caller).map(([call, c]) => new FsyncFaultCommand(call, c)), 3),
     weighted(
       fc
         .tuple(fc.constantFrom('enospc' as const, 'short' as const), fc.constantFrom('none' as const, 'half' as const, 1, 9), syncingCall, caller)
         .map(([fault, partial, call, c]) => new WriteFaultCommand(fault, partial, call, c)),
-      1,
+      3,
     ),
   ];
   // fc.commands takes a list of arbitraries and picks among them uniformly; one oneof carries the weights.

@@ -1,6 +1,6 @@
 import type { AsyncCommand } from 'fast-check';
 import { expect } from 'vitest';
-import { Commit } from '../../model/index.js';
+import { Commit, recorderPoisoned } from '../../model/index.js';
 import { attempt, expected, expectSameObservables, segmentNames, type ModelBox, type RealBox } from './world.js';
 
 /**
@@ -9,8 +9,12 @@ import { attempt, expected, expectSameObservables, segmentNames, type ModelBox, 
  * handed to the model, which has no segment sizes.
  */
 export class CommitCommand implements AsyncCommand<ModelBox, RealBox> {
+  /** The misuse variant commits without an armed query (and only then). */
+  constructor(readonly misuse = false) {}
+
   check(m: Readonly<ModelBox>): boolean {
-    return m.state.down === null;
+    const unarmed = !m.state.recorder.armed && recorderPoisoned(m.state) === null;
+    return m.state.down === null && unarmed === this.misuse;
   }
 
   async run(m: ModelBox, r: RealBox): Promise<void> {
@@ -25,6 +29,6 @@ export class CommitCommand implements AsyncCommand<ModelBox, RealBox> {
   }
 
   toString(): string {
-    return 'commit';
+    return this.misuse ? 'commit(misuse)' : 'commit';
   }
 }

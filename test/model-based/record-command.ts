@@ -1,13 +1,20 @@
 import type { AsyncCommand } from 'fast-check';
-import { Record } from '../../model/index.js';
+import { Record, recorderPoisoned } from '../../model/index.js';
 import { encoder, expectSameObservables, takeEvent, type ModelBox, type RealBox } from './world.js';
 
-/** recorder.record(event): outside an armed query it poisons; when poisoned it does nothing. */
+/**
+ * recorder.record(event): outside an armed query it poisons (the misuse variant, which only runs
+ * there); when poisoned it does nothing.
+ */
 export class RecordCommand implements AsyncCommand<ModelBox, RealBox> {
-  constructor(readonly label: string) {}
+  constructor(
+    readonly label: string,
+    readonly misuse = false,
+  ) {}
 
   check(m: Readonly<ModelBox>): boolean {
-    return m.state.down === null;
+    const outside = !m.state.recorder.armed && recorderPoisoned(m.state) === null;
+    return m.state.down === null && outside === this.misuse;
   }
 
   async run(m: ModelBox, r: RealBox): Promise<void> {
@@ -20,6 +27,6 @@ export class RecordCommand implements AsyncCommand<ModelBox, RealBox> {
   }
 
   toString(): string {
-    return `record(${JSON.stringify(this.label)})`;
+    return `record(${JSON.stringify(this.label)}${this.misuse ? ', misuse' : ''})`;
   }
 }

@@ -20,7 +20,7 @@ export const budget = {
   /** Concurrency runs (fc.scheduler) and crash states checked per acknowledged commit in each. */
   concurrentRuns: deep ? 500 : 60,
   /** Commands per run at most. */
-  maxCommands: deep ? 80 : 40,
+  maxCommands: deep ? 100 : 50,
   /** fast-check stops starting new runs after this long (deep runs are bounded by time too). */
   timeLimitMs: deep ? Number(process.env['WALREF_DEEP_TIME_MS'] ?? 600_000) : 20_000,
 } as const;

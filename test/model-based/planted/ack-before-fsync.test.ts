@@ -1,0 +1,43 @@
+// Planted bug: acknowledging durability before fsync (flush under group and none advances the
+// durable LSN over records only written to the OS).
+
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { concurrencyArbitraries as a, concurrentCommitters } from '../concurrency-property.js';
+import { budget } from '../run-config.js';
+import { catchPlantedBug } from './catch-planted-bug.js';
+
+vi.mock('../../../src/core/writer.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../src/core/writer.js')>();
+  return {
+    ...actual,
+    flush: (state: Parameters<typeof actual.flush>[0]) => {
+      const step = actual.flush(state);
+      return step.ok ? { ...step, state: { ...step.state, durableLsn: step.state.writtenLsn } } : step;
+    },
+  };
+});
+
+describe('planted bug: acknowledging durability before fsync', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
+    await catchPlantedBug('acknowledging durability before fsync', { policies: ['group', 'none'] });
+  });
+
+  it('the concurrent committers test finds an acknowledgement that precedes its fsync', async () => {
+    const stats = { runs: 0, acknowledgements: 0, crashStates: 0 };
+    const details = await fc.check(
+      fc.asyncProperty(a.scheduler, a.committers, a.ticks, a.knobs, a.segmentTargetBytes, a.crashSeed, (s, committers, ticks, knobs, target, seed) =>
+        concurrentCommitters(s, committers, ticks, knobs, target, seed, 2, stats),
+      ),
+      { numRuns: budget.concurrentRuns },
+    );
+    const report = fc.defaultReportMessage(details) ?? '';
+    if (process.env['WALREF_REPORT']) console.log(`planted bug "acknowledging durability before fsync" (concurrency):\n${report}`);
+    expect(details.failed).toBe(true);
+    expect(report).toMatch(/seed: -?\d+, path: "[\d:]+"/);
+    expect(report).toMatch(/schedulerFor\(\)/);
+  });
+});
