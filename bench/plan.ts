@@ -44,11 +44,11 @@ export function runSettings(quick: boolean): RunSettings {
     ? {
         quick,
         rounds: 1,
-        durationMs: 400,
+        durationMs: 300,
         warmupOps: 50,
         overwriteFileBytes: 16 * MiB,
-        replayLogBytes: 48 * MiB,
-        replaySmallLogBytes: 12 * MiB,
+        replayLogBytes: 32 * MiB,
+        replaySmallLogBytes: 8 * MiB,
       }
     : {
         quick,
