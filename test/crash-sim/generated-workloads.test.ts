@@ -14,17 +14,26 @@ const event = fc.oneof(
   { weight: 1, arbitrary: fc.string({ minLength: 40, maxLength: 160 }) },
 );
 
-const step: fc.Arbitrary<WorkloadStep> = fc.oneof(
-  { weight: 6, arbitrary: fc.array(event, { minLength: 1, maxLength: 3 }).map((tx): WorkloadStep => ({ tx })) },
-  { weight: 1, arbitrary: fc.array(event, { minLength: 0, maxLength: 2 }).map((tx): WorkloadStep => ({ tx, abort: true })) },
-  { weight: 1, arbitrary: fc.constant<WorkloadStep>({ readOnly: true }) },
-  { weight: 5, arbitrary: fc.constant<WorkloadStep>({ flush: true }) },
-  { weight: 1, arbitrary: fc.constant<WorkloadStep>({ forceFsync: true }) },
-  { weight: 1, arbitrary: fc.constant<WorkloadStep>({ checkpoint: true }) },
-  { weight: 1, arbitrary: fc.constant<WorkloadStep>({ truncateUpTo: 'lastCommit' }) },
-  { weight: 1, arbitrary: fc.constant<WorkloadStep>({ reopen: true }) },
-  { weight: 1, arbitrary: fc.constantFrom<WorkloadStep>({ fault: 'fsync-eio' }, { fault: 'enospc' }, { fault: 'short-write' }) },
-  { weight: 1, arbitrary: fc.nat({ max: 1000 }).map((crash): WorkloadStep => ({ crash })) },
+const tx = fc.array(event, { minLength: 1, maxLength: 3 }).map((events): WorkloadStep => ({ tx: events }));
+const flush: WorkloadStep = { flush: true };
+
+/** Blocks of steps that belong together (a commit and its flush, a fault and the flush it hits). */
+const block: fc.Arbitrary<WorkloadStep[]> = fc.oneof(
+  { weight: 8, arbitrary: tx.map((t) => [t, flush]) },
+  { weight: 2, arbitrary: tx.map((t) => [t]) },
+  { weight: 1, arbitrary: fc.array(event, { minLength: 0, maxLength: 2 }).map((events): WorkloadStep[] => [{ tx: events, abort: true }, flush]) },
+  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ readOnly: true }]) },
+  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ forceFsync: true }]) },
+  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ checkpoint: true }, flush]) },
+  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ truncateUpTo: 'lastCommit' }]) },
+  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ reopen: true }]) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(tx, fc.constantFrom<WorkloadStep>({ fault: 'fsync-eio' }, { fault: 'enospc' }, { fault: 'short-write' }))
+      .map(([t, fault]) => [t, fault, flush]),
+  },
+  { weight: 1, arbitrary: fc.nat({ max: 1000 }).map((crash): WorkloadStep[] => [{ crash }]) },
 );
 
 const generatedWorkload: fc.Arbitrary<Workload> = fc.record({
@@ -41,7 +50,7 @@ const generatedWorkload: fc.Arbitrary<Workload> = fc.record({
     safeAppend: fc.boolean(),
     dirSync: fc.boolean(),
   }),
-  steps: fc.array(step, { minLength: 1, maxLength: deep ? 14 : 8 }),
+  steps: fc.array(block, { minLength: 2, maxLength: deep ? 10 : 6 }).map((blocks) => blocks.flat()),
 });
 
 describe('generated workloads', () => {
