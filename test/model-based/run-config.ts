@@ -16,7 +16,7 @@ export const budget = {
    * Crash states checked at every crash command: the one the run continues from, plus this many
    * more from the same moment, each recovered on its own image and compared with the model.
    */
-  extraCrashStates: deep ? 7 : 1,
+  extraCrashStates: deep ? 7 : 3,
   /** Concurrency runs (fc.scheduler) and crash states checked per acknowledged commit in each. */
   concurrentRuns: deep ? 500 : 60,
   /** Commands per run at most. */

@@ -27,7 +27,8 @@ export async function catchPlantedBug(name: string, search: PlantedSearch): Prom
   const pinned = search.pinned;
   const details = await fc.check(
     modelBasedProperty(search.policies, pinned?.replayPath),
-    pinned === undefined ? { numRuns: budget.simRuns } : { seed: pinned.seed, path: pinned.path, endOnFailure: true },
+    // The default suite makes simRuns runs under each of the three policies; a search gets as many.
+    pinned === undefined ? { numRuns: budget.simRuns * 3 } : { seed: pinned.seed, path: pinned.path, endOnFailure: true },
   );
   const report = fc.defaultReportMessage(details) ?? '';
   if (process.env['WALREF_REPORT']) console.log(`planted bug "${name}"${pinned === undefined ? '' : ' (pinned)'}:\n${report}`);
