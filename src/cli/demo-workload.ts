@@ -8,6 +8,7 @@
 // writes nothing, and a last commit whose flush is the final operation, so some crash states fall
 // between that flush's write and its fsync: a crash mid-flush.
 
+import { match, P } from 'ts-pattern';
 import type { Workload, WorkloadStep } from '../../crash-sim/workload.js';
 import { openWal } from '../open-wal.js';
 import type { TraceSink } from '../core/trace.js';
@@ -35,15 +36,18 @@ export const DEMO_WORKLOAD: Workload = {
 /** One line per step, as a reader would say it. */
 export function describeDemoStep(step: WorkloadStep): string {
   const events = (tx: readonly string[]): string => tx.map((e) => JSON.stringify(e)).join(', ');
-  if ('tx' in step) return step.abort === true ? `begin, append ${events(step.tx)}, abort (TxAbort is written)` : `commit ${events(step.tx)}`;
-  if ('readOnly' in step) return 'a read-only query: commit answers "no" and writes nothing';
-  if ('flush' in step) return 'flush: write to the OS, then fsync (per-commit)';
-  if ('forceFsync' in step) return 'forceFsync';
-  if ('checkpoint' in step) return 'checkpoint marker at the last commit';
-  if ('truncateUpTo' in step) return 'truncateUpTo the last commit';
-  if ('reopen' in step) return 'close and reopen';
-  if ('crash' in step) return `power loss (crash state seed ${step.crash}), then reopen`;
-  return `fault: ${step.fault}`;
+  return match(step)
+    .with({ tx: P.array(P.string), abort: true }, (s) => `begin, append ${events(s.tx)}, abort (TxAbort is written)`)
+    .with({ tx: P.array(P.string) }, (s) => `commit ${events(s.tx)}`)
+    .with({ readOnly: true }, () => 'a read-only query: commit answers "no" and writes nothing')
+    .with({ flush: true }, () => 'flush: write to the OS, then fsync (per-commit)')
+    .with({ forceFsync: true }, () => 'forceFsync')
+    .with({ checkpoint: true }, () => 'checkpoint marker at the last commit')
+    .with({ truncateUpTo: 'lastCommit' }, () => 'truncateUpTo the last commit')
+    .with({ reopen: true }, () => 'close and reopen')
+    .with({ crash: P.number }, (s) => `power loss (crash state seed ${s.crash}), then reopen`)
+    .with({ fault: P.string }, (s) => `fault: ${s.fault}`)
+    .exhaustive();
 }
 
 const encoder = new TextEncoder();
@@ -88,28 +92,45 @@ async function runStep(
   lastCommitLsn: number,
   committed: (commitLsn: number) => void,
 ): Promise<Wal> {
-  if ('fault' in step || 'crash' in step) throw new Error('the real disk cannot schedule a fault or a crash; run this workload with walref explore');
-  if ('tx' in step && step.abort === true) {
-    const beginLsn = await wal.begin();
-    if (step.tx.length > 0) await wal.appendBatch(beginLsn, step.tx.map((e) => encoder.encode(e)));
-    await wal.abort(beginLsn);
-    return wal;
-  }
-  if ('tx' in step || 'readOnly' in step) {
+  const recorderCommit = async (events: readonly string[]): Promise<Wal> => {
     const recorder = wal.recorder();
     recorder.arm();
-    for (const event of 'tx' in step ? step.tx : []) recorder.record(encoder.encode(event));
+    for (const event of events) recorder.record(encoder.encode(event));
     const before = wal.nextLsn();
     if ((await recorder.commit()) === 'yes') committed(before + 2);
     return wal;
-  }
-  if ('flush' in step) await wal.recorder().flush();
-  else if ('forceFsync' in step) await wal.recorder().forceFsync();
-  else if ('checkpoint' in step) await wal.checkpointMarker(lastCommitLsn);
-  else if ('truncateUpTo' in step) await wal.truncateUpTo(lastCommitLsn);
-  else {
-    await wal.close();
-    return (await openWal(dir, options)).wal;
-  }
-  return wal;
+  };
+  return match(step)
+    .with({ tx: P.array(P.string), abort: true }, async (s) => {
+      const beginLsn = await wal.begin();
+      if (s.tx.length > 0) await wal.appendBatch(beginLsn, s.tx.map((e) => encoder.encode(e)));
+      await wal.abort(beginLsn);
+      return wal;
+    })
+    .with({ tx: P.array(P.string) }, (s) => recorderCommit(s.tx))
+    .with({ readOnly: true }, () => recorderCommit([]))
+    .with({ flush: true }, async () => {
+      await wal.recorder().flush();
+      return wal;
+    })
+    .with({ forceFsync: true }, async () => {
+      await wal.recorder().forceFsync();
+      return wal;
+    })
+    .with({ checkpoint: true }, async () => {
+      await wal.checkpointMarker(lastCommitLsn);
+      return wal;
+    })
+    .with({ truncateUpTo: 'lastCommit' }, async () => {
+      await wal.truncateUpTo(lastCommitLsn);
+      return wal;
+    })
+    .with({ reopen: true }, async () => {
+      await wal.close();
+      return (await openWal(dir, options)).wal;
+    })
+    .with({ crash: P.number }, { fault: P.string }, () => {
+      throw new Error('the real disk cannot schedule a fault or a crash; run this workload with walref explore');
+    })
+    .exhaustive();
 }

@@ -2,7 +2,7 @@
 // hostile event bytes, and, in headless Chromium, that it loads from a file:// URL without console
 // errors or network requests, lists every crash state and moves the selection from the keyboard.
 
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,7 +12,9 @@ import { classRuns, framesOf, pageData, renderHtmlReport, REPORT_ALL_DETAILS } f
 import type { OpenWalLike } from '../../crash-sim/wal-api.js';
 import type { Workload } from '../../crash-sim/workload.js';
 import { encodeFrame } from '../../src/core/codec.js';
-import { openWal } from '../../src/index.js';
+import { bufferedIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/run-cli.js';
+import { nodeFileSystem, openWal } from '../../src/index.js';
 import { DEMO_WORKLOAD } from '../../src/cli/demo-workload.js';
 import { chromiumPresent, chromiumSkipNote, launchChromium } from './chromium.js';
 
@@ -128,4 +130,19 @@ describe('the report in headless Chromium', () => {
       }
     },
   );
+});
+
+describe('walref explore --html', () => {
+  it('writes the report page for a workload file, listing every crash state it explored', async () => {
+    const out = join(outDir, 'basic.html');
+    const io = bufferedIo();
+    const code = await runCli(['explore', join(import.meta.dirname, '../../crash-sim/workloads/basic.json'), '--json', '--html', out], io, nodeFileSystem);
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    const summary = JSON.parse(io.out()) as { crashStates: number };
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain(`${summary.crashStates} crash states at`);
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(page)?.[1] ?? '{}') as { states?: unknown[] };
+    expect(data.states).toHaveLength(summary.crashStates);
+  });
 });
