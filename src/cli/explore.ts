@@ -161,7 +161,8 @@ export async function runExplore(argv: string[], io: CliIo): Promise<number> {
     maxStates: parsed.maxStates,
     seed: parsed.seed,
     crashPoints: parsed.crashPoints,
-    details: parsed.html === undefined ? 0 : 200,
+    // The report lists every crash state with its bytes (crash-sim/html-report.ts REPORT_ALL_DETAILS).
+    details: parsed.html === undefined ? 0 : Number.MAX_SAFE_INTEGER,
   });
   io.stdout(parsed.json ? jsonSummary(result) : summary(parsed.workload, result));
 
