@@ -3,6 +3,7 @@
 
 import { afterEach, beforeEach, describe, it, vi } from 'vitest';
 import { catchPlantedBug } from './catch-planted-bug.js';
+import { pins } from './pins.js';
 
 vi.mock('../../../src/core/recorder.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/recorder.js')>();
@@ -26,5 +27,10 @@ describe('planted bug: abort leaves events to be replayed', () => {
 
   it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
     await catchPlantedBug('abort leaves events to be replayed', { policies: ['per-commit', 'group', 'none'] });
+  });
+
+  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
+    const pin = pins['abort leaves events to be replayed'];
+    await catchPlantedBug('abort leaves events to be replayed', { policies: pin.policies, pinned: pin });
   });
 });

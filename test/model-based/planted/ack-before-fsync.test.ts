@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { concurrencyArbitraries as a, concurrentCommitters } from '../concurrency-property.js';
 import { budget } from '../run-config.js';
 import { catchPlantedBug } from './catch-planted-bug.js';
+import { concurrencyPin, pins } from './pins.js';
 
 vi.mock('../../../src/core/writer.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/writer.js')>();
@@ -26,18 +27,25 @@ describe('planted bug: acknowledging durability before fsync', () => {
     await catchPlantedBug('acknowledging durability before fsync', { policies: ['group', 'none'] });
   });
 
-  it('the concurrent committers test finds an acknowledgement that precedes its fsync', async () => {
-    const stats = { runs: 0, acknowledgements: 0, crashStates: 0 };
-    const details = await fc.check(
-      fc.asyncProperty(a.scheduler, a.committers, a.ticks, a.knobs, a.segmentTargetBytes, a.crashSeed, (s, committers, ticks, knobs, target, seed) =>
-        concurrentCommitters(s, committers, ticks, knobs, target, seed, 2, stats),
-      ),
-      { numRuns: budget.concurrentRuns },
-    );
-    const report = fc.defaultReportMessage(details) ?? '';
-    if (process.env['WALREF_REPORT']) console.log(`planted bug "acknowledging durability before fsync" (concurrency):\n${report}`);
-    expect(details.failed).toBe(true);
-    expect(report).toMatch(/seed: -?\d+, path: "[\d:]+"/);
-    expect(report).toMatch(/schedulerFor\(\)/);
+  for (const pinned of [false, true]) {
+    it(pinned ? 'the pinned concurrent counterexample still fails with the bug planted' : 'the concurrent committers test finds an acknowledgement that precedes its fsync', async () => {
+      const stats = { runs: 0, acknowledgements: 0, crashStates: 0 };
+      const details = await fc.check(
+        fc.asyncProperty(a.scheduler, a.committers, a.ticks, a.knobs, a.segmentTargetBytes, a.crashSeed, (s, committers, ticks, knobs, target, seed) =>
+          concurrentCommitters(s, committers, ticks, knobs, target, seed, 2, stats),
+        ),
+        pinned ? { ...concurrencyPin, endOnFailure: true } : { numRuns: budget.concurrentRuns },
+      );
+      const report = fc.defaultReportMessage(details) ?? '';
+      if (process.env['WALREF_REPORT']) console.log(`planted bug "acknowledging durability before fsync" (concurrency):\n${report}`);
+      expect(details.failed).toBe(true);
+      expect(report).toMatch(/seed: -?\d+, path: "[\d:]+"/);
+      expect(report).toMatch(/schedulerFor\(\)/);
+    });
+  }
+
+  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
+    const pin = pins['acknowledging durability before fsync'];
+    await catchPlantedBug('acknowledging durability before fsync', { policies: pin.policies, pinned: pin });
   });
 });

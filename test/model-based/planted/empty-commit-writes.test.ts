@@ -3,6 +3,7 @@
 
 import { afterEach, beforeEach, describe, it, vi } from 'vitest';
 import { catchPlantedBug } from './catch-planted-bug.js';
+import { pins } from './pins.js';
 
 vi.mock('../../../src/core/recorder.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/recorder.js')>();
@@ -21,5 +22,10 @@ describe('planted bug: commit of an empty buffer writes records', () => {
 
   it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
     await catchPlantedBug('commit of an empty buffer writes records', { policies: ['per-commit', 'group', 'none'] });
+  });
+
+  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
+    const pin = pins['commit of an empty buffer writes records'];
+    await catchPlantedBug('commit of an empty buffer writes records', { policies: pin.policies, pinned: pin });
   });
 });

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, it, vi } from 'vitest';
 import type { Effect } from '../../../src/index.js';
 import { catchPlantedBug } from './catch-planted-bug.js';
+import { pins } from './pins.js';
 
 vi.mock('../../../src/effect-runner.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/effect-runner.js')>();
@@ -26,5 +27,10 @@ describe('planted bug: retrying fsync after EIO and reporting success', () => {
 
   it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
     await catchPlantedBug('retrying fsync after EIO and reporting success', { policies: ['per-commit', 'group', 'none'] });
+  });
+
+  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
+    const pin = pins['retrying fsync after EIO and reporting success'];
+    await catchPlantedBug('retrying fsync after EIO and reporting success', { policies: pin.policies, pinned: pin });
   });
 });

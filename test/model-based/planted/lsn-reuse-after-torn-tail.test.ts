@@ -4,6 +4,7 @@
 
 import { afterEach, beforeEach, describe, it, vi } from 'vitest';
 import { catchPlantedBug } from './catch-planted-bug.js';
+import { pins } from './pins.js';
 
 vi.mock('../../../src/core/replay.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/replay.js')>();
@@ -24,5 +25,10 @@ describe('planted bug: reusing LSNs after a torn tail', () => {
 
   it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
     await catchPlantedBug('reusing LSNs after a torn tail', { policies: ['per-commit', 'group', 'none'] });
+  });
+
+  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
+    const pin = pins['reusing LSNs after a torn tail'];
+    await catchPlantedBug('reusing LSNs after a torn tail', { policies: pin.policies, pinned: pin });
   });
 });

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, it, vi } from 'vitest';
 import type { Effect } from '../../../src/index.js';
 import { catchPlantedBug } from './catch-planted-bug.js';
+import { pins } from './pins.js';
 
 vi.mock('../../../src/effect-runner.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/effect-runner.js')>();
@@ -27,5 +28,10 @@ describe('planted bug: not fsyncing the directory after creating a segment', () 
 
   it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
     await catchPlantedBug('not fsyncing the directory after creating a segment', { policies: ['per-commit', 'group', 'none'] });
+  });
+
+  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
+    const pin = pins['not fsyncing the directory after creating a segment'];
+    await catchPlantedBug('not fsyncing the directory after creating a segment', { policies: pin.policies, pinned: pin });
   });
 });

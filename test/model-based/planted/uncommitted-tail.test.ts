@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, it, vi } from 'vitest';
 import type { ReplayedTransaction } from '../../../src/index.js';
 import { catchPlantedBug } from './catch-planted-bug.js';
+import { pins } from './pins.js';
 
 vi.mock('../../../src/core/replay.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/replay.js')>();
@@ -39,5 +40,10 @@ describe('planted bug: replay releasing an uncommitted tail', () => {
 
   it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
     await catchPlantedBug('replay releasing an uncommitted tail', { policies: ['per-commit', 'group', 'none'] });
+  });
+
+  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
+    const pin = pins['replay releasing an uncommitted tail'];
+    await catchPlantedBug('replay releasing an uncommitted tail', { policies: pin.policies, pinned: pin });
   });
 });
