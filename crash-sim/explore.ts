@@ -20,8 +20,8 @@ import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } fr
 import { expectedReplay, segmentImages, type ExpectedReplay } from './expected-replay.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
 import { describeTxs, type HistoryStep, type ReplayedTx } from './history.js';
-import { buildLayout, sessionAt, type Layout } from './layout.js';
-import { checkRecovery, crashContext, type CrashContext, type Violation } from './oracle.js';
+import { buildLayout, type Layout } from './layout.js';
+import { checkRecovery, crashContext, hostSession, type CrashContext, type Violation } from './oracle.js';
 import { recoverCrashState } from './recover.js';
 import { runWorkload, type WorkloadRun } from './runner.js';
 import { applyOp, emptyState, isMutatingOp, stateAfter, type SimOp } from './sim-state.js';
@@ -222,7 +222,7 @@ export async function exploreWorkload(workload: Workload, options: ExploreOption
   for (const point of points) {
     const enumerated = enumerateCrashStates(point.space, { maxStates: fits ? maxStates : share, seed: seed + point.afterOp });
     if (!enumerated.exhaustive) exhaustive = false;
-    const session = sessionAt(run.history, point.afterOp);
+    const session = hostSession(run.history, point.contextEndOp);
     const acknowledged = run.log
       .slice(0, point.contextEndOp + 1)
       .reduce((max, op) => Math.max(max, op.durableLsnProbe ?? 0), 0);

@@ -40,6 +40,8 @@ export interface HistorySession {
   readonly session: number;
   /** Op-log index of the session's first op (its 'session' mark). */
   readonly startOp: number;
+  /** Op-log length when openWal returned: from then on the host knows what it recovered. */
+  readonly openedAtOp: number;
   /** The checkpoint LSN passed to openWal (the host's snapshot), 0 when none. */
   readonly checkpointLsn: number;
   /** What openWal replayed: the host's committed state at the start of the session. */

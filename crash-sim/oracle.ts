@@ -52,6 +52,17 @@ export interface CrashContext {
   readonly committed: readonly ReplayedTx[];
 }
 
+/**
+ * The session whose view the host holds at a crash point: the newest one whose openWal had
+ * returned before the next operation was issued. While an open is still running the host only
+ * knows the previous session's commits (-1: nothing yet).
+ */
+export function hostSession(history: WalHistory, contextEndOp: number): number {
+  let session = -1;
+  for (const s of history.sessions) if (s.openedAtOp <= contextEndOp) session = s.session;
+  return session;
+}
+
 export function crashContext(history: WalHistory, session: number, crashAfterOp: number, contextEndOp: number, acknowledgedDurableLsn: number): CrashContext {
   const s = history.sessions[session];
   const recovered = s?.recovered ?? [];

@@ -83,7 +83,8 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
     const opened = await openWal(dir, { ...baseOptions(), ...(cp > 0 ? { checkpointLsn: cp } : {}), fs: sim });
     wal = opened.wal;
     const recovered: ReplayedTx[] = opened.replay.transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => e.slice()) }));
-    sessions.push({ session, startOp, checkpointLsn: cp, recovered, nextLsnAtOpen: wal.nextLsn(), tornTail: (opened.replay.tornTail ?? null) !== null });
+    sim.mark('session-opened', { session });
+    sessions.push({ session, startOp, openedAtOp: sim.opLog.length, checkpointLsn: cp, recovered, nextLsnAtOpen: wal.nextLsn(), tornTail: (opened.replay.tornTail ?? null) !== null });
   };
 
   const session = (): number => sessions.length - 1;
