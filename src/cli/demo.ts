@@ -198,6 +198,7 @@ function describeDrawn(detail: CrashStateDetail, style: PictureStyle): string[] 
     cacheBytes: f.cacheBytes,
     classes: Uint8Array.from(f.classes, (name) => BYTE_CLASS_NAMES.indexOf(name) === -1 ? ByteClass.lost : BYTE_CLASS_NAMES.indexOf(name)),
   }));
+  const torn = detail.files.some((f) => f.classes.includes('torn'));
   const txLines = (txs: CrashStateDetail['expected']): string[] =>
     txs.length === 0 ? ['    (none)'] : txs.map((tx) => `    LSN ${tx.beginLsn}..${tx.commitLsn}: ${tx.events.map(renderEvent).join(', ')}`);
   return [
@@ -220,6 +221,6 @@ function describeDrawn(detail: CrashStateDetail, style: PictureStyle): string[] 
     ...(detail.recovered === null ? [`    nothing: it failed with ${detail.error ?? 'an error'}`] : txLines(detail.recovered)),
     '  the oracle, from the surviving writes alone, expected:',
     ...txLines(detail.expected),
-    `  verdict: ${detail.violations.length === 0 ? 'every recovery property holds (the torn frame is dropped as a torn tail)' : `violated ${detail.violations.join(', ')}`}`,
+    `  verdict: ${detail.violations.length === 0 ? `every recovery property holds${torn ? ' (the frame cut by the crash is dropped as a torn tail)' : ''}` : `violated ${detail.violations.join(', ')}`}`,
   ];
 }
