@@ -24,11 +24,11 @@ const checks = [
     expect: { exitCode: 13, line: /Temporal property EventuallyDurable was violated/ },
   },
   { name: 'TraceWal good.ndjson', run: (r) => checkTrace(r, join(specDir, 'traces', 'good.ndjson')), expect: { exitCode: 0 } },
-  {
-    name: 'TraceWal bad.ndjson',
-    run: (r) => checkTrace(r, join(specDir, 'traces', 'bad.ndjson')),
+  ...['bad.ndjson', 'bad-fsyncgate.ndjson'].map((file) => ({
+    name: `TraceWal ${file}`,
+    run: (r) => checkTrace(r, join(specDir, 'traces', file)),
     expect: { exitCode: 10, line: /Postcondition TraceAccepted .* is false/ },
-  },
+  })),
 ];
 
 function verdict(result, expect) {

@@ -307,13 +307,16 @@ CheckpointMarker(s) ==
                    aborted, recovered, lastCrash, crashes>>
 
 \* truncateUpTo(f): delete a run of the oldest records, all at or below the fence f (which the
-\* host's snapshot covers).  Segments are not modelled: "always keep the active segment and the
-\* one before it" becomes "keep at least the last synced record", whose LSN bounds nextLsn.
+\* host's snapshot covers).  Segments are not modelled, but two of their properties are: a
+\* segment starts at a transaction boundary (rotation happens only at begin), so the cut does
+\* too; and "always keep the active segment and the one before it" becomes "keep at least the
+\* last synced record", whose LSN bounds nextLsn after a crash.
 TruncateUpTo(f) ==
     /\ up /\ ~poisoned
     /\ f <= snapshot.lsn
     /\ \E k \in 1 .. (synced - 1) :
           /\ \A i \in 1 .. k : log[i].lsn <= f
+          /\ log[k + 1].kind \in {"TxBegin", "Checkpoint"}
           /\ log' = SubSeq(log, k + 1, Len(log))
           /\ synced' = synced - k
     /\ UNCHANGED <<up, armed, buffer, poisoned, pending, nextLsn, durableLsn, snapshot,
