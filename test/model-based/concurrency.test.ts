@@ -20,5 +20,5 @@ describe('model-based: concurrent committers under the group policy (fc.schedule
       ),
       { numRuns: budget.concurrentRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
     );
-  });
+  }, budget.testTimeoutMs);
 });

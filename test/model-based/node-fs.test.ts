@@ -45,6 +45,6 @@ describe('model-based: the real WAL on node:fs', () => {
         { numRuns: budget.nodeRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
       );
       report.push(`node:fs ${policy}: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ${Date.now() - started} ms`);
-    });
+    }, budget.testTimeoutMs);
   }
 });

@@ -23,6 +23,10 @@ export const budget = {
   maxCommands: deep ? 100 : 50,
   /** fast-check stops starting new runs after this long (deep runs are bounded by time too). */
   timeLimitMs: deep ? Number(process.env['WALREF_DEEP_TIME_MS'] ?? 600_000) : 20_000,
+  /** vitest's timeout for one of these tests: the time limit plus room to shrink a failure. */
+  get testTimeoutMs(): number {
+    return this.timeLimitMs + 120_000;
+  },
 } as const;
 
 export const simConfig = (policy: RunConfig['policy']): fc.Arbitrary<RunConfig> =>

@@ -37,6 +37,6 @@ describe('model-based: the real WAL on the simulated file system', () => {
         `sim ${policy}: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ` +
           `${(stats.crashes / Math.max(1, stats.runs)).toFixed(2)} crash states/run, ${Date.now() - started} ms`,
       );
-    });
+    }, budget.testTimeoutMs);
   }
 });
