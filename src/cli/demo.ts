@@ -44,8 +44,11 @@ const COMBINATIONS: readonly { readonly ordered: boolean; readonly safeAppend: b
 ];
 
 // crash-sim describes the WAL API structurally (wal-api.ts); the real openWal satisfies it, but
-// its option and outcome types are richer, so the assignment needs one explicit widening.
-const simOpenWal = openWal as unknown as OpenWalLike;
+// its option and outcome types are richer, so the assignment needs one explicit widening. Every
+// open gets a sink that drops trace events, so that a WALREF_TRACE set in the environment does not
+// make the exploration write thousands of events outside the demo's temporary directory.
+const dropTrace = (): void => undefined;
+const simOpenWal: OpenWalLike = (dir, options) => (openWal as unknown as OpenWalLike)(dir, { ...options, trace: dropTrace } as typeof options);
 
 export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -2,7 +2,7 @@
 // Where /usr/bin/chromium does not exist (a CI image without it) the browser tests skip, and the
 // reason is in their titles so a skipped run says why.
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -11,10 +11,13 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const chromiumPresent = existsSync(CHROMIUM_PATH);
 export const chromiumSkipNote = chromiumPresent ? '' : ` [SKIPPED: ${CHROMIUM_PATH} is absent; apt-get install chromium to run it]`;
 
-/** A fresh browser profile in its own temporary directory, with every background network feature off. */
-export async function launchChromium(): Promise<BrowserContext> {
+/**
+ * A browser with a fresh profile in its own temporary directory and every background network
+ * feature off. `close` shuts it down and removes the profile.
+ */
+export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'walref-chromium-'));
-  return chromium.launchPersistentContext(userDataDir, {
+  const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
@@ -28,4 +31,11 @@ export async function launchChromium(): Promise<BrowserContext> {
       '--disable-sync',
     ],
   });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -2,11 +2,11 @@
 // hostile event bytes, and, in headless Chromium, that it loads from a file:// URL without console
 // errors or network requests, lists every crash state and moves the selection from the keyboard.
 
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exploreWorkload, type ExploreResult } from '../../crash-sim/explore.js';
 import { classRuns, framesOf, pageData, renderHtmlReport, REPORT_ALL_DETAILS } from '../../crash-sim/html-report.js';
 import type { OpenWalLike } from '../../crash-sim/wal-api.js';
@@ -25,7 +25,13 @@ const workload: Workload = { ...DEMO_WORKLOAD, fault: { ...DEMO_WORKLOAD.fault, 
 
 let result: ExploreResult;
 let html: string;
+// The page and its screenshot go to a temporary directory, removed afterwards unless
+// WALREF_KEEP_REPORT=1 asks to keep it for a look (its path is printed then).
 const outDir = mkdtempSync(join(tmpdir(), 'walref-report-'));
+afterAll(() => {
+  if (process.env['WALREF_KEEP_REPORT'] === '1') console.log(`report and screenshot kept in ${outDir}`);
+  else rmSync(outDir, { recursive: true, force: true });
+});
 
 beforeAll(async () => {
   result = await exploreWorkload(workload, { openWal: realOpenWal, details: REPORT_ALL_DETAILS });
@@ -79,9 +85,9 @@ describe('the report in headless Chromium', () => {
     async () => {
       const file = join(outDir, 'report.html');
       writeFileSync(file, html);
-      const context = await launchChromium();
+      const browser = await launchChromium();
       try {
-        const page = await context.newPage();
+        const page = await browser.context.newPage();
         await page.setViewportSize({ width: 1400, height: 1000 });
         const problems: string[] = [];
         page.on('console', (message) => {
@@ -126,7 +132,7 @@ describe('the report in headless Chromium', () => {
         expect(problems).toEqual([]);
         expect(requests).toEqual([]);
       } finally {
-        await context.close();
+        await browser.close();
       }
     },
   );
