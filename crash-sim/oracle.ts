@@ -109,6 +109,26 @@ function isAborted(history: WalHistory, tx: ReplayedTx): HistoryTx | undefined {
   return history.txs.find((t) => t.outcome !== 'committed' && t.beginLsn === tx.beginLsn);
 }
 
+/**
+ * Atomicity on its own: every replayed transaction is one of `committed`, with exactly its
+ * events. Returns one message per offending transaction (empty when atomic). `history`, when
+ * given, names what became of a transaction that was not committed.
+ */
+export function atomicityViolations(committed: readonly ReplayedTx[], replayed: readonly ReplayedTx[], history?: WalHistory): string[] {
+  const messages: string[] = [];
+  for (const t of replayed) {
+    if (committed.some((c) => sameTx(c, t))) continue;
+    const other = history === undefined ? undefined : isAborted(history, t);
+    const sameLsns = committed.find((c) => c.beginLsn === t.beginLsn && c.commitLsn === t.commitLsn);
+    messages.push(
+      `replayed ${describeTxs([t])}, which no session committed` +
+        (other === undefined ? '' : ` (a transaction beginning at LSN ${t.beginLsn} was ${other.outcome})`) +
+        (sameLsns === undefined ? '' : ` (the committed one at these LSNs is ${describeTxs([sameLsns])})`),
+    );
+  }
+  return messages;
+}
+
 /** Checks one recovered crash state; returns every property it breaks. */
 export function checkRecovery(input: CheckInput): Violation[] {
   const { history, context, state, expected, observed } = input;
@@ -173,19 +193,11 @@ export function checkRecovery(input: CheckInput): Violation[] {
   }
 
   // Atomicity: every replayed transaction was committed by some session, with its exact events.
-  for (const t of replayed) {
-    const known = history.txs.some((h) => h.outcome === 'committed' && sameTx(t, { beginLsn: h.beginLsn, commitLsn: h.endLsn ?? -1, events: h.events }));
-    const recovered = history.sessions.some((s) => s.recovered.some((r) => sameTx(r, t)));
-    if (!known && !recovered) {
-      const other = isAborted(history, t);
-      add(
-        'Atomicity',
-        `replayed ${describeTxs([t])}, which no session committed${other === undefined ? '' : ` (a transaction beginning at LSN ${t.beginLsn} was ${other.outcome})`}`,
-        expectedText,
-        replayedText,
-      );
-    }
-  }
+  const everCommitted = [
+    ...history.txs.filter((h) => h.outcome === 'committed').map((h) => ({ beginLsn: h.beginLsn, commitLsn: h.endLsn ?? -1, events: h.events })),
+    ...history.sessions.flatMap((s) => s.recovered),
+  ];
+  for (const message of atomicityViolations(everCommitted, replayed, history)) add('Atomicity', message, expectedText, replayedText);
 
   // NoReuse: the next LSN is above every LSN that survived anywhere on disk.
   const bound = Math.max(expected.maxSurvivingLsn, cp);
