@@ -9,7 +9,7 @@ const deepRuns = Number(process.env['WALREF_DEEP_RUNS'] ?? '');
 export const budget = {
   deep,
   /** Runs on crash-sim per sync policy. */
-  simRuns: deep ? (Number.isSafeInteger(deepRuns) && deepRuns > 0 ? deepRuns : 2000) : 300,
+  simRuns: deep ? (Number.isSafeInteger(deepRuns) && deepRuns > 0 ? deepRuns : 10_000) : 300,
   /** Runs on node:fs in a temp directory per sync policy. */
   nodeRuns: deep ? 200 : 30,
   /**
@@ -18,7 +18,7 @@ export const budget = {
    */
   extraCrashStates: deep ? 7 : 3,
   /** Concurrency runs (fc.scheduler) and crash states checked per acknowledged commit in each. */
-  concurrentRuns: deep ? 500 : 60,
+  concurrentRuns: deep ? (Number.isSafeInteger(deepRuns) && deepRuns > 0 ? deepRuns : 3_000) : 60,
   /** Commands per run at most. */
   maxCommands: deep ? 100 : 50,
   /** fast-check stops starting new runs after this long (deep runs are bounded by time too). */
