@@ -4,6 +4,9 @@
 //   bad.ndjson            the recovery after the first crash drops a transaction acknowledged durable;
 //   bad-fsyncgate.ndjson  a failed fsync reports the durable LSN as advanced.
 // Null fields are left out (docs/trace-format.md): TLC's Json module cannot read null.
+//
+// To check the spec against more crash states, vary the seed that picks them and the device:
+//   WALREF_TRACE_SEED=3 WALREF_TRACE_UNORDERED=1 npx tsx scripts/spec-record-trace.ts /tmp/t
 
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +20,9 @@ const events: TraceEvent[] = [];
 // Small segments make begin() rotate, so the trace holds rotation fsyncs and a real truncation.
 const options = { trace: (event: TraceEvent): void => void events.push(event), segmentTargetBytes: 96 } as const;
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const seed = Number(process.env['WALREF_TRACE_SEED'] ?? '7');
+// Unordered sectors let a crash keep whole frames after a torn one ("strays").
+const knobs = { ordered: process.env['WALREF_TRACE_UNORDERED'] !== '1' } as const;
 
 /** One query: arm, record each event, commit; flush when asked and the commit wrote something. */
 async function query(recorder: Recorder, evs: readonly string[], flush: boolean): Promise<void> {
@@ -29,7 +35,7 @@ async function query(recorder: Recorder, evs: readonly string[], flush: boolean)
 async function record(): Promise<void> {
   // First run: commits, a read-only query, an abort, a checkpoint and a truncation, then a
   // commit that is never flushed, and a crash.
-  const disk1 = new SimFileSystem();
+  const disk1 = new SimFileSystem(knobs);
   const run1 = await openWal('/wal', { ...options, fs: disk1 });
   const r1 = run1.wal.recorder();
   await query(r1, ['a', 'b'], true);
@@ -46,7 +52,7 @@ async function record(): Promise<void> {
   await query(r1, ['e'], false);
 
   // Second run: recover from a crash state of the first, commit, close cleanly.
-  const disk2 = pickCrashState(disk1, 7).image();
+  const disk2 = pickCrashState(disk1, seed).image();
   const run2 = await openWal('/wal', { ...options, fs: disk2 });
   await query(run2.wal.recorder(), ['f'], true);
   await run2.wal.close();
@@ -63,7 +69,7 @@ async function record(): Promise<void> {
   if (!(failed instanceof WalError)) throw new Error(`the planted fsync failure did not surface: ${String(failed)}`);
 
   // Fourth run: recover from a crash state of the poisoned run, and close.
-  const disk3 = pickCrashState(disk2, 11).image();
+  const disk3 = pickCrashState(disk2, seed + 4).image();
   const run4 = await openWal('/wal', { ...options, fs: disk3 });
   await run4.wal.close();
 }

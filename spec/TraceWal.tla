@@ -98,17 +98,20 @@ AbortStep ==
     /\ Abort
     /\ E.hadEvents = (buffer # << >>)
 
-\* Flush reports the highest LSN handed to the OS and the durable LSN afterwards.
+\* Flush reports the highest LSN handed to the OS and the durable LSN afterwards.  After a
+\* successful flush nothing is pending, so the highest LSN written is the last one allocated
+\* (after an open, the highest LSN on disk, a stray's included).
 FlushStep ==
     /\ IsEvent("Flush")
     /\ Flush
-    /\ LastLsn(log') = E.writtenLsn
+    /\ nextLsn' - 1 = E.writtenLsn
     /\ durableLsn' = E.durableLsn
 
-\* Fsync reports whether the fsync returned OK and the durable LSN afterwards.
+\* Fsync reports whether the fsync returned OK and the durable LSN afterwards.  A failed fsync
+\* of a file with nothing unsynced (a new segment's header) only poisons.
 FsyncStep ==
     /\ IsEvent("Fsync")
-    /\ IF E.ok THEN Fsync ELSE FsyncFail
+    /\ IF E.ok THEN Fsync ELSE FsyncFail \/ Poison
     /\ durableLsn' = E.durableLsn
 
 CheckpointStep ==

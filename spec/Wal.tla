@@ -117,8 +117,11 @@ Max2(a, b) == IF a >= b THEN a ELSE b
 \* The LSN of the last record of a log without a torn tail, or 0 for an empty one.
 LastLsn(lg) == IF lg = << >> THEN 0 ELSE lg[Len(lg)].lsn
 
-\* A log with its torn tail, if any, cut off: what recovery truncates the active segment to.
-Intact(lg) == IF lg # << >> /\ lg[Len(lg)] = Torn THEN SubSeq(lg, 1, Len(lg) - 1) ELSE lg
+\* A log cut at its first torn frame, if any: what recovery truncates the active segment to.
+Intact(lg) ==
+    LET tears == {i \in DOMAIN lg : lg[i] = Torn}
+        first == CHOOSE i \in tears : \A j \in tears : i <= j
+    IN IF tears = {} THEN lg ELSE SubSeq(lg, 1, first - 1)
 
 \* The highest LSN among the whole records of a log, or 0.
 RECURSIVE MaxLsnIn(_)
@@ -326,11 +329,16 @@ TruncateUpTo(f) ==
 (* Crash and recovery. *)
 
 \* The crash states a crash may leave: the synced prefix and any longer prefix of what the OS
-\* held, possibly followed by a torn frame when something unsynced or in flight was cut short.
+\* held, possibly followed by a torn frame when something unsynced or in flight was cut short,
+\* and possibly by one whole later frame that persisted past the tear (a "stray": sectors may
+\* persist out of order).  Recovery drops everything from the tear on, but a stray's LSN is on
+\* disk and must not be reused; one stray (the highest) is enough to express that.
 CrashStates ==
     {SubSeq(log, 1, k) : k \in synced .. Len(log)}
     \cup {SubSeq(log, 1, k) \o << Torn >> :
            k \in synced .. (IF pending = << >> THEN Len(log) - 1 ELSE Len(log))}
+    \cup UNION {{SubSeq(log, 1, k) \o << Torn, log[j] >> : j \in k + 2 .. Len(log)} :
+                k \in synced .. Len(log) - 2}
 
 \* What the history remembers of a crash that left crash state c.
 CrashRecord(c) == [committed |-> committed, durableLsn |-> durableLsn, log |-> c,
@@ -356,7 +364,8 @@ Crash ==
     /\ UNCHANGED <<snapshot, queries, committed, aborted, recovered, checkpoints>>
 
 \* The state open() reaches from disk contents lg: cut the torn tail off, make the intact log
-\* durable, replay it above the snapshot's fence, and allocate above the highest surviving LSN.
+\* durable, replay it above the snapshot's fence, and allocate above the highest LSN on disk,
+\* a stray's included.
 \* It touches only the variables a crash resets, the disk and the replay history.
 RecoverFrom(lg) ==
     /\ log' = Intact(lg)
@@ -455,17 +464,20 @@ NoReuseInv ==
 \* particular right after the recovery, when nothing is unsynced) recovers at least as much.
 IdempotenceInv == up => IsPrefix(recovered, Recovery(SubSeq(log, 1, synced)))
 
-\* Whether committed transaction c is whole in crash state lg: all three of its records survived.
+\* Whether committed transaction c is whole in log lg: all three of its records are in it.
 HeldIntact(c, lg) ==
     /\ TxBeginRec(c.begin, c.q) \in Range(lg)
     /\ BatchRec(c.begin + 1, c.begin, c.events) \in Range(lg)
     /\ CommitRec(c.commit, c.begin) \in Range(lg)
 
+\* Whether c is whole in the part of crash state lg before its first tear.
+HeldIntactBeforeTear(c, lg) == HeldIntact(c, Intact(lg))
+
 \* Exactness: recovery returned exactly the committed transactions that the snapshot or the
-\* crash state holds whole, computed without replay's sweep.
+\* crash state holds whole before its first tear, computed without replay's sweep.
 ExactnessInv ==
     up => recovered = SelectSeq(lastCrash.committed,
-                          LAMBDA c : c.commit <= lastCrash.fence \/ HeldIntact(c, lastCrash.log))
+                          LAMBDA c : c.commit <= lastCrash.fence \/ HeldIntactBeforeTear(c, lastCrash.log))
 
 \* Every invariant at once, for configurations.
 Invariants ==
