@@ -121,7 +121,9 @@ export function fileCrashSpace(live: SimFile, knobs: SimKnobs): FileCrashSpace {
   const file: SimFile = { inode: live.inode, base: live.base, cache: live.cache, ops: live.ops.map((op) => ({ ...op })) };
   const pieces = piecesOf(file, knobs.sectorBytes);
   const undecided = pieces.filter((p) => !p.durable);
-  const sizeAxis = knobs.safeAppend ? [] : [SIZE_MODES.length];
+  // How grown holes read only matters while some write is undecided.
+  const grows = undecided.some((p) => p.kind === 'write');
+  const sizeAxis = knobs.safeAppend || !grows ? [] : [SIZE_MODES.length];
 
   // Unordered: group undecided write pieces by sector, keeping only those after the sector's last
   // durable piece (earlier ones are overwritten by it on every path).
@@ -161,7 +163,7 @@ export function fileCrashSpace(live: SimFile, knobs: SimKnobs): FileCrashSpace {
         if ((choice[sectorGroups.length + i] ?? 0) === 1) chosen.add(p);
       });
     }
-    const sizeMode = knobs.safeAppend ? 'cut' : (SIZE_MODES[choice[axes.length - 1] ?? 0] ?? 'cut');
+    const sizeMode = sizeAxis.length === 0 ? 'cut' : (SIZE_MODES[choice[axes.length - 1] ?? 0] ?? 'cut');
     return applyPieces(file, pieces, chosen, sizeMode, writers);
   };
   return { axes, build };
