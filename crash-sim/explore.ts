@@ -36,7 +36,7 @@ export interface ExploreOptions {
   readonly seed?: number;
   /** Crash after every mutating operation (default) or only at the end of the workload. */
   readonly crashPoints?: 'every-op' | 'end';
-  /** Crash states of each recovery's own writes to recover again (default 4; 0: off). */
+  /** Crash states during or right after each recovery to recover again (default 4; 0: off). */
   readonly idempotenceStates?: number;
   /** How many crash states to describe in `details` besides violating ones (default 0). */
   readonly details?: number;

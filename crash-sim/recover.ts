@@ -1,13 +1,15 @@
 // Recovers one crash image with the real openWal and gathers what the oracle needs: the replay,
 // the next LSN, a probe transaction written after recovery (the WAL must accept new work and
 // allocate above everything that survived), and, for Idempotence, the replays after crashing
-// again right after recovery (every crash state of the recovery's own writes, up to a bound).
+// again during or right after recovery (crash states after each of recovery's own operations,
+// up to a bound).
 //
 // Recovery opens run with the default per-commit policy whatever the workload used, so no
 // background timer outlives them; they are never closed (closing would write), and their
 // simulators are dropped with them.
 
-import { crashSpace, enumerateCrashStates, type CrashState } from './crash-states.js';
+import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
+import { applyOp, isMutatingOp } from './sim-state.js';
 import type { ReplayedTx } from './history.js';
 import type { RecoveryObservation } from './oracle.js';
 import { describeError, type OpenWalLike, type WalOpenOptionsLike } from './wal-api.js';
@@ -44,18 +46,34 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
   const replayed = copyTxs(opened.replay.transactions);
   const nextLsn = opened.wal.nextLsn();
 
-  // Crash again right after recovery. If recovery wrote nothing (only fsyncs), the disk is the
-  // image itself and recovering it again is the same computation; skip it.
+  // Crash again during and right after recovery: after each of recovery's own operations that
+  // changed the disk, every crash state (or a seeded sample, up to the bound over all points).
+  // If recovery wrote nothing (only fsyncs), the disk is the image itself and recovering it again
+  // is the same computation; skip it.
   const idempotence: { state: string; replayed: readonly ReplayedTx[] | null; error: string | null }[] = [];
   const recoveryWrote = image.opLog.some((op) => op.kind !== 'fsync' && op.kind !== 'fsyncDir' && op.kind !== 'mark' && op.kind !== 'mkdir');
   if (options.idempotenceStates > 0 && recoveryWrote) {
-    const { states } = enumerateCrashStates(crashSpace(image.state), { maxStates: options.idempotenceStates, seed: options.seed });
-    for (const again of states) {
-      try {
-        const second = await options.openWal(options.dir, openOptions(again.image()));
-        idempotence.push({ state: again.describe(), replayed: copyTxs(second.replay.transactions), error: null });
-      } catch (error) {
-        idempotence.push({ state: again.describe(), replayed: null, error: describeError(error) });
+    const replaying = state.image();
+    const spaces: CrashSpace[] = [];
+    for (const op of image.opLog) {
+      applyOp(replaying.state, op);
+      if (isMutatingOp(op)) spaces.push(crashSpace(replaying.state));
+    }
+    // The original image recovers to what was just observed; recovering it again proves nothing.
+    const seen = new Set<string>([state.key]);
+    const fits = spaces.reduce((sum, space) => sum + space.total, 0) <= options.idempotenceStates;
+    const share = Math.max(1, Math.floor(options.idempotenceStates / Math.max(1, spaces.length)));
+    for (const space of spaces) {
+      const { states } = enumerateCrashStates(space, { maxStates: fits ? options.idempotenceStates : share, seed: options.seed });
+      for (const again of states) {
+        if (seen.has(again.key)) continue;
+        seen.add(again.key);
+        try {
+          const second = await options.openWal(options.dir, openOptions(again.image()));
+          idempotence.push({ state: again.describe(), replayed: copyTxs(second.replay.transactions), error: null });
+        } catch (error) {
+          idempotence.push({ state: again.describe(), replayed: null, error: describeError(error) });
+        }
       }
     }
   }
