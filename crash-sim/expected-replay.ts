@@ -20,6 +20,8 @@ export interface ExpectedReplay {
   /** null when recovery must succeed; otherwise why the image cannot be recovered. */
   readonly failure: string | null;
   readonly transactions: readonly ReplayedTx[];
+  /** The snapshot LSN of the newest checkpoint marker above the checkpoint LSN, null when none. */
+  readonly checkpointObserved: number | null;
   /** Records read in order up to each segment's end or torn point. */
   readonly records: readonly HistoryRecord[];
   /** The highest LSN of any intact frame anywhere in the image (NoReuse's bound). */
@@ -104,10 +106,11 @@ export function expectedReplay(
     }
   });
 
-  if (failure !== null) return { failure, transactions: [], records, maxSurvivingLsn, segments: walked };
+  if (failure !== null) return { failure, transactions: [], checkpointObserved: null, records, maxSurvivingLsn, segments: walked };
 
   const open = new Map<number, Uint8Array[]>();
   const transactions: ReplayedTx[] = [];
+  let checkpointObserved: number | null = null;
   let previousLsn = 0;
   for (const record of records) {
     if (record.lsn <= previousLsn) {
@@ -138,9 +141,10 @@ export function expectedReplay(
         open.delete(record.txBeginLsn ?? -1);
         break;
       case 'Checkpoint':
+        checkpointObserved = record.snapshotLsn;
         break;
     }
     if (failure !== null) break;
   }
-  return { failure, transactions, records, maxSurvivingLsn, segments: walked };
+  return { failure, transactions, checkpointObserved, records, maxSurvivingLsn, segments: walked };
 }

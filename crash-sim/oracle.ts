@@ -169,6 +169,14 @@ export function checkRecovery(input: CheckInput): Violation[] {
     return e !== undefined && sameTx(t, e);
   });
   if (!exact) add('Exactness', 'the replay differs from what the surviving writes hold', expectedText, replayedText);
+  if (observed.checkpointObserved !== undefined && observed.checkpointObserved !== expected.checkpointObserved) {
+    add(
+      'Exactness',
+      `replay reports checkpoint marker ${observed.checkpointObserved ?? 'none'}, but the newest surviving marker is ${expected.checkpointObserved ?? 'none'}`,
+      `checkpointObserved ${expected.checkpointObserved ?? 'null'}`,
+      `checkpointObserved ${observed.checkpointObserved ?? 'null'}`,
+    );
+  }
 
   // Prefix: no holes, no reordering, nothing the host did not see committed.
   const prefixLength = replayed.findIndex((t, i) => {
