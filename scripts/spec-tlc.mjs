@@ -4,7 +4,8 @@
 //
 // TLC is found in one of two ways, in this order: the jar named by TLA2TOOLS_JAR (run with the
 // local `java`), or a Docker engine (`docker info` succeeds), in which case the jar is fetched
-// once into ~/.cache/walref and run inside a Java image. Nothing here builds TLC.
+// once into ~/.cache/walref (TLA2TOOLS_URL overrides where from) and run inside a Java image
+// (WALREF_TLA_IMAGE, eclipse-temurin:17-jre by default). Nothing here builds TLC.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,8 @@ export async function findRunner(env = process.env) {
     if (!existsSync(jar)) throw new Error(`TLA2TOOLS_JAR names ${jar}, which does not exist`);
     return { kind: 'java', jar: resolve(jar) };
   }
+  // WALREF_TLA_DOCKER=0 turns the Docker path off (the tests use it to reach the skip path).
+  if (env.WALREF_TLA_DOCKER === '0') return null;
   const docker = spawnSync('docker', ['info'], { stdio: 'ignore' });
   if (docker.status === 0) return { kind: 'docker', jar: await cachedJar() };
   return null;

@@ -3,7 +3,7 @@
 // trace; 2: no TLC to run (no TLA2TOOLS_JAR and no Docker engine), so nothing was checked.
 
 import { resolve } from 'node:path';
-import { checkTrace, findRunner, formatSummary, SKIP_MESSAGE, violationLines } from './spec-tlc.mjs';
+import { checkTrace, findRunner, formatSummary, readTrace, SKIP_MESSAGE, violationLines } from './spec-tlc.mjs';
 
 async function main() {
   const file = process.argv[2];
@@ -11,6 +11,8 @@ async function main() {
     console.error('usage: npm run spec:trace -- <file.ndjson>');
     return 1;
   }
+  // A malformed file is rejected with its line number whether or not TLC is at hand.
+  readTrace(resolve(file));
   const runner = await findRunner();
   if (runner === null) {
     console.log(`spec:trace skipped: ${SKIP_MESSAGE}`);

@@ -453,11 +453,13 @@ AtomicityInv ==
     up => \A t \in Range(recovered) : t.q \notin aborted /\ t \in Range(lastCrash.committed)
 
 \* No reuse: while running, LSNs strictly increase along the log and the writer's memory, and
-\* the next LSN is above every LSN on disk and above the snapshot's fence.
+\* the next LSN is above every LSN on disk, above every LSN the last crash state held (a stray
+\* past a tear included) and above the snapshot's fence.
 NoReuseInv ==
     up => LET all == log \o pending IN
           /\ \A i \in 1 .. Len(all) : all[i] # Torn /\ all[i].lsn < nextLsn
           /\ \A i \in 1 .. Len(all) - 1 : all[i].lsn < all[i + 1].lsn
+          /\ MaxLsnIn(lastCrash.log) < nextLsn
           /\ snapshot.lsn < nextLsn
 
 \* Idempotence: what a recovery returned stays recoverable: a crash at any later moment (in
