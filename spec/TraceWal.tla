@@ -130,6 +130,7 @@ TruncateStep ==
 PoisonStep ==
     /\ IsEvent("Poison")
     /\ \/ Poison
+       \/ WriteFail
        \/ poisoned /\ UNCHANGED vars
 
 TraceInit == Init /\ l = 1

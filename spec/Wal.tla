@@ -283,15 +283,20 @@ FsyncFail ==
     /\ UNCHANGED <<up, nextLsn, durableLsn, synced, snapshot, queries, committed, aborted,
                    recovered, lastCrash, crashes, checkpoints>>
 
-\* A write fails (ENOSPC, short write): the file is cut back to its last whole frame, so the
-\* log is unchanged, and the WAL is poisoned.
+\* A write fails (ENOSPC, short write) and the WAL is poisoned.  The file is cut back to its
+\* last whole frame, but the cut is not durable until an fsync: whole frames the failed write
+\* got out (the first j pending records) stay in `log` as unsynced, so a crash may keep them
+\* or not, exactly like any other unsynced record.  The rest stays in flight and may tear.
 WriteFail ==
     /\ up /\ ~poisoned
     /\ pending # << >>
+    /\ \E j \in 0 .. Len(pending) - 1 :
+          /\ log' = log \o SubSeq(pending, 1, j)
+          /\ pending' = SubSeq(pending, j + 1, Len(pending))
     /\ poisoned' = TRUE
     /\ armed' = FALSE
     /\ buffer' = << >>
-    /\ UNCHANGED <<up, pending, nextLsn, durableLsn, log, synced, snapshot, queries,
+    /\ UNCHANGED <<up, nextLsn, durableLsn, synced, snapshot, queries,
                    committed, aborted, recovered, lastCrash, crashes, checkpoints>>
 
 \* The host has made a durable snapshot of every transaction up to commit LSN s and writes a
