@@ -37,6 +37,13 @@ export const pins = {
     replayPath: 'BBACDCK:VB',
     commands: 'group: checkpoint, recorder.flush',
   },
+  'replay keeps the events of an aborted transaction': {
+    policies: all,
+    seed: -1173534171,
+    path: '4:0:0:0:4:5:6:3:3:3',
+    replayPath: 'AABCAEQIAQ:qK',
+    commands: 'per-commit: walAbort(0), recorder.flush, crash(0)',
+  },
   'replay releasing an uncommitted tail': {
     policies: all,
     seed: 1265042663,
