@@ -11,6 +11,7 @@
 // beyond it. Different points can produce the same image (a vanished file's axes do not matter);
 // `CrashState.key` is a digest of the image, so callers can count distinct states.
 
+import { match } from 'ts-pattern';
 import { BYTE_CLASS_NAMES, fileCrashSpace, type FileCrashImage, type FileCrashSpace } from './file-crash.js';
 import type { SimKnobs } from './knobs.js';
 import { Fnv, randomInt, seededRandom } from './prng.js';
@@ -49,14 +50,11 @@ export interface CrashSpace {
 }
 
 function describeDirOp(op: DirOp): string {
-  switch (op.kind) {
-    case 'create':
-      return `create ${op.dir}/${op.name}`;
-    case 'unlink':
-      return `unlink ${op.dir}/${op.name}`;
-    case 'rename':
-      return `rename ${op.fromDir}/${op.fromName} -> ${op.toDir}/${op.toName}`;
-  }
+  return match(op)
+    .with({ kind: 'create' }, (o) => `create ${o.dir}/${o.name}`)
+    .with({ kind: 'unlink' }, (o) => `unlink ${o.dir}/${o.name}`)
+    .with({ kind: 'rename' }, (o) => `rename ${o.fromDir}/${o.fromName} -> ${o.toDir}/${o.toName}`)
+    .exhaustive();
 }
 
 function joinPath(dir: string, name: string): string {

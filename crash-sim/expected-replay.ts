@@ -9,6 +9,7 @@
 // skip records at or below the checkpoint LSN, hold events until TxCommit, drop on TxAbort, drop
 // what is still open at the end.
 
+import { match } from 'ts-pattern';
 import { parseSegmentFileName } from '../src/core/format.js';
 import type { CrashState } from './crash-states.js';
 import { ORACLE_SEGMENT_HEADER_BYTES } from './frame-size.js';
@@ -119,31 +120,34 @@ export function expectedReplay(
     }
     previousLsn = record.lsn;
     if (record.lsn <= checkpointLsn) continue;
-    switch (record.kind) {
-      case 'TxBegin':
+    const txEvents = (): Uint8Array[] | undefined => open.get(record.txBeginLsn ?? -1);
+    failure = match(record.kind)
+      .with('TxBegin', () => {
         open.set(record.lsn, []);
-        break;
-      case 'Mutation':
-      case 'MutationBatch': {
-        const events = open.get(record.txBeginLsn ?? -1);
-        if (events === undefined) failure = `LSN ${record.lsn} (${record.kind}) names TxBegin ${record.txBeginLsn} that did not survive`;
-        else events.push(...record.events);
-        break;
-      }
-      case 'TxCommit': {
-        const events = open.get(record.txBeginLsn ?? -1);
-        if (events === undefined) failure = `LSN ${record.lsn} (TxCommit) names TxBegin ${record.txBeginLsn} that did not survive`;
-        else transactions.push({ beginLsn: record.txBeginLsn ?? -1, commitLsn: record.lsn, events });
+        return null;
+      })
+      .with('Mutation', 'MutationBatch', (kind) => {
+        const events = txEvents();
+        if (events === undefined) return `LSN ${record.lsn} (${kind}) names TxBegin ${record.txBeginLsn} that did not survive`;
+        events.push(...record.events);
+        return null;
+      })
+      .with('TxCommit', () => {
+        const events = txEvents();
+        if (events === undefined) return `LSN ${record.lsn} (TxCommit) names TxBegin ${record.txBeginLsn} that did not survive`;
+        transactions.push({ beginLsn: record.txBeginLsn ?? -1, commitLsn: record.lsn, events });
         open.delete(record.txBeginLsn ?? -1);
-        break;
-      }
-      case 'TxAbort':
+        return null;
+      })
+      .with('TxAbort', () => {
         open.delete(record.txBeginLsn ?? -1);
-        break;
-      case 'Checkpoint':
+        return null;
+      })
+      .with('Checkpoint', () => {
         checkpointObserved = record.snapshotLsn;
-        break;
-    }
+        return null;
+      })
+      .exhaustive();
     if (failure !== null) break;
   }
   return { failure, transactions, checkpointObserved, records, maxSurvivingLsn, segments: walked };

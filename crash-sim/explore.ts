@@ -15,6 +15,7 @@
 // share and larger spaces are sampled by seed. States equal in image and in what the host knew
 // are checked once.
 
+import { match } from 'ts-pattern';
 import type { SimKnobs } from './knobs.js';
 import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
 import { expectedReplay, segmentImages, type ExpectedReplay } from './expected-replay.js';
@@ -91,28 +92,18 @@ export interface ExploreResult {
 const MAX_VIOLATING_DETAILS = 50;
 
 export function describeOp(op: SimOp): string {
-  switch (op.kind) {
-    case 'mark':
-      return `mark ${op.label}`;
-    case 'crash':
-      return `crash: the disk becomes one crash state (${op.files.length} files)`;
-    case 'mkdir':
-      return `mkdir ${op.path}`;
-    case 'create':
-      return `create ${op.path}`;
-    case 'write':
-      return `write ${op.path} @${op.offsetBytes} ${op.writtenBytes}/${op.data.length} bytes${op.errno === null ? '' : ` then ${op.errno}`}`;
-    case 'truncate':
-      return `truncate ${op.path} to ${op.sizeBytes}`;
-    case 'fsync':
-      return `fsync ${op.path}${op.errno === null ? '' : ` -> ${op.errno}`}`;
-    case 'fsyncDir':
-      return `fsyncDir ${op.path}${op.errno === null ? '' : ` -> ${op.errno}`}`;
-    case 'rename':
-      return `rename ${op.from} -> ${op.to}`;
-    case 'unlink':
-      return `unlink ${op.path}`;
-  }
+  return match(op)
+    .with({ kind: 'mark' }, (o) => `mark ${o.label}`)
+    .with({ kind: 'crash' }, (o) => `crash: the disk becomes one crash state (${o.files.length} files)`)
+    .with({ kind: 'mkdir' }, (o) => `mkdir ${o.path}`)
+    .with({ kind: 'create' }, (o) => `create ${o.path}`)
+    .with({ kind: 'write' }, (o) => `write ${o.path} @${o.offsetBytes} ${o.writtenBytes}/${o.data.length} bytes${o.errno === null ? '' : ` then ${o.errno}`}`)
+    .with({ kind: 'truncate' }, (o) => `truncate ${o.path} to ${o.sizeBytes}`)
+    .with({ kind: 'fsync' }, (o) => `fsync ${o.path}${o.errno === null ? '' : ` -> ${o.errno}`}`)
+    .with({ kind: 'fsyncDir' }, (o) => `fsyncDir ${o.path}${o.errno === null ? '' : ` -> ${o.errno}`}`)
+    .with({ kind: 'rename' }, (o) => `rename ${o.from} -> ${o.to}`)
+    .with({ kind: 'unlink' }, (o) => `unlink ${o.path}`)
+    .exhaustive();
 }
 
 function operationsText(run: WorkloadRun, crashAfterOp: number): string {

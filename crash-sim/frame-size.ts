@@ -9,6 +9,8 @@
 //                    MutationBatch txBeginLsn u64, count u32, (len u32, event bytes)*
 //                    TxCommit / TxAbort txBeginLsn u64 · Checkpoint snapshotLsn u64
 
+import { match } from 'ts-pattern';
+
 export const ORACLE_SEGMENT_HEADER_BYTES = 32;
 const FRAME_PREFIX_BYTES = 8;
 const BODY_PREFIX_BYTES = 9;
@@ -18,22 +20,11 @@ const U32_BYTES = 4;
 export type HistoryRecordKind = 'TxBegin' | 'Mutation' | 'MutationBatch' | 'TxCommit' | 'TxAbort' | 'Checkpoint';
 
 export function frameBytes(kind: HistoryRecordKind, events: readonly Uint8Array[]): number {
-  let payload: number;
-  switch (kind) {
-    case 'TxBegin':
-      payload = 0;
-      break;
-    case 'Mutation':
-      payload = U64_BYTES + (events[0]?.length ?? 0);
-      break;
-    case 'MutationBatch':
-      payload = U64_BYTES + U32_BYTES + events.reduce((sum, e) => sum + U32_BYTES + e.length, 0);
-      break;
-    case 'TxCommit':
-    case 'TxAbort':
-    case 'Checkpoint':
-      payload = U64_BYTES;
-      break;
-  }
+  const payload = match(kind)
+    .with('TxBegin', () => 0)
+    .with('Mutation', () => U64_BYTES + (events[0]?.length ?? 0))
+    .with('MutationBatch', () => U64_BYTES + U32_BYTES + events.reduce((sum, e) => sum + U32_BYTES + e.length, 0))
+    .with('TxCommit', 'TxAbort', 'Checkpoint', () => U64_BYTES)
+    .exhaustive();
   return FRAME_PREFIX_BYTES + BODY_PREFIX_BYTES + payload;
 }

@@ -14,6 +14,7 @@
 // Per directory it knows the live entries and the durable entries; with `dirSync` on, creates,
 // renames and unlinks stay in `pendingDirOps` until an fsync of a directory they touch.
 
+import { match } from 'ts-pattern';
 import type { SimKnobs } from './knobs.js';
 
 export type OpStatus = 'durable' | 'limbo' | 'pending';
@@ -170,18 +171,16 @@ export function applyDirOp(dirs: Map<string, Map<string, number>>, op: DirOp): v
     }
     return map;
   };
-  switch (op.kind) {
-    case 'create':
-      entries(op.dir).set(op.name, op.inode);
-      return;
-    case 'unlink':
-      if (entries(op.dir).get(op.name) === op.inode) entries(op.dir).delete(op.name);
-      return;
-    case 'rename':
-      if (entries(op.fromDir).get(op.fromName) === op.inode) entries(op.fromDir).delete(op.fromName);
-      entries(op.toDir).set(op.toName, op.inode);
-      return;
-  }
+  match(op)
+    .with({ kind: 'create' }, (o) => void entries(o.dir).set(o.name, o.inode))
+    .with({ kind: 'unlink' }, (o) => {
+      if (entries(o.dir).get(o.name) === o.inode) entries(o.dir).delete(o.name);
+    })
+    .with({ kind: 'rename' }, (o) => {
+      if (entries(o.fromDir).get(o.fromName) === o.inode) entries(o.fromDir).delete(o.fromName);
+      entries(o.toDir).set(o.toName, o.inode);
+    })
+    .exhaustive();
 }
 
 function recordDirOp(state: SimState, op: DirOp): void {
@@ -199,19 +198,16 @@ function dirOpTouches(op: DirOp, dir: string): boolean {
 
 /** Every op in the log, folded in order over `state`. */
 export function applyOp(state: SimState, op: SimOp): void {
-  switch (op.kind) {
-    case 'mark':
-      return;
-    case 'mkdir':
-      ensureDir(state, op.path);
-      return;
-    case 'crash': {
+  match(op)
+    .with({ kind: 'mark' }, () => undefined)
+    .with({ kind: 'mkdir' }, (o) => ensureDir(state, o.path))
+    .with({ kind: 'crash' }, (o) => {
       state.files.clear();
       state.dirs.clear();
       state.pendingDirOps = [];
       ensureDir(state, '/');
-      for (const dir of op.dirs) ensureDir(state, dir);
-      for (const [path, bytes] of op.files) {
+      for (const dir of o.dirs) ensureDir(state, dir);
+      for (const [path, bytes] of o.files) {
         const { dir, name } = splitPath(path);
         ensureDir(state, dir);
         const inode = state.nextInode++;
@@ -219,33 +215,29 @@ export function applyOp(state: SimState, op: SimOp): void {
         dirOf(state, dir).live.set(name, inode);
         dirOf(state, dir).durable.set(name, inode);
       }
-      return;
-    }
-    case 'create': {
-      const { dir, name } = splitPath(op.path);
-      state.files.set(op.inode, { inode: op.inode, base: new Uint8Array(0), ops: [], cache: new Uint8Array(0) });
-      state.nextInode = Math.max(state.nextInode, op.inode + 1);
-      dirOf(state, dir).live.set(name, op.inode);
-      recordDirOp(state, { seq: op.index, kind: 'create', dir, name, inode: op.inode });
-      return;
-    }
-    case 'write': {
-      if (op.writtenBytes === 0) return;
-      const file = fileOf(state, op.inode);
-      const data = op.data.slice(0, op.writtenBytes);
-      file.ops.push({ seq: op.index, kind: 'write', offsetBytes: op.offsetBytes, data, status: 'pending' });
-      file.cache = writeInto(file.cache, data, op.offsetBytes);
-      return;
-    }
-    case 'truncate': {
-      const file = fileOf(state, op.inode);
-      file.ops.push({ seq: op.index, kind: 'truncate', sizeBytes: op.sizeBytes, status: 'pending' });
-      file.cache = resize(file.cache, op.sizeBytes);
-      return;
-    }
-    case 'fsync': {
-      const file = fileOf(state, op.inode);
-      const outcome: OpStatus = op.errno === null ? 'durable' : 'limbo';
+    })
+    .with({ kind: 'create' }, (o) => {
+      const { dir, name } = splitPath(o.path);
+      state.files.set(o.inode, { inode: o.inode, base: new Uint8Array(0), ops: [], cache: new Uint8Array(0) });
+      state.nextInode = Math.max(state.nextInode, o.inode + 1);
+      dirOf(state, dir).live.set(name, o.inode);
+      recordDirOp(state, { seq: o.index, kind: 'create', dir, name, inode: o.inode });
+    })
+    .with({ kind: 'write' }, (o) => {
+      if (o.writtenBytes === 0) return;
+      const file = fileOf(state, o.inode);
+      const data = o.data.slice(0, o.writtenBytes);
+      file.ops.push({ seq: o.index, kind: 'write', offsetBytes: o.offsetBytes, data, status: 'pending' });
+      file.cache = writeInto(file.cache, data, o.offsetBytes);
+    })
+    .with({ kind: 'truncate' }, (o) => {
+      const file = fileOf(state, o.inode);
+      file.ops.push({ seq: o.index, kind: 'truncate', sizeBytes: o.sizeBytes, status: 'pending' });
+      file.cache = resize(file.cache, o.sizeBytes);
+    })
+    .with({ kind: 'fsync' }, (o) => {
+      const file = fileOf(state, o.inode);
+      const outcome: OpStatus = o.errno === null ? 'durable' : 'limbo';
       for (const fileOp of file.ops) if (fileOp.status === 'pending') fileOp.status = outcome;
       // With nothing in limbo, everything in the cache is durable: fold it into the base so the
       // enumeration never looks at history that can no longer matter.
@@ -253,11 +245,10 @@ export function applyOp(state: SimState, op: SimOp): void {
         file.base = file.cache.slice();
         file.ops = [];
       }
-      return;
-    }
-    case 'fsyncDir': {
-      if (op.errno !== null) return;
-      const dir = normalizePath(op.path);
+    })
+    .with({ kind: 'fsyncDir' }, (o) => {
+      if (o.errno !== null) return;
+      const dir = normalizePath(o.path);
       const durable = new Map([...state.dirs].map(([path, d]) => [path, d.durable] as const));
       const keep: DirOp[] = [];
       for (const dirOp of state.pendingDirOps) {
@@ -265,31 +256,20 @@ export function applyOp(state: SimState, op: SimOp): void {
         else keep.push(dirOp);
       }
       state.pendingDirOps = keep;
-      return;
-    }
-    case 'rename': {
-      const from = splitPath(op.from);
-      const to = splitPath(op.to);
+    })
+    .with({ kind: 'rename' }, (o) => {
+      const from = splitPath(o.from);
+      const to = splitPath(o.to);
       dirOf(state, from.dir).live.delete(from.name);
-      dirOf(state, to.dir).live.set(to.name, op.inode);
-      recordDirOp(state, {
-        seq: op.index,
-        kind: 'rename',
-        fromDir: from.dir,
-        fromName: from.name,
-        toDir: to.dir,
-        toName: to.name,
-        inode: op.inode,
-      });
-      return;
-    }
-    case 'unlink': {
-      const { dir, name } = splitPath(op.path);
+      dirOf(state, to.dir).live.set(to.name, o.inode);
+      recordDirOp(state, { seq: o.index, kind: 'rename', fromDir: from.dir, fromName: from.name, toDir: to.dir, toName: to.name, inode: o.inode });
+    })
+    .with({ kind: 'unlink' }, (o) => {
+      const { dir, name } = splitPath(o.path);
       dirOf(state, dir).live.delete(name);
-      recordDirOp(state, { seq: op.index, kind: 'unlink', dir, name, inode: op.inode });
-      return;
-    }
-  }
+      recordDirOp(state, { seq: o.index, kind: 'unlink', dir, name, inode: o.inode });
+    })
+    .exhaustive();
 }
 
 /** The state after the first `count` ops of `log`. */
