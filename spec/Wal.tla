@@ -53,10 +53,12 @@ VARIABLES
     crashes,     \* History: how many crashes happened.
     checkpoints  \* History: how many checkpoint markers were written.
 
+\* Every variable, for stuttering steps and fairness.
 vars == <<up, armed, buffer, poisoned, pending, nextLsn, durableLsn, log, synced, snapshot,
           queries, committed, aborted, recovered, lastCrash, crashes, checkpoints>>
 
-\* The variables a crash wipes: everything the process held in memory.
+\* The variables a crash wipes (everything the process held in memory), as a tuple; Crash
+\* sets each of them back to its initial value.
 volatile == <<armed, buffer, poisoned, pending, nextLsn, durableLsn>>
 
 -----------------------------------------------------------------------------
@@ -167,6 +169,7 @@ Recovery(lg) == snapshot.txs \o Replay(Intact(lg), snapshot.lsn)
 \* The value of `lastCrash` before any crash.
 NoCrash == [committed |-> << >>, durableLsn |-> 0, log |-> << >>, fence |-> 0]
 
+\* The initial state: an empty disk, no process running yet, no history.
 Init ==
     /\ up = FALSE
     /\ armed = FALSE
@@ -349,8 +352,8 @@ CrashStates ==
 CrashRecord(c) == [committed |-> committed, durableLsn |-> durableLsn, log |-> c,
                    fence |-> snapshot.lsn]
 
-\* The process (or the machine) stops in one of the crash states.  Everything volatile is
-\* reset, as in DiskSynod; the disk keeps the crash state.
+\* The process (or the machine) stops in one of the crash states.  Every variable of
+\* `volatile` is reset, as in DiskSynod; the disk keeps the crash state.
 Crash ==
     /\ up
     /\ crashes < MaxCrashes
@@ -393,6 +396,7 @@ Recover ==
 
 -----------------------------------------------------------------------------
 
+\* Every step the system may take.  The host truncates only up to its snapshot's fence.
 Next ==
     \/ Arm
     \/ \E e \in Events : Record(e)
@@ -414,6 +418,7 @@ Fairness ==
     /\ WF_vars(Flush)
     /\ IF SyncPolicy = "group" THEN WF_vars(Fsync) ELSE TRUE
 
+\* The behaviours of the WAL.
 Spec == Init /\ [][Next]_vars /\ Fairness
 
 -----------------------------------------------------------------------------
@@ -424,6 +429,7 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 (* replayed yet).  Before the first crash `lastCrash` is NoCrash.         *)
 (***************************************************************************)
 
+\* Every variable holds a value of its intended type.
 TypeOK ==
     /\ up \in BOOLEAN
     /\ armed \in BOOLEAN
@@ -486,7 +492,7 @@ ExactnessInv ==
     up => recovered = SelectSeq(lastCrash.committed,
                           LAMBDA c : c.commit <= lastCrash.fence \/ HeldIntactBeforeTear(c, lastCrash.log))
 
-\* Every invariant at once, for configurations.
+\* Every invariant at once.
 Invariants ==
     /\ TypeOK /\ PrefixInv /\ DurabilityInv /\ AtomicityInv /\ NoReuseInv
     /\ IdempotenceInv /\ ExactnessInv
@@ -494,13 +500,15 @@ Invariants ==
 -----------------------------------------------------------------------------
 (* Liveness. *)
 
-\* Under per-commit and group, a committed transaction becomes durable unless the WAL is
-\* poisoned or the process crashes first.
+\* A committed transaction becomes durable unless the WAL is poisoned or the process crashes
+\* first.  It needs the fairness above: it holds under group (MCWalGroup) and fails under none
+\* (MCWalNoFlusher), where only an explicit forceFsync makes anything durable.
 EventuallyDurable ==
     \A l \in Lsns \ {0} :
         (up /\ \E c \in Range(committed) : c.commit = l)
             ~> (~up \/ poisoned \/ durableLsn >= l)
 
-THEOREM Spec => [](TypeOK /\ PrefixInv /\ DurabilityInv /\ AtomicityInv /\ NoReuseInv
-                   /\ IdempotenceInv /\ ExactnessInv)
+\* What MCWal and MCWalGroup check within their bounds.
+THEOREM Spec => []Invariants
+THEOREM SyncPolicy = "group" => (Spec => EventuallyDurable)
 =============================================================================
