@@ -34,6 +34,7 @@ TraceBound == 1000000
 
 VARIABLE l  \* The index of the next trace line to match.
 
+\* Every variable of Wal and the trace index.
 traceVars == <<vars, l>>
 
 \* The line being matched.
@@ -77,6 +78,7 @@ CloseStep ==
     /\ Crash
     /\ log' = log
 
+\* arm() succeeded.
 ArmStep == IsEvent("Arm") /\ Arm
 
 \* A poisoned recorder ignores record(); outside a query record() poisons.
@@ -86,6 +88,7 @@ RecordStep ==
        \/ poisoned /\ UNCHANGED vars
        \/ ~armed /\ Poison
 
+\* commit() answered: "yes" with the LSNs Wal allocates, or "no" for an empty buffer.
 CommitStep ==
     /\ IsEvent("Commit")
     /\ Commit
@@ -93,6 +96,7 @@ CommitStep ==
     /\ E.wrote => /\ committed'[Len(committed')].begin = E.beginLsn
                   /\ committed'[Len(committed')].commit = E.commitLsn
 
+\* abort() answered whether the query had recorded events.
 AbortStep ==
     /\ IsEvent("Abort")
     /\ Abort
@@ -114,6 +118,7 @@ FsyncStep ==
     /\ IF E.ok THEN Fsync ELSE FsyncFail \/ Poison
     /\ durableLsn' = E.durableLsn
 
+\* checkpointMarker(snapshotLsn) wrote its marker at the reported LSN.
 CheckpointStep ==
     /\ IsEvent("CheckpointMarker")
     /\ CheckpointMarker(E.snapshotLsn)
@@ -133,8 +138,10 @@ PoisonStep ==
        \/ WriteFail
        \/ poisoned /\ UNCHANGED vars
 
+\* Wal's initial state, before the first line.
 TraceInit == Init /\ l = 1
 
+\* Match the next line with one step of Wal.
 TraceNext ==
     /\ \/ OpenStep
        \/ CloseStep
@@ -149,6 +156,7 @@ TraceNext ==
        \/ PoisonStep
     /\ l' = l + 1
 
+\* The behaviours of Wal that follow the trace line by line.
 TraceSpec == TraceInit /\ [][TraceNext]_traceVars
 
 \* Accepted iff the longest behaviour TLC found matched every line (the initial state is depth 1).
