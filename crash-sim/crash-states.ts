@@ -77,35 +77,51 @@ export function crashSpace(state: SimState): CrashSpace {
     offset += space.axes.length;
   }
   const axes = [...dirOps.map(() => 2), ...fileSpaces.flatMap((f) => f.space.axes)];
+  const spaceByInode = new Map(fileSpaces.map((f) => [f.inode, f] as const));
+  // Most files have few distinct choices (a durable file has one): build each image once.
+  const fileImages = new Map<string, { image: FileCrashImage; digest: string }>();
+  const fileImage = (fileSpace: { inode: number; space: FileCrashSpace }, sub: readonly number[]): { image: FileCrashImage; digest: string } => {
+    const key = `${fileSpace.inode}:${sub.join(',')}`;
+    let built = fileImages.get(key);
+    if (built === undefined) {
+      const image = fileSpace.space.build(sub);
+      built = { image, digest: new Fnv().bytes(image.bytes).digest() };
+      if (fileImages.size >= 4096) fileImages.clear();
+      fileImages.set(key, built);
+    }
+    return built;
+  };
   const total = axes.reduce((product, radix) => Math.min(Number.MAX_SAFE_INTEGER, product * radix), 1);
   const dirPaths = [...state.dirs.keys()];
   // Snapshots of what build() reads, so the space stays valid while the simulator runs on.
   const durableEntries = [...state.dirs].map(([path, dir]) => [path, new Map(dir.durable)] as const);
   const caches = new Map([...inodes].map((inode) => [inode, state.files.get(inode)?.cache] as const));
+  const sharedEntries = new Map(durableEntries.map(([path, durable]) => [path, new Map(durable)] as const));
 
   const build = (choice: readonly number[]): CrashState => {
-    const entries = new Map(durableEntries.map(([path, durable]) => [path, new Map(durable)] as const));
+    // Without undecided entry changes every point has the same entries: share them.
+    const entries = dirOps.length === 0 ? sharedEntries : new Map(durableEntries.map(([path, durable]) => [path, new Map(durable)] as const));
     const dirReport = dirOps.map((op, i) => {
       const persisted = (choice[i] ?? 0) === 1;
       if (persisted) applyDirOp(entries, op);
       return { description: describeDirOp(op), persisted };
     });
-    const images = new Map<number, FileCrashImage>();
+    const images = new Map<number, { image: FileCrashImage; digest: string }>();
     const files = new Map<string, CrashFile>();
     const hash = new Fnv();
     for (const [dir, names] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
       for (const [name, inode] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const fileSpace = fileSpaces.find((f) => f.inode === inode);
+        const fileSpace = spaceByInode.get(inode);
         const cacheBytes = caches.get(inode);
         if (fileSpace === undefined || cacheBytes === undefined) continue;
-        let image = images.get(inode);
-        if (image === undefined) {
-          image = fileSpace.space.build(choice.slice(fileSpace.offset, fileSpace.offset + fileSpace.space.axes.length));
-          images.set(inode, image);
+        let built = images.get(inode);
+        if (built === undefined) {
+          built = fileImage(fileSpace, choice.slice(fileSpace.offset, fileSpace.offset + fileSpace.space.axes.length));
+          images.set(inode, built);
         }
         const path = joinPath(dir, name);
-        files.set(path, { ...image, path, inode, cacheBytes });
-        hash.text(path).bytes(image.bytes);
+        files.set(path, { ...built.image, path, inode, cacheBytes });
+        hash.text(path).text(built.digest);
       }
     }
     return {

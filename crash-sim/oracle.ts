@@ -86,7 +86,7 @@ export interface RecoveryObservation {
   readonly nextLsn: number | null;
   readonly probeBeginLsn: number | null;
   /** Each re-crash after recovery: what the second recovery replayed (or its error). */
-  readonly idempotence: readonly { readonly state: string; readonly replayed: readonly ReplayedTx[] | null; readonly error: string | null }[];
+  readonly idempotence: readonly { readonly describe: () => string; readonly replayed: readonly ReplayedTx[] | null; readonly error: string | null }[];
 }
 
 export interface CheckInput {
@@ -224,7 +224,7 @@ export function checkRecovery(input: CheckInput): Violation[] {
     if (!same) {
       add(
         'Idempotence',
-        `crashing right after recovery and recovering again changed the result (second crash state:\n${again.state})`,
+        `crashing during or right after recovery and recovering again changed the result (second crash state:\n${again.describe()})`,
         replayedText,
         again.replayed === null ? `error: ${again.error ?? '?'}` : describeTxs(again.replayed),
       );

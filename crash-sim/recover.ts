@@ -50,7 +50,7 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
   // changed the disk, every crash state (or a seeded sample, up to the bound over all points).
   // If recovery wrote nothing (only fsyncs), the disk is the image itself and recovering it again
   // is the same computation; skip it.
-  const idempotence: { state: string; replayed: readonly ReplayedTx[] | null; error: string | null }[] = [];
+  const idempotence: { describe: () => string; replayed: readonly ReplayedTx[] | null; error: string | null }[] = [];
   const recoveryWrote = image.opLog.some((op) => op.kind !== 'fsync' && op.kind !== 'fsyncDir' && op.kind !== 'mark' && op.kind !== 'mkdir');
   if (options.idempotenceStates > 0 && recoveryWrote) {
     const replaying = state.image();
@@ -70,9 +70,9 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
         seen.add(again.key);
         try {
           const second = await options.openWal(options.dir, openOptions(again.image()));
-          idempotence.push({ state: again.describe(), replayed: copyTxs(second.replay.transactions), error: null });
+          idempotence.push({ describe: again.describe, replayed: copyTxs(second.replay.transactions), error: null });
         } catch (error) {
-          idempotence.push({ state: again.describe(), replayed: null, error: describeError(error) });
+          idempotence.push({ describe: again.describe, replayed: null, error: describeError(error) });
         }
       }
     }

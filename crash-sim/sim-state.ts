@@ -109,6 +109,8 @@ export function emptyState(knobs: SimKnobs): SimState {
 // Paths. The simulator uses POSIX-style absolute paths; relative paths are taken from '/'.
 
 export function normalizePath(path: string): string {
+  // The common case, already normal: absolute, no empty, '.' or '..' segments, no trailing '/'.
+  if (path.startsWith('/') && !path.includes('//') && !path.includes('/.') && (path.length === 1 || !path.endsWith('/'))) return path;
   const parts: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
