@@ -156,14 +156,21 @@ export async function runExplore(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.UsageOrIo;
   }
 
-  const result = await exploreWorkload(workload.workload, {
-    openWal: openWal as unknown as OpenWalLike,
-    maxStates: parsed.maxStates,
-    seed: parsed.seed,
-    crashPoints: parsed.crashPoints,
-    // The report lists every crash state with its bytes (crash-sim/html-report.ts REPORT_ALL_DETAILS).
-    details: parsed.html === undefined ? 0 : Number.MAX_SAFE_INTEGER,
-  });
+  let result: ExploreResult;
+  try {
+    result = await exploreWorkload(workload.workload, {
+      openWal: openWal as unknown as OpenWalLike,
+      maxStates: parsed.maxStates,
+      seed: parsed.seed,
+      crashPoints: parsed.crashPoints,
+      // The report lists every crash state with its bytes (crash-sim/html-report.ts REPORT_ALL_DETAILS).
+      details: parsed.html === undefined ? 0 : Number.MAX_SAFE_INTEGER,
+    });
+  } catch (error) {
+    // The workload could not even start (openWal failed on an empty directory): a WAL problem.
+    io.stderr(`walref explore: ${parsed.workload}: the workload could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.LogProblem;
+  }
   io.stdout(parsed.json ? jsonSummary(result) : summary(parsed.workload, result));
 
   if (parsed.html !== undefined) {
