@@ -4,21 +4,26 @@ import { CheckpointMarker, type ModelState } from '../../model/index.js';
 import { attempt, expected, expectSameObservables, type ModelBox, type RealBox } from './world.js';
 
 /**
- * The host's snapshot covers the newest durable commit (never less than an earlier snapshot), and
- * it records the marker: what a careful host does, so the fence never covers records a crash loses.
+ * The snapshot LSNs a careful host may record: a commit boundary that is durable (so a crash never
+ * loses what the snapshot covers) and not below its previous snapshot or marker.
  */
-export function snapshotCandidate(state: ModelState): number {
-  const durable = state.committed.filter((tx) => tx.commitLsn <= state.durableLsn).map((tx) => tx.commitLsn);
-  return Math.max(state.lastCheckpointLsn ?? 0, state.snapshotLsn, ...durable);
+export function snapshotCandidates(state: ModelState): number[] {
+  const floor = Math.max(state.lastCheckpointLsn ?? 0, state.snapshotLsn);
+  const durable = state.committed.map((tx) => tx.commitLsn).filter((lsn) => lsn > floor && lsn <= state.durableLsn);
+  return [floor, ...durable];
 }
 
+/** wal.checkpointMarker(snapshot): the command's number picks which candidate the host snapshotted. */
 export class CheckpointCommand implements AsyncCommand<ModelBox, RealBox> {
+  constructor(readonly pick: number) {}
+
   check(m: Readonly<ModelBox>): boolean {
     return m.state.down === null;
   }
 
   async run(m: ModelBox, r: RealBox): Promise<void> {
-    const snapshotLsn = snapshotCandidate(m.state);
+    const candidates = snapshotCandidates(m.state);
+    const snapshotLsn = candidates[this.pick % candidates.length] ?? 0;
     const step = CheckpointMarker(m.state, snapshotLsn);
     if (!step.enabled) throw new Error(step.reason);
     const observed = await attempt(() => r.wal.checkpointMarker(snapshotLsn));
@@ -28,6 +33,6 @@ export class CheckpointCommand implements AsyncCommand<ModelBox, RealBox> {
   }
 
   toString(): string {
-    return 'checkpoint';
+    return `checkpoint(${this.pick})`;
   }
 }

@@ -14,6 +14,7 @@ import { FsyncFaultCommand } from './fsync-fault-command.js';
 import { GroupSyncCommand } from './group-sync-command.js';
 import { RecordCommand } from './record-command.js';
 import { ReopenCommand } from './reopen-command.js';
+import { TransactionCommand } from './transaction-command.js';
 import { TruncateCommand } from './truncate-command.js';
 import { WalAbortCommand } from './wal-abort-command.js';
 import { WriteFaultCommand } from './write-fault-command.js';
@@ -27,6 +28,11 @@ const syncingCall = fc.constantFrom('flush' as const, 'forceFsync' as const, 'gr
 export interface CommandOptions {
   /** Crash and fault commands need crash-sim. */
   readonly simulated: boolean;
+  /**
+   * 'all': every command, misuse and faults included. 'segments': whole queries, checkpoints,
+   * truncation, reopens and crashes, so small segments rotate often and get truncated.
+   */
+  readonly profile?: 'all' | 'segments';
   readonly maxCommands: number;
   readonly replayPath?: string;
 }
@@ -46,8 +52,9 @@ export function commandArbitraries(simulated: boolean): fc.Arbitrary<WalCommand>
     weighted(caller.map((c) => new FlushCommand(c)), 9),
     weighted(caller.map((c) => new ForceFsyncCommand(c)), 3),
     weighted(fc.constant(new GroupSyncCommand()), 6),
-    weighted(fc.constant(new CheckpointCommand()), 3),
-    weighted(fc.constant(new TruncateCommand()), 3),
+    weighted(fc.integer({ min: 0, max: 3 }).map((n) => new TransactionCommand(n)), 6),
+    weighted(fc.nat(7).map((pick) => new CheckpointCommand(pick)), 4),
+    weighted(fc.nat(3).map((pick) => new TruncateCommand(pick)), 4),
     weighted(fc.constant(new ReopenCommand()), 3),
     // Host misuse, rare: each poisons the WAL until the next reopen or crash.
     weighted(fc.constant(new ArmCommand(true)), 1),
@@ -68,8 +75,22 @@ export function commandArbitraries(simulated: boolean): fc.Arbitrary<WalCommand>
   return [fc.oneof(...always, ...(simulated ? simOnly : []))];
 }
 
+export function segmentArbitraries(simulated: boolean): fc.Arbitrary<WalCommand>[] {
+  const commands: fc.WeightedArbitrary<WalCommand>[] = [
+    weighted(fc.integer({ min: 0, max: 3 }).map((n) => new TransactionCommand(n)), 20),
+    weighted(fc.integer({ min: 0, max: 2 }).map((n) => new WalAbortCommand(n)), 2),
+    weighted(caller.map((c) => new ForceFsyncCommand(c)), 2),
+    weighted(fc.nat(7).map((pick) => new CheckpointCommand(pick)), 6),
+    weighted(fc.nat(3).map((pick) => new TruncateCommand(pick)), 6),
+    weighted(fc.constant(new ReopenCommand()), 3),
+    ...(simulated ? [weighted(fc.nat().map((seed) => new CrashCommand(seed)), 4)] : []),
+  ];
+  return [fc.oneof(...commands)];
+}
+
 export function walCommands(options: CommandOptions): fc.Arbitrary<Iterable<WalCommand>> {
-  return fc.commands(commandArbitraries(options.simulated), {
+  const arbitraries = options.profile === 'segments' ? segmentArbitraries(options.simulated) : commandArbitraries(options.simulated);
+  return fc.commands(arbitraries, {
     maxCommands: options.maxCommands,
     size: 'max',
     ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),

@@ -75,7 +75,13 @@ export class CrashCommand implements AsyncCommand<ModelBox, RealBox> {
       expect(intactRecordCount(crash, dir), `crash-sim's intactRecordCount at ${label}`).toBe(survivors.intactLsns.length);
     }
     const context = `${label}: intact LSNs ${survivors.intactLsns.join(',') || '(none)'}${survivors.strayLsn === null ? '' : `, stray ${survivors.strayLsn}`}\n${crash.describe()}`;
-    const step = Crash(m.state, { keptCount: keptCountOf(m.state, survivors), strayLsn: survivors.strayLsn });
+    let keptCount: number;
+    try {
+      keptCount = keptCountOf(m.state, survivors);
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}: ${context}`);
+    }
+    const step = Crash(m.state, { keptCount, strayLsn: survivors.strayLsn });
     if (!step.enabled) throw new Error(`a crash state the model forbids (${step.reason}) ${context}`);
     return { state: step.state, context };
   }

@@ -32,7 +32,7 @@ export const budget = {
 export const simConfig = (policy: RunConfig['policy']): fc.Arbitrary<RunConfig> =>
   fc.record({
     policy: fc.constant(policy),
-    segmentTargetBytes: fc.constantFrom(128, 512, 1 << 20),
+    segmentTargetBytes: fc.constantFrom(64, 128, 512, 1 << 20),
     knobs: fc.record({
       sectorBytes: fc.constantFrom(16, 64, 512),
       ordered: fc.boolean(),
@@ -40,6 +40,18 @@ export const simConfig = (policy: RunConfig['policy']): fc.Arbitrary<RunConfig> 
       dirSync: fc.boolean(),
     }),
   });
+
+/** Tiny segments, so that whole queries rotate often and truncation has sealed segments to drop. */
+export const segmentConfig: fc.Arbitrary<RunConfig> = fc.record({
+  policy: fc.constantFrom('per-commit' as const, 'group' as const, 'none' as const),
+  segmentTargetBytes: fc.constantFrom(64, 128),
+  knobs: fc.record({
+    sectorBytes: fc.constantFrom(16, 64, 512),
+    ordered: fc.boolean(),
+    safeAppend: fc.boolean(),
+    dirSync: fc.boolean(),
+  }),
+});
 
 export const nodeConfig = (policy: RunConfig['policy']): fc.Arbitrary<RunConfig> =>
   fc.record({

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, it, vi } from 'vitest';
 import type { SyncPolicy } from '../../model/index.js';
 import { walCommands } from './commands.js';
-import { budget, simConfig } from './run-config.js';
+import { budget, segmentConfig, simConfig } from './run-config.js';
 import { newStats, runModel } from './run-model.js';
 
 const policies: readonly SyncPolicy[] = ['per-commit', 'group', 'none'];
@@ -39,4 +39,19 @@ describe('model-based: the real WAL on the simulated file system', () => {
       );
     }, budget.testTimeoutMs);
   }
+
+  it('agrees with the model through rotation, checkpoints and truncation of tiny segments, crashes and reopens included', async () => {
+    const stats = newStats();
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(segmentConfig, walCommands({ simulated: true, maxCommands: budget.maxCommands, profile: 'segments' }), (config, commands) =>
+        runModel(config, commands, stats),
+      ),
+      { numRuns: budget.simRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
+    );
+    report.push(
+      `sim segments: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ` +
+        `${(stats.crashes / Math.max(1, stats.runs)).toFixed(2)} crash states/run, ${Date.now() - started} ms`,
+    );
+  }, budget.testTimeoutMs);
 });

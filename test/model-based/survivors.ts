@@ -83,6 +83,9 @@ export function survivingRecords(crash: CrashState, sim: SimFileSystem, dir: str
     }
     for (const frame of framesOf(written)) {
       const intact = holds(file.bytes, written, frame.start, frame.end);
+      // A frame only a failed write put down may be on disk or not; when it is not (the cut-back
+      // reached the disk), the segment simply ends where the page cache ended.
+      if (frame.end > file.cacheBytes.length && !intact) break;
       if (!damaged && intact) intactLsns.push(frame.lsn);
       else if (!damaged) damaged = true;
       else if (intact) strayLsn = Math.max(strayLsn ?? 0, frame.lsn);
