@@ -52,8 +52,8 @@ export function runSettings(quick: boolean): RunSettings {
       }
     : {
         quick,
-        rounds: 3,
-        durationMs: 2000,
+        rounds: 5,
+        durationMs: 1500,
         warmupOps: 200,
         overwriteFileBytes: 64 * MiB,
         replayLogBytes: 256 * MiB,

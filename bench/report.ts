@@ -116,7 +116,7 @@ function notesCell(
         target: `RSS growth ≤ ${STREAM_RSS_GROWTH_MIB_MAX} MiB`,
         pass,
       });
-      notes.push(`RSS +${formatFigure(growth)} MiB over the small log (≤ ${STREAM_RSS_GROWTH_MIB_MAX} MiB ${mark(pass)})`);
+      notes.push(`RSS ${growth >= 0 ? '+' : '−'}${formatFigure(Math.abs(growth))} MiB over the small log (≤ ${STREAM_RSS_GROWTH_MIB_MAX} MiB ${mark(pass)})`);
     }
   }
   const rounds = summary.values.length;
