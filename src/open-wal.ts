@@ -83,6 +83,8 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
         action: 'Open',
         nextLsn: state.nextLsn,
         durableLsn: state.durableLsn,
+        sync: resolved.syncMode,
+        checkpointLsn: resolved.checkpointLsn,
         transactions: outcome.transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => decoder.decode(e)) })),
       });
     }

@@ -6,7 +6,16 @@
 import type { Lsn } from './records.js';
 
 export type TraceEvent =
-  | { readonly action: 'Open'; readonly nextLsn: Lsn; readonly durableLsn: Lsn; readonly transactions: readonly TraceTx[] }
+  | {
+      readonly action: 'Open';
+      readonly nextLsn: Lsn;
+      readonly durableLsn: Lsn;
+      readonly transactions: readonly TraceTx[];
+      /** The sync policy the WAL runs under, so a checker knows what flush promises. */
+      readonly sync: 'per-commit' | 'group' | 'none';
+      /** The replay fence the host passed to open. */
+      readonly checkpointLsn: Lsn;
+    }
   | { readonly action: 'Arm' }
   | { readonly action: 'Record'; readonly event: string }
   | { readonly action: 'Commit'; readonly wrote: boolean; readonly beginLsn: Lsn | null; readonly commitLsn: Lsn | null }
