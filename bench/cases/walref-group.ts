@@ -2,12 +2,16 @@
 // through the low-level API (begin, append one ~100-byte event, commit) and then awaiting
 // waitDurable(commitLsn), so a commit counts only once the fsync covering it has returned. The
 // policy is `group` with maxCommits = committers (the flusher syncs as soon as every in-flight
-// committer has committed) and intervalMs = 1 as the backstop for stragglers.
+// committer has committed) and intervalMs = 1 as the backstop for stragglers. With
+// `fsync: 'disabled'` (not in the table; for profiling) the same loop runs on a FileSystem whose
+// syncs are no-ops, which isolates walref's CPU cost per concurrent commit.
 
 import { z } from 'zod';
 import { openWal } from '../../src/index.js';
+import { nodeFileSystem } from '../../src/fs/node-fs.js';
 import { baseParamsSchema, emitResult, freshCaseDir, readParams, removeCaseDir } from '../lib/case-io.js';
 import { throughputResult } from '../lib/loop-result.js';
+import { noFsyncFileSystem } from '../lib/no-fsync-fs.js';
 import { makeEvent } from '../lib/payload.js';
 import { runConcurrentFor } from '../lib/timed-loop.js';
 
@@ -15,12 +19,14 @@ const params = readParams(
   baseParamsSchema.extend({
     committers: z.number().int().positive(),
     intervalMs: z.number().int().positive().default(1),
+    fsync: z.enum(['real', 'disabled']).default('real'),
   }),
 );
-const caseName = `walref-group-${params.committers}`;
+const caseName = `walref-group-${params.committers}${params.fsync === 'real' ? '' : '-no-fsync'}`;
 const dir = freshCaseDir(params.dataDir, caseName);
 const { wal } = await openWal(dir, {
   sync: { mode: 'group', intervalMs: params.intervalMs, maxCommits: params.committers },
+  fs: params.fsync === 'real' ? nodeFileSystem : noFsyncFileSystem(nodeFileSystem),
 });
 const event = makeEvent(7);
 const commitDurably = async (): Promise<void> => {
