@@ -87,6 +87,16 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
     sessions.push({ session, startOp, openedAtOp: sim.opLog.length, checkpointLsn: cp, recovered, nextLsnAtOpen: wal.nextLsn(), tornTail: (opened.replay.tornTail ?? null) !== null });
   };
 
+  /** Opening again must always work: a failure is a breach of the contract, and is rethrown. */
+  const reopenOrReport = async (index: number, after: string): Promise<void> => {
+    try {
+      await open();
+    } catch (error) {
+      contractViolations.push(`step ${index}: openWal failed after ${after}: ${describeError(error)}`);
+      throw error;
+    }
+  };
+
   const session = (): number => sessions.length - 1;
   const addRecord = (lsn: number, kind: HistoryRecordKind, fields: Partial<Pick<HistoryRecord, 'txBeginLsn' | 'events' | 'snapshotLsn'>>): void => {
     const events = fields.events ?? [];
@@ -106,7 +116,27 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
     return inSession.at(-1)?.endLsn ?? s?.recovered.at(-1)?.commitLsn ?? 0;
   };
 
-  const runStep = async (w: WalLike, step: WorkloadStep, index: number): Promise<void> => {
+  const runStep = async (w: WalLike | null, step: WorkloadStep, index: number): Promise<void> => {
+    // A crash or a reopen needs no open WAL: they are how a run gets one back after a failed open.
+    if ('crash' in step) {
+      const crash = pickCrashState(sim, step.crash);
+      wal = null;
+      sim.crashTo(new Map([...crash.files].map(([path, f]) => [path, f.bytes] as const)), crash.dirs, crash.describe());
+      await reopenOrReport(index, 'a crash');
+      return;
+    }
+    if ('reopen' in step) {
+      const closing = w;
+      wal = null;
+      try {
+        await closing?.close();
+      } catch {
+        // A poisoned WAL may fail to close cleanly; the reopen below recovers from disk anyway.
+      }
+      await reopenOrReport(index, 'a clean close');
+      return;
+    }
+    if (w === null) throw new Error('no open WAL (an earlier open failed)');
     if ('tx' in step && step.abort === true) {
       const events = step.tx.map((e) => encoder.encode(e));
       let beginLsn: number | null = null;
@@ -164,24 +194,6 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
       fences.push({ atOp: sim.opLog.length, fenceLsn });
       return w.truncateUpTo(fenceLsn);
     }
-    if ('crash' in step) {
-      const crash = pickCrashState(sim, step.crash);
-      wal = null;
-      sim.crashTo(new Map([...crash.files].map(([path, f]) => [path, f.bytes] as const)), crash.dirs, crash.describe());
-      await open();
-      return;
-    }
-    if ('reopen' in step) {
-      const closing = w;
-      wal = null;
-      try {
-        await closing.close();
-      } catch {
-        // A poisoned WAL may fail to close cleanly; the reopen below recovers from disk anyway.
-      }
-      await open();
-      return;
-    }
     // 'fault' steps are handled by the loop, which arms them for the next step.
   };
 
@@ -199,7 +211,6 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
       armed = step;
     } else {
       try {
-        if (wal === null) throw new Error('no open WAL (a reopen failed earlier)');
         await runStep(wal, step, index);
       } catch (caught) {
         error = describeError(caught);
