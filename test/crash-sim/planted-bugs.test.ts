@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { FsError, type FileHandle } from '../../src/fs/port.js';
 import type { OpenWalLike } from '../../crash-sim/wal-api.js';
+import { decodeFrame } from '../../src/core/codec.js';
 import { explore, realOpenWal, violationText, workload } from './helpers.js';
 import { wrapFs, type FsOverrides } from './wrap-fs.js';
 
@@ -41,6 +42,34 @@ const retryFsyncAfterEio = plantedOpenWal(() => ({
   },
 }));
 
+/**
+ * Recovery of a torn tail leaves a stray copy of the last whole frame after it (unsynced): the
+ * replay it returns is right, but a crash right after it can make the next recovery different.
+ */
+const strayFrameAfterRecovery: OpenWalLike = async (dir, options) => {
+  const opened = await realOpenWal(dir, options);
+  if ((opened.replay.tornTail ?? null) === null) return opened;
+  const names = options.fs.readdir(dir).filter((n) => n.endsWith('.wal')).sort();
+  const last = names.at(-1);
+  if (last === undefined) return opened;
+  const path = options.fs.join(dir, last);
+  const bytes = options.fs.readFile(path);
+  let offset = 32;
+  let lastFrame: Uint8Array | null = null;
+  for (;;) {
+    const frame = decodeFrame(bytes, offset);
+    if (!frame.ok) break;
+    lastFrame = bytes.slice(offset, offset + frame.frameBytes);
+    offset += frame.frameBytes;
+  }
+  if (lastFrame !== null) {
+    const handle = options.fs.open(path, 'read-write');
+    handle.write(lastFrame, offset);
+    handle.close();
+  }
+  return opened;
+};
+
 describe('planted bugs turn the oracle red', () => {
   it('acknowledging durability before fsync is caught as a Durability violation', async () => {
     const w = workload([{ tx: ['a'] }, { flush: true }, { tx: ['b'] }, { flush: true }], { sectorBytes: 64 });
@@ -76,5 +105,13 @@ describe('planted bugs turn the oracle red', () => {
     expect(result.steps.every((s) => s.ok)).toBe(true);
     expect(result.violations.map((v) => v.property)).toContain('Durability');
     expect(violationText(result)).toContain('acknowledged durable');
+  });
+
+  it('a recovery whose own leftovers change the next recovery is caught as an Idempotence violation', async () => {
+    const w = workload([{ tx: ['a'] }, { flush: true }, { tx: ['b'.repeat(100)] }, { flush: true }], { sectorBytes: 64 });
+    expect((await explore(w)).violationCount).toBe(0);
+    const result = await explore(w, { openWal: strayFrameAfterRecovery });
+    expect(result.violations.map((v) => v.property)).toContain('Idempotence');
+    expect(violationText(result)).toMatch(/Idempotence violated \(crash after op \d+\): crashing during or right after recovery and recovering again changed the result/);
   });
 });
