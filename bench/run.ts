@@ -80,6 +80,18 @@ function runCase(spec: CaseSpec, settings: RunSettings, cli: Cli): CaseOutput {
   return { case: spec.id, unavailable: `failed (exit ${child.status ?? child.signal}): ${why.slice(0, 300)}` };
 }
 
+/** The commit measured, with "+dirty" when the working tree differs from it (as it may mid-work). */
+function measuredCommit(): string {
+  const git = (args: string[]): string | null => {
+    const out = spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' });
+    return out.status === 0 ? out.stdout.trim() : null;
+  };
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head === null) return 'unknown';
+  const dirty = git(['status', '--porcelain', '--', 'src', 'crash-sim', 'bench']);
+  return dirty === null || dirty === '' ? head : `${head}+dirty`;
+}
+
 function describeOutput(output: CaseOutput): string {
   if ('unavailable' in output) return `— ${output.unavailable}`;
   const value = output.value >= 100 ? Math.round(output.value).toLocaleString('en-US') : output.value.toPrecision(3);
@@ -183,6 +195,7 @@ function main(): void {
   const resultsPath = join(resultsDir, 'latest.json');
   const document = {
     generatedAt: new Date().toISOString(),
+    commit: measuredCommit(),
     settings,
     only: cli.only === null ? null : [...cli.only],
     machine,
