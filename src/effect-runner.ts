@@ -3,7 +3,6 @@
 // treated as a failed write: the writer then cuts the file back and poisons, rather than trying
 // to finish a frame on a device that just refused part of it.
 
-import { match } from 'ts-pattern';
 import type { Effect } from './core/effects.js';
 import { FsError, type FileHandle, type FileSystem } from './fs/port.js';
 
@@ -29,29 +28,41 @@ export class EffectRunner {
     return handle;
   }
 
+  // A switch rather than ts-pattern: this runs once per write and once per fsync on the commit
+  // path, where building a matcher per call showed up in the profile. The `never` default keeps
+  // it exhaustive: a new Effect kind does not compile until it is handled here.
   run(effect: Effect): void {
-    match(effect)
-      .with({ kind: 'create' }, (e) => {
-        this.#handles.set(e.file, this.#fs.open(this.path(e.file), 'create-exclusive'));
-      })
-      .with({ kind: 'write' }, (e) => {
-        const written = this.handle(e.file).write(e.data, e.offsetBytes);
-        if (written !== e.data.length) {
-          throw new FsError('SHORT_WRITE', 'write', this.path(e.file), `short write: ${written} of ${e.data.length} bytes`);
+    switch (effect.kind) {
+      case 'create':
+        this.#handles.set(effect.file, this.#fs.open(this.path(effect.file), 'create-exclusive'));
+        return;
+      case 'write': {
+        const written = this.handle(effect.file).write(effect.data, effect.offsetBytes);
+        if (written !== effect.data.length) {
+          throw new FsError('SHORT_WRITE', 'write', this.path(effect.file), `short write: ${written} of ${effect.data.length} bytes`);
         }
-      })
-      .with({ kind: 'fsync' }, (e) => this.handle(e.file).datasync())
-      .with({ kind: 'fsyncDir' }, () => this.#fs.fsyncDir(this.#dir))
-      .with({ kind: 'truncate' }, (e) => this.handle(e.file).truncate(e.sizeBytes))
-      .with({ kind: 'rename' }, (e) => {
-        this.#closeHandle(e.from);
-        this.#fs.rename(this.path(e.from), this.path(e.to));
-      })
-      .with({ kind: 'remove' }, (e) => {
-        this.#closeHandle(e.file);
-        this.#fs.unlink(this.path(e.file));
-      })
-      .exhaustive();
+        return;
+      }
+      case 'fsync':
+        this.handle(effect.file).datasync();
+        return;
+      case 'fsyncDir':
+        this.#fs.fsyncDir(this.#dir);
+        return;
+      case 'truncate':
+        this.handle(effect.file).truncate(effect.sizeBytes);
+        return;
+      case 'rename':
+        this.#closeHandle(effect.from);
+        this.#fs.rename(this.path(effect.from), this.path(effect.to));
+        return;
+      case 'remove':
+        this.#closeHandle(effect.file);
+        this.#fs.unlink(this.path(effect.file));
+        return;
+      default:
+        effect satisfies never;
+    }
   }
 
   #closeHandle(file: string): void {

@@ -32,6 +32,12 @@ export interface ActiveSegment {
   readonly hasRecords: boolean;
 }
 
+/**
+ * Encoded frames not yet handed to the OS, newest first, as a persistent list: buffering a frame
+ * is O(1) and never copies what the previous state holds, however many frames are waiting.
+ */
+export type FrameList = { readonly frame: Uint8Array; readonly previous: FrameList } | null;
+
 export interface WriterState {
   readonly config: WriterConfig;
   /** The LSN the next record gets. Never reused, even across crashes. */
@@ -40,14 +46,16 @@ export interface WriterState {
   readonly writtenLsn: Lsn;
   /** The highest LSN known to be on stable storage: an fsync covering it returned OK. */
   readonly durableLsn: Lsn;
-  /** Encoded frames not yet handed to the OS, oldest first. */
-  readonly pending: readonly Uint8Array[];
+  readonly pending: FrameList;
   readonly pendingBytes: number;
   readonly active: ActiveSegment;
   /** Sealed segments, oldest first. */
   readonly sealed: readonly SealedSegment[];
-  /** TxBegin LSNs whose transaction is still open (neither committed nor aborted). */
-  readonly openTransactions: ReadonlySet<Lsn>;
+  /**
+   * TxBegin LSNs whose transaction is still open (neither committed nor aborted). A small array:
+   * few transactions are open at once, and copying a few numbers is cheaper than copying a Set.
+   */
+  readonly openTransactions: readonly Lsn[];
   /** The snapshot LSN of the newest checkpoint marker, on disk or written since open. */
   readonly lastCheckpointLsn: Lsn | null;
   /** Commits since the last sync; under `group` a sync is due at `maxCommits`. */
@@ -74,7 +82,7 @@ export function initialWriterState(start: WriterStart): WriterState {
     nextLsn: start.maxLsnOnDisk + 1,
     writtenLsn: start.durableLsn,
     durableLsn: start.durableLsn,
-    pending: [],
+    pending: null,
     pendingBytes: 0,
     active: {
       id: start.active.id,
@@ -84,7 +92,7 @@ export function initialWriterState(start: WriterStart): WriterState {
       hasRecords: start.active.hasRecords,
     },
     sealed: start.sealed,
-    openTransactions: new Set(),
+    openTransactions: [],
     lastCheckpointLsn: start.lastCheckpointLsn,
     commitsSinceSync: 0,
     poisoned: null,

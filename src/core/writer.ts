@@ -40,7 +40,7 @@ function buffer(state: WriterState, build: (lsn: Lsn) => WalRecord): WriterStep<
     state: {
       ...state,
       nextLsn: lsn + 1,
-      pending: [...state.pending, frame],
+      pending: { frame, previous: state.pending },
       pendingBytes: state.pendingBytes + frame.length,
       active: state.active.hasRecords ? state.active : { ...state.active, hasRecords: true },
     },
@@ -48,18 +48,18 @@ function buffer(state: WriterState, build: (lsn: Lsn) => WalRecord): WriterStep<
 }
 
 function requireOpenTransaction(state: WriterState, txBeginLsn: Lsn, argument: string): WalErrorInfo | null {
-  if (state.openTransactions.has(txBeginLsn)) return null;
+  if (state.openTransactions.includes(txBeginLsn)) return null;
   return { code: 'InvalidArgument', argument, detail: `LSN ${txBeginLsn} is not the TxBegin of an open transaction` };
 }
 
-/** One contiguous buffer of every pending frame, for a single write effect. */
+/** One contiguous buffer of every pending frame, oldest first, for a single write effect. */
 function concatPending(state: WriterState): Uint8Array {
-  if (state.pending.length === 1 && state.pending[0] !== undefined) return state.pending[0];
+  if (state.pending !== null && state.pending.previous === null) return state.pending.frame;
   const out = new Uint8Array(state.pendingBytes);
-  let offset = 0;
-  for (const frame of state.pending) {
-    out.set(frame, offset);
-    offset += frame.length;
+  let end = state.pendingBytes;
+  for (let node = state.pending; node !== null; node = node.previous) {
+    end -= node.frame.length;
+    out.set(node.frame, end);
   }
   return out;
 }
@@ -75,7 +75,7 @@ function writeOut(state: WriterState, fsync: boolean): { state: WriterState; eff
     effects.push({ kind: 'write', file: state.active.name, offsetBytes: state.active.writtenBytes, data: concatPending(state) });
     next = {
       ...next,
-      pending: [],
+      pending: null,
       pendingBytes: 0,
       writtenLsn: state.nextLsn - 1,
       active: { ...state.active, writtenBytes: state.active.writtenBytes + state.pendingBytes },
@@ -127,7 +127,7 @@ export function begin(state: WriterState): WriterStep<Lsn> {
   const rotated = due ? rotate(state) : { state, effects: [] };
   const step = buffer(rotated.state, (lsn) => ({ kind: 'TxBegin', lsn }));
   if (!step.ok) return step;
-  const openTransactions = new Set(step.state.openTransactions).add(step.value);
+  const openTransactions = [...step.state.openTransactions, step.value];
   return { ...step, effects: rotated.effects, state: { ...step.state, openTransactions } };
 }
 
@@ -148,8 +148,7 @@ function close(state: WriterState, txBeginLsn: Lsn, kind: 'TxCommit' | 'TxAbort'
   if (refusal !== null) return refuse(refusal);
   const step = buffer(state, (lsn) => ({ kind, lsn, txBeginLsn }));
   if (!step.ok) return step;
-  const openTransactions = new Set(step.state.openTransactions);
-  openTransactions.delete(txBeginLsn);
+  const openTransactions = step.state.openTransactions.filter((lsn) => lsn !== txBeginLsn);
   const commitsSinceSync = step.state.commitsSinceSync + (kind === 'TxCommit' ? 1 : 0);
   return { ...step, state: { ...step.state, openTransactions, commitsSinceSync } };
 }
