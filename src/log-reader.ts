@@ -47,14 +47,15 @@ export interface SweepOptions {
 /**
  * One forward sweep over every segment of `dir`, read in chunks: yields each committed transaction
  * as soon as the chunk holding its commit is read, and returns the rest of the replay outcome.
- * Memory stays bounded by one chunk plus the open transactions, whatever the log's size, because
- * events are copied out of the read buffers. A malformed or corrupt log, or an I/O failure, is
- * thrown as a WalError; nothing is written and no lock is taken.
+ * Events are views into the chunks read (every read returns a new buffer, so nothing overwrites
+ * them): memory stays bounded by one chunk plus the open transactions, whatever the log's size,
+ * as long as the consumer lets go of the transactions it has applied. A malformed or corrupt log,
+ * or an I/O failure, is thrown as a WalError; nothing is written and no lock is taken.
  */
 export function* sweepLog(fileSystem: FileSystem, dir: string, options: SweepOptions = {}): Generator<ReplayedTransaction, ReplaySummary, void> {
   const chunkBytes = options.chunkBytes ?? READ_CHUNK_BYTES;
   const committed: ReplayedTransaction[] = [];
-  const replayer = new Replayer({ checkpointLsn: options.checkpointLsn ?? 0, copyEvents: true, onTransaction: (t) => committed.push(t) });
+  const replayer = new Replayer({ checkpointLsn: options.checkpointLsn ?? 0, copyEvents: false, onTransaction: (t) => committed.push(t) });
   const segments = io(() => listSegments(fileSystem, dir));
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;

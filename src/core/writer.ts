@@ -33,19 +33,26 @@ function buffer(state: WriterState, build: (lsn: Lsn) => WalRecord): WriterStep<
     return refuse({ code: 'InvalidArgument', argument: 'lsn', detail: `LSN space exhausted at ${lsn}` });
   }
   const frame = encodeFrame(build(lsn));
-  return {
-    ok: true,
-    value: lsn,
-    effects: [],
-    state: {
-      ...state,
-      nextLsn: lsn + 1,
-      pending: { frame, previous: state.pending },
-      pendingBytes: state.pendingBytes + frame.length,
-      active: state.active.hasRecords ? state.active : { ...state.active, hasRecords: true },
-    },
+  // Every field spelled out rather than `...state`: this runs once per record, and a literal of
+  // one fixed shape is several times cheaper for V8 than a spread.
+  const next: WriterState = {
+    config: state.config,
+    nextLsn: lsn + 1,
+    writtenLsn: state.writtenLsn,
+    durableLsn: state.durableLsn,
+    pending: { frame, previous: state.pending },
+    pendingBytes: state.pendingBytes + frame.length,
+    active: state.active.hasRecords ? state.active : { ...state.active, hasRecords: true },
+    sealed: state.sealed,
+    openTransactions: state.openTransactions,
+    lastCheckpointLsn: state.lastCheckpointLsn,
+    commitsSinceSync: state.commitsSinceSync,
+    poisoned: state.poisoned,
   };
+  return { ok: true, value: lsn, effects: NO_EFFECTS, state: next };
 }
+
+const NO_EFFECTS: readonly Effect[] = [];
 
 function requireOpenTransaction(state: WriterState, txBeginLsn: Lsn, argument: string): WalErrorInfo | null {
   if (state.openTransactions.includes(txBeginLsn)) return null;

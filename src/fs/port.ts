@@ -30,7 +30,10 @@ export interface FileHandle {
   readonly path: string;
   /** Writes at `offsetBytes`; returns the number of bytes written, which may be short. */
   write(data: Uint8Array, offsetBytes: number): number;
-  /** Reads up to `lengthBytes` at `offsetBytes`; returns fewer at end of file. */
+  /**
+   * Reads up to `lengthBytes` at `offsetBytes`; returns fewer at end of file. The buffer is new
+   * and the caller's: replay hands out events as views into it instead of copying them.
+   */
   read(offsetBytes: number, lengthBytes: number): Uint8Array;
   /** fdatasync: data, and the metadata needed to read it (the size), reach stable storage. */
   datasync(): void;
