@@ -27,7 +27,12 @@ function poisonedError(state: WriterState): WalErrorInfo | null {
 }
 
 /** Appends one record to the in-memory buffer; the caller has checked the state is healthy. */
-function buffer(state: WriterState, build: (lsn: Lsn) => WalRecord): WriterStep<Lsn> {
+function buffer(
+  state: WriterState,
+  build: (lsn: Lsn) => WalRecord,
+  openTransactions: readonly Lsn[] = state.openTransactions,
+  commitsSinceSync: number = state.commitsSinceSync,
+): WriterStep<Lsn> {
   const lsn = state.nextLsn;
   if (lsn > LSN_MAX) {
     return refuse({ code: 'InvalidArgument', argument: 'lsn', detail: `LSN space exhausted at ${lsn}` });
@@ -44,9 +49,9 @@ function buffer(state: WriterState, build: (lsn: Lsn) => WalRecord): WriterStep<
     pendingBytes: state.pendingBytes + frame.length,
     active: state.active.hasRecords ? state.active : { ...state.active, hasRecords: true },
     sealed: state.sealed,
-    openTransactions: state.openTransactions,
+    openTransactions,
     lastCheckpointLsn: state.lastCheckpointLsn,
-    commitsSinceSync: state.commitsSinceSync,
+    commitsSinceSync,
     poisoned: state.poisoned,
   };
   return { ok: true, value: lsn, effects: NO_EFFECTS, state: next };
@@ -132,10 +137,9 @@ export function begin(state: WriterState): WriterStep<Lsn> {
   if (poisoned !== null) return refuse(poisoned);
   const due = state.active.hasRecords && state.active.writtenBytes + state.pendingBytes >= state.config.segmentTargetBytes;
   const rotated = due ? rotate(state) : { state, effects: [] };
-  const step = buffer(rotated.state, (lsn) => ({ kind: 'TxBegin', lsn }));
-  if (!step.ok) return step;
-  const openTransactions = [...step.state.openTransactions, step.value];
-  return { ...step, effects: rotated.effects, state: { ...step.state, openTransactions } };
+  const opened = [...rotated.state.openTransactions, rotated.state.nextLsn];
+  const step = buffer(rotated.state, (lsn) => ({ kind: 'TxBegin', lsn }), opened);
+  return step.ok && rotated.effects.length > 0 ? { ...step, effects: rotated.effects } : step;
 }
 
 export function append(state: WriterState, txBeginLsn: Lsn, event: Uint8Array): WriterStep<Lsn> {
@@ -153,11 +157,8 @@ export function appendBatch(state: WriterState, txBeginLsn: Lsn, events: readonl
 function close(state: WriterState, txBeginLsn: Lsn, kind: 'TxCommit' | 'TxAbort'): WriterStep<Lsn> {
   const refusal = poisonedError(state) ?? requireOpenTransaction(state, txBeginLsn, 'txBeginLsn');
   if (refusal !== null) return refuse(refusal);
-  const step = buffer(state, (lsn) => ({ kind, lsn, txBeginLsn }));
-  if (!step.ok) return step;
-  const openTransactions = step.state.openTransactions.filter((lsn) => lsn !== txBeginLsn);
-  const commitsSinceSync = step.state.commitsSinceSync + (kind === 'TxCommit' ? 1 : 0);
-  return { ...step, state: { ...step.state, openTransactions, commitsSinceSync } };
+  const remaining = state.openTransactions.filter((lsn) => lsn !== txBeginLsn);
+  return buffer(state, (lsn) => ({ kind, lsn, txBeginLsn }), remaining, state.commitsSinceSync + (kind === 'TxCommit' ? 1 : 0));
 }
 
 export const commit = (state: WriterState, txBeginLsn: Lsn): WriterStep<Lsn> => close(state, txBeginLsn, 'TxCommit');
