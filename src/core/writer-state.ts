@@ -1,6 +1,7 @@
 // The writer's state: everything the pure writer needs to decide what to write next. It is a
 // plain immutable value; every step in writer.ts returns a new one.
 
+import { emptyPending, type PendingFrames } from './frame-arena.js';
 import type { Lsn } from './records.js';
 
 export type SyncMode = 'per-commit' | 'group' | 'none';
@@ -32,12 +33,6 @@ export interface ActiveSegment {
   readonly hasRecords: boolean;
 }
 
-/**
- * Encoded frames not yet handed to the OS, newest first, as a persistent list: buffering a frame
- * is O(1) and never copies what the previous state holds, however many frames are waiting.
- */
-export type FrameList = { readonly frame: Uint8Array; readonly previous: FrameList } | null;
-
 export interface WriterState {
   readonly config: WriterConfig;
   /** The LSN the next record gets. Never reused, even across crashes. */
@@ -46,7 +41,8 @@ export interface WriterState {
   readonly writtenLsn: Lsn;
   /** The highest LSN known to be on stable storage: an fsync covering it returned OK. */
   readonly durableLsn: Lsn;
-  readonly pending: FrameList;
+  /** Encoded frames not yet handed to the OS. */
+  readonly pending: PendingFrames;
   readonly pendingBytes: number;
   readonly active: ActiveSegment;
   /** Sealed segments, oldest first. */
@@ -82,7 +78,7 @@ export function initialWriterState(start: WriterStart): WriterState {
     nextLsn: start.maxLsnOnDisk + 1,
     writtenLsn: start.durableLsn,
     durableLsn: start.durableLsn,
-    pending: null,
+    pending: emptyPending(),
     pendingBytes: 0,
     active: {
       id: start.active.id,

@@ -4,13 +4,14 @@
 // adopts the state only when every effect succeeded; when one fails it calls effectFailed() with
 // the state it had before the step, which poisons and says how to cut a half-written frame back.
 //
-// Frames are buffered in memory (`pending`) and handed to the OS in one write per flush, sync or
-// rotation. The ordering rule: durableLsn only ever moves in a step whose effects end with the
-// fsync that covers it, so the shell can never acknowledge durability before that fsync returned.
+// Frames are buffered in memory (`pending`, a range of an arena: frame-arena.ts) and handed to the
+// OS in one write per flush, sync or rotation. The ordering rule: durableLsn only ever moves in a
+// step whose effects end with the fsync that covers it, so the shell can never acknowledge
+// durability before that fsync returned.
 
 import type { Effect } from './effects.js';
 import type { WalErrorInfo } from './errors.js';
-import { encodeFrame } from './codec.js';
+import { appendFrame, flushedPending, pendingView } from './frame-arena.js';
 import { encodeSegmentHeader } from './segment-header.js';
 import { FORMAT_VERSION, LSN_MAX, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
 import type { Lsn, WalRecord } from './records.js';
@@ -37,7 +38,7 @@ function buffer(
   if (lsn > LSN_MAX) {
     return refuse({ code: 'InvalidArgument', argument: 'lsn', detail: `LSN space exhausted at ${lsn}` });
   }
-  const frame = encodeFrame(build(lsn));
+  const appended = appendFrame(state.pending, build(lsn));
   // Every field spelled out rather than `...state`: this runs once per record, and a literal of
   // one fixed shape is several times cheaper for V8 than a spread.
   const next: WriterState = {
@@ -45,8 +46,8 @@ function buffer(
     nextLsn: lsn + 1,
     writtenLsn: state.writtenLsn,
     durableLsn: state.durableLsn,
-    pending: { frame, previous: state.pending },
-    pendingBytes: state.pendingBytes + frame.length,
+    pending: appended.pending,
+    pendingBytes: state.pendingBytes + appended.frameBytes,
     active: state.active.hasRecords ? state.active : { ...state.active, hasRecords: true },
     sealed: state.sealed,
     openTransactions,
@@ -64,18 +65,6 @@ function requireOpenTransaction(state: WriterState, txBeginLsn: Lsn, argument: s
   return { code: 'InvalidArgument', argument, detail: `LSN ${txBeginLsn} is not the TxBegin of an open transaction` };
 }
 
-/** One contiguous buffer of every pending frame, oldest first, for a single write effect. */
-function concatPending(state: WriterState): Uint8Array {
-  if (state.pending !== null && state.pending.previous === null) return state.pending.frame;
-  const out = new Uint8Array(state.pendingBytes);
-  let end = state.pendingBytes;
-  for (let node = state.pending; node !== null; node = node.previous) {
-    end -= node.frame.length;
-    out.set(node.frame, end);
-  }
-  return out;
-}
-
 /**
  * Hands the pending frames to the OS and, when `fsync` is true, makes everything written durable.
  * Shared by flush, sync and rotation so the three can never disagree on the ordering rule.
@@ -84,10 +73,10 @@ function writeOut(state: WriterState, fsync: boolean): { state: WriterState; eff
   const effects: Effect[] = [];
   let next = state;
   if (state.pendingBytes > 0) {
-    effects.push({ kind: 'write', file: state.active.name, offsetBytes: state.active.writtenBytes, data: concatPending(state) });
+    effects.push({ kind: 'write', file: state.active.name, offsetBytes: state.active.writtenBytes, data: pendingView(state.pending) });
     next = {
       ...next,
-      pending: null,
+      pending: flushedPending(state.pending),
       pendingBytes: 0,
       writtenLsn: state.nextLsn - 1,
       active: { ...state.active, writtenBytes: state.active.writtenBytes + state.pendingBytes },

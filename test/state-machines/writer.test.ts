@@ -199,3 +199,35 @@ describe('writer state machine', () => {
     );
   });
 });
+
+describe('pending frames in an arena', () => {
+  it('appending from an older state never changes what a newer state or a write effect holds', () => {
+    const base = transaction(fresh('group'), ['a']).state;
+    const flushed = ok(writer.flush(base));
+    const write = flushed.effects[0];
+    if (write?.kind !== 'write') throw new Error('expected a write');
+    const written = Uint8Array.from(write.data);
+    // Two different futures of the same state: each must see only its own frames.
+    const left = transaction(flushed.state, ['left']).state;
+    const right = transaction(flushed.state, ['right-and-longer']).state;
+    const leftWrite = ok(writer.flush(left)).effects[0];
+    const rightWrite = ok(writer.flush(right)).effects[0];
+    expect(Uint8Array.from(write.data)).toEqual(written);
+    if (leftWrite?.kind !== 'write' || rightWrite?.kind !== 'write') throw new Error('expected writes');
+    expect(leftWrite.data.length).toBe(left.pendingBytes);
+    expect(rightWrite.data.length).toBe(right.pendingBytes);
+    expect(new TextDecoder().decode(leftWrite.data)).toContain('left');
+    expect(new TextDecoder().decode(leftWrite.data)).not.toContain('right');
+    expect(new TextDecoder().decode(rightWrite.data)).toContain('right-and-longer');
+  });
+
+  it('a flush larger than the arena still hands over every frame in order', () => {
+    let state = fresh('group');
+    for (let i = 0; i < 200; i++) state = transaction(state, [`event-${i}-${'x'.repeat(500)}`]).state;
+    const write = ok(writer.flush(state)).effects[0];
+    if (write?.kind !== 'write') throw new Error('expected a write');
+    const text = new TextDecoder().decode(write.data);
+    expect(write.data.length).toBeGreaterThan(64 * 1024);
+    expect(text.indexOf('event-0-')).toBeLessThan(text.indexOf('event-199-'));
+  });
+});
