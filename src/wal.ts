@@ -131,6 +131,10 @@ export class Wal {
     this.#emit(() => ({ action: 'TruncateUpTo', fenceLsn, removedSegments }));
   }
 
+  /**
+   * The highest LSN known to be on stable storage: an fsync covering it returned OK. Right after
+   * open it is nextLsn - 1, because open rewrites and fsyncs what it replayed.
+   */
   durableLsn(): Lsn {
     return this.#state.durableLsn;
   }
