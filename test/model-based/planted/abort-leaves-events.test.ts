@@ -1,9 +1,8 @@
 // Planted bug: abort leaves the aborted query's events in the buffer (and arm does not clear it),
 // so they are committed with the next query and replayed after recovery.
 
-import { afterEach, beforeEach, describe, it, vi } from 'vitest';
-import { catchPlantedBug } from './catch-planted-bug.js';
-import { pins } from './pins.js';
+import { vi } from 'vitest';
+import { describePlantedBug } from './catch-planted-bug.js';
 
 vi.mock('../../../src/core/recorder.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/recorder.js')>();
@@ -21,16 +20,4 @@ vi.mock('../../../src/core/recorder.js', async (importOriginal) => {
   };
 });
 
-describe('planted bug: abort leaves events to be replayed', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }));
-  afterEach(() => vi.useRealTimers());
-
-  it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
-    await catchPlantedBug('abort leaves events to be replayed', { policies: ['per-commit', 'group', 'none'] });
-  });
-
-  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
-    const pin = pins['abort leaves events to be replayed'];
-    await catchPlantedBug('abort leaves events to be replayed', { policies: pin.policies, pinned: pin });
-  });
-});
+describePlantedBug('abort leaves events to be replayed', ['per-commit', 'group', 'none']);

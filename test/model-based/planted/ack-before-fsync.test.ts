@@ -2,11 +2,11 @@
 // durable LSN over records only written to the OS).
 
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { concurrencyArbitraries as a, concurrentCommitters } from '../concurrency-property.js';
 import { budget } from '../run-config.js';
-import { catchPlantedBug } from './catch-planted-bug.js';
-import { concurrencyPin, pins } from './pins.js';
+import { describePlantedBug } from './catch-planted-bug.js';
+import { concurrencyPin } from './pins.js';
 
 vi.mock('../../../src/core/writer.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/writer.js')>();
@@ -19,33 +19,21 @@ vi.mock('../../../src/core/writer.js', async (importOriginal) => {
   };
 });
 
-describe('planted bug: acknowledging durability before fsync', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }));
-  afterEach(() => vi.useRealTimers());
-
-  it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
-    await catchPlantedBug('acknowledging durability before fsync', { policies: ['group', 'none'] });
-  });
-
-  for (const pinned of [false, true]) {
-    it(pinned ? 'the pinned concurrent counterexample still fails with the bug planted' : 'the concurrent committers test finds an acknowledgement that precedes its fsync', async () => {
-      const stats = { runs: 0, acknowledgements: 0, crashStates: 0 };
-      const details = await fc.check(
-        fc.asyncProperty(a.scheduler, a.committers, a.ticks, a.knobs, a.segmentTargetBytes, a.crashSeed, (s, committers, ticks, knobs, target, seed) =>
-          concurrentCommitters(s, committers, ticks, knobs, target, seed, 2, stats),
-        ),
-        pinned ? { ...concurrencyPin, endOnFailure: true } : { numRuns: budget.concurrentRuns },
-      );
-      const report = fc.defaultReportMessage(details) ?? '';
-      if (process.env['WALREF_REPORT']) console.log(`planted bug "acknowledging durability before fsync" (concurrency):\n${report}`);
-      expect(details.failed).toBe(true);
-      expect(report).toMatch(/seed: -?\d+, path: "[\d:]+"/);
-      expect(report).toMatch(/schedulerFor\(\)/);
-    });
-  }
-
-  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
-    const pin = pins['acknowledging durability before fsync'];
-    await catchPlantedBug('acknowledging durability before fsync', { policies: pin.policies, pinned: pin });
-  });
+describePlantedBug('acknowledging durability before fsync', ['group', 'none'], () => {
+    for (const pinned of [false, true]) {
+      it(pinned ? 'the pinned concurrent counterexample still fails with the bug planted' : 'the concurrent committers test finds an acknowledgement that precedes its fsync', async () => {
+        const stats = { runs: 0, acknowledgements: 0, crashStates: 0 };
+        const details = await fc.check(
+          fc.asyncProperty(a.scheduler, a.committers, a.ticks, a.knobs, a.segmentTargetBytes, a.crashSeed, (s, committers, ticks, knobs, target, seed) =>
+            concurrentCommitters(s, committers, ticks, knobs, target, seed, 2, stats),
+          ),
+          pinned ? { ...concurrencyPin, endOnFailure: true } : { numRuns: budget.concurrentRuns },
+        );
+        const report = fc.defaultReportMessage(details) ?? '';
+        if (process.env['WALREF_REPORT']) console.log(`planted bug "acknowledging durability before fsync" (concurrency):\n${report}`);
+        expect(details.failed).toBe(true);
+        expect(report).toMatch(/seed: -?\d+, path: "[\d:]+"/);
+        expect(report).toMatch(/schedulerFor\(\)/);
+      });
+    }
 });

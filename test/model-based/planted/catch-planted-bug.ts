@@ -3,11 +3,12 @@
 // that fast-check found a counterexample and reports its seed, path and shrunk command list.
 
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncPolicy } from '../../../model/index.js';
 import { walCommands } from '../commands.js';
 import { budget, simConfig } from '../run-config.js';
 import { newStats, runModel } from '../run-model.js';
+import { pins } from './pins.js';
 
 export interface PlantedSearch {
   readonly policies: readonly SyncPolicy[];
@@ -36,4 +37,27 @@ export async function catchPlantedBug(name: string, search: PlantedSearch): Prom
   expect(report).toMatch(/seed: -?\d+, path: "[\d:]+"/);
   expect(report).toMatch(/Counterexample: \[.*replayPath=/s);
   return report;
+}
+
+/**
+ * The tests every planted bug gets: the suite finds it within its default run count, and its
+ * pinned shrunk counterexample still fails. `more` adds tests of the bug's own in between.
+ */
+export function describePlantedBug(name: keyof typeof pins, policies: readonly SyncPolicy[], more?: () => void): void {
+  describe(`planted bug: ${name}`, () => {
+    // The group flusher's interval timer is faked so that runs stay deterministic and fast.
+    beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }));
+    afterEach(() => vi.useRealTimers());
+
+    it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
+      await catchPlantedBug(name, { policies });
+    });
+
+    more?.();
+
+    it('its pinned shrunk counterexample still fails with the bug planted', async () => {
+      const pin = pins[name];
+      await catchPlantedBug(name, { policies: pin.policies, pinned: pin });
+    });
+  });
 }

@@ -2,9 +2,8 @@
 // on disk, ignoring whole frames that survived after the torn one, so the reopened WAL hands out
 // LSNs that a surviving frame already carries.
 
-import { afterEach, beforeEach, describe, it, vi } from 'vitest';
-import { catchPlantedBug } from './catch-planted-bug.js';
-import { pins } from './pins.js';
+import { vi } from 'vitest';
+import { describePlantedBug } from './catch-planted-bug.js';
 
 vi.mock('../../../src/core/replay.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/replay.js')>();
@@ -19,16 +18,4 @@ vi.mock('../../../src/core/replay.js', async (importOriginal) => {
   return { ...actual, Replayer: IgnoresFramesAfterTear };
 });
 
-describe('planted bug: reusing LSNs after a torn tail', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }));
-  afterEach(() => vi.useRealTimers());
-
-  it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
-    await catchPlantedBug('reusing LSNs after a torn tail', { policies: ['per-commit', 'group', 'none'] });
-  });
-
-  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
-    const pin = pins['reusing LSNs after a torn tail'];
-    await catchPlantedBug('reusing LSNs after a torn tail', { policies: pin.policies, pinned: pin });
-  });
-});
+describePlantedBug('reusing LSNs after a torn tail', ['per-commit', 'group', 'none']);

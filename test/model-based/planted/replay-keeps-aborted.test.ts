@@ -1,9 +1,8 @@
 // Planted bug, the replay side of "abort leaves events to be replayed": replay treats TxAbort as
 // TxCommit, so an explicitly aborted transaction's events come back after recovery.
 
-import { afterEach, beforeEach, describe, it, vi } from 'vitest';
-import { catchPlantedBug } from './catch-planted-bug.js';
-import { pins } from './pins.js';
+import { vi } from 'vitest';
+import { describePlantedBug } from './catch-planted-bug.js';
 
 vi.mock('../../../src/core/replay.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/replay.js')>();
@@ -16,16 +15,4 @@ vi.mock('../../../src/core/replay.js', async (importOriginal) => {
   return { ...actual, Replayer: ReplaysAborted };
 });
 
-describe('planted bug: replay keeps the events of an aborted transaction', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }));
-  afterEach(() => vi.useRealTimers());
-
-  it('the model-based suite finds it and reports seed, path and the shrunk commands', async () => {
-    await catchPlantedBug('replay keeps the events of an aborted transaction', { policies: ['per-commit', 'group', 'none'] });
-  });
-
-  it('its pinned shrunk counterexample still fails with the bug planted', async () => {
-    const pin = pins['replay keeps the events of an aborted transaction'];
-    await catchPlantedBug('replay keeps the events of an aborted transaction', { policies: pin.policies, pinned: pin });
-  });
-});
+describePlantedBug('replay keeps the events of an aborted transaction', ['per-commit', 'group', 'none']);
