@@ -5,6 +5,7 @@ import type { WalRecord } from '../../src/core/records.js';
 import { replay, type ReplayOutcome } from '../../src/core/replay.js';
 import { encodeSegmentHeader } from '../../src/core/segment-header.js';
 import { concat, planLog, plainTransactions, segment, text, type SegmentInput } from './log-builder.js';
+import { exampleRecords } from './worked-example.js';
 
 function outcomeOf(segments: readonly SegmentInput[], checkpointLsn = 0): ReplayOutcome {
   const result = replay({ segments, checkpointLsn });
@@ -21,15 +22,7 @@ function errorOf(segments: readonly SegmentInput[], checkpointLsn = 0): WalError
 const withBytes = (s: SegmentInput, bytes: Uint8Array): SegmentInput => ({ ...s, bytes });
 
 // One committed transaction (LSN 1-3), one aborted (4-6), one checkpoint marker (7).
-const small: WalRecord[] = [
-  { kind: 'TxBegin', lsn: 1 },
-  { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('alice'), text('bob')] },
-  { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 },
-  { kind: 'TxBegin', lsn: 4 },
-  { kind: 'Mutation', lsn: 5, txBeginLsn: 4, event: text('carol') },
-  { kind: 'TxAbort', lsn: 6, txBeginLsn: 4 },
-  { kind: 'Checkpoint', lsn: 7, snapshotLsn: 3 },
-];
+const small: readonly WalRecord[] = exampleRecords;
 
 describe('replay', () => {
   it('an empty log replays to nothing with maxLsn 0', () => {

@@ -21,6 +21,7 @@ import { LOCK_FILE_NAME, LSN_MAX, parseSegmentFileName } from '../../src/core/fo
 import { bufferedIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { nodeFileSystem, openWal, type ReplayOutcome } from '../../src/index.js';
+import { seededRandom } from '../../crash-sim/prng.js'; // seeded, so a failing schedule can be replayed
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -56,18 +57,6 @@ interface RunRecord {
   readonly signal: NodeJS.Signals | null;
   /** Whether the killed writer's lock file was still in the directory after its death. */
   readonly lockLeft: boolean;
-}
-
-/** mulberry32: a tiny seeded generator, so a failing schedule can be replayed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
