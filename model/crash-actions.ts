@@ -16,6 +16,13 @@ export interface CrashChoice {
    * sectors persist out of order); it is not replayed but its LSN may not be reused.
    */
   readonly strayLsn?: Lsn | null;
+  /**
+   * The highest LSN the surviving segment headers say was allocated (the newest segment's base LSN
+   * minus one). A segment may have lost every frame while its header survived; the next LSN must
+   * stay above its base all the same, or later records would sit below the base they are filed
+   * under. The model has no segments, so the environment reads this off the disk.
+   */
+  readonly floorLsn?: Lsn;
 }
 
 function historyOf(state: ModelState): HistoryAtCrash {
@@ -29,7 +36,7 @@ function goDown(state: ModelState, cause: DownState['cause'], choice: CrashChoic
     const index = state.log.findIndex((record) => record.lsn === stray);
     if (index <= choice.keptCount || index >= limit) return disabled('a stray frame must be a written record after the torn one');
   }
-  const maxSurvivingLsn = Math.max(lastLsnOf(disk), stray ?? 0);
+  const maxSurvivingLsn = Math.max(lastLsnOf(disk), stray ?? 0, choice.floorLsn ?? 0);
   return succeed({ ...state, down: { cause, before: historyOf(state), disk, maxSurvivingLsn } }, undefined);
 }
 
@@ -51,7 +58,7 @@ export function Reopen(state: ModelState, choice: CrashChoice): Step<void> {
     if (choice.keptCount !== state.log.length) return disabled('a clean close keeps every record');
     const all = state.log.length;
     const closed = { ...state, writtenCount: all, attemptedCount: all, syncedCount: all, durableLsn: Math.max(state.durableLsn, lastLsnOf(state.log)) };
-    return goDown(closed, 'reopen', { keptCount: choice.keptCount }, all);
+    return goDown(closed, 'reopen', { keptCount: choice.keptCount, floorLsn: choice.floorLsn ?? 0 }, all);
   }
   if (choice.keptCount < state.syncedCount || choice.keptCount > state.writtenCount) {
     return disabled('a poisoned WAL keeps between its synced and its written records');

@@ -57,7 +57,10 @@ export interface DownState {
   readonly before: HistoryAtCrash;
   /** The intact prefix of the log that the crash state holds. */
   readonly disk: readonly LogRecord[];
-  /** The highest LSN that survived anywhere on disk, intact prefix or stray frame after a torn one. */
+  /**
+   * The highest LSN that survived anywhere on disk: intact prefix, stray frame after a torn one,
+   * or the LSN just below the newest surviving segment header's base.
+   */
   readonly maxSurvivingLsn: Lsn;
 }
 

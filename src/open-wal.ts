@@ -57,7 +57,12 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const summary: ReplaySummary = step.value;
     const outcome: ReplayOutcome = { ...summary, transactions };
 
-    const maxLsnOnDisk = Math.max(outcome.maxLsn, resolved.checkpointLsn);
+    // The next LSN must be above every LSN that survived, above the host's snapshot, and above
+    // every LSN a segment header says was allocated before it: a segment created at base LSN b
+    // may have lost every frame in a crash (and an earlier recovery may have cut off the frames
+    // that held LSNs just below b), and writing LSNs below b into it would make the log malformed.
+    const allocatedBelowBase = outcome.segments.reduce((max, segment) => Math.max(max, segment.baseLsn - 1), 0);
+    const maxLsnOnDisk = Math.max(outcome.maxLsn, resolved.checkpointLsn, allocatedBelowBase);
     let active: WriterStart['active'];
     try {
       active = repairActiveSegment(runner, summary, maxLsnOnDisk + 1);

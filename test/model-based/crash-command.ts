@@ -81,7 +81,7 @@ export class CrashCommand implements AsyncCommand<ModelBox, RealBox> {
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}: ${context}`);
     }
-    const step = Crash(m.state, { keptCount, strayLsn: survivors.strayLsn });
+    const step = Crash(m.state, { keptCount, strayLsn: survivors.strayLsn, floorLsn: survivors.floorLsn });
     if (!step.enabled) throw new Error(`a crash state the model forbids (${step.reason}) ${context}`);
     return { state: step.state, context };
   }

@@ -1,6 +1,7 @@
 import type { AsyncCommand } from 'fast-check';
 import { Reopen } from '../../model/index.js';
 import { recoverAndCompare } from './recovery-check.js';
+import { segmentFloorLsn } from './survivors.js';
 import type { ModelBox, RealBox } from './world.js';
 
 /**
@@ -14,7 +15,7 @@ export class ReopenCommand implements AsyncCommand<ModelBox, RealBox> {
 
   async run(m: ModelBox, r: RealBox): Promise<void> {
     const keptCount = m.state.walPoisoned === null ? m.state.log.length : m.state.writtenCount;
-    const step = Reopen(m.state, { keptCount });
+    const step = Reopen(m.state, { keptCount, floorLsn: segmentFloorLsn(r.fs, r.dir) });
     if (!step.enabled) throw new Error(step.reason);
     await r.wal.close();
     await recoverAndCompare(m, r, step.state, this.toString());

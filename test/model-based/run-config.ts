@@ -6,6 +6,12 @@ import type { RunConfig } from './world.js';
 const deep = process.env['WALREF_DEEP'] !== undefined && process.env['WALREF_DEEP'] !== '' && process.env['WALREF_DEEP'] !== '0';
 const deepRuns = Number(process.env['WALREF_DEEP_RUNS'] ?? '');
 
+/**
+ * The command-list bound the pinned counterexamples (planted/pins.ts) were recorded with. A
+ * replayPath only replays under the same bound, so pinned runs use it at every depth.
+ */
+export const PINNED_MAX_COMMANDS = 50;
+
 export const budget = {
   deep,
   /** Runs on crash-sim per sync policy. */
@@ -20,7 +26,7 @@ export const budget = {
   /** Concurrency runs (fc.scheduler) and crash states checked per acknowledged commit in each. */
   concurrentRuns: deep ? (Number.isSafeInteger(deepRuns) && deepRuns > 0 ? deepRuns : 3_000) : 60,
   /** Commands per run at most. */
-  maxCommands: deep ? 100 : 50,
+  maxCommands: deep ? 100 : PINNED_MAX_COMMANDS,
   /** fast-check stops starting new runs after this long (deep runs are bounded by time too). */
   timeLimitMs: deep ? Number(process.env['WALREF_DEEP_TIME_MS'] ?? 600_000) : 20_000,
   /** vitest's timeout for one of these tests: the time limit plus room to shrink a failure. */

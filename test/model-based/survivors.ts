@@ -8,6 +8,7 @@
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import type { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { parseSegmentFileName } from '../../src/core/format.js';
+import type { FileSystem } from '../../src/fs/port.js';
 
 const HEADER_BYTES = 32;
 const FRAME_PREFIX_BYTES = 8;
@@ -25,6 +26,24 @@ export interface Survivors {
   readonly strayLsn: number | null;
   /** Whether bytes of a failed write (cut back in the page cache) took part. */
   readonly failedWriteBytes: boolean;
+  /** The newest intact segment header's base LSN minus one (0 when none): LSNs the log allocated. */
+  readonly floorLsn: number;
+}
+
+/** A segment header's base LSN (docs/format.md: u64 at offset 20), or null for a short file. */
+function baseLsnOf(bytes: Uint8Array): number | null {
+  return bytes.length < HEADER_BYTES ? null : u32(bytes, 20) + u32(bytes, 24) * 0x1_0000_0000;
+}
+
+/** The floor the segment headers of a running file system set: max(base LSN) - 1 over its segments. */
+export function segmentFloorLsn(fs: FileSystem, dir: string): number {
+  let floor = 0;
+  for (const name of fs.readdir(dir)) {
+    if (parseSegmentFileName(name) === null) continue;
+    const base = baseLsnOf(fs.readFile(fs.join(dir, name)));
+    if (base !== null) floor = Math.max(floor, base - 1);
+  }
+  return floor;
 }
 
 const u32 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) | ((b[at + 1] ?? 0) << 8) | ((b[at + 2] ?? 0) << 16) | ((b[at + 3] ?? 0) << 24)) >>> 0;
@@ -72,6 +91,11 @@ export function survivingRecords(crash: CrashState, sim: SimFileSystem, dir: str
   let strayLsn: number | null = null;
   let damaged = false;
   let failedWriteBytes = false;
+  let floorLsn = 0;
+  for (const { file } of segments) {
+    const base = baseLsnOf(file.bytes);
+    if (base !== null && holds(file.bytes, file.cacheBytes, 0, HEADER_BYTES)) floorLsn = Math.max(floorLsn, base - 1);
+  }
   for (const { file } of segments) {
     if (damaged) break;
     const extended = extendedBytes(file.cacheBytes, file.inode, sim);
@@ -83,13 +107,17 @@ export function survivingRecords(crash: CrashState, sim: SimFileSystem, dir: str
     }
     for (const frame of framesOf(written)) {
       const intact = holds(file.bytes, written, frame.start, frame.end);
-      // A frame only a failed write put down may be on disk or not; when it is not (the cut-back
-      // reached the disk), the segment simply ends where the page cache ended.
-      if (frame.end > file.cacheBytes.length && !intact) break;
+      // A frame only a failed write put down may be on disk or not. When it is not, replay stops
+      // there (the segment ends, or its bytes do not decode), but whole frames of the same failed
+      // write further on may still be on disk: replay counts those as strays, and so must we.
+      if (frame.end > file.cacheBytes.length && !intact) {
+        damaged = true;
+        continue;
+      }
       if (!damaged && intact) intactLsns.push(frame.lsn);
       else if (!damaged) damaged = true;
       else if (intact) strayLsn = Math.max(strayLsn ?? 0, frame.lsn);
     }
   }
-  return { intactLsns, strayLsn, failedWriteBytes };
+  return { intactLsns, strayLsn, failedWriteBytes, floorLsn };
 }

@@ -188,6 +188,32 @@ describe('Wal on the real disk', () => {
     await wal.close();
   });
 
+  it('the next LSN stays above the active segment base even when every frame of that segment was lost', async () => {
+    // Found by the deep model-based run: a crash cut the frames holding LSNs 5 and 6 off segment 1
+    // after rotation had created segment 2 with base LSN 7, and a second crash lost every frame of
+    // segment 2. LSNs 5 and 6 are on disk nowhere, yet segment 2 is filed from 7 on.
+    const dir = tempDir('base-floor');
+    const header = (segmentId: number, baseLsn: number) => encodeSegmentHeader({ version: 1, segmentId, baseLsn });
+    const frames = [
+      encodeFrame({ kind: 'TxBegin', lsn: 1 }),
+      encodeFrame({ kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [ev('kept')] }),
+      encodeFrame({ kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }),
+      encodeFrame({ kind: 'TxBegin', lsn: 4 }),
+    ];
+    writeFileSync(join(dir, segmentFileName(1)), Buffer.concat([header(1, 1), ...frames]));
+    writeFileSync(join(dir, segmentFileName(2)), header(2, 7));
+    {
+      const { wal, replay } = await openWal(dir);
+      expect(allEvents(replay)).toEqual(['kept']);
+      expect(wal.nextLsn()).toBe(7);
+      await tx(wal, ['after']);
+      await wal.close();
+    }
+    const { wal, replay } = await openWal(dir);
+    expect(allEvents(replay)).toEqual(['kept', 'after']);
+    await wal.close();
+  });
+
   it('a flipped byte inside a sealed segment fails open with Corruption naming segment and offset, and truncates nothing', async () => {
     const dir = tempDir('corrupt-sealed');
     {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncPolicy } from '../../../model/index.js';
 import { walCommands } from '../commands.js';
-import { budget, simConfig } from '../run-config.js';
+import { budget, PINNED_MAX_COMMANDS, simConfig } from '../run-config.js';
 import { newStats, runModel } from '../run-model.js';
 import { pins } from './pins.js';
 
@@ -16,10 +16,12 @@ export interface PlantedSearch {
   readonly pinned?: { readonly seed: number; readonly path: string; readonly replayPath: string };
 }
 
+/** The model-based property on crash-sim; a pinned replay (replayPath given) uses the pins' command bound. */
 export function modelBasedProperty(policies: readonly SyncPolicy[], replayPath?: string) {
   const stats = newStats();
   const config = fc.constantFrom(...policies).chain((policy) => simConfig(policy));
-  const commands = walCommands({ simulated: true, maxCommands: budget.maxCommands, ...(replayPath === undefined ? {} : { replayPath }) });
+  const maxCommands = replayPath === undefined ? budget.maxCommands : PINNED_MAX_COMMANDS;
+  const commands = walCommands({ simulated: true, maxCommands, ...(replayPath === undefined ? {} : { replayPath }) });
   return fc.asyncProperty(config, commands, (c, cmds) => runModel(c, cmds, stats));
 }
 
