@@ -111,6 +111,8 @@ export function survivingRecords(crash: CrashState, sim: SimFileSystem, dir: str
       // there (the segment ends, or its bytes do not decode), but whole frames of the same failed
       // write further on may still be on disk: replay counts those as strays, and so must we.
       if (frame.end > file.cacheBytes.length && !intact) {
+        // The cut-back reached the disk: the segment ends here, which is no damage.
+        if (file.bytes.length <= frame.start) break;
         damaged = true;
         continue;
       }
