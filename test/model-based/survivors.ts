@@ -60,16 +60,23 @@ function framesOf(bytes: Uint8Array): Frame[] {
   return frames;
 }
 
-/** The bytes the writer put down for one file: the page cache, extended by failed writes past its end. */
+/**
+ * The bytes the writer put down for one file: the page cache, extended by failed writes past its
+ * end. Where failed writes overlap (a failed write, its cut-back, then another failed write at the
+ * same offset), the newer one's bytes are the ones it put down last.
+ */
 function extendedBytes(cache: Uint8Array, inode: number, sim: SimFileSystem): { bytes: Uint8Array; extended: boolean } {
   let bytes = cache;
   for (const op of sim.opLog) {
     if (op.kind !== 'write' || op.inode !== inode || (op.errno === null && op.writtenBytes === op.data.length)) continue;
     const end = op.offsetBytes + op.writtenBytes;
-    if (end <= bytes.length) continue;
-    const grown = new Uint8Array(end);
-    grown.set(op.data.subarray(0, op.writtenBytes), op.offsetBytes);
-    grown.set(bytes.subarray(0, Math.min(bytes.length, end)));
+    if (end <= cache.length) continue;
+    const grown = new Uint8Array(Math.max(bytes.length, end));
+    grown.set(bytes);
+    // Only what lies past the page cache's end is taken from the failed write: below it, the page
+    // cache already says what is there.
+    const from = Math.max(op.offsetBytes, cache.length);
+    grown.set(op.data.subarray(from - op.offsetBytes, op.writtenBytes), from);
     bytes = grown;
   }
   return { bytes, extended: bytes !== cache };
