@@ -16,6 +16,12 @@ export interface LoopOutcome {
 /** Upper bound on recorded latencies, so a fast loop on a long duration cannot grow without limit. */
 const LATENCY_SAMPLES_MAX = 1_000_000;
 
+/** What every loop returns once its time is up. */
+function outcome(ops: number, elapsedMs: number, cpuStart: NodeJS.CpuUsage, latencies: Float64Array): LoopOutcome {
+  const cpu = process.cpuUsage(cpuStart);
+  return { ops, elapsedMs, cpuMicros: cpu.user + cpu.system, latencyMicros: latencies.subarray(0, Math.min(ops, LATENCY_SAMPLES_MAX)) };
+}
+
 /** Runs `op` repeatedly until `durationMs` have passed; `op` receives the operation index. */
 export function runSyncFor(durationMs: number, op: (index: number) => void): LoopOutcome {
   const latencies = new Float64Array(LATENCY_SAMPLES_MAX);
@@ -31,13 +37,7 @@ export function runSyncFor(durationMs: number, op: (index: number) => void): Loo
     now = after;
     ops += 1;
   }
-  const cpu = process.cpuUsage(cpuStart);
-  return {
-    ops,
-    elapsedMs: now - start,
-    cpuMicros: cpu.user + cpu.system,
-    latencyMicros: latencies.subarray(0, Math.min(ops, LATENCY_SAMPLES_MAX)),
-  };
+  return outcome(ops, now - start, cpuStart, latencies);
 }
 
 /** The asynchronous twin of runSyncFor: one operation at a time, each awaited. */
@@ -58,13 +58,7 @@ export async function runAsyncFor(
     now = after;
     ops += 1;
   }
-  const cpu = process.cpuUsage(cpuStart);
-  return {
-    ops,
-    elapsedMs: now - start,
-    cpuMicros: cpu.user + cpu.system,
-    latencyMicros: latencies.subarray(0, Math.min(ops, LATENCY_SAMPLES_MAX)),
-  };
+  return outcome(ops, now - start, cpuStart, latencies);
 }
 
 /**
@@ -96,11 +90,5 @@ export async function runConcurrentFor(
     }
   };
   await Promise.all(Array.from({ length: workers }, (_, id) => worker(id)));
-  const cpu = process.cpuUsage(cpuStart);
-  return {
-    ops,
-    elapsedMs: end - start,
-    cpuMicros: cpu.user + cpu.system,
-    latencyMicros: latencies.subarray(0, Math.min(ops, LATENCY_SAMPLES_MAX)),
-  };
+  return outcome(ops, end - start, cpuStart, latencies);
 }
