@@ -22,6 +22,13 @@
 //                          seed) picks, and the WAL is opened again on it (a crash inside the
 //                          workload, so that later steps run on a recovered log, e.g. one whose
 //                          torn tail recovery cut off).
+//   {crash:seed, duringRecovery:{afterOps:k, crash:seed2}}
+//                          the same, but the power goes out again while openWal recovers: after k
+//                          of its disk operations (sim.losePowerAfter), the disk becomes the crash
+//                          state seed2 picks, and the WAL is opened once more. The interrupted open
+//                          never returned, so the host still holds the view of the session that
+//                          crashed first. If recovery needs fewer than k operations it completes,
+//                          and the second power loss strikes right after it.
 // A step that throws is recorded as failed and the run goes on: after a failure the WAL is
 // poisoned and later steps fail until a reopen.
 
@@ -116,13 +123,31 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
     return inSession.at(-1)?.endLsn ?? s?.recovered.at(-1)?.commitLsn ?? 0;
   };
 
+  /** Power loss now: the disk becomes the crash state `seed` picks; the running WAL is gone. */
+  const powerLoss = (seed: number): void => {
+    const crash = pickCrashState(sim, seed);
+    wal = null;
+    sim.crashTo(new Map([...crash.files].map(([path, f]) => [path, f.bytes] as const)), crash.dirs, crash.describe());
+  };
+
   const runStep = async (w: WalLike | null, step: WorkloadStep, index: number): Promise<void> => {
     // A crash or a reopen needs no open WAL: they are how a run gets one back after a failed open.
     if ('crash' in step) {
-      const crash = pickCrashState(sim, step.crash);
-      wal = null;
-      sim.crashTo(new Map([...crash.files].map(([path, f]) => [path, f.bytes] as const)), crash.dirs, crash.describe());
-      await reopenOrReport(index, 'a crash');
+      powerLoss(step.crash);
+      if (step.duringRecovery !== undefined) {
+        sim.losePowerAfter(step.duringRecovery.afterOps);
+        try {
+          await open();
+        } catch (error) {
+          // Only the scheduled power loss may stop this open; anything else breaks the contract.
+          if (!sim.powerLost()) {
+            contractViolations.push(`step ${index}: openWal failed after a crash: ${describeError(error)}`);
+            throw error;
+          }
+        }
+        powerLoss(step.duringRecovery.crash);
+      }
+      await reopenOrReport(index, step.duringRecovery === undefined ? 'a crash' : 'a crash during recovery');
       return;
     }
     if ('reopen' in step) {

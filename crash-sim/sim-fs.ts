@@ -16,7 +16,7 @@
 
 import { FsError, type DirectoryLock, type FileHandle, type FileSystem, type OpenMode } from '../src/fs/port.js';
 import { resolveKnobs, type SimKnobs } from './knobs.js';
-import { applyOp, emptyState, ensureDir, normalizePath, splitPath, type SimOp, type SimState } from './sim-state.js';
+import { applyOp, emptyState, ensureDir, isMutatingOp, normalizePath, splitPath, type SimOp, type SimState } from './sim-state.js';
 
 /** How much of the data a faulty write writes before it fails or returns short. */
 export type PartialBytes = number | 'half' | 'none';
@@ -48,6 +48,8 @@ export class SimFileSystem implements FileSystem {
   #flips: BitFlip[] = [];
   /** Bumped by a crash: handles opened before it belong to a dead process and fail with EIO. */
   #generation = 0;
+  /** Disk-changing operations still allowed before the power goes out (null: no power loss due). */
+  #powerLeft: number | null = null;
 
   constructor(knobs: Partial<SimKnobs> = {}) {
     this.knobs = resolveKnobs(knobs);
@@ -105,6 +107,21 @@ export class SimFileSystem implements FileSystem {
     this.#writeFault = { errno: null, partial };
   }
 
+  /**
+   * Power loss in the middle of whatever runs next: the next `count` operations that change what
+   * a crash could leave (isMutatingOp) happen, and the one after fails with EPOWER, as does every
+   * later one, until crashTo. The workload runner uses it to interrupt a recovery; the disk is
+   * then left as those `count` operations made it, for pickCrashState to choose from.
+   */
+  losePowerAfter(count: number): void {
+    this.#powerLeft = Math.max(0, Math.floor(count));
+  }
+
+  /** Whether a power loss scheduled by losePowerAfter has struck. */
+  powerLost(): boolean {
+    return this.#powerLeft === 0;
+  }
+
   /** Whether a scheduled fault is still waiting for its operation. */
   pendingFaults(): { fsync: boolean; write: boolean } {
     return { fsync: this.#fsyncFault !== null, write: this.#writeFault !== null };
@@ -128,6 +145,7 @@ export class SimFileSystem implements FileSystem {
   crashTo(files: ReadonlyMap<string, Uint8Array>, dirs: readonly string[], description: string): void {
     this.#locks.clear();
     this.clearFaults();
+    this.#powerLeft = null;
     this.#flips = [];
     this.#generation++;
     this.#record({ kind: 'crash', files: [...files].map(([path, bytes]) => [path, bytes.slice()] as const), dirs: [...dirs], description });
@@ -223,6 +241,13 @@ export class SimFileSystem implements FileSystem {
   // --- internals ---------------------------------------------------------------------------
 
   #record(input: OpInput): SimOp {
+    if (this.#powerLeft !== null && isMutatingOp(input)) {
+      if (this.#powerLeft === 0) {
+        const path = 'path' in input ? input.path : 'from' in input ? input.from : '/';
+        throw new FsError('EPOWER', input.kind, path, `${input.kind} ${path}: the power is out (a scheduled power loss struck)`);
+      }
+      this.#powerLeft--;
+    }
     const op = { ...input, index: this.#log.length, durableLsnProbe: this.#probe === null ? null : this.#probe() } as SimOp;
     this.#log.push(op);
     applyOp(this.state, op);

@@ -95,7 +95,7 @@ export type SimOp = (
 ) & { readonly index: number; readonly durableLsnProbe: number | null };
 
 /** Operations that change what a crash could leave behind; marks and failed no-ops do not. */
-export function isMutatingOp(op: SimOp): boolean {
+export function isMutatingOp(op: Pick<SimOp, 'kind'>): boolean {
   return op.kind !== 'mark';
 }
 

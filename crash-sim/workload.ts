@@ -39,7 +39,16 @@ const stepSchemas = {
   truncateUpTo: z.object({ truncateUpTo: z.literal('lastCommit') }).strict(),
   reopen: z.object({ reopen: z.literal(true) }).strict(),
   fault: z.object({ fault: z.enum(['fsync-eio', 'enospc', 'short-write']) }).strict(),
-  crash: z.object({ crash: z.number().int().min(0).max(2 ** 32 - 1) }).strict(),
+  crash: z
+    .object({
+      crash: z.number().int().min(0).max(2 ** 32 - 1),
+      /** A second power loss that interrupts the recovery after `afterOps` of its disk operations. */
+      duringRecovery: z
+        .object({ afterOps: z.number().int().min(0).max(1_000), crash: z.number().int().min(0).max(2 ** 32 - 1) })
+        .strict()
+        .optional(),
+    })
+    .strict(),
 } as const;
 
 export type WorkloadStep = { [K in keyof typeof stepSchemas]: z.infer<(typeof stepSchemas)[K]> }[keyof typeof stepSchemas];
