@@ -22,7 +22,7 @@ import { expectedReplay, segmentImages, type ExpectedReplay } from './expected-r
 import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
 import { describeTxs, type HistoryStep, type ReplayedTx } from './history.js';
 import { buildLayout, type Layout } from './layout.js';
-import { checkRecovery, crashContext, hostSession, type CrashContext, type Violation } from './oracle.js';
+import { acknowledgedDurableLsn, checkRecovery, crashContext, hostSession, type CrashContext, type Violation } from './oracle.js';
 import { recoverCrashState } from './recover.js';
 import { runWorkload, type WorkloadRun } from './runner.js';
 import { applyOp, emptyState, isMutatingOp, stateAfter, type SimOp } from './sim-state.js';
@@ -214,9 +214,7 @@ export async function exploreWorkload(workload: Workload, options: ExploreOption
     const enumerated = enumerateCrashStates(point.space, { maxStates: fits ? maxStates : share, seed: seed + point.afterOp });
     if (!enumerated.exhaustive) exhaustive = false;
     const session = hostSession(run.history, point.contextEndOp);
-    const acknowledged = run.log
-      .slice(0, point.contextEndOp + 1)
-      .reduce((max, op) => Math.max(max, op.durableLsnProbe ?? 0), 0);
+    const acknowledged = acknowledgedDurableLsn(run.history, run.log, session, point.contextEndOp);
     const context = crashContext(run.history, session, point.afterOp, point.contextEndOp, acknowledged);
     const contextKey = `${session}|${context.acknowledgedDurableLsn}|${context.checkpointLsn}|${context.committed.length}`;
     for (const crash of enumerated.states) {

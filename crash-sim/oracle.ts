@@ -63,6 +63,27 @@ export function hostSession(history: WalHistory, contextEndOp: number): number {
   return session;
 }
 
+/**
+ * The durable LSN the host had been acknowledged at a crash point: the highest one that `session`
+ * (the host's session there, see hostSession) reported at any operation up to `contextEndOp`.
+ *
+ * An acknowledgement belongs to the session that gave it. LSNs are unique only within what
+ * survived on disk: a crash may lose a tail that no session ever acknowledged (an unflushed
+ * commit, a stray frame past a tear that recovery cut off), and the next session then hands out
+ * those LSNs again, legally (NoReuse only covers LSNs that survived). A durable LSN from an
+ * earlier session therefore says nothing about a later session's transactions at the same LSNs;
+ * what it did promise, the later session's recovery had to bring back, and that recovery is
+ * checked at the crash points before the later session's open returned (where the earlier
+ * session is still the host's). The runner's probe reads nothing while no session is open, so
+ * the probes inside the range all belong to `session`.
+ */
+export function acknowledgedDurableLsn(history: WalHistory, log: readonly { readonly durableLsnProbe: number | null }[], session: number, contextEndOp: number): number {
+  const from = history.sessions[session]?.startOp ?? 0;
+  let acknowledged = 0;
+  for (let i = from; i <= contextEndOp && i < log.length; i++) acknowledged = Math.max(acknowledged, log[i]?.durableLsnProbe ?? 0);
+  return acknowledged;
+}
+
 export function crashContext(history: WalHistory, session: number, crashAfterOp: number, contextEndOp: number, acknowledgedDurableLsn: number): CrashContext {
   const s = history.sessions[session];
   const recovered = s?.recovered ?? [];
