@@ -1,7 +1,8 @@
-// Crash, Reopen (a clean close followed by open) and Recover. A crash keeps the synced prefix of
-// the log plus some further written records; which ones is the crash state's choice, so the
-// environment passes it in (the model-based test takes it from crash-sim's oracle). Records still
-// in the WAL's memory buffer never survive. Recover then runs the model's replay on what survived.
+// Crash, Reopen (a clean close followed by open), CrashDuringRecover and Recover. A crash keeps
+// the synced prefix of the log plus some further written records; which ones is the crash
+// state's choice, so the environment passes it in (the model-based test takes it from crash-sim's
+// oracle). Records still in the WAL's memory buffer never survive. A recovery may itself be
+// interrupted by another power loss. Recover then runs the model's replay on what survived.
 
 import { replayLog, unreleasedBegins } from './replay.js';
 import type { DownState, HistoryAtCrash, Lsn, ModelState, Recovery } from './state.js';
@@ -64,6 +65,24 @@ export function Reopen(state: ModelState, choice: CrashChoice): Step<void> {
     return disabled('a poisoned WAL keeps between its synced and its written records');
   }
   return goDown(state, 'reopen', choice, state.writtenCount);
+}
+
+/**
+ * The power fails again while open() recovers, before open() returned (spec/Wal.tla's
+ * CrashDuringRecover). The host never saw that recovery, so `before` (its committed
+ * transactions and the durable LSN its process acknowledged) stays that of the process that went
+ * down: DurabilityInv keeps owing what that process acknowledged, and nothing else. Recovery only
+ * cuts the torn tail off and rewrites intact frames in place, so every intact record is still on
+ * disk; whether the cut became durable decides whether a stray frame's LSN survived, which the
+ * environment reads off the disk (`choice.strayLsn`, `choice.floorLsn`, as for Crash). Nothing
+ * that was not on disk before can appear.
+ */
+export function CrashDuringRecover(state: ModelState, choice: Pick<CrashChoice, 'strayLsn' | 'floorLsn'>): Step<void> {
+  const down = state.down;
+  if (down === null) return disabled('the process is running: only a recovery can be interrupted');
+  const maxSurvivingLsn = Math.max(lastLsnOf(down.disk), choice.strayLsn ?? 0, choice.floorLsn ?? 0);
+  if (maxSurvivingLsn > down.maxSurvivingLsn) return disabled('an interrupted recovery never puts an LSN on disk that was not there');
+  return succeed({ ...state, down: { ...down, maxSurvivingLsn } }, undefined);
 }
 
 /**

@@ -19,6 +19,11 @@ const checks = [
     expect: { exitCode: 12, line: /Invariant DurabilityInv is violated/ },
   },
   {
+    name: 'MCWalRepairTruncates',
+    run: (r) => tlc(r, 'MCWal.tla', 'MCWalRepairTruncates.cfg'),
+    expect: { exitCode: 12, line: /Invariant DurabilityInv is violated/ },
+  },
+  {
     name: 'MCWalNoFlusher',
     run: (r) => tlc(r, 'MCWal.tla', 'MCWalNoFlusher.cfg'),
     expect: { exitCode: 13, line: /Temporal property EventuallyDurable was violated/ },

@@ -24,7 +24,8 @@ CONSTANTS
     MaxCrashes,      \* The most crashes in one behaviour.
     MaxCheckpoints,  \* The most checkpoint markers in one behaviour (0 turns them off).
     SyncPolicy,      \* "per-commit", "group" or "none": what Flush does (DESIGN.md, sync policies).
-    AckBeforeFsync   \* A planted bug: TRUE makes Flush acknowledge durability before any fsync.
+    AckBeforeFsync,  \* A planted bug: TRUE makes Flush acknowledge durability before any fsync.
+    RepairTruncates  \* A planted bug: TRUE makes recovery's repair cut the log back before rewriting it.
 
 ASSUME /\ MaxEvents \in Nat \ {0}
        /\ MaxQueries \in Nat
@@ -33,6 +34,7 @@ ASSUME /\ MaxEvents \in Nat \ {0}
        /\ MaxCheckpoints \in Nat
        /\ SyncPolicy \in {"per-commit", "group", "none"}
        /\ AckBeforeFsync \in BOOLEAN
+       /\ RepairTruncates \in BOOLEAN
 
 VARIABLES
     up,          \* Whether the process is running; FALSE before the first open and after a crash.
@@ -394,6 +396,35 @@ Recover ==
     /\ RecoverFrom(log)
     /\ UNCHANGED <<snapshot, queries, aborted, lastCrash, crashes, checkpoints>>
 
+\* What the disk may hold when the power fails again while open() recovers log lg: recovery's
+\* cut of the torn tail either became durable or not, and its rewrite of the intact frames (the
+\* fsyncgate repair) writes the same bytes in place, so either way every intact record is still
+\* there.  The planted bug RepairTruncates repairs by cutting the file back to its header and
+\* appending the frames again: interrupted, it leaves any prefix of the intact log.
+InterruptedRecoveryStates(lg) ==
+    {lg, Intact(lg)}
+    \cup (IF RepairTruncates THEN {SubSeq(Intact(lg), 1, k) : k \in 0 .. Len(Intact(lg))} ELSE {})
+
+\* The power fails again while open() recovers, before open() returned.  The host never saw this
+\* recovery, so `lastCrash` keeps what the host held when the running process crashed: its
+\* committed transactions, the durable LSN that process acknowledged and its fence.  Only the
+\* crash state moves on to what the disk now holds, which the next recovery starts from: if the
+\* cut of the torn tail became durable, a stray frame's LSN is gone from disk and may be handed
+\* out again (NoReuseInv is about what survived).  Recording this crash with CrashRecord instead
+\* would take the durable LSN of a process that acknowledged nothing, 0, and check nothing;
+\* taking a durable LSN from an earlier process for a later one's LSNs is the mistake
+\* crash-sim's oracle made in issue 13.  Every volatile variable is already reset.
+CrashDuringRecover ==
+    /\ ~up
+    /\ crashes < MaxCrashes
+    /\ \E c \in InterruptedRecoveryStates(log) :
+          /\ log' = c
+          /\ synced' = Len(Intact(c))
+          /\ lastCrash' = [lastCrash EXCEPT !.log = c]
+    /\ crashes' = crashes + 1
+    /\ UNCHANGED <<up, armed, buffer, poisoned, pending, nextLsn, durableLsn, snapshot, queries,
+                   committed, aborted, recovered, checkpoints>>
+
 -----------------------------------------------------------------------------
 
 \* Every step the system may take.  The host truncates only up to its snapshot's fence.
@@ -410,6 +441,7 @@ Next ==
     \/ \E s \in Lsns : CheckpointMarker(s)
     \/ TruncateUpTo(snapshot.lsn)
     \/ Crash
+    \/ CrashDuringRecover
     \/ Recover
 
 \* Under per-commit the host flushes after every "yes"; under group the background flusher
@@ -426,7 +458,8 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 (* Invariants: the recovery guarantee of DESIGN.md.  The four that talk   *)
 (* about a crash are claimed while the process runs, that is after the    *)
 (* recovery that followed it (between Crash and Recover nothing has been  *)
-(* replayed yet).  Before the first crash `lastCrash` is NoCrash.         *)
+(* replayed yet, and CrashDuringRecover may strike any number of times    *)
+(* within MaxCrashes).  Before the first crash `lastCrash` is NoCrash.    *)
 (***************************************************************************)
 
 \* Every variable holds a value of its intended type.
@@ -453,7 +486,7 @@ TypeOK ==
 PrefixInv == up => IsPrefix(recovered, lastCrash.committed)
 
 \* Durability: every transaction whose commit LSN was acknowledged durable before the crash
-\* came back.
+\* came back, also when further crashes interrupted the recoveries in between.
 DurabilityInv ==
     up => \A i \in 1 .. Len(lastCrash.committed) :
         lastCrash.committed[i].commit <= lastCrash.durableLsn => lastCrash.committed[i] \in Range(recovered)

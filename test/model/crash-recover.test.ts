@@ -4,6 +4,8 @@ import {
   CheckpointMarker,
   Commit,
   Crash,
+  CrashDuringRecover,
+  DurabilityInv,
   Flush,
   ForceFsync,
   FsyncFail,
@@ -91,6 +93,39 @@ describe('model crash and recover', () => {
     expect([failed.writtenCount, failed.attemptedCount]).toEqual([0, 3]);
     expect(Crash(failed, { keptCount: 3 }).enabled).toBe(true);
     expect(Reopen(failed, { keptCount: 3 }).enabled).toBe(false);
+  });
+
+  it('CrashDuringRecover keeps the host view of the process that went down: DurabilityInv still owes what it acknowledged', () => {
+    const durable = nextState(Flush(commit(initialState('per-commit'), ['a'])));
+    const pending = nextState(WriteFail(commit(durable, ['b']), 'flush'));
+    const crashed = nextState(Crash(pending, { keptCount: 3, strayLsn: 6 }));
+    const interrupted = nextState(CrashDuringRecover(crashed, { strayLsn: null }));
+    expect(interrupted.down?.before).toEqual(crashed.down?.before);
+    expect(interrupted.down?.before.durableLsn).toBe(3);
+    const recovered = nextState(Recover(interrupted));
+    expect(recovered.recoveries.at(-1)?.replay.transactions.map((tx) => tx.events)).toEqual([['a']]);
+    // The cut of the torn tail became durable, so the stray's LSN is gone and may be reused.
+    expect(recovered.nextLsn).toBe(4);
+    expect(DurabilityInv(recovered)).toBe(true);
+  });
+
+  it('CrashDuringRecover never puts on disk an LSN that was not there, and needs a recovery to interrupt', () => {
+    const written = nextState(Flush(commit(initialState('none'), ['a'])));
+    const crashed = nextState(Crash(written, { keptCount: 0, strayLsn: 3 }));
+    expect(CrashDuringRecover(crashed, { strayLsn: 3 }).enabled).toBe(true);
+    expect(CrashDuringRecover(crashed, { strayLsn: 4 }).enabled).toBe(false);
+    expect(CrashDuringRecover(written, {}).enabled).toBe(false);
+  });
+
+  it('DurabilityInv goes red when an interrupted recovery loses an acknowledged record (the planted RepairTruncates of MCWalRepairTruncates.cfg)', () => {
+    const durable = nextState(Flush(commit(initialState('per-commit'), ['a'])));
+    const crashed = nextState(Crash(durable, { keptCount: 3 }));
+    const down = crashed.down;
+    if (down === null) throw new Error('the crash did not go down');
+    // A repair that cut the segment back to its header before rewriting it, interrupted between.
+    const truncatedByRepair = { ...crashed, down: { ...down, disk: down.disk.slice(0, 0), maxSurvivingLsn: 0 } };
+    const recovered = nextState(Recover(truncatedByRepair));
+    expect(DurabilityInv(recovered)).toBe(false);
   });
 
   it('every action but Recover is disabled while the process is down', () => {

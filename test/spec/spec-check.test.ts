@@ -63,4 +63,11 @@ describe.skipIf(jar === undefined || jar === '')(`spec models with TLC (skipped 
     expect(run.out).toContain('ok   MCWalAckBeforeFsync: failed (exit 12), must fail');
     expect(run.code).toBe(0);
   });
+
+  it('MCWalRepairTruncates fails with a DurabilityInv counterexample through CrashDuringRecover', () => {
+    const run = runScript('spec-check.mjs', ['MCWalRepairTruncates'], jar);
+    expect(run.out).toContain('Error: Invariant DurabilityInv is violated.');
+    expect(run.out).toContain('ok   MCWalRepairTruncates: failed (exit 12), must fail');
+    expect(run.code).toBe(0);
+  });
 });
