@@ -8,6 +8,7 @@ import { ArmCommand } from './arm-command.js';
 import { CheckpointCommand } from './checkpoint-command.js';
 import { CommitCommand } from './commit-command.js';
 import { CrashCommand } from './crash-command.js';
+import { CrashDuringRecoverCommand } from './crash-during-recover-command.js';
 import { FlushCommand } from './flush-command.js';
 import { ForceFsyncCommand } from './force-fsync-command.js';
 import { FsyncFaultCommand } from './fsync-fault-command.js';
@@ -31,8 +32,11 @@ export interface CommandOptions {
   /**
    * 'all': every command, misuse and faults included. 'segments': whole queries, checkpoints,
    * truncation, reopens and crashes, so small segments rotate often and get truncated.
+   * 'interrupted-recovery': every command of 'all', plus crashes whose recovery is interrupted by
+   * a second power loss (a profile of its own, so that the pinned counterexamples of 'all' keep
+   * replaying).
    */
-  readonly profile?: 'all' | 'segments';
+  readonly profile?: 'all' | 'segments' | 'interrupted-recovery';
   readonly maxCommands: number;
   readonly replayPath?: string;
 }
@@ -88,8 +92,21 @@ export function segmentArbitraries(simulated: boolean): fc.Arbitrary<WalCommand>
   return [fc.oneof(...commands)];
 }
 
+/** Every command of 'all', and one in eight a crash whose recovery a second power loss interrupts. */
+export function interruptedRecoveryArbitraries(): fc.Arbitrary<WalCommand>[] {
+  const interrupted = fc
+    .tuple(fc.nat(), fc.nat(7), fc.nat())
+    .map(([seed, afterOps, secondSeed]): WalCommand => new CrashDuringRecoverCommand(seed, afterOps, secondSeed));
+  return [fc.oneof(...commandArbitraries(true).map((arbitrary) => weighted(arbitrary, 7)), weighted(interrupted, 1))];
+}
+
 export function walCommands(options: CommandOptions): fc.Arbitrary<Iterable<WalCommand>> {
-  const arbitraries = options.profile === 'segments' ? segmentArbitraries(options.simulated) : commandArbitraries(options.simulated);
+  const arbitraries =
+    options.profile === 'segments'
+      ? segmentArbitraries(options.simulated)
+      : options.profile === 'interrupted-recovery'
+        ? interruptedRecoveryArbitraries()
+        : commandArbitraries(options.simulated);
   return fc.commands(arbitraries, {
     maxCommands: options.maxCommands,
     size: 'max',

@@ -13,7 +13,7 @@ describe('pinned counterexamples of the planted bugs pass against src/', () => {
 
   for (const [name, pin] of Object.entries(pins)) {
     it(`the pinned counterexample of "${name}" (${pin.commands}) passes`, async () => {
-      const details = await fc.check(modelBasedProperty(pin.policies, pin.replayPath), { seed: pin.seed, path: pin.path, endOnFailure: true });
+      const details = await fc.check(modelBasedProperty(pin.policies, pin.replayPath, 'profile' in pin ? pin.profile : 'all'), { seed: pin.seed, path: pin.path, endOnFailure: true });
       // A passing replay goes on with the runs after the pinned one; those must pass too.
       expect(details.failed, fc.defaultReportMessage(details) ?? '').toBe(false);
     });

@@ -40,6 +40,21 @@ describe('model-based: the real WAL on the simulated file system', () => {
     }, budget.testTimeoutMs);
   }
 
+  it('agrees with the model when a second power loss interrupts a recovery (CrashDuringRecover), under every policy', async () => {
+    const stats = newStats();
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(segmentConfig, walCommands({ simulated: true, maxCommands: budget.maxCommands, profile: 'interrupted-recovery' }), (config, commands) =>
+        runModel(config, commands, stats),
+      ),
+      { numRuns: budget.simRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
+    );
+    report.push(
+      `sim interrupted recovery: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ` +
+        `${(stats.crashes / Math.max(1, stats.runs)).toFixed(2)} crash states/run, ${Date.now() - started} ms`,
+    );
+  }, budget.testTimeoutMs);
+
   it('agrees with the model through rotation, checkpoints and truncation of tiny segments, crashes and reopens included', async () => {
     const stats = newStats();
     const started = Date.now();

@@ -88,7 +88,7 @@ function holds(image: Uint8Array, expected: Uint8Array, start: number, end: numb
   return true;
 }
 
-export function survivingRecords(crash: CrashState, sim: SimFileSystem, dir: string): Survivors {
+export function survivingRecords(crash: Pick<CrashState, 'files'>, sim: SimFileSystem, dir: string): Survivors {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`;
   const segments = [...crash.files.values()]
     .map((file) => ({ file, id: file.path.startsWith(prefix) ? parseSegmentFileName(file.path.slice(prefix.length)) : null }))

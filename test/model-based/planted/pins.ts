@@ -11,6 +11,8 @@ export interface Pin {
   readonly replayPath: string;
   /** The shrunk command list fast-check printed, for readers. */
   readonly commands: string;
+  /** The command profile the counterexample was found with (default 'all'). */
+  readonly profile?: 'all' | 'segments' | 'interrupted-recovery';
 }
 
 const all: readonly SyncPolicy[] = ['per-commit', 'group', 'none'];
@@ -71,6 +73,14 @@ export const pins = {
     path: '164:1:0:0:0:2:1:4:4:3:3',
     replayPath: 'BAABBBEABACXZ:VVB',
     commands: 'none, unordered 16-byte sectors: walAbort(0), recorder.flush, crash(0)',
+  },
+  'repair cuts the active segment back before rewriting it': {
+    profile: 'interrupted-recovery',
+    policies: all,
+    seed: -2063035613,
+    path: '1:1:1:4:3:5:0:2:4:3:10:3:4:3:3:8:3:6:6',
+    replayPath: 'BBDABEEIMw:qK',
+    commands: 'per-commit, unordered, 16-byte sectors: transaction(1), crashDuringRecover(0, after 1, 330839823)',
   },
 } as const satisfies Record<string, Pin>;
 
