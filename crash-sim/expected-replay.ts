@@ -25,7 +25,7 @@ export interface ExpectedReplay {
   readonly checkpointObserved: number | null;
   /** Records read in order up to each segment's end or torn point. */
   readonly records: readonly HistoryRecord[];
-  /** The highest LSN of any intact frame anywhere in the image (NoReuse's bound). */
+  /** The highest LSN of any intact frame anywhere in the image (NoReuseInv's bound). */
   readonly maxSurvivingLsn: number;
   /** Segments walked, with where each stopped, for counterexamples. */
   readonly segments: readonly { readonly name: string; readonly intactBytes: number; readonly sizeBytes: number; readonly records: number }[];

@@ -140,7 +140,7 @@ function checkReopens(run: WorkloadRun, layout: Layout): Violation[] {
       expected.transactions.every((t, i) => describeTxs([t]) === describeTxs(session.recovered.slice(i, i + 1)));
     if (!same) {
       violations.push({
-        property: 'Exactness',
+        property: 'ExactnessInv',
         crashAfterOp: null,
         message: `the clean reopen starting session ${session.session} replayed something else than the log holds`,
         counterexample: `operations:\n${operationsText(run, session.startOp)}\nexpected: ${expected.failure ?? describeTxs(expected.transactions)}\nreplayed: ${describeTxs(session.recovered)}`,

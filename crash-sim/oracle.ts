@@ -1,13 +1,14 @@
 // The recovery oracle: the six properties of DESIGN.md's recovery guarantee, checked for one crash
 // state against the WAL-level history.
 //
-//   Prefix      the replayed transactions are a prefix of the committed ones, in commit order.
-//   Durability  every transaction committed at or below the acknowledged durable LSN is replayed.
-//   Atomicity   every replayed transaction was committed, with exactly its events; nothing
-//               aborted, failed or uncommitted appears.
-//   NoReuse     the reopened WAL allocates LSNs above every LSN that survived anywhere on disk.
-//   Idempotence crashing again right after recovery and recovering again gives the same result.
-//   Exactness   the replay is exactly what the surviving writes hold (expected-replay.ts).
+//   PrefixInv      the replayed transactions are a prefix of the committed ones, in commit order.
+//   DurabilityInv  every transaction committed at or below the acknowledged durable LSN is replayed.
+//   AtomicityInv   every replayed transaction was committed, with exactly its events; nothing
+//                  aborted, failed or uncommitted appears.
+//   NoReuseInv     the reopened WAL allocates LSNs above every LSN that survived anywhere on disk.
+//   IdempotenceInv crashing again right after recovery and recovering again gives the same result.
+//   ExactnessInv   the replay is exactly what the surviving writes hold (expected-replay.ts).
+// The names are spec/Wal.tla's and model/invariants.ts's.
 // Two more names mark what is not one of the six but stops the check: Recoverable (openWal failed
 // on a legal crash state, or succeeded where the expected replay says a sealed segment is
 // damaged) and Layout / Contract (the writes or the API answers disagree with the format or the
@@ -21,12 +22,12 @@ import type { ExpectedReplay } from './expected-replay.js';
 import { describeTxs, sameTx, type HistoryTx, type ReplayedTx, type WalHistory } from './history.js';
 
 export type Property =
-  | 'Prefix'
-  | 'Durability'
-  | 'Atomicity'
-  | 'NoReuse'
-  | 'Idempotence'
-  | 'Exactness'
+  | 'PrefixInv'
+  | 'DurabilityInv'
+  | 'AtomicityInv'
+  | 'NoReuseInv'
+  | 'IdempotenceInv'
+  | 'ExactnessInv'
   | 'Recoverable'
   | 'Layout'
   | 'Contract';
@@ -70,7 +71,7 @@ export function hostSession(history: WalHistory, contextEndOp: number): number {
  * An acknowledgement belongs to the session that gave it. LSNs are unique only within what
  * survived on disk: a crash may lose a tail that no session ever acknowledged (an unflushed
  * commit, a stray frame past a tear that recovery cut off), and the next session then hands out
- * those LSNs again, legally (NoReuse only covers LSNs that survived). A durable LSN from an
+ * those LSNs again, legally (NoReuseInv only covers LSNs that survived). A durable LSN from an
  * earlier session therefore says nothing about a later session's transactions at the same LSNs;
  * what it did promise, the later session's recovery had to bring back, and that recovery is
  * checked at the crash points before the later session's open returned (where the earlier
@@ -131,7 +132,7 @@ function isAborted(history: WalHistory, tx: ReplayedTx): HistoryTx | undefined {
 }
 
 /**
- * Atomicity on its own: every replayed transaction is one of `committed`, with exactly its
+ * AtomicityInv on its own: every replayed transaction is one of `committed`, with exactly its
  * events. Returns one message per offending transaction (empty when atomic). `history`, when
  * given, names what became of a transaction that was not committed.
  */
@@ -184,22 +185,22 @@ export function checkRecovery(input: CheckInput): Violation[] {
   const cp = context.checkpointLsn;
   const committed = context.committed.filter((t) => t.commitLsn > cp);
 
-  // Exactness: exactly the intact committed prefix the surviving writes hold.
+  // ExactnessInv: exactly the intact committed prefix the surviving writes hold.
   const exact = replayed.length === expected.transactions.length && replayed.every((t, i) => {
     const e = expected.transactions[i];
     return e !== undefined && sameTx(t, e);
   });
-  if (!exact) add('Exactness', 'the replay differs from what the surviving writes hold', expectedText, replayedText);
+  if (!exact) add('ExactnessInv', 'the replay differs from what the surviving writes hold', expectedText, replayedText);
   if (observed.checkpointObserved !== undefined && observed.checkpointObserved !== expected.checkpointObserved) {
     add(
-      'Exactness',
+      'ExactnessInv',
       `replay reports checkpoint marker ${observed.checkpointObserved ?? 'none'}, but the newest surviving marker is ${expected.checkpointObserved ?? 'none'}`,
       `checkpointObserved ${expected.checkpointObserved ?? 'null'}`,
       `checkpointObserved ${observed.checkpointObserved ?? 'null'}`,
     );
   }
 
-  // Prefix: no holes, no reordering, nothing the host did not see committed.
+  // PrefixInv: no holes, no reordering, nothing the host did not see committed.
   const prefixLength = replayed.findIndex((t, i) => {
     const c = committed[i];
     return c === undefined || !sameTx(t, c);
@@ -208,35 +209,35 @@ export function checkRecovery(input: CheckInput): Violation[] {
     const offending = replayed[prefixLength];
     const wanted = committed[prefixLength];
     add(
-      'Prefix',
+      'PrefixInv',
       `replayed transaction #${prefixLength + 1} ${offending === undefined ? '' : describeTxs([offending])} is not committed transaction #${prefixLength + 1} ${wanted === undefined ? '(none: more were replayed than committed)' : describeTxs([wanted])}`,
       `a prefix of ${describeTxs(committed)}`,
       replayedText,
     );
   }
 
-  // Durability: everything acknowledged durable survived.
+  // DurabilityInv: everything acknowledged durable survived.
   const lost = committed.filter((t) => t.commitLsn <= context.acknowledgedDurableLsn && !replayed.some((r) => sameTx(r, t)));
   if (lost.length > 0) {
-    add('Durability', `${lost.length} transaction(s) acknowledged durable (durable LSN ${context.acknowledgedDurableLsn}) were not replayed: ${describeTxs(lost)}`, expectedText, replayedText);
+    add('DurabilityInv', `${lost.length} transaction(s) acknowledged durable (durable LSN ${context.acknowledgedDurableLsn}) were not replayed: ${describeTxs(lost)}`, expectedText, replayedText);
   }
 
-  // Atomicity: every replayed transaction was committed by some session, with its exact events.
+  // AtomicityInv: every replayed transaction was committed by some session, with its exact events.
   const everCommitted = [
     ...history.txs.filter((h) => h.outcome === 'committed').map((h) => ({ beginLsn: h.beginLsn, commitLsn: h.endLsn ?? -1, events: h.events })),
     ...history.sessions.flatMap((s) => s.recovered),
   ];
-  for (const message of atomicityViolations(everCommitted, replayed, history)) add('Atomicity', message, expectedText, replayedText);
+  for (const message of atomicityViolations(everCommitted, replayed, history)) add('AtomicityInv', message, expectedText, replayedText);
 
-  // NoReuse: the next LSN is above every LSN that survived anywhere on disk.
+  // NoReuseInv: the next LSN is above every LSN that survived anywhere on disk.
   const bound = Math.max(expected.maxSurvivingLsn, cp);
   if (observed.nextLsn !== null && observed.nextLsn <= bound) {
-    add('NoReuse', `after recovery nextLsn() is ${observed.nextLsn}, but LSN ${bound} survived on disk`, `next LSN > ${bound}`, `next LSN ${observed.nextLsn}`);
+    add('NoReuseInv', `after recovery nextLsn() is ${observed.nextLsn}, but LSN ${bound} survived on disk`, `next LSN > ${bound}`, `next LSN ${observed.nextLsn}`);
   } else if (observed.probeBeginLsn !== null && observed.probeBeginLsn <= bound) {
-    add('NoReuse', `the first transaction after recovery began at LSN ${observed.probeBeginLsn}, but LSN ${bound} survived on disk`, `begin LSN > ${bound}`, `begin LSN ${observed.probeBeginLsn}`);
+    add('NoReuseInv', `the first transaction after recovery began at LSN ${observed.probeBeginLsn}, but LSN ${bound} survived on disk`, `begin LSN > ${bound}`, `begin LSN ${observed.probeBeginLsn}`);
   }
 
-  // Idempotence: crash again right after recovery, recover again, same transactions.
+  // IdempotenceInv: crash again right after recovery, recover again, same transactions.
   for (const again of observed.idempotence) {
     const same = again.replayed !== null && again.replayed.length === replayed.length && again.replayed.every((t, i) => {
       const r = replayed[i];
@@ -244,7 +245,7 @@ export function checkRecovery(input: CheckInput): Violation[] {
     });
     if (!same) {
       add(
-        'Idempotence',
+        'IdempotenceInv',
         `crashing during or right after recovery and recovering again changed the result (second crash state:\n${again.describe()})`,
         replayedText,
         again.replayed === null ? `error: ${again.error ?? '?'}` : describeTxs(again.replayed),

@@ -1,6 +1,6 @@
 // Recovers one crash image with the real openWal and gathers what the oracle needs: the replay,
 // the next LSN, a probe transaction written after recovery (the WAL must accept new work and
-// allocate above everything that survived), and, for Idempotence, the replays after crashing
+// allocate above everything that survived), and, for IdempotenceInv, the replays after crashing
 // again during or right after recovery (crash states after each of recovery's own operations,
 // up to a bound).
 //
@@ -19,7 +19,7 @@ export interface RecoverOptions {
   readonly dir: string;
   readonly checkpointLsn: number;
   readonly segmentTargetBytes: number | undefined;
-  /** Crash states of the recovery's own writes to recover again (Idempotence); 0 turns it off. */
+  /** Crash states of the recovery's own writes to recover again (IdempotenceInv); 0 turns it off. */
   readonly idempotenceStates: number;
   readonly seed: number;
 }

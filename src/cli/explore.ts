@@ -22,8 +22,9 @@ export const EXPLORE_USAGE = `usage: walref explore <workload.json> [--json] [--
 
 Runs the workload through the real WAL on a simulated file system, crashes it after every
 file-system operation (or only at the end), recovers every crash state the fault knobs allow
-(exhaustively up to --max-states, default 20000, sampled by --seed beyond) and checks Prefix,
-Durability, Atomicity, NoReuse, Idempotence and Exactness. Exit code 1 on any violation.
+(exhaustively up to --max-states, default 20000, sampled by --seed beyond) and checks PrefixInv,
+DurabilityInv, AtomicityInv, NoReuseInv, IdempotenceInv and ExactnessInv (spec/Wal.tla's names).
+Exit code 1 on any violation.
 The workload format is documented in docs/workload.md.
 `;
 

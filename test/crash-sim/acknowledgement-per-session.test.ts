@@ -1,7 +1,7 @@
 // Issue 13: test:deep reported DurabilityInv violations after crash -> recovery -> crash. The WAL
 // was right and the oracle was wrong: it took the highest durable LSN acknowledged anywhere in the
 // run, across sessions, as the host's promise, while a crash may lose LSNs that no session
-// acknowledged and the next session hands them out again (legally: NoReuse covers only LSNs that
+// acknowledged and the next session hands them out again (legally: NoReuseInv covers only LSNs that
 // survived on disk). An acknowledgement belongs to the session that gave it. Both
 // counterexamples are pinned in crash-sim/workloads/ (explored under all four knob combinations
 // by example-workloads.test.ts); this file shows that they still reach the shape that fooled the

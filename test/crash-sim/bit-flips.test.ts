@@ -1,7 +1,7 @@
 // Reads of synced data that return flipped bits (the simulator's read fault): corruption must be
 // reported, never replayed silently. Every byte of every frame of a rotated, fully synced log is
 // flipped in turn: recovery either refuses the log or replays only committed transactions with
-// their exact events (Atomicity); in a sealed segment it must refuse it.
+// their exact events (AtomicityInv); in a sealed segment it must refuse it.
 import { describe, expect, it } from 'vitest';
 import { atomicityViolations } from '../../crash-sim/oracle.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';

@@ -68,7 +68,7 @@ describe('walref explore', () => {
     } finally {
       planted.lyingFsync = false;
     }
-    expect(io.out()).toMatch(/Durability violated \(crash after op \d+\)/);
+    expect(io.out()).toMatch(/DurabilityInv violated \(crash after op \d+\)/);
     expect(io.out()).toContain('unsynced sector writes:');
   });
 

@@ -71,13 +71,13 @@ const strayFrameAfterRecovery: OpenWalLike = async (dir, options) => {
 };
 
 describe('planted bugs turn the oracle red', () => {
-  it('acknowledging durability before fsync is caught as a Durability violation', async () => {
+  it('acknowledging durability before fsync is caught as a DurabilityInv violation', async () => {
     const w = workload([{ tx: ['a'] }, { flush: true }, { tx: ['b'] }, { flush: true }], { sectorBytes: 64 });
     expect((await explore(w)).violationCount).toBe(0);
     const result = await explore(w, { openWal: ackBeforeFsync });
-    expect(result.violations.map((v) => v.property)).toContain('Durability');
+    expect(result.violations.map((v) => v.property)).toContain('DurabilityInv');
     const text = violationText(result);
-    expect(text).toMatch(/Durability violated \(crash after op \d+\): 1 transaction\(s\) acknowledged durable/);
+    expect(text).toMatch(/DurabilityInv violated \(crash after op \d+\): 1 transaction\(s\) acknowledged durable/);
     expect(text).toContain('expected:');
     expect(text).toContain('replayed:');
     expect(text).toContain('unsynced sector writes:');
@@ -91,11 +91,11 @@ describe('planted bugs turn the oracle red', () => {
     );
     expect((await explore(w)).violationCount).toBe(0);
     const result = await explore(w, { openWal: noDirFsync });
-    expect(result.violations.map((v) => v.property)).toContain('Durability');
+    expect(result.violations.map((v) => v.property)).toContain('DurabilityInv');
     expect(violationText(result)).toMatch(/dir: create \/wal\/0+\d\.wal lost/);
   });
 
-  it('retrying fsync after EIO and reporting success is caught as a Durability violation', async () => {
+  it('retrying fsync after EIO and reporting success is caught as a DurabilityInv violation', async () => {
     const w = workload(
       [{ tx: ['a'] }, { flush: true }, { tx: ['b'] }, { fault: 'fsync-eio' }, { flush: true }, { tx: ['c'] }, { flush: true }],
       { sectorBytes: 64, ordered: false },
@@ -103,15 +103,15 @@ describe('planted bugs turn the oracle red', () => {
     expect((await explore(w)).violationCount).toBe(0);
     const result = await explore(w, { openWal: retryFsyncAfterEio });
     expect(result.steps.every((s) => s.ok)).toBe(true);
-    expect(result.violations.map((v) => v.property)).toContain('Durability');
+    expect(result.violations.map((v) => v.property)).toContain('DurabilityInv');
     expect(violationText(result)).toContain('acknowledged durable');
   });
 
-  it('a recovery whose own leftovers change the next recovery is caught as an Idempotence violation', async () => {
+  it('a recovery whose own leftovers change the next recovery is caught as an IdempotenceInv violation', async () => {
     const w = workload([{ tx: ['a'] }, { flush: true }, { tx: ['b'.repeat(100)] }, { flush: true }], { sectorBytes: 64 });
     expect((await explore(w)).violationCount).toBe(0);
     const result = await explore(w, { openWal: strayFrameAfterRecovery });
-    expect(result.violations.map((v) => v.property)).toContain('Idempotence');
-    expect(violationText(result)).toMatch(/Idempotence violated \(crash after op \d+\): crashing during or right after recovery and recovering again changed the result/);
+    expect(result.violations.map((v) => v.property)).toContain('IdempotenceInv');
+    expect(violationText(result)).toMatch(/IdempotenceInv violated \(crash after op \d+\): crashing during or right after recovery and recovering again changed the result/);
   });
 });

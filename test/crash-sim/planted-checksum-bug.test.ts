@@ -6,7 +6,7 @@
 // ends in a well-formed TxCommit. The WAL under test writes the frame; a read fault then flips
 // the length's low byte (511 -> 256). The real codec reports the frame as bad (its checksum
 // covers the length) and replays nothing; the planted codec replays a transaction that was never
-// committed, with an event that was never recorded, and the oracle's Atomicity check says so.
+// committed, with an event that was never recorded, and the oracle's AtomicityInv check says so.
 import { describe, expect, it, vi } from 'vitest';
 import { atomicityViolations } from '../../crash-sim/oracle.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
@@ -93,7 +93,7 @@ async function replayAfterLengthFlip(): Promise<readonly { beginLsn: number; com
 }
 
 describe('planted bug: a checksum that does not cover the length', () => {
-  it('the real codec replays nothing from the flipped frame: Atomicity holds', async () => {
+  it('the real codec replays nothing from the flipped frame: AtomicityInv holds', async () => {
     planted.lengthNotCovered = false;
     expect(atomicityViolations([], await replayAfterLengthFlip())).toEqual([]);
   });

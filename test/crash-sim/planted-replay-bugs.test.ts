@@ -110,21 +110,21 @@ describe('planted replay bugs turn the oracle red', () => {
     expect(violationText(result)).toBe('');
   });
 
-  it('replay releasing an uncommitted tail is caught as an Atomicity and Exactness violation', async () => {
+  it('replay releasing an uncommitted tail is caught as an AtomicityInv and ExactnessInv violation', async () => {
     planted.bug = 'release-uncommitted-tail';
     const result = await explore(w);
     planted.bug = 'none';
     const properties = result.violations.map((v) => v.property);
-    expect(properties).toContain('Atomicity');
-    expect(properties).toContain('Exactness');
-    expect(violationText(result)).toMatch(/Atomicity violated \(crash after op \d+\): replayed \[\d+\.\.\d+\] \{.*\}, which no session committed/);
+    expect(properties).toContain('AtomicityInv');
+    expect(properties).toContain('ExactnessInv');
+    expect(violationText(result)).toMatch(/AtomicityInv violated \(crash after op \d+\): replayed \[\d+\.\.\d+\] \{.*\}, which no session committed/);
   });
 
-  it('reusing LSNs after a torn tail is caught as a NoReuse violation', async () => {
+  it('reusing LSNs after a torn tail is caught as a NoReuseInv violation', async () => {
     planted.bug = 'reuse-lsns-after-torn-tail';
     const result = await explore(w);
     planted.bug = 'none';
-    expect(result.violations.map((v) => v.property)).toContain('NoReuse');
-    expect(violationText(result)).toMatch(/NoReuse violated \(crash after op \d+\): after recovery nextLsn\(\) is 4, but LSN [45] survived on disk/);
+    expect(result.violations.map((v) => v.property)).toContain('NoReuseInv');
+    expect(violationText(result)).toMatch(/NoReuseInv violated \(crash after op \d+\): after recovery nextLsn\(\) is 4, but LSN [45] survived on disk/);
   });
 });
