@@ -5,9 +5,10 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, it, vi } from 'vitest';
 import type { SyncPolicy } from '../../model/index.js';
-import { walCommands } from './commands.js';
+import { walCommands, type CommandOptions } from './commands.js';
 import { budget, segmentConfig, simConfig } from './run-config.js';
 import { newStats, runModel } from './run-model.js';
+import type { RunConfig } from './world.js';
 
 const policies: readonly SyncPolicy[] = ['per-commit', 'group', 'none'];
 const report: string[] = [];
@@ -23,50 +24,31 @@ describe('model-based: the real WAL on the simulated file system', () => {
     if (process.env['WALREF_REPORT']) console.log(report.join('\n'));
   });
 
+  /** One model-based property on crash-sim, with its figures for WALREF_REPORT. */
+  const simProperty = async (label: string, config: fc.Arbitrary<RunConfig>, profile: NonNullable<CommandOptions['profile']>): Promise<void> => {
+    const stats = newStats();
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(config, walCommands({ simulated: true, maxCommands: budget.maxCommands, profile }), (c, commands) => runModel(c, commands, stats)),
+      { numRuns: budget.simRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
+    );
+    report.push(
+      `sim ${label}: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ` +
+        `${(stats.crashes / Math.max(1, stats.runs)).toFixed(2)} crash states/run, ${Date.now() - started} ms`,
+    );
+  };
+
   for (const policy of policies) {
     it(`agrees with the model after every command under the ${policy} policy, crashes and faults included`, async () => {
-      const stats = newStats();
-      const started = Date.now();
-      await fc.assert(
-        fc.asyncProperty(simConfig(policy), walCommands({ simulated: true, maxCommands: budget.maxCommands }), (config, commands) =>
-          runModel(config, commands, stats),
-        ),
-        { numRuns: budget.simRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
-      );
-      report.push(
-        `sim ${policy}: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ` +
-          `${(stats.crashes / Math.max(1, stats.runs)).toFixed(2)} crash states/run, ${Date.now() - started} ms`,
-      );
+      await simProperty(policy, simConfig(policy), 'all');
     }, budget.testTimeoutMs);
   }
 
   it('agrees with the model when a second power loss interrupts a recovery (CrashDuringRecover), under every policy', async () => {
-    const stats = newStats();
-    const started = Date.now();
-    await fc.assert(
-      fc.asyncProperty(segmentConfig, walCommands({ simulated: true, maxCommands: budget.maxCommands, profile: 'interrupted-recovery' }), (config, commands) =>
-        runModel(config, commands, stats),
-      ),
-      { numRuns: budget.simRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
-    );
-    report.push(
-      `sim interrupted recovery: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ` +
-        `${(stats.crashes / Math.max(1, stats.runs)).toFixed(2)} crash states/run, ${Date.now() - started} ms`,
-    );
+    await simProperty('interrupted recovery', segmentConfig, 'interrupted-recovery');
   }, budget.testTimeoutMs);
 
   it('agrees with the model through rotation, checkpoints and truncation of tiny segments, crashes and reopens included', async () => {
-    const stats = newStats();
-    const started = Date.now();
-    await fc.assert(
-      fc.asyncProperty(segmentConfig, walCommands({ simulated: true, maxCommands: budget.maxCommands, profile: 'segments' }), (config, commands) =>
-        runModel(config, commands, stats),
-      ),
-      { numRuns: budget.simRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
-    );
-    report.push(
-      `sim segments: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ` +
-        `${(stats.crashes / Math.max(1, stats.runs)).toFixed(2)} crash states/run, ${Date.now() - started} ms`,
-    );
+    await simProperty('segments', segmentConfig, 'segments');
   }, budget.testTimeoutMs);
 });
