@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bufferedIo } from '../../src/cli/io.js';
-import type { ReplayJson } from '../../src/cli/format-replay.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { bufferedIo } from '../../cli/io.js';
+import type { ReplayJson } from '../../cli/format-replay.js';
+import { runCli } from '../../cli/run-cli.js';
 import { encodeFrame } from '../../src/core/codec.js';
 import { LOCK_FILE_NAME, parseSegmentFileName } from '../../src/core/format.js';
 import { nodeFileSystem, openWal } from '../../src/index.js';
@@ -30,7 +30,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 /** Runs the real executable from source in a child process, as `npx walref` would. */
 function spawnCli(...argv: string[]): { code: number | null; out: string; err: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts'), ...argv], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'cli/main.ts'), ...argv], {
     cwd: repoRoot,
     encoding: 'utf8',
     timeout: 30_000,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { printableUtf8, renderEvent, toHex } from '../../src/cli/format-event.js';
-import { formatEntry } from '../../src/cli/format-dump.js';
-import { describeFailure, exitCodeOf } from '../../src/cli/cli-failure.js';
+import { printableUtf8, renderEvent, toHex } from '../../cli/format-event.js';
+import { formatEntry } from '../../cli/format-dump.js';
+import { describeFailure, exitCodeOf } from '../../cli/cli-failure.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

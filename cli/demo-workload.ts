@@ -9,11 +9,11 @@
 // between that flush's write and its fsync: a crash mid-flush.
 
 import { match, P } from 'ts-pattern';
-import type { Workload, WorkloadStep } from '../../crash-sim/workload.js';
-import { openWal } from '../open-wal.js';
-import type { TraceSink } from '../core/trace.js';
-import type { SyncOption, WalOptions } from '../options.js';
-import type { Wal } from '../wal.js';
+import type { Workload, WorkloadStep } from '../crash-sim/workload.js';
+import { openWal } from '../src/open-wal.js';
+import type { TraceSink } from '../src/core/trace.js';
+import type { SyncOption, WalOptions } from '../src/options.js';
+import type { Wal } from '../src/wal.js';
 
 export const DEMO_WORKLOAD: Workload = {
   options: { segmentTargetBytes: 200, sync: { mode: 'per-commit' } },

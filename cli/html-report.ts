@@ -16,11 +16,11 @@ import { match } from 'ts-pattern';
 import { decodeFrame } from '../src/core/codec.js';
 import { SEGMENT_HEADER_BYTES } from '../src/core/format.js';
 import type { WalRecord } from '../src/core/records.js';
-import type { ExploreResult } from './explore.js';
-import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
-import type { ReplayedTx } from './history.js';
-import { describeKnobs } from './knobs.js';
-import type { Workload } from './workload.js';
+import type { ExploreResult } from '../crash-sim/explore.js';
+import { BYTE_CLASS_NAMES, type ByteClassName } from '../crash-sim/file-crash.js';
+import type { ReplayedTx } from '../crash-sim/history.js';
+import { describeKnobs } from '../crash-sim/knobs.js';
+import type { Workload } from '../crash-sim/workload.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-report-client.js';
 
 /**

@@ -11,16 +11,16 @@
 // It writes nothing outside its temporary directory (the trace goes to memory, not to
 // WALREF_TRACE) and removes the directory at the end, whatever happens.
 
-import { exploreWorkload, type CrashStateDetail, type ExploreResult } from '../../crash-sim/explore.js';
-import { REPORT_ALL_DETAILS } from '../../crash-sim/html-report.js';
-import { describeKnobs } from '../../crash-sim/knobs.js';
-import type { OpenWalLike } from '../../crash-sim/wal-api.js';
-import type { Workload } from '../../crash-sim/workload.js';
-import { ByteClass, BYTE_CLASS_NAMES } from '../../crash-sim/file-crash.js';
-import type { TraceEvent } from '../core/trace.js';
-import { makeTempDir, removeDir } from '../fs/host-files.js';
-import { nodeFileSystem } from '../fs/node-fs.js';
-import { openWal } from '../open-wal.js';
+import { exploreWorkload, type CrashStateDetail, type ExploreResult } from '../crash-sim/explore.js';
+import { REPORT_ALL_DETAILS } from './html-report.js';
+import { describeKnobs } from '../crash-sim/knobs.js';
+import type { OpenWalLike } from '../crash-sim/wal-api.js';
+import type { Workload } from '../crash-sim/workload.js';
+import { ByteClass, BYTE_CLASS_NAMES } from '../crash-sim/file-crash.js';
+import type { TraceEvent } from '../src/core/trace.js';
+import { makeTempDir, removeDir } from '../src/fs/host-files.js';
+import { nodeFileSystem } from '../src/fs/node-fs.js';
+import { openWal } from '../src/open-wal.js';
 import { runDump } from './commands.js';
 import { DEMO_WORKLOAD, describeDemoStep, runOnDisk } from './demo-workload.js';
 import { renderEvent } from './format-event.js';

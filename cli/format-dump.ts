@@ -2,8 +2,8 @@
 // record, then replay's verdict on the whole log (torn tail, or the typed error) and a summary.
 
 import { match } from 'ts-pattern';
-import type { WalRecord } from '../core/records.js';
-import type { ReplaySummary } from '../core/replay.js';
+import type { WalRecord } from '../src/core/records.js';
+import type { ReplaySummary } from '../src/core/replay.js';
 import { describeFailure, type CliFailure } from './cli-failure.js';
 import { describeCheckpoint, describeTornTail } from './format-outcome.js';
 import type { WalkEntry } from './walk-frames.js';

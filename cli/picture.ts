@@ -10,10 +10,10 @@
 // plain ASCII characters, so the picture survives pipes, logs and copy-paste.
 
 import { match } from 'ts-pattern';
-import { decodeFrame } from '../core/codec.js';
-import { SEGMENT_HEADER_BYTES } from '../core/format.js';
-import type { WalRecord } from '../core/records.js';
-import { ByteClass, BYTE_CLASS_NAMES, type ByteClassName } from '../../crash-sim/file-crash.js';
+import { decodeFrame } from '../src/core/codec.js';
+import { SEGMENT_HEADER_BYTES } from '../src/core/format.js';
+import type { WalRecord } from '../src/core/records.js';
+import { ByteClass, BYTE_CLASS_NAMES, type ByteClassName } from '../crash-sim/file-crash.js';
 import { renderEvent } from './format-event.js';
 
 export interface PictureStyle {

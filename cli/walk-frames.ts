@@ -3,11 +3,11 @@
 // judgement: whether an undecodable frame is a torn tail or corruption is replay's decision
 // (src/core/replay.ts), which the dump prints after the listing.
 
-import { decodeFrame } from '../core/codec.js';
-import type { DecodeFailureCause, HeaderFailureCause } from '../core/errors.js';
-import { SEGMENT_HEADER_BYTES } from '../core/format.js';
-import type { SegmentHeader, WalRecord } from '../core/records.js';
-import { decodeSegmentHeader } from '../core/segment-header.js';
+import { decodeFrame } from '../src/core/codec.js';
+import type { DecodeFailureCause, HeaderFailureCause } from '../src/core/errors.js';
+import { SEGMENT_HEADER_BYTES } from '../src/core/format.js';
+import type { SegmentHeader, WalRecord } from '../src/core/records.js';
+import { decodeSegmentHeader } from '../src/core/segment-header.js';
 import type { SegmentFile } from './read-log.js';
 
 export type WalkEntry =

@@ -2,7 +2,7 @@
 // (never locking it, never writing), replays it with the pure core, prints through `io` and
 // returns the exit code.
 
-import type { FileSystem } from '../fs/port.js';
+import type { FileSystem } from '../src/fs/port.js';
 import { describeFailure, exitCodeOf, type CliFailure } from './cli-failure.js';
 import { formatDumpVerdict, formatEntry, type DumpVerdict } from './format-dump.js';
 import { formatReplaySummaryText, formatTransactionText, ReplayJsonWriter } from './format-replay.js';
