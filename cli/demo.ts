@@ -43,12 +43,11 @@ const COMBINATIONS: readonly { readonly ordered: boolean; readonly safeAppend: b
   { ordered: false, safeAppend: false },
 ];
 
-// crash-sim describes the WAL API structurally (wal-api.ts); the real openWal satisfies it, but
-// its option and outcome types are richer, so the assignment needs one explicit widening. Every
-// open gets a sink that drops trace events, so that a WALREF_TRACE set in the environment does not
-// make the exploration write thousands of events outside the demo's temporary directory.
+// crash-sim describes the WAL API structurally (wal-api.ts), and the real openWal satisfies it.
+// Every open gets a sink that drops trace events, so that a WALREF_TRACE set in the environment
+// does not make the exploration write thousands of events outside the demo's temporary directory.
 const dropTrace = (): void => undefined;
-const simOpenWal: OpenWalLike = (dir, options) => (openWal as unknown as OpenWalLike)(dir, { ...options, trace: dropTrace } as typeof options);
+const simOpenWal: OpenWalLike = (dir, options) => openWal(dir, { ...options, trace: dropTrace });
 
 export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {

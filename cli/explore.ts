@@ -10,7 +10,6 @@ import { z } from 'zod';
 import { exploreWorkload, type ExploreResult } from '../crash-sim/explore.js';
 import { describeKnobs } from '../crash-sim/knobs.js';
 import { formatViolation } from '../crash-sim/oracle.js';
-import type { OpenWalLike } from '../crash-sim/wal-api.js';
 import { parseWorkloadText } from '../crash-sim/workload.js';
 import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { openWal } from '../src/open-wal.js';
@@ -154,7 +153,7 @@ export async function runExplore(argv: string[], io: CliIo): Promise<number> {
   let result: ExploreResult;
   try {
     result = await exploreWorkload(workload.workload, {
-      openWal: openWal as unknown as OpenWalLike,
+      openWal,
       maxStates: parsed.maxStates,
       seed: parsed.seed,
       crashPoints: parsed.crashPoints,

@@ -26,7 +26,7 @@
 // poisoned and later steps fail until a reopen.
 
 import { pickCrashState } from './crash-states.js';
-import { frameBytes, type HistoryRecordKind } from './frame-size.js';
+import { frameBytes, type HistoryRecordKind } from './disk-format.js';
 import type { HistoryRecord, HistorySession, HistoryStep, HistoryTx, ReplayedTx, WalHistory } from './history.js';
 import { resolveKnobs, type SimKnobs } from './knobs.js';
 import { SimFileSystem } from './sim-fs.js';

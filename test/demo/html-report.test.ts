@@ -18,7 +18,7 @@ import { nodeFileSystem, openWal } from '../../src/index.js';
 import { DEMO_WORKLOAD } from '../../cli/demo-workload.js';
 import { chromiumPresent, chromiumSkipNote, launchChromium } from './chromium.js';
 
-const realOpenWal = openWal as unknown as OpenWalLike;
+const realOpenWal: OpenWalLike = openWal;
 
 // safeAppend off so that the report holds garbage bytes as well as durable and torn ones.
 const workload: Workload = { ...DEMO_WORKLOAD, fault: { ...DEMO_WORKLOAD.fault, safeAppend: false } };
