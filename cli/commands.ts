@@ -9,7 +9,7 @@ import { formatReplaySummaryText, formatTransactionText, ReplayJsonWriter } from
 import { formatVerifyOk } from './format-verify.js';
 import { ExitCode, type CliIo, type ExitCodeValue } from './io.js';
 import { inspectLogDirectory, readSegment, sweepDirectory } from './read-log.js';
-import { walkSegments } from './walk-frames.js';
+import { walkSegment } from './walk-frames.js';
 
 export function runDump(dir: string, io: CliIo, fs: FileSystem): ExitCodeValue {
   const listed = inspectLogDirectory(fs, dir);
@@ -19,7 +19,7 @@ export function runDump(dir: string, io: CliIo, fs: FileSystem): ExitCodeValue {
     const segment = readSegment(fs, dir, entry);
     if (!segment.ok) return reportFailure('dump', segment.failure, io);
     const lines: string[] = [];
-    for (const walked of walkSegments([segment.value])) {
+    for (const walked of walkSegment(segment.value)) {
       if (walked.kind === 'record') records += 1;
       lines.push(formatEntry(walked));
     }

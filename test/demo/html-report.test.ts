@@ -60,7 +60,7 @@ describe('the report data', () => {
     bytes.set(commit, 32 + begin.length);
     expect(framesOf(bytes)).toEqual([
       [32, begin.length, 7, 'TxBegin'],
-      [32 + begin.length, commit.length, 8, 'TxCommit tx 7'],
+      [32 + begin.length, commit.length, 8, 'TxCommit (tx 7)'],
     ]);
   });
 
