@@ -5,7 +5,7 @@ import {
   Commit,
   Crash,
   Flush,
-  ForceFsync,
+  Fsync,
   FsyncFail,
   Record,
   Recover,
@@ -55,7 +55,7 @@ describe('model crash and recover', () => {
   });
 
   it('an explicitly aborted transaction is never replayed', () => {
-    const state = nextState(ForceFsync(nextState(WalAbort(commit(initialState(), ['a']), ['x']))));
+    const state = nextState(Fsync(nextState(WalAbort(commit(initialState(), ['a']), ['x']))));
     const result = recovery(nextState(Crash(state, { keptCount: 6 })));
     expect(result.replay.transactions.map((tx) => tx.events)).toEqual([['a']]);
   });
