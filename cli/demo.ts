@@ -131,7 +131,7 @@ function indented(io: CliIo): CliIo {
   return { stdout: (s) => io.stdout(s.replace(/^(?=.)/gm, '  ')), stderr: io.stderr };
 }
 
-/** "Open, Arm, Record ×2, Commit, Flush, ..." with runs of the same action folded. */
+/** "Recover, Arm, Record ×2, Commit, Flush, ..." with runs of the same action folded. */
 export function summarizeActions(events: readonly TraceEvent[]): string {
   const parts: string[] = [];
   let previous: string | null = null;
