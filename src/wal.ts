@@ -123,7 +123,7 @@ export class Wal {
   }
 
   forceFsyncNow(): void {
-    this.#step((s) => writer.fsync(s));
+    this.#step((s) => writer.sync(s));
   }
 
   async truncateUpTo(fenceLsn: Lsn): Promise<void> {
@@ -254,7 +254,7 @@ export class Wal {
   }
 
   #afterCommit(): void {
-    if (writer.fsyncDue(this.#state)) this.#scheduleSync();
+    if (writer.syncDue(this.#state)) this.#scheduleSync();
   }
 
   /** Runs one sync soon, once for every caller in the same turn of the event loop. */
@@ -274,7 +274,7 @@ export class Wal {
     try {
       // Under per-commit the scheduled sync is the policy's own flush; under group it is the
       // flusher's sync. Either way it writes, fdatasyncs and advances the durable LSN.
-      this.#step((state) => writer.fsync(state));
+      this.#step((state) => writer.sync(state));
     } catch {
       // #fail has poisoned the WAL and rejected every waiter; the next call reports it.
     }

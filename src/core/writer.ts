@@ -1,11 +1,11 @@
 // The writer state machine: begin, append, appendBatch, commit, abort, checkpointMarker, flush,
-// fsync (the spec's Fsync: forceFsync and the group flusher), truncateUpTo. Each step takes a state and returns the
+// sync (forceFsync and the group flusher), truncateUpTo. Each step takes a state and returns the
 // next state plus the effects that must run, in order, before that state may be adopted. The shell
 // adopts the state only when every effect succeeded; when one fails it calls effectFailed() with
 // the state it had before the step, which poisons and says how to cut a half-written frame back.
 //
 // Frames are buffered in memory (`pending`, a range of an arena: frame-arena.ts) and handed to the
-// OS in one write per flush, fsync or rotation. The ordering rule: durableLsn only ever moves in a
+// OS in one write per flush, sync or rotation. The ordering rule: durableLsn only ever moves in a
 // step whose effects end with the fsync that covers it, so the shell can never acknowledge
 // durability before that fsync returned.
 
@@ -67,7 +67,7 @@ function requireOpenTransaction(state: WriterState, txBeginLsn: Lsn, argument: s
 
 /**
  * Hands the pending frames to the OS and, when `fsync` is true, makes everything written durable.
- * Shared by flush, fsync and rotation so the three can never disagree on the ordering rule.
+ * Shared by flush, sync and rotation so the three can never disagree on the ordering rule.
  */
 function writeOut(state: WriterState, fsync: boolean): { state: WriterState; effects: Effect[] } {
   const effects: Effect[] = [];
@@ -183,16 +183,16 @@ export function flush(state: WriterState): WriterStep<Lsn> {
   return { ok: true, state: out.state, effects: out.effects, value: out.state.durableLsn };
 }
 
-/** The spec's Fsync, for forceFsync() and the group flusher: write, fsync, advance the durable LSN. */
-export function fsync(state: WriterState): WriterStep<Lsn> {
+/** forceFsync() and the group flusher: write, fsync, and advance the durable LSN. */
+export function sync(state: WriterState): WriterStep<Lsn> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
   const out = writeOut(state, true);
   return { ok: true, state: out.state, effects: out.effects, value: out.state.durableLsn };
 }
 
-/** Under `group`, whether enough commits wait for an fsync that the flusher should run now. */
-export function fsyncDue(state: WriterState): boolean {
+/** Under `group`, whether enough commits wait for a sync that the flusher should run now. */
+export function syncDue(state: WriterState): boolean {
   const max = state.config.maxCommits;
   return state.config.syncMode === 'group' && max !== null && state.commitsSinceSync >= max;
 }

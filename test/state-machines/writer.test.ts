@@ -58,19 +58,19 @@ describe('writer state machine', () => {
       const f = ok(writer.flush(transaction(fresh(mode), ['a']).state));
       expect(kinds(f.effects)).toEqual(['write']);
       expect(f.state.durableLsn).toBe(0);
-      const s = ok(writer.fsync(f.state));
+      const s = ok(writer.sync(f.state));
       expect(kinds(s.effects)).toEqual(['fsync']);
       expect(s.state.durableLsn).toBe(3);
     }
   });
 
-  it('an fsync by the group flusher is due once maxCommits commits wait for one', () => {
+  it('a group sync is due once maxCommits commits wait for one', () => {
     let state = fresh('group', 1 << 20, 2);
     state = transaction(state, ['a']).state;
-    expect(writer.fsyncDue(state)).toBe(false);
+    expect(writer.syncDue(state)).toBe(false);
     state = transaction(state, ['b']).state;
-    expect(writer.fsyncDue(state)).toBe(true);
-    expect(writer.fsyncDue(ok(writer.fsync(state)).state)).toBe(false);
+    expect(writer.syncDue(state)).toBe(true);
+    expect(writer.syncDue(ok(writer.sync(state)).state)).toBe(false);
   });
 
   it('rotation at begin seals the old segment with fsync before creating the next and fsyncing the directory', () => {
@@ -145,7 +145,7 @@ describe('writer state machine', () => {
     const failed = writer.effectFailed(t.state, { kind: 'fsync', file: segmentFileName(1) }, 'EIO');
     expect(failed.effects).toEqual([]);
     expect(failed.state.durableLsn).toBe(0);
-    expect(writer.fsync(failed.state).ok).toBe(false);
+    expect(writer.sync(failed.state).ok).toBe(false);
     expect(writer.flush(failed.state).ok).toBe(false);
   });
 
@@ -175,7 +175,7 @@ describe('writer state machine', () => {
               o.op === 'flush'
                 ? writer.flush(state)
                 : o.op === 'sync'
-                  ? writer.fsync(state)
+                  ? writer.sync(state)
                   : o.op === 'checkpoint'
                     ? writer.checkpointMarker(state, lastCommit)
                     : writer.truncateUpTo(state, lastCommit);
