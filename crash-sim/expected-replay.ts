@@ -10,12 +10,11 @@
 // what is still open at the end.
 
 import { match } from 'ts-pattern';
-import { parseSegmentFileName } from '../src/core/format.js';
-import type { CrashState } from './crash-states.js';
-import { ORACLE_SEGMENT_HEADER_BYTES } from './frame-size.js';
+import { ORACLE_SEGMENT_HEADER_BYTES } from './disk-format.js';
 import type { HistoryRecord, ReplayedTx } from './history.js';
 import type { Layout, Placement } from './layout.js';
-import { splitPath } from './sim-state.js';
+
+// The listing lives with the oracle's other format knowledge; explore.ts imports it from here.
 
 export interface ExpectedReplay {
   /** null when recovery must succeed; otherwise why the image cannot be recovered. */
@@ -45,17 +44,6 @@ function matching(image: Uint8Array, candidates: readonly Placement[] | undefine
     if (candidate !== undefined && candidate.opIndex < upToOp && equalAt(image, candidate.offsetBytes, candidate.bytes)) return candidate;
   }
   return undefined;
-}
-
-/** Segment files of the WAL directory in a crash state, oldest first. */
-export function segmentImages(state: CrashState, dir: string): { name: string; id: number; bytes: Uint8Array }[] {
-  const out: { name: string; id: number; bytes: Uint8Array }[] = [];
-  for (const [path, file] of state.files) {
-    const { dir: parent, name } = splitPath(path);
-    const id = parseSegmentFileName(name);
-    if (parent === dir && id !== null) out.push({ name, id, bytes: file.bytes });
-  }
-  return out.sort((a, b) => a.id - b.id);
 }
 
 /**

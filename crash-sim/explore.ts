@@ -18,7 +18,8 @@
 import { match } from 'ts-pattern';
 import type { SimKnobs } from './knobs.js';
 import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
-import { expectedReplay, segmentImages, type ExpectedReplay } from './expected-replay.js';
+import { segmentIdOf, segmentImages } from './disk-format.js';
+import { expectedReplay, type ExpectedReplay } from './expected-replay.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
 import { describeTxs, type HistoryStep, type ReplayedTx } from './history.js';
 import { buildLayout, type Layout } from './layout.js';
@@ -131,7 +132,7 @@ function checkReopens(run: WorkloadRun, layout: Layout): Violation[] {
     const state = stateAfter(run.knobs, run.log, session.startOp);
     const segments = [...(state.dirs.get(run.history.dir)?.live ?? new Map<string, number>())]
       .map(([name, inode]) => ({ name, bytes: state.files.get(inode)?.cache ?? new Uint8Array(0) }))
-      .filter((s) => /^\d{20}\.wal$/.test(s.name))
+      .filter((s) => segmentIdOf(s.name) !== null)
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     const expected = expectedReplay(segments, layout, session.startOp, session.checkpointLsn);
     const same =

@@ -2,7 +2,7 @@
 // workload runner as it went. The oracle reads it together with the simulator's op log; it never
 // looks inside the WAL.
 
-import type { HistoryRecordKind } from './frame-size.js';
+import type { HistoryRecordKind } from './disk-format.js';
 
 /** One record the WAL allocated an LSN for, in the session (open..close) that allocated it. */
 export interface HistoryRecord {

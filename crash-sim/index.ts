@@ -8,7 +8,7 @@
 //   ... drive the WAL ...
 //   const crash = pickCrashState(sim, seed);        // one crash state of `sim` as it is now,
 //                                                   // the same one for the same history and seed
-//   const survived = intactRecordCount(crash, '/wal'); // records of the log that survived intact
+//   const survived = survivingRecords(crash, '/wal', sim.opLog); // records that survived intact
 //   const { replay } = await openWal('/wal', { fs: crash.image() }); // recover a fresh image
 //   crash.describe();                               // which writes and sectors survived
 //
@@ -30,8 +30,8 @@ export {
   type EnumerateOptions,
 } from './crash-states.js';
 export { BYTE_CLASS_NAMES, ByteClass, type ByteClassName } from './file-crash.js';
-export { intactRecordCount } from './intact-records.js';
-export { frameBytes, ORACLE_SEGMENT_HEADER_BYTES, type HistoryRecordKind } from './frame-size.js';
+export { intactRecordCount, survivingRecords, type Survivors } from './survivors.js';
+export { frameBytes, ORACLE_SEGMENT_HEADER_BYTES, segmentImages, type HistoryRecordKind, type SegmentImage } from './disk-format.js';
 export { expectedReplay, type ExpectedReplay } from './expected-replay.js';
 export { checkRecovery, formatViolation, type Property, type Violation } from './oracle.js';
 export { parseWorkload, parseWorkloadText, type Workload, type WorkloadStep } from './workload.js';

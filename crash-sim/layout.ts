@@ -4,7 +4,7 @@
 // the 32-byte header, and every other byte it carries belongs to the session's next records, one
 // whole frame each. So from the op log (offsets and lengths of the writes) and the history (the
 // records of each session, in LSN order) the oracle places every frame with its own arithmetic
-// (frame-size.ts). The bytes a placement expects are the ones that write carried; whether a crash
+// (disk-format.ts). The bytes a placement expects are the ones that write carried; whether a crash
 // image holds that frame intact is then a plain byte comparison, never a decode.
 //
 // Recovery may also write bytes that are already there (walref's open rewrites the active
@@ -15,8 +15,7 @@
 // If the writes do not split into whole frames of the expected sizes, the layout reports it: the
 // format on disk disagrees with docs/format.md, or the writer wrote records the API never returned.
 
-import { parseSegmentFileName } from '../src/core/format.js';
-import { ORACLE_SEGMENT_HEADER_BYTES } from './frame-size.js';
+import { ORACLE_SEGMENT_HEADER_BYTES, segmentIdOf } from './disk-format.js';
 import type { HistoryRecord, WalHistory } from './history.js';
 import { DEFAULT_KNOBS } from './knobs.js';
 import { applyOp, emptyState, splitPath, type SimOp } from './sim-state.js';
@@ -70,7 +69,7 @@ export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout 
     applyOp(folded, op);
     if (op.kind !== 'write') continue;
     const { name } = splitPath(op.path);
-    if (parseSegmentFileName(name) === null) continue;
+    if (segmentIdOf(name) === null) continue;
     const session = sessionAt(history, op.index);
     const queue = queues.get(session) ?? [];
     let cursor = cursors.get(session) ?? 0;

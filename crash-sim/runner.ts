@@ -11,11 +11,12 @@
 //                          low-level path, so that an aborted transaction reaches the disk and
 //                          replay has something to drop. (The recorder's abort writes nothing.)
 //   {readOnly:true}        recorder arm + commit with no events: must answer "no" and write nothing.
-//   {flush:true}           recorder.flush(); {forceFsync:true} recorder.forceFsync().
-//   {checkpoint:true}      wal.checkpointMarker(last committed LSN, or 0).
+//   {flush:true}           recorder.flush(); {fsync:true} recorder.forceFsync().
+//   {checkpointMarker:true} wal.checkpointMarker(last committed LSN, or 0).
 //   {truncateUpTo:...}     wal.truncateUpTo(last committed LSN); from then on the host recovers
 //                          with that LSN as its checkpoint (its snapshot covers it).
-//   {reopen:true}          wal.close() then openWal again (a clean restart, no crash).
+//   {recover:true}         wal.close() then openWal again (a clean restart, no crash).
+// Steps under a former name (FORMER_STEP_KEYS: forceFsync, checkpoint, reopen) run as their new one.
 //   {fault:...}            arms the fault for the next step only; if that step does not reach the
 //                          faulty operation, the fault is disarmed.
 //   {crash:seed}           power loss now: the disk becomes the crash state pickCrashState(sim,
@@ -33,13 +34,13 @@
 // poisoned and later steps fail until a reopen.
 
 import { pickCrashState } from './crash-states.js';
-import { frameBytes, type HistoryRecordKind } from './frame-size.js';
+import { frameBytes, type HistoryRecordKind } from './disk-format.js';
 import type { HistoryRecord, HistorySession, HistoryStep, HistoryTx, ReplayedTx, WalHistory } from './history.js';
 import { resolveKnobs, type SimKnobs } from './knobs.js';
 import { SimFileSystem } from './sim-fs.js';
 import type { SimOp } from './sim-state.js';
 import { describeError, type OpenWalLike, type SyncOptionLike, type WalLike, type WalOpenOptionsLike } from './wal-api.js';
-import { describeStep, type Workload, type WorkloadStep } from './workload.js';
+import { describeStep, specStep, type SpecStep, type Workload, type WorkloadStep } from './workload.js';
 
 export const WORKLOAD_DIR = '/wal';
 
@@ -130,7 +131,7 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
     sim.crashTo(new Map([...crash.files].map(([path, f]) => [path, f.bytes] as const)), crash.dirs, crash.describe());
   };
 
-  const runStep = async (w: WalLike | null, step: WorkloadStep, index: number): Promise<void> => {
+  const runStep = async (w: WalLike | null, step: SpecStep, index: number): Promise<void> => {
     // A crash or a reopen needs no open WAL: they are how a run gets one back after a failed open.
     if ('crash' in step) {
       powerLoss(step.crash);
@@ -150,7 +151,7 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
       await reopenOrReport(index, step.duringRecovery === undefined ? 'a crash' : 'a crash during recovery');
       return;
     }
-    if ('reopen' in step) {
+    if ('recover' in step) {
       const closing = w;
       wal = null;
       try {
@@ -207,8 +208,8 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
       return;
     }
     if ('flush' in step) return w.recorder().flush();
-    if ('forceFsync' in step) return w.recorder().forceFsync();
-    if ('checkpoint' in step) {
+    if ('fsync' in step) return w.recorder().forceFsync();
+    if ('checkpointMarker' in step) {
       const snapshotLsn = lastCommitLsn();
       const lsn = await w.checkpointMarker(snapshotLsn);
       addRecord(lsn, 'Checkpoint', { snapshotLsn });
@@ -224,7 +225,8 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
 
   await open();
   let armed: WorkloadStep | null = null;
-  for (const [index, step] of workload.steps.entries()) {
+  for (const [index, written] of workload.steps.entries()) {
+    const step = specStep(written);
     const startOp = sim.opLog.length;
     sim.mark('step', { index, step: describeStep(step) });
     let error: string | null = null;
@@ -239,7 +241,7 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
         await runStep(wal, step, index);
       } catch (caught) {
         error = describeError(caught);
-        if ('reopen' in step) wal = null;
+        if ('recover' in step) wal = null;
       }
       await settle();
       if (armed !== null) {

@@ -30,6 +30,7 @@ export interface RecorderLike {
 
 export interface WalLike {
   begin(): Promise<number>;
+  append(txBeginLsn: number, event: Uint8Array): Promise<number>;
   appendBatch(txBeginLsn: number, events: Uint8Array[]): Promise<number>;
   abort(txBeginLsn: number): Promise<number>;
   checkpointMarker(snapshotLsn: number): Promise<number>;

@@ -29,15 +29,19 @@ const faultSchema = z
   })
   .strict();
 
-/** Each step kind, keyed by the property that identifies it. */
+/**
+ * Each step kind, keyed by the property that identifies it: the spec's action names
+ * (spec/README.md), where a step is one action (Flush, Fsync, CheckpointMarker, TruncateUpTo,
+ * Crash, Recover after a clean close).
+ */
 const stepSchemas = {
   tx: z.object({ tx: z.array(z.string().max(1 << 20)).max(10_000), abort: z.boolean().optional() }).strict(),
   readOnly: z.object({ readOnly: z.literal(true) }).strict(),
   flush: z.object({ flush: z.literal(true) }).strict(),
-  forceFsync: z.object({ forceFsync: z.literal(true) }).strict(),
-  checkpoint: z.object({ checkpoint: z.literal(true) }).strict(),
+  fsync: z.object({ fsync: z.literal(true) }).strict(),
+  checkpointMarker: z.object({ checkpointMarker: z.literal(true) }).strict(),
   truncateUpTo: z.object({ truncateUpTo: z.literal('lastCommit') }).strict(),
-  reopen: z.object({ reopen: z.literal(true) }).strict(),
+  recover: z.object({ recover: z.literal(true) }).strict(),
   fault: z.object({ fault: z.enum(['fsync-eio', 'enospc', 'short-write']) }).strict(),
   crash: z
     .object({
@@ -51,7 +55,34 @@ const stepSchemas = {
     .strict(),
 } as const;
 
-export type WorkloadStep = { [K in keyof typeof stepSchemas]: z.infer<(typeof stepSchemas)[K]> }[keyof typeof stepSchemas];
+/** A step under the spec's names: what parseWorkload returns and the runner plays. */
+export type SpecStep = { [K in keyof typeof stepSchemas]: z.infer<(typeof stepSchemas)[K]> }[keyof typeof stepSchemas];
+
+/**
+ * The step keys' former names, still accepted so that existing workload files and callers keep
+ * working: each maps to the spec's name, and specStep() renames it.
+ */
+export const FORMER_STEP_KEYS = { forceFsync: 'fsync', checkpoint: 'checkpointMarker', reopen: 'recover' } as const;
+type FormerStep = { readonly forceFsync: true } | { readonly checkpoint: true } | { readonly reopen: true };
+
+/** A step as a workload file or a caller writes it: under the spec's names, or a former one. */
+export type WorkloadStep = SpecStep | FormerStep;
+
+/** The step under the spec's names. */
+export function specStep(step: WorkloadStep): SpecStep {
+  if ('forceFsync' in step) return { fsync: true };
+  if ('checkpoint' in step) return { checkpointMarker: true };
+  if ('reopen' in step) return { recover: true };
+  return step;
+}
+
+/** A raw step object with a former key renamed to the spec's name. */
+function renameFormerKey(raw: object): object {
+  for (const [former, name] of Object.entries(FORMER_STEP_KEYS)) {
+    if (former in raw && !(name in raw)) return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k === former ? name : k, v]));
+  }
+  return raw;
+}
 export type WorkloadOptions = z.infer<typeof optionsSchema>;
 export type WorkloadFault = z.infer<typeof faultSchema>;
 export type FaultKind = z.infer<(typeof stepSchemas)['fault']>['fault'];
@@ -91,11 +122,12 @@ export type ParsedWorkload = { readonly ok: true; readonly workload: Workload } 
 export function parseWorkload(value: unknown): ParsedWorkload {
   const top = workloadSchema.safeParse(value);
   if (!top.success) return { ok: false, error: firstIssue(top.error, []) };
-  const steps: WorkloadStep[] = [];
-  for (const [index, raw] of top.data.steps.entries()) {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  const steps: SpecStep[] = [];
+  for (const [index, written] of top.data.steps.entries()) {
+    if (typeof written !== 'object' || written === null || Array.isArray(written)) {
       return { ok: false, error: `steps[${index}]: expected an object such as {"tx": ["event"]}` };
     }
+    const raw = renameFormerKey(written);
     const kind = STEP_KINDS.find((k) => k in raw);
     if (kind === undefined) {
       return { ok: false, error: `steps[${index}]: expected one of the keys ${STEP_KINDS.join(', ')}; got ${Object.keys(raw).join(', ') || 'none'}` };
@@ -118,7 +150,7 @@ export function parseWorkloadText(text: string): ParsedWorkload {
   return parseWorkload(value);
 }
 
-/** The step as it appears in the workload file, for reports. */
+/** The step under the spec's names, as a workload file would hold it, for reports. */
 export function describeStep(step: WorkloadStep): string {
-  return JSON.stringify(step);
+  return JSON.stringify(specStep(step));
 }

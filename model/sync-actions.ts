@@ -1,7 +1,8 @@
-// Flush, ForceFsync, GroupSync and their failures (DESIGN.md "Sync policies"):
+// Flush, Fsync and their failures (DESIGN.md "Sync policies"), named as in spec/Wal.tla:
 //   per-commit: flush writes and fsyncs, the durable LSN advances at every flush;
-//   group:      flush only writes; GroupSync (the background flusher) writes, fsyncs, advances;
-//   none:       flush only writes; only ForceFsync advances the durable LSN.
+//   group:      flush only writes; Fsync by the background flusher writes, fsyncs, advances;
+//   none:       flush only writes; only Fsync asked for by the host (forceFsync()) advances the
+//               durable LSN.
 // An fsync runs only when something written is not yet durable, and a write only when records
 // are buffered, so a fault aimed at them can only strike then. Any failure poisons the log.
 
@@ -31,17 +32,19 @@ export function Flush(state: ModelState, caller: Caller = 'recorder'): Step<void
   return succeed(state.policy === 'per-commit' ? syncAll(state) : writeAll(state), undefined);
 }
 
-export function ForceFsync(state: ModelState, caller: Caller = 'recorder'): Step<void> {
-  if (state.down !== null) return disabled('the process is down');
-  if (refusal(state, caller) !== null) return fail(state, 'Poisoned');
-  return succeed(syncAll(state), undefined);
-}
+/**
+ * Who runs an fsync: the host through the recorder or the Wal (forceFsync(), whatever the policy),
+ * or the group policy's background flusher (its fsync returning is what advances the durable LSN).
+ */
+export type FsyncBy = Caller | 'flusher';
 
-/** The group policy's background flusher: its fsync returning is what advances the durable LSN. */
-export function GroupSync(state: ModelState): Step<void> {
+/** The spec's Fsync: write what is pending, fsync, advance the durable LSN. */
+export function Fsync(state: ModelState, by: FsyncBy = 'recorder'): Step<void> {
   if (state.down !== null) return disabled('the process is down');
-  if (state.policy !== 'group') return disabled('only the group policy has a background flusher');
-  if (state.walPoisoned !== null) return disabled('a poisoned WAL has no running flusher');
+  if (by === 'flusher') {
+    if (state.policy !== 'group') return disabled('only the group policy has a background flusher');
+    if (state.walPoisoned !== null) return disabled('a poisoned WAL has no running flusher');
+  } else if (refusal(state, by) !== null) return fail(state, 'Poisoned');
   return succeed(syncAll(state), undefined);
 }
 

@@ -92,13 +92,13 @@ function nth(lines: readonly Line[], action: string, n: number): number {
 }
 
 /**
- * The good trace with the second Open's last recovered transaction dropped: it committed above
+ * The good trace with the second Recover's last recovered transaction dropped: it committed above
  * the snapshot's fence and was acknowledged durable before the crash, so losing it is a bug.
  */
 function droppedDurableTransaction(lines: readonly Line[]): Line[] {
-  const at = nth(lines, 'Open', 2);
+  const at = nth(lines, 'Recover', 2);
   const open = lines[at] as { transactions: unknown[] };
-  if (open.transactions.length === 0) throw new Error('the second Open recovered nothing to drop');
+  if (open.transactions.length === 0) throw new Error('the second Recover recovered nothing to drop');
   return lines.map((line, i) => (i === at ? { ...line, transactions: open.transactions.slice(0, -1) } : line));
 }
 

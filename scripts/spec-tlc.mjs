@@ -125,12 +125,13 @@ export function violationLines(output) {
 }
 
 // The trace events of src/core/trace.ts, as the file holds them. Absent LSNs may be null or
-// left out; `sync` and `checkpointLsn` on Open are optional additions that TraceWal reads.
+// left out; `sync` and `checkpointLsn` on Recover are optional additions that TraceWal reads.
+// "Open" is Recover's former name, still accepted so that older traces stay valid.
 const lsn = z.number().int().nonnegative();
 const traceTx = z.object({ beginLsn: lsn, commitLsn: lsn, events: z.array(z.string()) });
-const traceEvent = z.discriminatedUnion('action', [
+const traceEvent = z.union([
   z.object({
-    action: z.literal('Open'),
+    action: z.enum(['Recover', 'Open']),
     nextLsn: lsn,
     durableLsn: lsn,
     transactions: z.array(traceTx),
@@ -180,7 +181,9 @@ export function readTrace(file) {
       }
       events.push(withoutNulls(json));
     });
-  if (events.length === 0 || events[0].action !== 'Open') throw new Error(`${file}: a trace starts with an Open event`);
+  if (events.length === 0 || (events[0].action !== 'Recover' && events[0].action !== 'Open')) {
+    throw new Error(`${file}: a trace starts with a Recover event`);
+  }
   return events;
 }
 

@@ -26,7 +26,7 @@ TraceEvents ==
     \cup UNION {UNION {Range(t.events) : t \in Range(Trace[i].transactions)} :
                 i \in {j \in DOMAIN Trace : Has(Trace[j], "transactions")}}
 
-\* The sync policy the first Open reports, or per-commit when it reports none.
+\* The sync policy the first Recover line reports, or per-commit when it reports none.
 TraceSyncPolicy == IF Has(Trace[1], "sync") THEN Trace[1].sync ELSE "per-commit"
 
 \* A bound that a trace cannot reach: the trace, not the bound, limits the behaviour.
@@ -48,7 +48,7 @@ TxView(txs) == [i \in DOMAIN txs |-> [beginLsn |-> txs[i].begin, commitLsn |-> t
                                       events |-> txs[i].events]]
 
 \* The fence the implementation replayed above: the checkpointLsn the host passed to open, or 0.
-OpenFence == IF Has(E, "checkpointLsn") THEN E.checkpointLsn ELSE 0
+RecoverFence == IF Has(E, "checkpointLsn") THEN E.checkpointLsn ELSE 0
 
 -----------------------------------------------------------------------------
 (* One Wal step per trace line. *)
@@ -63,14 +63,15 @@ CrashAndRecover ==
     /\ crashes' = crashes + 1
     /\ UNCHANGED <<snapshot, queries, aborted, checkpoints>>
 
-\* Open: the first open of an empty directory, a reopen after Close, or a crash and a recovery.
+\* Recover: the first open of an empty directory, a reopen after Close, or a crash and a recovery.
+\* "Open" is the same line under its former name, accepted so that older traces stay valid.
 \* The replayed transactions, nextLsn and durableLsn must be the ones Wal computes.
-OpenStep ==
-    /\ IsEvent("Open")
+RecoverStep ==
+    /\ IsEvent("Recover") \/ IsEvent("Open")
     /\ IF up THEN CrashAndRecover ELSE Recover
     /\ nextLsn' = E.nextLsn
     /\ durableLsn' = E.durableLsn
-    /\ TxView(Replay(log', OpenFence)) = E.transactions
+    /\ TxView(Replay(log', RecoverFence)) = E.transactions
 
 \* Close: the process stops; the OS keeps everything it was handed.
 CloseStep ==
@@ -143,7 +144,7 @@ TraceInit == Init /\ l = 1
 
 \* Match the next line with one step of Wal.
 TraceNext ==
-    /\ \/ OpenStep
+    /\ \/ RecoverStep
        \/ CloseStep
        \/ ArmStep
        \/ RecordStep

@@ -5,7 +5,7 @@
 import { WalError, type Result } from './core/errors.js';
 import { parseSegmentFileName } from './core/format.js';
 import type { ReplayedTransaction } from './core/records.js';
-import { Replayer, type ReplaySummary } from './core/replay.js';
+import { ReplayDriver, type ReplaySummary } from './core/replay.js';
 import { nodeFileSystem } from './fs/node-fs.js';
 import { FsError, type FileSystem } from './fs/port.js';
 
@@ -54,27 +54,27 @@ export interface SweepOptions {
  */
 export function* sweepLog(fileSystem: FileSystem, dir: string, options: SweepOptions = {}): Generator<ReplayedTransaction, ReplaySummary, void> {
   const chunkBytes = options.chunkBytes ?? READ_CHUNK_BYTES;
-  const committed: ReplayedTransaction[] = [];
-  const replayer = new Replayer({ checkpointLsn: options.checkpointLsn ?? 0, copyEvents: false, onTransaction: (t) => committed.push(t) });
   const segments = io(() => listSegments(fileSystem, dir));
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!;
-    check(replayer.beginSegment({ name: segment.name, id: segment.id, last: i === segments.length - 1 }));
+  const driver = new ReplayDriver(segments, { checkpointLsn: options.checkpointLsn ?? 0, copyEvents: false });
+  for (const segment of segments) {
+    check(driver.beginSegment());
     const handle = io(() => fileSystem.open(fileSystem.join(dir, segment.name), 'read'));
     try {
       for (let offset = 0; ; offset += chunkBytes) {
         const chunk = io(() => handle.read(offset, chunkBytes));
-        if (chunk.length > 0) check(replayer.push(chunk));
-        yield* committed.splice(0);
+        check(driver.push(chunk));
+        yield* driver.takeCommitted();
         if (chunk.length < chunkBytes) break;
       }
     } finally {
       io(() => handle.close());
     }
-    check(replayer.endSegment());
-    yield* committed.splice(0);
+    check(driver.endSegment());
+    yield* driver.takeCommitted();
   }
-  return check(replayer.finish());
+  const summary = check(driver.finish());
+  yield* driver.takeCommitted();
+  return summary;
 }
 
 /**

@@ -85,7 +85,7 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     if (trace !== null) {
       const decoder = new TextDecoder();
       trace({
-        action: 'Open',
+        action: 'Recover',
         nextLsn: state.nextLsn,
         durableLsn: state.durableLsn,
         sync: resolved.syncMode,

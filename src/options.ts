@@ -47,7 +47,7 @@ const syncSchema = z.discriminatedUnion('mode', [
 ]);
 
 const isFileSystem = (value: unknown): value is FileSystem =>
-  typeof value === 'object' && value !== null && typeof (value as FileSystem).open === 'function' && typeof (value as FileSystem).lockDirectory === 'function';
+  typeof value === 'object' && value !== null && 'open' in value && typeof value.open === 'function' && 'lockDirectory' in value && typeof value.lockDirectory === 'function';
 
 const optionsSchema = z
   .object({

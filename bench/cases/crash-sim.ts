@@ -22,7 +22,7 @@ const FIXED_WORKLOAD = {
     { tx: ['carol'] },
     { tx: ['dave', 'erin', 'frank'] },
     { flush: true },
-    { checkpoint: true },
+    { checkpointMarker: true },
     { tx: ['grace'], abort: true },
     { tx: ['heidi', 'ivan'] },
     { flush: true },

@@ -18,14 +18,18 @@ export type HeaderFailureCause =
   | 'bad-header-checksum'
   | 'id-mismatch'; // the id in the header is not the id in the file name
 
-export type MalformedRule =
-  | 'missing-tx-begin' // a mutation, commit or abort names a TxBegin that replay has not seen
-  | 'duplicate-tx-begin'
-  | 'lsn-not-increasing'
-  | 'lsn-below-segment-base'
-  | 'segment-base-not-increasing'
-  | 'checkpoint-points-forward' // a checkpoint marker's snapshot LSN is above its own LSN
-  | 'checkpoint-regressed';
+/** The rules a well-formed log keeps; replay-rules.ts states each one as a labelled row. */
+export const MALFORMED_RULES = [
+  'missing-tx-begin', // a mutation, commit or abort names a TxBegin that replay has not seen
+  'duplicate-tx-begin',
+  'lsn-not-increasing',
+  'lsn-below-segment-base',
+  'segment-base-not-increasing',
+  'checkpoint-points-forward', // a checkpoint marker's snapshot LSN is above its own LSN
+  'checkpoint-regressed',
+] as const;
+
+export type MalformedRule = (typeof MALFORMED_RULES)[number];
 
 export type WalErrorInfo =
   | { readonly code: 'AlreadyOpen'; readonly dir: string }

@@ -163,6 +163,12 @@ function compile(): RecoveryAction[] {
 
 const COMPILED: readonly RecoveryAction[] = compile();
 
+// Replay applies every frame that decodes without asking the table each time (row R6); a table
+// that said otherwise would need a replay that asks.
+for (const role of SEGMENT_ROLES) {
+  if (COMPILED[factIndex('frame-valid', role, 'none')] !== 'apply-record') throw new Error(`replay decision table: a valid frame in a ${role} segment is not applied`);
+}
+
 /** The action of the one row matching the facts. */
 export function decideRecovery(finding: Finding, role: SegmentRole, framesAfter: FramesAfter): RecoveryAction {
   return COMPILED[factIndex(finding, role, framesAfter)]!;

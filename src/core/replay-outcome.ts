@@ -1,7 +1,28 @@
-// The shapes replay returns. replay.ts re-exports them; the shell, the CLI and the tests read them.
+// The shapes replay takes and returns. replay.ts re-exports them; the shell, the CLI and the tests
+// read them.
 
 import type { DecodeFailureCause, HeaderFailureCause } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
+
+export interface ReplayerOptions {
+  /** Records at or below it are in the host's snapshot: checked for order, then skipped. */
+  readonly checkpointLsn: Lsn;
+  /**
+   * Copy each event out of the chunk it was decoded from. Needed when the caller reuses chunk
+   * buffers, and to keep a long transaction from pinning every chunk it spans; not needed when
+   * the bytes outlive the replay (the array form passes whole segments and shares them).
+   */
+  readonly copyEvents: boolean;
+  /** Called once per committed transaction, in commit order, as soon as its TxCommit is read. */
+  readonly onTransaction: (transaction: ReplayedTransaction) => void;
+}
+
+export interface SegmentStart {
+  readonly name: string;
+  readonly id: number;
+  /** True for the newest segment, the only one a crash can have left half-written. */
+  readonly last: boolean;
+}
 
 /** Where the active segment stops decoding: the shell truncates it there before appending. */
 export interface TornTail {

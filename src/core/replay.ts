@@ -3,19 +3,21 @@
 // highest LSN on disk, the torn tail of the active segment if any, and the newest checkpoint
 // marker; a malformed or corrupt log is a typed error naming segment, offset and LSN.
 //
-// Two forms share one machine (replay-machine.ts): `replay()` takes whole segments and returns
-// an array, for small logs and tests; `replayStream()` takes each segment as a sequence of chunks
-// and hands transactions to a callback as they commit, so memory stays bounded by the open
+// Two forms share one machine (replay-machine.ts), fed by one driver (replay-driver.ts), which the
+// shell's sweepLog() uses too: `replay()` takes whole segments and returns an array, for small
+// logs and tests; `replayStream()` takes each segment as a sequence of chunks and hands
+// transactions to a callback as they commit, so memory stays bounded by the open
 // transactions plus one chunk, however long the log. What replay does on each finding is the
 // decision table in replay-decision.ts; docs/format.md explains it in words.
 
 import type { Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
+import { ReplayDriver } from './replay-driver.js';
 import type { ReplayOutcome, ReplaySummary } from './replay-outcome.js';
-import { Replayer } from './replay-machine.js';
 
-export type { ReplayOutcome, ReplaySegment, ReplaySummary, TornTail } from './replay-outcome.js';
-export { Replayer, type ReplayerOptions, type SegmentStart } from './replay-machine.js';
+export type { ReplayerOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+export { Replayer } from './replay-machine.js';
+export { ReplayDriver, type ReplayDriverOptions, type SegmentRef } from './replay-driver.js';
 
 export interface ReplayInput {
   /** Segment files in ascending id order; the last one is the active segment. */
@@ -28,28 +30,14 @@ export interface ReplayInput {
  * (no copies), so they stay valid as long as the caller keeps those bytes unchanged.
  */
 export function replay(input: ReplayInput): Result<ReplayOutcome> {
-  const transactions: ReplayedTransaction[] = [];
-  const replayer = new Replayer({
-    checkpointLsn: input.checkpointLsn,
-    copyEvents: false,
-    onTransaction: (transaction) => transactions.push(transaction),
-  });
-  const last = input.segments.length - 1;
-  for (let i = 0; i <= last; i++) {
-    const segment = input.segments[i]!;
-    const steps = [
-      () => replayer.beginSegment({ name: segment.name, id: segment.id, last: i === last }),
-      () => replayer.push(segment.bytes),
-      () => replayer.endSegment(),
-    ];
-    for (const step of steps) {
-      const result = step();
-      if (!result.ok) return result;
-    }
+  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: false });
+  for (const segment of input.segments) {
+    const fed = driver.feedSegment(segment.bytes);
+    if (!fed.ok) return fed;
   }
-  const summary = replayer.finish();
+  const summary = driver.finish();
   if (!summary.ok) return summary;
-  return { ok: true, value: { ...summary.value, transactions } };
+  return { ok: true, value: { ...summary.value, transactions: driver.takeCommitted() } };
 }
 
 export interface ReplayStreamInput {
@@ -78,31 +66,25 @@ export async function replayStream(
   input: ReplayStreamInput,
   onTransaction: (transaction: ReplayedTransaction) => void | Promise<void>,
 ): Promise<Result<ReplaySummary>> {
-  const committed: ReplayedTransaction[] = [];
-  const replayer = new Replayer({
-    checkpointLsn: input.checkpointLsn,
-    copyEvents: input.chunksAreFresh !== true,
-    onTransaction: (transaction) => committed.push(transaction),
-  });
+  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: input.chunksAreFresh !== true });
+  // Hand over what the last chunk committed before reading the next, so at most one chunk's worth
+  // of transactions waits here.
   const deliver = async (): Promise<void> => {
-    // Hand over what the last chunk committed before reading the next, so at most one chunk's
-    // worth of transactions waits here.
-    for (let i = 0; i < committed.length; i++) await onTransaction(committed[i]!);
-    committed.length = 0;
+    for (const transaction of driver.takeCommitted()) await onTransaction(transaction);
   };
-  const last = input.segments.length - 1;
-  for (let i = 0; i <= last; i++) {
-    const segment = input.segments[i]!;
-    const begun = replayer.beginSegment({ name: segment.name, id: segment.id, last: i === last });
+  for (const segment of input.segments) {
+    const begun = driver.beginSegment();
     if (!begun.ok) return begun;
     for await (const chunk of segment.chunks) {
-      const pushed = replayer.push(chunk);
+      const pushed = driver.push(chunk);
       if (!pushed.ok) return pushed;
       await deliver();
     }
-    const ended = replayer.endSegment();
+    const ended = driver.endSegment();
     if (!ended.ok) return ended;
     await deliver();
   }
-  return replayer.finish();
+  const summary = driver.finish();
+  if (summary.ok) await deliver();
+  return summary;
 }

@@ -7,7 +7,8 @@ import type { Lsn } from './records.js';
 
 export type TraceEvent =
   | {
-      readonly action: 'Open';
+      /** openWal returned: the spec's Recover (after a Crash when the last line is not Close). */
+      readonly action: 'Recover';
       readonly nextLsn: Lsn;
       readonly durableLsn: Lsn;
       readonly transactions: readonly TraceTx[];

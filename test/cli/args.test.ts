@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../../src/cli/args.js';
-import { describeFailure, exitCodeOf } from '../../src/cli/cli-failure.js';
-import { bufferedIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { parseCommandLine } from '../../cli/args.js';
+import { describeFailure, exitCodeOf } from '../../cli/cli-failure.js';
+import { bufferedIo } from '../../cli/io.js';
+import { runCli } from '../../cli/run-cli.js';
 import { nodeFileSystem } from '../../src/fs/node-fs.js';
 
 function usageMessage(argv: string[]): string {

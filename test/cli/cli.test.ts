@@ -4,12 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bufferedIo } from '../../src/cli/io.js';
-import type { ReplayJson } from '../../src/cli/format-replay.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { bufferedIo } from '../../cli/io.js';
+import type { ReplayJson } from '../../cli/format-replay.js';
+import { runCli } from '../../cli/run-cli.js';
 import { encodeFrame } from '../../src/core/codec.js';
 import { LOCK_FILE_NAME, parseSegmentFileName } from '../../src/core/format.js';
 import { nodeFileSystem, openWal } from '../../src/index.js';
+import type { FileSystem } from '../../src/fs/port.js';
+import { wrapFs } from '../crash-sim/wrap-fs.js';
 import { buildLog, type BuiltLog } from './build-log.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,7 +32,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 /** Runs the real executable from source in a child process, as `npx walref` would. */
 function spawnCli(...argv: string[]): { code: number | null; out: string; err: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts'), ...argv], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'cli/main.ts'), ...argv], {
     cwd: repoRoot,
     encoding: 'utf8',
     timeout: 30_000,
@@ -73,6 +75,15 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     expect(out).toMatch(/MutationBatch +tx 1 +events 2 +sizes 5,4 \(total 9 B\)/);
     expect(out).toContain('torn tail: none');
     expect(out).toContain(`${log.committed.length} committed transactions`);
+  });
+
+  it('dump reads every segment once: one pass over the log', async () => {
+    const base = wrapFs(nodeFileSystem, {});
+    const reads: string[] = [];
+    const counting: FileSystem = { ...base, readFile: (p) => (reads.push(p), base.readFile(p)), open: (p, mode) => (reads.push(p), base.open(p, mode)) };
+    const io = bufferedIo();
+    expect(await runCli(['dump', dir], io, counting)).toBe(0);
+    expect(reads.map((p) => path.basename(p)).sort()).toEqual(segmentNames());
   });
 
   it('replay --json parses and holds exactly the committed transactions with their events', async () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { printableUtf8, renderEvent, toHex } from '../../src/cli/format-event.js';
-import { formatEntry } from '../../src/cli/format-dump.js';
-import { describeFailure, exitCodeOf } from '../../src/cli/cli-failure.js';
+import { printableUtf8, renderEvent, toHex } from '../../cli/format-event.js';
+import { formatEntry } from '../../cli/format-dump.js';
+import { describeRecord } from '../../cli/format-record.js';
+import { framesOf } from '../../cli/html-report.js';
+import { drawFile } from '../../cli/picture.js';
+import { encodeFrame } from '../../src/core/codec.js';
+import type { WalRecord } from '../../src/core/records.js';
+import { describeFailure, exitCodeOf } from '../../cli/cli-failure.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -18,6 +23,20 @@ describe('event rendering', () => {
     expect(renderEvent(Uint8Array.of(0xff, 0x00, 0x10))).toBe('0xff0010');
     expect(renderEvent(utf8('bell\u0007'))).toBe(`0x${toHex(utf8('bell\u0007'))}`);
     expect(renderEvent(Uint8Array.of(0x41, 0x00))).toBe('0x4100');
+  });
+});
+
+describe('one record description for every presentation', () => {
+  it('the HTML report and the picture show a record and its events exactly as describeRecord does', () => {
+    const record: WalRecord = { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [utf8('tab\there'), utf8('c1\u0085'), Uint8Array.of(0xff)] };
+    const frame = encodeFrame(record);
+    const bytes = new Uint8Array(32 + frame.length);
+    bytes.set(frame, 32);
+    const described = describeRecord(record);
+    expect(described).toBe(`MutationBatch (tx 1) "tab\\there" 0x${toHex(utf8('c1\u0085'))} 0xff`);
+    expect(framesOf(bytes)).toEqual([[32, frame.length, 2, described]]);
+    const picture = drawFile({ path: '/wal/x.wal', bytes, cacheBytes: bytes, classes: new Uint8Array(bytes.length) }, { color: false, bytesPerCell: 16, cellsPerRow: 64 });
+    expect(picture.at(-1)).toContain(described);
   });
 });
 

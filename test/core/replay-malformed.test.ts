@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/core/codec.js';
-import type { MalformedRule } from '../../src/core/errors.js';
+import { MALFORMED_RULES, type MalformedRule } from '../../src/core/errors.js';
 import type { WalRecord } from '../../src/core/records.js';
 import { replay } from '../../src/core/replay.js';
 import { segment, text, type SegmentInput } from './log-builder.js';
@@ -85,16 +85,7 @@ describe('replay: malformed logs fail loudly with a typed error', () => {
   }
 
   it('every MalformedRule has at least one case above', () => {
-    const rules: MalformedRule[] = [
-      'missing-tx-begin',
-      'duplicate-tx-begin',
-      'lsn-not-increasing',
-      'lsn-below-segment-base',
-      'segment-base-not-increasing',
-      'checkpoint-points-forward',
-      'checkpoint-regressed',
-    ];
-    expect(new Set(cases.map((c) => c.rule))).toEqual(new Set(rules));
+    expect(new Set(cases.map((c) => c.rule))).toEqual(new Set(MALFORMED_RULES));
   });
 
   it('records at or below the checkpoint LSN are still checked for LSN order', () => {

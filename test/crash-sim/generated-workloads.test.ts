@@ -1,5 +1,5 @@
 // fast-check generated workloads: random steps (transactions, aborts, flushes, checkpoints,
-// truncation, reopen, injected faults, crashes in the middle) under random knobs, each explored
+// truncation, recover (a clean reopen), injected faults, crashes in the middle) under random knobs, each explored
 // with a bounded number of crash states. Any violation fails with the simplest counterexample,
 // and fast-check shrinks the workload. 100 workloads per `npm test`, 1000 under WALREF_DEEP.
 import fc from 'fast-check';
@@ -25,10 +25,10 @@ const block: fc.Arbitrary<WorkloadStep[]> = fc.oneof(
   { weight: 2, arbitrary: tx.map((t) => [t]) },
   { weight: 1, arbitrary: fc.array(event, { minLength: 0, maxLength: 2 }).map((events): WorkloadStep[] => [{ tx: events, abort: true }, flush]) },
   { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ readOnly: true }]) },
-  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ forceFsync: true }]) },
-  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ checkpoint: true }, flush]) },
+  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ fsync: true }]) },
+  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ checkpointMarker: true }, flush]) },
   { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ truncateUpTo: 'lastCommit' }]) },
-  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ reopen: true }]) },
+  { weight: 1, arbitrary: fc.constant<WorkloadStep[]>([{ recover: true }]) },
   {
     weight: 2,
     arbitrary: fc
@@ -40,7 +40,7 @@ const block: fc.Arbitrary<WorkloadStep[]> = fc.oneof(
   // power losses in a row, a power loss that interrupts the recovery, a commit lost to a crash
   // whose LSNs the next session hands out again, and an fsync EIO right before a crash.
   { weight: 1, arbitrary: fc.tuple(crashSeed, crashSeed).map(([a, b]): WorkloadStep[] => [{ crash: a }, { crash: b }]) },
-  { weight: 1, arbitrary: fc.tuple(crashSeed, crashSeed).map(([a, b]): WorkloadStep[] => [{ crash: a }, { reopen: true }, { crash: b }]) },
+  { weight: 1, arbitrary: fc.tuple(crashSeed, crashSeed).map(([a, b]): WorkloadStep[] => [{ crash: a }, { recover: true }, { crash: b }]) },
   {
     weight: 2,
     arbitrary: fc

@@ -7,7 +7,7 @@ import { formatViolation } from '../../crash-sim/oracle.js';
 import type { OpenWalLike } from '../../crash-sim/wal-api.js';
 import type { Workload, WorkloadOptions, WorkloadStep } from '../../crash-sim/workload.js';
 
-export const realOpenWal = openWal as unknown as OpenWalLike;
+export const realOpenWal: OpenWalLike = openWal;
 
 export const KNOB_COMBINATIONS: readonly Pick<SimKnobs, 'ordered' | 'safeAppend'>[] = [
   { ordered: true, safeAppend: true },

@@ -1,13 +1,13 @@
-// The oracle's own frame arithmetic (crash-sim/frame-size.ts, written from docs/format.md) agrees
+// The oracle's own frame arithmetic (crash-sim/disk-format.ts, written from docs/format.md) agrees
 // with the codec it must never call; and the helpers the model-based tests use behave as stated.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/core/codec.js';
 import { SEGMENT_HEADER_BYTES } from '../../src/core/format.js';
 import type { WalRecord } from '../../src/core/records.js';
-import { frameBytes, ORACLE_SEGMENT_HEADER_BYTES } from '../../crash-sim/frame-size.js';
+import { frameBytes, ORACLE_SEGMENT_HEADER_BYTES } from '../../crash-sim/disk-format.js';
 import { crashSpace, enumerateCrashStates, pickCrashState } from '../../crash-sim/crash-states.js';
-import { intactRecordCount } from '../../crash-sim/intact-records.js';
+import { intactRecordCount, survivingRecords } from '../../crash-sim/survivors.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { realOpenWal } from './helpers.js';
 
@@ -44,6 +44,9 @@ describe("the oracle's frame arithmetic", () => {
     expect(frameBytes('MutationBatch', [Uint8Array.of(1), Uint8Array.of(1, 2)])).toBe(8 + 9 + 8 + 4 + 5 + 6);
   });
 });
+
+/** Some crash states keep the failed write's first frame and some lose it. */
+const fromCacheOnlyStates = (total: number, differ: number): boolean => differ > 0 && differ < total;
 
 describe('the helpers for model-based tests', () => {
   async function crashedWal(): Promise<SimFileSystem> {
@@ -82,5 +85,32 @@ describe('the helpers for model-based tests', () => {
     expect(Math.min(...counts)).toBe(3);
     expect(Math.max(...counts)).toBe(9);
     expect(counts.size).toBeGreaterThan(2);
+  });
+
+  it("survivingRecords also counts a failed write's frames that reached the disk; intactRecordCount sees the page cache only", async () => {
+    const sim = new SimFileSystem({ sectorBytes: 64, ordered: false });
+    const { wal } = await realOpenWal('/wal', { fs: sim, sync: { mode: 'none' } });
+    const recorder = wal.recorder();
+    recorder.arm();
+    recorder.record(new TextEncoder().encode('kept'));
+    await recorder.commit();
+    await recorder.forceFsync();
+    // The second transaction's write fails half way; the WAL cuts the file back and is poisoned.
+    sim.failNextWrite('ENOSPC', 'half');
+    recorder.arm();
+    recorder.record(new TextEncoder().encode('x'.repeat(200)));
+    await recorder.commit();
+    await expect(recorder.flush()).rejects.toThrow();
+    const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 2000, seed: 1 });
+    let differ = 0;
+    for (const state of states) {
+      const survivors = survivingRecords(state, '/wal', sim.opLog);
+      const fromCache = intactRecordCount(state, '/wal');
+      expect(survivors.failedWriteBytes).toBe(true);
+      expect(survivors.intactLsns.length).toBeGreaterThanOrEqual(fromCache);
+      expect(survivors.intactLsns.slice(0, fromCache)).toEqual(survivingRecords(state, '/wal', []).intactLsns);
+      if (survivors.intactLsns.length > fromCache) differ++;
+    }
+    expect(fromCacheOnlyStates(states.length, differ)).toBe(true);
   });
 });

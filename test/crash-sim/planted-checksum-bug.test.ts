@@ -79,8 +79,7 @@ async function replayAfterLengthFlip(): Promise<readonly { beginLsn: number; com
   const begin = await wal.begin();
   expect(begin).toBe(1);
   // The low-level API (the recorder writes batches): a Mutation frame, never committed.
-  const append = (wal as unknown as { append(tx: number, e: Uint8Array): Promise<number> }).append.bind(wal);
-  expect(await append(begin, event)).toBe(2);
+  expect(await wal.append(begin, event)).toBe(2);
   await wal.forceFsync();
   await wal.close();
   // The Mutation frame starts after the 32-byte header and the 17-byte TxBegin frame.

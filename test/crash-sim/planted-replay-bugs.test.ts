@@ -1,4 +1,5 @@
-// Planted replay bugs, as a test-only variant of src/core's replay machine (vi.mock): the Replayer
+// Planted replay bugs, as a test-only variant of src/core's replay machine (vi.mock of
+// replay-machine.ts, which the one replay driver feeds): the Replayer
 // below behaves like the real one unless `planted.bug` names a bug. The real code has no switch.
 import { describe, expect, it, vi } from 'vitest';
 import type { ReplayerOptions, ReplaySummary, SegmentStart } from '../../src/core/replay.js';
@@ -7,8 +8,8 @@ import { explore, violationText, workload } from './helpers.js';
 
 const planted: { bug: 'none' | 'release-uncommitted-tail' | 'reuse-lsns-after-torn-tail' } = { bug: 'none' };
 
-vi.mock('../../src/core/replay.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/core/replay.js')>();
+vi.mock('../../src/core/replay-machine.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/core/replay-machine.js')>();
   const { decodeFrame } = await import('../../src/core/codec.js');
   const SEGMENT_HEADER_BYTES = 32;
 

@@ -59,7 +59,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'crash after a checkpoint marker',
-    steps: [{ tx: ['a'] }, { flush: true }, { checkpoint: true }, { flush: true }, { tx: ['b'] }, { flush: true }],
+    steps: [{ tx: ['a'] }, { flush: true }, { checkpointMarker: true }, { flush: true }, { tx: ['b'] }, { flush: true }],
     fact: (r) => expect(recoveredEvents(r)).toContainEqual(['a', 'b']),
   },
   {
@@ -83,7 +83,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'ENOSPC mid-frame',
-    steps: [{ tx: ['a'] }, { flush: true }, { tx: ['b', 'b'.repeat(60)] }, { fault: 'enospc' }, { flush: true }, { reopen: true }, { tx: ['c'] }, { flush: true }],
+    steps: [{ tx: ['a'] }, { flush: true }, { tx: ['b', 'b'.repeat(60)] }, { fault: 'enospc' }, { flush: true }, { recover: true }, { tx: ['c'] }, { flush: true }],
     fact: (r) => {
       expect(r.steps[4]?.ok).toBe(false);
       expect(recoveredEvents(r).flat()).not.toContain('b');
@@ -106,16 +106,16 @@ describe.each(KNOB_COMBINATIONS)('crash scenarios, $ordered ordered, $safeAppend
     });
   }
 
-  it(`reopen after a torn tail, then more commits, then another crash: no violation (${knobLabel(knobs)})`, async () => {
+  it(`recover after a torn tail, then more commits, then another crash: no violation (${knobLabel(knobs)})`, async () => {
     const steps: WorkloadStep[] = [
       { tx: ['a'] },
-      { forceFsync: true },
+      { fsync: true },
       { tx: ['b'.repeat(100)] },
       { flush: true },
       { crash: 0 },
       { tx: ['c'] },
       { flush: true },
-      { forceFsync: true },
+      { fsync: true },
       { tx: ['d'] },
       { flush: true },
     ];

@@ -2,11 +2,11 @@
 
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bufferedIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/run-cli.js';
-import { summarizeActions } from '../../src/cli/demo.js';
-import { describeDemoStep, DEMO_WORKLOAD } from '../../src/cli/demo-workload.js';
-import { progressBar } from '../../src/cli/progress.js';
+import { bufferedIo } from '../../cli/io.js';
+import { runCli } from '../../cli/run-cli.js';
+import { summarizeActions } from '../../cli/demo.js';
+import { describeDemoStep, DEMO_WORKLOAD } from '../../cli/demo-workload.js';
+import { progressBar } from '../../cli/progress.js';
 import { nodeFileSystem } from '../../src/index.js';
 
 describe('walref demo', () => {

@@ -1,4 +1,4 @@
-// The crash-state report page (crash-sim/html-report.ts): its data encoding, its safety against
+// The crash-state report page (cli/html-report.ts): its data encoding, its safety against
 // hostile event bytes, and, in headless Chromium, that it loads from a file:// URL without console
 // errors or network requests, lists every crash state and moves the selection from the keyboard.
 
@@ -8,17 +8,17 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exploreWorkload, type ExploreResult } from '../../crash-sim/explore.js';
-import { classRuns, framesOf, pageData, renderHtmlReport, REPORT_ALL_DETAILS } from '../../crash-sim/html-report.js';
+import { classRuns, framesOf, pageData, renderHtmlReport, REPORT_ALL_DETAILS } from '../../cli/html-report.js';
 import type { OpenWalLike } from '../../crash-sim/wal-api.js';
 import type { Workload } from '../../crash-sim/workload.js';
 import { encodeFrame } from '../../src/core/codec.js';
-import { bufferedIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { bufferedIo } from '../../cli/io.js';
+import { runCli } from '../../cli/run-cli.js';
 import { nodeFileSystem, openWal } from '../../src/index.js';
-import { DEMO_WORKLOAD } from '../../src/cli/demo-workload.js';
+import { DEMO_WORKLOAD } from '../../cli/demo-workload.js';
 import { chromiumPresent, chromiumSkipNote, launchChromium } from './chromium.js';
 
-const realOpenWal = openWal as unknown as OpenWalLike;
+const realOpenWal: OpenWalLike = openWal;
 
 // safeAppend off so that the report holds garbage bytes as well as durable and torn ones.
 const workload: Workload = { ...DEMO_WORKLOAD, fault: { ...DEMO_WORKLOAD.fault, safeAppend: false } };
@@ -60,7 +60,7 @@ describe('the report data', () => {
     bytes.set(commit, 32 + begin.length);
     expect(framesOf(bytes)).toEqual([
       [32, begin.length, 7, 'TxBegin'],
-      [32 + begin.length, commit.length, 8, 'TxCommit tx 7'],
+      [32 + begin.length, commit.length, 8, 'TxCommit (tx 7)'],
     ]);
   });
 

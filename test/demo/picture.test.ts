@@ -1,9 +1,9 @@
-// The terminal picture of a crash state (src/cli/picture.ts).
+// The terminal picture of a crash state (cli/picture.ts).
 
 import { describe, expect, it } from 'vitest';
 import { ByteClass } from '../../crash-sim/file-crash.js';
 import { encodeFrame } from '../../src/core/codec.js';
-import { cellClass, classCounts, drawFile, frameFates, legend, pictureStyleFor, type PicturedFile } from '../../src/cli/picture.js';
+import { cellClass, classCounts, drawFile, frameFates, legend, pictureStyleFor, type PicturedFile } from '../../cli/picture.js';
 
 const { durable, lost, torn, garbage } = ByteClass;
 

@@ -13,7 +13,7 @@ import { crashSpaceAt, enumerateCrashStates } from '../../crash-sim/crash-states
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
 import { openWal } from '../../src/index.js';
-import { survivingRecords } from './survivors.js';
+import { survivingRecords } from '../../crash-sim/survivors.js';
 import { encoder, replayedAsModel } from './world.js';
 
 const INTERVAL_MS = 1_000;
@@ -105,7 +105,7 @@ export async function concurrentCommitters(
   for (const ack of acks) {
     const space = crashSpaceAt(sim.knobs, sim.opLog, ack.atOp);
     const onlySynced = space.build(space.axes.map(() => 0));
-    const intact = survivingRecords(onlySynced, sim, DIR).intactLsns;
+    const intact = survivingRecords(onlySynced, DIR, sim.opLog).intactLsns;
     expect(intact, `commit ${ack.tx.commitLsn} acknowledged at op ${ack.atOp} is on stable storage`).toContain(ack.tx.commitLsn);
   }
 

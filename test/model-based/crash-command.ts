@@ -1,12 +1,10 @@
 import type { AsyncCommand } from 'fast-check';
 import { Crash, type ModelState } from '../../model/index.js';
-import { expect } from 'vitest';
 import { pickCrashState, type CrashState } from '../../crash-sim/crash-states.js';
-import { intactRecordCount } from '../../crash-sim/intact-records.js';
 import type { SimFileSystem } from '../../crash-sim/sim-fs.js';
+import { survivingRecords, type Survivors } from '../../crash-sim/survivors.js';
 import { budget } from './run-config.js';
 import { recoverAndCompare } from './recovery-check.js';
-import { survivingRecords, type Survivors } from './survivors.js';
 import type { ModelBox, RealBox } from './world.js';
 
 /**
@@ -68,12 +66,7 @@ export class CrashCommand implements AsyncCommand<ModelBox, RealBox> {
 
   /** The model after a crash into `crash`, or an error naming the crash state the model forbids. */
   down(m: ModelBox, sim: SimFileSystem, crash: CrashState, dir: string, label: string): { state: ModelState; context: string } {
-    const survivors = survivingRecords(crash, sim, dir);
-    // crash-sim's own count of intact records must agree, except where a failed write's bytes
-    // (which crash-sim's count does not look at) survived past the page cache's end.
-    if (!survivors.failedWriteBytes) {
-      expect(intactRecordCount(crash, dir), `crash-sim's intactRecordCount at ${label}`).toBe(survivors.intactLsns.length);
-    }
+    const survivors = survivingRecords(crash, dir, sim.opLog);
     const context = `${label}: intact LSNs ${survivors.intactLsns.join(',') || '(none)'}${survivors.strayLsn === null ? '' : `, stray ${survivors.strayLsn}`}\n${crash.describe()}`;
     let keptCount: number;
     try {

@@ -4,7 +4,7 @@ import { pickCrashState, type CrashState } from '../../crash-sim/crash-states.js
 import { isMutatingOp } from '../../crash-sim/sim-state.js';
 import { CrashCommand } from './crash-command.js';
 import { recoverAndCompare } from './recovery-check.js';
-import { survivingRecords } from './survivors.js';
+import { survivingRecords } from '../../crash-sim/survivors.js';
 import { openReal, type ModelBox, type RealBox } from './world.js';
 
 /**
@@ -67,8 +67,8 @@ export class CrashDuringRecoverCommand implements AsyncCommand<ModelBox, RealBox
       r.crashes += 1;
       // Survivors of the second crash state, judged against what the crashed process had written
       // (its page cache and failed writes), as for the first crash.
-      const survivors = survivingRecords(againstFirst(second, crash), sim, r.dir);
-      const firstSurvivors = survivingRecords(crash, sim, r.dir);
+      const survivors = survivingRecords(againstFirst(second, crash), r.dir, sim.opLog);
+      const firstSurvivors = survivingRecords(crash, r.dir, sim.opLog);
       if (survivors.intactLsns.join(',') !== firstSurvivors.intactLsns.join(',')) {
         throw new Error(`the interrupted recovery changed the intact records: ${firstSurvivors.intactLsns.join(',')} became ${survivors.intactLsns.join(',')}\n${second.describe()}`);
       }

@@ -1,18 +1,18 @@
 import type { AsyncCommand } from 'fast-check';
 import { expect } from 'vitest';
-import { ForceFsync, type Caller } from '../../model/index.js';
+import { Fsync, type Caller } from '../../model/index.js';
 import { attempt, expected, expectSameObservables, type ModelBox, type RealBox } from './world.js';
 
-/** forceFsync(): writes, fsyncs and advances the durable LSN whatever the policy. */
+/** The spec's Fsync asked for by the host, forceFsync(): writes, fsyncs and advances the durable LSN whatever the policy. */
 export class ForceFsyncCommand implements AsyncCommand<ModelBox, RealBox> {
   constructor(readonly caller: Caller) {}
 
   check(m: Readonly<ModelBox>): boolean {
-    return ForceFsync(m.state, this.caller).enabled;
+    return Fsync(m.state, this.caller).enabled;
   }
 
   async run(m: ModelBox, r: RealBox): Promise<void> {
-    const step = ForceFsync(m.state, this.caller);
+    const step = Fsync(m.state, this.caller);
     if (!step.enabled) throw new Error(step.reason);
     const observed = await attempt(() => (this.caller === 'recorder' ? r.recorder.forceFsync() : r.wal.forceFsync()));
     expect(observed, this.toString()).toEqual(expected(step.outcome, () => undefined));

@@ -1,19 +1,19 @@
 import type { AsyncCommand } from 'fast-check';
 import { vi } from 'vitest';
-import { GroupSync } from '../../model/index.js';
+import { Fsync } from '../../model/index.js';
 import { expectSameObservables, GROUP_INTERVAL_MS, type ModelBox, type RealBox } from './world.js';
 
 /**
- * The group policy's background flusher runs once: fake interval timers are advanced by one
+ * The spec's Fsync by the group policy's background flusher, run once: fake interval timers are advanced by one
  * interval, so the flusher runs exactly when the command says and never on its own.
  */
 export class GroupSyncCommand implements AsyncCommand<ModelBox, RealBox> {
   check(m: Readonly<ModelBox>): boolean {
-    return GroupSync(m.state).enabled;
+    return Fsync(m.state, 'flusher').enabled;
   }
 
   async run(m: ModelBox, r: RealBox): Promise<void> {
-    const step = GroupSync(m.state);
+    const step = Fsync(m.state, 'flusher');
     if (!step.enabled) throw new Error(step.reason);
     vi.advanceTimersByTime(GROUP_INTERVAL_MS);
     m.state = step.state;

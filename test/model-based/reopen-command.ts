@@ -1,7 +1,7 @@
 import type { AsyncCommand } from 'fast-check';
 import { Reopen } from '../../model/index.js';
 import { recoverAndCompare } from './recovery-check.js';
-import { segmentFloorLsn } from './survivors.js';
+import { segmentFloorLsn } from './segment-floor.js';
 import type { ModelBox, RealBox } from './world.js';
 
 /**

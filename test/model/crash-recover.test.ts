@@ -7,7 +7,7 @@ import {
   CrashDuringRecover,
   DurabilityInv,
   Flush,
-  ForceFsync,
+  Fsync,
   FsyncFail,
   Record,
   Recover,
@@ -57,7 +57,7 @@ describe('model crash and recover', () => {
   });
 
   it('an explicitly aborted transaction is never replayed', () => {
-    const state = nextState(ForceFsync(nextState(WalAbort(commit(initialState(), ['a']), ['x']))));
+    const state = nextState(Fsync(nextState(WalAbort(commit(initialState(), ['a']), ['x']))));
     const result = recovery(nextState(Crash(state, { keptCount: 6 })));
     expect(result.replay.transactions.map((tx) => tx.events)).toEqual([['a']]);
   });

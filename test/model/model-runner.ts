@@ -15,8 +15,7 @@ export const defaultActions = {
   Abort: model.Abort,
   WalAbort: model.WalAbort,
   Flush: model.Flush,
-  ForceFsync: model.ForceFsync,
-  GroupSync: model.GroupSync,
+  Fsync: model.Fsync,
   FsyncFail: model.FsyncFail,
   WriteFail: model.WriteFail,
   CheckpointMarker: model.CheckpointMarker,
@@ -112,9 +111,9 @@ export function applyAction(state: ModelState, action: AbstractAction, actions: 
     case 'flush':
       return take(actions.Flush(state));
     case 'forceFsync':
-      return take(actions.ForceFsync(state));
+      return take(actions.Fsync(state));
     case 'groupSync':
-      return take(actions.GroupSync(state));
+      return take(actions.Fsync(state, 'flusher'));
     case 'fsyncFail':
       return take(actions.FsyncFail(state, action.call));
     case 'writeFail':

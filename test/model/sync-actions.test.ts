@@ -4,9 +4,8 @@ import {
   CheckpointMarker,
   Commit,
   Flush,
-  ForceFsync,
   FsyncFail,
-  GroupSync,
+  Fsync,
   Record,
   TruncateUpTo,
   WalAbort,
@@ -28,18 +27,18 @@ describe('model sync actions', () => {
     expect([state.writtenCount, state.syncedCount, state.durableLsn]).toEqual([3, 3, 3]);
   });
 
-  it('group flush only writes; the durable LSN advances when the group sync runs', () => {
+  it('group flush only writes; the durable LSN advances when the flusher runs Fsync', () => {
     const flushed = nextState(Flush(committed('group')));
     expect([flushed.writtenCount, flushed.syncedCount, flushed.durableLsn]).toEqual([3, 0, 0]);
-    const synced = nextState(GroupSync(flushed));
+    const synced = nextState(Fsync(flushed, 'flusher'));
     expect([synced.syncedCount, synced.durableLsn]).toEqual([3, 3]);
   });
 
   it('none flush only writes and only forceFsync advances the durable LSN', () => {
     const flushed = nextState(Flush(committed('none')));
     expect(flushed.durableLsn).toBe(0);
-    expect(GroupSync(flushed).enabled).toBe(false);
-    expect(nextState(ForceFsync(flushed)).durableLsn).toBe(3);
+    expect(Fsync(flushed, 'flusher').enabled).toBe(false);
+    expect(nextState(Fsync(flushed)).durableLsn).toBe(3);
   });
 
   it('a failed fsync poisons the log, hands the records to the OS and leaves the durable LSN', () => {

@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/core/codec.js';
 import { LOCK_FILE_NAME, LSN_MAX, parseSegmentFileName } from '../../src/core/format.js';
-import { bufferedIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { bufferedIo } from '../../cli/io.js';
+import { runCli } from '../../cli/run-cli.js';
 import { nodeFileSystem, openWal, type ReplayOutcome } from '../../src/index.js';
 import { seededRandom } from '../../crash-sim/prng.js'; // seeded, so a failing schedule can be replayed
 

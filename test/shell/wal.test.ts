@@ -398,7 +398,7 @@ describe('Wal on the real disk', () => {
       .trim()
       .split('\n')
       .map((line) => (JSON.parse(line) as { action: string }).action);
-    expect(actions).toEqual(['Open', 'Arm', 'Record', 'Commit', 'Flush', 'Close']);
+    expect(actions).toEqual(['Recover', 'Arm', 'Record', 'Commit', 'Flush', 'Close']);
   });
 });
 

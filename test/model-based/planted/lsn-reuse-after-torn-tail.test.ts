@@ -5,8 +5,8 @@
 import { vi } from 'vitest';
 import { describePlantedBug } from './catch-planted-bug.js';
 
-vi.mock('../../../src/core/replay.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../../src/core/replay.js')>();
+vi.mock('../../../src/core/replay-machine.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../src/core/replay-machine.js')>();
   class IgnoresFramesAfterTear extends actual.Replayer {
     override finish() {
       const result = super.finish();

@@ -1,7 +1,7 @@
 // Lines shared by dump, replay and verify that describe a replay outcome: the torn tail and the
 // totals.
 
-import type { ReplaySummary, TornTail } from '../core/replay.js';
+import type { ReplaySummary, TornTail } from '../src/core/replay.js';
 
 /** One line describing a torn tail; the CLI reports it and never truncates it. */
 export function describeTornTail(tail: TornTail): string {

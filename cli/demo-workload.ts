@@ -9,11 +9,11 @@
 // between that flush's write and its fsync: a crash mid-flush.
 
 import { match, P } from 'ts-pattern';
-import type { Workload, WorkloadStep } from '../../crash-sim/workload.js';
-import { openWal } from '../open-wal.js';
-import type { TraceSink } from '../core/trace.js';
-import type { SyncOption, WalOptions } from '../options.js';
-import type { Wal } from '../wal.js';
+import { specStep, type Workload, type WorkloadStep } from '../crash-sim/workload.js';
+import { openWal } from '../src/open-wal.js';
+import type { TraceSink } from '../src/core/trace.js';
+import type { SyncOption, WalOptions } from '../src/options.js';
+import type { Wal } from '../src/wal.js';
 
 export const DEMO_WORKLOAD: Workload = {
   options: { segmentTargetBytes: 200, sync: { mode: 'per-commit' } },
@@ -24,7 +24,7 @@ export const DEMO_WORKLOAD: Workload = {
     { tx: ['carol +5'], abort: true },
     { tx: ['dave +7'] },
     { flush: true },
-    { checkpoint: true },
+    { checkpointMarker: true },
     { tx: ['erin +3', 'frank -3'] },
     { flush: true },
     { readOnly: true },
@@ -36,15 +36,15 @@ export const DEMO_WORKLOAD: Workload = {
 /** One line per step, as a reader would say it. */
 export function describeDemoStep(step: WorkloadStep): string {
   const events = (tx: readonly string[]): string => tx.map((e) => JSON.stringify(e)).join(', ');
-  return match(step)
+  return match(specStep(step))
     .with({ tx: P.array(P.string), abort: true }, (s) => `begin, append ${events(s.tx)}, abort (TxAbort is written)`)
     .with({ tx: P.array(P.string) }, (s) => `commit ${events(s.tx)}`)
     .with({ readOnly: true }, () => 'a read-only query: commit answers "no" and writes nothing')
     .with({ flush: true }, () => 'flush: write to the OS, then fsync (per-commit)')
-    .with({ forceFsync: true }, () => 'forceFsync')
-    .with({ checkpoint: true }, () => 'checkpoint marker at the last commit')
+    .with({ fsync: true }, () => 'fsync (forceFsync)')
+    .with({ checkpointMarker: true }, () => 'checkpoint marker at the last commit')
     .with({ truncateUpTo: 'lastCommit' }, () => 'truncateUpTo the last commit')
-    .with({ reopen: true }, () => 'close and reopen')
+    .with({ recover: true }, () => 'close, then recover with openWal')
     .with({ crash: P.number }, (s) => `power loss (crash state seed ${s.crash}), then reopen`)
     .with({ fault: P.string }, (s) => `fault: ${s.fault}`)
     .exhaustive();
@@ -100,7 +100,7 @@ async function runStep(
     if ((await recorder.commit()) === 'yes') committed(before + 2);
     return wal;
   };
-  return match(step)
+  return match(specStep(step))
     .with({ tx: P.array(P.string), abort: true }, async (s) => {
       const beginLsn = await wal.begin();
       if (s.tx.length > 0) await wal.appendBatch(beginLsn, s.tx.map((e) => encoder.encode(e)));
@@ -113,11 +113,11 @@ async function runStep(
       await wal.recorder().flush();
       return wal;
     })
-    .with({ forceFsync: true }, async () => {
+    .with({ fsync: true }, async () => {
       await wal.recorder().forceFsync();
       return wal;
     })
-    .with({ checkpoint: true }, async () => {
+    .with({ checkpointMarker: true }, async () => {
       await wal.checkpointMarker(lastCommitLsn);
       return wal;
     })
@@ -125,7 +125,7 @@ async function runStep(
       await wal.truncateUpTo(lastCommitLsn);
       return wal;
     })
-    .with({ reopen: true }, async () => {
+    .with({ recover: true }, async () => {
       await wal.close();
       return (await openWal(dir, options)).wal;
     })

@@ -7,11 +7,11 @@
 // Segments are read one at a time (dump) or in chunks (replay and verify, through the shell's
 // sweepLog), so memory is bounded by one segment or one chunk, not by the size of the log.
 
-import { WalError } from '../core/errors.js';
-import type { ReplayedTransaction } from '../core/records.js';
-import type { ReplaySummary } from '../core/replay.js';
-import { FsError, type FileSystem } from '../fs/port.js';
-import { listSegments, sweepLog, type SegmentEntry } from '../log-reader.js';
+import { WalError } from '../src/core/errors.js';
+import type { ReplayedTransaction } from '../src/core/records.js';
+import type { ReplaySummary } from '../src/core/replay.js';
+import { FsError, type FileSystem } from '../src/fs/port.js';
+import { listSegments, sweepLog, type SegmentEntry } from '../src/log-reader.js';
 import type { CliFailure } from './cli-failure.js';
 
 export interface SegmentFile extends SegmentEntry {

@@ -3,18 +3,16 @@
 // simulated file system, explores its crash states and checks each recovery with the oracle.
 // Exit code 0 when no property is violated, 1 on any violation, 2 on a bad workload or argument.
 //
-// --html hands the result to crash-sim/html-report.ts's renderHtmlReport (written for the demo;
-// it is loaded lazily, by a path held in data, so this command works while it does not exist).
+// --html hands the result to html-report.ts's renderHtmlReport, loaded only when asked for.
 
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { exploreWorkload, type ExploreResult } from '../../crash-sim/explore.js';
-import { describeKnobs } from '../../crash-sim/knobs.js';
-import { formatViolation } from '../../crash-sim/oracle.js';
-import type { OpenWalLike } from '../../crash-sim/wal-api.js';
-import { parseWorkloadText, type Workload } from '../../crash-sim/workload.js';
-import { nodeFileSystem } from '../fs/node-fs.js';
-import { openWal } from '../open-wal.js';
+import { exploreWorkload, type ExploreResult } from '../crash-sim/explore.js';
+import { describeKnobs } from '../crash-sim/knobs.js';
+import { formatViolation } from '../crash-sim/oracle.js';
+import { parseWorkloadText } from '../crash-sim/workload.js';
+import { nodeFileSystem } from '../src/fs/node-fs.js';
+import { openWal } from '../src/open-wal.js';
 import { ExitCode, type CliIo } from './io.js';
 
 export const EXPLORE_USAGE = `usage: walref explore <workload.json> [--json] [--max-states N] [--seed S]
@@ -27,10 +25,6 @@ DurabilityInv, AtomicityInv, NoReuseInv, IdempotenceInv and ExactnessInv (spec/W
 Exit code 1 on any violation.
 The workload format is documented in docs/workload.md.
 `;
-
-/** The hook the demo's HTML report implements in crash-sim/html-report.ts. */
-export type RenderHtmlReport = (result: ExploreResult, workload: Workload) => string;
-const HTML_REPORT_MODULE = '../../crash-sim/html-report.js';
 
 const countSchema = z
   .string()
@@ -160,11 +154,11 @@ export async function runExplore(argv: string[], io: CliIo): Promise<number> {
   let result: ExploreResult;
   try {
     result = await exploreWorkload(workload.workload, {
-      openWal: openWal as unknown as OpenWalLike,
+      openWal,
       maxStates: parsed.maxStates,
       seed: parsed.seed,
       crashPoints: parsed.crashPoints,
-      // The report lists every crash state with its bytes (crash-sim/html-report.ts REPORT_ALL_DETAILS).
+      // The report lists every crash state with its bytes (html-report.ts REPORT_ALL_DETAILS).
       details: parsed.html === undefined ? 0 : Number.MAX_SAFE_INTEGER,
     });
   } catch (error) {
@@ -175,19 +169,9 @@ export async function runExplore(argv: string[], io: CliIo): Promise<number> {
   io.stdout(parsed.json ? jsonSummary(result) : summary(parsed.workload, result));
 
   if (parsed.html !== undefined) {
-    let render: RenderHtmlReport | null = null;
+    const { renderHtmlReport } = await import('./html-report.js');
     try {
-      const loaded = (await import(HTML_REPORT_MODULE)) as { renderHtmlReport?: unknown };
-      if (typeof loaded.renderHtmlReport === 'function') render = loaded.renderHtmlReport as RenderHtmlReport;
-    } catch {
-      render = null;
-    }
-    if (render === null) {
-      io.stderr(`walref explore: --html needs crash-sim/html-report.ts (renderHtmlReport), which this build does not have\n`);
-      return ExitCode.UsageOrIo;
-    }
-    try {
-      writeTextFile(parsed.html, render(result, workload.workload));
+      writeTextFile(parsed.html, renderHtmlReport(result, workload.workload));
     } catch (error) {
       io.stderr(`walref explore: cannot write ${parsed.html}: ${error instanceof Error ? error.message : String(error)}\n`);
       return ExitCode.UsageOrIo;

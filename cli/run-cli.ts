@@ -2,7 +2,7 @@
 // of exiting, so tests run it in-process with a buffered io and any FileSystem.
 
 import { match } from 'ts-pattern';
-import type { FileSystem } from '../fs/port.js';
+import type { FileSystem } from '../src/fs/port.js';
 import { COMMAND_NAMES, parseCommandLine, USAGE } from './args.js';
 import { runDump, runReplay, runVerify, reportFailure } from './commands.js';
 import { runDelegated } from './delegated.js';

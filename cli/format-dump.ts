@@ -2,14 +2,11 @@
 // record, then replay's verdict on the whole log (torn tail, or the typed error) and a summary.
 
 import { match } from 'ts-pattern';
-import type { WalRecord } from '../core/records.js';
-import type { ReplaySummary } from '../core/replay.js';
+import type { ReplaySummary } from '../src/core/replay.js';
 import { describeFailure, type CliFailure } from './cli-failure.js';
 import { describeCheckpoint, describeTornTail } from './format-outcome.js';
+import { describeRecordSizes } from './format-record.js';
 import type { WalkEntry } from './walk-frames.js';
-
-/** A batch lists at most this many event sizes; the rest are counted, so one line stays readable. */
-const SIZES_SHOWN_MAX = 16;
 
 /** What the walk over all segments counted, for the summary line. */
 export interface DumpCounts {
@@ -51,7 +48,7 @@ export function formatEntry(entry: WalkEntry): string {
       { kind: 'record' },
       (e) =>
         `  offset ${String(e.offsetBytes).padStart(10)}  len ${String(e.frameBytes).padStart(6)}  ` +
-        `LSN ${String(e.record.lsn).padStart(8)}  ${`${e.record.kind.padEnd(13)}${describeRecord(e.record)}`.trimEnd()}`,
+        `LSN ${String(e.record.lsn).padStart(8)}  ${describeRecordSizes(e.record)}`,
     )
     .with(
       { kind: 'undecodable' },
@@ -60,22 +57,4 @@ export function formatEntry(entry: WalkEntry): string {
         `${e.remainingBytes} bytes from here to the end of the segment`,
     )
     .exhaustive();
-}
-
-/** The kind-specific part of a record line, starting with two spaces when not empty. */
-function describeRecord(record: WalRecord): string {
-  return match(record)
-    .with({ kind: 'TxBegin' }, () => '')
-    .with({ kind: 'Mutation' }, (r) => `  tx ${r.txBeginLsn}  events 1  sizes ${r.event.length}`)
-    .with({ kind: 'MutationBatch' }, (r) => `  tx ${r.txBeginLsn}  events ${r.events.length}  sizes ${describeSizes(r.events)}`)
-    .with({ kind: 'TxCommit' }, { kind: 'TxAbort' }, (r) => `  tx ${r.txBeginLsn}`)
-    .with({ kind: 'Checkpoint' }, (r) => `  snapshot LSN ${r.snapshotLsn}`)
-    .exhaustive();
-}
-
-function describeSizes(events: readonly Uint8Array[]): string {
-  const shown = events.slice(0, SIZES_SHOWN_MAX).map((e) => e.length);
-  const totalBytes = events.reduce((sum, e) => sum + e.length, 0);
-  const more = events.length > SIZES_SHOWN_MAX ? `,… (+${events.length - SIZES_SHOWN_MAX} more)` : '';
-  return `${shown.join(',') || '-'}${more} (total ${totalBytes} B)`;
 }

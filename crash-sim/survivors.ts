@@ -1,17 +1,18 @@
 // Which records of the log a crash state holds intact, computed from bytes and the format alone
-// (docs/format.md: a segment is a 32-byte header then frames of length u32 | crc u32 | body, the
-// body starting with kind u8 | lsn u64). It never decodes with src/: it walks the frames the
-// writer handed to the OS (the page cache before the crash, plus whatever a failed write put
-// down before the WAL cut it back) and calls a frame intact when the crash image holds exactly
-// those bytes. The model's Crash takes the result as the crash state's choice.
+// (disk-format.ts). It never decodes with src/: it walks the frames the writer handed to the OS
+// (the page cache before the crash, plus whatever a failed write put down before the WAL cut it
+// back) and calls a frame intact when the crash image holds exactly those bytes. This is the one
+// survivors computation: the model-based tests hand its result to the model's Crash, and crash-sim
+// counts intact records with it.
+//
+// The difference between its two uses is one input, named here and tested in
+// test/crash-sim/oracle-arithmetic.test.ts: `survivingRecords` reads the op log for failed writes,
+// whose bytes may have reached the disk past the page cache's end; `intactRecordCount` leaves the
+// op log out, so it sees only what the page cache held (exact whenever no write failed).
 
-import type { CrashState } from '../../crash-sim/crash-states.js';
-import type { SimFileSystem } from '../../crash-sim/sim-fs.js';
-import { parseSegmentFileName } from '../../src/core/format.js';
-import type { FileSystem } from '../../src/fs/port.js';
-
-const HEADER_BYTES = 32;
-const FRAME_PREFIX_BYTES = 8;
+import type { CrashState } from './crash-states.js';
+import { FRAME_PREFIX_BYTES, frameBytesAt, frameLsnAt, headerBaseLsn, ORACLE_SEGMENT_HEADER_BYTES, segmentImages } from './disk-format.js';
+import type { SimOp } from './sim-state.js';
 
 interface Frame {
   readonly start: number;
@@ -30,31 +31,14 @@ export interface Survivors {
   readonly floorLsn: number;
 }
 
-/** A segment header's base LSN (docs/format.md: u64 at offset 20), or null for a short file. */
-function baseLsnOf(bytes: Uint8Array): number | null {
-  return bytes.length < HEADER_BYTES ? null : u32(bytes, 20) + u32(bytes, 24) * 0x1_0000_0000;
-}
-
-/** The floor the segment headers of a running file system set: max(base LSN) - 1 over its segments. */
-export function segmentFloorLsn(fs: FileSystem, dir: string): number {
-  let floor = 0;
-  for (const name of fs.readdir(dir)) {
-    if (parseSegmentFileName(name) === null) continue;
-    const base = baseLsnOf(fs.readFile(fs.join(dir, name)));
-    if (base !== null) floor = Math.max(floor, base - 1);
-  }
-  return floor;
-}
-
-const u32 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) | ((b[at + 1] ?? 0) << 8) | ((b[at + 2] ?? 0) << 16) | ((b[at + 3] ?? 0) << 24)) >>> 0;
-
 function framesOf(bytes: Uint8Array): Frame[] {
   const frames: Frame[] = [];
-  let at = HEADER_BYTES;
+  let at = ORACLE_SEGMENT_HEADER_BYTES;
+  // Every frame is at least FRAME_PREFIX_BYTES long, so the walk ends within bytes.length / 8 steps.
   while (at + FRAME_PREFIX_BYTES <= bytes.length) {
-    const end = at + FRAME_PREFIX_BYTES + u32(bytes, at);
+    const end = at + frameBytesAt(bytes, at);
     if (end > bytes.length) break;
-    frames.push({ start: at, end, lsn: u32(bytes, at + 9) + u32(bytes, at + 13) * 0x1_0000_0000 });
+    frames.push({ start: at, end, lsn: frameLsnAt(bytes, at) });
     at = end;
   }
   return frames;
@@ -65,9 +49,9 @@ function framesOf(bytes: Uint8Array): Frame[] {
  * end. Where failed writes overlap (a failed write, its cut-back, then another failed write at the
  * same offset), the newer one's bytes are the ones it put down last.
  */
-function extendedBytes(cache: Uint8Array, inode: number, sim: SimFileSystem): { bytes: Uint8Array; extended: boolean } {
+function extendedBytes(cache: Uint8Array, inode: number, opLog: readonly SimOp[]): { bytes: Uint8Array; extended: boolean } {
   let bytes = cache;
-  for (const op of sim.opLog) {
+  for (const op of opLog) {
     if (op.kind !== 'write' || op.inode !== inode || (op.errno === null && op.writtenBytes === op.data.length)) continue;
     const end = op.offsetBytes + op.writtenBytes;
     if (end <= cache.length) continue;
@@ -88,27 +72,27 @@ function holds(image: Uint8Array, expected: Uint8Array, start: number, end: numb
   return true;
 }
 
-export function survivingRecords(crash: Pick<CrashState, 'files'>, sim: SimFileSystem, dir: string): Survivors {
-  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  const segments = [...crash.files.values()]
-    .map((file) => ({ file, id: file.path.startsWith(prefix) ? parseSegmentFileName(file.path.slice(prefix.length)) : null }))
-    .filter((entry): entry is { file: (typeof entry)['file']; id: number } => entry.id !== null)
-    .sort((a, b) => a.id - b.id);
+/**
+ * The records of the log in `dir` that `crash` holds intact. `opLog` is the simulator's op log
+ * before the crash (SimFileSystem.opLog): its failed writes count as bytes the writer put down.
+ */
+export function survivingRecords(crash: Pick<CrashState, 'files'>, dir: string, opLog: readonly SimOp[]): Survivors {
+  const segments = segmentImages(crash, dir);
   const intactLsns: number[] = [];
   let strayLsn: number | null = null;
   let damaged = false;
   let failedWriteBytes = false;
   let floorLsn = 0;
   for (const { file } of segments) {
-    const base = baseLsnOf(file.bytes);
-    if (base !== null && holds(file.bytes, file.cacheBytes, 0, HEADER_BYTES)) floorLsn = Math.max(floorLsn, base - 1);
+    const base = headerBaseLsn(file.bytes);
+    if (base !== null && holds(file.bytes, file.cacheBytes, 0, ORACLE_SEGMENT_HEADER_BYTES)) floorLsn = Math.max(floorLsn, base - 1);
   }
   for (const { file } of segments) {
     if (damaged) break;
-    const extended = extendedBytes(file.cacheBytes, file.inode, sim);
+    const extended = extendedBytes(file.cacheBytes, file.inode, opLog);
     const written = extended.bytes;
     failedWriteBytes ||= extended.extended;
-    if (!holds(file.bytes, written, 0, Math.min(HEADER_BYTES, written.length))) {
+    if (!holds(file.bytes, written, 0, Math.min(ORACLE_SEGMENT_HEADER_BYTES, written.length))) {
       damaged = true;
       continue;
     }
@@ -129,4 +113,9 @@ export function survivingRecords(crash: Pick<CrashState, 'files'>, sim: SimFileS
     }
   }
   return { intactLsns, strayLsn, failedWriteBytes, floorLsn };
+}
+
+/** How many records of `dir` survived intact, from the page cache alone (no failed writes' bytes). */
+export function intactRecordCount(state: CrashState, dir: string): number {
+  return survivingRecords(state, dir, []).intactLsns.length;
 }

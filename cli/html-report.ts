@@ -9,19 +9,20 @@
 // script renders the selected state, so a page with thousands of crash states stays light: the
 // byte map of only one state is in the DOM at a time.
 //
-// Frames are located in the page-cache bytes with src/core's decoder. That is presentation only:
-// the verdict shown comes from the oracle, which never decodes with src/.
+// Frames are located in the page-cache bytes with the CLI's frame walk (walk-frames.ts, src/core's
+// decoder). That is presentation only: the verdict shown comes from the oracle, which never
+// decodes with src/. Records and events read as in the dump and the picture (format-record.ts,
+// format-event.ts).
 
-import { match } from 'ts-pattern';
-import { decodeFrame } from '../src/core/codec.js';
-import { SEGMENT_HEADER_BYTES } from '../src/core/format.js';
-import type { WalRecord } from '../src/core/records.js';
-import type { ExploreResult } from './explore.js';
-import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
-import type { ReplayedTx } from './history.js';
-import { describeKnobs } from './knobs.js';
-import type { Workload } from './workload.js';
+import type { ExploreResult } from '../crash-sim/explore.js';
+import { BYTE_CLASS_NAMES, type ByteClassName } from '../crash-sim/file-crash.js';
+import type { ReplayedTx } from '../crash-sim/history.js';
+import { describeKnobs } from '../crash-sim/knobs.js';
+import type { Workload } from '../crash-sim/workload.js';
+import { renderEvent, toHex } from './format-event.js';
+import { describeRecord } from './format-record.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-report-client.js';
+import { wholeFrames } from './walk-frames.js';
 
 /**
  * Pass this as `details` to exploreWorkload when the result is meant for the report, so that
@@ -74,48 +75,9 @@ interface PageData {
   readonly violations: readonly string[];
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-function hexOf(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
-}
-
-/** An event as quoted UTF-8 text when it decodes cleanly, otherwise as 0xHEX. */
-export function eventText(event: Uint8Array): string {
-  try {
-    const text = decoder.decode(event);
-    if (!/[\u0000-\u001f\u007f]/.test(text)) return JSON.stringify(text);
-  } catch {
-    // Not UTF-8: shown as hex below.
-  }
-  return `0x${hexOf(event)}`;
-}
-
-function describeRecord(record: WalRecord): string {
-  return match(record)
-    .with({ kind: 'TxBegin' }, () => 'TxBegin')
-    .with({ kind: 'Mutation' }, (r) => `Mutation tx ${r.txBeginLsn} ${eventText(r.event)}`)
-    .with({ kind: 'MutationBatch' }, (r) => `MutationBatch tx ${r.txBeginLsn} ${r.events.map(eventText).join(' ')}`)
-    .with({ kind: 'TxCommit' }, (r) => `TxCommit tx ${r.txBeginLsn}`)
-    .with({ kind: 'TxAbort' }, (r) => `TxAbort tx ${r.txBeginLsn}`)
-    .with({ kind: 'Checkpoint' }, (r) => `Checkpoint snapshot LSN ${r.snapshotLsn}`)
-    .exhaustive();
-}
-
 /** The frames of a segment's page-cache bytes; the walk ends at the first byte that does not decode. */
 export function framesOf(bytes: Uint8Array): [number, number, number, string][] {
-  const frames: [number, number, number, string][] = [];
-  let offsetBytes = SEGMENT_HEADER_BYTES;
-  // Every frame is longer than one byte, so the loop ends within bytes.length iterations.
-  while (offsetBytes < bytes.length) {
-    const frame = decodeFrame(bytes, offsetBytes);
-    if (!frame.ok) break;
-    frames.push([offsetBytes, frame.frameBytes, frame.record.lsn, describeRecord(frame.record)]);
-    offsetBytes += frame.frameBytes;
-  }
-  return frames;
+  return wholeFrames(bytes).map(({ offsetBytes, frameBytes, record }) => [offsetBytes, frameBytes, record.lsn, describeRecord(record)]);
 }
 
 /** Byte classes as runs of class codes: "0:120,1:64" (code : run length), codes as in BYTE_CLASS_NAMES. */
@@ -139,7 +101,7 @@ function isPrefixOf(prefix: Uint8Array, whole: Uint8Array): boolean {
 }
 
 function txRows(txs: readonly ReplayedTx[]): [number, number, string[]][] {
-  return txs.map((tx) => [tx.beginLsn, tx.commitLsn, tx.events.map(eventText)]);
+  return txs.map((tx) => [tx.beginLsn, tx.commitLsn, tx.events.map(renderEvent)]);
 }
 
 export function pageData(result: ExploreResult, workload: Workload, options: ReportOptions = {}): PageData {
@@ -147,7 +109,7 @@ export function pageData(result: ExploreResult, workload: Workload, options: Rep
   const blobIndex = new Map<string, number>();
   const frames: Record<number, [number, number, number, string][]> = {};
   const blob = (bytes: Uint8Array, withFrames: boolean): number => {
-    const hex = hexOf(bytes);
+    const hex = toHex(bytes);
     let index = blobIndex.get(hex);
     if (index === undefined) {
       index = blobs.length;

@@ -1,37 +1,44 @@
 // The three read-only commands. Each checks the directory, reads it through the FileSystem port
-// (never locking it, never writing), replays it with the pure core, prints through `io` and
-// returns the exit code.
+// (never locking it, never writing) in one pass, replays it with the pure core, prints through
+// `io` and returns the exit code.
 
-import type { FileSystem } from '../fs/port.js';
+import { ReplayDriver } from '../src/core/replay.js';
+import type { FileSystem } from '../src/fs/port.js';
 import { describeFailure, exitCodeOf, type CliFailure } from './cli-failure.js';
 import { formatDumpVerdict, formatEntry, type DumpVerdict } from './format-dump.js';
 import { formatReplaySummaryText, formatTransactionText, ReplayJsonWriter } from './format-replay.js';
 import { formatVerifyOk } from './format-verify.js';
 import { ExitCode, type CliIo, type ExitCodeValue } from './io.js';
 import { inspectLogDirectory, readSegment, sweepDirectory } from './read-log.js';
-import { walkSegments } from './walk-frames.js';
+import { walkSegment } from './walk-frames.js';
 
 export function runDump(dir: string, io: CliIo, fs: FileSystem): ExitCodeValue {
   const listed = inspectLogDirectory(fs, dir);
   if (!listed.ok) return reportFailure('dump', listed.failure, io);
+  // One pass over the log: each segment is read once, listed frame by frame as it physically is,
+  // and fed whole to replay, which decides what it means (torn tail or corruption). After a typed
+  // error replay stops, but the listing goes on to the last segment.
+  const driver = new ReplayDriver(listed.value, { checkpointLsn: 0, copyEvents: false });
+  let failure: CliFailure | null = null;
   let records = 0;
+  let transactions = 0;
   for (const entry of listed.value) {
     const segment = readSegment(fs, dir, entry);
     if (!segment.ok) return reportFailure('dump', segment.failure, io);
     const lines: string[] = [];
-    for (const walked of walkSegments([segment.value])) {
+    for (const walked of walkSegment(segment.value)) {
       if (walked.kind === 'record') records += 1;
       lines.push(formatEntry(walked));
     }
     writeLines(io, lines);
+    if (failure !== null) continue;
+    const fed = driver.feedSegment(segment.value.bytes);
+    transactions += driver.takeCommitted().length;
+    if (!fed.ok) failure = { kind: 'log', error: fed.error };
   }
-  // The listing shows what is physically there; replay decides what it means (torn tail or
-  // corruption), reading the directory again in chunks.
-  let transactions = 0;
-  const swept = sweepDirectory(fs, dir, 0, () => void (transactions += 1));
-  const verdict: DumpVerdict = swept.ok ? { ok: true, summary: swept.value, transactions } : swept;
+  const verdict = dumpVerdict(failure, driver, transactions);
   writeLines(io, formatDumpVerdict({ segments: listed.value.length, records }, verdict));
-  return swept.ok ? ExitCode.Ok : exitCodeOf(swept.failure);
+  return verdict.ok ? ExitCode.Ok : exitCodeOf(verdict.failure);
 }
 
 export function runReplay(dir: string, json: boolean, checkpointLsn: number, io: CliIo, fs: FileSystem): ExitCodeValue {
@@ -88,4 +95,12 @@ export function reportFailure(commandName: string | null, failure: CliFailure, i
 
 function writeLines(io: CliIo, lines: readonly string[]): void {
   if (lines.length > 0) io.stdout(lines.map((line) => `${line}\n`).join(''));
+}
+
+/** Replay's verdict on the whole log: the failure that stopped it, or its summary. */
+function dumpVerdict(failure: CliFailure | null, driver: ReplayDriver, transactions: number): DumpVerdict {
+  if (failure !== null) return { ok: false, failure };
+  const summary = driver.finish();
+  transactions += driver.takeCommitted().length;
+  return summary.ok ? { ok: true, summary: summary.value, transactions } : { ok: false, failure: { kind: 'log', error: summary.error } };
 }

@@ -9,12 +9,10 @@
 // records a crash at this moment keeps. With colour off (not a TTY, or NO_COLOR) the cells are
 // plain ASCII characters, so the picture survives pipes, logs and copy-paste.
 
-import { match } from 'ts-pattern';
-import { decodeFrame } from '../core/codec.js';
-import { SEGMENT_HEADER_BYTES } from '../core/format.js';
-import type { WalRecord } from '../core/records.js';
-import { ByteClass, BYTE_CLASS_NAMES, type ByteClassName } from '../../crash-sim/file-crash.js';
-import { renderEvent } from './format-event.js';
+import type { WalRecord } from '../src/core/records.js';
+import { ByteClass, BYTE_CLASS_NAMES, type ByteClassName } from '../crash-sim/file-crash.js';
+import { describeRecord } from './format-record.js';
+import { wholeFrames } from './walk-frames.js';
 
 export interface PictureStyle {
   readonly color: boolean;
@@ -117,34 +115,15 @@ export interface FrameFate {
 
 /**
  * The frames in the page-cache bytes (what the writer wrote) with the fate of their bytes. The
- * page cache always holds whole frames, so the walk stops only at its end; the bound on the loop is
- * the byte count, since every frame is longer than one byte.
+ * page cache always holds whole frames, so the walk stops only at its end.
  */
 export function frameFates(file: PicturedFile): FrameFate[] {
-  const fates: FrameFate[] = [];
-  let offsetBytes = SEGMENT_HEADER_BYTES;
-  while (offsetBytes < file.cacheBytes.length) {
-    const frame = decodeFrame(file.cacheBytes, offsetBytes);
-    if (!frame.ok) break;
-    const end = offsetBytes + frame.frameBytes;
+  return wholeFrames(file.cacheBytes).map(({ offsetBytes, frameBytes, record }) => {
     let durable = 0;
-    for (let at = offsetBytes; at < end; at++) if (file.classes[at] === ByteClass.durable) durable++;
-    const fate = durable === frame.frameBytes ? 'on disk' : durable === 0 ? 'missing' : 'partly';
-    fates.push({ offsetBytes, frameBytes: frame.frameBytes, record: frame.record, fate });
-    offsetBytes = end;
-  }
-  return fates;
-}
-
-function describeRecord(record: WalRecord): string {
-  return match(record)
-    .with({ kind: 'TxBegin' }, () => 'TxBegin')
-    .with({ kind: 'Mutation' }, (r) => `Mutation (tx ${r.txBeginLsn}) ${renderEvent(r.event)}`)
-    .with({ kind: 'MutationBatch' }, (r) => `MutationBatch (tx ${r.txBeginLsn}) ${r.events.map(renderEvent).join(' ')}`)
-    .with({ kind: 'TxCommit' }, (r) => `TxCommit (tx ${r.txBeginLsn})`)
-    .with({ kind: 'TxAbort' }, (r) => `TxAbort (tx ${r.txBeginLsn})`)
-    .with({ kind: 'Checkpoint' }, (r) => `Checkpoint (snapshot LSN ${r.snapshotLsn})`)
-    .exhaustive();
+    for (let at = offsetBytes; at < offsetBytes + frameBytes; at++) if (file.classes[at] === ByteClass.durable) durable++;
+    const fate = durable === frameBytes ? 'on disk' : durable === 0 ? 'missing' : 'partly';
+    return { offsetBytes, frameBytes, record, fate };
+  });
 }
 
 function baseName(path: string): string {

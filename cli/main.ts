@@ -2,7 +2,7 @@
 // The `walref` executable: wires the dispatcher to the process (argv, stdout, stderr, exit code)
 // and to the real file system. Everything else lives in run-cli.ts so it can be tested in-process.
 
-import { nodeFileSystem } from '../fs/node-fs.js';
+import { nodeFileSystem } from '../src/fs/node-fs.js';
 import type { CliIo } from './io.js';
 import { runCli } from './run-cli.js';
 

@@ -4,8 +4,8 @@
 // (ReplayJson), written piece by piece; when the sweep fails part way, the command says so on
 // standard error and exits 1, and whatever JSON was written before is incomplete by design.
 
-import type { ReplayedTransaction } from '../core/records.js';
-import type { ReplaySummary, TornTail } from '../core/replay.js';
+import type { ReplayedTransaction } from '../src/core/records.js';
+import type { ReplaySummary, TornTail } from '../src/core/replay.js';
 import { printableUtf8, renderEvent, toHex } from './format-event.js';
 import { describeCheckpoint, describeTornTail } from './format-outcome.js';
 

@@ -11,16 +11,16 @@
 // It writes nothing outside its temporary directory (the trace goes to memory, not to
 // WALREF_TRACE) and removes the directory at the end, whatever happens.
 
-import { exploreWorkload, type CrashStateDetail, type ExploreResult } from '../../crash-sim/explore.js';
-import { REPORT_ALL_DETAILS } from '../../crash-sim/html-report.js';
-import { describeKnobs } from '../../crash-sim/knobs.js';
-import type { OpenWalLike } from '../../crash-sim/wal-api.js';
-import type { Workload } from '../../crash-sim/workload.js';
-import { ByteClass, BYTE_CLASS_NAMES } from '../../crash-sim/file-crash.js';
-import type { TraceEvent } from '../core/trace.js';
-import { makeTempDir, removeDir } from '../fs/host-files.js';
-import { nodeFileSystem } from '../fs/node-fs.js';
-import { openWal } from '../open-wal.js';
+import { exploreWorkload, type CrashStateDetail, type ExploreResult } from '../crash-sim/explore.js';
+import { REPORT_ALL_DETAILS } from './html-report.js';
+import { describeKnobs } from '../crash-sim/knobs.js';
+import type { OpenWalLike } from '../crash-sim/wal-api.js';
+import type { Workload } from '../crash-sim/workload.js';
+import { ByteClass, BYTE_CLASS_NAMES } from '../crash-sim/file-crash.js';
+import type { TraceEvent } from '../src/core/trace.js';
+import { makeTempDir, removeDir } from '../src/fs/host-files.js';
+import { nodeFileSystem } from '../src/fs/node-fs.js';
+import { openWal } from '../src/open-wal.js';
 import { runDump } from './commands.js';
 import { DEMO_WORKLOAD, describeDemoStep, runOnDisk } from './demo-workload.js';
 import { renderEvent } from './format-event.js';
@@ -43,12 +43,11 @@ const COMBINATIONS: readonly { readonly ordered: boolean; readonly safeAppend: b
   { ordered: false, safeAppend: false },
 ];
 
-// crash-sim describes the WAL API structurally (wal-api.ts); the real openWal satisfies it, but
-// its option and outcome types are richer, so the assignment needs one explicit widening. Every
-// open gets a sink that drops trace events, so that a WALREF_TRACE set in the environment does not
-// make the exploration write thousands of events outside the demo's temporary directory.
+// crash-sim describes the WAL API structurally (wal-api.ts), and the real openWal satisfies it.
+// Every open gets a sink that drops trace events, so that a WALREF_TRACE set in the environment
+// does not make the exploration write thousands of events outside the demo's temporary directory.
 const dropTrace = (): void => undefined;
-const simOpenWal: OpenWalLike = (dir, options) => (openWal as unknown as OpenWalLike)(dir, { ...options, trace: dropTrace } as typeof options);
+const simOpenWal: OpenWalLike = (dir, options) => openWal(dir, { ...options, trace: dropTrace });
 
 export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -132,7 +131,7 @@ function indented(io: CliIo): CliIo {
   return { stdout: (s) => io.stdout(s.replace(/^(?=.)/gm, '  ')), stderr: io.stderr };
 }
 
-/** "Open, Arm, Record ×2, Commit, Flush, ..." with runs of the same action folded. */
+/** "Recover, Arm, Record ×2, Commit, Flush, ..." with runs of the same action folded. */
 export function summarizeActions(events: readonly TraceEvent[]): string {
   const parts: string[] = [];
   let previous: string | null = null;

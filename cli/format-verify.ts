@@ -1,6 +1,6 @@
 // The one-line verdict of `walref verify` on a log that replays without a typed error.
 
-import type { ReplaySummary } from '../core/replay.js';
+import type { ReplaySummary } from '../src/core/replay.js';
 import { describeTornTail } from './format-outcome.js';
 
 export function formatVerifyOk(dir: string, summary: ReplaySummary, transactions: number): string {

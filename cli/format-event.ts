@@ -1,4 +1,5 @@
-// How an event (opaque bytes) is shown: as UTF-8 text when it decodes and every character is
+// How an event (opaque bytes) is shown, in every presentation (dump, replay, picture, HTML report,
+// demo), with one control-character rule: as UTF-8 text when it decodes and every character is
 // printable, otherwise as hex. Text is quoted with JSON escapes so that spaces, quotes and
 // newlines stay visible and one event always takes one line.
 

@@ -2,7 +2,7 @@
 // one line on standard error; no command prints a stack trace for a failure it anticipated.
 
 import { match } from 'ts-pattern';
-import { describeWalError, type WalErrorInfo } from '../core/errors.js';
+import { describeWalError, type WalErrorInfo } from '../src/core/errors.js';
 import { ExitCode, type ExitCodeValue } from './io.js';
 
 export type CliFailure =

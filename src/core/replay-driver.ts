@@ -1,0 +1,84 @@
+// The one driver of the replay machine. replay() (whole segments in memory), replayStream()
+// (chunks from any async source) and the shell's sweepLog() (chunks read through the FileSystem
+// port) all feed segments through it, so they agree on what they feed and when: segments in the
+// listed order, the last one marked active, committed transactions handed on after every chunk,
+// the summary once every segment was read.
+//
+// It is push-style: the caller reads the bytes, however it reads them, and pushes them in; the
+// driver never reads, never awaits and never allocates more than the machine does. A caller that
+// awaits between chunks (an async reader) drives it exactly as a synchronous one does.
+
+import type { Result } from './errors.js';
+import type { Lsn, ReplayedTransaction } from './records.js';
+import { Replayer } from './replay-machine.js';
+import type { ReplaySummary } from './replay-outcome.js';
+
+/** A segment file as the driver knows it: its name and the id the name carries. */
+export interface SegmentRef {
+  readonly name: string;
+  readonly id: number;
+}
+
+export interface ReplayDriverOptions {
+  readonly checkpointLsn: Lsn;
+  /** Copy events out of the chunks (see ReplayerOptions.copyEvents). */
+  readonly copyEvents: boolean;
+}
+
+export class ReplayDriver {
+  private readonly machine: Replayer;
+  private committed: ReplayedTransaction[] = [];
+  private nextIndex = 0;
+
+  /** @param segments the segment files in ascending id order; the last one is the active segment. */
+  constructor(
+    private readonly segments: readonly SegmentRef[],
+    options: ReplayDriverOptions,
+  ) {
+    this.machine = new Replayer({ ...options, onTransaction: (transaction) => this.committed.push(transaction) });
+  }
+
+  /** Begins the next listed segment and returns it; the bytes pushed next are its own. */
+  beginSegment(): Result<SegmentRef> {
+    const segment = this.segments[this.nextIndex];
+    if (segment === undefined) throw new Error(`replay: all ${this.segments.length} segments were already begun`);
+    const last = this.nextIndex === this.segments.length - 1;
+    this.nextIndex += 1;
+    const begun = this.machine.beginSegment({ name: segment.name, id: segment.id, last });
+    return begun.ok ? { ok: true, value: segment } : begun;
+  }
+
+  /** Feeds the current segment's next bytes; a chunk may end anywhere, even inside a frame. */
+  push(chunk: Uint8Array): Result<void> {
+    return chunk.length === 0 ? { ok: true, value: undefined } : this.machine.push(chunk);
+  }
+
+  /** The current segment's bytes have all been pushed. */
+  endSegment(): Result<void> {
+    return this.machine.endSegment();
+  }
+
+  /** Begins, pushes and ends the next segment in one step, for bytes already in memory. */
+  feedSegment(bytes: Uint8Array): Result<void> {
+    const begun = this.beginSegment();
+    if (!begun.ok) return begun;
+    const pushed = this.push(bytes);
+    return pushed.ok ? this.endSegment() : pushed;
+  }
+
+  /**
+   * The transactions that committed in the bytes pushed since the last call, in commit order; the
+   * driver lets go of them. Call it after every chunk to keep memory bounded by one chunk's worth.
+   */
+  takeCommitted(): ReplayedTransaction[] {
+    const taken = this.committed;
+    this.committed = [];
+    return taken;
+  }
+
+  /** Every listed segment has been fed: the rest of the outcome. */
+  finish(): Result<ReplaySummary> {
+    if (this.nextIndex !== this.segments.length) throw new Error(`replay: finish after ${this.nextIndex} of ${this.segments.length} segments`);
+    return this.machine.finish();
+  }
+}

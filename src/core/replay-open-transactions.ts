@@ -1,0 +1,101 @@
+// The open-transaction table of replay: the events of every transaction begun and not yet
+// committed or aborted, by begin LSN. Events are held until TxCommit releases them as one
+// transaction; TxAbort drops them; whatever is still open when the log ends never committed and
+// is dropped too (DESIGN.md "Replay").
+//
+// Transactions rarely interleave, so the most recently begun one lives in a slot of its own and
+// most records touch only that slot, not the map. A transaction allocates no array until it has
+// events: the usual TxBegin, MutationBatch, TxCommit adopts the batch's decoded array as it is,
+// and copies it into an array of its own only if more events follow (a decoded array is never
+// written to).
+
+import type { Lsn, ReplayedTransaction } from './records.js';
+
+/** The events of one open transaction: adopted (read-only, someone else's) or owned (ours to extend). */
+interface OpenTransaction {
+  events: readonly Uint8Array[];
+  owned: Uint8Array[] | null;
+}
+
+const NO_EVENTS: readonly Uint8Array[] = [];
+
+export class OpenTransactions {
+  private readonly older = new Map<Lsn, OpenTransaction>();
+  private newestBeginLsn: Lsn = 0;
+  private newest: OpenTransaction | null = null;
+
+  isOpen(beginLsn: Lsn): boolean {
+    return this.find(beginLsn) !== undefined;
+  }
+
+  /** Opens a transaction at `beginLsn`; the caller has checked that none is open there. */
+  begin(beginLsn: Lsn): void {
+    if (this.newest !== null) this.older.set(this.newestBeginLsn, this.newest);
+    this.newestBeginLsn = beginLsn;
+    this.newest = { events: NO_EVENTS, owned: null };
+  }
+
+  /**
+   * Adds events to the transaction begun at `beginLsn`; false when none is open there. The array
+   * may be kept as it is (it is never written to), so the caller must not change it afterwards.
+   */
+  add(beginLsn: Lsn, events: readonly Uint8Array[]): boolean {
+    const open = this.find(beginLsn);
+    if (open === undefined) return false;
+    if (events.length === 0) return true;
+    if (open.events.length === 0) {
+      open.events = events;
+      return true;
+    }
+    let owned = open.owned;
+    if (owned === null) {
+      owned = open.events.slice();
+      open.owned = owned;
+      open.events = owned;
+    }
+    for (const event of events) owned.push(event);
+    return true;
+  }
+
+  /** Closes the transaction begun at `beginLsn` as committed at `commitLsn`; null when none is open. */
+  commit(beginLsn: Lsn, commitLsn: Lsn): ReplayedTransaction | null {
+    const open = this.take(beginLsn);
+    return open === undefined ? null : { beginLsn, commitLsn, events: open.events };
+  }
+
+  /** Drops the transaction begun at `beginLsn`; false when none is open. */
+  abort(beginLsn: Lsn): boolean {
+    return this.take(beginLsn) !== undefined;
+  }
+
+  /** The begin LSNs and events of the transactions open now, oldest first. */
+  entries(): [Lsn, readonly Uint8Array[]][] {
+    const all: [Lsn, readonly Uint8Array[]][] = [...this.older].map(([beginLsn, open]) => [beginLsn, open.events]);
+    if (this.newest !== null) all.push([this.newestBeginLsn, this.newest.events]);
+    return all.sort((a, b) => a[0] - b[0]);
+  }
+
+  /** The log ended, or replay failed: every transaction still open is dropped. */
+  dropAll(): void {
+    this.older.clear();
+    this.newestBeginLsn = 0;
+    this.newest = null;
+  }
+
+  private find(beginLsn: Lsn): OpenTransaction | undefined {
+    if (this.newest !== null && beginLsn === this.newestBeginLsn) return this.newest;
+    return this.older.get(beginLsn);
+  }
+
+  private take(beginLsn: Lsn): OpenTransaction | undefined {
+    if (this.newest !== null && beginLsn === this.newestBeginLsn) {
+      const open = this.newest;
+      this.newest = null;
+      this.newestBeginLsn = 0;
+      return open;
+    }
+    const open = this.older.get(beginLsn);
+    if (open !== undefined) this.older.delete(beginLsn);
+    return open;
+  }
+}
