@@ -103,6 +103,9 @@ export function describeOp(op: SimOp): string {
     .with({ kind: 'fsyncDir' }, (o) => `fsyncDir ${o.path}${o.errno === null ? '' : ` -> ${o.errno}`}`)
     .with({ kind: 'rename' }, (o) => `rename ${o.from} -> ${o.to}`)
     .with({ kind: 'unlink' }, (o) => `unlink ${o.path}`)
+    .with({ kind: 'link' }, (o) => `link ${o.from} -> ${o.to}`)
+    .with({ kind: 'rmdir' }, (o) => `rmdir ${o.path}`)
+    .with({ kind: 'syncAll' }, (o) => `sync everything${o.errno === null ? '' : ` -> ${o.errno}`}`)
     .exhaustive();
 }
 
