@@ -17,7 +17,8 @@
 
 import { match } from 'ts-pattern';
 import type { SimKnobs } from './knobs.js';
-import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
+import { crashPointsOf, planCrashStates, type CrashPoint } from './crash-points.js';
+import type { CrashState } from './crash-states.js';
 import { expectedReplay, segmentImages, type ExpectedReplay } from './expected-replay.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
 import { describeTxs, type HistoryStep, type ReplayedTx } from './history.js';
@@ -25,7 +26,7 @@ import { buildLayout, type Layout } from './layout.js';
 import { checkRecovery, crashContext, hostSession, type CrashContext, type Violation } from './oracle.js';
 import { recoverCrashState } from './recover.js';
 import { runWorkload, type WorkloadRun } from './runner.js';
-import { applyOp, emptyState, isMutatingOp, stateAfter, type SimOp } from './sim-state.js';
+import { stateAfter, type SimOp } from './sim-state.js';
 import type { OpenWalLike } from './wal-api.js';
 import type { Workload } from './workload.js';
 
@@ -121,12 +122,6 @@ function operationsText(run: WorkloadRun, crashAfterOp: number): string {
   return lines.join('\n');
 }
 
-interface CrashPoint {
-  readonly afterOp: number;
-  readonly contextEndOp: number;
-  readonly space: CrashSpace;
-}
-
 /** Checks each clean reopen of the workload (no crash) against the expected replay. */
 function checkReopens(run: WorkloadRun, layout: Layout): Violation[] {
   const violations: Violation[] = [];
@@ -190,39 +185,25 @@ export async function exploreWorkload(workload: Workload, options: ExploreOption
   ];
 
   // Crash points: after every mutating op, with the host's knowledge up to the next one.
-  const mutating = run.log.filter(isMutatingOp).map((op) => op.index);
-  const chosen = options.crashPoints === 'end' ? mutating.slice(-1) : mutating;
-  const points: CrashPoint[] = [];
-  const folding = emptyState(run.knobs);
-  let folded = 0;
-  for (const afterOp of chosen) {
-    for (; folded <= afterOp; folded++) {
-      const op = run.log[folded];
-      if (op !== undefined) applyOp(folding, op);
-    }
-    const next = mutating.find((i) => i > afterOp);
-    points.push({ afterOp, contextEndOp: next ?? run.log.length - 1, space: crashSpace(folding) });
-  }
-  const spaceTotal = points.reduce((sum, p) => Math.min(Number.MAX_SAFE_INTEGER, sum + p.space.total), 0);
-  const fits = spaceTotal <= maxStates;
-  const share = Math.max(1, Math.floor(maxStates / Math.max(1, points.length)));
+  const plan = planCrashStates(crashPointsOf(run.knobs, run.log, { crashPoints: options.crashPoints ?? 'every-op' }), maxStates, seed);
+  const points = plan.points.map((p) => p.point);
+  const spaceTotal = plan.spaceTotal;
 
   const checked = new Set<string>();
   const prefixes = new Set<string>();
   const details: CrashStateDetail[] = [];
   let violatingDetails = 0;
-  let exhaustive = fits;
+  const exhaustive = plan.exhaustive;
   const segmentTargetBytes = workload.options.segmentTargetBytes;
-  for (const point of points) {
-    const enumerated = enumerateCrashStates(point.space, { maxStates: fits ? maxStates : share, seed: seed + point.afterOp });
-    if (!enumerated.exhaustive) exhaustive = false;
+  for (const planned of plan.points) {
+    const point = planned.point;
     const session = hostSession(run.history, point.contextEndOp);
     const acknowledged = run.log
       .slice(0, point.contextEndOp + 1)
       .reduce((max, op) => Math.max(max, op.durableLsnProbe ?? 0), 0);
     const context = crashContext(run.history, session, point.afterOp, point.contextEndOp, acknowledged);
     const contextKey = `${session}|${context.acknowledgedDurableLsn}|${context.checkpointLsn}|${context.committed.length}`;
-    for (const crash of enumerated.states) {
+    for (const crash of planned.states()) {
       const key = `${crash.key}|${contextKey}`;
       if (checked.has(key)) continue;
       checked.add(key);
