@@ -4,6 +4,9 @@
 //   src/       (the shell, the CLI) imports src/, crash-sim/ (the CLI only) and packages, never node:fs;
 //   crash-sim  imports src/fs/port.ts, src/core and packages, never node:*;
 //   model      imports only model/ (an oracle that shares code with what it checks checks nothing);
+//   oracle     (crash-test, check-trace: checking programs walref did not write) imports crash-sim,
+//              model, node:* and packages, never src/ (it checks other code, so it shares none);
+//   src/cli    may import oracle/ as well as crash-sim/;
 //   test, bench import anything.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -42,6 +45,7 @@ const area = (rel: string): string => {
   if (rel.startsWith(`src${sep}`)) return 'src';
   if (rel.startsWith(`crash-sim${sep}`)) return 'crash-sim';
   if (rel.startsWith(`model${sep}`)) return 'model';
+  if (rel.startsWith(`oracle${sep}`)) return 'oracle';
   return 'other';
 };
 
@@ -66,8 +70,8 @@ export function checkImports(relFile: string, specifiers: readonly string[]): Im
       case 'src':
       case 'src/cli':
         if (isNodeFs) fail('only src/fs imports node:fs');
-        if (relative_ && target === 'crash-sim' && from !== 'src/cli') fail('only the CLI may import crash-sim');
-        if (relative_ && (target === 'model' || target === 'other')) fail('src imports only src (and the CLI crash-sim)');
+        if (relative_ && (target === 'crash-sim' || target === 'oracle') && from !== 'src/cli') fail('only the CLI may import crash-sim and oracle');
+        if (relative_ && (target === 'model' || target === 'other')) fail('src imports only src (and the CLI crash-sim and oracle)');
         break;
       case 'crash-sim':
         if (isNode) fail('crash-sim is in memory: no node:*');
@@ -77,6 +81,9 @@ export function checkImports(relFile: string, specifiers: readonly string[]): Im
       case 'model':
         if (!relative_ || target !== 'model') fail('model imports nothing outside model/');
         break;
+      case 'oracle':
+        if (relative_ && target !== 'oracle' && target !== 'crash-sim' && target !== 'model') fail('oracle imports only oracle, crash-sim, model, node:* and packages');
+        break;
       default:
         break;
     }
@@ -85,8 +92,8 @@ export function checkImports(relFile: string, specifiers: readonly string[]): Im
 }
 
 describe('import directions', () => {
-  it('every import line in src/, crash-sim/ and model/ follows the rules of DESIGN.md', () => {
-    const files = ['src', 'crash-sim', 'model'].flatMap((d) => {
+  it('every import line in src/, crash-sim/, model/ and oracle/ follows the rules of DESIGN.md', () => {
+    const files = ['src', 'crash-sim', 'model', 'oracle'].flatMap((d) => {
       try {
         return sourceFiles(join(root, d));
       } catch {
@@ -108,6 +115,8 @@ describe('import directions', () => {
     expect(checkImports('crash-sim/x.ts', ['node:path'])).toHaveLength(1);
     expect(checkImports('model/x.ts', ['../src/core/replay.js'])).toHaveLength(1);
     expect(checkImports('src/fs/node-fs.ts', ['../wal.js'])).toHaveLength(1);
+    expect(checkImports('oracle/crash-test/x.ts', ['../../src/wal.js'])).toHaveLength(1);
+    expect(checkImports('src/wal.ts', ['../oracle/crash-test/run.js'])).toHaveLength(1);
   });
 
   it('the checker accepts the allowed directions', () => {
@@ -115,6 +124,8 @@ describe('import directions', () => {
     expect(checkImports('src/fs/node-fs.ts', ['node:fs', '../core/format.js'])).toEqual([]);
     expect(checkImports('src/cli/explore.ts', ['../../crash-sim/index.js', 'zod'])).toEqual([]);
     expect(checkImports('crash-sim/sim-fs.ts', ['../src/fs/port.js', '../src/core/codec.js', 'zod'])).toEqual([]);
+    expect(checkImports('oracle/crash-test/run.ts', ['node:fs', '../../crash-sim/crash-points.js', '../../model/index.js'])).toEqual([]);
+    expect(checkImports('src/cli/crash-test.ts', ['../../oracle/crash-test/run.js'])).toEqual([]);
   });
 
   it('reads static, side-effect and dynamic imports', () => {

@@ -10,6 +10,8 @@ type DelegatedRunner = (argv: string[], io: CliIo) => Promise<number>;
 const DELEGATED = {
   explore: { modulePath: './explore.js', exportName: 'runExplore' },
   demo: { modulePath: './demo.js', exportName: 'runDemo' },
+  'crash-test': { modulePath: './crash-test.js', exportName: 'runCrashTest' },
+  'check-trace': { modulePath: './check-trace.js', exportName: 'runCheckTrace' },
 } as const;
 
 export async function runDelegated(name: keyof typeof DELEGATED, argv: readonly string[], io: CliIo): Promise<number> {
