@@ -80,7 +80,8 @@ function skipAnnotation(text: string, at: number): number {
   for (let i = at + 1; i < text.length; i++) {
     if (text[i] !== '>') continue;
     const next = text[i + 1];
-    if (next === undefined || next === ',' || next === ')' || next === ' ' || next === ']' || next === '}') return i;
+    // `>(deleted)` follows the path of a file unlinked while open.
+    if (next === undefined || next === ',' || next === ')' || next === ' ' || next === ']' || next === '}' || text.startsWith('(deleted)', i + 1)) return i;
   }
   return text.length;
 }
@@ -121,7 +122,7 @@ export function decodeString(raw: string): { bytes: Uint8Array; truncated: boole
 
 /** An fd argument: `3</path>`, `3`, `AT_FDCWD</cwd>` or `AT_FDCWD`. */
 export function parseFd(raw: string): { fd: number | 'AT_FDCWD'; path: string | null } | null {
-  const m = /^(-?\d+|AT_FDCWD)(?:<(.*)>)?$/s.exec(raw.trim());
+  const m = /^(-?\d+|AT_FDCWD)(?:<(.*)>)?(?:\(deleted\))?$/s.exec(raw.trim());
   if (m === null) return null;
   const fd = m[1] === 'AT_FDCWD' ? 'AT_FDCWD' : Number(m[1]);
   return { fd, path: m[2] ?? null };
