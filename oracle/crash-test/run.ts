@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { crashPointsOf, planCrashStates } from '../../crash-sim/crash-points.js';
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
-import { captureWorkload } from './capture.js';
+import { captureWorkload, type Capture } from './capture.js';
 import { pool, runCheck } from './check.js';
 import { describeCrashState } from './describe.js';
 import { materialise, readInitialImage } from './disk.js';
 import { CrashTestError } from './errors.js';
-import { buildHistory, type CapturedHistory, type Unmodelled } from './history.js';
-import { parseTrace } from './strace-parse.js';
+import { buildHistory, type CapturedHistory, type InitialImage, type Unmodelled } from './history.js';
+import { parseTrace, type ParsedTrace } from './strace-parse.js';
 
 export interface CrashTestOptions {
   /** The data directory the workload writes under; created empty when missing. */
@@ -97,14 +97,41 @@ function prepareDataDir(dir: string): string {
   return realpathSync(dir);
 }
 
-export async function crashTest(options: CrashTestOptions): Promise<CrashTestResult> {
-  const dataDir = prepareDataDir(options.dir);
+/** A workload run once under strace: enough to check it under any number of knob settings. */
+export interface CapturedRun {
+  readonly dataDir: string;
+  readonly initial: InitialImage;
+  readonly capture: Capture;
+  readonly parsed: ParsedTrace;
+}
+
+export async function captureRun(dir: string, workload: string): Promise<CapturedRun> {
+  const dataDir = prepareDataDir(dir);
   const initial = readInitialImage(dataDir);
   const workDir = mkdtempSync(join(tmpdir(), 'walref-crash-test-'));
   try {
-    const capture = await captureWorkload(options.workload, workDir);
-    const parsed = parseTrace(capture.trace, { stdoutPath: capture.stdoutPath });
-    const history = buildHistory(parsed.calls, { dataDir, stdoutPath: capture.stdoutPath, cwd: capture.cwd, knobs: options.knobs, initial });
+    const capture = await captureWorkload(workload, workDir);
+    return { dataDir, initial, capture, parsed: parseTrace(capture.trace, { stdoutPath: capture.stdoutPath }) };
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The op log of a captured run under the given knobs. */
+export function historyOf(run: CapturedRun, knobs: SimKnobs): CapturedHistory {
+  return buildHistory(run.parsed.calls, { dataDir: run.dataDir, stdoutPath: run.capture.stdoutPath, cwd: run.capture.cwd, knobs, initial: run.initial });
+}
+
+export async function crashTest(options: CrashTestOptions): Promise<CrashTestResult> {
+  return checkCaptured(await captureRun(options.dir, options.workload), options);
+}
+
+/** Enumerates and checks the crash states of a captured run (options.dir and .workload unused). */
+export async function checkCaptured(run: CapturedRun, options: Omit<CrashTestOptions, 'dir' | 'workload'>): Promise<CrashTestResult> {
+  const { capture, parsed } = run;
+  const workDir = mkdtempSync(join(tmpdir(), 'walref-crash-test-'));
+  try {
+    const history = historyOf(run, options.knobs);
 
     // Crash points: the initial image (op 0) and after every call that changed something.
     const plan = planCrashStates(crashPointsOf(options.knobs, history.ops), options.maxStates, options.seed);
