@@ -13,7 +13,7 @@ import { crashPointsOf, planCrashStates } from '../../crash-sim/crash-points.js'
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
 import { captureWorkload, type Capture } from './capture.js';
-import { pool, runCheck } from './check.js';
+import { pool, runCheck, type CheckOutcome } from './check.js';
 import { describeCrashState } from './describe.js';
 import { materialise, readInitialImage } from './disk.js';
 import { CrashTestError } from './errors.js';
@@ -37,6 +37,12 @@ export interface CrashTestOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Keep every checked state (files and verdict) for the HTML report. */
   readonly keepStates?: boolean;
+  /**
+   * Verdicts by (image, acknowledged ids), shared across runs of the same capture under different
+   * knobs: the checker is a function of the state directory and its arguments, so a state seen
+   * under one knob setting is not checked again under another.
+   */
+  readonly verdicts?: Map<string, CheckOutcome>;
 }
 
 export interface CheckedState {
@@ -154,10 +160,15 @@ export async function checkCaptured(run: CapturedRun, options: Omit<CrashTestOpt
     const statesDir = join(workDir, 'states');
     mkdirSync(statesDir);
     const checked = await pool(jobs, options.jobs ?? availableParallelism(), async (job, index): Promise<CheckedState> => {
-      const stateDir = join(statesDir, String(index));
-      materialise(job.state, stateDir);
-      const outcome = await runCheck(options.check, stateDir, job.ids, options.timeoutMs);
-      rmSync(stateDir, { recursive: true, force: true });
+      const verdictKey = `${job.state.key}|${job.ids.join(' ')}`;
+      let outcome = options.verdicts?.get(verdictKey);
+      if (outcome === undefined) {
+        const stateDir = join(statesDir, String(index));
+        materialise(job.state, stateDir);
+        outcome = await runCheck(options.check, stateDir, job.ids, options.timeoutMs);
+        rmSync(stateDir, { recursive: true, force: true });
+        options.verdicts?.set(verdictKey, outcome);
+      }
       done++;
       options.onProgress?.(done, jobs.length);
       return {
