@@ -42,7 +42,8 @@ describe.skipIf(!hasStrace)(`walref crash-test on LevelDB (${hasStrace ? 'strace
   it('a crash that keeps the unlink of the old MANIFEST but loses the rename of CURRENT leaves a database that does not open', async () => {
     const knobs = resolveKnobs({});
     const history = historyOf(captured, knobs);
-    const rename = history.calls.findLastIndex((c) => /rename\(db\/\d+\.dbtmp → db\/CURRENT\)/.test(c));
+    const renames = history.calls.flatMap((c, i) => (/rename\(db\/\d+\.dbtmp → db\/CURRENT\)/.test(c) ? [i] : []));
+    const rename = renames[renames.length - 1] ?? -1;
     const unlink = history.calls.findIndex((c, i) => i > rename && /unlink\(db\/MANIFEST-\d+\)/.test(c));
     expect(unlink).toBeGreaterThan(rename);
     // Crash right after the unlink: every undecided entry change kept, except the rename of CURRENT.
