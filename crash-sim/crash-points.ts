@@ -7,8 +7,9 @@
 // before the next such op was issued (`contextEndOp`): acknowledgements in between count.
 //
 // Budget: `maxStates` bounds the crash-space points visited over all crash points together. When
-// the spaces fit, everything is visited (exhaustive); otherwise each crash point gets an even
-// share and larger spaces are sampled by seed (seed + op index, so each point differs).
+// the spaces fit, everything is visited (exhaustive); otherwise the budget is shared out by water
+// filling: spaces smaller than an even share are visited whole and what they leave goes to the
+// larger ones, which are sampled by seed (seed + op index, so each point differs).
 
 import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
 import type { SimKnobs } from './knobs.js';
@@ -66,15 +67,23 @@ export interface CrashPlan {
 
 /**
  * The crash states to visit at each point. When the spaces together exceed the budget, some space
- * is larger than its even share, so the plan is exhaustive exactly when they fit.
+ * gets less than its size, so the plan is exhaustive exactly when they fit.
  */
 export function planCrashStates(points: readonly CrashPoint[], maxStates: number, seed: number): CrashPlan {
   const spaceTotal = points.reduce((sum, p) => Math.min(Number.MAX_SAFE_INTEGER, sum + p.space.total), 0);
   const fits = spaceTotal <= maxStates;
-  const share = Math.max(1, Math.floor(maxStates / Math.max(1, points.length)));
+  const budgets = new Map<CrashPoint, number>();
+  let remaining = maxStates;
+  const bySize = [...points].sort((a, b) => a.space.total - b.space.total);
+  bySize.forEach((point, i) => {
+    const share = Math.max(1, Math.floor(remaining / (bySize.length - i)));
+    const budget = Math.min(point.space.total, share);
+    budgets.set(point, budget);
+    remaining = Math.max(0, remaining - budget);
+  });
   const planned = points.map((point) => ({
     point,
-    states: () => enumerateCrashStates(point.space, { maxStates: fits ? maxStates : share, seed: seed + point.afterOp }).states,
+    states: () => enumerateCrashStates(point.space, { maxStates: fits ? maxStates : (budgets.get(point) ?? 1), seed: seed + point.afterOp }).states,
   }));
   return { points: planned, spaceTotal, exhaustive: fits };
 }
