@@ -12,6 +12,7 @@
 // invariants of model/invariants.ts that every candidate recovery violates (DurabilityInv,
 // PrefixInv, ...); for any other line, the model action whose outcome it contradicts.
 
+import { match } from 'ts-pattern';
 import { z } from 'zod';
 import {
   Abort,
@@ -156,8 +157,8 @@ function stepLine(states: readonly ModelState[], line: TraceLine, first: boolean
     return { next: [initialState(line.sync ?? 'per-commit')], why: null };
   }
   for (const state of states) {
-    switch (line.action) {
-      case 'Open': {
+    match(line)
+      .with({ action: 'Open' }, (line) => {
         const downs = (state.down !== null ? [state] : crashes(state)).flatMap((down) => truncatedDisks(down, truncatedFence));
         const recoveries: ModelState[] = [];
         for (const down of downs) {
@@ -172,21 +173,18 @@ function stepLine(states: readonly ModelState[], line: TraceLine, first: boolean
           const violated = recoveryViolations(recoveries, line);
           mismatch(violated, `no crash state the model allows recovers exactly these ${line.transactions.length} transactions with nextLsn ${line.nextLsn} and durableLsn ${line.durableLsn}`);
         }
-        break;
-      }
-      case 'Arm': {
+      })
+      .with({ action: 'Arm' }, () => {
         const r = taken(Arm(state));
         if (r === null) mismatch('Arm', 'the model refuses arm() here (armed already, poisoned, or down)');
         else next.push(r.state);
-        break;
-      }
-      case 'Record': {
+      })
+      .with({ action: 'Record' }, (line) => {
         const r = taken(Record(state, line.event));
         if (r === null) mismatch('Record', 'the process is down');
         else next.push(r.state);
-        break;
-      }
-      case 'Commit': {
+      })
+      .with({ action: 'Commit' }, (line) => {
         for (const rotated of line.wrote ? [false, true] : [false]) {
           const r = taken(Commit(state, { rotated }));
           if (r === null) {
@@ -198,24 +196,21 @@ function stepLine(states: readonly ModelState[], line: TraceLine, first: boolean
           else if (line.wrote && v.wrote === 'yes' && v.beginLsn === line.beginLsn && v.commitLsn === line.commitLsn) next.push(r.state);
           else mismatch('Commit', v.wrote === 'yes' ? `the model commits LSNs ${v.beginLsn}..${v.commitLsn} with wrote=true` : 'the model commits nothing (no event was recorded)');
         }
-        break;
-      }
-      case 'Abort': {
+      })
+      .with({ action: 'Abort' }, (line) => {
         const r = taken(Abort(state));
         if (r === null) mismatch('Abort', 'the model refuses abort() here');
         else if (r.value !== line.hadEvents) mismatch('Abort', `the model says hadEvents=${String(r.value)}`);
         else next.push(r.state);
-        break;
-      }
-      case 'Flush': {
+      })
+      .with({ action: 'Flush' }, (line) => {
         const r = taken(Flush(state));
         if (r === null) mismatch('Flush', 'the model refuses flush() here (poisoned or down)');
         else if (writtenLsn(r.state) !== line.writtenLsn || r.state.durableLsn !== line.durableLsn) {
           mismatch('Flush', `after flush the model has writtenLsn ${writtenLsn(r.state)} and durableLsn ${r.state.durableLsn} under the ${state.policy} policy`);
         } else next.push(r.state);
-        break;
-      }
-      case 'Fsync': {
+      })
+      .with({ action: 'Fsync' }, (line) => {
         if (line.ok) {
           const r = taken(ForceFsync(state, 'wal'));
           if (r === null) mismatch('Fsync', 'the model runs no fsync here (poisoned or down)');
@@ -232,64 +227,54 @@ function stepLine(states: readonly ModelState[], line: TraceLine, first: boolean
           }
           if (!any) mismatch('FsyncFail', 'the model runs no fsync here (nothing to sync, poisoned or down)');
         }
-        break;
-      }
-      case 'CheckpointMarker': {
+      })
+      .with({ action: 'CheckpointMarker' }, (line) => {
         const r = taken(CheckpointMarker(state, line.snapshotLsn));
         if (r === null) mismatch('CheckpointMarker', `the model refuses a checkpoint marker for snapshot LSN ${line.snapshotLsn} here`);
         else if (r.value !== line.lsn) mismatch('CheckpointMarker', `the model writes the marker at LSN ${r.value}`);
         else next.push(r.state);
-        break;
-      }
-      case 'TruncateUpTo': {
+      })
+      .with({ action: 'TruncateUpTo' }, (line) => {
         const r = taken(TruncateUpTo(state, line.fenceLsn));
         if (r === null) mismatch('TruncateUpTo', `the host may only truncate what its snapshot covers (snapshot LSN ${state.snapshotLsn}), and not when poisoned`);
         else next.push(r.state);
-        break;
-      }
-      case 'Poison': {
+      })
+      .with({ action: 'Poison' }, (line) => {
         if (state.down !== null) mismatch('Poison', 'the process is down');
         else if (state.walPoisoned !== null || state.recorder.poisoned !== null) next.push(state);
         else {
           const r = taken(Poison(state, line.reason));
           if (r !== null) next.push(r.state);
         }
-        break;
-      }
-      case 'Close': {
+      })
+      .with({ action: 'Close' }, () => {
         const closed = closes(state);
         if (closed.length === 0) mismatch('Close', 'the process is down');
         next.push(...closed);
-        break;
-      }
-      case 'Begin': {
+      })
+      .with({ action: 'Begin' }, (line) => {
         for (const rotated of [false, true]) {
           const r = taken(Begin(state, { rotated }));
           if (r === null) mismatch('Begin', 'the model refuses begin() here (poisoned or down)');
           else if (r.value !== line.beginLsn) mismatch('Begin', `the model begins at LSN ${r.value}`);
           else next.push(r.state);
         }
-        break;
-      }
-      case 'Append':
-      case 'AppendBatch': {
+      })
+      .with({ action: 'Append' }, { action: 'AppendBatch' }, (line) => {
         const events = line.action === 'Append' ? [line.event] : line.events;
         const r = taken(Append(state, line.txBeginLsn, events));
         if (r === null) mismatch(line.action, `the model refuses to append to transaction ${line.txBeginLsn} (not open, poisoned or down)`);
         else if (r.value !== line.lsn) mismatch(line.action, `the model appends at LSN ${r.value}`);
         else next.push(r.state);
-        break;
-      }
-      case 'WalCommit':
-      case 'WalAbort': {
+      })
+      .with({ action: 'WalCommit' }, { action: 'WalAbort' }, (line) => {
         const r = taken(line.action === 'WalCommit' ? CommitOpen(state, line.txBeginLsn) : AbortOpen(state, line.txBeginLsn));
         const reported = line.action === 'WalCommit' ? line.commitLsn : line.abortLsn;
         if (r === null) mismatch(line.action, `the model refuses to close transaction ${line.txBeginLsn} (not open, poisoned or down)`);
         else if (r.value !== reported) mismatch(line.action, `the model closes it at LSN ${r.value}`);
         else next.push(r.state);
-        break;
-      }
-    }
+      })
+      .exhaustive();
   }
   return { next, why };
 }
