@@ -64,7 +64,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on LevelDB (${hasStrace ? 'strace
   }, 120_000);
 
   it('a sampled run reports what it finds, grouped by reason with a one-line crash state', async () => {
-    const result = await checkCaptured(captured, { check, knobs: resolveKnobs({}), maxStates: deep ? 3000 : 100, seed: 1, timeoutMs: 30_000 });
+    const result = await checkCaptured(captured, { check, knobs: resolveKnobs({}), maxStates: deep ? 1000 : 100, seed: 1, timeoutMs: 30_000 });
     expect(result.crashPoints).toBeGreaterThan(20);
     expect(result.crashStates).toBeGreaterThan(30);
     for (const v of result.violations) expect(v.example).toMatch(/^crash after #\d+ .+: /);

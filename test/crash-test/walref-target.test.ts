@@ -72,7 +72,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     const found: string[] = [];
     let states = 0;
     for (const knobs of KNOB_SETS) {
-      const result = await checkCaptured(correct, { check, knobs, maxStates: deep ? 2000 : 120, seed: 1, timeoutMs: 30_000, verdicts });
+      const result = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 120, seed: 1, timeoutMs: 30_000, verdicts });
       states += result.crashStates;
       expect(result.unmodelled).toEqual([]);
       expect(result.acks).toBe(TXS);
