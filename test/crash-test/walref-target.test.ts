@@ -20,6 +20,9 @@ const TXS = deep ? 12 : 5;
 const SEGMENT_BYTES = 160;
 const check = `node ${example('walref', 'check.mjs')}`;
 const dirs: string[] = [];
+/** Verdicts by (image, acked ids), shared by every run here: a state is checked once. */
+const verdicts = new Map<string, CheckOutcome>();
+const knobs64 = resolveKnobs({ sectorBytes: 64 });
 
 async function capture(variant: string): Promise<CapturedRun> {
   const dir = freshDir(`walref-${variant}`);
@@ -59,20 +62,21 @@ const noDirFsync: OpenWalLike = ((dir: string, options: { fs?: FileSystem }) =>
 
 describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? 'strace found' : NEEDS_STRACE})`, () => {
   let correct: CapturedRun;
+  let noDirFsyncRun: CapturedRun;
   beforeAll(async () => {
     ensureBuilt();
     correct = await capture('none');
+    noDirFsyncRun = await capture('no-dir-fsync');
   }, 180_000);
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('finds no violation under any of the 16 knob combinations', async () => {
-    const verdicts = new Map<string, CheckOutcome>();
     const found: string[] = [];
     let states = 0;
     for (const knobs of KNOB_SETS) {
-      const result = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 120, seed: 1, timeoutMs: 30_000, verdicts });
+      const result = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 60, seed: 1, timeoutMs: 30_000, verdicts });
       states += result.crashStates;
       expect(result.unmodelled).toEqual([]);
       expect(result.acks).toBe(TXS);
@@ -83,30 +87,29 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
   }, 600_000);
 
   it('finds the planted bug that skips the directory fsync after creating a segment', async () => {
-    const run = await capture('no-dir-fsync');
-    const result = await checkCaptured(run, { check, knobs: resolveKnobs({}), maxStates: 150, seed: 1, timeoutMs: 30_000 });
+    const result = await checkCaptured(noDirFsyncRun, { check, knobs: knobs64, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000, verdicts });
     const lost = result.violations.find((v) => v.reason === 'an acknowledged transaction was lost');
     expect(lost?.example).toMatch(/\d{20}\.wal, O_CREAT\) lost/);
   }, 300_000);
 
   it('finds the planted bug that acknowledges before fdatasync', async () => {
     const run = await capture('ack-before-fsync');
-    const result = await checkCaptured(run, { check, knobs: resolveKnobs({}), maxStates: 150, seed: 1, timeoutMs: 30_000 });
+    const result = await checkCaptured(run, { check, knobs: knobs64, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000, verdicts });
     expect(result.violations.map((v) => v.reason)).toContain('an acknowledged transaction was lost');
   }, 300_000);
 
   it('agrees with crash-sim explore: the same segment operations, and the same verdicts with and without the planted bug', async () => {
-    const knobs = resolveKnobs({ sectorBytes: 64 });
+    const knobs = knobs64;
     const workload = exploreWorkloadOf(knobs);
     const simRun = await runWorkload(workload, openWal as unknown as OpenWalLike);
     expect(segmentOps(historyOf(correct, knobs).ops)).toEqual(segmentOps(simRun.log));
 
     const explored = await exploreWorkload(workload, { openWal: openWal as unknown as OpenWalLike, maxStates: 2000 });
-    const traced = await checkCaptured(correct, { check, knobs, maxStates: 400, seed: 1, timeoutMs: 30_000 });
+    const traced = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 60, seed: 1, timeoutMs: 30_000, verdicts });
     expect([explored.violationCount, traced.violationCount]).toEqual([0, 0]);
 
     const exploredBug = await exploreWorkload(workload, { openWal: noDirFsync, maxStates: 2000 });
-    const tracedBug = await checkCaptured(await capture('no-dir-fsync'), { check, knobs, maxStates: 150, seed: 1, timeoutMs: 30_000 });
+    const tracedBug = await checkCaptured(noDirFsyncRun, { check, knobs, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000, verdicts });
     expect(exploredBug.violations.map((v) => v.property)).toContain('Durability');
     expect(tracedBug.violations.map((v) => v.reason)).toContain('an acknowledged transaction was lost');
   }, 600_000);
