@@ -56,11 +56,16 @@ function pair(values: Record<string, unknown>, on: string, off: string, fallback
   return values[on] === true ? true : values[off] === true ? false : fallback;
 }
 
+/** Modelled calls: the op log without its initial image and the acknowledgement marks. */
+function callCount(result: CrashTestResult): number {
+  return result.history.ops.filter((op) => op.kind !== 'mark' && op.kind !== 'crash').length;
+}
+
 function summary(result: CrashTestResult, knobs: string): string {
   const lines = [
     `walref crash-test`,
     `knobs: ${knobs}`,
-    `workload: ${result.history.ops.length - 1} file-system calls under --dir, ${result.acks} acknowledgements, ${result.crashPoints} crash points`,
+    `workload: ${callCount(result)} file-system calls under --dir, ${result.acks} acknowledgements, ${result.crashPoints} crash points`,
     `crash states: ${result.crashStates} checked, ${result.exhaustive ? 'exhaustive' : 'sampled'} (${result.spaceTotal} points in all crash spaces)`,
     `speed: ${result.statesPerSecond.toFixed(1)} crash states/s (capture ${(result.captureMs / 1000).toFixed(2)} s, checks ${(result.checkMs / 1000).toFixed(2)} s)`,
   ];
@@ -85,7 +90,7 @@ function jsonSummary(result: CrashTestResult): string {
     exhaustive: result.exhaustive,
     violations: result.violations.map((v) => ({ reason: v.reason, count: v.count, example: v.example, ids: v.exampleIds })),
     violationCount: result.violationCount,
-    calls: result.history.ops.length - 1,
+    calls: callCount(result),
     acks: result.acks,
     statesPerSecond: Math.round(result.statesPerSecond * 10) / 10,
     unmodelled: result.unmodelled,
