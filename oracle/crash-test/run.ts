@@ -165,7 +165,9 @@ export async function checkCaptured(run: CapturedRun, options: Omit<CrashTestOpt
       if (outcome === undefined) {
         const stateDir = join(statesDir, String(index));
         materialise(job.state, stateDir);
-        outcome = await runCheck(options.check, stateDir, job.ids, options.timeoutMs);
+        const raw = await runCheck(options.check, stateDir, job.ids, options.timeoutMs);
+        // The state directory differs for every state: a reason naming it would never group.
+        outcome = { ...raw, reason: raw.reason.split(stateDir).join('<state dir>') };
         rmSync(stateDir, { recursive: true, force: true });
         options.verdicts?.set(verdictKey, outcome);
       }
