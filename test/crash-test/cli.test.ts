@@ -111,6 +111,13 @@ describe.skipIf(!hasStrace)(`walref crash-test on a small program (${hasStrace ?
     }
   }, 120_000);
 
+  it('a reason that names the state directory still groups: the path reads <state dir>', async () => {
+    const dir = join(work, 'named');
+    const r = await cli('crash-test', '--dir', dir, '--workload', `node ${program} ${dir} yes`, '--check', 'sh -c \'echo "nothing good in $0"; exit 1\'', '--json');
+    const json = JSON.parse(r.out) as { crashStates: number; violations: { reason: string; count: number }[] };
+    expect(json.violations).toEqual([{ reason: 'nothing good in <state dir>', count: json.crashStates, example: expect.any(String), ids: expect.any(Array) }]);
+  }, 120_000);
+
   it('--html writes the crash-state page of explore --html, with the checker verdicts', async () => {
     const dir = join(work, 'html');
     const page = join(work, 'report.html');
