@@ -208,7 +208,7 @@ export function choiceAt(axes: readonly number[], index: number): number[] {
 }
 
 export interface EnumerateOptions {
-  /** Points visited at most; exhaustive when the space is no larger. */
+  /** Distinct crash states at most; exhaustive when the space is no larger (sampling draws up to 4x as many points). */
   readonly maxStates: number;
   /** Seed for sampling when the space is larger than maxStates. */
   readonly seed: number;
@@ -216,7 +216,7 @@ export interface EnumerateOptions {
 
 /**
  * The crash states of `space`, distinct by image: all of them when `space.total <= maxStates`
- * (then `exhaustive` is true), otherwise up to maxStates seeded random points.
+ * (then `exhaustive` is true), otherwise up to maxStates distinct images at seeded random points.
  */
 export function enumerateCrashStates(space: CrashSpace, options: EnumerateOptions): { states: CrashState[]; exhaustive: boolean } {
   const seen = new Set<string>();
@@ -235,7 +235,11 @@ export function enumerateCrashStates(space: CrashSpace, options: EnumerateOption
   // The two extremes first: nothing unsynced survived, and everything did.
   visit(space.axes.map(() => 0));
   visit(space.axes.map((radix) => radix - 1));
-  for (let i = 2; i < options.maxStates; i++) visit(space.axes.map((radix) => randomInt(random, radix)));
+  // Then random points until maxStates distinct images; a draw that repeats an image is retried,
+  // up to four draws per state, so a space with few distinct images does not waste the budget.
+  for (let draws = 2; states.length < options.maxStates && draws < 4 * options.maxStates; draws++) {
+    visit(space.axes.map((radix) => randomInt(random, radix)));
+  }
   return { states, exhaustive: false };
 }
 
