@@ -424,7 +424,8 @@ class HistoryBuilder {
     }
     const written = Math.min(call.ret ?? data.bytes.length, data.bytes.length);
     const positional = call.name === 'pwrite64' || call.name === 'pwritev' || call.name === 'pwritev2';
-    const explicit = positional ? parseNumber(a[vector ? 3 : 3] ?? '') : null;
+    // pwrite64(fd, buf, count, offset) and pwritev(fd, iov, iovcnt, offset[, flags]): the offset is argument 3.
+    const explicit = positional ? parseNumber(a[3] ?? '') : null;
     let offset: number;
     if (positional && explicit !== null && explicit >= 0) offset = explicit;
     else if (file.append) offset = this.#sizeOf(file.inode);
