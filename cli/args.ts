@@ -12,12 +12,12 @@ export type Command =
   | { readonly name: 'replay'; readonly dir: string; readonly json: boolean; readonly checkpointLsn: number }
   | { readonly name: 'verify'; readonly dir: string; readonly strict: boolean }
   /** Commands implemented in other modules; they parse their own arguments. */
-  | { readonly name: 'explore' | 'demo'; readonly argv: readonly string[] };
+  | { readonly name: 'explore' | 'demo' | 'crash-test' | 'check-trace'; readonly argv: readonly string[] };
 
 export type ParseResult = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly failure: CliFailure };
 
 /** The commands this dispatcher knows, for naming the command in error lines. */
-export const COMMAND_NAMES: readonly string[] = ['dump', 'replay', 'verify', 'explore', 'demo', 'help'];
+export const COMMAND_NAMES: readonly string[] = ['dump', 'replay', 'verify', 'explore', 'demo', 'crash-test', 'check-trace', 'help'];
 
 export const USAGE = `usage: walref <command> [arguments]
 
@@ -31,6 +31,9 @@ Read-only commands (they never take the writer lock and never modify the log):
 Other commands:
   walref explore ...                                 crash-state exploration (walref explore --help)
   walref demo ...                                    a guided demonstration
+  walref crash-test ...                              crash states of another program, checked by its
+                                                     own checker (walref crash-test --help)
+  walref check-trace <trace.ndjson>                  check an action trace against the model
   walref help                                        this text
 
 Exit codes: 0 ok, 1 log problem (corruption, malformed log, bad segment header), 2 usage or I/O problem,
@@ -58,6 +61,8 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
       return { ok: true, command: { name: 'help' } };
     case 'explore':
     case 'demo':
+    case 'crash-test':
+    case 'check-trace':
       return { ok: true, command: { name, argv: rest } };
     case 'dump':
       return parseWith(rest, {}, ([dir]) => ({ name: 'dump', dir: dirSchema.parse(dir) }));

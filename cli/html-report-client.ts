@@ -110,7 +110,7 @@ export const REPORT_SCRIPT = `
 
   var stateItems = data.states.map(function (state, i) {
     var bad = state.v.length > 0;
-    var recovered = state.rec === null ? 'open failed' : state.rec.length + ' tx';
+    var recovered = state.chk ? state.chk.ids.length + ' acked' : state.rec === null ? 'open failed' : state.rec.length + ' tx';
     var damage = damageOf(state);
     var li = el('li', bad ? 'violation' : null);
     li.appendChild(el('span', 'swatch c-' + damage));
@@ -194,15 +194,23 @@ export const REPORT_SCRIPT = `
     detail.textContent = '';
     detail.appendChild(el('h2', null, 'Crash state ' + (i + 1) + ' of ' + data.states.length + ': crash right after operation ' + state.op));
     detail.appendChild(el('p', null, (data.ops[state.op] || '') + (state.step ? '  (during step ' + state.step + ')' : '')));
-    detail.appendChild(el('p', state.v.length === 0 ? 'ok-text' : 'bad-text', state.v.length === 0 ? 'Verdict: every recovery property holds.' : 'Verdict: violated ' + state.v.join(', ')));
+    detail.appendChild(el('p', state.v.length === 0 ? 'ok-text' : 'bad-text', state.chk ? (state.v.length === 0 ? 'Verdict: the checker accepted this state.' : 'Verdict: the checker rejected this state.') : state.v.length === 0 ? 'Verdict: every recovery property holds.' : 'Verdict: violated ' + state.v.join(', ')));
     detail.appendChild(el('pre', 'muted', state.survival));
     if (state.f.length === 0) detail.appendChild(el('p', 'muted', 'No file survived.'));
     state.f.forEach(function (file) { drawFile(file, detail); });
-    detail.appendChild(el('h3', null, 'What recovery returned'));
-    if (state.rec === null) detail.appendChild(el('p', 'bad-text', 'openWal failed: ' + state.err));
-    else txList(state.rec, detail);
-    detail.appendChild(el('h3', null, 'What the oracle expected (durable LSN acknowledged before the crash: ' + state.ack + ')'));
-    txList(state.exp, detail);
+    if (state.chk) {
+      // crash-test: the program's own checker judged this state.
+      detail.appendChild(el('h3', null, 'Acknowledged before the crash (' + state.chk.ids.length + ')'));
+      detail.appendChild(el('p', null, state.chk.ids.length === 0 ? 'nothing' : state.chk.ids.join(' ')));
+      detail.appendChild(el('h3', null, 'What the checker said'));
+      detail.appendChild(el('p', state.v.length === 0 ? 'ok-text' : 'bad-text', (state.v.length === 0 ? 'exit 0' : 'failed') + (state.chk.out ? ': ' + state.chk.out : '')));
+    } else {
+      detail.appendChild(el('h3', null, 'What recovery returned'));
+      if (state.rec === null) detail.appendChild(el('p', 'bad-text', 'openWal failed: ' + state.err));
+      else txList(state.rec, detail);
+      detail.appendChild(el('h3', null, 'What the oracle expected (durable LSN acknowledged before the crash: ' + state.ack + ')'));
+      txList(state.exp, detail);
+    }
     Object.keys(opItems).forEach(function (key) {
       var k = Number(key);
       opItems[k].className = k < state.op ? '' : k === state.op ? 'crash' : 'after';
@@ -211,13 +219,7 @@ export const REPORT_SCRIPT = `
   }
 
   function select(i) {
-    if (data.violations.length > 0) {
-    var box = el('section', 'violations');
-    box.appendChild(el('h2', 'bad-text', 'Violations (simplest first)'));
-    data.violations.forEach(function (v) { box.appendChild(el('pre', null, v)); });
-    document.querySelector('header').appendChild(box);
-  }
-  if (data.states.length === 0) return;
+    if (data.states.length === 0) return;
     i = Math.max(0, Math.min(data.states.length - 1, i));
     if (current >= 0) { stateItems[current].setAttribute('aria-selected', 'false'); stateItems[current].tabIndex = -1; }
     current = i;

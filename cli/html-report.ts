@@ -14,7 +14,7 @@
 // decodes with src/. Records and events read as in the dump and the picture (format-record.ts,
 // format-event.ts).
 
-import type { ExploreResult } from '../crash-sim/explore.js';
+import type { CrashFileDetail, ExploreResult } from '../crash-sim/explore.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from '../crash-sim/file-crash.js';
 import type { ReplayedTx } from '../crash-sim/history.js';
 import { describeKnobs } from '../crash-sim/knobs.js';
@@ -70,12 +70,15 @@ interface PageData {
     readonly rec: readonly (readonly [number, number, readonly string[]])[] | null;
     readonly err: string | null;
     readonly v: readonly string[];
+    /** crash-test only: the acknowledged ids the checker was given and its last output line. */
+    readonly chk?: { readonly ids: readonly string[]; readonly out: string };
   }[];
   /** The oracle's messages and counterexamples of the simplest violations. */
   readonly violations: readonly string[];
+  /** 'crash-test' pages show the checker's verdict instead of a WAL recovery. */
+  readonly mode?: 'explore' | 'crash-test';
 }
 
-/** The frames of a segment's page-cache bytes; the walk ends at the first byte that does not decode. */
 export function framesOf(bytes: Uint8Array): [number, number, number, string][] {
   return wholeFrames(bytes).map(({ offsetBytes, frameBytes, record }) => [offsetBytes, frameBytes, record.lsn, describeRecord(record)]);
 }
@@ -104,21 +107,38 @@ function txRows(txs: readonly ReplayedTx[]): [number, number, string[]][] {
   return txs.map((tx) => [tx.beginLsn, tx.commitLsn, tx.events.map(renderEvent)]);
 }
 
-export function pageData(result: ExploreResult, workload: Workload, options: ReportOptions = {}): PageData {
-  const blobs: string[] = [];
-  const blobIndex = new Map<string, number>();
-  const frames: Record<number, [number, number, number, string][]> = {};
-  const blob = (bytes: Uint8Array, withFrames: boolean): number => {
+/** Distinct byte strings as hex, shared by every state of a page, with the frames found in each. */
+class BlobTable {
+  readonly blobs: string[] = [];
+  readonly frames: Record<number, [number, number, number, string][]> = {};
+  readonly #index = new Map<string, number>();
+
+  blob(bytes: Uint8Array, withFrames: boolean): number {
     const hex = toHex(bytes);
-    let index = blobIndex.get(hex);
+    let index = this.#index.get(hex);
     if (index === undefined) {
-      index = blobs.length;
-      blobs.push(hex);
-      blobIndex.set(hex, index);
+      index = this.blobs.length;
+      this.blobs.push(hex);
+      this.#index.set(hex, index);
     }
-    if (withFrames && frames[index] === undefined) frames[index] = framesOf(bytes);
+    if (withFrames && this.frames[index] === undefined) this.frames[index] = framesOf(bytes);
     return index;
-  };
+  }
+
+  /** path, cache blob, disk blob (-1: a prefix of the cache), disk size, class runs. */
+  files(files: readonly CrashFileDetail[]): (readonly [string, number, number, number, string])[] {
+    return [...files]
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map((file) => {
+        const cache = this.blob(file.cacheBytes, true);
+        const disk = isPrefixOf(file.bytes, file.cacheBytes) ? -1 : this.blob(file.bytes, false);
+        return [file.path, cache, disk, file.bytes.length, classRuns(file.classes)] as const;
+      });
+  }
+}
+
+export function pageData(result: ExploreResult, workload: Workload, options: ReportOptions = {}): PageData {
+  const table = new BlobTable();
   const ops: Record<number, string> = {};
   for (const detail of result.details) ops[detail.crashAfterOp] = detail.op;
   const states = [...result.details]
@@ -126,13 +146,7 @@ export function pageData(result: ExploreResult, workload: Workload, options: Rep
     .map((detail) => ({
       op: detail.crashAfterOp,
       step: detail.step,
-      f: [...detail.files]
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-        .map((file) => {
-          const cache = blob(file.cacheBytes, true);
-          const disk = isPrefixOf(file.bytes, file.cacheBytes) ? -1 : blob(file.bytes, false);
-          return [file.path, cache, disk, file.bytes.length, classRuns(file.classes)] as const;
-        }),
+      f: table.files(detail.files),
       survival: detail.survival,
       ack: detail.acknowledgedDurableLsn,
       exp: txRows(detail.expected),
@@ -153,8 +167,8 @@ export function pageData(result: ExploreResult, workload: Workload, options: Rep
     classes: BYTE_CLASS_NAMES,
     steps: result.steps.map((s) => ({ d: s.description, s: s.startOp, e: s.endOp, err: s.error })),
     ops,
-    blobs,
-    frames,
+    blobs: table.blobs,
+    frames: table.frames,
     states,
     violations: result.violations.map((v) => `${v.property}: ${v.message}${v.counterexample === '' ? '' : `\n${v.counterexample}`}`),
   };
@@ -169,15 +183,7 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/**
- * The whole page for an exploration of `workload`. Everything it needs is inline; it makes no
- * network request. It lists the crash states in `result.details`: run exploreWorkload with
- * REPORT_ALL_DETAILS to have all of them. (src/cli/explore.ts calls it for --html.)
- */
-export function renderHtmlReport(result: ExploreResult, workload: Workload, options: ReportOptions = {}): string {
-  const data = pageData(result, workload, options);
-  const verdict = result.violationCount === 0 ? 'ok' : 'bad';
-  const shown = result.details.length === result.crashStates ? '' : ` (${result.details.length} listed)`;
+function pageHtml(data: PageData, verdictOk: boolean, verdictText: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -190,7 +196,7 @@ export function renderHtmlReport(result: ExploreResult, workload: Workload, opti
 <body>
 <header>
   <h1>${escapeHtml(data.title)}</h1>
-  <p class="verdict ${verdict}" id="verdict">${result.crashStates} crash states${shown} at ${result.crashPoints} crash points, ${result.exhaustive ? 'exhaustive' : 'sampled'}, ${result.distinctRecoveredPrefixes} distinct recovered prefixes, ${result.violationCount} violations</p>
+  <p class="verdict ${verdictOk ? 'ok' : 'bad'}" id="verdict">${escapeHtml(verdictText)}</p>
   <p class="knobs">fault model: ${escapeHtml(data.knobs)}. Keys: <kbd>j</kbd>/<kbd>↓</kbd> next crash state, <kbd>k</kbd>/<kbd>↑</kbd> previous, <kbd>Home</kbd>/<kbd>End</kbd>, <kbd>v</kbd> next violation.</p>
   <ul class="legend" id="legend"></ul>
 </header>
@@ -204,4 +210,80 @@ export function renderHtmlReport(result: ExploreResult, workload: Workload, opti
 </body>
 </html>
 `;
+}
+
+/** One crash state of `walref crash-test`, as its report shows it. */
+export interface CheckedStateView {
+  /** The op-log index (the call) the crash happened after. */
+  readonly op: number;
+  readonly files: readonly CrashFileDetail[];
+  readonly survival: string;
+  readonly ids: readonly string[];
+  readonly ok: boolean;
+  readonly reason: string;
+}
+
+export interface CrashTestPage {
+  readonly title: string;
+  readonly knobs: string;
+  readonly crashPoints: number;
+  readonly exhaustive: boolean;
+  readonly violationCount: number;
+  /** Call descriptions by op-log index. */
+  readonly calls: readonly string[];
+  readonly states: readonly CheckedStateView[];
+  readonly violations: readonly string[];
+}
+
+/**
+ * The page of a `walref crash-test` run: the same page and script as explore's, listing the
+ * program's calls as operations and the checker's verdict on each crash state.
+ */
+export function renderCrashTestPage(page: CrashTestPage): string {
+  const table = new BlobTable();
+  const ops: Record<number, string> = {};
+  page.calls.forEach((call, i) => {
+    if (i > 0 && !call.startsWith('ACK ')) ops[i] = call;
+  });
+  const states = [...page.states]
+    .sort((a, b) => a.op - b.op)
+    .map((state) => ({
+      op: state.op,
+      step: null,
+      f: table.files(state.files),
+      survival: state.survival,
+      ack: state.ids.length,
+      exp: [],
+      rec: null,
+      err: null,
+      v: state.ok ? [] : ['check'],
+      chk: { ids: state.ids, out: state.reason },
+    }));
+  const data: PageData = {
+    title: page.title,
+    knobs: page.knobs,
+    summary: { crashStates: page.states.length, exhaustive: page.exhaustive, violations: page.violationCount, prefixes: 0, crashPoints: page.crashPoints },
+    classes: BYTE_CLASS_NAMES,
+    steps: [],
+    ops,
+    blobs: table.blobs,
+    frames: table.frames,
+    states,
+    violations: page.violations,
+    mode: 'crash-test',
+  };
+  const text = `${page.states.length} crash states at ${page.crashPoints} crash points, ${page.exhaustive ? 'exhaustive' : 'sampled'}, ${page.violationCount} violations`;
+  return pageHtml(data, page.violationCount === 0, text);
+}
+
+/**
+ * The whole page for an exploration of `workload`. Everything it needs is inline; it makes no
+ * network request. It lists the crash states in `result.details`: run exploreWorkload with
+ * REPORT_ALL_DETAILS to have all of them. (cli/explore.ts calls it for --html.)
+ */
+export function renderHtmlReport(result: ExploreResult, workload: Workload, options: ReportOptions = {}): string {
+  const data = pageData(result, workload, options);
+  const shown = result.details.length === result.crashStates ? '' : ` (${result.details.length} listed)`;
+  const text = `${result.crashStates} crash states${shown} at ${result.crashPoints} crash points, ${result.exhaustive ? 'exhaustive' : 'sampled'}, ${result.distinctRecoveredPrefixes} distinct recovered prefixes, ${result.violationCount} violations`;
+  return pageHtml(data, result.violationCount === 0, text);
 }

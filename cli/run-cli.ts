@@ -24,6 +24,6 @@ export async function runCli(argv: readonly string[], io: CliIo, fs: FileSystem)
     .with({ name: 'dump' }, (c) => runDump(c.dir, io, fs))
     .with({ name: 'replay' }, (c) => runReplay(c.dir, c.json, c.checkpointLsn, io, fs))
     .with({ name: 'verify' }, (c) => runVerify(c.dir, c.strict, io, fs))
-    .with({ name: 'explore' }, { name: 'demo' }, (c) => runDelegated(c.name, c.argv, io))
+    .with({ name: 'explore' }, { name: 'demo' }, { name: 'crash-test' }, { name: 'check-trace' }, (c) => runDelegated(c.name, c.argv, io))
     .exhaustive();
 }

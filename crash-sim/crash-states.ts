@@ -34,8 +34,8 @@ export interface CrashState {
   /** Files that exist after the crash, by path, with what survived of each. */
   readonly files: ReadonlyMap<string, CrashFile>;
   readonly dirs: readonly string[];
-  /** Undecided directory-entry changes and whether each persisted. */
-  readonly dirOps: readonly { readonly description: string; readonly persisted: boolean }[];
+  /** Undecided directory-entry changes (by op-log index `seq`) and whether each persisted. */
+  readonly dirOps: readonly { readonly seq: number; readonly description: string; readonly persisted: boolean }[];
   /** A fresh simulator (same knobs) holding exactly this image, all of it durable. */
   image(): SimFileSystem;
   /** A few lines saying which writes and sectors survived, for counterexamples. */
@@ -51,8 +51,11 @@ export interface CrashSpace {
 
 function describeDirOp(op: DirOp): string {
   return match(op)
-    .with({ kind: 'create' }, (o) => `create ${o.dir}/${o.name}`)
-    .with({ kind: 'unlink' }, (o) => `unlink ${o.dir}/${o.name}`)
+    .with({ kind: 'create' }, (o) => `create ${joinPath(o.dir, o.name)}`)
+    .with({ kind: 'link' }, (o) => `link ${joinPath(o.dir, o.name)}`)
+    .with({ kind: 'mkdir' }, (o) => `mkdir ${o.path}`)
+    .with({ kind: 'rmdir' }, (o) => `rmdir ${o.path}`)
+    .with({ kind: 'unlink' }, (o) => `unlink ${joinPath(o.dir, o.name)}`)
     .with({ kind: 'rename' }, (o) => `rename ${o.fromDir}/${o.fromName} -> ${o.toDir}/${o.toName}`)
     .exhaustive();
 }
@@ -63,10 +66,11 @@ function joinPath(dir: string, name: string): string {
 
 /** The crash space of a simulator state (not modified). */
 export function crashSpace(state: SimState): CrashSpace {
-  const dirOps = state.knobs.dirSync ? [...state.pendingDirOps] : [];
+  // Pending entry changes exist only with dirSync on, or for mkdir with mkdirSync on.
+  const dirOps = [...state.pendingDirOps];
   const inodes = new Set<number>();
-  for (const dir of state.dirs.values()) for (const inode of dir.durable.values()) inodes.add(inode);
-  for (const op of dirOps) if (op.kind !== 'unlink') inodes.add(op.inode);
+  for (const dir of [...state.dirs.values(), ...state.removedDirs.values()]) for (const inode of dir.durable.values()) inodes.add(inode);
+  for (const op of dirOps) if (op.kind === 'create' || op.kind === 'link' || op.kind === 'rename') inodes.add(op.inode);
   const fileSpaces: { inode: number; space: FileCrashSpace; offset: number }[] = [];
   let offset = dirOps.length;
   for (const inode of [...inodes].sort((a, b) => a - b)) {
@@ -92,24 +96,30 @@ export function crashSpace(state: SimState): CrashSpace {
     return built;
   };
   const total = axes.reduce((product, radix) => Math.min(Number.MAX_SAFE_INTEGER, product * radix), 1);
-  const dirPaths = [...state.dirs.keys()];
   // Snapshots of what build() reads, so the space stays valid while the simulator runs on.
-  const durableEntries = [...state.dirs].map(([path, dir]) => [path, new Map(dir.durable)] as const);
+  const durableEntries = [...state.removedDirs, ...state.dirs].map(([path, dir]) => [path, new Map(dir.durable)] as const);
+  const durableDirs = [...state.durableDirs];
+  const sharedDirPaths = existingDirs(new Set(durableDirs));
   const caches = new Map([...inodes].map((inode) => [inode, state.files.get(inode)?.cache] as const));
   const sharedEntries = new Map(durableEntries.map(([path, durable]) => [path, new Map(durable)] as const));
 
   const build = (choice: readonly number[]): CrashState => {
     // Without undecided entry changes every point has the same entries: share them.
     const entries = dirOps.length === 0 ? sharedEntries : new Map(durableEntries.map(([path, durable]) => [path, new Map(durable)] as const));
+    const existing = new Set(durableDirs);
     const dirReport = dirOps.map((op, i) => {
       const persisted = (choice[i] ?? 0) === 1;
-      if (persisted) applyDirOp(entries, op);
-      return { description: describeDirOp(op), persisted };
+      if (persisted) applyDirOp(entries, op, existing);
+      return { seq: op.seq, description: describeDirOp(op), persisted };
     });
+    const dirPaths = dirOps.length === 0 ? sharedDirPaths : existingDirs(existing);
+    const dirSet = new Set(dirPaths);
     const images = new Map<number, { image: FileCrashImage; digest: string }>();
     const files = new Map<string, CrashFile>();
     const hash = new Fnv();
     for (const [dir, names] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      // The entries of a directory that did not survive the crash went with it.
+      if (!dirSet.has(dir)) continue;
       for (const [name, inode] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const fileSpace = spaceByInode.get(inode);
         const cacheBytes = caches.get(inode);
@@ -124,6 +134,7 @@ export function crashSpace(state: SimState): CrashSpace {
         hash.text(path).text(built.digest);
       }
     }
+    for (const dir of dirPaths) hash.text(`dir:${dir}`);
     return {
       choice: [...choice],
       key: hash.digest(),
@@ -141,6 +152,25 @@ export function crashSpace(state: SimState): CrashSpace {
     };
   };
   return { axes, total, build };
+}
+
+/** The directories of `durable` whose ancestors all exist too (a lost parent takes its children). */
+function existingDirs(durable: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const dir of durable) {
+    let at = dir;
+    let ok = true;
+    while (at !== '/') {
+      if (!durable.has(at)) {
+        ok = false;
+        break;
+      }
+      const cut = at.lastIndexOf('/');
+      at = cut <= 0 ? '/' : at.slice(0, cut);
+    }
+    if (ok) out.push(dir);
+  }
+  return out.sort();
 }
 
 function describeCrashState(files: ReadonlyMap<string, CrashFile>, dirOps: readonly { description: string; persisted: boolean }[]): string {
@@ -178,7 +208,7 @@ export function choiceAt(axes: readonly number[], index: number): number[] {
 }
 
 export interface EnumerateOptions {
-  /** Points visited at most; exhaustive when the space is no larger. */
+  /** Distinct crash states at most; exhaustive when the space is no larger (sampling draws up to 4x as many points). */
   readonly maxStates: number;
   /** Seed for sampling when the space is larger than maxStates. */
   readonly seed: number;
@@ -186,7 +216,7 @@ export interface EnumerateOptions {
 
 /**
  * The crash states of `space`, distinct by image: all of them when `space.total <= maxStates`
- * (then `exhaustive` is true), otherwise up to maxStates seeded random points.
+ * (then `exhaustive` is true), otherwise up to maxStates distinct images at seeded random points.
  */
 export function enumerateCrashStates(space: CrashSpace, options: EnumerateOptions): { states: CrashState[]; exhaustive: boolean } {
   const seen = new Set<string>();
@@ -205,7 +235,11 @@ export function enumerateCrashStates(space: CrashSpace, options: EnumerateOption
   // The two extremes first: nothing unsynced survived, and everything did.
   visit(space.axes.map(() => 0));
   visit(space.axes.map((radix) => radix - 1));
-  for (let i = 2; i < options.maxStates; i++) visit(space.axes.map((radix) => randomInt(random, radix)));
+  // Then random points until maxStates distinct images; a draw that repeats an image is retried,
+  // up to four draws per state, so a space with few distinct images does not waste the budget.
+  for (let draws = 2; states.length < options.maxStates && draws < 4 * options.maxStates; draws++) {
+    visit(space.axes.map((radix) => randomInt(random, radix)));
+  }
   return { states, exhaustive: false };
 }
 

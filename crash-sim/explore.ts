@@ -17,7 +17,8 @@
 
 import { match } from 'ts-pattern';
 import type { SimKnobs } from './knobs.js';
-import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
+import { crashPointsOf, planCrashStates, type CrashPoint } from './crash-points.js';
+import type { CrashState } from './crash-states.js';
 import { segmentIdOf, segmentImages } from './disk-format.js';
 import { expectedReplay, type ExpectedReplay } from './expected-replay.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
@@ -26,7 +27,7 @@ import { buildLayout, type Layout } from './layout.js';
 import { acknowledgedDurableLsn, checkRecovery, crashContext, hostSession, type CrashContext, type Violation } from './oracle.js';
 import { recoverCrashState } from './recover.js';
 import { runWorkload, type WorkloadRun } from './runner.js';
-import { applyOp, emptyState, isMutatingOp, stateAfter, type SimOp } from './sim-state.js';
+import { stateAfter, type SimOp } from './sim-state.js';
 import type { OpenWalLike } from './wal-api.js';
 import type { Workload } from './workload.js';
 
@@ -104,6 +105,9 @@ export function describeOp(op: SimOp): string {
     .with({ kind: 'fsyncDir' }, (o) => `fsyncDir ${o.path}${o.errno === null ? '' : ` -> ${o.errno}`}`)
     .with({ kind: 'rename' }, (o) => `rename ${o.from} -> ${o.to}`)
     .with({ kind: 'unlink' }, (o) => `unlink ${o.path}`)
+    .with({ kind: 'link' }, (o) => `link ${o.from} -> ${o.to}`)
+    .with({ kind: 'rmdir' }, (o) => `rmdir ${o.path}`)
+    .with({ kind: 'syncAll' }, (o) => `sync everything${o.errno === null ? '' : ` -> ${o.errno}`}`)
     .exhaustive();
 }
 
@@ -117,12 +121,6 @@ function operationsText(run: WorkloadRun, crashAfterOp: number): string {
   const op = run.log[crashAfterOp];
   if (op !== undefined) lines.push(`  crash right after op ${crashAfterOp}: ${describeOp(op)}`);
   return lines.join('\n');
-}
-
-interface CrashPoint {
-  readonly afterOp: number;
-  readonly contextEndOp: number;
-  readonly space: CrashSpace;
 }
 
 /** Checks each clean reopen of the workload (no crash) against the expected replay. */
@@ -188,37 +186,23 @@ export async function exploreWorkload(workload: Workload, options: ExploreOption
   ];
 
   // Crash points: after every mutating op, with the host's knowledge up to the next one.
-  const mutating = run.log.filter(isMutatingOp).map((op) => op.index);
-  const chosen = options.crashPoints === 'end' ? mutating.slice(-1) : mutating;
-  const points: CrashPoint[] = [];
-  const folding = emptyState(run.knobs);
-  let folded = 0;
-  for (const afterOp of chosen) {
-    for (; folded <= afterOp; folded++) {
-      const op = run.log[folded];
-      if (op !== undefined) applyOp(folding, op);
-    }
-    const next = mutating.find((i) => i > afterOp);
-    points.push({ afterOp, contextEndOp: next ?? run.log.length - 1, space: crashSpace(folding) });
-  }
-  const spaceTotal = points.reduce((sum, p) => Math.min(Number.MAX_SAFE_INTEGER, sum + p.space.total), 0);
-  const fits = spaceTotal <= maxStates;
-  const share = Math.max(1, Math.floor(maxStates / Math.max(1, points.length)));
+  const plan = planCrashStates(crashPointsOf(run.knobs, run.log, { crashPoints: options.crashPoints ?? 'every-op' }), maxStates, seed);
+  const points = plan.points.map((p) => p.point);
+  const spaceTotal = plan.spaceTotal;
 
   const checked = new Set<string>();
   const prefixes = new Set<string>();
   const details: CrashStateDetail[] = [];
   let violatingDetails = 0;
-  let exhaustive = fits;
+  const exhaustive = plan.exhaustive;
   const segmentTargetBytes = workload.options.segmentTargetBytes;
-  for (const point of points) {
-    const enumerated = enumerateCrashStates(point.space, { maxStates: fits ? maxStates : share, seed: seed + point.afterOp });
-    if (!enumerated.exhaustive) exhaustive = false;
+  for (const planned of plan.points) {
+    const point = planned.point;
     const session = hostSession(run.history, point.contextEndOp);
     const acknowledged = acknowledgedDurableLsn(run.history, run.log, session, point.contextEndOp);
     const context = crashContext(run.history, session, point.afterOp, point.contextEndOp, acknowledged);
     const contextKey = `${session}|${context.acknowledgedDurableLsn}|${context.checkpointLsn}|${context.committed.length}`;
-    for (const crash of enumerated.states) {
+    for (const crash of planned.states()) {
       const key = `${crash.key}|${contextKey}`;
       if (checked.has(key)) continue;
       checked.add(key);

@@ -11,6 +11,12 @@ export interface SimKnobs {
   readonly safeAppend: boolean;
   /** On: creates, renames and unlinks are durable only once the parent directory is fsynced. */
   readonly dirSync: boolean;
+  /**
+   * On: a created directory (mkdir) is itself an entry change that is durable only once its
+   * parent directory is fsynced; until then a crash may lose it with everything inside it.
+   * Off (the default, and always absent from older knob objects): directories are durable at once.
+   */
+  readonly mkdirSync?: boolean;
 }
 
 export const DEFAULT_KNOBS: SimKnobs = { sectorBytes: 512, ordered: true, safeAppend: true, dirSync: true };
@@ -21,6 +27,7 @@ export function resolveKnobs(partial: { readonly [K in keyof SimKnobs]?: SimKnob
     ordered: partial.ordered ?? DEFAULT_KNOBS.ordered,
     safeAppend: partial.safeAppend ?? DEFAULT_KNOBS.safeAppend,
     dirSync: partial.dirSync ?? DEFAULT_KNOBS.dirSync,
+    ...(partial.mkdirSync === true ? { mkdirSync: true } : {}),
   };
   if (!Number.isSafeInteger(knobs.sectorBytes) || knobs.sectorBytes < 1) {
     throw new RangeError(`crash-sim: sectorBytes must be a positive integer, got ${knobs.sectorBytes}`);
@@ -34,6 +41,7 @@ export function describeKnobs(knobs: SimKnobs): string {
     knobs.ordered ? 'ordered' : 'unordered',
     knobs.safeAppend ? 'safeAppend' : 'unsafeAppend',
     knobs.dirSync ? 'dirSync' : 'noDirSync',
+    ...(knobs.mkdirSync === true ? ['mkdirSync'] : []),
     `${knobs.sectorBytes}B sectors`,
   ].join(', ');
 }

@@ -12,7 +12,10 @@
 //   - 'limbo' when an fsync failed with EIO: Linux marked its pages clean, so the data may or may
 //     not have reached the disk, and no later fsync will ever write it again (fsyncgate).
 // Per directory it knows the live entries and the durable entries; with `dirSync` on, creates,
-// renames and unlinks stay in `pendingDirOps` until an fsync of a directory they touch.
+// links, renames, unlinks and rmdirs stay in `pendingDirOps` until an fsync of a directory they
+// touch. Which directories exist on stable storage is `durableDirs`: a directory is durable as soon
+// as it is made, unless the `mkdirSync` knob makes its creation an entry change of its parent like
+// any other. `syncAll` (sync(2), syncfs(2)) makes everything durable at once.
 
 import { match } from 'ts-pattern';
 import type { SimKnobs } from './knobs.js';
@@ -40,6 +43,11 @@ export interface SimDir {
 
 export type DirOp =
   | { readonly seq: number; readonly kind: 'create'; readonly dir: string; readonly name: string; readonly inode: number }
+  /** A hard link: a new name for an existing inode. */
+  | { readonly seq: number; readonly kind: 'link'; readonly dir: string; readonly name: string; readonly inode: number }
+  /** A directory made (only pending with the mkdirSync knob) or removed; `path` is the directory. */
+  | { readonly seq: number; readonly kind: 'mkdir'; readonly dir: string; readonly name: string; readonly path: string }
+  | { readonly seq: number; readonly kind: 'rmdir'; readonly dir: string; readonly name: string; readonly path: string }
   | { readonly seq: number; readonly kind: 'unlink'; readonly dir: string; readonly name: string; readonly inode: number }
   | {
       readonly seq: number;
@@ -57,6 +65,10 @@ export interface SimState {
   readonly dirs: Map<string, SimDir>;
   pendingDirOps: DirOp[];
   nextInode: number;
+  /** Directories that exist on stable storage ('/' always does). */
+  readonly durableDirs: Set<string>;
+  /** Directories removed (rmdir) while their durable entries may still matter to a crash. */
+  readonly removedDirs: Map<string, SimDir>;
 }
 
 /**
@@ -84,6 +96,12 @@ export type SimOp = (
   | { readonly kind: 'fsyncDir'; readonly path: string; readonly errno: string | null }
   | { readonly kind: 'rename'; readonly from: string; readonly to: string; readonly inode: number }
   | { readonly kind: 'unlink'; readonly path: string; readonly inode: number }
+  /** A hard link: `to` becomes another name of the inode `from` names. */
+  | { readonly kind: 'link'; readonly from: string; readonly to: string; readonly inode: number }
+  /** An empty directory removed. */
+  | { readonly kind: 'rmdir'; readonly path: string }
+  /** sync(2) / syncfs(2): every file and every directory entry becomes durable. */
+  | { readonly kind: 'syncAll'; readonly errno: string | null }
   | { readonly kind: 'mark'; readonly label: string; readonly data: unknown }
   | {
       /** Power loss: the state becomes exactly this image (one of the crash states), all durable. */
@@ -100,7 +118,7 @@ export function isMutatingOp(op: Pick<SimOp, 'kind'>): boolean {
 }
 
 export function emptyState(knobs: SimKnobs): SimState {
-  const state: SimState = { knobs, files: new Map(), dirs: new Map(), pendingDirOps: [], nextInode: 1 };
+  const state: SimState = { knobs, files: new Map(), dirs: new Map(), pendingDirOps: [], nextInode: 1, durableDirs: new Set(['/']), removedDirs: new Map() };
   ensureDir(state, '/');
   return state;
 }
@@ -126,13 +144,24 @@ export function splitPath(path: string): { dir: string; name: string } {
   return { dir: cut <= 0 ? '/' : normal.slice(0, cut), name: normal.slice(cut + 1) };
 }
 
-export function ensureDir(state: SimState, path: string): void {
+export function ensureDir(state: SimState, path: string, seq = -1): void {
   const normal = normalizePath(path);
   if (state.dirs.has(normal)) return;
-  if (normal !== '/') ensureDir(state, splitPath(normal).dir);
-  // Directory creation is treated as durable at once: the WAL creates its directory before it
-  // writes anything, and a vanished directory is not a crash state the WAL can be asked to handle.
-  state.dirs.set(normal, { live: new Map(), durable: new Map() });
+  const parent = splitPath(normal);
+  if (normal !== '/') ensureDir(state, parent.dir, seq);
+  // A directory removed earlier and made again keeps the durable entries of the old one: they come
+  // back only in crash states where the rmdir was lost.
+  const removed = state.removedDirs.get(normal);
+  state.removedDirs.delete(normal);
+  state.dirs.set(normal, { live: new Map(), durable: removed?.durable ?? new Map() });
+  // Directory creation is durable at once by default: the WAL creates its directory before it
+  // writes anything. With mkdirSync (for other programs, traced by crash-test) it is an entry
+  // change of the parent, lost in a crash until the parent is fsynced.
+  if (normal !== '/' && state.knobs.mkdirSync === true && seq >= 0) {
+    state.pendingDirOps.push({ seq, kind: 'mkdir', dir: parent.dir, name: parent.name, path: normal });
+  } else {
+    state.durableDirs.add(normal);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,8 +192,11 @@ function dirOf(state: SimState, path: string): SimDir {
   return dir;
 }
 
-/** Applies one entry change to a map of entries, as a directory fsync or a crash would. */
-export function applyDirOp(dirs: Map<string, Map<string, number>>, op: DirOp): void {
+/**
+ * Applies one entry change to a map of entries (and, for mkdir / rmdir, to the set of directories
+ * that exist), as a directory fsync or a crash would.
+ */
+export function applyDirOp(dirs: Map<string, Map<string, number>>, op: DirOp, existing?: Set<string>): void {
   const entries = (dir: string): Map<string, number> => {
     let map = dirs.get(dir);
     if (map === undefined) {
@@ -174,7 +206,9 @@ export function applyDirOp(dirs: Map<string, Map<string, number>>, op: DirOp): v
     return map;
   };
   match(op)
-    .with({ kind: 'create' }, (o) => void entries(o.dir).set(o.name, o.inode))
+    .with({ kind: 'create' }, { kind: 'link' }, (o) => void entries(o.dir).set(o.name, o.inode))
+    .with({ kind: 'mkdir' }, (o) => void existing?.add(o.path))
+    .with({ kind: 'rmdir' }, (o) => void existing?.delete(o.path))
     .with({ kind: 'unlink' }, (o) => {
       if (entries(o.dir).get(o.name) === o.inode) entries(o.dir).delete(o.name);
     })
@@ -185,13 +219,29 @@ export function applyDirOp(dirs: Map<string, Map<string, number>>, op: DirOp): v
     .exhaustive();
 }
 
+/** Every directory's durable entries, live or removed, by path (the maps themselves, not copies). */
+function durableEntryMaps(state: SimState): Map<string, Map<string, number>> {
+  return new Map([...state.removedDirs, ...state.dirs].map(([path, dir]) => [path, dir.durable] as const));
+}
+
 function recordDirOp(state: SimState, op: DirOp): void {
   if (state.knobs.dirSync) {
     state.pendingDirOps.push(op);
     return;
   }
-  const durable = new Map([...state.dirs].map(([path, dir]) => [path, dir.durable] as const));
-  applyDirOp(durable, op);
+  applyDirOp(durableEntryMaps(state), op, state.durableDirs);
+}
+
+/** Marks every pending write of the file durable (fsync returned OK), or limbo (it failed). */
+function syncFile(file: SimFile, errno: string | null): void {
+  const outcome: OpStatus = errno === null ? 'durable' : 'limbo';
+  for (const fileOp of file.ops) if (fileOp.status === 'pending') fileOp.status = outcome;
+  // With nothing in limbo, everything in the cache is durable: fold it into the base so the
+  // enumeration never looks at history that can no longer matter.
+  if (file.ops.every((fileOp) => fileOp.status === 'durable')) {
+    file.base = file.cache.slice();
+    file.ops = [];
+  }
 }
 
 function dirOpTouches(op: DirOp, dir: string): boolean {
@@ -202,11 +252,13 @@ function dirOpTouches(op: DirOp, dir: string): boolean {
 export function applyOp(state: SimState, op: SimOp): void {
   match(op)
     .with({ kind: 'mark' }, () => undefined)
-    .with({ kind: 'mkdir' }, (o) => ensureDir(state, o.path))
+    .with({ kind: 'mkdir' }, (o) => ensureDir(state, o.path, o.index))
     .with({ kind: 'crash' }, (o) => {
       state.files.clear();
       state.dirs.clear();
       state.pendingDirOps = [];
+      state.durableDirs.clear();
+      state.removedDirs.clear();
       ensureDir(state, '/');
       for (const dir of o.dirs) ensureDir(state, dir);
       for (const [path, bytes] of o.files) {
@@ -237,27 +289,42 @@ export function applyOp(state: SimState, op: SimOp): void {
       file.ops.push({ seq: o.index, kind: 'truncate', sizeBytes: o.sizeBytes, status: 'pending' });
       file.cache = resize(file.cache, o.sizeBytes);
     })
-    .with({ kind: 'fsync' }, (o) => {
-      const file = fileOf(state, o.inode);
-      const outcome: OpStatus = o.errno === null ? 'durable' : 'limbo';
-      for (const fileOp of file.ops) if (fileOp.status === 'pending') fileOp.status = outcome;
-      // With nothing in limbo, everything in the cache is durable: fold it into the base so the
-      // enumeration never looks at history that can no longer matter.
-      if (file.ops.every((fileOp) => fileOp.status === 'durable')) {
-        file.base = file.cache.slice();
-        file.ops = [];
-      }
+    .with({ kind: 'fsync' }, (o) => syncFile(fileOf(state, o.inode), o.errno))
+    .with({ kind: 'syncAll' }, (o) => {
+      // sync(2) reports no error for the data it wrote; syncfs(2) may (EIO), then nothing is known.
+      if (o.errno !== null) return;
+      for (const file of state.files.values()) syncFile(file, null);
+      const durable = durableEntryMaps(state);
+      for (const dirOp of state.pendingDirOps) applyDirOp(durable, dirOp, state.durableDirs);
+      state.pendingDirOps = [];
     })
     .with({ kind: 'fsyncDir' }, (o) => {
       if (o.errno !== null) return;
       const dir = normalizePath(o.path);
-      const durable = new Map([...state.dirs].map(([path, d]) => [path, d.durable] as const));
+      const durable = durableEntryMaps(state);
       const keep: DirOp[] = [];
       for (const dirOp of state.pendingDirOps) {
-        if (dirOpTouches(dirOp, dir)) applyDirOp(durable, dirOp);
+        if (dirOpTouches(dirOp, dir)) applyDirOp(durable, dirOp, state.durableDirs);
         else keep.push(dirOp);
       }
       state.pendingDirOps = keep;
+    })
+    .with({ kind: 'link' }, (o) => {
+      const to = splitPath(o.to);
+      fileOf(state, o.inode);
+      dirOf(state, to.dir).live.set(to.name, o.inode);
+      recordDirOp(state, { seq: o.index, kind: 'link', dir: to.dir, name: to.name, inode: o.inode });
+    })
+    .with({ kind: 'rmdir' }, (o) => {
+      const path = normalizePath(o.path);
+      const dir = dirOf(state, path);
+      if (dir.live.size > 0 || [...state.dirs.keys()].some((d) => d !== path && splitPath(d).dir === path)) {
+        throw new Error(`crash-sim: rmdir of ${path}, which is not empty`);
+      }
+      state.dirs.delete(path);
+      state.removedDirs.set(path, dir);
+      const { dir: parent, name } = splitPath(path);
+      recordDirOp(state, { seq: o.index, kind: 'rmdir', dir: parent, name, path });
     })
     .with({ kind: 'rename' }, (o) => {
       const from = splitPath(o.from);

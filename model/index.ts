@@ -18,3 +18,4 @@ export type { CrashChoice } from './crash-actions.js';
 export { replayLog, unreleasedBegins } from './replay.js';
 export { PrefixInv, DurabilityInv, AtomicityInv, NoReuseInv, IdempotenceInv, ExactnessInv, invariants, violatedInvariants } from './invariants.js';
 export type { Invariant, InvariantName } from './invariants.js';
+export { Begin, Append, CommitOpen, AbortOpen } from './low-level-actions.js';

@@ -175,6 +175,10 @@ export function readTrace(file) {
       } catch (error) {
         throw new Error(`${file}:${index + 1}: not JSON (${error.message})`);
       }
+      if (['Begin', 'Append', 'AppendBatch', 'WalCommit', 'WalAbort'].includes(json?.action)) {
+        // spec/Wal.tla models the recorder, which writes a whole transaction at Commit.
+        throw new Error(`${file}:${index + 1}: ${json.action} (the low-level Wal API) is not in spec/Wal.tla; check this trace with walref check-trace`);
+      }
       const parsed = traceEvent.safeParse(json);
       if (!parsed.success) {
         throw new Error(`${file}:${index + 1}: not a trace event: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);

@@ -61,26 +61,37 @@ export class Wal {
     return this.#recorder;
   }
 
+  // The low-level calls emit their own trace lines (docs/trace-format.md); the recorder's path
+  // (writeTransactionNow) does not, its Commit line stands for all three records.
   async begin(): Promise<Lsn> {
-    return this.#step((s) => writer.begin(s));
+    const beginLsn = this.#step((s) => writer.begin(s));
+    this.#emit(() => ({ action: 'Begin', beginLsn }));
+    return beginLsn;
   }
 
   async append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
-    return this.#step((s) => writer.append(s, txBeginLsn, event));
-  }
-
-  async appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
-    return this.#step((s) => writer.appendBatch(s, txBeginLsn, events));
-  }
-
-  async commit(txBeginLsn: Lsn): Promise<Lsn> {
-    const lsn = this.#step((s) => writer.commit(s, txBeginLsn));
-    this.#afterCommit();
+    const lsn = this.#step((s) => writer.append(s, txBeginLsn, event));
+    this.#emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
     return lsn;
   }
 
+  async appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
+    const lsn = this.#step((s) => writer.appendBatch(s, txBeginLsn, events));
+    this.#emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
+    return lsn;
+  }
+
+  async commit(txBeginLsn: Lsn): Promise<Lsn> {
+    const commitLsn = this.#step((s) => writer.commit(s, txBeginLsn));
+    this.#emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
+    this.#afterCommit();
+    return commitLsn;
+  }
+
   async abort(txBeginLsn: Lsn): Promise<Lsn> {
-    return this.#step((s) => writer.abort(s, txBeginLsn));
+    const abortLsn = this.#step((s) => writer.abort(s, txBeginLsn));
+    this.#emit(() => ({ action: 'WalAbort', txBeginLsn, abortLsn }));
+    return abortLsn;
   }
 
   /**
@@ -293,4 +304,9 @@ export class Wal {
     this.#waiters = keep;
     if (keep.length === 0) this.#timer?.unref();
   }
+}
+
+/** An event as a trace line carries it: its bytes decoded as UTF-8 (docs/trace-format.md). */
+function traceText(event: Uint8Array): string {
+  return new TextDecoder().decode(event);
 }

@@ -8,6 +8,9 @@
 //              an oracle that decodes with the code it checks is not independent);
 //   cli        imports src/, crash-sim/, cli/, packages and node:* except node:fs; never model/;
 //   model      imports only model/ (an oracle that shares code with what it checks checks nothing);
+//   oracle     (crash-test and check-trace: checking programs and traces walref did not write)
+//              imports oracle/, crash-sim/, model/, node:* and packages, never src/ or cli/ (it
+//              checks other code, so it shares none); the CLI may import it;
 //   test, bench import anything.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -46,6 +49,7 @@ const area = (rel: string): string => {
   if (rel.startsWith(`crash-sim${sep}`)) return 'crash-sim';
   if (rel.startsWith(`model${sep}`)) return 'model';
   if (rel.startsWith(`cli${sep}`)) return 'cli';
+  if (rel.startsWith(`oracle${sep}`)) return 'oracle';
   return 'other';
 };
 
@@ -81,10 +85,13 @@ export function checkImports(relFile: string, specifiers: readonly string[]): Im
         break;
       case 'cli':
         if (isNodeFs) fail('the CLI reads files through the FileSystem port, not node:fs');
-        if (relative_ && (target === 'model' || target === 'other')) fail('the CLI imports src, crash-sim and cli, never model');
+        if (relative_ && (target === 'model' || target === 'other')) fail('the CLI imports src, crash-sim, oracle and cli, never model');
         break;
       case 'model':
         if (!relative_ || target !== 'model') fail('model imports nothing outside model/');
+        break;
+      case 'oracle':
+        if (relative_ && target !== 'oracle' && target !== 'crash-sim' && target !== 'model') fail('oracle imports only oracle, crash-sim, model, node:* and packages');
         break;
       default:
         break;
@@ -94,8 +101,8 @@ export function checkImports(relFile: string, specifiers: readonly string[]): Im
 }
 
 describe('import directions', () => {
-  it('every import line in src/, crash-sim/ and model/ follows the rules of DESIGN.md', () => {
-    const files = ['src', 'crash-sim', 'model', 'cli'].flatMap((d) => {
+  it('every import line in src/, crash-sim/, model/, oracle/ and cli/ follows the rules of DESIGN.md', () => {
+    const files = ['src', 'crash-sim', 'model', 'oracle', 'cli'].flatMap((d) => {
       try {
         return sourceFiles(join(root, d));
       } catch {
@@ -121,6 +128,9 @@ describe('import directions', () => {
     expect(checkImports('crash-sim/x.ts', ['../src/core/codec.js'])).toHaveLength(1);
     expect(checkImports('cli/x.ts', ['../model/index.js'])).toHaveLength(1);
     expect(checkImports('cli/x.ts', ['node:fs'])).toHaveLength(1);
+    expect(checkImports('oracle/crash-test/x.ts', ['../../src/wal.js'])).toHaveLength(1);
+    expect(checkImports('oracle/crash-test/x.ts', ['../../cli/io.js'])).toHaveLength(1);
+    expect(checkImports('src/wal.ts', ['../oracle/crash-test/run.js'])).toHaveLength(1);
   });
 
   it('the checker accepts the allowed directions', () => {
@@ -128,6 +138,8 @@ describe('import directions', () => {
     expect(checkImports('src/fs/node-fs.ts', ['node:fs', '../core/format.js'])).toEqual([]);
     expect(checkImports('cli/explore.ts', ['../crash-sim/index.js', '../src/open-wal.js', './io.js', 'node:util', 'zod'])).toEqual([]);
     expect(checkImports('crash-sim/sim-fs.ts', ['../src/fs/port.js', '../src/core/format.js', 'zod'])).toEqual([]);
+    expect(checkImports('oracle/crash-test/run.ts', ['node:fs', '../../crash-sim/crash-points.js', '../../model/index.js'])).toEqual([]);
+    expect(checkImports('cli/crash-test.ts', ['../oracle/crash-test/run.js'])).toEqual([]);
   });
 
   it('reads static, side-effect and dynamic imports', () => {

@@ -26,7 +26,13 @@ export type TraceEvent =
   | { readonly action: 'CheckpointMarker'; readonly lsn: Lsn; readonly snapshotLsn: Lsn }
   | { readonly action: 'TruncateUpTo'; readonly fenceLsn: Lsn; readonly removedSegments: readonly string[] }
   | { readonly action: 'Poison'; readonly reason: string }
-  | { readonly action: 'Close' };
+  | { readonly action: 'Close' }
+  // The low-level Wal API (a host that writes its own transactions instead of using the recorder).
+  | { readonly action: 'Begin'; readonly beginLsn: Lsn }
+  | { readonly action: 'Append'; readonly txBeginLsn: Lsn; readonly lsn: Lsn; readonly event: string }
+  | { readonly action: 'AppendBatch'; readonly txBeginLsn: Lsn; readonly lsn: Lsn; readonly events: readonly string[] }
+  | { readonly action: 'WalCommit'; readonly txBeginLsn: Lsn; readonly commitLsn: Lsn }
+  | { readonly action: 'WalAbort'; readonly txBeginLsn: Lsn; readonly abortLsn: Lsn };
 
 /** A recovered transaction as a trace shows it: its LSNs and its events decoded as UTF-8. */
 export interface TraceTx {

@@ -137,14 +137,25 @@ function lockDirectory(dir: string): DirectoryLock {
   };
   const body = JSON.stringify(me);
   // Two attempts: the second only after removing a lock whose holder is provably dead.
+  // The lock file appears with its whole content or not at all: the owner is written and fsynced
+  // under a private name, then hard-linked to the lock's name (link fails with EEXIST when it is
+  // taken). Creating the lock file and then writing it would let a crash in between leave an
+  // empty lock file, which no later open could ever tell from one being written this instant
+  // (walref crash-test found that: docs/oracle.md).
+  const privatePath = `${lockPath}.${me.token}`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = fs.openSync(lockPath, 'wx');
+      const fd = fs.openSync(privatePath, 'wx');
       try {
         fs.writeSync(fd, body);
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
+      }
+      try {
+        fs.linkSync(privatePath, lockPath);
+      } finally {
+        fs.unlinkSync(privatePath);
       }
       // Re-read: if two processes raced to take over the same dead holder's lock, only the one
       // whose token is in the file holds it.

@@ -1,0 +1,60 @@
+// Running the program's checker on one materialised crash state, with a timeout, and many of them
+// at once over the cores. The check command is a shell command line; the state directory and the
+// acknowledged ids are appended as arguments ("$@"), each one word, never re-split by the shell.
+
+import { spawn } from 'node:child_process';
+import { lastLine } from './capture.js';
+
+export interface CheckOutcome {
+  readonly ok: boolean;
+  /** The last line the checker printed (stdout or stderr), or why it did not finish. */
+  readonly reason: string;
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+}
+
+export function runCheck(check: string, stateDir: string, ids: readonly string[], timeoutMs: number): Promise<CheckOutcome> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', `${check} "$@"`, 'walref-check', stateDir, ...ids], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    const keep = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      if (output.length > 64 * 1024) output = output.slice(-32 * 1024);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ ok: false, reason: `the check could not start: ${error.message}`, exitCode: null, timedOut: false });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) resolve({ ok: false, reason: `check timed out after ${timeoutMs} ms`, exitCode: null, timedOut: true });
+      else if (code === 0) resolve({ ok: true, reason: lastLine(output), exitCode: 0, timedOut: false });
+      else resolve({ ok: false, reason: lastLine(output) || (signal === null ? `check exited with status ${String(code)}` : `check killed by ${signal}`), exitCode: code, timedOut: false });
+    });
+  });
+}
+
+/** Runs `task` on every item with at most `limit` running at once; results in item order. */
+export async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

@@ -1,0 +1,252 @@
+// Reading strace's output: one system call per line, as `strace -f -y -qq -s <big>
+// --strings-in-hex=non-ascii-chars -o <file>` writes it (strace 5.x and 6.x). Pure: text in, data out.
+//
+// A line is `<pid> <name>(<args>) = <return>`, where
+//   - every fd argument carries its path after -y: `3</data/000001.log>`, `AT_FDCWD</work>`;
+//   - strings are C-escaped, non-ASCII bytes as \xNN; a string cut at -s ends with `"...`;
+//   - a call that blocks while another thread runs is split in two lines,
+//     `<pid> write(3</x>, "ab", 2 <unfinished ...>` and later `<pid> <... write resumed>) = 2`;
+//     the two halves are joined here and the call takes the place of its second half (the moment
+//     it returned), except a write to the workload's standard output, which takes the place of its
+//     first half: a reader may see an acknowledgement as soon as the write starts.
+//   - `--- SIGCHLD ... ---` and `+++ exited ... +++` lines carry no system call and are skipped.
+// Lines that fit none of these are kept as `unparsed`, so that a report can name them.
+
+export interface Syscall {
+  /** The 1-based line of the trace file where the call completed (or started, see above). */
+  readonly line: number;
+  readonly pid: number;
+  readonly name: string;
+  /** The top-level arguments, as strace printed them. */
+  readonly args: readonly string[];
+  /** The numeric return value; null when strace printed `?` or the call never returned. */
+  readonly ret: number | null;
+  /** The errno name when the call failed (`-1 ENOENT (...)`). */
+  readonly errno: string | null;
+  /** The -y path after a returned fd (`= 3</data/x>`). */
+  readonly retPath: string | null;
+  /** The text after the return value: `(flags O_RDWR)`, `{parent_tid=[42]}`, ... */
+  readonly retExtra: string;
+}
+
+export interface ParsedTrace {
+  readonly calls: readonly Syscall[];
+  readonly unparsed: readonly { readonly line: number; readonly text: string }[];
+}
+
+/** Splits the text inside a call's parentheses into its top-level arguments. */
+export function splitArgs(text: string): { args: string[]; end: number } {
+  const args: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let at = 0;
+  for (; at < text.length; at++) {
+    const c = text[at];
+    if (c === '"') {
+      at = skipString(text, at);
+      continue;
+    }
+    if (c === '<' && at > 0 && /[0-9D\]]/.test(text[at - 1] ?? '')) {
+      at = skipAnnotation(text, at);
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) break;
+      depth--;
+    } else if (c === ',' && depth === 0) {
+      args.push(text.slice(start, at).trim());
+      start = at + 1;
+    }
+  }
+  const last = text.slice(start, at).trim();
+  if (last !== '' || args.length > 0) args.push(last);
+  return { args, end: at };
+}
+
+/** The index of the closing quote of the string opening at `at`. */
+function skipString(text: string, at: number): number {
+  let i = at + 1;
+  while (i < text.length) {
+    if (text[i] === '\\') i += 2;
+    else if (text[i] === '"') return i;
+    else i++;
+  }
+  return text.length;
+}
+
+/** The index of the `>` closing a -y path annotation opening at `at`. */
+function skipAnnotation(text: string, at: number): number {
+  for (let i = at + 1; i < text.length; i++) {
+    if (text[i] !== '>') continue;
+    const next = text[i + 1];
+    // `>(deleted)` follows the path of a file unlinked while open.
+    if (next === undefined || next === ',' || next === ')' || next === ' ' || next === ']' || next === '}' || text.startsWith('(deleted)', i + 1)) return i;
+  }
+  return text.length;
+}
+
+const ESCAPES: Readonly<Record<string, number>> = { n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, e: 27, '"': 34, '\\': 92, "'": 39, '?': 63 };
+
+/** Decodes one strace string argument (`"ab\x00"` or `"ab"...`) to its bytes. */
+export function decodeString(raw: string): { bytes: Uint8Array; truncated: boolean } | null {
+  const text = raw.trim();
+  if (!text.startsWith('"')) return null;
+  const close = skipString(text, 0);
+  if (close >= text.length) return null;
+  const out: number[] = [];
+  const encoder = new TextEncoder();
+  for (let i = 1; i < close; i++) {
+    const c = text[i] ?? '';
+    if (c !== '\\') {
+      const code = c.charCodeAt(0);
+      if (code < 0x80) out.push(code);
+      else for (const b of encoder.encode(c)) out.push(b);
+      continue;
+    }
+    const n = text[i + 1] ?? '';
+    if (n === 'x') {
+      out.push(parseInt(text.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else if (/[0-7]/.test(n)) {
+      const digits = /^[0-7]{1,3}/.exec(text.slice(i + 1))?.[0] ?? '0';
+      out.push(parseInt(digits, 8) & 0xff);
+      i += digits.length;
+    } else {
+      out.push(ESCAPES[n] ?? n.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return { bytes: Uint8Array.from(out), truncated: text.slice(close + 1).startsWith('...') };
+}
+
+/** An fd argument: `3</path>`, `3`, `AT_FDCWD</cwd>` or `AT_FDCWD`. */
+export function parseFd(raw: string): { fd: number | 'AT_FDCWD'; path: string | null } | null {
+  const m = /^(-?\d+|AT_FDCWD)(?:<(.*)>)?(?:\(deleted\))?$/s.exec(raw.trim());
+  if (m === null) return null;
+  const fd = m[1] === 'AT_FDCWD' ? 'AT_FDCWD' : Number(m[1]);
+  return { fd, path: m[2] ?? null };
+}
+
+/** A number argument in decimal, hex or octal notation, or null. */
+export function parseNumber(raw: string): number | null {
+  const text = raw.trim();
+  if (/^-?\d+$/.test(text)) return Number(text);
+  if (/^0x[0-9a-f]+$/i.test(text)) return parseInt(text, 16);
+  if (/^0[0-7]+$/.test(text)) return parseInt(text, 8);
+  return null;
+}
+
+/** The `|`-separated flag names of an argument like `O_WRONLY|O_CREAT|O_TRUNC`. */
+export function flagSet(raw: string): Set<string> {
+  return new Set(raw.split('|').map((f) => f.trim()));
+}
+
+/** The iov_base strings of a writev-style array: `[{iov_base="ab", iov_len=2}, ...]`. */
+export function decodeIovecs(raw: string): { bytes: Uint8Array; truncated: boolean } | null {
+  const parts: Uint8Array[] = [];
+  let truncated = false;
+  const re = /iov_base=("(?:[^"\\]|\\.)*"(?:\.\.\.)?)/g;
+  for (const m of raw.matchAll(re)) {
+    const decoded = decodeString(m[1] ?? '');
+    if (decoded === null) return null;
+    parts.push(decoded.bytes);
+    truncated ||= decoded.truncated;
+  }
+  if (!raw.trim().startsWith('[')) return null;
+  // strace prints "..." after the last element when it did not print them all.
+  if (/\.\.\.\s*\]$/.test(raw.trim()) && !/"\.\.\.\s*\}\s*\]$/.test(raw.trim())) truncated = true;
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return { bytes, truncated };
+}
+
+const LINE = /^(\d+)\s+(.*)$/s;
+
+function parseReturn(text: string): Pick<Syscall, 'ret' | 'errno' | 'retPath' | 'retExtra'> | null {
+  const m = /^\s*=\s*(\?|-?\d+|0x[0-9a-f]+)(?:<(.*?)>)?(?:\s+([A-Z][A-Z0-9_]+)\s+\([^)]*\))?(.*)$/is.exec(text);
+  if (m === null) return null;
+  const raw = m[1] ?? '?';
+  const ret = raw === '?' ? null : raw.startsWith('0x') ? parseInt(raw, 16) : Number(raw);
+  return { ret, errno: m[3] ?? null, retPath: m[2] ?? null, retExtra: (m[4] ?? '').trim() };
+}
+
+/** One complete call's text `name(args) = ret`. */
+function parseCallText(line: number, pid: number, text: string): Syscall | null {
+  const m = /^([a-z_0-9?]+)\(/.exec(text);
+  if (m === null) return null;
+  const name = m[1] ?? '';
+  const inner = text.slice(name.length + 1);
+  const { args, end } = splitArgs(inner);
+  const ret = parseReturn(inner.slice(end + 1));
+  if (ret === null) return null;
+  return { line, pid, name, args, ...ret };
+}
+
+export interface ParseOptions {
+  /** The workload's standard output file: a write to it is placed where it started. */
+  readonly stdoutPath: string | null;
+}
+
+/** Parses a whole trace file. */
+export function parseTrace(text: string, options: ParseOptions): ParsedTrace {
+  const calls: Syscall[] = [];
+  const unparsed: { line: number; text: string }[] = [];
+  // The first half of each unfinished call, by pid.
+  const pending = new Map<number, { name: string; text: string; line: number; early: boolean }>();
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    const lineNo = i + 1;
+    if (raw.trim() === '') return;
+    const m = LINE.exec(raw);
+    if (m === null) {
+      unparsed.push({ line: lineNo, text: raw });
+      return;
+    }
+    const pid = Number(m[1]);
+    const body = (m[2] ?? '').trimStart();
+    if (body.startsWith('---') || body.startsWith('+++')) return;
+    const unfinished = /\s*<unfinished \.\.\.>\s*$/.exec(body);
+    if (unfinished !== null) {
+      const head = body.slice(0, unfinished.index);
+      const name = /^([a-z_0-9?]+)\(/.exec(head)?.[1] ?? '';
+      const early = options.stdoutPath !== null && /^write/.test(name) && head.includes(`<${options.stdoutPath}>`);
+      if (early) {
+        // All of a write's arguments are printed before it blocks; its return comes later.
+        const call = parseCallText(lineNo, pid, `${head}) = ?`);
+        if (call !== null) calls.push(call);
+      }
+      pending.set(pid, { name, text: head, line: lineNo, early });
+      return;
+    }
+    const resumed = /^<\.\.\. ([a-z_0-9?]+) resumed>(.*)$/s.exec(body);
+    if (resumed !== null) {
+      const first = pending.get(pid);
+      pending.delete(pid);
+      if (first === undefined || first.name !== resumed[1]) {
+        unparsed.push({ line: lineNo, text: raw });
+        return;
+      }
+      if (first.early) return;
+      const call = parseCallText(lineNo, pid, `${first.text}${resumed[2] ?? ''}`);
+      if (call === null) unparsed.push({ line: lineNo, text: raw });
+      else calls.push(call);
+      return;
+    }
+    const call = parseCallText(lineNo, pid, body);
+    if (call === null) unparsed.push({ line: lineNo, text: raw });
+    else calls.push(call);
+  });
+  // A call still unfinished at the end never returned (the process was killed in it).
+  for (const [pid, first] of pending) {
+    if (first.early) continue;
+    const call = parseCallText(first.line, pid, `${first.text}) = ?`);
+    if (call !== null) calls.push(call);
+  }
+  return { calls, unparsed };
+}
