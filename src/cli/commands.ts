@@ -11,7 +11,7 @@ import { ExitCode, type CliIo, type ExitCodeValue } from './io.js';
 import { inspectLogDirectory, readSegment, sweepDirectory } from './read-log.js';
 import { walkSegments } from './walk-frames.js';
 
-export function runDump(dir: string, io: CliIo, fs: FileSystem): ExitCodeValue {
+export async function runDump(dir: string, io: CliIo, fs: FileSystem): Promise<ExitCodeValue> {
   const listed = inspectLogDirectory(fs, dir);
   if (!listed.ok) return reportFailure('dump', listed.failure, io);
   let records = 0;
@@ -28,19 +28,19 @@ export function runDump(dir: string, io: CliIo, fs: FileSystem): ExitCodeValue {
   // The listing shows what is physically there; replay decides what it means (torn tail or
   // corruption), reading the directory again in chunks.
   let transactions = 0;
-  const swept = sweepDirectory(fs, dir, 0, () => void (transactions += 1));
+  const swept = await sweepDirectory(fs, dir, 0, () => void (transactions += 1));
   const verdict: DumpVerdict = swept.ok ? { ok: true, summary: swept.value, transactions } : swept;
   writeLines(io, formatDumpVerdict({ segments: listed.value.length, records }, verdict));
   return swept.ok ? ExitCode.Ok : exitCodeOf(swept.failure);
 }
 
-export function runReplay(dir: string, json: boolean, checkpointLsn: number, io: CliIo, fs: FileSystem): ExitCodeValue {
+export async function runReplay(dir: string, json: boolean, checkpointLsn: number, io: CliIo, fs: FileSystem): Promise<ExitCodeValue> {
   const listed = inspectLogDirectory(fs, dir);
   if (!listed.ok) return reportFailure('replay', listed.failure, io);
   let transactions = 0;
   const jsonWriter = json ? new ReplayJsonWriter(io.stdout) : null;
   jsonWriter?.open(checkpointLsn);
-  const swept = sweepDirectory(fs, dir, checkpointLsn, (tx) => {
+  const swept = await sweepDirectory(fs, dir, checkpointLsn, (tx) => {
     transactions += 1;
     if (jsonWriter !== null) jsonWriter.transaction(tx);
     else writeLines(io, formatTransactionText(tx));
@@ -60,11 +60,11 @@ export function runReplay(dir: string, json: boolean, checkpointLsn: number, io:
   return ExitCode.Ok;
 }
 
-export function runVerify(dir: string, strict: boolean, io: CliIo, fs: FileSystem): ExitCodeValue {
+export async function runVerify(dir: string, strict: boolean, io: CliIo, fs: FileSystem): Promise<ExitCodeValue> {
   const listed = inspectLogDirectory(fs, dir);
   if (!listed.ok) return reportFailure('verify', listed.failure, io);
   let transactions = 0;
-  const swept = sweepDirectory(fs, dir, 0, () => void (transactions += 1));
+  const swept = await sweepDirectory(fs, dir, 0, () => void (transactions += 1));
   if (!swept.ok) return reportFailure('verify', swept.failure, io);
   const line = formatVerifyOk(dir, swept.value, transactions);
   const tail = swept.value.tornTail;
