@@ -5,6 +5,8 @@
 import { WalError } from './core/errors.js';
 import { FsError } from './fs/port.js';
 
+export function walErrorFromFs(error: FsError): WalError;
+export function walErrorFromFs(error: unknown): unknown;
 export function walErrorFromFs(error: unknown): unknown {
   if (error instanceof FsError) return new WalError({ code: 'IoError', op: error.op, path: error.path, errno: error.errno });
   return error;

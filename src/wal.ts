@@ -29,13 +29,14 @@
 //     makes everything written durable (unless poisoned), and releases the lock.
 
 import * as writer from './core/writer.js';
-import { WalError, type WalErrorInfo } from './core/errors.js';
+import { WalError } from './core/errors.js';
 import type { Effect } from './core/effects.js';
 import type { Lsn } from './core/records.js';
 import type { TraceEvent, TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
 import type { EffectRunner } from './effect-runner.js';
 import { FsError, type DirectoryLock, type FileSystem } from './fs/port.js';
+import { walErrorFromFs } from './io-error.js';
 import { Lane } from './lane.js';
 import { Recorder, type RecorderHost } from './recorder.js';
 import { TurnGate } from './turn-gate.js';
@@ -429,8 +430,7 @@ export class Wal {
     if (effect.kind === 'fsync') this.#emit(() => ({ action: 'Fsync', ok: false, durableLsn: before.durableLsn }));
     if (!wasPoisoned) this.#emit(() => ({ action: 'Poison', reason }));
     this.#settleWaiters(new WalError({ code: 'Poisoned', reason }));
-    const info: WalErrorInfo = { code: 'IoError', op: error.op, path: error.path, errno: error.errno };
-    throw new WalError(info);
+    throw walErrorFromFs(error);
   }
 
   #afterCommit(): void {
