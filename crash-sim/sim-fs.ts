@@ -216,7 +216,11 @@ export class SimFileSystem implements FileSystem {
     });
   }
 
-  lockDirectory(dir: string): DirectoryLock {
+  lockDirectory(dir: string): Promise<DirectoryLock> {
+    return settled(() => this.#lock(dir));
+  }
+
+  #lock(dir: string): DirectoryLock {
     const normal = normalizePath(dir);
     if (this.#locks.has(normal)) throw new FsError('ELOCKED', 'lock', dir, `${dir} is locked by a live writer`);
     this.#locks.add(normal);

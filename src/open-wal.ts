@@ -35,7 +35,7 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
   let lock: DirectoryLock;
   try {
     fileSystem.mkdirp(dir);
-    lock = fileSystem.lockDirectory(dir);
+    lock = await fileSystem.lockDirectory(dir);
   } catch (error) {
     if (error instanceof FsError && error.errno === 'ELOCKED') throw new WalError({ code: 'AlreadyOpen', dir });
     throw walErrorFromFs(error);

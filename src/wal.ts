@@ -107,78 +107,78 @@ export class Wal {
     return this.#recorder;
   }
 
-  async begin(): Promise<Lsn> {
-    await this.#gate.pass();
-    return this.#withBegin((beginLsn) => beginLsn);
+  begin(): Promise<Lsn> {
+    return this.#yielding(this.#withBegin((beginLsn) => beginLsn));
   }
 
-  async append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
-    await this.#gate.pass();
-    return this.#buffered((s) => writer.append(s, txBeginLsn, event));
+  append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
+    return this.#yielding(this.#buffered((s) => writer.append(s, txBeginLsn, event)));
   }
 
-  async appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
-    await this.#gate.pass();
-    return this.#buffered((s) => writer.appendBatch(s, txBeginLsn, events));
+  appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
+    return this.#yielding(this.#buffered((s) => writer.appendBatch(s, txBeginLsn, events)));
   }
 
-  async commit(txBeginLsn: Lsn): Promise<Lsn> {
-    await this.#gate.pass();
-    const lsn = await this.#buffered((s) => writer.commit(s, txBeginLsn));
-    this.#afterCommit();
-    return lsn;
+  commit(txBeginLsn: Lsn): Promise<Lsn> {
+    const committed = this.#buffered((s) => writer.commit(s, txBeginLsn)).then((lsn) => {
+      this.#afterCommit();
+      return lsn;
+    });
+    return this.#yielding(committed);
   }
 
-  async abort(txBeginLsn: Lsn): Promise<Lsn> {
-    await this.#gate.pass();
-    return this.#buffered((s) => writer.abort(s, txBeginLsn));
+  abort(txBeginLsn: Lsn): Promise<Lsn> {
+    return this.#yielding(this.#buffered((s) => writer.abort(s, txBeginLsn)));
   }
 
   /**
    * Writes TxBegin, one MutationBatch and TxCommit in one step, with nothing interleaved: what the
    * recorder's commit() does. Returns both LSNs; pass commitLsn to waitDurable() to acknowledge.
    */
-  async writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
-    await this.#gate.pass();
-    const written = await this.#withBegin((beginLsn) => {
+  writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
+    const written = this.#withBegin((beginLsn) => {
       this.#runStepNow((s) => writer.appendBatch(s, beginLsn, events));
       const commitLsn = this.#runStepNow((s) => writer.commit(s, beginLsn));
       return { beginLsn, commitLsn };
+    }).then((lsns) => {
+      this.#afterCommit();
+      return lsns;
     });
-    this.#afterCommit();
-    return written;
+    return this.#yielding(written);
   }
 
-  async checkpointMarker(snapshotLsn: Lsn): Promise<Lsn> {
-    await this.#gate.pass();
-    const lsn = await this.#buffered((s) => writer.checkpointMarker(s, snapshotLsn));
-    this.#emit(() => ({ action: 'CheckpointMarker', lsn, snapshotLsn }));
-    return lsn;
+  checkpointMarker(snapshotLsn: Lsn): Promise<Lsn> {
+    const marked = this.#buffered((s) => writer.checkpointMarker(s, snapshotLsn)).then((lsn) => {
+      this.#emit(() => ({ action: 'CheckpointMarker', lsn, snapshotLsn }));
+      return lsn;
+    });
+    return this.#yielding(marked);
   }
 
   /**
    * Per the sync policy. per-commit: writes what is pending and resolves once an fsync covering it
    * returned OK (shared with every concurrent flush). group and none: writes to the OS only.
    */
-  async flush(): Promise<void> {
-    await this.#gate.pass();
-    const writtenLsn = await this.#writePending();
-    if (this.#state.config.syncMode === 'per-commit') await this.#syncTo(writtenLsn, false);
-    this.#emit(() => ({ action: 'Flush', writtenLsn: this.#state.writtenLsn, durableLsn: this.#state.durableLsn }));
+  flush(): Promise<void> {
+    const flushed = this.#writePending().then(async (writtenLsn) => {
+      if (this.#state.config.syncMode === 'per-commit') await this.#syncTo(writtenLsn, false);
+      this.#emit(() => ({ action: 'Flush', writtenLsn: this.#state.writtenLsn, durableLsn: this.#state.durableLsn }));
+    });
+    return this.#yielding(flushed);
   }
 
   /** Writes, fdatasyncs and advances the durable LSN whatever the policy. */
-  async forceFsync(): Promise<void> {
-    await this.#gate.pass();
-    const writtenLsn = await this.#writePending();
-    await this.#syncTo(writtenLsn, true);
+  forceFsync(): Promise<void> {
+    return this.#yielding(this.#writePending().then((writtenLsn) => this.#syncTo(writtenLsn, true)));
   }
 
-  async truncateUpTo(fenceLsn: Lsn): Promise<void> {
-    await this.#gate.pass();
-    this.#refuseIfClosing();
-    const removedSegments = await this.#exclusive(() => this.#runStepAsync((s) => writer.truncateUpTo(s, fenceLsn)));
-    this.#emit(() => ({ action: 'TruncateUpTo', fenceLsn, removedSegments }));
+  truncateUpTo(fenceLsn: Lsn): Promise<void> {
+    const truncated = (async () => {
+      this.#refuseIfClosing();
+      const removedSegments = await this.#exclusive(() => this.#runStepAsync((s) => writer.truncateUpTo(s, fenceLsn)));
+      this.#emit(() => ({ action: 'TruncateUpTo', fenceLsn, removedSegments }));
+    })();
+    return this.#yielding(truncated);
   }
 
   /**
@@ -274,6 +274,17 @@ export class Wal {
     if (this.#trace !== null) this.#trace(build());
   }
 
+  /**
+   * Every public call starts its work synchronously (so it takes its place in the lanes, before a
+   * close() called after it), and passes the turn gate once the work is done.
+   */
+  async #yielding<T>(work: Promise<T>): Promise<T> {
+    const value = await work;
+    const turn = this.#gate.pass();
+    if (turn !== undefined) await turn;
+    return value;
+  }
+
   /** Calls after close() started fail at once; calls queued before it still run. */
   #refuseIfClosing(): void {
     if (this.#closed || this.#closing) throw new WalError({ code: 'Closed' });
@@ -340,9 +351,10 @@ export class Wal {
     while (this.#state.durableLsn < target) {
       await this.#syncLane.take();
       try {
+        // A sync queued before close() finds its target durable already: close synced it.
+        if (this.#state.durableLsn >= target) return;
         if (this.#state.poisoned !== null) throw new WalError({ code: 'Poisoned', reason: this.#state.poisoned });
         if (this.#closed) throw new WalError({ code: 'Closed' });
-        if (this.#state.durableLsn >= target) return;
         await this.#writerLane.run(() => {
           if (this.#state.pendingBytes > 0) this.#runStepNow((s) => writer.writePending(s));
         });

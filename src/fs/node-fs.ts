@@ -169,9 +169,20 @@ function readOwner(lockPath: string): LockOwner | null {
 /** Directories locked by this process: a second open in the same process must fail too. */
 const heldInProcess = new Set<string>();
 
-function lockDirectory(dir: string): DirectoryLock {
+/** Takes the lock; the in-process claim is made before the first await, so two opens cannot race. */
+async function lockDirectory(dir: string, io: IoMode): Promise<DirectoryLock> {
   const key = guarded('realpath', dir, () => fs.realpathSync(dir));
   if (heldInProcess.has(key)) throw new FsError('ELOCKED', 'lock', dir, `${dir} is locked by this process`);
+  heldInProcess.add(key);
+  try {
+    return await lockDirectoryFile(dir, key, io);
+  } catch (error) {
+    heldInProcess.delete(key);
+    throw error;
+  }
+}
+
+async function lockDirectoryFile(dir: string, key: string, io: IoMode): Promise<DirectoryLock> {
   const lockPath = path.join(key, LOCK_FILE_NAME);
   const me: LockOwner = {
     pid: process.pid,
@@ -186,14 +197,14 @@ function lockDirectory(dir: string): DirectoryLock {
       const fd = fs.openSync(lockPath, 'wx');
       try {
         fs.writeSync(fd, body);
-        fs.fsyncSync(fd);
+        if (io === 'blocking') fs.fsyncSync(fd);
+        else await pooled<void>('fsync', lockPath, (done) => fs.fsync(fd, (error) => done(error, undefined)));
       } finally {
         fs.closeSync(fd);
       }
       // Re-read: if two processes raced to take over the same dead holder's lock, only the one
       // whose token is in the file holds it.
       if (readOwner(lockPath)?.token !== me.token) break;
-      heldInProcess.add(key);
       let released = false;
       return {
         dir,
@@ -253,7 +264,7 @@ export function createNodeFileSystem(io: IoMode): FileSystem {
     rename: (from, to) => guarded('rename', from, () => fs.renameSync(from, to)),
     unlink: (filePath) => guarded('unlink', filePath, () => fs.unlinkSync(filePath)),
     fsyncDir: (dir) => fsyncDir(dir, io),
-    lockDirectory,
+    lockDirectory: (dir) => lockDirectory(dir, io),
     join: (...parts) => path.join(...parts),
     yieldTurn: turn,
   };

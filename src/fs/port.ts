@@ -71,11 +71,12 @@ export interface FileSystem {
   /** fsync of a directory, so that entry changes inside it are durable. */
   fsyncDir(path: string): Promise<void>;
   /**
-   * Takes the directory's exclusive writer lock. Throws FsError with errno 'ELOCKED' when a live
+   * Takes the directory's exclusive writer lock. Rejects with FsError errno 'ELOCKED' when a live
    * writer (in this process or another) holds it. A lock left by a process that died does not
-   * block: the implementation detects that its holder is gone and takes it over.
+   * block: the implementation detects that its holder is gone and takes it over. Asynchronous:
+   * the lock file is fsynced (one that a power loss left empty would look held forever).
    */
-  lockDirectory(dir: string): DirectoryLock;
+  lockDirectory(dir: string): Promise<DirectoryLock>;
   /** Joins path segments with the platform separator. */
   join(...parts: string[]): string;
   /**

@@ -33,11 +33,11 @@ describe('SimFileSystem semantics', () => {
   it('a second lock of the same directory fails with ELOCKED until the first is released', async () => {
     const sim = new SimFileSystem();
     sim.mkdirp('/d');
-    const lock = sim.lockDirectory('/d');
-    expect(() => sim.lockDirectory('/d')).toThrow(FsError);
-    expect(() => sim.lockDirectory('/d')).toThrow(expect.objectContaining({ errno: 'ELOCKED' }));
+    const lock = await sim.lockDirectory('/d');
+    await expect(sim.lockDirectory('/d')).rejects.toThrow(FsError);
+    await expect(sim.lockDirectory('/d')).rejects.toThrow(expect.objectContaining({ errno: 'ELOCKED' }));
     lock.release();
-    expect(() => sim.lockDirectory('/d').release()).not.toThrow();
+    expect(() => lock.release()).not.toThrow();
   });
 
   it('a scheduled fsync EIO fails once, and the next fsync succeeds', async () => {
