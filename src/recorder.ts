@@ -18,6 +18,8 @@ export interface RecorderHost {
   poisoned(): string | null;
   /** Emits a trace event; the event is only built when a sink is configured. */
   emitTrace(build: () => TraceEvent): void;
+  /** The Wal's turn gate (src/turn-gate.ts), for the calls that do no I/O: a promise to await, or undefined. */
+  turn(): Promise<void> | undefined;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -57,6 +59,7 @@ export class Recorder {
     if (!step.ok) throw new WalError(step.error);
     if (step.value === null) {
       this.#wal.emitTrace(() => ({ action: 'Commit', wrote: false, beginLsn: null, commitLsn: null }));
+      await this.#wal.turn();
       return 'no';
     }
     const written = await this.#guard(() => this.#wal.writeTransaction(step.value ?? []));
@@ -71,6 +74,7 @@ export class Recorder {
     this.#settle(step.state);
     if (!step.ok) throw new WalError(step.error);
     this.#wal.emitTrace(() => ({ action: 'Abort', hadEvents: step.value }));
+    await this.#wal.turn();
     return step.value;
   }
 

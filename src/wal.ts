@@ -101,6 +101,7 @@ export class Wal {
         poison: (reason) => this.poison(reason),
         poisoned: () => this.poisoned(),
         emitTrace: (build) => this.#emit(build),
+        turn: () => this.#gate.pass(),
       };
       this.#recorder = new Recorder(host);
     }

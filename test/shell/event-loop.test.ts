@@ -62,6 +62,22 @@ describe('the event loop turns while walref works', () => {
     await wal.close();
   });
 
+  it('ATimerFiresDuringALongLoopOfReadOnlyQueriesThatWriteNothing', async () => {
+    const { wal } = await openWal(tempDir('readonly'));
+    const recorder = wal.recorder();
+    let fired = false;
+    setTimeout(() => (fired = true), 0);
+    let queries = 0;
+    while (!fired && queries < 200_000) {
+      recorder.arm();
+      expect(await recorder.commit()).toBe('no');
+      queries += 1;
+    }
+    expect(fired).toBe(true);
+    expect(queries).toBeLessThan(100_000);
+    await wal.close();
+  });
+
   it('ReplayGivesTheEventLoopTurnsBetweenChunks', async () => {
     const dir = tempDir('replay');
     const { wal } = await openWal(dir, { sync: { mode: 'none' } });
