@@ -161,16 +161,24 @@ export class Wal {
    * returned OK (shared with every concurrent flush). group and none: writes to the OS only.
    */
   flush(): Promise<void> {
-    const flushed = this.#writePending().then(async (writtenLsn) => {
+    const flushed = (async () => {
+      // When the writer lane is free the write happens now and the sync takes its place in the
+      // sync lane now, before anything called after this flush.
+      const pending = this.#writePending();
+      const writtenLsn = typeof pending === 'number' ? pending : await pending;
       if (this.#state.config.syncMode === 'per-commit') await this.#syncTo(writtenLsn, false);
       this.#emit(() => ({ action: 'Flush', writtenLsn: this.#state.writtenLsn, durableLsn: this.#state.durableLsn }));
-    });
+    })();
     return this.#yielding(flushed);
   }
 
   /** Writes, fdatasyncs and advances the durable LSN whatever the policy. */
   forceFsync(): Promise<void> {
-    return this.#yielding(this.#writePending().then((writtenLsn) => this.#syncTo(writtenLsn, true)));
+    const synced = (async () => {
+      const pending = this.#writePending();
+      await this.#syncTo(typeof pending === 'number' ? pending : await pending, true);
+    })();
+    return this.#yielding(synced);
   }
 
   truncateUpTo(fenceLsn: Lsn): Promise<void> {
@@ -332,11 +340,25 @@ export class Wal {
     }
   }
 
-  /** Hands every pending frame to the OS; returns the written LSN. */
-  #writePending(): Promise<Lsn> {
-    return this.#onWriterLane(() =>
-      this.#state.pendingBytes === 0 && this.#state.poisoned === null ? this.#state.writtenLsn : this.#runStepNow((s) => writer.writePending(s)),
-    );
+  /**
+   * Hands every pending frame to the OS; returns the written LSN, at once when the writer lane is
+   * free (throwing what the step refuses), or once the steps queued before it have run.
+   */
+  #writePending(): Lsn | Promise<Lsn> {
+    this.#refuseIfClosing();
+    const write = (): Lsn =>
+      this.#state.pendingBytes === 0 && this.#state.poisoned === null ? this.#state.writtenLsn : this.#runStepNow((s) => writer.writePending(s));
+    if (this.#writerLane.tryTake()) {
+      try {
+        return write();
+      } finally {
+        this.#writerLane.release();
+      }
+    }
+    return this.#writerLane.run(() => {
+      if (this.#closed) throw new WalError({ code: 'Closed' });
+      return write();
+    });
   }
 
   /** Runs `body` holding the sync lane, then the writer lane: nothing else is in flight. */

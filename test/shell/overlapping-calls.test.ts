@@ -31,6 +31,16 @@ describe('overlapping calls', () => {
     await wal.close();
   });
 
+  it('idle resolves after the fdatasync of a flush called before it', async () => {
+    const { wal } = await openWal(tempDir('idle'));
+    const { commitLsn } = await wal.writeTransaction([ev('a')]);
+    const flushing = wal.flush();
+    await wal.idle();
+    expect(wal.durableLsn()).toBeGreaterThanOrEqual(commitLsn);
+    await flushing;
+    await wal.close();
+  });
+
   it('close waits for the calls made before it and refuses the calls made after it with Closed', async () => {
     const dir = tempDir('close');
     const { wal } = await openWal(dir, { sync: { mode: 'group', intervalMs: 60_000 } });
