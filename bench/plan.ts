@@ -85,7 +85,8 @@ export function measuredCases(settings: RunSettings, dataDir: string): CaseSpec[
   const smallMiB = Math.round(settings.replaySmallLogBytes / MiB);
   return [
     // The physical limits.
-    { id: 'raw-append', label: 'raw: 100 B write + fdatasync', role: 'limit', script: 'bench/cases/raw-append.ts', params: { fdatasync: true } },
+    { id: 'raw-append', label: 'raw: 100 B write + fdatasync (sync calls, blocking)', role: 'limit', script: 'bench/cases/raw-append.ts', params: { fdatasync: true } },
+    { id: 'raw-append-async', label: 'raw: 100 B fs.write + fs.fdatasync (callbacks, non-blocking)', role: 'limit', script: 'bench/cases/raw-append-async.ts', params: {} },
     { id: 'raw-overwrite', label: 'raw: preallocated overwrite + fdatasync', role: 'limit', script: 'bench/cases/raw-overwrite.ts', params: { fileBytes: settings.overwriteFileBytes } },
     { id: 'raw-batch64', label: 'raw: 64 records, 1 write + 1 fdatasync', role: 'limit', script: 'bench/cases/raw-batch64.ts', params: { batchRecords: 64 } },
     { id: 'raw-write', label: 'raw: 100 B write, no fsync', role: 'limit', script: 'bench/cases/raw-append.ts', params: { fdatasync: false } },
@@ -96,11 +97,21 @@ export function measuredCases(settings: RunSettings, dataDir: string): CaseSpec[
     { id: 'level-sync-c8', label: 'classic-level put sync:true, 8 concurrent', role: 'peer', script: 'bench/cases/level.ts', params: { concurrency: 8 } },
     { id: 'level-sync-c64', label: 'classic-level put sync:true, 64 concurrent', role: 'peer', script: 'bench/cases/level.ts', params: { concurrency: 64 } },
     // walref.
-    { id: 'walref-per-commit', label: 'walref per-commit (recorder)', role: 'walref', script: 'bench/cases/walref-recorder.ts', params: { fsync: 'real' } },
+    { id: 'walref-per-commit', label: 'walref per-commit (recorder), default io', role: 'walref', script: 'bench/cases/walref-recorder.ts', params: { fsync: 'real' } },
+    { id: 'walref-per-commit-blocking', label: "walref per-commit (recorder), io: 'blocking'", role: 'walref', script: 'bench/cases/walref-recorder.ts', params: { fsync: 'real', io: 'blocking' } },
     { id: 'walref-group-1', label: 'walref group, 1 committer', role: 'walref', script: 'bench/cases/walref-group.ts', params: { committers: 1 } },
     { id: 'walref-group-8', label: 'walref group, 8 committers', role: 'walref', script: 'bench/cases/walref-group.ts', params: { committers: 8 } },
     { id: 'walref-group-64', label: 'walref group, 64 committers', role: 'walref', script: 'bench/cases/walref-group.ts', params: { committers: 64 } },
+    { id: 'walref-open-loop-256', label: 'walref open-loop group commit: 256 in flight, bursts ≤ 64, maxCommits 64', role: 'walref', script: 'bench/cases/walref-open-loop.ts', params: { committers: 256, groupMax: 64 } },
     { id: 'walref-no-fsync', label: 'walref per-commit, fsync disabled', role: 'walref', script: 'bench/cases/walref-recorder.ts', params: { fsync: 'disabled' } },
+    // The bystander: an `await setImmediate` loop beside each load (bench/cases/bystander.ts).
+    { id: 'bystander-idle', label: 'bystander turns/s, nothing else running', role: 'limit', script: 'bench/cases/bystander.ts', params: { load: 'idle' } },
+    { id: 'bystander-level-1', label: 'bystander beside classic-level sync put, 1 caller', role: 'peer', script: 'bench/cases/bystander.ts', params: { load: 'level-1' } },
+    { id: 'bystander-level-64', label: 'bystander beside classic-level sync put, 64 callers', role: 'peer', script: 'bench/cases/bystander.ts', params: { load: 'level-64' } },
+    { id: 'bystander-walref-per-commit', label: 'bystander beside walref per-commit, default io', role: 'walref', script: 'bench/cases/bystander.ts', params: { load: 'walref-per-commit' } },
+    { id: 'bystander-walref-group-64', label: 'bystander beside walref group, 64 committers, default io', role: 'walref', script: 'bench/cases/bystander.ts', params: { load: 'walref-group-64' } },
+    { id: 'bystander-walref-per-commit-blocking', label: "bystander beside walref per-commit, io: 'blocking'", role: 'walref', script: 'bench/cases/bystander.ts', params: { load: 'walref-per-commit', io: 'blocking' } },
+    { id: 'bystander-walref-group-64-blocking', label: "bystander beside walref group, 64 committers, io: 'blocking'", role: 'walref', script: 'bench/cases/bystander.ts', params: { load: 'walref-group-64', io: 'blocking' } },
     // Replay.
     { id: 'replay-raw-walk', label: `raw: read + frame walk + CRC-32C, ${bigMiB} MiB`, role: 'limit', script: 'bench/cases/replay-raw-walk.ts', params: { logDir: bigLog } },
     { id: 'replay-array', label: `walref replay (array), ${bigMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: bigLog, form: 'array' } },
@@ -114,7 +125,7 @@ export function measuredCases(settings: RunSettings, dataDir: string): CaseSpec[
 /** One ratio the table prints: a walref figure over the best of some reference figures. */
 export interface Comparison {
   readonly row: string;
-  readonly column: 'limit' | 'sqlite' | 'peer';
+  readonly column: 'limit' | 'sync' | 'sqlite' | 'peer';
   /** The reference is the best (highest) median among these cases. */
   readonly against: readonly string[];
   /** The ratio the issue asks for; absent when the ratio is only informative. */
@@ -125,7 +136,19 @@ export interface Comparison {
 const serialDurablePeers = ['sqlite-full', 'level-sync'];
 
 export const comparisons: readonly Comparison[] = [
-  { row: 'walref-per-commit', column: 'limit', against: ['raw-append'], target: 0.9 },
+  { row: 'walref-per-commit', column: 'limit', against: ['raw-append-async'], target: 0.9 },
+  { row: 'walref-per-commit', column: 'sync', against: ['raw-append'] },
+  { row: 'walref-per-commit-blocking', column: 'sync', against: ['raw-append'], target: 0.9 },
+  { row: 'walref-per-commit-blocking', column: 'sqlite', against: ['sqlite-full'] },
+  { row: 'walref-open-loop-256', column: 'limit', against: ['raw-batch64'], target: 0.5 },
+  { row: 'walref-open-loop-256', column: 'sqlite', against: ['sqlite-full'], target: 25 },
+  { row: 'walref-open-loop-256', column: 'peer', against: ['level-sync-c64'] },
+  { row: 'bystander-walref-per-commit', column: 'peer', against: ['bystander-level-1'], target: 0.5 },
+  { row: 'bystander-walref-per-commit', column: 'limit', against: ['bystander-idle'] },
+  { row: 'bystander-walref-group-64', column: 'peer', against: ['bystander-level-64'], target: 0.5 },
+  { row: 'bystander-walref-group-64', column: 'limit', against: ['bystander-idle'] },
+  { row: 'bystander-walref-per-commit-blocking', column: 'peer', against: ['bystander-level-1'] },
+  { row: 'bystander-walref-group-64-blocking', column: 'peer', against: ['bystander-level-64'] },
   { row: 'walref-per-commit', column: 'sqlite', against: ['sqlite-full'], target: 1.0 },
   { row: 'walref-per-commit', column: 'peer', against: serialDurablePeers },
   { row: 'walref-group-1', column: 'limit', against: ['raw-append'] },
@@ -142,6 +165,20 @@ export const comparisons: readonly Comparison[] = [
   { row: 'walref-no-fsync', column: 'peer', against: ['sqlite-normal'] },
   { row: 'replay-array', column: 'limit', against: ['replay-raw-walk'], target: 0.6 },
   { row: 'replay-stream', column: 'limit', against: ['replay-raw-walk'], target: 0.6 },
+];
+
+/** Figures that must stay at or below a bound (not ratios): the bystander's event-loop delay. */
+export interface Ceiling {
+  readonly row: string;
+  readonly detail: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly max: number;
+}
+
+export const ceilings: readonly Ceiling[] = [
+  { row: 'bystander-walref-per-commit', detail: 'loopDelayP99Ms', label: 'loop delay p99', unit: 'ms', max: 2 },
+  { row: 'bystander-walref-group-64', detail: 'loopDelayP99Ms', label: 'loop delay p99', unit: 'ms', max: 2 },
 ];
 
 /**

@@ -62,9 +62,9 @@ function timedFileSystem(split: Split): FileSystem {
       return written;
     },
     read: (offsetBytes, lengthBytes) => handle.read(offsetBytes, lengthBytes),
-    datasync: () => {
+    datasync: async () => {
       const a = performance.now();
-      handle.datasync();
+      await handle.datasync();
       split.syncMs += performance.now() - a;
     },
     sync: () => handle.sync(),

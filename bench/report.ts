@@ -2,7 +2,7 @@
 // same text goes into docs/performance.md) and the list of targets with pass/miss marks.
 
 import type { CaseResult } from './lib/case-io.js';
-import { comparisons, STREAM_RSS_GROWTH_MIB_MAX, type Comparison, type Role } from './plan.js';
+import { ceilings, comparisons, STREAM_RSS_GROWTH_MIB_MAX, type Comparison, type Role } from './plan.js';
 
 export interface CaseSummary {
   readonly id: string;
@@ -25,6 +25,8 @@ export interface TargetOutcome {
   readonly ratio: number | null;
   readonly target: string;
   readonly pass: boolean | null;
+  /** Set for a ceiling: `ratio` is then the figure itself, in this unit. */
+  readonly unit?: string;
 }
 
 export interface Report {
@@ -99,6 +101,19 @@ function notesCell(
   } else if (cpuPerOp !== null && summary.role === 'walref') {
     notes.push(`${formatFigure(cpuPerOp)} µs CPU/op`);
   }
+  const commitsPerSecond = detailNumber(summary, 'commitsPerSecond');
+  if (commitsPerSecond !== null && summary.unit === 'turns/s') notes.push(`${formatFigure(commitsPerSecond)} commits/s beside it`);
+  const delayP99 = detailNumber(summary, 'loopDelayP99Ms');
+  const ceiling = ceilings.find((c) => c.row === summary.id);
+  if (delayP99 !== null && ceiling !== undefined) {
+    const pass = delayP99 <= ceiling.max;
+    targets.push({ row: summary.id, against: ceiling.detail, ratio: delayP99, target: `${ceiling.label} ≤ ${ceiling.max} ${ceiling.unit}`, pass, unit: ceiling.unit });
+    notes.push(`${ceiling.label} ${formatFigure(delayP99)} ${ceiling.unit} (≤ ${ceiling.max} ${ceiling.unit} ${mark(pass)})`);
+  } else if (delayP99 !== null) {
+    notes.push(`loop delay p99 ${formatFigure(delayP99)} ms`);
+  }
+  const perFsync = detailNumber(summary, 'commitsPerFsync');
+  if (perFsync !== null) notes.push(`${formatFigure(perFsync)} commits per fdatasync`);
   const rss = detailNumber(summary, 'peakRssMiB');
   if (rss !== null) notes.push(`peak RSS ${formatFigure(rss)} MiB`);
   const states = detailNumber(summary, 'crashStates');
@@ -129,7 +144,7 @@ function notesCell(
 export function buildReport(summaries: readonly CaseSummary[]): Report {
   const byId = new Map(summaries.map((summary) => [summary.id, summary]));
   const targets: TargetOutcome[] = [];
-  const header = ['case', 'median', 'unit', 'vs raw limit', 'vs SQLite FULL', 'vs best peer', 'notes'];
+  const header = ['case', 'median', 'unit', 'vs raw limit', 'vs sync raw loop', 'vs SQLite FULL', 'vs best peer', 'notes'];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const summary of summaries) {
     const find = (column: Comparison['column']): Comparison | undefined =>
@@ -139,6 +154,7 @@ export function buildReport(summaries: readonly CaseSummary[]): Report {
       summary.median === null ? '—' : formatFigure(summary.median),
       summary.unit ?? '',
       ratioCell(byId, summary, find('limit'), targets),
+      ratioCell(byId, summary, find('sync'), targets),
       ratioCell(byId, summary, find('sqlite'), targets),
       ratioCell(byId, summary, find('peer'), targets),
       notesCell(byId, summary, targets),

@@ -181,7 +181,7 @@ function main(): void {
     ...report.targets.map(
       (t) =>
         `  ${t.pass === null ? '? n/a ' : t.pass ? '✓ pass' : '✗ MISS'}  ${t.row} vs ${t.against}: ` +
-        `${t.ratio === null ? 'n/a' : t.ratio.toFixed(2) + '×'} (target ${t.target})`,
+        `${t.ratio === null ? 'n/a' : t.ratio.toFixed(2) + (t.unit === undefined ? '×' : ` ${t.unit}`)} (target ${t.target})`,
     ),
     '',
     `machine: ${machine.cpuModel}, ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, node ${machine.node}, ` +

@@ -12,7 +12,7 @@ import { ExitCode, type CliIo, type ExitCodeValue } from './io.js';
 import { inspectLogDirectory, readSegment, sweepDirectory } from './read-log.js';
 import { walkSegment } from './walk-frames.js';
 
-export function runDump(dir: string, io: CliIo, fs: FileSystem): ExitCodeValue {
+export async function runDump(dir: string, io: CliIo, fs: FileSystem): Promise<ExitCodeValue> {
   const listed = inspectLogDirectory(fs, dir);
   if (!listed.ok) return reportFailure('dump', listed.failure, io);
   // One pass over the log: each segment is read once, listed frame by frame as it physically is,
@@ -41,13 +41,13 @@ export function runDump(dir: string, io: CliIo, fs: FileSystem): ExitCodeValue {
   return verdict.ok ? ExitCode.Ok : exitCodeOf(verdict.failure);
 }
 
-export function runReplay(dir: string, json: boolean, checkpointLsn: number, io: CliIo, fs: FileSystem): ExitCodeValue {
+export async function runReplay(dir: string, json: boolean, checkpointLsn: number, io: CliIo, fs: FileSystem): Promise<ExitCodeValue> {
   const listed = inspectLogDirectory(fs, dir);
   if (!listed.ok) return reportFailure('replay', listed.failure, io);
   let transactions = 0;
   const jsonWriter = json ? new ReplayJsonWriter(io.stdout) : null;
   jsonWriter?.open(checkpointLsn);
-  const swept = sweepDirectory(fs, dir, checkpointLsn, (tx) => {
+  const swept = await sweepDirectory(fs, dir, checkpointLsn, (tx) => {
     transactions += 1;
     if (jsonWriter !== null) jsonWriter.transaction(tx);
     else writeLines(io, formatTransactionText(tx));
@@ -67,11 +67,11 @@ export function runReplay(dir: string, json: boolean, checkpointLsn: number, io:
   return ExitCode.Ok;
 }
 
-export function runVerify(dir: string, strict: boolean, io: CliIo, fs: FileSystem): ExitCodeValue {
+export async function runVerify(dir: string, strict: boolean, io: CliIo, fs: FileSystem): Promise<ExitCodeValue> {
   const listed = inspectLogDirectory(fs, dir);
   if (!listed.ok) return reportFailure('verify', listed.failure, io);
   let transactions = 0;
-  const swept = sweepDirectory(fs, dir, 0, () => void (transactions += 1));
+  const swept = await sweepDirectory(fs, dir, 0, () => void (transactions += 1));
   if (!swept.ok) return reportFailure('verify', swept.failure, io);
   const line = formatVerifyOk(dir, swept.value, transactions);
   const tail = swept.value.tornTail;

@@ -76,7 +76,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
     say([`  the WAL's actions, named as in spec/Wal.tla: ${summarizeActions(events)}`]);
 
     heading(`2. walref dump ${walDir}`);
-    const dumpCode = runDump(walDir, indented(io), nodeFileSystem);
+    const dumpCode = await runDump(walDir, indented(io), nodeFileSystem);
     if (dumpCode !== ExitCode.Ok) return dumpCode;
 
     heading('3. Every crash state of the same workload, in crash-sim');

@@ -42,21 +42,25 @@ export function readSegment(fs: FileSystem, dir: string, entry: SegmentEntry): C
  * Streams the committed transactions of `dir` to `onTransaction` and returns the replay summary,
  * or the failure that stopped the sweep (the transactions before it have been delivered).
  */
-export function sweepDirectory(
+export async function sweepDirectory(
   fs: FileSystem,
   dir: string,
   checkpointLsn: number,
   onTransaction: (transaction: ReplayedTransaction) => void,
-): Checked<ReplaySummary> {
-  return guard(() => {
+): Promise<Checked<ReplaySummary>> {
+  try {
     const sweep = sweepLog(fs, dir, { checkpointLsn });
     // One step per committed transaction, then the summary: bounded by the log's size.
     for (;;) {
-      const step = sweep.next();
+      const step = await sweep.next();
       if (step.done === true) return { ok: true, value: step.value };
       onTransaction(step.value);
     }
-  });
+  } catch (error) {
+    return guard(() => {
+      throw error;
+    });
+  }
 }
 
 /** Turns the read side's thrown errors into failures; anything else is a bug and propagates. */

@@ -13,6 +13,10 @@
 //     error on synced data would. The stored bytes are unchanged; only what reads return is.
 // Everything else follows sim-state.ts: writes land in the page cache, fsync makes them durable,
 // and with `dirSync` on, entry changes become durable only when their directory is fsynced.
+//
+// The port's waiting calls (fsync, directory fsync, read) are asynchronous; the simulator performs
+// and records each one when it is called and returns a promise that is already settled, so the op
+// log is the order of the calls and the same workload always gives the same log.
 
 import { FsError, type DirectoryLock, type FileHandle, type FileSystem, type OpenMode } from '../src/fs/port.js';
 import { resolveKnobs, type SimKnobs } from './knobs.js';
@@ -29,6 +33,15 @@ interface BitFlip {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type OpInput = DistributiveOmit<SimOp, 'index' | 'durableLsnProbe'>;
+
+/** Runs `action` now (recording its op now) and hands its outcome back as a settled promise. */
+function settled<T>(action: () => T): Promise<T> {
+  try {
+    return Promise.resolve(action());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
 function partialCount(partial: PartialBytes, length: number): number {
   if (partial === 'half') return Math.floor(length / 2);
@@ -213,13 +226,19 @@ export class SimFileSystem implements FileSystem {
     this.#record({ kind: 'unlink', path: normalizePath(path), inode });
   }
 
-  fsyncDir(path: string): void {
-    const normal = normalizePath(path);
-    if (!this.state.dirs.has(normal)) throw new FsError('ENOENT', 'fsyncDir', path);
-    this.#record({ kind: 'fsyncDir', path: normal, errno: null });
+  fsyncDir(path: string): Promise<void> {
+    return settled(() => {
+      const normal = normalizePath(path);
+      if (!this.state.dirs.has(normal)) throw new FsError('ENOENT', 'fsyncDir', path);
+      this.#record({ kind: 'fsyncDir', path: normal, errno: null });
+    });
   }
 
-  lockDirectory(dir: string): DirectoryLock {
+  lockDirectory(dir: string): Promise<DirectoryLock> {
+    return settled(() => this.#lock(dir));
+  }
+
+  #lock(dir: string): DirectoryLock {
     const normal = normalizePath(dir);
     if (this.#locks.has(normal)) throw new FsError('ELOCKED', 'lock', dir, `${dir} is locked by a live writer`);
     this.#locks.add(normal);
@@ -236,6 +255,10 @@ export class SimFileSystem implements FileSystem {
 
   join(...parts: string[]): string {
     return normalizePath(parts.join('/'));
+  }
+
+  yieldTurn(): Promise<void> {
+    return Promise.resolve();
   }
 
   // --- internals ---------------------------------------------------------------------------
@@ -301,14 +324,15 @@ export class SimFileSystem implements FileSystem {
         if (errno !== null) throw new FsError(errno, 'write', path);
         return writtenBytes;
       },
-      read: (offsetBytes, lengthBytes) => {
-        check('read', false);
-        const cache = this.#fileOf(inode).cache;
-        const end = Math.min(cache.length, offsetBytes + lengthBytes);
-        return this.#flipped(inode, offsetBytes, cache.slice(Math.min(offsetBytes, end), end));
-      },
-      datasync: () => this.#fsyncFile(path, inode, check),
-      sync: () => this.#fsyncFile(path, inode, check),
+      read: (offsetBytes, lengthBytes) =>
+        settled(() => {
+          check('read', false);
+          const cache = this.#fileOf(inode).cache;
+          const end = Math.min(cache.length, offsetBytes + lengthBytes);
+          return this.#flipped(inode, offsetBytes, cache.slice(Math.min(offsetBytes, end), end));
+        }),
+      datasync: () => settled(() => this.#fsyncFile(path, inode, check)),
+      sync: () => settled(() => this.#fsyncFile(path, inode, check)),
       truncate: (sizeBytes) => {
         check('truncate', true);
         this.#record({ kind: 'truncate', path, inode, sizeBytes });

@@ -2,6 +2,12 @@
 // so the hot path (write + fdatasync of the active segment) opens nothing. A short write is
 // treated as a failed write: the writer then cuts the file back and poisons, rather than trying
 // to finish a frame on a device that just refused part of it.
+//
+// Two kinds of effects: the ones the port runs synchronously (create, write, truncate, rename,
+// remove: page cache and directory entries) run in runNow(); the ones that wait for the disk
+// (fsync, fsyncDir) only in run(), which returns when the disk answered. The shell runs writes
+// with runNow() so that a segment's bytes are handed to the OS in LSN order with nothing able to
+// slip in between.
 
 import type { Effect } from './core/effects.js';
 import { FsError, type FileHandle, type FileSystem } from './fs/port.js';
@@ -31,7 +37,7 @@ export class EffectRunner {
   // A switch rather than ts-pattern: this runs once per write and once per fsync on the commit
   // path, where building a matcher per call showed up in the profile. The `never` default keeps
   // it exhaustive: a new Effect kind does not compile until it is handled here.
-  run(effect: Effect): void {
+  runNow(effect: Effect): void {
     switch (effect.kind) {
       case 'create':
         this.#handles.set(effect.file, this.#fs.open(this.path(effect.file), 'create-exclusive'));
@@ -44,11 +50,8 @@ export class EffectRunner {
         return;
       }
       case 'fsync':
-        this.handle(effect.file).datasync();
-        return;
       case 'fsyncDir':
-        this.#fs.fsyncDir(this.#dir);
-        return;
+        throw new Error(`effect-runner: ${effect.kind} waits for the disk; run it with run()`);
       case 'truncate':
         this.handle(effect.file).truncate(effect.sizeBytes);
         return;
@@ -63,6 +66,18 @@ export class EffectRunner {
       default:
         effect satisfies never;
     }
+  }
+
+  /** Whether the effect waits for the disk (and must go through run()). */
+  static waits(effect: Effect): boolean {
+    return effect.kind === 'fsync' || effect.kind === 'fsyncDir';
+  }
+
+  /** Runs any effect; resolves when it is done (for an fsync: when the disk said OK). */
+  async run(effect: Effect): Promise<void> {
+    if (effect.kind === 'fsync') return this.handle(effect.file).datasync();
+    if (effect.kind === 'fsyncDir') return this.#fs.fsyncDir(this.#dir);
+    this.runNow(effect);
   }
 
   #closeHandle(file: string): void {

@@ -12,4 +12,4 @@ export type { ReplayOutcome, ReplaySummary, ReplaySegment, TornTail } from './co
 export type { TraceEvent, TraceSink, TraceTx } from './core/trace.js';
 export type { Effect } from './core/effects.js';
 export { FsError, type FileSystem, type FileHandle, type DirectoryLock, type OpenMode } from './fs/port.js';
-export { nodeFileSystem } from './fs/node-fs.js';
+export { nodeFileSystem, blockingNodeFileSystem, type IoMode } from './fs/node-fs.js';

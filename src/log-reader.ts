@@ -1,13 +1,16 @@
 // Reading a WAL directory's segments through the FileSystem port, read side only: listing them in
 // id order and feeding their bytes, chunk by chunk, to the pure replay machine. openWal uses it
-// under its lock; replayDir() uses it without any lock, next to a live writer if need be.
+// under its lock; replayDir() uses it without any lock, next to a live writer if need be. Every
+// chunk is an asynchronous read (off the main thread on the real disk), so the host's event loop
+// turns between chunks however long the log.
 
 import { WalError, type Result } from './core/errors.js';
 import { parseSegmentFileName } from './core/format.js';
 import type { ReplayedTransaction } from './core/records.js';
 import { ReplayDriver, type ReplaySummary } from './core/replay.js';
-import { nodeFileSystem } from './fs/node-fs.js';
-import { FsError, type FileSystem } from './fs/port.js';
+import { blockingNodeFileSystem, nodeFileSystem, type IoMode } from './fs/node-fs.js';
+import type { FileSystem } from './fs/port.js';
+import { throwingWalErrors, walErrorFromFs } from './io-error.js';
 
 export const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -25,12 +28,13 @@ export function listSegments(fileSystem: FileSystem, dir: string): SegmentEntry[
     .sort((a, b) => a.id - b.id);
 }
 
-function io<T>(action: () => T): T {
+const io = throwingWalErrors;
+
+async function ioAsync<T>(action: () => Promise<T>): Promise<T> {
   try {
-    return action();
+    return await action();
   } catch (error) {
-    if (error instanceof FsError) throw new WalError({ code: 'IoError', op: error.op, path: error.path, errno: error.errno });
-    throw error;
+    throw walErrorFromFs(error);
   }
 }
 
@@ -52,7 +56,11 @@ export interface SweepOptions {
  * as long as the consumer lets go of the transactions it has applied. A malformed or corrupt log,
  * or an I/O failure, is thrown as a WalError; nothing is written and no lock is taken.
  */
-export function* sweepLog(fileSystem: FileSystem, dir: string, options: SweepOptions = {}): Generator<ReplayedTransaction, ReplaySummary, void> {
+export async function* sweepLog(
+  fileSystem: FileSystem,
+  dir: string,
+  options: SweepOptions = {},
+): AsyncGenerator<ReplayedTransaction, ReplaySummary, void> {
   const chunkBytes = options.chunkBytes ?? READ_CHUNK_BYTES;
   const segments = io(() => listSegments(fileSystem, dir));
   const driver = new ReplayDriver(segments, { checkpointLsn: options.checkpointLsn ?? 0, copyEvents: false });
@@ -61,8 +69,8 @@ export function* sweepLog(fileSystem: FileSystem, dir: string, options: SweepOpt
     const handle = io(() => fileSystem.open(fileSystem.join(dir, segment.name), 'read'));
     try {
       for (let offset = 0; ; offset += chunkBytes) {
-        const chunk = io(() => handle.read(offset, chunkBytes));
-        check(driver.push(chunk));
+        const chunk = await ioAsync(() => handle.read(offset, chunkBytes));
+        if (chunk.length > 0) check(driver.push(chunk));
         yield* driver.takeCommitted();
         if (chunk.length < chunkBytes) break;
       }
@@ -83,7 +91,7 @@ export function* sweepLog(fileSystem: FileSystem, dir: string, options: SweepOpt
  */
 export async function* replayDir(
   dir: string,
-  options: SweepOptions & { readonly fs?: FileSystem } = {},
+  options: SweepOptions & { readonly fs?: FileSystem; readonly io?: IoMode } = {},
 ): AsyncGenerator<ReplayedTransaction, ReplaySummary, void> {
-  return yield* sweepLog(options.fs ?? nodeFileSystem, dir, options);
+  return yield* sweepLog(options.fs ?? (options.io === 'blocking' ? blockingNodeFileSystem : nodeFileSystem), dir, options);
 }

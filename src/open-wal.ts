@@ -1,18 +1,21 @@
-// openWal: lock the directory, replay every segment, repair the active segment (repair-active-
-// segment.ts says how and why), and hand back a Wal that continues where the log ends. After open
-// every record in the log is durable, so durableLsn = nextLsn - 1.
+// openWal: lock the directory, replay every segment (read asynchronously, a chunk at a time), let
+// the pure recovery plan (src/core/recovery-plan.ts) decide where the writer continues and what to
+// repair, run the repair (repair-active-segment.ts), and hand back a Wal that continues where the
+// log ends. After open every record in the log is durable, so durableLsn = nextLsn - 1.
 
 import { WalError } from './core/errors.js';
 import type { ReplayedTransaction } from './core/records.js';
+import { planRecovery } from './core/recovery-plan.js';
 import type { ReplayOutcome, ReplaySummary } from './core/replay.js';
-import { initialWriterState, type SealedSegment, type WriterStart } from './core/writer-state.js';
+import { initialWriterState } from './core/writer-state.js';
 import { EffectRunner } from './effect-runner.js';
-import { sweepLog } from './log-reader.js';
-import { repairActiveSegment } from './repair-active-segment.js';
-import { nodeFileSystem } from './fs/node-fs.js';
+import { blockingNodeFileSystem, nodeFileSystem } from './fs/node-fs.js';
 import { FsError, type DirectoryLock } from './fs/port.js';
 import { ndjsonFileTraceSink } from './fs/trace-file-sink.js';
+import { walErrorFromFs } from './io-error.js';
+import { sweepLog } from './log-reader.js';
 import { resolveOptions, type WalOptions } from './options.js';
+import { repairActiveSegment } from './repair-active-segment.js';
 import { Wal } from './wal.js';
 
 export interface OpenedWal {
@@ -20,31 +23,22 @@ export interface OpenedWal {
   readonly replay: ReplayOutcome;
 }
 
-function ioError(error: unknown): never {
-  if (error instanceof FsError) throw new WalError({ code: 'IoError', op: error.op, path: error.path, errno: error.errno });
-  throw error;
-}
-
 export async function openWal(dir: string, options?: WalOptions): Promise<OpenedWal> {
   const resolved = resolveOptions(options);
   if (typeof dir !== 'string' || dir.length === 0) {
     throw new WalError({ code: 'InvalidArgument', argument: 'dir', detail: 'must be a non-empty path' });
   }
-  const fileSystem = resolved.fs ?? nodeFileSystem;
+  const fileSystem = resolved.fs ?? (resolved.io === 'blocking' ? blockingNodeFileSystem : nodeFileSystem);
   const tracePath = process.env['WALREF_TRACE'];
   const trace = resolved.trace ?? (tracePath !== undefined && tracePath !== '' ? ndjsonFileTraceSink(tracePath) : null);
 
-  try {
-    fileSystem.mkdirp(dir);
-  } catch (error) {
-    ioError(error);
-  }
   let lock: DirectoryLock;
   try {
-    lock = fileSystem.lockDirectory(dir);
+    fileSystem.mkdirp(dir);
+    lock = await fileSystem.lockDirectory(dir);
   } catch (error) {
     if (error instanceof FsError && error.errno === 'ELOCKED') throw new WalError({ code: 'AlreadyOpen', dir });
-    return ioError(error);
+    throw walErrorFromFs(error);
   }
 
   const runner = new EffectRunner(fileSystem, dir);
@@ -52,36 +46,20 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const transactions: ReplayedTransaction[] = [];
     const deliver = resolved.onTransaction ?? ((t: ReplayedTransaction) => void transactions.push(t));
     const sweep = sweepLog(fileSystem, dir, { checkpointLsn: resolved.checkpointLsn });
-    let step = sweep.next();
-    for (; step.done !== true; step = sweep.next()) deliver(step.value);
+    let step = await sweep.next();
+    for (; step.done !== true; step = await sweep.next()) deliver(step.value);
     const summary: ReplaySummary = step.value;
     const outcome: ReplayOutcome = { ...summary, transactions };
 
-    // The next LSN must be above every LSN that survived, above the host's snapshot, and above
-    // every LSN a segment header says was allocated before it: a segment created at base LSN b
-    // may have lost every frame in a crash (and an earlier recovery may have cut off the frames
-    // that held LSNs just below b), and writing LSNs below b into it would make the log malformed.
-    const allocatedBelowBase = outcome.segments.reduce((max, segment) => Math.max(max, segment.baseLsn - 1), 0);
-    const maxLsnOnDisk = Math.max(outcome.maxLsn, resolved.checkpointLsn, allocatedBelowBase);
-    let active: WriterStart['active'];
+    const config = { syncMode: resolved.syncMode, segmentTargetBytes: resolved.segmentTargetBytes, maxCommits: resolved.maxCommits };
+    const plan = planRecovery(summary, resolved.checkpointLsn, config);
     try {
-      active = repairActiveSegment(runner, summary, maxLsnOnDisk + 1);
+      await repairActiveSegment(runner, plan);
     } catch (error) {
-      return ioError(error);
+      throw walErrorFromFs(error);
     }
-
-    const sealed: SealedSegment[] = outcome.segments
-      .slice(0, -1)
-      .map((s) => ({ id: s.id, name: s.name, baseLsn: s.baseLsn, lastLsn: s.lastLsn }));
-    const state = initialWriterState({
-      config: { syncMode: resolved.syncMode, segmentTargetBytes: resolved.segmentTargetBytes, maxCommits: resolved.maxCommits },
-      active,
-      sealed,
-      maxLsnOnDisk,
-      durableLsn: maxLsnOnDisk,
-      lastCheckpointLsn: outcome.checkpointObserved,
-    });
-    const wal = new Wal({ dir, state, runner, lock, intervalMs: resolved.intervalMs, trace });
+    const state = initialWriterState(plan.start);
+    const wal = new Wal({ dir, state, runner, fs: fileSystem, lock, intervalMs: resolved.intervalMs, trace });
     if (trace !== null) {
       const decoder = new TextDecoder();
       trace({

@@ -1,18 +1,34 @@
 // The Recorder: the host's handle (lora_wal's WalRecorder) around the pure recorder state machine.
 // It owns no I/O of its own: commit() hands the buffered events to the Wal as one transaction,
 // flush() and forceFsync() forward to the Wal, and any failure below poisons the recorder too.
+// It sees the Wal only through RecorderHost, a private interface the Wal builds for it: this
+// module imports nothing from wal.ts, and the trace sink stays off the public Wal.
 
 import * as core from './core/recorder.js';
 import { WalError } from './core/errors.js';
-import type { Wal } from './wal.js';
+import type { Lsn } from './core/records.js';
+import type { TraceEvent } from './core/trace.js';
+
+/** What the Recorder needs from its Wal. */
+export interface RecorderHost {
+  writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }>;
+  flush(): Promise<void>;
+  forceFsync(): Promise<void>;
+  poison(reason: string): void;
+  poisoned(): string | null;
+  /** Emits a trace event; the event is only built when a sink is configured. */
+  emitTrace(build: () => TraceEvent): void;
+  /** The Wal's turn gate (src/turn-gate.ts), for the calls that do no I/O: a promise to await, or undefined. */
+  turn(): Promise<void> | undefined;
+}
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export class Recorder {
-  readonly #wal: Wal;
+  readonly #wal: RecorderHost;
   #state: core.RecorderState = core.initialRecorderState;
 
-  constructor(wal: Wal) {
+  constructor(wal: RecorderHost) {
     this.#wal = wal;
   }
 
@@ -43,9 +59,10 @@ export class Recorder {
     if (!step.ok) throw new WalError(step.error);
     if (step.value === null) {
       this.#wal.emitTrace(() => ({ action: 'Commit', wrote: false, beginLsn: null, commitLsn: null }));
+      await this.#wal.turn();
       return 'no';
     }
-    const written = this.#guard(() => this.#wal.writeTransactionNow(step.value ?? []));
+    const written = await this.#guard(() => this.#wal.writeTransaction(step.value ?? []));
     this.#wal.emitTrace(() => ({ action: 'Commit', wrote: true, ...written }));
     return 'yes';
   }
@@ -57,17 +74,18 @@ export class Recorder {
     this.#settle(step.state);
     if (!step.ok) throw new WalError(step.error);
     this.#wal.emitTrace(() => ({ action: 'Abort', hadEvents: step.value }));
+    await this.#wal.turn();
     return step.value;
   }
 
   async flush(): Promise<void> {
     this.#refuseIfPoisoned();
-    this.#guard(() => this.#wal.flushNow());
+    await this.#guard(() => this.#wal.flush());
   }
 
   async forceFsync(): Promise<void> {
     this.#refuseIfPoisoned();
-    this.#guard(() => this.#wal.forceFsyncNow());
+    await this.#guard(() => this.#wal.forceFsync());
   }
 
   /** The host quarantines the WAL: every later call fails until the WAL is reopened. */
@@ -97,9 +115,9 @@ export class Recorder {
     if (newlyPoisoned && next.poisoned !== null) this.#wal.poison(next.poisoned);
   }
 
-  #guard<T>(action: () => T): T {
+  async #guard<T>(action: () => Promise<T>): Promise<T> {
     try {
-      return action();
+      return await action();
     } catch (error) {
       const reason = error instanceof WalError ? error.message : String(error);
       this.#settle(core.poison(this.#state, reason));

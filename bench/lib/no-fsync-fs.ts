@@ -10,8 +10,8 @@ function withoutSync(handle: FileHandle): FileHandle {
     path: handle.path,
     write: (data, offsetBytes) => handle.write(data, offsetBytes),
     read: (offsetBytes, lengthBytes) => handle.read(offsetBytes, lengthBytes),
-    datasync: () => undefined,
-    sync: () => undefined,
+    datasync: () => Promise.resolve(),
+    sync: () => Promise.resolve(),
     truncate: (sizeBytes) => handle.truncate(sizeBytes),
     sizeBytes: () => handle.sizeBytes(),
     close: () => handle.close(),
@@ -22,6 +22,6 @@ export function noFsyncFileSystem(inner: FileSystem): FileSystem {
   return {
     ...inner,
     open: (path, mode) => withoutSync(inner.open(path, mode)),
-    fsyncDir: () => undefined,
+    fsyncDir: () => Promise.resolve(),
   };
 }

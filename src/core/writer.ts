@@ -120,12 +120,16 @@ function rotate(state: WriterState): { state: WriterState; effects: Effect[] } {
   };
 }
 
+/** Whether the next begin() rotates: the active segment holds records and has reached its target. */
+export function rotationDue(state: WriterState): boolean {
+  return state.active.hasRecords && state.active.writtenBytes + state.pendingBytes >= state.config.segmentTargetBytes;
+}
+
 /** Starts a transaction; rotates first when the active segment has reached its target size. */
 export function begin(state: WriterState): WriterStep<Lsn> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
-  const due = state.active.hasRecords && state.active.writtenBytes + state.pendingBytes >= state.config.segmentTargetBytes;
-  const rotated = due ? rotate(state) : { state, effects: [] };
+  const rotated = rotationDue(state) ? rotate(state) : { state, effects: [] };
   const opened = [...rotated.state.openTransactions, rotated.state.nextLsn];
   const step = buffer(rotated.state, (lsn) => ({ kind: 'TxBegin', lsn }), opened);
   return step.ok && rotated.effects.length > 0 ? { ...step, effects: rotated.effects } : step;
@@ -189,6 +193,46 @@ export function sync(state: WriterState): WriterStep<Lsn> {
   if (poisoned !== null) return refuse(poisoned);
   const out = writeOut(state, true);
   return { ok: true, state: out.state, effects: out.effects, value: out.state.durableLsn };
+}
+
+/** Hands the pending frames to the OS, whatever the policy: the first half of a pipelined sync. */
+export function writePending(state: WriterState): WriterStep<Lsn> {
+  const poisoned = poisonedError(state);
+  if (poisoned !== null) return refuse(poisoned);
+  const out = writeOut(state, false);
+  return { ok: true, state: out.state, effects: out.effects, value: out.state.writtenLsn };
+}
+
+/**
+ * A pipelined fsync, started: it covers what has been handed to the OS so far (writtenLsn), not
+ * what is still buffered, and it is a plan, not a step: the state does not change until syncDone.
+ * Meanwhile the shell may buffer and write more; a later fsync covers those. Null when everything
+ * written is durable already.
+ */
+export interface SyncPlan {
+  readonly effect: Effect;
+  readonly coversLsn: Lsn;
+  /** The commits counted towards `maxCommits` when the fsync started. */
+  readonly commits: number;
+}
+
+export function syncStart(state: WriterState): SyncPlan | null {
+  if (state.poisoned !== null || state.writtenLsn <= state.durableLsn) return null;
+  return { effect: { kind: 'fsync', file: state.active.name }, coversLsn: state.writtenLsn, commits: state.commitsSinceSync };
+}
+
+/**
+ * The fsync of `plan` returned OK: the durable LSN moves up to what it covered (never down: a
+ * rotation's own fsync may have covered more meanwhile), and the commits it covered no longer
+ * count towards the next group sync.
+ */
+export function syncDone(state: WriterState, plan: SyncPlan): WriterState {
+  if (plan.coversLsn <= state.durableLsn && plan.commits === 0) return state;
+  return {
+    ...state,
+    durableLsn: Math.max(state.durableLsn, plan.coversLsn),
+    commitsSinceSync: Math.max(0, state.commitsSinceSync - plan.commits),
+  };
 }
 
 /** Under `group`, whether enough commits wait for a sync that the flusher should run now. */

@@ -1,6 +1,14 @@
 // The node:fs adapter: the FileSystem port on the real disk, and the only module of walref that
-// imports node:fs. Every call is synchronous (see port.ts for why). Node's errors are rethrown as
-// FsError carrying the POSIX code, so the shell never has to know what a Node error looks like.
+// imports node:fs. Node's errors are rethrown as FsError carrying the POSIX code, so the shell
+// never has to know what a Node error looks like.
+//
+// Two I/O modes (WalOptions.io):
+//   - 'non-blocking' (the default): fdatasync, fsync, the directory fsync and reads run on libuv's
+//     thread pool (node:fs callbacks); the main thread only issues them. Writes are synchronous
+//     page-cache writes (port.ts says why).
+//   - 'blocking': every call is synchronous, as better-sqlite3 does it, for a process that does
+//     nothing else; each fsync and read is followed by a setImmediate turn, so that even then a
+//     loop of commits lets timers and I/O callbacks run between commits.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,10 +16,14 @@ import * as path from 'node:path';
 import { FsError, type DirectoryLock, type FileHandle, type FileSystem, type OpenMode } from './port.js';
 import { LOCK_FILE_NAME } from '../core/format.js';
 
-function rethrow(error: unknown, op: string, target: string): never {
-  if (error instanceof FsError) throw error;
+function toFsError(error: unknown, op: string, target: string): FsError {
+  if (error instanceof FsError) return error;
   const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'EIO';
-  throw new FsError(code, op, target, error instanceof Error ? error.message : undefined);
+  return new FsError(code, op, target, error instanceof Error ? error.message : undefined);
+}
+
+function rethrow(error: unknown, op: string, target: string): never {
+  throw toFsError(error, op, target);
 }
 
 function guarded<T>(op: string, target: string, action: () => T): T {
@@ -24,38 +36,70 @@ function guarded<T>(op: string, target: string, action: () => T): T {
 
 const OPEN_FLAGS: Record<OpenMode, string> = { read: 'r', 'read-write': 'r+', 'create-exclusive': 'wx+' };
 
+export type IoMode = 'non-blocking' | 'blocking';
+
+/** One turn of the event loop: what the blocking mode gives back after every call that waits. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Wraps a node:fs callback call into a promise whose failure is an FsError. */
+function pooled<T>(op: string, target: string, start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    start((error, value) => {
+      if (error === null) resolve(value);
+      else reject(toFsError(error, op, target));
+    });
+  });
+}
+
+/** Runs a blocking call, then yields one turn; its failure is a rejected FsError. */
+async function blockingThenTurn<T>(op: string, target: string, action: () => T): Promise<T> {
+  const value = guarded(op, target, action);
+  await turn();
+  return value;
+}
+
 class NodeFileHandle implements FileHandle {
   readonly path: string;
   private fd: number;
+  readonly #io: IoMode;
 
-  constructor(filePath: string, fd: number) {
+  constructor(filePath: string, fd: number, io: IoMode) {
     this.path = filePath;
     this.fd = fd;
+    this.#io = io;
   }
 
   write(data: Uint8Array, offsetBytes: number): number {
     return guarded('write', this.path, () => fs.writeSync(this.fd, data, 0, data.length, offsetBytes));
   }
 
-  read(offsetBytes: number, lengthBytes: number): Uint8Array {
-    return guarded('read', this.path, () => {
-      const out = new Uint8Array(lengthBytes);
-      let filled = 0;
-      while (filled < lengthBytes) {
-        const n = fs.readSync(this.fd, out, filled, lengthBytes - filled, offsetBytes + filled);
-        if (n === 0) break;
-        filled += n;
-      }
-      return filled === lengthBytes ? out : out.subarray(0, filled);
-    });
+  async read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
+    const out = new Uint8Array(lengthBytes);
+    let filled = 0;
+    const fd = this.fd;
+    while (filled < lengthBytes) {
+      const at = filled;
+      const n =
+        this.#io === 'blocking'
+          ? guarded('read', this.path, () => fs.readSync(fd, out, at, lengthBytes - at, offsetBytes + at))
+          : await pooled<number>('read', this.path, (done) => fs.read(fd, out, at, lengthBytes - at, offsetBytes + at, done));
+      if (n === 0) break;
+      filled += n;
+    }
+    if (this.#io === 'blocking') await turn();
+    return filled === lengthBytes ? out : out.subarray(0, filled);
   }
 
-  datasync(): void {
-    guarded('fdatasync', this.path, () => fs.fdatasyncSync(this.fd));
+  datasync(): Promise<void> {
+    const fd = this.fd;
+    if (this.#io === 'blocking') return blockingThenTurn('fdatasync', this.path, () => fs.fdatasyncSync(fd));
+    return pooled<void>('fdatasync', this.path, (done) => fs.fdatasync(fd, (error) => done(error, undefined)));
   }
 
-  sync(): void {
-    guarded('fsync', this.path, () => fs.fsyncSync(this.fd));
+  sync(): Promise<void> {
+    const fd = this.fd;
+    if (this.#io === 'blocking') return blockingThenTurn('fsync', this.path, () => fs.fsyncSync(fd));
+    return pooled<void>('fsync', this.path, (done) => fs.fsync(fd, (error) => done(error, undefined)));
   }
 
   truncate(sizeBytes: number): void {
@@ -125,9 +169,20 @@ function readOwner(lockPath: string): LockOwner | null {
 /** Directories locked by this process: a second open in the same process must fail too. */
 const heldInProcess = new Set<string>();
 
-function lockDirectory(dir: string): DirectoryLock {
+/** Takes the lock; the in-process claim is made before the first await, so two opens cannot race. */
+async function lockDirectory(dir: string, io: IoMode): Promise<DirectoryLock> {
   const key = guarded('realpath', dir, () => fs.realpathSync(dir));
   if (heldInProcess.has(key)) throw new FsError('ELOCKED', 'lock', dir, `${dir} is locked by this process`);
+  heldInProcess.add(key);
+  try {
+    return await lockDirectoryFile(dir, key, io);
+  } catch (error) {
+    heldInProcess.delete(key);
+    throw error;
+  }
+}
+
+async function lockDirectoryFile(dir: string, key: string, io: IoMode): Promise<DirectoryLock> {
   const lockPath = path.join(key, LOCK_FILE_NAME);
   const me: LockOwner = {
     pid: process.pid,
@@ -148,7 +203,8 @@ function lockDirectory(dir: string): DirectoryLock {
       const fd = fs.openSync(privatePath, 'wx');
       try {
         fs.writeSync(fd, body);
-        fs.fsyncSync(fd);
+        if (io === 'blocking') fs.fsyncSync(fd);
+        else await pooled<void>('fsync', lockPath, (done) => fs.fsync(fd, (error) => done(error, undefined)));
       } finally {
         fs.closeSync(fd);
       }
@@ -160,7 +216,6 @@ function lockDirectory(dir: string): DirectoryLock {
       // Re-read: if two processes raced to take over the same dead holder's lock, only the one
       // whose token is in the file holds it.
       if (readOwner(lockPath)?.token !== me.token) break;
-      heldInProcess.add(key);
       let released = false;
       return {
         dir,
@@ -182,30 +237,52 @@ function lockDirectory(dir: string): DirectoryLock {
   throw new FsError('ELOCKED', 'lock', dir, `${dir} is locked by another live writer`);
 }
 
-export const nodeFileSystem: FileSystem = {
-  mkdirp: (dir) => void guarded('mkdir', dir, () => fs.mkdirSync(dir, { recursive: true })),
-  exists: (target) => fs.existsSync(target),
-  isDirectory: (target) => {
-    try {
-      return fs.statSync(target).isDirectory();
-    } catch {
-      return false;
-    }
-  },
-  readdir: (dir) => guarded('readdir', dir, () => fs.readdirSync(dir)),
-  open: (filePath, mode) => new NodeFileHandle(filePath, guarded('open', filePath, () => fs.openSync(filePath, OPEN_FLAGS[mode]))),
-  readFile: (filePath) => guarded('read', filePath, () => new Uint8Array(fs.readFileSync(filePath))),
-  rename: (from, to) => guarded('rename', from, () => fs.renameSync(from, to)),
-  unlink: (filePath) => guarded('unlink', filePath, () => fs.unlinkSync(filePath)),
-  fsyncDir: (dir) =>
-    guarded('fsync', dir, () => {
+/** fsync of a directory: open it read-only, fsync, close; on the pool unless `io` is blocking. */
+async function fsyncDir(dir: string, io: IoMode): Promise<void> {
+  if (io === 'blocking') {
+    return blockingThenTurn('fsync', dir, () => {
       const fd = fs.openSync(dir, 'r');
       try {
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
       }
-    }),
-  lockDirectory,
-  join: (...parts) => path.join(...parts),
-};
+    });
+  }
+  const fd = await pooled<number>('fsync', dir, (done) => fs.open(dir, 'r', done));
+  try {
+    await pooled<void>('fsync', dir, (done) => fs.fsync(fd, (error) => done(error, undefined)));
+  } finally {
+    await pooled<void>('close', dir, (done) => fs.close(fd, (error) => done(error, undefined)));
+  }
+}
+
+/** The FileSystem port on the real disk, in the given I/O mode. */
+export function createNodeFileSystem(io: IoMode): FileSystem {
+  return {
+    mkdirp: (dir) => void guarded('mkdir', dir, () => fs.mkdirSync(dir, { recursive: true })),
+    exists: (target) => fs.existsSync(target),
+    isDirectory: (target) => {
+      try {
+        return fs.statSync(target).isDirectory();
+      } catch {
+        return false;
+      }
+    },
+    readdir: (dir) => guarded('readdir', dir, () => fs.readdirSync(dir)),
+    open: (filePath, mode) => new NodeFileHandle(filePath, guarded('open', filePath, () => fs.openSync(filePath, OPEN_FLAGS[mode])), io),
+    readFile: (filePath) => guarded('read', filePath, () => new Uint8Array(fs.readFileSync(filePath))),
+    rename: (from, to) => guarded('rename', from, () => fs.renameSync(from, to)),
+    unlink: (filePath) => guarded('unlink', filePath, () => fs.unlinkSync(filePath)),
+    fsyncDir: (dir) => fsyncDir(dir, io),
+    lockDirectory: (dir) => lockDirectory(dir, io),
+    join: (...parts) => path.join(...parts),
+    yieldTurn: turn,
+  };
+}
+
+/** The default adapter: waits (fsyncs, reads) run off the main thread. */
+export const nodeFileSystem: FileSystem = createNodeFileSystem('non-blocking');
+
+/** The synchronous adapter (`io: 'blocking'`), yielding one turn after every call that waits. */
+export const blockingNodeFileSystem: FileSystem = createNodeFileSystem('blocking');

@@ -1,8 +1,15 @@
 // The FileSystem port: everything the shell needs from a file system, and nothing more. Two
 // implementations exist: node-fs.ts (the real disk, the only module that imports node:fs) and
-// crash-sim's simulated file system. Calls are synchronous on purpose: the WAL's hot path is
-// append + fdatasync, and a synchronous port keeps that path free of thread-pool hops and makes
-// the simulator deterministic. The async API of the WAL sits above it.
+// crash-sim's simulated file system.
+//
+// The calls that wait for the disk are asynchronous: fdatasync, fsync, the directory fsync and
+// reads (replay). The node adapter runs them off the main thread (on libuv's pool), so the host's
+// event loop keeps turning while the disk works. Writes stay synchronous: a write hands bytes to
+// the page cache and returns in microseconds, and a synchronous write keeps the segment's bytes
+// in LSN order without a queue. docs/performance.md ("Choosing the non-blocking adapter") has the
+// measurements behind this split. The simulator settles every promise at once, in call order, so
+// the same workload gives the same operation log, and fast-check's scheduler can reorder the
+// settlements to explore interleavings (test/concurrency).
 //
 // Failures are thrown as FsError with a POSIX-style code (EIO, ENOSPC, ENOENT, EEXIST, ...). A
 // short write is not an error: `write` returns how many bytes it wrote and the caller decides.
@@ -34,11 +41,11 @@ export interface FileHandle {
    * Reads up to `lengthBytes` at `offsetBytes`; returns fewer at end of file. The buffer is new
    * and the caller's: replay hands out events as views into it instead of copying them.
    */
-  read(offsetBytes: number, lengthBytes: number): Uint8Array;
+  read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
   /** fdatasync: data, and the metadata needed to read it (the size), reach stable storage. */
-  datasync(): void;
+  datasync(): Promise<void>;
   /** fsync: data and all metadata reach stable storage. */
-  sync(): void;
+  sync(): Promise<void>;
   truncate(sizeBytes: number): void;
   sizeBytes(): number;
   close(): void;
@@ -62,13 +69,20 @@ export interface FileSystem {
   rename(from: string, to: string): void;
   unlink(path: string): void;
   /** fsync of a directory, so that entry changes inside it are durable. */
-  fsyncDir(path: string): void;
+  fsyncDir(path: string): Promise<void>;
   /**
-   * Takes the directory's exclusive writer lock. Throws FsError with errno 'ELOCKED' when a live
+   * Takes the directory's exclusive writer lock. Rejects with FsError errno 'ELOCKED' when a live
    * writer (in this process or another) holds it. A lock left by a process that died does not
-   * block: the implementation detects that its holder is gone and takes it over.
+   * block: the implementation detects that its holder is gone and takes it over. Asynchronous:
+   * the lock file is fsynced (one that a power loss left empty would look held forever).
    */
-  lockDirectory(dir: string): DirectoryLock;
+  lockDirectory(dir: string): Promise<DirectoryLock>;
   /** Joins path segments with the platform separator. */
   join(...parts: string[]): string;
+  /**
+   * Gives the host's event loop a turn (setImmediate on the real disk). The shell calls it when it
+   * has run for a while on already-settled promises only, so that a loop of awaited WAL calls
+   * never starves timers and I/O. The simulator resolves it at once: determinism over realism.
+   */
+  yieldTurn(): Promise<void>;
 }

@@ -43,19 +43,32 @@ describe('bench plan', () => {
 describe('bench report', () => {
   it('a walref figure is divided by the best of its references and marked against its target', () => {
     const report = buildReport([
-      summary('raw-append', 1000),
+      summary('raw-append-async', 1000),
+      summary('raw-append', 1700),
       summary('sqlite-full', 800),
       summary('level-sync', 900),
       summary('walref-per-commit', 850),
     ]);
     const row = report.table.split('\n').find((line) => line.includes('walref-per-commit'));
-    expect(row).toContain('0.85× raw-append (≥ 0.9× ✗ MISS)');
+    expect(row).toContain('0.85× raw-append-async (≥ 0.9× ✗ MISS)');
+    expect(row).toContain('0.50× raw-append');
     expect(row).toContain('1.06× sqlite-full (≥ 1× ✓ pass)');
     expect(row).toContain('0.94× level-sync');
     expect(report.targets).toEqual([
-      { row: 'walref-per-commit', against: 'raw-append', ratio: 0.85, target: '≥ 0.9×', pass: false },
+      { row: 'walref-per-commit', against: 'raw-append-async', ratio: 0.85, target: '≥ 0.9×', pass: false },
       { row: 'walref-per-commit', against: 'sqlite-full', ratio: 850 / 800, target: '≥ 1×', pass: true },
     ]);
+  });
+
+  it('the bystander beside walref is compared with the one beside classic-level, and its loop delay p99 with 2 ms', () => {
+    const turns = (id: string, value: number, p99: number): CaseSummary => ({ ...summary(id, value, { loopDelayP99Ms: p99, commitsPerSecond: 4000 }), unit: 'turns/s' });
+    const report = buildReport([turns('bystander-level-1', 600_000, 1.3), turns('bystander-walref-per-commit', 240_000, 2.5)]);
+    expect(report.targets).toEqual([
+      { row: 'bystander-walref-per-commit', against: 'bystander-level-1', ratio: 0.4, target: '≥ 0.5×', pass: false },
+      { row: 'bystander-walref-per-commit', against: 'loopDelayP99Ms', ratio: 2.5, target: 'loop delay p99 ≤ 2 ms', pass: false, unit: 'ms' },
+    ]);
+    const row = report.table.split('\n').find((line) => line.includes('bystander-walref-per-commit'));
+    expect(row).toContain('4,000 commits/s beside it');
   });
 
   it('a target whose figures are missing is reported as not measured, neither pass nor miss', () => {

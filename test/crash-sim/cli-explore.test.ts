@@ -14,7 +14,7 @@ const planted = { lyingFsync: false };
 vi.mock('../../src/open-wal.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/open-wal.js')>();
   const openWal: typeof original.openWal = (dir, options) =>
-    original.openWal(dir, planted.lyingFsync && options?.fs !== undefined ? { ...options, fs: wrapFs(options.fs as FileSystem, { datasync: () => undefined }) } : options);
+    original.openWal(dir, planted.lyingFsync && options?.fs !== undefined ? { ...options, fs: wrapFs(options.fs as FileSystem, { datasync: () => Promise.resolve() }) } : options);
   return { ...original, openWal };
 });
 

@@ -19,25 +19,26 @@ const ackBeforeFsync = plantedOpenWal(() => {
     before: () => {
       const handle = deferred;
       deferred = null;
-      handle?.datasync();
+      void handle?.datasync().catch(() => undefined);
     },
     datasync: (handle) => {
       deferred = handle;
+      return Promise.resolve();
     },
   };
 });
 
 /** Segment creation is never followed by a directory fsync. */
-const noDirFsync = plantedOpenWal(() => ({ fsyncDir: () => undefined }));
+const noDirFsync = plantedOpenWal(() => ({ fsyncDir: () => Promise.resolve() }));
 
 /** An fsync that failed with EIO is retried, and the retry's success reported (fsyncgate). */
 const retryFsyncAfterEio = plantedOpenWal(() => ({
-  datasync: (handle) => {
+  datasync: async (handle) => {
     try {
-      handle.datasync();
+      await handle.datasync();
     } catch (error) {
       if (!(error instanceof FsError) || error.errno !== 'EIO') throw error;
-      handle.datasync();
+      await handle.datasync();
     }
   },
 }));

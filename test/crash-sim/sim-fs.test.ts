@@ -11,18 +11,18 @@ function distinctImages(sim: SimFileSystem): { path: string; sizes: number[] }[]
 }
 
 describe('SimFileSystem semantics', () => {
-  it('reads return what was written before any fsync (the page cache)', () => {
+  it('reads return what was written before any fsync (the page cache)', async () => {
     const sim = new SimFileSystem();
     sim.mkdirp('/d');
     const h = sim.open('/d/f', 'create-exclusive');
     expect(h.write(Uint8Array.of(1, 2, 3), 0)).toBe(3);
-    expect([...h.read(0, 10)]).toEqual([1, 2, 3]);
+    expect([...(await h.read(0, 10))]).toEqual([1, 2, 3]);
     expect(h.sizeBytes()).toBe(3);
     expect([...sim.readFile('/d/f')]).toEqual([1, 2, 3]);
     expect(sim.readdir('/d')).toEqual(['f']);
   });
 
-  it('create-exclusive on an existing file fails with EEXIST and open of a missing one with ENOENT', () => {
+  it('create-exclusive on an existing file fails with EEXIST and open of a missing one with ENOENT', async () => {
     const sim = new SimFileSystem();
     sim.mkdirp('/d');
     sim.open('/d/f', 'create-exclusive');
@@ -30,27 +30,27 @@ describe('SimFileSystem semantics', () => {
     expect(() => sim.open('/d/g', 'read')).toThrow(expect.objectContaining({ errno: 'ENOENT' }));
   });
 
-  it('a second lock of the same directory fails with ELOCKED until the first is released', () => {
+  it('a second lock of the same directory fails with ELOCKED until the first is released', async () => {
     const sim = new SimFileSystem();
     sim.mkdirp('/d');
-    const lock = sim.lockDirectory('/d');
-    expect(() => sim.lockDirectory('/d')).toThrow(FsError);
-    expect(() => sim.lockDirectory('/d')).toThrow(expect.objectContaining({ errno: 'ELOCKED' }));
+    const lock = await sim.lockDirectory('/d');
+    await expect(sim.lockDirectory('/d')).rejects.toThrow(FsError);
+    await expect(sim.lockDirectory('/d')).rejects.toThrow(expect.objectContaining({ errno: 'ELOCKED' }));
     lock.release();
-    expect(() => sim.lockDirectory('/d').release()).not.toThrow();
+    expect(() => lock.release()).not.toThrow();
   });
 
-  it('a scheduled fsync EIO fails once, and the next fsync succeeds', () => {
+  it('a scheduled fsync EIO fails once, and the next fsync succeeds', async () => {
     const sim = new SimFileSystem();
     sim.mkdirp('/d');
     const h = sim.open('/d/f', 'create-exclusive');
     h.write(bytes(10), 0);
     sim.failNextFsync();
-    expect(() => h.datasync()).toThrow(expect.objectContaining({ errno: 'EIO' }));
-    expect(() => h.datasync()).not.toThrow();
+    await expect(h.datasync()).rejects.toThrow(expect.objectContaining({ errno: 'EIO' }));
+    await expect(h.datasync()).resolves.toBeUndefined();
   });
 
-  it('a scheduled ENOSPC writes the partial bytes and then throws', () => {
+  it('a scheduled ENOSPC writes the partial bytes and then throws', async () => {
     const sim = new SimFileSystem();
     sim.mkdirp('/d');
     const h = sim.open('/d/f', 'create-exclusive');
@@ -60,7 +60,7 @@ describe('SimFileSystem semantics', () => {
     expect(h.write(bytes(4), 5)).toBe(4);
   });
 
-  it('a scheduled short write returns fewer bytes without an error', () => {
+  it('a scheduled short write returns fewer bytes without an error', async () => {
     const sim = new SimFileSystem();
     sim.mkdirp('/d');
     const h = sim.open('/d/f', 'create-exclusive');
@@ -69,19 +69,19 @@ describe('SimFileSystem semantics', () => {
     expect(h.sizeBytes()).toBe(3);
   });
 
-  it('reads of a flipped range return inverted bytes while the stored bytes stay intact', () => {
+  it('reads of a flipped range return inverted bytes while the stored bytes stay intact', async () => {
     const sim = new SimFileSystem();
     sim.mkdirp('/d');
     const h = sim.open('/d/f', 'create-exclusive');
     h.write(Uint8Array.of(0, 1, 2, 3), 0);
-    h.datasync();
+    await h.datasync();
     sim.flipBitsOnRead('/d/f', 1, 2);
     expect([...sim.readFile('/d/f')]).toEqual([0, 0xfe, 0xfd, 3]);
-    expect([...h.read(2, 2)]).toEqual([0xfd, 3]);
+    expect([...(await h.read(2, 2))]).toEqual([0xfd, 3]);
     expect([...sim.cacheBytes('/d/f')]).toEqual([0, 1, 2, 3]);
   });
 
-  it('records every operation in order with the probe value at issue time', () => {
+  it('records every operation in order with the probe value at issue time', async () => {
     const sim = new SimFileSystem();
     let probe = 0;
     sim.setProbe(() => probe);
@@ -89,8 +89,8 @@ describe('SimFileSystem semantics', () => {
     const h = sim.open('/d/f', 'create-exclusive');
     probe = 4;
     h.write(bytes(1), 0);
-    h.datasync();
-    sim.fsyncDir('/d');
+    await h.datasync();
+    await sim.fsyncDir('/d');
     expect(sim.opLog.map((op) => op.kind)).toEqual(['mkdir', 'create', 'write', 'fsync', 'fsyncDir']);
     expect(sim.opLog.map((op) => op.durableLsnProbe)).toEqual([0, 0, 4, 4, 4]);
   });
@@ -101,32 +101,32 @@ describe('crash-state enumeration on tiny histories', () => {
     const sim = new SimFileSystem(knobs);
     sim.mkdirp('/d');
     const h = sim.open('/d/f', 'create-exclusive');
-    sim.fsyncDir('/d');
+    void sim.fsyncDir('/d');
     return { sim, h };
   }
 
-  it('a fully synced history has exactly one crash state', () => {
+  it('a fully synced history has exactly one crash state', async () => {
     const { sim, h } = synced({});
     h.write(bytes(1000), 0);
-    h.datasync();
+    await h.datasync();
     expect(crashSpace(sim.state).total).toBe(1);
     expect(distinctImages(sim)).toEqual([{ path: '/d/f', sizes: [1000] }]);
   });
 
-  it('ordered: an unsynced two-sector write persists as a prefix of its sectors (3 states)', () => {
+  it('ordered: an unsynced two-sector write persists as a prefix of its sectors (3 states)', async () => {
     const { sim, h } = synced({ ordered: true, safeAppend: true });
     h.write(bytes(1000), 0);
     expect(distinctImages(sim).map((s) => s.sizes[0])).toEqual([0, 512, 1000]);
   });
 
-  it('unordered with safeAppend: a lost first sector cuts the file, so still 3 states', () => {
+  it('unordered with safeAppend: a lost first sector cuts the file, so still 3 states', async () => {
     const { sim, h } = synced({ ordered: false, safeAppend: true });
     h.write(bytes(1000), 0);
     expect(crashSpace(sim.state).total).toBe(4);
     expect(distinctImages(sim).map((s) => s.sizes[0]).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([0, 512, 1000]);
   });
 
-  it('unordered without safeAppend: grown holes read as zeros or garbage (9 states)', () => {
+  it('unordered without safeAppend: grown holes read as zeros or garbage (9 states)', async () => {
     const { sim, h } = synced({ ordered: false, safeAppend: false });
     h.write(bytes(1000), 0);
     const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 });
@@ -135,44 +135,44 @@ describe('crash-state enumeration on tiny histories', () => {
     expect(classes).toEqual(new Set([0, 1, 2, 3]));
   });
 
-  it('dirSync: a file created since the last directory fsync may vanish', () => {
+  it('dirSync: a file created since the last directory fsync may vanish', async () => {
     const sim = new SimFileSystem({ dirSync: true });
     sim.mkdirp('/d');
     const h = sim.open('/d/f', 'create-exclusive');
     h.write(bytes(10), 0);
-    h.datasync();
+    await h.datasync();
     expect(distinctImages(sim)).toEqual([
       { path: '', sizes: [] },
       { path: '/d/f', sizes: [10] },
     ]);
   });
 
-  it('dirSync: an unlink not yet made durable may be undone', () => {
+  it('dirSync: an unlink not yet made durable may be undone', async () => {
     const { sim, h } = synced({ dirSync: true });
     h.write(bytes(10), 0);
-    h.datasync();
+    await h.datasync();
     sim.unlink('/d/f');
     expect(distinctImages(sim).map((s) => s.path).sort()).toEqual(['', '/d/f']);
-    sim.fsyncDir('/d');
+    await sim.fsyncDir('/d');
     expect(distinctImages(sim).map((s) => s.path)).toEqual(['']);
   });
 
-  it('without dirSync, entry changes are durable at once', () => {
+  it('without dirSync, entry changes are durable at once', async () => {
     const sim = new SimFileSystem({ dirSync: false });
     sim.mkdirp('/d');
     const h = sim.open('/d/f', 'create-exclusive');
     h.write(bytes(10), 0);
-    h.datasync();
+    await h.datasync();
     expect(distinctImages(sim)).toEqual([{ path: '/d/f', sizes: [10] }]);
   });
 
-  it('after an fsync EIO the dropped write stays undecided even after a later successful fsync', () => {
+  it('after an fsync EIO the dropped write stays undecided even after a later successful fsync', async () => {
     const { sim, h } = synced({ sectorBytes: 64 });
     h.write(bytes(100), 0);
     sim.failNextFsync();
-    expect(() => h.datasync()).toThrow();
+    await expect(h.datasync()).rejects.toThrow();
     h.write(bytes(100, 9), 100);
-    h.datasync();
+    await h.datasync();
     const images = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 }).states.map((s) => s.files.get('/d/f')?.bytes);
     // The second write is durable, and so is the sector it shares with the first (the page
     // written back holds both); the first sector may be on disk or not, and a lost one reads as
@@ -182,15 +182,15 @@ describe('crash-state enumeration on tiny histories', () => {
     expect(images.map((b) => b?.[50]).sort()).toEqual([0, 7]);
   });
 
-  it('a pending truncate may or may not persist', () => {
+  it('a pending truncate may or may not persist', async () => {
     const { sim, h } = synced({});
     h.write(bytes(100), 0);
-    h.datasync();
+    await h.datasync();
     h.truncate(40);
     expect(distinctImages(sim).map((s) => s.sizes[0]).sort()).toEqual([100, 40].sort());
   });
 
-  it('a space larger than the bound is sampled deterministically by seed', () => {
+  it('a space larger than the bound is sampled deterministically by seed', async () => {
     const { sim, h } = synced({ ordered: false, safeAppend: false, sectorBytes: 16 });
     h.write(bytes(16 * 12), 0);
     const space = crashSpace(sim.state);
@@ -201,7 +201,7 @@ describe('crash-state enumeration on tiny histories', () => {
     expect(a.states.map((s) => s.key)).toEqual(b.states.map((s) => s.key));
   });
 
-  it('an image is a fresh simulator holding the surviving bytes, all durable', () => {
+  it('an image is a fresh simulator holding the surviving bytes, all durable', async () => {
     const { sim, h } = synced({});
     h.write(bytes(1000), 0);
     const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 });

@@ -5,8 +5,8 @@ import type { FileHandle, FileSystem } from '../../src/fs/port.js';
 export interface FsOverrides {
   /** Called before every forwarded call (for deferring work to "the next operation"). */
   readonly before?: () => void;
-  readonly datasync?: (handle: FileHandle) => void;
-  readonly fsyncDir?: (fs: FileSystem, path: string) => void;
+  readonly datasync?: (handle: FileHandle) => Promise<void>;
+  readonly fsyncDir?: (fs: FileSystem, path: string) => Promise<void>;
 }
 
 export function wrapFs(fs: FileSystem, overrides: FsOverrides): FileSystem {
@@ -33,5 +33,6 @@ export function wrapFs(fs: FileSystem, overrides: FsOverrides): FileSystem {
     fsyncDir: (path) => (before(), overrides.fsyncDir === undefined ? fs.fsyncDir(path) : overrides.fsyncDir(fs, path)),
     lockDirectory: (dir) => fs.lockDirectory(dir),
     join: (...parts) => fs.join(...parts),
+    yieldTurn: () => fs.yieldTurn(),
   };
 }

@@ -11,7 +11,6 @@ import type { OpenWalLike } from '../../crash-sim/wal-api.js';
 import { parseWorkload } from '../../crash-sim/workload.js';
 import type { CheckOutcome } from '../../oracle/crash-test/check.js';
 import { captureRun, checkCaptured, historyOf, type CapturedRun } from '../../oracle/crash-test/run.js';
-import type { FileSystem } from '../../src/fs/port.js';
 import { openWal } from '../../src/open-wal.js';
 import { wrapFs } from '../crash-sim/wrap-fs.js';
 import { deep, ensureBuilt, example, freshDir, hasStrace, NEEDS_STRACE } from './helpers.js';
@@ -57,8 +56,7 @@ function segmentOps(ops: readonly SimOp[]): string[] {
 }
 
 /** The planted bug of the example's --variant no-dir-fsync, on crash-sim's file system. */
-const noDirFsync: OpenWalLike = ((dir: string, options: { fs?: FileSystem }) =>
-  openWal(dir, { ...options, fs: wrapFs(options.fs as FileSystem, { fsyncDir: () => undefined }) } as never)) as unknown as OpenWalLike;
+const noDirFsync: OpenWalLike = (dir, options) => openWal(dir, { ...options, fs: wrapFs(options.fs, { fsyncDir: async () => undefined }) });
 
 describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? 'strace found' : NEEDS_STRACE})`, () => {
   let correct: CapturedRun;
@@ -101,10 +99,10 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
   it('agrees with crash-sim explore: the same segment operations, and the same verdicts with and without the planted bug', async () => {
     const knobs = knobs64;
     const workload = exploreWorkloadOf(knobs);
-    const simRun = await runWorkload(workload, openWal as unknown as OpenWalLike);
+    const simRun = await runWorkload(workload, openWal);
     expect(segmentOps(historyOf(correct, knobs).ops)).toEqual(segmentOps(simRun.log));
 
-    const explored = await exploreWorkload(workload, { openWal: openWal as unknown as OpenWalLike, maxStates: 2000 });
+    const explored = await exploreWorkload(workload, { openWal: openWal, maxStates: 2000 });
     const traced = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 60, seed: 1, timeoutMs: 30_000, verdicts });
     expect([explored.violationCount, traced.violationCount]).toEqual([0, 0]);
 

@@ -13,6 +13,7 @@ export async function runSyncingCall(r: RealBox, call: SyncingCall, caller: Call
     case 'groupSync':
       // The background flusher swallows its failure and latches it as poison.
       vi.advanceTimersByTime(GROUP_INTERVAL_MS);
+      await r.wal.idle();
       return { ok: true, value: undefined };
   }
 }

@@ -16,6 +16,7 @@ export class GroupSyncCommand implements AsyncCommand<ModelBox, RealBox> {
     const step = Fsync(m.state, 'flusher');
     if (!step.enabled) throw new Error(step.reason);
     vi.advanceTimersByTime(GROUP_INTERVAL_MS);
+    await r.wal.idle();
     m.state = step.state;
     expectSameObservables(m.state, r, this.toString());
   }

@@ -44,13 +44,13 @@ export function faultyNodeFs(): { fs: FileSystem; arm: (plan: FaultPlan) => void
       return handle.write(data, offset);
     },
     read: (o, l) => handle.read(o, l),
-    datasync: () => {
+    datasync: async () => {
       if (plan.fsync === 'EIO') {
         delete plan.fsync;
         throw new FsError('EIO', 'fdatasync', handle.path);
       }
       datasyncs++;
-      handle.datasync();
+      await handle.datasync();
     },
     sync: () => handle.sync(),
     truncate: (n) => handle.truncate(n),

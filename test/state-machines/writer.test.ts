@@ -231,3 +231,48 @@ describe('pending frames in an arena', () => {
     expect(text.indexOf('event-0-')).toBeLessThan(text.indexOf('event-199-'));
   });
 });
+
+describe('pipelined sync steps', () => {
+  it('a sync covers what was written when it started, not frames buffered after', () => {
+    const written = ok(writer.writePending(transaction(fresh('group'), ['a']).state));
+    const plan = writer.syncStart(written.state);
+    if (plan === null) throw new Error('a written commit needs a sync');
+    expect(plan.coversLsn).toBe(3);
+    const later = transaction(written.state, ['b']);
+    const laterWritten = ok(writer.writePending(later.state)).state;
+    const done = writer.syncDone(laterWritten, plan);
+    expect(done.durableLsn).toBe(3);
+    expect(done.writtenLsn).toBe(6);
+    expect(writer.syncStart(done)?.coversLsn).toBe(6);
+  });
+
+  it('a sync that returns after a later one never moves the durable LSN back', () => {
+    const first = ok(writer.writePending(transaction(fresh('group'), ['a']).state)).state;
+    const early = writer.syncStart(first);
+    const second = ok(writer.writePending(transaction(first, ['b']).state)).state;
+    const late = writer.syncStart(second);
+    if (early === null || late === null) throw new Error('written commits need a sync');
+    expect(writer.syncDone(writer.syncDone(second, late), early).durableLsn).toBe(6);
+  });
+
+  it('nothing to sync when everything written is durable, or when poisoned', () => {
+    expect(writer.syncStart(fresh())).toBeNull();
+    const written = ok(writer.writePending(transaction(fresh('group'), ['a']).state)).state;
+    expect(writer.syncStart(writer.poison(written, 'host'))).toBeNull();
+  });
+
+  it('a per-commit flush is writePending then one sync, with the same effects and the same state', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.string(), { maxLength: 3 }), { minLength: 1, maxLength: 5 }), (txs) => {
+        let state = fresh('per-commit');
+        for (const events of txs) state = transaction(state, events).state;
+        const flushed = ok(writer.flush(state));
+        const written = ok(writer.writePending(state));
+        const plan = writer.syncStart(written.state);
+        const effects = plan === null ? written.effects : [...written.effects, plan.effect];
+        expect(effects).toEqual(flushed.effects);
+        expect(plan === null ? written.state : writer.syncDone(written.state, plan)).toEqual(flushed.state);
+      }),
+    );
+  });
+});

@@ -23,7 +23,7 @@ if (dir === undefined || !['none', 'no-dir-fsync', 'ack-before-fsync'].includes(
   process.stderr.write('usage: workload.mjs <dir> [--txs N] [--segment-bytes B] [--variant none|no-dir-fsync|ack-before-fsync]\n');
   process.exit(2);
 }
-const fs = variant === 'no-dir-fsync' ? { ...nodeFileSystem, fsyncDir: () => undefined } : nodeFileSystem;
+const fs = variant === 'no-dir-fsync' ? { ...nodeFileSystem, fsyncDir: async () => undefined } : nodeFileSystem;
 // The ack must reach stdout synchronously, at its place in the system-call stream.
 const ack = (id) => writeSync(1, `ACK ${id}\n`);
 

@@ -1,5 +1,5 @@
-// Planted bug: acknowledging durability before fsync (flush under group and none advances the
-// durable LSN over records only written to the OS).
+// Planted bug: acknowledging durability before fsync (the write a flush makes under group and none
+// advances the durable LSN over records only written to the OS).
 
 import fc from 'fast-check';
 import { expect, it, vi } from 'vitest';
@@ -12,9 +12,10 @@ vi.mock('../../../src/core/writer.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/writer.js')>();
   return {
     ...actual,
-    flush: (state: Parameters<typeof actual.flush>[0]) => {
-      const step = actual.flush(state);
-      return step.ok ? { ...step, state: { ...step.state, durableLsn: step.state.writtenLsn } } : step;
+    writePending: (state: Parameters<typeof actual.writePending>[0]) => {
+      const step = actual.writePending(state);
+      if (!step.ok || state.config.syncMode === 'per-commit') return step;
+      return { ...step, state: { ...step.state, durableLsn: step.state.writtenLsn } };
     },
   };
 });

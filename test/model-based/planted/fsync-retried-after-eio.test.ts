@@ -8,12 +8,12 @@ import { describePlantedBug } from './catch-planted-bug.js';
 vi.mock('../../../src/effect-runner.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/effect-runner.js')>();
   class RetriesFsync extends actual.EffectRunner {
-    override run(effect: Effect): void {
+    override async run(effect: Effect): Promise<void> {
       try {
-        super.run(effect);
+        await super.run(effect);
       } catch (error) {
         if (effect.kind !== 'fsync') throw error;
-        super.run(effect);
+        await super.run(effect);
       }
     }
   }

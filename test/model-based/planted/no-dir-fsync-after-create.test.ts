@@ -9,13 +9,13 @@ vi.mock('../../../src/effect-runner.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/effect-runner.js')>();
   class SkipsDirFsyncAfterCreate extends actual.EffectRunner {
     #created = false;
-    override run(effect: Effect): void {
+    override async run(effect: Effect): Promise<void> {
       if (effect.kind === 'fsyncDir' && this.#created) {
         this.#created = false;
         return;
       }
       if (effect.kind === 'create') this.#created = true;
-      super.run(effect);
+      await super.run(effect);
     }
   }
   return { ...actual, EffectRunner: SkipsDirFsyncAfterCreate };

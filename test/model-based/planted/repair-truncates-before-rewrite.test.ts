@@ -13,14 +13,14 @@ import { describePlantedBug } from './catch-planted-bug.js';
 vi.mock('../../../src/effect-runner.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/effect-runner.js')>();
   class RepairTruncatesFirst extends actual.EffectRunner {
-    override run(effect: Effect): void {
+    override async run(effect: Effect): Promise<void> {
       // Only the repair writes from offset 0 more than a segment header: it rewrites the whole
       // active segment in place.
       if (effect.kind === 'write' && effect.offsetBytes === 0 && effect.data.length > SEGMENT_HEADER_BYTES) {
-        super.run({ kind: 'truncate', file: effect.file, sizeBytes: SEGMENT_HEADER_BYTES });
-        super.run({ kind: 'fsync', file: effect.file });
+        await super.run({ kind: 'truncate', file: effect.file, sizeBytes: SEGMENT_HEADER_BYTES });
+        await super.run({ kind: 'fsync', file: effect.file });
       }
-      super.run(effect);
+      await super.run(effect);
     }
   }
   return { ...actual, EffectRunner: RepairTruncatesFirst };
