@@ -84,7 +84,7 @@ export class Wal {
     if (parts.state.config.syncMode === 'group' && parts.intervalMs !== null) {
       // The background flusher. It is unref'd while nobody waits for durability, so an idle WAL
       // never keeps the process alive; waitDurable() refs it while it has waiters.
-      this.#timer = setInterval(() => this.#backgroundSync(), parts.intervalMs);
+      this.#timer = setInterval(() => this.#flusherFsync(), parts.intervalMs);
       this.#timer.unref();
     }
   }
@@ -249,7 +249,7 @@ export class Wal {
     return new Promise((resolve, reject) => {
       this.#waiters.push({ lsn, resolve, reject });
       this.#timer?.ref();
-      if (this.#state.config.syncMode === 'per-commit') this.#scheduleSync();
+      if (this.#state.config.syncMode === 'per-commit') this.#scheduleFsync();
     });
   }
 
@@ -277,7 +277,7 @@ export class Wal {
     let failure: unknown = null;
     try {
       await this.#exclusive(async () => {
-        if (this.#state.poisoned === null) await this.#runStepAsync((s) => writer.sync(s));
+        if (this.#state.poisoned === null) await this.#runStepAsync((s) => writer.fsync(s));
       });
     } catch (error) {
       failure = error;
@@ -400,7 +400,7 @@ export class Wal {
         await this.#writerLane.run(() => {
           if (this.#state.pendingBytes > 0) this.#runStepNow((s) => writer.writePending(s));
         });
-        const plan = writer.syncStart(this.#state);
+        const plan = writer.fsyncStart(this.#state);
         if (plan === null) throw new Error(`wal: LSN ${target} is not written (written ${this.#state.writtenLsn})`);
         try {
           await this.#runner.run(plan.effect);
@@ -409,7 +409,7 @@ export class Wal {
           this.#fail(this.#state, plan.effect, error);
         }
         const before = this.#state.durableLsn;
-        this.#state = writer.syncDone(this.#state, plan);
+        this.#state = writer.fsyncDone(this.#state, plan);
         if (this.#state.durableLsn > before) {
           if (traceFsync) this.#emit(() => ({ action: 'Fsync', ok: true, durableLsn: this.#state.durableLsn }));
           this.#settleWaiters(null);
@@ -488,16 +488,16 @@ export class Wal {
   }
 
   #afterCommit(): void {
-    if (writer.syncDue(this.#state)) this.#scheduleSync();
+    if (writer.fsyncDue(this.#state)) this.#scheduleFsync();
   }
 
   /** Runs one sync soon, once for every caller in the same turn of the event loop. */
-  #scheduleSync(): void {
+  #scheduleFsync(): void {
     if (this.#syncScheduled) return;
     this.#syncScheduled = true;
     setImmediate(() => {
       this.#syncScheduled = false;
-      this.#backgroundSync();
+      this.#flusherFsync();
     });
   }
 
@@ -505,7 +505,7 @@ export class Wal {
    * The group flusher's tick, and the sync a per-commit waitDurable starts: makes everything
    * allocated so far durable. A failure has poisoned the WAL and rejected every waiter already.
    */
-  #backgroundSync(): void {
+  #flusherFsync(): void {
     if (this.#closed || this.#closing || this.#state.poisoned !== null) return;
     const s = this.#state;
     if (s.pendingBytes === 0 && s.writtenLsn <= s.durableLsn) return;

@@ -55,7 +55,7 @@ export interface WriterState {
   /** The snapshot LSN of the newest checkpoint marker, on disk or written since open. */
   readonly lastCheckpointLsn: Lsn | null;
   /** Commits since the last sync; under `group` a sync is due at `maxCommits`. */
-  readonly commitsSinceSync: number;
+  readonly commitsSinceFsync: number;
   /** Why the writer refuses everything, or null while it is healthy. */
   readonly poisoned: string | null;
 }
@@ -90,7 +90,7 @@ export function initialWriterState(start: WriterStart): WriterState {
     sealed: start.sealed,
     openTransactions: [],
     lastCheckpointLsn: start.lastCheckpointLsn,
-    commitsSinceSync: 0,
+    commitsSinceFsync: 0,
     poisoned: null,
   };
 }

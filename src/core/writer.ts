@@ -1,11 +1,12 @@
 // The writer state machine: begin, append, appendBatch, commit, abort, checkpointMarker, flush,
-// sync (forceFsync and the group flusher), truncateUpTo. Each step takes a state and returns the
-// next state plus the effects that must run, in order, before that state may be adopted. The shell
-// adopts the state only when every effect succeeded; when one fails it calls effectFailed() with
-// the state it had before the step, which poisons and says how to cut a half-written frame back.
+// fsync (the spec's Fsync: forceFsync and the group flusher), truncateUpTo. Each step takes a
+// state and returns the next state plus the effects that must run, in order, before that state
+// may be adopted. The shell adopts the state only when every effect succeeded; when one fails it
+// calls effectFailed() with the state it had before the step, which poisons and says how to cut a
+// half-written frame back.
 //
 // Frames are buffered in memory (`pending`, a range of an arena: frame-arena.ts) and handed to the
-// OS in one write per flush, sync or rotation. The ordering rule: durableLsn only ever moves in a
+// OS in one write per flush, fsync or rotation. The ordering rule: durableLsn only ever moves in a
 // step whose effects end with the fsync that covers it, so the shell can never acknowledge
 // durability before that fsync returned.
 
@@ -32,7 +33,7 @@ function buffer(
   state: WriterState,
   build: (lsn: Lsn) => WalRecord,
   openTransactions: readonly Lsn[] = state.openTransactions,
-  commitsSinceSync: number = state.commitsSinceSync,
+  commitsSinceFsync: number = state.commitsSinceFsync,
 ): WriterStep<Lsn> {
   const lsn = state.nextLsn;
   if (lsn > LSN_MAX) {
@@ -52,7 +53,7 @@ function buffer(
     sealed: state.sealed,
     openTransactions,
     lastCheckpointLsn: state.lastCheckpointLsn,
-    commitsSinceSync,
+    commitsSinceFsync,
     poisoned: state.poisoned,
   };
   return { ok: true, value: lsn, effects: NO_EFFECTS, state: next };
@@ -67,7 +68,7 @@ function requireOpenTransaction(state: WriterState, txBeginLsn: Lsn, argument: s
 
 /**
  * Hands the pending frames to the OS and, when `fsync` is true, makes everything written durable.
- * Shared by flush, sync and rotation so the three can never disagree on the ordering rule.
+ * Shared by flush, fsync and rotation so the three can never disagree on the ordering rule.
  */
 function writeOut(state: WriterState, fsync: boolean): { state: WriterState; effects: Effect[] } {
   const effects: Effect[] = [];
@@ -84,9 +85,9 @@ function writeOut(state: WriterState, fsync: boolean): { state: WriterState; eff
   }
   if (fsync && next.writtenLsn > next.durableLsn) {
     effects.push({ kind: 'fsync', file: next.active.name });
-    next = { ...next, durableLsn: next.writtenLsn, commitsSinceSync: 0 };
+    next = { ...next, durableLsn: next.writtenLsn, commitsSinceFsync: 0 };
   } else if (fsync) {
-    next = { ...next, commitsSinceSync: 0 };
+    next = { ...next, commitsSinceFsync: 0 };
   }
   return { state: next, effects };
 }
@@ -151,7 +152,7 @@ function close(state: WriterState, txBeginLsn: Lsn, kind: 'TxCommit' | 'TxAbort'
   const refusal = poisonedError(state) ?? requireOpenTransaction(state, txBeginLsn, 'txBeginLsn');
   if (refusal !== null) return refuse(refusal);
   const remaining = state.openTransactions.filter((lsn) => lsn !== txBeginLsn);
-  return buffer(state, (lsn) => ({ kind, lsn, txBeginLsn }), remaining, state.commitsSinceSync + (kind === 'TxCommit' ? 1 : 0));
+  return buffer(state, (lsn) => ({ kind, lsn, txBeginLsn }), remaining, state.commitsSinceFsync + (kind === 'TxCommit' ? 1 : 0));
 }
 
 export const commit = (state: WriterState, txBeginLsn: Lsn): WriterStep<Lsn> => close(state, txBeginLsn, 'TxCommit');
@@ -188,14 +189,14 @@ export function flush(state: WriterState): WriterStep<Lsn> {
 }
 
 /** forceFsync() and the group flusher: write, fsync, and advance the durable LSN. */
-export function sync(state: WriterState): WriterStep<Lsn> {
+export function fsync(state: WriterState): WriterStep<Lsn> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
   const out = writeOut(state, true);
   return { ok: true, state: out.state, effects: out.effects, value: out.state.durableLsn };
 }
 
-/** Hands the pending frames to the OS, whatever the policy: the first half of a pipelined sync. */
+/** Hands the pending frames to the OS, whatever the policy: the first half of a pipelined fsync. */
 export function writePending(state: WriterState): WriterStep<Lsn> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
@@ -205,40 +206,40 @@ export function writePending(state: WriterState): WriterStep<Lsn> {
 
 /**
  * A pipelined fsync, started: it covers what has been handed to the OS so far (writtenLsn), not
- * what is still buffered, and it is a plan, not a step: the state does not change until syncDone.
+ * what is still buffered, and it is a plan, not a step: the state does not change until fsyncDone.
  * Meanwhile the shell may buffer and write more; a later fsync covers those. Null when everything
  * written is durable already.
  */
-export interface SyncPlan {
+export interface FsyncPlan {
   readonly effect: Effect;
   readonly coversLsn: Lsn;
   /** The commits counted towards `maxCommits` when the fsync started. */
   readonly commits: number;
 }
 
-export function syncStart(state: WriterState): SyncPlan | null {
+export function fsyncStart(state: WriterState): FsyncPlan | null {
   if (state.poisoned !== null || state.writtenLsn <= state.durableLsn) return null;
-  return { effect: { kind: 'fsync', file: state.active.name }, coversLsn: state.writtenLsn, commits: state.commitsSinceSync };
+  return { effect: { kind: 'fsync', file: state.active.name }, coversLsn: state.writtenLsn, commits: state.commitsSinceFsync };
 }
 
 /**
  * The fsync of `plan` returned OK: the durable LSN moves up to what it covered (never down: a
  * rotation's own fsync may have covered more meanwhile), and the commits it covered no longer
- * count towards the next group sync.
+ * count towards the next group fsync.
  */
-export function syncDone(state: WriterState, plan: SyncPlan): WriterState {
+export function fsyncDone(state: WriterState, plan: FsyncPlan): WriterState {
   if (plan.coversLsn <= state.durableLsn && plan.commits === 0) return state;
   return {
     ...state,
     durableLsn: Math.max(state.durableLsn, plan.coversLsn),
-    commitsSinceSync: Math.max(0, state.commitsSinceSync - plan.commits),
+    commitsSinceFsync: Math.max(0, state.commitsSinceFsync - plan.commits),
   };
 }
 
 /** Under `group`, whether enough commits wait for a sync that the flusher should run now. */
-export function syncDue(state: WriterState): boolean {
+export function fsyncDue(state: WriterState): boolean {
   const max = state.config.maxCommits;
-  return state.config.syncMode === 'group' && max !== null && state.commitsSinceSync >= max;
+  return state.config.syncMode === 'group' && max !== null && state.commitsSinceFsync >= max;
 }
 
 /**

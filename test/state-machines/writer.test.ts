@@ -58,7 +58,7 @@ describe('writer state machine', () => {
       const f = ok(writer.flush(transaction(fresh(mode), ['a']).state));
       expect(kinds(f.effects)).toEqual(['write']);
       expect(f.state.durableLsn).toBe(0);
-      const s = ok(writer.sync(f.state));
+      const s = ok(writer.fsync(f.state));
       expect(kinds(s.effects)).toEqual(['fsync']);
       expect(s.state.durableLsn).toBe(3);
     }
@@ -67,10 +67,10 @@ describe('writer state machine', () => {
   it('a group sync is due once maxCommits commits wait for one', () => {
     let state = fresh('group', 1 << 20, 2);
     state = transaction(state, ['a']).state;
-    expect(writer.syncDue(state)).toBe(false);
+    expect(writer.fsyncDue(state)).toBe(false);
     state = transaction(state, ['b']).state;
-    expect(writer.syncDue(state)).toBe(true);
-    expect(writer.syncDue(ok(writer.sync(state)).state)).toBe(false);
+    expect(writer.fsyncDue(state)).toBe(true);
+    expect(writer.fsyncDue(ok(writer.fsync(state)).state)).toBe(false);
   });
 
   it('rotation at begin seals the old segment with fsync before creating the next and fsyncing the directory', () => {
@@ -145,7 +145,7 @@ describe('writer state machine', () => {
     const failed = writer.effectFailed(t.state, { kind: 'fsync', file: segmentFileName(1) }, 'EIO');
     expect(failed.effects).toEqual([]);
     expect(failed.state.durableLsn).toBe(0);
-    expect(writer.sync(failed.state).ok).toBe(false);
+    expect(writer.fsync(failed.state).ok).toBe(false);
     expect(writer.flush(failed.state).ok).toBe(false);
   });
 
@@ -175,7 +175,7 @@ describe('writer state machine', () => {
               o.op === 'flush'
                 ? writer.flush(state)
                 : o.op === 'sync'
-                  ? writer.sync(state)
+                  ? writer.fsync(state)
                   : o.op === 'checkpoint'
                     ? writer.checkpointMarker(state, lastCommit)
                     : writer.truncateUpTo(state, lastCommit);
@@ -235,30 +235,30 @@ describe('pending frames in an arena', () => {
 describe('pipelined sync steps', () => {
   it('a sync covers what was written when it started, not frames buffered after', () => {
     const written = ok(writer.writePending(transaction(fresh('group'), ['a']).state));
-    const plan = writer.syncStart(written.state);
+    const plan = writer.fsyncStart(written.state);
     if (plan === null) throw new Error('a written commit needs a sync');
     expect(plan.coversLsn).toBe(3);
     const later = transaction(written.state, ['b']);
     const laterWritten = ok(writer.writePending(later.state)).state;
-    const done = writer.syncDone(laterWritten, plan);
+    const done = writer.fsyncDone(laterWritten, plan);
     expect(done.durableLsn).toBe(3);
     expect(done.writtenLsn).toBe(6);
-    expect(writer.syncStart(done)?.coversLsn).toBe(6);
+    expect(writer.fsyncStart(done)?.coversLsn).toBe(6);
   });
 
   it('a sync that returns after a later one never moves the durable LSN back', () => {
     const first = ok(writer.writePending(transaction(fresh('group'), ['a']).state)).state;
-    const early = writer.syncStart(first);
+    const early = writer.fsyncStart(first);
     const second = ok(writer.writePending(transaction(first, ['b']).state)).state;
-    const late = writer.syncStart(second);
+    const late = writer.fsyncStart(second);
     if (early === null || late === null) throw new Error('written commits need a sync');
-    expect(writer.syncDone(writer.syncDone(second, late), early).durableLsn).toBe(6);
+    expect(writer.fsyncDone(writer.fsyncDone(second, late), early).durableLsn).toBe(6);
   });
 
   it('nothing to sync when everything written is durable, or when poisoned', () => {
-    expect(writer.syncStart(fresh())).toBeNull();
+    expect(writer.fsyncStart(fresh())).toBeNull();
     const written = ok(writer.writePending(transaction(fresh('group'), ['a']).state)).state;
-    expect(writer.syncStart(writer.poison(written, 'host'))).toBeNull();
+    expect(writer.fsyncStart(writer.poison(written, 'host'))).toBeNull();
   });
 
   it('a per-commit flush is writePending then one sync, with the same effects and the same state', () => {
@@ -268,10 +268,10 @@ describe('pipelined sync steps', () => {
         for (const events of txs) state = transaction(state, events).state;
         const flushed = ok(writer.flush(state));
         const written = ok(writer.writePending(state));
-        const plan = writer.syncStart(written.state);
+        const plan = writer.fsyncStart(written.state);
         const effects = plan === null ? written.effects : [...written.effects, plan.effect];
         expect(effects).toEqual(flushed.effects);
-        expect(plan === null ? written.state : writer.syncDone(written.state, plan)).toEqual(flushed.state);
+        expect(plan === null ? written.state : writer.fsyncDone(written.state, plan)).toEqual(flushed.state);
       }),
     );
   });
