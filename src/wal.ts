@@ -1,51 +1,18 @@
-// The Wal handle: the imperative shell around the pure writer. It runs writer steps, executes
-// their effects through the EffectRunner, and adopts a step's state only when every effect
-// succeeded. Durability is acknowledged through durableLsn() and waitDurable(), which move only
-// after an fsync that covers them returned OK.
-//
-// Calls overlap: a call may start while another one's fsync is on the disk. What each does then
-// (test/concurrency checks it under fast-check's scheduler):
-//   - Two lanes (lane.ts), each first-in-first-out. The writer lane guards the writer's state and
-//     the segment's bytes; the sync lane guards fsyncs, at most one of which is ever in flight (two
-//     fsyncs of one file in flight would let one of them see an EIO the other then misses).
-//   - Buffering steps (begin without a rotation, append, appendBatch, commit, abort,
-//     checkpointMarker, writeTransaction) run at once when the writer lane is free, otherwise
-//     after the steps queued before them: LSNs are handed out in call order.
-//   - Writes (flush under group and none, and the first half of every sync) take the writer lane
-//     and hand all pending frames to the OS in one synchronous write, so a segment's bytes are
-//     written in LSN order.
-//   - Syncs (flush under per-commit, forceFsync, waitDurable, the group flusher) take the sync
-//     lane, write what is pending, start one fsync that covers everything written so far, and
-//     release the writer lane while it is in flight: new commits are encoded and written meanwhile,
-//     and the next sync covers them (pipelined group commit). The durable LSN moves when the fsync
-//     returned OK, to what it covered, and not a byte further.
-//   - Rotation (a begin that finds the segment full), truncateUpTo and close take the sync lane,
-//     then the writer lane: they wait for the fsync in flight and for every step queued before
-//     them, and run their effects with nothing else in flight.
-//   - A failed effect poisons the WAL. A failed fsync rejects every waitDurable it covered and
-//     every other waiter; every step still queued fails with Poisoned when its turn comes. Nothing
-//     is retried ("fsyncgate").
-//   - close() refuses calls made after it at once (Closed), waits for the calls made before it,
-//     makes everything written durable (unless poisoned), and releases the lock.
+// The Wal handle: the imperative shell around the pure writer: the public calls, the background
+// flusher and close. wal-core.ts runs the steps (state, lanes, effects, fsyncs, waiters) and says
+// what overlapping calls do. Durability is acknowledged through durableLsn() and waitDurable(),
+// which move only after an fsync that covers them returned OK.
 
 import * as writer from './core/writer.js';
 import { WalError } from './core/errors.js';
-import type { Effect } from './core/effects.js';
 import type { Lsn } from './core/records.js';
-import type { TraceEvent, TraceSink } from './core/trace.js';
+import type { TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
 import type { EffectRunner } from './effect-runner.js';
-import { FsError, type DirectoryLock, type FileSystem } from './fs/port.js';
-import { walErrorFromFs } from './io-error.js';
-import { Lane } from './lane.js';
+import type { DirectoryLock, FileSystem } from './fs/port.js';
 import { Recorder, type RecorderHost } from './recorder.js';
 import { TurnGate } from './turn-gate.js';
-
-interface Waiter {
-  readonly lsn: Lsn;
-  readonly resolve: () => void;
-  readonly reject: (error: WalError) => void;
-}
+import { WalCore } from './wal-core.js';
 
 export interface WalParts {
   readonly dir: string;
@@ -59,27 +26,18 @@ export interface WalParts {
 
 export class Wal {
   readonly dir: string;
-  #state: WriterState;
-  readonly #runner: EffectRunner;
+  readonly #core: WalCore;
   readonly #lock: DirectoryLock;
-  readonly #trace: TraceSink | null;
-  readonly #writerLane = new Lane();
-  readonly #syncLane = new Lane();
   readonly #gate: TurnGate;
-  #waiters: Waiter[] = [];
   #timer: ReturnType<typeof setInterval> | null = null;
-  #syncScheduled = false;
-  #closing = false;
-  #closed = false;
+  #fsyncScheduled = false;
   #closeDone: Promise<void> | null = null;
   #recorder: Recorder | null = null;
 
   constructor(parts: WalParts) {
     this.dir = parts.dir;
-    this.#state = parts.state;
-    this.#runner = parts.runner;
+    this.#core = new WalCore(parts.state, parts.runner, parts.trace, () => this.#timer?.unref());
     this.#lock = parts.lock;
-    this.#trace = parts.trace;
     this.#gate = new TurnGate(parts.fs);
     if (parts.state.config.syncMode === 'group' && parts.intervalMs !== null) {
       // The background flusher. It is unref'd while nobody waits for durability, so an idle WAL
@@ -100,7 +58,7 @@ export class Wal {
         forceFsync: () => this.forceFsync(),
         poison: (reason) => this.poison(reason),
         poisoned: () => this.poisoned(),
-        emitTrace: (build) => this.#emit(build),
+        emitTrace: (build) => this.#core.emit(build),
         turn: () => this.#gate.pass(),
       };
       this.#recorder = new Recorder(host);
@@ -111,32 +69,32 @@ export class Wal {
   // The low-level calls emit their own trace lines (docs/trace-format.md), once their step is
   // adopted; the recorder's path (writeTransaction) does not, its Commit line stands for all three.
   begin(): Promise<Lsn> {
-    const begun = this.#withBegin((beginLsn) => beginLsn).then((beginLsn) => {
-      this.#emit(() => ({ action: 'Begin', beginLsn }));
+    const begun = this.#core.withBegin((beginLsn) => beginLsn).then((beginLsn) => {
+      this.#core.emit(() => ({ action: 'Begin', beginLsn }));
       return beginLsn;
     });
     return this.#yielding(begun);
   }
 
   append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
-    const appended = this.#buffered((s) => writer.append(s, txBeginLsn, event)).then((lsn) => {
-      this.#emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
+    const appended = this.#core.buffered((s) => writer.append(s, txBeginLsn, event)).then((lsn) => {
+      this.#core.emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
       return lsn;
     });
     return this.#yielding(appended);
   }
 
   appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
-    const appended = this.#buffered((s) => writer.appendBatch(s, txBeginLsn, events)).then((lsn) => {
-      this.#emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
+    const appended = this.#core.buffered((s) => writer.appendBatch(s, txBeginLsn, events)).then((lsn) => {
+      this.#core.emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
       return lsn;
     });
     return this.#yielding(appended);
   }
 
   commit(txBeginLsn: Lsn): Promise<Lsn> {
-    const committed = this.#buffered((s) => writer.commit(s, txBeginLsn)).then((commitLsn) => {
-      this.#emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
+    const committed = this.#core.buffered((s) => writer.commit(s, txBeginLsn)).then((commitLsn) => {
+      this.#core.emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
       this.#afterCommit();
       return commitLsn;
     });
@@ -144,8 +102,8 @@ export class Wal {
   }
 
   abort(txBeginLsn: Lsn): Promise<Lsn> {
-    const aborted = this.#buffered((s) => writer.abort(s, txBeginLsn)).then((abortLsn) => {
-      this.#emit(() => ({ action: 'WalAbort', txBeginLsn, abortLsn }));
+    const aborted = this.#core.buffered((s) => writer.abort(s, txBeginLsn)).then((abortLsn) => {
+      this.#core.emit(() => ({ action: 'WalAbort', txBeginLsn, abortLsn }));
       return abortLsn;
     });
     return this.#yielding(aborted);
@@ -156,9 +114,9 @@ export class Wal {
    * recorder's commit() does. Returns both LSNs; pass commitLsn to waitDurable() to acknowledge.
    */
   writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
-    const written = this.#withBegin((beginLsn) => {
-      this.#runStepNow((s) => writer.appendBatch(s, beginLsn, events));
-      const commitLsn = this.#runStepNow((s) => writer.commit(s, beginLsn));
+    const written = this.#core.withBegin((beginLsn) => {
+      this.#core.runStepNow((s) => writer.appendBatch(s, beginLsn, events));
+      const commitLsn = this.#core.runStepNow((s) => writer.commit(s, beginLsn));
       return { beginLsn, commitLsn };
     }).then((lsns) => {
       this.#afterCommit();
@@ -168,8 +126,8 @@ export class Wal {
   }
 
   checkpointMarker(snapshotLsn: Lsn): Promise<Lsn> {
-    const marked = this.#buffered((s) => writer.checkpointMarker(s, snapshotLsn)).then((lsn) => {
-      this.#emit(() => ({ action: 'CheckpointMarker', lsn, snapshotLsn }));
+    const marked = this.#core.buffered((s) => writer.checkpointMarker(s, snapshotLsn)).then((lsn) => {
+      this.#core.emit(() => ({ action: 'CheckpointMarker', lsn, snapshotLsn }));
       return lsn;
     });
     return this.#yielding(marked);
@@ -183,10 +141,10 @@ export class Wal {
     const flushed = (async () => {
       // When the writer lane is free the write happens now and the sync takes its place in the
       // sync lane now, before anything called after this flush.
-      const pending = this.#writePending();
+      const pending = this.#core.writePending();
       const writtenLsn = typeof pending === 'number' ? pending : await pending;
-      if (this.#state.config.syncMode === 'per-commit') await this.#syncTo(writtenLsn, false);
-      this.#emit(() => ({ action: 'Flush', writtenLsn: this.#state.writtenLsn, durableLsn: this.#state.durableLsn }));
+      if (this.#core.state.config.syncMode === 'per-commit') await this.#core.fsyncTo(writtenLsn, false);
+      this.#core.emit(() => ({ action: 'Flush', writtenLsn: this.#core.state.writtenLsn, durableLsn: this.#core.state.durableLsn }));
     })();
     return this.#yielding(flushed);
   }
@@ -194,17 +152,17 @@ export class Wal {
   /** Writes, fdatasyncs and advances the durable LSN whatever the policy. */
   forceFsync(): Promise<void> {
     const synced = (async () => {
-      const pending = this.#writePending();
-      await this.#syncTo(typeof pending === 'number' ? pending : await pending, true);
+      const pending = this.#core.writePending();
+      await this.#core.fsyncTo(typeof pending === 'number' ? pending : await pending, true);
     })();
     return this.#yielding(synced);
   }
 
   truncateUpTo(fenceLsn: Lsn): Promise<void> {
     const truncated = (async () => {
-      this.#refuseIfClosing();
-      const removedSegments = await this.#exclusive(() => this.#runStepAsync((s) => writer.truncateUpTo(s, fenceLsn)));
-      this.#emit(() => ({ action: 'TruncateUpTo', fenceLsn, removedSegments }));
+      this.#core.refuseIfClosing();
+      const removedSegments = await this.#core.exclusive(() => this.#core.runStepAsync((s) => writer.truncateUpTo(s, fenceLsn)));
+      this.#core.emit(() => ({ action: 'TruncateUpTo', fenceLsn, removedSegments }));
     })();
     return this.#yielding(truncated);
   }
@@ -214,21 +172,21 @@ export class Wal {
    * open it is nextLsn - 1, because open rewrites and fsyncs what it replayed.
    */
   durableLsn(): Lsn {
-    return this.#state.durableLsn;
+    return this.#core.state.durableLsn;
   }
 
   nextLsn(): Lsn {
-    return this.#state.nextLsn;
+    return this.#core.state.nextLsn;
   }
 
   /** Why the WAL refuses everything, or null while it is healthy. */
   poisoned(): string | null {
-    return this.#state.poisoned;
+    return this.#core.state.poisoned;
   }
 
   /** Segment file names, oldest first; the last is the active segment. */
   segments(): string[] {
-    return [...this.#state.sealed.map((s) => s.name), this.#state.active.name];
+    return [...this.#core.state.sealed.map((s) => s.name), this.#core.state.active.name];
   }
 
   /**
@@ -238,18 +196,18 @@ export class Wal {
    * covers it; under none only forceFsync does.
    */
   waitDurable(lsn: Lsn): Promise<void> {
-    if (!Number.isSafeInteger(lsn) || lsn < 0 || lsn >= this.#state.nextLsn) {
+    if (!Number.isSafeInteger(lsn) || lsn < 0 || lsn >= this.#core.state.nextLsn) {
       return Promise.reject(
-        new WalError({ code: 'InvalidArgument', argument: 'lsn', detail: `${lsn} has not been allocated (next LSN ${this.#state.nextLsn})` }),
+        new WalError({ code: 'InvalidArgument', argument: 'lsn', detail: `${lsn} has not been allocated (next LSN ${this.#core.state.nextLsn})` }),
       );
     }
-    if (this.#closed || this.#closing) return Promise.reject(new WalError({ code: 'Closed' }));
-    if (this.#state.poisoned !== null) return Promise.reject(new WalError({ code: 'Poisoned', reason: this.#state.poisoned }));
-    if (lsn <= this.#state.durableLsn) return Promise.resolve();
+    if (this.#core.closed || this.#core.closing) return Promise.reject(new WalError({ code: 'Closed' }));
+    if (this.#core.state.poisoned !== null) return Promise.reject(new WalError({ code: 'Poisoned', reason: this.#core.state.poisoned }));
+    if (lsn <= this.#core.state.durableLsn) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.#waiters.push({ lsn, resolve, reject });
+      this.#core.addWaiter(lsn, resolve, reject);
       this.#timer?.ref();
-      if (this.#state.config.syncMode === 'per-commit') this.#scheduleFsync();
+      if (this.#core.state.config.syncMode === 'per-commit') this.#scheduleFsync();
     });
   }
 
@@ -258,7 +216,7 @@ export class Wal {
    * finished (whatever their outcome). Nothing is written or synced for it.
    */
   idle(): Promise<void> {
-    return this.#exclusive(() => Promise.resolve());
+    return this.#core.exclusive(() => Promise.resolve());
   }
 
   /**
@@ -272,34 +230,27 @@ export class Wal {
   }
 
   async #close(): Promise<void> {
-    this.#closing = true;
+    this.#core.closing = true;
     if (this.#timer !== null) clearInterval(this.#timer);
     let failure: unknown = null;
     try {
-      await this.#exclusive(async () => {
-        if (this.#state.poisoned === null) await this.#runStepAsync((s) => writer.fsync(s));
+      await this.#core.exclusive(async () => {
+        if (this.#core.state.poisoned === null) await this.#core.runStepAsync((s) => writer.fsync(s));
       });
     } catch (error) {
       failure = error;
     }
-    this.#closed = true;
-    this.#settleWaiters(new WalError({ code: 'Closed' }));
-    this.#runner.closeAll();
+    this.#core.closed = true;
+    this.#core.settleWaiters(new WalError({ code: 'Closed' }));
+    this.#core.runner.closeAll();
     this.#lock.release();
-    this.#emit(() => ({ action: 'Close' }));
+    this.#core.emit(() => ({ action: 'Close' }));
     if (failure !== null) throw failure;
   }
 
   /** Marks the WAL unusable until reopen; used by the recorder when the host poisons it. */
   poison(reason: string): void {
-    if (this.#state.poisoned !== null) return;
-    this.#state = writer.poison(this.#state, reason);
-    this.#emit(() => ({ action: 'Poison', reason }));
-    this.#settleWaiters(new WalError({ code: 'Poisoned', reason }));
-  }
-
-  #emit(build: () => TraceEvent): void {
-    if (this.#trace !== null) this.#trace(build());
+    this.#core.poison(reason);
   }
 
   /**
@@ -313,190 +264,16 @@ export class Wal {
     return value;
   }
 
-  /** Calls after close() started fail at once; calls queued before it still run. */
-  #refuseIfClosing(): void {
-    if (this.#closed || this.#closing) throw new WalError({ code: 'Closed' });
-  }
-
-  /**
-   * Runs a synchronous body holding the writer lane: at once when the lane is free (no promise
-   * hop on the hot path), otherwise after the steps queued before it.
-   */
-  async #onWriterLane<T>(body: () => T): Promise<T> {
-    this.#refuseIfClosing();
-    if (this.#writerLane.tryTake()) {
-      try {
-        return body();
-      } finally {
-        this.#writerLane.release();
-      }
-    }
-    return this.#writerLane.run(() => {
-      if (this.#closed) throw new WalError({ code: 'Closed' });
-      return body();
-    });
-  }
-
-  /** A buffering step: no effects, so it runs at once unless a step holds the writer lane. */
-  #buffered<T>(run: (state: WriterState) => writer.WriterStep<T>): Promise<T> {
-    return this.#onWriterLane(() => this.#runStepNow(run));
-  }
-
-  /**
-   * begin() and what follows it in the same step. Without a rotation it is a buffering step; a
-   * rotation waits for both lanes. The check is made again under the lane: a commit queued before
-   * this one may have filled the segment meanwhile.
-   */
-  async #withBegin<T>(then: (beginLsn: Lsn) => T): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      if (attempt < 2 && !writer.rotationDue(this.#state)) {
-        const done = await this.#onWriterLane(() => (writer.rotationDue(this.#state) ? null : { value: then(this.#runStepNow((s) => writer.begin(s))) }));
-        if (done !== null) return done.value;
-      } else {
-        this.#refuseIfClosing();
-        return this.#exclusive(async () => then(await this.#runStepAsync((s) => writer.begin(s))));
-      }
-    }
-  }
-
-  /**
-   * Hands every pending frame to the OS; returns the written LSN, at once when the writer lane is
-   * free (throwing what the step refuses), or once the steps queued before it have run.
-   */
-  #writePending(): Lsn | Promise<Lsn> {
-    this.#refuseIfClosing();
-    const write = (): Lsn =>
-      this.#state.pendingBytes === 0 && this.#state.poisoned === null ? this.#state.writtenLsn : this.#runStepNow((s) => writer.writePending(s));
-    if (this.#writerLane.tryTake()) {
-      try {
-        return write();
-      } finally {
-        this.#writerLane.release();
-      }
-    }
-    return this.#writerLane.run(() => {
-      if (this.#closed) throw new WalError({ code: 'Closed' });
-      return write();
-    });
-  }
-
-  /** Runs `body` holding the sync lane, then the writer lane: nothing else is in flight. */
-  #exclusive<T>(body: () => Promise<T>): Promise<T> {
-    return this.#syncLane.run(() => this.#writerLane.run(body));
-  }
-
-  /**
-   * Makes `target` durable: waits for the fsync in flight, then (if that did not cover it) writes
-   * what is pending and starts the next fsync, which covers everything written by then.
-   */
-  async #syncTo(target: Lsn, traceFsync: boolean): Promise<void> {
-    while (this.#state.durableLsn < target) {
-      await this.#syncLane.take();
-      try {
-        // A sync queued before close() finds its target durable already: close synced it.
-        if (this.#state.durableLsn >= target) return;
-        if (this.#state.poisoned !== null) throw new WalError({ code: 'Poisoned', reason: this.#state.poisoned });
-        if (this.#closed) throw new WalError({ code: 'Closed' });
-        await this.#writerLane.run(() => {
-          if (this.#state.pendingBytes > 0) this.#runStepNow((s) => writer.writePending(s));
-        });
-        const plan = writer.fsyncStart(this.#state);
-        if (plan === null) throw new Error(`wal: LSN ${target} is not written (written ${this.#state.writtenLsn})`);
-        try {
-          await this.#runner.run(plan.effect);
-        } catch (error) {
-          if (!(error instanceof FsError)) throw error;
-          this.#fail(this.#state, plan.effect, error);
-        }
-        const before = this.#state.durableLsn;
-        this.#state = writer.fsyncDone(this.#state, plan);
-        if (this.#state.durableLsn > before) {
-          if (traceFsync) this.#emit(() => ({ action: 'Fsync', ok: true, durableLsn: this.#state.durableLsn }));
-          this.#settleWaiters(null);
-        }
-      } finally {
-        this.#syncLane.release();
-      }
-    }
-  }
-
-  /** Runs a step whose effects do not wait for the disk; the caller holds the writer lane. */
-  #runStepNow<T>(run: (state: WriterState) => writer.WriterStep<T>): T {
-    const before = this.#state;
-    const step = run(before);
-    if (!step.ok) throw new WalError(step.error);
-    for (const effect of step.effects) {
-      try {
-        this.#runner.runNow(effect);
-      } catch (error) {
-        if (!(error instanceof FsError)) throw error;
-        this.#fail(before, effect, error);
-      }
-    }
-    this.#adopt(before, step.state, true);
-    return step.value;
-  }
-
-  /** Runs a step whose effects may wait for the disk; the caller holds both lanes. */
-  async #runStepAsync<T>(run: (state: WriterState) => writer.WriterStep<T>): Promise<T> {
-    if (this.#closed) throw new WalError({ code: 'Closed' });
-    const before = this.#state;
-    const step = run(before);
-    if (!step.ok) throw new WalError(step.error);
-    for (const effect of step.effects) {
-      try {
-        await this.#runner.run(effect);
-      } catch (error) {
-        if (!(error instanceof FsError)) throw error;
-        this.#fail(before, effect, error);
-      }
-    }
-    this.#adopt(before, step.state, true);
-    return step.value;
-  }
-
-  /**
-   * Adopts a step's state. The host may have poisoned the WAL while the step's effects ran: the
-   * poison is sticky and survives the adoption.
-   */
-  #adopt(before: WriterState, next: WriterState, traceFsync: boolean): void {
-    const poisoned = this.#state.poisoned;
-    this.#state = poisoned !== null && next.poisoned === null ? writer.poison(next, poisoned) : next;
-    if (next.durableLsn > before.durableLsn) {
-      if (traceFsync) this.#emit(() => ({ action: 'Fsync', ok: true, durableLsn: next.durableLsn }));
-      this.#settleWaiters(null);
-    }
-  }
-
-  /** An effect failed: poison, cut back a half-written frame, and report the I/O error. */
-  #fail(before: WriterState, effect: Effect, error: FsError): never {
-    const failed = writer.effectFailed(before, effect, error.errno);
-    const wasPoisoned = this.#state.poisoned !== null;
-    this.#state = wasPoisoned ? writer.poison(failed.state, this.#state.poisoned ?? '') : failed.state;
-    for (const cleanup of failed.effects) {
-      try {
-        this.#runner.runNow(cleanup);
-      } catch {
-        // The WAL is poisoned already; the next open finds the half frame as a torn tail.
-      }
-    }
-    const reason = this.#state.poisoned ?? `${effect.kind} failed`;
-    if (effect.kind === 'fsync') this.#emit(() => ({ action: 'Fsync', ok: false, durableLsn: before.durableLsn }));
-    if (!wasPoisoned) this.#emit(() => ({ action: 'Poison', reason }));
-    this.#settleWaiters(new WalError({ code: 'Poisoned', reason }));
-    throw walErrorFromFs(error);
-  }
-
   #afterCommit(): void {
-    if (writer.fsyncDue(this.#state)) this.#scheduleFsync();
+    if (writer.fsyncDue(this.#core.state)) this.#scheduleFsync();
   }
 
   /** Runs one sync soon, once for every caller in the same turn of the event loop. */
   #scheduleFsync(): void {
-    if (this.#syncScheduled) return;
-    this.#syncScheduled = true;
+    if (this.#fsyncScheduled) return;
+    this.#fsyncScheduled = true;
     setImmediate(() => {
-      this.#syncScheduled = false;
+      this.#fsyncScheduled = false;
       this.#flusherFsync();
     });
   }
@@ -506,26 +283,12 @@ export class Wal {
    * allocated so far durable. A failure has poisoned the WAL and rejected every waiter already.
    */
   #flusherFsync(): void {
-    if (this.#closed || this.#closing || this.#state.poisoned !== null) return;
-    const s = this.#state;
+    if (this.#core.closed || this.#core.closing || this.#core.state.poisoned !== null) return;
+    const s = this.#core.state;
     if (s.pendingBytes === 0 && s.writtenLsn <= s.durableLsn) return;
     // #syncTo takes (or queues for) the sync lane before it returns, so an idle() called after
     // this tick waits for this sync.
-    this.#syncTo(s.nextLsn - 1, true).catch(() => undefined);
-  }
-
-  /** Resolves the waiters the durable LSN now covers, or rejects all of them with `error`. */
-  #settleWaiters(error: WalError | null): void {
-    if (this.#waiters.length === 0) return;
-    const durable = this.#state.durableLsn;
-    const keep: Waiter[] = [];
-    for (const waiter of this.#waiters) {
-      if (error !== null) waiter.reject(error);
-      else if (waiter.lsn <= durable) waiter.resolve();
-      else keep.push(waiter);
-    }
-    this.#waiters = keep;
-    if (keep.length === 0) this.#timer?.unref();
+    this.#core.fsyncTo(s.nextLsn - 1, true).catch(() => undefined);
   }
 }
 
