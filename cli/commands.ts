@@ -23,7 +23,7 @@ export async function runDump(dir: string, io: CliIo, fs: FileSystem): Promise<E
   let records = 0;
   let transactions = 0;
   for (const entry of listed.value) {
-    const segment = readSegment(fs, dir, entry);
+    const segment = await readSegment(fs, dir, entry);
     if (!segment.ok) return reportFailure('dump', segment.failure, io);
     const lines: string[] = [];
     for (const walked of walkSegment(segment.value)) {

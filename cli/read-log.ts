@@ -4,14 +4,15 @@
 // A frame the writer is appending at this very moment simply shows up as a torn tail of the
 // active segment.
 //
-// Segments are read one at a time (dump) or in chunks (replay and verify, through the shell's
-// sweepLog), so memory is bounded by one segment or one chunk, not by the size of the log.
+// Segments are read asynchronously, in chunks: whole, one at a time (dump), or streamed (replay
+// and verify, through the shell's sweepLog), so memory is bounded by one segment or one chunk,
+// not by the size of the log.
 
 import { WalError } from '../src/core/errors.js';
 import type { ReplayedTransaction } from '../src/core/records.js';
 import type { ReplaySummary } from '../src/core/replay.js';
 import { FsError, type FileSystem } from '../src/fs/port.js';
-import { listSegments, sweepLog, type SegmentEntry } from '../src/log-reader.js';
+import { listSegments, READ_CHUNK_BYTES, sweepLog, type SegmentEntry } from '../src/log-reader.js';
 import type { CliFailure } from './cli-failure.js';
 
 export interface SegmentFile extends SegmentEntry {
@@ -33,9 +34,34 @@ export function inspectLogDirectory(fs: FileSystem, dir: string): Checked<readon
   });
 }
 
-/** One segment file, read whole. */
-export function readSegment(fs: FileSystem, dir: string, entry: SegmentEntry): Checked<SegmentFile> {
-  return guard(() => ({ ok: true, value: { ...entry, bytes: fs.readFile(fs.join(dir, entry.name)) } }));
+/**
+ * One segment file, read whole, asynchronously a chunk at a time (off the main thread with the
+ * default adapter), so that a large segment does not hold up the event loop of a host that runs
+ * the CLI in-process. Memory is bounded by one segment.
+ */
+export async function readSegment(fs: FileSystem, dir: string, entry: SegmentEntry): Promise<Checked<SegmentFile>> {
+  try {
+    const handle = fs.open(fs.join(dir, entry.name), 'read');
+    try {
+      const sizeBytes = handle.sizeBytes();
+      const bytes = new Uint8Array(sizeBytes);
+      let filled = 0;
+      while (filled < sizeBytes) {
+        const chunk = await handle.read(filled, Math.min(READ_CHUNK_BYTES, sizeBytes - filled));
+        // The file shrank under a concurrent truncateUpTo: what was read is all there is.
+        if (chunk.length === 0) break;
+        bytes.set(chunk, filled);
+        filled += chunk.length;
+      }
+      return { ok: true, value: { ...entry, bytes: filled === sizeBytes ? bytes : bytes.subarray(0, filled) } };
+    } finally {
+      handle.close();
+    }
+  } catch (error) {
+    return guard(() => {
+      throw error;
+    });
+  }
 }
 
 /**
