@@ -1,4 +1,4 @@
-// Crash, Reopen (a clean close followed by open), CrashDuringRecover and Recover. A crash keeps
+// Crash, Close (a clean close: the trace's Close), CrashDuringRecover and Recover. A crash keeps
 // the synced prefix of the log plus some further written records; which ones is the crash
 // state's choice, so the environment passes it in (the model-based test takes it from crash-sim's
 // oracle). Records still in the WAL's memory buffer never survive. A recovery may itself be
@@ -53,18 +53,18 @@ export function Crash(state: ModelState, choice: CrashChoice): Step<void> {
  * one writes nothing more, and after a failed fsync the OS may have dropped the dirty pages, so
  * what survives lies between the synced and the written records (the file system decides).
  */
-export function Reopen(state: ModelState, choice: CrashChoice): Step<void> {
+export function Close(state: ModelState, choice: CrashChoice): Step<void> {
   if (state.down !== null) return disabled('the process is already down');
   if (state.walPoisoned === null) {
     if (choice.keptCount !== state.log.length) return disabled('a clean close keeps every record');
     const all = state.log.length;
     const closed = { ...state, writtenCount: all, attemptedCount: all, syncedCount: all, durableLsn: Math.max(state.durableLsn, lastLsnOf(state.log)) };
-    return goDown(closed, 'reopen', { keptCount: choice.keptCount, floorLsn: choice.floorLsn ?? 0 }, all);
+    return goDown(closed, 'close', { keptCount: choice.keptCount, floorLsn: choice.floorLsn ?? 0 }, all);
   }
   if (choice.keptCount < state.syncedCount || choice.keptCount > state.writtenCount) {
     return disabled('a poisoned WAL keeps between its synced and its written records');
   }
-  return goDown(state, 'reopen', choice, state.writtenCount);
+  return goDown(state, 'close', choice, state.writtenCount);
 }
 
 /**

@@ -13,7 +13,7 @@ export { WalAbort, CheckpointMarker, TruncateUpTo } from './log-actions.js';
 export type { BeginEnvironment } from './log-actions.js';
 export { Flush, Fsync, FsyncFail, WriteFail } from './sync-actions.js';
 export type { Caller, FsyncBy, SyncingCall } from './sync-actions.js';
-export { Crash, CrashDuringRecover, Reopen, Recover } from './crash-actions.js';
+export { Crash, CrashDuringRecover, Close, Recover } from './crash-actions.js';
 export type { CrashChoice } from './crash-actions.js';
 export { replayLog, unreleasedBegins } from './replay.js';
 export { PrefixInv, DurabilityInv, AtomicityInv, NoReuseInv, IdempotenceInv, ExactnessInv, invariants, violatedInvariants } from './invariants.js';

@@ -53,7 +53,7 @@ export interface HistoryAtCrash {
 
 /** A process that went down (crash, or close for a reopen) and has not been recovered yet. */
 export interface DownState {
-  readonly cause: 'crash' | 'reopen';
+  readonly cause: 'crash' | 'close';
   readonly before: HistoryAtCrash;
   /** The intact prefix of the log that the crash state holds. */
   readonly disk: readonly LogRecord[];

@@ -31,7 +31,7 @@ import {
   Poison,
   Record,
   Recover,
-  Reopen,
+  Close,
   TruncateUpTo,
   violatedInvariants,
   writtenLsn,
@@ -114,7 +114,7 @@ function closes(state: ModelState): ModelState[] {
   const low = state.walPoisoned === null ? state.log.length : state.syncedCount;
   const high = state.walPoisoned === null ? state.log.length : state.writtenCount;
   for (let kept = low; kept <= high; kept++) {
-    const step = Reopen(state, { keptCount: kept });
+    const step = Close(state, { keptCount: kept });
     if (step.enabled) out.push(step.state);
   }
   return out;

@@ -14,7 +14,7 @@ import { ForceFsyncCommand } from './force-fsync-command.js';
 import { FsyncFaultCommand } from './fsync-fault-command.js';
 import { GroupSyncCommand } from './group-sync-command.js';
 import { RecordCommand } from './record-command.js';
-import { ReopenCommand } from './reopen-command.js';
+import { RecoverCommand } from './recover-command.js';
 import { TransactionCommand } from './transaction-command.js';
 import { TruncateCommand } from './truncate-command.js';
 import { WalAbortCommand } from './wal-abort-command.js';
@@ -59,7 +59,7 @@ export function commandArbitraries(simulated: boolean): fc.Arbitrary<WalCommand>
     weighted(fc.integer({ min: 0, max: 3 }).map((n) => new TransactionCommand(n)), 6),
     weighted(fc.nat(7).map((pick) => new CheckpointCommand(pick)), 4),
     weighted(fc.nat(3).map((pick) => new TruncateCommand(pick)), 4),
-    weighted(fc.constant(new ReopenCommand()), 3),
+    weighted(fc.constant(new RecoverCommand()), 3),
     // Host misuse, rare: each poisons the WAL until the next reopen or crash.
     weighted(fc.constant(new ArmCommand(true)), 1),
     weighted(label.map((l) => new RecordCommand(l, true)), 1),
@@ -86,7 +86,7 @@ export function segmentArbitraries(simulated: boolean): fc.Arbitrary<WalCommand>
     weighted(caller.map((c) => new ForceFsyncCommand(c)), 2),
     weighted(fc.nat(7).map((pick) => new CheckpointCommand(pick)), 6),
     weighted(fc.nat(3).map((pick) => new TruncateCommand(pick)), 6),
-    weighted(fc.constant(new ReopenCommand()), 3),
+    weighted(fc.constant(new RecoverCommand()), 3),
     ...(simulated ? [weighted(fc.nat().map((seed) => new CrashCommand(seed)), 4)] : []),
   ];
   return [fc.oneof(...commands)];

@@ -12,7 +12,7 @@ function describeTxs(txs: Recovery['replay']['transactions']): string {
 }
 
 /**
- * `down` is the model after Crash or Reopen. Opens the real WAL on `r.fs` (already the crash
+ * `down` is the model after Crash or Close. Opens the real WAL on `r.fs` (already the crash
  * image), checks the invariants on what it observed, then that it equals the model exactly.
  */
 export async function recoverAndCompare(m: ModelBox, r: RealBox, down: ModelState, context: string): Promise<void> {

@@ -11,7 +11,7 @@ import {
   FsyncFail,
   Record,
   Recover,
-  Reopen,
+  Close,
   WalAbort,
   WriteFail,
   initialState,
@@ -74,16 +74,16 @@ describe('model crash and recover', () => {
 
   it('a clean reopen keeps every record, even unflushed ones', () => {
     const state = commit(initialState('none'), ['a']);
-    expect(Reopen(state, { keptCount: 0 }).enabled).toBe(false);
-    const result = recovery(nextState(Reopen(state, { keptCount: 3 })));
+    expect(Close(state, { keptCount: 0 }).enabled).toBe(false);
+    const result = recovery(nextState(Close(state, { keptCount: 3 })));
     expect(result.replay.transactions.length).toBe(1);
   });
 
   it('a reopen after a failed fsync keeps between the synced and the written records', () => {
     const failed = nextState(FsyncFail(commit(initialState('per-commit'), ['a']), 'flush'));
-    expect(Reopen(failed, { keptCount: 0 }).enabled).toBe(true);
-    expect(Reopen(failed, { keptCount: 3 }).enabled).toBe(true);
-    const result = recovery(nextState(Reopen(failed, { keptCount: 0 })));
+    expect(Close(failed, { keptCount: 0 }).enabled).toBe(true);
+    expect(Close(failed, { keptCount: 3 }).enabled).toBe(true);
+    const result = recovery(nextState(Close(failed, { keptCount: 0 })));
     expect(result.replay.transactions).toEqual([]);
     expect(result.nextLsn).toBe(1);
   });
@@ -92,7 +92,7 @@ describe('model crash and recover', () => {
     const failed = nextState(WriteFail(commit(initialState('none'), ['a']), 'flush'));
     expect([failed.writtenCount, failed.attemptedCount]).toEqual([0, 3]);
     expect(Crash(failed, { keptCount: 3 }).enabled).toBe(true);
-    expect(Reopen(failed, { keptCount: 3 }).enabled).toBe(false);
+    expect(Close(failed, { keptCount: 3 }).enabled).toBe(false);
   });
 
   it('CrashDuringRecover keeps the host view of the process that went down: DurabilityInv still owes what it acknowledged', () => {

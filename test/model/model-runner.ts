@@ -21,7 +21,7 @@ export const defaultActions = {
   CheckpointMarker: model.CheckpointMarker,
   TruncateUpTo: model.TruncateUpTo,
   Crash: model.Crash,
-  Reopen: model.Reopen,
+  Close: model.Close,
   Recover: model.Recover,
 };
 
@@ -127,7 +127,7 @@ export function applyAction(state: ModelState, action: AbstractAction, actions: 
     case 'reopen': {
       const poisoned = state.walPoisoned !== null;
       const kept = poisoned ? keptCount(state.syncedCount, state.writtenCount, action.keep) : state.log.length;
-      return down(actions.Reopen(state, { keptCount: kept }));
+      return down(actions.Close(state, { keptCount: kept }));
     }
   }
 }
