@@ -31,8 +31,9 @@ const event = makeEvent(8);
 async function startLoad(): Promise<{ commits: () => number; stop: () => Promise<void> }> {
   let commits = 0;
   let running = true;
-  const loops = (n: number, one: () => Promise<void>): Promise<void[]> =>
-    Promise.all(
+  /** n concurrent loops of `one` until stopped; `close` releases the store after the last one. */
+  const run = (n: number, one: () => Promise<void>, close: () => Promise<void>) => {
+    const done = Promise.all(
       Array.from({ length: n }, async () => {
         while (running) {
           await one();
@@ -40,6 +41,15 @@ async function startLoad(): Promise<{ commits: () => number; stop: () => Promise
         }
       }),
     );
+    return {
+      commits: () => commits,
+      stop: async () => {
+        running = false;
+        await done;
+        await close();
+      },
+    };
+  };
   if (params.load === 'idle') return { commits: () => 0, stop: async () => undefined };
   if (params.load === 'level-1' || params.load === 'level-64') {
     const db = new ClassicLevel<Buffer, Buffer>(join(dir, 'bench.level'), { keyEncoding: 'buffer', valueEncoding: 'buffer' });
@@ -51,48 +61,26 @@ async function startLoad(): Promise<{ commits: () => number; stop: () => Promise
       key.writeBigUInt64BE(BigInt(sequence++));
       await db.put(key, value, { sync: true });
     };
-    const done = loops(params.load === 'level-1' ? 1 : 64, put);
-    return {
-      commits: () => commits,
-      stop: async () => {
-        running = false;
-        await done;
-        await db.close();
-      },
-    };
+    return run(params.load === 'level-1' ? 1 : 64, put, () => db.close());
   }
   if (params.load === 'walref-per-commit') {
     const { wal } = await openWal(join(dir, 'wal'), { io: params.io });
     const recorder = wal.recorder();
-    const done = loops(1, async () => {
+    const commit = async (): Promise<void> => {
       recorder.arm();
       recorder.record(event);
       await recorder.commit();
       await recorder.flush();
-    });
-    return {
-      commits: () => commits,
-      stop: async () => {
-        running = false;
-        await done;
-        await wal.close();
-      },
     };
+    return run(1, commit, () => wal.close());
   }
   const { wal } = await openWal(join(dir, 'wal'), { io: params.io, sync: { mode: 'group', intervalMs: 1, maxCommits: 64 } });
-  const done = loops(64, async () => {
+  const commit = async (): Promise<void> => {
     const b = await wal.begin();
     await wal.append(b, event);
     await wal.waitDurable(await wal.commit(b));
-  });
-  return {
-    commits: () => commits,
-    stop: async () => {
-      running = false;
-      await done;
-      await wal.close();
-    },
   };
+  return run(64, commit, () => wal.close());
 }
 
 const load = await startLoad();
