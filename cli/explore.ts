@@ -11,6 +11,7 @@ import { exploreWorkload, type ExploreResult } from '../crash-sim/explore.js';
 import { describeKnobs } from '../crash-sim/knobs.js';
 import { formatViolation } from '../crash-sim/oracle.js';
 import { parseWorkloadText } from '../crash-sim/workload.js';
+import { writeTextFile } from '../src/fs/host-files.js';
 import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { openWal } from '../src/open-wal.js';
 import { ExitCode, type CliIo } from './io.js';
@@ -83,21 +84,6 @@ function jsonSummary(result: ExploreResult): string {
   );
 }
 
-function writeTextFile(path: string, text: string): void {
-  if (nodeFileSystem.exists(path)) nodeFileSystem.unlink(path);
-  const handle = nodeFileSystem.open(path, 'create-exclusive');
-  try {
-    const bytes = new TextEncoder().encode(text);
-    let offset = 0;
-    while (offset < bytes.length) {
-      const written = handle.write(bytes.subarray(offset), offset);
-      if (written <= 0) throw new Error(`could not write ${path}`);
-      offset += written;
-    }
-  } finally {
-    handle.close();
-  }
-}
 
 export async function runExplore(argv: string[], io: CliIo): Promise<number> {
   let parsed: z.infer<typeof argsSchema>;
