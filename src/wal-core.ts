@@ -93,9 +93,10 @@ export class WalCore {
 
   /**
    * Runs a synchronous body holding the writer lane: at once when the lane is free (no promise
-   * hop on the hot path), otherwise after the steps queued before it.
+   * hop on the hot path: the value, or the throw, comes back synchronously), otherwise after the
+   * steps queued before it.
    */
-  async #onWriterLane<T>(body: () => T): Promise<T> {
+  #underWriterLane<T>(body: () => T): T | Promise<T> {
     this.refuseIfClosing();
     if (this.#writerLane.tryTake()) {
       try {
@@ -108,6 +109,11 @@ export class WalCore {
       if (this.closed) throw new WalError({ code: 'Closed' });
       return body();
     });
+  }
+
+  /** #underWriterLane for callers that want a promise (a refusal rejects it). */
+  async #onWriterLane<T>(body: () => T): Promise<T> {
+    return this.#underWriterLane(body);
   }
 
   /** A buffering step: no effects, so it runs at once unless a step holds the writer lane. */
@@ -137,20 +143,9 @@ export class WalCore {
    * free (throwing what the step refuses), or once the steps queued before it have run.
    */
   writePending(): Lsn | Promise<Lsn> {
-    this.refuseIfClosing();
-    const write = (): Lsn =>
-      this.#state.pendingBytes === 0 && this.#state.poisoned === null ? this.#state.writtenLsn : this.runStepNow((s) => writer.writePending(s));
-    if (this.#writerLane.tryTake()) {
-      try {
-        return write();
-      } finally {
-        this.#writerLane.release();
-      }
-    }
-    return this.#writerLane.run(() => {
-      if (this.closed) throw new WalError({ code: 'Closed' });
-      return write();
-    });
+    return this.#underWriterLane(() =>
+      this.#state.pendingBytes === 0 && this.#state.poisoned === null ? this.#state.writtenLsn : this.runStepNow((s) => writer.writePending(s)),
+    );
   }
 
   /** Runs `body` holding the sync lane, then the writer lane: nothing else is in flight. */
