@@ -21,8 +21,8 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { crashSpaceAt, enumerateCrashStates } from '../../crash-sim/crash-states.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { openWal, type SyncOption } from '../../src/index.js';
+import { expectAcknowledgedOnStableStorage, expectDurableLsnNeverRegresses } from '../model-based/acknowledgement-checks.js';
 import { budget } from '../model-based/run-config.js';
-import { survivingRecords } from '../../crash-sim/survivors.js';
 import { encoder, replayedAsModel } from '../model-based/world.js';
 import { scheduledFs } from './scheduled-fs.js';
 
@@ -174,16 +174,10 @@ async function overlappingCalls(s: fc.Scheduler, scenario: Scenario): Promise<vo
   expect(written.every((lsn, i) => i === 0 || lsn > (written[i - 1] ?? 0)), `frame LSNs in write order: ${written.join(',')}`).toBe(true);
 
   // DurableLsnNeverRegresses.
-  const probes = sim.opLog.map((op) => op.durableLsnProbe).filter((lsn): lsn is number => lsn !== null);
-  expect(probes.every((lsn, i) => i === 0 || (probes[i - 1] ?? 0) <= lsn), `durable LSN samples ${probes.join(',')}`).toBe(true);
+  expectDurableLsnNeverRegresses(sim);
 
   // AckAfterFsync.
-  for (const ack of acks) {
-    const space = crashSpaceAt(sim.knobs, sim.opLog, ack.atOp);
-    const onlySynced = space.build(space.axes.map(() => 0));
-    const intact = survivingRecords(onlySynced, DIR, sim.opLog).intactLsns;
-    expect(intact, `commit ${ack.tx.commitLsn} acknowledged at op ${ack.atOp} is on stable storage; ${context}`).toContain(ack.tx.commitLsn);
-  }
+  expectAcknowledgedOnStableStorage(sim, DIR, acks, context);
 
   // FailedFsyncPoisons and CloseRefusesLaterCalls.
   for (const record of calls) {

@@ -13,7 +13,7 @@ import { crashSpaceAt, enumerateCrashStates } from '../../crash-sim/crash-states
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
 import { openWal } from '../../src/index.js';
-import { survivingRecords } from '../../crash-sim/survivors.js';
+import { expectAcknowledgedOnStableStorage, expectDurableLsnNeverRegresses } from './acknowledgement-checks.js';
 import { encoder, replayedAsModel } from './world.js';
 
 const INTERVAL_MS = 1_000;
@@ -98,16 +98,10 @@ export async function concurrentCommitters(
   stats.acknowledgements += acks.length;
 
   // The durable LSN, sampled at every operation, never goes backwards.
-  const probes = sim.opLog.map((op) => op.durableLsnProbe).filter((lsn): lsn is number => lsn !== null);
-  expect(probes.every((lsn, i) => i === 0 || (probes[i - 1] ?? 0) <= lsn), `durable LSN samples ${probes.join(',')}`).toBe(true);
+  expectDurableLsnNeverRegresses(sim);
 
   // An acknowledgement never precedes the fsync that covers it.
-  for (const ack of acks) {
-    const space = crashSpaceAt(sim.knobs, sim.opLog, ack.atOp);
-    const onlySynced = space.build(space.axes.map(() => 0));
-    const intact = survivingRecords(onlySynced, DIR, sim.opLog).intactLsns;
-    expect(intact, `commit ${ack.tx.commitLsn} acknowledged at op ${ack.atOp} is on stable storage`).toContain(ack.tx.commitLsn);
-  }
+  expectAcknowledgedOnStableStorage(sim, DIR, acks);
 
   // A crash at any scheduled point keeps every commit acknowledged before it.
   for (const point of [...crashPoints].sort((a, b) => a - b)) {
