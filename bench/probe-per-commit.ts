@@ -1,18 +1,22 @@
-// `npx tsx bench/probe-per-commit.ts [durationMs]`: where a durable commit's time goes. Runs the
-// raw append + fdatasync loop and walref's per-commit recorder loop (each for durationMs, in this
-// one process, raw first), timing the write and the fdatasync system calls directly around the
+// `npx tsx bench/probe-per-commit.ts [durationMs] [non-blocking|blocking]`: where a durable commit's
+// time goes. Runs the raw append + fdatasync loop and walref's per-commit recorder loop with the
+// given `io` mode (each for durationMs, in this one process, raw first), timing the write and the
+// fdatasync system calls directly around the
 // FileSystem port, and prints per commit: total, write, fdatasync, and the rest (JavaScript). A
 // CPU profile attributes blocking native calls loosely; this measures them.
 
 import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { nodeFileSystem } from '../src/fs/node-fs.js';
+import { blockingNodeFileSystem, nodeFileSystem } from '../src/fs/node-fs.js';
 import type { FileHandle, FileSystem } from '../src/fs/port.js';
 import { openWal } from '../src/index.js';
 import { makeEvent } from './lib/payload.js';
 
 const durationMs = Number(process.argv[2] ?? 3000);
+const io = process.argv[3] ?? 'non-blocking';
+if (io !== 'non-blocking' && io !== 'blocking') throw new Error(`io must be non-blocking or blocking, got ${io}`);
+const adapter = io === 'blocking' ? blockingNodeFileSystem : nodeFileSystem;
 const dir = join('bench', 'data', `probe-${process.pid}`);
 mkdirSync(dir, { recursive: true });
 
@@ -72,7 +76,7 @@ function timedFileSystem(split: Split): FileSystem {
     sizeBytes: () => handle.sizeBytes(),
     close: () => handle.close(),
   });
-  return { ...nodeFileSystem, open: (path, mode) => timed(nodeFileSystem.open(path, mode)) };
+  return { ...adapter, open: (path, mode) => timed(adapter.open(path, mode)) };
 }
 
 async function walrefLoop(): Promise<Split> {
@@ -97,7 +101,7 @@ async function walrefLoop(): Promise<Split> {
 
 try {
   report('raw append', rawLoop());
-  report('walref per-commit', await walrefLoop());
+  report(`walref ${io}`, await walrefLoop());
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
