@@ -61,11 +61,16 @@ function callCount(result: CrashTestResult): number {
   return result.history.ops.filter((op) => op.kind !== 'mark' && op.kind !== 'crash').length;
 }
 
+/** "1 group", "3 groups": the summary is read by people, so it counts in words that agree. */
+function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function summary(result: CrashTestResult, knobs: string): string {
   const lines = [
     `walref crash-test`,
     `knobs: ${knobs}`,
-    `workload: ${callCount(result)} file-system calls under --dir, ${result.acks} acknowledgements, ${result.crashPoints} crash points`,
+    `workload: ${countOf(callCount(result), 'file-system call')} under --dir, ${countOf(result.acks, 'acknowledgement')}, ${countOf(result.crashPoints, 'crash point')}`,
     `crash states: ${result.crashStates} checked, ${result.exhaustive ? 'exhaustive' : 'sampled'} (${result.spaceTotal} points in all crash spaces)`,
     `speed: ${result.statesPerSecond.toFixed(1)} crash states/s (capture ${(result.captureMs / 1000).toFixed(2)} s, checks ${(result.checkMs / 1000).toFixed(2)} s)`,
   ];
@@ -74,7 +79,7 @@ function summary(result: CrashTestResult, knobs: string): string {
   for (const u of result.unmodelled) lines.push(`unmodelled: ${u.reason} (trace line ${u.line}: ${u.call})`);
   if (result.violations.length === 0) lines.push('violations: none');
   else {
-    lines.push(`violations: ${result.violationCount} crash states in ${result.violations.length} groups`);
+    lines.push(`violations: ${countOf(result.violationCount, 'crash state')} in ${countOf(result.violations.length, 'group')}`);
     for (const v of result.violations) {
       lines.push(`  ${v.count} × ${v.reason}`);
       lines.push(`    e.g. ${v.example} → ${v.reason}`);
