@@ -10,7 +10,8 @@
 //     one of its undecided pieces; every undecided truncate independently persists or not.
 //   - safeAppend on: the file ends at the first byte that no persisted piece provided (a file
 //     only grows over data that reached the disk). Off: a third axis lets the size be the grown
-//     size, with those holes reading as zeros or as garbage.
+//     size (the largest size written since the last truncate that persisted), with those holes
+//     reading as zeros or as garbage.
 // Durable pieces (after an EIO left earlier ones in limbo) are always applied, in issue order.
 
 import { garbageByte } from './prng.js';
@@ -190,6 +191,9 @@ function applyPieces(file: SimFile, pieces: readonly Piece[], chosen: ReadonlySe
       buf.fill(0, p.sizeAfterBytes);
       provided.fill(0, p.sizeAfterBytes);
       size = p.sizeAfterBytes;
+      // A truncate that reached the disk set the inode's size after every growth before it: the
+      // grown size a crash may show comes only from writes issued after it.
+      grownSize = p.sizeAfterBytes;
       continue;
     }
     persistedOps.add(p.opIndex);
