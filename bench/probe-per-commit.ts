@@ -1,8 +1,8 @@
 // `npx tsx bench/probe-per-commit.ts [durationMs] [non-blocking|blocking]`: where a durable commit's
 // time goes. Runs the raw append + fdatasync loop and walref's per-commit recorder loop with the
 // given `io` mode (each for durationMs, in this one process, raw first), timing the write and the
-// fdatasync system calls directly around the
-// FileSystem port, and prints per commit: total, write, fdatasync, and the rest (JavaScript). A
+// fdatasync system calls directly around the FileSystem port, and prints per commit: total,
+// write, fdatasync (in blocking mode with its one event-loop turn), and the rest (JavaScript). A
 // CPU profile attributes blocking native calls loosely; this measures them.
 
 import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
