@@ -18,7 +18,7 @@ describe('model-based: concurrent committers under the group policy (fc.schedule
       fc.asyncProperty(a.scheduler, a.committers, a.ticks, a.knobs, a.segmentTargetBytes, a.crashSeed, (s, committers, ticks, knobs, target, seed) =>
         concurrentCommitters(s, committers, ticks, knobs, target, seed, crashStatesPerPoint, stats),
       ),
-      { numRuns: budget.concurrentRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
+      { numRuns: budget.concurrentRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false, timeout: budget.runTimeoutMs },
     );
   }, budget.testTimeoutMs);
 });

@@ -42,7 +42,7 @@ describe('model-based: the real WAL on node:fs', () => {
             rmSync(dir, { recursive: true, force: true });
           }
         }),
-        { numRuns: budget.nodeRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
+        { numRuns: budget.nodeRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false, timeout: budget.runTimeoutMs },
       );
       report.push(`node:fs ${policy}: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ${Date.now() - started} ms`);
     }, budget.testTimeoutMs);

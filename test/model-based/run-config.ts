@@ -27,6 +27,13 @@ export const budget = {
   concurrentRuns: deep ? (Number.isSafeInteger(deepRuns) && deepRuns > 0 ? deepRuns : 3_000) : 60,
   /** Commands per run at most. */
   maxCommands: deep ? 100 : PINNED_MAX_COMMANDS,
+  /**
+   * One run that has not ended after this long is a hang, and fails the property (fast-check's
+   * `timeout`). Without it a hung run would sit until the time limit interrupts the property,
+   * and an interrupt is not a failure: a hang would pass. Runs take milliseconds, and seconds on
+   * the real disk under load.
+   */
+  runTimeoutMs: 15_000,
   /** fast-check stops starting new runs after this long (deep runs are bounded by time too). */
   timeLimitMs: deep ? Number(process.env['WALREF_DEEP_TIME_MS'] ?? 600_000) : 20_000,
   /** vitest's timeout for one of these tests: the time limit plus room to shrink a failure. */

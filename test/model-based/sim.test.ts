@@ -30,7 +30,7 @@ describe('model-based: the real WAL on the simulated file system', () => {
     const started = Date.now();
     await fc.assert(
       fc.asyncProperty(config, walCommands({ simulated: true, maxCommands: budget.maxCommands, profile }), (c, commands) => runModel(c, commands, stats)),
-      { numRuns: budget.simRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false },
+      { numRuns: budget.simRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false, timeout: budget.runTimeoutMs },
     );
     report.push(
       `sim ${label}: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ` +
