@@ -116,17 +116,21 @@ function parseWith(
   try {
     return { ok: true, command: build(positionals, values) };
   } catch (error) {
-    if (error instanceof z.ZodError) {
-      const issue = error.issues[0];
-      const where = issue === undefined || issue.path.length === 0 ? 'argument' : optionName(String(issue.path[0]));
-      return usage(`${where} ${issue?.message ?? 'is invalid'}`);
-    }
+    if (error instanceof z.ZodError) return usage(describeArgumentIssue(error, ['dir']));
     throw error;
   }
 }
 
-function optionName(key: string): string {
-  return key === 'dir' ? '<dir>' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/**
+ * The first problem zod found in a command's arguments, as one line naming the argument the way
+ * the user typed it: a positional as `<name>`, an option as its flag (`maxStates` is
+ * `--max-states`). Every command's parser reports bad arguments through this.
+ */
+export function describeArgumentIssue(error: z.ZodError, positionals: readonly string[]): string {
+  const issue = error.issues[0];
+  const key = issue === undefined || issue.path.length === 0 ? null : String(issue.path[0]);
+  const where = key === null ? 'argument' : positionals.includes(key) ? `<${key}>` : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return `${where} ${issue?.message ?? 'is invalid'}`;
 }
 
 /** node:util's messages go on with advice about "--"; the first sentence says what is wrong. */

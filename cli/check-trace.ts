@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { describeArgumentIssue } from './args.js';
 import { checkTraceFile, type TraceVerdict } from '../oracle/check-trace/check-trace.js';
 import { ExitCode, type CliIo } from './io.js';
 
@@ -14,7 +15,7 @@ TLC needed: exit 0 when some behaviour of the model explains every line, 1 when 
 (the line number and the property are printed), 2 when the file cannot be read.
 `;
 
-const argsSchema = z.object({ file: z.string({ error: 'the trace file is missing' }).min(1, 'the trace file is missing'), json: z.boolean() });
+const argsSchema = z.object({ file: z.string({ error: 'is required: the trace file to check' }).min(1, 'must not be empty'), json: z.boolean() });
 
 export async function runCheckTrace(argv: string[], io: CliIo): Promise<number> {
   let parsed: z.infer<typeof argsSchema>;
@@ -26,7 +27,7 @@ export async function runCheckTrace(argv: string[], io: CliIo): Promise<number> 
     }
     if (positionals.length > 1) throw new Error(`unexpected argument "${positionals[1] ?? ''}"`);
     const result = argsSchema.safeParse({ file: positionals[0], json: values.json === true });
-    if (!result.success) throw new Error(result.error.issues[0]?.message ?? 'invalid arguments');
+    if (!result.success) throw new Error(describeArgumentIssue(result.error, ['file']));
     parsed = result.data;
   } catch (error) {
     io.stderr(`walref check-trace: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n${CHECK_TRACE_USAGE}`);

@@ -6,6 +6,7 @@
 
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { describeArgumentIssue } from './args.js';
 import { describeKnobs, resolveKnobs } from '../crash-sim/knobs.js';
 import { writeCrashTestReport } from './crash-test-report.js';
 import { CrashTestError } from '../oracle/crash-test/errors.js';
@@ -149,11 +150,7 @@ export async function runCrashTest(argv: string[], io: CliIo): Promise<number> {
       json: values.json === true,
       ...(values.html === undefined ? {} : { html: values.html }),
     });
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const flag = String(issue?.path[0] ?? 'arguments').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      throw new Error(`--${flag} ${issue?.message ?? 'is invalid'}`);
-    }
+    if (!result.success) throw new Error(describeArgumentIssue(result.error, []));
     parsed = result.data;
     knobs = resolveKnobs({
       sectorBytes: parsed.sectorBytes,

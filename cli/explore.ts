@@ -7,6 +7,7 @@
 
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { describeArgumentIssue } from './args.js';
 import { exploreWorkload, type ExploreResult } from '../crash-sim/explore.js';
 import { describeKnobs } from '../crash-sim/knobs.js';
 import { formatViolation } from '../crash-sim/oracle.js';
@@ -34,7 +35,7 @@ const countSchema = z
   .refine((n) => Number.isSafeInteger(n) && n > 0, 'must be a positive integer');
 
 const argsSchema = z.object({
-  workload: z.string({ error: 'the workload file is missing' }).min(1, 'the workload file is missing'),
+  workload: z.string({ error: 'is required: the workload file to explore' }).min(1, 'must not be empty'),
   json: z.boolean(),
   maxStates: countSchema,
   seed: z
@@ -113,11 +114,7 @@ export async function runExplore(argv: string[], io: CliIo): Promise<number> {
       crashPoints: values['crash-points'] ?? 'every-op',
       ...(values.html === undefined ? {} : { html: values.html }),
     });
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const flag = String(issue?.path[0] ?? 'arguments').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      throw new Error(`${flag === 'workload' ? 'workload' : `--${flag}`}: ${issue?.message ?? 'invalid'}`);
-    }
+    if (!result.success) throw new Error(describeArgumentIssue(result.error, ['workload']));
     parsed = result.data;
   } catch (error) {
     io.stderr(`walref explore: ${error instanceof Error ? error.message : String(error)}\n${EXPLORE_USAGE}`);
