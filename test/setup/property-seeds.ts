@@ -18,7 +18,12 @@ function report(details: fc.RunDetails<unknown>): void {
     const failure = details.failed ? ` FAILED, path ${details.counterexamplePath ?? '?'}` : '';
     console.log(`[property seed] ${name}: seed ${details.seed}${failure}`);
   }
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? `Property failed with seed ${details.seed}`);
+  if (details.failed) {
+    // fast-check's report names the counterexample; the assertion that failed on it is the cause.
+    const cause = details.errorInstance;
+    const why = cause instanceof Error ? `\nThe failing run threw: ${cause.message.slice(0, 4000)}` : '';
+    throw new Error(`${fc.defaultReportMessage(details) ?? `Property failed with seed ${details.seed}`}${why}`, { cause });
+  }
 }
 
 const seed = seedOverride();
