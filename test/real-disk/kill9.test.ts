@@ -9,33 +9,24 @@
 // WALREF_KILL9_SEED=<seed> replays the same schedule (the timing of the child still varies);
 // WALREF_KILL9_STATS=1 prints how many commits were acknowledged and how many opens found a torn tail.
 
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/core/codec.js';
-import { LOCK_FILE_NAME, LSN_MAX, parseSegmentFileName } from '../../src/core/format.js';
+import { LSN_MAX, parseSegmentFileName } from '../../src/core/format.js';
 import { bufferedIo } from '../../cli/io.js';
 import { runCli } from '../../cli/run-cli.js';
 import { nodeFileSystem, openWal, type ReplayOutcome } from '../../src/index.js';
 import { seededRandom } from '../../crash-sim/prng.js'; // seeded, so a failing schedule can be replayed
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
-const childScript = path.join(here, 'commit-loop-child.ts');
+import { killRuns, startChild } from './kill-harness.js';
 
 const KILLS = process.env['WALREF_DEEP'] === '1' ? 100 : 20;
 /** The child is killed this long after it reported `ready` (uniformly at random). */
 const KILL_DELAY_MS_MIN = 2;
 const KILL_DELAY_MS_MAX = 120;
-const READY_TIMEOUT_MS = 20_000;
 /** Every this many runs, the parent tears the active segment's tail before the next open. */
 const TEAR_EVERY_RUNS = 4;
-/** Children started ahead of their turn, so module loading overlaps with the runs before them. */
-const PRELOADED_CHILDREN = 3;
 
 interface Ready {
   readonly type: 'ready';
@@ -57,62 +48,6 @@ interface RunRecord {
   readonly signal: NodeJS.Signals | null;
   /** Whether the killed writer's lock file was still in the directory after its death. */
   readonly lockLeft: boolean;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A started child that has loaded its modules (or is loading them) and waits for "go". */
-interface Pending {
-  readonly run: number;
-  readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
-  readonly output: { stdout: string; stderr: string };
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function start(dir: string, run: number): Pending {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, dir, String(run)], {
-    cwd: repoRoot,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
-  // A child killed before it read "go" makes the write fail with EPIPE; that is expected.
-  child.stdin.on('error', () => undefined);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { run, child, output, exited };
-}
-
-/** Lets a started child open the WAL, kills it `delayMs` after it is ready, returns its acks. */
-async function goAndKill(dir: string, pending: Pending, delayMs: number): Promise<RunRecord> {
-  const { run, child, output, exited } = pending;
-  let early: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  void exited.then((e) => (early = e));
-  child.stdin.write('go\n');
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!output.stdout.includes('"type":"ready"')) {
-    if (early !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`run ${run}: the child never became ready (exit ${JSON.stringify(early)}): ${output.stderr.trim()}`);
-    }
-    await sleep(2);
-  }
-  await sleep(delayMs);
-  child.kill('SIGKILL');
-  const { code, signal } = await exited;
-  if (signal !== 'SIGKILL') throw new Error(`run ${run}: the child ended on its own (code ${code}): ${output.stderr.trim()}`);
-
-  // Only whole lines count: a line cut by the kill was never acknowledged.
-  const lines = output.stdout
-    .split('\n')
-    .slice(0, -1)
-    .map((line) => JSON.parse(line) as Ready | Ack);
-  const ready = lines.find((l): l is Ready => l.type === 'ready');
-  if (ready === undefined) throw new Error(`run ${run}: no ready line`);
-  const lockLeft = fs.existsSync(path.join(dir, LOCK_FILE_NAME));
-  return { ready, acks: lines.filter((l): l is Ack => l.type === 'ack'), signal, lockLeft };
 }
 
 /**
@@ -150,23 +85,19 @@ describe('kill -9 on the real disk under per-commit', () => {
 
   beforeAll(async () => {
     const random = seededRandom(seed);
-    // Load the next writers while this one runs; each waits for "go" before opening the WAL.
-    const queue: Pending[] = [];
-    let started = 0;
-    const refill = (): void => {
-      while (queue.length < PRELOADED_CHILDREN && started < KILLS) queue.push(start(dir, started++));
-    };
-    try {
-      for (let run = 0; run < KILLS; run++) {
-        refill();
-        const current = queue.shift()!;
-        refill();
+    const killed = await killRuns<Ready | Ack>({
+      dir,
+      kills: KILLS,
+      start: (run) => startChild('commit-loop-child.ts', dir, run),
+      delayMs: () => KILL_DELAY_MS_MIN + Math.floor(random() * (KILL_DELAY_MS_MAX - KILL_DELAY_MS_MIN)),
+      beforeRun: (run) => {
         if (run % TEAR_EVERY_RUNS === TEAR_EVERY_RUNS - 1) tearActiveSegment(dir, random);
-        const delayMs = KILL_DELAY_MS_MIN + Math.floor(random() * (KILL_DELAY_MS_MAX - KILL_DELAY_MS_MIN));
-        runs.push(await goAndKill(dir, current, delayMs));
-      }
-    } finally {
-      for (const pending of queue) pending.child.kill('SIGKILL');
+      },
+    });
+    for (const [run, k] of killed.entries()) {
+      const ready = k.lines.find((l): l is Ready => l.type === 'ready');
+      if (ready === undefined) throw new Error(`run ${run}: no ready line`);
+      runs.push({ ready, acks: k.lines.filter((l): l is Ack => l.type === 'ack'), signal: k.signal, lockLeft: k.lockLeft });
     }
     // The read-only CLI sees the directory exactly as the last kill left it (openWal below then
     // truncates any torn tail).
