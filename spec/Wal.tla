@@ -214,6 +214,10 @@ Record(e) ==
 
 \* commit(): "no" with nothing written and no LSN allocated for an empty buffer; otherwise
 \* TxBegin, one MutationBatch and TxCommit go to the writer's memory and the answer is "yes".
+\* Each action is one atomic step, so LSNs are allocated in the order the actions happen, which
+\* is the order in which the host made its calls. The implementation lets calls overlap and keeps
+\* this order with a first-in-first-out writer lane, rotation and truncation included
+\* (src/wal-core.ts; test/concurrency/call-order.test.ts).
 Commit ==
     /\ up /\ ~poisoned /\ armed
     /\ armed' = FALSE

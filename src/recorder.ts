@@ -20,6 +20,8 @@ export interface RecorderHost {
   emitTrace(build: () => TraceEvent): void;
   /** The Wal's turn gate (src/turn-gate.ts), for the calls that do no I/O: a promise to await, or undefined. */
   turn(): Promise<void> | undefined;
+  /** Counts `call` among the calls the Wal's close() waits for, and returns it. */
+  track<T>(call: Promise<T>): Promise<T>;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -52,7 +54,11 @@ export class Recorder {
    * Ends the query. "no": nothing was recorded, nothing was written, no LSN was allocated, and
    * the host should skip flush(). "yes": TxBegin, one MutationBatch and TxCommit were written.
    */
-  async commit(): Promise<'yes' | 'no'> {
+  commit(): Promise<'yes' | 'no'> {
+    return this.#wal.track(this.#commit());
+  }
+
+  async #commit(): Promise<'yes' | 'no'> {
     this.#adoptWalPoison();
     const step = core.commit(this.#state);
     this.#settle(step.state);
@@ -68,7 +74,11 @@ export class Recorder {
   }
 
   /** Drops the query's events; true when the live store may have seen mutations. */
-  async abort(): Promise<boolean> {
+  abort(): Promise<boolean> {
+    return this.#wal.track(this.#abort());
+  }
+
+  async #abort(): Promise<boolean> {
     this.#adoptWalPoison();
     const step = core.abort(this.#state);
     this.#settle(step.state);
@@ -78,14 +88,17 @@ export class Recorder {
     return step.value;
   }
 
-  async flush(): Promise<void> {
-    this.#refuseIfPoisoned();
-    await this.#guard(() => this.#wal.flush());
+  flush(): Promise<void> {
+    return this.#wal.track(this.#forward(() => this.#wal.flush()));
   }
 
-  async forceFsync(): Promise<void> {
+  forceFsync(): Promise<void> {
+    return this.#wal.track(this.#forward(() => this.#wal.forceFsync()));
+  }
+
+  async #forward(call: () => Promise<void>): Promise<void> {
     this.#refuseIfPoisoned();
-    await this.#guard(() => this.#wal.forceFsync());
+    await this.#guard(call);
   }
 
   /** The host quarantines the WAL: every later call fails until the WAL is reopened. */

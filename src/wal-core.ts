@@ -1,31 +1,41 @@
-// The inside of the Wal (wal.ts): the writer's state, the two lanes, running a step and its
-// effects, adopting the state only when every effect succeeded, the pipelined fsync, and the
-// waiters for durability. wal.ts holds the public calls, the background flusher and close.
+// The inside of the Wal (wal.ts): the writer's state, the two lanes, the one routine that runs a
+// step and its effects, the pipelined fsync, the waiters for durability, and close. wal.ts holds
+// the public calls, the background flusher and the turn gate. Nothing here is public and mutable:
+// the Wal reads the state and the closing flag, and changes them only through these methods.
+//
+// The durability ordering rule is enforced here, and only here: the durable LSN moves when an
+// fsync that covers it has returned OK, never before. A step's state (which may carry a higher
+// durable LSN) is adopted only after every one of its effects succeeded (#perform), and a
+// pipelined fsync moves it in fsyncDone only after the fsync resolved (fsyncTo). Waiters are
+// settled from the adopted state, so no acknowledgement can precede its fsync.
 //
 // Calls overlap: a call may start while another one's fsync is on the disk. What each does then
 // (test/concurrency checks it under fast-check's scheduler):
-//   - Two lanes (lane.ts), each first-in-first-out. The writer lane guards the writer's state and
-//     the segment's bytes; the sync lane guards fsyncs, at most one of which is ever in flight (two
-//     fsyncs of one file in flight would let one of them see an EIO the other then misses).
-//   - Buffering steps (begin without a rotation, append, appendBatch, commit, abort,
-//     checkpointMarker, writeTransaction) run at once when the writer lane is free, otherwise
-//     after the steps queued before them: LSNs are handed out in call order.
-//   - Writes (flush under group and none, and the first half of every sync) take the writer lane
-//     and hand all pending frames to the OS in one synchronous write, so a segment's bytes are
-//     written in LSN order.
+//   - Call order. Every step that changes the writer's state (begin, append, appendBatch, commit,
+//     abort, writeTransaction, checkpointMarker, truncateUpTo, and the writes of flush) takes the
+//     writer lane, which is first-in-first-out: it runs at once when the lane is free and nobody
+//     waits, otherwise after every step called before it. LSNs are therefore handed out in call
+//     order, always: a step that must wait for the disk (a begin that rotates the segment,
+//     truncateUpTo) waits holding its place in the lane, and every call made after it queues
+//     behind it.
+//   - At most one fsync is in flight (two fsyncs of one file in flight would let one of them see
+//     an EIO the other then misses). A step whose effects wait for the disk (rotation's fsyncs and
+//     directory fsync, truncateUpTo's directory fsync) first waits, in its place in the writer
+//     lane, for the pipelined fsync in flight, and is then computed again from the state that
+//     fsync left. A pipelined fsync starts only while its caller holds the writer lane, so none
+//     can start while such a step runs.
 //   - Syncs (flush under per-commit, forceFsync, waitDurable, the group flusher) take the sync
-//     lane, write what is pending, start one fsync that covers everything written so far, and
-//     release the writer lane while it is in flight: new commits are encoded and written meanwhile,
-//     and the next sync covers them (pipelined group commit). The durable LSN moves when the fsync
-//     returned OK, to what it covered, and not a byte further.
-//   - Rotation (a begin that finds the segment full), truncateUpTo and close take the sync lane,
-//     then the writer lane: they wait for the fsync in flight and for every step queued before
-//     them, and run their effects with nothing else in flight.
+//     lane, write what is pending and start one fsync that covers everything written so far under
+//     the writer lane, and release the writer lane while it is in flight: new commits are encoded
+//     and written meanwhile, and the next sync covers them (pipelined group commit). The durable
+//     LSN moves when the fsync returned OK, to what it covered, and not a byte further.
 //   - A failed effect poisons the WAL. A failed fsync rejects every waitDurable it covered and
 //     every other waiter; every step still queued fails with Poisoned when its turn comes. Nothing
 //     is retried ("fsyncgate").
-//   - close() refuses calls made after it at once (Closed), waits for the calls made before it,
-//     makes everything written durable (unless poisoned), and releases the lock.
+//   - close() refuses calls made after it at once (Closed), takes the sync lane and then the
+//     writer lane, so it runs after every call made before it, makes everything written durable
+//     (unless poisoned), rejects the waiters still pending, and closes the files. idle() waits the
+//     same way and does nothing.
 
 import * as writer from './core/writer.js';
 import { WalError } from './core/errors.js';
@@ -33,7 +43,7 @@ import type { Effect } from './core/effects.js';
 import type { Lsn } from './core/records.js';
 import type { TraceEvent, TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
-import type { EffectRunner } from './effect-runner.js';
+import { EffectRunner } from './effect-runner.js';
 import { FsError } from './fs/port.js';
 import { walErrorFromFs } from './io-error.js';
 import { Lane } from './lane.js';
@@ -44,29 +54,46 @@ interface Waiter {
   readonly reject: (error: WalError) => void;
 }
 
+/** A pipelined fsync, started under the writer lane. */
+interface StartedFsync {
+  readonly plan: writer.FsyncPlan;
+  readonly done: Promise<void>;
+  /** Resolves `#inFlight` once the fsync's outcome is in the state. */
+  readonly settle: () => void;
+}
+
+type StepOk<T> = Extract<writer.WriterStep<T>, { ok: true }>;
+
 export class WalCore {
   #state: WriterState;
-  readonly runner: EffectRunner;
+  readonly #runner: EffectRunner;
   readonly #trace: TraceSink | null;
   readonly #writerLane = new Lane();
   readonly #syncLane = new Lane();
   #waiters: Waiter[] = [];
+  /** Resolves once the pipelined fsync in flight, if any, has its outcome in the state. */
+  #inFlight: Promise<void> | null = null;
   /** Called when the last waiter is settled (the Wal lets its flusher timer go). */
   readonly #onNoWaiters: () => void;
   /** close() has started: calls made from now on fail with Closed. */
-  closing = false;
-  /** close() has finished: queued steps that run now fail with Closed. */
-  closed = false;
+  #closing = false;
+  /** close() has finished: a sync that gets its turn now fails with Closed. */
+  #closed = false;
 
   constructor(state: WriterState, runner: EffectRunner, trace: TraceSink | null, onNoWaiters: () => void) {
     this.#state = state;
-    this.runner = runner;
+    this.#runner = runner;
     this.#trace = trace;
     this.#onNoWaiters = onNoWaiters;
   }
 
   get state(): WriterState {
     return this.#state;
+  }
+
+  /** Whether close() has been called: every call made from now on fails with Closed. */
+  get closing(): boolean {
+    return this.#closing;
   }
 
   emit(build: () => TraceEvent): void {
@@ -78,109 +105,69 @@ export class WalCore {
     if (this.#state.poisoned !== null) return;
     this.#state = writer.poison(this.#state, reason);
     this.emit(() => ({ action: 'Poison', reason }));
-    this.settleWaiters(new WalError({ code: 'Poisoned', reason }));
+    this.#settleWaiters(new WalError({ code: 'Poisoned', reason }));
   }
 
-  /** Queues a waiter for `lsn`; the caller has checked that it is not durable yet. */
-  addWaiter(lsn: Lsn, resolve: () => void, reject: (error: WalError) => void): void {
-    this.#waiters.push({ lsn, resolve, reject });
+  /** Resolves once `lsn` is durable; the caller has checked that it is allocated and not durable yet. */
+  waitFor(lsn: Lsn): Promise<void> {
+    return new Promise((resolve, reject) => this.#waiters.push({ lsn, resolve, reject }));
   }
 
-  /** Calls after close() started fail at once; calls queued before it still run. */
+  /** Calls after close() started fail at once; calls made before it still run. */
   refuseIfClosing(): void {
-    if (this.closed || this.closing) throw new WalError({ code: 'Closed' });
+    if (this.#closing) throw new WalError({ code: 'Closed' });
   }
 
   /**
-   * Runs a synchronous body holding the writer lane: at once when the lane is free (no promise
-   * hop on the hot path: the value, or the throw, comes back synchronously), otherwise after the
-   * steps queued before it.
+   * Runs a writer step in call order (see the header): at once when the writer lane is free, with
+   * no promise hop when its effects do not wait for the disk (the value, or the throw, comes back
+   * synchronously); otherwise after the steps called before it.
    */
-  #underWriterLane<T>(body: () => T): T | Promise<T> {
-    this.refuseIfClosing();
-    if (this.#writerLane.tryTake()) {
-      try {
-        return body();
-      } finally {
-        this.#writerLane.release();
-      }
-    }
-    return this.#writerLane.run(() => {
-      if (this.closed) throw new WalError({ code: 'Closed' });
-      return body();
-    });
+  step<T>(run: (state: WriterState) => writer.WriterStep<T>): T | Promise<T> {
+    return this.#inCallOrder(() => this.#runStep(run));
   }
 
-  /** #underWriterLane for callers that want a promise (a refusal rejects it). */
-  async #onWriterLane<T>(body: () => T): Promise<T> {
-    return this.#underWriterLane(body);
-  }
-
-  /** A buffering step: no effects, so it runs at once unless a step holds the writer lane. */
-  buffered<T>(run: (state: WriterState) => writer.WriterStep<T>): Promise<T> {
-    return this.#onWriterLane(() => this.runStepNow(run));
+  /** step() for callers that want a promise (a refusal rejects it). */
+  async stepAsync<T>(run: (state: WriterState) => writer.WriterStep<T>): Promise<T> {
+    return this.step(run);
   }
 
   /**
-   * begin() and what follows it in the same step. Without a rotation it is a buffering step; a
-   * rotation waits for both lanes. The check is made again under the lane: a commit queued before
-   * this one may have filled the segment meanwhile.
-   */
-  async withBegin<T>(then: (beginLsn: Lsn) => T): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      if (attempt < 2 && !writer.rotationDue(this.#state)) {
-        const done = await this.#onWriterLane(() => (writer.rotationDue(this.#state) ? null : { value: then(this.runStepNow((s) => writer.begin(s))) }));
-        if (done !== null) return done.value;
-      } else {
-        this.refuseIfClosing();
-        return this.exclusive(async () => then(await this.runStepAsync((s) => writer.begin(s))));
-      }
-    }
-  }
-
-  /**
-   * Hands every pending frame to the OS; returns the written LSN, at once when the writer lane is
-   * free (throwing what the step refuses), or once the steps queued before it have run.
+   * Hands every pending frame to the OS, in call order; returns the written LSN, at once when the
+   * writer lane is free.
    */
   writePending(): Lsn | Promise<Lsn> {
-    return this.#underWriterLane(() =>
-      this.#state.pendingBytes === 0 && this.#state.poisoned === null ? this.#state.writtenLsn : this.runStepNow((s) => writer.writePending(s)),
+    return this.#inCallOrder(() =>
+      this.#state.pendingBytes === 0 && this.#state.poisoned === null ? this.#state.writtenLsn : this.#runStep((s) => writer.writePending(s)),
     );
-  }
-
-  /** Runs `body` holding the sync lane, then the writer lane: nothing else is in flight. */
-  exclusive<T>(body: () => Promise<T>): Promise<T> {
-    return this.#syncLane.run(() => this.#writerLane.run(body));
   }
 
   /**
    * Makes `target` durable: waits for the fsync in flight, then (if that did not cover it) writes
-   * what is pending and starts the next fsync, which covers everything written by then.
+   * what is pending and starts the next fsync, which covers everything written by then. The sync
+   * lane is taken synchronously when it is free, so a sync takes its place before any call made
+   * after it.
    */
   async fsyncTo(target: Lsn, traceFsync: boolean): Promise<void> {
     while (this.#state.durableLsn < target) {
       await this.#syncLane.take();
       try {
-        // A sync queued before close() finds its target durable already: close synced it.
-        if (this.#state.durableLsn >= target) return;
-        if (this.#state.poisoned !== null) throw new WalError({ code: 'Poisoned', reason: this.#state.poisoned });
-        if (this.closed) throw new WalError({ code: 'Closed' });
-        await this.#writerLane.run(() => {
-          if (this.#state.pendingBytes > 0) this.runStepNow((s) => writer.writePending(s));
-        });
-        const plan = writer.fsyncStart(this.#state);
-        if (plan === null) throw new Error(`wal: LSN ${target} is not written (written ${this.#state.writtenLsn})`);
+        const started = await this.#writerLane.run(() => this.#startFsync(target));
+        if (started === null) return;
         try {
-          await this.runner.run(plan.effect);
+          await started.done;
+          const before = this.#state.durableLsn;
+          this.#state = writer.fsyncDone(this.#state, started.plan);
+          if (this.#state.durableLsn > before) {
+            if (traceFsync) this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: this.#state.durableLsn }));
+            this.#settleWaiters(null);
+          }
         } catch (error) {
-          if (!(error instanceof FsError)) throw error;
-          this.#fail(this.#state, plan.effect, error);
-        }
-        const before = this.#state.durableLsn;
-        this.#state = writer.fsyncDone(this.#state, plan);
-        if (this.#state.durableLsn > before) {
-          if (traceFsync) this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: this.#state.durableLsn }));
-          this.settleWaiters(null);
+          this.#failed(this.#state, started.plan.effect, error);
+        } finally {
+          // The outcome is in the state now (durable, or poisoned): a step waiting for it may run.
+          this.#inFlight = null;
+          started.settle();
         }
       } finally {
         this.#syncLane.release();
@@ -188,38 +175,105 @@ export class WalCore {
     }
   }
 
-  /** Runs a step whose effects do not wait for the disk; the caller holds the writer lane. */
-  runStepNow<T>(run: (state: WriterState) => writer.WriterStep<T>): T {
-    const before = this.#state;
-    const step = run(before);
-    if (!step.ok) throw new WalError(step.error);
-    for (const effect of step.effects) {
-      try {
-        this.runner.runNow(effect);
-      } catch (error) {
-        if (!(error instanceof FsError)) throw error;
-        this.#fail(before, effect, error);
-      }
-    }
-    this.#adopt(before, step.state, true);
-    return step.value;
+  /** Resolves once every call made before it, and the sync in flight, have finished. */
+  idle(): Promise<void> {
+    return this.#syncLane.run(() => this.#writerLane.run(() => undefined));
   }
 
-  /** Runs a step whose effects may wait for the disk; the caller holds both lanes. */
-  async runStepAsync<T>(run: (state: WriterState) => writer.WriterStep<T>): Promise<T> {
-    if (this.closed) throw new WalError({ code: 'Closed' });
-    const before = this.#state;
-    const step = run(before);
+  /**
+   * Runs after every call made before it, makes everything written durable (unless poisoned),
+   * then rejects the waiters left and closes the files. Resolves with the failure of that last
+   * fsync, or null.
+   */
+  async close(): Promise<unknown> {
+    this.#closing = true;
+    let failure: unknown = null;
+    try {
+      await this.#syncLane.run(() =>
+        this.#writerLane.run(async () => {
+          if (this.#state.poisoned === null) await this.#runStep((s) => writer.fsync(s));
+        }),
+      );
+    } catch (error) {
+      failure = error;
+    }
+    this.#closed = true;
+    this.#settleWaiters(new WalError({ code: 'Closed' }));
+    this.#runner.closeAll();
+    return failure;
+  }
+
+  /** Runs `body` holding the writer lane, in call order; the lane is held until its promise settles. */
+  #inCallOrder<T>(body: () => T | Promise<T>): T | Promise<T> {
+    this.refuseIfClosing();
+    if (this.#writerLane.tryTake()) return this.#holdingWriterLane(body);
+    return this.#writerLane.take().then(() => this.#holdingWriterLane(body));
+  }
+
+  #holdingWriterLane<T>(body: () => T | Promise<T>): T | Promise<T> {
+    let result: T | Promise<T>;
+    try {
+      result = body();
+    } catch (error) {
+      this.#writerLane.release();
+      throw error;
+    }
+    if (!(result instanceof Promise)) {
+      this.#writerLane.release();
+      return result;
+    }
+    return result.finally(() => this.#writerLane.release());
+  }
+
+  /**
+   * Under the writer lane: writes what is pending and starts the fsync that covers it. Null when
+   * `target` is durable by now (a sync queued before close() finds close synced it).
+   */
+  #startFsync(target: Lsn): StartedFsync | null {
+    if (this.#state.durableLsn >= target) return null;
+    if (this.#state.poisoned !== null) throw new WalError({ code: 'Poisoned', reason: this.#state.poisoned });
+    if (this.#closed) throw new WalError({ code: 'Closed' });
+    if (this.#state.pendingBytes > 0) this.#runStep((s) => writer.writePending(s));
+    const plan = writer.fsyncStart(this.#state);
+    if (plan === null) throw new Error(`wal: LSN ${target} is not written (written ${this.#state.writtenLsn})`);
+    let settle = (): void => undefined;
+    this.#inFlight = new Promise<void>((resolve) => (settle = resolve));
+    const done = this.#runner.run(plan.effect);
+    // fsyncTo awaits `done` a few microtasks from now; an early EIO must not count as unhandled.
+    done.catch(() => undefined);
+    return { plan, done, settle };
+  }
+
+  /**
+   * The one step runner: computes the step from the current state, runs its effects in order and
+   * adopts its state when all of them succeeded. A step whose effects all run at once (buffering,
+   * writes) completes synchronously. One whose effects wait for the disk first waits for the
+   * pipelined fsync in flight, then is computed again from the state that fsync left.
+   */
+  #runStep<T>(run: (state: WriterState) => writer.WriterStep<T>): T | Promise<T> {
+    const step = run(this.#state);
     if (!step.ok) throw new WalError(step.error);
-    for (const effect of step.effects) {
+    if (this.#inFlight !== null && step.effects.some(EffectRunner.waits)) return this.#inFlight.then(() => this.#runStep(run));
+    return this.#perform(this.#state, step, 0);
+  }
+
+  /** Runs the effects of `step` from index `from` on; the disk's waits chain the rest. */
+  #perform<T>(before: WriterState, step: StepOk<T>, from: number): T | Promise<T> {
+    for (let i = from; i < step.effects.length; i++) {
+      const effect = step.effects[i] as Effect;
+      if (EffectRunner.waits(effect)) {
+        return this.#runner.run(effect).then(
+          () => this.#perform(before, step, i + 1),
+          (error: unknown) => this.#failed(before, effect, error),
+        );
+      }
       try {
-        await this.runner.run(effect);
+        this.#runner.runNow(effect);
       } catch (error) {
-        if (!(error instanceof FsError)) throw error;
-        this.#fail(before, effect, error);
+        this.#failed(before, effect, error);
       }
     }
-    this.#adopt(before, step.state, true);
+    this.#adopt(before, step.state);
     return step.value;
   }
 
@@ -227,23 +281,24 @@ export class WalCore {
    * Adopts a step's state. The host may have poisoned the WAL while the step's effects ran: the
    * poison is sticky and survives the adoption.
    */
-  #adopt(before: WriterState, next: WriterState, traceFsync: boolean): void {
+  #adopt(before: WriterState, next: WriterState): void {
     const poisoned = this.#state.poisoned;
     this.#state = poisoned !== null && next.poisoned === null ? writer.poison(next, poisoned) : next;
     if (next.durableLsn > before.durableLsn) {
-      if (traceFsync) this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: next.durableLsn }));
-      this.settleWaiters(null);
+      this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: next.durableLsn }));
+      this.#settleWaiters(null);
     }
   }
 
   /** An effect failed: poison, cut back a half-written frame, and report the I/O error. */
-  #fail(before: WriterState, effect: Effect, error: FsError): never {
+  #failed(before: WriterState, effect: Effect, error: unknown): never {
+    if (!(error instanceof FsError)) throw error;
     const failed = writer.effectFailed(before, effect, error.errno);
     const wasPoisoned = this.#state.poisoned !== null;
     this.#state = wasPoisoned ? writer.poison(failed.state, this.#state.poisoned ?? '') : failed.state;
     for (const cleanup of failed.effects) {
       try {
-        this.runner.runNow(cleanup);
+        this.#runner.runNow(cleanup);
       } catch {
         // The WAL is poisoned already; the next open finds the half frame as a torn tail.
       }
@@ -251,12 +306,12 @@ export class WalCore {
     const reason = this.#state.poisoned ?? `${effect.kind} failed`;
     if (effect.kind === 'fsync') this.emit(() => ({ action: 'Fsync', ok: false, durableLsn: before.durableLsn }));
     if (!wasPoisoned) this.emit(() => ({ action: 'Poison', reason }));
-    this.settleWaiters(new WalError({ code: 'Poisoned', reason }));
+    this.#settleWaiters(new WalError({ code: 'Poisoned', reason }));
     throw walErrorFromFs(error);
   }
 
   /** Resolves the waiters the durable LSN now covers, or rejects all of them with `error`. */
-  settleWaiters(error: WalError | null): void {
+  #settleWaiters(error: WalError | null): void {
     if (this.#waiters.length === 0) return;
     const durable = this.#state.durableLsn;
     const keep: Waiter[] = [];

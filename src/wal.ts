@@ -33,6 +33,8 @@ export class Wal {
   #fsyncScheduled = false;
   #closeDone: Promise<void> | null = null;
   #recorder: Recorder | null = null;
+  /** The calls made and not yet settled (#tracked). */
+  readonly #calls = new Set<Promise<unknown>>();
 
   constructor(parts: WalParts) {
     this.dir = parts.dir;
@@ -60,6 +62,7 @@ export class Wal {
         poisoned: () => this.poisoned(),
         emitTrace: (build) => this.#core.emit(build),
         turn: () => this.#gate.pass(),
+        track: (call) => this.#tracked(call),
       };
       this.#recorder = new Recorder(host);
     }
@@ -69,7 +72,7 @@ export class Wal {
   // The low-level calls emit their own trace lines (docs/trace-format.md), once their step is
   // adopted; the recorder's path (writeTransaction) does not, its Commit line stands for all three.
   begin(): Promise<Lsn> {
-    const begun = this.#core.withBegin((beginLsn) => beginLsn).then((beginLsn) => {
+    const begun = this.#core.stepAsync((s) => writer.begin(s)).then((beginLsn) => {
       this.#core.emit(() => ({ action: 'Begin', beginLsn }));
       return beginLsn;
     });
@@ -77,7 +80,7 @@ export class Wal {
   }
 
   append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
-    const appended = this.#core.buffered((s) => writer.append(s, txBeginLsn, event)).then((lsn) => {
+    const appended = this.#core.stepAsync((s) => writer.append(s, txBeginLsn, event)).then((lsn) => {
       this.#core.emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
       return lsn;
     });
@@ -85,7 +88,7 @@ export class Wal {
   }
 
   appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
-    const appended = this.#core.buffered((s) => writer.appendBatch(s, txBeginLsn, events)).then((lsn) => {
+    const appended = this.#core.stepAsync((s) => writer.appendBatch(s, txBeginLsn, events)).then((lsn) => {
       this.#core.emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
       return lsn;
     });
@@ -93,7 +96,7 @@ export class Wal {
   }
 
   commit(txBeginLsn: Lsn): Promise<Lsn> {
-    const committed = this.#core.buffered((s) => writer.commit(s, txBeginLsn)).then((commitLsn) => {
+    const committed = this.#core.stepAsync((s) => writer.commit(s, txBeginLsn)).then((commitLsn) => {
       this.#core.emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
       this.#afterCommit();
       return commitLsn;
@@ -102,7 +105,7 @@ export class Wal {
   }
 
   abort(txBeginLsn: Lsn): Promise<Lsn> {
-    const aborted = this.#core.buffered((s) => writer.abort(s, txBeginLsn)).then((abortLsn) => {
+    const aborted = this.#core.stepAsync((s) => writer.abort(s, txBeginLsn)).then((abortLsn) => {
       this.#core.emit(() => ({ action: 'WalAbort', txBeginLsn, abortLsn }));
       return abortLsn;
     });
@@ -114,11 +117,7 @@ export class Wal {
    * recorder's commit() does. Returns both LSNs; pass commitLsn to waitDurable() to acknowledge.
    */
   writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
-    const written = this.#core.withBegin((beginLsn) => {
-      this.#core.runStepNow((s) => writer.appendBatch(s, beginLsn, events));
-      const commitLsn = this.#core.runStepNow((s) => writer.commit(s, beginLsn));
-      return { beginLsn, commitLsn };
-    }).then((lsns) => {
+    const written = this.#core.stepAsync((s) => writer.transaction(s, events)).then((lsns) => {
       this.#afterCommit();
       return lsns;
     });
@@ -126,7 +125,7 @@ export class Wal {
   }
 
   checkpointMarker(snapshotLsn: Lsn): Promise<Lsn> {
-    const marked = this.#core.buffered((s) => writer.checkpointMarker(s, snapshotLsn)).then((lsn) => {
+    const marked = this.#core.stepAsync((s) => writer.checkpointMarker(s, snapshotLsn)).then((lsn) => {
       this.#core.emit(() => ({ action: 'CheckpointMarker', lsn, snapshotLsn }));
       return lsn;
     });
@@ -160,8 +159,7 @@ export class Wal {
 
   truncateUpTo(fenceLsn: Lsn): Promise<void> {
     const truncated = (async () => {
-      this.#core.refuseIfClosing();
-      const removedSegments = await this.#core.exclusive(() => this.#core.runStepAsync((s) => writer.truncateUpTo(s, fenceLsn)));
+      const removedSegments = await this.#core.step((s) => writer.truncateUpTo(s, fenceLsn));
       this.#core.emit(() => ({ action: 'TruncateUpTo', fenceLsn, removedSegments }));
     })();
     return this.#yielding(truncated);
@@ -201,14 +199,13 @@ export class Wal {
         new WalError({ code: 'InvalidArgument', argument: 'lsn', detail: `${lsn} has not been allocated (next LSN ${this.#core.state.nextLsn})` }),
       );
     }
-    if (this.#core.closed || this.#core.closing) return Promise.reject(new WalError({ code: 'Closed' }));
+    if (this.#core.closing) return Promise.reject(new WalError({ code: 'Closed' }));
     if (this.#core.state.poisoned !== null) return Promise.reject(new WalError({ code: 'Poisoned', reason: this.#core.state.poisoned }));
     if (lsn <= this.#core.state.durableLsn) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.#core.addWaiter(lsn, resolve, reject);
-      this.#timer?.ref();
-      if (this.#core.state.config.syncMode === 'per-commit') this.#scheduleFsync();
-    });
+    const durable = this.#core.waitFor(lsn);
+    this.#timer?.ref();
+    if (this.#core.state.config.syncMode === 'per-commit') this.#scheduleFsync();
+    return durable;
   }
 
   /**
@@ -216,7 +213,7 @@ export class Wal {
    * finished (whatever their outcome). Nothing is written or synced for it.
    */
   idle(): Promise<void> {
-    return this.#core.exclusive(() => Promise.resolve());
+    return this.#core.idle();
   }
 
   /**
@@ -230,19 +227,9 @@ export class Wal {
   }
 
   async #close(): Promise<void> {
-    this.#core.closing = true;
     if (this.#timer !== null) clearInterval(this.#timer);
-    let failure: unknown = null;
-    try {
-      await this.#core.exclusive(async () => {
-        if (this.#core.state.poisoned === null) await this.#core.runStepAsync((s) => writer.fsync(s));
-      });
-    } catch (error) {
-      failure = error;
-    }
-    this.#core.closed = true;
-    this.#core.settleWaiters(new WalError({ code: 'Closed' }));
-    this.#core.runner.closeAll();
+    const failure = await this.#core.close();
+    await Promise.allSettled([...this.#calls]);
     this.#lock.release();
     this.#core.emit(() => ({ action: 'Close' }));
     if (failure !== null) throw failure;
@@ -257,11 +244,29 @@ export class Wal {
    * Every public call starts its work synchronously (so it takes its place in the lanes, before a
    * close() called after it), and passes the turn gate once the work is done.
    */
-  async #yielding<T>(work: Promise<T>): Promise<T> {
+  #yielding<T>(work: Promise<T>): Promise<T> {
+    return this.#tracked(this.#afterTurn(work));
+  }
+
+  async #afterTurn<T>(work: Promise<T>): Promise<T> {
     const value = await work;
     const turn = this.#gate.pass();
     if (turn !== undefined) await turn;
     return value;
+  }
+
+  /**
+   * Keeps `call` among the calls close() waits for until it settles. close() waits for the very
+   * promises the host holds, registering after the host's own handlers, so every call made before
+   * close() has settled, as the host sees it, before close() resolves.
+   */
+  #tracked<T>(call: Promise<T>): Promise<T> {
+    this.#calls.add(call);
+    const forget = (): void => {
+      this.#calls.delete(call);
+    };
+    call.then(forget, forget);
+    return call;
   }
 
   #afterCommit(): void {
@@ -283,10 +288,10 @@ export class Wal {
    * allocated so far durable. A failure has poisoned the WAL and rejected every waiter already.
    */
   #flusherFsync(): void {
-    if (this.#core.closed || this.#core.closing || this.#core.state.poisoned !== null) return;
+    if (this.#core.closing || this.#core.state.poisoned !== null) return;
     const s = this.#core.state;
     if (s.pendingBytes === 0 && s.writtenLsn <= s.durableLsn) return;
-    // #syncTo takes (or queues for) the sync lane before it returns, so an idle() called after
+    // fsyncTo takes (or queues for) the sync lane before it returns, so an idle() called after
     // this tick waits for this sync.
     this.#core.fsyncTo(s.nextLsn - 1, true).catch(() => undefined);
   }

@@ -6,9 +6,9 @@
 // half-written frame back.
 //
 // Frames are buffered in memory (`pending`, a range of an arena: frame-arena.ts) and handed to the
-// OS in one write per flush, fsync or rotation. The ordering rule: durableLsn only ever moves in a
-// step whose effects end with the fsync that covers it, so the shell can never acknowledge
-// durability before that fsync returned.
+// OS in one write per flush, fsync or rotation. A step that raises durableLsn carries, among its
+// effects, the fsync that covers it; the durability ordering rule itself (adopt such a state only
+// once that fsync returned) is stated and enforced in one place, the shell: src/wal-core.ts.
 
 import type { Effect } from './effects.js';
 import type { WalErrorInfo } from './errors.js';
@@ -68,7 +68,7 @@ function requireOpenTransaction(state: WriterState, txBeginLsn: Lsn, argument: s
 
 /**
  * Hands the pending frames to the OS and, when `fsync` is true, makes everything written durable.
- * Shared by flush, fsync and rotation so the three can never disagree on the ordering rule.
+ * Shared by flush, fsync and rotation so the three can never disagree on what an fsync covers.
  */
 function writeOut(state: WriterState, fsync: boolean): { state: WriterState; effects: Effect[] } {
   const effects: Effect[] = [];
@@ -157,6 +157,20 @@ function close(state: WriterState, txBeginLsn: Lsn, kind: 'TxCommit' | 'TxAbort'
 
 export const commit = (state: WriterState, txBeginLsn: Lsn): WriterStep<Lsn> => close(state, txBeginLsn, 'TxCommit');
 export const abort = (state: WriterState, txBeginLsn: Lsn): WriterStep<Lsn> => close(state, txBeginLsn, 'TxAbort');
+
+/**
+ * TxBegin, one MutationBatch and TxCommit as one step, with nothing interleaved: the recorder's
+ * commit and Wal.writeTransaction. A rotation that the begin needs comes first, as in begin().
+ */
+export function transaction(state: WriterState, events: readonly Uint8Array[]): WriterStep<{ beginLsn: Lsn; commitLsn: Lsn }> {
+  const begun = begin(state);
+  if (!begun.ok) return begun;
+  const batched = appendBatch(begun.state, begun.value, events);
+  if (!batched.ok) return batched;
+  const committed = commit(batched.state, begun.value);
+  if (!committed.ok) return committed;
+  return { ok: true, state: committed.state, effects: begun.effects, value: { beginLsn: begun.value, commitLsn: committed.value } };
+}
 
 /**
  * Records that the host's snapshot covers everything up to `snapshotLsn`. The marker may not

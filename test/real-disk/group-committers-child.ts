@@ -1,0 +1,51 @@
+// The writer process of the concurrent kill -9 test (kill9-group.test.ts). It opens the WAL under
+// the group policy with small segments, prints one `ready` line, then runs COMMITTERS concurrent
+// loops, each `const call = next++; const { commitLsn } = await wal.writeTransaction([event]);
+// await wal.waitDurable(commitLsn)`, and prints one `ack` line per commit once it is durable.
+// `call` is the call order: the order in which the host made its calls, and so the order in which
+// it applied its mutations. The parent holds replay to that order.
+//
+// Usage: node --import tsx group-committers-child.ts <dir> <run> <segmentTargetBytes>
+
+import { openWal } from '../../src/index.js';
+
+const COMMITTERS = 16;
+/** A bound on the loops (the parent kills the process long before it is reached). */
+const CALLS_MAX = 1_000_000;
+
+const [dir, runText, segmentText] = process.argv.slice(2);
+if (dir === undefined || runText === undefined || segmentText === undefined) {
+  throw new Error('usage: group-committers-child.ts <dir> <run> <segmentTargetBytes>');
+}
+const run = Number(runText);
+const encoder = new TextEncoder();
+
+await new Promise<void>((resolve, reject) => {
+  let input = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    input += chunk;
+    if (input.includes('go\n')) resolve();
+  });
+  process.stdin.on('end', () => reject(new Error('stdin closed before "go"')));
+});
+
+const { wal, replay } = await openWal(dir, {
+  sync: { mode: 'group', intervalMs: 1, maxCommits: COMMITTERS },
+  segmentTargetBytes: Number(segmentText),
+});
+const say = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
+say({ type: 'ready', run, nextLsn: wal.nextLsn(), recovered: replay.transactions.length });
+
+let next = 0;
+await Promise.all(
+  Array.from({ length: COMMITTERS }, async () => {
+    while (next < CALLS_MAX) {
+      const call = next++;
+      const { beginLsn, commitLsn } = await wal.writeTransaction([encoder.encode(`r${run} call ${call}`)]);
+      await wal.waitDurable(commitLsn);
+      say({ type: 'ack', run, call, beginLsn, commitLsn });
+    }
+  }),
+);
+await wal.close();
