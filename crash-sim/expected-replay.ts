@@ -2,15 +2,19 @@
 //
 // The walk follows docs/format.md's rules with the oracle's own placements: segments in id order;
 // in each, the header must be the bytes a write put there, then frames follow one after another,
-// each intact only if the image holds exactly the bytes of a write that placed a record there.
-// The first byte that is not an intact frame ends the segment. In the newest segment that is a
-// torn tail (dropped, as a crash leftover); in an older segment it is damage that no legal crash
-// should leave, so recovery is expected to fail loudly. Then replay's semantics on the records:
+// each intact only if the image holds exactly the bytes of a write that placed a record there
+// after that header (a frame placed before it belongs to an earlier life of the file: stale). The
+// first byte that is not an intact frame of the current life ends the segment. In the newest
+// segment that is the end of the log (zeros, a stale frame or a torn one: all dropped); in an older
+// segment it is fine as long as no frame placed in the current life lies there or beyond (the rest
+// of the file is its preallocated zeros or its previous life); a frame of the current life that is
+// not intact there is damage no legal crash should leave, so recovery is expected to fail loudly.
+// Then replay's semantics on the records:
 // skip records at or below the checkpoint LSN, hold events until TxCommit, drop on TxAbort, drop
 // what is still open at the end.
 
 import { match } from 'ts-pattern';
-import { ORACLE_SEGMENT_HEADER_BYTES } from './disk-format.js';
+import { headerPreviousEnd, ORACLE_SEGMENT_HEADER_BYTES, segmentIdOf } from './disk-format.js';
 import type { HistoryRecord, ReplayedTx } from './history.js';
 import type { Layout, Placement } from './layout.js';
 
@@ -65,33 +69,48 @@ export function expectedReplay(
     const isLast = i === segments.length - 1;
     const placements = layout.byFile.get(segment.name);
     const image = segment.bytes;
+    const header = matching(image, placements?.get(0), upToOp);
+    // The current life: frames placed after the header the image holds.
+    const lifeStart = header?.kind === 'header' ? header.opIndex : Number.MAX_SAFE_INTEGER;
     for (const list of placements?.values() ?? []) {
       for (const p of list) {
-        if (p.kind === 'frame' && p.opIndex < upToOp && equalAt(image, p.offsetBytes, p.bytes)) {
+        if (p.kind === 'frame' && p.opIndex > lifeStart && p.opIndex < upToOp && equalAt(image, p.offsetBytes, p.bytes)) {
           maxSurvivingLsn = Math.max(maxSurvivingLsn, p.record.lsn);
         }
       }
     }
     if (failure !== null) return;
-    const header = matching(image, placements?.get(0), upToOp);
     if (header === undefined || header.kind !== 'header' || header.bytes.length < ORACLE_SEGMENT_HEADER_BYTES) {
       walked.push({ name: segment.name, intactBytes: 0, sizeBytes: image.length, records: 0 });
       if (!isLast) failure = `sealed segment ${segment.name} has no intact header (${image.length} bytes on disk)`;
       return;
     }
+    const ofThisLife = (list: readonly Placement[] | undefined): Placement[] => (list ?? []).filter((p) => p.opIndex > lifeStart);
     let at = ORACLE_SEGMENT_HEADER_BYTES;
     let count = 0;
     for (;;) {
       if (at >= image.length) break;
-      const frame = matching(image, placements?.get(at), upToOp);
+      const frame = matching(image, ofThisLife(placements?.get(at)), upToOp);
       if (frame === undefined || frame.kind !== 'frame') break;
       records.push(frame.record);
       count++;
       at += frame.bytes.length;
     }
     walked.push({ name: segment.name, intactBytes: at, sizeBytes: image.length, records: count });
-    if (at < image.length && !isLast) {
-      failure = `sealed segment ${segment.name} stops being intact at offset ${at} of ${image.length}`;
+    if (!isLast) {
+      // A sealed segment was fsynced whole before the next one was created: its frames end where
+      // the next segment's header says (previous end), and no frame of its current life lies
+      // intact beyond that point. Either way round is damage no legal crash leaves.
+      const next = segments[i + 1];
+      const nextHeader = next === undefined ? undefined : matching(next.bytes, layout.byFile.get(next.name)?.get(0), upToOp);
+      const consecutive = next !== undefined && segmentIdOf(next.name) === (segmentIdOf(segment.name) ?? 0) + 1;
+      const previousEnd = next !== undefined && consecutive && nextHeader?.kind === 'header' ? headerPreviousEnd(next.bytes) : null;
+      const beyond = [...(placements?.values() ?? [])]
+        .flat()
+        .find((p) => p.kind === 'frame' && p.opIndex > lifeStart && p.opIndex < upToOp && p.offsetBytes >= at && equalAt(image, p.offsetBytes, p.bytes));
+      if ((previousEnd !== null && previousEnd !== 0 && previousEnd !== at) || beyond !== undefined) {
+        failure = `sealed segment ${segment.name} stops being intact at offset ${at} of ${image.length}`;
+      }
     }
   });
 

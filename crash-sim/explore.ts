@@ -29,7 +29,7 @@ import { recoverCrashState } from './recover.js';
 import { runWorkload, type WorkloadRun } from './runner.js';
 import { stateAfter, type SimOp } from './sim-state.js';
 import type { OpenWalLike } from './wal-api.js';
-import type { Workload } from './workload.js';
+import { WORKLOAD_SEGMENT_TARGET_BYTES, type Workload } from './workload.js';
 
 export interface ExploreOptions {
   readonly openWal: OpenWalLike;
@@ -101,6 +101,7 @@ export function describeOp(op: SimOp): string {
     .with({ kind: 'create' }, (o) => `create ${o.path}`)
     .with({ kind: 'write' }, (o) => `write ${o.path} @${o.offsetBytes} ${o.writtenBytes}/${o.data.length} bytes${o.errno === null ? '' : ` then ${o.errno}`}`)
     .with({ kind: 'truncate' }, (o) => `truncate ${o.path} to ${o.sizeBytes}`)
+    .with({ kind: 'preallocate' }, (o) => `preallocate ${o.path} to ${o.sizeBytes}`)
     .with({ kind: 'fsync' }, (o) => `fsync ${o.path}${o.errno === null ? '' : ` -> ${o.errno}`}`)
     .with({ kind: 'fsyncDir' }, (o) => `fsyncDir ${o.path}${o.errno === null ? '' : ` -> ${o.errno}`}`)
     .with({ kind: 'rename' }, (o) => `rename ${o.from} -> ${o.to}`)
@@ -195,7 +196,7 @@ export async function exploreWorkload(workload: Workload, options: ExploreOption
   const details: CrashStateDetail[] = [];
   let violatingDetails = 0;
   const exhaustive = plan.exhaustive;
-  const segmentTargetBytes = workload.options.segmentTargetBytes;
+  const segmentTargetBytes = workload.options.segmentTargetBytes ?? WORKLOAD_SEGMENT_TARGET_BYTES;
   for (const planned of plan.points) {
     const point = planned.point;
     const session = hostSession(run.history, point.contextEndOp);

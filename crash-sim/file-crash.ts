@@ -8,6 +8,9 @@
 //     middle of a write: that write is torn at a sector boundary). One axis: prefix length.
 //   - unordered: every sector independently holds its durable content or the content after any
 //     one of its undecided pieces; every undecided truncate independently persists or not.
+// A preallocation (zeros up to a size, all of it allocated) is one piece of its own, like a
+// truncate: it persists whole or not at all, and when it does the file is at least that long with
+// zeros where nothing else persisted.
 //   - safeAppend on: the file ends at the first byte that no persisted piece provided (a file
 //     only grows over data that reached the disk). Off: a third axis lets the size be the grown
 //     size (the largest size written since the last truncate that persisted), with those holes
@@ -30,7 +33,7 @@ interface Piece {
   /** Position in the file's op list, and the op-log index of that op. */
   readonly opIndex: number;
   readonly seq: number;
-  readonly kind: 'write' | 'truncate';
+  readonly kind: 'write' | 'truncate' | 'preallocate';
   readonly sector: number;
   readonly startBytes: number;
   readonly content: Uint8Array;
@@ -42,7 +45,7 @@ export type PieceFate = 'durable' | 'survived' | 'lost';
 
 export interface PieceReport {
   readonly seq: number;
-  readonly kind: 'write' | 'truncate';
+  readonly kind: 'write' | 'truncate' | 'preallocate';
   readonly sector: number | null;
   readonly fate: PieceFate;
 }
@@ -71,6 +74,16 @@ function piecesOf(file: SimFile, sectorBytes: number): Piece[] {
       next.set(cache.subarray(0, Math.min(cache.length, op.sizeBytes)));
       cache = next;
       pieces.push({ opIndex, seq: op.seq, kind: 'truncate', sector: -1, startBytes: op.sizeBytes, content: new Uint8Array(0), sizeAfterBytes: op.sizeBytes, durable });
+      return;
+    }
+    if (op.kind === 'preallocate') {
+      const sizeBefore = cache.length;
+      if (op.sizeBytes > sizeBefore) {
+        const grown = new Uint8Array(op.sizeBytes);
+        grown.set(cache);
+        cache = grown;
+      }
+      pieces.push({ opIndex, seq: op.seq, kind: 'preallocate', sector: -1, startBytes: sizeBefore, content: new Uint8Array(0), sizeAfterBytes: Math.max(sizeBefore, op.sizeBytes), durable });
       return;
     }
     const sizeBefore = cache.length;
@@ -111,6 +124,7 @@ function lastWriters(file: SimFile): Int32Array {
       writers.fill(-1, Math.min(op.sizeBytes, writers.length));
       return;
     }
+    if (op.kind === 'preallocate') return;
     writers.fill(opIndex, Math.min(op.offsetBytes, writers.length), Math.min(op.offsetBytes + op.data.length, writers.length));
   });
   return writers;
@@ -133,7 +147,7 @@ export function fileCrashSpace(live: SimFile, knobs: SimKnobs): FileCrashSpace {
   const bySector = new Map<number, Piece[]>();
   const undecidedTruncates: Piece[] = [];
   for (const p of undecided) {
-    if (p.kind === 'truncate') {
+    if (p.kind === 'truncate' || p.kind === 'preallocate') {
       undecidedTruncates.push(p);
       continue;
     }
@@ -171,7 +185,8 @@ export function fileCrashSpace(live: SimFile, knobs: SimKnobs): FileCrashSpace {
 }
 
 function applyPieces(file: SimFile, pieces: readonly Piece[], chosen: ReadonlySet<Piece>, sizeMode: SizeMode, writers: Int32Array): FileCrashImage {
-  const capacity = Math.max(file.cache.length, file.base.length, ...pieces.map((p) => p.startBytes + p.content.length));
+  let capacity = Math.max(file.cache.length, file.base.length);
+  for (const p of pieces) capacity = Math.max(capacity, p.startBytes + p.content.length, p.kind === 'preallocate' ? p.sizeAfterBytes : 0);
   const buf = new Uint8Array(capacity);
   const provided = new Uint8Array(capacity);
   buf.set(file.base);
@@ -194,6 +209,19 @@ function applyPieces(file: SimFile, pieces: readonly Piece[], chosen: ReadonlySe
       // A truncate that reached the disk set the inode's size after every growth before it: the
       // grown size a crash may show comes only from writes issued after it.
       grownSize = p.sizeAfterBytes;
+      continue;
+    }
+    if (p.kind === 'preallocate') {
+      // Allocated zeros from the size the file had before it; whatever persisted there already
+      // (a write issued earlier, in an unordered crash) keeps its bytes.
+      if (p.sizeAfterBytes > size) {
+        for (let at = size; at < p.sizeAfterBytes; at++) {
+          if (provided[at] === 1) continue;
+          buf[at] = 0;
+          provided[at] = 1;
+        }
+        size = p.sizeAfterBytes;
+      }
       continue;
     }
     persistedOps.add(p.opIndex);

@@ -14,11 +14,18 @@
 //
 // If the writes do not split into whole frames of the expected sizes, the layout reports it: the
 // format on disk disagrees with docs/format.md, or the writer wrote records the API never returned.
+//
+// Files are reused (docs/format.md "Preallocation and reuse"): a segment's header is written into a
+// free file, which is then renamed to the segment's name, and a freed segment is renamed to a free
+// file. Placements are kept by name and copied along every rename, so a name shows the placements
+// of every life of its file; the header placement says which life a frame belongs to (a frame is
+// of the current life when it was placed after the header). Zeros place nothing: the end marker
+// after the frames of a write, and the zeros recovery writes over bytes it must never read again.
 
-import { ORACLE_SEGMENT_HEADER_BYTES, segmentIdOf } from './disk-format.js';
+import { allZero, isFreeFileName, ORACLE_SEGMENT_HEADER_BYTES, segmentIdOf } from './disk-format.js';
 import type { HistoryRecord, WalHistory } from './history.js';
 import { DEFAULT_KNOBS } from './knobs.js';
-import { applyOp, emptyState, splitPath, type SimOp } from './sim-state.js';
+import { applyOp, emptyState, normalizePath, splitPath, type SimOp } from './sim-state.js';
 
 export type Placement =
   | { readonly kind: 'header'; readonly file: string; readonly offsetBytes: number; readonly bytes: Uint8Array; readonly opIndex: number }
@@ -64,12 +71,25 @@ export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout 
 
   // The page cache as each write finds it, to tell rewrites from new bytes.
   const folded = emptyState(DEFAULT_KNOBS);
+  const walFile = (name: string): boolean => segmentIdOf(name) !== null || isFreeFileName(name);
+  const walDir = normalizePath(history.dir);
   for (const op of log) {
     const before = op.kind === 'write' ? folded.files.get(op.inode)?.cache : undefined;
     applyOp(folded, op);
+    if (op.kind === 'rename') {
+      const from = splitPath(op.from);
+      const to = splitPath(op.to);
+      const moved = byFile.get(from.name);
+      if (from.dir === walDir && to.dir === walDir && walFile(to.name) && moved !== undefined) {
+        const target = byFile.get(to.name) ?? new Map<number, Placement[]>();
+        for (const [offset, list] of moved) target.set(offset, [...(target.get(offset) ?? []), ...list].sort((a, b) => a.opIndex - b.opIndex));
+        byFile.set(to.name, target);
+      }
+      continue;
+    }
     if (op.kind !== 'write') continue;
-    const { name } = splitPath(op.path);
-    if (segmentIdOf(name) === null) continue;
+    const { name, dir } = splitPath(op.path);
+    if (dir !== walDir || !walFile(name)) continue;
     const session = sessionAt(history, op.index);
     const queue = queues.get(session) ?? [];
     let cursor = cursors.get(session) ?? 0;
@@ -79,7 +99,7 @@ export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout 
     while (rewritten < data.length && before !== undefined && at + rewritten < before.length && before[at + rewritten] === data[rewritten]) rewritten++;
     at += rewritten;
     data = data.subarray(rewritten);
-    if (data.length === 0) continue;
+    if (data.length === 0 || allZero(data)) continue;
     if (at === 0) {
       place({ kind: 'header', file: name, offsetBytes: 0, bytes: data.slice(0, ORACLE_SEGMENT_HEADER_BYTES), opIndex: op.index });
       if (data.length < ORACLE_SEGMENT_HEADER_BYTES) problems.push(`op ${op.index}: a ${data.length}-byte write at offset 0 of ${name} is shorter than a segment header`);
@@ -87,6 +107,8 @@ export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout 
       data = data.subarray(Math.min(data.length, ORACLE_SEGMENT_HEADER_BYTES));
     }
     while (data.length > 0) {
+      // The end marker after the last frame of the write.
+      if (allZero(data)) break;
       const record = queue[cursor];
       if (record === undefined) {
         problems.push(`op ${op.index}: ${data.length} bytes written to ${name} at offset ${at} carry no record the API returned in session ${session}`);

@@ -40,7 +40,7 @@ import { resolveKnobs, type SimKnobs } from './knobs.js';
 import { SimFileSystem } from './sim-fs.js';
 import type { SimOp } from './sim-state.js';
 import { describeError, type OpenWalLike, type SyncOptionLike, type WalLike, type WalOpenOptionsLike } from './wal-api.js';
-import { describeStep, specStep, type SpecStep, type Workload, type WorkloadStep } from './workload.js';
+import { describeStep, specStep, WORKLOAD_SEGMENT_TARGET_BYTES, type SpecStep, type Workload, type WorkloadStep } from './workload.js';
 
 export const WORKLOAD_DIR = '/wal';
 
@@ -79,7 +79,7 @@ export async function runWorkload(workload: Workload, openWal: OpenWalLike, dir 
 
   const baseOptions = (): Omit<WalOpenOptionsLike, 'fs'> => ({
     ...(workload.options.sync === undefined ? {} : { sync: syncOption(workload.options.sync) }),
-    ...(workload.options.segmentTargetBytes === undefined ? {} : { segmentTargetBytes: workload.options.segmentTargetBytes }),
+    segmentTargetBytes: workload.options.segmentTargetBytes ?? WORKLOAD_SEGMENT_TARGET_BYTES,
   });
   const checkpointLsn = (): number => Math.max(workload.options.checkpointLsn ?? 0, ...fences.map((f) => f.fenceLsn));
 

@@ -11,7 +11,8 @@
 //   - short write: the next write returns fewer bytes than asked, without an error.
 //   - bit flips: reads of a chosen byte range of a file return those bytes inverted, as a medium
 //     error on synced data would. The stored bytes are unchanged; only what reads return is.
-// Everything else follows sim-state.ts: writes land in the page cache, fsync makes them durable,
+// Everything else follows sim-state.ts: writes land in the page cache (a preallocation grows the
+// file with zeros, as one operation that persists whole or not at all), fsync makes them durable,
 // and with `dirSync` on, entry changes become durable only when their directory is fsynced.
 //
 // The port's waiting calls (fsync, directory fsync, read) are asynchronous; the simulator performs
@@ -330,6 +331,12 @@ export class SimFileSystem implements FileSystem {
           const cache = this.#fileOf(inode).cache;
           const end = Math.min(cache.length, offsetBytes + lengthBytes);
           return this.#flipped(inode, offsetBytes, cache.slice(Math.min(offsetBytes, end), end));
+        }),
+      preallocate: (sizeBytes) =>
+        settled(() => {
+          check('preallocate', true);
+          if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) throw new FsError('EINVAL', 'preallocate', path);
+          this.#record({ kind: 'preallocate', path, inode, sizeBytes });
         }),
       datasync: () => settled(() => this.#fsyncFile(path, inode, check)),
       sync: () => settled(() => this.#fsyncFile(path, inode, check)),

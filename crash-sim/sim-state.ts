@@ -24,7 +24,9 @@ export type OpStatus = 'durable' | 'limbo' | 'pending';
 
 export type FileOp =
   | { readonly seq: number; readonly kind: 'write'; readonly offsetBytes: number; readonly data: Uint8Array; status: OpStatus }
-  | { readonly seq: number; readonly kind: 'truncate'; readonly sizeBytes: number; status: OpStatus };
+  | { readonly seq: number; readonly kind: 'truncate'; readonly sizeBytes: number; status: OpStatus }
+  /** fallocate(2) mode 0, or zeros written up to a size: the file grows to sizeBytes with allocated zeros (never shrinks). */
+  | { readonly seq: number; readonly kind: 'preallocate'; readonly sizeBytes: number; status: OpStatus };
 
 export interface SimFile {
   readonly inode: number;
@@ -92,6 +94,12 @@ export type SimOp = (
       readonly errno: string | null;
     }
   | { readonly kind: 'truncate'; readonly path: string; readonly inode: number; readonly sizeBytes: number }
+  /**
+   * The file grows to sizeBytes with zeros that are really allocated (FileHandle.preallocate:
+   * zeros written, or fallocate(2) mode 0 as crash-test sees it); a file already that long is
+   * unchanged. Until an fsync it may be lost in a crash, all of it: the file keeps its old size.
+   */
+  | { readonly kind: 'preallocate'; readonly path: string; readonly inode: number; readonly sizeBytes: number }
   | { readonly kind: 'fsync'; readonly path: string; readonly inode: number; readonly errno: string | null }
   | { readonly kind: 'fsyncDir'; readonly path: string; readonly errno: string | null }
   | { readonly kind: 'rename'; readonly from: string; readonly to: string; readonly inode: number }
@@ -287,6 +295,12 @@ export function applyOp(state: SimState, op: SimOp): void {
     .with({ kind: 'truncate' }, (o) => {
       const file = fileOf(state, o.inode);
       file.ops.push({ seq: o.index, kind: 'truncate', sizeBytes: o.sizeBytes, status: 'pending' });
+      file.cache = resize(file.cache, o.sizeBytes);
+    })
+    .with({ kind: 'preallocate' }, (o) => {
+      const file = fileOf(state, o.inode);
+      if (o.sizeBytes <= file.cache.length) return;
+      file.ops.push({ seq: o.index, kind: 'preallocate', sizeBytes: o.sizeBytes, status: 'pending' });
       file.cache = resize(file.cache, o.sizeBytes);
     })
     .with({ kind: 'fsync' }, (o) => syncFile(fileOf(state, o.inode), o.errno))

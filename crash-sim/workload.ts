@@ -12,10 +12,18 @@ const syncSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('none') }).strict(),
 ]);
 
+/**
+ * The segment target of a workload that does not name one. Segment files are preallocated to
+ * their target size (docs/format.md "Preallocation and reuse"), and the simulator holds every
+ * file, and every crash state of it, in memory: the library's 64 MiB default would make each one
+ * that large, so explored workloads use 4 KiB unless they say otherwise.
+ */
+export const WORKLOAD_SEGMENT_TARGET_BYTES = 4096;
+
 const optionsSchema = z
   .object({
     sync: syncSchema.optional(),
-    segmentTargetBytes: z.number().int().min(33).max(2 ** 40).optional(),
+    segmentTargetBytes: z.number().int().min(45).max(2 ** 40).optional(),
     checkpointLsn: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();

@@ -5,7 +5,8 @@
 // turns between chunks however long the log.
 
 import { WalError, type Result } from './core/errors.js';
-import { parseSegmentFileName } from './core/format.js';
+import { parseFreeFileName, parseSegmentFileName } from './core/format.js';
+import { inflateRaw } from './compression.js';
 import type { ReplayedTransaction } from './core/records.js';
 import { ReplayDriver, type ReplaySummary } from './core/replay.js';
 import { blockingNodeFileSystem, nodeFileSystem, type IoMode } from './fs/node-fs.js';
@@ -19,13 +20,29 @@ export interface SegmentEntry {
   readonly id: number;
 }
 
-/** Segment files of a directory, oldest first; other files (the lock, a MANIFEST) are ignored. */
+/** Segment files of a directory, oldest first; other files (the lock, free files, a MANIFEST) are ignored. */
 export function listSegments(fileSystem: FileSystem, dir: string): SegmentEntry[] {
   return fileSystem
     .readdir(dir)
     .map((name) => ({ name, id: parseSegmentFileName(name) }))
     .filter((entry): entry is SegmentEntry => entry.id !== null)
     .sort((a, b) => a.id - b.id);
+}
+
+/** Free files of a directory (docs/format.md "Preallocation and reuse"), with their sizes. */
+export function listFreeFiles(fileSystem: FileSystem, dir: string): { name: string; number: number; sizeBytes: number }[] {
+  const found: { name: string; number: number; sizeBytes: number }[] = [];
+  for (const name of fileSystem.readdir(dir)) {
+    const number = parseFreeFileName(name);
+    if (number === null) continue;
+    const handle = fileSystem.open(fileSystem.join(dir, name), 'read');
+    try {
+      found.push({ name, number, sizeBytes: handle.sizeBytes() });
+    } finally {
+      handle.close();
+    }
+  }
+  return found;
 }
 
 const io = throwingWalErrors;
@@ -63,7 +80,7 @@ export async function* sweepLog(
 ): AsyncGenerator<ReplayedTransaction, ReplaySummary, void> {
   const chunkBytes = options.chunkBytes ?? READ_CHUNK_BYTES;
   const segments = io(() => listSegments(fileSystem, dir));
-  const driver = new ReplayDriver(segments, { checkpointLsn: options.checkpointLsn ?? 0, copyEvents: false });
+  const driver = new ReplayDriver(segments, { checkpointLsn: options.checkpointLsn ?? 0, copyEvents: false, inflate: inflateRaw });
   for (const segment of segments) {
     check(driver.beginSegment());
     const handle = io(() => fileSystem.open(fileSystem.join(dir, segment.name), 'read'));

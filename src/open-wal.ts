@@ -12,11 +12,12 @@ import { EffectRunner } from './effect-runner.js';
 import { blockingNodeFileSystem, nodeFileSystem } from './fs/node-fs.js';
 import { FsError, type DirectoryLock } from './fs/port.js';
 import { ndjsonFileTraceSink } from './fs/trace-file-sink.js';
-import { walErrorFromFs } from './io-error.js';
-import { sweepLog } from './log-reader.js';
+import { throwingWalErrors, walErrorFromFs } from './io-error.js';
+import { listFreeFiles, sweepLog } from './log-reader.js';
 import { resolveOptions, type WalOptions } from './options.js';
 import { repairActiveSegment } from './repair-active-segment.js';
 import { Wal } from './wal.js';
+import { pooledDeflater, syncDeflater } from './compression.js';
 
 export interface OpenedWal {
   readonly wal: Wal;
@@ -51,15 +52,30 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const summary: ReplaySummary = step.value;
     const outcome: ReplayOutcome = { ...summary, transactions };
 
-    const config = { syncMode: resolved.syncMode, segmentTargetBytes: resolved.segmentTargetBytes, maxCommits: resolved.maxCommits };
-    const plan = planRecovery(summary, resolved.checkpointLsn, config);
+    const config = {
+      syncMode: resolved.syncMode,
+      segmentTargetBytes: resolved.segmentTargetBytes,
+      maxCommits: resolved.maxCommits,
+      preallocate: resolved.preallocate,
+      recycleSegments: resolved.recycleSegments,
+    };
+    const plan = planRecovery(summary, resolved.checkpointLsn, config, throwingWalErrors(() => listFreeFiles(fileSystem, dir)));
     try {
       await repairActiveSegment(runner, plan);
     } catch (error) {
       throw walErrorFromFs(error);
     }
     const state = initialWriterState(plan.start);
-    const wal = new Wal({ dir, state, runner, fs: fileSystem, lock, intervalMs: resolved.intervalMs, trace });
+    const wal = new Wal({
+      dir,
+      state,
+      runner,
+      fs: fileSystem,
+      lock,
+      intervalMs: resolved.intervalMs,
+      trace,
+      deflater: resolved.compression === 'none' ? null : resolved.io === 'blocking' ? syncDeflater : pooledDeflater,
+    });
     if (trace !== null) {
       const decoder = new TextDecoder();
       trace({

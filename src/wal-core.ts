@@ -32,10 +32,21 @@
 //   - A failed effect poisons the WAL. A failed fsync rejects every waitDurable it covered and
 //     every other waiter; every step still queued fails with Poisoned when its turn comes. Nothing
 //     is retried ("fsyncgate").
-//   - close() refuses calls made after it at once (Closed), takes the sync lane and then the
-//     writer lane, so it runs after every call made before it, makes everything written durable
-//     (unless poisoned), rejects the waiters still pending, and closes the files. idle() waits the
-//     same way and does nothing.
+//   - A step whose input is still being computed (a payload being deflated on the thread pool:
+//     stepAfter) takes its place in the writer lane when it is called and waits there for its
+//     input, so compression never reorders LSNs; the compressions of the calls queued behind it
+//     run meanwhile.
+//   - The next segment's file is prepared in the background (prepareAhead: when the writer says it
+//     is due, once the active segment is half full). Registering and creating it is a step under
+//     the writer lane; the zeros are written outside both lanes (nothing else touches the file);
+//     its fsync is an fsync in flight like a pipelined one, started under the writer lane while
+//     holding the sync lane, so it is never one of two fsyncs in flight, and a rotation waits for
+//     it in its place in the writer lane. A rotation that comes before the file is ready makes a
+//     file of its own. A failure poisons the WAL like any other.
+//   - close() refuses calls made after it at once (Closed), waits for a preparation under way,
+//     takes the sync lane and then the writer lane, so it runs after every call made before it,
+//     makes everything written durable (unless poisoned), rejects the waiters still pending, and
+//     closes the files. idle() waits the same way and does nothing.
 
 import * as writer from './core/writer.js';
 import { WalError } from './core/errors.js';
@@ -79,6 +90,8 @@ export class WalCore {
   #closing = false;
   /** close() has finished: a sync that gets its turn now fails with Closed. */
   #closed = false;
+  /** The background preparation of the next segment's file, while one runs. */
+  #preparing: Promise<void> | null = null;
 
   constructor(state: WriterState, runner: EffectRunner, trace: TraceSink | null, onNoWaiters: () => void) {
     this.#state = state;
@@ -130,6 +143,15 @@ export class WalCore {
   /** step() for callers that want a promise (a refusal rejects it). */
   async stepAsync<T>(run: (state: WriterState) => writer.WriterStep<T>): Promise<T> {
     return this.step(run);
+  }
+
+  /**
+   * A step whose input may still be on its way (a promise: a payload being deflated): it takes its
+   * place in the writer lane now and waits there for the input, so LSNs still follow call order.
+   */
+  async stepAfter<I, T>(input: I | Promise<I>, run: (state: WriterState, input: I) => writer.WriterStep<T>): Promise<T> {
+    if (!(input instanceof Promise)) return this.step((s) => run(s, input));
+    return this.#inCallOrder(() => input.then((value) => this.#runStep((s) => run(s, value))));
   }
 
   /**
@@ -187,6 +209,7 @@ export class WalCore {
    */
   async close(): Promise<unknown> {
     this.#closing = true;
+    if (this.#preparing !== null) await this.#preparing;
     let failure: unknown = null;
     try {
       await this.#syncLane.run(() =>
@@ -287,6 +310,62 @@ export class WalCore {
     if (next.durableLsn > before.durableLsn) {
       this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: next.durableLsn }));
       this.#settleWaiters(null);
+    }
+    if (this.#preparing === null && writer.prepareDue(this.#state)) this.#prepareAhead();
+  }
+
+  /** Starts preparing the next segment's file in the background (see the header). */
+  #prepareAhead(): void {
+    if (this.#closing) return;
+    const preparing: Promise<void> = this.#prepare()
+      // A failure poisoned the WAL and rejected its waiters already; the next call reports it.
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#preparing === preparing) this.#preparing = null;
+      });
+    this.#preparing = preparing;
+  }
+
+  async #prepare(): Promise<void> {
+    const plan = await this.#writerLane.run(() => {
+      const started = this.#closing ? null : writer.prepareStart(this.#state);
+      if (started === null) return null;
+      try {
+        this.#runner.runNow(started.create);
+      } catch (error) {
+        this.#failed(this.#state, started.create, error);
+      }
+      this.#state = started.state;
+      return started;
+    });
+    if (plan === null) return;
+    try {
+      await this.#runner.run(plan.fill);
+    } catch (error) {
+      this.#failed(this.#state, plan.fill, error);
+    }
+    await this.#syncLane.take();
+    try {
+      const started = await this.#writerLane.run(() => {
+        if (this.#state.poisoned !== null) return null;
+        let settle = (): void => undefined;
+        this.#inFlight = new Promise<void>((resolve) => (settle = resolve));
+        const done = this.#runner.run(plan.sync);
+        done.catch(() => undefined);
+        return { done, settle };
+      });
+      if (started === null) return;
+      try {
+        await started.done;
+        this.#state = writer.prepareDone(this.#state, plan.file);
+      } catch (error) {
+        this.#failed(this.#state, plan.sync, error);
+      } finally {
+        this.#inFlight = null;
+        started.settle();
+      }
+    } finally {
+      this.#syncLane.release();
     }
   }
 

@@ -10,6 +10,7 @@ import type { TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
 import type { EffectRunner } from './effect-runner.js';
 import type { DirectoryLock, FileSystem } from './fs/port.js';
+import type { Deflater } from './compression.js';
 import { Recorder, type RecorderHost } from './recorder.js';
 import { TurnGate } from './turn-gate.js';
 import { WalCore } from './wal-core.js';
@@ -22,6 +23,8 @@ export interface WalParts {
   readonly lock: DirectoryLock;
   readonly intervalMs: number | null;
   readonly trace: TraceSink | null;
+  /** Deflates new payloads (WalOptions.compression); null stores them as they are. */
+  readonly deflater: Deflater | null;
 }
 
 export class Wal {
@@ -29,6 +32,7 @@ export class Wal {
   readonly #core: WalCore;
   readonly #lock: DirectoryLock;
   readonly #gate: TurnGate;
+  readonly #deflater: Deflater | null;
   #timer: ReturnType<typeof setInterval> | null = null;
   #fsyncScheduled = false;
   #closeDone: Promise<void> | null = null;
@@ -41,6 +45,7 @@ export class Wal {
     this.#core = new WalCore(parts.state, parts.runner, parts.trace, () => this.#timer?.unref());
     this.#lock = parts.lock;
     this.#gate = new TurnGate(parts.fs);
+    this.#deflater = parts.deflater;
     if (parts.state.config.syncMode === 'group' && parts.intervalMs !== null) {
       // The background flusher. It is unref'd while nobody waits for durability, so an idle WAL
       // never keeps the process alive; waitDurable() refs it while it has waiters.
@@ -80,7 +85,8 @@ export class Wal {
   }
 
   append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
-    const appended = this.#core.stepAsync((s) => writer.append(s, txBeginLsn, event)).then((lsn) => {
+    const stored = this.#deflater === null ? null : this.#deflater.event(event);
+    const appended = this.#core.stepAfter(stored, (s, payload) => writer.append(s, txBeginLsn, event, payload)).then((lsn) => {
       this.#core.emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
       return lsn;
     });
@@ -88,7 +94,8 @@ export class Wal {
   }
 
   appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
-    const appended = this.#core.stepAsync((s) => writer.appendBatch(s, txBeginLsn, events)).then((lsn) => {
+    const stored = this.#deflater === null ? null : this.#deflater.batch(events);
+    const appended = this.#core.stepAfter(stored, (s, payload) => writer.appendBatch(s, txBeginLsn, events, payload)).then((lsn) => {
       this.#core.emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
       return lsn;
     });
@@ -117,7 +124,9 @@ export class Wal {
    * recorder's commit() does. Returns both LSNs; pass commitLsn to waitDurable() to acknowledge.
    */
   writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
-    const written = this.#core.stepAsync((s) => writer.transaction(s, events)).then((lsns) => {
+    // Deflating (when on) starts now, on the thread pool; the step keeps its place in call order.
+    const stored = this.#deflater === null ? null : this.#deflater.batch(events);
+    const written = this.#core.stepAfter(stored, (s, payload) => writer.transaction(s, events, payload)).then((lsns) => {
       this.#afterCommit();
       return lsns;
     });

@@ -5,6 +5,7 @@
 // Records at or below the checkpoint LSN are already in the host's snapshot and are skipped after
 // the order checks.
 
+import { inflateRecord, type Inflate } from './codec.js';
 import type { MalformedRule, Result, WalErrorInfo } from './errors.js';
 import type { Lsn, ReplayedTransaction, WalRecord } from './records.js';
 import { EventArena } from './replay-event-arena.js';
@@ -30,6 +31,7 @@ export class RecordApplier implements RecordFacts {
   constructor(
     private readonly checkpointLsn: Lsn,
     protected readonly onTransaction: (transaction: ReplayedTransaction) => void,
+    private readonly inflate: Inflate | null = null,
   ) {
     if (!Number.isSafeInteger(checkpointLsn) || checkpointLsn < 0) {
       throw new RangeError(`replay: checkpointLsn ${checkpointLsn} is not a non-negative safe integer`);
@@ -66,8 +68,9 @@ export class RecordApplier implements RecordFacts {
    * Applies one record found at `offsetBytes`. With `copyEvents`, events are copied out of the
    * bytes they were decoded from, so the caller may reuse those bytes.
    */
-  apply(record: WalRecord, offsetBytes: number, copyEvents: boolean): Result<void> {
-    const lsn = record.lsn;
+  apply(stored: WalRecord, offsetBytes: number, copyEvents: boolean): Result<void> {
+    const lsn = stored.lsn;
+    let record = stored;
     const disorder = firstBroken(ORDER_RULES[record.kind], record, this);
     if (disorder !== null) return this.malformed(offsetBytes, lsn, disorder);
     this.previousLsn = lsn;
@@ -83,6 +86,16 @@ export class RecordApplier implements RecordFacts {
     }
     const broken = firstBroken(CONTENT_RULES[record.kind], record, this);
     if (broken !== null) return this.malformed(offsetBytes, lsn, broken);
+    if ((record.kind === 'Mutation' || record.kind === 'MutationBatch') && record.stored !== undefined) {
+      // A deflated payload: inflated now that it is replayed, into a buffer of its own (nothing to copy).
+      if (this.inflate === null) throw new Error(`replay: ${this.segmentName} holds a deflated frame at offset ${offsetBytes}, and replay was given no inflate function`);
+      const inflated = inflateRecord(record, this.inflate);
+      if (inflated === 'bad-compressed-body') {
+        return { ok: false, error: { code: 'Corruption', segment: this.segmentName, offsetBytes, lsn, cause: 'bad-compressed-body' } };
+      }
+      record = inflated;
+      copyEvents = false;
+    }
     switch (record.kind) {
       case 'TxBegin':
         this.transactions.begin(lsn);

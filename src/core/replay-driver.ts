@@ -8,6 +8,7 @@
 // driver never reads, never awaits and never allocates more than the machine does. A caller that
 // awaits between chunks (an async reader) drives it exactly as a synchronous one does.
 
+import type { Inflate } from './codec.js';
 import type { Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { Replayer } from './replay-machine.js';
@@ -23,6 +24,8 @@ export interface ReplayDriverOptions {
   readonly checkpointLsn: Lsn;
   /** Copy events out of the chunks (see ReplayerOptions.copyEvents). */
   readonly copyEvents: boolean;
+  /** Inflates deflated payloads (see ReplayerOptions.inflate). */
+  readonly inflate?: Inflate;
 }
 
 export class ReplayDriver {

@@ -3,33 +3,48 @@
 // Memory is bounded by the open transactions' events plus one chunk plus one frame that
 // straddles two chunks.
 //
-// Per segment it reads the header, then frames, and after a torn spot scans the rest for whole
-// frames. What it does on each finding is the decision table (replay-decision.ts). Its other
-// parts each have a file of their own: the chunk carry (replay-carry.ts), applying records under
-// the malformed-log rules (replay-apply.ts, replay-rules.ts) to the open-transaction table
-// (replay-open-transactions.ts), and the torn spot with the scan behind it (replay-tear.ts).
+// Per segment it reads the header (v1 or v2: the version decides the header's size, the frames'
+// layout and, for v2, the salt every live frame must carry), then live frames, and after the spot
+// where they end scans the rest for live frames. What it does on each finding is the decision
+// table (replay-decision.ts); what an end means is replay-end.ts. Its other parts each have a file
+// of their own: the chunk carry (replay-carry.ts), applying records under the malformed-log rules
+// (replay-apply.ts, replay-rules.ts) to the open-transaction table (replay-open-transactions.ts),
+// and the spot with the scan behind it (replay-tear.ts).
 
-import { decodeFrame, decodeRecordAt, readU32 } from './codec.js';
+import { decodeFrame, decodeRecordAt, frameHeaderBytesForSalt, readU32 } from './codec.js';
 import type { DecodeFailureCause, HeaderFailureCause, Result, WalErrorInfo } from './errors.js';
-import { FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES } from './format.js';
-import type { Lsn } from './records.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_PREFIX_BYTES } from './format.js';
+import type { Lsn, SegmentHeader } from './records.js';
 import { RecordApplier } from './replay-apply.js';
 import { ChunkCarry } from './replay-carry.js';
 import { classifyHeaderFailure, decideRecovery, framesAfterDecides, type Finding, type RecoveryAction, type SegmentRole } from './replay-decision.js';
-import type { ReplayerOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+import { endCause, endFinding, endKindAt, type EndKind } from './replay-end.js';
+import type { LogEnd, ReplayerOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+import { ANY_SALT } from './replay-scan.js';
 import { TornSpot, type Tear } from './replay-tear.js';
-import { decodeSegmentHeader } from './segment-header.js';
+import { decodeSegmentHeader, segmentHeaderBytesAt } from './segment-header.js';
 
 type Phase =
   | 'between-segments' // before the first segment or after one ended cleanly
-  | 'header' // collecting the first SEGMENT_HEADER_BYTES of a segment
-  | 'frames' // reading frames
-  | 'scanning' // at a torn spot (the torn field): scanning the rest of the segment for whole frames
+  | 'header' // collecting the first bytes of a segment, up to its header's size
+  | 'frames' // reading live frames
+  | 'scanning' // at the end of the live frames (the torn field): scanning the rest of the segment
   | 'stopped' // the sweep ended at a torn spot; the log has nothing more to give
   | 'finished'
   | 'failed';
 
 const OK: Result<void> = { ok: true, value: undefined };
+
+/** What a sealed segment's end must be checked against once the next header is read. */
+interface SegmentEndFacts {
+  readonly id: number;
+  readonly name: string;
+  readonly endBytes: number;
+  readonly kind: EndKind;
+  readonly cause: DecodeFailureCause | null;
+  /** The last LSN read before the end (0 when none). */
+  readonly lsnBefore: Lsn;
+}
 
 export class Replayer {
   private readonly copyEvents: boolean;
@@ -41,7 +56,9 @@ export class Replayer {
   private failure: WalErrorInfo | null = null;
   private lastSegmentId = 0;
   private tornTail: TornTail | null = null;
+  private logEnd: LogEnd | null = null;
   private readonly segments: ReplaySegment[] = [];
+  private previousEnd: SegmentEndFacts | null = null;
 
   // The current segment.
   private segment: SegmentStart = { name: '', id: 0, last: false };
@@ -49,10 +66,14 @@ export class Replayer {
   /** Bytes of the segment fed so far: the absolute offset of the next chunk's first byte. */
   private segmentOffset = 0;
   private torn: TornSpot | null = null;
+  private header: SegmentHeader | null = null;
+  /** The segment's salt: 0 for v1 (and before the header is read). */
+  private salt = 0;
+  private frameHeaderBytes = frameHeaderBytesForSalt(0);
 
   constructor(options: ReplayerOptions) {
     this.copyEvents = options.copyEvents;
-    this.records = new RecordApplier(options.checkpointLsn, options.onTransaction);
+    this.records = new RecordApplier(options.checkpointLsn, options.onTransaction, options.inflate ?? null);
   }
 
   /** Starts the next segment. Segments come in ascending id order; the last one says so. */
@@ -68,6 +89,9 @@ export class Replayer {
     this.segmentOffset = 0;
     this.carry.start(0);
     this.torn = null;
+    this.header = null;
+    this.salt = 0;
+    this.frameHeaderBytes = frameHeaderBytesForSalt(0);
     this.phase = 'header';
     return OK;
   }
@@ -102,15 +126,13 @@ export class Replayer {
       }
       case 'frames': {
         if (this.carry.sizeBytes === 0) {
-          const action = decideRecovery('segment-end', this.role, 'none');
-          if (action !== 'next-segment') return this.unexpected(action, 'segment-end');
-          this.closeSegment(this.segmentOffset, this.records.segmentBaseLsn);
-          this.phase = 'between-segments';
-          return OK;
+          // The bytes end exactly after the last live frame: nothing behind the end to scan.
+          this.startSpot({ at: 'frame', offsetBytes: this.segmentOffset, kind: 'file-end', cause: null }, this.segmentOffset);
+          return this.endScan();
         }
-        const cut = this.carry.cutShort();
-        const failed = this.onUndecodable(cut.offsetBytes, cut.cause, cut.rest);
-        return failed.ok ? this.endScan() : failed;
+        const cut = this.carry.cutShort(this.salt);
+        const started = this.onSpot(cut.offsetBytes, cut.cause, cut.partial, cut.partial.subarray(1), cut.offsetBytes + 1);
+        return started.ok && (this.phase as Phase) === 'scanning' ? this.endScan() : started;
       }
       case 'scanning':
         return this.endScan();
@@ -126,14 +148,20 @@ export class Replayer {
     this.phase = 'finished';
     this.records.endOfLog();
     const { maxLsn, checkpointObserved } = this.records;
-    return { ok: true, value: { maxLsn, tornTail: this.tornTail, checkpointObserved, segments: this.segments } };
+    return { ok: true, value: { maxLsn, tornTail: this.tornTail, end: this.logEnd, checkpointObserved, segments: this.segments } };
   }
 
   // ---- the header ------------------------------------------------------------------------------
 
   private pushHeader(chunk: Uint8Array, start: number): Result<void> {
-    const position = this.carry.take(chunk, 0, SEGMENT_HEADER_BYTES - this.carry.sizeBytes);
-    if (this.carry.sizeBytes < SEGMENT_HEADER_BYTES) return OK;
+    let position = 0;
+    if (this.carry.sizeBytes < SEGMENT_HEADER_PREFIX_BYTES) {
+      position = this.carry.take(chunk, position, SEGMENT_HEADER_PREFIX_BYTES - this.carry.sizeBytes);
+      if (this.carry.sizeBytes < SEGMENT_HEADER_PREFIX_BYTES) return OK;
+    }
+    const needed = segmentHeaderBytesAt(this.carry.view());
+    position = this.carry.take(chunk, position, needed - this.carry.sizeBytes);
+    if (this.carry.sizeBytes < needed) return OK;
     const header = this.onHeader(this.carry.view());
     this.carry.clear();
     if (!header.ok) return header;
@@ -148,15 +176,42 @@ export class Replayer {
     if (decoded.ok) {
       const action = decideRecovery('header-valid', this.role, 'none');
       if (action !== 'read-frames') return this.unexpected(action, 'header-valid');
+      const previous = this.checkPreviousEnd(decoded.header);
+      if (!previous.ok) return previous;
       const taken = this.records.applyHeader(decoded.header.baseLsn);
       if (!taken.ok) return this.fail(taken.error);
+      this.header = decoded.header;
+      this.salt = decoded.header.salt;
+      this.frameHeaderBytes = frameHeaderBytesForSalt(this.salt);
       this.phase = 'frames';
       return OK;
     }
     const finding = classifyHeaderFailure(decoded.cause);
     // Whether frames follow decides between a torn creation and a damaged header: scan first.
-    if (framesAfterDecides(finding, this.role)) return this.startScan({ at: 'header', cause: decoded.cause }, new Uint8Array(0));
+    if (framesAfterDecides(finding, this.role)) {
+      this.startSpot({ at: 'header', cause: decoded.cause }, Math.min(bytes.length, SEGMENT_HEADER_BYTES));
+      return OK;
+    }
     return this.failHeader(decideRecovery(finding, this.role, 'none'), finding, decoded.cause);
+  }
+
+  /**
+   * A v2 header names where the previous segment's live frames end. When the previous segment of
+   * this sweep is that one (id - 1), its end must be there: a sealed segment whose live frames stop
+   * elsewhere lost or gained frames after it was sealed (row R8 for it).
+   */
+  private checkPreviousEnd(header: SegmentHeader): Result<void> {
+    const previous = this.previousEnd;
+    if (header.previousEnd === 0 || previous === null || previous.id !== header.segmentId - 1 || previous.endBytes === header.previousEnd) return OK;
+    const action = decideRecovery('frame-undecodable', 'sealed', 'none');
+    if (action !== 'fail-corruption') return this.unexpected(action, 'frame-undecodable');
+    return this.fail({
+      code: 'Corruption',
+      segment: previous.name,
+      offsetBytes: previous.endBytes,
+      lsn: previous.lsnBefore === 0 ? null : previous.lsnBefore,
+      cause: endCause(previous.kind, previous.cause),
+    });
   }
 
   private failHeader(action: RecoveryAction, finding: Finding, cause: HeaderFailureCause): Result<void> {
@@ -169,15 +224,21 @@ export class Replayer {
 
   private pushFrames(chunk: Uint8Array, start: number): Result<void> {
     if (this.carry.sizeBytes === 0) return this.readFrames(chunk, 0, start);
-    const carried = this.carry.completeFrame(chunk);
+    const carried = this.carry.completeFrame(chunk, this.frameHeaderBytes);
     switch (carried.kind) {
       case 'incomplete':
         return OK;
-      case 'bad-length':
-        return this.failCarried('bad-length', this.carry.copy(1), chunk.subarray(carried.position));
+      case 'bad-length': {
+        const bytes = this.carry.copy();
+        this.carry.clear();
+        return this.spotThenScan(this.carry.offsetBytes, 'bad-length', bytes, chunk.subarray(carried.position));
+      }
       case 'frame': {
-        const decoded = decodeFrame(carried.frame, 0);
-        if (!decoded.ok) return this.failCarried(decoded.cause, carried.frame.subarray(1), chunk.subarray(carried.position));
+        const decoded = decodeFrame(carried.frame, 0, this.salt);
+        if (!decoded.ok) {
+          this.carry.clear();
+          return this.spotThenScan(this.carry.offsetBytes, decoded.cause, carried.frame, chunk.subarray(carried.position));
+        }
         const applied = this.passOn(this.records.apply(decoded.record, this.carry.offsetBytes, false));
         if (!applied.ok) return applied;
         return this.readFrames(chunk, carried.position, start);
@@ -185,23 +246,25 @@ export class Replayer {
     }
   }
 
-  /** A carried frame that fails: the scan after it starts at its second byte. */
-  private failCarried(cause: DecodeFailureCause, carriedRest: Uint8Array, chunkRest: Uint8Array): Result<void> {
-    this.carry.clear();
-    const failed = this.onUndecodable(this.carry.offsetBytes, cause, carriedRest);
-    if (!failed.ok) return failed;
+  /** A carried frame that is not live: the spot, then the scan over its bytes and the chunk's rest. */
+  private spotThenScan(offsetBytes: number, cause: DecodeFailureCause, carried: Uint8Array, chunkRest: Uint8Array): Result<void> {
+    const skip = cause === 'stale-frame' ? carried.length : 1;
+    const started = this.onSpot(offsetBytes, cause, carried, carried.subarray(Math.min(skip, carried.length)), offsetBytes + skip);
+    if (!started.ok || this.phase !== 'scanning') return started;
     return this.scan(chunkRest);
   }
 
-  /** Decodes whole frames in chunk from position (chunk starts at segment offset `start`). */
+  /** Decodes live frames in chunk from position (chunk starts at segment offset `start`). */
   private readFrames(chunk: Uint8Array, position: number, start: number): Result<void> {
+    const salt = this.salt;
+    const headerBytes = this.frameHeaderBytes;
     let at = position;
     while (at < chunk.length) {
-      const decoded = decodeRecordAt(chunk, at);
+      const decoded = decodeRecordAt(chunk, at, salt);
       if (typeof decoded !== 'string') {
         const applied = this.passOn(this.records.apply(decoded, start + at, this.copyEvents));
         if (!applied.ok) return applied;
-        at += FRAME_HEADER_BYTES + readU32(chunk, at);
+        at += headerBytes + readU32(chunk, at);
         continue;
       }
       if (decoded === 'truncated-frame-header' || decoded === 'truncated-body') {
@@ -210,37 +273,44 @@ export class Replayer {
         this.carry.take(chunk, at, chunk.length - at);
         return OK;
       }
-      return this.onUndecodable(start + at, decoded, chunk.subarray(at + 1));
+      const skip = decoded === 'stale-frame' ? headerBytes + readU32(chunk, at) : 1;
+      return this.onSpot(start + at, decoded, chunk.subarray(at), chunk.subarray(at + skip), start + at + skip);
     }
     return OK;
   }
 
-  /** Bytes that do not decode at `offsetBytes`; `after` are the bytes behind its first byte already read. */
-  private onUndecodable(offsetBytes: number, cause: DecodeFailureCause, after: Uint8Array): Result<void> {
-    const action = decideRecovery('frame-undecodable', this.role, 'none');
-    switch (action) {
-      case 'fail-corruption': {
-        const lsn = this.records.previousLsn === 0 ? null : this.records.previousLsn;
-        return this.fail({ code: 'Corruption', segment: this.segment.name, offsetBytes, lsn, cause });
-      }
-      case 'stop-torn-tail':
-        return this.startScan({ at: 'frame', offsetBytes, cause }, after);
-      default:
-        return this.unexpected(action, 'frame-undecodable');
+  /**
+   * The live frames end at `offsetBytes`: `spot` are the bytes there (at least a frame header's
+   * worth, or all that is left), `after` the bytes behind it that the scan starts with, at segment
+   * offset `afterOffset`. A sealed v1 segment fails at once (nothing behind the spot changes that);
+   * every other end scans first.
+   */
+  private onSpot(offsetBytes: number, cause: DecodeFailureCause, spot: Uint8Array, after: Uint8Array, afterOffset: number): Result<void> {
+    const version = this.header?.version ?? 2;
+    const kind = endKindAt(spot, cause, version === 2);
+    const tear: Tear = { at: 'frame', offsetBytes, kind, cause };
+    if (version === 1 && this.role === 'sealed') return this.decideEnd(tear, 'none');
+    this.startSpot(tear, afterOffset);
+    // The frame beginning at the spot, torn, may carry this life's salt and a length: its remains
+    // reach that far (replay-scan.ts, debrisEndBytes).
+    if (this.salt !== 0 && cause !== 'stale-frame' && spot.length >= FRAME_HEADER_BYTES && readU32(spot, 8) === this.salt) {
+      const length = readU32(spot, 0);
+      if (length >= FRAME_BODY_BYTES_MIN && length <= FRAME_BODY_BYTES_MAX && this.torn !== null) this.torn.spotDebrisEndBytes = offsetBytes + FRAME_HEADER_BYTES + length;
     }
-  }
-
-  // ---- the scan behind a torn spot -------------------------------------------------------------
-
-  private startScan(tear: Tear, after: Uint8Array): Result<void> {
-    this.torn = new TornSpot(tear);
-    this.phase = 'scanning';
     return this.scan(after);
   }
 
+  private startSpot(tear: Tear, scanStartBytes: number): void {
+    const salt = tear.at === 'header' ? ANY_SALT : this.salt;
+    this.torn = new TornSpot(tear, salt, scanStartBytes);
+    this.phase = 'scanning';
+  }
+
+  // ---- the scan behind the end -----------------------------------------------------------------
+
   private scan(bytes: Uint8Array): Result<void> {
     const torn = this.torn;
-    if (torn === null) throw new Error('replay: scanning without a torn spot');
+    if (torn === null) throw new Error('replay: scanning without a spot');
     torn.push(bytes);
     // Frames after a torn header settle the decision now; no need to read further.
     if (torn.tear.at === 'header' && torn.framesAfter() === 'some') return this.decideTornHeader(torn.tear.cause, 'some');
@@ -249,27 +319,80 @@ export class Replayer {
 
   private endScan(): Result<void> {
     const torn = this.torn;
-    if (torn === null) throw new Error('replay: endScan without a torn spot');
+    if (torn === null) throw new Error('replay: endScan without a spot');
     const found = torn.finish();
     this.records.noteLsnAfterTear(found.maxLsn);
     if (torn.tear.at === 'header') {
       const decided = this.decideTornHeader(torn.tear.cause, found.framesAfter);
       if (!decided.ok) return decided;
+      this.tornTail = torn.report(this.segment, this.segmentOffset);
+      this.logEnd = { segment: this.segment.name, segmentId: this.segment.id, offsetBytes: 0, kind: 'torn' };
+      // A torn header gets the base LSN the shell must write: above everything seen.
+      this.closeSegment(0, this.records.maxLsn + 1, 'torn', 0, 0);
+      this.phase = 'stopped';
+      return OK;
     }
-    this.tornTail = torn.report(this.segment, this.segmentOffset);
-    // A torn header gets the base LSN the shell must write: above everything seen.
-    this.closeSegment(torn.offsetBytes, torn.tear.at === 'header' ? this.records.maxLsn + 1 : this.records.segmentBaseLsn);
-    this.phase = 'stopped';
-    return OK;
+    return this.decideEnd(torn.tear, found.framesAfter, Math.max(found.lastFrameEndBytes, found.debrisEndBytes));
+  }
+
+  /** The end of the live frames and whether live frames follow: the table's action for it. */
+  private decideEnd(tear: Extract<Tear, { at: 'frame' }>, framesAfter: 'none' | 'some', lifeEndBytes = 0): Result<void> {
+    const version = this.header?.version ?? 2;
+    const finding = endFinding(version, this.role, tear.kind, framesAfter === 'some');
+    const action = decideRecovery(finding, this.role, framesAfter);
+    const liveEnd = Math.max(tear.offsetBytes, lifeEndBytes);
+    const end = (): void => {
+      this.logEnd = { segment: this.segment.name, segmentId: this.segment.id, offsetBytes: tear.offsetBytes, kind: tear.kind };
+      this.closeSegment(tear.offsetBytes, this.records.segmentBaseLsn, tear.kind, liveEnd, this.salt);
+    };
+    switch (action) {
+      case 'next-segment':
+        end();
+        this.previousEnd = {
+          id: this.segment.id,
+          name: this.segment.name,
+          endBytes: tear.offsetBytes,
+          kind: tear.kind,
+          cause: tear.cause,
+          lsnBefore: this.records.previousLsn,
+        };
+        this.phase = 'between-segments';
+        return OK;
+      case 'fail-corruption': {
+        const lsn = this.records.previousLsn === 0 ? null : this.records.previousLsn;
+        return this.fail({ code: 'Corruption', segment: this.segment.name, offsetBytes: tear.offsetBytes, lsn, cause: endCause(tear.kind, tear.cause) });
+      }
+      case 'stop-torn-tail': {
+        const torn = this.torn ?? new TornSpot(tear, this.salt, tear.offsetBytes);
+        this.tornTail = torn.report(this.segment, this.segmentOffset);
+        end();
+        this.phase = 'stopped';
+        return OK;
+      }
+      default:
+        return this.unexpected(action, finding);
+    }
   }
 
   private decideTornHeader(cause: HeaderFailureCause, framesAfter: 'none' | 'some'): Result<void> {
     return this.failHeader(decideRecovery('header-torn', this.role, framesAfter), 'header-torn', cause);
   }
 
-  private closeSegment(validBytes: number, baseLsn: Lsn): void {
+  private closeSegment(validBytes: number, baseLsn: Lsn, end: EndKind, liveEndBytes: number, salt: number): void {
     const { firstLsnInSegment: firstLsn, lastLsnInSegment: lastLsn } = this.records;
-    this.segments.push({ name: this.segment.name, id: this.segment.id, baseLsn, validBytes, firstLsn, lastLsn });
+    this.segments.push({
+      name: this.segment.name,
+      id: this.segment.id,
+      version: this.header?.version ?? 2,
+      salt,
+      baseLsn,
+      validBytes,
+      end,
+      liveEndBytes: Math.max(validBytes, liveEndBytes),
+      sizeBytes: this.segmentOffset,
+      firstLsn,
+      lastLsn,
+    });
   }
 
   // ---- failures --------------------------------------------------------------------------------

@@ -10,12 +10,13 @@
 // transactions plus one chunk, however long the log. What replay does on each finding is the
 // decision table in replay-decision.ts; docs/format.md explains it in words.
 
+import type { Inflate } from './codec.js';
 import type { Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { ReplayDriver } from './replay-driver.js';
 import type { ReplayOutcome, ReplaySummary } from './replay-outcome.js';
 
-export type { ReplayerOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+export type { EndKind, LogEnd, ReplayerOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
 export { Replayer } from './replay-machine.js';
 export { ReplayDriver, type ReplayDriverOptions, type SegmentRef } from './replay-driver.js';
 
@@ -23,6 +24,8 @@ export interface ReplayInput {
   /** Segment files in ascending id order; the last one is the active segment. */
   readonly segments: readonly { readonly name: string; readonly id: number; readonly bytes: Uint8Array }[];
   readonly checkpointLsn: Lsn;
+  /** Inflates deflated payloads; needed only for a log that holds some. */
+  readonly inflate?: Inflate;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface ReplayInput {
  * (no copies), so they stay valid as long as the caller keeps those bytes unchanged.
  */
 export function replay(input: ReplayInput): Result<ReplayOutcome> {
-  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: false });
+  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: false, ...(input.inflate === undefined ? {} : { inflate: input.inflate }) });
   for (const segment of input.segments) {
     const fed = driver.feedSegment(segment.bytes);
     if (!fed.ok) return fed;
@@ -48,6 +51,8 @@ export interface ReplayStreamInput {
     readonly chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   }[];
   readonly checkpointLsn: Lsn;
+  /** Inflates deflated payloads; needed only for a log that holds some. */
+  readonly inflate?: Inflate;
   /**
    * Whether the chunk source hands out a fresh buffer per chunk that it never writes again. Then
    * events may stay views into chunks; otherwise (the default) each event is copied out, which is
@@ -66,7 +71,11 @@ export async function replayStream(
   input: ReplayStreamInput,
   onTransaction: (transaction: ReplayedTransaction) => void | Promise<void>,
 ): Promise<Result<ReplaySummary>> {
-  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: input.chunksAreFresh !== true });
+  const driver = new ReplayDriver(input.segments, {
+    checkpointLsn: input.checkpointLsn,
+    copyEvents: input.chunksAreFresh !== true,
+    ...(input.inflate === undefined ? {} : { inflate: input.inflate }),
+  });
   // Hand over what the last chunk committed before reading the next, so at most one chunk's worth
   // of transactions waits here.
   const deliver = async (): Promise<void> => {

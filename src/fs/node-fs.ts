@@ -36,6 +36,9 @@ function guarded<T>(op: string, target: string, action: () => T): T {
 
 const OPEN_FLAGS: Record<OpenMode, string> = { read: 'r', 'read-write': 'r+', 'create-exclusive': 'wx+' };
 
+/** The zeros preallocation writes, a chunk at a time (never written to). */
+const ZEROS = new Uint8Array(1024 * 1024);
+
 export type IoMode = 'non-blocking' | 'blocking';
 
 /** One turn of the event loop: what the blocking mode gives back after every call that waits. */
@@ -88,6 +91,23 @@ class NodeFileHandle implements FileHandle {
     }
     if (this.#io === 'blocking') await turn();
     return filled === lengthBytes ? out : out.subarray(0, filled);
+  }
+
+  async preallocate(sizeBytes: number): Promise<void> {
+    const fd = this.fd;
+    const size = guarded('fstat', this.path, () => fs.fstatSync(fd).size);
+    // Written zeros, not fallocate (Node has none, and fallocate's unwritten extents would need a
+    // metadata change at their first write: the cost preallocation is there to avoid).
+    for (let at = size; at < sizeBytes; at += ZEROS.length) {
+      const length = Math.min(ZEROS.length, sizeBytes - at);
+      const offset = at;
+      const written =
+        this.#io === 'blocking'
+          ? guarded('write', this.path, () => fs.writeSync(fd, ZEROS, 0, length, offset))
+          : await pooled<number>('write', this.path, (done) => fs.write(fd, ZEROS, 0, length, offset, done));
+      if (written !== length) throw new FsError('SHORT_WRITE', 'write', this.path, `short write while preallocating: ${written} of ${length} bytes`);
+    }
+    if (this.#io === 'blocking') await turn();
   }
 
   datasync(): Promise<void> {

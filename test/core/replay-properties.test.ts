@@ -113,7 +113,7 @@ describe('replay properties', () => {
       fc.property(fc.array(fc.tuple(fc.boolean(), fc.uint8Array({ maxLength: 300 })), { maxLength: 4 }), (raw) => {
         const segments = raw.map(([withHeader, bytes], i) => {
           const id = i + 1;
-          const header = encodeSegmentHeader({ segmentId: id, baseLsn: 1 + 100 * i });
+          const header = encodeSegmentHeader({ segmentId: id, baseLsn: 1 + 100 * i, salt: 1 + i });
           const all = withHeader ? new Uint8Array([...header, ...bytes]) : bytes;
           return { name: `s${id}`, id, bytes: all };
         });

@@ -11,7 +11,7 @@ const planted: { bug: 'none' | 'release-uncommitted-tail' | 'reuse-lsns-after-to
 vi.mock('../../src/core/replay-machine.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/core/replay-machine.js')>();
   const { decodeFrame } = await import('../../src/core/codec.js');
-  const SEGMENT_HEADER_BYTES = 32;
+  const SEGMENT_HEADER_BYTES = 44;
 
   class PlantedReplayer extends original.Replayer {
     readonly #segments: Uint8Array[][] = [];
@@ -75,8 +75,9 @@ vi.mock('../../src/core/replay-machine.js', async (importOriginal) => {
         const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
         let at = 0;
         for (const c of chunks) (bytes.set(c, at), (at += c.length));
+        const salt = bytes.length < SEGMENT_HEADER_BYTES ? 0 : new DataView(bytes.buffer, bytes.byteOffset).getUint32(28, true);
         for (let offset = SEGMENT_HEADER_BYTES; offset < bytes.length; ) {
-          const frame = decodeFrame(bytes, offset);
+          const frame = decodeFrame(bytes, offset, salt);
           if (!frame.ok) break;
           out.push(frame.record);
           offset += frame.frameBytes;

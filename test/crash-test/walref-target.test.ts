@@ -43,12 +43,17 @@ function exploreWorkloadOf(fault: SimKnobs) {
   return parsed.workload;
 }
 
-/** The operations on segment files and directory fsyncs, by kind, name and size: what both runs must share. */
+/**
+ * The operations on segment files and directory fsyncs, by kind, name and size: what both runs must
+ * share. A segment's preallocation is left out: walref's node adapter writes zeros, which strace
+ * sees as writes, and the simulator records them as one preallocate operation.
+ */
 function segmentOps(ops: readonly SimOp[]): string[] {
   const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
   return ops.flatMap((op): string[] => {
     if (op.kind === 'fsyncDir') return ['fsyncDir'];
     if (!('path' in op) || !op.path.endsWith('.wal')) return [];
+    if (op.kind === 'preallocate' || (op.kind === 'write' && op.data.every((byte) => byte === 0))) return [];
     if (op.kind === 'write') return [`write ${name(op.path)} @${op.offsetBytes} ${op.writtenBytes}`];
     if (op.kind === 'truncate') return [`truncate ${name(op.path)} ${op.sizeBytes}`];
     return [`${op.kind} ${name(op.path)}`];
@@ -84,10 +89,11 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     expect(states).toBeGreaterThan(100);
   }, 600_000);
 
-  it('finds the planted bug that skips the directory fsync after creating a segment', async () => {
+  it('finds the planted bug that skips the directory fsync after creating a segment (renaming a prepared file into place)', async () => {
     const result = await checkCaptured(noDirFsyncRun, { check, knobs: knobs64, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000, verdicts });
     const lost = result.violations.find((v) => v.reason === 'an acknowledged transaction was lost');
-    expect(lost?.example).toMatch(/\d{20}\.wal, O_CREAT\) lost/);
+    // New segments are prepared ahead as free files and renamed into place at rotation.
+    expect(lost?.example).toMatch(/rename\(\d{20}\.free → \d{20}\.wal\) lost|\d{20}\.wal, O_CREAT\) lost/);
   }, 300_000);
 
   it('finds the planted bug that acknowledges before fdatasync', async () => {
