@@ -95,16 +95,20 @@ export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout 
     let cursor = cursors.get(session) ?? 0;
     let at = op.offsetBytes;
     let data = op.data;
-    let rewritten = 0;
-    while (rewritten < data.length && before !== undefined && at + rewritten < before.length && before[at + rewritten] === data[rewritten]) rewritten++;
-    at += rewritten;
-    data = data.subarray(rewritten);
-    if (data.length === 0 || allZero(data)) continue;
+    // A write of exactly the bytes already there (recovery's rewrite) places nothing new. Only a
+    // whole write counts: a frame of a reused file may begin with the same bytes as the stale one
+    // it overwrites (the same length, say), and is new all the same.
+    const sameAsBefore = (from: number, bytes: Uint8Array): boolean =>
+      before !== undefined && from + bytes.length <= before.length && bytes.every((byte, i) => before[from + i] === byte);
+    if (data.length === 0 || allZero(data) || sameAsBefore(at, data)) continue;
     if (at === 0) {
-      place({ kind: 'header', file: name, offsetBytes: 0, bytes: data.slice(0, ORACLE_SEGMENT_HEADER_BYTES), opIndex: op.index });
+      const header = data.subarray(0, ORACLE_SEGMENT_HEADER_BYTES);
+      // A header written again as it was keeps its life; a new one starts a new life.
+      if (!sameAsBefore(0, header)) place({ kind: 'header', file: name, offsetBytes: 0, bytes: header.slice(), opIndex: op.index });
       if (data.length < ORACLE_SEGMENT_HEADER_BYTES) problems.push(`op ${op.index}: a ${data.length}-byte write at offset 0 of ${name} is shorter than a segment header`);
       at = ORACLE_SEGMENT_HEADER_BYTES;
       data = data.subarray(Math.min(data.length, ORACLE_SEGMENT_HEADER_BYTES));
+      if (sameAsBefore(at, data)) continue;
     }
     while (data.length > 0) {
       // The end marker after the last frame of the write.

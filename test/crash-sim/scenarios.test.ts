@@ -60,6 +60,20 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'crash while writing into a reused segment (a freed segment renamed into place, its previous life behind the new frames)',
+    segmentTargetBytes: 96,
+    steps: [
+      ...['a', 'b', 'c', 'd'].flatMap((e): WorkloadStep[] => [{ tx: [e] }, { flush: true }]),
+      { truncateUpTo: 'lastCommit' },
+      ...['e', 'f', 'g'].flatMap((e): WorkloadStep[] => [{ tx: [e] }, { flush: true }]),
+    ],
+    fact: (r) => {
+      expect(survivals(r)).toMatch(/dir: rename \/wal\/00000000000000000001\.wal -> \/wal\/00000000000000000001\.free persisted/);
+      expect(survivals(r)).toMatch(/dir: rename \/wal\/\d{20}\.free -> \/wal\/\d{20}\.wal persisted/);
+      expect(recoveredEvents(r)).toContainEqual(['e', 'f', 'g']);
+    },
+  },
+  {
     name: 'crash after a checkpoint marker',
     steps: [{ tx: ['a'] }, { flush: true }, { checkpointMarker: true }, { flush: true }, { tx: ['b'] }, { flush: true }],
     fact: (r) => expect(recoveredEvents(r)).toContainEqual(['a', 'b']),
