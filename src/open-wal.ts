@@ -13,7 +13,7 @@ import { blockingNodeFileSystem, nodeFileSystem } from './fs/node-fs.js';
 import { FsError, type DirectoryLock } from './fs/port.js';
 import { ndjsonFileTraceSink } from './fs/trace-file-sink.js';
 import { throwingWalErrors, walErrorFromFs } from './io-error.js';
-import { listFreeFiles, sweepLog } from './log-reader.js';
+import { listFreeFiles, sweepBatches } from './log-reader.js';
 import { resolveOptions, type WalOptions } from './options.js';
 import { repairActiveSegment } from './repair-active-segment.js';
 import { Wal } from './wal.js';
@@ -46,9 +46,9 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
   try {
     const transactions: ReplayedTransaction[] = [];
     const deliver = resolved.onTransaction ?? ((t: ReplayedTransaction) => void transactions.push(t));
-    const sweep = sweepLog(fileSystem, dir, { checkpointLsn: resolved.checkpointLsn });
+    const sweep = sweepBatches(fileSystem, dir, { checkpointLsn: resolved.checkpointLsn });
     let step = await sweep.next();
-    for (; step.done !== true; step = await sweep.next()) deliver(step.value);
+    for (; step.done !== true; step = await sweep.next()) for (const transaction of step.value) deliver(transaction);
     const summary: ReplaySummary = step.value;
     const outcome: ReplayOutcome = { ...summary, transactions };
 

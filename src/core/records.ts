@@ -56,4 +56,6 @@ export interface ReplayedTransaction {
   readonly beginLsn: Lsn;
   readonly commitLsn: Lsn;
   readonly events: readonly Uint8Array[];
+  /** events.length, known without building the events (which replay may do only when asked). */
+  readonly eventCount: number;
 }

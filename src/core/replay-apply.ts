@@ -121,6 +121,46 @@ export class RecordApplier implements RecordFacts {
     return OK;
   }
 
+  // ---- the hot path: replay-machine.ts's fast loop ----------------------------------------------
+  // Each returns false, having changed nothing, unless the record keeps every malformed-log rule
+  // in the plain way: LSN above the previous one (M4) and at or above the segment's base (M3),
+  // above the checkpoint LSN, and for a batch or commit, naming the newest open transaction (M5).
+  // A TxBegin above every LSN read so far cannot repeat an open one (M2): every open transaction
+  // began at or below the previous LSN. Anything else goes through apply(), which judges it by the
+  // table. test/core/replay-fast-path.test.ts checks that both give the same outcome.
+
+  /** A TxBegin on the hot path. */
+  fastBegin(lsn: Lsn): boolean {
+    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || lsn <= this.checkpointLsn) return false;
+    this.noteRecord(lsn);
+    this.transactions.begin(lsn);
+    return true;
+  }
+
+  /** A MutationBatch stored as it is, on the hot path: its `count` entries stay at bytes[entriesAt..]. */
+  fastBatch(lsn: Lsn, txBeginLsn: Lsn, bytes: Uint8Array, entriesAt: number, count: number): boolean {
+    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || lsn <= this.checkpointLsn || !this.transactions.isNewest(txBeginLsn)) return false;
+    this.noteRecord(lsn);
+    this.transactions.addBatch(txBeginLsn, bytes, entriesAt, count);
+    return true;
+  }
+
+  /** A TxCommit on the hot path. */
+  fastCommit(lsn: Lsn, txBeginLsn: Lsn): boolean {
+    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || lsn <= this.checkpointLsn || !this.transactions.isNewest(txBeginLsn)) return false;
+    this.noteRecord(lsn);
+    const committed = this.transactions.commit(txBeginLsn, lsn);
+    if (committed !== null) this.onTransaction(committed);
+    return true;
+  }
+
+  private noteRecord(lsn: Lsn): void {
+    this.previousLsn = lsn;
+    this.maxLsn = lsn;
+    if (this.firstLsnInSegment === null) this.firstLsnInSegment = lsn;
+    this.lastLsnInSegment = lsn;
+  }
+
   /** The log ended (or replay failed): transactions still open never committed. Dropped. */
   endOfLog(): void {
     this.transactions.dropAll();

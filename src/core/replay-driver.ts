@@ -26,6 +26,8 @@ export interface ReplayDriverOptions {
   readonly copyEvents: boolean;
   /** Inflates deflated payloads (see ReplayerOptions.inflate). */
   readonly inflate?: Inflate;
+  /** See ReplayerOptions.hotPath. */
+  readonly hotPath?: boolean;
 }
 
 export class ReplayDriver {

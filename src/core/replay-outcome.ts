@@ -24,6 +24,12 @@ export interface ReplayerOptions {
    * Without it, a deflated frame above the checkpoint LSN is a programmer error.
    */
   readonly inflate?: Inflate;
+  /**
+   * Take the usual frames (TxBegin, a batch stored as it is, TxCommit) through replay's hot path
+   * (replay-machine.ts, fastFrames) before the general one; on unless false. The outcome is the
+   * same either way: test/core/replay-fast-path.test.ts turns it off to check that.
+   */
+  readonly hotPath?: boolean;
 }
 
 export interface SegmentStart {

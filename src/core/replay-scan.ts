@@ -72,13 +72,20 @@ export class FrameScanner {
   /** Feeds the next bytes of the segment (they follow the previous ones directly). */
   push(bytes: Uint8Array): void {
     if (this.budgetExhausted || bytes.length === 0) return;
+    if (this.windowBytes === 0) {
+      // Nothing waits in the window: scan the bytes where they are, and keep only what is left.
+      const p = this.scanBytes(bytes, 0, false);
+      this.windowStart += p;
+      if (p < bytes.length) this.append(bytes.subarray(p));
+      return;
+    }
     this.append(bytes);
     this.scan(false);
   }
 
   /** The segment's bytes have all been fed: resolve the candidates still waiting for bytes. */
   finish(): void {
-    if (!this.budgetExhausted) this.scan(true);
+    if (!this.budgetExhausted && this.windowBytes > 0) this.scan(true);
     this.window = new Uint8Array(0);
     this.windowBytes = 0;
     this.position = 0;
@@ -103,39 +110,40 @@ export class FrameScanner {
   }
 
   private scan(final: boolean): void {
-    const bytes = this.window.subarray(0, this.windowBytes);
-    const n = bytes.length;
-    // A candidate needs its length and checksum at least (8 bytes); tryOne waits for the rest.
-    const minHeader = FRAME_HEADER_BYTES_V1;
-    let p = this.position;
-    while (p + minHeader <= n) {
-      const bodyBytes = readU32(bytes, p);
-      if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) {
-        if (bodyBytes === 0) {
-          // A run of zeros: no candidate can start until 3 bytes before the next non-zero byte.
-          let q = p + 4;
-          while (q < n && bytes[q] === 0) q++;
-          p = Math.max(p + 1, q - 3);
-        } else {
-          p++;
-        }
-        continue;
-      }
-      const outcome = this.salt === ANY_SALT ? this.tryAny(bytes, p, bodyBytes, final) : this.tryOne(bytes, p, bodyBytes, this.salt, final);
-      if (outcome === WAIT) break;
-      if (outcome === EXHAUSTED) {
-        this.budgetExhausted = true;
-        p = n;
-        break;
-      }
-      p += outcome;
-    }
+    const p = this.scanBytes(this.window.subarray(0, this.windowBytes), this.position, final);
     // Drop the bytes before the candidate so the window holds at most one frame plus one chunk.
     const drop = Math.min(p, this.windowBytes);
     this.window.copyWithin(0, drop, this.windowBytes);
     this.windowBytes -= drop;
     this.windowStart += drop;
     this.position = 0;
+  }
+
+  /**
+   * Looks for frames in `bytes` (the segment's bytes from windowStart on) from `from`; returns the
+   * position of the first candidate that needs more bytes (or the end).
+   */
+  private scanBytes(bytes: Uint8Array, from: number, final: boolean): number {
+    const n = bytes.length;
+    // A candidate needs its length and checksum at least (8 bytes); tryOne waits for the rest.
+    const minHeader = FRAME_HEADER_BYTES_V1;
+    let p = from;
+    while (p + minHeader <= n) {
+      const bodyBytes = readU32(bytes, p);
+      if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) {
+        // A run of zeros: no candidate can start until 3 bytes before the next non-zero byte.
+        p = bodyBytes === 0 ? Math.max(p + 1, nextNonZero(bytes, p + 4) - 3) : p + 1;
+        continue;
+      }
+      const outcome = this.salt === ANY_SALT ? this.tryAny(bytes, p, bodyBytes, final) : this.tryOne(bytes, p, bodyBytes, this.salt, final);
+      if (outcome === WAIT) break;
+      if (outcome === EXHAUSTED) {
+        this.budgetExhausted = true;
+        return n;
+      }
+      p += outcome;
+    }
+    return Math.min(p, n);
   }
 
   /**
@@ -181,3 +189,26 @@ export class FrameScanner {
 
 const WAIT = -1;
 const EXHAUSTED = -2;
+
+/**
+ * The index of the first non-zero byte of `bytes` at or after `from` (bytes.length when none): a
+ * word at a time where the bytes are 4-aligned in their buffer, since a preallocated segment's
+ * zeros behind its last frame can be megabytes long.
+ */
+function nextNonZero(bytes: Uint8Array, from: number): number {
+  const n = bytes.length;
+  let q = from;
+  while (q < n && ((bytes.byteOffset + q) & 3) !== 0) {
+    if (bytes[q] !== 0) return q;
+    q++;
+  }
+  const wordCount = (n - q) >> 2;
+  if (wordCount > 0) {
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset + q, wordCount);
+    let w = 0;
+    while (w < wordCount && words[w] === 0) w++;
+    q += w * 4;
+  }
+  while (q < n && bytes[q] === 0) q++;
+  return q;
+}

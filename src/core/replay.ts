@@ -26,6 +26,8 @@ export interface ReplayInput {
   readonly checkpointLsn: Lsn;
   /** Inflates deflated payloads; needed only for a log that holds some. */
   readonly inflate?: Inflate;
+  /** See ReplayerOptions.hotPath (tests turn it off to compare). */
+  readonly hotPath?: boolean;
 }
 
 /**
@@ -33,7 +35,12 @@ export interface ReplayInput {
  * (no copies), so they stay valid as long as the caller keeps those bytes unchanged.
  */
 export function replay(input: ReplayInput): Result<ReplayOutcome> {
-  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: false, ...(input.inflate === undefined ? {} : { inflate: input.inflate }) });
+  const driver = new ReplayDriver(input.segments, {
+    checkpointLsn: input.checkpointLsn,
+    copyEvents: false,
+    ...(input.inflate === undefined ? {} : { inflate: input.inflate }),
+    ...(input.hotPath === undefined ? {} : { hotPath: input.hotPath }),
+  });
   for (const segment of input.segments) {
     const fed = driver.feedSegment(segment.bytes);
     if (!fed.ok) return fed;

@@ -61,7 +61,7 @@ vi.mock('../../src/core/replay-machine.js', async (importOriginal) => {
           }
         } else if (r.kind === 'TxCommit' || r.kind === 'TxAbort') open.delete(r.txBeginLsn);
       }
-      for (const [beginLsn, tx] of open) void this.#onTransaction({ beginLsn, commitLsn: tx.lastLsn, events: tx.events });
+      for (const [beginLsn, tx] of open) void this.#onTransaction({ beginLsn, commitLsn: tx.lastLsn, events: tx.events, eventCount: tx.events.length });
     }
 
     #deliver(): void {
