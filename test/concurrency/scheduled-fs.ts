@@ -17,12 +17,22 @@ export interface ScheduledFs {
   failFsync(n: number): void;
   /** How many file fsyncs the simulator ran since schedule(). */
   fsyncs(): number;
+  /**
+   * The directory fsync in flight, if any: its number (counting from 1 since schedule()), or 0.
+   * While a rotation or a truncation waits for it, the writer lane is held.
+   */
+  dirSyncInFlight(): number;
+  /** Calls `listener` synchronously whenever the WAL starts a directory fsync (its number from 1). */
+  onDirSync(listener: (number: number) => void): void;
 }
 
 export function scheduledFs(sim: SimFileSystem): ScheduledFs {
   let scheduler: fc.Scheduler | null = null;
   let fsyncCount = 0;
   let failAt: number | null = null;
+  let dirSyncs = 0;
+  let dirSyncInFlight = 0;
+  let dirSyncListener: ((number: number) => void) | null = null;
   const later = <T>(label: string, run: () => Promise<T>): Promise<T> =>
     scheduler === null ? run() : scheduler.schedule(Promise.resolve(label), label).then(run);
   const fsync = (handle: FileHandle, kind: 'datasync' | 'sync'): Promise<void> =>
@@ -52,7 +62,15 @@ export function scheduledFs(sim: SimFileSystem): ScheduledFs {
     readFile: (path) => sim.readFile(path),
     rename: (from, to) => sim.rename(from, to),
     unlink: (path) => sim.unlink(path),
-    fsyncDir: (path) => later(`fsyncDir ${path}`, () => sim.fsyncDir(path)),
+    fsyncDir: (path) => {
+      const number = ++dirSyncs;
+      dirSyncInFlight = number;
+      dirSyncListener?.(number);
+      return later(`fsyncDir ${path}`, () => {
+        if (dirSyncInFlight === number) dirSyncInFlight = 0;
+        return sim.fsyncDir(path);
+      });
+    },
     lockDirectory: (dir) => sim.lockDirectory(dir),
     join: (...parts) => sim.join(...parts),
     yieldTurn: () => sim.yieldTurn(),
@@ -62,10 +80,16 @@ export function scheduledFs(sim: SimFileSystem): ScheduledFs {
     schedule: (s) => {
       scheduler = s;
       fsyncCount = 0;
+      dirSyncs = 0;
+      dirSyncInFlight = 0;
     },
     failFsync: (n) => {
       failAt = n;
     },
     fsyncs: () => fsyncCount,
+    dirSyncInFlight: () => dirSyncInFlight,
+    onDirSync: (listener) => {
+      dirSyncListener = listener;
+    },
   };
 }
