@@ -11,12 +11,13 @@
 // beyond it. Different points can produce the same image (a vanished file's axes do not matter);
 // `CrashState.key` is a digest of the image, so callers can count distinct states.
 
-import { match } from 'ts-pattern';
+import { applyDirOp, describeDirOp } from './dir-ops.js';
 import { BYTE_CLASS_NAMES, fileCrashSpace, type FileCrashImage, type FileCrashSpace } from './file-crash.js';
 import type { SimKnobs } from './knobs.js';
 import { Fnv, randomInt, seededRandom } from './prng.js';
 import { SimFileSystem } from './sim-fs.js';
-import { applyDirOp, stateAfter, type DirOp, type SimOp, type SimState } from './sim-state.js';
+import { joinPath, parentOf } from './sim-paths.js';
+import { stateAfter, type SimOp, type SimState } from './sim-state.js';
 
 export interface CrashFile extends FileCrashImage {
   readonly path: string;
@@ -47,21 +48,6 @@ export interface CrashSpace {
   /** The number of points; capped at Number.MAX_SAFE_INTEGER. */
   readonly total: number;
   build(choice: readonly number[]): CrashState;
-}
-
-function describeDirOp(op: DirOp): string {
-  return match(op)
-    .with({ kind: 'create' }, (o) => `create ${joinPath(o.dir, o.name)}`)
-    .with({ kind: 'link' }, (o) => `link ${joinPath(o.dir, o.name)}`)
-    .with({ kind: 'mkdir' }, (o) => `mkdir ${o.path}`)
-    .with({ kind: 'rmdir' }, (o) => `rmdir ${o.path}`)
-    .with({ kind: 'unlink' }, (o) => `unlink ${joinPath(o.dir, o.name)}`)
-    .with({ kind: 'rename' }, (o) => `rename ${o.fromDir}/${o.fromName} -> ${o.toDir}/${o.toName}`)
-    .exhaustive();
-}
-
-function joinPath(dir: string, name: string): string {
-  return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
 /** The crash space of a simulator state (not modified). */
@@ -165,8 +151,7 @@ function existingDirs(durable: ReadonlySet<string>): string[] {
         ok = false;
         break;
       }
-      const cut = at.lastIndexOf('/');
-      at = cut <= 0 ? '/' : at.slice(0, cut);
+      at = parentOf(at);
     }
     if (ok) out.push(dir);
   }

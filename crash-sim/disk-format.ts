@@ -14,7 +14,7 @@
 
 import { match } from 'ts-pattern';
 import type { CrashFile, CrashState } from './crash-states.js';
-import { splitPath } from './sim-state.js';
+import { splitPath } from './sim-paths.js';
 
 export const ORACLE_SEGMENT_HEADER_BYTES = 32;
 /** Where a segment header keeps its base LSN. */

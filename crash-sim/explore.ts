@@ -27,6 +27,7 @@ import { buildLayout, type Layout } from './layout.js';
 import { acknowledgedDurableLsn, checkRecovery, crashContext, hostSession, type CrashContext, type Violation } from './oracle.js';
 import { recoverCrashState } from './recover.js';
 import { runWorkload, type WorkloadRun } from './runner.js';
+import { filesIn } from './sim-query.js';
 import { stateAfter, type SimOp } from './sim-state.js';
 import type { OpenWalLike } from './wal-api.js';
 import type { Workload } from './workload.js';
@@ -128,10 +129,7 @@ function checkReopens(run: WorkloadRun, layout: Layout): Violation[] {
   const violations: Violation[] = [];
   for (const session of run.history.sessions.slice(1)) {
     const state = stateAfter(run.knobs, run.log, session.startOp);
-    const segments = [...(state.dirs.get(run.history.dir)?.live ?? new Map<string, number>())]
-      .map(([name, inode]) => ({ name, bytes: state.files.get(inode)?.cache ?? new Uint8Array(0) }))
-      .filter((s) => segmentIdOf(s.name) !== null)
-      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const segments = filesIn(state, run.history.dir).filter((s) => segmentIdOf(s.name) !== null);
     const expected = expectedReplay(segments, layout, session.startOp, session.checkpointLsn);
     const same =
       expected.failure === null &&

@@ -18,7 +18,9 @@
 import { ORACLE_SEGMENT_HEADER_BYTES, segmentIdOf } from './disk-format.js';
 import type { HistoryRecord, WalHistory } from './history.js';
 import { DEFAULT_KNOBS } from './knobs.js';
-import { applyOp, emptyState, splitPath, type SimOp } from './sim-state.js';
+import { splitPath } from './sim-paths.js';
+import { bytesOf } from './sim-query.js';
+import { applyOp, emptyState, type SimOp } from './sim-state.js';
 
 export type Placement =
   | { readonly kind: 'header'; readonly file: string; readonly offsetBytes: number; readonly bytes: Uint8Array; readonly opIndex: number }
@@ -65,7 +67,8 @@ export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout 
   // The page cache as each write finds it, to tell rewrites from new bytes.
   const folded = emptyState(DEFAULT_KNOBS);
   for (const op of log) {
-    const before = op.kind === 'write' ? folded.files.get(op.inode)?.cache : undefined;
+    // Only the range the write covers matters: the bytes there before it.
+    const before = op.kind === 'write' ? bytesOf(folded, op.inode, op.offsetBytes, op.data.length) : undefined;
     applyOp(folded, op);
     if (op.kind !== 'write') continue;
     const { name } = splitPath(op.path);
@@ -76,7 +79,7 @@ export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout 
     let at = op.offsetBytes;
     let data = op.data;
     let rewritten = 0;
-    while (rewritten < data.length && before !== undefined && at + rewritten < before.length && before[at + rewritten] === data[rewritten]) rewritten++;
+    while (rewritten < data.length && before !== undefined && rewritten < before.length && before[rewritten] === data[rewritten]) rewritten++;
     at += rewritten;
     data = data.subarray(rewritten);
     if (data.length === 0) continue;

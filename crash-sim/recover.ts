@@ -8,8 +8,8 @@
 // background timer outlives them; they are never closed (closing would write), and their
 // simulators are dropped with them.
 
-import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
-import { applyOp, isMutatingOp } from './sim-state.js';
+import { crashSpacesAlong } from './crash-points.js';
+import { enumerateCrashStates, type CrashState } from './crash-states.js';
 import type { ReplayedTx } from './history.js';
 import type { RecoveryObservation } from './oracle.js';
 import { describeError, type OpenWalLike, type WalOpenOptionsLike } from './wal-api.js';
@@ -53,12 +53,7 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
   const idempotence: { describe: () => string; replayed: readonly ReplayedTx[] | null; error: string | null }[] = [];
   const recoveryWrote = image.opLog.some((op) => op.kind !== 'fsync' && op.kind !== 'fsyncDir' && op.kind !== 'mark' && op.kind !== 'mkdir');
   if (options.idempotenceStates > 0 && recoveryWrote) {
-    const replaying = state.image();
-    const spaces: CrashSpace[] = [];
-    for (const op of image.opLog) {
-      applyOp(replaying.state, op);
-      if (isMutatingOp(op)) spaces.push(crashSpace(replaying.state));
-    }
+    const spaces = crashSpacesAlong(state.image(), image.opLog);
     // The original image recovers to what was just observed; recovering it again proves nothing.
     const seen = new Set<string>([state.key]);
     const fits = spaces.reduce((sum, space) => sum + space.total, 0) <= options.idempotenceStates;

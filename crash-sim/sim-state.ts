@@ -18,7 +18,11 @@
 // any other. `syncAll` (sync(2), syncfs(2)) makes everything durable at once.
 
 import { match } from 'ts-pattern';
+import { applyDirOp, dirOpTouches, type DirOp } from './dir-ops.js';
 import type { SimKnobs } from './knobs.js';
+import { normalizePath, splitPath } from './sim-paths.js';
+
+export type { DirOp } from './dir-ops.js';
 
 export type OpStatus = 'durable' | 'limbo' | 'pending';
 
@@ -40,24 +44,6 @@ export interface SimDir {
   readonly live: Map<string, number>;
   readonly durable: Map<string, number>;
 }
-
-export type DirOp =
-  | { readonly seq: number; readonly kind: 'create'; readonly dir: string; readonly name: string; readonly inode: number }
-  /** A hard link: a new name for an existing inode. */
-  | { readonly seq: number; readonly kind: 'link'; readonly dir: string; readonly name: string; readonly inode: number }
-  /** A directory made (only pending with the mkdirSync knob) or removed; `path` is the directory. */
-  | { readonly seq: number; readonly kind: 'mkdir'; readonly dir: string; readonly name: string; readonly path: string }
-  | { readonly seq: number; readonly kind: 'rmdir'; readonly dir: string; readonly name: string; readonly path: string }
-  | { readonly seq: number; readonly kind: 'unlink'; readonly dir: string; readonly name: string; readonly inode: number }
-  | {
-      readonly seq: number;
-      readonly kind: 'rename';
-      readonly fromDir: string;
-      readonly fromName: string;
-      readonly toDir: string;
-      readonly toName: string;
-      readonly inode: number;
-    };
 
 export interface SimState {
   readonly knobs: SimKnobs;
@@ -112,6 +98,9 @@ export type SimOp = (
     }
 ) & { readonly index: number; readonly durableLsnProbe: number | null };
 
+/** An op as its maker describes it, before the log gives it an index and the probe's reading. */
+export type SimOpInput = SimOp extends infer T ? (T extends unknown ? Omit<T, 'index' | 'durableLsnProbe'> : never) : never;
+
 /** Operations that change what a crash could leave behind; marks and failed no-ops do not. */
 export function isMutatingOp(op: Pick<SimOp, 'kind'>): boolean {
   return op.kind !== 'mark';
@@ -121,27 +110,6 @@ export function emptyState(knobs: SimKnobs): SimState {
   const state: SimState = { knobs, files: new Map(), dirs: new Map(), pendingDirOps: [], nextInode: 1, durableDirs: new Set(['/']), removedDirs: new Map() };
   ensureDir(state, '/');
   return state;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Paths. The simulator uses POSIX-style absolute paths; relative paths are taken from '/'.
-
-export function normalizePath(path: string): string {
-  // The common case, already normal: absolute, no empty, '.' or '..' segments, no trailing '/'.
-  if (path.startsWith('/') && !path.includes('//') && !path.includes('/.') && (path.length === 1 || !path.endsWith('/'))) return path;
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return '/' + parts.join('/');
-}
-
-export function splitPath(path: string): { dir: string; name: string } {
-  const normal = normalizePath(path);
-  const cut = normal.lastIndexOf('/');
-  return { dir: cut <= 0 ? '/' : normal.slice(0, cut), name: normal.slice(cut + 1) };
 }
 
 export function ensureDir(state: SimState, path: string, seq = -1): void {
@@ -192,33 +160,6 @@ function dirOf(state: SimState, path: string): SimDir {
   return dir;
 }
 
-/**
- * Applies one entry change to a map of entries (and, for mkdir / rmdir, to the set of directories
- * that exist), as a directory fsync or a crash would.
- */
-export function applyDirOp(dirs: Map<string, Map<string, number>>, op: DirOp, existing?: Set<string>): void {
-  const entries = (dir: string): Map<string, number> => {
-    let map = dirs.get(dir);
-    if (map === undefined) {
-      map = new Map();
-      dirs.set(dir, map);
-    }
-    return map;
-  };
-  match(op)
-    .with({ kind: 'create' }, { kind: 'link' }, (o) => void entries(o.dir).set(o.name, o.inode))
-    .with({ kind: 'mkdir' }, (o) => void existing?.add(o.path))
-    .with({ kind: 'rmdir' }, (o) => void existing?.delete(o.path))
-    .with({ kind: 'unlink' }, (o) => {
-      if (entries(o.dir).get(o.name) === o.inode) entries(o.dir).delete(o.name);
-    })
-    .with({ kind: 'rename' }, (o) => {
-      if (entries(o.fromDir).get(o.fromName) === o.inode) entries(o.fromDir).delete(o.fromName);
-      entries(o.toDir).set(o.toName, o.inode);
-    })
-    .exhaustive();
-}
-
 /** Every directory's durable entries, live or removed, by path (the maps themselves, not copies). */
 function durableEntryMaps(state: SimState): Map<string, Map<string, number>> {
   return new Map([...state.removedDirs, ...state.dirs].map(([path, dir]) => [path, dir.durable] as const));
@@ -244,8 +185,21 @@ function syncFile(file: SimFile, errno: string | null): void {
   }
 }
 
-function dirOpTouches(op: DirOp, dir: string): boolean {
-  return op.kind === 'rename' ? op.fromDir === dir || op.toDir === dir : op.dir === dir;
+/**
+ * Puts an image into `state`, all of it durable: the directories, then each file as a new inode
+ * whose bytes are both its durable base and its page cache. A crash op does this after clearing
+ * the state, and SimFileSystem.fromImage into an empty one: one way to load an image.
+ */
+export function loadImage(state: SimState, files: Iterable<readonly [string, Uint8Array]>, dirs: Iterable<string>): void {
+  for (const dir of dirs) ensureDir(state, dir);
+  for (const [path, bytes] of files) {
+    const { dir, name } = splitPath(path);
+    ensureDir(state, dir);
+    const inode = state.nextInode++;
+    state.files.set(inode, { inode, base: bytes, ops: [], cache: bytes });
+    dirOf(state, dir).live.set(name, inode);
+    dirOf(state, dir).durable.set(name, inode);
+  }
 }
 
 /** Every op in the log, folded in order over `state`. */
@@ -260,15 +214,7 @@ export function applyOp(state: SimState, op: SimOp): void {
       state.durableDirs.clear();
       state.removedDirs.clear();
       ensureDir(state, '/');
-      for (const dir of o.dirs) ensureDir(state, dir);
-      for (const [path, bytes] of o.files) {
-        const { dir, name } = splitPath(path);
-        ensureDir(state, dir);
-        const inode = state.nextInode++;
-        state.files.set(inode, { inode, base: bytes, ops: [], cache: bytes });
-        dirOf(state, dir).live.set(name, inode);
-        dirOf(state, dir).durable.set(name, inode);
-      }
+      loadImage(state, o.files, o.dirs);
     })
     .with({ kind: 'create' }, (o) => {
       const { dir, name } = splitPath(o.path);

@@ -17,7 +17,8 @@
 
 import { match, P } from 'ts-pattern';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
-import { applyOp, emptyState, normalizePath, splitPath, type SimOp, type SimState } from '../../crash-sim/sim-state.js';
+import { normalizePath, splitPath } from '../../crash-sim/sim-paths.js';
+import { applyOp, emptyState, type SimOp, type SimState } from '../../crash-sim/sim-state.js';
 import { decodeIovecs, decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
 
 /** A call that crash-test cannot turn into crash states faithfully, named in every report. */

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildLayout } from '../../crash-sim/layout.js';
 import { runWorkload, type WorkloadRun } from '../../crash-sim/runner.js';
-import { splitPath } from '../../crash-sim/sim-state.js';
+import { splitPath } from '../../crash-sim/sim-paths.js';
 import type { OpenWalLike } from '../../crash-sim/wal-api.js';
 import type { WorkloadStep } from '../../crash-sim/workload.js';
 import { realOpenWal, workload } from './helpers.js';
