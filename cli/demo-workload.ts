@@ -9,7 +9,7 @@
 // between that flush's write and its fsync: a crash mid-flush.
 
 import { match, P } from 'ts-pattern';
-import { specStep, type Workload, type WorkloadStep } from '../crash-sim/workload.js';
+import { specStep, type Workload, type WorkloadStep } from '../oracle/explore/workload.js';
 import { openWal } from '../src/open-wal.js';
 import type { TraceSink } from '../src/core/trace.js';
 import type { SyncOption, WalOptions } from '../src/options.js';

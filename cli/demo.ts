@@ -11,11 +11,11 @@
 // It writes nothing outside its temporary directory (the trace goes to memory, not to
 // WALREF_TRACE) and removes the directory at the end, whatever happens.
 
-import { exploreWorkload, type CrashStateDetail, type ExploreResult } from '../crash-sim/explore.js';
+import { exploreWorkload, type CrashStateDetail, type ExploreResult } from '../oracle/explore/explore.js';
 import { REPORT_ALL_DETAILS } from './html-report.js';
 import { describeKnobs } from '../crash-sim/knobs.js';
-import type { OpenWalLike } from '../crash-sim/wal-api.js';
-import type { Workload } from '../crash-sim/workload.js';
+import type { OpenWalLike } from '../oracle/explore/wal-api.js';
+import type { Workload } from '../oracle/explore/workload.js';
 import { ByteClass, BYTE_CLASS_NAMES } from '../crash-sim/file-crash.js';
 import type { TraceEvent } from '../src/core/trace.js';
 import { makeTempDir, removeDir } from '../src/fs/host-files.js';

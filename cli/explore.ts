@@ -8,10 +8,10 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeArgumentIssue } from './args.js';
-import { exploreWorkload, type ExploreResult } from '../crash-sim/explore.js';
+import { exploreWorkload, type ExploreResult } from '../oracle/explore/explore.js';
 import { describeKnobs } from '../crash-sim/knobs.js';
-import { formatViolation } from '../crash-sim/oracle.js';
-import { parseWorkloadText } from '../crash-sim/workload.js';
+import { formatViolation } from '../oracle/explore/recovery-oracle.js';
+import { parseWorkloadText } from '../oracle/explore/workload.js';
 import { writeTextFile } from '../src/fs/host-files.js';
 import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { openWal } from '../src/open-wal.js';

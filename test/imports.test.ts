@@ -3,14 +3,16 @@
 //   src/core   imports only src/core (no node:*, no packages): the pure core;
 //   src/fs     imports src/core, src/fs and node:* — the only place that touches the disk;
 //   src/       (the shell) imports only src/ and packages, never node:fs;
-//   crash-sim  imports from src only the FileSystem port (src/fs/port.ts) and the format's constants
-//              (src/core/format.ts), and packages; never node:* (it decodes nothing with src/core:
-//              an oracle that decodes with the code it checks is not independent);
-//   cli        imports src/, crash-sim/, cli/, packages and node:* except node:fs; never model/;
+//   crash-sim  (the persistence model alone) imports crash-sim/, packages, and from src only the
+//              FileSystem port (src/fs/port.ts) and the format's constants (src/core/format.ts);
+//              never node:*, oracle/, model/ or cli/;
+//   oracle     (the three checkers over that model: explore, crash-test, check-trace) imports
+//              oracle/, crash-sim/, model/, node:* and packages, and from src only the port and the
+//              format's constants: never src/core's codec or replay, never the shell (explore is
+//              handed `openWal`, typed structurally in oracle/explore/wal-api.ts), never cli/. An
+//              oracle that decodes with the code it checks is not independent;
+//   cli        imports src/, crash-sim/, oracle/, cli/, packages and node:* except node:fs; never model/;
 //   model      imports only model/ (an oracle that shares code with what it checks checks nothing);
-//   oracle     (crash-test and check-trace: checking programs and traces walref did not write)
-//              imports oracle/, crash-sim/, model/, node:* and packages, never src/ or cli/ (it
-//              checks other code, so it shares none); the CLI may import it;
 //   test, bench import anything.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -53,8 +55,9 @@ const area = (rel: string): string => {
   return 'other';
 };
 
-/** The only files of src/ that crash-sim may import. */
-const CRASH_SIM_MAY_IMPORT: readonly string[] = [join('src', 'fs', 'port.js'), join('src', 'core', 'format.js')];
+/** The only files of src/ that crash-sim and oracle/ may import: the port's types and the format's constants. */
+const SRC_FILES_CHECKERS_MAY_IMPORT: readonly string[] = [join('src', 'fs', 'port.js'), join('src', 'core', 'format.js')];
+const isSrc = (area_: string | null): boolean => area_ === 'src' || area_ === 'src/core' || area_ === 'src/fs';
 
 /** The violations of one file (path relative to the repository root) with the given imports. */
 export function checkImports(relFile: string, specifiers: readonly string[]): ImportViolation[] {
@@ -80,8 +83,9 @@ export function checkImports(relFile: string, specifiers: readonly string[]): Im
         break;
       case 'crash-sim':
         if (isNode) fail('crash-sim is in memory: no node:*');
-        if (relative_ && target !== 'crash-sim' && !CRASH_SIM_MAY_IMPORT.includes(targetRel ?? ''))
+        if (relative_ && isSrc(target) && !SRC_FILES_CHECKERS_MAY_IMPORT.includes(targetRel ?? ''))
           fail('crash-sim imports from src only the FileSystem port and the format constants');
+        if (relative_ && !isSrc(target) && target !== 'crash-sim') fail('crash-sim is the persistence model alone: it imports no checker, model or CLI');
         break;
       case 'cli':
         if (isNodeFs) fail('the CLI reads files through the FileSystem port, not node:fs');
@@ -91,7 +95,10 @@ export function checkImports(relFile: string, specifiers: readonly string[]): Im
         if (!relative_ || target !== 'model') fail('model imports nothing outside model/');
         break;
       case 'oracle':
-        if (relative_ && target !== 'oracle' && target !== 'crash-sim' && target !== 'model') fail('oracle imports only oracle, crash-sim, model, node:* and packages');
+        if (relative_ && isSrc(target) && !SRC_FILES_CHECKERS_MAY_IMPORT.includes(targetRel ?? ''))
+          fail('oracle imports from src only the FileSystem port and the format constants');
+        if (relative_ && !isSrc(target) && target !== 'oracle' && target !== 'crash-sim' && target !== 'model')
+          fail('oracle imports only oracle, crash-sim, model, node:* and packages');
         break;
       default:
         break;
@@ -131,6 +138,15 @@ describe('import directions', () => {
     expect(checkImports('oracle/crash-test/x.ts', ['../../src/wal.js'])).toHaveLength(1);
     expect(checkImports('oracle/crash-test/x.ts', ['../../cli/io.js'])).toHaveLength(1);
     expect(checkImports('src/wal.ts', ['../oracle/crash-test/run.js'])).toHaveLength(1);
+    expect(checkImports('crash-sim/x.ts', ['../oracle/explore/explore.js'])).toHaveLength(1);
+    expect(checkImports('crash-sim/x.ts', ['../model/index.js'])).toHaveLength(1);
+    expect(checkImports('crash-sim/x.ts', ['../cli/io.js'])).toHaveLength(1);
+    expect(checkImports('oracle/explore/x.ts', ['../../src/core/codec.js'])).toHaveLength(1);
+    expect(checkImports('oracle/explore/x.ts', ['../../src/core/replay.js'])).toHaveLength(1);
+    expect(checkImports('oracle/explore/x.ts', ['../../src/open-wal.js'])).toHaveLength(1);
+    expect(checkImports('oracle/check-trace/x.ts', ['../../cli/io.js'])).toHaveLength(1);
+    expect(checkImports('model/x.ts', ['../crash-sim/sim-fs.js'])).toHaveLength(1);
+    expect(checkImports('model/x.ts', ['../oracle/explore/explore.js'])).toHaveLength(1);
   });
 
   it('the checker accepts the allowed directions', () => {
@@ -140,6 +156,10 @@ describe('import directions', () => {
     expect(checkImports('crash-sim/sim-fs.ts', ['../src/fs/port.js', '../src/core/format.js', 'zod'])).toEqual([]);
     expect(checkImports('oracle/crash-test/run.ts', ['node:fs', '../../crash-sim/crash-points.js', '../../model/index.js'])).toEqual([]);
     expect(checkImports('cli/crash-test.ts', ['../oracle/crash-test/run.js'])).toEqual([]);
+    expect(checkImports('oracle/explore/wal-api.ts', ['../../src/fs/port.js', '../../crash-sim/sim-fs.js', 'zod'])).toEqual([]);
+    expect(checkImports('oracle/explore/disk-format.ts', ['../../src/core/format.js', '../explore/layout.js'])).toEqual([]);
+    expect(checkImports('oracle/check-trace/check-trace.ts', ['../../model/index.js', 'ts-pattern'])).toEqual([]);
+    expect(checkImports('cli/explore.ts', ['../oracle/explore/index.js'])).toEqual([]);
   });
 
   it('reads static, side-effect and dynamic imports', () => {

@@ -7,7 +7,7 @@
 // second of the whole exploration (running the workload, recoveries and the oracle included).
 
 import { z } from 'zod';
-import { exploreWorkload, parseWorkload } from '../../crash-sim/index.js';
+import { exploreWorkload, parseWorkload } from '../../oracle/explore/index.js';
 import { openWal } from '../../src/index.js';
 import { baseParamsSchema, emitResult, readParams } from '../lib/case-io.js';
 

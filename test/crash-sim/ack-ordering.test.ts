@@ -2,11 +2,11 @@
 // at every file-system operation) never exceeds what fsyncs that already returned OK cover. A
 // frame is covered by an fsync of its file issued after the write that placed it.
 import { describe, expect, it } from 'vitest';
-import { buildLayout } from '../../crash-sim/layout.js';
-import { runWorkload, type WorkloadRun } from '../../crash-sim/runner.js';
+import { buildLayout } from '../../oracle/explore/layout.js';
+import { runWorkload, type WorkloadRun } from '../../oracle/explore/run-workload.js';
 import { splitPath } from '../../crash-sim/sim-paths.js';
-import type { OpenWalLike } from '../../crash-sim/wal-api.js';
-import type { WorkloadStep } from '../../crash-sim/workload.js';
+import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
+import type { WorkloadStep } from '../../oracle/explore/workload.js';
 import { realOpenWal, workload } from './helpers.js';
 import { wrapFs } from './wrap-fs.js';
 

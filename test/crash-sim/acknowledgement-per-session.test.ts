@@ -3,19 +3,19 @@
 // run, across sessions, as the host's promise, while a crash may lose LSNs that no session
 // acknowledged and the next session hands them out again (legally: NoReuseInv covers only LSNs that
 // survived on disk). An acknowledgement belongs to the session that gave it. Both
-// counterexamples are pinned in crash-sim/workloads/ (explored under all four knob combinations
+// counterexamples are pinned in oracle/explore/workloads/ (explored under all four knob combinations
 // by example-workloads.test.ts); this file shows that they still reach the shape that fooled the
 // old oracle, and that the oracle's rule is the per-session one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acknowledgedDurableLsn, hostSession } from '../../crash-sim/oracle.js';
-import { runWorkload } from '../../crash-sim/runner.js';
+import { acknowledgedDurableLsn, hostSession } from '../../oracle/explore/recovery-oracle.js';
+import { runWorkload } from '../../oracle/explore/run-workload.js';
 import { isMutatingOp } from '../../crash-sim/sim-state.js';
-import { parseWorkloadText, type Workload } from '../../crash-sim/workload.js';
+import { parseWorkloadText, type Workload } from '../../oracle/explore/workload.js';
 import { explore, realOpenWal, violationText, workload } from './helpers.js';
 
-const dir = join(import.meta.dirname, '../../crash-sim/workloads');
+const dir = join(import.meta.dirname, '../../oracle/explore/workloads');
 
 function pinned(name: string): Workload {
   const parsed = parseWorkloadText(readFileSync(join(dir, name), 'utf8'));

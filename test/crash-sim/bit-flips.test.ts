@@ -3,9 +3,9 @@
 // flipped in turn: recovery either refuses the log or replays only committed transactions with
 // their exact events (AtomicityInv); in a sealed segment it must refuse it.
 import { describe, expect, it } from 'vitest';
-import { atomicityViolations } from '../../crash-sim/oracle.js';
+import { atomicityViolations } from '../../oracle/explore/recovery-oracle.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
-import type { ReplayedTx } from '../../crash-sim/history.js';
+import type { ReplayedTx } from '../../oracle/explore/explore-history.js';
 import { realOpenWal } from './helpers.js';
 
 async function syncedLog(): Promise<{ files: Map<string, Uint8Array>; committed: ReplayedTx[] }> {

@@ -27,14 +27,14 @@ function tempWorkload(text: string): string {
 describe('walref explore', () => {
   it('prints a summary and exits 0 when no crash state violates the guarantee', async () => {
     const io = bufferedIo();
-    expect(await runExplore(['crash-sim/workloads/basic.json'], io)).toBe(0);
+    expect(await runExplore(['oracle/explore/workloads/basic.json'], io)).toBe(0);
     expect(io.out()).toMatch(/crash states: \d+ distinct, exhaustive/);
     expect(io.out()).toContain('violations: none');
   });
 
   it('--json prints one object with crashStates, exhaustive and violations', async () => {
     const io = bufferedIo();
-    expect(await runExplore(['crash-sim/workloads/rotation.json', '--json', '--max-states', '5000'], io)).toBe(0);
+    expect(await runExplore(['oracle/explore/workloads/rotation.json', '--json', '--max-states', '5000'], io)).toBe(0);
     const parsed = JSON.parse(io.out()) as { crashStates: unknown; exhaustive: unknown; violations: unknown };
     expect(typeof parsed.crashStates).toBe('number');
     expect(parsed.exhaustive).toBe(true);
@@ -43,7 +43,7 @@ describe('walref explore', () => {
 
   it('samples when the crash spaces exceed --max-states', async () => {
     const io = bufferedIo();
-    expect(await runExplore(['crash-sim/workloads/rotation.json', '--json', '--max-states', '30', '--seed', '3'], io)).toBe(0);
+    expect(await runExplore(['oracle/explore/workloads/rotation.json', '--json', '--max-states', '30', '--seed', '3'], io)).toBe(0);
     expect((JSON.parse(io.out()) as { exhaustive: boolean }).exhaustive).toBe(false);
   });
 
@@ -64,7 +64,7 @@ describe('walref explore', () => {
     planted.lyingFsync = true;
     const io = bufferedIo();
     try {
-      expect(await runExplore(['crash-sim/workloads/basic.json'], io)).toBe(1);
+      expect(await runExplore(['oracle/explore/workloads/basic.json'], io)).toBe(1);
     } finally {
       planted.lyingFsync = false;
     }
@@ -75,7 +75,7 @@ describe('walref explore', () => {
   it('--html writes the report through cli/html-report.ts', async () => {
     const io = bufferedIo();
     const out = join(mkdtempSync(join(tmpdir(), 'walref-html-')), 'r.html');
-    const code = await runExplore(['crash-sim/workloads/basic.json', '--html', out], io);
+    const code = await runExplore(['oracle/explore/workloads/basic.json', '--html', out], io);
     expect(code).toBe(0);
     expect(readFileSync(out, 'utf8').length).toBeGreaterThan(0);
   });

@@ -1,12 +1,12 @@
-// Every example workload in crash-sim/workloads/ parses, and explores exhaustively without a
+// Every example workload in oracle/explore/workloads/ parses, and explores exhaustively without a
 // violation under its own knobs and under all four combinations of ordered × safeAppend.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseWorkloadText } from '../../crash-sim/workload.js';
+import { parseWorkloadText } from '../../oracle/explore/workload.js';
 import { KNOB_COMBINATIONS, explore, knobLabel, violationText } from './helpers.js';
 
-const dir = join(import.meta.dirname, '../../crash-sim/workloads');
+const dir = join(import.meta.dirname, '../../oracle/explore/workloads');
 const files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
 
 describe('example workloads', () => {

@@ -4,7 +4,7 @@
 // and fast-check shrinks the workload. 100 workloads per `npm test`, 1000 under WALREF_DEEP.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Workload, WorkloadStep } from '../../crash-sim/workload.js';
+import type { Workload, WorkloadStep } from '../../oracle/explore/workload.js';
 import { fixedSeedForDefaultRuns } from '../property-seed.js';
 import { explore, violationText } from './helpers.js';
 

@@ -1,11 +1,11 @@
 // Shared by the crash-sim tests: the real openWal as crash-sim's structural port, and a short way
 // to explore a list of steps under given knobs.
 import { openWal } from '../../src/index.js';
-import { exploreWorkload, type ExploreOptions, type ExploreResult } from '../../crash-sim/explore.js';
+import { exploreWorkload, type ExploreOptions, type ExploreResult } from '../../oracle/explore/explore.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
-import { formatViolation } from '../../crash-sim/oracle.js';
-import type { OpenWalLike } from '../../crash-sim/wal-api.js';
-import type { Workload, WorkloadOptions, WorkloadStep } from '../../crash-sim/workload.js';
+import { formatViolation } from '../../oracle/explore/recovery-oracle.js';
+import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
+import type { Workload, WorkloadOptions, WorkloadStep } from '../../oracle/explore/workload.js';
 
 export const realOpenWal: OpenWalLike = openWal;
 

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/core/codec.js';
 import { SEGMENT_HEADER_BYTES } from '../../src/core/format.js';
 import type { WalRecord } from '../../src/core/records.js';
-import { frameBytes, ORACLE_SEGMENT_HEADER_BYTES } from '../../crash-sim/disk-format.js';
+import { frameBytes, ORACLE_SEGMENT_HEADER_BYTES } from '../../oracle/explore/disk-format.js';
 import { crashSpace, enumerateCrashStates, pickCrashState } from '../../crash-sim/crash-states.js';
-import { intactRecordCount, survivingRecords } from '../../crash-sim/survivors.js';
+import { intactRecordCount, survivingRecords } from '../../oracle/explore/survivors.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { realOpenWal } from './helpers.js';
 

@@ -3,7 +3,7 @@
 // readable counterexample; the same workloads pass on the real WAL (scenarios.test.ts).
 import { describe, expect, it } from 'vitest';
 import { FsError, type FileHandle } from '../../src/fs/port.js';
-import type { OpenWalLike } from '../../crash-sim/wal-api.js';
+import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
 import { decodeFrame } from '../../src/core/codec.js';
 import { explore, realOpenWal, violationText, workload } from './helpers.js';
 import { wrapFs, type FsOverrides } from './wrap-fs.js';

@@ -8,7 +8,7 @@
 // covers the length) and replays nothing; the planted codec replays a transaction that was never
 // committed, with an event that was never recorded, and the oracle's AtomicityInv check says so.
 import { describe, expect, it, vi } from 'vitest';
-import { atomicityViolations } from '../../crash-sim/oracle.js';
+import { atomicityViolations } from '../../oracle/explore/recovery-oracle.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { crc32c } from '../../src/core/crc32c.js';
 import { realOpenWal } from './helpers.js';

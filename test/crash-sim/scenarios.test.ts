@@ -2,9 +2,9 @@
 // safeAppend (dirSync on): zero violations of the recovery guarantee, plus one fact per scenario
 // showing the exploration really reached the situation it is named after.
 import { describe, expect, it } from 'vitest';
-import { runWorkload } from '../../crash-sim/runner.js';
-import type { ExploreResult } from '../../crash-sim/explore.js';
-import type { WorkloadStep } from '../../crash-sim/workload.js';
+import { runWorkload } from '../../oracle/explore/run-workload.js';
+import type { ExploreResult } from '../../oracle/explore/explore.js';
+import type { WorkloadStep } from '../../oracle/explore/workload.js';
 import { KNOB_COMBINATIONS, decode, explore, knobLabel, realOpenWal, violationText, workload } from './helpers.js';
 
 const recoveredEvents = (r: ExploreResult): string[][] =>

@@ -1,6 +1,6 @@
 // Workload step keys are the spec's action names; the former keys stay accepted as aliases.
 import { describe, expect, it } from 'vitest';
-import { describeStep, FORMER_STEP_KEYS, parseWorkload, specStep, type WorkloadStep } from '../../crash-sim/workload.js';
+import { describeStep, FORMER_STEP_KEYS, parseWorkload, specStep, type WorkloadStep } from '../../oracle/explore/workload.js';
 import { explore, violationText, workload } from './helpers.js';
 
 describe('workload steps under the spec names', () => {

@@ -3,12 +3,12 @@
 // same verdicts and the same segment operations as crash-sim's own explore on the same workload.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exploreWorkload } from '../../crash-sim/explore.js';
+import { exploreWorkload } from '../../oracle/explore/explore.js';
 import { resolveKnobs, type SimKnobs } from '../../crash-sim/knobs.js';
-import { runWorkload } from '../../crash-sim/runner.js';
+import { runWorkload } from '../../oracle/explore/run-workload.js';
 import type { SimOp } from '../../crash-sim/sim-state.js';
-import type { OpenWalLike } from '../../crash-sim/wal-api.js';
-import { parseWorkload } from '../../crash-sim/workload.js';
+import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
+import { parseWorkload } from '../../oracle/explore/workload.js';
 import type { CheckOutcome } from '../../oracle/crash-test/check.js';
 import { captureRun, checkCaptured, historyOf, type CapturedRun } from '../../oracle/crash-test/run.js';
 import { openWal } from '../../src/open-wal.js';

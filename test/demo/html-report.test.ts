@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exploreWorkload, type ExploreResult } from '../../crash-sim/explore.js';
+import { exploreWorkload, type ExploreResult } from '../../oracle/explore/explore.js';
 import { classRuns, framesOf, pageData, renderHtmlReport, REPORT_ALL_DETAILS } from '../../cli/html-report.js';
-import type { OpenWalLike } from '../../crash-sim/wal-api.js';
-import type { Workload } from '../../crash-sim/workload.js';
+import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
+import type { Workload } from '../../oracle/explore/workload.js';
 import { encodeFrame } from '../../src/core/codec.js';
 import { bufferedIo } from '../../cli/io.js';
 import { runCli } from '../../cli/run-cli.js';
@@ -142,7 +142,7 @@ describe('walref explore --html', () => {
   it('writes the report page for a workload file, listing every crash state it explored', async () => {
     const out = join(outDir, 'basic.html');
     const io = bufferedIo();
-    const code = await runCli(['explore', join(import.meta.dirname, '../../crash-sim/workloads/basic.json'), '--json', '--html', out], io, nodeFileSystem);
+    const code = await runCli(['explore', join(import.meta.dirname, '../../oracle/explore/workloads/basic.json'), '--json', '--html', out], io, nodeFileSystem);
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const summary = JSON.parse(io.out()) as { crashStates: number };

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { crashSpaceAt } from '../../crash-sim/crash-states.js';
 import type { SimFileSystem } from '../../crash-sim/sim-fs.js';
-import { survivingRecords } from '../../crash-sim/survivors.js';
+import { survivingRecords } from '../../oracle/explore/survivors.js';
 
 export interface Acknowledgement {
   readonly tx: { readonly commitLsn: number };

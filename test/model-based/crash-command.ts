@@ -2,7 +2,7 @@ import type { AsyncCommand } from 'fast-check';
 import { Crash, type ModelState } from '../../model/index.js';
 import { pickCrashState, type CrashState } from '../../crash-sim/crash-states.js';
 import type { SimFileSystem } from '../../crash-sim/sim-fs.js';
-import { survivingRecords, type Survivors } from '../../crash-sim/survivors.js';
+import { survivingRecords, type Survivors } from '../../oracle/explore/survivors.js';
 import { budget } from './run-config.js';
 import { recoverAndCompare } from './recovery-check.js';
 import type { ModelBox, RealBox } from './world.js';

@@ -4,7 +4,7 @@ import { pickCrashState, type CrashState } from '../../crash-sim/crash-states.js
 import { isMutatingOp } from '../../crash-sim/sim-state.js';
 import { CrashCommand } from './crash-command.js';
 import { recoverAndCompare } from './recovery-check.js';
-import { survivingRecords } from '../../crash-sim/survivors.js';
+import { survivingRecords } from '../../oracle/explore/survivors.js';
 import { openReal, type ModelBox, type RealBox } from './world.js';
 
 /**

@@ -1,10 +1,10 @@
 // The slice of walref's public API the workload runner and the explorer drive, as structural
-// types. crash-sim may import only the FileSystem port and src/core (an oracle that imports the
-// shell it checks could not tell its bugs from its own), so the caller hands `openWal` in: the
-// real one from src/index.ts, or a deliberately broken one in the planted-bug tests.
+// types. oracle/ imports from src only the FileSystem port and the format's constants (an oracle
+// that imports the shell it checks could not tell its bugs from its own), so the caller hands
+// `openWal` in: the real one from src/index.ts, or a deliberately broken one in the planted-bug tests.
 
-import type { FileSystem } from '../src/fs/port.js';
-import type { ReplayedTx } from './history.js';
+import type { FileSystem } from '../../src/fs/port.js';
+import type { ReplayedTx } from './explore-history.js';
 
 export type SyncOptionLike =
   | { readonly mode: 'per-commit' }

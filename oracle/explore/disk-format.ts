@@ -1,7 +1,7 @@
 // The oracle's own knowledge of the on-disk format, written from docs/format.md and nothing else,
 // all in this one file: segment file names, the sizes of headers and frames, the two
 // little-endian integer readers, and the listing of a crash state's segment files. The oracle
-// must not share code with the codec it checks, so crash-sim never decodes bytes with src/. It
+// must not share code with the codec it checks, so oracle/ never decodes bytes with src/. It
 // mostly needs sizes, because it knows from the history which records each write carried.
 //
 //   segment file := 20-digit zero-padded id ".wal"
@@ -13,8 +13,8 @@
 //                    TxCommit / TxAbort txBeginLsn u64 · Checkpoint snapshotLsn u64
 
 import { match } from 'ts-pattern';
-import type { CrashFile, CrashState } from './crash-states.js';
-import { splitPath } from './sim-paths.js';
+import type { CrashFile, CrashState } from '../../crash-sim/crash-states.js';
+import { splitPath } from '../../crash-sim/sim-paths.js';
 
 export const ORACLE_SEGMENT_HEADER_BYTES = 32;
 /** Where a segment header keeps its base LSN. */

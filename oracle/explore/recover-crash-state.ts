@@ -8,10 +8,10 @@
 // background timer outlives them; they are never closed (closing would write), and their
 // simulators are dropped with them.
 
-import { crashSpacesAlong } from './crash-points.js';
-import { enumerateCrashStates, type CrashState } from './crash-states.js';
-import type { ReplayedTx } from './history.js';
-import type { RecoveryObservation } from './oracle.js';
+import { crashSpacesAlong } from '../../crash-sim/crash-points.js';
+import { enumerateCrashStates, type CrashState } from '../../crash-sim/crash-states.js';
+import type { ReplayedTx } from './explore-history.js';
+import type { RecoveryObservation } from './recovery-oracle.js';
 import { describeError, type OpenWalLike, type WalOpenOptionsLike } from './wal-api.js';
 
 export interface RecoverOptions {

@@ -16,11 +16,11 @@
 // format on disk disagrees with docs/format.md, or the writer wrote records the API never returned.
 
 import { ORACLE_SEGMENT_HEADER_BYTES, segmentIdOf } from './disk-format.js';
-import type { HistoryRecord, WalHistory } from './history.js';
-import { DEFAULT_KNOBS } from './knobs.js';
-import { splitPath } from './sim-paths.js';
-import { bytesOf } from './sim-query.js';
-import { applyOp, emptyState, type SimOp } from './sim-state.js';
+import type { HistoryRecord, ExploreHistory } from './explore-history.js';
+import { DEFAULT_KNOBS } from '../../crash-sim/knobs.js';
+import { splitPath } from '../../crash-sim/sim-paths.js';
+import { bytesOf } from '../../crash-sim/sim-query.js';
+import { applyOp, emptyState, type SimOp } from '../../crash-sim/sim-state.js';
 
 export type Placement =
   | { readonly kind: 'header'; readonly file: string; readonly offsetBytes: number; readonly bytes: Uint8Array; readonly opIndex: number }
@@ -39,13 +39,13 @@ export interface Layout {
   readonly problems: readonly string[];
 }
 
-export function sessionAt(history: WalHistory, opIndex: number): number {
+export function sessionAt(history: ExploreHistory, opIndex: number): number {
   let session = 0;
   for (const s of history.sessions) if (s.startOp <= opIndex) session = s.session;
   return session;
 }
 
-export function buildLayout(history: WalHistory, log: readonly SimOp[]): Layout {
+export function buildLayout(history: ExploreHistory, log: readonly SimOp[]): Layout {
   const queues = new Map<number, HistoryRecord[]>();
   for (const record of history.records) {
     const queue = queues.get(record.session) ?? [];

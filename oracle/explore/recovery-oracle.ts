@@ -17,9 +17,9 @@
 // "Committed" is the host's view in the session that crashed: what openWal recovered when the
 // session began, followed by the transactions whose commit returned before the crash point.
 
-import type { CrashState } from './crash-states.js';
+import type { CrashState } from '../../crash-sim/crash-states.js';
 import type { ExpectedReplay } from './expected-replay.js';
-import { describeTxs, sameTx, type HistoryTx, type ReplayedTx, type WalHistory } from './history.js';
+import { describeTxs, sameTx, type HistoryTx, type ReplayedTx, type ExploreHistory } from './explore-history.js';
 
 export type Property =
   | 'PrefixInv'
@@ -58,7 +58,7 @@ export interface CrashContext {
  * returned before the next operation was issued. While an open is still running the host only
  * knows the previous session's commits (-1: nothing yet).
  */
-export function hostSession(history: WalHistory, contextEndOp: number): number {
+export function hostSession(history: ExploreHistory, contextEndOp: number): number {
   let session = -1;
   for (const s of history.sessions) if (s.openedAtOp <= contextEndOp) session = s.session;
   return session;
@@ -78,14 +78,14 @@ export function hostSession(history: WalHistory, contextEndOp: number): number {
  * session is still the host's). The runner's probe reads nothing while no session is open, so
  * the probes inside the range all belong to `session`.
  */
-export function acknowledgedDurableLsn(history: WalHistory, log: readonly { readonly durableLsnProbe: number | null }[], session: number, contextEndOp: number): number {
+export function acknowledgedDurableLsn(history: ExploreHistory, log: readonly { readonly durableLsnProbe: number | null }[], session: number, contextEndOp: number): number {
   const from = history.sessions[session]?.startOp ?? 0;
   let acknowledged = 0;
   for (let i = from; i <= contextEndOp && i < log.length; i++) acknowledged = Math.max(acknowledged, log[i]?.durableLsnProbe ?? 0);
   return acknowledged;
 }
 
-export function crashContext(history: WalHistory, session: number, crashAfterOp: number, contextEndOp: number, acknowledgedDurableLsn: number): CrashContext {
+export function crashContext(history: ExploreHistory, session: number, crashAfterOp: number, contextEndOp: number, acknowledgedDurableLsn: number): CrashContext {
   const s = history.sessions[session];
   const recovered = s?.recovered ?? [];
   const fences = history.fences.filter((f) => f.atOp <= contextEndOp).map((f) => f.fenceLsn);
@@ -112,7 +112,7 @@ export interface RecoveryObservation {
 }
 
 export interface CheckInput {
-  readonly history: WalHistory;
+  readonly history: ExploreHistory;
   readonly context: CrashContext;
   readonly state: CrashState;
   readonly expected: ExpectedReplay;
@@ -127,7 +127,7 @@ function weightOf(state: CrashState): number {
   return weight + state.dirOps.filter((d) => !d.persisted).length * 64;
 }
 
-function isAborted(history: WalHistory, tx: ReplayedTx): HistoryTx | undefined {
+function isAborted(history: ExploreHistory, tx: ReplayedTx): HistoryTx | undefined {
   return history.txs.find((t) => t.outcome !== 'committed' && t.beginLsn === tx.beginLsn);
 }
 
@@ -136,7 +136,7 @@ function isAborted(history: WalHistory, tx: ReplayedTx): HistoryTx | undefined {
  * events. Returns one message per offending transaction (empty when atomic). `history`, when
  * given, names what became of a transaction that was not committed.
  */
-export function atomicityViolations(committed: readonly ReplayedTx[], replayed: readonly ReplayedTx[], history?: WalHistory): string[] {
+export function atomicityViolations(committed: readonly ReplayedTx[], replayed: readonly ReplayedTx[], history?: ExploreHistory): string[] {
   const messages: string[] = [];
   for (const t of replayed) {
     if (committed.some((c) => sameTx(c, t))) continue;

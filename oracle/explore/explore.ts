@@ -15,20 +15,20 @@
 // share and larger spaces are sampled by seed. States equal in image and in what the host knew
 // are checked once.
 
-import { match } from 'ts-pattern';
-import type { SimKnobs } from './knobs.js';
-import { crashPointsOf, planCrashStates, type CrashPoint } from './crash-points.js';
-import type { CrashState } from './crash-states.js';
+import type { SimKnobs } from '../../crash-sim/knobs.js';
+import { crashPointsOf, planCrashStates, type CrashPoint } from '../../crash-sim/crash-points.js';
+import type { CrashState } from '../../crash-sim/crash-states.js';
+import { describeOp } from '../../crash-sim/describe-op.js';
 import { segmentIdOf, segmentImages } from './disk-format.js';
 import { expectedReplay, type ExpectedReplay } from './expected-replay.js';
-import { BYTE_CLASS_NAMES, type ByteClassName } from './file-crash.js';
-import { describeTxs, type HistoryStep, type ReplayedTx } from './history.js';
+import { BYTE_CLASS_NAMES, type ByteClassName } from '../../crash-sim/file-crash.js';
+import { describeTxs, type HistoryStep, type ReplayedTx } from './explore-history.js';
 import { buildLayout, type Layout } from './layout.js';
-import { acknowledgedDurableLsn, checkRecovery, crashContext, hostSession, type CrashContext, type Violation } from './oracle.js';
-import { recoverCrashState } from './recover.js';
-import { runWorkload, type WorkloadRun } from './runner.js';
-import { filesIn } from './sim-query.js';
-import { stateAfter, type SimOp } from './sim-state.js';
+import { acknowledgedDurableLsn, checkRecovery, crashContext, hostSession, type CrashContext, type Violation } from './recovery-oracle.js';
+import { recoverCrashState } from './recover-crash-state.js';
+import { runWorkload, type WorkloadRun } from './run-workload.js';
+import { filesIn } from '../../crash-sim/sim-query.js';
+import { stateAfter } from '../../crash-sim/sim-state.js';
 import type { OpenWalLike } from './wal-api.js';
 import type { Workload } from './workload.js';
 
@@ -93,24 +93,6 @@ export interface ExploreResult {
 }
 
 const MAX_VIOLATING_DETAILS = 50;
-
-export function describeOp(op: SimOp): string {
-  return match(op)
-    .with({ kind: 'mark' }, (o) => `mark ${o.label}`)
-    .with({ kind: 'crash' }, (o) => `crash: the disk becomes one crash state (${o.files.length} files)`)
-    .with({ kind: 'mkdir' }, (o) => `mkdir ${o.path}`)
-    .with({ kind: 'create' }, (o) => `create ${o.path}`)
-    .with({ kind: 'write' }, (o) => `write ${o.path} @${o.offsetBytes} ${o.writtenBytes}/${o.data.length} bytes${o.errno === null ? '' : ` then ${o.errno}`}`)
-    .with({ kind: 'truncate' }, (o) => `truncate ${o.path} to ${o.sizeBytes}`)
-    .with({ kind: 'fsync' }, (o) => `fsync ${o.path}${o.errno === null ? '' : ` -> ${o.errno}`}`)
-    .with({ kind: 'fsyncDir' }, (o) => `fsyncDir ${o.path}${o.errno === null ? '' : ` -> ${o.errno}`}`)
-    .with({ kind: 'rename' }, (o) => `rename ${o.from} -> ${o.to}`)
-    .with({ kind: 'unlink' }, (o) => `unlink ${o.path}`)
-    .with({ kind: 'link' }, (o) => `link ${o.from} -> ${o.to}`)
-    .with({ kind: 'rmdir' }, (o) => `rmdir ${o.path}`)
-    .with({ kind: 'syncAll' }, (o) => `sync everything${o.errno === null ? '' : ` -> ${o.errno}`}`)
-    .exhaustive();
-}
 
 function operationsText(run: WorkloadRun, crashAfterOp: number): string {
   const lines: string[] = [];

@@ -10,9 +10,9 @@
 // whose bytes may have reached the disk past the page cache's end; `intactRecordCount` leaves the
 // op log out, so it sees only what the page cache held (exact whenever no write failed).
 
-import type { CrashState } from './crash-states.js';
+import type { CrashState } from '../../crash-sim/crash-states.js';
 import { FRAME_PREFIX_BYTES, frameBytesAt, frameLsnAt, headerBaseLsn, ORACLE_SEGMENT_HEADER_BYTES, segmentImages } from './disk-format.js';
-import type { SimOp } from './sim-state.js';
+import type { SimOp } from '../../crash-sim/sim-state.js';
 
 interface Frame {
   readonly start: number;

@@ -11,10 +11,8 @@
 
 import { match } from 'ts-pattern';
 import { ORACLE_SEGMENT_HEADER_BYTES } from './disk-format.js';
-import type { HistoryRecord, ReplayedTx } from './history.js';
+import type { HistoryRecord, ReplayedTx } from './explore-history.js';
 import type { Layout, Placement } from './layout.js';
-
-// The listing lives with the oracle's other format knowledge; explore.ts imports it from here.
 
 export interface ExpectedReplay {
   /** null when recovery must succeed; otherwise why the image cannot be recovered. */

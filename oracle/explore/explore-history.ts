@@ -60,7 +60,7 @@ export interface HistoryStep {
   readonly error: string | null;
 }
 
-export interface WalHistory {
+export interface ExploreHistory {
   readonly dir: string;
   readonly records: readonly HistoryRecord[];
   readonly txs: readonly HistoryTx[];

@@ -33,12 +33,12 @@
 // A step that throws is recorded as failed and the run goes on: after a failure the WAL is
 // poisoned and later steps fail until a reopen.
 
-import { pickCrashState } from './crash-states.js';
+import { pickCrashState } from '../../crash-sim/crash-states.js';
 import { frameBytes, type HistoryRecordKind } from './disk-format.js';
-import type { HistoryRecord, HistorySession, HistoryStep, HistoryTx, ReplayedTx, WalHistory } from './history.js';
-import { resolveKnobs, type SimKnobs } from './knobs.js';
-import { SimFileSystem } from './sim-fs.js';
-import type { SimOp } from './sim-state.js';
+import type { HistoryRecord, HistorySession, HistoryStep, HistoryTx, ReplayedTx, ExploreHistory } from './explore-history.js';
+import { resolveKnobs, type SimKnobs } from '../../crash-sim/knobs.js';
+import { SimFileSystem } from '../../crash-sim/sim-fs.js';
+import type { SimOp } from '../../crash-sim/sim-state.js';
 import { describeError, type OpenWalLike, type SyncOptionLike, type WalLike, type WalOpenOptionsLike } from './wal-api.js';
 import { describeStep, specStep, type SpecStep, type Workload, type WorkloadStep } from './workload.js';
 
@@ -49,7 +49,7 @@ export interface WorkloadRun {
   readonly knobs: SimKnobs;
   /** The op log as it was when the last step returned (later background work is not in it). */
   readonly log: readonly SimOp[];
-  readonly history: WalHistory;
+  readonly history: ExploreHistory;
 }
 
 const encoder = new TextEncoder();
