@@ -1,5 +1,5 @@
 // `walref crash-test`, end to end, as three modules with data between them:
-//   capture (capture.ts: strace → text; strace-parse.ts: text → calls; history.ts: calls → op log)
+//   capture (capture.ts: strace → text; strace-parse.ts: text → calls; syscall-history.ts: calls → op log)
 //   enumeration (crash-sim: crash-points.ts plans the crash states of that op log, with the one
 //     fault model and the one enumerator walref uses on itself)
 //   checking (disk.ts materialises each state in a fresh directory; check.ts runs the program's
@@ -17,7 +17,7 @@ import { pool, runCheck, type CheckOutcome } from './check.js';
 import { describeCrashState } from './describe.js';
 import { materialise, readInitialImage } from './disk.js';
 import { CrashTestError } from './errors.js';
-import { buildHistory, type CapturedHistory, type InitialImage, type Unmodelled } from './history.js';
+import { buildSyscallHistory, type InitialImage, type SyscallHistory, type Unmodelled } from './syscall-history.js';
 import { parseTrace, type ParsedTrace } from './strace-parse.js';
 
 export interface CrashTestOptions {
@@ -77,7 +77,7 @@ export interface CrashTestResult {
   readonly notes: readonly string[];
   /** Trace lines crash-test could not read (a sign of an unusual strace). */
   readonly unparsedLines: number;
-  readonly history: CapturedHistory;
+  readonly history: SyscallHistory;
   readonly acks: number;
   readonly statesPerSecond: number;
   readonly captureMs: number;
@@ -124,8 +124,8 @@ export async function captureRun(dir: string, workload: string): Promise<Capture
 }
 
 /** The op log of a captured run under the given knobs. */
-export function historyOf(run: CapturedRun, knobs: SimKnobs): CapturedHistory {
-  return buildHistory(run.parsed.calls, { dataDir: run.dataDir, stdoutPath: run.capture.stdoutPath, cwd: run.capture.cwd, knobs, initial: run.initial });
+export function historyOf(run: CapturedRun, knobs: SimKnobs): SyscallHistory {
+  return buildSyscallHistory(run.parsed.calls, { dataDir: run.dataDir, stdoutPath: run.capture.stdoutPath, cwd: run.capture.cwd, knobs, initial: run.initial });
 }
 
 export async function crashTest(options: CrashTestOptions): Promise<CrashTestResult> {

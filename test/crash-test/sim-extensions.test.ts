@@ -3,9 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { crashSpace, enumerateCrashStates } from '../../crash-sim/crash-states.js';
 import { resolveKnobs, type SimKnobs } from '../../crash-sim/knobs.js';
-import { applyOp, emptyState, type SimOp } from '../../crash-sim/sim-state.js';
-
-type OpInput = SimOp extends infer T ? (T extends unknown ? Omit<T, 'index' | 'durableLsnProbe'> : never) : never;
+import { applyOp, emptyState, type SimOp, type SimOpInput as OpInput } from '../../crash-sim/sim-state.js';
 
 function images(knobs: SimKnobs, ops: readonly OpInput[]): string[] {
   const state = emptyState(knobs);

@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { crashSpace, enumerateCrashStates } from '../../crash-sim/crash-states.js';
 import { resolveKnobs } from '../../crash-sim/knobs.js';
 import { stateAfter } from '../../crash-sim/sim-state.js';
-import { buildHistory, type CapturedHistory } from '../../oracle/crash-test/history.js';
+import { buildSyscallHistory, type SyscallHistory } from '../../oracle/crash-test/syscall-history.js';
 import { parseTrace } from '../../oracle/crash-test/strace-parse.js';
 
 const knobs = resolveKnobs({ mkdirSync: true });
 
-function history(lines: readonly string[], initial: ReadonlyMap<string, Uint8Array> = new Map()): CapturedHistory {
+function history(lines: readonly string[], initial: ReadonlyMap<string, Uint8Array> = new Map()): SyscallHistory {
   const { calls } = parseTrace(lines.join('\n'), { stdoutPath: '/t/out' });
-  return buildHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs, initial: { files: initial, dirs: [] } });
+  return buildSyscallHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs, initial: { files: initial, dirs: [] } });
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
