@@ -13,16 +13,16 @@
 
 import { exploreWorkload, type CrashStateDetail, type ExploreResult } from '../oracle/explore/explore.js';
 import { REPORT_ALL_DETAILS } from './html-report.js';
-import { describeKnobs } from '../crash-sim/knobs.js';
+import { describeKnobs, resolveKnobs } from '../crash-sim/knobs.js';
 import type { OpenWalLike } from '../oracle/explore/wal-api.js';
-import type { Workload } from '../oracle/explore/workload.js';
+import { describeStep, type Workload } from '../oracle/explore/workload.js';
 import { ByteClass, BYTE_CLASS_NAMES } from '../crash-sim/file-crash.js';
 import type { TraceEvent } from '../src/core/trace.js';
 import { makeTempDir, removeDir } from '../src/fs/host-files.js';
 import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { openWal } from '../src/open-wal.js';
 import { runDump } from './commands.js';
-import { DEMO_WORKLOAD, describeDemoStep, runOnDisk } from './demo-workload.js';
+import { DEMO_WORKLOAD, runOnDisk } from './demo-workload.js';
 import { renderEvent } from './format-event.js';
 import { ExitCode, type CliIo } from './io.js';
 import { drawFiles, legend, pictureStyleFor, type PictureStyle } from './picture.js';
@@ -71,7 +71,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
     heading(`1. The workload, on the real disk (node:fs) in ${walDir}`);
     const events: TraceEvent[] = [];
     await runOnDisk(DEMO_WORKLOAD, walDir, (event) => void events.push(event));
-    DEMO_WORKLOAD.steps.forEach((step, i) => say([`  step ${String(i).padStart(2)}: ${describeDemoStep(step)}`]));
+    DEMO_WORKLOAD.steps.forEach((step, i) => say([`  step ${String(i).padStart(2)}: ${describeStep(step)}`]));
     say(['', `  segments rotate once a segment holds ${DEMO_WORKLOAD.options.segmentTargetBytes ?? 0} bytes (segmentTargetBytes), at the next begin.`]);
     say([`  the WAL's actions, named as in spec/Wal.tla: ${summarizeActions(events)}`]);
 
@@ -81,15 +81,15 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
 
     heading('3. Every crash state of the same workload, in crash-sim');
     say([
-      `  The workload runs again on the simulated disk (${DEMO_WORKLOAD.fault.sectorBytes ?? 512}-byte sectors, so that its small`,
+      `  The workload runs again on the simulated disk (${DEMO_WORKLOAD.knobs.sectorBytes ?? 512}-byte sectors, so that its small`,
       '  writes can tear). After every file-system operation the simulator enumerates what a crash',
       '  could leave on disk, recovers each image with openWal and checks the six recovery properties.',
       '',
     ]);
     const results: ExploreResult[] = [];
     for (const [i, knobs] of COMBINATIONS.entries()) {
-      if (showProgress) io.stderr(`\r${progressBar(i, COMBINATIONS.length, describeKnobs({ ...resolvedFault(), ...knobs }))}`);
-      const workload: Workload = { ...DEMO_WORKLOAD, fault: { ...DEMO_WORKLOAD.fault, ...knobs } };
+      if (showProgress) io.stderr(`\r${progressBar(i, COMBINATIONS.length, describeKnobs(resolveKnobs({ ...DEMO_WORKLOAD.knobs, ...knobs })))}`);
+      const workload: Workload = { ...DEMO_WORKLOAD, knobs: { ...DEMO_WORKLOAD.knobs, ...knobs } };
       // Only the run whose crash state is drawn needs every state's bytes.
       results.push(await exploreWorkload(workload, { openWal: simOpenWal, ...(i === 0 ? { details: REPORT_ALL_DETAILS } : {}) }));
     }
@@ -120,10 +120,6 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   } finally {
     removeDir(tempDir);
   }
-}
-
-function resolvedFault(): { sectorBytes: number; dirSync: boolean } {
-  return { sectorBytes: DEMO_WORKLOAD.fault.sectorBytes ?? 512, dirSync: DEMO_WORKLOAD.fault.dirSync ?? true };
 }
 
 /** An io whose stdout lines are indented by two spaces, for output nested under a heading. */

@@ -15,7 +15,7 @@ const params = readParams(baseParamsSchema.extend({ maxStates: z.number().int().
 
 const FIXED_WORKLOAD = {
   options: { sync: { mode: 'per-commit' }, segmentTargetBytes: 256 },
-  fault: { sectorBytes: 32, ordered: false, safeAppend: false, dirSync: true },
+  knobs: { sectorBytes: 32, ordered: false, safeAppend: false, dirSync: true },
   steps: [
     { tx: ['alice', 'bob'] },
     { flush: true },

@@ -1,6 +1,7 @@
-// The WAL-level history of a workload run: what the public API returned, recorded by the
-// workload runner as it went. The oracle reads it together with the simulator's op log; it never
-// looks inside the WAL.
+// ExploreHistory: the history `walref explore` checks, the WAL-level record of one workload run:
+// what the public API returned, recorded by the interpreter (run-workload.ts) as it went. The
+// recovery oracle reads it together with the simulator's op log; it never looks inside the WAL.
+// (crash-test's history is a SyscallHistory, check-trace's an ActionTrace: one type per checker.)
 
 import type { HistoryRecordKind } from './disk-format.js';
 
@@ -66,8 +67,11 @@ export interface ExploreHistory {
   readonly txs: readonly HistoryTx[];
   readonly sessions: readonly HistorySession[];
   readonly steps: readonly HistoryStep[];
-  /** truncateUpTo fences, each from the op it was issued at: the host's snapshot covers them. */
-  readonly fences: readonly { readonly atOp: number; readonly fenceLsn: number }[];
+  /**
+   * The host's checkpoint LSN as each truncateUpTo raised it, from the op it was issued at: the
+   * host's snapshot covers what it truncated, so later recoveries pass it to openWal.
+   */
+  readonly checkpointLsns: readonly { readonly atOp: number; readonly checkpointLsn: number }[];
   /** Breaches of the API contract seen while running (e.g. a read-only commit that wrote). */
   readonly contractViolations: readonly string[];
 }

@@ -88,8 +88,8 @@ export function acknowledgedDurableLsn(history: ExploreHistory, log: readonly { 
 export function crashContext(history: ExploreHistory, session: number, crashAfterOp: number, contextEndOp: number, acknowledgedDurableLsn: number): CrashContext {
   const s = history.sessions[session];
   const recovered = s?.recovered ?? [];
-  const fences = history.fences.filter((f) => f.atOp <= contextEndOp).map((f) => f.fenceLsn);
-  const checkpointLsn = Math.max(s?.checkpointLsn ?? 0, ...fences);
+  const raised = history.checkpointLsns.filter((c) => c.atOp <= contextEndOp).map((c) => c.checkpointLsn);
+  const checkpointLsn = Math.max(s?.checkpointLsn ?? 0, ...raised);
   const committed = [
     ...recovered,
     ...history.txs

@@ -1,8 +1,12 @@
 // The workload file of `walref explore` (docs/workload.md), validated with zod at this trust
 // boundary. A bad file is reported as one line naming the field, e.g.
-// `steps[2].tx[0]: expected string, received number`.
+// `steps[2].tx[0]: expected string, received number`. Two words are kept apart: `knobs` are the
+// persistence model's promises (crash-sim/knobs.ts), for the whole run; a `fault` step injects one
+// runtime fault into the next step. run-workload.ts is the one interpreter of the steps.
 
+import { match, P } from 'ts-pattern';
 import { z } from 'zod';
+import type { WalOpenOptionsLike } from './wal-api.js';
 
 const syncSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('per-commit') }).strict(),
@@ -20,7 +24,7 @@ const optionsSchema = z
   })
   .strict();
 
-const faultSchema = z
+const knobsSchema = z
   .object({
     sectorBytes: z.number().int().min(1).max(1 << 20).optional(),
     ordered: z.boolean().optional(),
@@ -84,19 +88,19 @@ function renameFormerKey(raw: object): object {
   return raw;
 }
 export type WorkloadOptions = z.infer<typeof optionsSchema>;
-export type WorkloadFault = z.infer<typeof faultSchema>;
+export type WorkloadKnobs = z.infer<typeof knobsSchema>;
 export type FaultKind = z.infer<(typeof stepSchemas)['fault']>['fault'];
 
 export interface Workload {
   readonly options: WorkloadOptions;
-  readonly fault: WorkloadFault;
+  readonly knobs: WorkloadKnobs;
   readonly steps: readonly WorkloadStep[];
 }
 
 const workloadSchema = z
   .object({
     options: optionsSchema.optional(),
-    fault: faultSchema.optional(),
+    knobs: knobsSchema.optional(),
     steps: z.array(z.unknown()).max(100_000),
   })
   .strict();
@@ -120,6 +124,9 @@ export type ParsedWorkload = { readonly ok: true; readonly workload: Workload } 
 
 /** Validates a parsed JSON value as a workload; the error is one line naming the field. */
 export function parseWorkload(value: unknown): ParsedWorkload {
+  if (typeof value === 'object' && value !== null && 'fault' in value) {
+    return { ok: false, error: 'fault: the persistence knobs are under "knobs"; "fault" is a step that injects a runtime fault' };
+  }
   const top = workloadSchema.safeParse(value);
   if (!top.success) return { ok: false, error: firstIssue(top.error, []) };
   const steps: SpecStep[] = [];
@@ -136,7 +143,7 @@ export function parseWorkload(value: unknown): ParsedWorkload {
     if (!parsed.success) return { ok: false, error: firstIssue(parsed.error, ['steps', index]) };
     steps.push(parsed.data);
   }
-  return { ok: true, workload: { options: top.data.options ?? {}, fault: top.data.fault ?? {}, steps } };
+  return { ok: true, workload: { options: top.data.options ?? {}, knobs: top.data.knobs ?? {}, steps } };
 }
 
 /** Parses workload JSON text; JSON syntax errors are reported in the same one-line form. */
@@ -150,7 +157,36 @@ export function parseWorkloadText(text: string): ParsedWorkload {
   return parseWorkload(value);
 }
 
-/** The step under the spec's names, as a workload file would hold it, for reports. */
+/**
+ * The openWal options a workload asks for, without undefined-valued keys (the API's options are
+ * exact). The checkpoint LSN is left out: it is the host's, and the interpreter passes it per
+ * session (options.checkpointLsn raised by every truncateUpTo).
+ */
+export function walOpenOptions(options: WorkloadOptions): Omit<WalOpenOptionsLike, 'fs' | 'checkpointLsn'> {
+  const { sync, segmentTargetBytes } = options;
+  return {
+    ...(sync === undefined
+      ? {}
+      : { sync: sync.mode !== 'group' ? sync : { mode: 'group', intervalMs: sync.intervalMs, ...(sync.maxCommits === undefined ? {} : { maxCommits: sync.maxCommits }) } }),
+    ...(segmentTargetBytes === undefined ? {} : { segmentTargetBytes }),
+  };
+}
+
+/** One line per step, as a reader would say it, under the spec's names: for reports and the demo. */
 export function describeStep(step: WorkloadStep): string {
-  return JSON.stringify(specStep(step));
+  const events = (tx: readonly string[]): string => (tx.length === 0 ? 'no events' : tx.map((e) => JSON.stringify(e)).join(', '));
+  return match(specStep(step))
+    .with({ tx: P.array(P.string), abort: true }, (s) => `begin, append ${events(s.tx)}, abort (TxAbort is written)`)
+    .with({ tx: P.array(P.string) }, (s) => `commit ${events(s.tx)}`)
+    .with({ readOnly: true }, () => 'a read-only query: commit answers "no" and writes nothing')
+    .with({ flush: true }, () => 'flush: write to the OS (and fdatasync under per-commit)')
+    .with({ fsync: true }, () => 'fsync (forceFsync)')
+    .with({ checkpointMarker: true }, () => 'checkpoint marker at the last commit')
+    .with({ truncateUpTo: 'lastCommit' }, () => 'truncateUpTo the last commit')
+    .with({ recover: true }, () => 'close, then recover with openWal')
+    .with({ crash: P.number, duringRecovery: P.nonNullable }, (s) =>
+      `power loss (crash state seed ${s.crash}), another after ${s.duringRecovery.afterOps} operations of the recovery (seed ${s.duringRecovery.crash}), then recover`)
+    .with({ crash: P.number }, (s) => `power loss (crash state seed ${s.crash}), then recover`)
+    .with({ fault: P.string }, (s) => `inject ${s.fault} into the next step`)
+    .exhaustive();
 }

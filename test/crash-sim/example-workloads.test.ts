@@ -18,8 +18,8 @@ describe('example workloads', () => {
     it(`${file} explores exhaustively with no violation under its own and all four knob combinations`, async () => {
       const parsed = parseWorkloadText(readFileSync(join(dir, file), 'utf8'));
       if (!parsed.ok) throw new Error(parsed.error);
-      for (const knobs of [parsed.workload.fault, ...KNOB_COMBINATIONS]) {
-        const result = await explore({ ...parsed.workload, fault: { ...parsed.workload.fault, ...knobs } });
+      for (const knobs of [parsed.workload.knobs, ...KNOB_COMBINATIONS]) {
+        const result = await explore({ ...parsed.workload, knobs: { ...parsed.workload.knobs, ...knobs } });
         expect(violationText(result), `${file} (${knobLabel({ ordered: knobs.ordered ?? true, safeAppend: knobs.safeAppend ?? true })})`).toBe('');
         expect(result.exhaustive).toBe(true);
       }

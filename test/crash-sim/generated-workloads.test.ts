@@ -59,7 +59,7 @@ const generatedWorkload: fc.Arbitrary<Workload> = fc.record({
     },
     { requiredKeys: [] },
   ),
-  fault: fc.record({
+  knobs: fc.record({
     sectorBytes: fc.constantFrom(32, 64, 512),
     ordered: fc.boolean(),
     safeAppend: fc.boolean(),

@@ -19,8 +19,8 @@ export const KNOB_COMBINATIONS: readonly Pick<SimKnobs, 'ordered' | 'safeAppend'
 export const knobLabel = (k: Pick<SimKnobs, 'ordered' | 'safeAppend'>): string =>
   `${k.ordered ? 'ordered' : 'unordered'} + ${k.safeAppend ? 'safeAppend' : 'no safeAppend'}`;
 
-export function workload(steps: readonly WorkloadStep[], fault: Partial<SimKnobs> = {}, options: WorkloadOptions = {}): Workload {
-  return { options, fault, steps };
+export function workload(steps: readonly WorkloadStep[], knobs: Partial<SimKnobs> = {}, options: WorkloadOptions = {}): Workload {
+  return { options, knobs, steps };
 }
 
 export async function explore(w: Workload, options: Partial<ExploreOptions> = {}): Promise<ExploreResult> {

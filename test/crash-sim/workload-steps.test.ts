@@ -6,10 +6,36 @@ import { explore, violationText, workload } from './helpers.js';
 describe('workload steps under the spec names', () => {
   it('the former keys forceFsync, checkpoint and reopen are read as fsync, checkpointMarker and recover', () => {
     const parsed = parseWorkload({ steps: [{ tx: ['a'] }, { forceFsync: true }, { checkpoint: true }, { reopen: true }] });
-    expect(parsed).toEqual({ ok: true, workload: { options: {}, fault: {}, steps: [{ tx: ['a'] }, { fsync: true }, { checkpointMarker: true }, { recover: true }] } });
+    expect(parsed).toEqual({ ok: true, workload: { options: {}, knobs: {}, steps: [{ tx: ['a'] }, { fsync: true }, { checkpointMarker: true }, { recover: true }] } });
     expect(Object.values(FORMER_STEP_KEYS)).toEqual(['fsync', 'checkpointMarker', 'recover']);
     expect(specStep({ reopen: true })).toEqual({ recover: true });
-    expect(describeStep({ forceFsync: true })).toBe('{"fsync":true}');
+    expect(describeStep({ forceFsync: true })).toBe(describeStep({ fsync: true }));
+    expect(describeStep({ forceFsync: true })).toBe('fsync (forceFsync)');
+  });
+
+  it('the persistence knobs are under "knobs"; a workload that puts them under "fault" (the step that injects a fault) is refused, naming the key', () => {
+    const parsed = parseWorkload({ fault: { ordered: false }, steps: [] });
+    expect(parsed).toEqual({ ok: false, error: expect.stringContaining('"knobs"') });
+    expect(parseWorkload({ knobs: { ordered: false }, steps: [{ fault: 'enospc' }] })).toEqual({ ok: true, workload: { options: {}, knobs: { ordered: false }, steps: [{ fault: 'enospc' }] } });
+  });
+
+  it('every step kind is described in words, under the spec names', () => {
+    const steps: WorkloadStep[] = [
+      { tx: ['a'] },
+      { tx: ['a'], abort: true },
+      { readOnly: true },
+      { flush: true },
+      { fsync: true },
+      { checkpointMarker: true },
+      { truncateUpTo: 'lastCommit' },
+      { recover: true },
+      { fault: 'fsync-eio' },
+      { crash: 3 },
+      { crash: 3, duringRecovery: { afterOps: 2, crash: 4 } },
+    ];
+    const lines = steps.map(describeStep);
+    expect(new Set(lines).size).toBe(steps.length);
+    expect(lines.every((line) => line.length > 0 && !line.includes('{'))).toBe(true);
   });
 
   it('a step naming an action under both its former and its new key is refused', () => {

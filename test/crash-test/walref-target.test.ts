@@ -36,9 +36,9 @@ for (const ordered of [true, false])
       for (const mkdirSync of [true, false]) KNOB_SETS.push(resolveKnobs({ ordered, safeAppend, dirSync, mkdirSync, sectorBytes: 64 }));
 
 /** The workload of examples/crash-test/walref/workload.mjs, for crash-sim's explore. */
-function exploreWorkloadOf(fault: SimKnobs) {
+function exploreWorkloadOf(knobs: SimKnobs) {
   const steps = Array.from({ length: TXS }, (_, i) => [{ tx: [`tx-${i + 1}`] }, { flush: true }]).flat();
-  const parsed = parseWorkload({ options: { segmentTargetBytes: SEGMENT_BYTES }, fault: { sectorBytes: fault.sectorBytes, ordered: fault.ordered, safeAppend: fault.safeAppend, dirSync: fault.dirSync }, steps });
+  const parsed = parseWorkload({ options: { segmentTargetBytes: SEGMENT_BYTES }, knobs: { sectorBytes: knobs.sectorBytes, ordered: knobs.ordered, safeAppend: knobs.safeAppend, dirSync: knobs.dirSync }, steps });
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.workload;
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { bufferedIo } from '../../cli/io.js';
 import { runCli } from '../../cli/run-cli.js';
 import { summarizeActions } from '../../cli/demo.js';
-import { describeDemoStep, DEMO_WORKLOAD } from '../../cli/demo-workload.js';
+import { DEMO_WORKLOAD } from '../../cli/demo-workload.js';
+import { describeStep } from '../../oracle/explore/workload.js';
 import { progressBar } from '../../cli/progress.js';
 import { nodeFileSystem } from '../../src/index.js';
 
@@ -55,7 +56,7 @@ describe('walref demo', () => {
   });
 
   it('describes every step of the demo workload in words', () => {
-    const lines = DEMO_WORKLOAD.steps.map(describeDemoStep);
+    const lines = DEMO_WORKLOAD.steps.map(describeStep);
     expect(lines).toContain('begin, append "carol +5", abort (TxAbort is written)');
     expect(lines.every((line) => line.length > 0 && !line.includes('{'))).toBe(true);
   });

@@ -21,7 +21,7 @@ import { chromiumPresent, chromiumSkipNote, launchChromium } from './chromium.js
 const realOpenWal: OpenWalLike = openWal;
 
 // safeAppend off so that the report holds garbage bytes as well as durable and torn ones.
-const workload: Workload = { ...DEMO_WORKLOAD, fault: { ...DEMO_WORKLOAD.fault, safeAppend: false } };
+const workload: Workload = { ...DEMO_WORKLOAD, knobs: { ...DEMO_WORKLOAD.knobs, safeAppend: false } };
 
 let result: ExploreResult;
 let html: string;
@@ -65,7 +65,7 @@ describe('the report data', () => {
   });
 
   it('an event holding "</script>" cannot close the data element early', async () => {
-    const hostile: Workload = { options: {}, fault: {}, steps: [{ tx: ['</script><img src=x onerror=alert(1)>'] }, { flush: true }] };
+    const hostile: Workload = { options: {}, knobs: {}, steps: [{ tx: ['</script><img src=x onerror=alert(1)>'] }, { flush: true }] };
     const explored = await exploreWorkload(hostile, { openWal: realOpenWal, details: REPORT_ALL_DETAILS });
     const page = renderHtmlReport(explored, hostile, { title: '<b>title</b>' });
     expect(page.match(/<\/script>/g)).toHaveLength(2);
