@@ -52,7 +52,7 @@ function buffer(
     active: state.active.hasRecords ? state.active : { ...state.active, hasRecords: true },
     sealed: state.sealed,
     openTransactions,
-    lastCheckpointLsn: state.lastCheckpointLsn,
+    lastSnapshotLsn: state.lastSnapshotLsn,
     commitsSinceFsync,
     poisoned: state.poisoned,
   };
@@ -168,16 +168,16 @@ export function checkpointMarker(state: WriterState, snapshotLsn: Lsn): WriterSt
   if (!Number.isSafeInteger(snapshotLsn) || snapshotLsn < 0 || snapshotLsn >= state.nextLsn) {
     return refuse({ code: 'InvalidArgument', argument: 'snapshotLsn', detail: `${snapshotLsn} is not an LSN below ${state.nextLsn}` });
   }
-  if (state.lastCheckpointLsn !== null && snapshotLsn < state.lastCheckpointLsn) {
+  if (state.lastSnapshotLsn !== null && snapshotLsn < state.lastSnapshotLsn) {
     return refuse({
       code: 'InvalidArgument',
       argument: 'snapshotLsn',
-      detail: `${snapshotLsn} is below the previous checkpoint ${state.lastCheckpointLsn}`,
+      detail: `${snapshotLsn} is below the previous checkpoint ${state.lastSnapshotLsn}`,
     });
   }
   const step = buffer(state, (lsn) => ({ kind: 'Checkpoint', lsn, snapshotLsn }));
   if (!step.ok) return step;
-  return { ...step, state: { ...step.state, lastCheckpointLsn: snapshotLsn } };
+  return { ...step, state: { ...step.state, lastSnapshotLsn: snapshotLsn } };
 }
 
 /** flush() per the sync policy: per-commit writes and fsyncs; group and none only write. */

@@ -53,7 +53,7 @@ describe('planRecovery', () => {
     expect(plan.case).toBe('clean-end');
     expect(plan.start.active).toEqual({ id: 2, name: segmentFileName(2), baseLsn: 10, sizeBytes: 700, hasRecords: true });
     expect(plan.start.sealed).toEqual([{ id: 1, name: segmentFileName(1), baseLsn: 1, lastLsn: 9 }]);
-    expect(plan.start.lastCheckpointLsn).toBe(5);
+    expect(plan.start.lastSnapshotLsn).toBe(5);
     expect(plan.before).toEqual([]);
     expect(plan.rewriteBytes).toBe(700);
     expect(plan.after).toEqual([{ kind: 'fsync', file: segmentFileName(2) }, { kind: 'fsyncDir' }]);

@@ -67,7 +67,7 @@ describe('model crash and recover', () => {
     const marked = nextState(Flush(nextState(CheckpointMarker(first, 3))));
     const second = nextState(Flush(commit(marked, ['b'])));
     const result = recovery(nextState(Crash(second, { keptCount: second.syncedCount })));
-    expect(result.fenceLsn).toBe(3);
+    expect(result.checkpointLsn).toBe(3);
     expect(result.replay.transactions.map((tx) => tx.events)).toEqual([['b']]);
     expect(result.replay.checkpointObserved).toBe(3);
   });

@@ -14,7 +14,7 @@ function fresh(syncMode: SyncMode = 'per-commit', segmentTargetBytes = 1 << 20, 
     sealed: [],
     maxLsnOnDisk: 0,
     durableLsn: 0,
-    lastCheckpointLsn: null,
+    lastSnapshotLsn: null,
   });
 }
 
