@@ -243,20 +243,20 @@ export function fsyncDue(state: WriterState): boolean {
 }
 
 /**
- * Deletes sealed segments all of whose records are at or below `fenceLsn`, always keeping the
+ * Deletes sealed segments all of whose records are at or below `upToLsn`, always keeping the
  * active segment and the one before it, then fsyncs the directory. Only a run of the oldest
  * segments can qualify, because LSNs increase along the log, so no hole is ever made.
  */
-export function truncateUpTo(state: WriterState, fenceLsn: Lsn): WriterStep<readonly string[]> {
+export function truncateUpTo(state: WriterState, upToLsn: Lsn): WriterStep<readonly string[]> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
-  if (!Number.isSafeInteger(fenceLsn) || fenceLsn < 0) {
-    return refuse({ code: 'InvalidArgument', argument: 'fenceLsn', detail: `${fenceLsn} is not an LSN` });
+  if (!Number.isSafeInteger(upToLsn) || upToLsn < 0) {
+    return refuse({ code: 'InvalidArgument', argument: 'upToLsn', detail: `${upToLsn} is not an LSN` });
   }
   const candidates = state.sealed.slice(0, Math.max(0, state.sealed.length - 1));
   const removable: SealedSegment[] = [];
   for (const segment of candidates) {
-    const covered = segment.lastLsn === null || segment.lastLsn <= fenceLsn;
+    const covered = segment.lastLsn === null || segment.lastLsn <= upToLsn;
     if (!covered) break;
     removable.push(segment);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplayedTransaction } from '../../src/core/records.js';
-import { replay, Replayer } from '../../src/core/replay.js';
+import { replay, ReplayMachine } from '../../src/core/replay.js';
 import { planLog, plainTransactions, text } from './log-builder.js';
 
 const log = planLog(
@@ -16,7 +16,7 @@ const bytes = log.segments[0]!.bytes;
 describe('streaming replay', () => {
   it('emits each transaction as soon as the chunk holding its TxCommit is pushed, before the segment ends', () => {
     const seen: ReplayedTransaction[] = [];
-    const replayer = new Replayer({ checkpointLsn: 0, copyEvents: true, onTransaction: (t) => seen.push(t) });
+    const replayer = new ReplayMachine({ checkpointLsn: 0, copyEvents: true, onTransaction: (t) => seen.push(t) });
     expect(replayer.beginSegment({ name: 's', id: 1, last: true }).ok).toBe(true);
     const half = Math.floor(bytes.length / 2);
     expect(replayer.push(bytes.subarray(0, half)).ok).toBe(true);
@@ -31,7 +31,7 @@ describe('streaming replay', () => {
 
   it('one byte per chunk replays exactly like the whole segment at once', () => {
     const seen: ReplayedTransaction[] = [];
-    const replayer = new Replayer({ checkpointLsn: 0, copyEvents: true, onTransaction: (t) => seen.push(t) });
+    const replayer = new ReplayMachine({ checkpointLsn: 0, copyEvents: true, onTransaction: (t) => seen.push(t) });
     replayer.beginSegment({ name: 's', id: 1, last: true });
     for (let at = 0; at < bytes.length; at++) expect(replayer.push(bytes.subarray(at, at + 1)).ok).toBe(true);
     replayer.endSegment();
@@ -45,7 +45,7 @@ describe('streaming replay', () => {
   });
 
   it('after a typed error every later call returns the same error', () => {
-    const replayer = new Replayer({ checkpointLsn: 0, copyEvents: false, onTransaction: () => undefined });
+    const replayer = new ReplayMachine({ checkpointLsn: 0, copyEvents: false, onTransaction: () => undefined });
     replayer.beginSegment({ name: 's', id: 1, last: false });
     const damaged = bytes.slice();
     damaged[40]! ^= 1;
@@ -57,12 +57,12 @@ describe('streaming replay', () => {
   });
 
   it('feeding segments out of id order or pushing outside a segment is a programmer error that throws', () => {
-    const replayer = new Replayer({ checkpointLsn: 0, copyEvents: false, onTransaction: () => undefined });
+    const replayer = new ReplayMachine({ checkpointLsn: 0, copyEvents: false, onTransaction: () => undefined });
     expect(() => replayer.push(bytes)).toThrow(Error);
     replayer.beginSegment({ name: 'b', id: 2, last: false });
     replayer.push(bytes.subarray(0, 0));
     expect(() => replayer.beginSegment({ name: 'c', id: 3, last: true })).toThrow(Error);
-    expect(() => new Replayer({ checkpointLsn: -1, copyEvents: false, onTransaction: () => undefined })).toThrow(RangeError);
+    expect(() => new ReplayMachine({ checkpointLsn: -1, copyEvents: false, onTransaction: () => undefined })).toThrow(RangeError);
   });
 
   it('an event larger than a chunk arrives whole when its frame spans many chunks', () => {
@@ -70,7 +70,7 @@ describe('streaming replay', () => {
     const large = planLog([{ events: [big, text('small')], ending: 'commit', batched: true }, { events: [big], ending: 'commit', batched: false }], 100);
     const segmentBytes = large.segments[0]!.bytes;
     const seen: ReplayedTransaction[] = [];
-    const replayer = new Replayer({ checkpointLsn: 0, copyEvents: true, onTransaction: (t) => seen.push(t) });
+    const replayer = new ReplayMachine({ checkpointLsn: 0, copyEvents: true, onTransaction: (t) => seen.push(t) });
     replayer.beginSegment({ name: 's', id: 1, last: true });
     for (let at = 0; at < segmentBytes.length; at += 4096) expect(replayer.push(segmentBytes.subarray(at, at + 4096)).ok).toBe(true);
     expect(replayer.endSegment().ok).toBe(true);

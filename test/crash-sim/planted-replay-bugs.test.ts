@@ -1,8 +1,8 @@
 // Planted replay bugs, as a test-only variant of src/core's replay machine (vi.mock of
-// replay-machine.ts, which the one replay driver feeds): the Replayer
+// replay-machine.ts, which the one replay driver feeds): the ReplayMachine
 // below behaves like the real one unless `planted.bug` names a bug. The real code has no switch.
 import { describe, expect, it, vi } from 'vitest';
-import type { ReplayerOptions, ReplaySummary, SegmentStart } from '../../src/core/replay.js';
+import type { ReplayMachineOptions, ReplaySummary, SegmentStart } from '../../src/core/replay.js';
 import type { Result } from '../../src/core/errors.js';
 import { explore, violationText, workload } from './helpers.js';
 
@@ -13,13 +13,13 @@ vi.mock('../../src/core/replay-machine.js', async (importOriginal) => {
   const { decodeFrame } = await import('../../src/core/codec.js');
   const SEGMENT_HEADER_BYTES = 32;
 
-  class PlantedReplayer extends original.Replayer {
+  class PlantedReplayer extends original.ReplayMachine {
     readonly #segments: Uint8Array[][] = [];
-    readonly #onTransaction: ReplayerOptions['onTransaction'];
+    readonly #onTransaction: ReplayMachineOptions['onTransaction'];
     readonly #checkpointLsn: number;
-    readonly #released: Parameters<ReplayerOptions['onTransaction']>[0][] = [];
+    readonly #released: Parameters<ReplayMachineOptions['onTransaction']>[0][] = [];
 
-    constructor(options: ReplayerOptions) {
+    constructor(options: ReplayMachineOptions) {
       super({ ...options, onTransaction: (t) => this.#released.push(t) });
       this.#onTransaction = options.onTransaction;
       this.#checkpointLsn = options.checkpointLsn;
@@ -97,7 +97,7 @@ vi.mock('../../src/core/replay-machine.js', async (importOriginal) => {
       return { ok: true, value: { ...result.value, maxLsn: lastCommit } };
     }
   }
-  return { ...original, Replayer: PlantedReplayer };
+  return { ...original, ReplayMachine: PlantedReplayer };
 });
 
 describe('planted replay bugs turn the oracle red', () => {
