@@ -14,7 +14,8 @@
 import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
 import type { SimKnobs } from './knobs.js';
 import type { SimFileSystem } from './sim-fs.js';
-import { applyOp, emptyState, isMutatingOp, type SimOp } from './sim-state.js';
+import { applyOp } from './apply-op.js';
+import { emptyState, isMutatingOp, type SimOp } from './sim-state.js';
 
 export interface CrashPoint {
   /** The op-log index the crash happens right after. */

@@ -37,4 +37,5 @@ export { BYTE_CLASS_NAMES, ByteClass, type ByteClassName } from './file-crash.js
 export { bytesOf, filesIn, inodeAt, isDirectory, nameOf, namesIn, nextInode, sizeOf } from './sim-query.js';
 export { joinPath, normalizePath, splitPath } from './sim-paths.js';
 export { describeOp } from './describe-op.js';
-export { isMutatingOp, stateAfter, type SimOp, type SimOpInput, type SimState } from './sim-state.js';
+export { stateAfter } from './apply-op.js';
+export { isMutatingOp, type SimOp, type SimOpInput, type SimState } from './sim-state.js';

@@ -16,7 +16,8 @@ import { resolveKnobs, type SimKnobs } from './knobs.js';
 import { SimFaults, type PartialBytes } from './sim-faults.js';
 import { normalizePath, splitPath } from './sim-paths.js';
 import { bytesOf, inodeAt, isDirectory, namesIn, sizeOf } from './sim-query.js';
-import { applyOp, emptyState, isMutatingOp, loadImage, type SimOp, type SimOpInput, type SimState } from './sim-state.js';
+import { applyOp } from './apply-op.js';
+import { emptyState, isMutatingOp, loadImage, type SimOp, type SimOpInput, type SimState } from './sim-state.js';
 
 export type { PartialBytes } from './sim-faults.js';
 

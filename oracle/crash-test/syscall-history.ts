@@ -12,7 +12,8 @@
 
 import { normalizePath } from '../../crash-sim/sim-paths.js';
 import { inodeAt, isDirectory, nameOf, sizeOf } from '../../crash-sim/sim-query.js';
-import { applyOp, emptyState, type SimOp, type SimOpInput, type SimState } from '../../crash-sim/sim-state.js';
+import { applyOp } from '../../crash-sim/apply-op.js';
+import { emptyState, type SimOp, type SimOpInput, type SimState } from '../../crash-sim/sim-state.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
 import type { CallContext, CallHandler } from './call-context.js';
 import { copyCall, dupCall, fallocateCall, fcntlCall, fsyncCall, ftruncateCall, mmapCall, readCall, seekCall, syncFileRangeCall, writeCall } from './file-calls.js';

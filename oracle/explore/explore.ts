@@ -28,7 +28,7 @@ import { acknowledgedDurableLsn, checkRecovery, crashContext, hostSession, type 
 import { recoverCrashState } from './recover-crash-state.js';
 import { runWorkload, type WorkloadRun } from './run-workload.js';
 import { filesIn } from '../../crash-sim/sim-query.js';
-import { stateAfter } from '../../crash-sim/sim-state.js';
+import { stateAfter } from '../../crash-sim/apply-op.js';
 import type { OpenWalLike } from './wal-api.js';
 import type { Workload } from './workload.js';
 

@@ -20,7 +20,8 @@ import type { HistoryRecord, ExploreHistory } from './explore-history.js';
 import { DEFAULT_KNOBS } from '../../crash-sim/knobs.js';
 import { splitPath } from '../../crash-sim/sim-paths.js';
 import { bytesOf } from '../../crash-sim/sim-query.js';
-import { applyOp, emptyState, type SimOp } from '../../crash-sim/sim-state.js';
+import { applyOp } from '../../crash-sim/apply-op.js';
+import { emptyState, type SimOp } from '../../crash-sim/sim-state.js';
 
 export type Placement =
   | { readonly kind: 'header'; readonly file: string; readonly offsetBytes: number; readonly bytes: Uint8Array; readonly opIndex: number }

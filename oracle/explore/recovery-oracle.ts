@@ -151,109 +151,153 @@ export function atomicityViolations(committed: readonly ReplayedTx[], replayed: 
   return messages;
 }
 
+/** One property broken: its message, and what was expected against what was replayed. */
+interface Finding {
+  readonly property: Property;
+  readonly message: string;
+  readonly expected: string;
+  readonly replayed: string;
+}
+
 /** Checks one recovered crash state; returns every property it breaks. */
 export function checkRecovery(input: CheckInput): Violation[] {
-  const { history, context, state, expected, observed } = input;
-  const violations: Violation[] = [];
+  const { context, state, expected, observed } = input;
   const weight = weightOf(state);
-  const counterexample = (expectedText: string, replayedText: string): string =>
-    [
+  const toViolation = (f: Finding): Violation => ({
+    property: f.property,
+    crashAfterOp: context.crashAfterOp,
+    message: f.message,
+    counterexample: [
       'operations:',
       input.operations,
       `crash after op ${context.crashAfterOp}; acknowledged durable LSN ${context.acknowledgedDurableLsn}; checkpoint LSN ${context.checkpointLsn}`,
       `crash state (${state.dirOps.length} undecided entry changes):`,
       state.describe() || '  (nothing undecided)',
-      `expected: ${expectedText}`,
-      `replayed: ${replayedText}`,
-    ].join('\n');
-  const add = (property: Property, message: string, expectedText: string, replayedText: string): void => {
-    violations.push({ property, crashAfterOp: context.crashAfterOp, message, counterexample: counterexample(expectedText, replayedText), weight });
-  };
+      `expected: ${f.expected}`,
+      `replayed: ${f.replayed}`,
+    ].join('\n'),
+    weight,
+  });
   const expectedText = expected.failure === null ? describeTxs(expected.transactions) : `recovery fails: ${expected.failure}`;
-
   if (expected.failure !== null) {
-    add('Recoverable', `a legal crash state leaves a log that cannot be recovered: ${expected.failure}`, expectedText, observed.error ?? describeTxs(observed.replayed ?? []));
-    return violations;
+    const message = `a legal crash state leaves a log that cannot be recovered: ${expected.failure}`;
+    return [toViolation({ property: 'Recoverable', message, expected: expectedText, replayed: observed.error ?? describeTxs(observed.replayed ?? []) })];
   }
   if (observed.replayed === null) {
-    add('Recoverable', `openWal failed on a legal crash state: ${observed.error ?? 'unknown error'}`, expectedText, `error: ${observed.error ?? '?'}`);
-    return violations;
+    const message = `openWal failed on a legal crash state: ${observed.error ?? 'unknown error'}`;
+    return [toViolation({ property: 'Recoverable', message, expected: expectedText, replayed: `error: ${observed.error ?? '?'}` })];
   }
   const replayed = observed.replayed;
   const replayedText = describeTxs(replayed);
-  if (observed.error !== null) add('Recoverable', observed.error, expectedText, replayedText);
-  const cp = context.checkpointLsn;
-  const committed = context.committed.filter((t) => t.commitLsn > cp);
+  const plain = (property: Property, message: string): Finding => ({ property, message, expected: expectedText, replayed: replayedText });
+  const findings: Finding[] = [
+    ...(observed.error === null ? [] : [plain('Recoverable', observed.error)]),
+    ...exactness(expected, observed, replayed).map((f) => f ?? plain('ExactnessInv', 'the replay differs from what the surviving writes hold')),
+    ...prefix(context, replayed).map((f) => ({ ...f, replayed: replayedText })),
+    ...durability(context, replayed).map((message) => plain('DurabilityInv', message)),
+    ...atomicity(input.history, replayed).map((message) => plain('AtomicityInv', message)),
+    ...noReuse(context, expected, observed),
+    ...idempotence(observed, replayed),
+  ];
+  return findings.map(toViolation);
+}
 
-  // ExactnessInv: exactly the intact committed prefix the surviving writes hold.
+/**
+ * ExactnessInv: exactly the intact committed prefix the surviving writes hold (null stands for
+ * that finding, stated with the transactions), and the newest surviving checkpoint marker.
+ */
+function exactness(expected: ExpectedReplay, observed: RecoveryObservation, replayed: readonly ReplayedTx[]): (Finding | null)[] {
+  const findings: (Finding | null)[] = [];
   const exact = replayed.length === expected.transactions.length && replayed.every((t, i) => {
     const e = expected.transactions[i];
     return e !== undefined && sameTx(t, e);
   });
-  if (!exact) add('ExactnessInv', 'the replay differs from what the surviving writes hold', expectedText, replayedText);
+  if (!exact) findings.push(null);
   if (observed.checkpointObserved !== undefined && observed.checkpointObserved !== expected.checkpointObserved) {
-    add(
-      'ExactnessInv',
-      `replay reports checkpoint marker ${observed.checkpointObserved ?? 'none'}, but the newest surviving marker is ${expected.checkpointObserved ?? 'none'}`,
-      `checkpointObserved ${expected.checkpointObserved ?? 'null'}`,
-      `checkpointObserved ${observed.checkpointObserved ?? 'null'}`,
-    );
+    findings.push({
+      property: 'ExactnessInv',
+      message: `replay reports checkpoint marker ${observed.checkpointObserved ?? 'none'}, but the newest surviving marker is ${expected.checkpointObserved ?? 'none'}`,
+      expected: `checkpointObserved ${expected.checkpointObserved ?? 'null'}`,
+      replayed: `checkpointObserved ${observed.checkpointObserved ?? 'null'}`,
+    });
   }
+  return findings;
+}
 
-  // PrefixInv: no holes, no reordering, nothing the host did not see committed.
-  const prefixLength = replayed.findIndex((t, i) => {
+/** The host's committed transactions above its checkpoint LSN: what replay may return. */
+function committedAboveCheckpoint(context: CrashContext): readonly ReplayedTx[] {
+  return context.committed.filter((t) => t.commitLsn > context.checkpointLsn);
+}
+
+/** PrefixInv: no holes, no reordering, nothing the host did not see committed. */
+function prefix(context: CrashContext, replayed: readonly ReplayedTx[]): Omit<Finding, 'replayed'>[] {
+  const committed = committedAboveCheckpoint(context);
+  const at = replayed.findIndex((t, i) => {
     const c = committed[i];
     return c === undefined || !sameTx(t, c);
   });
-  if (prefixLength !== -1) {
-    const offending = replayed[prefixLength];
-    const wanted = committed[prefixLength];
-    add(
-      'PrefixInv',
-      `replayed transaction #${prefixLength + 1} ${offending === undefined ? '' : describeTxs([offending])} is not committed transaction #${prefixLength + 1} ${wanted === undefined ? '(none: more were replayed than committed)' : describeTxs([wanted])}`,
-      `a prefix of ${describeTxs(committed)}`,
-      replayedText,
-    );
-  }
+  if (at === -1) return [];
+  const offending = replayed[at];
+  const wanted = committed[at];
+  return [
+    {
+      property: 'PrefixInv',
+      message: `replayed transaction #${at + 1} ${offending === undefined ? '' : describeTxs([offending])} is not committed transaction #${at + 1} ${wanted === undefined ? '(none: more were replayed than committed)' : describeTxs([wanted])}`,
+      expected: `a prefix of ${describeTxs(committed)}`,
+    },
+  ];
+}
 
-  // DurabilityInv: everything acknowledged durable survived.
-  const lost = committed.filter((t) => t.commitLsn <= context.acknowledgedDurableLsn && !replayed.some((r) => sameTx(r, t)));
-  if (lost.length > 0) {
-    add('DurabilityInv', `${lost.length} transaction(s) acknowledged durable (durable LSN ${context.acknowledgedDurableLsn}) were not replayed: ${describeTxs(lost)}`, expectedText, replayedText);
-  }
+/** DurabilityInv: everything acknowledged durable survived. */
+function durability(context: CrashContext, replayed: readonly ReplayedTx[]): string[] {
+  const lost = committedAboveCheckpoint(context).filter((t) => t.commitLsn <= context.acknowledgedDurableLsn && !replayed.some((r) => sameTx(r, t)));
+  if (lost.length === 0) return [];
+  return [`${lost.length} transaction(s) acknowledged durable (durable LSN ${context.acknowledgedDurableLsn}) were not replayed: ${describeTxs(lost)}`];
+}
 
-  // AtomicityInv: every replayed transaction was committed by some session, with its exact events.
+/** AtomicityInv: every replayed transaction was committed by some session, with its exact events. */
+function atomicity(history: ExploreHistory, replayed: readonly ReplayedTx[]): string[] {
   const everCommitted = [
     ...history.txs.filter((h) => h.outcome === 'committed').map((h) => ({ beginLsn: h.beginLsn, commitLsn: h.endLsn ?? -1, events: h.events })),
     ...history.sessions.flatMap((s) => s.recovered),
   ];
-  for (const message of atomicityViolations(everCommitted, replayed, history)) add('AtomicityInv', message, expectedText, replayedText);
+  return atomicityViolations(everCommitted, replayed, history);
+}
 
-  // NoReuseInv: the next LSN is above every LSN that survived anywhere on disk.
-  const bound = Math.max(expected.maxSurvivingLsn, cp);
+/** NoReuseInv: the next LSN is above every LSN that survived anywhere on disk. */
+function noReuse(context: CrashContext, expected: ExpectedReplay, observed: RecoveryObservation): Finding[] {
+  const bound = Math.max(expected.maxSurvivingLsn, context.checkpointLsn);
   if (observed.nextLsn !== null && observed.nextLsn <= bound) {
-    add('NoReuseInv', `after recovery nextLsn() is ${observed.nextLsn}, but LSN ${bound} survived on disk`, `next LSN > ${bound}`, `next LSN ${observed.nextLsn}`);
-  } else if (observed.probeBeginLsn !== null && observed.probeBeginLsn <= bound) {
-    add('NoReuseInv', `the first transaction after recovery began at LSN ${observed.probeBeginLsn}, but LSN ${bound} survived on disk`, `begin LSN > ${bound}`, `begin LSN ${observed.probeBeginLsn}`);
+    return [{ property: 'NoReuseInv', message: `after recovery nextLsn() is ${observed.nextLsn}, but LSN ${bound} survived on disk`, expected: `next LSN > ${bound}`, replayed: `next LSN ${observed.nextLsn}` }];
   }
+  if (observed.probeBeginLsn !== null && observed.probeBeginLsn <= bound) {
+    return [
+      {
+        property: 'NoReuseInv',
+        message: `the first transaction after recovery began at LSN ${observed.probeBeginLsn}, but LSN ${bound} survived on disk`,
+        expected: `begin LSN > ${bound}`,
+        replayed: `begin LSN ${observed.probeBeginLsn}`,
+      },
+    ];
+  }
+  return [];
+}
 
-  // IdempotenceInv: crash again right after recovery, recover again, same transactions.
-  for (const again of observed.idempotence) {
-    const same = again.replayed !== null && again.replayed.length === replayed.length && again.replayed.every((t, i) => {
-      const r = replayed[i];
-      return r !== undefined && sameTx(t, r);
-    });
-    if (!same) {
-      add(
-        'IdempotenceInv',
-        `crashing during or right after recovery and recovering again changed the result (second crash state:\n${again.describe()})`,
-        replayedText,
-        again.replayed === null ? `error: ${again.error ?? '?'}` : describeTxs(again.replayed),
-      );
-      break;
-    }
-  }
-  return violations;
+/** IdempotenceInv: crash again right after recovery, recover again, same transactions (the first difference). */
+function idempotence(observed: RecoveryObservation, replayed: readonly ReplayedTx[]): Finding[] {
+  const again = observed.idempotence.find((a) => !(a.replayed !== null && a.replayed.length === replayed.length && a.replayed.every((t, i) => {
+    const r = replayed[i];
+    return r !== undefined && sameTx(t, r);
+  })));
+  if (again === undefined) return [];
+  return [
+    {
+      property: 'IdempotenceInv',
+      message: `crashing during or right after recovery and recovering again changed the result (second crash state:\n${again.describe()})`,
+      expected: describeTxs(replayed),
+      replayed: again.replayed === null ? `error: ${again.error ?? '?'}` : describeTxs(again.replayed),
+    },
+  ];
 }
 
 /** One line per violation, then its counterexample indented: the text `walref explore` prints. */

@@ -21,10 +21,9 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { crashSpaceAt, enumerateCrashStates } from '../../crash-sim/crash-states.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { openWal, type SyncOption } from '../../src/index.js';
-import { expectAcknowledgedOnStableStorage, expectDurableLsnNeverRegresses } from '../model-based/acknowledgement-checks.js';
+import { expectAcknowledgedOnStableStorage, expectDurableLsnNeverRegresses, scheduledFs } from './harness.js';
 import { budget } from '../model-based/run-config.js';
 import { encoder, replayedAsModel } from '../model-based/world.js';
-import { scheduledFs } from './scheduled-fs.js';
 
 const DIR = '/wal';
 const INTERVAL_MS = 1_000;
