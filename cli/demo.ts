@@ -49,6 +49,12 @@ const COMBINATIONS: readonly { readonly ordered: boolean; readonly safeAppend: b
 const dropTrace = (): void => undefined;
 const simOpenWal: OpenWalLike = (dir, options) => openWal(dir, { ...options, trace: dropTrace });
 
+const NEXT_STEPS: readonly string[] = [
+  '  docs/tour.md          the same steps, from arm to replay, in the spec, the model and the code',
+  '  docs/fault-model.md   what a crash may do here, and how that compares with other crash simulators',
+  '  walref explore <workload.json> --html report.html   every crash state of your own workload, in a browser',
+];
+
 export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(USAGE);
@@ -86,32 +92,18 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
       '  could leave on disk, recovers each image with openWal and checks the six recovery properties.',
       '',
     ]);
-    const results: ExploreResult[] = [];
-    for (const [i, knobs] of COMBINATIONS.entries()) {
-      if (showProgress) io.stderr(`\r${progressBar(i, COMBINATIONS.length, describeKnobs(resolveKnobs({ ...DEMO_WORKLOAD.knobs, ...knobs })))}`);
-      const workload: Workload = { ...DEMO_WORKLOAD, knobs: { ...DEMO_WORKLOAD.knobs, ...knobs } };
-      // Only the run whose crash state is drawn needs every state's bytes.
-      results.push(await exploreWorkload(workload, { openWal: simOpenWal, ...(i === 0 ? { details: REPORT_ALL_DETAILS } : {}) }));
-    }
-    if (showProgress) io.stderr(`\r${progressBar(COMBINATIONS.length, COMBINATIONS.length, 'done')}\n`);
+    const results = await exploreUnderEveryCombination(io, showProgress);
     say(formatTable(results));
     const violations = results.reduce((sum, r) => sum + r.violationCount, 0);
 
-    const first = results[0];
-    const drawn = first === undefined ? undefined : pickMidFlush(first);
+    const drawn = results[0] === undefined ? undefined : pickMidFlush(results[0]);
     if (drawn !== undefined) {
-      const largest = Math.max(...drawn.files.map((f) => Math.max(f.bytes.length, f.cacheBytes.length)));
-      const style = pictureStyleFor(process.env, process.stdout.isTTY === true, largest);
       heading(`4. One crash state: power lost in the middle of the last flush`);
-      say(describeDrawn(drawn, style));
+      say(describeDrawn(drawn, pictureStyleFor(process.env, process.stdout.isTTY === true, largestFile(drawn))));
     }
 
     heading('Next');
-    say([
-      '  docs/tour.md          the same steps, from arm to replay, in the spec, the model and the code',
-      '  docs/fault-model.md   what a crash may do here, and how that compares with other crash simulators',
-      '  walref explore <workload.json> --html report.html   every crash state of your own workload, in a browser',
-    ]);
+    say(NEXT_STEPS);
     if (violations > 0) {
       io.stderr(`walref demo: ${violations} recovery violations found; run walref explore for counterexamples\n`);
       return ExitCode.LogProblem;
@@ -120,6 +112,19 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   } finally {
     removeDir(tempDir);
   }
+}
+
+/** The demo workload explored under each knob combination of the table, with a progress bar on a terminal. */
+async function exploreUnderEveryCombination(io: CliIo, showProgress: boolean): Promise<ExploreResult[]> {
+  const results: ExploreResult[] = [];
+  for (const [i, knobs] of COMBINATIONS.entries()) {
+    if (showProgress) io.stderr(`\r${progressBar(i, COMBINATIONS.length, describeKnobs(resolveKnobs({ ...DEMO_WORKLOAD.knobs, ...knobs })))}`);
+    const workload: Workload = { ...DEMO_WORKLOAD, knobs: { ...DEMO_WORKLOAD.knobs, ...knobs } };
+    // Only the run whose crash state is drawn needs every state's bytes.
+    results.push(await exploreWorkload(workload, { openWal: simOpenWal, ...(i === 0 ? { details: REPORT_ALL_DETAILS } : {}) }));
+  }
+  if (showProgress) io.stderr(`\r${progressBar(COMBINATIONS.length, COMBINATIONS.length, 'done')}\n`);
+  return results;
 }
 
 /** An io whose stdout lines are indented by two spaces, for output nested under a heading. */
@@ -187,6 +192,11 @@ export function pickMidFlush(result: ExploreResult): CrashStateDetail | undefine
     return classes.filter((c) => c === 'torn').length;
   };
   return [...candidates].sort((a, b) => score(b) - score(a))[0];
+}
+
+/** The most bytes any file of the drawn state has, on disk or in the page cache: the picture's width. */
+function largestFile(detail: CrashStateDetail): number {
+  return Math.max(...detail.files.map((f) => Math.max(f.bytes.length, f.cacheBytes.length)));
 }
 
 function describeDrawn(detail: CrashStateDetail, style: PictureStyle): string[] {

@@ -54,22 +54,29 @@ export function expectedReplay(
   upToOp: number,
   checkpointLsn: number,
 ): ExpectedReplay {
+  const walk = walkSegments(segments, layout, upToOp);
+  const { records, maxSurvivingLsn } = walk;
+  if (walk.failure !== null) return { failure: walk.failure, transactions: [], checkpointObserved: null, records, maxSurvivingLsn, segments: walk.segments };
+  return { ...replayRecords(records, checkpointLsn), records, maxSurvivingLsn, segments: walk.segments };
+}
+
+type Walked = ExpectedReplay['segments'][number];
+
+/** The intact records of the image, segment by segment, up to the first byte that is not an intact frame. */
+function walkSegments(
+  segments: readonly { name: string; bytes: Uint8Array }[],
+  layout: Layout,
+  upToOp: number,
+): { failure: string | null; records: HistoryRecord[]; maxSurvivingLsn: number; segments: Walked[] } {
   const records: HistoryRecord[] = [];
-  const walked: { name: string; intactBytes: number; sizeBytes: number; records: number }[] = [];
+  const walked: Walked[] = [];
   let failure: string | null = null;
   let maxSurvivingLsn = 0;
-
   segments.forEach((segment, i) => {
     const isLast = i === segments.length - 1;
     const placements = layout.byFile.get(segment.name);
     const image = segment.bytes;
-    for (const list of placements?.values() ?? []) {
-      for (const p of list) {
-        if (p.kind === 'frame' && p.opIndex < upToOp && equalAt(image, p.offsetBytes, p.bytes)) {
-          maxSurvivingLsn = Math.max(maxSurvivingLsn, p.record.lsn);
-        }
-      }
-    }
+    maxSurvivingLsn = Math.max(maxSurvivingLsn, survivingFrameLsn(image, placements, upToOp));
     if (failure !== null) return;
     const header = matching(image, placements?.get(0), upToOp);
     if (header === undefined || header.kind !== 'header' || header.bytes.length < ORACLE_SEGMENT_HEADER_BYTES) {
@@ -88,13 +95,23 @@ export function expectedReplay(
       at += frame.bytes.length;
     }
     walked.push({ name: segment.name, intactBytes: at, sizeBytes: image.length, records: count });
-    if (at < image.length && !isLast) {
-      failure = `sealed segment ${segment.name} stops being intact at offset ${at} of ${image.length}`;
-    }
+    if (at < image.length && !isLast) failure = `sealed segment ${segment.name} stops being intact at offset ${at} of ${image.length}`;
   });
+  return { failure, records, maxSurvivingLsn, segments: walked };
+}
 
-  if (failure !== null) return { failure, transactions: [], checkpointObserved: null, records, maxSurvivingLsn, segments: walked };
+/** The highest LSN of a frame a write placed in this segment that the image holds intact, anywhere (0: none). */
+function survivingFrameLsn(image: Uint8Array, placements: ReadonlyMap<number, readonly Placement[]> | undefined, upToOp: number): number {
+  let max = 0;
+  for (const list of placements?.values() ?? []) {
+    for (const p of list) if (p.kind === 'frame' && p.opIndex < upToOp && equalAt(image, p.offsetBytes, p.bytes)) max = Math.max(max, p.record.lsn);
+  }
+  return max;
+}
 
+/** Replay's semantics on the intact records: skip what the checkpoint LSN covers, hold events until TxCommit. */
+function replayRecords(records: readonly HistoryRecord[], checkpointLsn: number): { failure: string | null; transactions: ReplayedTx[]; checkpointObserved: number | null } {
+  let failure: string | null = null;
   const open = new Map<number, Uint8Array[]>();
   const transactions: ReplayedTx[] = [];
   let checkpointObserved: number | null = null;
@@ -136,5 +153,5 @@ export function expectedReplay(
       .exhaustive();
     if (failure !== null) break;
   }
-  return { failure, transactions, checkpointObserved, records, maxSurvivingLsn, segments: walked };
+  return { failure, transactions, checkpointObserved };
 }

@@ -16,7 +16,7 @@
 // are checked once.
 
 import type { SimKnobs } from '../../crash-sim/knobs.js';
-import { crashPointsOf, planCrashStates, type CrashPoint } from '../../crash-sim/crash-points.js';
+import { crashPointsOf, planCrashStates, type CrashPlan, type CrashPoint } from '../../crash-sim/crash-points.js';
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import { describeOp } from '../../crash-sim/describe-op.js';
 import { segmentIdOf, segmentImages } from './disk-format.js';
@@ -24,7 +24,8 @@ import { expectedReplay, type ExpectedReplay } from './expected-replay.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from '../../crash-sim/file-crash.js';
 import { describeTxs, type HistoryStep, type ReplayedTx } from './explore-history.js';
 import { buildLayout, type Layout } from './layout.js';
-import { acknowledgedDurableLsn, checkRecovery, crashContext, hostSession, type CrashContext, type Violation } from './recovery-oracle.js';
+import { acknowledgedDurableLsn, crashContext, hostSession, type CrashContext } from './crash-context.js';
+import { checkRecovery, type Violation } from './recovery-oracle.js';
 import { recoverCrashState } from './recover-crash-state.js';
 import { runWorkload, type WorkloadRun } from './run-workload.js';
 import { filesIn } from '../../crash-sim/sim-query.js';
@@ -155,34 +156,65 @@ function detailOf(run: WorkloadRun, point: CrashPoint, state: CrashState, contex
 
 export async function exploreWorkload(workload: Workload, options: ExploreOptions): Promise<ExploreResult> {
   const startedMs = performance.now();
-  const maxStates = options.maxStates ?? 20_000;
   const seed = options.seed ?? 1;
   const run = await runWorkload(workload, options.openWal);
   const layout = buildLayout(run.history, run.log);
+  // Crash points: after every mutating op, with the host's knowledge up to the next one.
+  const plan = planCrashStates(crashPointsOf(run.knobs, run.log, { crashPoints: options.crashPoints ?? 'every-op' }), options.maxStates ?? 20_000, seed);
+  const checked = await checkCrashStates(run, layout, plan, options, seed);
   const violations: Violation[] = [
     ...layout.problems.map((p): Violation => ({ property: 'Layout', crashAfterOp: null, message: p, counterexample: '', weight: 0 })),
     ...run.history.contractViolations.map((c): Violation => ({ property: 'Contract', crashAfterOp: null, message: c, counterexample: '', weight: 0 })),
     ...checkReopens(run, layout),
+    ...checked.violations,
   ];
+  const durationMs = performance.now() - startedMs;
+  return {
+    crashStates: checked.count,
+    exhaustive: plan.exhaustive,
+    violations: simplestFirst(violations).slice(0, options.maxViolations ?? 20),
+    violationCount: violations.length,
+    distinctRecoveredPrefixes: checked.prefixes.size,
+    statesPerSecond: checked.count / Math.max(durationMs / 1000, 1e-3),
+    durationMs,
+    crashPoints: plan.points.length,
+    spaceTotal: plan.spaceTotal,
+    knobs: run.knobs,
+    steps: run.history.steps,
+    operations: run.log.length,
+    details: checked.details,
+  };
+}
 
-  // Crash points: after every mutating op, with the host's knowledge up to the next one.
-  const plan = planCrashStates(crashPointsOf(run.knobs, run.log, { crashPoints: options.crashPoints ?? 'every-op' }), maxStates, seed);
-  const points = plan.points.map((p) => p.point);
-  const spaceTotal = plan.spaceTotal;
+/** The simplest example of each property first (earliest crash point, fewest bytes lost), then the rest in the same order. */
+function simplestFirst(violations: readonly Violation[]): Violation[] {
+  const ordered = [...violations].sort((a, b) => (a.crashAfterOp ?? -1) - (b.crashAfterOp ?? -1) || a.weight - b.weight);
+  const firstOfEach = ordered.filter((v, i) => ordered.findIndex((w) => w.property === v.property) === i);
+  return [...firstOfEach, ...ordered.filter((v) => !firstOfEach.includes(v))];
+}
 
+/**
+ * Recovers and checks every planned crash state. States equal in image and in what the host knew
+ * are checked once.
+ */
+async function checkCrashStates(
+  run: WorkloadRun,
+  layout: Layout,
+  plan: CrashPlan,
+  options: ExploreOptions,
+  seed: number,
+): Promise<{ count: number; violations: Violation[]; prefixes: Set<string>; details: CrashStateDetail[] }> {
   const checked = new Set<string>();
   const prefixes = new Set<string>();
+  const violations: Violation[] = [];
   const details: CrashStateDetail[] = [];
   let violatingDetails = 0;
-  const exhaustive = plan.exhaustive;
-  const segmentTargetBytes = workload.options.segmentTargetBytes;
-  for (const planned of plan.points) {
-    const point = planned.point;
+  for (const { point, states } of plan.points) {
     const session = hostSession(run.history, point.contextEndOp);
     const acknowledged = acknowledgedDurableLsn(run.history, run.log, session, point.contextEndOp);
     const context = crashContext(run.history, session, point.afterOp, point.contextEndOp, acknowledged);
     const contextKey = `${session}|${context.acknowledgedDurableLsn}|${context.checkpointLsn}|${context.committed.length}`;
-    for (const crash of planned.states()) {
+    for (const crash of states()) {
       const key = `${crash.key}|${contextKey}`;
       if (checked.has(key)) continue;
       checked.add(key);
@@ -191,46 +223,18 @@ export async function exploreWorkload(workload: Workload, options: ExploreOption
         openWal: options.openWal,
         dir: run.history.dir,
         checkpointLsn: context.checkpointLsn,
-        segmentTargetBytes,
+        segmentTargetBytes: run.workload.options.segmentTargetBytes,
         idempotenceStates: options.idempotenceStates ?? 4,
         seed,
       });
       if (observed.replayed !== null) prefixes.add(describeTxs(observed.replayed));
-      const found = checkRecovery({
-        history: run.history,
-        context,
-        state: crash,
-        expected,
-        observed,
-        operations: operationsText(run, point.afterOp),
-      });
+      const found = checkRecovery({ history: run.history, context, state: crash, expected, observed, operations: operationsText(run, point.afterOp) });
       violations.push(...found);
       const wantDetail = found.length > 0 ? violatingDetails < MAX_VIOLATING_DETAILS : details.length - violatingDetails < (options.details ?? 0);
-      if (wantDetail) {
-        if (found.length > 0) violatingDetails++;
-        details.push(detailOf(run, point, crash, context, expected, observed.replayed, observed.error, found));
-      }
+      if (!wantDetail) continue;
+      if (found.length > 0) violatingDetails++;
+      details.push(detailOf(run, point, crash, context, expected, observed.replayed, observed.error, found));
     }
   }
-
-  const durationMs = performance.now() - startedMs;
-  const ordered = [...violations].sort((a, b) => (a.crashAfterOp ?? -1) - (b.crashAfterOp ?? -1) || a.weight - b.weight);
-  // The simplest example of each property first, then the rest in the same order.
-  const firstOfEach = ordered.filter((v, i) => ordered.findIndex((w) => w.property === v.property) === i);
-  const rest = ordered.filter((v) => !firstOfEach.includes(v));
-  return {
-    crashStates: checked.size,
-    exhaustive,
-    violations: [...firstOfEach, ...rest].slice(0, options.maxViolations ?? 20),
-    violationCount: violations.length,
-    distinctRecoveredPrefixes: prefixes.size,
-    statesPerSecond: checked.size / Math.max(durationMs / 1000, 1e-3),
-    durationMs,
-    crashPoints: points.length,
-    spaceTotal,
-    knobs: run.knobs,
-    steps: run.history.steps,
-    operations: run.log.length,
-    details,
-  };
+  return { count: checked.size, violations, prefixes, details };
 }

@@ -54,60 +54,65 @@ export function buildLayout(history: ExploreHistory, log: readonly SimOp[]): Lay
     queues.set(record.session, queue);
   }
   for (const queue of queues.values()) queue.sort((a, b) => a.lsn - b.lsn);
-  const cursors = new Map<number, number>();
-  const byFile = new Map<string, Map<number, Placement[]>>();
-  const problems: string[] = [];
-  const place = (placement: Placement): void => {
-    const offsets = byFile.get(placement.file) ?? new Map<number, Placement[]>();
-    const list = offsets.get(placement.offsetBytes) ?? [];
-    list.push(placement);
-    offsets.set(placement.offsetBytes, list);
-    byFile.set(placement.file, offsets);
-  };
-
+  const placer = new Placer();
   // The page cache as each write finds it, to tell rewrites from new bytes.
   const folded = emptyState(DEFAULT_KNOBS);
   for (const op of log) {
     // Only the range the write covers matters: the bytes there before it.
     const before = op.kind === 'write' ? bytesOf(folded, op.inode, op.offsetBytes, op.data.length) : undefined;
     applyOp(folded, op);
-    if (op.kind !== 'write') continue;
+    if (op.kind !== 'write' || before === undefined) continue;
     const { name } = splitPath(op.path);
     if (segmentIdOf(name) === null) continue;
     const session = sessionAt(history, op.index);
-    const queue = queues.get(session) ?? [];
-    let cursor = cursors.get(session) ?? 0;
-    let at = op.offsetBytes;
-    let data = op.data;
+    placer.placeWrite(op, name, before, session, queues.get(session) ?? []);
+  }
+  return { byFile: placer.byFile, problems: placer.problems };
+}
+
+/** Places the bytes of each segment write: a header at offset 0, then one whole frame per record of the session, in LSN order. */
+class Placer {
+  readonly byFile = new Map<string, Map<number, Placement[]>>();
+  readonly problems: string[] = [];
+  /** Per session, how many of its records writes have placed. */
+  readonly #cursors = new Map<number, number>();
+
+  placeWrite(op: Extract<SimOp, { kind: 'write' }>, name: string, before: Uint8Array, session: number, queue: readonly HistoryRecord[]): void {
     let rewritten = 0;
-    while (rewritten < data.length && before !== undefined && rewritten < before.length && before[rewritten] === data[rewritten]) rewritten++;
-    at += rewritten;
-    data = data.subarray(rewritten);
-    if (data.length === 0) continue;
+    while (rewritten < op.data.length && rewritten < before.length && before[rewritten] === op.data[rewritten]) rewritten++;
+    let at = op.offsetBytes + rewritten;
+    let data = op.data.subarray(rewritten);
+    if (data.length === 0) return;
     if (at === 0) {
-      place({ kind: 'header', file: name, offsetBytes: 0, bytes: data.slice(0, ORACLE_SEGMENT_HEADER_BYTES), opIndex: op.index });
-      if (data.length < ORACLE_SEGMENT_HEADER_BYTES) problems.push(`op ${op.index}: a ${data.length}-byte write at offset 0 of ${name} is shorter than a segment header`);
+      this.#place({ kind: 'header', file: name, offsetBytes: 0, bytes: data.slice(0, ORACLE_SEGMENT_HEADER_BYTES), opIndex: op.index });
+      if (data.length < ORACLE_SEGMENT_HEADER_BYTES) this.problems.push(`op ${op.index}: a ${data.length}-byte write at offset 0 of ${name} is shorter than a segment header`);
       at = ORACLE_SEGMENT_HEADER_BYTES;
       data = data.subarray(Math.min(data.length, ORACLE_SEGMENT_HEADER_BYTES));
     }
+    let cursor = this.#cursors.get(session) ?? 0;
     while (data.length > 0) {
       const record = queue[cursor];
       if (record === undefined) {
-        problems.push(`op ${op.index}: ${data.length} bytes written to ${name} at offset ${at} carry no record the API returned in session ${session}`);
+        this.problems.push(`op ${op.index}: ${data.length} bytes written to ${name} at offset ${at} carry no record the API returned in session ${session}`);
         break;
       }
       if (record.frameBytes > data.length) {
-        problems.push(
-          `op ${op.index}: the write to ${name} ends ${data.length} bytes into LSN ${record.lsn} (${record.kind}), whose frame is ${record.frameBytes} bytes by docs/format.md`,
-        );
+        this.problems.push(`op ${op.index}: the write to ${name} ends ${data.length} bytes into LSN ${record.lsn} (${record.kind}), whose frame is ${record.frameBytes} bytes by docs/format.md`);
         break;
       }
-      place({ kind: 'frame', file: name, offsetBytes: at, bytes: data.slice(0, record.frameBytes), opIndex: op.index, record });
+      this.#place({ kind: 'frame', file: name, offsetBytes: at, bytes: data.slice(0, record.frameBytes), opIndex: op.index, record });
       at += record.frameBytes;
       data = data.subarray(record.frameBytes);
       cursor++;
     }
-    cursors.set(session, cursor);
+    this.#cursors.set(session, cursor);
   }
-  return { byFile, problems };
+
+  #place(placement: Placement): void {
+    const offsets = this.byFile.get(placement.file) ?? new Map<number, Placement[]>();
+    const list = offsets.get(placement.offsetBytes) ?? [];
+    list.push(placement);
+    offsets.set(placement.offsetBytes, list);
+    this.byFile.set(placement.file, offsets);
+  }
 }

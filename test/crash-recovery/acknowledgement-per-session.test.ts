@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acknowledgedDurableLsn, hostSession } from '../../oracle/explore/recovery-oracle.js';
+import { acknowledgedDurableLsn, hostSession } from '../../oracle/explore/crash-context.js';
 import { runWorkload } from '../../oracle/explore/run-workload.js';
 import { isMutatingOp } from '../../crash-sim/sim-state.js';
 import { parseWorkloadText, type Workload } from '../../oracle/explore/workload.js';
