@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import { concurrencyArbitraries as a, concurrentCommitters, type ConcurrencyStats } from './group-commit-property.js';
-import { budget } from '../model-based/run-config.js';
+import { assertTimeLimited, budget } from '../model-based/run-config.js';
 
 const stats: ConcurrencyStats = { runs: 0, acknowledgements: 0, crashStates: 0 };
 const crashStatesPerPoint = budget.deep ? 24 : 6;
@@ -14,11 +14,12 @@ describe('model-based: concurrent committers under the group policy (fc.schedule
   });
 
   it('an acknowledgement never precedes its fsync, the durable LSN never goes backwards, and a crash at any scheduled point keeps every acknowledged commit', async () => {
-    await fc.assert(
+    await assertTimeLimited(
+      'concurrent committers',
       fc.asyncProperty(a.scheduler, a.committers, a.ticks, a.knobs, a.segmentTargetBytes, a.crashSeed, (s, committers, ticks, knobs, target, seed) =>
         concurrentCommitters(s, committers, ticks, knobs, target, seed, crashStatesPerPoint, stats),
       ),
-      { numRuns: budget.concurrentRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false, timeout: budget.runTimeoutMs },
+      { numRuns: budget.concurrentRuns, minRuns: budget.minConcurrentRuns },
     );
   }, budget.testTimeoutMs);
 });

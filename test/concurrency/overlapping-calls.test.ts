@@ -22,7 +22,7 @@ import { crashSpaceAt, enumerateCrashStates } from '../../crash-sim/crash-states
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { openWal, type SyncOption } from '../../src/index.js';
 import { expectAcknowledgedOnStableStorage, expectDurableLsnNeverRegresses, scheduledFs } from './harness.js';
-import { budget } from '../model-based/run-config.js';
+import { assertTimeLimited, budget } from '../model-based/run-config.js';
 import { encoder, replayedAsModel } from '../model-based/world.js';
 
 const DIR = '/wal';
@@ -222,10 +222,10 @@ describe('overlapping calls on the asynchronous port (fc.scheduler)', () => {
   });
 
   it('writes stay in LSN order, acknowledgements follow their fsync, a failed fsync poisons, close refuses later calls, and recovery keeps every acknowledged commit', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.scheduler(), scenarioArb, (s, scenario) => overlappingCalls(s, scenario)),
-      { numRuns: budget.concurrentRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false, timeout: budget.runTimeoutMs },
-    );
+    await assertTimeLimited('overlapping calls', fc.asyncProperty(fc.scheduler(), scenarioArb, (s, scenario) => overlappingCalls(s, scenario)), {
+      numRuns: budget.concurrentRuns,
+      minRuns: budget.minConcurrentRuns,
+    });
   }, budget.testTimeoutMs);
 
   it('an fsync that fails while commits wait on it rejects every one of them and every later call', async () => {

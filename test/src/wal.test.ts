@@ -56,6 +56,11 @@ describe('Wal on the real disk', () => {
     await (await openWal(dir)).wal.close();
     writeFileSync(join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: 2 ** 22 + 12345, startTicks: '1', host: (await import('node:os')).hostname(), token: 'dead' }));
     const { wal } = await openWal(dir);
+    // The open took the lock over: the lock file now names this process, not the dead one.
+    const owner = JSON.parse(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8')) as { pid: number; token: string };
+    expect(owner.pid).toBe(process.pid);
+    expect(owner.token).not.toBe('dead');
+    await expectWalError(openWal(dir), 'AlreadyOpen');
     await wal.close();
   });
 
