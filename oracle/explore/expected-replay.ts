@@ -8,6 +8,9 @@
 // should leave, so recovery is expected to fail loudly. Then replay's semantics on the records:
 // skip records at or below the checkpoint LSN, hold events until TxCommit, drop on TxAbort, drop
 // what is still open at the end.
+//
+// With layout.ts it is the second of two independent survivor computations (survivors.ts is the
+// first, from bytes alone); test/oracle/explore/survivors.agreement.test.ts checks they agree.
 
 import { match } from 'ts-pattern';
 import { ORACLE_SEGMENT_HEADER_BYTES } from './disk-format.js';

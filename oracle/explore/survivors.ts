@@ -1,12 +1,23 @@
 // Which records of the log a crash state holds intact, computed from bytes and the format alone
 // (disk-format.ts). It never decodes with src/: it walks the frames the writer handed to the OS
 // (the page cache before the crash, plus whatever a failed write put down before the WAL cut it
-// back) and calls a frame intact when the crash image holds exactly those bytes. This is the one
-// survivors computation: the model-based tests hand its result to the model's Crash, and crash-sim
-// counts intact records with it.
+// back) by their length prefixes, and calls a frame intact when the crash image holds exactly
+// those bytes. The model-based tests hand its result to the model's Crash, and the concurrency
+// harness asks it whether an acknowledged commit was on stable storage.
+//
+// It is one of two independent survivor computations, kept on purpose: layout.ts with
+// expected-replay.ts knows from the history which records each write carried and compares those
+// placements with the image (walref explore checks recovery against it). Neither uses the other,
+// and test/oracle/explore/survivors.agreement.test.ts checks that they find the same intact records
+// on every crash state of the example workloads, under every knob combination. Its one
+// precondition is stated there too: the page cache holds only bytes the writer wrote. That holds
+// whenever a recovery has run since the last power loss (the model-based tests crash only then);
+// right after an in-workload power loss the page cache is the crash image itself, torn tail and
+// all, and this walk may count leftovers of the crash as frames until recovery cuts them, where
+// the placements do not.
 //
 // The difference between its two uses is one input, named here and tested in
-// test/crash-sim/oracle-arithmetic.test.ts: `survivingRecords` reads the op log for failed writes,
+// test/oracle/explore/survivors.test.ts: `survivingRecords` reads the op log for failed writes,
 // whose bytes may have reached the disk past the page cache's end; `intactRecordCount` leaves the
 // op log out, so it sees only what the page cache held (exact whenever no write failed).
 
