@@ -17,10 +17,11 @@ import type { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { survivingRecords } from '../../oracle/explore/survivors.js';
 import type { FileHandle, FileSystem } from '../../src/fs/port.js';
 import { openWal, type SyncOption } from '../../src/index.js';
-import { replayedAsModel } from '../model-based/world.js';
+import { replayedAsModel, syncOption } from '../model-based/world.js';
 
 /** The WAL directory every concurrency property uses, and the group flusher's interval. */
 export const DIR = '/wal';
+/** The group flusher's interval under the scheduler (the timers are fake: one tick per advance). */
 export const INTERVAL_MS = 1_000;
 
 /** A committed transaction as the properties track it (events as strings, as the model has them). */
@@ -30,8 +31,9 @@ export interface Tx {
   readonly events: string[];
 }
 
+/** The sync option of a policy, with the harness's flusher interval (model-based/world.ts's mapping). */
 export function syncOptionFor(policy: 'per-commit' | 'group'): SyncOption {
-  return policy === 'group' ? { mode: 'group', intervalMs: INTERVAL_MS } : { mode: 'per-commit' };
+  return syncOption(policy, INTERVAL_MS);
 }
 
 export interface ScheduledFs {

@@ -1,4 +1,4 @@
-// The oracle's own frame arithmetic (crash-sim/disk-format.ts, written from docs/format.md) agrees
+// The oracle's own frame arithmetic (oracle/explore/disk-format.ts, written from docs/format.md) agrees
 // with the codec it must never call; and the helpers the model-based tests use behave as stated.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
