@@ -1,9 +1,9 @@
 // `walref explore`: the summary, --json, exit codes, one-line workload errors, and a planted bug
 // (openWal mocked to run on a file system whose fdatasync does nothing) turning it red.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runExplore } from '../../cli/explore.js';
 import { bufferedIo } from '../../cli/io.js';
 import type { FileSystem } from '../../src/fs/port.js';
@@ -18,8 +18,20 @@ vi.mock('../../src/open-wal.js', async (importOriginal) => {
   return { ...original, openWal };
 });
 
+/** Temporary directories of this file, removed when it ends. */
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
 function tempWorkload(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'walref-explore-')), 'w.json');
+  const path = join(tempDir('walref-explore-'), 'w.json');
   writeFileSync(path, text);
   return path;
 }
@@ -74,7 +86,7 @@ describe('walref explore', () => {
 
   it('--html writes the report through cli/html-report.ts', async () => {
     const io = bufferedIo();
-    const out = join(mkdtempSync(join(tmpdir(), 'walref-html-')), 'r.html');
+    const out = join(tempDir('walref-html-'), 'r.html');
     const code = await runExplore(['oracle/explore/workloads/basic.json', '--html', out], io);
     expect(code).toBe(0);
     expect(readFileSync(out, 'utf8').length).toBeGreaterThan(0);

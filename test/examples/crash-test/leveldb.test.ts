@@ -55,8 +55,9 @@ describe.skipIf(!hasStrace)(`walref crash-test on LevelDB (${hasStrace ? 'strace
     expect(description).toMatch(/rename\(db\/\d+\.dbtmp → db\/CURRENT\) lost/);
     expect(description).toMatch(/unlink\(db\/MANIFEST-\d+\) kept/);
     const ids = history.acks.filter((a) => a.opIndex < unlink).map((a) => a.id);
-    const stateDir = join(freshDir('leveldb-state'), 'state');
-    dirs.push(stateDir);
+    const stateParent = freshDir('leveldb-state');
+    dirs.push(stateParent);
+    const stateDir = join(stateParent, 'state');
     materialise(state, stateDir);
     const outcome = await runCheck(check, stateDir, ids, 30_000);
     expect(outcome.ok).toBe(false);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { crashSpace, enumerateCrashStates } from '../../../crash-sim/crash-states.js';
 import { resolveKnobs } from '../../../crash-sim/knobs.js';
 import { stateAfter } from '../../../crash-sim/apply-op.js';
+import { bytesOf, inodeAt } from '../../../crash-sim/sim-query.js';
 import { buildSyscallHistory, type SyscallHistory } from '../../../oracle/crash-test/syscall-history.js';
 import { parseTrace } from '../../../oracle/crash-test/strace-parse.js';
 
@@ -41,8 +42,8 @@ describe('from system calls to a crash-sim history', () => {
       'write(f, 1 bytes @2)',
     ]);
     const state = stateAfter(knobs, h.ops, h.ops.length);
-    const inode = state.dirs.get('/')?.live.get('f') ?? -1;
-    expect(new TextDecoder().decode(state.files.get(inode)?.cache)).toBe('PZYdeg');
+    const inode = inodeAt(state, '/f') ?? -1;
+    expect(new TextDecoder().decode(bytesOf(state, inode))).toBe('PZYdeg');
   });
 
   it('appends at the end of the file for O_APPEND, whatever the fd offset says', () => {
