@@ -77,7 +77,7 @@ export class ReplayApply implements RecordFacts {
     if (lsn <= this.checkpointLsn) {
       // Already in the host's snapshot. A checkpoint never splits a transaction (the host holds
       // its lock while taking one), so dropping such records outright is safe; ending their
-      // transactions keeps the table from holding ones that began below the fence.
+      // transactions keeps the table from holding ones that began below the checkpoint LSN.
       if (record.kind === 'TxCommit' || record.kind === 'TxAbort') this.transactions.abort(record.txBeginLsn);
       return OK;
     }

@@ -116,7 +116,7 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     expect(JSON.parse(out)).toEqual({ checkpointLsn: fence, transactions: [], maxLsn: log.nextLsn - 1, tornTail: null, checkpointObserved: null });
   });
 
-  it('replay --checkpoint-lsn skips the transactions at or below the fence', async () => {
+  it('replay --checkpoint-lsn skips the transactions at or below the checkpoint LSN', async () => {
     const fence = log.committed[2]!.commitLsn;
     const { code, out } = await cli('replay', dir, '--json', '--checkpoint-lsn', String(fence));
     expect(code).toBe(0);
@@ -125,7 +125,7 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     expect(parsed.transactions.map((tx) => tx.commitLsn)).toEqual(log.committed.slice(3).map((tx) => tx.commitLsn));
   });
 
-  it('a checkpoint LSN inside a transaction is reported as malformed, with a note about the fence', async () => {
+  it('a checkpoint LSN inside a transaction is reported as malformed, with a note that it may split one', async () => {
     const tx = log.committed[2]!;
     const { code, err } = await cli('replay', dir, '--checkpoint-lsn', String(tx.beginLsn));
     expect(code).toBe(1);

@@ -79,7 +79,7 @@ describe('model sync actions', () => {
     expect(state.committed).toEqual([]);
   });
 
-  it('a checkpoint marker may not point past itself nor regress, and moves the snapshot fence', () => {
+  it('a checkpoint marker may not point past itself nor regress, and raises the checkpoint LSN', () => {
     const base = committed('per-commit');
     const past = CheckpointMarker(base, 4);
     expect(past.enabled && past.outcome).toEqual({ ok: false, code: 'InvalidArgument' });

@@ -96,7 +96,7 @@ describe('replay', () => {
     expect(fenced.maxLsn).toBe(7);
   });
 
-  it('a log whose first segments were truncated replays from the checkpoint fence without missing-begin errors', () => {
+  it('a log whose first segments were truncated replays from the checkpoint LSN without missing-begin errors', () => {
     const outcome = outcomeOf(
       [
         segment(3, 10, [
