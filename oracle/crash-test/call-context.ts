@@ -4,7 +4,7 @@
 // functions of (context, process, call).
 
 import type { SimOpInput, SimState } from '../../crash-sim/sim-state.js';
-import type { OpenFile, Proc, ProcessTable } from './processes.js';
+import type { OpenFile, Proc, ProcessTable } from './process-table.js';
 import type { Syscall } from './strace-parse.js';
 
 export interface CallContext {

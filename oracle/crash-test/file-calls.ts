@@ -5,7 +5,7 @@
 
 import { isDirectory, sizeOf } from '../../crash-sim/sim-query.js';
 import type { CallContext } from './call-context.js';
-import type { Proc } from './processes.js';
+import type { Proc } from './process-table.js';
 import { decodeIovecs, decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
 
 export function writeCall(context: CallContext, proc: Proc, call: Syscall): void {

@@ -5,7 +5,7 @@
 import { splitPath } from '../../crash-sim/sim-paths.js';
 import { inodeAt, isDirectory, nextInode, sizeOf } from '../../crash-sim/sim-query.js';
 import type { CallContext } from './call-context.js';
-import type { Proc } from './processes.js';
+import type { Proc } from './process-table.js';
 import { flagSet, parseNumber, type Syscall } from './strace-parse.js';
 
 const WRITE_ACCESS = ['O_WRONLY', 'O_RDWR'];

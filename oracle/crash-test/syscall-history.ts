@@ -7,7 +7,7 @@
 // call brings something from outside in (then the call is reported as unmodelled). The live
 // namespace (which name is which inode, each file's size) is crash-sim's own state, folded op by
 // op with applyOp and asked through crash-sim's query API, so the history and the enumerator can
-// never disagree about it. processes.ts keeps the fd tables and current directories; the calls
+// never disagree about it. process-table.ts keeps the fd tables and current directories; the calls
 // are handled in path-calls.ts and file-calls.ts, dispatched by name from CALLS below.
 
 import { normalizePath } from '../../crash-sim/sim-paths.js';
@@ -18,7 +18,7 @@ import type { SimKnobs } from '../../crash-sim/knobs.js';
 import type { CallContext, CallHandler } from './call-context.js';
 import { copyCall, dupCall, fallocateCall, fcntlCall, fsyncCall, ftruncateCall, mmapCall, readCall, seekCall, syncFileRangeCall, writeCall } from './file-calls.js';
 import { linkCall, mkdirCall, openCall, renameCall, symlinkCall, truncatePathCall, unlinkCall } from './path-calls.js';
-import { ProcessTable, type OpenFile, type Proc } from './processes.js';
+import { ProcessTable, type OpenFile, type Proc } from './process-table.js';
 import { flagSet, parseFd, type Syscall } from './strace-parse.js';
 
 /** A call that crash-test cannot turn into crash states faithfully, named in every report. */
