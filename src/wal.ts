@@ -10,6 +10,7 @@ import type { TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
 import type { EffectRunner } from './effect-runner.js';
 import type { DirectoryLock, FileSystem } from './fs/port.js';
+import { PendingCalls } from './pending-calls.js';
 import { Recorder, type RecorderHost } from './recorder.js';
 import { TurnGate } from './turn-gate.js';
 import { WalCore } from './wal-core.js';
@@ -33,8 +34,7 @@ export class Wal {
   #fsyncScheduled = false;
   #closeDone: Promise<void> | null = null;
   #recorder: Recorder | null = null;
-  /** The calls made and not yet settled (#tracked). */
-  readonly #calls = new Set<Promise<unknown>>();
+  readonly #calls = new PendingCalls();
 
   constructor(parts: WalParts) {
     this.dir = parts.dir;
@@ -62,7 +62,7 @@ export class Wal {
         poisoned: () => this.poisoned(),
         emitTrace: (build) => this.#core.emit(build),
         turn: () => this.#gate.pass(),
-        track: (call) => this.#tracked(call),
+        track: (call) => this.#calls.track(call),
       };
       this.#recorder = new Recorder(host);
     }
@@ -229,7 +229,7 @@ export class Wal {
   async #close(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     const failure = await this.#core.close();
-    await Promise.allSettled([...this.#calls]);
+    await this.#calls.settled();
     this.#lock.release();
     this.#core.emit(() => ({ action: 'Close' }));
     if (failure !== null) throw failure;
@@ -245,7 +245,7 @@ export class Wal {
    * close() called after it), and passes the turn gate once the work is done.
    */
   #yielding<T>(work: Promise<T>): Promise<T> {
-    return this.#tracked(this.#afterTurn(work));
+    return this.#calls.track(this.#afterTurn(work));
   }
 
   async #afterTurn<T>(work: Promise<T>): Promise<T> {
@@ -255,19 +255,6 @@ export class Wal {
     return value;
   }
 
-  /**
-   * Keeps `call` among the calls close() waits for until it settles. close() waits for the very
-   * promises the host holds, registering after the host's own handlers, so every call made before
-   * close() has settled, as the host sees it, before close() resolves.
-   */
-  #tracked<T>(call: Promise<T>): Promise<T> {
-    this.#calls.add(call);
-    const forget = (): void => {
-      this.#calls.delete(call);
-    };
-    call.then(forget, forget);
-    return call;
-  }
 
   #afterCommit(): void {
     if (writer.fsyncDue(this.#core.state)) this.#scheduleFsync();

@@ -13,11 +13,11 @@ import { decodeFrame, decodeRecordAt, readU32 } from './codec.js';
 import type { DecodeFailureCause, HeaderFailureCause, Result, WalErrorInfo } from './errors.js';
 import { FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES } from './format.js';
 import type { Lsn } from './records.js';
-import { RecordApplier } from './replay-apply.js';
-import { ChunkCarry } from './replay-carry.js';
+import { ReplayApply } from './replay-apply.js';
+import { ReplayCarry } from './replay-carry.js';
 import { classifyHeaderFailure, decideRecovery, framesAfterDecides, type Finding, type RecoveryAction, type SegmentRole } from './replay-decision.js';
-import type { ReplayerOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
-import { TornSpot, type Tear } from './replay-tear.js';
+import type { ReplayMachineOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+import { ReplayTear, type Tear } from './replay-tear.js';
 import { decodeSegmentHeader } from './segment-header.js';
 
 type Phase =
@@ -31,10 +31,10 @@ type Phase =
 
 const OK: Result<void> = { ok: true, value: undefined };
 
-export class Replayer {
+export class ReplayMachine {
   private readonly copyEvents: boolean;
-  private readonly records: RecordApplier;
-  private readonly carry = new ChunkCarry();
+  private readonly records: ReplayApply;
+  private readonly carry = new ReplayCarry();
 
   // The sweep across segments.
   private phase: Phase = 'between-segments';
@@ -48,11 +48,11 @@ export class Replayer {
   private role: SegmentRole = 'sealed';
   /** Bytes of the segment fed so far: the absolute offset of the next chunk's first byte. */
   private segmentOffset = 0;
-  private torn: TornSpot | null = null;
+  private torn: ReplayTear | null = null;
 
-  constructor(options: ReplayerOptions) {
+  constructor(options: ReplayMachineOptions) {
     this.copyEvents = options.copyEvents;
-    this.records = new RecordApplier(options.checkpointLsn, options.onTransaction);
+    this.records = new ReplayApply(options.checkpointLsn, options.onTransaction);
   }
 
   /** Starts the next segment. Segments come in ascending id order; the last one says so. */
@@ -233,7 +233,7 @@ export class Replayer {
   // ---- the scan behind a torn spot -------------------------------------------------------------
 
   private startScan(tear: Tear, after: Uint8Array): Result<void> {
-    this.torn = new TornSpot(tear);
+    this.torn = new ReplayTear(tear);
     this.phase = 'scanning';
     return this.scan(after);
   }

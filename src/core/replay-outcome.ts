@@ -4,7 +4,7 @@
 import type { DecodeFailureCause, HeaderFailureCause } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 
-export interface ReplayerOptions {
+export interface ReplayMachineOptions {
   /** Records at or below it are in the host's snapshot: checked for order, then skipped. */
   readonly checkpointLsn: Lsn;
   /**

@@ -14,7 +14,7 @@ export type TraceEvent =
       readonly transactions: readonly TraceTx[];
       /** The sync policy the WAL runs under, so a checker knows what flush promises. */
       readonly sync: 'per-commit' | 'group' | 'none';
-      /** The replay fence the host passed to open. */
+      /** The checkpoint LSN (the replay fence) the host passed to open. */
       readonly checkpointLsn: Lsn;
     }
   | { readonly action: 'Arm' }
