@@ -130,7 +130,7 @@ TruncateStep ==
     /\ IsEvent("TruncateUpTo")
     /\ IF E.removedSegments = << >>
        THEN UNCHANGED vars
-       ELSE TruncateUpTo(E.fenceLsn)  \* the trace's name for truncateUpTo's argument
+       ELSE TruncateUpTo(E.upToLsn)
 
 \* poison(reason), a misuse, a failed write, or the report of a poisoning that already happened.
 PoisonStep ==

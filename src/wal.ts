@@ -157,10 +157,10 @@ export class Wal {
     return this.#yielding(synced);
   }
 
-  truncateUpTo(fenceLsn: Lsn): Promise<void> {
+  truncateUpTo(upToLsn: Lsn): Promise<void> {
     const truncated = (async () => {
-      const removedSegments = await this.#core.step((s) => writer.truncateUpTo(s, fenceLsn));
-      this.#core.emit(() => ({ action: 'TruncateUpTo', fenceLsn, removedSegments }));
+      const removedSegments = await this.#core.step((s) => writer.truncateUpTo(s, upToLsn));
+      this.#core.emit(() => ({ action: 'TruncateUpTo', upToLsn, removedSegments }));
     })();
     return this.#yielding(truncated);
   }

@@ -23,8 +23,7 @@ export const traceLineSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('Flush'), writtenLsn: lsn, durableLsn: lsn }),
   z.object({ action: z.literal('Fsync'), ok: z.boolean(), durableLsn: lsn }),
   z.object({ action: z.literal('CheckpointMarker'), lsn, snapshotLsn: lsn }),
-  // `fenceLsn` is truncateUpTo's argument as src/wal.ts emits it (docs/trace-format.md).
-  z.object({ action: z.literal('TruncateUpTo'), fenceLsn: lsn, removedSegments: z.array(z.string()) }),
+  z.object({ action: z.literal('TruncateUpTo'), upToLsn: lsn, removedSegments: z.array(z.string()) }),
   z.object({ action: z.literal('Poison'), reason: z.string() }),
   z.object({ action: z.literal('Close') }),
   z.object({ action: z.literal('Begin'), beginLsn: lsn }),

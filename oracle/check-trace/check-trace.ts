@@ -89,7 +89,7 @@ export function checkActionTrace(trace: ActionTrace, options: CheckTraceOptions 
     }
     const out = new LineOutcome();
     for (const state of states) stepLine(state, line, { truncatedUpTo }, out);
-    if (line.action === 'TruncateUpTo' && line.removedSegments.length > 0) truncatedUpTo = Math.max(truncatedUpTo, line.fenceLsn);
+    if (line.action === 'TruncateUpTo' && line.removedSegments.length > 0) truncatedUpTo = Math.max(truncatedUpTo, line.upToLsn);
     if (out.next.length === 0) {
       const why = out.why ?? { property: line.action, message: 'no model step matches' };
       return { verdict: 'rejected', ok: false, line: lineNo, property: why.property, message: `${line.action}: ${why.message}` };

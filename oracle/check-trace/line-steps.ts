@@ -67,7 +67,7 @@ export function stepLine(state: ModelState, line: TraceLine, context: TraceConte
     .with({ action: 'Fsync' }, (l) => (l.ok ? fsyncLine(state, l, out) : failedFsyncLine(state, l, out)))
     .with({ action: 'CheckpointMarker' }, (l) => checkpointMarkerLine(state, l, out))
     .with({ action: 'TruncateUpTo' }, (l) => {
-      const r = taken(TruncateUpTo(state, l.fenceLsn));
+      const r = taken(TruncateUpTo(state, l.upToLsn));
       simple(out, r, 'TruncateUpTo', `the host may only truncate what its snapshot covers (checkpoint LSN ${state.checkpointLsn}), and not when poisoned`);
     })
     .with({ action: 'Poison' }, (l) => poisonLine(state, l, out))

@@ -36,7 +36,7 @@ export interface WalLike {
   checkpointMarker(snapshotLsn: number): Promise<number>;
   flush(): Promise<void>;
   forceFsync(): Promise<void>;
-  truncateUpTo(fenceLsn: number): Promise<void>;
+  truncateUpTo(upToLsn: number): Promise<void>;
   durableLsn(): number;
   nextLsn(): number;
   poisoned(): string | null;

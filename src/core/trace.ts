@@ -24,7 +24,7 @@ export type TraceEvent =
   | { readonly action: 'Flush'; readonly writtenLsn: Lsn; readonly durableLsn: Lsn }
   | { readonly action: 'Fsync'; readonly ok: boolean; readonly durableLsn: Lsn }
   | { readonly action: 'CheckpointMarker'; readonly lsn: Lsn; readonly snapshotLsn: Lsn }
-  | { readonly action: 'TruncateUpTo'; readonly fenceLsn: Lsn; readonly removedSegments: readonly string[] }
+  | { readonly action: 'TruncateUpTo'; readonly upToLsn: Lsn; readonly removedSegments: readonly string[] }
   | { readonly action: 'Poison'; readonly reason: string }
   | { readonly action: 'Close' }
   // The low-level Wal API (a host that writes its own transactions instead of using the recorder).
