@@ -56,7 +56,7 @@ export async function runReplay(dir: string, json: boolean, checkpointLsn: numbe
     if (jsonWriter !== null) io.stdout('\n');
     const code = reportFailure('replay', swept.failure, io);
     if (checkpointLsn > 0 && swept.failure.kind === 'log' && swept.failure.error.code === 'Malformed' && swept.failure.error.rule === 'missing-tx-begin') {
-      // Replay skips records at or below the fence, so a fence inside a transaction hides its
+      // Replay skips records at or below the checkpoint LSN, so one inside a transaction hides its
       // TxBegin; a host only ever checkpoints at a transaction boundary.
       io.stderr(`walref replay: note: --checkpoint-lsn ${checkpointLsn} may split a transaction; use a commit LSN (see walref dump)\n`);
     }

@@ -84,3 +84,9 @@ function deflatePooledOrNull(raw: Uint8Array): StoredPayload | null | Promise<St
     zlib.deflateRaw(raw, (error, out) => resolve(error === null ? storedIfSmaller(raw, new Uint8Array(out.buffer, out.byteOffset, out.length)) : null));
   });
 }
+
+/** The deflater for a WAL's options: none without compression, on the calling thread under io 'blocking', else pooled. */
+export function deflaterFor(options: { readonly compression: 'none' | 'deflate'; readonly io: 'non-blocking' | 'blocking' }): Deflater | null {
+  if (options.compression === 'none') return null;
+  return options.io === 'blocking' ? syncDeflater : pooledDeflater;
+}

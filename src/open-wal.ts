@@ -14,10 +14,10 @@ import { FsError, type DirectoryLock } from './fs/port.js';
 import { ndjsonFileTraceSink } from './fs/trace-file-sink.js';
 import { throwingWalErrors, walErrorFromFs } from './io-error.js';
 import { listFreeFiles, sweepBatches } from './log-reader.js';
-import { resolveOptions, type WalOptions } from './options.js';
+import { resolveOptions, writerConfigOf, type WalOptions } from './options.js';
 import { repairActiveSegment } from './repair-active-segment.js';
 import { Wal } from './wal.js';
-import { pooledDeflater, syncDeflater } from './compression.js';
+import { deflaterFor } from './compression.js';
 
 export interface OpenedWal {
   readonly wal: Wal;
@@ -52,30 +52,15 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const summary: ReplaySummary = step.value;
     const outcome: ReplayOutcome = { ...summary, transactions };
 
-    const config = {
-      syncMode: resolved.syncMode,
-      segmentTargetBytes: resolved.segmentTargetBytes,
-      maxCommits: resolved.maxCommits,
-      preallocate: resolved.preallocate,
-      recycleSegments: resolved.recycleSegments,
-    };
-    const plan = planRecovery(summary, resolved.checkpointLsn, config, throwingWalErrors(() => listFreeFiles(fileSystem, dir)));
+    const freeFiles = throwingWalErrors(() => listFreeFiles(fileSystem, dir));
+    const plan = planRecovery(summary, resolved.checkpointLsn, writerConfigOf(resolved), freeFiles);
     try {
       await repairActiveSegment(runner, plan);
     } catch (error) {
       throw walErrorFromFs(error);
     }
     const state = initialWriterState(plan.start);
-    const wal = new Wal({
-      dir,
-      state,
-      runner,
-      fs: fileSystem,
-      lock,
-      intervalMs: resolved.intervalMs,
-      trace,
-      deflater: resolved.compression === 'none' ? null : resolved.io === 'blocking' ? syncDeflater : pooledDeflater,
-    });
+    const wal = new Wal({ dir, state, runner, fs: fileSystem, lock, intervalMs: resolved.intervalMs, trace, deflater: deflaterFor(resolved) });
     if (trace !== null) {
       const decoder = new TextDecoder();
       trace({

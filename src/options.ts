@@ -7,6 +7,7 @@ import { LSN_MAX, SEGMENT_HEADER_BYTES } from './core/format.js';
 import type { FileSystem } from './fs/port.js';
 import type { TraceSink } from './core/trace.js';
 import type { ReplayedTransaction } from './core/records.js';
+import type { WriterConfig } from './core/writer-state.js';
 
 export type SyncOption =
   | { readonly mode: 'per-commit' }
@@ -114,6 +115,12 @@ export interface ResolvedOptions {
   readonly preallocate: boolean;
   readonly recycleSegments: number;
   readonly compression: 'none' | 'deflate';
+}
+
+/** The writer's configuration (src/core/writer-state.ts) from resolved options. */
+export function writerConfigOf(o: ResolvedOptions): WriterConfig {
+  const { syncMode, segmentTargetBytes, maxCommits, preallocate, recycleSegments } = o;
+  return { syncMode, segmentTargetBytes, maxCommits, preallocate, recycleSegments };
 }
 
 export function resolveOptions(input: unknown): ResolvedOptions {

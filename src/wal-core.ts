@@ -36,8 +36,8 @@
 //     stepAfter) takes its place in the writer lane when it is called and waits there for its
 //     input, so compression never reorders LSNs; the compressions of the calls queued behind it
 //     run meanwhile.
-//   - The next segment's file is prepared in the background (prepareAhead: when the writer says it
-//     is due, once the active segment is half full). Registering and creating it is a step under
+//   - The next segment's file is prepared in the background (segment-preparer.ts: when the writer
+//     says it is due, once the active segment is half full). Registering and creating it is a step under
 //     the writer lane; the zeros are written outside both lanes (nothing else touches the file);
 //     its fsync is an fsync in flight like a pipelined one, started under the writer lane while
 //     holding the sync lane, so it is never one of two fsyncs in flight, and a rotation waits for
@@ -47,6 +47,9 @@
 //     takes the sync lane and then the writer lane, so it runs after every call made before it,
 //     makes everything written durable (unless poisoned), rejects the waiters still pending, and
 //     closes the files. idle() waits the same way and does nothing.
+//
+// Size exception: the rules above are stated once, beside the steps that keep them; the parts
+// that need no lane of their own live elsewhere (durable-waiters.ts, segment-preparer.ts, lane.ts).
 
 import * as writer from './core/writer.js';
 import { WalError } from './core/errors.js';
@@ -57,20 +60,13 @@ import type { WriterState } from './core/writer-state.js';
 import { EffectRunner } from './effect-runner.js';
 import { FsError } from './fs/port.js';
 import { walErrorFromFs } from './io-error.js';
+import { DurableWaiters } from './durable-waiters.js';
 import { Lane } from './lane.js';
-
-interface Waiter {
-  readonly lsn: Lsn;
-  readonly resolve: () => void;
-  readonly reject: (error: WalError) => void;
-}
+import { SegmentPreparer, type InFlightFsync } from './segment-preparer.js';
 
 /** A pipelined fsync, started under the writer lane. */
-interface StartedFsync {
+interface StartedFsync extends InFlightFsync {
   readonly plan: writer.FsyncPlan;
-  readonly done: Promise<void>;
-  /** Resolves `#inFlight` once the fsync's outcome is in the state. */
-  readonly settle: () => void;
 }
 
 type StepOk<T> = Extract<writer.WriterStep<T>, { ok: true }>;
@@ -81,23 +77,31 @@ export class WalCore {
   readonly #trace: TraceSink | null;
   readonly #writerLane = new Lane();
   readonly #syncLane = new Lane();
-  #waiters: Waiter[] = [];
+  readonly #waiters: DurableWaiters;
   /** Resolves once the pipelined fsync in flight, if any, has its outcome in the state. */
   #inFlight: Promise<void> | null = null;
-  /** Called when the last waiter is settled (the Wal lets its flusher timer go). */
-  readonly #onNoWaiters: () => void;
   /** close() has started: calls made from now on fail with Closed. */
   #closing = false;
   /** close() has finished: a sync that gets its turn now fails with Closed. */
   #closed = false;
-  /** The background preparation of the next segment's file, while one runs. */
-  #preparing: Promise<void> | null = null;
+  /** Prepares the next segment's file in the background (segment-preparer.ts). */
+  readonly #preparer: SegmentPreparer;
 
   constructor(state: WriterState, runner: EffectRunner, trace: TraceSink | null, onNoWaiters: () => void) {
     this.#state = state;
     this.#runner = runner;
     this.#trace = trace;
-    this.#onNoWaiters = onNoWaiters;
+    this.#waiters = new DurableWaiters(onNoWaiters);
+    this.#preparer = new SegmentPreparer({
+      writerLane: this.#writerLane,
+      syncLane: this.#syncLane,
+      runner,
+      state: () => this.#state,
+      setState: (next) => (this.#state = next),
+      closing: () => this.#closing,
+      launchFsync: (effect) => this.#launchFsync(effect),
+      failed: (before, effect, error) => this.#failed(before, effect, error),
+    });
   }
 
   get state(): WriterState {
@@ -123,7 +127,7 @@ export class WalCore {
 
   /** Resolves once `lsn` is durable; the caller has checked that it is allocated and not durable yet. */
   waitFor(lsn: Lsn): Promise<void> {
-    return new Promise((resolve, reject) => this.#waiters.push({ lsn, resolve, reject }));
+    return this.#waiters.waitFor(lsn);
   }
 
   /** Calls after close() started fail at once; calls made before it still run. */
@@ -187,8 +191,6 @@ export class WalCore {
         } catch (error) {
           this.#failed(this.#state, started.plan.effect, error);
         } finally {
-          // The outcome is in the state now (durable, or poisoned): a step waiting for it may run.
-          this.#inFlight = null;
           started.settle();
         }
       } finally {
@@ -209,7 +211,7 @@ export class WalCore {
    */
   async close(): Promise<unknown> {
     this.#closing = true;
-    if (this.#preparing !== null) await this.#preparing;
+    await this.#preparer.settled();
     let failure: unknown = null;
     try {
       await this.#syncLane.run(() =>
@@ -226,26 +228,10 @@ export class WalCore {
     return failure;
   }
 
-  /** Runs `body` holding the writer lane, in call order; the lane is held until its promise settles. */
+  /** Runs `body` holding the writer lane, in call order (Lane.runInOrder); refused once close() started. */
   #inCallOrder<T>(body: () => T | Promise<T>): T | Promise<T> {
     this.refuseIfClosing();
-    if (this.#writerLane.tryTake()) return this.#holdingWriterLane(body);
-    return this.#writerLane.take().then(() => this.#holdingWriterLane(body));
-  }
-
-  #holdingWriterLane<T>(body: () => T | Promise<T>): T | Promise<T> {
-    let result: T | Promise<T>;
-    try {
-      result = body();
-    } catch (error) {
-      this.#writerLane.release();
-      throw error;
-    }
-    if (!(result instanceof Promise)) {
-      this.#writerLane.release();
-      return result;
-    }
-    return result.finally(() => this.#writerLane.release());
+    return this.#writerLane.runInOrder(body);
   }
 
   /**
@@ -259,12 +245,25 @@ export class WalCore {
     if (this.#state.pendingBytes > 0) this.#runStep((s) => writer.writePending(s));
     const plan = writer.fsyncStart(this.#state);
     if (plan === null) throw new Error(`wal: LSN ${target} is not written (written ${this.#state.writtenLsn})`);
-    let settle = (): void => undefined;
-    this.#inFlight = new Promise<void>((resolve) => (settle = resolve));
-    const done = this.#runner.run(plan.effect);
-    // fsyncTo awaits `done` a few microtasks from now; an early EIO must not count as unhandled.
+    return { plan, ...this.#launchFsync(plan.effect) };
+  }
+
+  /**
+   * Under the writer lane: starts `effect` (an fsync) as the one fsync in flight. Its `settle`
+   * ends the mark once the outcome is in the state (durable, or poisoned): a step waiting for it
+   * may run then.
+   */
+  #launchFsync(effect: Effect): InFlightFsync {
+    let resolve = (): void => undefined;
+    this.#inFlight = new Promise<void>((r) => (resolve = r));
+    const done = this.#runner.run(effect);
+    // The caller awaits `done` a few microtasks from now; an early EIO must not count as unhandled.
     done.catch(() => undefined);
-    return { plan, done, settle };
+    const settle = (): void => {
+      this.#inFlight = null;
+      resolve();
+    };
+    return { done, settle };
   }
 
   /**
@@ -311,62 +310,7 @@ export class WalCore {
       this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: next.durableLsn }));
       this.#settleWaiters(null);
     }
-    if (this.#preparing === null && writer.prepareDue(this.#state)) this.#prepareAhead();
-  }
-
-  /** Starts preparing the next segment's file in the background (see the header). */
-  #prepareAhead(): void {
-    if (this.#closing) return;
-    const preparing: Promise<void> = this.#prepare()
-      // A failure poisoned the WAL and rejected its waiters already; the next call reports it.
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.#preparing === preparing) this.#preparing = null;
-      });
-    this.#preparing = preparing;
-  }
-
-  async #prepare(): Promise<void> {
-    const plan = await this.#writerLane.run(() => {
-      const started = this.#closing ? null : writer.prepareStart(this.#state);
-      if (started === null) return null;
-      try {
-        this.#runner.runNow(started.create);
-      } catch (error) {
-        this.#failed(this.#state, started.create, error);
-      }
-      this.#state = started.state;
-      return started;
-    });
-    if (plan === null) return;
-    try {
-      await this.#runner.run(plan.fill);
-    } catch (error) {
-      this.#failed(this.#state, plan.fill, error);
-    }
-    await this.#syncLane.take();
-    try {
-      const started = await this.#writerLane.run(() => {
-        if (this.#state.poisoned !== null) return null;
-        let settle = (): void => undefined;
-        this.#inFlight = new Promise<void>((resolve) => (settle = resolve));
-        const done = this.#runner.run(plan.sync);
-        done.catch(() => undefined);
-        return { done, settle };
-      });
-      if (started === null) return;
-      try {
-        await started.done;
-        this.#state = writer.prepareDone(this.#state, plan.file);
-      } catch (error) {
-        this.#failed(this.#state, plan.sync, error);
-      } finally {
-        this.#inFlight = null;
-        started.settle();
-      }
-    } finally {
-      this.#syncLane.release();
-    }
+    this.#preparer.startIfDue();
   }
 
   /** An effect failed: poison, cut back a half-written frame, and report the I/O error. */
@@ -391,15 +335,6 @@ export class WalCore {
 
   /** Resolves the waiters the durable LSN now covers, or rejects all of them with `error`. */
   #settleWaiters(error: WalError | null): void {
-    if (this.#waiters.length === 0) return;
-    const durable = this.#state.durableLsn;
-    const keep: Waiter[] = [];
-    for (const waiter of this.#waiters) {
-      if (error !== null) waiter.reject(error);
-      else if (waiter.lsn <= durable) waiter.resolve();
-      else keep.push(waiter);
-    }
-    this.#waiters = keep;
-    if (keep.length === 0) this.#onNoWaiters();
+    this.#waiters.settle(this.#state.durableLsn, error);
   }
 }

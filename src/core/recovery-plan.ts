@@ -103,110 +103,117 @@ function keepFreeFiles(found: readonly FoundFreeFile[], config: WriterConfig): {
   return { kept: kept.map((f) => ({ name: f.name, number: f.number, sizeBytes: f.sizeBytes, previousSalt: null, status: 'ready' })), removals };
 }
 
+/** What every case of the plan starts from. */
+interface PlanContext {
+  readonly summary: ReplaySummary;
+  readonly config: WriterConfig;
+  readonly maxLsnOnDisk: Lsn;
+  readonly nextLsn: Lsn;
+  readonly free: readonly FreeFile[];
+  /** Removals of the free files not kept: the first effects of every case. */
+  readonly removals: readonly Effect[];
+}
+
+function startWith(ctx: PlanContext, active: WriterStart['active'], sealed: readonly SealedSegment[]): WriterStart {
+  const { config, free, maxLsnOnDisk } = ctx;
+  return { config, active, sealed, free, maxLsnOnDisk, durableLsn: maxLsnOnDisk, lastSnapshotLsn: ctx.summary.checkpointObserved };
+}
+
+/** A new segment `id` at base `baseLsn` (the next LSN unless said otherwise), nothing written after its header. */
+function freshActive(ctx: PlanContext, id: number, salt: number, baseLsn = ctx.nextLsn): WriterStart['active'] {
+  const sizeBytes = ctx.config.preallocate ? ctx.config.segmentTargetBytes : SEGMENT_HEADER_BYTES;
+  return { id, name: segmentFileName(id), baseLsn, salt, writtenBytes: SEGMENT_HEADER_BYTES, sizeBytes, hasRecords: false };
+}
+
+/** The header of a new segment `id` at `baseLsn`, and its salt. */
+function newHeader(id: number, baseLsn: Lsn, previousEnd: number): { bytes: Uint8Array; salt: number } {
+  const salt = segmentSalt(id, baseLsn);
+  return { bytes: encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: id, baseLsn, salt, previousEnd }), salt };
+}
+
+const syncEffects = (name: string): Effect[] => [{ kind: 'fsync', file: name }, { kind: 'fsyncDir' }];
+
 export function planRecovery(summary: ReplaySummary, checkpointLsn: Lsn, config: WriterConfig, freeFound: readonly FoundFreeFile[] = []): RecoveryPlan {
   const allocatedBelowBase = summary.segments.reduce((max, segment) => Math.max(max, segment.baseLsn - 1), 0);
   const maxLsnOnDisk = Math.max(summary.maxLsn, checkpointLsn, allocatedBelowBase);
-  const nextLsn = maxLsnOnDisk + 1;
-  const last = summary.segments.at(-1);
-  const previous = summary.segments.at(-2);
   const { kept: free, removals } = keepFreeFiles(freeFound, config);
-  const preallocatedBytes = config.preallocate ? config.segmentTargetBytes : SEGMENT_HEADER_BYTES;
-  const header = (id: number, previousEnd: number): { bytes: Uint8Array; salt: number } => {
-    const salt = segmentSalt(id, nextLsn);
-    return { bytes: encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: id, baseLsn: nextLsn, salt, previousEnd }), salt };
-  };
-  const startWith = (active: WriterStart['active'], sealed: readonly SealedSegment[]): WriterStart => ({
-    config,
-    active,
-    sealed,
-    free,
-    maxLsnOnDisk,
-    durableLsn: maxLsnOnDisk,
-    lastCheckpointLsn: summary.checkpointObserved,
-  });
-  const fresh = (id: number, salt: number): WriterStart['active'] => ({
-    id,
-    name: segmentFileName(id),
-    baseLsn: nextLsn,
-    salt,
-    writtenBytes: SEGMENT_HEADER_BYTES,
-    sizeBytes: preallocatedBytes,
-    hasRecords: false,
-  });
-  const sync = (name: string): Effect[] => [{ kind: 'fsync', file: name }, { kind: 'fsyncDir' }];
-
-  if (last === undefined) {
-    const made = header(1, 0);
-    return {
-      case: 'no-segment',
-      maxLsnOnDisk,
-      start: startWith(fresh(1, made.salt), []),
-      before: [...removals, ...createSegmentEffects(segmentFileName(1), made.bytes, config)],
-      rewriteFile: null,
-      rewriteBytes: 0,
-      after: [],
-    };
-  }
+  const ctx: PlanContext = { summary, config, maxLsnOnDisk, nextLsn: maxLsnOnDisk + 1, free, removals };
+  const last = summary.segments.at(-1);
+  if (last === undefined) return planNoSegment(ctx);
   const sealed = summary.segments.slice(0, -1).map(sealedOf);
-  if (summary.tornTail?.headerTorn === true) {
-    const made = header(last.id, previous !== undefined && previous.id === last.id - 1 ? previous.validBytes : 0);
-    return {
-      case: 'torn-header',
-      maxLsnOnDisk,
-      start: startWith(fresh(last.id, made.salt), sealed),
-      before: [
-        ...removals,
-        { kind: 'truncate', file: last.name, sizeBytes: 0 },
-        ...(config.preallocate ? [{ kind: 'preallocate', file: last.name, sizeBytes: config.segmentTargetBytes } satisfies Effect] : []),
-        { kind: 'write', file: last.name, offsetBytes: 0, data: made.bytes },
-      ],
-      rewriteFile: null,
-      rewriteBytes: 0,
-      after: sync(last.name),
-    };
-  }
-  if (last.version === 1) {
-    // walref writes only v2: the v1 active segment is made whole and sealed, and a v2 one follows.
-    // Its base LSN must be above the sealed one's, which a v1 segment that holds no record (a
-    // header whose frames were all lost) may hold at the next LSN itself: then the next LSN moves
-    // past it, and the LSN between is never used.
-    const torn = summary.tornTail;
-    const base = Math.max(nextLsn, last.baseLsn + 1);
-    const salt = segmentSalt(last.id + 1, base);
-    const header = encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: last.id + 1, baseLsn: base, salt, previousEnd: last.validBytes });
-    const next = segmentFileName(last.id + 1);
-    const start = startWith({ ...fresh(last.id + 1, salt), baseLsn: base }, [...sealed, { ...sealedOf(last), sizeBytes: last.validBytes }]);
-    return {
-      case: 'v1-sealed',
-      maxLsnOnDisk: base - 1,
-      start: { ...start, maxLsnOnDisk: base - 1, durableLsn: base - 1 },
-      before: [...removals, ...(torn === null ? [] : [{ kind: 'truncate', file: last.name, sizeBytes: torn.offsetBytes } satisfies Effect])],
-      rewriteFile: last.name,
-      rewriteBytes: last.validBytes,
-      after: [{ kind: 'fsync', file: last.name }, ...createSegmentEffects(next, header, config)],
-    };
-  }
-  // A v2 active segment: the writer continues at the end of its live frames. Zeros go over any
-  // live frames found behind the end, and over an end marker's worth after it, within the file.
-  const zeroEnd = Math.min(last.sizeBytes, Math.max(last.liveEndBytes, last.validBytes + FRAME_HEADER_BYTES));
+  if (summary.tornTail?.headerTorn === true) return planTornHeader(ctx, last, summary.segments.at(-2), sealed);
+  if (last.version === 1) return planV1Sealed(ctx, last, sealed);
+  return planV2End(ctx, last, sealed);
+}
+
+function planNoSegment(ctx: PlanContext): RecoveryPlan {
+  const made = newHeader(1, ctx.nextLsn, 0);
   return {
-    case: 'v2-end',
-    maxLsnOnDisk,
-    start: startWith(
-      {
-        id: last.id,
-        name: last.name,
-        baseLsn: last.baseLsn,
-        salt: last.salt,
-        writtenBytes: last.validBytes,
-        sizeBytes: last.sizeBytes,
-        hasRecords: last.lastLsn !== null,
-      },
-      sealed,
-    ),
-    before: removals,
+    case: 'no-segment',
+    maxLsnOnDisk: ctx.maxLsnOnDisk,
+    start: startWith(ctx, freshActive(ctx, 1, made.salt), []),
+    before: [...ctx.removals, ...createSegmentEffects(segmentFileName(1), made.bytes, ctx.config)],
+    rewriteFile: null,
+    rewriteBytes: 0,
+    after: [],
+  };
+}
+
+function planTornHeader(ctx: PlanContext, last: ReplaySegment, previous: ReplaySegment | undefined, sealed: readonly SealedSegment[]): RecoveryPlan {
+  const made = newHeader(last.id, ctx.nextLsn, previous !== undefined && previous.id === last.id - 1 ? previous.validBytes : 0);
+  const { config } = ctx;
+  return {
+    case: 'torn-header',
+    maxLsnOnDisk: ctx.maxLsnOnDisk,
+    start: startWith(ctx, freshActive(ctx, last.id, made.salt), sealed),
+    before: [
+      ...ctx.removals,
+      { kind: 'truncate', file: last.name, sizeBytes: 0 },
+      ...(config.preallocate ? [{ kind: 'preallocate', file: last.name, sizeBytes: config.segmentTargetBytes } satisfies Effect] : []),
+      { kind: 'write', file: last.name, offsetBytes: 0, data: made.bytes },
+    ],
+    rewriteFile: null,
+    rewriteBytes: 0,
+    after: syncEffects(last.name),
+  };
+}
+
+/**
+ * walref writes only v2: the v1 active segment is made whole and sealed, and a v2 one follows. Its
+ * base LSN must be above the sealed one's, which a v1 segment that holds no record (a header whose
+ * frames were all lost) may hold at the next LSN itself: then the next LSN moves past it, and the
+ * LSN between is never used.
+ */
+function planV1Sealed(ctx: PlanContext, last: ReplaySegment, sealed: readonly SealedSegment[]): RecoveryPlan {
+  const torn = ctx.summary.tornTail;
+  const base = Math.max(ctx.nextLsn, last.baseLsn + 1);
+  const made = newHeader(last.id + 1, base, last.validBytes);
+  const start = startWith(ctx, freshActive(ctx, last.id + 1, made.salt, base), [...sealed, { ...sealedOf(last), sizeBytes: last.validBytes }]);
+  return {
+    case: 'v1-sealed',
+    maxLsnOnDisk: base - 1,
+    start: { ...start, maxLsnOnDisk: base - 1, durableLsn: base - 1 },
+    before: [...ctx.removals, ...(torn === null ? [] : [{ kind: 'truncate', file: last.name, sizeBytes: torn.offsetBytes } satisfies Effect])],
     rewriteFile: last.name,
     rewriteBytes: last.validBytes,
-    after: [...zeroWrites(last.name, last.validBytes, zeroEnd), ...sync(last.name)],
+    after: [{ kind: 'fsync', file: last.name }, ...createSegmentEffects(segmentFileName(last.id + 1), made.bytes, ctx.config)],
+  };
+}
+
+/**
+ * A v2 active segment: the writer continues at the end of its live frames. Zeros go over any live
+ * frames found behind the end, and over an end marker's worth after it, within the file.
+ */
+function planV2End(ctx: PlanContext, last: ReplaySegment, sealed: readonly SealedSegment[]): RecoveryPlan {
+  const zeroEnd = Math.min(last.sizeBytes, Math.max(last.liveEndBytes, last.validBytes + FRAME_HEADER_BYTES));
+  const { id, name, baseLsn, salt, validBytes, sizeBytes } = last;
+  return {
+    case: 'v2-end',
+    maxLsnOnDisk: ctx.maxLsnOnDisk,
+    start: startWith(ctx, { id, name, baseLsn, salt, writtenBytes: validBytes, sizeBytes, hasRecords: last.lastLsn !== null }, sealed),
+    before: ctx.removals,
+    rewriteFile: name,
+    rewriteBytes: validBytes,
+    after: [...zeroWrites(name, validBytes, zeroEnd), ...syncEffects(name)],
   };
 }

@@ -8,15 +8,15 @@
 import { inflateRecord, type Inflate } from './codec.js';
 import type { MalformedRule, Result, WalErrorInfo } from './errors.js';
 import type { Lsn, ReplayedTransaction, WalRecord } from './records.js';
-import { EventArena } from './replay-event-arena.js';
+import { ReplayEventArena } from './replay-event-arena.js';
 import { OpenTransactions } from './replay-open-transactions.js';
 import { CONTENT_RULES, firstBroken, firstBrokenHeaderRule, ORDER_RULES, type RecordFacts } from './replay-rules.js';
 
 const OK: Result<void> = { ok: true, value: undefined };
 
-export class RecordApplier implements RecordFacts {
+export class ReplayApply implements RecordFacts {
   protected readonly transactions = new OpenTransactions();
-  private readonly arena = new EventArena();
+  private readonly arena = new ReplayEventArena();
 
   /** The highest LSN seen, counting whole frames found after a torn spot. */
   maxLsn = 0;
@@ -80,7 +80,7 @@ export class RecordApplier implements RecordFacts {
     if (lsn <= this.checkpointLsn) {
       // Already in the host's snapshot. A checkpoint never splits a transaction (the host holds
       // its lock while taking one), so dropping such records outright is safe; ending their
-      // transactions keeps the table from holding ones that began below the fence.
+      // transactions keeps the table from holding ones that began below the checkpoint LSN.
       if (record.kind === 'TxCommit' || record.kind === 'TxAbort') this.transactions.abort(record.txBeginLsn);
       return OK;
     }
@@ -127,7 +127,7 @@ export class RecordApplier implements RecordFacts {
   // above the checkpoint LSN, and for a batch or commit, naming the newest open transaction (M5).
   // A TxBegin above every LSN read so far cannot repeat an open one (M2): every open transaction
   // began at or below the previous LSN. Anything else goes through apply(), which judges it by the
-  // table. test/core/replay-fast-path.test.ts checks that both give the same outcome.
+  // table. test/src/core/replay.fast-path.test.ts checks that both give the same outcome.
 
   /** A TxBegin on the hot path. */
   fastBegin(lsn: Lsn): boolean {

@@ -11,7 +11,7 @@
 import type { Inflate } from './codec.js';
 import type { Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
-import { Replayer } from './replay-machine.js';
+import { ReplayMachine } from './replay-machine.js';
 import type { ReplaySummary } from './replay-outcome.js';
 
 /** A segment file as the driver knows it: its name and the id the name carries. */
@@ -22,16 +22,16 @@ export interface SegmentRef {
 
 export interface ReplayDriverOptions {
   readonly checkpointLsn: Lsn;
-  /** Copy events out of the chunks (see ReplayerOptions.copyEvents). */
+  /** Copy events out of the chunks (see ReplayMachineOptions.copyEvents). */
   readonly copyEvents: boolean;
-  /** Inflates deflated payloads (see ReplayerOptions.inflate). */
+  /** Inflates deflated payloads (see ReplayMachineOptions.inflate). */
   readonly inflate?: Inflate;
-  /** See ReplayerOptions.hotPath. */
+  /** See ReplayMachineOptions.hotPath. */
   readonly hotPath?: boolean;
 }
 
 export class ReplayDriver {
-  private readonly machine: Replayer;
+  private readonly machine: ReplayMachine;
   private committed: ReplayedTransaction[] = [];
   private nextIndex = 0;
 
@@ -40,7 +40,7 @@ export class ReplayDriver {
     private readonly segments: readonly SegmentRef[],
     options: ReplayDriverOptions,
   ) {
-    this.machine = new Replayer({ ...options, onTransaction: (transaction) => this.committed.push(transaction) });
+    this.machine = new ReplayMachine({ ...options, onTransaction: (transaction) => this.committed.push(transaction) });
   }
 
   /** Begins the next listed segment and returns it; the bytes pushed next are its own. */

@@ -14,7 +14,7 @@
 //
 // (*) provided the next segment's header, when it names one, puts the end at the same offset;
 // replay checks that when it reads that header (END_RULES below is the same table, as data, and
-// test/core/replay-end.test.ts checks it complete).
+// test/src/core/replay-end.test.ts checks it complete).
 
 import type { DecodeFailureCause } from './errors.js';
 import { FRAME_HEADER_BYTES } from './format.js';

@@ -9,21 +9,23 @@
 // table (replay-decision.ts); what an end means is replay-end.ts. Its other parts each have a file
 // of their own: the chunk carry (replay-carry.ts), applying records under the malformed-log rules
 // (replay-apply.ts, replay-rules.ts) to the open-transaction table (replay-open-transactions.ts),
-// and the spot with the scan behind it (replay-tear.ts).
+// the spot with the scan behind it (replay-tear.ts), and the hot path (replay-fast.ts).
+//
+// Size exception: the v2 ends (stale, zeros, torn; a sealed segment's end against its successor's
+// header) sit beside the v1 ones in one phase machine; issue 20's policy machine splits it next.
 
-import { decodeFrame, decodeRecordAt, frameHeaderBytesForSalt, readU32, readU64Safe } from './codec.js';
-import { crc32cOfRange } from './crc32c.js';
+import { decodeFrame, decodeRecordAt, frameHeaderBytesForSalt, readU32 } from './codec.js';
 import type { DecodeFailureCause, HeaderFailureCause, Result, WalErrorInfo } from './errors.js';
-import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, RecordKind, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_PREFIX_BYTES } from './format.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_PREFIX_BYTES } from './format.js';
 import type { Lsn, SegmentHeader } from './records.js';
-import { RecordApplier } from './replay-apply.js';
-import { ChunkCarry } from './replay-carry.js';
+import { ReplayApply } from './replay-apply.js';
+import { ReplayCarry } from './replay-carry.js';
 import { classifyHeaderFailure, decideRecovery, framesAfterDecides, type Finding, type RecoveryAction, type SegmentRole } from './replay-decision.js';
 import { endCause, endFinding, endKindAt, type EndKind } from './replay-end.js';
-import type { LogEnd, ReplayerOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+import type { LogEnd, ReplayMachineOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
 import { ANY_SALT } from './replay-scan.js';
-import { TornSpot, type Tear } from './replay-tear.js';
-import { checkedEntryCount } from './replay-transaction.js';
+import { ReplayTear, type Tear } from './replay-tear.js';
+import { fastFrames } from './replay-fast.js';
 import { decodeSegmentHeader, segmentHeaderBytesAt } from './segment-header.js';
 
 type Phase =
@@ -48,12 +50,12 @@ interface SegmentEndFacts {
   readonly lsnBefore: Lsn;
 }
 
-export class Replayer {
+export class ReplayMachine {
   private readonly copyEvents: boolean;
   /** Whether frames go through the hot path first (fastFrames); off when events must be copied out. */
   private readonly fast: boolean;
-  private readonly records: RecordApplier;
-  private readonly carry = new ChunkCarry();
+  private readonly records: ReplayApply;
+  private readonly carry = new ReplayCarry();
 
   // The sweep across segments.
   private phase: Phase = 'between-segments';
@@ -69,16 +71,16 @@ export class Replayer {
   private role: SegmentRole = 'sealed';
   /** Bytes of the segment fed so far: the absolute offset of the next chunk's first byte. */
   private segmentOffset = 0;
-  private torn: TornSpot | null = null;
+  private torn: ReplayTear | null = null;
   private header: SegmentHeader | null = null;
   /** The segment's salt: 0 for v1 (and before the header is read). */
   private salt = 0;
   private frameHeaderBytes = frameHeaderBytesForSalt(0);
 
-  constructor(options: ReplayerOptions) {
+  constructor(options: ReplayMachineOptions) {
     this.copyEvents = options.copyEvents;
     this.fast = !options.copyEvents && options.hotPath !== false;
-    this.records = new RecordApplier(options.checkpointLsn, options.onTransaction, options.inflate ?? null);
+    this.records = new ReplayApply(options.checkpointLsn, options.onTransaction, options.inflate ?? null);
   }
 
   /** Starts the next segment. Segments come in ascending id order; the last one says so. */
@@ -267,7 +269,7 @@ export class Replayer {
     let at = position;
     while (at < chunk.length) {
       if (fast) {
-        at = this.fastFrames(chunk, at);
+        at = fastFrames(chunk, at, salt, this.records);
         if (at >= chunk.length) break;
       }
       const decoded = decodeRecordAt(chunk, at, salt);
@@ -287,43 +289,6 @@ export class Replayer {
       return this.onSpot(start + at, decoded, chunk.subarray(at), chunk.subarray(at + skip), start + at + skip);
     }
     return OK;
-  }
-
-  /**
-   * The hot path: consumes the live frames from `at` on that are a TxBegin, a MutationBatch stored
-   * as it is or a TxCommit, each keeping every rule in the plain way (RecordApplier's fast*), with
-   * no record object and no event view made; returns where it stopped: the chunk's end, or a frame
-   * the general path must look at (anything else, a frame cut by the chunk, the end of the live
-   * frames). The checks are decodeRecordAt's, in its order, for those kinds of a v2 segment.
-   */
-  private fastFrames(chunk: Uint8Array, from: number): number {
-    const records = this.records;
-    const salt = this.salt;
-    const n = chunk.length;
-    let at = from;
-    for (;;) {
-      if (at + FRAME_HEADER_BYTES > n) return at;
-      const bodyBytes = readU32(chunk, at);
-      const body = at + FRAME_HEADER_BYTES;
-      const end = body + bodyBytes;
-      if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX || end > n) return at;
-      if (crc32cOfRange(chunk, at + 8, end, crc32cOfRange(chunk, at, at + 4)) !== readU32(chunk, at + 4) || readU32(chunk, at + 8) !== salt) return at;
-      const tag = chunk[body];
-      const lsn = readU64Safe(chunk, body + 1);
-      if (tag === RecordKind.TxBegin) {
-        if (bodyBytes !== FRAME_BODY_BYTES_MIN || lsn < 1 || !records.fastBegin(lsn)) return at;
-      } else if (tag === RecordKind.MutationBatch) {
-        const txBeginLsn = readU64Safe(chunk, body + 9);
-        const count = checkedEntryCount(chunk, body + 17, end);
-        if (count < 0 || lsn < 1 || txBeginLsn < 1 || !records.fastBatch(lsn, txBeginLsn, chunk, body + 21, count)) return at;
-      } else if (tag === RecordKind.TxCommit) {
-        const txBeginLsn = readU64Safe(chunk, body + 9);
-        if (bodyBytes !== 17 || lsn < 1 || txBeginLsn < 1 || !records.fastCommit(lsn, txBeginLsn)) return at;
-      } else {
-        return at;
-      }
-      at = end;
-    }
   }
 
   /**
@@ -349,7 +314,7 @@ export class Replayer {
 
   private startSpot(tear: Tear, scanStartBytes: number): void {
     const salt = tear.at === 'header' ? ANY_SALT : this.salt;
-    this.torn = new TornSpot(tear, salt, scanStartBytes);
+    this.torn = new ReplayTear(tear, salt, scanStartBytes);
     this.phase = 'scanning';
   }
 
@@ -410,7 +375,7 @@ export class Replayer {
         return this.fail({ code: 'Corruption', segment: this.segment.name, offsetBytes: tear.offsetBytes, lsn, cause: endCause(tear.kind, tear.cause) });
       }
       case 'stop-torn-tail': {
-        const torn = this.torn ?? new TornSpot(tear, this.salt, tear.offsetBytes);
+        const torn = this.torn ?? new ReplayTear(tear, this.salt, tear.offsetBytes);
         this.tornTail = torn.report(this.segment, this.segmentOffset);
         end();
         this.phase = 'stopped';

@@ -8,7 +8,7 @@ import type { EndKind } from './replay-end.js';
 
 export type { EndKind } from './replay-end.js';
 
-export interface ReplayerOptions {
+export interface ReplayMachineOptions {
   /** Records at or below it are in the host's snapshot: checked for order, then skipped. */
   readonly checkpointLsn: Lsn;
   /**
@@ -27,7 +27,7 @@ export interface ReplayerOptions {
   /**
    * Take the usual frames (TxBegin, a batch stored as it is, TxCommit) through replay's hot path
    * (replay-machine.ts, fastFrames) before the general one; on unless false. The outcome is the
-   * same either way: test/core/replay-fast-path.test.ts turns it off to check that.
+   * same either way: test/src/core/replay.fast-path.test.ts turns it off to check that.
    */
   readonly hotPath?: boolean;
 }

@@ -34,7 +34,7 @@ export const SCAN_CRC_BYTES_BUDGET = 256 * 1024 * 1024;
 /** Scan for any whole frame, v1 or v2 under whatever salt it carries: behind a torn header. */
 export const ANY_SALT = -1;
 
-export class FrameScanner {
+export class ReplayScan {
   /** Whole frames found so far (live ones, for a segment with a known salt). */
   framesFound = 0;
   /** The highest LSN among them (0 when none). */
@@ -157,7 +157,7 @@ export class FrameScanner {
       this.debrisEndBytes = Math.max(this.debrisEndBytes, this.windowStart + p + frameBytes);
     }
     if (p + frameBytes > bytes.length) return final ? 1 : WAIT;
-    if (!FrameScanner.plausibleTag(bytes[p + headerBytes]!, salt !== 0)) return 1;
+    if (!ReplayScan.plausibleTag(bytes[p + headerBytes]!, salt !== 0)) return 1;
     if (bodyBytes > this.crcBytesLeft) return EXHAUSTED;
     this.crcBytesLeft -= bodyBytes;
     const decoded = decodeRecordAt(bytes, p, salt);

@@ -1,6 +1,6 @@
 // The end of a segment's live frames and the scan behind it. When replay meets a spot that is not a
 // live frame (or a torn header), it stops taking records there but reads the rest of the segment
-// with a FrameScanner (replay-scan.ts): whether live frames follow decides what the end means
+// with a ReplayScan (replay-scan.ts): whether live frames follow decides what the end means
 // (replay-end.ts; for a torn header, the decision table's framesAfter fact), is reported with a
 // torn tail, and their LSNs count toward maxLsn.
 
@@ -8,7 +8,7 @@ import type { DecodeFailureCause, HeaderFailureCause } from './errors.js';
 import type { FramesAfter } from './replay-decision.js';
 import type { EndKind } from './replay-end.js';
 import type { TornTail } from './replay-outcome.js';
-import { FrameScanner } from './replay-scan.js';
+import { ReplayScan } from './replay-scan.js';
 
 export type Tear =
   /** The segment's header is torn: nothing in the segment can be read as records. */
@@ -16,8 +16,8 @@ export type Tear =
   /** The live frames end at offsetBytes; what is there is `kind` (`cause`: why it did not decode; null at the file's end). */
   | { readonly at: 'frame'; readonly offsetBytes: number; readonly kind: EndKind; readonly cause: DecodeFailureCause | null };
 
-export class TornSpot {
-  private readonly scanner: FrameScanner;
+export class ReplayTear {
+  private readonly scanner: ReplayScan;
 
   /**
    * @param salt the salt the scan looks for (replay-scan.ts: 0 for v1, ANY_SALT behind a torn header).
@@ -28,7 +28,7 @@ export class TornSpot {
     salt: number,
     scanStartBytes: number,
   ) {
-    this.scanner = new FrameScanner(salt, scanStartBytes);
+    this.scanner = new ReplayScan(salt, scanStartBytes);
   }
 
   /** The first byte that does not belong to a whole frame. */

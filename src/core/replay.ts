@@ -16,8 +16,8 @@ import type { Lsn, ReplayedTransaction } from './records.js';
 import { ReplayDriver } from './replay-driver.js';
 import type { ReplayOutcome, ReplaySummary } from './replay-outcome.js';
 
-export type { EndKind, LogEnd, ReplayerOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
-export { Replayer } from './replay-machine.js';
+export type { EndKind, LogEnd, ReplayMachineOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+export { ReplayMachine } from './replay-machine.js';
 export { ReplayDriver, type ReplayDriverOptions, type SegmentRef } from './replay-driver.js';
 
 export interface ReplayInput {
@@ -26,7 +26,7 @@ export interface ReplayInput {
   readonly checkpointLsn: Lsn;
   /** Inflates deflated payloads; needed only for a log that holds some. */
   readonly inflate?: Inflate;
-  /** See ReplayerOptions.hotPath (tests turn it off to compare). */
+  /** See ReplayMachineOptions.hotPath (tests turn it off to compare). */
   readonly hotPath?: boolean;
 }
 

@@ -7,7 +7,7 @@
 //
 // The checksum covers every byte before it. walref writes v2 and reads both.
 
-import { readU32, readU64Safe, writeU32, writeU64 } from './codec.js';
+import { readU32, readU64Safe, writeU32, writeU64 } from './le-bytes.js';
 import { crc32cOfRange } from './crc32c.js';
 import type { HeaderFailureCause } from './errors.js';
 import {

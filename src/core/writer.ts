@@ -1,6 +1,6 @@
 // The writer state machine: begin, append, appendBatch, commit, abort, checkpointMarker, flush,
 // fsync (the spec's Fsync: forceFsync and the group flusher), truncateUpTo, and the preparation of
-// the next segment's file (prepareStart, prepareDone). Each step takes a
+// the next segment's file (prepareStart, prepareDone: writer-segments.ts). Each step takes a
 // state and returns the next state plus the effects that must run, in order, before that state
 // may be adopted. The shell adopts the state only when every effect succeeded; when one fails it
 // calls effectFailed() with the state it had before the step, which poisons and says how to cut a
@@ -11,8 +11,8 @@
 // effects, the fsync that covers it; the durability ordering rule itself (adopt such a state only
 // once that fsync returned) is stated and enforced in one place, the shell: src/wal-core.ts.
 //
-// Segment files are preallocated and reused (docs/format.md "Preallocation and reuse"): a rotation
-// takes a free file when one is ready (header written and synced under its free name, then renamed
+// Segment files are preallocated and reused (docs/format.md "Preallocation and reuse";
+// writer-segments.ts): a rotation takes a free file when one is ready (header written and synced under its free name, then renamed
 // into place), and creates one at the target size otherwise; truncateUpTo renames the segments it
 // frees to free files, up to `recycleSegments`, instead of unlinking them. Each write of frames
 // ends with an end marker (FRAME_HEADER_BYTES of zeros) when it fits in the file, so the live
@@ -21,10 +21,13 @@
 import type { Effect } from './effects.js';
 import type { WalErrorInfo } from './errors.js';
 import { appendFrame, pendingWrite } from './frame-arena.js';
-import { encodeSegmentHeader, segmentSalt } from './segment-header.js';
-import { FORMAT_VERSION, FRAME_HEADER_BYTES, freeFileName, LSN_MAX, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
+import { FRAME_HEADER_BYTES, LSN_MAX } from './format.js';
 import type { Lsn, StoredPayload, WalRecord } from './records.js';
-import type { ActiveSegment, FreeFile, SealedSegment, WriterState } from './writer-state.js';
+import { recycleOrRemove, startNextSegment } from './writer-segments.js';
+import type { SealedSegment, WriterState } from './writer-state.js';
+
+export { fsyncDone, fsyncDue, fsyncStart, type FsyncPlan } from './writer-fsync.js';
+export { createSegmentEffects, prepareDone, prepareDue, prepareStart, type PreparePlan } from './writer-segments.js';
 
 export type WriterStep<T> =
   | { readonly ok: true; readonly state: WriterState; readonly effects: readonly Effect[]; readonly value: T }
@@ -61,7 +64,7 @@ function buffer(
     sealed: state.sealed,
     free: state.free,
     openTransactions,
-    lastCheckpointLsn: state.lastCheckpointLsn,
+    lastSnapshotLsn: state.lastSnapshotLsn,
     commitsSinceFsync,
     poisoned: state.poisoned,
   };
@@ -106,72 +109,11 @@ function writeOut(state: WriterState, fsync: boolean): { state: WriterState; eff
   return { state: next, effects };
 }
 
-/** The free file a rotation takes: the ready one with the highest number (a fresh one prepared ahead first). */
-function freeFileToUse(state: WriterState): FreeFile | null {
-  let best: FreeFile | null = null;
-  for (const file of state.free) if (file.status === 'ready' && (best === null || file.number > best.number)) best = file;
-  return best;
-}
-
-/**
- * The effects that make `name` a new segment file at its final name when no free file is ready:
- * create it, zeros to the target size (when preallocating), the header, fsync it and the
- * directory. A crash can leave a torn header with zeros behind it (docs/format.md row R4).
- */
-export function createSegmentEffects(name: string, header: Uint8Array, config: { readonly preallocate: boolean; readonly segmentTargetBytes: number }): Effect[] {
-  return [
-    { kind: 'create', file: name },
-    ...(config.preallocate ? [{ kind: 'preallocate', file: name, sizeBytes: config.segmentTargetBytes } satisfies Effect] : []),
-    { kind: 'write', file: name, offsetBytes: 0, data: header },
-    { kind: 'fsync', file: name },
-    { kind: 'fsyncDir' },
-  ];
-}
-
-/**
- * Seals the active segment and starts the next one. The active segment's pending frames are
- * written and it is fsynced first (sealed). Then, with a free file ready: the new header goes into
- * it under its free name and is fsynced, the file is renamed into place and the directory fsynced,
- * so the name never shows the header of the file's previous life. Without one: createSegmentEffects.
- */
+/** Seals the active segment (its frames written, then fsynced) and starts the next one (startNextSegment). */
 function rotate(state: WriterState): { state: WriterState; effects: Effect[] } {
   const out = writeOut(state, true);
-  const old = out.state.active;
-  const id = old.id + 1;
-  const name = segmentFileName(id);
-  const baseLsn = out.state.nextLsn;
-  const free = freeFileToUse(out.state);
-  const salt = segmentSalt(id, baseLsn, free?.previousSalt ?? null);
-  const header = encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: id, baseLsn, salt, previousEnd: old.writtenBytes });
-  const sealed: SealedSegment = {
-    id: old.id,
-    name: old.name,
-    baseLsn: old.baseLsn,
-    lastLsn: old.hasRecords ? baseLsn - 1 : null,
-    version: 2,
-    salt: old.salt,
-    sizeBytes: old.sizeBytes,
-  };
-  const effects: Effect[] =
-    free === null
-      ? createSegmentEffects(name, header, out.state.config)
-      : [
-          { kind: 'write', file: free.name, offsetBytes: 0, data: header },
-          { kind: 'fsync', file: free.name },
-          { kind: 'rename', from: free.name, to: name },
-          { kind: 'fsyncDir' },
-        ];
-  const sizeBytes = free === null ? (out.state.config.preallocate ? out.state.config.segmentTargetBytes : SEGMENT_HEADER_BYTES) : free.sizeBytes;
-  const active: ActiveSegment = { id, name, baseLsn, salt, writtenBytes: SEGMENT_HEADER_BYTES, sizeBytes: Math.max(sizeBytes, SEGMENT_HEADER_BYTES), hasRecords: false };
-  return {
-    effects: [...out.effects, ...effects],
-    state: {
-      ...out.state,
-      sealed: [...out.state.sealed, sealed],
-      free: free === null ? out.state.free : out.state.free.filter((f) => f !== free),
-      active,
-    },
-  };
+  const next = startNextSegment(out.state);
+  return { state: next.state, effects: [...out.effects, ...next.effects] };
 }
 
 /** Whether the next begin() rotates: the active segment holds records and has reached its target. */
@@ -239,16 +181,16 @@ export function checkpointMarker(state: WriterState, snapshotLsn: Lsn): WriterSt
   if (!Number.isSafeInteger(snapshotLsn) || snapshotLsn < 0 || snapshotLsn >= state.nextLsn) {
     return refuse({ code: 'InvalidArgument', argument: 'snapshotLsn', detail: `${snapshotLsn} is not an LSN below ${state.nextLsn}` });
   }
-  if (state.lastCheckpointLsn !== null && snapshotLsn < state.lastCheckpointLsn) {
+  if (state.lastSnapshotLsn !== null && snapshotLsn < state.lastSnapshotLsn) {
     return refuse({
       code: 'InvalidArgument',
       argument: 'snapshotLsn',
-      detail: `${snapshotLsn} is below the previous checkpoint ${state.lastCheckpointLsn}`,
+      detail: `${snapshotLsn} is below the previous checkpoint ${state.lastSnapshotLsn}`,
     });
   }
   const step = buffer(state, (lsn) => ({ kind: 'Checkpoint', lsn, snapshotLsn }));
   if (!step.ok) return step;
-  return { ...step, state: { ...step.state, lastCheckpointLsn: snapshotLsn } };
+  return { ...step, state: { ...step.state, lastSnapshotLsn: snapshotLsn } };
 }
 
 /** flush() per the sync policy: per-commit writes and fsyncs; group and none only write. */
@@ -276,76 +218,27 @@ export function writePending(state: WriterState): WriterStep<Lsn> {
 }
 
 /**
- * A pipelined fsync, started: it covers what has been handed to the OS so far (writtenLsn), not
- * what is still buffered, and it is a plan, not a step: the state does not change until fsyncDone.
- * Meanwhile the shell may buffer and write more; a later fsync covers those. Null when everything
- * written is durable already.
- */
-export interface FsyncPlan {
-  readonly effect: Effect;
-  readonly coversLsn: Lsn;
-  /** The commits counted towards `maxCommits` when the fsync started. */
-  readonly commits: number;
-}
-
-export function fsyncStart(state: WriterState): FsyncPlan | null {
-  if (state.poisoned !== null || state.writtenLsn <= state.durableLsn) return null;
-  return { effect: { kind: 'fsync', file: state.active.name }, coversLsn: state.writtenLsn, commits: state.commitsSinceFsync };
-}
-
-/**
- * The fsync of `plan` returned OK: the durable LSN moves up to what it covered (never down: a
- * rotation's own fsync may have covered more meanwhile), and the commits it covered no longer
- * count towards the next group fsync.
- */
-export function fsyncDone(state: WriterState, plan: FsyncPlan): WriterState {
-  if (plan.coversLsn <= state.durableLsn && plan.commits === 0) return state;
-  return {
-    ...state,
-    durableLsn: Math.max(state.durableLsn, plan.coversLsn),
-    commitsSinceFsync: Math.max(0, state.commitsSinceFsync - plan.commits),
-  };
-}
-
-/** Under `group`, whether enough commits wait for a sync that the flusher should run now. */
-export function fsyncDue(state: WriterState): boolean {
-  const max = state.config.maxCommits;
-  return state.config.syncMode === 'group' && max !== null && state.commitsSinceFsync >= max;
-}
-
-/**
- * Frees sealed segments all of whose records are at or below `fenceLsn`, always keeping the active
+ * Frees sealed segments all of whose records are at or below `upToLsn`, always keeping the active
  * segment and the one before it, then fsyncs the directory. Only a run of the oldest segments can
  * qualify, because LSNs increase along the log, so no hole is ever made. A freed v2 segment is
  * renamed to a free file for reuse while fewer than `recycleSegments` are kept (and its free name
  * is not taken); every other freed segment is unlinked. Returns the names of the segments freed.
  */
-export function truncateUpTo(state: WriterState, fenceLsn: Lsn): WriterStep<readonly string[]> {
+export function truncateUpTo(state: WriterState, upToLsn: Lsn): WriterStep<readonly string[]> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
-  if (!Number.isSafeInteger(fenceLsn) || fenceLsn < 0) {
-    return refuse({ code: 'InvalidArgument', argument: 'fenceLsn', detail: `${fenceLsn} is not an LSN` });
+  if (!Number.isSafeInteger(upToLsn) || upToLsn < 0) {
+    return refuse({ code: 'InvalidArgument', argument: 'upToLsn', detail: `${upToLsn} is not an LSN` });
   }
   const candidates = state.sealed.slice(0, Math.max(0, state.sealed.length - 1));
   const removable: SealedSegment[] = [];
   for (const segment of candidates) {
-    const covered = segment.lastLsn === null || segment.lastLsn <= fenceLsn;
+    const covered = segment.lastLsn === null || segment.lastLsn <= upToLsn;
     if (!covered) break;
     removable.push(segment);
   }
   if (removable.length === 0) return { ok: true, state, effects: [], value: [] };
-  const effects: Effect[] = [];
-  const free: FreeFile[] = [...state.free];
-  const kept = (): number => free.filter((f) => f.status === 'ready' && f.number <= state.active.id).length;
-  for (const segment of removable) {
-    const freeName = freeFileName(segment.id);
-    if (segment.version === 2 && kept() < state.config.recycleSegments && !free.some((f) => f.name === freeName)) {
-      effects.push({ kind: 'rename', from: segment.name, to: freeName });
-      free.push({ name: freeName, number: segment.id, sizeBytes: segment.sizeBytes, previousSalt: segment.salt, status: 'ready' });
-    } else {
-      effects.push({ kind: 'remove', file: segment.name });
-    }
-  }
+  const { effects, free } = recycleOrRemove(state, removable);
   effects.push({ kind: 'fsyncDir' });
   return {
     ok: true,
@@ -353,52 +246,6 @@ export function truncateUpTo(state: WriterState, fenceLsn: Lsn): WriterStep<read
     value: removable.map((s) => s.name),
     state: { ...state, sealed: state.sealed.slice(removable.length), free },
   };
-}
-
-/**
- * Whether the next segment's file should be prepared now: preallocation is on, no free file is
- * ready or being prepared, and the active segment is at least half full (so a log that never
- * grows that far never pays for a second file).
- */
-export function prepareDue(state: WriterState): boolean {
-  return (
-    state.poisoned === null &&
-    state.config.preallocate &&
-    state.free.length === 0 &&
-    2 * (state.active.writtenBytes + state.pendingBytes) >= state.config.segmentTargetBytes
-  );
-}
-
-/** A free file being prepared in the background: what the shell runs, and the state that registers it. */
-export interface PreparePlan {
-  readonly file: string;
-  /** Run under the writer lane, at once: the directory entry. */
-  readonly create: Effect;
-  /** Run outside the lanes: the zeros (nothing else touches the file). */
-  readonly fill: Effect;
-  /** Run as an fsync in flight (one at a time, as every fsync): then prepareDone. */
-  readonly sync: Effect;
-  readonly state: WriterState;
-}
-
-/** Starts preparing the file for the next segment (`<active id + 1>.free`); null when none is due. */
-export function prepareStart(state: WriterState): PreparePlan | null {
-  if (!prepareDue(state)) return null;
-  const number = state.active.id + 1;
-  const file = freeFileName(number);
-  const sizeBytes = state.config.segmentTargetBytes;
-  return {
-    file,
-    create: { kind: 'create', file },
-    fill: { kind: 'preallocate', file, sizeBytes },
-    sync: { kind: 'fsync', file },
-    state: { ...state, free: [...state.free, { name: file, number, sizeBytes, previousSalt: null, status: 'preparing' }] },
-  };
-}
-
-/** The prepared file's fsync returned OK: it is ready for the next rotation. */
-export function prepareDone(state: WriterState, file: string): WriterState {
-  return { ...state, free: state.free.map((f) => (f.name === file ? { ...f, status: 'ready' } : f)) };
 }
 
 /** The host (or the recorder) declares the writer unusable; sticky until reopen. */
