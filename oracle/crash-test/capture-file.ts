@@ -1,4 +1,4 @@
-// The capture file (docs/oracle.md §5): one workload run under strace, kept so that its crash
+// The capture file (docs/oracle.md §6): one workload run under strace, kept so that its crash
 // states can be checked later, elsewhere, in shards, without running the workload again.
 //
 //   capture  := header manifest* marker trace

@@ -1,4 +1,4 @@
-// crashTest(): `walref crash-test` as a library call for Node programs (docs/oracle.md §4).
+// crashTest(): `walref crash-test` as a library call for Node programs (docs/oracle.md §5).
 //
 //   const report = await crashTest({ dir, workload: 'node workload.mjs /tmp/db', check: async (stateDir, ackedIds) => ... });
 //

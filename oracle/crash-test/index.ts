@@ -1,4 +1,4 @@
-// walref crash-test as a library, exported as `walref/crash-test` (docs/oracle.md §4): crashTest()
+// walref crash-test as a library, exported as `walref/crash-test` (docs/oracle.md §5): crashTest()
 // runs a workload under strace and checks every crash state with a command, a function in this
 // thread, or a function in worker threads; mergeReports() puts shards' reports together.
 

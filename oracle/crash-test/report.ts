@@ -1,6 +1,6 @@
 // A crash-test run as data that outlives it: what `walref crash-test --json` prints, what the
 // library's crashTest() returns, and what `walref crash-test merge` reads back (checked with zod:
-// a report file is input like any other). docs/oracle.md §6 lists the fields.
+// a report file is input like any other). docs/oracle.md §7 lists the fields.
 
 import { z } from 'zod';
 import type { SimKnobs } from '../../crash-sim/knobs.js';

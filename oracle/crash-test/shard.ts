@@ -1,5 +1,5 @@
 // Shards: a deterministic share of a run's planned crash states, so that one capture's checks fan
-// out over an existing job runner (docs/oracle.md §5). The plan lists the distinct states in one
+// out over an existing job runner (docs/oracle.md §6). The plan lists the distinct states in one
 // order, fixed by the capture, the knobs, --max-states and --seed; state i (from 0) belongs to
 // shard k of n when i mod n = k - 1. Every shard plans the whole run (planning is cheap next to
 // checking) and checks its share; `crash-test merge` puts the shards' reports back together.
