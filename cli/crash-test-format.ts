@@ -24,7 +24,8 @@ function coverageLine(report: CrashTestReport): string | null {
 
 function statesLine(report: CrashTestReport): string {
   const scope = report.crashStates === report.plannedStates ? '' : ` of ${report.plannedStates} planned`;
-  const how = report.exhaustive ? 'exhaustive' : report.planExhaustive ? 'not exhaustive: shards missing' : 'sampled';
+  const plan = report.planExhaustive ? 'an exhaustive plan' : 'a sampled plan';
+  const how = report.exhaustive ? 'exhaustive' : report.shards === undefined && report.shard.n > 1 ? `one shard of ${plan}` : report.planExhaustive ? 'not exhaustive: shards missing' : 'sampled';
   return `crash states: ${report.crashStates}${scope} checked, ${how} (${report.spaceTotal} points in all crash spaces)`;
 }
 

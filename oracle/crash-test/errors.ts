@@ -21,9 +21,7 @@ export type CrashTestErrorCode =
   /** A file given to `crash-test merge` is not a crash-test --json report. */
   | 'BadReport'
   /** Reports given to `crash-test merge` come from different captures, plans or shard counts. */
-  | 'ShardMismatch'
-  /** The run was stopped by a signal (SIGINT, SIGTERM, SIGHUP); everything it started is gone. */
-  | 'Interrupted';
+  | 'ShardMismatch';
 
 export class CrashTestError extends Error {
   readonly code: CrashTestErrorCode;
