@@ -121,7 +121,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     const result = await checkCaptured(noDirFsyncRun, { check, knobs: knobs64, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000, verdicts });
     const lost = result.violations.find((v) => v.reason === 'an acknowledged transaction was lost');
     // New segments are prepared ahead as free files and renamed into place at rotation.
-    expect(lost?.example).toMatch(/rename\(\d{20}\.free → \d{20}\.wal\) lost|\d{20}\.wal, O_CREAT\) lost/);
+    expect(lost?.example).toMatch(/rename#\d+\(\d{20}\.free → \d{20}\.wal\) lost|\d{20}\.wal, O_CREAT\) lost/);
   }, 300_000);
 
   it('finds the planted bug that acknowledges before fdatasync', async () => {
