@@ -12,7 +12,11 @@ async function run(appendfsync: 'always' | 'everysec'): Promise<CrashTestResult>
   const dir = freshDir(`redis-${appendfsync}`);
   dirs.push(dir);
   const captured = await captureRun(dir, `node ${example('redis', 'workload.mjs')} ${dir} --appendfsync ${appendfsync} --sets 3`);
-  return checkCaptured(captured, { check: `node ${example('redis', 'check.mjs')}`, knobs: resolveKnobs({}), maxStates: 120, seed: 1, timeoutMs: 30_000 });
+  try {
+    return await checkCaptured(captured, { check: `node ${example('redis', 'check.mjs')}`, knobs: resolveKnobs({}), maxStates: 120, seed: 1, timeoutMs: 30_000 });
+  } finally {
+    captured.dispose();
+  }
 }
 
 describe.skipIf(!hasStrace || !hasRedis)(`walref crash-test on Redis (${hasStrace && hasRedis ? 'redis-server found' : NEEDS_REDIS})`, () => {
