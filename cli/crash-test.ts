@@ -1,5 +1,5 @@
-// `walref crash-test --dir <data dir> --workload '<cmd>' --check '<cmd>' [knobs] [--max-states N]
-//  [--seed S] [--timeout-ms T] [--jobs J] [--json] [--html report.html]`: the CLI glue of
+// `walref crash-test --dir <data dir> --workload '<cmd>' --check '<cmd>' [--init '<cmd>'] [knobs]
+//  [--max-states N] [--seed S] [--timeout-ms T] [--jobs J] [--quiet] [--json] [--html report.html]`: the CLI glue of
 // oracle/crash-test (docs/oracle.md). Arguments are checked here with zod; everything else is in
 // oracle/crash-test/run.ts. Exit 0: no violation; 1: violations; 2: bad arguments or a workload,
 // strace or directory problem (one line naming it).
@@ -12,20 +12,22 @@ import { writeCrashTestReport } from './crash-test-report.js';
 import { CrashTestError } from '../oracle/crash-test/errors.js';
 import { crashTest, type CrashTestResult } from '../oracle/crash-test/run.js';
 import { ExitCode, type CliIo } from './io.js';
-import { progressBar } from './progress.js';
+import { PhaseProgress } from './phase-progress.js';
 
 export const CRASH_TEST_USAGE = `usage: walref crash-test --dir <data dir> --workload '<command>' --check '<command>'
-         [--sector-bytes N] [--ordered | --unordered] [--safe-append | --unsafe-append]
-         [--dir-sync | --no-dir-sync] [--mkdir-sync | --no-mkdir-sync]
-         [--max-states N] [--seed S] [--timeout-ms T] [--jobs J] [--json] [--html report.html]
+         [--init '<command>'] [--sector-bytes N] [--ordered | --unordered]
+         [--safe-append | --unsafe-append] [--dir-sync | --no-dir-sync] [--mkdir-sync | --no-mkdir-sync]
+         [--max-states N] [--seed S] [--timeout-ms T] [--jobs J] [--quiet] [--json] [--html report.html]
 
+--init runs a command before the trace to fill --dir (what it writes is the durable initial state).
 Runs the workload (a shell command line) under strace, turns its file-system calls under --dir
 into a crash-sim history, enumerates the crash states the fault model allows after every call
 (exhaustively up to --max-states, default 1000, sampled by --seed beyond), writes each into a fresh
 directory and runs '<check> <state dir> <acked id>...' on it (timeout --timeout-ms, default 30000;
 --jobs checks at once, default one per core). The workload acknowledges durable operations by
-printing 'ACK <id>' lines on its standard output. Exit code 1 on any violation.
-Knob defaults: ordered, safe append, dirSync, no mkdirSync, 512-byte sectors. See docs/oracle.md.
+printing 'ACK <id>' lines on its standard output. Exit code 1 on any violation. Progress of
+every phase goes to standard error (a live line on a terminal, a line every few seconds
+otherwise); --quiet silences it. Knob defaults: ordered, safe append, dirSync, no mkdirSync, 512-byte sectors. See docs/oracle.md.
 `;
 
 const positiveInt = z
@@ -38,6 +40,7 @@ const argsSchema = z.object({
   dir: z.string({ error: 'is required' }).min(1, 'must not be empty'),
   workload: z.string({ error: 'is required' }).min(1, 'must not be empty'),
   check: z.string({ error: 'is required' }).min(1, 'must not be empty'),
+  init: z.string().min(1, 'must not be empty').optional(),
   sectorBytes: positiveInt,
   maxStates: positiveInt,
   seed: z
@@ -48,6 +51,7 @@ const argsSchema = z.object({
   timeoutMs: positiveInt,
   jobs: positiveInt.optional(),
   json: z.boolean(),
+  quiet: z.boolean(),
   html: z.string().min(1, 'must name a file').optional(),
 });
 
@@ -106,33 +110,38 @@ function jsonSummary(result: CrashTestResult): string {
 
 type CrashTestArgs = z.infer<typeof argsSchema> & { readonly knobs: SimKnobs };
 
+/** The flags of `walref crash-test`, for node:util's parseArgs. */
+const CRASH_TEST_OPTIONS = {
+  dir: { type: 'string' },
+  workload: { type: 'string' },
+  check: { type: 'string' },
+  init: { type: 'string' },
+  'sector-bytes': { type: 'string' },
+  ordered: { type: 'boolean' },
+  unordered: { type: 'boolean' },
+  'safe-append': { type: 'boolean' },
+  'unsafe-append': { type: 'boolean' },
+  'dir-sync': { type: 'boolean' },
+  'no-dir-sync': { type: 'boolean' },
+  'mkdir-sync': { type: 'boolean' },
+  'no-mkdir-sync': { type: 'boolean' },
+  'max-states': { type: 'string' },
+  seed: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  jobs: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  html: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** The arguments and the knobs they set, or the exit code when there is nothing to run (--help, or a usage error already reported). */
 function parseCrashTestArgs(argv: string[], io: CliIo): CrashTestArgs | number {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        dir: { type: 'string' },
-        workload: { type: 'string' },
-        check: { type: 'string' },
-        'sector-bytes': { type: 'string' },
-        ordered: { type: 'boolean' },
-        unordered: { type: 'boolean' },
-        'safe-append': { type: 'boolean' },
-        'unsafe-append': { type: 'boolean' },
-        'dir-sync': { type: 'boolean' },
-        'no-dir-sync': { type: 'boolean' },
-        'mkdir-sync': { type: 'boolean' },
-        'no-mkdir-sync': { type: 'boolean' },
-        'max-states': { type: 'string' },
-        seed: { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        jobs: { type: 'string' },
-        json: { type: 'boolean' },
-        html: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: CRASH_TEST_OPTIONS,
     });
     if (values.help === true) {
       io.stdout(CRASH_TEST_USAGE);
@@ -143,12 +152,14 @@ function parseCrashTestArgs(argv: string[], io: CliIo): CrashTestArgs | number {
       dir: values.dir,
       workload: values.workload,
       check: values.check,
+      ...(values.init === undefined ? {} : { init: values.init }),
       sectorBytes: values['sector-bytes'] ?? '512',
       maxStates: values['max-states'] ?? '1000',
       seed: values.seed ?? '1',
       timeoutMs: values['timeout-ms'] ?? '30000',
       ...(values.jobs === undefined ? {} : { jobs: values.jobs }),
       json: values.json === true,
+      quiet: values.quiet === true,
       ...(values.html === undefined ? {} : { html: values.html }),
     });
     if (!result.success) throw new Error(describeArgumentIssue(result.error, []));
@@ -171,22 +182,25 @@ export async function runCrashTest(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCrashTestArgs(argv, io);
   if (typeof parsed === 'number') return parsed;
   const { knobs } = parsed;
-  const tty = process.stderr.isTTY === true && !parsed.json;
+  const progress = new PhaseProgress({ write: io.stderr, tty: process.stderr.isTTY === true, now: () => performance.now() }, { quiet: parsed.quiet });
   let result: CrashTestResult;
   try {
     result = await crashTest({
       dir: parsed.dir,
       workload: parsed.workload,
       check: parsed.check,
+      ...(parsed.init === undefined ? {} : { init: parsed.init }),
       knobs,
       maxStates: parsed.maxStates,
       seed: parsed.seed,
       timeoutMs: parsed.timeoutMs,
       ...(parsed.jobs === undefined ? {} : { jobs: parsed.jobs }),
       keepStates: parsed.html !== undefined,
-      ...(tty ? { onProgress: (done: number, total: number) => io.stderr(`\r${progressBar(done, total, 'crash states checked')}${done === total ? '\n' : ''}`) } : {}),
+      onEvent: (event) => progress.update(event),
     });
+    progress.end();
   } catch (error) {
+    progress.end();
     if (error instanceof CrashTestError) {
       io.stderr(`walref crash-test: ${error.code}: ${error.message}\n`);
       return ExitCode.UsageOrIo;
