@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { resolveKnobs } from '../../crash-sim/knobs.js';
-import { crashTest } from '../../oracle/crash-test/run.js';
+import { crashTest } from '../../oracle/crash-test/crash-test.js';
 import { baseParamsSchema, emitResult, freshCaseDir, peakRssMiB, readParams, removeCaseDir } from '../lib/case-io.js';
 
 const params = readParams(baseParamsSchema.extend({ initialMiB: z.number().int().positive(), records: z.number().int().positive(), maxStates: z.number().int().positive() }));
@@ -21,7 +20,6 @@ const result = await crashTest({
   init: `${target} fill ${dir} ${params.initialMiB}`,
   workload: `${target} workload ${dir} ${params.records}`,
   check: `${target} check`,
-  knobs: resolveKnobs({}),
   maxStates: params.maxStates,
   seed: 1,
   timeoutMs: 60_000,

@@ -1,30 +1,34 @@
 // Crash states checked as a stream: the plan (crash-sim's planCrashStream) yields crash points one
 // at a time, each point its states one at a time; jobsOf turns them into checks (one per distinct
-// image and acknowledged ids, with its one-line description), and poolStream runs them over the
+// image and acknowledged ids, with its one-line description, and only those of the shard asked
+// for), and poolStream runs them over the
 // cores, taking the next job only when a check finishes. What is held at any moment is the jobs in
 // flight, never the plan: memory does not grow with crash points × directory size.
 
 import type { PlannedPoint } from '../../crash-sim/crash-points.js';
 import type { CrashState } from '../../crash-sim/crash-states.js';
-import { describeCrashState } from './describe.js';
+import { describeCrashState, type StateSummary } from './describe.js';
+import { inShard, WHOLE_RUN, type Shard } from './shard.js';
 import type { SyscallHistory } from './syscall-history.js';
 
 export interface CheckJob {
   readonly afterOp: number;
   readonly state: CrashState;
   readonly ids: readonly string[];
-  readonly description: string;
-  readonly weight: number;
+  readonly summary: StateSummary;
 }
 
-/** How far the plan has been taken: states drawn from it, and how many of them were checks (the rest repeats). */
+/** How far the plan has been taken: states drawn from it, and how many of them were distinct (the rest repeats), in every shard. */
 export interface JobCounts {
   drawn: number;
   jobs: number;
 }
 
-/** One check per distinct (image, acknowledged ids) pair, in plan order, with its description. */
-export function* jobsOf(points: Iterable<PlannedPoint>, history: SyscallHistory, counts: JobCounts = { drawn: 0, jobs: 0 }): Generator<CheckJob> {
+/**
+ * One check per distinct (image, acknowledged ids) pair, in plan order, with its description; of
+ * those, the i-th (from 0) belongs to shard k of n when i mod n = k - 1 (shard.ts).
+ */
+export function* jobsOf(points: Iterable<PlannedPoint>, history: SyscallHistory, counts: JobCounts = { drawn: 0, jobs: 0 }, shard: Shard = WHOLE_RUN): Generator<CheckJob> {
   const seen = new Set<string>();
   let acked = 0;
   for (const planned of points) {
@@ -36,9 +40,9 @@ export function* jobsOf(points: Iterable<PlannedPoint>, history: SyscallHistory,
       const key = `${state.key}|${ids.length}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      counts.jobs++;
-      const summary = describeCrashState(state, history.calls, afterOp);
-      yield { afterOp, state, ids, description: summary.text, weight: summary.weight };
+      const index = counts.jobs++;
+      if (!inShard(index, shard)) continue;
+      yield { afterOp, state, ids, summary: describeCrashState(state, history.calls, afterOp) };
     }
   }
 }
