@@ -6,6 +6,7 @@
 // nothing at all. The clock and the sink are parameters: tests drive both.
 
 import type { CrashTestEvent } from '../oracle/crash-test/progress-event.js';
+import { spaceTotalText } from './format-space.js';
 
 export interface ProgressSink {
   /** Writes text as is (standard error). */
@@ -77,7 +78,7 @@ export class PhaseProgress {
       case 'capture':
         return `capture: ${count(event.calls)} calls seen, ${count(event.ops)} file-system operations under --dir`;
       case 'plan':
-        return `plan: ${count(event.crashPoints)} crash points, ${count(event.spaceTotal)} crash states in their spaces`;
+        return `plan: ${count(event.crashPoints)} crash points, ${event.spaceTotal >= Number.MAX_SAFE_INTEGER ? spaceTotalText(event.spaceTotal) : count(event.spaceTotal)} crash states in their spaces`;
       case 'check': {
         const rate = seconds > 0 ? event.done / seconds : 0;
         const left = rate > 0 ? timeLeft((event.total - event.done) / rate) : '';
