@@ -8,10 +8,10 @@ import { parseShard, type Shard } from '../oracle/crash-test/shard.js';
 import { describeArgumentIssue } from './args.js';
 
 export const CRASH_TEST_USAGE = `usage: walref crash-test --dir <data dir> (--workload '<command>' | --from-capture <file>) --check '<command>'
-         [--sector-bytes N] [--ordered | --unordered] [--safe-append | --unsafe-append]
+         [--init '<command>'] [--sector-bytes N] [--ordered | --unordered] [--safe-append | --unsafe-append]
          [--dir-sync | --no-dir-sync] [--mkdir-sync | --no-mkdir-sync]
          [--max-states N] [--seed S] [--timeout-ms T] [--jobs J] [--shard k/n]
-         [--save-capture <file>] [--json] [--html report.html]
+         [--save-capture <file>] [--quiet] [--json] [--html report.html]
        walref crash-test merge <report.json>... [--json]
 
 Runs the workload (a shell command line) under strace, turns its file-system calls under --dir
@@ -24,6 +24,9 @@ printing 'ACK <id>' lines on its standard output. Exit code 1 on any violation.
 --from-capture checks such a file again, with --dir holding the same initial directory, without
 running the workload; --shard k/n checks the k-th of n deterministic shares of the planned states;
 'merge' combines the --json reports of the shards into one (exit 2 when shards are missing).
+--init runs a command before the trace to fill --dir (what it writes is the durable initial state).
+Progress of every phase goes to standard error (a live line on a terminal, a line every few
+seconds otherwise); --quiet silences it.
 Knob defaults: ordered, safe append, dirSync, no mkdirSync, 512-byte sectors. See docs/oracle.md.
 `;
 
@@ -41,6 +44,7 @@ const argsSchema = z.object({
   fromCapture: file.optional(),
   saveCapture: file.optional(),
   check: z.string({ error: 'is required' }).min(1, 'must not be empty'),
+  init: z.string().min(1, 'must not be empty').optional(),
   sectorBytes: positiveInt,
   maxStates: positiveInt,
   seed: z
@@ -51,6 +55,7 @@ const argsSchema = z.object({
   timeoutMs: positiveInt,
   jobs: positiveInt.optional(),
   json: z.boolean(),
+  quiet: z.boolean(),
   html: file.optional(),
 });
 
@@ -62,6 +67,7 @@ const OPTIONS = {
   'from-capture': { type: 'string' },
   'save-capture': { type: 'string' },
   check: { type: 'string' },
+  init: { type: 'string' },
   'sector-bytes': { type: 'string' },
   ordered: { type: 'boolean' },
   unordered: { type: 'boolean' },
@@ -77,6 +83,7 @@ const OPTIONS = {
   jobs: { type: 'string' },
   shard: { type: 'string' },
   json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
   html: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -103,18 +110,21 @@ export function parseCrashTestArgs(argv: readonly string[]): CrashTestArgs | 'he
     ...given('fromCapture', values['from-capture']),
     ...given('saveCapture', values['save-capture']),
     check: values.check,
+    ...given('init', values.init),
     sectorBytes: values['sector-bytes'] ?? '512',
     maxStates: values['max-states'] ?? '1000',
     seed: values.seed ?? '1',
     timeoutMs: values['timeout-ms'] ?? '30000',
     ...given('jobs', values.jobs),
     json: values.json === true,
+    quiet: values.quiet === true,
     ...given('html', values.html),
   });
   if (!result.success) throw new Error(describeArgumentIssue(result.error, []));
   const parsed = result.data;
   if (parsed.fromCapture === undefined && parsed.workload === undefined) throw new Error('--workload is required (or --from-capture)');
   if (parsed.fromCapture !== undefined && parsed.workload !== undefined) throw new Error('--workload and --from-capture contradict each other: the capture holds the workload');
+  if (parsed.fromCapture !== undefined && parsed.init !== undefined) throw new Error('--init and --from-capture contradict each other: --dir must already hold the initial directory of the capture');
   if (parsed.fromCapture !== undefined && parsed.saveCapture !== undefined) throw new Error('--save-capture and --from-capture contradict each other: the capture is already saved');
   const knobs = resolveKnobs({
     sectorBytes: parsed.sectorBytes,

@@ -78,13 +78,13 @@ export function fallocateCall(context: CallContext, proc: Proc, call: Syscall): 
     );
     return;
   }
-  // Plain fallocate (mode 0): the file grows to offset + length with allocated zeros unless
-  // KEEP_SIZE, as one metadata change that a crash keeps whole or not at all, durable once
-  // fsynced: crash-sim's preallocate op, exactly. Blocks reserved inside the file (or with
-  // KEEP_SIZE) change nothing a crash can show, and later writes overwrite them in place.
-  if (!keepSize && offset + length > size) {
-    context.record({ kind: 'preallocate', path: file.path, inode: file.inode, sizeBytes: offset + length }, `fallocate(${context.show(file.path)}, size ${offset + length})`);
-  }
+  // Mode 0 and KEEP_SIZE: allocation changes only the size (not with KEEP_SIZE), durable once
+  // fsynced like any size change; crash-sim's fallocate op.
+  const path = context.nameOf(file);
+  context.record(
+    { kind: 'fallocate', path, inode: file.inode, offsetBytes: offset, lengthBytes: length, keepSize },
+    `fallocate(${context.show(path)}, ${keepSize ? 'KEEP_SIZE, ' : ''}${length} bytes @${offset})`,
+  );
 }
 
 /** fsync and fdatasync, of a file or of a directory; a failed one is recorded too (it decides nothing: limbo). */
@@ -102,7 +102,7 @@ export function fsyncCall(context: CallContext, proc: Proc, call: Syscall): void
 export function syncFileRangeCall(context: CallContext, proc: Proc, call: Syscall): void {
   const file = context.fileOf(proc, call.args[0], call);
   if (file?.kind === 'file') {
-    context.note(`sync_file_range on ${context.show(file.path)} is treated as no durability guarantee (it syncs no metadata and waits for nothing on its own)`);
+    context.note('sync_file_range is treated as no durability guarantee (it syncs no metadata and waits for nothing on its own)');
   }
 }
 

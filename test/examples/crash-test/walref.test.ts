@@ -19,6 +19,7 @@ const TXS = deep ? 12 : 5;
 const SEGMENT_BYTES = 160;
 const check = `node ${example('walref', 'check.mjs')}`;
 const dirs: string[] = [];
+const runs: CapturedRun[] = [];
 /** Verdicts by (image, acked ids), shared by every run here: a state is checked once. */
 const verdicts = new Map<string, CheckOutcome>();
 const knobs64 = resolveKnobs({ sectorBytes: 64 });
@@ -26,7 +27,9 @@ const knobs64 = resolveKnobs({ sectorBytes: 64 });
 async function capture(variant: string, extra = '', txs = TXS): Promise<CapturedRun> {
   const dir = freshDir(`walref-${variant}`);
   dirs.push(dir);
-  return captureRun(dir, `node ${example('walref', 'workload.mjs')} ${dir} --txs ${txs} --segment-bytes ${SEGMENT_BYTES} --variant ${variant}${extra}`);
+  const run = await captureRun(dir, `node ${example('walref', 'workload.mjs')} ${dir} --txs ${txs} --segment-bytes ${SEGMENT_BYTES} --variant ${variant}${extra}`);
+  runs.push(run);
+  return run;
 }
 
 /** Renames of segment files to free files and back by inode: a file reused as a later segment shows both, in that order. */
@@ -65,7 +68,7 @@ function segmentOps(ops: readonly SimOp[]): string[] {
   return ops.flatMap((op): string[] => {
     if (op.kind === 'fsyncDir') return ['fsyncDir'];
     if (!('path' in op) || !op.path.endsWith('.wal')) return [];
-    if (op.kind === 'preallocate' || (op.kind === 'write' && op.data.every((byte) => byte === 0))) return [];
+    if (op.kind === 'fallocate' || (op.kind === 'write' && op.data.every((byte) => byte === 0))) return [];
     if (op.kind === 'write') return [`write ${name(op.path)} @${op.offsetBytes} ${op.writtenBytes}`];
     if (op.kind === 'truncate') return [`truncate ${name(op.path)} ${op.sizeBytes}`];
     return [`${op.kind} ${name(op.path)}`];
@@ -84,6 +87,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     noDirFsyncRun = await capture('no-dir-fsync');
   }, 180_000);
   afterAll(() => {
+    for (const run of runs) run.dispose();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
