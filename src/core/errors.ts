@@ -31,6 +31,18 @@ export const MALFORMED_RULES = [
 
 export type MalformedRule = (typeof MALFORMED_RULES)[number];
 
+/** Why a MANIFEST does not decode (docs/format.md, "MANIFEST"). */
+export type ManifestFailureCause =
+  | 'truncated' // fewer bytes than the fixed part and the checksum
+  | 'bad-magic'
+  | 'unsupported-version'
+  | 'bad-length' // the length does not fit the snapshot count, or the count is out of bounds
+  | 'bad-checksum'
+  | 'bad-body'; // a field out of range: an LSN, an id or an epoch of 0 or above 2^53 - 1, snapshots out of order
+
+/** Why the live snapshot a MANIFEST names cannot be used. */
+export type SnapshotFailureCause = 'missing' | 'size-mismatch' | 'bad-checksum';
+
 export type WalErrorInfo =
   | { readonly code: 'AlreadyOpen'; readonly dir: string }
   | { readonly code: 'Poisoned'; readonly reason: string }
@@ -54,7 +66,9 @@ export type WalErrorInfo =
       readonly rule: MalformedRule;
       readonly detail: string;
     }
-  | { readonly code: 'IoError'; readonly op: string; readonly path: string; readonly errno: string };
+  | { readonly code: 'IoError'; readonly op: string; readonly path: string; readonly errno: string }
+  | { readonly code: 'BadManifest'; readonly file: string; readonly cause: ManifestFailureCause }
+  | { readonly code: 'BadSnapshot'; readonly file: string; readonly lsn: number; readonly cause: SnapshotFailureCause };
 
 export type WalErrorCode = WalErrorInfo['code'];
 
@@ -97,6 +111,10 @@ export function describeWalError(info: WalErrorInfo): string {
       return `malformed log in segment ${info.segment} at offset ${info.offsetBytes}, LSN ${info.lsn}: ${info.rule} (${info.detail})`;
     case 'IoError':
       return `${info.op} ${info.path} failed: ${info.errno}`;
+    case 'BadManifest':
+      return `${info.file} is not a readable walref MANIFEST: ${info.cause}`;
+    case 'BadSnapshot':
+      return `snapshot ${info.file} (LSN ${info.lsn}) named by the MANIFEST cannot be used: ${info.cause}`;
   }
 }
 
