@@ -32,6 +32,10 @@
 //   - A failed effect poisons the WAL. A failed fsync rejects every waitDurable it covered and
 //     every other waiter; every step still queued fails with Poisoned when its turn comes. Nothing
 //     is retried ("fsyncgate").
+//   - checkpoint() is one exclusive run (exclusive()): it takes its place in the writer lane like
+//     any step, waits there for the fsync in flight, and holds the lane through all of its steps
+//     (the snapshot file, the MANIFEST commit, the marker, the removals), so no fsync of its own
+//     ever overlaps a pipelined one and calls made after it queue behind it.
 //   - close() refuses calls made after it at once (Closed), takes the sync lane and then the
 //     writer lane, so it runs after every call made before it, makes everything written durable
 //     (unless poisoned), rejects the waiters still pending, and closes the files. idle() waits the
@@ -173,6 +177,20 @@ export class WalCore {
         this.#syncLane.release();
       }
     }
+  }
+
+  /**
+   * Runs a protocol of several steps (checkpoint) in call order, holding the writer lane from its
+   * turn to its end, once the pipelined fsync in flight (if any) has settled: `body` runs each step
+   * through `run`, which adopts the step's state once its effects succeeded, exactly as step() does.
+   */
+  exclusive<T>(body: (run: <U>(step: (state: WriterState) => writer.WriterStep<U>) => U | Promise<U>) => Promise<T>): Promise<T> {
+    return Promise.resolve(
+      this.#inCallOrder(async () => {
+        if (this.#inFlight !== null) await this.#inFlight;
+        return body((step) => this.#runStep(step));
+      }),
+    );
   }
 
   /** Resolves once every call made before it, and the sync in flight, have finished. */

@@ -8,7 +8,9 @@ import { WalError } from './core/errors.js';
 import type { Lsn } from './core/records.js';
 import type { TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
+import type { CheckpointInput, CheckpointResult, Checkpointer } from './checkpointer.js';
 import type { EffectRunner } from './effect-runner.js';
+import type { LiveSnapshot } from './live-snapshot.js';
 import type { DirectoryLock, FileSystem } from './fs/port.js';
 import { Recorder, type RecorderHost } from './recorder.js';
 import { TurnGate } from './turn-gate.js';
@@ -22,6 +24,7 @@ export interface WalParts {
   readonly lock: DirectoryLock;
   readonly intervalMs: number | null;
   readonly trace: TraceSink | null;
+  readonly checkpointer: Checkpointer;
 }
 
 export class Wal {
@@ -29,6 +32,7 @@ export class Wal {
   readonly #core: WalCore;
   readonly #lock: DirectoryLock;
   readonly #gate: TurnGate;
+  readonly #checkpointer: Checkpointer;
   #timer: ReturnType<typeof setInterval> | null = null;
   #fsyncScheduled = false;
   #closeDone: Promise<void> | null = null;
@@ -41,6 +45,7 @@ export class Wal {
     this.#core = new WalCore(parts.state, parts.runner, parts.trace, () => this.#timer?.unref());
     this.#lock = parts.lock;
     this.#gate = new TurnGate(parts.fs);
+    this.#checkpointer = parts.checkpointer;
     if (parts.state.config.syncMode === 'group' && parts.intervalMs !== null) {
       // The background flusher. It is unref'd while nobody waits for durability, so an idle WAL
       // never keeps the process alive; waitDurable() refs it while it has waiters.
@@ -96,7 +101,7 @@ export class Wal {
   }
 
   commit(txBeginLsn: Lsn): Promise<Lsn> {
-    const committed = this.#core.stepAsync((s) => writer.commit(s, txBeginLsn)).then((commitLsn) => {
+    const committed = this.#core.stepAsync((s) => this.#checkpointer.noteCommit(writer.commit(s, txBeginLsn), (lsn) => lsn)).then((commitLsn) => {
       this.#core.emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
       this.#afterCommit();
       return commitLsn;
@@ -117,7 +122,7 @@ export class Wal {
    * recorder's commit() does. Returns both LSNs; pass commitLsn to waitDurable() to acknowledge.
    */
   writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
-    const written = this.#core.stepAsync((s) => writer.transaction(s, events)).then((lsns) => {
+    const written = this.#core.stepAsync((s) => this.#checkpointer.noteCommit(writer.transaction(s, events), (lsns) => lsns.commitLsn)).then((lsns) => {
       this.#afterCommit();
       return lsns;
     });
@@ -163,6 +168,22 @@ export class Wal {
       this.#core.emit(() => ({ action: 'TruncateUpTo', fenceLsn, removedSegments }));
     })();
     return this.#yielding(truncated);
+  }
+
+  /**
+   * Commits a snapshot the host took at the durable commit LSN `input.lsn`, through the MANIFEST
+   * (src/core/checkpoint.ts has the protocol, docs/tour.md the crash states around each step): the
+   * snapshot file is written and fsynced, the MANIFEST naming it is committed by temp file, fsync,
+   * rename and directory fsync, then the checkpoint marker is buffered and what the retention policy
+   * lets go is removed. A crash at any moment recovers the old epoch or the new one, never a mix.
+   */
+  checkpoint(input: CheckpointInput): Promise<CheckpointResult> {
+    return this.#yielding(this.#checkpointer.checkpoint(this.#core, input));
+  }
+
+  /** The live snapshot: the one the last committed MANIFEST names; null before the first checkpoint. */
+  snapshot(): LiveSnapshot | null {
+    return this.#checkpointer.live();
   }
 
   /**

@@ -1,0 +1,27 @@
+// The options of openWal that name a policy: `retain` (what a checkpoint keeps). Its zod schema
+// lives here so that options.ts and the checkpoint call validate it one way.
+
+import { z } from 'zod';
+import { DEFAULT_RETENTION, RETAIN_SNAPSHOTS_MAX, type Retention } from './core/checkpoint.js';
+
+export interface RetainOption {
+  /** Snapshots the MANIFEST keeps naming, the live one included (1 to 64; 1 by default). */
+  readonly snapshots?: number;
+  /** Sealed segments wholly covered by the live snapshot that are kept anyway (0 by default). */
+  readonly segmentsBehindSnapshot?: number;
+}
+
+export const retainSchema = z
+  .object({
+    snapshots: z.number().int().min(1).max(RETAIN_SNAPSHOTS_MAX).optional(),
+    segmentsBehindSnapshot: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+
+/** `retain` over `base`: each field given replaces the base's. */
+export function resolveRetention(option: { readonly [K in keyof RetainOption]?: RetainOption[K] | undefined } | undefined, base: Retention = DEFAULT_RETENTION): Retention {
+  return {
+    snapshots: option?.snapshots ?? base.snapshots,
+    segmentsBehindSnapshot: option?.segmentsBehindSnapshot ?? base.segmentsBehindSnapshot,
+  };
+}
