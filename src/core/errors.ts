@@ -43,6 +43,9 @@ export type ManifestFailureCause =
 /** Why the live snapshot a MANIFEST names cannot be used. */
 export type SnapshotFailureCause = 'missing' | 'size-mismatch' | 'bad-checksum';
 
+/** The recovery policies of openWal and `walref replay / verify --recovery` (recovery-policy.ts). */
+export type RecoveryPolicy = 'tolerate-torn-tail' | 'absolute' | 'point-in-time' | 'skip-corrupted';
+
 export type WalErrorInfo =
   | { readonly code: 'AlreadyOpen'; readonly dir: string }
   | { readonly code: 'Poisoned'; readonly reason: string }
@@ -67,6 +70,15 @@ export type WalErrorInfo =
       readonly detail: string;
     }
   | { readonly code: 'IoError'; readonly op: string; readonly path: string; readonly errno: string }
+  /** Damage that the recovery policy in force refuses, though another policy would recover around it. */
+  | {
+      readonly code: 'Damaged';
+      readonly policy: RecoveryPolicy;
+      readonly segment: string;
+      readonly offsetBytes: number;
+      readonly lsn: number | null; // the last good LSN before the damage, when known
+      readonly cause: DecodeFailureCause | HeaderFailureCause;
+    }
   | { readonly code: 'BadManifest'; readonly file: string; readonly cause: ManifestFailureCause }
   | { readonly code: 'BadSnapshot'; readonly file: string; readonly lsn: number; readonly cause: SnapshotFailureCause };
 
@@ -111,6 +123,12 @@ export function describeWalError(info: WalErrorInfo): string {
       return `malformed log in segment ${info.segment} at offset ${info.offsetBytes}, LSN ${info.lsn}: ${info.rule} (${info.detail})`;
     case 'IoError':
       return `${info.op} ${info.path} failed: ${info.errno}`;
+    case 'Damaged':
+      return (
+        `damage in segment ${info.segment} at offset ${info.offsetBytes}: ${info.cause}` +
+        (info.lsn === null ? '' : ` (after LSN ${info.lsn})`) +
+        `, refused by recovery policy ${info.policy}`
+      );
     case 'BadManifest':
       return `${info.file} is not a readable walref MANIFEST: ${info.cause}`;
     case 'BadSnapshot':

@@ -8,7 +8,7 @@
 // driver never reads, never awaits and never allocates more than the machine does. A caller that
 // awaits between chunks (an async reader) drives it exactly as a synchronous one does.
 
-import type { Result } from './errors.js';
+import type { RecoveryPolicy, Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { Replayer } from './replay-machine.js';
 import type { ReplaySummary } from './replay-outcome.js';
@@ -23,6 +23,8 @@ export interface ReplayDriverOptions {
   readonly checkpointLsn: Lsn;
   /** Copy events out of the chunks (see ReplayerOptions.copyEvents). */
   readonly copyEvents: boolean;
+  /** What to do with damage; 'tolerate-torn-tail' when omitted. */
+  readonly policy?: RecoveryPolicy;
 }
 
 export class ReplayDriver {
