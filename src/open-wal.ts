@@ -13,15 +13,17 @@ import { initialWriterState } from './core/writer-state.js';
 import { EffectRunner } from './effect-runner.js';
 import { Checkpointer } from './checkpointer.js';
 import { manifestFenceLsn } from './core/checkpoint.js';
+import { planCutQuarantine, sealSalvagedSegment } from './core/policy-repair.js';
 import { blockingNodeFileSystem, nodeFileSystem } from './fs/node-fs.js';
 import { FsError, type DirectoryLock } from './fs/port.js';
 import { ndjsonFileTraceSink } from './fs/trace-file-sink.js';
-import { walErrorFromFs } from './io-error.js';
+import { throwingWalErrors, walErrorFromFs } from './io-error.js';
 import { sweepLog } from './log-reader.js';
 import { resolveOptions, type WalOptions } from './options.js';
 import { repairActiveSegment } from './repair-active-segment.js';
 import type { LiveSnapshot } from './live-snapshot.js';
 import { openEpoch } from './open-epoch.js';
+import { quarantineCut } from './quarantine-cut.js';
 import { Wal } from './wal.js';
 
 export interface OpenedWal {
@@ -55,20 +57,25 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const deliver = resolved.onTransaction ?? ((t: ReplayedTransaction) => void transactions.push(t));
     const opened = await openEpoch(fileSystem, dir, runner);
     const checkpointLsn = Math.max(resolved.checkpointLsn, manifestFenceLsn(opened.epoch.manifest));
-    const sweep = sweepLog(fileSystem, dir, { checkpointLsn });
+    const sweep = sweepLog(fileSystem, dir, { checkpointLsn, recovery: resolved.recovery });
     let step = await sweep.next();
     for (; step.done !== true; step = await sweep.next()) deliver(step.value);
-    const summary: ReplaySummary = step.value;
-    const outcome: ReplayOutcome = { ...summary, transactions };
+    const swept: ReplaySummary = step.value;
+    const outcome: ReplayOutcome = { ...swept, transactions };
 
     const config = { syncMode: resolved.syncMode, segmentTargetBytes: resolved.segmentTargetBytes, maxCommits: resolved.maxCommits };
-    const plan = planRecovery(summary, checkpointLsn, config);
+    // A recovery policy's own repair (core/policy-repair.ts): a point-in-time cut moved aside, a
+    // segment skip-corrupted salvaged sealed. Under the default neither applies.
+    const quarantine = swept.policyReport?.cut == null ? null : planCutQuarantine(swept, throwingWalErrors(() => fileSystem.readdir(dir)));
+    const summary = quarantine?.summary ?? swept;
+    const { plan, start } = sealSalvagedSegment(planRecovery(summary, checkpointLsn, config), summary);
     try {
+      if (quarantine !== null) await quarantineCut(runner, quarantine);
       await repairActiveSegment(runner, plan);
     } catch (error) {
       throw walErrorFromFs(error);
     }
-    const state = initialWriterState(plan.start);
+    const state = initialWriterState(start);
     const checkpointer = new Checkpointer({
       epoch: opened.epoch,
       retain: resolved.retain,

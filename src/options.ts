@@ -8,7 +8,8 @@ import type { FileSystem } from './fs/port.js';
 import type { TraceSink } from './core/trace.js';
 import type { ReplayedTransaction } from './core/records.js';
 import type { Retention } from './core/checkpoint.js';
-import { resolveRetention, retainSchema, type RetainOption } from './policy-options.js';
+import { DEFAULT_RECOVERY_POLICY, type RecoveryPolicy } from './core/recovery-policy.js';
+import { recoveryPolicySchema, resolveRetention, retainSchema, type RetainOption } from './policy-options.js';
 
 export type SyncOption =
   | { readonly mode: 'per-commit' }
@@ -43,6 +44,8 @@ export interface WalOptions {
   readonly onTransaction?: (transaction: ReplayedTransaction) => void;
   /** What checkpoint() keeps: snapshots named by the MANIFEST, and segments behind the live one. */
   readonly retain?: RetainOption;
+  /** What replay does with damage; 'tolerate-torn-tail' by default (docs/format.md, "Recovery policies"). */
+  readonly recovery?: RecoveryPolicy;
 }
 
 export const DEFAULT_SEGMENT_TARGET_BYTES = 64 * 1024 * 1024;
@@ -77,6 +80,7 @@ const optionsSchema = z
     trace: z.custom<TraceSink>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
     onTransaction: z.custom<(t: ReplayedTransaction) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
     retain: retainSchema.optional(),
+    recovery: recoveryPolicySchema.optional(),
   })
   .strict();
 
@@ -91,6 +95,7 @@ export interface ResolvedOptions {
   readonly trace: TraceSink | null;
   readonly onTransaction: ((transaction: ReplayedTransaction) => void) | null;
   readonly retain: Retention;
+  readonly recovery: RecoveryPolicy;
 }
 
 export function resolveOptions(input: unknown): ResolvedOptions {
@@ -113,5 +118,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     trace: o.trace ?? null,
     onTransaction: o.onTransaction ?? null,
     retain: resolveRetention(o.retain),
+    recovery: o.recovery ?? DEFAULT_RECOVERY_POLICY,
   };
 }

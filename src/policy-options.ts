@@ -1,8 +1,10 @@
-// The options of openWal that name a policy: `retain` (what a checkpoint keeps). Its zod schema
-// lives here so that options.ts and the checkpoint call validate it one way.
+// The two options of openWal that name a policy: `retain` (what a checkpoint keeps) and
+// `recovery` (what replay does with damage). Their zod schemas live here so that options.ts, the
+// checkpoint call and the CLI validate them one way.
 
 import { z } from 'zod';
 import { DEFAULT_RETENTION, RETAIN_SNAPSHOTS_MAX, type Retention } from './core/checkpoint.js';
+import { RECOVERY_POLICY_NAMES, type RecoveryPolicy } from './core/recovery-policy.js';
 
 export interface RetainOption {
   /** Snapshots the MANIFEST keeps naming, the live one included (1 to 64; 1 by default). */
@@ -17,6 +19,8 @@ export const retainSchema = z
     segmentsBehindSnapshot: z.number().int().min(0).max(1_000_000).optional(),
   })
   .strict();
+
+export const recoveryPolicySchema = z.enum(RECOVERY_POLICY_NAMES as [RecoveryPolicy, ...RecoveryPolicy[]]);
 
 /** `retain` over `base`: each field given replaces the base's. */
 export function resolveRetention(option: { readonly [K in keyof RetainOption]?: RetainOption[K] | undefined } | undefined, base: Retention = DEFAULT_RETENTION): Retention {
