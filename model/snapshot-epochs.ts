@@ -7,7 +7,8 @@
 //
 // Which snapshot LSNs a host may name (Checkpoint's refusals) is stated from the log alone: a
 // durable commit at or above the fence, after which no transaction was open, committed since the
-// last open; or the LSN the last open recovered up to, or the fence itself.
+// last open; or the LSN the last open recovered up to, or the fence itself (which a checkpoint
+// marker of the host's may have moved).
 
 import type { CommittedTx, LogRecord, Lsn, ModelEvent, ModelState } from './state.js';
 import { disabled, fail, succeed, type Step } from './step.js';

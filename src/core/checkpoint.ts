@@ -91,7 +91,9 @@ export function snapshotLsnRefusal(lsn: Lsn, facts: FenceFacts): WalErrorInfo | 
   }
   const open = facts.openTransactions.filter((begin) => begin <= lsn);
   if (open.length > 0) return invalid(`LSN ${lsn} splits the transaction begun at LSN ${Math.min(...open)}, which is still open`);
-  if (lsn === facts.fenceLsn || lsn === facts.recoveredLsn) return null;
+  // The fence in force, the LSN open recovered up to and the newest marker's snapshot LSN (which
+  // the host declared a boundary with checkpointMarker) are boundaries already.
+  if (lsn === facts.fenceLsn || lsn === facts.recoveredLsn || lsn === facts.lastCheckpointLsn) return null;
   switch (facts.commitAt(lsn)) {
     case 'boundary':
       return null;
