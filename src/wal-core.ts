@@ -184,13 +184,11 @@ export class WalCore {
    * turn to its end, once the pipelined fsync in flight (if any) has settled: `body` runs each step
    * through `run`, which adopts the step's state once its effects succeeded, exactly as step() does.
    */
-  exclusive<T>(body: (run: <U>(step: (state: WriterState) => writer.WriterStep<U>) => U | Promise<U>) => Promise<T>): Promise<T> {
-    return Promise.resolve(
-      this.#inCallOrder(async () => {
-        if (this.#inFlight !== null) await this.#inFlight;
-        return body((step) => this.#runStep(step));
-      }),
-    );
+  async exclusive<T>(body: (run: <U>(step: (state: WriterState) => writer.WriterStep<U>) => U | Promise<U>) => Promise<T>): Promise<T> {
+    return this.#inCallOrder(async () => {
+      if (this.#inFlight !== null) await this.#inFlight;
+      return body((step) => this.#runStep(step));
+    });
   }
 
   /** Resolves once every call made before it, and the sync in flight, have finished. */

@@ -84,6 +84,8 @@ describe('the checkpoint protocol', () => {
     expect(snapshotLsnRefusal(13, facts)).toMatchObject({ argument: 'lsn', detail: expect.stringContaining('not the commit LSN') });
     expect(snapshotLsnRefusal(12, { ...facts, openTransactions: [11] })).toMatchObject({ detail: expect.stringContaining('begun at LSN 11, which is still open') });
     expect(snapshotLsnRefusal(12, { ...facts, lastCheckpointLsn: 14 })?.code).toBe('InvalidArgument');
+    // The newest marker's snapshot LSN: the host declared it a boundary with checkpointMarker.
+    expect(snapshotLsnRefusal(14, { ...facts, lastCheckpointLsn: 14 })).toBeNull();
   });
 
   it('open removes only leftovers: the temp MANIFEST, unnamed snapshots, segments below the first one', () => {

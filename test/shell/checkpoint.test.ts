@@ -116,6 +116,16 @@ describe('wal.checkpoint', () => {
     await wal.close();
   });
 
+  it('a checkpoint called after close() is refused with Closed, as a rejected promise', async () => {
+    const dir = tempDir('ckpt-closed');
+    const { wal } = await openWal(dir);
+    const closing = wal.close();
+    const refused = wal.checkpoint({ lsn: 0, snapshot: ev('s') });
+    expect(refused).toBeInstanceOf(Promise);
+    await expectWalError(refused, 'Closed');
+    await closing;
+  });
+
   it('right after open the recovered LSN is a valid snapshot LSN', async () => {
     const dir = tempDir('ckpt-recovered');
     const first = await openWal(dir);

@@ -43,6 +43,17 @@ async function damagedLog(label: string): Promise<{ dir: string; offset: number 
 }
 
 describe('recovery policies in openWal', () => {
+  it('the recovery option is one of the four policies, validated like every option', async () => {
+    const dir = tempDir('policy-option');
+    // @ts-expect-error: not a recovery policy
+    const error = await openWal(dir, { recovery: 'optimistic' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WalError);
+    expect((error as WalError).info).toMatchObject({ code: 'InvalidOption', option: 'recovery' });
+  });
+
   it('tolerate-torn-tail (the default) and absolute refuse a damaged sealed segment; absolute also refuses a torn tail', async () => {
     const { dir } = await damagedLog('policy-default');
     expect((await openError(dir, 'tolerate-torn-tail')).info).toMatchObject({ code: 'Corruption', segment: segmentFileName(2) });

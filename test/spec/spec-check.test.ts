@@ -3,7 +3,7 @@
 // committed traces). `npm run spec:check` runs every model, MCWal included.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,11 +36,16 @@ describe('spec scripts without TLC', () => {
   });
 
   it('spec:trace rejects a line that is not a trace event with its line number, before looking for TLC', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'walref-trace-test-')), 'broken.ndjson');
+    const dir = mkdtempSync(join(tmpdir(), 'walref-trace-test-'));
+    const file = join(dir, 'broken.ndjson');
     writeFileSync(file, '{"action":"Open","nextLsn":1,"durableLsn":0,"transactions":[]}\n{"action":"Commit","beginLsn":1}\n');
-    const run = runScript('spec-trace.mjs', [file], undefined);
-    expect(run.code).toBe(1);
-    expect(run.out).toContain('broken.ndjson:2: not a trace event');
+    try {
+      const run = runScript('spec-trace.mjs', [file], undefined);
+      expect(run.code).toBe(1);
+      expect(run.out).toContain('broken.ndjson:2: not a trace event');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
