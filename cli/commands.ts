@@ -26,7 +26,7 @@ export async function runDump(dir: string, io: CliIo, fs: FileSystem): Promise<E
   // and fed whole to replay, which decides what it means (torn tail or corruption). After a typed
   // error replay stops, but the listing goes on to the last segment. Replay's fence is the live
   // snapshot's LSN, as openWal's is.
-  const driver = new ReplayDriver(listed.value, { checkpointLsn: epoch.value.fenceLsn, copyEvents: false });
+  const driver = new ReplayDriver(listed.value, { checkpointLsn: epoch.value.checkpointLsn, copyEvents: false });
   let failure: CliFailure | null = null;
   let records = 0;
   let transactions = 0;
@@ -62,7 +62,7 @@ export async function runReplay(
   const epoch = inspectEpoch(fs, dir);
   if (!epoch.ok) return reportFailure('replay', epoch.failure, io);
   // As openWal: the fence is the live snapshot's LSN, or the one asked for when it is higher.
-  const checkpointLsn = Math.max(requestedLsn, epoch.value.fenceLsn);
+  const checkpointLsn = Math.max(requestedLsn, epoch.value.checkpointLsn);
   let transactions = 0;
   const jsonWriter = json ? new ReplayJsonWriter(io.stdout) : null;
   jsonWriter?.open(checkpointLsn);
@@ -75,7 +75,7 @@ export async function runReplay(
     if (jsonWriter !== null) io.stdout('\n');
     const code = reportFailure('replay', swept.failure, io);
     if (checkpointLsn > 0 && swept.failure.kind === 'log' && swept.failure.error.code === 'Malformed' && swept.failure.error.rule === 'missing-tx-begin') {
-      // Replay skips records at or below the fence, so a fence inside a transaction hides its
+      // Replay skips records at or below the checkpoint LSN, so one inside a transaction hides its
       // TxBegin; a host only ever checkpoints at a transaction boundary.
       io.stderr(`walref replay: note: --checkpoint-lsn ${checkpointLsn} may split a transaction; use a commit LSN (see walref dump)\n`);
     }
@@ -96,7 +96,7 @@ export async function runVerify(dir: string, strict: boolean, io: CliIo, fs: Fil
     if (!live.ok) return reportFailure('verify', live.failure, io);
   }
   let transactions = 0;
-  const swept = await sweepDirectory(fs, dir, epoch.value.fenceLsn, () => void (transactions += 1), recovery);
+  const swept = await sweepDirectory(fs, dir, epoch.value.checkpointLsn, () => void (transactions += 1), recovery);
   if (!swept.ok) return reportFailure('verify', swept.failure, io);
   const manifestLines = epoch.value.manifest === null ? [] : formatManifest(epoch.value, true);
   const line = formatVerifyOk(dir, swept.value, transactions);

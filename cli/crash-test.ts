@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeArgumentIssue } from './args.js';
-import { describeKnobs, resolveKnobs } from '../crash-sim/knobs.js';
+import { describeKnobs, resolveKnobs, type SimKnobs } from '../crash-sim/knobs.js';
 import { writeCrashTestReport } from './crash-test-report.js';
 import { CrashTestError } from '../oracle/crash-test/errors.js';
 import { crashTest, type CrashTestResult } from '../oracle/crash-test/run.js';
@@ -104,9 +104,10 @@ function jsonSummary(result: CrashTestResult): string {
   })}\n`;
 }
 
-export async function runCrashTest(argv: string[], io: CliIo): Promise<number> {
-  let parsed: z.infer<typeof argsSchema>;
-  let knobs: ReturnType<typeof resolveKnobs>;
+type CrashTestArgs = z.infer<typeof argsSchema> & { readonly knobs: SimKnobs };
+
+/** The arguments and the knobs they set, or the exit code when there is nothing to run (--help, or a usage error already reported). */
+function parseCrashTestArgs(argv: string[], io: CliIo): CrashTestArgs | number {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -151,19 +152,25 @@ export async function runCrashTest(argv: string[], io: CliIo): Promise<number> {
       ...(values.html === undefined ? {} : { html: values.html }),
     });
     if (!result.success) throw new Error(describeArgumentIssue(result.error, []));
-    parsed = result.data;
-    knobs = resolveKnobs({
+    const parsed = result.data;
+    const knobs = resolveKnobs({
       sectorBytes: parsed.sectorBytes,
       ordered: !pair(values, 'unordered', 'ordered', false),
       safeAppend: !pair(values, 'unsafe-append', 'safe-append', false),
       dirSync: pair(values, 'dir-sync', 'no-dir-sync', true),
       mkdirSync: pair(values, 'mkdir-sync', 'no-mkdir-sync', false),
     });
+    return { ...parsed, knobs };
   } catch (error) {
     io.stderr(`walref crash-test: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n${CRASH_TEST_USAGE}`);
     return ExitCode.UsageOrIo;
   }
+}
 
+export async function runCrashTest(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseCrashTestArgs(argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { knobs } = parsed;
   const tty = process.stderr.isTTY === true && !parsed.json;
   let result: CrashTestResult;
   try {

@@ -11,18 +11,18 @@
 // It writes nothing outside its temporary directory (the trace goes to memory, not to
 // WALREF_TRACE) and removes the directory at the end, whatever happens.
 
-import { exploreWorkload, type CrashStateDetail, type ExploreResult } from '../crash-sim/explore.js';
+import { exploreWorkload, type CrashStateDetail, type ExploreResult } from '../oracle/explore/explore.js';
 import { REPORT_ALL_DETAILS } from './html-report.js';
-import { describeKnobs } from '../crash-sim/knobs.js';
-import type { OpenWalLike } from '../crash-sim/wal-api.js';
-import type { Workload } from '../crash-sim/workload.js';
+import { describeKnobs, resolveKnobs } from '../crash-sim/knobs.js';
+import type { OpenWalLike } from '../oracle/explore/wal-api.js';
+import { describeStep, type Workload } from '../oracle/explore/workload.js';
 import { ByteClass, BYTE_CLASS_NAMES } from '../crash-sim/file-crash.js';
 import type { TraceEvent } from '../src/core/trace.js';
 import { makeTempDir, removeDir } from '../src/fs/host-files.js';
 import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { openWal } from '../src/open-wal.js';
 import { runDump } from './commands.js';
-import { DEMO_WORKLOAD, describeDemoStep, runOnDisk } from './demo-workload.js';
+import { DEMO_WORKLOAD, runOnDisk } from './demo-workload.js';
 import { renderEvent } from './format-event.js';
 import { ExitCode, type CliIo } from './io.js';
 import { drawFiles, legend, pictureStyleFor, type PictureStyle } from './picture.js';
@@ -49,6 +49,12 @@ const COMBINATIONS: readonly { readonly ordered: boolean; readonly safeAppend: b
 const dropTrace = (): void => undefined;
 const simOpenWal: OpenWalLike = (dir, options) => openWal(dir, { ...options, trace: dropTrace });
 
+const NEXT_STEPS: readonly string[] = [
+  '  docs/tour.md          the same steps, from arm to replay, in the spec, the model and the code',
+  '  docs/fault-model.md   what a crash may do here, and how that compares with other crash simulators',
+  '  walref explore <workload.json> --html report.html   every crash state of your own workload, in a browser',
+];
+
 export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(USAGE);
@@ -71,7 +77,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
     heading(`1. The workload, on the real disk (node:fs) in ${walDir}`);
     const events: TraceEvent[] = [];
     await runOnDisk(DEMO_WORKLOAD, walDir, (event) => void events.push(event));
-    DEMO_WORKLOAD.steps.forEach((step, i) => say([`  step ${String(i).padStart(2)}: ${describeDemoStep(step)}`]));
+    DEMO_WORKLOAD.steps.forEach((step, i) => say([`  step ${String(i).padStart(2)}: ${describeStep(step)}`]));
     say(['', `  segments rotate once a segment holds ${DEMO_WORKLOAD.options.segmentTargetBytes ?? 0} bytes (segmentTargetBytes), at the next begin.`]);
     say([`  the WAL's actions, named as in spec/Wal.tla: ${summarizeActions(events)}`]);
 
@@ -81,37 +87,23 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
 
     heading('3. Every crash state of the same workload, in crash-sim');
     say([
-      `  The workload runs again on the simulated disk (${DEMO_WORKLOAD.fault.sectorBytes ?? 512}-byte sectors, so that its small`,
+      `  The workload runs again on the simulated disk (${DEMO_WORKLOAD.knobs.sectorBytes ?? 512}-byte sectors, so that its small`,
       '  writes can tear). After every file-system operation the simulator enumerates what a crash',
       '  could leave on disk, recovers each image with openWal and checks the six recovery properties.',
       '',
     ]);
-    const results: ExploreResult[] = [];
-    for (const [i, knobs] of COMBINATIONS.entries()) {
-      if (showProgress) io.stderr(`\r${progressBar(i, COMBINATIONS.length, describeKnobs({ ...resolvedFault(), ...knobs }))}`);
-      const workload: Workload = { ...DEMO_WORKLOAD, fault: { ...DEMO_WORKLOAD.fault, ...knobs } };
-      // Only the run whose crash state is drawn needs every state's bytes.
-      results.push(await exploreWorkload(workload, { openWal: simOpenWal, ...(i === 0 ? { details: REPORT_ALL_DETAILS } : {}) }));
-    }
-    if (showProgress) io.stderr(`\r${progressBar(COMBINATIONS.length, COMBINATIONS.length, 'done')}\n`);
+    const results = await exploreUnderEveryCombination(io, showProgress);
     say(formatTable(results));
     const violations = results.reduce((sum, r) => sum + r.violationCount, 0);
 
-    const first = results[0];
-    const drawn = first === undefined ? undefined : pickMidFlush(first);
+    const drawn = results[0] === undefined ? undefined : pickMidFlush(results[0]);
     if (drawn !== undefined) {
-      const largest = Math.max(...drawn.files.map((f) => Math.max(f.bytes.length, f.cacheBytes.length)));
-      const style = pictureStyleFor(process.env, process.stdout.isTTY === true, largest);
       heading(`4. One crash state: power lost in the middle of the last flush`);
-      say(describeDrawn(drawn, style));
+      say(describeDrawn(drawn, pictureStyleFor(process.env, process.stdout.isTTY === true, largestFile(drawn))));
     }
 
     heading('Next');
-    say([
-      '  docs/tour.md          the same steps, from arm to replay, in the spec, the model and the code',
-      '  docs/fault-model.md   what a crash may do here, and how that compares with other crash simulators',
-      '  walref explore <workload.json> --html report.html   every crash state of your own workload, in a browser',
-    ]);
+    say(NEXT_STEPS);
     if (violations > 0) {
       io.stderr(`walref demo: ${violations} recovery violations found; run walref explore for counterexamples\n`);
       return ExitCode.LogProblem;
@@ -122,8 +114,17 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function resolvedFault(): { sectorBytes: number; dirSync: boolean } {
-  return { sectorBytes: DEMO_WORKLOAD.fault.sectorBytes ?? 512, dirSync: DEMO_WORKLOAD.fault.dirSync ?? true };
+/** The demo workload explored under each knob combination of the table, with a progress bar on a terminal. */
+async function exploreUnderEveryCombination(io: CliIo, showProgress: boolean): Promise<ExploreResult[]> {
+  const results: ExploreResult[] = [];
+  for (const [i, knobs] of COMBINATIONS.entries()) {
+    if (showProgress) io.stderr(`\r${progressBar(i, COMBINATIONS.length, describeKnobs(resolveKnobs({ ...DEMO_WORKLOAD.knobs, ...knobs })))}`);
+    const workload: Workload = { ...DEMO_WORKLOAD, knobs: { ...DEMO_WORKLOAD.knobs, ...knobs } };
+    // Only the run whose crash state is drawn needs every state's bytes.
+    results.push(await exploreWorkload(workload, { openWal: simOpenWal, ...(i === 0 ? { details: REPORT_ALL_DETAILS } : {}) }));
+  }
+  if (showProgress) io.stderr(`\r${progressBar(COMBINATIONS.length, COMBINATIONS.length, 'done')}\n`);
+  return results;
 }
 
 /** An io whose stdout lines are indented by two spaces, for output nested under a heading. */
@@ -191,6 +192,11 @@ export function pickMidFlush(result: ExploreResult): CrashStateDetail | undefine
     return classes.filter((c) => c === 'torn').length;
   };
   return [...candidates].sort((a, b) => score(b) - score(a))[0];
+}
+
+/** The most bytes any file of the drawn state has, on disk or in the page cache: the picture's width. */
+function largestFile(detail: CrashStateDetail): number {
+  return Math.max(...detail.files.map((f) => Math.max(f.bytes.length, f.cacheBytes.length)));
 }
 
 function describeDrawn(detail: CrashStateDetail, style: PictureStyle): string[] {

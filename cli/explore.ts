@@ -8,10 +8,10 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeArgumentIssue } from './args.js';
-import { exploreWorkload, type ExploreResult } from '../crash-sim/explore.js';
+import { exploreWorkload, type ExploreResult } from '../oracle/explore/explore.js';
 import { describeKnobs } from '../crash-sim/knobs.js';
-import { formatViolation } from '../crash-sim/oracle.js';
-import { parseWorkloadText } from '../crash-sim/workload.js';
+import { formatViolation } from '../oracle/explore/recovery-oracle.js';
+import { parseWorkloadText, type Workload } from '../oracle/explore/workload.js';
 import { writeTextFile } from '../src/fs/host-files.js';
 import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { openWal } from '../src/open-wal.js';
@@ -86,8 +86,10 @@ function jsonSummary(result: ExploreResult): string {
 }
 
 
-export async function runExplore(argv: string[], io: CliIo): Promise<number> {
-  let parsed: z.infer<typeof argsSchema>;
+type ExploreArgs = z.infer<typeof argsSchema>;
+
+/** The arguments, or the exit code when there is nothing to explore (--help, or a usage error already reported). */
+function parseExploreArgs(argv: string[], io: CliIo): ExploreArgs | number {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -115,28 +117,38 @@ export async function runExplore(argv: string[], io: CliIo): Promise<number> {
       ...(values.html === undefined ? {} : { html: values.html }),
     });
     if (!result.success) throw new Error(describeArgumentIssue(result.error, ['workload']));
-    parsed = result.data;
+    return result.data;
   } catch (error) {
     io.stderr(`walref explore: ${error instanceof Error ? error.message : String(error)}\n${EXPLORE_USAGE}`);
     return ExitCode.UsageOrIo;
   }
+}
 
+/** The workload file, read and validated, or the exit code after reporting why it cannot be. */
+function readWorkload(path: string, io: CliIo): Workload | number {
   let text: string;
   try {
-    text = new TextDecoder().decode(nodeFileSystem.readFile(parsed.workload));
+    text = new TextDecoder().decode(nodeFileSystem.readFile(path));
   } catch (error) {
-    io.stderr(`walref explore: cannot read ${parsed.workload}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`walref explore: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCode.UsageOrIo;
   }
   const workload = parseWorkloadText(text);
   if (!workload.ok) {
-    io.stderr(`walref explore: ${parsed.workload}: ${workload.error}\n`);
+    io.stderr(`walref explore: ${path}: ${workload.error}\n`);
     return ExitCode.UsageOrIo;
   }
+  return workload.workload;
+}
 
+export async function runExplore(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseExploreArgs(argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const workload = readWorkload(parsed.workload, io);
+  if (typeof workload === 'number') return workload;
   let result: ExploreResult;
   try {
-    result = await exploreWorkload(workload.workload, {
+    result = await exploreWorkload(workload, {
       openWal,
       maxStates: parsed.maxStates,
       seed: parsed.seed,
@@ -150,11 +162,10 @@ export async function runExplore(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.LogProblem;
   }
   io.stdout(parsed.json ? jsonSummary(result) : summary(parsed.workload, result));
-
   if (parsed.html !== undefined) {
     const { renderHtmlReport } = await import('./html-report.js');
     try {
-      writeTextFile(parsed.html, renderHtmlReport(result, workload.workload));
+      writeTextFile(parsed.html, renderHtmlReport(result, workload));
     } catch (error) {
       io.stderr(`walref explore: cannot write ${parsed.html}: ${error instanceof Error ? error.message : String(error)}\n`);
       return ExitCode.UsageOrIo;

@@ -14,11 +14,11 @@
 // decodes with src/. Records and events read as in the dump and the picture (format-record.ts,
 // format-event.ts).
 
-import type { CrashFileDetail, ExploreResult } from '../crash-sim/explore.js';
+import type { CrashFileDetail, ExploreResult } from '../oracle/explore/explore.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from '../crash-sim/file-crash.js';
-import type { ReplayedTx } from '../crash-sim/history.js';
+import type { ReplayedTx } from '../oracle/explore/explore-history.js';
 import { describeKnobs } from '../crash-sim/knobs.js';
-import type { Workload } from '../crash-sim/workload.js';
+import type { Workload } from '../oracle/explore/workload.js';
 import { renderEvent, toHex } from './format-event.js';
 import { describeRecord } from './format-record.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-report-client.js';

@@ -17,6 +17,8 @@ export const ExitCode = {
   LogProblem: 1,
   /** The command could not run: bad arguments, a missing directory, an I/O failure. */
   UsageOrIo: 2,
+  /** A checker could not decide within its bounds (check-trace's candidate bound); it names the bound. */
+  Inconclusive: 3,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

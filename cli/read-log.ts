@@ -9,7 +9,7 @@
 // not by the size of the log.
 
 import { WalError, type RecoveryPolicy } from '../src/core/errors.js';
-import { manifestFenceLsn, planLeftovers } from '../src/core/checkpoint.js';
+import { manifestCheckpointLsn, planLeftovers } from '../src/core/checkpoint.js';
 import type { Manifest } from '../src/core/manifest.js';
 import type { ReplayedTransaction } from '../src/core/records.js';
 import type { ReplaySummary } from '../src/core/replay.js';
@@ -99,7 +99,7 @@ export interface EpochView {
   /** The MANIFEST, or null when there is none (no checkpoint through it yet). */
   readonly manifest: Manifest | null;
   /** The replay fence it sets: the live snapshot's LSN, 0 without one. */
-  readonly fenceLsn: number;
+  readonly checkpointLsn: number;
   /** Files openWal would remove as leftovers of a crashed checkpoint (or of removals that did not finish). */
   readonly leftovers: readonly string[];
 }
@@ -108,7 +108,7 @@ export interface EpochView {
 export function inspectEpoch(fs: FileSystem, dir: string): Checked<EpochView> {
   return guard(() => {
     const manifest = readManifest(fs, dir);
-    return { ok: true, value: { manifest, fenceLsn: manifestFenceLsn(manifest), leftovers: planLeftovers(fs.readdir(dir), manifest).remove } };
+    return { ok: true, value: { manifest, checkpointLsn: manifestCheckpointLsn(manifest), leftovers: planLeftovers(fs.readdir(dir), manifest).remove } };
   });
 }
 

@@ -13,7 +13,9 @@
 
 import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
 import type { SimKnobs } from './knobs.js';
-import { applyOp, emptyState, isMutatingOp, type SimOp } from './sim-state.js';
+import type { SimFileSystem } from './sim-fs.js';
+import { applyOp } from './apply-op.js';
+import { emptyState, isMutatingOp, type SimOp } from './sim-state.js';
 
 export interface CrashPoint {
   /** The op-log index the crash happens right after. */
@@ -49,6 +51,20 @@ export function crashPointsOf(knobs: SimKnobs, log: readonly SimOp[], options: C
     points.push({ afterOp, contextEndOp: next ?? log.length - 1, space: crashSpace(folding) });
   }
   return points;
+}
+
+/**
+ * The crash space after each mutating op of `ops`, folded in order over `start`'s state (which it
+ * changes: hand it a fresh image). For crashes during and right after a recovery that ran on an
+ * image of the same start.
+ */
+export function crashSpacesAlong(start: SimFileSystem, ops: readonly SimOp[]): CrashSpace[] {
+  const spaces: CrashSpace[] = [];
+  for (const op of ops) {
+    applyOp(start.state, op);
+    if (isMutatingOp(op)) spaces.push(crashSpace(start.state));
+  }
+  return spaces;
 }
 
 export interface PlannedPoint {

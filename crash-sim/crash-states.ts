@@ -11,12 +11,14 @@
 // beyond it. Different points can produce the same image (a vanished file's axes do not matter);
 // `CrashState.key` is a digest of the image, so callers can count distinct states.
 
-import { match } from 'ts-pattern';
+import { applyDirOp, describeDirOp, type DirOp } from './dir-ops.js';
 import { BYTE_CLASS_NAMES, fileCrashSpace, type FileCrashImage, type FileCrashSpace } from './file-crash.js';
 import type { SimKnobs } from './knobs.js';
 import { Fnv, randomInt, seededRandom } from './prng.js';
 import { SimFileSystem } from './sim-fs.js';
-import { applyDirOp, stateAfter, type DirOp, type SimOp, type SimState } from './sim-state.js';
+import { joinPath, parentOf } from './sim-paths.js';
+import { stateAfter } from './apply-op.js';
+import { type SimOp, type SimState } from './sim-state.js';
 
 export interface CrashFile extends FileCrashImage {
   readonly path: string;
@@ -49,19 +51,18 @@ export interface CrashSpace {
   build(choice: readonly number[]): CrashState;
 }
 
-function describeDirOp(op: DirOp): string {
-  return match(op)
-    .with({ kind: 'create' }, (o) => `create ${joinPath(o.dir, o.name)}`)
-    .with({ kind: 'link' }, (o) => `link ${joinPath(o.dir, o.name)}`)
-    .with({ kind: 'mkdir' }, (o) => `mkdir ${o.path}`)
-    .with({ kind: 'rmdir' }, (o) => `rmdir ${o.path}`)
-    .with({ kind: 'unlink' }, (o) => `unlink ${joinPath(o.dir, o.name)}`)
-    .with({ kind: 'rename' }, (o) => `rename ${o.fromDir}/${o.fromName} -> ${o.toDir}/${o.toName}`)
-    .exhaustive();
-}
-
-function joinPath(dir: string, name: string): string {
-  return dir === '/' ? `/${name}` : `${dir}/${name}`;
+/** What crashSpace snapshots of a state: everything a point's build reads. */
+interface SpaceParts {
+  readonly knobs: SimKnobs;
+  /** Undecided directory-entry changes, one boolean axis each (first in the space). */
+  readonly dirOps: readonly DirOp[];
+  readonly spaceByInode: ReadonlyMap<number, { readonly inode: number; readonly space: FileCrashSpace; readonly offset: number }>;
+  /** The durable entries of every directory, live or removed. */
+  readonly durableEntries: readonly (readonly [string, ReadonlyMap<string, number>])[];
+  readonly durableDirs: readonly string[];
+  readonly caches: ReadonlyMap<number, Uint8Array | undefined>;
+  /** One file's image at one sub-choice, built once (most files have few distinct choices). */
+  fileImage(fileSpace: { inode: number; space: FileCrashSpace }, sub: readonly number[]): { image: FileCrashImage; digest: string };
 }
 
 /** The crash space of a simulator state (not modified). */
@@ -81,77 +82,82 @@ export function crashSpace(state: SimState): CrashSpace {
     offset += space.axes.length;
   }
   const axes = [...dirOps.map(() => 2), ...fileSpaces.flatMap((f) => f.space.axes)];
-  const spaceByInode = new Map(fileSpaces.map((f) => [f.inode, f] as const));
-  // Most files have few distinct choices (a durable file has one): build each image once.
-  const fileImages = new Map<string, { image: FileCrashImage; digest: string }>();
-  const fileImage = (fileSpace: { inode: number; space: FileCrashSpace }, sub: readonly number[]): { image: FileCrashImage; digest: string } => {
-    const key = `${fileSpace.inode}:${sub.join(',')}`;
-    let built = fileImages.get(key);
-    if (built === undefined) {
-      const image = fileSpace.space.build(sub);
-      built = { image, digest: new Fnv().bytes(image.bytes).digest() };
-      if (fileImages.size >= 4096) fileImages.clear();
-      fileImages.set(key, built);
-    }
-    return built;
-  };
   const total = axes.reduce((product, radix) => Math.min(Number.MAX_SAFE_INTEGER, product * radix), 1);
   // Snapshots of what build() reads, so the space stays valid while the simulator runs on.
-  const durableEntries = [...state.removedDirs, ...state.dirs].map(([path, dir]) => [path, new Map(dir.durable)] as const);
-  const durableDirs = [...state.durableDirs];
-  const sharedDirPaths = existingDirs(new Set(durableDirs));
-  const caches = new Map([...inodes].map((inode) => [inode, state.files.get(inode)?.cache] as const));
-  const sharedEntries = new Map(durableEntries.map(([path, durable]) => [path, new Map(durable)] as const));
-
-  const build = (choice: readonly number[]): CrashState => {
-    // Without undecided entry changes every point has the same entries: share them.
-    const entries = dirOps.length === 0 ? sharedEntries : new Map(durableEntries.map(([path, durable]) => [path, new Map(durable)] as const));
-    const existing = new Set(durableDirs);
-    const dirReport = dirOps.map((op, i) => {
-      const persisted = (choice[i] ?? 0) === 1;
-      if (persisted) applyDirOp(entries, op, existing);
-      return { seq: op.seq, description: describeDirOp(op), persisted };
-    });
-    const dirPaths = dirOps.length === 0 ? sharedDirPaths : existingDirs(existing);
-    const dirSet = new Set(dirPaths);
-    const images = new Map<number, { image: FileCrashImage; digest: string }>();
-    const files = new Map<string, CrashFile>();
-    const hash = new Fnv();
-    for (const [dir, names] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      // The entries of a directory that did not survive the crash went with it.
-      if (!dirSet.has(dir)) continue;
-      for (const [name, inode] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const fileSpace = spaceByInode.get(inode);
-        const cacheBytes = caches.get(inode);
-        if (fileSpace === undefined || cacheBytes === undefined) continue;
-        let built = images.get(inode);
-        if (built === undefined) {
-          built = fileImage(fileSpace, choice.slice(fileSpace.offset, fileSpace.offset + fileSpace.space.axes.length));
-          images.set(inode, built);
-        }
-        const path = joinPath(dir, name);
-        files.set(path, { ...built.image, path, inode, cacheBytes });
-        hash.text(path).text(built.digest);
-      }
-    }
-    for (const dir of dirPaths) hash.text(`dir:${dir}`);
-    return {
-      choice: [...choice],
-      key: hash.digest(),
-      knobs: state.knobs,
-      files,
-      dirs: dirPaths,
-      dirOps: dirReport,
-      image: () =>
-        SimFileSystem.fromImage(
-          state.knobs,
-          new Map([...files].map(([path, f]) => [path, f.bytes] as const)),
-          dirPaths,
-        ),
-      describe: () => describeCrashState(files, dirReport),
-    };
+  const parts: SpaceParts = {
+    knobs: state.knobs,
+    dirOps,
+    spaceByInode: new Map(fileSpaces.map((f) => [f.inode, f] as const)),
+    durableEntries: [...state.removedDirs, ...state.dirs].map(([path, dir]) => [path, new Map(dir.durable)] as const),
+    durableDirs: [...state.durableDirs],
+    caches: new Map([...inodes].map((inode) => [inode, state.files.get(inode)?.cache] as const)),
+    fileImage: memoizedFileImages(),
   };
-  return { axes, total, build };
+  // Without undecided entry changes every point has the same entries and directories: share them.
+  const shared = dirOps.length === 0 ? { entries: copyEntries(parts.durableEntries), dirPaths: existingDirs(new Set(parts.durableDirs)) } : null;
+  return { axes, total, build: (choice) => buildCrashState(parts, shared, choice) };
+}
+
+function copyEntries(entries: SpaceParts['durableEntries']): Map<string, Map<string, number>> {
+  return new Map(entries.map(([path, durable]) => [path, new Map(durable)] as const));
+}
+
+function memoizedFileImages(): SpaceParts['fileImage'] {
+  const built = new Map<string, { image: FileCrashImage; digest: string }>();
+  return (fileSpace, sub) => {
+    const key = `${fileSpace.inode}:${sub.join(',')}`;
+    let found = built.get(key);
+    if (found === undefined) {
+      const image = fileSpace.space.build(sub);
+      found = { image, digest: new Fnv().bytes(image.bytes).digest() };
+      if (built.size >= 4096) built.clear();
+      built.set(key, found);
+    }
+    return found;
+  };
+}
+
+function buildCrashState(parts: SpaceParts, shared: { entries: Map<string, Map<string, number>>; dirPaths: string[] } | null, choice: readonly number[]): CrashState {
+  const entries = shared?.entries ?? copyEntries(parts.durableEntries);
+  const existing = new Set(parts.durableDirs);
+  const dirReport = parts.dirOps.map((op, i) => {
+    const persisted = (choice[i] ?? 0) === 1;
+    if (persisted) applyDirOp(entries, op, existing);
+    return { seq: op.seq, description: describeDirOp(op), persisted };
+  });
+  const dirPaths = shared?.dirPaths ?? existingDirs(existing);
+  const dirSet = new Set(dirPaths);
+  const images = new Map<number, { image: FileCrashImage; digest: string }>();
+  const files = new Map<string, CrashFile>();
+  const hash = new Fnv();
+  for (const [dir, names] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // The entries of a directory that did not survive the crash went with it.
+    if (!dirSet.has(dir)) continue;
+    for (const [name, inode] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const fileSpace = parts.spaceByInode.get(inode);
+      const cacheBytes = parts.caches.get(inode);
+      if (fileSpace === undefined || cacheBytes === undefined) continue;
+      let built = images.get(inode);
+      if (built === undefined) {
+        built = parts.fileImage(fileSpace, choice.slice(fileSpace.offset, fileSpace.offset + fileSpace.space.axes.length));
+        images.set(inode, built);
+      }
+      const path = joinPath(dir, name);
+      files.set(path, { ...built.image, path, inode, cacheBytes });
+      hash.text(path).text(built.digest);
+    }
+  }
+  for (const dir of dirPaths) hash.text(`dir:${dir}`);
+  return {
+    choice: [...choice],
+    key: hash.digest(),
+    knobs: parts.knobs,
+    files,
+    dirs: dirPaths,
+    dirOps: dirReport,
+    image: () => SimFileSystem.fromImage(parts.knobs, new Map([...files].map(([path, f]) => [path, f.bytes] as const)), dirPaths),
+    describe: () => describeCrashState(files, dirReport),
+  };
 }
 
 /** The directories of `durable` whose ancestors all exist too (a lost parent takes its children). */
@@ -165,8 +171,7 @@ function existingDirs(durable: ReadonlySet<string>): string[] {
         ok = false;
         break;
       }
-      const cut = at.lastIndexOf('/');
-      at = cut <= 0 ? '/' : at.slice(0, cut);
+      at = parentOf(at);
     }
     if (ok) out.push(dir);
   }

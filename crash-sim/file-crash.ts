@@ -213,17 +213,7 @@ function applyPieces(file: SimFile, pieces: readonly Piece[], chosen: ReadonlySe
     }
   }
   const bytes = buf.slice(0, finalSize);
-
-  const span = Math.max(finalSize, file.cache.length);
-  const classes = new Uint8Array(span);
-  for (let at = 0; at < span; at++) {
-    if (at < finalSize && fill[at] === 1) classes[at] = ByteClass.garbage;
-    else if (at < finalSize && at < file.cache.length && bytes[at] === file.cache[at]) classes[at] = ByteClass.durable;
-    else {
-      const writer = writers[at] ?? -1;
-      classes[at] = writer >= 0 && persistedOps.has(writer) ? ByteClass.torn : ByteClass.lost;
-    }
-  }
+  const classes = byteClasses(file.cache, bytes, fill, writers, persistedOps);
   const reports: PieceReport[] = pieces.map((p) => ({
     seq: p.seq,
     kind: p.kind,
@@ -231,4 +221,23 @@ function applyPieces(file: SimFile, pieces: readonly Piece[], chosen: ReadonlySe
     fate: p.durable ? 'durable' : chosen.has(p) ? 'survived' : 'lost',
   }));
   return { bytes, classes, pieces: reports, sizeMode };
+}
+
+/**
+ * One ByteClass per byte over max(image size, page-cache size): garbage where a grown hole was
+ * filled, durable where the image holds what the page cache held, torn where a write that
+ * persisted in part last wrote the byte, lost elsewhere.
+ */
+function byteClasses(cache: Uint8Array, bytes: Uint8Array, fill: Uint8Array, writers: Int32Array, persistedOps: ReadonlySet<number>): Uint8Array {
+  const span = Math.max(bytes.length, cache.length);
+  const classes = new Uint8Array(span);
+  for (let at = 0; at < span; at++) {
+    if (at < bytes.length && fill[at] === 1) classes[at] = ByteClass.garbage;
+    else if (at < bytes.length && at < cache.length && bytes[at] === cache[at]) classes[at] = ByteClass.durable;
+    else {
+      const writer = writers[at] ?? -1;
+      classes[at] = writer >= 0 && persistedOps.has(writer) ? ByteClass.torn : ByteClass.lost;
+    }
+  }
+  return classes;
 }

@@ -2,15 +2,8 @@
 // be enumerated afterwards (crash-states.ts) and orderings checked (an acknowledgement never
 // precedes the fsync that covers it).
 //
-// Faults it injects when a test schedules them, one at a time:
-//   - fsync EIO: the next file fsync throws EIO. As on Linux, the dirty pages are marked clean:
-//     reads still see the data, it may or may not be on disk, and a later fsync returns OK
-//     without ever writing it again ("fsyncgate"). The crash enumeration keeps such writes
-//     undecided forever ('limbo' in sim-state.ts).
-//   - ENOSPC: the next write throws ENOSPC, optionally after writing part of its data.
-//   - short write: the next write returns fewer bytes than asked, without an error.
-//   - bit flips: reads of a chosen byte range of a file return those bytes inverted, as a medium
-//     error on synced data would. The stored bytes are unchanged; only what reads return is.
+// Runtime faults (fsync EIO, ENOSPC, a short write, bit flips on read) strike when a test or a
+// workload schedules them, one at a time: sim-faults.ts lists them and keeps the schedule.
 // Everything else follows sim-state.ts: writes land in the page cache, fsync makes them durable,
 // and with `dirSync` on, entry changes become durable only when their directory is fsynced.
 //
@@ -20,19 +13,13 @@
 
 import { FsError, type DirectoryLock, type FileHandle, type FileSystem, type OpenMode } from '../src/fs/port.js';
 import { resolveKnobs, type SimKnobs } from './knobs.js';
-import { applyOp, emptyState, ensureDir, isMutatingOp, normalizePath, splitPath, type SimOp, type SimState } from './sim-state.js';
+import { SimFaults, type PartialBytes } from './sim-faults.js';
+import { normalizePath, splitPath } from './sim-paths.js';
+import { bytesOf, inodeAt, isDirectory, namesIn, sizeOf } from './sim-query.js';
+import { applyOp } from './apply-op.js';
+import { emptyState, isMutatingOp, loadImage, type SimOp, type SimOpInput, type SimState } from './sim-state.js';
 
-/** How much of the data a faulty write writes before it fails or returns short. */
-export type PartialBytes = number | 'half' | 'none';
-
-interface BitFlip {
-  readonly inode: number;
-  readonly offsetBytes: number;
-  readonly lengthBytes: number;
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type OpInput = DistributiveOmit<SimOp, 'index' | 'durableLsnProbe'>;
+export type { PartialBytes } from './sim-faults.js';
 
 /** Runs `action` now (recording its op now) and hands its outcome back as a settled promise. */
 function settled<T>(action: () => T): Promise<T> {
@@ -43,12 +30,6 @@ function settled<T>(action: () => T): Promise<T> {
   }
 }
 
-function partialCount(partial: PartialBytes, length: number): number {
-  if (partial === 'half') return Math.floor(length / 2);
-  if (partial === 'none') return 0;
-  return Math.max(0, Math.min(length, Math.floor(partial)));
-}
-
 export class SimFileSystem implements FileSystem {
   readonly knobs: SimKnobs;
   /** The live state; crash-states.ts reads it (never writes it). */
@@ -56,9 +37,7 @@ export class SimFileSystem implements FileSystem {
   readonly #log: SimOp[] = [];
   readonly #locks = new Set<string>();
   #probe: (() => number | null) | null = null;
-  #fsyncFault: string | null = null;
-  #writeFault: { errno: string | null; partial: PartialBytes } | null = null;
-  #flips: BitFlip[] = [];
+  readonly #faults = new SimFaults();
   /** Bumped by a crash: handles opened before it belong to a dead process and fail with EIO. */
   #generation = 0;
   /** Disk-changing operations still allowed before the power goes out (null: no power loss due). */
@@ -75,16 +54,7 @@ export class SimFileSystem implements FileSystem {
    */
   static fromImage(knobs: SimKnobs, files: ReadonlyMap<string, Uint8Array>, dirs: readonly string[] = []): SimFileSystem {
     const sim = new SimFileSystem(knobs);
-    for (const dir of dirs) ensureDir(sim.state, dir);
-    for (const [path, bytes] of files) {
-      const { dir, name } = splitPath(path);
-      ensureDir(sim.state, dir);
-      const inode = sim.state.nextInode++;
-      sim.state.files.set(inode, { inode, base: bytes.slice(), ops: [], cache: bytes.slice() });
-      const entry = sim.state.dirs.get(dir);
-      entry?.live.set(name, inode);
-      entry?.durable.set(name, inode);
-    }
+    loadImage(sim.state, [...files].map(([path, bytes]) => [path, bytes.slice()] as const), dirs);
     return sim;
   }
 
@@ -107,17 +77,17 @@ export class SimFileSystem implements FileSystem {
 
   /** The next file fsync fails with `errno` and leaves its dirty pages undecided forever. */
   failNextFsync(errno = 'EIO'): void {
-    this.#fsyncFault = errno;
+    this.#faults.failNextFsync(errno);
   }
 
   /** The next write writes `partial` bytes, then throws `errno` (ENOSPC by default). */
   failNextWrite(errno = 'ENOSPC', partial: PartialBytes = 'none'): void {
-    this.#writeFault = { errno, partial };
+    this.#faults.failNextWrite(errno, partial);
   }
 
   /** The next write writes `partial` bytes and returns that count without an error. */
   shortNextWrite(partial: PartialBytes = 'half'): void {
-    this.#writeFault = { errno: null, partial };
+    this.#faults.failNextWrite(null, partial);
   }
 
   /**
@@ -137,17 +107,16 @@ export class SimFileSystem implements FileSystem {
 
   /** Whether a scheduled fault is still waiting for its operation. */
   pendingFaults(): { fsync: boolean; write: boolean } {
-    return { fsync: this.#fsyncFault !== null, write: this.#writeFault !== null };
+    return this.#faults.pending();
   }
 
   clearFaults(): void {
-    this.#fsyncFault = null;
-    this.#writeFault = null;
+    this.#faults.clear();
   }
 
   /** Reads of [offsetBytes, offsetBytes + lengthBytes) of `path` return inverted bytes from now on. */
   flipBitsOnRead(path: string, offsetBytes: number, lengthBytes: number): void {
-    this.#flips.push({ inode: this.#inodeOf(path, 'flipBitsOnRead'), offsetBytes, lengthBytes });
+    this.#faults.flipBitsOnRead(this.#inodeOf(path, 'flipBitsOnRead'), offsetBytes, lengthBytes);
   }
 
   /**
@@ -157,50 +126,47 @@ export class SimFileSystem implements FileSystem {
    */
   crashTo(files: ReadonlyMap<string, Uint8Array>, dirs: readonly string[], description: string): void {
     this.#locks.clear();
-    this.clearFaults();
+    this.#faults.reset();
     this.#powerLeft = null;
-    this.#flips = [];
     this.#generation++;
     this.#record({ kind: 'crash', files: [...files].map(([path, bytes]) => [path, bytes.slice()] as const), dirs: [...dirs], description });
   }
 
   /** The page-cache bytes of a file: what a read returns now. */
   cacheBytes(path: string): Uint8Array {
-    return this.#fileOf(this.#inodeOf(path, 'read')).cache.slice();
+    return bytesOf(this.state, this.#inodeOf(path, 'read'));
   }
 
   // --- the FileSystem port -----------------------------------------------------------------
 
   mkdirp(path: string): void {
     const normal = normalizePath(path);
-    if (this.state.dirs.has(normal)) return;
-    if (this.#liveInode(normal) !== null) throw new FsError('EEXIST', 'mkdir', path);
+    if (isDirectory(this.state, normal)) return;
+    if (inodeAt(this.state, normal) !== null) throw new FsError('EEXIST', 'mkdir', path);
     this.#record({ kind: 'mkdir', path: normal });
   }
 
   exists(path: string): boolean {
-    return this.state.dirs.has(normalizePath(path)) || this.#liveInode(path) !== null;
+    return isDirectory(this.state, path) || inodeAt(this.state, path) !== null;
   }
 
   isDirectory(path: string): boolean {
-    return this.state.dirs.has(normalizePath(path));
+    return isDirectory(this.state, path);
   }
 
   readdir(path: string): string[] {
-    const normal = normalizePath(path);
-    const dir = this.state.dirs.get(normal);
-    if (dir === undefined) throw new FsError(this.#liveInode(normal) === null ? 'ENOENT' : 'ENOTDIR', 'readdir', path);
-    const children = [...this.state.dirs.keys()].filter((d) => d !== normal && splitPath(d).dir === normal).map((d) => splitPath(d).name);
-    return [...dir.live.keys(), ...children];
+    const names = namesIn(this.state, path);
+    if (names === null) throw new FsError(inodeAt(this.state, path) === null ? 'ENOENT' : 'ENOTDIR', 'readdir', path);
+    return names;
   }
 
   open(path: string, mode: OpenMode): FileHandle {
     const normal = normalizePath(path);
-    if (this.state.dirs.has(normal)) throw new FsError('EISDIR', 'open', path);
-    let inode = this.#liveInode(normal);
+    if (isDirectory(this.state, normal)) throw new FsError('EISDIR', 'open', path);
+    let inode = inodeAt(this.state, normal);
     if (mode === 'create-exclusive') {
       if (inode !== null) throw new FsError('EEXIST', 'open', path);
-      if (!this.state.dirs.has(splitPath(normal).dir)) throw new FsError('ENOENT', 'open', path);
+      if (!isDirectory(this.state, splitPath(normal).dir)) throw new FsError('ENOENT', 'open', path);
       inode = this.state.nextInode;
       this.#record({ kind: 'create', path: normal, inode });
     } else if (inode === null) {
@@ -211,13 +177,12 @@ export class SimFileSystem implements FileSystem {
 
   readFile(path: string): Uint8Array {
     const inode = this.#inodeOf(path, 'readFile');
-    const file = this.#fileOf(inode);
-    return this.#flipped(inode, 0, file.cache.slice());
+    return this.#faults.flipped(inode, 0, bytesOf(this.state, inode));
   }
 
   rename(from: string, to: string): void {
     const inode = this.#inodeOf(from, 'rename');
-    if (!this.state.dirs.has(splitPath(to).dir)) throw new FsError('ENOENT', 'rename', to);
+    if (!isDirectory(this.state, splitPath(to).dir)) throw new FsError('ENOENT', 'rename', to);
     this.#record({ kind: 'rename', from: normalizePath(from), to: normalizePath(to), inode });
   }
 
@@ -229,7 +194,7 @@ export class SimFileSystem implements FileSystem {
   fsyncDir(path: string): Promise<void> {
     return settled(() => {
       const normal = normalizePath(path);
-      if (!this.state.dirs.has(normal)) throw new FsError('ENOENT', 'fsyncDir', path);
+      if (!isDirectory(this.state, normal)) throw new FsError('ENOENT', 'fsyncDir', path);
       this.#record({ kind: 'fsyncDir', path: normal, errno: null });
     });
   }
@@ -263,7 +228,7 @@ export class SimFileSystem implements FileSystem {
 
   // --- internals ---------------------------------------------------------------------------
 
-  #record(input: OpInput): SimOp {
+  #record(input: SimOpInput): SimOp {
     if (this.#powerLeft !== null && isMutatingOp(input)) {
       if (this.#powerLeft === 0) {
         const path = 'path' in input ? input.path : 'from' in input ? input.from : '/';
@@ -277,31 +242,10 @@ export class SimFileSystem implements FileSystem {
     return op;
   }
 
-  #liveInode(path: string): number | null {
-    const { dir, name } = splitPath(path);
-    return this.state.dirs.get(dir)?.live.get(name) ?? null;
-  }
-
   #inodeOf(path: string, op: string): number {
-    const inode = this.#liveInode(path);
+    const inode = inodeAt(this.state, path);
     if (inode === null) throw new FsError('ENOENT', op, path);
     return inode;
-  }
-
-  #fileOf(inode: number): NonNullable<ReturnType<SimState['files']['get']>> {
-    const file = this.state.files.get(inode);
-    if (file === undefined) throw new Error(`crash-sim: no inode ${inode}`);
-    return file;
-  }
-
-  #flipped(inode: number, offsetBytes: number, bytes: Uint8Array): Uint8Array {
-    for (const flip of this.#flips) {
-      if (flip.inode !== inode) continue;
-      const start = Math.max(flip.offsetBytes, offsetBytes);
-      const end = Math.min(flip.offsetBytes + flip.lengthBytes, offsetBytes + bytes.length);
-      for (let at = start; at < end; at++) bytes[at - offsetBytes] = (bytes[at - offsetBytes] ?? 0) ^ 0xff;
-    }
-    return bytes;
   }
 
   #handle(path: string, inode: number, readOnly: boolean): FileHandle {
@@ -316,10 +260,7 @@ export class SimFileSystem implements FileSystem {
       path,
       write: (data, offsetBytes) => {
         check('write', true);
-        const fault = this.#writeFault;
-        this.#writeFault = null;
-        const writtenBytes = fault === null ? data.length : partialCount(fault.partial, data.length);
-        const errno = fault?.errno ?? null;
+        const { writtenBytes, errno } = this.#faults.takeWrite(data.length);
         this.#record({ kind: 'write', path, inode, offsetBytes, data: data.slice(), writtenBytes, errno });
         if (errno !== null) throw new FsError(errno, 'write', path);
         return writtenBytes;
@@ -327,9 +268,7 @@ export class SimFileSystem implements FileSystem {
       read: (offsetBytes, lengthBytes) =>
         settled(() => {
           check('read', false);
-          const cache = this.#fileOf(inode).cache;
-          const end = Math.min(cache.length, offsetBytes + lengthBytes);
-          return this.#flipped(inode, offsetBytes, cache.slice(Math.min(offsetBytes, end), end));
+          return this.#faults.flipped(inode, offsetBytes, bytesOf(this.state, inode, offsetBytes, lengthBytes));
         }),
       datasync: () => settled(() => this.#fsyncFile(path, inode, check)),
       sync: () => settled(() => this.#fsyncFile(path, inode, check)),
@@ -339,7 +278,7 @@ export class SimFileSystem implements FileSystem {
       },
       sizeBytes: () => {
         check('size', false);
-        return this.#fileOf(inode).cache.length;
+        return sizeOf(this.state, inode);
       },
       close: () => {
         open = false;
@@ -349,8 +288,7 @@ export class SimFileSystem implements FileSystem {
 
   #fsyncFile(path: string, inode: number, check: (op: string, writing: boolean) => void): void {
     check('fsync', false);
-    const errno = this.#fsyncFault;
-    this.#fsyncFault = null;
+    const errno = this.#faults.takeFsync();
     this.#record({ kind: 'fsync', path, inode, errno });
     if (errno !== null) throw new FsError(errno, 'fsync', path);
   }

@@ -3,8 +3,8 @@
 // The live SimFileSystem (sim-fs.ts) and the crash-state enumeration (crash-states.ts) share this
 // module: the simulator records every operation it performs as a SimOp, with the outcome of any
 // injected fault already decided (bytes written, errno), so folding a prefix of the op log over an
-// empty state rebuilds exactly the state the simulator had at that moment. That is what lets the
-// explorer crash the system "after operation k" for every k without re-running the workload.
+// empty state (applyOp, apply-op.ts) rebuilds exactly the state the simulator had at that moment.
+// That lets a checker crash the system "after operation k" for every k without re-running anything.
 //
 // What the state knows, per file (an inode): the durable bytes (`base`), the operations since
 // then with their status, and the page-cache view that reads return (`cache`). An operation is
@@ -17,8 +17,11 @@
 // as it is made, unless the `mkdirSync` knob makes its creation an entry change of its parent like
 // any other. `syncAll` (sync(2), syncfs(2)) makes everything durable at once.
 
-import { match } from 'ts-pattern';
+import type { DirOp } from './dir-ops.js';
 import type { SimKnobs } from './knobs.js';
+import { normalizePath, splitPath } from './sim-paths.js';
+
+export type { DirOp } from './dir-ops.js';
 
 export type OpStatus = 'durable' | 'limbo' | 'pending';
 
@@ -40,24 +43,6 @@ export interface SimDir {
   readonly live: Map<string, number>;
   readonly durable: Map<string, number>;
 }
-
-export type DirOp =
-  | { readonly seq: number; readonly kind: 'create'; readonly dir: string; readonly name: string; readonly inode: number }
-  /** A hard link: a new name for an existing inode. */
-  | { readonly seq: number; readonly kind: 'link'; readonly dir: string; readonly name: string; readonly inode: number }
-  /** A directory made (only pending with the mkdirSync knob) or removed; `path` is the directory. */
-  | { readonly seq: number; readonly kind: 'mkdir'; readonly dir: string; readonly name: string; readonly path: string }
-  | { readonly seq: number; readonly kind: 'rmdir'; readonly dir: string; readonly name: string; readonly path: string }
-  | { readonly seq: number; readonly kind: 'unlink'; readonly dir: string; readonly name: string; readonly inode: number }
-  | {
-      readonly seq: number;
-      readonly kind: 'rename';
-      readonly fromDir: string;
-      readonly fromName: string;
-      readonly toDir: string;
-      readonly toName: string;
-      readonly inode: number;
-    };
 
 export interface SimState {
   readonly knobs: SimKnobs;
@@ -112,6 +97,9 @@ export type SimOp = (
     }
 ) & { readonly index: number; readonly durableLsnProbe: number | null };
 
+/** An op as its maker describes it, before the log gives it an index and the probe's reading. */
+export type SimOpInput = SimOp extends infer T ? (T extends unknown ? Omit<T, 'index' | 'durableLsnProbe'> : never) : never;
+
 /** Operations that change what a crash could leave behind; marks and failed no-ops do not. */
 export function isMutatingOp(op: Pick<SimOp, 'kind'>): boolean {
   return op.kind !== 'mark';
@@ -121,27 +109,6 @@ export function emptyState(knobs: SimKnobs): SimState {
   const state: SimState = { knobs, files: new Map(), dirs: new Map(), pendingDirOps: [], nextInode: 1, durableDirs: new Set(['/']), removedDirs: new Map() };
   ensureDir(state, '/');
   return state;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Paths. The simulator uses POSIX-style absolute paths; relative paths are taken from '/'.
-
-export function normalizePath(path: string): string {
-  // The common case, already normal: absolute, no empty, '.' or '..' segments, no trailing '/'.
-  if (path.startsWith('/') && !path.includes('//') && !path.includes('/.') && (path.length === 1 || !path.endsWith('/'))) return path;
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return '/' + parts.join('/');
-}
-
-export function splitPath(path: string): { dir: string; name: string } {
-  const normal = normalizePath(path);
-  const cut = normal.lastIndexOf('/');
-  return { dir: cut <= 0 ? '/' : normal.slice(0, cut), name: normal.slice(cut + 1) };
 }
 
 export function ensureDir(state: SimState, path: string, seq = -1): void {
@@ -164,186 +131,20 @@ export function ensureDir(state: SimState, path: string, seq = -1): void {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Folding one op over the state.
-
-function resize(bytes: Uint8Array, sizeBytes: number): Uint8Array {
-  if (sizeBytes === bytes.length) return bytes;
-  const out = new Uint8Array(sizeBytes);
-  out.set(sizeBytes < bytes.length ? bytes.subarray(0, sizeBytes) : bytes);
-  return out;
-}
-
-function writeInto(bytes: Uint8Array, data: Uint8Array, offsetBytes: number): Uint8Array {
-  const out = offsetBytes + data.length > bytes.length ? resize(bytes, offsetBytes + data.length) : bytes.slice();
-  out.set(data, offsetBytes);
-  return out;
-}
-
-function fileOf(state: SimState, inode: number): SimFile {
-  const file = state.files.get(inode);
-  if (file === undefined) throw new Error(`crash-sim: op names unknown inode ${inode}`);
-  return file;
-}
-
-function dirOf(state: SimState, path: string): SimDir {
-  const dir = state.dirs.get(normalizePath(path));
-  if (dir === undefined) throw new Error(`crash-sim: op names unknown directory ${path}`);
-  return dir;
-}
-
 /**
- * Applies one entry change to a map of entries (and, for mkdir / rmdir, to the set of directories
- * that exist), as a directory fsync or a crash would.
+ * Puts an image into `state`, all of it durable: the directories, then each file as a new inode
+ * whose bytes are both its durable base and its page cache. A crash op does this after clearing
+ * the state, and SimFileSystem.fromImage into an empty one: one way to load an image.
  */
-export function applyDirOp(dirs: Map<string, Map<string, number>>, op: DirOp, existing?: Set<string>): void {
-  const entries = (dir: string): Map<string, number> => {
-    let map = dirs.get(dir);
-    if (map === undefined) {
-      map = new Map();
-      dirs.set(dir, map);
-    }
-    return map;
-  };
-  match(op)
-    .with({ kind: 'create' }, { kind: 'link' }, (o) => void entries(o.dir).set(o.name, o.inode))
-    .with({ kind: 'mkdir' }, (o) => void existing?.add(o.path))
-    .with({ kind: 'rmdir' }, (o) => void existing?.delete(o.path))
-    .with({ kind: 'unlink' }, (o) => {
-      if (entries(o.dir).get(o.name) === o.inode) entries(o.dir).delete(o.name);
-    })
-    .with({ kind: 'rename' }, (o) => {
-      if (entries(o.fromDir).get(o.fromName) === o.inode) entries(o.fromDir).delete(o.fromName);
-      entries(o.toDir).set(o.toName, o.inode);
-    })
-    .exhaustive();
-}
-
-/** Every directory's durable entries, live or removed, by path (the maps themselves, not copies). */
-function durableEntryMaps(state: SimState): Map<string, Map<string, number>> {
-  return new Map([...state.removedDirs, ...state.dirs].map(([path, dir]) => [path, dir.durable] as const));
-}
-
-function recordDirOp(state: SimState, op: DirOp): void {
-  if (state.knobs.dirSync) {
-    state.pendingDirOps.push(op);
-    return;
+export function loadImage(state: SimState, files: Iterable<readonly [string, Uint8Array]>, dirs: Iterable<string>): void {
+  for (const dir of dirs) ensureDir(state, dir);
+  for (const [path, bytes] of files) {
+    const { dir, name } = splitPath(path);
+    ensureDir(state, dir);
+    const inode = state.nextInode++;
+    state.files.set(inode, { inode, base: bytes, ops: [], cache: bytes });
+    const entries = state.dirs.get(dir);
+    entries?.live.set(name, inode);
+    entries?.durable.set(name, inode);
   }
-  applyDirOp(durableEntryMaps(state), op, state.durableDirs);
-}
-
-/** Marks every pending write of the file durable (fsync returned OK), or limbo (it failed). */
-function syncFile(file: SimFile, errno: string | null): void {
-  const outcome: OpStatus = errno === null ? 'durable' : 'limbo';
-  for (const fileOp of file.ops) if (fileOp.status === 'pending') fileOp.status = outcome;
-  // With nothing in limbo, everything in the cache is durable: fold it into the base so the
-  // enumeration never looks at history that can no longer matter.
-  if (file.ops.every((fileOp) => fileOp.status === 'durable')) {
-    file.base = file.cache.slice();
-    file.ops = [];
-  }
-}
-
-function dirOpTouches(op: DirOp, dir: string): boolean {
-  return op.kind === 'rename' ? op.fromDir === dir || op.toDir === dir : op.dir === dir;
-}
-
-/** Every op in the log, folded in order over `state`. */
-export function applyOp(state: SimState, op: SimOp): void {
-  match(op)
-    .with({ kind: 'mark' }, () => undefined)
-    .with({ kind: 'mkdir' }, (o) => ensureDir(state, o.path, o.index))
-    .with({ kind: 'crash' }, (o) => {
-      state.files.clear();
-      state.dirs.clear();
-      state.pendingDirOps = [];
-      state.durableDirs.clear();
-      state.removedDirs.clear();
-      ensureDir(state, '/');
-      for (const dir of o.dirs) ensureDir(state, dir);
-      for (const [path, bytes] of o.files) {
-        const { dir, name } = splitPath(path);
-        ensureDir(state, dir);
-        const inode = state.nextInode++;
-        state.files.set(inode, { inode, base: bytes, ops: [], cache: bytes });
-        dirOf(state, dir).live.set(name, inode);
-        dirOf(state, dir).durable.set(name, inode);
-      }
-    })
-    .with({ kind: 'create' }, (o) => {
-      const { dir, name } = splitPath(o.path);
-      state.files.set(o.inode, { inode: o.inode, base: new Uint8Array(0), ops: [], cache: new Uint8Array(0) });
-      state.nextInode = Math.max(state.nextInode, o.inode + 1);
-      dirOf(state, dir).live.set(name, o.inode);
-      recordDirOp(state, { seq: o.index, kind: 'create', dir, name, inode: o.inode });
-    })
-    .with({ kind: 'write' }, (o) => {
-      if (o.writtenBytes === 0) return;
-      const file = fileOf(state, o.inode);
-      const data = o.data.slice(0, o.writtenBytes);
-      file.ops.push({ seq: o.index, kind: 'write', offsetBytes: o.offsetBytes, data, status: 'pending' });
-      file.cache = writeInto(file.cache, data, o.offsetBytes);
-    })
-    .with({ kind: 'truncate' }, (o) => {
-      const file = fileOf(state, o.inode);
-      file.ops.push({ seq: o.index, kind: 'truncate', sizeBytes: o.sizeBytes, status: 'pending' });
-      file.cache = resize(file.cache, o.sizeBytes);
-    })
-    .with({ kind: 'fsync' }, (o) => syncFile(fileOf(state, o.inode), o.errno))
-    .with({ kind: 'syncAll' }, (o) => {
-      // sync(2) reports no error for the data it wrote; syncfs(2) may (EIO), then nothing is known.
-      if (o.errno !== null) return;
-      for (const file of state.files.values()) syncFile(file, null);
-      const durable = durableEntryMaps(state);
-      for (const dirOp of state.pendingDirOps) applyDirOp(durable, dirOp, state.durableDirs);
-      state.pendingDirOps = [];
-    })
-    .with({ kind: 'fsyncDir' }, (o) => {
-      if (o.errno !== null) return;
-      const dir = normalizePath(o.path);
-      const durable = durableEntryMaps(state);
-      const keep: DirOp[] = [];
-      for (const dirOp of state.pendingDirOps) {
-        if (dirOpTouches(dirOp, dir)) applyDirOp(durable, dirOp, state.durableDirs);
-        else keep.push(dirOp);
-      }
-      state.pendingDirOps = keep;
-    })
-    .with({ kind: 'link' }, (o) => {
-      const to = splitPath(o.to);
-      fileOf(state, o.inode);
-      dirOf(state, to.dir).live.set(to.name, o.inode);
-      recordDirOp(state, { seq: o.index, kind: 'link', dir: to.dir, name: to.name, inode: o.inode });
-    })
-    .with({ kind: 'rmdir' }, (o) => {
-      const path = normalizePath(o.path);
-      const dir = dirOf(state, path);
-      if (dir.live.size > 0 || [...state.dirs.keys()].some((d) => d !== path && splitPath(d).dir === path)) {
-        throw new Error(`crash-sim: rmdir of ${path}, which is not empty`);
-      }
-      state.dirs.delete(path);
-      state.removedDirs.set(path, dir);
-      const { dir: parent, name } = splitPath(path);
-      recordDirOp(state, { seq: o.index, kind: 'rmdir', dir: parent, name, path });
-    })
-    .with({ kind: 'rename' }, (o) => {
-      const from = splitPath(o.from);
-      const to = splitPath(o.to);
-      dirOf(state, from.dir).live.delete(from.name);
-      dirOf(state, to.dir).live.set(to.name, o.inode);
-      recordDirOp(state, { seq: o.index, kind: 'rename', fromDir: from.dir, fromName: from.name, toDir: to.dir, toName: to.name, inode: o.inode });
-    })
-    .with({ kind: 'unlink' }, (o) => {
-      const { dir, name } = splitPath(o.path);
-      dirOf(state, dir).live.delete(name);
-      recordDirOp(state, { seq: o.index, kind: 'unlink', dir, name, inode: o.inode });
-    })
-    .exhaustive();
-}
-
-/** The state after the first `count` ops of `log`. */
-export function stateAfter(knobs: SimKnobs, log: readonly SimOp[], count: number): SimState {
-  const state = emptyState(knobs);
-  for (const op of log.slice(0, count)) applyOp(state, op);
-  return state;
 }

@@ -93,10 +93,10 @@ export function CrashDuringRecover(state: ModelState, choice: Pick<CrashChoice, 
 export function Recover(state: ModelState): Step<Recovery> {
   const down = state.down;
   if (down === null) return disabled('the process is running');
-  const fenceLsn = state.snapshotLsn;
-  const replay = replayLog(down.disk, fenceLsn);
-  const settledLsn = Math.max(down.maxSurvivingLsn, fenceLsn);
-  const recovery: Recovery = { ...down, fenceLsn, replay, nextLsn: settledLsn + 1, durableLsn: settledLsn };
+  const checkpointLsn = state.checkpointLsn;
+  const replay = replayLog(down.disk, checkpointLsn);
+  const settledLsn = Math.max(down.maxSurvivingLsn, checkpointLsn);
+  const recovery: Recovery = { ...down, checkpointLsn, replay, nextLsn: settledLsn + 1, durableLsn: settledLsn };
   const checkpoints = down.disk.flatMap((record) => (record.kind === 'Checkpoint' ? [record.snapshotLsn] : []));
   return succeed(
     {
@@ -110,7 +110,7 @@ export function Recover(state: ModelState): Step<Recovery> {
       durableLsn: recovery.durableLsn,
       openedAtLsn: settledLsn,
       nextLsn: recovery.nextLsn,
-      lastCheckpointLsn: checkpoints.length === 0 ? null : Math.max(...checkpoints),
+      lastSnapshotLsn: checkpoints.length === 0 ? null : Math.max(...checkpoints),
       committed: replayLog(down.disk, 0).transactions,
       aborted: unreleasedBegins(down.disk),
       down: null,

@@ -22,7 +22,7 @@ function sameTxList(a: readonly CommittedTx[], b: readonly CommittedTx[]): boole
   });
 }
 
-const aboveFence = (txs: readonly CommittedTx[], fenceLsn: number): CommittedTx[] => txs.filter((tx) => tx.commitLsn > fenceLsn);
+const aboveCheckpoint = (txs: readonly CommittedTx[], checkpointLsn: number): CommittedTx[] => txs.filter((tx) => tx.commitLsn > checkpointLsn);
 
 /**
  * The synced records are a prefix of the written ones, which are a prefix of the attempted ones
@@ -37,7 +37,7 @@ export const PrefixInv: Invariant = (state) => {
     state.attemptedCount <= state.log.length;
   const recovery = lastRecovery(state);
   if (recovery === undefined) return running;
-  const committed = aboveFence(recovery.before.committed, recovery.fenceLsn);
+  const committed = aboveCheckpoint(recovery.before.committed, recovery.checkpointLsn);
   const replayed = recovery.replay.transactions;
   return running && replayed.length <= committed.length && sameTxList(replayed, committed.slice(0, replayed.length));
 };
@@ -50,7 +50,7 @@ export const DurabilityInv: Invariant = (state) => {
   const running = state.durableLsn <= syncedLsn(state);
   const recovery = lastRecovery(state);
   if (recovery === undefined) return running;
-  const owed = aboveFence(recovery.before.committed, recovery.fenceLsn).filter((tx) => tx.commitLsn <= recovery.before.durableLsn);
+  const owed = aboveCheckpoint(recovery.before.committed, recovery.checkpointLsn).filter((tx) => tx.commitLsn <= recovery.before.durableLsn);
   return running && owed.every((tx) => recovery.replay.transactions.some((r) => sameTx(r, tx)));
 };
 
@@ -92,7 +92,7 @@ export const NoReuseInv: Invariant = (state) => {
   const running = increasing && lastLsnOf(state.log) < state.nextLsn;
   const recovery = lastRecovery(state);
   if (recovery === undefined) return running;
-  return running && recovery.nextLsn > recovery.maxSurvivingLsn && recovery.nextLsn > recovery.fenceLsn;
+  return running && recovery.nextLsn > recovery.maxSurvivingLsn && recovery.nextLsn > recovery.checkpointLsn;
 };
 
 /**
@@ -103,7 +103,7 @@ export const NoReuseInv: Invariant = (state) => {
 export const IdempotenceInv: Invariant = (state) => {
   const [previous, latest] = state.recoveries.length === 2 ? state.recoveries : [undefined, undefined];
   if (previous === undefined || latest === undefined) return true;
-  const nothingAppended = latest.before.log.length === previous.disk.length && latest.fenceLsn === previous.fenceLsn;
+  const nothingAppended = latest.before.log.length === previous.disk.length && latest.checkpointLsn === previous.checkpointLsn;
   if (!nothingAppended) return true;
   return sameTxList(latest.replay.transactions, previous.replay.transactions);
 };
@@ -116,12 +116,12 @@ export const IdempotenceInv: Invariant = (state) => {
 export const ExactnessInv: Invariant = (state) => {
   const recovery = lastRecovery(state);
   if (recovery === undefined) return true;
-  const expected = replayLog(recovery.disk, recovery.fenceLsn);
+  const expected = replayLog(recovery.disk, recovery.checkpointLsn);
   return (
     sameTxList(recovery.replay.transactions, expected.transactions) &&
     recovery.replay.checkpointObserved === expected.checkpointObserved &&
     recovery.durableLsn === recovery.nextLsn - 1 &&
-    recovery.nextLsn === Math.max(recovery.maxSurvivingLsn, recovery.fenceLsn) + 1
+    recovery.nextLsn === Math.max(recovery.maxSurvivingLsn, recovery.checkpointLsn) + 1
   );
 };
 

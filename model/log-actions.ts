@@ -28,36 +28,37 @@ export function WalAbort(state: ModelState, events: readonly ModelEvent[], envir
 
 /**
  * The host took a snapshot covering everything up to `snapshotLsn` and records the marker. The
- * snapshot is host state that survives crashes, so it becomes the fence of the next replay. A
+ * snapshot is host state that survives crashes, so it raises the checkpoint LSN of the next replay. A
  * marker may not point past itself nor go below the previous one.
  */
 export function CheckpointMarker(state: ModelState, snapshotLsn: Lsn): Step<Lsn> {
   if (state.down !== null) return disabled('the process is down');
   if (state.walPoisoned !== null) return fail(state, 'Poisoned');
   if (!Number.isSafeInteger(snapshotLsn) || snapshotLsn < 0 || snapshotLsn >= state.nextLsn) return fail(state, 'InvalidArgument');
-  if (state.lastCheckpointLsn !== null && snapshotLsn < state.lastCheckpointLsn) return fail(state, 'InvalidArgument');
+  if (state.lastSnapshotLsn !== null && snapshotLsn < state.lastSnapshotLsn) return fail(state, 'InvalidArgument');
   const lsn = state.nextLsn;
   return succeed(
     {
       ...state,
       log: [...state.log, { kind: 'Checkpoint', lsn, snapshotLsn }],
       nextLsn: lsn + 1,
-      lastCheckpointLsn: snapshotLsn,
-      snapshotLsn: Math.max(state.snapshotLsn, snapshotLsn),
+      lastSnapshotLsn: snapshotLsn,
+      checkpointLsn: Math.max(state.checkpointLsn, snapshotLsn),
     },
     lsn,
   );
 }
 
 /**
- * Deletes sealed segments at or below the fence. Which segments go is invisible here: the host
- * only truncates what its snapshot covers (fence <= snapshotLsn), and replay skips everything at
- * or below the snapshot anyway, so the recovered transactions cannot tell.
+ * Deletes sealed segments all of whose records are at or below `upToLsn`. Which segments go is
+ * invisible here: the host only truncates what its snapshot covers (upToLsn <= checkpointLsn), and
+ * replay skips everything at or below the checkpoint LSN anyway, so the recovered transactions
+ * cannot tell.
  */
-export function TruncateUpTo(state: ModelState, fenceLsn: Lsn): Step<void> {
+export function TruncateUpTo(state: ModelState, upToLsn: Lsn): Step<void> {
   if (state.down !== null) return disabled('the process is down');
-  if (fenceLsn > state.snapshotLsn) return disabled('the host only truncates what its snapshot covers');
+  if (upToLsn > state.checkpointLsn) return disabled('the host only truncates what its snapshot covers');
   if (state.walPoisoned !== null) return fail(state, 'Poisoned');
-  if (!Number.isSafeInteger(fenceLsn) || fenceLsn < 0) return fail(state, 'InvalidArgument');
+  if (!Number.isSafeInteger(upToLsn) || upToLsn < 0) return fail(state, 'InvalidArgument');
   return succeed(state, undefined);
 }

@@ -1,16 +1,16 @@
 // The model's replay: one forward sweep over logical records (no bytes). A transaction's events
 // are held until its TxCommit and released then; TxAbort drops them, and a transaction still
-// open at the end is dropped. Records at or below the fence are already in the host's snapshot.
+// open at the end is dropped. Records at or below the checkpoint LSN are already in the host's snapshot.
 
 import type { CommittedTx, LogRecord, Lsn, ModelEvent, ModelReplay } from './state.js';
 import { lastLsnOf } from './state.js';
 
-export function replayLog(records: readonly LogRecord[], fenceLsn: Lsn): ModelReplay {
+export function replayLog(records: readonly LogRecord[], checkpointLsn: Lsn): ModelReplay {
   const pending = new Map<Lsn, ModelEvent[]>();
   const transactions: CommittedTx[] = [];
   let checkpointObserved: Lsn | null = null;
   for (const record of records) {
-    if (record.lsn <= fenceLsn) continue;
+    if (record.lsn <= checkpointLsn) continue;
     switch (record.kind) {
       case 'TxBegin':
         pending.set(record.lsn, []);

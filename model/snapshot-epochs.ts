@@ -2,7 +2,7 @@
 // at the level the host sees. No files, no renames: an epoch is a snapshot LSN and the events the
 // snapshot holds, and the history says which epochs were renamed in (committed, or in flight past
 // the rename) and which one the host was told is committed. The checkpoint test
-// (test/model/snapshot-epochs.test.ts and test/shell/checkpoint-crashes.test.ts) evaluates the two
+// (test/model/snapshot-epochs.test.ts and test/crash-recovery/checkpoint-crashes.test.ts) evaluates the two
 // invariants on every recovery from a crash state around a checkpoint.
 //
 // Which snapshot LSNs a host may name (Checkpoint's refusals) is stated from the log alone: a
@@ -64,12 +64,12 @@ function commitBoundary(log: readonly LogRecord[], lsn: Lsn): boolean {
  * (and a few it must refuse).
  */
 export function acceptedSnapshotLsns(state: ModelState): Lsn[] {
-  const floor = Math.max(state.snapshotLsn, state.lastCheckpointLsn ?? 0);
-  const candidates = new Set<Lsn>([state.snapshotLsn, state.openedAtLsn]);
+  const floor = Math.max(state.checkpointLsn, state.lastSnapshotLsn ?? 0);
+  const candidates = new Set<Lsn>([state.checkpointLsn, state.openedAtLsn]);
   for (const record of state.log) if (record.kind === 'TxCommit' && record.lsn > state.openedAtLsn) candidates.add(record.lsn);
   return [...candidates]
     .filter((lsn) => lsn >= floor && lsn <= state.durableLsn)
-    .filter((lsn) => lsn === state.snapshotLsn || lsn === state.openedAtLsn || commitBoundary(state.log, lsn))
+    .filter((lsn) => lsn === state.checkpointLsn || lsn === state.openedAtLsn || commitBoundary(state.log, lsn))
     .sort((a, b) => a - b);
 }
 
@@ -88,8 +88,8 @@ export function Checkpoint(state: ModelState, lsn: Lsn): Step<Lsn> {
       ...state,
       log: [...state.log, { kind: 'Checkpoint', lsn: markerLsn, snapshotLsn: lsn }],
       nextLsn: markerLsn + 1,
-      lastCheckpointLsn: lsn,
-      snapshotLsn: lsn,
+      lastSnapshotLsn: lsn,
+      checkpointLsn: lsn,
     },
     markerLsn,
   );

@@ -38,7 +38,7 @@ export interface ModelReplay {
   readonly transactions: readonly CommittedTx[];
   /** The highest LSN of the intact log (0 when empty). */
   readonly maxLsn: Lsn;
-  /** The snapshot LSN of the newest checkpoint marker above the fence, or null. */
+  /** The snapshot LSN of the newest checkpoint marker above the checkpoint LSN, or null. */
   readonly checkpointObserved: Lsn | null;
 }
 
@@ -66,7 +66,8 @@ export interface DownState {
 
 /** One recovery as it happened: the crash it followed and what the reopened WAL reported. */
 export interface Recovery extends DownState {
-  readonly fenceLsn: Lsn;
+  /** The checkpoint LSN the recovery replayed above. */
+  readonly checkpointLsn: Lsn;
   readonly replay: ModelReplay;
   readonly nextLsn: Lsn;
   readonly durableLsn: Lsn;
@@ -98,10 +99,13 @@ export interface ModelState {
    */
   readonly openedAtLsn: Lsn;
   readonly nextLsn: Lsn;
-  /** The host's snapshot LSN: it passes it as `checkpointLsn` at the next open (the replay fence). */
-  readonly snapshotLsn: Lsn;
-  /** The snapshot LSN of the newest checkpoint marker in the log; a marker may not go below it. */
-  readonly lastCheckpointLsn: Lsn | null;
+  /**
+   * The host's checkpoint LSN, the replay fence: its snapshot holds everything at or below it, and
+   * it passes it to the next open. Checkpoint markers raise it (their payload is a snapshot LSN).
+   */
+  readonly checkpointLsn: Lsn;
+  /** The snapshot LSN (payload) of the newest checkpoint marker in the log; a marker may not go below it. */
+  readonly lastSnapshotLsn: Lsn | null;
   /** History: transactions whose TxCommit is in `log`, in commit order. */
   readonly committed: readonly CommittedTx[];
   /** History: TxBegin LSNs of transactions that were aborted or lost their TxCommit in a crash. */

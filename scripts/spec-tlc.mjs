@@ -145,7 +145,7 @@ const traceEvent = z.union([
   z.object({ action: z.literal('Flush'), writtenLsn: lsn, durableLsn: lsn }),
   z.object({ action: z.literal('Fsync'), ok: z.boolean(), durableLsn: lsn }),
   z.object({ action: z.literal('CheckpointMarker'), lsn, snapshotLsn: lsn }),
-  z.object({ action: z.literal('TruncateUpTo'), fenceLsn: lsn, removedSegments: z.array(z.string()) }),
+  z.object({ action: z.literal('TruncateUpTo'), upToLsn: lsn, removedSegments: z.array(z.string()) }),
   z.object({ action: z.literal('Poison'), reason: z.string() }),
   z.object({ action: z.literal('Close') }),
 ]);

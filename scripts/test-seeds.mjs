@@ -11,10 +11,11 @@ import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 const PROPERTY_FILES = [
-  'test/crash-sim/generated-workloads.test.ts',
+  'test/crash-recovery/generated-workloads.test.ts',
   'test/model-based/sim.test.ts',
   'test/model-based/node-fs.test.ts',
-  'test/model-based/concurrency.test.ts',
+  'test/concurrency/group-commit.test.ts',
+  'test/concurrency/call-order.test.ts',
 ];
 
 function usage(message) {

@@ -47,8 +47,8 @@ IsEvent(a) == l <= Len(Trace) /\ E.action = a
 TxView(txs) == [i \in DOMAIN txs |-> [beginLsn |-> txs[i].begin, commitLsn |-> txs[i].commit,
                                       events |-> txs[i].events]]
 
-\* The fence the implementation replayed above: the checkpointLsn the host passed to open, or 0.
-RecoverFence == IF Has(E, "checkpointLsn") THEN E.checkpointLsn ELSE 0
+\* The checkpoint LSN the implementation replayed above: the one the host passed to open, or 0.
+RecoverCheckpointLsn == IF Has(E, "checkpointLsn") THEN E.checkpointLsn ELSE 0
 
 -----------------------------------------------------------------------------
 (* One Wal step per trace line. *)
@@ -71,7 +71,7 @@ RecoverStep ==
     /\ IF up THEN CrashAndRecover ELSE Recover
     /\ nextLsn' = E.nextLsn
     /\ durableLsn' = E.durableLsn
-    /\ TxView(Replay(log', RecoverFence)) = E.transactions
+    /\ TxView(Replay(log', RecoverCheckpointLsn)) = E.transactions
 
 \* Close: the process stops; the OS keeps everything it was handed.
 CloseStep ==
@@ -130,7 +130,7 @@ TruncateStep ==
     /\ IsEvent("TruncateUpTo")
     /\ IF E.removedSegments = << >>
        THEN UNCHANGED vars
-       ELSE TruncateUpTo(E.fenceLsn)
+       ELSE TruncateUpTo(E.upToLsn)
 
 \* poison(reason), a misuse, a failed write, or the report of a poisoning that already happened.
 PoisonStep ==

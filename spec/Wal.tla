@@ -46,12 +46,12 @@ VARIABLES
     durableLsn,  \* The durable LSN acknowledged to the host: only an fsync that returned OK moves it.
     log,         \* The records handed to the OS, oldest first: the file's contents, page cache included.
     synced,      \* How many records at the front of `log` are on stable storage.
-    snapshot,    \* The host's durable snapshot: its fence LSN and the transactions it holds.
+    snapshot,    \* The host's durable snapshot: its checkpoint LSN (the replay fence) and the transactions it holds.
     queries,     \* History: how many queries were armed; the current query's ghost id is `queries`.
     committed,   \* History: the transactions committed since the last recovery (recovered ones first).
     aborted,     \* History: the ghost ids of queries aborted after recording events.
     recovered,   \* History: the transactions the last recovery returned.
-    lastCrash,   \* History: the committed transactions, acknowledged LSN, crash state and fence of the last crash.
+    lastCrash,   \* History: the committed transactions, acknowledged LSN, crash state and checkpoint LSN of the last crash.
     crashes,     \* History: how many crashes happened.
     checkpoints  \* History: how many checkpoint markers were written.
 
@@ -138,38 +138,39 @@ MaxLsnIn(lg) == IF lg = << >> THEN 0
 (* Replay: one forward sweep.  Events of a transaction are held in `open` *)
 (* (a function from TxBegin LSN to the query id and events so far) until  *)
 (* its TxCommit releases them; a transaction still open at the end is     *)
-(* dropped; records at or below the fence are skipped; a torn frame ends  *)
-(* the sweep.  The result is the committed transactions in commit order.  *)
+(* dropped; records at or below the checkpoint LSN are skipped; a torn    *)
+(* frame ends the sweep.  The result is the committed transactions in     *)
+(* commit order.                                                          *)
 (***************************************************************************)
 RECURSIVE Sweep(_, _, _, _, _)
-Sweep(lg, fence, i, open, out) ==
+Sweep(lg, checkpointLsn, i, open, out) ==
     IF i > Len(lg) THEN out
     ELSE LET r == lg[i] IN
          IF r = Torn THEN out
-         ELSE IF r.lsn <= fence \/ r.kind = "Checkpoint"
-              THEN Sweep(lg, fence, i + 1, open, out)
+         ELSE IF r.lsn <= checkpointLsn \/ r.kind = "Checkpoint"
+              THEN Sweep(lg, checkpointLsn, i + 1, open, out)
          ELSE IF r.kind = "TxBegin"
-              THEN Sweep(lg, fence, i + 1, open @@ (r.lsn :> [q |-> r.q, events |-> << >>]), out)
+              THEN Sweep(lg, checkpointLsn, i + 1, open @@ (r.lsn :> [q |-> r.q, events |-> << >>]), out)
          ELSE IF r.kind = "MutationBatch"
-              THEN Sweep(lg, fence, i + 1,
+              THEN Sweep(lg, checkpointLsn, i + 1,
                          [open EXCEPT ![r.tx].events = @ \o r.events], out)
          ELSE \* r.kind = "TxCommit"
-              Sweep(lg, fence, i + 1,
+              Sweep(lg, checkpointLsn, i + 1,
                     [b \in DOMAIN open \ {r.tx} |-> open[b]],
                     Append(out, [q |-> open[r.tx].q, begin |-> r.tx,
                                  commit |-> r.lsn, events |-> open[r.tx].events]))
 
-\* The committed transactions replay finds in log lg above the fence LSN.
-Replay(lg, fence) == Sweep(lg, fence, 1, << >>, << >>)
+\* The committed transactions replay finds in log lg above the checkpoint LSN.
+Replay(lg, checkpointLsn) == Sweep(lg, checkpointLsn, 1, << >>, << >>)
 
-\* What a recovery from log lg hands the host: its snapshot, then what replay finds above the fence.
-Recovery(lg) == snapshot.txs \o Replay(Intact(lg), snapshot.lsn)
+\* What a recovery from log lg hands the host: its snapshot, then what replay finds above its checkpoint LSN.
+Recovery(lg) == snapshot.txs \o Replay(Intact(lg), snapshot.checkpointLsn)
 
 -----------------------------------------------------------------------------
 (* The initial state: nothing on disk, the process not yet started. *)
 
 \* The value of `lastCrash` before any crash.
-NoCrash == [committed |-> << >>, durableLsn |-> 0, log |-> << >>, fence |-> 0]
+NoCrash == [committed |-> << >>, durableLsn |-> 0, log |-> << >>, checkpointLsn |-> 0]
 
 \* The initial state: an empty disk, no process running yet, no history.
 Init ==
@@ -182,7 +183,7 @@ Init ==
     /\ durableLsn = 0
     /\ log = << >>
     /\ synced = 0
-    /\ snapshot = [lsn |-> 0, txs |-> << >>]
+    /\ snapshot = [checkpointLsn |-> 0, txs |-> << >>]
     /\ queries = 0
     /\ committed = << >>
     /\ aborted = {}
@@ -314,23 +315,23 @@ CheckpointMarker(s) ==
     /\ up /\ ~poisoned
     /\ checkpoints < MaxCheckpoints
     /\ nextLsn <= MaxLsn
-    /\ snapshot.lsn < s /\ s <= durableLsn
+    /\ snapshot.checkpointLsn < s /\ s <= durableLsn
     /\ \E c \in Range(committed) : c.commit = s
-    /\ snapshot' = [lsn |-> s, txs |-> SelectSeq(committed, LAMBDA c : c.commit <= s)]
+    /\ snapshot' = [checkpointLsn |-> s, txs |-> SelectSeq(committed, LAMBDA c : c.commit <= s)]
     /\ pending' = Append(pending, CheckpointRec(nextLsn, s))
     /\ nextLsn' = nextLsn + 1
     /\ checkpoints' = checkpoints + 1
     /\ UNCHANGED <<up, armed, buffer, poisoned, durableLsn, log, synced, queries, committed,
                    aborted, recovered, lastCrash, crashes>>
 
-\* truncateUpTo(f): delete a run of the oldest records, all at or below the fence f (which the
+\* truncateUpTo(f): delete a run of the oldest records, all at or below f (which the
 \* host's snapshot covers).  Segments are not modelled, but two of their properties are: a
 \* segment starts at a transaction boundary (rotation happens only at begin), so the cut does
 \* too; and "always keep the active segment and the one before it" becomes "keep at least the
 \* last synced record", whose LSN bounds nextLsn after a crash.
 TruncateUpTo(f) ==
     /\ up /\ ~poisoned
-    /\ f <= snapshot.lsn
+    /\ f <= snapshot.checkpointLsn
     /\ \E k \in 1 .. (synced - 1) :
           /\ \A i \in 1 .. k : log[i].lsn <= f
           /\ log[k + 1].kind \in {"TxBegin", "Checkpoint"}
@@ -356,7 +357,7 @@ CrashStates ==
 
 \* What the history remembers of a crash that left crash state c.
 CrashRecord(c) == [committed |-> committed, durableLsn |-> durableLsn, log |-> c,
-                   fence |-> snapshot.lsn]
+                   checkpointLsn |-> snapshot.checkpointLsn]
 
 \* The process (or the machine) stops in one of the crash states.  Every variable of
 \* `volatile` is reset, as in DiskSynod; the disk keeps the crash state.
@@ -378,7 +379,7 @@ Crash ==
     /\ UNCHANGED <<snapshot, queries, committed, aborted, recovered, checkpoints>>
 
 \* The state open() reaches from disk contents lg: cut the torn tail off, make the intact log
-\* durable, replay it above the snapshot's fence, and allocate above the highest LSN on disk,
+\* durable, replay it above the snapshot's checkpoint LSN, and allocate above the highest LSN on disk,
 \* a stray's included.
 \* It touches only the variables a crash resets, the disk and the replay history.
 RecoverFrom(lg) ==
@@ -411,7 +412,7 @@ InterruptedRecoveryStates(lg) ==
 
 \* The power fails again while open() recovers, before open() returned.  The host never saw this
 \* recovery, so `lastCrash` keeps what the host held when the running process crashed: its
-\* committed transactions, the durable LSN that process acknowledged and its fence.  Only the
+\* committed transactions, the durable LSN that process acknowledged and its checkpoint LSN.  Only the
 \* crash state moves on to what the disk now holds, which the next recovery starts from: if the
 \* cut of the torn tail became durable, a stray frame's LSN is gone from disk and may be handed
 \* out again (NoReuseInv is about what survived).  Recording this crash with CrashRecord instead
@@ -431,7 +432,7 @@ CrashDuringRecover ==
 
 -----------------------------------------------------------------------------
 
-\* Every step the system may take.  The host truncates only up to its snapshot's fence.
+\* Every step the system may take.  The host truncates only up to its checkpoint LSN.
 Next ==
     \/ Arm
     \/ \E e \in Events : Record(e)
@@ -443,7 +444,7 @@ Next ==
     \/ FsyncFail
     \/ WriteFail
     \/ \E s \in Lsns : CheckpointMarker(s)
-    \/ TruncateUpTo(snapshot.lsn)
+    \/ TruncateUpTo(snapshot.checkpointLsn)
     \/ Crash
     \/ CrashDuringRecover
     \/ Recover
@@ -477,12 +478,12 @@ TypeOK ==
     /\ durableLsn \in Lsns
     /\ log \in Seq(Records)
     /\ synced \in 0 .. Len(log)
-    /\ snapshot \in [lsn : Lsns, txs : Seq(Txs)]
+    /\ snapshot \in [checkpointLsn : Lsns, txs : Seq(Txs)]
     /\ queries \in QueryIds
     /\ committed \in Seq(Txs)
     /\ aborted \subseteq QueryIds
     /\ recovered \in Seq(Txs)
-    /\ lastCrash \in [committed : Seq(Txs), durableLsn : Lsns, log : Seq(Records), fence : Lsns]
+    /\ lastCrash \in [committed : Seq(Txs), durableLsn : Lsns, log : Seq(Records), checkpointLsn : Lsns]
     /\ crashes \in 0 .. MaxCrashes
     /\ checkpoints \in 0 .. MaxCheckpoints
 
@@ -502,13 +503,13 @@ AtomicityInv ==
 
 \* No reuse: while running, LSNs strictly increase along the log and the writer's memory, and
 \* the next LSN is above every LSN on disk, above every LSN the last crash state held (a stray
-\* past a tear included) and above the snapshot's fence.
+\* past a tear included) and above the snapshot's checkpoint LSN.
 NoReuseInv ==
     up => LET all == log \o pending IN
           /\ \A i \in 1 .. Len(all) : all[i] # Torn /\ all[i].lsn < nextLsn
           /\ \A i \in 1 .. Len(all) - 1 : all[i].lsn < all[i + 1].lsn
           /\ MaxLsnIn(lastCrash.log) < nextLsn
-          /\ snapshot.lsn < nextLsn
+          /\ snapshot.checkpointLsn < nextLsn
 
 \* Idempotence: what a recovery returned stays recoverable: a crash at any later moment (in
 \* particular right after the recovery, when nothing is unsynced) recovers at least as much.
@@ -527,7 +528,7 @@ HeldIntactBeforeTear(c, lg) == HeldIntact(c, Intact(lg))
 \* crash state holds whole before its first tear, computed without replay's sweep.
 ExactnessInv ==
     up => recovered = SelectSeq(lastCrash.committed,
-                          LAMBDA c : c.commit <= lastCrash.fence \/ HeldIntactBeforeTear(c, lastCrash.log))
+                          LAMBDA c : c.commit <= lastCrash.checkpointLsn \/ HeldIntactBeforeTear(c, lastCrash.log))
 
 \* Every invariant at once.
 Invariants ==

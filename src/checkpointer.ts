@@ -19,6 +19,7 @@ import {
   type Retention,
 } from './core/checkpoint.js';
 import { crc32c } from './core/crc32c.js';
+import { liveSnapshot } from './core/manifest.js';
 import { WalError } from './core/errors.js';
 import type { Lsn } from './core/records.js';
 import type { WriterState } from './core/writer-state.js';
@@ -56,6 +57,8 @@ export interface CheckpointResult {
   readonly markerLsn: Lsn;
   readonly removedSegments: readonly string[];
   readonly removedSnapshots: readonly string[];
+  /** The new live snapshot, to read back (checked against the MANIFEST) until a later checkpoint removes it. */
+  readonly snapshot: LiveSnapshot;
 }
 
 export interface CheckpointerParts {
@@ -63,7 +66,7 @@ export interface CheckpointerParts {
   readonly retain: Retention;
   /** The LSN open() recovered up to (nextLsn - 1 at open) and the replay fence it used. */
   readonly recoveredLsn: Lsn;
-  readonly fenceLsn: Lsn;
+  readonly checkpointLsn: Lsn;
   readonly fs: FileSystem;
   readonly dir: string;
   readonly runner: EffectRunner;
@@ -73,7 +76,7 @@ type Run = <U>(step: (state: WriterState) => WriterStep<U>) => U | Promise<U>;
 
 export class Checkpointer {
   #epoch: EpochState;
-  #fenceLsn: Lsn;
+  #checkpointLsn: Lsn;
   readonly #retain: Retention;
   readonly #recoveredLsn: Lsn;
   readonly #points: CommitPoints;
@@ -84,7 +87,7 @@ export class Checkpointer {
     this.#epoch = parts.epoch;
     this.#retain = parts.retain;
     this.#recoveredLsn = parts.recoveredLsn;
-    this.#fenceLsn = parts.fenceLsn;
+    this.#checkpointLsn = parts.checkpointLsn;
     this.#points = new CommitPoints(parts.recoveredLsn);
   }
 
@@ -96,13 +99,6 @@ export class Checkpointer {
   noteCommit<T>(step: WriterStep<T>, commitLsnOf: (value: T) => Lsn): WriterStep<T> {
     if (step.ok) this.#points.note(commitLsnOf(step.value), step.state.openTransactions.length === 0);
     return step;
-  }
-
-  /** The live snapshot as of the last commit; null before the first checkpoint. */
-  live(): LiveSnapshot | null {
-    const manifest = this.#epoch.manifest;
-    const entry = manifest?.snapshots[0];
-    return manifest === null || entry === undefined ? null : liveSnapshotOf(this.#parts.fs, this.#parts.dir, manifest.epoch, entry);
   }
 
   checkpoint(core: WalCore, input: CheckpointInput): Promise<CheckpointResult> {
@@ -146,7 +142,7 @@ export class Checkpointer {
     }
     const committed = await run((s) => commitCheckpoint(s, this.#epoch, { id: begun.id, lsn, sizeBytes, crc32c: crc }, retention));
     this.#epoch = { ...this.#epoch, manifest: committed.manifest };
-    this.#fenceLsn = lsn;
+    this.#checkpointLsn = lsn;
     this.#points.dropThrough(lsn);
     this.#parts.runner.release(begun.file);
     return {
@@ -157,14 +153,15 @@ export class Checkpointer {
       markerLsn: committed.markerLsn,
       removedSegments: committed.removedSegments,
       removedSnapshots: committed.removedSnapshots,
+      snapshot: liveSnapshotOf(this.#parts.fs, this.#parts.dir, committed.manifest.epoch, liveSnapshot(committed.manifest)),
     };
   }
 
   #facts(state: WriterState): FenceFacts {
     return {
       durableLsn: state.durableLsn,
-      fenceLsn: this.#fenceLsn,
-      lastCheckpointLsn: state.lastCheckpointLsn,
+      checkpointLsn: this.#checkpointLsn,
+      lastSnapshotLsn: state.lastSnapshotLsn,
       openTransactions: state.openTransactions,
       commitAt: (lsn) => this.#points.at(lsn),
       recoveredLsn: this.#recoveredLsn,

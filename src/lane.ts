@@ -32,6 +32,31 @@ export class Lane {
     else next(); // the lane passes directly: it stays held, now by `next`
   }
 
+  /**
+   * Runs `body` holding the lane: at once when the lane is free (no promise hop: a synchronous
+   * body's value, or its throw, comes back synchronously), otherwise once the steps queued before
+   * it have run. The lane is held until `body`'s promise, if it returns one, settles.
+   */
+  runInOrder<T>(body: () => T | Promise<T>): T | Promise<T> {
+    if (this.tryTake()) return this.#holding(body);
+    return this.take().then(() => this.#holding(body));
+  }
+
+  #holding<T>(body: () => T | Promise<T>): T | Promise<T> {
+    let result: T | Promise<T>;
+    try {
+      result = body();
+    } catch (error) {
+      this.release();
+      throw error;
+    }
+    if (!(result instanceof Promise)) {
+      this.release();
+      return result;
+    }
+    return result.finally(() => this.release());
+  }
+
   /** Runs `body` holding the lane. */
   async run<T>(body: () => T | Promise<T>): Promise<T> {
     if (!this.tryTake()) await this.take();

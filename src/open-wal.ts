@@ -9,10 +9,10 @@ import { WalError } from './core/errors.js';
 import type { ReplayedTransaction } from './core/records.js';
 import { planRecovery } from './core/recovery-plan.js';
 import type { ReplayOutcome, ReplaySummary } from './core/replay.js';
-import { initialWriterState } from './core/writer-state.js';
+import { initialWriterState, type WriterConfig, type WriterStart } from './core/writer-state.js';
 import { EffectRunner } from './effect-runner.js';
 import { Checkpointer } from './checkpointer.js';
-import { manifestFenceLsn } from './core/checkpoint.js';
+import { manifestCheckpointLsn } from './core/checkpoint.js';
 import { planCutQuarantine, sealSalvagedSegment } from './core/policy-repair.js';
 import { blockingNodeFileSystem, nodeFileSystem } from './fs/node-fs.js';
 import { FsError, type DirectoryLock } from './fs/port.js';
@@ -56,7 +56,7 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const transactions: ReplayedTransaction[] = [];
     const deliver = resolved.onTransaction ?? ((t: ReplayedTransaction) => void transactions.push(t));
     const opened = await openEpoch(fileSystem, dir, runner);
-    const checkpointLsn = Math.max(resolved.checkpointLsn, manifestFenceLsn(opened.epoch.manifest));
+    const checkpointLsn = Math.max(resolved.checkpointLsn, manifestCheckpointLsn(opened.epoch.manifest));
     const sweep = sweepLog(fileSystem, dir, { checkpointLsn, recovery: resolved.recovery });
     let step = await sweep.next();
     for (; step.done !== true; step = await sweep.next()) deliver(step.value);
@@ -64,27 +64,8 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const outcome: ReplayOutcome = { ...swept, transactions };
 
     const config = { syncMode: resolved.syncMode, segmentTargetBytes: resolved.segmentTargetBytes, maxCommits: resolved.maxCommits };
-    // A recovery policy's own repair (core/policy-repair.ts): a point-in-time cut moved aside, a
-    // segment skip-corrupted salvaged sealed. Under the default neither applies.
-    const quarantine = swept.policyReport?.cut == null ? null : planCutQuarantine(swept, throwingWalErrors(() => fileSystem.readdir(dir)));
-    const summary = quarantine?.summary ?? swept;
-    const { plan, start } = sealSalvagedSegment(planRecovery(summary, checkpointLsn, config), summary);
-    try {
-      if (quarantine !== null) await quarantineCut(runner, quarantine);
-      await repairActiveSegment(runner, plan);
-    } catch (error) {
-      throw walErrorFromFs(error);
-    }
-    const state = initialWriterState(start);
-    const checkpointer = new Checkpointer({
-      epoch: opened.epoch,
-      retain: resolved.retain,
-      recoveredLsn: state.nextLsn - 1,
-      fenceLsn: checkpointLsn,
-      fs: fileSystem,
-      dir,
-      runner,
-    });
+    const state = initialWriterState(await repairLog(runner, swept, checkpointLsn, config, () => fileSystem.readdir(dir)));
+    const checkpointer = new Checkpointer({ epoch: opened.epoch, retain: resolved.retain, recoveredLsn: state.nextLsn - 1, checkpointLsn, fs: fileSystem, dir, runner });
     const wal = new Wal({ dir, state, runner, fs: fileSystem, lock, intervalMs: resolved.intervalMs, trace, checkpointer });
     if (trace !== null) {
       const decoder = new TextDecoder();
@@ -103,4 +84,22 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     lock.release();
     throw error;
   }
+}
+
+/**
+ * The repair open runs after replay (core/recovery-plan.ts), and before it the recovery policy's
+ * own (core/policy-repair.ts): a point-in-time cut moved aside, a segment skip-corrupted salvaged
+ * sealed; under the default neither applies. Returns where the writer starts.
+ */
+async function repairLog(runner: EffectRunner, swept: ReplaySummary, checkpointLsn: number, config: WriterConfig, names: () => string[]): Promise<WriterStart> {
+  const quarantine = swept.policyReport?.cut == null ? null : planCutQuarantine(swept, throwingWalErrors(names));
+  const summary = quarantine?.summary ?? swept;
+  const { plan, start } = sealSalvagedSegment(planRecovery(summary, checkpointLsn, config), summary);
+  try {
+    if (quarantine !== null) await quarantineCut(runner, quarantine);
+    await repairActiveSegment(runner, plan);
+  } catch (error) {
+    throw walErrorFromFs(error);
+  }
+  return start;
 }

@@ -32,10 +32,7 @@
 //   - A failed effect poisons the WAL. A failed fsync rejects every waitDurable it covered and
 //     every other waiter; every step still queued fails with Poisoned when its turn comes. Nothing
 //     is retried ("fsyncgate").
-//   - checkpoint() is one exclusive run (exclusive()): it takes its place in the writer lane like
-//     any step, waits there for the fsync in flight, and holds the lane through all of its steps
-//     (the snapshot file, the MANIFEST commit, the marker, the removals), so no fsync of its own
-//     ever overlaps a pipelined one and calls made after it queue behind it.
+//   - checkpoint() holds its place in the writer lane through all of its steps (exclusive()).
 //   - close() refuses calls made after it at once (Closed), takes the sync lane and then the
 //     writer lane, so it runs after every call made before it, makes everything written durable
 //     (unless poisoned), rejects the waiters still pending, and closes the files. idle() waits the
@@ -50,13 +47,8 @@ import type { WriterState } from './core/writer-state.js';
 import { EffectRunner } from './effect-runner.js';
 import { FsError } from './fs/port.js';
 import { walErrorFromFs } from './io-error.js';
+import { DurableWaiters } from './durable-waiters.js';
 import { Lane } from './lane.js';
-
-interface Waiter {
-  readonly lsn: Lsn;
-  readonly resolve: () => void;
-  readonly reject: (error: WalError) => void;
-}
 
 /** A pipelined fsync, started under the writer lane. */
 interface StartedFsync {
@@ -74,11 +66,9 @@ export class WalCore {
   readonly #trace: TraceSink | null;
   readonly #writerLane = new Lane();
   readonly #syncLane = new Lane();
-  #waiters: Waiter[] = [];
+  readonly #waiters: DurableWaiters;
   /** Resolves once the pipelined fsync in flight, if any, has its outcome in the state. */
   #inFlight: Promise<void> | null = null;
-  /** Called when the last waiter is settled (the Wal lets its flusher timer go). */
-  readonly #onNoWaiters: () => void;
   /** close() has started: calls made from now on fail with Closed. */
   #closing = false;
   /** close() has finished: a sync that gets its turn now fails with Closed. */
@@ -88,7 +78,7 @@ export class WalCore {
     this.#state = state;
     this.#runner = runner;
     this.#trace = trace;
-    this.#onNoWaiters = onNoWaiters;
+    this.#waiters = new DurableWaiters(onNoWaiters);
   }
 
   get state(): WriterState {
@@ -114,7 +104,7 @@ export class WalCore {
 
   /** Resolves once `lsn` is durable; the caller has checked that it is allocated and not durable yet. */
   waitFor(lsn: Lsn): Promise<void> {
-    return new Promise((resolve, reject) => this.#waiters.push({ lsn, resolve, reject }));
+    return this.#waiters.waitFor(lsn);
   }
 
   /** Calls after close() started fail at once; calls made before it still run. */
@@ -179,16 +169,9 @@ export class WalCore {
     }
   }
 
-  /**
-   * Runs a protocol of several steps (checkpoint) in call order, holding the writer lane from its
-   * turn to its end, once the pipelined fsync in flight (if any) has settled: `body` runs each step
-   * through `run`, which adopts the step's state once its effects succeeded, exactly as step() does.
-   */
+  /** Runs several steps (checkpoint's) in call order, each as step() runs one, holding the writer lane throughout. */
   async exclusive<T>(body: (run: <U>(step: (state: WriterState) => writer.WriterStep<U>) => U | Promise<U>) => Promise<T>): Promise<T> {
-    return this.#inCallOrder(async () => {
-      if (this.#inFlight !== null) await this.#inFlight;
-      return body((step) => this.#runStep(step));
-    });
+    return this.#inCallOrder(() => body((step) => this.#runStep(step)));
   }
 
   /** Resolves once every call made before it, and the sync in flight, have finished. */
@@ -219,26 +202,10 @@ export class WalCore {
     return failure;
   }
 
-  /** Runs `body` holding the writer lane, in call order; the lane is held until its promise settles. */
+  /** Runs `body` holding the writer lane, in call order (Lane.runInOrder); refused once close() started. */
   #inCallOrder<T>(body: () => T | Promise<T>): T | Promise<T> {
     this.refuseIfClosing();
-    if (this.#writerLane.tryTake()) return this.#holdingWriterLane(body);
-    return this.#writerLane.take().then(() => this.#holdingWriterLane(body));
-  }
-
-  #holdingWriterLane<T>(body: () => T | Promise<T>): T | Promise<T> {
-    let result: T | Promise<T>;
-    try {
-      result = body();
-    } catch (error) {
-      this.#writerLane.release();
-      throw error;
-    }
-    if (!(result instanceof Promise)) {
-      this.#writerLane.release();
-      return result;
-    }
-    return result.finally(() => this.#writerLane.release());
+    return this.#writerLane.runInOrder(body);
   }
 
   /**
@@ -328,15 +295,6 @@ export class WalCore {
 
   /** Resolves the waiters the durable LSN now covers, or rejects all of them with `error`. */
   #settleWaiters(error: WalError | null): void {
-    if (this.#waiters.length === 0) return;
-    const durable = this.#state.durableLsn;
-    const keep: Waiter[] = [];
-    for (const waiter of this.#waiters) {
-      if (error !== null) waiter.reject(error);
-      else if (waiter.lsn <= durable) waiter.resolve();
-      else keep.push(waiter);
-    }
-    this.#waiters = keep;
-    if (keep.length === 0) this.#onNoWaiters();
+    this.#waiters.settle(this.#state.durableLsn, error);
   }
 }

@@ -10,8 +10,8 @@ import type { TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
 import type { CheckpointInput, CheckpointResult, Checkpointer } from './checkpointer.js';
 import type { EffectRunner } from './effect-runner.js';
-import type { LiveSnapshot } from './live-snapshot.js';
 import type { DirectoryLock, FileSystem } from './fs/port.js';
+import { PendingCalls } from './pending-calls.js';
 import { Recorder, type RecorderHost } from './recorder.js';
 import { TurnGate } from './turn-gate.js';
 import { WalCore } from './wal-core.js';
@@ -37,8 +37,7 @@ export class Wal {
   #fsyncScheduled = false;
   #closeDone: Promise<void> | null = null;
   #recorder: Recorder | null = null;
-  /** The calls made and not yet settled (#tracked). */
-  readonly #calls = new Set<Promise<unknown>>();
+  readonly #calls = new PendingCalls();
 
   constructor(parts: WalParts) {
     this.dir = parts.dir;
@@ -67,7 +66,7 @@ export class Wal {
         poisoned: () => this.poisoned(),
         emitTrace: (build) => this.#core.emit(build),
         turn: () => this.#gate.pass(),
-        track: (call) => this.#tracked(call),
+        track: (call) => this.#calls.track(call),
       };
       this.#recorder = new Recorder(host);
     }
@@ -162,28 +161,17 @@ export class Wal {
     return this.#yielding(synced);
   }
 
-  truncateUpTo(fenceLsn: Lsn): Promise<void> {
+  truncateUpTo(upToLsn: Lsn): Promise<void> {
     const truncated = (async () => {
-      const removedSegments = await this.#core.step((s) => writer.truncateUpTo(s, fenceLsn));
-      this.#core.emit(() => ({ action: 'TruncateUpTo', fenceLsn, removedSegments }));
+      const removedSegments = await this.#core.step((s) => writer.truncateUpTo(s, upToLsn));
+      this.#core.emit(() => ({ action: 'TruncateUpTo', upToLsn, removedSegments }));
     })();
     return this.#yielding(truncated);
   }
 
-  /**
-   * Commits a snapshot the host took at the durable commit LSN `input.lsn`, through the MANIFEST
-   * (src/core/checkpoint.ts has the protocol, docs/tour.md the crash states around each step): the
-   * snapshot file is written and fsynced, the MANIFEST naming it is committed by temp file, fsync,
-   * rename and directory fsync, then the checkpoint marker is buffered and what the retention policy
-   * lets go is removed. A crash at any moment recovers the old epoch or the new one, never a mix.
-   */
+  /** Commits a snapshot at the durable commit LSN `input.lsn` through the MANIFEST (src/checkpointer.ts, docs/tour.md step 12). */
   checkpoint(input: CheckpointInput): Promise<CheckpointResult> {
     return this.#yielding(this.#checkpointer.checkpoint(this.#core, input));
-  }
-
-  /** The live snapshot: the one the last committed MANIFEST names; null before the first checkpoint. */
-  snapshot(): LiveSnapshot | null {
-    return this.#checkpointer.live();
   }
 
   /**
@@ -250,7 +238,7 @@ export class Wal {
   async #close(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     const failure = await this.#core.close();
-    await Promise.allSettled([...this.#calls]);
+    await this.#calls.settled();
     this.#lock.release();
     this.#core.emit(() => ({ action: 'Close' }));
     if (failure !== null) throw failure;
@@ -266,7 +254,7 @@ export class Wal {
    * close() called after it), and passes the turn gate once the work is done.
    */
   #yielding<T>(work: Promise<T>): Promise<T> {
-    return this.#tracked(this.#afterTurn(work));
+    return this.#calls.track(this.#afterTurn(work));
   }
 
   async #afterTurn<T>(work: Promise<T>): Promise<T> {
@@ -276,19 +264,6 @@ export class Wal {
     return value;
   }
 
-  /**
-   * Keeps `call` among the calls close() waits for until it settles. close() waits for the very
-   * promises the host holds, registering after the host's own handlers, so every call made before
-   * close() has settled, as the host sees it, before close() resolves.
-   */
-  #tracked<T>(call: Promise<T>): Promise<T> {
-    this.#calls.add(call);
-    const forget = (): void => {
-      this.#calls.delete(call);
-    };
-    call.then(forget, forget);
-    return call;
-  }
 
   #afterCommit(): void {
     if (writer.fsyncDue(this.#core.state)) this.#scheduleFsync();

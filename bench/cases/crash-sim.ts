@@ -7,7 +7,7 @@
 // second of the whole exploration (running the workload, recoveries and the oracle included).
 
 import { z } from 'zod';
-import { exploreWorkload, parseWorkload } from '../../crash-sim/index.js';
+import { exploreWorkload, parseWorkload } from '../../oracle/explore/index.js';
 import { openWal } from '../../src/index.js';
 import { baseParamsSchema, emitResult, readParams } from '../lib/case-io.js';
 
@@ -15,7 +15,7 @@ const params = readParams(baseParamsSchema.extend({ maxStates: z.number().int().
 
 const FIXED_WORKLOAD = {
   options: { sync: { mode: 'per-commit' }, segmentTargetBytes: 256 },
-  fault: { sectorBytes: 32, ordered: false, safeAppend: false, dirSync: true },
+  knobs: { sectorBytes: 32, ordered: false, safeAppend: false, dirSync: true },
   steps: [
     { tx: ['alice', 'bob'] },
     { flush: true },

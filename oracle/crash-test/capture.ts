@@ -2,14 +2,14 @@
 // program under test. The workload is a shell command line (`/bin/sh -c`), run in the caller's
 // current directory with its standard output sent to a file: strace -y then names that file on
 // every write to it, from any process or fd, so acknowledgements are found in the syscall stream
-// itself, exactly where they happened (see history.ts).
+// itself, exactly where they happened (see syscall-history.ts).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrashTestError } from './errors.js';
 
-/** Every call history.ts understands, plus those it reports as unmodelled; `?` means "if it exists". */
+/** Every call syscall-history.ts understands, plus those it reports as unmodelled; `?` means "if it exists". */
 export const TRACED_CALLS = [
   '?open', '?creat', 'openat', '?openat2', '?mkdir', 'mkdirat',
   'write', 'writev', 'pwrite64', 'pwritev', '?pwritev2', 'read', 'readv', 'lseek', '?_llseek',

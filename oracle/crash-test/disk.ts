@@ -5,7 +5,7 @@ import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSyn
 import { join } from 'node:path';
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import { CrashTestError } from './errors.js';
-import type { InitialImage } from './history.js';
+import type { InitialImage } from './syscall-history.js';
 
 /** Everything under `dir`: files with their bytes and directories, by path relative to it. */
 export function readInitialImage(dir: string): InitialImage {

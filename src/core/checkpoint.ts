@@ -10,7 +10,7 @@
 //                            Then buffer the checkpoint marker, remove the snapshots and segments
 //                            the new MANIFEST no longer names, and fsync the directory.
 //
-// The ordering rules, each with a planted-bug test that breaks it (test/shell/checkpoint-planted):
+// The ordering rules, each with a planted-bug test that breaks it (test/crash-recovery/planted-checkpoint-bugs.test.ts):
 //   - a snapshot file is durable (data and entry) before a MANIFEST names it;
 //   - the temp MANIFEST is durable before it is renamed over the old one;
 //   - the rename is durable (directory fsync) before anything the new MANIFEST drops is removed,
@@ -58,10 +58,10 @@ export interface EpochState {
 /** What the shell knows about an LSN the host names as its snapshot's. */
 export type FenceFacts = {
   readonly durableLsn: Lsn;
-  /** The replay fence in force: the live snapshot's LSN or the host's checkpointLsn at open. */
-  readonly fenceLsn: Lsn;
+  /** The checkpoint LSN in force (the replay fence): the live snapshot's LSN, or the host's at open. */
+  readonly checkpointLsn: Lsn;
   /** The snapshot LSN of the newest checkpoint marker; a checkpoint may not go below it. */
-  readonly lastCheckpointLsn: Lsn | null;
+  readonly lastSnapshotLsn: Lsn | null;
   /** Begin LSNs of the transactions open now. */
   readonly openTransactions: readonly Lsn[];
   /**
@@ -85,15 +85,15 @@ const invalid = (detail: string): WalErrorInfo => ({ code: 'InvalidArgument', ar
 export function snapshotLsnRefusal(lsn: Lsn, facts: FenceFacts): WalErrorInfo | null {
   if (!Number.isSafeInteger(lsn) || lsn < 0) return invalid(`${lsn} is not an LSN`);
   if (lsn > facts.durableLsn) return invalid(`LSN ${lsn} is not durable (durable LSN ${facts.durableLsn}); wait for it with waitDurable`);
-  if (lsn < facts.fenceLsn) return invalid(`LSN ${lsn} is below the live snapshot's LSN ${facts.fenceLsn}`);
-  if (facts.lastCheckpointLsn !== null && lsn < facts.lastCheckpointLsn) {
-    return invalid(`LSN ${lsn} is below the previous checkpoint marker's ${facts.lastCheckpointLsn}`);
+  if (lsn < facts.checkpointLsn) return invalid(`LSN ${lsn} is below the live snapshot's LSN ${facts.checkpointLsn}`);
+  if (facts.lastSnapshotLsn !== null && lsn < facts.lastSnapshotLsn) {
+    return invalid(`LSN ${lsn} is below the previous checkpoint marker's ${facts.lastSnapshotLsn}`);
   }
   const open = facts.openTransactions.filter((begin) => begin <= lsn);
   if (open.length > 0) return invalid(`LSN ${lsn} splits the transaction begun at LSN ${Math.min(...open)}, which is still open`);
   // The fence in force, the LSN open recovered up to and the newest marker's snapshot LSN (which
   // the host declared a boundary with checkpointMarker) are boundaries already.
-  if (lsn === facts.fenceLsn || lsn === facts.recoveredLsn || lsn === facts.lastCheckpointLsn) return null;
+  if (lsn === facts.checkpointLsn || lsn === facts.recoveredLsn || lsn === facts.lastSnapshotLsn) return null;
   switch (facts.commitAt(lsn)) {
     case 'boundary':
       return null;
@@ -101,7 +101,7 @@ export function snapshotLsnRefusal(lsn: Lsn, facts: FenceFacts): WalErrorInfo | 
       return invalid(`LSN ${lsn} splits a transaction that was open across it`);
     case 'unknown':
       return invalid(
-        `LSN ${lsn} is not the commit LSN of a transaction committed since open (nor the recovered LSN ${facts.recoveredLsn} or the fence ${facts.fenceLsn})`,
+        `LSN ${lsn} is not the commit LSN of a transaction committed since open (nor the recovered LSN ${facts.recoveredLsn} or the checkpoint LSN ${facts.checkpointLsn})`,
       );
   }
 }
@@ -147,12 +147,12 @@ export interface CheckpointCommitted {
  * all at or below the fence, never the active segment or the one before it (as truncateUpTo), and
  * minus the `segmentsBehindSnapshot` newest of that run.
  */
-export function segmentsToDrop(sealed: readonly SealedSegment[], fenceLsn: Lsn, retention: Retention): readonly SealedSegment[] {
+export function segmentsToDrop(sealed: readonly SealedSegment[], checkpointLsn: Lsn, retention: Retention): readonly SealedSegment[] {
   const candidates = sealed.slice(0, Math.max(0, sealed.length - 1));
   let covered = 0;
   while (covered < candidates.length) {
     const segment = candidates[covered]!;
-    if (segment.lastLsn !== null && segment.lastLsn > fenceLsn) break;
+    if (segment.lastLsn !== null && segment.lastLsn > checkpointLsn) break;
     covered += 1;
   }
   return candidates.slice(0, Math.max(0, covered - retention.segmentsBehindSnapshot));
@@ -240,6 +240,6 @@ export function planLeftovers(names: readonly string[], manifest: Manifest | nul
 }
 
 /** The live snapshot's LSN, the fence the MANIFEST sets (0 without one). */
-export function manifestFenceLsn(manifest: Manifest | null): Lsn {
+export function manifestCheckpointLsn(manifest: Manifest | null): Lsn {
   return manifest === null ? 0 : liveSnapshot(manifest).lsn;
 }

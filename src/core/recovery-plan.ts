@@ -66,7 +66,7 @@ export function planRecovery(summary: ReplaySummary, checkpointLsn: Lsn, config:
     sealed,
     maxLsnOnDisk,
     durableLsn: maxLsnOnDisk,
-    lastCheckpointLsn: summary.checkpointObserved,
+    lastSnapshotLsn: summary.checkpointObserved,
   });
   const after = (name: string): Effect[] => [{ kind: 'fsync', file: name }, { kind: 'fsyncDir' }];
 

@@ -7,16 +7,16 @@
 
 import type { MalformedRule, Result, WalErrorInfo } from './errors.js';
 import type { Lsn, ReplayedTransaction, WalRecord } from './records.js';
-import { EventArena } from './replay-event-arena.js';
+import { ReplayEventArena } from './replay-event-arena.js';
 import { OpenTransactions } from './replay-open-transactions.js';
 import { CONTENT_RULES, firstBroken, firstBrokenHeaderRule, ORDER_RULES, type RecordFacts } from './replay-rules.js';
-import type { SkipLedger } from './replay-skip.js';
+import type { ReplaySkip } from './replay-skip.js';
 
 const OK: Result<void> = { ok: true, value: undefined };
 
-export class RecordApplier implements RecordFacts {
+export class ReplayApply implements RecordFacts {
   protected readonly transactions = new OpenTransactions();
-  private readonly arena = new EventArena();
+  private readonly arena = new ReplayEventArena();
 
   /** The highest LSN seen, counting whole frames found after a torn spot. */
   maxLsn = 0;
@@ -32,7 +32,7 @@ export class RecordApplier implements RecordFacts {
     private readonly checkpointLsn: Lsn,
     protected readonly onTransaction: (transaction: ReplayedTransaction) => void,
     /** Under skip-corrupted: the skipped ranges, whose transactions are passed over (replay-skip.ts). */
-    private readonly skips: SkipLedger | null = null,
+    private readonly skips: ReplaySkip | null = null,
   ) {
     if (!Number.isSafeInteger(checkpointLsn) || checkpointLsn < 0) {
       throw new RangeError(`replay: checkpointLsn ${checkpointLsn} is not a non-negative safe integer`);
@@ -81,7 +81,7 @@ export class RecordApplier implements RecordFacts {
     if (lsn <= this.checkpointLsn) {
       // Already in the host's snapshot. A checkpoint never splits a transaction (the host holds
       // its lock while taking one), so dropping such records outright is safe; ending their
-      // transactions keeps the table from holding ones that began below the fence.
+      // transactions keeps the table from holding ones that began below the checkpoint LSN.
       if (record.kind === 'TxCommit' || record.kind === 'TxAbort') this.transactions.abort(record.txBeginLsn);
       return OK;
     }

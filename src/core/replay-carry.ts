@@ -19,7 +19,7 @@ export type CarriedFrame =
   /** The length prefix is impossible: the frame cannot be completed. */
   | { readonly kind: 'bad-length'; readonly position: number };
 
-export class ChunkCarry {
+export class ReplayCarry {
   private bytes = new Uint8Array(CARRY_INITIAL_BYTES);
   /** How many bytes are carried. */
   private carried = 0;

@@ -7,22 +7,22 @@
 import type { DecodeFailureCause, HeaderFailureCause } from './errors.js';
 import type { Lsn } from './records.js';
 import type { CutReport } from './replay-outcome.js';
-import { FrameScanner } from './replay-scan.js';
-import type { TornSpot } from './replay-tear.js';
+import { ReplayScan } from './replay-scan.js';
+import type { ReplayTear } from './replay-tear.js';
 
-export class LogCut {
+export class ReplayCut {
   private readonly cutSegments: string[] = [];
   private droppedBytes = 0;
   private maxLsnSeen = 0;
   /** The scan of the segment being fed: the damaged one's (a torn spot's, when one was started) or a later one's. */
-  private scanner: { push(bytes: Uint8Array): void } = new FrameScanner();
-  private spot: TornSpot | null;
+  private scanner: { push(bytes: Uint8Array): void } = new ReplayScan();
+  private spot: ReplayTear | null;
 
   constructor(
     private readonly at: { readonly segment: string; readonly segmentId: number; readonly offsetBytes: number },
     private readonly lsn: Lsn | null,
     private readonly cause: DecodeFailureCause | HeaderFailureCause,
-    spot: TornSpot | null = null,
+    spot: ReplayTear | null = null,
   ) {
     this.spot = spot;
     if (spot !== null) this.scanner = spot;
@@ -38,7 +38,7 @@ export class LogCut {
     if (this.spot !== null) {
       this.maxLsnSeen = Math.max(this.maxLsnSeen, this.spot.finish().maxLsn);
       this.spot = null;
-    } else if (this.scanner instanceof FrameScanner) {
+    } else if (this.scanner instanceof ReplayScan) {
       this.scanner.finish();
       this.maxLsnSeen = Math.max(this.maxLsnSeen, this.scanner.maxLsn);
     }
@@ -48,7 +48,7 @@ export class LogCut {
   /** A later segment starts: it is cut whole. */
   beginSegment(name: string): void {
     this.cutSegments.push(name);
-    this.scanner = new FrameScanner();
+    this.scanner = new ReplayScan();
   }
 
   /** The highest LSN among whole frames in the cut bytes. */

@@ -1,6 +1,6 @@
 // Recovery as a decision table, kept as data (in the manner of TigerBeetle's journal.zig): every
 // situation replay can meet while sweeping a segment is described by three facts, and exactly one
-// labelled row says what to do. test/core/replay-decision.test.ts checks that the rows cover every
+// labelled row says what to do. test/src/core/replay-decision.test.ts checks that the rows cover every
 // combination of the facts exactly once and that replay does what the matching row says.
 // docs/format.md ("Recovery") states the same table in words.
 //

@@ -10,7 +10,8 @@
 
 import type { RecoveryPolicy, Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
-import { Replayer } from './replay-machine.js';
+import { ReplayMachine } from './replay-machine.js';
+import { ReplayPolicyMachine } from './replay-policy-machine.js';
 import type { ReplaySummary } from './replay-outcome.js';
 
 /** A segment file as the driver knows it: its name and the id the name carries. */
@@ -21,14 +22,14 @@ export interface SegmentRef {
 
 export interface ReplayDriverOptions {
   readonly checkpointLsn: Lsn;
-  /** Copy events out of the chunks (see ReplayerOptions.copyEvents). */
+  /** Copy events out of the chunks (see ReplayMachineOptions.copyEvents). */
   readonly copyEvents: boolean;
   /** What to do with damage; 'tolerate-torn-tail' when omitted. */
   readonly policy?: RecoveryPolicy;
 }
 
 export class ReplayDriver {
-  private readonly machine: Replayer;
+  private readonly machine: ReplayMachine;
   private committed: ReplayedTransaction[] = [];
   private nextIndex = 0;
 
@@ -37,7 +38,9 @@ export class ReplayDriver {
     private readonly segments: readonly SegmentRef[],
     options: ReplayDriverOptions,
   ) {
-    this.machine = new Replayer({ ...options, onTransaction: (transaction) => this.committed.push(transaction) });
+    const machineOptions = { ...options, onTransaction: (transaction: ReplayedTransaction) => this.committed.push(transaction) };
+    const defaultPolicy = options.policy === undefined || options.policy === 'tolerate-torn-tail';
+    this.machine = defaultPolicy ? new ReplayMachine(machineOptions) : new ReplayPolicyMachine(machineOptions);
   }
 
   /** Begins the next listed segment and returns it; the bytes pushed next are its own. */

@@ -8,7 +8,7 @@ const SLAB_BYTES = 32 * 1024;
 /** Events above this size get a buffer of their own. */
 const OWN_BUFFER_ABOVE_BYTES = SLAB_BYTES / 4;
 
-export class EventArena {
+export class ReplayEventArena {
   private slab = new Uint8Array(0);
   private usedBytes = 0;
 

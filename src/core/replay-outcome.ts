@@ -7,7 +7,7 @@ import type { SkippedRange } from './replay-skip.js';
 
 export type { SkippedRange } from './replay-skip.js';
 
-export interface ReplayerOptions {
+export interface ReplayMachineOptions {
   /** Records at or below it are in the host's snapshot: checked for order, then skipped. */
   readonly checkpointLsn: Lsn;
   /**

@@ -16,7 +16,7 @@ export type ResyncResult =
 
 const NOT_FOUND: ResyncResult = { found: false };
 
-export class FrameResync {
+export class ReplayResync {
   private window = new Uint8Array(0);
   private windowBytes = 0;
   /** The segment offset of the window's first byte. */

@@ -1,6 +1,6 @@
 // The malformed-log rules, kept as data like the recovery decision table (replay-decision.ts):
 // one labelled row per rule, saying what it checks, on which records, and why a log that breaks
-// it cannot be replayed. test/core/replay-rules.test.ts checks that every MalformedRule has
+// it cannot be replayed. test/src/core/replay-rules.test.ts checks that every MalformedRule has
 // exactly one row and that replay reports each row's rule. docs/format.md states them in words.
 //
 // A row's `broken` returns the detail of the violation, or null when the facts keep the rule.

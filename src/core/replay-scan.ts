@@ -16,7 +16,7 @@ import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, RecordK
 /** The most bytes the scan checksums in candidate frames before it gives up looking. */
 export const SCAN_CRC_BYTES_BUDGET = 256 * 1024 * 1024;
 
-export class FrameScanner {
+export class ReplayScan {
   /** Whole frames with good checksums found so far. */
   framesFound = 0;
   /** The highest LSN among them (0 when none). */

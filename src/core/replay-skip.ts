@@ -35,7 +35,7 @@ interface OpenRange {
   dropped: Lsn[];
 }
 
-export class SkipLedger {
+export class ReplaySkip {
   private readonly ranges: OpenRange[] = [];
 
   /**

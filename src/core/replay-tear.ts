@@ -1,13 +1,13 @@
 // A torn spot and the scan behind it. When replay meets bytes in the active segment that do not
 // decode (or a torn header), it stops taking records there but reads the rest of the segment
-// with a FrameScanner (replay-scan.ts): whether whole frames follow decides a torn header's fate
+// with a ReplayScan (replay-scan.ts): whether whole frames follow decides a torn header's fate
 // (the decision table's framesAfter fact), is reported with a torn tail, and their LSNs count
 // toward maxLsn.
 
 import type { DecodeFailureCause, HeaderFailureCause } from './errors.js';
 import type { FramesAfter } from './replay-decision.js';
 import type { TornTail } from './replay-outcome.js';
-import { FrameScanner } from './replay-scan.js';
+import { ReplayScan } from './replay-scan.js';
 
 export type Tear =
   /** The segment's header is torn: nothing in the segment can be read as records. */
@@ -15,8 +15,8 @@ export type Tear =
   /** A frame at offsetBytes does not decode. */
   | { readonly at: 'frame'; readonly offsetBytes: number; readonly cause: DecodeFailureCause };
 
-export class TornSpot {
-  private readonly scanner = new FrameScanner();
+export class ReplayTear {
+  private readonly scanner = new ReplayScan();
 
   constructor(readonly tear: Tear) {}
 

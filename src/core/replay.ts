@@ -15,8 +15,8 @@ import type { Lsn, ReplayedTransaction } from './records.js';
 import { ReplayDriver } from './replay-driver.js';
 import type { ReplayOutcome, ReplaySummary } from './replay-outcome.js';
 
-export type { CutReport, PolicyReport, ReplayerOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, SkippedRange, TornTail } from './replay-outcome.js';
-export { Replayer } from './replay-machine.js';
+export type { CutReport, PolicyReport, ReplayMachineOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, SkippedRange, TornTail } from './replay-outcome.js';
+export { ReplayMachine } from './replay-machine.js';
 export { ReplayDriver, type ReplayDriverOptions, type SegmentRef } from './replay-driver.js';
 
 export interface ReplayInput {

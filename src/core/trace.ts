@@ -14,7 +14,7 @@ export type TraceEvent =
       readonly transactions: readonly TraceTx[];
       /** The sync policy the WAL runs under, so a checker knows what flush promises. */
       readonly sync: 'per-commit' | 'group' | 'none';
-      /** The replay fence the host passed to open. */
+      /** The checkpoint LSN (the replay fence) the host passed to open. */
       readonly checkpointLsn: Lsn;
     }
   | { readonly action: 'Arm' }
@@ -24,7 +24,7 @@ export type TraceEvent =
   | { readonly action: 'Flush'; readonly writtenLsn: Lsn; readonly durableLsn: Lsn }
   | { readonly action: 'Fsync'; readonly ok: boolean; readonly durableLsn: Lsn }
   | { readonly action: 'CheckpointMarker'; readonly lsn: Lsn; readonly snapshotLsn: Lsn }
-  | { readonly action: 'TruncateUpTo'; readonly fenceLsn: Lsn; readonly removedSegments: readonly string[] }
+  | { readonly action: 'TruncateUpTo'; readonly upToLsn: Lsn; readonly removedSegments: readonly string[] }
   | { readonly action: 'Poison'; readonly reason: string }
   | { readonly action: 'Close' }
   // The low-level Wal API (a host that writes its own transactions instead of using the recorder).

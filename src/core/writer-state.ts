@@ -53,7 +53,7 @@ export interface WriterState {
    */
   readonly openTransactions: readonly Lsn[];
   /** The snapshot LSN of the newest checkpoint marker, on disk or written since open. */
-  readonly lastCheckpointLsn: Lsn | null;
+  readonly lastSnapshotLsn: Lsn | null;
   /** Commits since the last sync; under `group` a sync is due at `maxCommits`. */
   readonly commitsSinceFsync: number;
   /** Why the writer refuses everything, or null while it is healthy. */
@@ -69,7 +69,7 @@ export interface WriterStart {
   readonly maxLsnOnDisk: Lsn;
   /** The highest LSN in the intact log that open() has just made durable. */
   readonly durableLsn: Lsn;
-  readonly lastCheckpointLsn: Lsn | null;
+  readonly lastSnapshotLsn: Lsn | null;
 }
 
 export function initialWriterState(start: WriterStart): WriterState {
@@ -89,7 +89,7 @@ export function initialWriterState(start: WriterStart): WriterState {
     },
     sealed: start.sealed,
     openTransactions: [],
-    lastCheckpointLsn: start.lastCheckpointLsn,
+    lastSnapshotLsn: start.lastSnapshotLsn,
     commitsSinceFsync: 0,
     poisoned: null,
   };

@@ -18,6 +18,8 @@ import { FORMAT_VERSION, LSN_MAX, SEGMENT_HEADER_BYTES, segmentFileName } from '
 import type { Lsn, WalRecord } from './records.js';
 import type { SealedSegment, WriterState } from './writer-state.js';
 
+export { fsyncDone, fsyncDue, fsyncStart, type FsyncPlan } from './writer-fsync.js';
+
 export type WriterStep<T> =
   | { readonly ok: true; readonly state: WriterState; readonly effects: readonly Effect[]; readonly value: T }
   | { readonly ok: false; readonly error: WalErrorInfo };
@@ -52,7 +54,7 @@ function buffer(
     active: state.active.hasRecords ? state.active : { ...state.active, hasRecords: true },
     sealed: state.sealed,
     openTransactions,
-    lastCheckpointLsn: state.lastCheckpointLsn,
+    lastSnapshotLsn: state.lastSnapshotLsn,
     commitsSinceFsync,
     poisoned: state.poisoned,
   };
@@ -182,16 +184,16 @@ export function checkpointMarker(state: WriterState, snapshotLsn: Lsn): WriterSt
   if (!Number.isSafeInteger(snapshotLsn) || snapshotLsn < 0 || snapshotLsn >= state.nextLsn) {
     return refuse({ code: 'InvalidArgument', argument: 'snapshotLsn', detail: `${snapshotLsn} is not an LSN below ${state.nextLsn}` });
   }
-  if (state.lastCheckpointLsn !== null && snapshotLsn < state.lastCheckpointLsn) {
+  if (state.lastSnapshotLsn !== null && snapshotLsn < state.lastSnapshotLsn) {
     return refuse({
       code: 'InvalidArgument',
       argument: 'snapshotLsn',
-      detail: `${snapshotLsn} is below the previous checkpoint ${state.lastCheckpointLsn}`,
+      detail: `${snapshotLsn} is below the previous checkpoint ${state.lastSnapshotLsn}`,
     });
   }
   const step = buffer(state, (lsn) => ({ kind: 'Checkpoint', lsn, snapshotLsn }));
   if (!step.ok) return step;
-  return { ...step, state: { ...step.state, lastCheckpointLsn: snapshotLsn } };
+  return { ...step, state: { ...step.state, lastSnapshotLsn: snapshotLsn } };
 }
 
 /** flush() per the sync policy: per-commit writes and fsyncs; group and none only write. */
@@ -219,58 +221,20 @@ export function writePending(state: WriterState): WriterStep<Lsn> {
 }
 
 /**
- * A pipelined fsync, started: it covers what has been handed to the OS so far (writtenLsn), not
- * what is still buffered, and it is a plan, not a step: the state does not change until fsyncDone.
- * Meanwhile the shell may buffer and write more; a later fsync covers those. Null when everything
- * written is durable already.
- */
-export interface FsyncPlan {
-  readonly effect: Effect;
-  readonly coversLsn: Lsn;
-  /** The commits counted towards `maxCommits` when the fsync started. */
-  readonly commits: number;
-}
-
-export function fsyncStart(state: WriterState): FsyncPlan | null {
-  if (state.poisoned !== null || state.writtenLsn <= state.durableLsn) return null;
-  return { effect: { kind: 'fsync', file: state.active.name }, coversLsn: state.writtenLsn, commits: state.commitsSinceFsync };
-}
-
-/**
- * The fsync of `plan` returned OK: the durable LSN moves up to what it covered (never down: a
- * rotation's own fsync may have covered more meanwhile), and the commits it covered no longer
- * count towards the next group fsync.
- */
-export function fsyncDone(state: WriterState, plan: FsyncPlan): WriterState {
-  if (plan.coversLsn <= state.durableLsn && plan.commits === 0) return state;
-  return {
-    ...state,
-    durableLsn: Math.max(state.durableLsn, plan.coversLsn),
-    commitsSinceFsync: Math.max(0, state.commitsSinceFsync - plan.commits),
-  };
-}
-
-/** Under `group`, whether enough commits wait for a sync that the flusher should run now. */
-export function fsyncDue(state: WriterState): boolean {
-  const max = state.config.maxCommits;
-  return state.config.syncMode === 'group' && max !== null && state.commitsSinceFsync >= max;
-}
-
-/**
- * Deletes sealed segments all of whose records are at or below `fenceLsn`, always keeping the
+ * Deletes sealed segments all of whose records are at or below `upToLsn`, always keeping the
  * active segment and the one before it, then fsyncs the directory. Only a run of the oldest
  * segments can qualify, because LSNs increase along the log, so no hole is ever made.
  */
-export function truncateUpTo(state: WriterState, fenceLsn: Lsn): WriterStep<readonly string[]> {
+export function truncateUpTo(state: WriterState, upToLsn: Lsn): WriterStep<readonly string[]> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
-  if (!Number.isSafeInteger(fenceLsn) || fenceLsn < 0) {
-    return refuse({ code: 'InvalidArgument', argument: 'fenceLsn', detail: `${fenceLsn} is not an LSN` });
+  if (!Number.isSafeInteger(upToLsn) || upToLsn < 0) {
+    return refuse({ code: 'InvalidArgument', argument: 'upToLsn', detail: `${upToLsn} is not an LSN` });
   }
   const candidates = state.sealed.slice(0, Math.max(0, state.sealed.length - 1));
   const removable: SealedSegment[] = [];
   for (const segment of candidates) {
-    const covered = segment.lastLsn === null || segment.lastLsn <= fenceLsn;
+    const covered = segment.lastLsn === null || segment.lastLsn <= upToLsn;
     if (!covered) break;
     removable.push(segment);
   }

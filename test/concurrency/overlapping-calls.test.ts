@@ -21,10 +21,9 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { crashSpaceAt, enumerateCrashStates } from '../../crash-sim/crash-states.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { openWal, type SyncOption } from '../../src/index.js';
-import { expectAcknowledgedOnStableStorage, expectDurableLsnNeverRegresses } from '../model-based/acknowledgement-checks.js';
-import { budget } from '../model-based/run-config.js';
+import { expectAcknowledgedOnStableStorage, expectDurableLsnNeverRegresses, scheduledFs } from './harness.js';
+import { assertTimeLimited, budget } from '../model-based/run-config.js';
 import { encoder, replayedAsModel } from '../model-based/world.js';
-import { scheduledFs } from './scheduled-fs.js';
 
 const DIR = '/wal';
 const INTERVAL_MS = 1_000;
@@ -223,10 +222,10 @@ describe('overlapping calls on the asynchronous port (fc.scheduler)', () => {
   });
 
   it('writes stay in LSN order, acknowledgements follow their fsync, a failed fsync poisons, close refuses later calls, and recovery keeps every acknowledged commit', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.scheduler(), scenarioArb, (s, scenario) => overlappingCalls(s, scenario)),
-      { numRuns: budget.concurrentRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false, timeout: budget.runTimeoutMs },
-    );
+    await assertTimeLimited('overlapping calls', fc.asyncProperty(fc.scheduler(), scenarioArb, (s, scenario) => overlappingCalls(s, scenario)), {
+      numRuns: budget.concurrentRuns,
+      minRuns: budget.minConcurrentRuns,
+    });
   }, budget.testTimeoutMs);
 
   it('an fsync that fails while commits wait on it rejects every one of them and every later call', async () => {

@@ -8,7 +8,7 @@ import { attempt, expected, expectSameObservables, type ModelBox, type RealBox }
  * loses what the snapshot covers) and not below its previous snapshot or marker.
  */
 export function snapshotCandidates(state: ModelState): number[] {
-  const floor = Math.max(state.lastCheckpointLsn ?? 0, state.snapshotLsn);
+  const floor = Math.max(state.lastSnapshotLsn ?? 0, state.checkpointLsn);
   const durable = state.committed.map((tx) => tx.commitLsn).filter((lsn) => lsn > floor && lsn <= state.durableLsn);
   return [floor, ...durable];
 }

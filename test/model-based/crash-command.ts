@@ -2,7 +2,7 @@ import type { AsyncCommand } from 'fast-check';
 import { Crash, type ModelState } from '../../model/index.js';
 import { pickCrashState, type CrashState } from '../../crash-sim/crash-states.js';
 import type { SimFileSystem } from '../../crash-sim/sim-fs.js';
-import { survivingRecords, type Survivors } from '../../crash-sim/survivors.js';
+import { survivingRecords, type Survivors } from '../../oracle/explore/survivors.js';
 import { budget } from './run-config.js';
 import { recoverAndCompare } from './recovery-check.js';
 import type { ModelBox, RealBox } from './world.js';
@@ -18,7 +18,7 @@ function keptCountOf(state: ModelState, survivors: Survivors): number {
   const first = lsns.indexOf(intact[0] ?? -1);
   const matches = first >= 0 && intact.every((lsn, i) => lsns[first + i] === lsn);
   if (!matches) throw new Error(`the disk holds LSNs ${intact.join(',')} that are not a run of the model's log ${lsns.join(',')}`);
-  const missing = state.log.slice(0, first).filter((record) => record.lsn > state.snapshotLsn);
+  const missing = state.log.slice(0, first).filter((record) => record.lsn > state.checkpointLsn);
   if (missing.length > 0) throw new Error(`records ${missing.map((r) => r.lsn).join(',')} vanished from the start of the log above the snapshot`);
   return first + intact.length;
 }

@@ -4,7 +4,7 @@ import { pickCrashState, type CrashState } from '../../crash-sim/crash-states.js
 import { isMutatingOp } from '../../crash-sim/sim-state.js';
 import { CrashCommand } from './crash-command.js';
 import { recoverAndCompare } from './recovery-check.js';
-import { survivingRecords } from '../../crash-sim/survivors.js';
+import { survivingRecords } from '../../oracle/explore/survivors.js';
 import { openReal, type ModelBox, type RealBox } from './world.js';
 
 /**
@@ -45,7 +45,7 @@ export class CrashDuringRecoverCommand implements AsyncCommand<ModelBox, RealBox
     // How many disk operations the recovery of this image needs: a dry run on a copy.
     const dry = crash.image();
     const dryStart = dry.opLog.length;
-    const dryOpened = await openReal(r.config, r.dir, dry, first.state.snapshotLsn);
+    const dryOpened = await openReal(r.config, r.dir, dry, first.state.checkpointLsn);
     const recoveryOps = dry.opLog.slice(dryStart).filter(isMutatingOp).length;
     await dryOpened.wal.close().catch(() => undefined);
 
@@ -57,7 +57,7 @@ export class CrashDuringRecoverCommand implements AsyncCommand<ModelBox, RealBox
       interrupted.losePowerAfter(this.afterOps % recoveryOps);
       let opened = false;
       try {
-        await openReal(r.config, r.dir, interrupted, first.state.snapshotLsn);
+        await openReal(r.config, r.dir, interrupted, first.state.checkpointLsn);
         opened = true;
       } catch {
         // The power went out, as scheduled.

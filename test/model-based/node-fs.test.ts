@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeEach, describe, it, vi } from 'vitest';
 import type { SyncPolicy } from '../../model/index.js';
 import { nodeFileSystem } from '../../src/index.js';
 import { walCommands } from './commands.js';
-import { budget, nodeConfig } from './run-config.js';
+import { assertTimeLimited, budget, nodeConfig } from './run-config.js';
 import { newStats, runModel } from './run-model.js';
 
 const policies: readonly SyncPolicy[] = ['per-commit', 'group', 'none'];
@@ -33,7 +33,8 @@ describe('model-based: the real WAL on node:fs', () => {
     it(`agrees with the model after every command under the ${policy} policy, reopens included`, async () => {
       const stats = newStats();
       const started = Date.now();
-      await fc.assert(
+      await assertTimeLimited(
+        `node:fs ${policy}`,
         fc.asyncProperty(nodeConfig(policy), walCommands({ simulated: false, maxCommands: budget.maxCommands }), async (config, commands) => {
           const dir = mkdtempSync(join(root, `${policy}-`));
           try {
@@ -42,7 +43,7 @@ describe('model-based: the real WAL on node:fs', () => {
             rmSync(dir, { recursive: true, force: true });
           }
         }),
-        { numRuns: budget.nodeRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false, timeout: budget.runTimeoutMs },
+        { numRuns: budget.nodeRuns, minRuns: budget.minNodeRuns },
       );
       report.push(`node:fs ${policy}: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ${Date.now() - started} ms`);
     }, budget.testTimeoutMs);

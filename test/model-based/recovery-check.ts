@@ -22,7 +22,7 @@ export async function recoverAndCompare(m: ModelBox, r: RealBox, down: ModelStat
   const expectedRecovery = step.outcome.value;
   let opened;
   try {
-    opened = await openReal(r.config, r.dir, r.fs, down.snapshotLsn);
+    opened = await openReal(r.config, r.dir, r.fs, down.checkpointLsn);
   } catch (error) {
     const detail = error instanceof WalError ? `${error.code}: ${error.message}` : String(error);
     throw new Error(`openWal failed after ${context}: ${detail}\nexpected replay ${describeTxs(expectedRecovery.replay.transactions)}`);
@@ -45,7 +45,7 @@ export async function recoverAndCompare(m: ModelBox, r: RealBox, down: ModelStat
   const observedState: ModelState = { ...step.state, recoveries: [...step.state.recoveries.slice(0, -1), observed] };
   const report =
     `after ${context}\n` +
-    `  committed before: ${describeTxs(expectedRecovery.before.committed)} (durable LSN ${expectedRecovery.before.durableLsn}, fence ${expectedRecovery.fenceLsn})\n` +
+    `  committed before: ${describeTxs(expectedRecovery.before.committed)} (durable LSN ${expectedRecovery.before.durableLsn}, checkpoint LSN ${expectedRecovery.checkpointLsn})\n` +
     `  expected replay:  ${describeTxs(expectedRecovery.replay.transactions)} next ${expectedRecovery.nextLsn} durable ${expectedRecovery.durableLsn}\n` +
     `  real replay:      ${describeTxs(observed.replay.transactions)} next ${observed.nextLsn} durable ${observed.durableLsn}`;
   expect(violatedInvariants(observedState), `recovery guarantee ${report}`).toEqual([]);

@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { concurrencyArbitraries as a, concurrentCommitters } from './concurrency-property.js';
+import { concurrencyArbitraries as a, concurrentCommitters } from '../concurrency/group-commit-property.js';
 import { modelBasedProperty } from './planted/catch-planted-bug.js';
 import { concurrencyPin, pins } from './planted/pins.js';
 

@@ -1,6 +1,7 @@
 // The knobs of one model-based run and the run budget, default and deep (WALREF_DEEP=1).
 
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import type { RunConfig } from './world.js';
 
 const deep = process.env['WALREF_DEEP'] !== undefined && process.env['WALREF_DEEP'] !== '' && process.env['WALREF_DEEP'] !== '0';
@@ -25,6 +26,14 @@ export const budget = {
   extraCrashStates: deep ? 7 : 3,
   /** Concurrency runs (fc.scheduler) and crash states checked per acknowledged commit in each. */
   concurrentRuns: deep ? (Number.isSafeInteger(deepRuns) && deepRuns > 0 ? deepRuns : 3_000) : 60,
+  /**
+   * The fewest runs each time-limited property must make (assertTimeLimited), whatever the load: a
+   * fifth of the default numRuns, which npm test on 2 shared cores makes in under a tenth of the
+   * time limit (300 sim runs take about 1.5 s of the 20 s). Deep runs ask for the default counts.
+   */
+  minSimRuns: deep ? 300 : 60,
+  minNodeRuns: deep ? 30 : 6,
+  minConcurrentRuns: deep ? 60 : 12,
   /** Commands per run at most. */
   maxCommands: deep ? 100 : PINNED_MAX_COMMANDS,
   /**
@@ -41,6 +50,35 @@ export const budget = {
     return this.timeLimitMs + 120_000;
   },
 } as const;
+
+/**
+ * Runs a time-limited property: at most `numRuns` runs, stopped by the time limit (budget.timeLimitMs)
+ * and a hung run failing (budget.runTimeoutMs), like fc.assert. An interrupt is not a failure, but
+ * a property that made fewer than `minRuns` runs fails: a loaded machine that manages one run
+ * must not pass for a machine that checked hundreds. Prints the number of runs it made, and
+ * returns it. Every time-limited property of the suite goes through here.
+ */
+export async function assertTimeLimited<Ts>(label: string, property: fc.IAsyncProperty<Ts>, runs: { readonly numRuns: number; readonly minRuns: number }): Promise<number> {
+  let details: fc.RunDetails<Ts> | null = null;
+  const globalReporter = fc.readConfigureGlobal().reporter as ((d: fc.RunDetails<Ts>) => void) | undefined;
+  await fc.assert(property, {
+    numRuns: runs.numRuns,
+    interruptAfterTimeLimit: budget.timeLimitMs,
+    markInterruptAsFailure: false,
+    timeout: budget.runTimeoutMs,
+    reporter: (made) => {
+      details = made;
+      if (globalReporter !== undefined) globalReporter(made);
+      else if (made.failed) throw new Error(fc.defaultReportMessage(made) ?? `${label}: property failed with seed ${made.seed}`);
+    },
+  });
+  const made = details as fc.RunDetails<Ts> | null;
+  const count = made?.numRuns ?? 0;
+  const stopped = made?.interrupted === true ? `, stopped by the ${budget.timeLimitMs} ms time limit` : '';
+  console.log(`[property runs] ${label}: ${count} of ${runs.numRuns} runs${stopped}`);
+  expect(count, `${label}: ${count} runs made${stopped}, fewer than the ${runs.minRuns} this property must make to mean something`).toBeGreaterThanOrEqual(runs.minRuns);
+  return count;
+}
 
 export const simConfig = (policy: RunConfig['policy']): fc.Arbitrary<RunConfig> =>
   fc.record({

@@ -2,7 +2,7 @@
 // WAL allocates above every header's base LSN. Read with crash-sim's own format knowledge, never
 // with src/'s decoder.
 
-import { headerBaseLsn, segmentIdOf } from '../../crash-sim/disk-format.js';
+import { headerBaseLsn, segmentIdOf } from '../../oracle/explore/disk-format.js';
 import type { FileSystem } from '../../src/fs/port.js';
 
 /** max(base LSN) - 1 over the segments of `dir` (0 when none). */

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, it, vi } from 'vitest';
 import type { SyncPolicy } from '../../model/index.js';
 import { walCommands, type CommandOptions } from './commands.js';
-import { budget, segmentConfig, simConfig } from './run-config.js';
+import { assertTimeLimited, budget, segmentConfig, simConfig } from './run-config.js';
 import { newStats, runModel } from './run-model.js';
 import type { RunConfig } from './world.js';
 
@@ -28,9 +28,10 @@ describe('model-based: the real WAL on the simulated file system', () => {
   const simProperty = async (label: string, config: fc.Arbitrary<RunConfig>, profile: NonNullable<CommandOptions['profile']>): Promise<void> => {
     const stats = newStats();
     const started = Date.now();
-    await fc.assert(
+    await assertTimeLimited(
+      `sim ${label}`,
       fc.asyncProperty(config, walCommands({ simulated: true, maxCommands: budget.maxCommands, profile }), (c, commands) => runModel(c, commands, stats)),
-      { numRuns: budget.simRuns, interruptAfterTimeLimit: budget.timeLimitMs, markInterruptAsFailure: false, timeout: budget.runTimeoutMs },
+      { numRuns: budget.simRuns, minRuns: budget.minSimRuns },
     );
     report.push(
       `sim ${label}: ${stats.runs} runs, ${(stats.commands / Math.max(1, stats.runs)).toFixed(1)} commands/run, ` +

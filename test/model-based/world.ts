@@ -43,8 +43,9 @@ export interface RealBox {
   crashes: number;
 }
 
-export function syncOption(policy: SyncPolicy): SyncOption {
-  if (policy === 'group') return { mode: 'group', intervalMs: GROUP_INTERVAL_MS };
+/** The sync option of a policy: the one mapping the model-based and concurrency tests use. */
+export function syncOption(policy: SyncPolicy, groupIntervalMs = GROUP_INTERVAL_MS): SyncOption {
+  if (policy === 'group') return { mode: 'group', intervalMs: groupIntervalMs };
   return { mode: policy };
 }
 

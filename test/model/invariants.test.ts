@@ -73,7 +73,7 @@ describe('model invariants catch planted bugs', () => {
             ? [{ beginLsn: record.txBeginLsn, commitLsn: record.lsn, events: r.disk.flatMap((b) => (b.kind === 'MutationBatch' && b.txBeginLsn === record.txBeginLsn ? b.events : [])) }]
             : [],
         );
-        return { replay: { ...r.replay, transactions: [...r.replay.transactions, ...released.filter((tx) => tx.commitLsn > r.fenceLsn)] } };
+        return { replay: { ...r.replay, transactions: [...r.replay.transactions, ...released.filter((tx) => tx.commitLsn > r.checkpointLsn)] } };
       }),
     });
   });

@@ -76,7 +76,7 @@ function keptCount(low: number, high: number, fraction: number): number {
 /** The newest commit LSN at or below the durable LSN: what a careful host snapshots. */
 function snapshotCandidate(state: ModelState): number {
   const durable = state.committed.filter((tx) => tx.commitLsn <= state.durableLsn).map((tx) => tx.commitLsn);
-  return Math.max(state.lastCheckpointLsn ?? 0, state.snapshotLsn, ...durable);
+  return Math.max(state.lastSnapshotLsn ?? 0, state.checkpointLsn, ...durable);
 }
 
 /** Applies one abstract action; a disabled step leaves the state as it was. */
@@ -121,7 +121,7 @@ export function applyAction(state: ModelState, action: AbstractAction, actions: 
     case 'checkpoint':
       return take(actions.CheckpointMarker(state, snapshotCandidate(state)));
     case 'truncate':
-      return take(actions.TruncateUpTo(state, state.snapshotLsn));
+      return take(actions.TruncateUpTo(state, state.checkpointLsn));
     case 'crash':
       return down(actions.Crash(state, { keptCount: keptCount(state.syncedCount, state.attemptedCount, action.keep) }));
     case 'reopen': {

@@ -79,12 +79,12 @@ describe('model sync actions', () => {
     expect(state.committed).toEqual([]);
   });
 
-  it('a checkpoint marker may not point past itself nor regress, and moves the snapshot fence', () => {
+  it('a checkpoint marker may not point past itself nor regress, and raises the checkpoint LSN', () => {
     const base = committed('per-commit');
     const past = CheckpointMarker(base, 4);
     expect(past.enabled && past.outcome).toEqual({ ok: false, code: 'InvalidArgument' });
     const marked = nextState(CheckpointMarker(base, 3));
-    expect([marked.snapshotLsn, marked.lastCheckpointLsn, marked.nextLsn]).toEqual([3, 3, 5]);
+    expect([marked.checkpointLsn, marked.lastSnapshotLsn, marked.nextLsn]).toEqual([3, 3, 5]);
     const regress = CheckpointMarker(marked, 2);
     expect(regress.enabled && regress.outcome).toEqual({ ok: false, code: 'InvalidArgument' });
   });

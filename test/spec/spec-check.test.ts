@@ -39,13 +39,10 @@ describe('spec scripts without TLC', () => {
     const dir = mkdtempSync(join(tmpdir(), 'walref-trace-test-'));
     const file = join(dir, 'broken.ndjson');
     writeFileSync(file, '{"action":"Open","nextLsn":1,"durableLsn":0,"transactions":[]}\n{"action":"Commit","beginLsn":1}\n');
-    try {
-      const run = runScript('spec-trace.mjs', [file], undefined);
-      expect(run.code).toBe(1);
-      expect(run.out).toContain('broken.ndjson:2: not a trace event');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const run = runScript('spec-trace.mjs', [file], undefined);
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('broken.ndjson:2: not a trace event');
   });
 });
 

@@ -27,6 +27,7 @@ export async function startRedis(dataDir, extraArgs) {
     } catch (error) {
       if (child.exitCode !== null || child.signalCode !== null || attempt > 400) {
         await Promise.race([exited, new Promise((r) => setTimeout(r, 200))]);
+        rmSync(sockDir, { recursive: true, force: true });
         // Redis log lines read "<pid>:M <date> # <message>": keep the message.
         const said = (stderr.trim().split('\n').pop() ?? '').replace(/^\d+:[A-Z] .*? [#*.-] /, '');
         throw new Error(said || error?.message || 'no message');

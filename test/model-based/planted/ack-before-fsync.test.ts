@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { expect, it, vi } from 'vitest';
-import { concurrencyArbitraries as a, concurrentCommitters } from '../concurrency-property.js';
+import { concurrencyArbitraries as a, concurrentCommitters } from '../../concurrency/group-commit-property.js';
 import { budget } from '../run-config.js';
 import { describePlantedBug } from './catch-planted-bug.js';
 import { concurrencyPin } from './pins.js';

@@ -7,7 +7,7 @@ import { describePlantedBug } from './catch-planted-bug.js';
 
 vi.mock('../../../src/core/replay-machine.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/replay-machine.js')>();
-  class IgnoresFramesAfterTear extends actual.Replayer {
+  class IgnoresFramesAfterTear extends actual.ReplayMachine {
     override finish() {
       const result = super.finish();
       if (!result.ok) return result;
@@ -15,7 +15,7 @@ vi.mock('../../../src/core/replay-machine.js', async (importOriginal) => {
       return { ...result, value: { ...result.value, maxLsn: lastIntact } };
     }
   }
-  return { ...actual, Replayer: IgnoresFramesAfterTear };
+  return { ...actual, ReplayMachine: IgnoresFramesAfterTear };
 });
 
 describePlantedBug('reusing LSNs after a torn tail', ['per-commit', 'group', 'none']);

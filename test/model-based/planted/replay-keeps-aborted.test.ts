@@ -7,12 +7,12 @@ import { describePlantedBug } from './catch-planted-bug.js';
 
 vi.mock('../../../src/core/replay-apply.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/core/replay-apply.js')>();
-  class ReplaysAborted extends actual.RecordApplier {
+  class ReplaysAborted extends actual.ReplayApply {
     override apply(record: WalRecord, offsetBytes: number, copyEvents: boolean) {
       return super.apply(record.kind === 'TxAbort' ? { ...record, kind: 'TxCommit' } : record, offsetBytes, copyEvents);
     }
   }
-  return { ...actual, RecordApplier: ReplaysAborted };
+  return { ...actual, ReplayApply: ReplaysAborted };
 });
 
 describePlantedBug('replay keeps the events of an aborted transaction', ['per-commit', 'group', 'none']);

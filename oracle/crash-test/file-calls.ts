@@ -1,0 +1,149 @@
+// The system calls on open file descriptors: writes (to --dir, or to standard output, where the
+// acknowledgements are), reads and seeks (offsets only), ftruncate, fallocate, fsync and
+// fdatasync, sync_file_range, dup and fcntl, and the calls whose bytes strace cannot show (a
+// writable shared mmap, copy_file_range, sendfile, splice), which are reported as unmodelled.
+
+import { isDirectory, sizeOf } from '../../crash-sim/sim-query.js';
+import type { CallContext } from './call-context.js';
+import type { Proc } from './process-table.js';
+import { decodeIovecs, decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
+
+export function writeCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const a = call.args;
+  const file = context.fileOf(proc, a[0], call);
+  if (file === null || file.kind === 'outside' || file.kind === 'dir') return;
+  const data = call.name.includes('writev') ? decodeIovecs(a[1] ?? '') : decodeString(a[1] ?? '');
+  if (file.kind === 'stdout') {
+    if (data !== null) context.stdout(new TextDecoder().decode(call.ret === null ? data.bytes : data.bytes.subarray(0, call.ret)));
+    return;
+  }
+  if (file.inode === null) return;
+  if (data === null || data.truncated) {
+    context.report(call, `the bytes written to ${context.show(file.path)} are not all in the trace (raise strace's -s)`);
+    return;
+  }
+  const written = Math.min(call.ret ?? data.bytes.length, data.bytes.length);
+  const positional = call.name === 'pwrite64' || call.name === 'pwritev' || call.name === 'pwritev2';
+  // pwrite64(fd, buf, count, offset) and pwritev(fd, iov, iovcnt, offset[, flags]): the offset is argument 3.
+  const explicit = positional ? parseNumber(a[3] ?? '') : null;
+  const atExplicit = positional && explicit !== null && explicit >= 0;
+  const offset = atExplicit ? explicit : file.append ? sizeOf(context.state, file.inode) : file.offset;
+  if (!atExplicit) file.offset = offset + written;
+  if (written === 0) return;
+  const path = context.nameOf(file);
+  context.record(
+    { kind: 'write', path, inode: file.inode, offsetBytes: offset, data: data.bytes.slice(0, written), writtenBytes: written, errno: null },
+    `${call.name}(${context.show(path)}, ${written} bytes @${offset})`,
+  );
+}
+
+export function readCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const file = context.fileOf(proc, call.args[0], call);
+  if (file !== null && file.kind !== 'stdout' && call.ret !== null) file.offset += call.ret;
+}
+
+export function seekCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const file = context.fileOf(proc, call.args[0], call);
+  const at = call.name === 'lseek' ? call.ret : parseNumber(/\[(\d+)\]/.exec(call.args[3] ?? '')?.[1] ?? '');
+  if (file !== null && at !== null) file.offset = at;
+}
+
+export function ftruncateCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const file = context.fileOf(proc, call.args[0], call);
+  const size = parseNumber(call.args[1] ?? '');
+  if (file?.kind !== 'file' || file.inode === null || size === null) return;
+  const path = context.nameOf(file);
+  context.record({ kind: 'truncate', path, inode: file.inode, sizeBytes: size }, `ftruncate(${context.show(path)}, ${size})`);
+}
+
+export function fallocateCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const a = call.args;
+  const file = context.fileOf(proc, a[0], call);
+  if (file?.kind !== 'file' || file.inode === null) return;
+  const mode = flagSet(a[1] ?? '0');
+  const offset = parseNumber(a[2] ?? '') ?? 0;
+  const length = parseNumber(a[3] ?? '') ?? 0;
+  const size = sizeOf(context.state, file.inode);
+  const keepSize = mode.has('FALLOC_FL_KEEP_SIZE');
+  if (mode.has('FALLOC_FL_COLLAPSE_RANGE') || mode.has('FALLOC_FL_INSERT_RANGE')) {
+    context.report(call, `fallocate collapse/insert range on ${context.show(file.path)} is not modelled`);
+    return;
+  }
+  if (mode.has('FALLOC_FL_PUNCH_HOLE') || mode.has('FALLOC_FL_ZERO_RANGE')) {
+    const end = keepSize ? Math.min(size, offset + length) : offset + length;
+    if (end <= offset) return;
+    context.record(
+      { kind: 'write', path: file.path, inode: file.inode, offsetBytes: offset, data: new Uint8Array(end - offset), writtenBytes: end - offset, errno: null },
+      `fallocate(${context.show(file.path)}, zeros @${offset}+${end - offset})`,
+    );
+    return;
+  }
+  // Plain fallocate: the file grows (reads as zeros) unless KEEP_SIZE; the blocks it reserves
+  // change nothing a crash can show.
+  if (!keepSize && offset + length > size) {
+    context.note('fallocate is modelled as a size extension (a truncate up) that is durable only once fsynced');
+    context.record({ kind: 'truncate', path: file.path, inode: file.inode, sizeBytes: offset + length }, `fallocate(${context.show(file.path)}, size ${offset + length})`);
+  }
+}
+
+/** fsync and fdatasync, of a file or of a directory; a failed one is recorded too (it decides nothing: limbo). */
+export function fsyncCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const file = context.fileOf(proc, call.args[0], call);
+  if (file === null || file.kind === 'stdout' || file.kind === 'outside') return;
+  const errno = call.errno;
+  const path = context.nameOf(file);
+  const shown = `${call.name}(${context.show(path)})${errno === null ? '' : ` -> ${errno}`}`;
+  if (file.kind === 'dir') {
+    if (isDirectory(context.state, path)) context.record({ kind: 'fsyncDir', path, errno }, shown);
+  } else if (file.inode !== null) context.record({ kind: 'fsync', path, inode: file.inode, errno }, shown);
+}
+
+export function syncFileRangeCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const file = context.fileOf(proc, call.args[0], call);
+  if (file?.kind === 'file') {
+    context.note(`sync_file_range on ${context.show(file.path)} is treated as no durability guarantee (it syncs no metadata and waits for nothing on its own)`);
+  }
+}
+
+/** dup, dup2, dup3: the new fd shares the open file description (and so the offset) of the old one. */
+export function dupCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const file = context.fileOf(proc, call.args[0], call);
+  if (call.ret === null) return;
+  if (file === null) proc.fds.delete(call.ret);
+  else proc.fds.set(call.ret, { file, cloexec: (call.args[2] ?? '').includes('O_CLOEXEC') });
+}
+
+export function fcntlCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const a = call.args;
+  const command = (a[1] ?? '').trim();
+  const fd = parseFd(a[0] ?? '');
+  if (fd === null || fd.fd === 'AT_FDCWD') return;
+  if (command === 'F_DUPFD' || command === 'F_DUPFD_CLOEXEC') {
+    const file = proc.fds.get(fd.fd)?.file ?? context.fileOf(proc, a[0], call);
+    if (call.ret !== null && file !== null) proc.fds.set(call.ret, { file, cloexec: command === 'F_DUPFD_CLOEXEC' });
+  } else if (command === 'F_SETFD') {
+    const entry = proc.fds.get(fd.fd);
+    if (entry !== undefined) entry.cloexec = (a[2] ?? '').includes('FD_CLOEXEC');
+  } else if (command === 'F_SETFL') {
+    const file = context.fileOf(proc, a[0], call);
+    if (file === null) return;
+    const flags = flagSet(a[2] ?? '');
+    file.append = flags.has('O_APPEND');
+    if (flags.has('O_DIRECT') && file.kind === 'file') context.report(call, `O_DIRECT set on ${context.show(file.path)}: modelled as ordinary cached writes`);
+  }
+}
+
+export function mmapCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const a = call.args;
+  const file = context.fileOf(proc, a[4], call);
+  if (file?.kind === 'file' && (a[3] ?? '').includes('MAP_SHARED') && (a[2] ?? '').includes('PROT_WRITE')) {
+    context.report(call, `writable shared mmap of ${context.show(file.path)}: stores through the mapping are invisible to strace`);
+  }
+}
+
+/** copy_file_range, sendfile, splice, vmsplice, tee: bytes moved into a file without passing through the trace. */
+export function copyCall(context: CallContext, proc: Proc, call: Syscall): void {
+  const a = call.args;
+  const target = context.fileOf(proc, call.name === 'copy_file_range' || call.name === 'splice' ? a[2] : a[0], call);
+  if (target?.kind === 'file') context.report(call, `${call.name} into ${context.show(target.path)}: the bytes it moved are not in the trace`);
+}

@@ -1,0 +1,160 @@
+// The exact replay a crash image must produce, computed from the surviving writes.
+//
+// The walk follows docs/format.md's rules with the oracle's own placements: segments in id order;
+// in each, the header must be the bytes a write put there, then frames follow one after another,
+// each intact only if the image holds exactly the bytes of a write that placed a record there.
+// The first byte that is not an intact frame ends the segment. In the newest segment that is a
+// torn tail (dropped, as a crash leftover); in an older segment it is damage that no legal crash
+// should leave, so recovery is expected to fail loudly. Then replay's semantics on the records:
+// skip records at or below the checkpoint LSN, hold events until TxCommit, drop on TxAbort, drop
+// what is still open at the end.
+//
+// With layout.ts it is the second of two independent survivor computations (survivors.ts is the
+// first, from bytes alone); test/oracle/explore/survivors.agreement.test.ts checks they agree.
+
+import { match } from 'ts-pattern';
+import { ORACLE_SEGMENT_HEADER_BYTES } from './disk-format.js';
+import type { HistoryRecord, ReplayedTx } from './explore-history.js';
+import type { Layout, Placement } from './layout.js';
+
+export interface ExpectedReplay {
+  /** null when recovery must succeed; otherwise why the image cannot be recovered. */
+  readonly failure: string | null;
+  readonly transactions: readonly ReplayedTx[];
+  /** The snapshot LSN of the newest checkpoint marker above the checkpoint LSN, null when none. */
+  readonly checkpointObserved: number | null;
+  /** Records read in order up to each segment's end or torn point. */
+  readonly records: readonly HistoryRecord[];
+  /** The highest LSN of any intact frame anywhere in the image (NoReuseInv's bound). */
+  readonly maxSurvivingLsn: number;
+  /** Segments walked, with where each stopped, for counterexamples. */
+  readonly segments: readonly { readonly name: string; readonly intactBytes: number; readonly sizeBytes: number; readonly records: number }[];
+}
+
+function equalAt(image: Uint8Array, offsetBytes: number, bytes: Uint8Array): boolean {
+  if (offsetBytes + bytes.length > image.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (image[offsetBytes + i] !== bytes[i]) return false;
+  return true;
+}
+
+function matching(image: Uint8Array, candidates: readonly Placement[] | undefined, upToOp: number): Placement | undefined {
+  if (candidates === undefined) return undefined;
+  // The newest write first: when two sessions wrote the same offset, the later bytes are likelier.
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const candidate = candidates[i];
+    if (candidate !== undefined && candidate.opIndex < upToOp && equalAt(image, candidate.offsetBytes, candidate.bytes)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * @param upToOp only writes with an op index below this count (the crash point) placed bytes.
+ * @param checkpointLsn the checkpoint LSN the recovering host passes to openWal.
+ */
+export function expectedReplay(
+  segments: readonly { name: string; bytes: Uint8Array }[],
+  layout: Layout,
+  upToOp: number,
+  checkpointLsn: number,
+): ExpectedReplay {
+  const walk = walkSegments(segments, layout, upToOp);
+  const { records, maxSurvivingLsn } = walk;
+  if (walk.failure !== null) return { failure: walk.failure, transactions: [], checkpointObserved: null, records, maxSurvivingLsn, segments: walk.segments };
+  return { ...replayRecords(records, checkpointLsn), records, maxSurvivingLsn, segments: walk.segments };
+}
+
+type Walked = ExpectedReplay['segments'][number];
+
+/** The intact records of the image, segment by segment, up to the first byte that is not an intact frame. */
+function walkSegments(
+  segments: readonly { name: string; bytes: Uint8Array }[],
+  layout: Layout,
+  upToOp: number,
+): { failure: string | null; records: HistoryRecord[]; maxSurvivingLsn: number; segments: Walked[] } {
+  const records: HistoryRecord[] = [];
+  const walked: Walked[] = [];
+  let failure: string | null = null;
+  let maxSurvivingLsn = 0;
+  segments.forEach((segment, i) => {
+    const isLast = i === segments.length - 1;
+    const placements = layout.byFile.get(segment.name);
+    const image = segment.bytes;
+    maxSurvivingLsn = Math.max(maxSurvivingLsn, survivingFrameLsn(image, placements, upToOp));
+    if (failure !== null) return;
+    const header = matching(image, placements?.get(0), upToOp);
+    if (header === undefined || header.kind !== 'header' || header.bytes.length < ORACLE_SEGMENT_HEADER_BYTES) {
+      walked.push({ name: segment.name, intactBytes: 0, sizeBytes: image.length, records: 0 });
+      if (!isLast) failure = `sealed segment ${segment.name} has no intact header (${image.length} bytes on disk)`;
+      return;
+    }
+    let at = ORACLE_SEGMENT_HEADER_BYTES;
+    let count = 0;
+    for (;;) {
+      if (at >= image.length) break;
+      const frame = matching(image, placements?.get(at), upToOp);
+      if (frame === undefined || frame.kind !== 'frame') break;
+      records.push(frame.record);
+      count++;
+      at += frame.bytes.length;
+    }
+    walked.push({ name: segment.name, intactBytes: at, sizeBytes: image.length, records: count });
+    if (at < image.length && !isLast) failure = `sealed segment ${segment.name} stops being intact at offset ${at} of ${image.length}`;
+  });
+  return { failure, records, maxSurvivingLsn, segments: walked };
+}
+
+/** The highest LSN of a frame a write placed in this segment that the image holds intact, anywhere (0: none). */
+function survivingFrameLsn(image: Uint8Array, placements: ReadonlyMap<number, readonly Placement[]> | undefined, upToOp: number): number {
+  let max = 0;
+  for (const list of placements?.values() ?? []) {
+    for (const p of list) if (p.kind === 'frame' && p.opIndex < upToOp && equalAt(image, p.offsetBytes, p.bytes)) max = Math.max(max, p.record.lsn);
+  }
+  return max;
+}
+
+/** Replay's semantics on the intact records: skip what the checkpoint LSN covers, hold events until TxCommit. */
+function replayRecords(records: readonly HistoryRecord[], checkpointLsn: number): { failure: string | null; transactions: ReplayedTx[]; checkpointObserved: number | null } {
+  let failure: string | null = null;
+  const open = new Map<number, Uint8Array[]>();
+  const transactions: ReplayedTx[] = [];
+  let checkpointObserved: number | null = null;
+  let previousLsn = 0;
+  for (const record of records) {
+    if (record.lsn <= previousLsn) {
+      failure = `LSN ${record.lsn} follows LSN ${previousLsn}: the surviving records are not in LSN order`;
+      break;
+    }
+    previousLsn = record.lsn;
+    if (record.lsn <= checkpointLsn) continue;
+    const txEvents = (): Uint8Array[] | undefined => open.get(record.txBeginLsn ?? -1);
+    failure = match(record.kind)
+      .with('TxBegin', () => {
+        open.set(record.lsn, []);
+        return null;
+      })
+      .with('Mutation', 'MutationBatch', (kind) => {
+        const events = txEvents();
+        if (events === undefined) return `LSN ${record.lsn} (${kind}) names TxBegin ${record.txBeginLsn} that did not survive`;
+        events.push(...record.events);
+        return null;
+      })
+      .with('TxCommit', () => {
+        const events = txEvents();
+        if (events === undefined) return `LSN ${record.lsn} (TxCommit) names TxBegin ${record.txBeginLsn} that did not survive`;
+        transactions.push({ beginLsn: record.txBeginLsn ?? -1, commitLsn: record.lsn, events });
+        open.delete(record.txBeginLsn ?? -1);
+        return null;
+      })
+      .with('TxAbort', () => {
+        open.delete(record.txBeginLsn ?? -1);
+        return null;
+      })
+      .with('Checkpoint', () => {
+        checkpointObserved = record.snapshotLsn;
+        return null;
+      })
+      .exhaustive();
+    if (failure !== null) break;
+  }
+  return { failure, transactions, checkpointObserved };
+}

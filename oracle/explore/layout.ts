@@ -1,0 +1,118 @@
+// Which bytes of which write hold which record: the placements the oracle walks a crash image by.
+//
+// The writer hands the OS whole frames in LSN order: a write at offset 0 of a segment starts with
+// the 32-byte header, and every other byte it carries belongs to the session's next records, one
+// whole frame each. So from the op log (offsets and lengths of the writes) and the history (the
+// records of each session, in LSN order) the oracle places every frame with its own arithmetic
+// (disk-format.ts). The bytes a placement expects are the ones that write carried; whether a crash
+// image holds that frame intact is then a plain byte comparison, never a decode.
+//
+// Recovery may also write bytes that are already there (walref's open rewrites the active
+// segment's whole frames so that a following fsync really persists them, see fsyncgate): the
+// part of a write equal to what the file already holds places nothing new, and the placements of
+// the earlier writes keep describing those bytes.
+//
+// If the writes do not split into whole frames of the expected sizes, the layout reports it: the
+// format on disk disagrees with docs/format.md, or the writer wrote records the API never returned.
+
+import { ORACLE_SEGMENT_HEADER_BYTES, segmentIdOf } from './disk-format.js';
+import type { HistoryRecord, ExploreHistory } from './explore-history.js';
+import { DEFAULT_KNOBS } from '../../crash-sim/knobs.js';
+import { splitPath } from '../../crash-sim/sim-paths.js';
+import { bytesOf } from '../../crash-sim/sim-query.js';
+import { applyOp } from '../../crash-sim/apply-op.js';
+import { emptyState, type SimOp } from '../../crash-sim/sim-state.js';
+
+export type Placement =
+  | { readonly kind: 'header'; readonly file: string; readonly offsetBytes: number; readonly bytes: Uint8Array; readonly opIndex: number }
+  | {
+      readonly kind: 'frame';
+      readonly file: string;
+      readonly offsetBytes: number;
+      readonly bytes: Uint8Array;
+      readonly opIndex: number;
+      readonly record: HistoryRecord;
+    };
+
+export interface Layout {
+  /** Placements by segment file name, then by offset. */
+  readonly byFile: ReadonlyMap<string, ReadonlyMap<number, readonly Placement[]>>;
+  readonly problems: readonly string[];
+}
+
+export function sessionAt(history: ExploreHistory, opIndex: number): number {
+  let session = 0;
+  for (const s of history.sessions) if (s.startOp <= opIndex) session = s.session;
+  return session;
+}
+
+export function buildLayout(history: ExploreHistory, log: readonly SimOp[]): Layout {
+  const queues = new Map<number, HistoryRecord[]>();
+  for (const record of history.records) {
+    const queue = queues.get(record.session) ?? [];
+    queue.push(record);
+    queues.set(record.session, queue);
+  }
+  for (const queue of queues.values()) queue.sort((a, b) => a.lsn - b.lsn);
+  const placer = new Placer();
+  // The page cache as each write finds it, to tell rewrites from new bytes.
+  const folded = emptyState(DEFAULT_KNOBS);
+  for (const op of log) {
+    // Only the range the write covers matters: the bytes there before it.
+    const before = op.kind === 'write' ? bytesOf(folded, op.inode, op.offsetBytes, op.data.length) : undefined;
+    applyOp(folded, op);
+    if (op.kind !== 'write' || before === undefined) continue;
+    const { name } = splitPath(op.path);
+    if (segmentIdOf(name) === null) continue;
+    const session = sessionAt(history, op.index);
+    placer.placeWrite(op, name, before, session, queues.get(session) ?? []);
+  }
+  return { byFile: placer.byFile, problems: placer.problems };
+}
+
+/** Places the bytes of each segment write: a header at offset 0, then one whole frame per record of the session, in LSN order. */
+class Placer {
+  readonly byFile = new Map<string, Map<number, Placement[]>>();
+  readonly problems: string[] = [];
+  /** Per session, how many of its records writes have placed. */
+  readonly #cursors = new Map<number, number>();
+
+  placeWrite(op: Extract<SimOp, { kind: 'write' }>, name: string, before: Uint8Array, session: number, queue: readonly HistoryRecord[]): void {
+    let rewritten = 0;
+    while (rewritten < op.data.length && rewritten < before.length && before[rewritten] === op.data[rewritten]) rewritten++;
+    let at = op.offsetBytes + rewritten;
+    let data = op.data.subarray(rewritten);
+    if (data.length === 0) return;
+    if (at === 0) {
+      this.#place({ kind: 'header', file: name, offsetBytes: 0, bytes: data.slice(0, ORACLE_SEGMENT_HEADER_BYTES), opIndex: op.index });
+      if (data.length < ORACLE_SEGMENT_HEADER_BYTES) this.problems.push(`op ${op.index}: a ${data.length}-byte write at offset 0 of ${name} is shorter than a segment header`);
+      at = ORACLE_SEGMENT_HEADER_BYTES;
+      data = data.subarray(Math.min(data.length, ORACLE_SEGMENT_HEADER_BYTES));
+    }
+    let cursor = this.#cursors.get(session) ?? 0;
+    while (data.length > 0) {
+      const record = queue[cursor];
+      if (record === undefined) {
+        this.problems.push(`op ${op.index}: ${data.length} bytes written to ${name} at offset ${at} carry no record the API returned in session ${session}`);
+        break;
+      }
+      if (record.frameBytes > data.length) {
+        this.problems.push(`op ${op.index}: the write to ${name} ends ${data.length} bytes into LSN ${record.lsn} (${record.kind}), whose frame is ${record.frameBytes} bytes by docs/format.md`);
+        break;
+      }
+      this.#place({ kind: 'frame', file: name, offsetBytes: at, bytes: data.slice(0, record.frameBytes), opIndex: op.index, record });
+      at += record.frameBytes;
+      data = data.subarray(record.frameBytes);
+      cursor++;
+    }
+    this.#cursors.set(session, cursor);
+  }
+
+  #place(placement: Placement): void {
+    const offsets = this.byFile.get(placement.file) ?? new Map<number, Placement[]>();
+    const list = offsets.get(placement.offsetBytes) ?? [];
+    list.push(placement);
+    offsets.set(placement.offsetBytes, list);
+    this.byFile.set(placement.file, offsets);
+  }
+}

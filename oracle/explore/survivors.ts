@@ -1,0 +1,132 @@
+// Which records of the log a crash state holds intact, computed from bytes and the format alone
+// (disk-format.ts). It never decodes with src/: it walks the frames the writer handed to the OS
+// (the page cache before the crash, plus whatever a failed write put down before the WAL cut it
+// back) by their length prefixes, and calls a frame intact when the crash image holds exactly
+// those bytes. The model-based tests hand its result to the model's Crash, and the concurrency
+// harness asks it whether an acknowledged commit was on stable storage.
+//
+// It is one of two independent survivor computations, kept on purpose: layout.ts with
+// expected-replay.ts knows from the history which records each write carried and compares those
+// placements with the image (walref explore checks recovery against it). Neither uses the other,
+// and test/oracle/explore/survivors.agreement.test.ts checks that they find the same intact records
+// on every crash state of the example workloads, under every knob combination. Its one
+// precondition is stated there too: the page cache holds only bytes the writer wrote. That holds
+// whenever a recovery has run since the last power loss (the model-based tests crash only then);
+// right after an in-workload power loss the page cache is the crash image itself, torn tail and
+// all, and this walk may count leftovers of the crash as frames until recovery cuts them, where
+// the placements do not.
+//
+// The difference between its two uses is one input, named here and tested in
+// test/oracle/explore/survivors.test.ts: `survivingRecords` reads the op log for failed writes,
+// whose bytes may have reached the disk past the page cache's end; `intactRecordCount` leaves the
+// op log out, so it sees only what the page cache held (exact whenever no write failed).
+
+import type { CrashState } from '../../crash-sim/crash-states.js';
+import { FRAME_PREFIX_BYTES, frameBytesAt, frameLsnAt, headerBaseLsn, ORACLE_SEGMENT_HEADER_BYTES, segmentImages } from './disk-format.js';
+import type { SimOp } from '../../crash-sim/sim-state.js';
+
+interface Frame {
+  readonly start: number;
+  readonly end: number;
+  readonly lsn: number;
+}
+
+export interface Survivors {
+  /** LSNs of the intact records, in log order: segments by id, frames by offset, up to the first damaged one. */
+  readonly intactLsns: readonly number[];
+  /** The highest LSN of a whole frame after the first damaged one in the same segment, or null. */
+  readonly strayLsn: number | null;
+  /** Whether bytes of a failed write (cut back in the page cache) took part. */
+  readonly failedWriteBytes: boolean;
+  /** The newest intact segment header's base LSN minus one (0 when none): LSNs the log allocated. */
+  readonly floorLsn: number;
+}
+
+function framesOf(bytes: Uint8Array): Frame[] {
+  const frames: Frame[] = [];
+  let at = ORACLE_SEGMENT_HEADER_BYTES;
+  // Every frame is at least FRAME_PREFIX_BYTES long, so the walk ends within bytes.length / 8 steps.
+  while (at + FRAME_PREFIX_BYTES <= bytes.length) {
+    const end = at + frameBytesAt(bytes, at);
+    if (end > bytes.length) break;
+    frames.push({ start: at, end, lsn: frameLsnAt(bytes, at) });
+    at = end;
+  }
+  return frames;
+}
+
+/**
+ * The bytes the writer put down for one file: the page cache, extended by failed writes past its
+ * end. Where failed writes overlap (a failed write, its cut-back, then another failed write at the
+ * same offset), the newer one's bytes are the ones it put down last.
+ */
+function extendedBytes(cache: Uint8Array, inode: number, opLog: readonly SimOp[]): { bytes: Uint8Array; extended: boolean } {
+  let bytes = cache;
+  for (const op of opLog) {
+    if (op.kind !== 'write' || op.inode !== inode || (op.errno === null && op.writtenBytes === op.data.length)) continue;
+    const end = op.offsetBytes + op.writtenBytes;
+    if (end <= cache.length) continue;
+    const grown = new Uint8Array(Math.max(bytes.length, end));
+    grown.set(bytes);
+    // Only what lies past the page cache's end is taken from the failed write: below it, the page
+    // cache already says what is there.
+    const from = Math.max(op.offsetBytes, cache.length);
+    grown.set(op.data.subarray(from - op.offsetBytes, op.writtenBytes), from);
+    bytes = grown;
+  }
+  return { bytes, extended: bytes !== cache };
+}
+
+function holds(image: Uint8Array, expected: Uint8Array, start: number, end: number): boolean {
+  if (image.length < end) return false;
+  for (let at = start; at < end; at++) if (image[at] !== expected[at]) return false;
+  return true;
+}
+
+/**
+ * The records of the log in `dir` that `crash` holds intact. `opLog` is the simulator's op log
+ * before the crash (SimFileSystem.opLog): its failed writes count as bytes the writer put down.
+ */
+export function survivingRecords(crash: Pick<CrashState, 'files'>, dir: string, opLog: readonly SimOp[]): Survivors {
+  const segments = segmentImages(crash, dir);
+  const intactLsns: number[] = [];
+  let strayLsn: number | null = null;
+  let damaged = false;
+  let failedWriteBytes = false;
+  let floorLsn = 0;
+  for (const { file } of segments) {
+    const base = headerBaseLsn(file.bytes);
+    if (base !== null && holds(file.bytes, file.cacheBytes, 0, ORACLE_SEGMENT_HEADER_BYTES)) floorLsn = Math.max(floorLsn, base - 1);
+  }
+  for (const { file } of segments) {
+    if (damaged) break;
+    const extended = extendedBytes(file.cacheBytes, file.inode, opLog);
+    const written = extended.bytes;
+    failedWriteBytes ||= extended.extended;
+    if (!holds(file.bytes, written, 0, Math.min(ORACLE_SEGMENT_HEADER_BYTES, written.length))) {
+      damaged = true;
+      continue;
+    }
+    for (const frame of framesOf(written)) {
+      const intact = holds(file.bytes, written, frame.start, frame.end);
+      // A frame only a failed write put down may be on disk or not. When it is not, replay stops
+      // there (the segment ends, or its bytes do not decode), but whole frames of the same failed
+      // write further on may still be on disk: replay counts those as strays, and so must we.
+      if (frame.end > file.cacheBytes.length && !intact) {
+        // The cut-back reached the disk: the segment ends here, which is no damage.
+        if (file.bytes.length <= frame.start) break;
+        damaged = true;
+        continue;
+      }
+      if (!damaged && intact) intactLsns.push(frame.lsn);
+      else if (!damaged) damaged = true;
+      else if (intact) strayLsn = Math.max(strayLsn ?? 0, frame.lsn);
+    }
+  }
+  return { intactLsns, strayLsn, failedWriteBytes, floorLsn };
+}
+
+/** How many records of `dir` survived intact, from the page cache alone (no failed writes' bytes). */
+export function intactRecordCount(state: CrashState, dir: string): number {
+  return survivingRecords(state, dir, []).intactLsns.length;
+}

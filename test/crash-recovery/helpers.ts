@@ -1,0 +1,35 @@
+// Shared by the crash-sim tests: the real openWal as crash-sim's structural port, and a short way
+// to explore a list of steps under given knobs.
+import { openWal } from '../../src/index.js';
+import { exploreWorkload, type ExploreOptions, type ExploreResult } from '../../oracle/explore/explore.js';
+import type { SimKnobs } from '../../crash-sim/knobs.js';
+import { formatViolation } from '../../oracle/explore/recovery-oracle.js';
+import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
+import type { Workload, WorkloadOptions, WorkloadStep } from '../../oracle/explore/workload.js';
+
+export const realOpenWal: OpenWalLike = openWal;
+
+export const KNOB_COMBINATIONS: readonly Pick<SimKnobs, 'ordered' | 'safeAppend'>[] = [
+  { ordered: true, safeAppend: true },
+  { ordered: true, safeAppend: false },
+  { ordered: false, safeAppend: true },
+  { ordered: false, safeAppend: false },
+];
+
+export const knobLabel = (k: Pick<SimKnobs, 'ordered' | 'safeAppend'>): string =>
+  `${k.ordered ? 'ordered' : 'unordered'} + ${k.safeAppend ? 'safeAppend' : 'no safeAppend'}`;
+
+export function workload(steps: readonly WorkloadStep[], knobs: Partial<SimKnobs> = {}, options: WorkloadOptions = {}): Workload {
+  return { options, knobs, steps };
+}
+
+export async function explore(w: Workload, options: Partial<ExploreOptions> = {}): Promise<ExploreResult> {
+  return exploreWorkload(w, { openWal: realOpenWal, ...options });
+}
+
+/** The violations as the CLI prints them, so a failing assertion shows the counterexamples. */
+export function violationText(result: ExploreResult): string {
+  return result.violations.map(formatViolation).join('\n');
+}
+
+export const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);

@@ -1,0 +1,129 @@
+// Named crash scenarios, each explored exhaustively under all four combinations of ordered ×
+// safeAppend (dirSync on): zero violations of the recovery guarantee, plus one fact per scenario
+// showing the exploration really reached the situation it is named after.
+import { describe, expect, it } from 'vitest';
+import { runWorkload } from '../../oracle/explore/run-workload.js';
+import type { ExploreResult } from '../../oracle/explore/explore.js';
+import type { WorkloadStep } from '../../oracle/explore/workload.js';
+import { KNOB_COMBINATIONS, decode, explore, knobLabel, realOpenWal, violationText, workload } from './helpers.js';
+
+const recoveredEvents = (r: ExploreResult): string[][] =>
+  r.details.map((d) => (d.recovered ?? []).flatMap((t) => t.events.map(decode)));
+const survivals = (r: ExploreResult): string => r.details.map((d) => d.survival).join('\n');
+
+interface Scenario {
+  readonly name: string;
+  readonly steps: readonly WorkloadStep[];
+  readonly segmentTargetBytes?: number;
+  readonly sync?: { mode: 'none' };
+  readonly fact: (r: ExploreResult) => void;
+}
+
+/** Finds a seed whose mid-workload crash leaves a torn tail for recovery to cut off. */
+async function tornTailSeed(steps: readonly WorkloadStep[], knobs: { ordered: boolean; safeAppend: boolean }): Promise<number> {
+  for (let seed = 0; seed < 200; seed++) {
+    const withSeed = steps.map((s) => ('crash' in s ? { crash: seed } : s));
+    const run = await runWorkload(workload(withSeed, { ...knobs, sectorBytes: 64, dirSync: true }, { sync: { mode: 'none' } }), realOpenWal);
+    if (run.history.sessions[1]?.tornTail === true) return seed;
+  }
+  throw new Error('no seed leaves a torn tail');
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'crash right after commit before flush',
+    steps: [{ tx: ['a'] }, { flush: true }, { tx: ['b'] }],
+    fact: (r) => {
+      expect(recoveredEvents(r)).toContainEqual(['a']);
+      expect(recoveredEvents(r).flat()).not.toContain('b');
+    },
+  },
+  {
+    name: 'crash during rotation (old segment sealed, new one created, directory not yet fsynced)',
+    segmentTargetBytes: 60,
+    steps: [{ tx: ['a'] }, { flush: true }, { tx: ['b'] }, { flush: true }, { tx: ['c'] }, { flush: true }],
+    fact: (r) => {
+      expect(survivals(r)).toContain('/wal/00000000000000000002.wal: 0 bytes on disk');
+      expect(recoveredEvents(r)).toContainEqual(['a', 'b', 'c']);
+    },
+  },
+  {
+    name: 'crash during truncateUpTo',
+    segmentTargetBytes: 60,
+    steps: [{ tx: ['a'] }, { flush: true }, { tx: ['b'] }, { flush: true }, { tx: ['c'] }, { flush: true }, { tx: ['d'] }, { flush: true }, { truncateUpTo: 'lastCommit' }, { tx: ['e'] }, { flush: true }],
+    fact: (r) => {
+      expect(survivals(r)).toMatch(/dir: unlink \/wal\/00000000000000000001\.wal lost/);
+      expect(survivals(r)).toMatch(/dir: unlink \/wal\/00000000000000000001\.wal persisted/);
+      expect(recoveredEvents(r)).toContainEqual(['e']);
+    },
+  },
+  {
+    name: 'crash after a checkpoint marker',
+    steps: [{ tx: ['a'] }, { flush: true }, { checkpointMarker: true }, { flush: true }, { tx: ['b'] }, { flush: true }],
+    fact: (r) => expect(recoveredEvents(r)).toContainEqual(['a', 'b']),
+  },
+  {
+    name: 'a frame torn across a sector boundary',
+    steps: [{ tx: ['a'] }, { flush: true }, { tx: ['x'.repeat(150)] }, { flush: true }],
+    fact: (r) => {
+      const torn = r.details.filter((d) => d.files.some((f) => f.classes.includes('torn')));
+      expect(torn.length).toBeGreaterThan(0);
+      for (const d of torn) expect((d.recovered ?? []).map((t) => t.events.map(decode))).not.toContainEqual(['x'.repeat(150)]);
+    },
+  },
+  {
+    name: 'fsync EIO then further commits',
+    steps: [{ tx: ['a'] }, { flush: true }, { tx: ['b'] }, { fault: 'fsync-eio' }, { flush: true }, { tx: ['c'] }, { flush: true }],
+    fact: (r) => {
+      expect(r.steps.filter((s) => !s.ok).map((s) => s.index)).toEqual([4, 5, 6]);
+      expect(recoveredEvents(r)).toContainEqual(['a']);
+      expect(recoveredEvents(r)).toContainEqual(['a', 'b']);
+      expect(recoveredEvents(r).flat()).not.toContain('c');
+    },
+  },
+  {
+    name: 'ENOSPC mid-frame',
+    steps: [{ tx: ['a'] }, { flush: true }, { tx: ['b', 'b'.repeat(60)] }, { fault: 'enospc' }, { flush: true }, { recover: true }, { tx: ['c'] }, { flush: true }],
+    fact: (r) => {
+      expect(r.steps[4]?.ok).toBe(false);
+      expect(recoveredEvents(r).flat()).not.toContain('b');
+      expect(recoveredEvents(r)).toContainEqual(['a', 'c']);
+    },
+  },
+];
+
+describe.each(KNOB_COMBINATIONS)('crash scenarios, $ordered ordered, $safeAppend safeAppend', (knobs) => {
+  for (const scenario of scenarios) {
+    it(`${scenario.name}: no violation in any crash state (${knobLabel(knobs)})`, async () => {
+      const result = await explore(
+        workload(scenario.steps, { ...knobs, sectorBytes: 64, dirSync: true }, scenario.segmentTargetBytes === undefined ? {} : { segmentTargetBytes: scenario.segmentTargetBytes }),
+        { details: 100_000 },
+      );
+      expect(violationText(result)).toBe('');
+      expect(result.violationCount).toBe(0);
+      expect(result.exhaustive).toBe(true);
+      scenario.fact(result);
+    });
+  }
+
+  it(`recover after a torn tail, then more commits, then another crash: no violation (${knobLabel(knobs)})`, async () => {
+    const steps: WorkloadStep[] = [
+      { tx: ['a'] },
+      { fsync: true },
+      { tx: ['b'.repeat(100)] },
+      { flush: true },
+      { crash: 0 },
+      { tx: ['c'] },
+      { flush: true },
+      { fsync: true },
+      { tx: ['d'] },
+      { flush: true },
+    ];
+    const seed = await tornTailSeed(steps, knobs);
+    const withSeed = steps.map((s) => ('crash' in s ? { crash: seed } : s));
+    const result = await explore(workload(withSeed, { ...knobs, sectorBytes: 64, dirSync: true }, { sync: { mode: 'none' } }), { details: 100_000 });
+    expect(violationText(result)).toBe('');
+    expect(result.exhaustive).toBe(true);
+    expect(recoveredEvents(result)).toContainEqual(['a', 'c']);
+  });
+});

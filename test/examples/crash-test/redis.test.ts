@@ -1,0 +1,34 @@
+// Redis (Debian's redis-server, a direct child on a unix socket) with appendonly yes: with
+// appendfsync everysec, acknowledged writes are lost; appendfsync always is reported as found.
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveKnobs } from '../../../crash-sim/knobs.js';
+import { captureRun, checkCaptured, type CrashTestResult } from '../../../oracle/crash-test/run.js';
+import { example, freshDir, hasRedis, hasStrace, NEEDS_REDIS } from './helpers.js';
+
+const dirs: string[] = [];
+
+async function run(appendfsync: 'always' | 'everysec'): Promise<CrashTestResult> {
+  const dir = freshDir(`redis-${appendfsync}`);
+  dirs.push(dir);
+  const captured = await captureRun(dir, `node ${example('redis', 'workload.mjs')} ${dir} --appendfsync ${appendfsync} --sets 3`);
+  return checkCaptured(captured, { check: `node ${example('redis', 'check.mjs')}`, knobs: resolveKnobs({}), maxStates: 120, seed: 1, timeoutMs: 30_000 });
+}
+
+describe.skipIf(!hasStrace || !hasRedis)(`walref crash-test on Redis (${hasStrace && hasRedis ? 'redis-server found' : NEEDS_REDIS})`, () => {
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('appendfsync always loses no acknowledged write', async () => {
+    const result = await run('always');
+    expect(result.acks).toBe(3);
+    expect(result.violations.filter((v) => v.reason.includes('acknowledged'))).toEqual([]);
+  }, 300_000);
+
+  it('appendfsync everysec loses acknowledged writes', async () => {
+    const result = await run('everysec');
+    const lost = result.violations.find((v) => v.reason === 'an acknowledged key was lost');
+    expect(lost?.example).toMatch(/appendonly\.aof\.\d+\.incr\.aof, \d+ bytes @\d+\) lost/);
+  }, 300_000);
+});

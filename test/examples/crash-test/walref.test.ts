@@ -1,0 +1,114 @@
+// walref itself as a crash-test target (examples/crash-test/walref), traced from outside through
+// its node:fs adapter: no violation under any knob combination, both planted bugs found, and the
+// same verdicts and the same segment operations as crash-sim's own explore on the same workload.
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exploreWorkload } from '../../../oracle/explore/explore.js';
+import { resolveKnobs, type SimKnobs } from '../../../crash-sim/knobs.js';
+import { runWorkload } from '../../../oracle/explore/run-workload.js';
+import type { SimOp } from '../../../crash-sim/sim-state.js';
+import type { OpenWalLike } from '../../../oracle/explore/wal-api.js';
+import { parseWorkload } from '../../../oracle/explore/workload.js';
+import type { CheckOutcome } from '../../../oracle/crash-test/check.js';
+import { captureRun, checkCaptured, historyOf, type CapturedRun } from '../../../oracle/crash-test/run.js';
+import { openWal } from '../../../src/open-wal.js';
+import { wrapFs } from '../../crash-sim/wrap-fs.js';
+import { deep, ensureBuilt, example, freshDir, hasStrace, NEEDS_STRACE } from './helpers.js';
+
+const TXS = deep ? 12 : 5;
+const SEGMENT_BYTES = 160;
+const check = `node ${example('walref', 'check.mjs')}`;
+const dirs: string[] = [];
+/** Verdicts by (image, acked ids), shared by every run here: a state is checked once. */
+const verdicts = new Map<string, CheckOutcome>();
+const knobs64 = resolveKnobs({ sectorBytes: 64 });
+
+async function capture(variant: string): Promise<CapturedRun> {
+  const dir = freshDir(`walref-${variant}`);
+  dirs.push(dir);
+  return captureRun(dir, `node ${example('walref', 'workload.mjs')} ${dir} --txs ${TXS} --segment-bytes ${SEGMENT_BYTES} --variant ${variant}`);
+}
+
+const KNOB_SETS: SimKnobs[] = [];
+for (const ordered of [true, false])
+  for (const safeAppend of [true, false])
+    for (const dirSync of [true, false])
+      for (const mkdirSync of [true, false]) KNOB_SETS.push(resolveKnobs({ ordered, safeAppend, dirSync, mkdirSync, sectorBytes: 64 }));
+
+/** The workload of examples/crash-test/walref/workload.mjs, for crash-sim's explore. */
+function exploreWorkloadOf(knobs: SimKnobs) {
+  const steps = Array.from({ length: TXS }, (_, i) => [{ tx: [`tx-${i + 1}`] }, { flush: true }]).flat();
+  const parsed = parseWorkload({ options: { segmentTargetBytes: SEGMENT_BYTES }, knobs: { sectorBytes: knobs.sectorBytes, ordered: knobs.ordered, safeAppend: knobs.safeAppend, dirSync: knobs.dirSync }, steps });
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.workload;
+}
+
+/** The operations on segment files and directory fsyncs, by kind, name and size: what both runs must share. */
+function segmentOps(ops: readonly SimOp[]): string[] {
+  const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  return ops.flatMap((op): string[] => {
+    if (op.kind === 'fsyncDir') return ['fsyncDir'];
+    if (!('path' in op) || !op.path.endsWith('.wal')) return [];
+    if (op.kind === 'write') return [`write ${name(op.path)} @${op.offsetBytes} ${op.writtenBytes}`];
+    if (op.kind === 'truncate') return [`truncate ${name(op.path)} ${op.sizeBytes}`];
+    return [`${op.kind} ${name(op.path)}`];
+  });
+}
+
+/** The planted bug of the example's --variant no-dir-fsync, on crash-sim's file system. */
+const noDirFsync: OpenWalLike = (dir, options) => openWal(dir, { ...options, fs: wrapFs(options.fs, { fsyncDir: async () => undefined }) });
+
+describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? 'strace found' : NEEDS_STRACE})`, () => {
+  let correct: CapturedRun;
+  let noDirFsyncRun: CapturedRun;
+  beforeAll(async () => {
+    ensureBuilt();
+    correct = await capture('none');
+    noDirFsyncRun = await capture('no-dir-fsync');
+  }, 180_000);
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds no violation under any of the 16 knob combinations', async () => {
+    const found: string[] = [];
+    let states = 0;
+    for (const knobs of KNOB_SETS) {
+      const result = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 60, seed: 1, timeoutMs: 30_000, verdicts });
+      states += result.crashStates;
+      expect(result.unmodelled).toEqual([]);
+      expect(result.acks).toBe(TXS);
+      for (const v of result.violations) found.push(`${JSON.stringify(knobs)}: ${v.reason}: ${v.example}`);
+    }
+    expect(found).toEqual([]);
+    expect(states).toBeGreaterThan(100);
+  }, 600_000);
+
+  it('finds the planted bug that skips the directory fsync after creating a segment', async () => {
+    const result = await checkCaptured(noDirFsyncRun, { check, knobs: knobs64, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000, verdicts });
+    const lost = result.violations.find((v) => v.reason === 'an acknowledged transaction was lost');
+    expect(lost?.example).toMatch(/\d{20}\.wal, O_CREAT\) lost/);
+  }, 300_000);
+
+  it('finds the planted bug that acknowledges before fdatasync', async () => {
+    const run = await capture('ack-before-fsync');
+    const result = await checkCaptured(run, { check, knobs: knobs64, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000, verdicts });
+    expect(result.violations.map((v) => v.reason)).toContain('an acknowledged transaction was lost');
+  }, 300_000);
+
+  it('agrees with crash-sim explore: the same segment operations, and the same verdicts with and without the planted bug', async () => {
+    const knobs = knobs64;
+    const workload = exploreWorkloadOf(knobs);
+    const simRun = await runWorkload(workload, openWal);
+    expect(segmentOps(historyOf(correct, knobs).ops)).toEqual(segmentOps(simRun.log));
+
+    const explored = await exploreWorkload(workload, { openWal: openWal, maxStates: 2000 });
+    const traced = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 60, seed: 1, timeoutMs: 30_000, verdicts });
+    expect([explored.violationCount, traced.violationCount]).toEqual([0, 0]);
+
+    const exploredBug = await exploreWorkload(workload, { openWal: noDirFsync, maxStates: 2000 });
+    const tracedBug = await checkCaptured(noDirFsyncRun, { check, knobs, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000, verdicts });
+    expect(exploredBug.violations.map((v) => v.property)).toContain('DurabilityInv');
+    expect(tracedBug.violations.map((v) => v.reason)).toContain('an acknowledged transaction was lost');
+  }, 600_000);
+});

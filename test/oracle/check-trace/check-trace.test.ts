@@ -1,0 +1,50 @@
+// oracle/check-trace/check-trace.ts: the candidate set is bounded for memory, and the bound never
+// decides a verdict. A valid trace that needs more than 512 candidates (the former cut) is
+// accepted; one that needs more than the bound given is inconclusive, naming the line and the
+// bound, and never rejected.
+import { describe, expect, it } from 'vitest';
+import { checkTraceText, DEFAULT_MAX_CANDIDATES } from '../../../oracle/check-trace/check-trace.js';
+
+/**
+ * A valid trace whose candidates multiply where it is silent: under policy none, `uncommitted`
+ * low-level transactions (TxBegin + MutationBatch each) are flushed and lost to a crash that may
+ * have kept any prefix of them (plus a stray), then `begins` more begins may each have rotated
+ * the segment (making everything before them durable). Candidates: about (2 × uncommitted) kept
+ * counts × (begins + 1) synced counts.
+ */
+function manyCandidatesTrace(uncommitted: number, begins: number): string {
+  const lines: unknown[] = [{ action: 'Recover', nextLsn: 1, durableLsn: 0, sync: 'none', checkpointLsn: 0, transactions: [] }];
+  let lsn = 1;
+  for (let i = 0; i < uncommitted; i++) {
+    lines.push({ action: 'Begin', beginLsn: lsn }, { action: 'AppendBatch', txBeginLsn: lsn, lsn: lsn + 1, events: ['e'] });
+    lsn += 2;
+  }
+  lines.push({ action: 'Flush', writtenLsn: lsn - 1, durableLsn: 0 });
+  lines.push({ action: 'Recover', nextLsn: lsn, durableLsn: lsn - 1, sync: 'none', checkpointLsn: 0, transactions: [] });
+  for (let i = 0; i < begins; i++) lines.push({ action: 'Begin', beginLsn: lsn++ });
+  return lines.map((line) => JSON.stringify(line)).join('\n');
+}
+
+describe('check-trace never rejects a trace because of its candidate bound', () => {
+  it('accepts a valid trace with more than 512 candidate model states', () => {
+    const verdict = checkTraceText(manyCandidatesTrace(10, 30));
+    expect(verdict).toMatchObject({ verdict: 'accepted', ok: true, lines: 53 });
+    if (verdict.verdict !== 'accepted') return;
+    expect(verdict.peakCandidates).toBeGreaterThan(512);
+    expect(verdict.peakCandidates).toBeLessThanOrEqual(DEFAULT_MAX_CANDIDATES);
+  });
+
+  it('reports a trace that needs more candidates than the bound as inconclusive, naming the line and the bound', () => {
+    const verdict = checkTraceText(manyCandidatesTrace(10, 30), { maxCandidates: 100 });
+    expect(verdict).toMatchObject({ verdict: 'inconclusive', ok: false });
+    if (verdict.verdict !== 'inconclusive') return;
+    expect(verdict.reason).toContain('bound of 100');
+    expect(verdict.reason).toContain('nothing was rejected');
+    expect(verdict.line).toBeGreaterThan(23);
+  });
+
+  it('still rejects an invalid trace under a bound it never reaches', () => {
+    const bad = `${manyCandidatesTrace(2, 2)}\n${JSON.stringify({ action: 'Begin', beginLsn: 1 })}`;
+    expect(checkTraceText(bad, { maxCandidates: 100 })).toMatchObject({ verdict: 'rejected', property: 'Begin' });
+  });
+});

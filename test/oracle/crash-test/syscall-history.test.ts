@@ -1,0 +1,129 @@
+// The syscall-to-history builder on hand-written strace text: fd bookkeeping, offsets, acks and
+// the calls it must report as unmodelled.
+import { describe, expect, it } from 'vitest';
+import { crashSpace, enumerateCrashStates } from '../../../crash-sim/crash-states.js';
+import { resolveKnobs } from '../../../crash-sim/knobs.js';
+import { stateAfter } from '../../../crash-sim/apply-op.js';
+import { bytesOf, inodeAt } from '../../../crash-sim/sim-query.js';
+import { buildSyscallHistory, type SyscallHistory } from '../../../oracle/crash-test/syscall-history.js';
+import { parseTrace } from '../../../oracle/crash-test/strace-parse.js';
+
+const knobs = resolveKnobs({ mkdirSync: true });
+
+function history(lines: readonly string[], initial: ReadonlyMap<string, Uint8Array> = new Map()): SyscallHistory {
+  const { calls } = parseTrace(lines.join('\n'), { stdoutPath: '/t/out' });
+  return buildSyscallHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs, initial: { files: initial, dirs: [] } });
+}
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('from system calls to a crash-sim history', () => {
+  it('tracks offsets per open file description, shared by dup and fcntl(F_DUPFD)', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 3</d/f>',
+      '1  write(3</d/f>, "abc", 3) = 3',
+      '1  dup(3</d/f>) = 4</d/f>',
+      '1  write(4</d/f>, "de", 2) = 2',
+      '1  fcntl(4</d/f>, F_DUPFD, 10) = 10</d/f>',
+      '1  close(3</d/f>) = 0',
+      '1  write(10</d/f>, "g", 1) = 1',
+      '1  lseek(10</d/f>, 1, SEEK_SET) = 1',
+      '1  write(10</d/f>, "Z", 1) = 1',
+      '1  pwrite64(10</d/f>, "P", 1, 0) = 1',
+      '1  write(10</d/f>, "Y", 1) = 1',
+    ]);
+    expect(h.calls.slice(1)).toEqual([
+      'openat(f, O_CREAT)',
+      'write(f, 3 bytes @0)',
+      'write(f, 2 bytes @3)',
+      'write(f, 1 bytes @5)',
+      'write(f, 1 bytes @1)',
+      'pwrite64(f, 1 bytes @0)',
+      'write(f, 1 bytes @2)',
+    ]);
+    const state = stateAfter(knobs, h.ops, h.ops.length);
+    const inode = inodeAt(state, '/f') ?? -1;
+    expect(new TextDecoder().decode(bytesOf(state, inode))).toBe('PZYdeg');
+  });
+
+  it('appends at the end of the file for O_APPEND, whatever the fd offset says', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/log", O_WRONLY|O_CREAT|O_APPEND, 0644) = 3</d/log>',
+      '1  openat(AT_FDCWD</w>, "/d/log", O_WRONLY|O_APPEND) = 4</d/log>',
+      '1  write(3</d/log>, "one", 3) = 3',
+      '1  write(4</d/log>, "two", 3) = 3',
+    ]);
+    expect(h.calls.slice(-2)).toEqual(['write(log, 3 bytes @0)', 'write(log, 3 bytes @3)']);
+  });
+
+  it('resolves relative paths against the cwd, chdir and a directory fd', () => {
+    const h = history([
+      '1  mkdir("/d/sub", 0777) = 0',
+      '1  chdir("/d") = 0',
+      '1  openat(AT_FDCWD, "sub/a", O_WRONLY|O_CREAT, 0644) = 3</d/sub/a>',
+      '1  openat(AT_FDCWD, "sub", O_RDONLY|O_DIRECTORY) = 4</d/sub>',
+      '1  renameat(4</d/sub>, "a", 4</d/sub>, "b") = 0',
+      '1  fsync(4</d/sub>) = 0',
+    ]);
+    expect(h.calls.slice(1)).toEqual(['mkdir(sub)', 'openat(sub/a, O_CREAT)', 'renameat(sub/a → sub/b)', 'fsync(sub)']);
+    expect(h.ops.map((o) => o.kind).slice(1)).toEqual(['mkdir', 'create', 'rename', 'fsyncDir']);
+  });
+
+  it('places each ACK line where its write to stdout happened, even split over writes', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  write(1</t/out>, "hello\\nAC", 8) = 8',
+      '1  fsync(3</d/f>) = 0',
+      '1  write(1</t/out>, "K 7\\nACK 8\\n", 10) = 10',
+    ]);
+    expect(h.acks).toEqual([
+      { id: '7', opIndex: 3 },
+      { id: '8', opIndex: 4 },
+    ]);
+  });
+
+  it('models links, unlinks, rmdir, fallocate and sync, and notes sync_file_range as no guarantee', () => {
+    const h = history([
+      '1  mkdir("/d/x", 0777) = 0',
+      '1  openat(AT_FDCWD</w>, "/d/x/a", O_WRONLY|O_CREAT, 0644) = 3</d/x/a>',
+      '1  fallocate(3</d/x/a>, 0, 0, 4096) = 0',
+      '1  sync_file_range(3</d/x/a>, 0, 4096, SYNC_FILE_RANGE_WRITE) = 0',
+      '1  link("/d/x/a", "/d/b") = 0',
+      '1  unlink("/d/x/a") = 0',
+      '1  rmdir("/d/x") = 0',
+      '1  sync() = 0',
+    ]);
+    expect(h.ops.map((o) => o.kind).slice(1)).toEqual(['mkdir', 'create', 'truncate', 'link', 'unlink', 'rmdir', 'syncAll']);
+    expect(h.notes.join('\n')).toMatch(/sync_file_range .* no durability guarantee/);
+    expect(h.unmodelled).toEqual([]);
+  });
+
+  it('reports what it cannot model by name: shared writable mmap, O_DIRECT, a file renamed in from outside', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/m", O_RDWR|O_CREAT|O_DIRECT, 0644) = 3</d/m>',
+      '1  mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3</d/m>, 0) = 0x7f0000000000',
+      '1  rename("/tmp/elsewhere", "/d/in") = 0',
+    ]);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual([
+      expect.stringContaining('O_DIRECT on m'),
+      expect.stringContaining('writable shared mmap of m'),
+      expect.stringContaining('/tmp/elsewhere (outside --dir) renamed in as in'),
+    ]);
+  });
+
+  it('ignores failed calls and everything outside --dir', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/nope", O_RDONLY) = -1 ENOENT (No such file or directory)',
+      '1  openat(AT_FDCWD</w>, "/elsewhere/x", O_WRONLY|O_CREAT, 0644) = 3</elsewhere/x>',
+      '1  write(3</elsewhere/x>, "zz", 2) = 2',
+    ]);
+    expect(h.ops).toHaveLength(1);
+  });
+
+  it('starts from what --dir held, durable: a crash right away keeps it', () => {
+    const h = history(['1  unlink("/d/old") = 0'], new Map([['old', text('kept?')]]));
+    const space = crashSpace(stateAfter(knobs, h.ops, h.ops.length));
+    const images = enumerateCrashStates(space, { maxStates: 100, seed: 1 }).states.map((s) => [...s.files.keys()].join(','));
+    expect(images.sort()).toEqual(['', '/old']);
+  });
+});

@@ -1,0 +1,116 @@
+// The oracle's own frame arithmetic (oracle/explore/disk-format.ts, written from docs/format.md) agrees
+// with the codec it must never call; and the helpers the model-based tests use behave as stated.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../../src/core/codec.js';
+import { SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
+import type { WalRecord } from '../../../src/core/records.js';
+import { frameBytes, ORACLE_SEGMENT_HEADER_BYTES } from '../../../oracle/explore/disk-format.js';
+import { crashSpace, enumerateCrashStates, pickCrashState } from '../../../crash-sim/crash-states.js';
+import { intactRecordCount, survivingRecords } from '../../../oracle/explore/survivors.js';
+import { SimFileSystem } from '../../../crash-sim/sim-fs.js';
+import { realOpenWal } from '../../crash-recovery/helpers.js';
+
+const lsn = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
+const bytes = fc.uint8Array({ maxLength: 300 });
+const record: fc.Arbitrary<WalRecord> = fc.oneof(
+  lsn.map((l): WalRecord => ({ kind: 'TxBegin', lsn: l })),
+  fc.tuple(lsn, lsn, bytes).map(([l, b, e]): WalRecord => ({ kind: 'Mutation', lsn: l, txBeginLsn: b, event: e })),
+  fc.tuple(lsn, lsn, fc.array(bytes, { maxLength: 5 })).map(([l, b, es]): WalRecord => ({ kind: 'MutationBatch', lsn: l, txBeginLsn: b, events: es })),
+  fc.tuple(lsn, lsn).map(([l, b]): WalRecord => ({ kind: 'TxCommit', lsn: l, txBeginLsn: b })),
+  fc.tuple(lsn, lsn).map(([l, b]): WalRecord => ({ kind: 'TxAbort', lsn: l, txBeginLsn: b })),
+  fc.tuple(lsn, fc.nat()).map(([l, s]): WalRecord => ({ kind: 'Checkpoint', lsn: l, snapshotLsn: s })),
+);
+
+const eventsOf = (r: WalRecord): Uint8Array[] => (r.kind === 'Mutation' ? [r.event] : r.kind === 'MutationBatch' ? [...r.events] : []);
+
+describe("the oracle's frame arithmetic", () => {
+  it('gives every record kind the size the codec encodes it to', () => {
+    fc.assert(
+      fc.property(record, (r) => {
+        expect(frameBytes(r.kind, eventsOf(r))).toBe(encodeFrame(r).length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('uses the segment header size of the format constants', () => {
+    expect(ORACLE_SEGMENT_HEADER_BYTES).toBe(SEGMENT_HEADER_BYTES);
+  });
+
+  it('knows the documented sizes: TxBegin 17, TxCommit 25, a batch of "a" and "bb" 8+9+8+4+5+6', () => {
+    expect(frameBytes('TxBegin', [])).toBe(17);
+    expect(frameBytes('TxCommit', [])).toBe(25);
+    expect(frameBytes('MutationBatch', [Uint8Array.of(1), Uint8Array.of(1, 2)])).toBe(8 + 9 + 8 + 4 + 5 + 6);
+  });
+});
+
+/** Some crash states keep the failed write's first frame and some lose it. */
+const fromCacheOnlyStates = (total: number, differ: number): boolean => differ > 0 && differ < total;
+
+describe('the helpers for model-based tests', () => {
+  async function crashedWal(): Promise<SimFileSystem> {
+    const sim = new SimFileSystem({ sectorBytes: 64, ordered: true });
+    // Under sync "none" a flush only writes: the last transactions stay unsynced.
+    const { wal } = await realOpenWal('/wal', { fs: sim, sync: { mode: 'none' } });
+    const recorder = wal.recorder();
+    for (const event of ['one', 'two', 'three'.repeat(20)]) {
+      recorder.arm();
+      recorder.record(new TextEncoder().encode(event));
+      await recorder.commit();
+      if (event !== 'two') await recorder.flush();
+      if (event === 'one') await recorder.forceFsync();
+    }
+    return sim;
+  }
+
+  it('pickCrashState gives the same crash state for the same history and seed', async () => {
+    const a = pickCrashState(await crashedWal(), 7);
+    const b = pickCrashState(await crashedWal(), 7);
+    expect(a.key).toBe(b.key);
+    expect(a.choice).toEqual(b.choice);
+  });
+
+  it('intactRecordCount counts the whole frames that survived, and recovery replays exactly their committed prefix', async () => {
+    const sim = await crashedWal();
+    const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 1000, seed: 1 });
+    const counts = new Set<number>();
+    for (const state of states) {
+      const intact = intactRecordCount(state, '/wal');
+      counts.add(intact);
+      const { replay } = await realOpenWal('/wal', { fs: state.image() });
+      // Three records per transaction: the replay holds the whole transactions among them.
+      expect(replay.transactions.length).toBe(Math.floor(intact / 3));
+    }
+    expect(Math.min(...counts)).toBe(3);
+    expect(Math.max(...counts)).toBe(9);
+    expect(counts.size).toBeGreaterThan(2);
+  });
+
+  it("survivingRecords also counts a failed write's frames that reached the disk; intactRecordCount sees the page cache only", async () => {
+    const sim = new SimFileSystem({ sectorBytes: 64, ordered: false });
+    const { wal } = await realOpenWal('/wal', { fs: sim, sync: { mode: 'none' } });
+    const recorder = wal.recorder();
+    recorder.arm();
+    recorder.record(new TextEncoder().encode('kept'));
+    await recorder.commit();
+    await recorder.forceFsync();
+    // The second transaction's write fails half way; the WAL cuts the file back and is poisoned.
+    sim.failNextWrite('ENOSPC', 'half');
+    recorder.arm();
+    recorder.record(new TextEncoder().encode('x'.repeat(200)));
+    await recorder.commit();
+    await expect(recorder.flush()).rejects.toThrow();
+    const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 2000, seed: 1 });
+    let differ = 0;
+    for (const state of states) {
+      const survivors = survivingRecords(state, '/wal', sim.opLog);
+      const fromCache = intactRecordCount(state, '/wal');
+      expect(survivors.failedWriteBytes).toBe(true);
+      expect(survivors.intactLsns.length).toBeGreaterThanOrEqual(fromCache);
+      expect(survivors.intactLsns.slice(0, fromCache)).toEqual(survivingRecords(state, '/wal', []).intactLsns);
+      if (survivors.intactLsns.length > fromCache) differ++;
+    }
+    expect(fromCacheOnlyStates(states.length, differ)).toBe(true);
+  });
+});

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, RecordKind, SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
+import { decodeManifest, MANIFEST_FIXED_BYTES, MANIFEST_SNAPSHOT_BYTES, MANIFEST_SNAPSHOTS_MAX } from '../../../src/core/manifest.js';
+import { POLICIES, RECOVERY_DECISIONS } from '../../../src/core/replay-decision.js';
+import { RECOVERY_POLICY_NAMES } from '../../../src/core/recovery-policy.js';
+import { replay } from '../../../src/core/replay.js';
+import { plainTransactions, text } from './log-builder.js';
+import { exampleManifest, exampleManifestBytes, exampleSegment, frameListing, hexdump } from './worked-example.js';
+
+const doc = readFileSync(new URL('../../../docs/format.md', import.meta.url), 'utf8');
+
+/** The fenced block that follows an HTML comment marker in the document. */
+function blockAfter(marker: string): string {
+  const at = doc.indexOf(`<!-- ${marker} -->`);
+  expect(at, `marker ${marker} in docs/format.md`).toBeGreaterThanOrEqual(0);
+  const match = /```\n([\s\S]*?)\n```/.exec(doc.slice(at));
+  if (match?.[1] === undefined) throw new Error(`no fenced block after ${marker}`);
+  return match[1];
+}
+
+describe('docs/format.md', () => {
+  it("the worked example's hexdump is exactly the codec's output", () => {
+    expect(blockAfter('worked-example:hexdump')).toBe(hexdump(exampleSegment));
+  });
+
+  it("the worked example's field-by-field listing is exactly the codec's output", () => {
+    expect(blockAfter('worked-example:listing')).toBe(frameListing());
+  });
+
+  it('the worked example replays as the document says: one transaction, maxLsn 7, snapshot 3', () => {
+    const result = replay({ segments: [{ name: '00000000000000000001.wal', id: 1, bytes: exampleSegment }], checkpointLsn: 0 });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(plainTransactions(result.value.transactions)).toEqual(plainTransactions([{ beginLsn: 1, commitLsn: 3, events: [text('alice'), text('bob')] }]));
+    expect(result.value.maxLsn).toBe(7);
+    expect(result.value.checkpointObserved).toBe(3);
+  });
+
+  it('the worked example cut at 0x70 and 0x80 gives the torn tails the document describes', () => {
+    const cut = (at: number) => replay({ segments: [{ name: 's', id: 1, bytes: exampleSegment.subarray(0, at) }], checkpointLsn: 0 });
+    const at70 = cut(0x70);
+    expect(at70.ok && { n: at70.value.transactions.length, maxLsn: at70.value.maxLsn, tail: at70.value.tornTail }).toMatchObject({
+      n: 0,
+      maxLsn: 2,
+      tail: { offsetBytes: 94, droppedBytes: 18, cause: 'truncated-body' },
+    });
+    const at80 = cut(0x80);
+    expect(at80.ok && { n: at80.value.transactions.length, maxLsn: at80.value.maxLsn, tail: at80.value.tornTail }).toMatchObject({
+      n: 1,
+      maxLsn: 3,
+      tail: { offsetBytes: 119, droppedBytes: 9, cause: 'truncated-body' },
+    });
+  });
+
+  it('states the constants of src/core/format.ts', () => {
+    expect(doc).toContain(`| \`SEGMENT_HEADER_BYTES\` | ${SEGMENT_HEADER_BYTES} |`);
+    expect(doc).toContain(`| \`FRAME_HEADER_BYTES\` | ${FRAME_HEADER_BYTES} |`);
+    expect(doc).toContain(`| \`FRAME_BODY_BYTES_MIN\` | ${FRAME_BODY_BYTES_MIN} |`);
+    expect(doc).toContain(`| \`FRAME_BODY_BYTES_MAX\` | ${FRAME_BODY_BYTES_MAX} (64 MiB) |`);
+    for (const [name, kind] of Object.entries(RecordKind)) expect(doc).toContain(`| ${kind} | ${name} |`);
+  });
+
+  it('lists every row of the recovery decision table by its label', () => {
+    for (const row of RECOVERY_DECISIONS) expect(doc).toContain(`| ${row.label.split(' ')[0]} |`);
+  });
+
+  it('states the decision table row by row, one column per recovery policy, as the code has it', () => {
+    const table = doc.slice(doc.indexOf('<!-- recovery-decisions -->'));
+    const header = table.split('\n')[1]!;
+    expect(header).toContain(POLICIES.map((p) => `\`${p}\``).join(' | '));
+    for (const row of RECOVERY_DECISIONS) {
+      const id = row.label.split(' ')[0]!;
+      const line = table.split('\n').find((l) => l.startsWith(`| ${id} |`));
+      expect(line, id).toBeDefined();
+      expect(line!.endsWith(`| ${POLICIES.map((p) => `\`${row.actions[p]}\``).join(' | ')} |`), `${id}: ${line}`).toBe(true);
+    }
+  });
+
+  it('names every recovery policy in its section, with what it gives up', () => {
+    const section = doc.slice(doc.indexOf('## Recovery policies'), doc.indexOf('## Versioning'));
+    for (const policy of RECOVERY_POLICY_NAMES) expect(section).toContain(`| \`${policy}\``);
+  });
+
+  it("the MANIFEST example's hexdump is exactly the codec's output, and decodes back to the example", () => {
+    expect(blockAfter('manifest-example:hexdump')).toBe(hexdump(exampleManifestBytes));
+    expect(decodeManifest(exampleManifestBytes)).toEqual({ ok: true, manifest: exampleManifest });
+    expect(MANIFEST_FIXED_BYTES + 4).toBe(36);
+    expect(MANIFEST_SNAPSHOT_BYTES).toBe(28);
+    expect(doc).toContain(`1 to ${MANIFEST_SNAPSHOTS_MAX}`);
+  });
+});

@@ -1,0 +1,104 @@
+// Builds segment bytes from records with the real codec, for replay tests.
+import fc from 'fast-check';
+import { encodeFrame } from '../../../src/core/codec.js';
+import { segmentFileName } from '../../../src/core/format.js';
+import type { ReplayedTransaction, WalRecord } from '../../../src/core/records.js';
+import { encodeSegmentHeader } from '../../../src/core/segment-header.js';
+
+export interface SegmentInput {
+  readonly name: string;
+  readonly id: number;
+  readonly bytes: Uint8Array;
+}
+
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+export function segment(id: number, baseLsn: number, records: readonly WalRecord[]): SegmentInput {
+  return { name: segmentFileName(id), id, bytes: concat([encodeSegmentHeader({ segmentId: id, baseLsn }), ...records.map(encodeFrame)]) };
+}
+
+export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** One transaction of a generated workload: its events, and how it ends. */
+export interface TxPlan {
+  readonly events: readonly Uint8Array[];
+  readonly ending: 'commit' | 'abort' | 'open';
+  readonly batched: boolean;
+}
+
+export interface PlannedLog {
+  readonly segments: SegmentInput[];
+  /** Every transaction that committed, in commit order, as replay must return it. */
+  readonly committed: ReplayedTransaction[];
+  readonly maxLsn: number;
+}
+
+/**
+ * Lays the planned transactions out one after another (LSNs from 1), rotating to a new segment
+ * before a TxBegin whenever the current one holds `recordsPerSegment` records, as the writer does.
+ */
+export function planLog(plans: readonly TxPlan[], recordsPerSegment: number): PlannedLog {
+  const segments: SegmentInput[] = [];
+  const committed: ReplayedTransaction[] = [];
+  let records: WalRecord[] = [];
+  let segmentId = 1;
+  let base = 1;
+  let lsn = 0;
+  const seal = (): void => {
+    segments.push(segment(segmentId, base, records));
+    segmentId += 1;
+    base = lsn + 1;
+    records = [];
+  };
+  for (const plan of plans) {
+    if (records.length >= recordsPerSegment) seal();
+    const beginLsn = ++lsn;
+    records.push({ kind: 'TxBegin', lsn: beginLsn });
+    if (plan.batched) {
+      records.push({ kind: 'MutationBatch', lsn: ++lsn, txBeginLsn: beginLsn, events: plan.events });
+    } else {
+      for (const event of plan.events) records.push({ kind: 'Mutation', lsn: ++lsn, txBeginLsn: beginLsn, event });
+    }
+    if (plan.ending === 'commit') {
+      const commitLsn = ++lsn;
+      records.push({ kind: 'TxCommit', lsn: commitLsn, txBeginLsn: beginLsn });
+      committed.push({ beginLsn, commitLsn, events: plan.events });
+    } else if (plan.ending === 'abort') {
+      records.push({ kind: 'TxAbort', lsn: ++lsn, txBeginLsn: beginLsn });
+    }
+  }
+  seal();
+  return { segments, committed, maxLsn: lsn };
+}
+
+/** Transactions whose events are unique, so a replayed one can be matched to its origin. */
+export const planArb: fc.Arbitrary<TxPlan[]> = fc
+  .array(
+    fc.record({
+      eventCount: fc.nat(3),
+      ending: fc.constantFrom<TxPlan['ending']>('commit', 'commit', 'abort', 'open'),
+      batched: fc.boolean(),
+      size: fc.nat(40),
+    }),
+    { maxLength: 12 },
+  )
+  .map((shapes) =>
+    shapes.map((shape, t) => ({
+      ending: shape.ending,
+      batched: shape.batched,
+      events: Array.from({ length: shape.eventCount }, (_, e) => text(`tx${t}-ev${e}-${'x'.repeat(shape.size)}`)),
+    })),
+  );
+
+/** Plain data for deep comparison of transactions whose events may be views. */
+export function plainTransactions(transactions: readonly ReplayedTransaction[]): unknown[] {
+  return transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => Array.from(e)) }));
+}

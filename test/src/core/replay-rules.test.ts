@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { MALFORMED_RULES } from '../../../src/core/errors.js';
+import { replay } from '../../../src/core/replay.js';
+import { CONTENT_RULES, HEADER_RULES, MALFORMED_LOG_RULES, ORDER_RULES } from '../../../src/core/replay-rules.js';
+import { segment, text } from './log-builder.js';
+
+describe('replay: the malformed-log rules table', () => {
+  it('is complete: every MalformedRule is exactly one labelled row', () => {
+    for (const rule of MALFORMED_RULES) expect(MALFORMED_LOG_RULES.filter((row) => row.rule === rule).length, rule).toBe(1);
+    expect(MALFORMED_LOG_RULES).toHaveLength(MALFORMED_RULES.length);
+  });
+
+  it('has unique labels, a reason for every row, and every row in reach of replay', () => {
+    expect(new Set(MALFORMED_LOG_RULES.map((row) => row.label)).size).toBe(MALFORMED_LOG_RULES.length);
+    for (const row of MALFORMED_LOG_RULES) expect(row.why.length, row.label).toBeGreaterThan(20);
+    const reached = new Set([...HEADER_RULES, ...Object.values(ORDER_RULES).flat(), ...Object.values(CONTENT_RULES).flat()]);
+    expect(reached.size).toBe(MALFORMED_LOG_RULES.length);
+  });
+
+  it('order rows hold below the checkpoint LSN too; content rows only above it', () => {
+    const orphan = [segment(1, 1, [{ kind: 'Mutation', lsn: 1, txBeginLsn: 9, event: text('x') }])];
+    expect(replay({ segments: orphan, checkpointLsn: 1 }).ok).toBe(true);
+    expect(replay({ segments: orphan, checkpointLsn: 0 })).toMatchObject({ ok: false, error: { rule: 'missing-tx-begin' } });
+    const disorder = [segment(1, 1, [{ kind: 'TxBegin', lsn: 3 }, { kind: 'TxBegin', lsn: 2 }])];
+    expect(replay({ segments: disorder, checkpointLsn: 5 })).toMatchObject({ ok: false, error: { rule: 'lsn-not-increasing' } });
+  });
+});

@@ -1,0 +1,278 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../../src/core/effects.js';
+import { SEGMENT_HEADER_BYTES, segmentFileName } from '../../../src/core/format.js';
+import * as writer from '../../../src/core/writer.js';
+import { initialWriterState, type SyncMode, type WriterState } from '../../../src/core/writer-state.js';
+
+const enc = new TextEncoder();
+
+function fresh(syncMode: SyncMode = 'per-commit', segmentTargetBytes = 1 << 20, maxCommits: number | null = null): WriterState {
+  return initialWriterState({
+    config: { syncMode, segmentTargetBytes, maxCommits },
+    active: { id: 1, name: segmentFileName(1), baseLsn: 1, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false },
+    sealed: [],
+    maxLsnOnDisk: 0,
+    durableLsn: 0,
+    lastSnapshotLsn: null,
+  });
+}
+
+/** Runs a step that must succeed and returns its state, effects and value. */
+function ok<T>(step: writer.WriterStep<T>): { state: WriterState; effects: readonly Effect[]; value: T } {
+  if (!step.ok) throw new Error(`step refused: ${JSON.stringify(step.error)}`);
+  return step;
+}
+
+function transaction(state: WriterState, events: string[]): { state: WriterState; effects: Effect[]; commitLsn: number } {
+  const b = ok(writer.begin(state));
+  const batch = ok(writer.appendBatch(b.state, b.value, events.map((e) => enc.encode(e))));
+  const c = ok(writer.commit(batch.state, b.value));
+  return { state: c.state, effects: [...b.effects, ...batch.effects, ...c.effects], commitLsn: c.value };
+}
+
+const kinds = (effects: readonly Effect[]) => effects.map((e) => e.kind);
+
+describe('writer state machine', () => {
+  it('a transaction allocates three consecutive LSNs and performs no I/O until flush', () => {
+    const t = transaction(fresh(), ['a', 'b']);
+    expect(t.commitLsn).toBe(3);
+    expect(t.effects).toEqual([]);
+    expect(t.state.nextLsn).toBe(4);
+    expect(t.state.durableLsn).toBe(0);
+  });
+
+  it('per-commit flush writes every pending frame in one write at the end of the segment, then fdatasyncs', () => {
+    const t = transaction(fresh(), ['a']);
+    const f = ok(writer.flush(t.state));
+    expect(kinds(f.effects)).toEqual(['write', 'fsync']);
+    const write = f.effects[0];
+    expect(write?.kind === 'write' && write.offsetBytes).toBe(SEGMENT_HEADER_BYTES);
+    expect(f.state.durableLsn).toBe(3);
+    expect(f.state.writtenLsn).toBe(3);
+    expect(ok(writer.flush(f.state)).effects).toEqual([]);
+  });
+
+  it('group and none flush only write to the OS and leave the durable LSN alone', () => {
+    for (const mode of ['group', 'none'] as const) {
+      const f = ok(writer.flush(transaction(fresh(mode), ['a']).state));
+      expect(kinds(f.effects)).toEqual(['write']);
+      expect(f.state.durableLsn).toBe(0);
+      const s = ok(writer.fsync(f.state));
+      expect(kinds(s.effects)).toEqual(['fsync']);
+      expect(s.state.durableLsn).toBe(3);
+    }
+  });
+
+  it('a group sync is due once maxCommits commits wait for one', () => {
+    let state = fresh('group', 1 << 20, 2);
+    state = transaction(state, ['a']).state;
+    expect(writer.fsyncDue(state)).toBe(false);
+    state = transaction(state, ['b']).state;
+    expect(writer.fsyncDue(state)).toBe(true);
+    expect(writer.fsyncDue(ok(writer.fsync(state)).state)).toBe(false);
+  });
+
+  it('rotation at begin seals the old segment with fsync before creating the next and fsyncing the directory', () => {
+    const first = ok(writer.flush(transaction(fresh('per-commit', 64), ['x'.repeat(40)]).state));
+    const b = ok(writer.begin(first.state));
+    expect(kinds(b.effects)).toEqual(['create', 'write', 'fsync', 'fsyncDir']);
+    expect(b.effects[0]).toEqual({ kind: 'create', file: segmentFileName(2) });
+    expect(b.state.active.baseLsn).toBe(4);
+    expect(b.value).toBe(4);
+    expect(b.state.sealed).toEqual([{ id: 1, name: segmentFileName(1), baseLsn: 1, lastLsn: 3 }]);
+  });
+
+  it('rotation writes and syncs frames still buffered in the old segment first', () => {
+    const t = transaction(fresh('group', 64), ['x'.repeat(40)]);
+    const b = ok(writer.begin(t.state));
+    expect(kinds(b.effects)).toEqual(['write', 'fsync', 'create', 'write', 'fsync', 'fsyncDir']);
+    expect(b.state.durableLsn).toBe(3);
+  });
+
+  it('a segment without records is never sealed, whatever the target size', () => {
+    const b = ok(writer.begin(fresh('per-commit', SEGMENT_HEADER_BYTES + 1)));
+    expect(b.effects).toEqual([]);
+    expect(b.state.active.id).toBe(1);
+  });
+
+  it('commit, append and abort of an LSN that is not an open TxBegin are refused without writing', () => {
+    const state = fresh();
+    for (const step of [writer.commit(state, 99), writer.append(state, 99, enc.encode('e')), writer.abort(state, 99)]) {
+      expect(step.ok).toBe(false);
+      if (!step.ok) expect(step.error).toMatchObject({ code: 'InvalidArgument', argument: 'txBeginLsn' });
+    }
+  });
+
+  it('a checkpoint marker may not point past itself or move backwards', () => {
+    const t = transaction(fresh(), ['a']);
+    expect(writer.checkpointMarker(t.state, 4).ok).toBe(false);
+    const c = ok(writer.checkpointMarker(t.state, 3));
+    expect(c.value).toBe(4);
+    expect(writer.checkpointMarker(c.state, 2).ok).toBe(false);
+  });
+
+  it('truncateUpTo removes only covered sealed segments and keeps the active one and the one before it', () => {
+    let state = fresh('per-commit', 64);
+    let lastCommit = 0;
+    for (let i = 0; i < 5; i++) {
+      const t = transaction(state, ['x'.repeat(40)]);
+      state = ok(writer.flush(t.state)).state;
+      lastCommit = t.commitLsn;
+    }
+    expect(state.sealed.map((s) => s.id)).toEqual([1, 2, 3, 4]);
+    const cut = ok(writer.truncateUpTo(state, lastCommit));
+    expect(cut.value).toEqual([segmentFileName(1), segmentFileName(2), segmentFileName(3)]);
+    expect(kinds(cut.effects)).toEqual(['remove', 'remove', 'remove', 'fsyncDir']);
+    expect(cut.state.sealed.map((s) => s.id)).toEqual([4]);
+    const partial = ok(writer.truncateUpTo(state, 4));
+    expect(partial.value).toEqual([segmentFileName(1)]);
+  });
+
+  it('a failed write poisons and cuts the file back to where the write started', () => {
+    const t = transaction(fresh(), ['a']);
+    const f = ok(writer.flush(t.state));
+    const write = f.effects[0];
+    if (write === undefined) throw new Error('no write');
+    const failed = writer.effectFailed(t.state, write, 'ENOSPC');
+    expect(failed.state.poisoned).toContain('ENOSPC');
+    expect(failed.effects).toEqual([{ kind: 'truncate', file: segmentFileName(1), sizeBytes: SEGMENT_HEADER_BYTES }]);
+    expect(writer.begin(failed.state)).toMatchObject({ ok: false, error: { code: 'Poisoned' } });
+  });
+
+  it('a failed fsync poisons for good and leaves the durable LSN where it was', () => {
+    const t = transaction(fresh(), ['a']);
+    const failed = writer.effectFailed(t.state, { kind: 'fsync', file: segmentFileName(1) }, 'EIO');
+    expect(failed.effects).toEqual([]);
+    expect(failed.state.durableLsn).toBe(0);
+    expect(writer.fsync(failed.state).ok).toBe(false);
+    expect(writer.flush(failed.state).ok).toBe(false);
+  });
+
+  it('the durable LSN only moves in a step whose effects fsync the segment after writing it (property)', () => {
+    type Op = { op: 'tx'; events: number } | { op: 'flush' } | { op: 'sync' } | { op: 'checkpoint' } | { op: 'truncate' };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ op: fc.constant('tx' as const), events: fc.integer({ min: 0, max: 3 }) }),
+      fc.constant({ op: 'flush' as const }),
+      fc.constant({ op: 'sync' as const }),
+      fc.constant({ op: 'checkpoint' as const }),
+      fc.constant({ op: 'truncate' as const }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom<SyncMode>('per-commit', 'group', 'none'), fc.integer({ min: 40, max: 400 }), fc.array(op, { maxLength: 30 }), (mode, target, ops) => {
+        let state = fresh(mode, target);
+        let lastCommit = 0;
+        for (const o of ops) {
+          const before = state;
+          let effects: readonly Effect[] = [];
+          if (o.op === 'tx') {
+            const t = transaction(state, Array.from({ length: o.events }, (_, i) => `e${i}`));
+            state = t.state;
+            effects = t.effects;
+            lastCommit = t.commitLsn;
+          } else {
+            const step =
+              o.op === 'flush'
+                ? writer.flush(state)
+                : o.op === 'sync'
+                  ? writer.fsync(state)
+                  : o.op === 'checkpoint'
+                    ? writer.checkpointMarker(state, lastCommit)
+                    : writer.truncateUpTo(state, lastCommit);
+            const s = ok(step as writer.WriterStep<unknown>);
+            state = s.state;
+            effects = s.effects;
+          }
+          expect(state.nextLsn).toBeGreaterThanOrEqual(before.nextLsn);
+          expect(state.durableLsn).toBeGreaterThanOrEqual(before.durableLsn);
+          expect(state.durableLsn).toBeLessThanOrEqual(state.writtenLsn);
+          expect(state.writtenLsn).toBeLessThan(state.nextLsn);
+          if (state.durableLsn > before.durableLsn) {
+            const lastWrite = effects.map((e) => e.kind).lastIndexOf('write');
+            const lastFsync = effects.map((e) => e.kind).lastIndexOf('fsync');
+            expect(lastFsync).toBeGreaterThan(lastWrite);
+          }
+          if (mode !== 'per-commit' && o.op === 'flush') expect(state.durableLsn).toBe(before.durableLsn);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('pending frames in an arena', () => {
+  it('appending from an older state never changes what a newer state or a write effect holds', () => {
+    const base = transaction(fresh('group'), ['a']).state;
+    const flushed = ok(writer.flush(base));
+    const write = flushed.effects[0];
+    if (write?.kind !== 'write') throw new Error('expected a write');
+    const written = Uint8Array.from(write.data);
+    // Two different futures of the same state: each must see only its own frames.
+    const left = transaction(flushed.state, ['left']).state;
+    const right = transaction(flushed.state, ['right-and-longer']).state;
+    const leftWrite = ok(writer.flush(left)).effects[0];
+    const rightWrite = ok(writer.flush(right)).effects[0];
+    expect(Uint8Array.from(write.data)).toEqual(written);
+    if (leftWrite?.kind !== 'write' || rightWrite?.kind !== 'write') throw new Error('expected writes');
+    expect(leftWrite.data.length).toBe(left.pendingBytes);
+    expect(rightWrite.data.length).toBe(right.pendingBytes);
+    expect(new TextDecoder().decode(leftWrite.data)).toContain('left');
+    expect(new TextDecoder().decode(leftWrite.data)).not.toContain('right');
+    expect(new TextDecoder().decode(rightWrite.data)).toContain('right-and-longer');
+  });
+
+  it('a flush larger than the arena still hands over every frame in order', () => {
+    let state = fresh('group');
+    for (let i = 0; i < 200; i++) state = transaction(state, [`event-${i}-${'x'.repeat(500)}`]).state;
+    const write = ok(writer.flush(state)).effects[0];
+    if (write?.kind !== 'write') throw new Error('expected a write');
+    const text = new TextDecoder().decode(write.data);
+    expect(write.data.length).toBeGreaterThan(64 * 1024);
+    expect(text.indexOf('event-0-')).toBeLessThan(text.indexOf('event-199-'));
+  });
+});
+
+describe('pipelined sync steps', () => {
+  it('a sync covers what was written when it started, not frames buffered after', () => {
+    const written = ok(writer.writePending(transaction(fresh('group'), ['a']).state));
+    const plan = writer.fsyncStart(written.state);
+    if (plan === null) throw new Error('a written commit needs a sync');
+    expect(plan.coversLsn).toBe(3);
+    const later = transaction(written.state, ['b']);
+    const laterWritten = ok(writer.writePending(later.state)).state;
+    const done = writer.fsyncDone(laterWritten, plan);
+    expect(done.durableLsn).toBe(3);
+    expect(done.writtenLsn).toBe(6);
+    expect(writer.fsyncStart(done)?.coversLsn).toBe(6);
+  });
+
+  it('a sync that returns after a later one never moves the durable LSN back', () => {
+    const first = ok(writer.writePending(transaction(fresh('group'), ['a']).state)).state;
+    const early = writer.fsyncStart(first);
+    const second = ok(writer.writePending(transaction(first, ['b']).state)).state;
+    const late = writer.fsyncStart(second);
+    if (early === null || late === null) throw new Error('written commits need a sync');
+    expect(writer.fsyncDone(writer.fsyncDone(second, late), early).durableLsn).toBe(6);
+  });
+
+  it('nothing to sync when everything written is durable, or when poisoned', () => {
+    expect(writer.fsyncStart(fresh())).toBeNull();
+    const written = ok(writer.writePending(transaction(fresh('group'), ['a']).state)).state;
+    expect(writer.fsyncStart(writer.poison(written, 'host'))).toBeNull();
+  });
+
+  it('a per-commit flush is writePending then one sync, with the same effects and the same state', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.string(), { maxLength: 3 }), { minLength: 1, maxLength: 5 }), (txs) => {
+        let state = fresh('per-commit');
+        for (const events of txs) state = transaction(state, events).state;
+        const flushed = ok(writer.flush(state));
+        const written = ok(writer.writePending(state));
+        const plan = writer.fsyncStart(written.state);
+        const effects = plan === null ? written.effects : [...written.effects, plan.effect];
+        expect(effects).toEqual(flushed.effects);
+        expect(plan === null ? written.state : writer.fsyncDone(written.state, plan)).toEqual(flushed.state);
+      }),
+    );
+  });
+});
