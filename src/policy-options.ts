@@ -8,9 +8,9 @@ import { RECOVERY_POLICY_NAMES, type RecoveryPolicy } from './core/recovery-poli
 
 export interface RetainOption {
   /** Snapshots the MANIFEST keeps naming, the live one included (1 to 64; 1 by default). */
-  readonly snapshots?: number;
+  readonly snapshots?: number | undefined;
   /** Sealed segments wholly covered by the live snapshot that are kept anyway (0 by default). */
-  readonly segmentsBehindSnapshot?: number;
+  readonly segmentsBehindSnapshot?: number | undefined;
 }
 
 export const retainSchema = z
@@ -23,7 +23,7 @@ export const retainSchema = z
 export const recoveryPolicySchema = z.enum(RECOVERY_POLICY_NAMES as [RecoveryPolicy, ...RecoveryPolicy[]]);
 
 /** `retain` over `base`: each field given replaces the base's. */
-export function resolveRetention(option: { readonly [K in keyof RetainOption]?: RetainOption[K] | undefined } | undefined, base: Retention = DEFAULT_RETENTION): Retention {
+export function resolveRetention(option: RetainOption | undefined, base: Retention = DEFAULT_RETENTION): Retention {
   return {
     snapshots: option?.snapshots ?? base.snapshots,
     segmentsBehindSnapshot: option?.segmentsBehindSnapshot ?? base.segmentsBehindSnapshot,

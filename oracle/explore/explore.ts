@@ -24,7 +24,7 @@ import { expectedReplay, type ExpectedReplay } from './expected-replay.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from '../../crash-sim/file-crash.js';
 import { describeTxs, type HistoryStep, type ReplayedTx } from './explore-history.js';
 import { buildLayout, type Layout } from './layout.js';
-import { acknowledgedDurableLsn, crashContext, hostSession, type CrashContext } from './crash-context.js';
+import { acknowledgedDurableLsn, acknowledgedEpoch, crashContext, heldEpoch, hostSession, type CrashContext } from './crash-context.js';
 import { checkRecovery, type Violation } from './recovery-oracle.js';
 import { recoverCrashState } from './recover-crash-state.js';
 import { runWorkload, type WorkloadRun } from './run-workload.js';
@@ -218,7 +218,10 @@ async function checkCrashStates(
       const key = `${crash.key}|${contextKey}`;
       if (checked.has(key)) continue;
       checked.add(key);
-      const expected = expectedReplay(segmentImages(crash, run.history.dir), layout, point.afterOp + 1, context.checkpointLsn);
+      // A checkpoint through the MANIFEST that this state holds moves the replay's checkpoint LSN.
+      const held = heldEpoch(run.history, crash, point.afterOp);
+      const stateContext = held === null ? context : { ...context, checkpointLsn: Math.max(context.checkpointLsn, held.lsn) };
+      const expected = expectedReplay(segmentImages(crash, run.history.dir), layout, point.afterOp + 1, stateContext.checkpointLsn);
       const observed = await recoverCrashState(crash, {
         openWal: options.openWal,
         dir: run.history.dir,
@@ -228,7 +231,8 @@ async function checkCrashStates(
         seed,
       });
       if (observed.replayed !== null) prefixes.add(describeTxs(observed.replayed));
-      const found = checkRecovery({ history: run.history, context, state: crash, expected, observed, operations: operationsText(run, point.afterOp) });
+      const epochs = run.history.epochs.length === 0 ? {} : { epochs: { held, acknowledged: acknowledgedEpoch(run.history, point.contextEndOp) } };
+      const found = checkRecovery({ history: run.history, context: stateContext, state: crash, expected, observed, operations: operationsText(run, point.afterOp), ...epochs });
       violations.push(...found);
       const wantDetail = found.length > 0 ? violatingDetails < MAX_VIOLATING_DETAILS : details.length - violatingDetails < (options.details ?? 0);
       if (!wantDetail) continue;

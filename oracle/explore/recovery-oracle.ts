@@ -20,7 +20,7 @@
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import type { ExpectedReplay } from './expected-replay.js';
 import type { CrashContext } from './crash-context.js';
-import { describeTxs, sameTx, type HistoryTx, type ReplayedTx, type ExploreHistory } from './explore-history.js';
+import { describeTxs, sameEvents, sameTx, type HistoryEpoch, type HistoryTx, type ReplayedTx, type ExploreHistory } from './explore-history.js';
 
 export type Property =
   | 'PrefixInv'
@@ -29,6 +29,8 @@ export type Property =
   | 'NoReuseInv'
   | 'IdempotenceInv'
   | 'ExactnessInv'
+  | 'OneEpochInv'
+  | 'EpochDurabilityInv'
   | 'Recoverable'
   | 'Layout'
   | 'Contract';
@@ -52,6 +54,8 @@ export interface RecoveryObservation {
   /** wal.nextLsn() right after recovery, and the begin LSN the probe transaction got. */
   readonly nextLsn: number | null;
   readonly probeBeginLsn: number | null;
+  /** The live snapshot recovery returned after checkpoints through the MANIFEST (null: none). */
+  readonly snapshot?: { readonly lsn: number; readonly bytes: Uint8Array | null; readonly error: string | null } | null;
   /** Each re-crash after recovery: what the second recovery replayed (or its error). */
   readonly idempotence: readonly { readonly describe: () => string; readonly replayed: readonly ReplayedTx[] | null; readonly error: string | null }[];
 }
@@ -64,6 +68,11 @@ export interface CheckInput {
   readonly observed: RecoveryObservation;
   /** The operations up to the crash, already formatted (explore.ts). */
   readonly operations: string;
+  /**
+   * The checkpoints through the MANIFEST: the epoch this crash state holds (its rename on disk;
+   * null: none) and the newest one the host was told committed (null: none).
+   */
+  readonly epochs?: { readonly held: HistoryEpoch | null; readonly acknowledged: HistoryEpoch | null };
 }
 
 function weightOf(state: CrashState): number {
@@ -129,8 +138,10 @@ export function checkRecovery(input: CheckInput): Violation[] {
     return [toViolation({ property: 'Recoverable', message, expected: expectedText, replayed: observed.error ?? describeTxs(observed.replayed ?? []) })];
   }
   if (observed.replayed === null) {
+    // A MANIFEST or a live snapshot that cannot be read is no whole epoch at all.
+    const property: Property = /^(BadManifest|BadSnapshot)\b/.test(observed.error ?? '') ? 'OneEpochInv' : 'Recoverable';
     const message = `openWal failed on a legal crash state: ${observed.error ?? 'unknown error'}`;
-    return [toViolation({ property: 'Recoverable', message, expected: expectedText, replayed: `error: ${observed.error ?? '?'}` })];
+    return [toViolation({ property, message, expected: expectedText, replayed: `error: ${observed.error ?? '?'}` })];
   }
   const replayed = observed.replayed;
   const replayedText = describeTxs(replayed);
@@ -143,6 +154,7 @@ export function checkRecovery(input: CheckInput): Violation[] {
     ...atomicity(input.history, replayed).map((message) => plain('AtomicityInv', message)),
     ...noReuse(context, expected, observed),
     ...idempotence(observed, replayed),
+    ...epochFindings(input.history, input.epochs, observed),
   ];
   return findings.map(toViolation);
 }
@@ -243,6 +255,34 @@ function idempotence(observed: RecoveryObservation, replayed: readonly ReplayedT
       replayed: again.replayed === null ? `error: ${again.error ?? '?'}` : describeTxs(again.replayed),
     },
   ];
+}
+
+/**
+ * OneEpochInv: recovery returned exactly the epoch the crash state holds, its snapshot whole;
+ * EpochDurabilityInv: that epoch is no older than the one the host was told committed.
+ */
+function epochFindings(history: ExploreHistory, epochs: CheckInput['epochs'], observed: RecoveryObservation): Finding[] {
+  if (epochs === undefined || observed.snapshot === undefined) return [];
+  const got = observed.snapshot;
+  const held = epochs.held;
+  const name = (e: { readonly lsn: number } | null): string => (e === null ? 'no snapshot' : `the snapshot at LSN ${e.lsn}`);
+  const findings: Finding[] = [];
+  const whole = got === null ? held === null : held !== null && got.lsn === held.lsn && got.bytes !== null && sameEvents([got.bytes], [held.snapshot]);
+  if (!whole) {
+    const what = got === null ? 'no snapshot' : got.bytes === null ? `the snapshot at LSN ${got.lsn}, unreadable (${got.error ?? '?'})` : `the snapshot at LSN ${got.lsn}`;
+    findings.push({ property: 'OneEpochInv', message: `recovery returned ${what}, but the crash state holds ${name(held)}`, expected: name(held), replayed: what });
+  }
+  const index = (e: HistoryEpoch | null): number => (e === null ? -1 : history.epochs.indexOf(e));
+  const returned = got === null ? -1 : history.epochs.map((e) => e.lsn).lastIndexOf(got.lsn);
+  if (epochs.acknowledged !== null && returned < index(epochs.acknowledged)) {
+    findings.push({
+      property: 'EpochDurabilityInv',
+      message: `the checkpoint at LSN ${epochs.acknowledged.lsn} had returned, but recovery returned ${got === null ? 'no snapshot' : `the snapshot at LSN ${got.lsn}`}`,
+      expected: name(epochs.acknowledged),
+      replayed: got === null ? 'no snapshot' : `LSN ${got.lsn}`,
+    });
+  }
+  return findings;
 }
 
 /** One line per violation, then its counterexample indented: the text `walref explore` prints. */

@@ -37,6 +37,11 @@ export interface WalLike {
   flush(): Promise<void>;
   forceFsync(): Promise<void>;
   truncateUpTo(upToLsn: number): Promise<void>;
+  checkpoint(input: {
+    readonly lsn: number;
+    readonly snapshot: Uint8Array;
+    readonly retain?: { readonly snapshots?: number | undefined; readonly segmentsBehindSnapshot?: number | undefined };
+  }): Promise<{ readonly epoch: number; readonly markerLsn: number }>;
   durableLsn(): number;
   nextLsn(): number;
   poisoned(): string | null;
@@ -51,7 +56,14 @@ export interface ReplayOutcomeLike {
   readonly tornTail?: unknown;
 }
 
-export type OpenWalLike = (dir: string, options: WalOpenOptionsLike) => Promise<{ wal: WalLike; replay: ReplayOutcomeLike }>;
+/** The live snapshot openWal returns after a checkpoint through the MANIFEST. */
+export interface SnapshotLike {
+  readonly lsn: number;
+  readonly epoch: number;
+  read(): Promise<Uint8Array>;
+}
+
+export type OpenWalLike = (dir: string, options: WalOpenOptionsLike) => Promise<{ wal: WalLike; replay: ReplayOutcomeLike; snapshot?: SnapshotLike | null }>;
 
 /** "IoError: write /wal/x failed: ENOSPC" for any thrown value; WalError carries a `code`. */
 export function describeError(error: unknown): string {
