@@ -12,7 +12,7 @@ import { crashSpacesAlong } from '../../crash-sim/crash-points.js';
 import { enumerateCrashStates, type CrashState } from '../../crash-sim/crash-states.js';
 import type { ReplayedTx } from './explore-history.js';
 import type { RecoveryObservation } from './recovery-oracle.js';
-import { describeError, type OpenWalLike, type SnapshotLike, type WalOpenOptionsLike } from './wal-api.js';
+import { describeError, type OpenWalLike, type RecoveryPolicyLike, type SnapshotLike, type WalOpenOptionsLike } from './wal-api.js';
 
 export interface RecoverOptions {
   readonly openWal: OpenWalLike;
@@ -22,6 +22,8 @@ export interface RecoverOptions {
   /** Crash states of the recovery's own writes to recover again (IdempotenceInv); 0 turns it off. */
   readonly idempotenceStates: number;
   readonly seed: number;
+  /** The recovery policy every open here uses (the default when omitted). */
+  readonly recovery?: RecoveryPolicyLike;
 }
 
 const probeEvent = new TextEncoder().encode('walref-explore-probe');
@@ -36,6 +38,7 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
     fs,
     ...(options.checkpointLsn > 0 ? { checkpointLsn: options.checkpointLsn } : {}),
     ...(options.segmentTargetBytes === undefined ? {} : { segmentTargetBytes: options.segmentTargetBytes }),
+    ...(options.recovery === undefined ? {} : { recovery: options.recovery }),
   });
   let opened: Awaited<ReturnType<OpenWalLike>>;
   try {

@@ -11,8 +11,12 @@ export type SyncOptionLike =
   | { readonly mode: 'group'; readonly intervalMs: number; readonly maxCommits?: number }
   | { readonly mode: 'none' };
 
+/** openWal's recovery policies (docs/format.md, "Recovery policies"), as the oracle names them. */
+export type RecoveryPolicyLike = 'tolerate-torn-tail' | 'absolute' | 'point-in-time' | 'skip-corrupted';
+
 export interface WalOpenOptionsLike {
   readonly sync?: SyncOptionLike;
+  readonly recovery?: RecoveryPolicyLike;
   readonly segmentTargetBytes?: number;
   readonly checkpointLsn?: number;
   readonly fs: FileSystem;
