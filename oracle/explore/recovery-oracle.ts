@@ -21,7 +21,8 @@ import type { CrashState } from '../../crash-sim/crash-states.js';
 import type { ExpectedReplay } from './expected-replay.js';
 import type { CrashContext } from './crash-context.js';
 import type { RecoveryPolicyLike } from './wal-api.js';
-import { describeTxs, sameEvents, sameTx, type HistoryEpoch, type HistoryTx, type ReplayedTx, type ExploreHistory } from './explore-history.js';
+import { describeTxs, sameTx, type HistoryTx, type ReplayedTx, type ExploreHistory } from './explore-history.js';
+import { epochFindings, type EpochsAtCrash } from './epoch-findings.js';
 
 export type Property =
   | 'PrefixInv'
@@ -73,7 +74,7 @@ export interface CheckInput {
    * The checkpoints through the MANIFEST: the epoch this crash state holds (its rename on disk;
    * null: none) and the newest one the host was told committed (null: none).
    */
-  readonly epochs?: { readonly held: HistoryEpoch | null; readonly acknowledged: HistoryEpoch | null };
+  readonly epochs?: EpochsAtCrash;
   /** The recovery policy the recovery ran under (the default when omitted). */
   readonly policy?: RecoveryPolicyLike;
 }
@@ -268,34 +269,6 @@ function idempotence(observed: RecoveryObservation, replayed: readonly ReplayedT
       replayed: again.replayed === null ? `error: ${again.error ?? '?'}` : describeTxs(again.replayed),
     },
   ];
-}
-
-/**
- * OneEpochInv: recovery returned exactly the epoch the crash state holds, its snapshot whole;
- * EpochDurabilityInv: that epoch is no older than the one the host was told committed.
- */
-function epochFindings(history: ExploreHistory, epochs: CheckInput['epochs'], observed: RecoveryObservation): Finding[] {
-  if (epochs === undefined || observed.snapshot === undefined) return [];
-  const got = observed.snapshot;
-  const held = epochs.held;
-  const name = (e: { readonly lsn: number } | null): string => (e === null ? 'no snapshot' : `the snapshot at LSN ${e.lsn}`);
-  const findings: Finding[] = [];
-  const whole = got === null ? held === null : held !== null && got.lsn === held.lsn && got.bytes !== null && sameEvents([got.bytes], [held.snapshot]);
-  if (!whole) {
-    const what = got === null ? 'no snapshot' : got.bytes === null ? `the snapshot at LSN ${got.lsn}, unreadable (${got.error ?? '?'})` : `the snapshot at LSN ${got.lsn}`;
-    findings.push({ property: 'OneEpochInv', message: `recovery returned ${what}, but the crash state holds ${name(held)}`, expected: name(held), replayed: what });
-  }
-  const index = (e: HistoryEpoch | null): number => (e === null ? -1 : history.epochs.indexOf(e));
-  const returned = got === null ? -1 : history.epochs.map((e) => e.lsn).lastIndexOf(got.lsn);
-  if (epochs.acknowledged !== null && returned < index(epochs.acknowledged)) {
-    findings.push({
-      property: 'EpochDurabilityInv',
-      message: `the checkpoint at LSN ${epochs.acknowledged.lsn} had returned, but recovery returned ${got === null ? 'no snapshot' : `the snapshot at LSN ${got.lsn}`}`,
-      expected: name(epochs.acknowledged),
-      replayed: got === null ? 'no snapshot' : `LSN ${got.lsn}`,
-    });
-  }
-  return findings;
 }
 
 /** One line per violation, then its counterexample indented: the text `walref explore` prints. */
