@@ -1,7 +1,10 @@
 // The HTML page of a crash-test run, drawn by the CLI's report machinery (html-report.ts: the
-// same page, script and byte map as `walref explore --html`), and written to a file.
+// same page, script and byte map as `walref explore --html`), and written to a file. Calls are
+// named with their op-log index (`rename#6(a → b)`) in the list of calls, in each state's line
+// and in the violations, as in the text and --json outputs.
 
 import { BYTE_CLASS_NAMES } from '../crash-sim/file-crash.js';
+import { callLabel } from '../oracle/crash-test/describe.js';
 import type { CrashTestResult } from '../oracle/crash-test/run.js';
 import { writeTextFile } from '../src/fs/host-files.js';
 import { renderCrashTestPage, type CheckedStateView } from './html-report.js';
@@ -20,7 +23,7 @@ export function renderCrashTestReport(result: CrashTestResult, options: CrashTes
       cacheBytes: f.cacheBytes,
       classes: [...f.classes].map((c) => BYTE_CLASS_NAMES[c] ?? 'lost'),
     })),
-    survival: checked.description,
+    survival: checked.summary.text,
     ids: checked.ids,
     ok: checked.ok,
     reason: checked.reason,
@@ -31,7 +34,8 @@ export function renderCrashTestReport(result: CrashTestResult, options: CrashTes
     crashPoints: result.crashPoints,
     exhaustive: result.exhaustive,
     violationCount: result.violationCount,
-    calls: result.history.calls,
+    // Acknowledgements (`ACK <id>`) and the initial image (op 0) are not calls: html-report.ts leaves them out.
+    calls: result.history.calls.map((call, index) => (index === 0 || call.startsWith('ACK ') ? call : callLabel(call, index))),
     states,
     violations: result.violations.map((v) => `${v.count} × ${v.reason}\n  e.g. ${v.example}`),
   });

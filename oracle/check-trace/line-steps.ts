@@ -60,7 +60,7 @@ export function stepLine(state: ModelState, line: TraceLine, context: TraceConte
   match(line)
     .with({ action: 'Recover' }, (l) => recoverLine(state, l, context, out))
     .with({ action: 'Arm' }, () => simple(out, taken(Arm(state)), 'Arm', 'the model refuses arm() here (armed already, poisoned, or down)'))
-    .with({ action: 'Record' }, (l) => simple(out, taken(Record(state, l.event)), 'Record', 'the process is down'))
+    .with({ action: 'Record' }, (l) => recordLine(state, l, out))
     .with({ action: 'Commit' }, (l) => commitLine(state, l, out))
     .with({ action: 'Abort' }, (l) => abortLine(state, l, out))
     .with({ action: 'Flush' }, (l) => flushLine(state, l, out))
@@ -87,7 +87,20 @@ function simple(out: LineOutcome, r: { state: ModelState } | null, property: str
   else out.keep(r.state);
 }
 
+/** A Record line says the event was buffered: in an armed query of a healthy recorder, nowhere else. */
+function recordLine(state: ModelState, line: Line<'Record'>, out: LineOutcome): void {
+  if (state.down !== null) out.mismatch('Record', 'the process is down');
+  else if (!state.recorder.armed || state.recorder.poisoned !== null || state.walPoisoned !== null) {
+    out.mismatch('Record', 'record() buffers an event only in an armed query of a healthy recorder; here it would poison or do nothing');
+  } else simple(out, taken(Record(state, line.event)), 'Record', 'the model refuses record() here');
+}
+
 function recoverLine(state: ModelState, line: Line<'Recover'>, context: TraceContext, out: LineOutcome): void {
+  // The sync policy is fixed for a whole trace, as the spec's SyncPolicy constant is.
+  if (line.sync !== undefined && line.sync !== null && line.sync !== state.policy) {
+    out.mismatch('SyncPolicy', `the trace reopens under ${line.sync} after running under ${state.policy}; a trace keeps one sync policy (the spec's SyncPolicy constant)`);
+    return;
+  }
   const downs = (state.down !== null ? [state] : crashes(state)).flatMap((down) => truncatedDisks(down, context.truncatedUpTo));
   const recoveries: ModelState[] = [];
   const before = out.next.length;

@@ -11,11 +11,17 @@ export interface CheckOutcome {
   readonly reason: string;
   readonly exitCode: number | null;
   readonly timedOut: boolean;
+  /** More than the reason, when there is more: the checker's output before it, a stack. */
+  readonly detail?: string;
 }
 
-export function runCheck(check: string, stateDir: string, ids: readonly string[], timeoutMs: number): Promise<CheckOutcome> {
+/**
+ * Runs `check` on one state in its own process group (so a timeout kills everything it started),
+ * with `env` added to crash-test's environment.
+ */
+export function runCheck(check: string, stateDir: string, ids: readonly string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<CheckOutcome> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', `${check} "$@"`, 'walref-check', stateDir, ...ids], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('/bin/sh', ['-c', `${check} "$@"`, 'walref-check', stateDir, ...ids], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
     let output = '';
     const keep = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
@@ -40,9 +46,15 @@ export function runCheck(check: string, stateDir: string, ids: readonly string[]
       clearTimeout(timer);
       if (timedOut) resolve({ ok: false, reason: `check timed out after ${timeoutMs} ms`, exitCode: null, timedOut: true });
       else if (code === 0) resolve({ ok: true, reason: lastLine(output), exitCode: 0, timedOut: false });
-      else resolve({ ok: false, reason: lastLine(output) || (signal === null ? `check exited with status ${String(code)}` : `check killed by ${signal}`), exitCode: code, timedOut: false });
+      else resolve({ ok: false, reason: lastLine(output) || (signal === null ? `check exited with status ${String(code)}` : `check killed by ${signal}`), exitCode: code, timedOut: false, ...detailOf(output) });
     });
   });
+}
+
+/** The checker's output before its last line (at most 20 lines), when there is any. */
+function detailOf(output: string): { detail?: string } {
+  const lines = output.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  return lines.length < 2 ? {} : { detail: lines.slice(-21, -1).join('\n') };
 }
 
 /** Runs `task` on every item with at most `limit` running at once; results in item order. */

@@ -1,30 +1,41 @@
 // `walref crash-test`, end to end, as three modules with data between them:
-//   capture (capture.ts: strace → text; strace-parse.ts: text → calls; syscall-history.ts: calls → op log)
+//   capture (capture.ts: strace → text; strace-parse.ts: text → calls; syscall-history.ts: calls →
+//     op log; capture-file.ts / capture-store.ts keep a capture in a file and read it back)
 //   enumeration (crash-sim: crash-points.ts plans the crash states of that op log, with the one
-//     fault model and the one enumerator walref uses on itself)
-//   checking (disk.ts materialises each state in a fresh directory; check.ts runs the program's
-//     own checker on it with the ids acknowledged before that crash point).
-// The result is data; cli/crash-test.ts prints it (text, --json, --html).
+//     fault model and the one enumerator walref uses on itself; shard.ts picks a share of them)
+//   checking (disk.ts materialises each state in a directory of state-dirs.ts; checker.ts asks
+//     the program's own checker, a command, a function or worker threads, with the ids
+//     acknowledged before that crash point; describe.ts names the state in one line).
+// Working directories are scratch.ts's: removed at the end, also on SIGINT and SIGTERM.
+// The result is data; report.ts makes the report the CLI prints and the library returns.
 
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { crashPointsOf, planCrashStates, type CrashPlan } from '../../crash-sim/crash-points.js';
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
 import { captureWorkload, type Capture } from './capture.js';
-import { pool, runCheck, type CheckOutcome } from './check.js';
-import { describeCrashState } from './describe.js';
+import { captureDigest, captureHeader, manifestOf } from './capture-file.js';
+import { pool, type CheckOutcome } from './check.js';
+import { commandChecker, type Checker } from './checker.js';
+import { describeCrashState, type StateSummary } from './describe.js';
 import { materialise, readInitialImage } from './disk.js';
 import { CrashTestError } from './errors.js';
+import { scratchDir, withScratchDir, withTmpDir } from './scratch.js';
+import { selectShard, WHOLE_RUN, type Shard } from './shard.js';
+import { StateDirs } from './state-dirs.js';
 import { buildSyscallHistory, type InitialImage, type SyscallHistory, type Unmodelled } from './syscall-history.js';
 import { parseTrace, type ParsedTrace } from './strace-parse.js';
+import { groupViolations, type ViolationGroup } from './violations.js';
 
-export interface CrashTestOptions {
-  /** The data directory the workload writes under; created empty when missing. */
-  readonly dir: string;
-  readonly workload: string;
-  readonly check: string;
+/** How checkCaptured enumerates and checks the crash states of a captured run. */
+export interface CheckOptions {
+  /**
+   * A check command (one process per state), or a Checker (checker.ts: a function in this thread,
+   * or worker threads); a Checker is not closed here.
+   */
+  readonly check: string | Checker;
   readonly knobs: SimKnobs;
   /** Crash-space points visited at most, over all crash points (each costs one check run). */
   readonly maxStates: number;
@@ -33,6 +44,8 @@ export interface CrashTestOptions {
   readonly timeoutMs: number;
   /** Checks running at once (default: the number of cores). */
   readonly jobs?: number;
+  /** Check only this share of the planned states (shard.ts); default: all of them. */
+  readonly shard?: Shard;
   /** Called after every check with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Keep every checked state (files and verdict) for the HTML report. */
@@ -49,27 +62,32 @@ export interface CheckedState {
   readonly afterOp: number;
   readonly key: string;
   readonly ids: readonly string[];
-  readonly description: string;
-  readonly weight: number;
+  /** The one-line crash state, and its calls with their fates (describe.ts). */
+  readonly summary: StateSummary;
   readonly ok: boolean;
   readonly reason: string;
+  readonly detail?: string;
   readonly state: CrashState | null;
 }
 
-export interface ViolationGroup {
-  readonly reason: string;
-  readonly count: number;
-  /** The simplest state showing it: fewest calls lost, then the earliest crash point. */
-  readonly example: string;
-  /** The ids the example's checker was told to expect. */
-  readonly exampleIds: readonly string[];
-}
+export type { ViolationGroup } from './violations.js';
 
 export interface CrashTestResult {
   readonly crashPoints: number;
-  /** Distinct (image, acknowledged ids) pairs checked. */
+  /** Distinct (image, acknowledged ids) pairs checked (in this shard). */
   readonly crashStates: number;
+  /** Distinct (image, acknowledged ids) pairs planned, over all shards. */
+  readonly plannedStates: number;
+  /** Every point of every crash space was checked: the plan is exhaustive and this run is not one shard of several. */
   readonly exhaustive: boolean;
+  /** The plan visits every point of every crash space (the spaces fit in maxStates). */
+  readonly planExhaustive: boolean;
+  readonly shard: Shard;
+  readonly seed: number;
+  readonly maxStates: number;
+  readonly knobs: SimKnobs;
+  /** The digest of the capture checked (capture-file.ts), the same for every shard of one capture. */
+  readonly captureDigest: string;
   readonly spaceTotal: number;
   readonly violations: readonly ViolationGroup[];
   readonly violationCount: number;
@@ -89,8 +107,6 @@ interface Job {
   readonly afterOp: number;
   readonly state: CrashState;
   readonly ids: readonly string[];
-  readonly description: string;
-  readonly weight: number;
 }
 
 function prepareDataDir(dir: string): string {
@@ -109,18 +125,26 @@ export interface CapturedRun {
   readonly initial: InitialImage;
   readonly capture: Capture;
   readonly parsed: ParsedTrace;
+  /** The workload command line, as given. */
+  readonly workload: string;
+  /** The digest of its capture file (capture-file.ts), written or not. */
+  readonly digest: string;
 }
 
 export async function captureRun(dir: string, workload: string): Promise<CapturedRun> {
   const dataDir = prepareDataDir(dir);
   const initial = readInitialImage(dataDir);
-  const workDir = mkdtempSync(join(tmpdir(), 'walref-crash-test-'));
-  try {
-    const capture = await captureWorkload(workload, workDir);
-    return { dataDir, initial, capture, parsed: parseTrace(capture.trace, { stdoutPath: capture.stdoutPath }) };
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  return withScratchDir(async (scratch) => {
+    const capture = await captureWorkload(withTmpDir(workload, scratch.tmp), scratch.path);
+    const parsed = parseTrace(capture.trace, { stdoutPath: capture.stdoutPath });
+    const header = captureHeader(workload, dataDir, capture, ackLines(capture.stdout));
+    return { dataDir, initial, capture, parsed, workload, digest: captureDigest(header, manifestOf(initial), capture.trace) };
+  });
+}
+
+/** The ids of the `ACK <id>` lines of a workload's standard output, in order. */
+export function ackLines(stdout: string): string[] {
+  return stdout.split('\n').flatMap((line) => /^ACK\s+(\S+)\s*$/.exec(line)?.[1] ?? []);
 }
 
 /** The op log of a captured run under the given knobs. */
@@ -128,26 +152,32 @@ export function historyOf(run: CapturedRun, knobs: SimKnobs): SyscallHistory {
   return buildSyscallHistory(run.parsed.calls, { dataDir: run.dataDir, stdoutPath: run.capture.stdoutPath, cwd: run.capture.cwd, knobs, initial: run.initial });
 }
 
-export async function crashTest(options: CrashTestOptions): Promise<CrashTestResult> {
-  return checkCaptured(await captureRun(options.dir, options.workload), options);
-}
-
-/** Enumerates and checks the crash states of a captured run (options.dir and .workload unused). */
-export async function checkCaptured(run: CapturedRun, options: Omit<CrashTestOptions, 'dir' | 'workload'>): Promise<CrashTestResult> {
+/** Enumerates and checks the crash states of a captured run (or of one shard of them). */
+export async function checkCaptured(run: CapturedRun, options: CheckOptions): Promise<CrashTestResult> {
   const history = historyOf(run, options.knobs);
   // Crash points: the initial image (op 0) and after every call that changed something.
   const plan = planCrashStates(crashPointsOf(options.knobs, history.ops), options.maxStates, options.seed);
-  const jobs = jobsOf(plan, history);
-  const workDir = mkdtempSync(join(tmpdir(), 'walref-crash-test-'));
+  const planned = jobsOf(plan, history);
+  const shard = options.shard ?? WHOLE_RUN;
+  const jobs = selectShard(planned, shard);
+  const scratch = scratchDir();
+  const checker = typeof options.check === 'string' ? commandChecker(options.check, scratch.tmp) : options.check;
   try {
     const started = performance.now();
-    const checked = await checkJobs(jobs, join(workDir, 'states'), options);
+    const checked = await checkJobs(jobs, join(scratch.path, 'states'), checker, history.calls, options);
     const checkMs = performance.now() - started;
     const violations = groupViolations(checked);
     return {
       crashPoints: plan.points.length,
       crashStates: jobs.length,
-      exhaustive: plan.exhaustive,
+      plannedStates: planned.length,
+      exhaustive: plan.exhaustive && shard.n === 1,
+      planExhaustive: plan.exhaustive,
+      shard,
+      seed: options.seed,
+      maxStates: options.maxStates,
+      knobs: options.knobs,
+      captureDigest: run.digest,
       spaceTotal: plan.spaceTotal,
       violations,
       violationCount: checked.filter((s) => !s.ok).length,
@@ -162,11 +192,11 @@ export async function checkCaptured(run: CapturedRun, options: Omit<CrashTestOpt
       states: checked,
     };
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
+    scratch.remove();
   }
 }
 
-/** One check to run per distinct (image, acknowledged ids) pair, with its one-line description. */
+/** One check to run per distinct (image, acknowledged ids) pair, in the plan's order (shards split this list). */
 function jobsOf(plan: CrashPlan, history: SyscallHistory): Job[] {
   const jobs: Job[] = [];
   const seen = new Set<string>();
@@ -177,49 +207,33 @@ function jobsOf(plan: CrashPlan, history: SyscallHistory): Job[] {
       const key = `${state.key}|${ids.length}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const summary = describeCrashState(state, history.calls, afterOp);
-      jobs.push({ afterOp, state, ids, description: summary.text, weight: summary.weight });
+      jobs.push({ afterOp, state, ids });
     }
   }
   return jobs;
 }
 
-/** Materialises each state under `statesDir` and runs the program's checker on it, over the cores. */
-async function checkJobs(jobs: readonly Job[], statesDir: string, options: Omit<CrashTestOptions, 'dir' | 'workload'>): Promise<CheckedState[]> {
+/** Materialises each state under `statesDir` and asks the checker about it, `options.jobs` at once. */
+async function checkJobs(jobs: readonly Job[], statesDir: string, checker: Checker, calls: readonly string[], options: CheckOptions): Promise<CheckedState[]> {
   let done = 0;
-  mkdirSync(statesDir);
-  return pool(jobs, options.jobs ?? availableParallelism(), async (job, index): Promise<CheckedState> => {
+  const dirs = new StateDirs(statesDir);
+  return pool(jobs, options.jobs ?? availableParallelism(), async (job): Promise<CheckedState> => {
     const verdictKey = `${job.state.key}|${job.ids.join(' ')}`;
     let outcome = options.verdicts?.get(verdictKey);
     if (outcome === undefined) {
-      const stateDir = join(statesDir, String(index));
+      const stateDir = dirs.take();
       materialise(job.state, stateDir);
-      const raw = await runCheck(options.check, stateDir, job.ids, options.timeoutMs);
+      const raw = await checker.check(stateDir, job.ids, options.timeoutMs);
       // The state directory differs for every state: a reason naming it would never group.
       outcome = { ...raw, reason: raw.reason.split(stateDir).join('<state dir>') };
-      rmSync(stateDir, { recursive: true, force: true });
+      // A function that timed out may still be running on it (a command's process group is dead).
+      dirs.give(stateDir, !raw.timedOut || typeof options.check === 'string');
       options.verdicts?.set(verdictKey, outcome);
     }
     done++;
     options.onProgress?.(done, jobs.length);
-    const { afterOp, ids, description, weight } = job;
-    return { afterOp, key: job.state.key, ids, description, weight, ok: outcome.ok, reason: outcome.reason, state: options.keepStates === true ? job.state : null };
+    const summary = describeCrashState(job.state, calls, job.afterOp);
+    const detail = outcome.detail === undefined || outcome.ok ? {} : { detail: outcome.detail };
+    return { afterOp: job.afterOp, key: job.state.key, ids: job.ids, summary, ok: outcome.ok, reason: outcome.reason, ...detail, state: options.keepStates === true ? job.state : null };
   });
-}
-
-/** The failed checks grouped by the checker's reason, most frequent first, each with its simplest example. */
-function groupViolations(checked: readonly CheckedState[]): ViolationGroup[] {
-  const groups = new Map<string, CheckedState[]>();
-  for (const state of checked) {
-    if (state.ok) continue;
-    const reason = state.reason === '' ? 'the check failed without output' : state.reason;
-    const group = groups.get(reason) ?? [];
-    group.push(state);
-    groups.set(reason, group);
-  }
-  const violations = [...groups].map(([reason, states]): ViolationGroup => {
-    const simplest = [...states].sort((a, b) => a.weight - b.weight || a.afterOp - b.afterOp)[0] as CheckedState;
-    return { reason, count: states.length, example: simplest.description, exampleIds: simplest.ids };
-  });
-  return violations.sort((a, b) => b.count - a.count);
 }

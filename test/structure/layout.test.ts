@@ -16,7 +16,7 @@ export const SUITES: Readonly<Record<string, string>> = {
   'crash-recovery': "the recovery guarantee over every crash state of workloads, with walref explore's oracle",
   'real-disk': 'kill -9 of a child process on the real file system',
   spec: 'spec/: the TLC scripts and the trace verdicts shared with walref check-trace',
-  structure: 'the import rules, this layout, and the size limits',
+  structure: 'the import rules, this layout, the size limits, and the empty temporary directory at the end of a run',
 };
 
 /** Folders of test/ that mirror a source folder of the same path. */

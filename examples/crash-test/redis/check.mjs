@@ -17,14 +17,18 @@ try {
   fail(`redis-server refused to start: ${String(error.message).replace(/\d+/g, 'N').slice(0, 120)}`, String(error.message));
 }
 let problem = null;
-for (const id of ids) {
-  const value = await redis.client.command(['GET', `key-${id}`]);
-  if (value instanceof Error) problem ??= ['redis-server failed during the check', value.message];
-  else if (value === null) problem ??= ['an acknowledged key was lost', `key-${id} acknowledged, not found`];
-  else if (value !== `value-${id}`) problem ??= ['an acknowledged key holds the wrong value', `key-${id} holds ${JSON.stringify(value)}`];
+try {
+  for (const id of ids) {
+    const value = await redis.client.command(['GET', `key-${id}`]);
+    if (value instanceof Error) problem ??= ['redis-server failed during the check', value.message];
+    else if (value === null) problem ??= ['an acknowledged key was lost', `key-${id} acknowledged, not found`];
+    else if (value !== `value-${id}`) problem ??= ['an acknowledged key holds the wrong value', `key-${id} holds ${JSON.stringify(value)}`];
+  }
+} finally {
+  // Stopped and removed before any exit (startRedis also does it when the process ends otherwise).
+  redis.client.close();
+  redis.child.kill('SIGKILL');
+  await redis.exited;
+  redis.cleanup();
 }
-redis.client.close();
-redis.child.kill('SIGKILL');
-await redis.exited;
-redis.cleanup();
 if (problem !== null) fail(problem[0], problem[1]);

@@ -18,16 +18,27 @@ export async function startRedis(dataDir, extraArgs) {
   child.stderr.on('data', (c) => (stderr += c));
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   child.on('error', (error) => (stderr += `${error.message}\n`));
+  // However this process ends (an uncaught error, process.exit), the server and its socket
+  // directory end with it: nothing is left running or in the temporary directory.
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(sockDir, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  const cleanup = () => {
+    process.removeListener('exit', stop);
+    stop();
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       const client = await connect(socket);
       const pong = await client.command(['PING']);
       if (pong !== 'PONG') throw pong instanceof Error ? pong : new Error(String(pong));
-      return { client, child, exited, cleanup: () => rmSync(sockDir, { recursive: true, force: true }) };
+      return { client, child, exited, cleanup };
     } catch (error) {
       if (child.exitCode !== null || child.signalCode !== null || attempt > 400) {
         await Promise.race([exited, new Promise((r) => setTimeout(r, 200))]);
-        rmSync(sockDir, { recursive: true, force: true });
+        cleanup();
         // Redis log lines read "<pid>:M <date> # <message>": keep the message.
         const said = (stderr.trim().split('\n').pop() ?? '').replace(/^\d+:[A-Z] .*? [#*.-] /, '');
         throw new Error(said || error?.message || 'no message');

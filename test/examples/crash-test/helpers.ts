@@ -1,7 +1,7 @@
 // Shared by the crash-test suites: what is installed, a built dist/ for the example programs
 // (they import the package as users do), and a fresh --dir per run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,11 +29,30 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist/ when it is missing or older than src/ (the walref examples import it). */
+/** The folders `npm run build` compiles into dist/ (tsconfig.build.json). */
+const BUILT_FOLDERS = ['src', 'crash-sim', 'model', 'oracle', 'cli'];
+
+/** Builds dist/ when it is missing or older than its sources (the examples import it, the API tests import walref/crash-test from it). */
 export function ensureBuilt(): void {
   const built = join(root, 'dist', 'src', 'index.js');
-  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const fresh = (): boolean => existsSync(built) && statSync(built).mtimeMs >= Math.max(...BUILT_FOLDERS.map((folder) => newestMtime(join(root, folder))));
+  if (fresh()) return;
+  // Test files run in parallel: one builds while the others wait, so none imports a half-written dist/.
+  const lock = join(root, 'node_modules', '.walref-build-lock');
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (const deadline = Date.now() + 180_000; ; Atomics.wait(nap, 0, 0, 200)) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  try {
+    if (!fresh()) execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function freshDir(label: string): string {

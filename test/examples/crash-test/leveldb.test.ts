@@ -52,8 +52,8 @@ describe.skipIf(!hasStrace)(`walref crash-test on LevelDB (${hasStrace ? 'strace
     const choice = space.axes.map((radix, i) => (probe.dirOps[i]?.seq === rename ? 0 : radix - 1));
     const state = space.build(choice);
     const description = describeCrashState(state, history.calls, unlink).text;
-    expect(description).toMatch(/rename\(db\/\d+\.dbtmp → db\/CURRENT\) lost/);
-    expect(description).toMatch(/unlink\(db\/MANIFEST-\d+\) kept/);
+    expect(description).toMatch(/rename#\d+\(db\/\d+\.dbtmp → db\/CURRENT\) lost/);
+    expect(description).toMatch(/unlink#\d+\(db\/MANIFEST-\d+\) kept/);
     const ids = history.acks.filter((a) => a.opIndex < unlink).map((a) => a.id);
     const stateParent = freshDir('leveldb-state');
     dirs.push(stateParent);
@@ -68,6 +68,6 @@ describe.skipIf(!hasStrace)(`walref crash-test on LevelDB (${hasStrace ? 'strace
     const result = await checkCaptured(captured, { check, knobs: resolveKnobs({}), maxStates: deep ? 1000 : 100, seed: 1, timeoutMs: 30_000 });
     expect(result.crashPoints).toBeGreaterThan(20);
     expect(result.crashStates).toBeGreaterThan(30);
-    for (const v of result.violations) expect(v.example).toMatch(/^crash after #\d+ .+: /);
+    for (const v of result.violations) expect(v.example).toMatch(/^crash after \w+#\d+\(.+: /);
   }, 300_000);
 });

@@ -1,0 +1,45 @@
+// The low-level actions of model/ refuse to add to, commit or abort a transaction that is not open:
+// committed, aborted, or never begun. A WAL that accepts such a call writes records replay cannot
+// place; check-trace relies on these refusals to reject a trace that reports one.
+import { describe, expect, it } from 'vitest';
+import { AbortOpen, Append, Begin, CommitOpen, initialState, nextState, type ModelState, type Step } from '../../model/index.js';
+
+function outcome<T>(step: Step<T>): string {
+  if (!step.enabled) return 'disabled';
+  return step.outcome.ok ? 'ok' : step.outcome.code;
+}
+
+/** A state with one committed, one aborted and one open transaction, and their TxBegin LSNs. */
+function transactions(): { state: ModelState; committed: number; aborted: number; open: number } {
+  let state = initialState('per-commit');
+  const committed = Begin(state);
+  state = nextState(committed);
+  state = nextState(Append(state, 1, ['a']));
+  state = nextState(CommitOpen(state, 1));
+  const aborted = Begin(state);
+  state = nextState(aborted);
+  state = nextState(AbortOpen(state, 4));
+  const open = Begin(state);
+  state = nextState(open);
+  return { state, committed: 1, aborted: 4, open: 6 };
+}
+
+describe('model low-level actions', () => {
+  it('append, commit and abort work on an open transaction', () => {
+    const { state, open } = transactions();
+    expect(outcome(Append(state, open, ['x']))).toBe('ok');
+    expect(outcome(CommitOpen(state, open))).toBe('ok');
+    expect(outcome(AbortOpen(state, open))).toBe('ok');
+  });
+
+  for (const which of ['committed', 'aborted', 'never begun'] as const) {
+    it(`append, commit and abort of a transaction that is ${which} fail with InvalidArgument and change nothing`, () => {
+      const t = transactions();
+      const lsn = which === 'committed' ? t.committed : which === 'aborted' ? t.aborted : 2;
+      for (const step of [Append(t.state, lsn, ['x']), CommitOpen(t.state, lsn), AbortOpen(t.state, lsn)]) {
+        expect(outcome(step)).toBe('InvalidArgument');
+        expect(step.enabled && step.state).toBe(t.state);
+      }
+    });
+  }
+});

@@ -1,0 +1,67 @@
+// One-line crash states: every call carries its op-log index, so two calls with one description
+// (the rename of a temporary file, done at every save) are told apart, in the text and as data.
+import { describe, expect, it } from 'vitest';
+import { crashPointsOf } from '../../../crash-sim/crash-points.js';
+import { enumerateCrashStates } from '../../../crash-sim/crash-states.js';
+import { resolveKnobs } from '../../../crash-sim/knobs.js';
+import { callLabel, describeCrashState, fateText } from '../../../oracle/crash-test/describe.js';
+import { buildSyscallHistory } from '../../../oracle/crash-test/syscall-history.js';
+import { parseTrace } from '../../../oracle/crash-test/strace-parse.js';
+
+const knobs = resolveKnobs({});
+
+/** Two saves of db.json by temp file + fsync + rename, without the directory fsync. */
+const SAVES = [
+  '1  openat(AT_FDCWD</w>, "/d/.db.json.tmp", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 3</d/.db.json.tmp>',
+  '1  write(3</d/.db.json.tmp>, "{\\"a\\":1}", 7) = 7',
+  '1  fsync(3</d/.db.json.tmp>) = 0',
+  '1  close(3</d/.db.json.tmp>) = 0',
+  '1  rename("/d/.db.json.tmp", "/d/db.json") = 0',
+  '1  openat(AT_FDCWD</w>, "/d/.db.json.tmp", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 3</d/.db.json.tmp>',
+  '1  write(3</d/.db.json.tmp>, "{\\"a\\":2}", 7) = 7',
+  '1  fsync(3</d/.db.json.tmp>) = 0',
+  '1  close(3</d/.db.json.tmp>) = 0',
+  '1  rename("/d/.db.json.tmp", "/d/db.json") = 0',
+];
+
+function historyOf(lines: readonly string[]) {
+  const { calls } = parseTrace(lines.join('\n'), { stdoutPath: '/t/out' });
+  return buildSyscallHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs, initial: { files: new Map(), dirs: [] } });
+}
+
+describe('a call is named with its op-log index', () => {
+  it('after its name, before its arguments; a description that is no call gets the index first', () => {
+    expect(callLabel('rename(.db.json.tmp → db.json)', 6)).toBe('rename#6(.db.json.tmp → db.json)');
+    expect(callLabel('syncfs()', 3)).toBe('syncfs#3()');
+    expect(callLabel('the initial contents of --dir (0 files, 0 directories)', 0)).toBe('#0 the initial contents of --dir (0 files, 0 directories)');
+    expect(fateText({ index: 9, call: 'write(f, 1024 bytes @0)', fate: 'torn', sectors: { kept: 1, of: 2 } })).toBe('write#9(f, 1024 bytes @0) torn (1 of 2 sectors kept)');
+  });
+
+  it('two renames of one temporary file over db.json read apart: the one lost and the one kept', () => {
+    const history = historyOf(SAVES);
+    const renames = history.calls.flatMap((call, index) => (call === 'rename(.db.json.tmp → db.json)' ? [index] : []));
+    expect(renames).toHaveLength(2);
+    const last = history.ops.length - 1;
+    const point = crashPointsOf(knobs, history.ops).find((p) => p.afterOp === last);
+    const states = enumerateCrashStates(point?.space ?? (undefined as never), { maxStates: 1000, seed: 1 }).states;
+    const [first, second] = renames as [number, number];
+    const mixed = states
+      .map((state) => describeCrashState(state, history.calls, last))
+      .find((s) => s.calls.some((c) => c.index === first && c.fate === 'lost') && s.calls.some((c) => c.index === second && c.fate === 'kept'));
+    expect(mixed?.text).toContain(`rename#${first}(.db.json.tmp → db.json) lost`);
+    expect(mixed?.text).toContain(`rename#${second}(.db.json.tmp → db.json) kept`);
+    expect(mixed?.text.startsWith(`crash after rename#${last}(.db.json.tmp → db.json): `)).toBe(true);
+    expect(mixed?.crashAfter).toEqual({ index: last, call: 'rename(.db.json.tmp → db.json)' });
+    expect(mixed?.calls.find((c) => c.index === first)).toEqual({ index: first, call: 'rename(.db.json.tmp → db.json)', fate: 'lost' });
+    expect(mixed?.weight).toBeGreaterThan(0);
+  });
+
+  it('a state where everything was durable says so, and names the crash point', () => {
+    const history = historyOf(SAVES.slice(0, 3));
+    const point = crashPointsOf(knobs, history.ops)[0];
+    expect(point?.afterOp).toBe(0);
+    const [state] = enumerateCrashStates(point?.space ?? (undefined as never), { maxStates: 1, seed: 1 }).states;
+    const summary = describeCrashState(state ?? (undefined as never), history.calls, 0);
+    expect(summary).toMatchObject({ text: 'crash after #0 the initial contents of --dir (0 files, 0 directories): every call so far durable', weight: 0, calls: [] });
+  });
+});
