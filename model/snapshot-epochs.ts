@@ -7,8 +7,9 @@
 //
 // Which snapshot LSNs a host may name (Checkpoint's refusals) is stated from the log alone: a
 // durable commit at or above the fence, after which no transaction was open, committed since the
-// last open; or the LSN the last open recovered up to, or the fence itself (which a checkpoint
-// marker of the host's may have moved).
+// last open; or the LSN the last open recovered up to, or the fence that open replayed above. A
+// checkpoint marker's LSN is none of these by the marker's word alone (CheckpointMarker takes the
+// host's word for any LSN); an LSN inside a transaction of this session is FenceSplitsTransaction.
 
 import type { CommittedTx, LogRecord, Lsn, ModelEvent, ModelState } from './state.js';
 import { disabled, fail, succeed, type Step } from './step.js';
@@ -47,17 +48,36 @@ export function snapshotEvents(committed: readonly CommittedTx[], lsn: Lsn): Mod
   return committed.filter((tx) => tx.commitLsn <= lsn).flatMap((tx) => tx.events);
 }
 
-/** Whether `lsn` is the LSN of a TxCommit in `log` after which no transaction is open. */
-function commitBoundary(log: readonly LogRecord[], lsn: Lsn): boolean {
-  const at = log.findIndex((r) => r.lsn === lsn);
-  if (at < 0 || log[at]?.kind !== 'TxCommit') return false;
+/** The records of this session: those above the LSN the last open recovered up to. */
+const sessionRecords = (state: ModelState): readonly LogRecord[] => state.log.filter((r) => r.lsn > state.openedAtLsn);
+
+/** The begin LSNs of this session's transactions open right after the record at `lsn` (all of them for lsn = Infinity). */
+function openAfter(state: ModelState, lsn: Lsn): Set<Lsn> {
   const open = new Set<Lsn>();
-  for (const record of log.slice(0, at + 1)) {
+  for (const record of sessionRecords(state)) {
+    if (record.lsn > lsn) break;
     if (record.kind === 'TxBegin') open.add(record.lsn);
     if (record.kind === 'TxCommit' || record.kind === 'TxAbort') open.delete(record.txBeginLsn);
   }
-  return open.size === 0;
+  return open;
 }
+
+const isSessionCommit = (state: ModelState, lsn: Lsn): boolean => sessionRecords(state).some((r) => r.lsn === lsn && r.kind === 'TxCommit');
+
+/** Whether `lsn` is the LSN of a TxCommit of this session after which no transaction is open. */
+const commitBoundary = (state: ModelState, lsn: Lsn): boolean => isSessionCommit(state, lsn) && openAfter(state, lsn).size === 0;
+
+/**
+ * Whether `lsn` falls inside a transaction of this session: one still open that began at or below
+ * it, or a commit with a transaction open across it.
+ */
+function splitsTransaction(state: ModelState, lsn: Lsn): boolean {
+  if ([...openAfter(state, Infinity)].some((begin) => begin <= lsn)) return true;
+  return isSessionCommit(state, lsn) && openAfter(state, lsn).size > 0;
+}
+
+/** The fence the last open replayed above (0 before any recovery): markers of this session do not move it. */
+const openFenceLsn = (state: ModelState): Lsn => state.recoveries[state.recoveries.length - 1]?.checkpointLsn ?? 0;
 
 /**
  * The snapshot LSNs the WAL accepts now, as the host would find them. The test picks among them
@@ -65,23 +85,31 @@ function commitBoundary(log: readonly LogRecord[], lsn: Lsn): boolean {
  */
 export function acceptedSnapshotLsns(state: ModelState): Lsn[] {
   const floor = Math.max(state.checkpointLsn, state.lastSnapshotLsn ?? 0);
-  const candidates = new Set<Lsn>([state.checkpointLsn, state.openedAtLsn]);
-  for (const record of state.log) if (record.kind === 'TxCommit' && record.lsn > state.openedAtLsn) candidates.add(record.lsn);
+  const fence = openFenceLsn(state);
+  const candidates = new Set<Lsn>([fence, state.openedAtLsn]);
+  for (const record of sessionRecords(state)) if (record.kind === 'TxCommit') candidates.add(record.lsn);
   return [...candidates]
-    .filter((lsn) => lsn >= floor && lsn <= state.durableLsn)
-    .filter((lsn) => lsn === state.checkpointLsn || lsn === state.openedAtLsn || commitBoundary(state.log, lsn))
+    .filter((lsn) => lsn >= floor && lsn <= state.durableLsn && !splitsTransaction(state, lsn))
+    .filter((lsn) => lsn === fence || lsn === state.openedAtLsn || commitBoundary(state, lsn))
     .sort((a, b) => a - b);
+}
+
+/** Why `lsn` is refused: inside a transaction (once durable and at or above the floor), or anything else. */
+function refusal(state: ModelState, lsn: Lsn): 'FenceSplitsTransaction' | 'InvalidArgument' {
+  const floor = Math.max(state.checkpointLsn, state.lastSnapshotLsn ?? 0);
+  const checked = Number.isSafeInteger(lsn) && lsn >= floor && lsn <= state.durableLsn;
+  return checked && splitsTransaction(state, lsn) ? 'FenceSplitsTransaction' : 'InvalidArgument';
 }
 
 /**
  * wal.checkpoint(lsn) that ran to its end: the snapshot holds every transaction committed at or
  * below `lsn`, the fence of every later open is `lsn`, and a marker follows in the log. A refused
- * LSN changes nothing and is InvalidArgument.
+ * LSN changes nothing: FenceSplitsTransaction inside a transaction, InvalidArgument otherwise.
  */
 export function Checkpoint(state: ModelState, lsn: Lsn): Step<Lsn> {
   if (state.down !== null) return disabled('the process is down');
   if (state.walPoisoned !== null) return fail(state, 'Poisoned');
-  if (!acceptedSnapshotLsns(state).includes(lsn)) return fail(state, 'InvalidArgument');
+  if (!acceptedSnapshotLsns(state).includes(lsn)) return fail(state, refusal(state, lsn));
   const markerLsn = state.nextLsn;
   return succeed(
     {

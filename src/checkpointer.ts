@@ -97,7 +97,7 @@ export class Checkpointer {
    * is then not adopted (its effects failed) is harmless: the WAL is poisoned and refuses checkpoints.
    */
   noteCommit<T>(step: WriterStep<T>, commitLsnOf: (value: T) => Lsn): WriterStep<T> {
-    if (step.ok) this.#points.note(commitLsnOf(step.value), step.state.openTransactions.length === 0);
+    if (step.ok) this.#points.note(commitLsnOf(step.value), step.state.openTransactions);
     return step;
   }
 

@@ -55,6 +55,12 @@ export interface EpochState {
   readonly nextSnapshotId: number;
 }
 
+/** What the shell knows of one LSN of this session: the commit of a transaction, and what was open across it. */
+export type CommitPoint =
+  | { readonly kind: 'boundary' }
+  | { readonly kind: 'split'; readonly txBeginLsn: Lsn } // the oldest transaction open across the commit
+  | { readonly kind: 'unknown' }; // not a commit of this session, or forgotten below the fence
+
 /** What the shell knows about an LSN the host names as its snapshot's. */
 export type FenceFacts = {
   readonly durableLsn: Lsn;
@@ -68,7 +74,7 @@ export type FenceFacts = {
    * Whether `lsn` is a commit LSN after which no transaction was open (a transaction boundary),
    * a commit LSN with some transaction open across it, or neither, as far as the shell knows.
    */
-  readonly commitAt: (lsn: Lsn) => 'boundary' | 'split' | 'unknown';
+  readonly commitAt: (lsn: Lsn) => CommitPoint;
   /** The LSN open() recovered up to: nothing is open across it. */
   readonly recoveredLsn: Lsn;
 };
@@ -80,7 +86,8 @@ const invalid = (detail: string): WalErrorInfo => ({ code: 'InvalidArgument', ar
  * Why `lsn` cannot be a snapshot's LSN, or null when it can. It must be durable (a crash must not
  * lose what the snapshot holds), at or above the fence in force, and a transaction boundary: replay
  * skips every record at or below the fence, so a transaction begun below it and closed above it
- * would leave its commit naming a TxBegin replay never saw (the malformed-log rule M5).
+ * would leave its commit naming a TxBegin replay never saw (the malformed-log rule M5): that is
+ * FenceSplitsTransaction, every other refusal InvalidArgument.
  */
 export function snapshotLsnRefusal(lsn: Lsn, facts: FenceFacts): WalErrorInfo | null {
   if (!Number.isSafeInteger(lsn) || lsn < 0) return invalid(`${lsn} is not an LSN`);
@@ -90,15 +97,18 @@ export function snapshotLsnRefusal(lsn: Lsn, facts: FenceFacts): WalErrorInfo | 
     return invalid(`LSN ${lsn} is below the previous checkpoint marker's ${facts.lastSnapshotLsn}`);
   }
   const open = facts.openTransactions.filter((begin) => begin <= lsn);
-  if (open.length > 0) return invalid(`LSN ${lsn} splits the transaction begun at LSN ${Math.min(...open)}, which is still open`);
-  // The fence in force, the LSN open recovered up to and the newest marker's snapshot LSN (which
-  // the host declared a boundary with checkpointMarker) are boundaries already.
-  if (lsn === facts.checkpointLsn || lsn === facts.recoveredLsn || lsn === facts.lastSnapshotLsn) return null;
-  switch (facts.commitAt(lsn)) {
+  if (open.length > 0) return { code: 'FenceSplitsTransaction', lsn, txBeginLsn: Math.min(...open), open: true };
+  // The fence in force and the LSN open recovered up to are boundaries already: open replayed the
+  // log with no transaction straddling either. The newest checkpoint marker's snapshot LSN is not
+  // exempt: checkpointMarker is the low-level call, whose LSN is the host's word, and a fence
+  // inside a transaction would reopen as a Malformed log (missing-tx-begin).
+  if (lsn === facts.checkpointLsn || lsn === facts.recoveredLsn) return null;
+  const point = facts.commitAt(lsn);
+  switch (point.kind) {
     case 'boundary':
       return null;
     case 'split':
-      return invalid(`LSN ${lsn} splits a transaction that was open across it`);
+      return { code: 'FenceSplitsTransaction', lsn, txBeginLsn: point.txBeginLsn, open: false };
     case 'unknown':
       return invalid(
         `LSN ${lsn} is not the commit LSN of a transaction committed since open (nor the recovered LSN ${facts.recoveredLsn} or the checkpoint LSN ${facts.checkpointLsn})`,

@@ -80,7 +80,12 @@ export type WalErrorInfo =
       readonly cause: DecodeFailureCause | HeaderFailureCause;
     }
   | { readonly code: 'BadManifest'; readonly file: string; readonly cause: ManifestFailureCause }
-  | { readonly code: 'BadSnapshot'; readonly file: string; readonly lsn: number; readonly cause: SnapshotFailureCause };
+  | { readonly code: 'BadSnapshot'; readonly file: string; readonly lsn: number; readonly cause: SnapshotFailureCause }
+  /**
+   * checkpoint()'s LSN falls inside a transaction (between its TxBegin and its commit or abort):
+   * replay after that fence would meet the transaction's end without its begin (a Malformed log).
+   */
+  | { readonly code: 'FenceSplitsTransaction'; readonly lsn: number; readonly txBeginLsn: number; readonly open: boolean };
 
 export type WalErrorCode = WalErrorInfo['code'];
 
@@ -133,6 +138,12 @@ export function describeWalError(info: WalErrorInfo): string {
       return `${info.file} is not a readable walref MANIFEST: ${info.cause}`;
     case 'BadSnapshot':
       return `snapshot ${info.file} (LSN ${info.lsn}) named by the MANIFEST cannot be used: ${info.cause}`;
+    case 'FenceSplitsTransaction':
+      return (
+        `checkpoint LSN ${info.lsn} falls inside the transaction begun at LSN ${info.txBeginLsn}` +
+        (info.open ? ', which is still open' : ', which closed after it') +
+        ': a snapshot there would hold part of it; name a commit LSN after which no transaction is open'
+      );
   }
 }
 

@@ -13,6 +13,8 @@ import {
   type EpochRecovery,
 } from '../../model/snapshot-epochs.js';
 import { initialState } from '../../model/init.js';
+import { CheckpointMarker } from '../../model/log-actions.js';
+import { nextState } from '../../model/step.js';
 import type { CommittedTx, LogRecord, ModelState } from '../../model/state.js';
 
 const committed: CommittedTx[] = [
@@ -58,10 +60,32 @@ describe('snapshot epochs in the model', () => {
     ];
     const state: ModelState = { ...initialState('per-commit'), log, writtenCount: 7, attemptedCount: 7, syncedCount: 7, durableLsn: 7, nextLsn: 8 };
     expect(acceptedSnapshotLsns(state)).toEqual([0, 3, 7]);
-    expect(Checkpoint(state, 6)).toMatchObject({ enabled: true, outcome: { ok: false, code: 'InvalidArgument' } });
+    expect(Checkpoint(state, 6)).toMatchObject({ enabled: true, outcome: { ok: false, code: 'FenceSplitsTransaction' } });
+    expect(Checkpoint(state, 5)).toMatchObject({ enabled: true, outcome: { ok: false, code: 'InvalidArgument' } });
     const step = Checkpoint(state, 3);
     expect(step).toMatchObject({ enabled: true, outcome: { ok: true, value: 8 } });
     if (step.enabled) expect(acceptedSnapshotLsns(step.state)).toEqual([3, 7]);
     expect(acceptedSnapshotLsns({ ...state, durableLsn: 6 })).toEqual([0, 3]);
+  });
+
+  it('a marker does not make its LSN a snapshot LSN: one inside a transaction is FenceSplitsTransaction, one from before the last open InvalidArgument', () => {
+    const log: LogRecord[] = [
+      { kind: 'TxBegin', lsn: 1 },
+      { kind: 'TxCommit', lsn: 2, txBeginLsn: 1 },
+      { kind: 'TxBegin', lsn: 3 },
+      { kind: 'TxBegin', lsn: 4 },
+      { kind: 'TxCommit', lsn: 5, txBeginLsn: 4 },
+    ];
+    const base: ModelState = { ...initialState('per-commit'), log, writtenCount: 5, attemptedCount: 5, syncedCount: 5, durableLsn: 5, nextLsn: 6 };
+    // Transaction 3 is still open: every LSN from its begin on is inside it.
+    expect(Checkpoint(nextState(CheckpointMarker(base, 5)), 5)).toMatchObject({ outcome: { ok: false, code: 'FenceSplitsTransaction' } });
+    expect(Checkpoint(base, 3)).toMatchObject({ outcome: { ok: false, code: 'FenceSplitsTransaction' } });
+    expect(acceptedSnapshotLsns(base)).toEqual([0, 2]);
+    // After a reopen at LSN 5 with fence 0, a marker at 2 moves the host's fence, not the WAL's.
+    const reopened: ModelState = { ...base, log: [...log, { kind: 'TxAbort', lsn: 6, txBeginLsn: 3 }], nextLsn: 7, durableLsn: 6, syncedCount: 6, writtenCount: 6, attemptedCount: 6, openedAtLsn: 6 };
+    const marked = nextState(CheckpointMarker(reopened, 2));
+    expect(marked.checkpointLsn).toBe(2);
+    expect(Checkpoint(marked, 2)).toMatchObject({ outcome: { ok: false, code: 'InvalidArgument' } });
+    expect(acceptedSnapshotLsns(marked)).toEqual([6]);
   });
 });

@@ -94,7 +94,7 @@ describe('wal.checkpoint', () => {
     expect(names(dir).filter((n) => n.startsWith('snapshot-'))).toEqual([snapshotFileName(3)]);
   });
 
-  it('refuses a snapshot LSN that is not durable, splits an open transaction, or is not a commit', async () => {
+  it('refuses a snapshot LSN that is not durable (InvalidArgument), inside a transaction (FenceSplitsTransaction, naming it), or not a commit (InvalidArgument)', async () => {
     const dir = tempDir('ckpt-refuse');
     const { wal } = await openWal(dir, { sync: { mode: 'none' } });
     const { commitLsn } = await wal.writeTransaction([ev('a')]);
@@ -104,16 +104,41 @@ describe('wal.checkpoint', () => {
     await wal.append(begun, ev('open'));
     const inner = (await wal.writeTransaction([ev('b')])).commitLsn;
     await wal.forceFsync();
-    const split = await expectWalError(wal.checkpoint({ lsn: inner, snapshot: ev('x') }), 'InvalidArgument');
-    expect(split.message).toContain(`begun at LSN ${begun}`);
+    const split = await expectWalError(wal.checkpoint({ lsn: inner, snapshot: ev('x') }), 'FenceSplitsTransaction');
+    expect(split.info).toEqual({ code: 'FenceSplitsTransaction', lsn: inner, txBeginLsn: begun, open: true });
     await wal.commit(begun);
     await wal.forceFsync();
     // The open transaction closed after `inner`: the commit still splits it.
-    expect((await expectWalError(wal.checkpoint({ lsn: inner, snapshot: ev('x') }), 'InvalidArgument')).message).toContain('splits');
+    expect((await expectWalError(wal.checkpoint({ lsn: inner, snapshot: ev('x') }), 'FenceSplitsTransaction')).info).toMatchObject({ txBeginLsn: begun, open: false });
     expect((await expectWalError(wal.checkpoint({ lsn: begun, snapshot: ev('x') }), 'InvalidArgument')).message).toContain('not the commit LSN');
     expect(wal.poisoned()).toBeNull();
     expect(names(dir)).toEqual([segmentFileName(1)]);
     await wal.close();
+  });
+
+  it('a checkpoint marker inside a transaction does not make its LSN a fence: checkpoint() refuses it, and the log still reopens', async () => {
+    const dir = tempDir('ckpt-marker-split');
+    const { wal } = await openWal(dir, { sync: { mode: 'none' } });
+    const begun = await wal.begin();
+    const appended = await wal.append(begun, ev('x'));
+    const { beginLsn: innerBegun, commitLsn: inner } = await wal.writeTransaction([ev('y')]);
+    await wal.commit(begun);
+    // checkpointMarker is the low-level call: it takes the host's word, even for these LSNs.
+    await wal.checkpointMarker(appended);
+    await wal.checkpointMarker(inner);
+    await wal.forceFsync();
+    expect((await expectWalError(wal.checkpoint({ lsn: inner, snapshot: ev('s') }), 'FenceSplitsTransaction')).info).toMatchObject({ txBeginLsn: begun });
+    await wal.close();
+    const reopened = await openWal(dir);
+    expect(reopened.replay.transactions.map((tx) => tx.beginLsn)).toEqual([innerBegun, begun]);
+    // In a later session the marker's LSN is none of this session's commits: still refused.
+    expect((await expectWalError(reopened.wal.checkpoint({ lsn: inner, snapshot: ev('s') }), 'InvalidArgument')).info).toMatchObject({ argument: 'lsn' });
+    await reopened.wal.checkpoint({ lsn: reopened.wal.durableLsn(), snapshot: ev('all') });
+    await reopened.wal.close();
+    const again = await openWal(dir);
+    expect(text(await again.snapshot!.read())).toBe('all');
+    expect(again.replay.transactions).toEqual([]);
+    await again.wal.close();
   });
 
   it('a checkpoint called after close() is refused with Closed, as a rejected promise', async () => {

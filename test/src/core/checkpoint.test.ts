@@ -66,13 +66,13 @@ describe('the checkpoint protocol', () => {
     expect(ids(100, 10)).toEqual([]);
   });
 
-  it('a snapshot LSN must be durable, at or above the fence, a commit boundary, and split no open transaction', () => {
+  it('a snapshot LSN must be durable, at or above the fence and a commit boundary; one inside a transaction is FenceSplitsTransaction, naming it', () => {
     const facts: FenceFacts = {
       durableLsn: 20,
       checkpointLsn: 5,
       lastSnapshotLsn: null,
       openTransactions: [],
-      commitAt: (lsn) => (lsn === 12 ? 'boundary' : lsn === 15 ? 'split' : 'unknown'),
+      commitAt: (lsn) => (lsn === 12 ? { kind: 'boundary' } : lsn === 15 ? { kind: 'split', txBeginLsn: 10 } : { kind: 'unknown' }),
       recoveredLsn: 8,
     };
     expect(snapshotLsnRefusal(12, facts)).toBeNull();
@@ -80,12 +80,17 @@ describe('the checkpoint protocol', () => {
     expect(snapshotLsnRefusal(5, facts)).toBeNull();
     expect(snapshotLsnRefusal(21, facts)?.code).toBe('InvalidArgument');
     expect(snapshotLsnRefusal(4, facts)?.code).toBe('InvalidArgument');
-    expect(snapshotLsnRefusal(15, facts)).toMatchObject({ argument: 'lsn', detail: expect.stringContaining('splits') });
+    expect(snapshotLsnRefusal(15, facts)).toEqual({ code: 'FenceSplitsTransaction', lsn: 15, txBeginLsn: 10, open: false });
     expect(snapshotLsnRefusal(13, facts)).toMatchObject({ argument: 'lsn', detail: expect.stringContaining('not the commit LSN') });
-    expect(snapshotLsnRefusal(12, { ...facts, openTransactions: [11] })).toMatchObject({ detail: expect.stringContaining('begun at LSN 11, which is still open') });
+    expect(snapshotLsnRefusal(12, { ...facts, openTransactions: [11, 9] })).toEqual({ code: 'FenceSplitsTransaction', lsn: 12, txBeginLsn: 9, open: true });
+    // A transaction begun above the LSN does not straddle it.
+    expect(snapshotLsnRefusal(12, { ...facts, openTransactions: [13] })).toBeNull();
     expect(snapshotLsnRefusal(12, { ...facts, lastSnapshotLsn: 14 })?.code).toBe('InvalidArgument');
-    // The newest marker's snapshot LSN: the host declared it a boundary with checkpointMarker.
-    expect(snapshotLsnRefusal(14, { ...facts, lastSnapshotLsn: 14 })).toBeNull();
+    // The newest marker's snapshot LSN is no boundary by the marker's word alone (checkpointMarker
+    // takes any LSN): a commit that splits a transaction is refused, one that does not is accepted.
+    expect(snapshotLsnRefusal(15, { ...facts, lastSnapshotLsn: 15 })?.code).toBe('FenceSplitsTransaction');
+    expect(snapshotLsnRefusal(14, { ...facts, lastSnapshotLsn: 14 })?.code).toBe('InvalidArgument');
+    expect(snapshotLsnRefusal(12, { ...facts, lastSnapshotLsn: 12 })).toBeNull();
   });
 
   it('open removes only leftovers: the temp MANIFEST, unnamed snapshots, segments below the first one', () => {
