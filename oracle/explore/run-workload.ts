@@ -220,7 +220,7 @@ class WorkloadInterpreter {
 
   /** A checkpoint through the MANIFEST at the last commit: the snapshot's bytes name its LSN. */
   async #checkpoint(retain: { readonly snapshots?: number | undefined; readonly segmentsBehindSnapshot?: number | undefined } | undefined): Promise<void> {
-    const lsn = this.#lastCommitLsn();
+    const lsn = this.#snapshotLsn();
     const snapshot = encoder.encode(`snapshot at LSN ${lsn}`);
     const startOp = this.#opCount();
     const result = await this.#running().checkpoint({ lsn, snapshot, ...(retain === undefined ? {} : { retain }) });
@@ -280,6 +280,16 @@ class WorkloadInterpreter {
     const events = fields.events ?? [];
     const record = { session: this.#session(), lsn, kind, txBeginLsn: fields.txBeginLsn ?? null, events, snapshotLsn: fields.snapshotLsn ?? null };
     this.#records.push({ ...record, frameBytes: frameBytes(kind, events) });
+  }
+
+  /**
+   * The snapshot step's LSN: the last commit of this session, or before any the LSN the open
+   * recovered up to. Both cover the same transactions, and checkpoint() accepts no commit of an
+   * earlier session (it cannot tell whether one splits a transaction), only that LSN.
+   */
+  #snapshotLsn(): number {
+    const inSession = this.#txs.filter((t) => t.session === this.#session() && t.outcome === 'committed');
+    return inSession.at(-1)?.endLsn ?? (this.#sessions[this.#session()]?.nextLsnAtOpen ?? 1) - 1;
   }
 
   #lastCommitLsn(): number {
