@@ -5,7 +5,7 @@
 // standard error and exits 1, and whatever JSON was written before is incomplete by design.
 
 import type { ReplayedTransaction } from '../src/core/records.js';
-import type { LogEnd, ReplaySummary, TornTail } from '../src/core/replay.js';
+import type { LogEnd, PolicyReport, ReplaySummary, TornTail } from '../src/core/replay.js';
 import { printableUtf8, renderEvent, toHex } from './format-event.js';
 import { describeCheckpoint, describeEnd, describeTornTail } from './format-outcome.js';
 
@@ -30,6 +30,8 @@ export interface ReplayJson {
   readonly tornTail: TornTail | null;
   readonly end: LogEnd | null;
   readonly checkpointObserved: number | null;
+  /** Only under --recovery other than tolerate-torn-tail: what the policy cut or skipped. */
+  readonly policyReport?: PolicyReport;
 }
 
 export function transactionToJson(tx: ReplayedTransaction): ReplayJsonTransaction {
@@ -62,7 +64,9 @@ export class ReplayJsonWriter {
         `  "maxLsn": ${summary.maxLsn},\n` +
         `  "tornTail": ${JSON.stringify(tornTail)},\n` +
         `  "end": ${JSON.stringify(summary.end)},\n` +
-        `  "checkpointObserved": ${JSON.stringify(summary.checkpointObserved)}\n}\n`,
+        `  "checkpointObserved": ${JSON.stringify(summary.checkpointObserved)}` +
+        (summary.policyReport === undefined ? '' : `,\n  "policyReport": ${JSON.stringify(summary.policyReport)}`) +
+        '\n}\n',
     );
   }
 }

@@ -6,6 +6,11 @@ export { replayBatches, replayDir, listSegments, type SweepOptions } from './log
 export { Wal } from './wal.js';
 export { Recorder } from './recorder.js';
 export type { WalOptions, SyncOption } from './options.js';
+export type { RetainOption } from './policy-options.js';
+export type { CheckpointInput, CheckpointResult, SnapshotOutput } from './checkpointer.js';
+export type { LiveSnapshot } from './live-snapshot.js';
+export type { Manifest, ManifestSnapshot } from './core/manifest.js';
+export { RECOVERY_POLICIES, DEFAULT_RECOVERY_POLICY, type RecoveryPolicy, type RecoveryPolicyContract } from './core/recovery-policy.js';
 export { WalError, describeWalError, type WalErrorInfo, type WalErrorCode } from './core/errors.js';
 export type { Lsn, WalRecord, ReplayedTransaction, SegmentHeader } from './core/records.js';
 export type { EndKind, LogEnd, ReplayOutcome, ReplaySummary, ReplaySegment, TornTail } from './core/replay.js';

@@ -8,6 +8,9 @@ import type { FileSystem } from './fs/port.js';
 import type { TraceSink } from './core/trace.js';
 import type { ReplayedTransaction } from './core/records.js';
 import type { WriterConfig } from './core/writer-state.js';
+import type { Retention } from './core/checkpoint.js';
+import { DEFAULT_RECOVERY_POLICY, type RecoveryPolicy } from './core/recovery-policy.js';
+import { recoveryPolicySchema, resolveRetention, retainSchema, type RetainOption } from './policy-options.js';
 
 export type SyncOption =
   | { readonly mode: 'per-commit' }
@@ -60,6 +63,10 @@ export interface WalOptions {
    * the calling thread with `io: 'blocking'`.
    */
   readonly compression?: 'none' | 'deflate';
+  /** What checkpoint() keeps: snapshots named by the MANIFEST, and segments behind the live one. */
+  readonly retain?: RetainOption;
+  /** What replay does with damage; 'tolerate-torn-tail' by default (docs/format.md, "Recovery policies"). */
+  readonly recovery?: RecoveryPolicy;
 }
 
 export const DEFAULT_SEGMENT_TARGET_BYTES = 64 * 1024 * 1024;
@@ -99,6 +106,8 @@ const optionsSchema = z
     preallocate: z.boolean().optional(),
     recycleSegments: z.number().int().min(0).max(1000).optional(),
     compression: z.enum(['none', 'deflate']).optional(),
+    retain: retainSchema.optional(),
+    recovery: recoveryPolicySchema.optional(),
   })
   .strict();
 
@@ -115,6 +124,8 @@ export interface ResolvedOptions {
   readonly preallocate: boolean;
   readonly recycleSegments: number;
   readonly compression: 'none' | 'deflate';
+  readonly retain: Retention;
+  readonly recovery: RecoveryPolicy;
 }
 
 /** The writer's configuration (src/core/writer-state.ts) from resolved options. */
@@ -145,5 +156,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     preallocate: o.preallocate ?? true,
     recycleSegments: o.recycleSegments ?? DEFAULT_RECYCLE_SEGMENTS,
     compression: o.compression ?? 'none',
+    retain: resolveRetention(o.retain),
+    recovery: o.recovery ?? DEFAULT_RECOVERY_POLICY,
   };
 }

@@ -43,6 +43,7 @@
 //     holding the sync lane, so it is never one of two fsyncs in flight, and a rotation waits for
 //     it in its place in the writer lane. A rotation that comes before the file is ready makes a
 //     file of its own. A failure poisons the WAL like any other.
+//   - checkpoint() holds its place in the writer lane through all of its steps (exclusive()).
 //   - close() refuses calls made after it at once (Closed), waits for a preparation under way,
 //     takes the sync lane and then the writer lane, so it runs after every call made before it,
 //     makes everything written durable (unless poisoned), rejects the waiters still pending, and
@@ -197,6 +198,11 @@ export class WalCore {
         this.#syncLane.release();
       }
     }
+  }
+
+  /** Runs several steps (checkpoint's) in call order, each as step() runs one, holding the writer lane throughout. */
+  async exclusive<T>(body: (run: <U>(step: (state: WriterState) => writer.WriterStep<U>) => U | Promise<U>) => Promise<T>): Promise<T> {
+    return this.#inCallOrder(() => body((step) => this.#runStep(step)));
   }
 
   /** Resolves once every call made before it, and the sync in flight, have finished. */

@@ -2,12 +2,16 @@
 // flusher and close. wal-core.ts runs the steps (state, lanes, effects, fsyncs, waiters) and says
 // what overlapping calls do. Durability is acknowledged through durableLsn() and waitDurable(),
 // which move only after an fsync that covers them returned OK.
+//
+// Size exception: the public calls of both format v2 (deflating payloads before their step) and
+// checkpoints (noting commit points, checkpoint()) meet here, each a few lines.
 
 import * as writer from './core/writer.js';
 import { WalError } from './core/errors.js';
 import type { Lsn } from './core/records.js';
 import type { TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
+import type { CheckpointInput, CheckpointResult, Checkpointer } from './checkpointer.js';
 import type { EffectRunner } from './effect-runner.js';
 import type { DirectoryLock, FileSystem } from './fs/port.js';
 import type { Deflater } from './compression.js';
@@ -26,6 +30,7 @@ export interface WalParts {
   readonly trace: TraceSink | null;
   /** Deflates new payloads (WalOptions.compression); null stores them as they are. */
   readonly deflater: Deflater | null;
+  readonly checkpointer: Checkpointer;
 }
 
 export class Wal {
@@ -34,6 +39,7 @@ export class Wal {
   readonly #lock: DirectoryLock;
   readonly #gate: TurnGate;
   readonly #deflater: Deflater | null;
+  readonly #checkpointer: Checkpointer;
   #timer: ReturnType<typeof setInterval> | null = null;
   #fsyncScheduled = false;
   #closeDone: Promise<void> | null = null;
@@ -46,6 +52,7 @@ export class Wal {
     this.#lock = parts.lock;
     this.#gate = new TurnGate(parts.fs);
     this.#deflater = parts.deflater;
+    this.#checkpointer = parts.checkpointer;
     if (parts.state.config.syncMode === 'group' && parts.intervalMs !== null) {
       // The background flusher. It is unref'd while nobody waits for durability, so an idle WAL
       // never keeps the process alive; waitDurable() refs it while it has waiters.
@@ -103,7 +110,7 @@ export class Wal {
   }
 
   commit(txBeginLsn: Lsn): Promise<Lsn> {
-    const committed = this.#core.stepAsync((s) => writer.commit(s, txBeginLsn)).then((commitLsn) => {
+    const committed = this.#core.stepAsync((s) => this.#checkpointer.noteCommit(writer.commit(s, txBeginLsn), (lsn) => lsn)).then((commitLsn) => {
       this.#core.emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
       this.#afterCommit();
       return commitLsn;
@@ -126,7 +133,7 @@ export class Wal {
   writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
     // Deflating (when on) starts now, on the thread pool; the step keeps its place in call order.
     const stored = this.#deflater === null ? null : this.#deflater.batch(events);
-    const written = this.#core.stepAfter(stored, (s, payload) => writer.transaction(s, events, payload)).then((lsns) => {
+    const written = this.#core.stepAfter(stored, (s, payload) => this.#checkpointer.noteCommit(writer.transaction(s, events, payload), (lsns) => lsns.commitLsn)).then((lsns) => {
       this.#afterCommit();
       return lsns;
     });
@@ -168,10 +175,15 @@ export class Wal {
 
   truncateUpTo(upToLsn: Lsn): Promise<void> {
     const truncated = (async () => {
-      const removedSegments = await this.#core.step((s) => writer.truncateUpTo(s, upToLsn));
+      const removedSegments = await this.#core.step((s) => writer.truncateUpTo(s, upToLsn, this.#checkpointer.firstNamedSegmentId()));
       this.#core.emit(() => ({ action: 'TruncateUpTo', upToLsn, removedSegments }));
     })();
     return this.#yielding(truncated);
+  }
+
+  /** Commits a snapshot at the durable commit LSN `input.lsn` through the MANIFEST (src/checkpointer.ts, docs/tour.md step 12). */
+  checkpoint(input: CheckpointInput): Promise<CheckpointResult> {
+    return this.#yielding(this.#checkpointer.checkpoint(this.#core, input));
   }
 
   /**

@@ -9,9 +9,10 @@
 // awaits between chunks (an async reader) drives it exactly as a synchronous one does.
 
 import type { Inflate } from './codec.js';
-import type { Result } from './errors.js';
+import type { RecoveryPolicy, Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { ReplayMachine } from './replay-machine.js';
+import { ReplayPolicyMachine } from './replay-policy-machine.js';
 import type { ReplaySummary } from './replay-outcome.js';
 
 /** A segment file as the driver knows it: its name and the id the name carries. */
@@ -28,6 +29,8 @@ export interface ReplayDriverOptions {
   readonly inflate?: Inflate;
   /** See ReplayMachineOptions.hotPath. */
   readonly hotPath?: boolean;
+  /** What to do with damage; 'tolerate-torn-tail' when omitted. */
+  readonly policy?: RecoveryPolicy;
 }
 
 export class ReplayDriver {
@@ -40,7 +43,9 @@ export class ReplayDriver {
     private readonly segments: readonly SegmentRef[],
     options: ReplayDriverOptions,
   ) {
-    this.machine = new ReplayMachine({ ...options, onTransaction: (transaction) => this.committed.push(transaction) });
+    const machineOptions = { ...options, onTransaction: (transaction: ReplayedTransaction) => this.committed.push(transaction) };
+    const defaultPolicy = options.policy === undefined || options.policy === 'tolerate-torn-tail';
+    this.machine = defaultPolicy ? new ReplayMachine(machineOptions) : new ReplayPolicyMachine(machineOptions);
   }
 
   /** Begins the next listed segment and returns it; the bytes pushed next are its own. */

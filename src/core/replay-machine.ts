@@ -11,11 +11,15 @@
 // (replay-apply.ts, replay-rules.ts) to the open-transaction table (replay-open-transactions.ts),
 // the spot with the scan behind it (replay-tear.ts), and the hot path (replay-fast.ts).
 //
+// This machine is the default policy's column of the table; replay-policy-machine.ts extends it
+// with the columns of the other recovery policies (the actions only they choose go to
+// policyAction and previousEndAction, which the default never reaches).
+//
 // Size exception: the v2 ends (stale, zeros, torn; a sealed segment's end against its successor's
-// header) sit beside the v1 ones in one phase machine; issue 20's policy machine splits it next.
+// header) sit beside the v1 ones in one phase machine, with the hooks the policy machine extends.
 
 import { decodeFrame, decodeRecordAt, frameHeaderBytesForSalt, readU32 } from './codec.js';
-import type { DecodeFailureCause, HeaderFailureCause, Result, WalErrorInfo } from './errors.js';
+import type { DecodeFailureCause, HeaderFailureCause, RecoveryPolicy, Result, WalErrorInfo } from './errors.js';
 import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_PREFIX_BYTES } from './format.js';
 import type { Lsn, SegmentHeader } from './records.js';
 import { ReplayApply } from './replay-apply.js';
@@ -23,24 +27,17 @@ import { ReplayCarry } from './replay-carry.js';
 import { classifyHeaderFailure, decideRecovery, framesAfterDecides, type Finding, type RecoveryAction, type SegmentRole } from './replay-decision.js';
 import { endCause, endFinding, endKindAt, type EndKind } from './replay-end.js';
 import type { LogEnd, ReplayMachineOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+import type { ReplayPhase as Phase } from './replay-phase.js';
 import { ANY_SALT } from './replay-scan.js';
+import type { ReplaySkip } from './replay-skip.js';
 import { ReplayTear, type Tear } from './replay-tear.js';
 import { fastFrames } from './replay-fast.js';
 import { decodeSegmentHeader, segmentHeaderBytesAt } from './segment-header.js';
 
-type Phase =
-  | 'between-segments' // before the first segment or after one ended cleanly
-  | 'header' // collecting the first bytes of a segment, up to its header's size
-  | 'frames' // reading live frames
-  | 'scanning' // at the end of the live frames (the torn field): scanning the rest of the segment
-  | 'stopped' // the sweep ended at a torn spot; the log has nothing more to give
-  | 'finished'
-  | 'failed';
-
 const OK: Result<void> = { ok: true, value: undefined };
 
 /** What a sealed segment's end must be checked against once the next header is read. */
-interface SegmentEndFacts {
+export interface SegmentEndFacts {
   readonly id: number;
   readonly name: string;
   readonly endBytes: number;
@@ -48,39 +45,46 @@ interface SegmentEndFacts {
   readonly cause: DecodeFailureCause | null;
   /** The last LSN read before the end (0 when none). */
   readonly lsnBefore: Lsn;
+  /** The segment's size in bytes. */
+  readonly sizeBytes: number;
 }
 
 export class ReplayMachine {
   private readonly copyEvents: boolean;
   /** Whether frames go through the hot path first (fastFrames); off when events must be copied out. */
   private readonly fast: boolean;
-  private readonly records: ReplayApply;
-  private readonly carry = new ReplayCarry();
+  protected readonly records: ReplayApply;
+  protected readonly carry = new ReplayCarry();
 
   // The sweep across segments.
-  private phase: Phase = 'between-segments';
+  protected phase: Phase = 'between-segments';
   private failure: WalErrorInfo | null = null;
   private lastSegmentId = 0;
-  private tornTail: TornTail | null = null;
-  private logEnd: LogEnd | null = null;
+  protected tornTail: TornTail | null = null;
+  protected logEnd: LogEnd | null = null;
   private readonly segments: ReplaySegment[] = [];
-  private previousEnd: SegmentEndFacts | null = null;
+  protected previousEnd: SegmentEndFacts | null = null;
 
   // The current segment.
-  private segment: SegmentStart = { name: '', id: 0, last: false };
-  private role: SegmentRole = 'sealed';
+  protected segment: SegmentStart = { name: '', id: 0, last: false };
+  protected role: SegmentRole = 'sealed';
   /** Bytes of the segment fed so far: the absolute offset of the next chunk's first byte. */
-  private segmentOffset = 0;
-  private torn: ReplayTear | null = null;
-  private header: SegmentHeader | null = null;
+  protected segmentOffset = 0;
+  protected torn: ReplayTear | null = null;
+  protected header: SegmentHeader | null = null;
   /** The segment's salt: 0 for v1 (and before the header is read). */
-  private salt = 0;
-  private frameHeaderBytes = frameHeaderBytesForSalt(0);
+  protected salt = 0;
+  protected frameHeaderBytes = frameHeaderBytesForSalt(0);
 
-  constructor(options: ReplayMachineOptions) {
+  /** The column of the decision table replay follows. */
+  protected readonly policy: RecoveryPolicy;
+
+  constructor(options: ReplayMachineOptions, skips: ReplaySkip | null = null) {
     this.copyEvents = options.copyEvents;
-    this.fast = !options.copyEvents && options.hotPath !== false;
-    this.records = new ReplayApply(options.checkpointLsn, options.onTransaction, options.inflate ?? null);
+    this.policy = options.policy ?? 'tolerate-torn-tail';
+    // Skipped ranges pass over transactions record by record (replay-apply.ts): no hot path then.
+    this.fast = !options.copyEvents && options.hotPath !== false && skips === null;
+    this.records = new ReplayApply(options.checkpointLsn, options.onTransaction, options.inflate ?? null, skips);
   }
 
   /** Starts the next segment. Segments come in ascending id order; the last one says so. */
@@ -129,7 +133,10 @@ export class ReplayMachine {
       case 'header': {
         // Fewer bytes than a header: the finding is a short header, with nothing after it.
         const header = this.onHeader(this.carry.view());
-        return header.ok ? this.endScan() : header;
+        if (!header.ok || (this.phase as Phase) === 'scanning') return header.ok ? this.endScan() : header;
+        // A header the policy skipped (skip-corrupted): the segment ends with nothing after it.
+        this.carry.clear();
+        return this.endSegment();
       }
       case 'frames': {
         if (this.carry.sizeBytes === 0) {
@@ -160,7 +167,7 @@ export class ReplayMachine {
 
   // ---- the header ------------------------------------------------------------------------------
 
-  private pushHeader(chunk: Uint8Array, start: number): Result<void> {
+  protected pushHeader(chunk: Uint8Array, start: number): Result<void> {
     let position = 0;
     if (this.carry.sizeBytes < SEGMENT_HEADER_PREFIX_BYTES) {
       position = this.carry.take(chunk, position, SEGMENT_HEADER_PREFIX_BYTES - this.carry.sizeBytes);
@@ -173,18 +180,19 @@ export class ReplayMachine {
     this.carry.clear();
     if (!header.ok) return header;
     // A torn header: everything after it goes to the scan.
-    if (this.torn !== null) return this.scan(chunk.subarray(position));
+    if (this.phase !== 'frames') return this.scan(chunk.subarray(position));
     return this.readFrames(chunk, position, start);
   }
 
   /** Decodes the header and decides: read frames after it, or scan to decide about a torn one. */
-  private onHeader(bytes: Uint8Array): Result<void> {
+  protected onHeader(bytes: Uint8Array): Result<void> {
     const decoded = decodeSegmentHeader(bytes, this.segment.id);
     if (decoded.ok) {
-      const action = decideRecovery('header-valid', this.role, 'none');
+      const action = decideRecovery('header-valid', this.role, 'none', this.policy);
       if (action !== 'read-frames') return this.unexpected(action, 'header-valid');
       const previous = this.checkPreviousEnd(decoded.header);
-      if (!previous.ok) return previous;
+      // A policy may have cut the log at this header instead (point-in-time): nothing more to read.
+      if (!previous.ok || (this.phase as Phase) !== 'header') return previous;
       const taken = this.records.applyHeader(decoded.header.baseLsn);
       if (!taken.ok) return this.fail(taken.error);
       this.header = decoded.header;
@@ -195,11 +203,11 @@ export class ReplayMachine {
     }
     const finding = classifyHeaderFailure(decoded.cause);
     // Whether frames follow decides between a torn creation and a damaged header: scan first.
-    if (framesAfterDecides(finding, this.role)) {
+    if (framesAfterDecides(finding, this.role, this.policy)) {
       this.startSpot({ at: 'header', cause: decoded.cause }, Math.min(bytes.length, SEGMENT_HEADER_BYTES));
       return OK;
     }
-    return this.failHeader(decideRecovery(finding, this.role, 'none'), finding, decoded.cause);
+    return this.failHeader(decideRecovery(finding, this.role, 'none', this.policy), finding, decoded.cause);
   }
 
   /**
@@ -207,11 +215,11 @@ export class ReplayMachine {
    * this sweep is that one (id - 1), its end must be there: a sealed segment whose live frames stop
    * elsewhere lost or gained frames after it was sealed (row R8 for it).
    */
-  private checkPreviousEnd(header: SegmentHeader): Result<void> {
+  protected checkPreviousEnd(header: SegmentHeader): Result<void> {
     const previous = this.previousEnd;
     if (header.previousEnd === 0 || previous === null || previous.id !== header.segmentId - 1 || previous.endBytes === header.previousEnd) return OK;
-    const action = decideRecovery('frame-undecodable', 'sealed', 'none');
-    if (action !== 'fail-corruption') return this.unexpected(action, 'frame-undecodable');
+    const action = decideRecovery('frame-undecodable', 'sealed', 'none', this.policy);
+    if (action !== 'fail-corruption') return this.previousEndAction(action, previous, header);
     return this.fail({
       code: 'Corruption',
       segment: previous.name,
@@ -221,7 +229,7 @@ export class ReplayMachine {
     });
   }
 
-  private failHeader(action: RecoveryAction, finding: Finding, cause: HeaderFailureCause): Result<void> {
+  protected failHeader(action: RecoveryAction, finding: Finding, cause: HeaderFailureCause): Result<void> {
     if (action === 'stop-torn-creation') return OK;
     if (action !== 'fail-bad-header') return this.unexpected(action, finding);
     return this.fail({ code: 'BadSegmentHeader', segment: this.segment.name, cause });
@@ -229,7 +237,7 @@ export class ReplayMachine {
 
   // ---- frames ----------------------------------------------------------------------------------
 
-  private pushFrames(chunk: Uint8Array, start: number): Result<void> {
+  protected pushFrames(chunk: Uint8Array, start: number): Result<void> {
     if (this.carry.sizeBytes === 0) return this.readFrames(chunk, 0, start);
     const carried = this.carry.completeFrame(chunk, this.frameHeaderBytes);
     switch (carried.kind) {
@@ -257,12 +265,17 @@ export class ReplayMachine {
   private spotThenScan(offsetBytes: number, cause: DecodeFailureCause, carried: Uint8Array, chunkRest: Uint8Array): Result<void> {
     const skip = cause === 'stale-frame' ? carried.length : 1;
     const started = this.onSpot(offsetBytes, cause, carried, carried.subarray(Math.min(skip, carried.length)), offsetBytes + skip);
-    if (!started.ok || this.phase !== 'scanning') return started;
+    if (!started.ok || !this.scansRest()) return started;
     return this.scan(chunkRest);
   }
 
+  /** Whether the rest of a chunk after a spot goes to scan() (the policy machine's phases take it too). */
+  protected scansRest(): boolean {
+    return this.phase === 'scanning';
+  }
+
   /** Decodes live frames in chunk from position (chunk starts at segment offset `start`). */
-  private readFrames(chunk: Uint8Array, position: number, start: number): Result<void> {
+  protected readFrames(chunk: Uint8Array, position: number, start: number): Result<void> {
     const salt = this.salt;
     const headerBytes = this.frameHeaderBytes;
     const fast = this.fast && salt !== 0;
@@ -297,22 +310,27 @@ export class ReplayMachine {
    * offset `afterOffset`. A sealed v1 segment fails at once (nothing behind the spot changes that);
    * every other end scans first.
    */
-  private onSpot(offsetBytes: number, cause: DecodeFailureCause, spot: Uint8Array, after: Uint8Array, afterOffset: number): Result<void> {
+  protected onSpot(offsetBytes: number, cause: DecodeFailureCause, spot: Uint8Array, after: Uint8Array, afterOffset: number): Result<void> {
     const version = this.header?.version ?? 2;
     const kind = endKindAt(spot, cause, version === 2);
     const tear: Tear = { at: 'frame', offsetBytes, kind, cause };
     if (version === 1 && this.role === 'sealed') return this.decideEnd(tear, 'none');
     this.startSpot(tear, afterOffset);
-    // The frame beginning at the spot, torn, may carry this life's salt and a length: its remains
-    // reach that far (replay-scan.ts, debrisEndBytes).
-    if (this.salt !== 0 && cause !== 'stale-frame' && spot.length >= FRAME_HEADER_BYTES && readU32(spot, 8) === this.salt) {
-      const length = readU32(spot, 0);
-      if (length >= FRAME_BODY_BYTES_MIN && length <= FRAME_BODY_BYTES_MAX && this.torn !== null) this.torn.spotDebrisEndBytes = offsetBytes + FRAME_HEADER_BYTES + length;
-    }
+    if (this.torn !== null) this.torn.spotDebrisEndBytes = this.spotDebrisEnd(offsetBytes, cause, spot);
     return this.scan(after);
   }
 
-  private startSpot(tear: Tear, scanStartBytes: number): void {
+  /**
+   * The frame beginning at a spot, torn, may carry this life's salt and a length: its remains
+   * reach that far (replay-scan.ts, debrisEndBytes); 0 when it does not.
+   */
+  protected spotDebrisEnd(offsetBytes: number, cause: DecodeFailureCause, spot: Uint8Array): number {
+    if (this.salt === 0 || cause === 'stale-frame' || spot.length < FRAME_HEADER_BYTES || readU32(spot, 8) !== this.salt) return 0;
+    const length = readU32(spot, 0);
+    return length >= FRAME_BODY_BYTES_MIN && length <= FRAME_BODY_BYTES_MAX ? offsetBytes + FRAME_HEADER_BYTES + length : 0;
+  }
+
+  protected startSpot(tear: Tear, scanStartBytes: number): void {
     const salt = tear.at === 'header' ? ANY_SALT : this.salt;
     this.torn = new ReplayTear(tear, salt, scanStartBytes);
     this.phase = 'scanning';
@@ -320,7 +338,7 @@ export class ReplayMachine {
 
   // ---- the scan behind the end -----------------------------------------------------------------
 
-  private scan(bytes: Uint8Array): Result<void> {
+  protected scan(bytes: Uint8Array): Result<void> {
     const torn = this.torn;
     if (torn === null) throw new Error('replay: scanning without a spot');
     torn.push(bytes);
@@ -329,7 +347,7 @@ export class ReplayMachine {
     return OK;
   }
 
-  private endScan(): Result<void> {
+  protected endScan(): Result<void> {
     const torn = this.torn;
     if (torn === null) throw new Error('replay: endScan without a spot');
     const found = torn.finish();
@@ -348,10 +366,10 @@ export class ReplayMachine {
   }
 
   /** The end of the live frames and whether live frames follow: the table's action for it. */
-  private decideEnd(tear: Extract<Tear, { at: 'frame' }>, framesAfter: 'none' | 'some', lifeEndBytes = 0): Result<void> {
+  protected decideEnd(tear: Extract<Tear, { at: 'frame' }>, framesAfter: 'none' | 'some', lifeEndBytes = 0): Result<void> {
     const version = this.header?.version ?? 2;
     const finding = endFinding(version, this.role, tear.kind, framesAfter === 'some');
-    const action = decideRecovery(finding, this.role, framesAfter);
+    const action = decideRecovery(finding, this.role, framesAfter, this.policy);
     const liveEnd = Math.max(tear.offsetBytes, lifeEndBytes);
     const end = (): void => {
       this.logEnd = { segment: this.segment.name, segmentId: this.segment.id, offsetBytes: tear.offsetBytes, kind: tear.kind };
@@ -367,6 +385,7 @@ export class ReplayMachine {
           kind: tear.kind,
           cause: tear.cause,
           lsnBefore: this.records.previousLsn,
+          sizeBytes: this.segmentOffset,
         };
         this.phase = 'between-segments';
         return OK;
@@ -382,15 +401,25 @@ export class ReplayMachine {
         return OK;
       }
       default:
-        return this.unexpected(action, finding);
+        return this.policyAction(action, finding, tear);
     }
   }
 
-  private decideTornHeader(cause: HeaderFailureCause, framesAfter: 'none' | 'some'): Result<void> {
-    return this.failHeader(decideRecovery('header-torn', this.role, framesAfter), 'header-torn', cause);
+  /** An action only another policy's column chooses (replay-policy-machine.ts); the default never does. */
+  protected policyAction(action: RecoveryAction, finding: Finding, _tear: Extract<Tear, { at: 'frame' }>): Result<void> {
+    return this.unexpected(action, finding);
   }
 
-  private closeSegment(validBytes: number, baseLsn: Lsn, end: EndKind, liveEndBytes: number, salt: number): void {
+  /** A sealed segment's end that its successor's header contradicts, under a policy that does not fail (replay-policy-machine.ts). */
+  protected previousEndAction(action: RecoveryAction, _previous: SegmentEndFacts, _header: SegmentHeader): Result<void> {
+    return this.unexpected(action, 'frame-undecodable');
+  }
+
+  protected decideTornHeader(cause: HeaderFailureCause, framesAfter: 'none' | 'some'): Result<void> {
+    return this.failHeader(decideRecovery('header-torn', this.role, framesAfter, this.policy), 'header-torn', cause);
+  }
+
+  protected closeSegment(validBytes: number, baseLsn: Lsn, end: EndKind, liveEndBytes: number, salt: number): void {
     const { firstLsnInSegment: firstLsn, lastLsnInSegment: lastLsn } = this.records;
     this.segments.push({
       name: this.segment.name,
@@ -407,6 +436,13 @@ export class ReplayMachine {
     });
   }
 
+  /** A segment reported before its bytes all came (a policy's cut): its size once they have. */
+  protected resizeSegment(name: string, sizeBytes: number): void {
+    const index = this.segments.findIndex((s) => s.name === name);
+    const segment = this.segments[index];
+    if (segment !== undefined) this.segments[index] = { ...segment, sizeBytes };
+  }
+
   // ---- failures --------------------------------------------------------------------------------
 
   /** Passes a record's result on, recording its failure. */
@@ -414,7 +450,7 @@ export class ReplayMachine {
     return result.ok ? result : this.fail(result.error);
   }
 
-  private fail(error: WalErrorInfo): Result<never> {
+  protected fail(error: WalErrorInfo): Result<never> {
     this.phase = 'failed';
     this.failure = error;
     this.records.endOfLog();
@@ -426,7 +462,7 @@ export class ReplayMachine {
     return { ok: false, error: this.failure };
   }
 
-  private unexpected(action: RecoveryAction, finding: Finding): never {
+  protected unexpected(action: RecoveryAction, finding: Finding): never {
     throw new Error(`replay: the decision table chose ${action} for ${finding} in a ${this.role} segment, which replay cannot do there`);
   }
 }

@@ -103,7 +103,7 @@ export class ReplayScan {
   }
 
   /** The v2 tag or v1 kind byte names a record kind. */
-  private static plausibleTag(tag: number, v2: boolean): boolean {
+  static plausibleTag(tag: number, v2: boolean): boolean {
     if (v2 && (tag & TAG_RESERVED_MASK) !== 0) return false;
     const kind = v2 ? tag & TAG_KIND_MASK : tag;
     return kind >= RecordKind.TxBegin && kind <= RecordKind.Checkpoint;

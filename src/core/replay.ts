@@ -11,12 +11,24 @@
 // decision table in replay-decision.ts; docs/format.md explains it in words.
 
 import type { Inflate } from './codec.js';
-import type { Result } from './errors.js';
+import type { RecoveryPolicy, Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { ReplayDriver } from './replay-driver.js';
 import type { ReplayOutcome, ReplaySummary } from './replay-outcome.js';
 
-export type { EndKind, LogEnd, ReplayMachineOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+export type {
+  CutReport,
+  EndKind,
+  LogEnd,
+  PolicyReport,
+  ReplayMachineOptions,
+  ReplayOutcome,
+  ReplaySegment,
+  ReplaySummary,
+  SegmentStart,
+  SkippedRange,
+  TornTail,
+} from './replay-outcome.js';
 export { ReplayMachine } from './replay-machine.js';
 export { ReplayDriver, type ReplayDriverOptions, type SegmentRef } from './replay-driver.js';
 
@@ -28,6 +40,8 @@ export interface ReplayInput {
   readonly inflate?: Inflate;
   /** See ReplayMachineOptions.hotPath (tests turn it off to compare). */
   readonly hotPath?: boolean;
+  /** What to do with damage; 'tolerate-torn-tail' when omitted. */
+  readonly policy?: RecoveryPolicy;
 }
 
 /**
@@ -40,6 +54,7 @@ export function replay(input: ReplayInput): Result<ReplayOutcome> {
     copyEvents: false,
     ...(input.inflate === undefined ? {} : { inflate: input.inflate }),
     ...(input.hotPath === undefined ? {} : { hotPath: input.hotPath }),
+    policy: input.policy ?? 'tolerate-torn-tail',
   });
   for (const segment of input.segments) {
     const fed = driver.feedSegment(segment.bytes);
@@ -66,6 +81,8 @@ export interface ReplayStreamInput {
    * also what keeps a long transaction from pinning every chunk it spans.
    */
   readonly chunksAreFresh?: boolean;
+  /** What to do with damage; 'tolerate-torn-tail' when omitted. */
+  readonly policy?: RecoveryPolicy;
 }
 
 /**
@@ -82,6 +99,7 @@ export async function replayStream(
     checkpointLsn: input.checkpointLsn,
     copyEvents: input.chunksAreFresh !== true,
     ...(input.inflate === undefined ? {} : { inflate: input.inflate }),
+    policy: input.policy ?? 'tolerate-torn-tail',
   });
   // Hand over what the last chunk committed before reading the next, so at most one chunk's worth
   // of transactions waits here.

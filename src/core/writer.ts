@@ -222,9 +222,11 @@ export function writePending(state: WriterState): WriterStep<Lsn> {
  * segment and the one before it, then fsyncs the directory. Only a run of the oldest segments can
  * qualify, because LSNs increase along the log, so no hole is ever made. A freed v2 segment is
  * renamed to a free file for reuse while fewer than `recycleSegments` are kept (and its free name
- * is not taken); every other freed segment is unlinked. Returns the names of the segments freed.
+ * is not taken); every other freed segment is unlinked. A segment from `keepFromSegmentId` on (the
+ * MANIFEST's first segment) is never freed: the committed epoch still names it. Returns the names
+ * of the segments freed.
  */
-export function truncateUpTo(state: WriterState, upToLsn: Lsn): WriterStep<readonly string[]> {
+export function truncateUpTo(state: WriterState, upToLsn: Lsn, keepFromSegmentId = Number.POSITIVE_INFINITY): WriterStep<readonly string[]> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
   if (!Number.isSafeInteger(upToLsn) || upToLsn < 0) {
@@ -234,7 +236,7 @@ export function truncateUpTo(state: WriterState, upToLsn: Lsn): WriterStep<reado
   const removable: SealedSegment[] = [];
   for (const segment of candidates) {
     const covered = segment.lastLsn === null || segment.lastLsn <= upToLsn;
-    if (!covered) break;
+    if (!covered || segment.id >= keepFromSegmentId) break;
     removable.push(segment);
   }
   if (removable.length === 0) return { ok: true, state, effects: [], value: [] };

@@ -1,12 +1,9 @@
 // crash-test checker for the walref target: check.mjs <state dir> <acked id>...
-// Recovers the crash state with openWal, as a restarted host would, and exits 0 when the replayed
-// transactions are exactly "tx-1" .. "tx-k", one event each, in order (no hole, nothing foreign),
-// with every acknowledged id among them. Otherwise it prints one line saying what is wrong. When
-// the state holds the workload's snapshot file (--truncate-every), the host starts from it: openWal
-// gets its commit LSN as the checkpoint LSN, and the replay must be exactly "tx-(j+1)" .. "tx-k"
-// for the snapshot's transaction j.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Recovers the crash state with openWal, as a restarted host would, and exits 0 when the live
+// snapshot (the JSON list of events a checkpoint through the MANIFEST saved, if any) followed by
+// the replayed transactions is exactly "tx-1" .. "tx-k", one event each, in order (no hole,
+// nothing foreign, no event twice), with every acknowledged id among them. Otherwise it prints one
+// line saying what is wrong.
 import { openWal } from '../../../dist/src/index.js';
 
 const [dir, ...ids] = process.argv.slice(2);
@@ -25,14 +22,16 @@ if (existsSync(join(dir, 'snapshot'))) {
   }
 }
 let replay;
+let snapshot = [];
 try {
   const opened = await openWal(dir, { checkpointLsn: snapshot.lsn });
   replay = opened.replay;
+  if (opened.snapshot !== null) snapshot = JSON.parse(new TextDecoder().decode(await opened.snapshot.read()));
   await opened.wal.close();
 } catch (error) {
   fail(`open failed: ${error?.code ?? error?.name ?? 'Error'}`, String(error?.message ?? error));
 }
-const events = replay.transactions.map((tx) => tx.events.map((e) => new TextDecoder().decode(e)).join('+'));
+const events = [...snapshot, ...replay.transactions.map((tx) => tx.events.map((e) => new TextDecoder().decode(e)).join('+'))];
 events.forEach((event, i) => {
   const expected = `tx-${snapshot.tx + i + 1}`;
   if (event !== expected) fail('replay is not a prefix of the committed transactions', `transaction ${snapshot.tx + i + 1} holds ${JSON.stringify(event)}`);
