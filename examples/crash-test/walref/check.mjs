@@ -13,18 +13,10 @@ const fail = (reason, detail) => {
   process.stdout.write(`${reason}\n`);
   process.exit(1);
 };
-let snapshot = { tx: 0, lsn: 0 };
-if (existsSync(join(dir, 'snapshot'))) {
-  try {
-    snapshot = JSON.parse(readFileSync(join(dir, 'snapshot'), 'utf8'));
-  } catch (error) {
-    fail('the snapshot file is damaged', String(error?.message ?? error));
-  }
-}
 let replay;
 let snapshot = [];
 try {
-  const opened = await openWal(dir, { checkpointLsn: snapshot.lsn });
+  const opened = await openWal(dir);
   replay = opened.replay;
   if (opened.snapshot !== null) snapshot = JSON.parse(new TextDecoder().decode(await opened.snapshot.read()));
   await opened.wal.close();
@@ -33,9 +25,7 @@ try {
 }
 const events = [...snapshot, ...replay.transactions.map((tx) => tx.events.map((e) => new TextDecoder().decode(e)).join('+'))];
 events.forEach((event, i) => {
-  const expected = `tx-${snapshot.tx + i + 1}`;
-  if (event !== expected) fail('replay is not a prefix of the committed transactions', `transaction ${snapshot.tx + i + 1} holds ${JSON.stringify(event)}`);
+  if (event !== `tx-${i + 1}`) fail('replay is not a prefix of the committed transactions', `transaction ${i + 1} holds ${JSON.stringify(event)}`);
 });
 const highest = Math.max(0, ...ids.map(Number));
-const recovered = snapshot.tx + events.length;
-if (recovered < highest) fail('an acknowledged transaction was lost', `acknowledged tx-${highest}, recovered ${recovered} (snapshot ${snapshot.tx}, replayed ${events.length})`);
+if (events.length < highest) fail('an acknowledged transaction was lost', `acknowledged tx-${highest}, replayed ${events.length}`);
