@@ -38,6 +38,7 @@ async function run(args: CrashTestArgs, io: CliIo): Promise<CrashTestResult> {
     ...(args.workload === undefined ? {} : { workload: args.workload }),
     ...(args.fromCapture === undefined ? {} : { fromCapture: args.fromCapture }),
     ...(args.saveCapture === undefined ? {} : { saveCapture: args.saveCapture }),
+    ...(args.failFsync === undefined ? {} : { failFsync: args.failFsync }),
   });
   return checkCaptured(captured, {
     check: args.check,

@@ -42,6 +42,7 @@ export async function loadCapture(path: string, dir: string): Promise<CapturedRu
     stderr: '',
     cwd: header.cwd,
     durationMs: header.captureMs,
+    ...(header.notes === undefined ? {} : { notes: header.notes }),
   };
   return { dataDir: header.dataDir, initial, capture, parsed: parseTrace(file.trace, { stdoutPath: header.stdoutPath }), workload: header.workload, digest: file.digest };
 }
@@ -55,11 +56,13 @@ export interface RunSource {
   readonly fromCapture?: string;
   /** Keep the run in a capture file here. */
   readonly saveCapture?: string;
+  /** Fail the n-th fsync and fdatasync of each process with EIO (capture.ts's straceFaultArgs). */
+  readonly failFsync?: number;
 }
 
 /** The captured run a crash-test checks: run now or read from a capture file, and saved when asked. */
 export async function obtainRun(source: RunSource): Promise<CapturedRun> {
-  const run = source.fromCapture !== undefined ? await loadCapture(source.fromCapture, source.dir) : await captureRun(source.dir, source.workload ?? '');
+  const run = source.fromCapture !== undefined ? await loadCapture(source.fromCapture, source.dir) : await captureRun(source.dir, source.workload ?? '', source.failFsync === undefined ? {} : { failFsync: source.failFsync });
   if (source.saveCapture !== undefined) await saveCapture(run, source.saveCapture);
   return run;
 }

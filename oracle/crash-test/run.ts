@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { crashPointsOf, planCrashStates, type CrashPlan } from '../../crash-sim/crash-points.js';
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
-import { captureWorkload, type Capture } from './capture.js';
+import { captureWorkload, type Capture, type CaptureFaults } from './capture.js';
 import { captureDigest, captureHeader, manifestOf } from './capture-file.js';
 import { pool, type CheckOutcome } from './check.js';
 import { commandChecker, type Checker } from './checker.js';
@@ -131,11 +131,11 @@ export interface CapturedRun {
   readonly digest: string;
 }
 
-export async function captureRun(dir: string, workload: string): Promise<CapturedRun> {
+export async function captureRun(dir: string, workload: string, faults: CaptureFaults = {}): Promise<CapturedRun> {
   const dataDir = prepareDataDir(dir);
   const initial = readInitialImage(dataDir);
   return withScratchDir(async (scratch) => {
-    const capture = await captureWorkload(withTmpDir(workload, scratch.tmp), scratch.path);
+    const capture = await captureWorkload(withTmpDir(workload, scratch.tmp), scratch.path, faults);
     const parsed = parseTrace(capture.trace, { stdoutPath: capture.stdoutPath });
     const header = captureHeader(workload, dataDir, capture, ackLines(capture.stdout));
     return { dataDir, initial, capture, parsed, workload, digest: captureDigest(header, manifestOf(initial), capture.trace) };
@@ -182,7 +182,7 @@ export async function checkCaptured(run: CapturedRun, options: CheckOptions): Pr
       violations,
       violationCount: checked.filter((s) => !s.ok).length,
       unmodelled: history.unmodelled,
-      notes: history.notes,
+      notes: [...(run.capture.notes ?? []), ...history.notes],
       unparsedLines: run.parsed.unparsed.length,
       history,
       acks: history.acks.length,
