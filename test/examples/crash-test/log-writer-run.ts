@@ -20,17 +20,21 @@ export const LOG_WRITER_MISSING = !hasStrace ? NEEDS_STRACE : python === null ? 
 
 const dirs: string[] = [];
 
-/** crash-test on `workload.py <dir> --records 4 <flags>`, checked by check.py (two at once). */
-export async function runLogWriter(label: string, flags: string, options: Pick<CrashTestOptions, 'failFsync' | 'knobs'> = {}): Promise<CrashTestReport> {
+/** A fresh --dir, removed by removeLogWriterDirs. */
+export function logWriterDir(label: string): string {
   const dir = freshDir(`log-writer-${label}`);
   dirs.push(dir);
-  return crashTest({
-    dir,
-    workload: `${python ?? 'python3'} ${example('log-writer', 'workload.py')} ${dir} --records ${RECORDS} ${flags}`,
-    check: `${python ?? 'python3'} ${example('log-writer', 'check.py')}`,
-    jobs: 2,
-    ...options,
-  });
+  return dir;
+}
+
+/** The workload command `workload.py <dir> --records 4 <flags>`, and the check command. */
+export const logWriterWorkload = (dir: string, flags: string): string => `${python ?? 'python3'} ${example('log-writer', 'workload.py')} ${dir} --records ${RECORDS} ${flags}`;
+export const LOG_WRITER_CHECK = `${python ?? 'python3'} ${example('log-writer', 'check.py')}`;
+
+/** crash-test on `workload.py <dir> --records 4 <flags>`, checked by check.py (two at once). */
+export async function runLogWriter(label: string, flags: string, options: Pick<CrashTestOptions, 'failFsync' | 'knobs'> = {}): Promise<CrashTestReport> {
+  const dir = logWriterDir(label);
+  return crashTest({ dir, workload: logWriterWorkload(dir, flags), check: LOG_WRITER_CHECK, jobs: 2, ...options });
 }
 
 export function removeLogWriterDirs(): void {

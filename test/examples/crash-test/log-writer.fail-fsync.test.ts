@@ -2,8 +2,19 @@
 // program that calls fsync again and acknowledges when it succeeds is found (the pattern of
 // PostgreSQL's 2018 "fsyncgate": the failed pages were marked clean, the retry has nothing to
 // write); the program that stops, and the one that rewrites the record from its own copy, are not.
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOG_WRITER_MISSING, LOST, RECORDS, removeLogWriterDirs, runLogWriter } from './log-writer-run.js';
+import { bufferedIo } from '../../../cli/io.js';
+import { runCli } from '../../../cli/run-cli.js';
+import { reportSchema } from '../../../oracle/crash-test/report.js';
+import { nodeFileSystem } from '../../../src/fs/node-fs.js';
+import { LOG_WRITER_CHECK, LOG_WRITER_MISSING, logWriterDir, logWriterWorkload, LOST, RECORDS, removeLogWriterDirs, runLogWriter } from './log-writer-run.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; report: ReturnType<typeof reportSchema.parse> }> {
+  const io = bufferedIo();
+  const code = await runCli(['crash-test', ...argv, '--check', LOG_WRITER_CHECK, '--jobs', '2', '--json'], io, nodeFileSystem);
+  return { code, report: reportSchema.parse(JSON.parse(io.out())) };
+}
 
 const run = (label: string, flags: string, failFsync: number) => runLogWriter(label, flags, { failFsync });
 
@@ -43,4 +54,15 @@ describe.skipIf(LOG_WRITER_MISSING !== null)(`walref crash-test --fail-fsync on 
     expect(report.violations.find((v) => v.reason === LOST)?.ids).toEqual(['1', '2']);
     expect(report.notes.filter((n) => n.includes('injected by strace'))).toEqual([expect.stringMatching(/^fdatasync\(log\) -> EIO/)]);
   }, 120_000);
+  it('walref crash-test --fail-fsync 2 finds the retry, and a capture it saved finds it again without the workload', async () => {
+    const dir = logWriterDir('cli-retry');
+    const capture = join(logWriterDir('cli-capture'), 'run.capture');
+    const first = await cli('--dir', dir, '--workload', logWriterWorkload(dir, '--on-eio retry'), '--fail-fsync', '2', '--save-capture', capture);
+    expect(first.code).toBe(1);
+    expect(first.report.violations.map((v) => v.reason)).toContain(LOST);
+    const again = await cli('--dir', logWriterDir('cli-initial'), '--from-capture', capture);
+    expect(again.code).toBe(1);
+    expect(again.report.violations).toEqual(first.report.violations);
+    expect(again.report.notes).toEqual(first.report.notes);
+  }, 180_000);
 });
