@@ -8,18 +8,21 @@ import { bufferedIo } from '../../../cli/io.js';
 import { runCli } from '../../../cli/run-cli.js';
 import { reportSchema } from '../../../oracle/crash-test/report.js';
 import { nodeFileSystem } from '../../../src/fs/node-fs.js';
-import { LOG_WRITER_CHECK, LOG_WRITER_MISSING, logWriterDir, logWriterWorkload, LOST, RECORDS, removeLogWriterDirs, runLogWriter } from './log-writer-run.js';
+import { example } from './helpers.js';
+import { LOG_WRITER_MISSING, logWriterRuns, LOST, RECORDS } from './log-writer-run.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; report: ReturnType<typeof reportSchema.parse> }> {
   const io = bufferedIo();
-  const code = await runCli(['crash-test', ...argv, '--check', LOG_WRITER_CHECK, '--jobs', '2', '--json'], io, nodeFileSystem);
+  const code = await runCli(['crash-test', ...argv, '--check', logWriter.check, '--jobs', '2', '--json'], io, nodeFileSystem);
   return { code, report: reportSchema.parse(JSON.parse(io.out())) };
 }
 
-const run = (label: string, flags: string, failFsync: number) => runLogWriter(label, flags, { failFsync });
+const run = (label: string, flags: string, failFsync: number) => logWriter.run(label, flags, { failFsync });
+
+const logWriter = logWriterRuns({ workload: example('log-writer', 'workload.py'), check: example('log-writer', 'check.py') });
 
 describe.skipIf(LOG_WRITER_MISSING !== null)(`walref crash-test --fail-fsync on the log-writer (${LOG_WRITER_MISSING ?? 'strace and python3 found'})`, () => {
-  afterAll(removeLogWriterDirs);
+  afterAll(logWriter.removeDirs);
 
   it('--fail-fsync: retrying a failed fsync and acknowledging loses the record (fsyncgate), with the failure noted', async () => {
     // The 1st fsync is the directory's; the 2nd is record 1's.
@@ -55,12 +58,12 @@ describe.skipIf(LOG_WRITER_MISSING !== null)(`walref crash-test --fail-fsync on 
     expect(report.notes.filter((n) => n.includes('injected by strace'))).toEqual([expect.stringMatching(/^fdatasync\(log\) -> EIO/)]);
   }, 120_000);
   it('walref crash-test --fail-fsync 2 finds the retry, and a capture it saved finds it again without the workload', async () => {
-    const dir = logWriterDir('cli-retry');
-    const capture = join(logWriterDir('cli-capture'), 'run.capture');
-    const first = await cli('--dir', dir, '--workload', logWriterWorkload(dir, '--on-eio retry'), '--fail-fsync', '2', '--save-capture', capture);
+    const dir = logWriter.dir('cli-retry');
+    const capture = join(logWriter.dir('cli-capture'), 'run.capture');
+    const first = await cli('--dir', dir, '--workload', logWriter.workload(dir, '--on-eio retry'), '--fail-fsync', '2', '--save-capture', capture);
     expect(first.code).toBe(1);
     expect(first.report.violations.map((v) => v.reason)).toContain(LOST);
-    const again = await cli('--dir', logWriterDir('cli-initial'), '--from-capture', capture);
+    const again = await cli('--dir', logWriter.dir('cli-initial'), '--from-capture', capture);
     expect(again.code).toBe(1);
     expect(again.report.violations).toEqual(first.report.violations);
     expect(again.report.notes).toEqual(first.report.notes);

@@ -3,10 +3,12 @@
 // claims the page makes elsewhere (its `[planted: <claim>](#crash-tests-planted-targets)` links)
 // and the flags of `walref crash-test` that change what a crash may do (every flag of the usage
 // text that is not plumbing), against the table's rows, whose programs and tests must exist.
+// The library crashTest() takes the same flags as options (`knobs`, `failFsync`).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CRASH_TEST_USAGE } from '../../../cli/crash-test-args.js';
+import { crashTest } from '../../../oracle/crash-test/crash-test.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const doc = readFileSync(join(root, 'docs', 'oracle.md'), 'utf8');
@@ -96,6 +98,13 @@ describe("docs/oracle.md: crash-test's planted targets", () => {
     expect(unclaimed).toEqual([]);
     // And a claim's flag is a flag there is.
     expect([...claimed].filter((flag) => !groups.flat().includes(flag))).toEqual([]);
+  });
+
+  it('the library takes the flags of the claims as options, checked before anything runs', async () => {
+    const base = { dir: '/nonexistent/walref-planted', workload: 'true', check: 'true' };
+    await expect(crashTest({ ...base, failFsync: 0 })).rejects.toThrow('crashTest: option "failFsync" must be positive');
+    await expect(crashTest({ ...base, knobs: { sectorBytes: 0 } })).rejects.toThrow('crashTest: option "knobs.sectorBytes" must be positive');
+    await expect(crashTest({ dir: base.dir, fromCapture: 'run.capture', check: 'true', failFsync: 2 })).rejects.toThrow(/option "failFsync" needs option "workload"/);
   });
 
   it("every planted program's file exists", () => {
