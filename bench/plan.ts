@@ -39,6 +39,9 @@ const MiB = 1024 * 1024;
  */
 const CRASH_SIM_MAX_STATES = 4000;
 
+/** The initial directory of the crash-test case: about what initdb leaves, and more. */
+const CRASH_TEST_INITIAL_MIB = 100;
+
 export function runSettings(quick: boolean): RunSettings {
   return quick
     ? {
@@ -119,6 +122,14 @@ export function measuredCases(settings: RunSettings, dataDir: string): CaseSpec[
     { id: 'replay-stream-small', label: `walref replay (streaming), ${smallMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: smallLog, form: 'stream' } },
     // The crash simulator.
     { id: 'crash-sim', label: 'crash-sim: crash states checked', role: 'walref', script: 'bench/cases/crash-sim.ts', params: { maxStates: CRASH_SIM_MAX_STATES } },
+    // crash-test on a ~100 MB initial directory (peak RSS of crash-test, checks per second).
+    {
+      id: 'crash-test-big-dir',
+      label: `crash-test: ${CRASH_TEST_INITIAL_MIB} MiB initial directory, every state materialised`,
+      role: 'walref',
+      script: 'bench/cases/crash-test-big-dir.ts',
+      params: { initialMiB: CRASH_TEST_INITIAL_MIB, records: 12, maxStates: settings.quick ? 40 : 200 },
+    },
   ];
 }
 

@@ -8,10 +8,10 @@ import { parseShard, type Shard } from '../oracle/crash-test/shard.js';
 import { describeArgumentIssue } from './args.js';
 
 export const CRASH_TEST_USAGE = `usage: walref crash-test --dir <data dir> (--workload '<command>' | --from-capture <file>) --check '<command>'
-         [--sector-bytes N] [--ordered | --unordered] [--safe-append | --unsafe-append]
+         [--init '<command>'] [--sector-bytes N] [--ordered | --unordered] [--safe-append | --unsafe-append]
          [--dir-sync | --no-dir-sync] [--mkdir-sync | --no-mkdir-sync]
          [--max-states N] [--seed S] [--timeout-ms T] [--jobs J] [--shard k/n]
-         [--fail-fsync N] [--save-capture <file>] [--json] [--html report.html]
+         [--fail-fsync N] [--save-capture <file>] [--quiet] [--json] [--html report.html]
        walref crash-test merge <report.json>... [--json]
 
 Runs the workload (a shell command line) under strace, turns its file-system calls under --dir
@@ -27,6 +27,9 @@ running the workload; --shard k/n checks the k-th of n deterministic shares of t
 --fail-fsync N makes strace fail the N-th fsync and the N-th fdatasync of each process or thread
 with EIO (counted per call name and per process, on any file); the writes a failed fsync covered
 stay undecided in every later crash state, and the workload may exit non-zero after it.
+--init runs a command before the trace to fill --dir (what it writes is the durable initial state).
+Progress of every phase goes to standard error (a live line on a terminal, a line every few
+seconds otherwise); --quiet silences it.
 Knob defaults: ordered, safe append, dirSync, no mkdirSync, 512-byte sectors. See docs/oracle.md.
 `;
 
@@ -44,6 +47,7 @@ const argsSchema = z.object({
   fromCapture: file.optional(),
   saveCapture: file.optional(),
   check: z.string({ error: 'is required' }).min(1, 'must not be empty'),
+  init: z.string().min(1, 'must not be empty').optional(),
   sectorBytes: positiveInt,
   maxStates: positiveInt,
   seed: z
@@ -55,6 +59,7 @@ const argsSchema = z.object({
   jobs: positiveInt.optional(),
   failFsync: positiveInt.optional(),
   json: z.boolean(),
+  quiet: z.boolean(),
   html: file.optional(),
 });
 
@@ -66,6 +71,7 @@ const OPTIONS = {
   'from-capture': { type: 'string' },
   'save-capture': { type: 'string' },
   check: { type: 'string' },
+  init: { type: 'string' },
   'sector-bytes': { type: 'string' },
   ordered: { type: 'boolean' },
   unordered: { type: 'boolean' },
@@ -82,6 +88,7 @@ const OPTIONS = {
   'fail-fsync': { type: 'string' },
   shard: { type: 'string' },
   json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
   html: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -108,6 +115,7 @@ export function parseCrashTestArgs(argv: readonly string[]): CrashTestArgs | 'he
     ...given('fromCapture', values['from-capture']),
     ...given('saveCapture', values['save-capture']),
     check: values.check,
+    ...given('init', values.init),
     sectorBytes: values['sector-bytes'] ?? '512',
     maxStates: values['max-states'] ?? '1000',
     seed: values.seed ?? '1',
@@ -115,12 +123,14 @@ export function parseCrashTestArgs(argv: readonly string[]): CrashTestArgs | 'he
     ...given('jobs', values.jobs),
     ...given('failFsync', values['fail-fsync']),
     json: values.json === true,
+    quiet: values.quiet === true,
     ...given('html', values.html),
   });
   if (!result.success) throw new Error(describeArgumentIssue(result.error, []));
   const parsed = result.data;
   if (parsed.fromCapture === undefined && parsed.workload === undefined) throw new Error('--workload is required (or --from-capture)');
   if (parsed.fromCapture !== undefined && parsed.workload !== undefined) throw new Error('--workload and --from-capture contradict each other: the capture holds the workload');
+  if (parsed.fromCapture !== undefined && parsed.init !== undefined) throw new Error('--init and --from-capture contradict each other: --dir must already hold the initial directory of the capture');
   if (parsed.fromCapture !== undefined && parsed.saveCapture !== undefined) throw new Error('--save-capture and --from-capture contradict each other: the capture is already saved');
   if (parsed.fromCapture !== undefined && parsed.failFsync !== undefined) throw new Error('--fail-fsync and --from-capture contradict each other: the capture holds the failures it was made with');
   const knobs = resolveKnobs({

@@ -3,6 +3,7 @@
 
 import { describeKnobs } from '../crash-sim/knobs.js';
 import type { CrashTestReport } from '../oracle/crash-test/report.js';
+import { spaceTotalText } from './format-space.js';
 
 /** "1 group", "3 groups": the summary is read by people, so it counts in words that agree. */
 function countOf(n: number, noun: string): string {
@@ -26,7 +27,7 @@ function statesLine(report: CrashTestReport): string {
   const scope = report.crashStates === report.plannedStates ? '' : ` of ${report.plannedStates} planned`;
   const plan = report.planExhaustive ? 'an exhaustive plan' : 'a sampled plan';
   const how = report.exhaustive ? 'exhaustive' : report.shards === undefined && report.shard.n > 1 ? `one shard of ${plan}` : report.planExhaustive ? 'not exhaustive: shards missing' : 'sampled';
-  return `crash states: ${report.crashStates}${scope} checked, ${how} (${report.spaceTotal} points in all crash spaces)`;
+  return `crash states: ${report.crashStates}${scope} checked, ${how} (${spaceTotalText(report.spaceTotal)} points in all crash spaces)`;
 }
 
 export function crashTestText(report: CrashTestReport): string {

@@ -8,13 +8,13 @@ import { describeKnobs } from '../crash-sim/knobs.js';
 import { obtainRun } from '../oracle/crash-test/capture-store.js';
 import { CrashTestError } from '../oracle/crash-test/errors.js';
 import { reportOf } from '../oracle/crash-test/report.js';
-import { checkCaptured, type CrashTestResult } from '../oracle/crash-test/run.js';
+import { checkCaptured, type CrashTestEvent, type CrashTestResult } from '../oracle/crash-test/run.js';
 import { CRASH_TEST_USAGE, parseCrashTestArgs, type CrashTestArgs } from './crash-test-args.js';
 import { crashTestJson, crashTestText } from './crash-test-format.js';
 import { runCrashTestMerge } from './crash-test-merge.js';
 import { writeCrashTestReport } from './crash-test-report.js';
 import { ExitCode, type CliIo } from './io.js';
-import { progressBar } from './progress.js';
+import { PhaseProgress } from './phase-progress.js';
 
 export { CRASH_TEST_USAGE } from './crash-test-args.js';
 
@@ -31,42 +31,8 @@ function parsedOrExit(argv: readonly string[], io: CliIo): CrashTestArgs | numbe
   }
 }
 
-async function run(args: CrashTestArgs, io: CliIo): Promise<CrashTestResult> {
-  const tty = process.stderr.isTTY === true && !args.json;
-  const captured = await obtainRun({
-    dir: args.dir,
-    ...(args.workload === undefined ? {} : { workload: args.workload }),
-    ...(args.fromCapture === undefined ? {} : { fromCapture: args.fromCapture }),
-    ...(args.saveCapture === undefined ? {} : { saveCapture: args.saveCapture }),
-    ...(args.failFsync === undefined ? {} : { failFsync: args.failFsync }),
-  });
-  return checkCaptured(captured, {
-    check: args.check,
-    knobs: args.knobs,
-    maxStates: args.maxStates,
-    seed: args.seed,
-    timeoutMs: args.timeoutMs,
-    shard: args.shard,
-    ...(args.jobs === undefined ? {} : { jobs: args.jobs }),
-    keepStates: args.html !== undefined,
-    ...(tty ? { onProgress: (done: number, total: number) => io.stderr(`\r${progressBar(done, total, 'crash states checked')}${done === total ? '\n' : ''}`) } : {}),
-  });
-}
-
-export async function runCrashTest(argv: string[], io: CliIo): Promise<number> {
-  if (argv[0] === 'merge') return runCrashTestMerge(argv.slice(1), io);
-  const args = parsedOrExit(argv, io);
-  if (typeof args === 'number') return args;
-  let result: CrashTestResult;
-  try {
-    result = await run(args, io);
-  } catch (error) {
-    if (error instanceof CrashTestError) {
-      io.stderr(`walref crash-test: ${error.code}: ${error.message}\n`);
-      return ExitCode.UsageOrIo;
-    }
-    throw error;
-  }
+/** The run's outputs: the report on standard output (text or --json), and the --html file. */
+function output(args: CrashTestArgs, result: CrashTestResult, io: CliIo): number {
   const report = reportOf(result);
   io.stdout(args.json ? crashTestJson(report) : crashTestText(report));
   if (args.html !== undefined) {
@@ -79,4 +45,52 @@ export async function runCrashTest(argv: string[], io: CliIo): Promise<number> {
     }
   }
   return result.violationCount === 0 ? ExitCode.Ok : ExitCode.LogProblem;
+}
+
+/** Captures (or loads) the run, checks it and writes its outputs while its scratch directory still holds the snapshot the states read from. */
+async function run(args: CrashTestArgs, io: CliIo, progress: PhaseProgress): Promise<number> {
+  const onEvent = (event: CrashTestEvent): void => progress.update(event);
+  const captured = await obtainRun({
+    dir: args.dir,
+    ...(args.workload === undefined ? {} : { workload: args.workload }),
+    ...(args.fromCapture === undefined ? {} : { fromCapture: args.fromCapture }),
+    ...(args.saveCapture === undefined ? {} : { saveCapture: args.saveCapture }),
+    ...(args.init === undefined ? {} : { init: args.init }),
+    ...(args.failFsync === undefined ? {} : { failFsync: args.failFsync }),
+    onEvent,
+  });
+  try {
+    const result = await checkCaptured(captured, {
+      check: args.check,
+      knobs: args.knobs,
+      maxStates: args.maxStates,
+      seed: args.seed,
+      timeoutMs: args.timeoutMs,
+      shard: args.shard,
+      ...(args.jobs === undefined ? {} : { jobs: args.jobs }),
+      keepStates: args.html !== undefined,
+      onEvent,
+    });
+    progress.end();
+    return output(args, result, io);
+  } finally {
+    captured.dispose();
+  }
+}
+
+export async function runCrashTest(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'merge') return runCrashTestMerge(argv.slice(1), io);
+  const args = parsedOrExit(argv, io);
+  if (typeof args === 'number') return args;
+  const progress = new PhaseProgress({ write: io.stderr, tty: process.stderr.isTTY === true, now: () => performance.now() }, { quiet: args.quiet });
+  try {
+    return await run(args, io, progress);
+  } catch (error) {
+    progress.end();
+    if (error instanceof CrashTestError) {
+      io.stderr(`walref crash-test: ${error.code}: ${error.message}\n`);
+      return ExitCode.UsageOrIo;
+    }
+    throw error;
+  }
 }

@@ -16,6 +16,7 @@ import { writeTextFile } from '../src/fs/host-files.js';
 import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { openWal } from '../src/open-wal.js';
 import { ExitCode, type CliIo } from './io.js';
+import { spaceTotalText } from './format-space.js';
 
 export const EXPLORE_USAGE = `usage: walref explore <workload.json> [--json] [--max-states N] [--seed S]
                       [--crash-points every-op|end] [--html report.html]
@@ -52,7 +53,7 @@ function summary(path: string, result: ExploreResult): string {
     `walref explore ${path}`,
     `knobs: ${describeKnobs(result.knobs)}`,
     `workload: ${result.steps.length} steps, ${result.operations} file-system operations, ${result.crashPoints} crash points`,
-    `crash states: ${result.crashStates} distinct, ${result.exhaustive ? 'exhaustive' : 'sampled'} (${result.spaceTotal} points in all crash spaces)`,
+    `crash states: ${result.crashStates} distinct, ${result.exhaustive ? 'exhaustive' : 'sampled'} (${spaceTotalText(result.spaceTotal)} points in all crash spaces)`,
     `recovered prefixes: ${result.distinctRecoveredPrefixes} distinct`,
     `speed: ${Math.round(result.statesPerSecond)} crash states/s (${(result.durationMs / 1000).toFixed(2)} s)`,
   ];

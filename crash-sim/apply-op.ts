@@ -1,27 +1,18 @@
 // Folding one recorded operation over a simulator state (sim-state.ts): what the page cache, the
-// pending entry changes and the durable state become. The live simulator and every checker fold
-// the same op log with applyOp, so they never disagree about a state; stateAfter replays a prefix.
+// sector pieces of unsynced operations (file-pieces.ts), the pending entry changes and the durable
+// state become. The live simulator and every checker fold the same op log with applyOp, so they
+// never disagree about a state; stateAfter replays a prefix.
 
 import { match, P } from 'ts-pattern';
-import { applyDirOp, dirOpTouches, type DirOp } from './dir-ops.js';
+import { applyDirOp, dirOpTouches, movedPath, rebaseDirOp, type DirOp } from './dir-ops.js';
+import { FileContent } from './file-content.js';
+import { sizePiece, syncedPieces, writePieces } from './file-pieces.js';
 import type { SimKnobs } from './knobs.js';
 import { normalizePath, splitPath } from './sim-paths.js';
-import { emptyState, ensureDir, loadImage, type OpStatus, type SimDir, type SimFile, type SimOp, type SimState } from './sim-state.js';
+import { inodeAt } from './sim-query.js';
+import { emptyState, ensureDir, loadImage, type SimDir, type SimFile, type SimOp, type SimState } from './sim-state.js';
 
 type OpOfKind<K extends SimOp['kind']> = Extract<SimOp, { kind: K }>;
-
-function resize(bytes: Uint8Array, sizeBytes: number): Uint8Array {
-  if (sizeBytes === bytes.length) return bytes;
-  const out = new Uint8Array(sizeBytes);
-  out.set(sizeBytes < bytes.length ? bytes.subarray(0, sizeBytes) : bytes);
-  return out;
-}
-
-function writeInto(bytes: Uint8Array, data: Uint8Array, offsetBytes: number): Uint8Array {
-  const out = offsetBytes + data.length > bytes.length ? resize(bytes, offsetBytes + data.length) : bytes.slice();
-  out.set(data, offsetBytes);
-  return out;
-}
 
 function fileOf(state: SimState, inode: number): SimFile {
   const file = state.files.get(inode);
@@ -48,16 +39,15 @@ function recordDirOp(state: SimState, op: DirOp): void {
   applyDirOp(durableEntryMaps(state), op, state.durableDirs);
 }
 
-/** Marks every pending write of the file durable (fsync returned OK), or limbo (it failed). */
+/** Marks every pending piece of the file durable (fsync returned OK), or limbo (it failed). */
 function syncFile(file: SimFile, errno: string | null): void {
-  const outcome: OpStatus = errno === null ? 'durable' : 'limbo';
-  for (const fileOp of file.ops) if (fileOp.status === 'pending') fileOp.status = outcome;
-  // With nothing in limbo, everything in the cache is durable: fold it into the base so the
+  if (file.pieces.length === 0) return;
+  // With nothing in limbo, everything in the cache is durable: it becomes the base, so the
   // enumeration never looks at history that can no longer matter.
-  if (file.ops.every((fileOp) => fileOp.status === 'durable')) {
-    file.base = file.cache.slice();
-    file.ops = [];
-  }
+  const pieces = syncedPieces(file.pieces, errno);
+  if (pieces === null) file.base = file.cache;
+  file.pieces = pieces ?? [];
+  file.version++;
 }
 
 /** Every op in the log, folded in order over `state`. */
@@ -75,18 +65,19 @@ export function applyOp(state: SimState, op: SimOp): void {
       ensureDir(state, '/');
       loadImage(state, o.files, o.dirs);
     })
-    .with({ kind: P.union('create', 'write', 'truncate', 'fsync') }, (o) => applyFileOp(state, o))
+    .with({ kind: P.union('create', 'write', 'truncate', 'fallocate', 'fsync') }, (o) => applyFileOp(state, o))
     .with({ kind: P.union('syncAll', 'fsyncDir') }, (o) => applySync(state, o))
     .with({ kind: P.union('link', 'rmdir', 'rename', 'unlink') }, (o) => applyEntryOp(state, o))
+    .with({ kind: 'renameDir' }, (o) => applyRenameDir(state, o))
     .exhaustive();
 }
 
-/** A file created, written, truncated or fsynced: its page cache and its pending ops. */
-function applyFileOp(state: SimState, op: OpOfKind<'create' | 'write' | 'truncate' | 'fsync'>): void {
+/** A file created, written, truncated, allocated or fsynced: its page cache and its pieces. */
+function applyFileOp(state: SimState, op: OpOfKind<'create' | 'write' | 'truncate' | 'fallocate' | 'fsync'>): void {
   match(op)
     .with({ kind: 'create' }, (o) => {
       const { dir, name } = splitPath(o.path);
-      state.files.set(o.inode, { inode: o.inode, base: new Uint8Array(0), ops: [], cache: new Uint8Array(0) });
+      state.files.set(o.inode, { inode: o.inode, base: FileContent.EMPTY, pieces: [], cache: FileContent.EMPTY, version: 0 });
       state.nextInode = Math.max(state.nextInode, o.inode + 1);
       dirOf(state, dir).live.set(name, o.inode);
       recordDirOp(state, { seq: o.index, kind: 'create', dir, name, inode: o.inode });
@@ -94,14 +85,24 @@ function applyFileOp(state: SimState, op: OpOfKind<'create' | 'write' | 'truncat
     .with({ kind: 'write' }, (o) => {
       if (o.writtenBytes === 0) return;
       const file = fileOf(state, o.inode);
-      const data = o.data.slice(0, o.writtenBytes);
-      file.ops.push({ seq: o.index, kind: 'write', offsetBytes: o.offsetBytes, data, status: 'pending' });
-      file.cache = writeInto(file.cache, data, o.offsetBytes);
+      const sizeBefore = file.cache.sizeBytes;
+      file.cache = file.cache.write(o.offsetBytes, o.data.subarray(0, o.writtenBytes));
+      for (const piece of writePieces(o.index, file.cache, sizeBefore, o.offsetBytes, o.writtenBytes, state.knobs.sectorBytes)) file.pieces.push(piece);
+      file.version++;
     })
     .with({ kind: 'truncate' }, (o) => {
       const file = fileOf(state, o.inode);
-      file.ops.push({ seq: o.index, kind: 'truncate', sizeBytes: o.sizeBytes, status: 'pending' });
-      file.cache = resize(file.cache, o.sizeBytes);
+      file.pieces.push(sizePiece(o.index, 'truncate', o.sizeBytes, o.sizeBytes));
+      file.cache = file.cache.resize(o.sizeBytes);
+      file.version++;
+    })
+    .with({ kind: 'fallocate' }, (o) => {
+      const file = fileOf(state, o.inode);
+      const sizeBefore = file.cache.sizeBytes;
+      if (o.keepSize || o.offsetBytes + o.lengthBytes <= sizeBefore) return;
+      file.pieces.push(sizePiece(o.index, 'fallocate', sizeBefore, o.offsetBytes + o.lengthBytes));
+      file.cache = file.cache.resize(o.offsetBytes + o.lengthBytes);
+      file.version++;
     })
     .with({ kind: 'fsync' }, (o) => syncFile(fileOf(state, o.inode), o.errno))
     .exhaustive();
@@ -121,8 +122,14 @@ function applySync(state: SimState, op: OpOfKind<'syncAll' | 'fsyncDir'>): void 
   const dir = normalizePath(op.path);
   const keep: DirOp[] = [];
   for (const dirOp of state.pendingDirOps) {
-    if (dirOpTouches(dirOp, dir)) applyDirOp(durable, dirOp, state.durableDirs);
-    else keep.push(dirOp);
+    if (!dirOpTouches(dirOp, dir)) {
+      keep.push(dirOp);
+      continue;
+    }
+    applyDirOp(durable, dirOp, state.durableDirs);
+    // A durable rename of a directory: the changes issued inside it before, still undecided, now
+    // name it by its new path (the directory is the same).
+    if (dirOp.kind === 'renameDir') keep.forEach((k, i) => void (keep[i] = rebaseDirOp(k, dirOp.from, dirOp.to)));
   }
   state.pendingDirOps = keep;
 }
@@ -160,6 +167,38 @@ function applyEntryOp(state: SimState, op: OpOfKind<'link' | 'rmdir' | 'rename' 
       recordDirOp(state, { seq: o.index, kind: 'unlink', dir, name, inode: o.inode });
     })
     .exhaustive();
+}
+
+/**
+ * A directory renamed: the live subtree moves at once. With dirSync on, the durable entries stay
+ * under the old paths (as removed directories) until the rename is durable; off, they move too.
+ */
+function applyRenameDir(state: SimState, op: OpOfKind<'renameDir'>): void {
+  const from = normalizePath(op.from);
+  const to = normalizePath(op.to);
+  dirOf(state, from);
+  dirOf(state, splitPath(to).dir);
+  if (state.dirs.has(to) || inodeAt(state, to) !== null || movedPath(to, from, to) !== null) throw new Error(`crash-sim: rename of the directory ${from} onto ${to}, which exists or lies inside it`);
+  for (const path of [...state.dirs.keys()]) {
+    const moved = movedPath(path, from, to);
+    const dir = state.dirs.get(path);
+    if (moved === null || dir === undefined) continue;
+    state.dirs.delete(path);
+    if (!state.knobs.dirSync) {
+      state.dirs.set(moved, dir);
+      continue;
+    }
+    state.dirs.set(moved, { live: dir.live, durable: new Map() });
+    const removed = state.removedDirs.get(path);
+    if (removed === undefined) state.removedDirs.set(path, { live: new Map(), durable: dir.durable });
+    else for (const [name, inode] of dir.durable) removed.durable.set(name, inode);
+  }
+  const f = splitPath(from);
+  const t = splitPath(to);
+  const dirOp: DirOp = { seq: op.index, kind: 'renameDir', fromDir: f.dir, fromName: f.name, toDir: t.dir, toName: t.name, from, to };
+  // Off, the durable entries moved with their directories above: only the set of durable directories is left to move.
+  if (state.knobs.dirSync) state.pendingDirOps.push(dirOp);
+  else applyDirOp(new Map(), dirOp, state.durableDirs);
 }
 
 /** The state after the first `count` ops of `log`. */

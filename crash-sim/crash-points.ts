@@ -10,8 +10,14 @@
 // the spaces fit, everything is visited (exhaustive); otherwise the budget is shared out by water
 // filling: spaces smaller than an even share are visited whole and what they leave goes to the
 // larger ones, which are sampled by seed (seed + op index, so each point differs).
+//
+// Two forms of one plan: planCrashStates takes the points as an array (walref explore: small op
+// logs), planCrashStream folds the op log twice and holds no point (crash-test: another program's
+// log, whose crash spaces can be large). Its first pass keeps only each point's space size, for
+// the budget; its second yields the points one by one, each with its crash states as a generator,
+// so a checker holds what it is checking and nothing more.
 
-import { crashSpace, enumerateCrashStates, type CrashSpace, type CrashState } from './crash-states.js';
+import { crashSpace, crashStatesOf, type CrashSpace, type CrashState } from './crash-states.js';
 import type { SimKnobs } from './knobs.js';
 import type { SimFileSystem } from './sim-fs.js';
 import { applyOp } from './apply-op.js';
@@ -35,22 +41,26 @@ export interface CrashPointOptions {
   readonly firstOp?: number;
 }
 
-export function crashPointsOf(knobs: SimKnobs, log: readonly SimOp[], options: CrashPointOptions = {}): CrashPoint[] {
+/** The crash points of an op log, one at a time: the fold moves on as each one is taken. */
+export function* crashPointsAlong(knobs: SimKnobs, log: readonly SimOp[], options: CrashPointOptions = {}): Generator<CrashPoint> {
   const mutating = log.filter(isMutatingOp).map((op) => op.index);
   const eligible = mutating.filter((i) => i >= (options.firstOp ?? 0));
   const chosen = options.crashPoints === 'end' ? eligible.slice(-1) : eligible;
-  const points: CrashPoint[] = [];
   const folding = emptyState(knobs);
   let folded = 0;
+  let nextMutating = 0;
   for (const afterOp of chosen) {
     for (; folded <= afterOp; folded++) {
       const op = log[folded];
       if (op !== undefined) applyOp(folding, op);
     }
-    const next = mutating.find((i) => i > afterOp);
-    points.push({ afterOp, contextEndOp: next ?? log.length - 1, space: crashSpace(folding) });
+    while (nextMutating < mutating.length && (mutating[nextMutating] as number) <= afterOp) nextMutating++;
+    yield { afterOp, contextEndOp: mutating[nextMutating] ?? log.length - 1, space: crashSpace(folding) };
   }
-  return points;
+}
+
+export function crashPointsOf(knobs: SimKnobs, log: readonly SimOp[], options: CrashPointOptions = {}): CrashPoint[] {
+  return [...crashPointsAlong(knobs, log, options)];
 }
 
 /**
@@ -69,8 +79,8 @@ export function crashSpacesAlong(start: SimFileSystem, ops: readonly SimOp[]): C
 
 export interface PlannedPoint {
   readonly point: CrashPoint;
-  /** The crash states to visit here, distinct by image; built on demand (they hold bytes). */
-  states(): readonly CrashState[];
+  /** The crash states to visit here, distinct by image; built as they are taken (they hold bytes). */
+  states(): Iterable<CrashState>;
 }
 
 export interface CrashPlan {
@@ -81,25 +91,76 @@ export interface CrashPlan {
   readonly exhaustive: boolean;
 }
 
+const sumCapped = (a: number, b: number): number => Math.min(Number.MAX_SAFE_INTEGER, a + b);
+
+/**
+ * The budget of each point (by position), by water filling: spaces smaller than an even share of
+ * what is left are visited whole, the rest share what they leave. When every space fits, each gets
+ * its whole size.
+ */
+function budgetsOf(totals: readonly number[], maxStates: number): number[] {
+  const budgets = new Array<number>(totals.length).fill(0);
+  if (totals.reduce(sumCapped, 0) <= maxStates) return [...totals];
+  let remaining = maxStates;
+  const bySize = totals.map((total, index) => ({ total, index })).sort((a, b) => a.total - b.total);
+  bySize.forEach(({ total, index }, i) => {
+    const share = Math.max(1, Math.floor(remaining / (bySize.length - i)));
+    budgets[index] = Math.min(total, share);
+    remaining = Math.max(0, remaining - (budgets[index] as number));
+  });
+  return budgets;
+}
+
+function plannedPoint(point: CrashPoint, budget: number, seed: number): PlannedPoint {
+  return { point, states: () => crashStatesOf(point.space, { maxStates: Math.max(1, budget), seed: seed + point.afterOp }) };
+}
+
 /**
  * The crash states to visit at each point. When the spaces together exceed the budget, some space
  * gets less than its size, so the plan is exhaustive exactly when they fit.
  */
 export function planCrashStates(points: readonly CrashPoint[], maxStates: number, seed: number): CrashPlan {
-  const spaceTotal = points.reduce((sum, p) => Math.min(Number.MAX_SAFE_INTEGER, sum + p.space.total), 0);
-  const fits = spaceTotal <= maxStates;
-  const budgets = new Map<CrashPoint, number>();
-  let remaining = maxStates;
-  const bySize = [...points].sort((a, b) => a.space.total - b.space.total);
-  bySize.forEach((point, i) => {
-    const share = Math.max(1, Math.floor(remaining / (bySize.length - i)));
-    const budget = Math.min(point.space.total, share);
-    budgets.set(point, budget);
-    remaining = Math.max(0, remaining - budget);
-  });
-  const planned = points.map((point) => ({
-    point,
-    states: () => enumerateCrashStates(point.space, { maxStates: fits ? maxStates : (budgets.get(point) ?? 1), seed: seed + point.afterOp }).states,
-  }));
-  return { points: planned, spaceTotal, exhaustive: fits };
+  const totals = points.map((p) => p.space.total);
+  const spaceTotal = totals.reduce(sumCapped, 0);
+  const budgets = budgetsOf(totals, maxStates);
+  return { points: points.map((point, i) => plannedPoint(point, budgets[i] ?? 1, seed)), spaceTotal, exhaustive: spaceTotal <= maxStates };
+}
+
+export interface CrashStream {
+  /** How many crash points the log has. */
+  readonly pointCount: number;
+  readonly spaceTotal: number;
+  readonly exhaustive: boolean;
+  /** Crash-space points the plan visits at most: each point's budget, summed. */
+  readonly budgetTotal: number;
+  /** The points in log order, each with its states; every call folds the log again. */
+  points(): Generator<PlannedPoint>;
+}
+
+export interface CrashStreamOptions extends CrashPointOptions {
+  /** Called as the first pass sizes each point: (points so far, space points so far). */
+  readonly onSized?: (points: number, spaceTotal: number) => void;
+}
+
+/** planCrashStates for a log too large to hold its crash points at once (see the header). */
+export function planCrashStream(knobs: SimKnobs, log: readonly SimOp[], maxStates: number, seed: number, options: CrashStreamOptions = {}): CrashStream {
+  const totals: number[] = [];
+  let spaceTotal = 0;
+  for (const point of crashPointsAlong(knobs, log, options)) {
+    totals.push(point.space.total);
+    spaceTotal = sumCapped(spaceTotal, point.space.total);
+    options.onSized?.(totals.length, spaceTotal);
+  }
+  const budgets = budgetsOf(totals, maxStates);
+  return {
+    pointCount: totals.length,
+    spaceTotal,
+    exhaustive: spaceTotal <= maxStates,
+    // A sampled space always yields both of its extremes, whatever its budget.
+    budgetTotal: budgets.map((budget, i) => (budget >= (totals[i] ?? 0) ? budget : Math.max(budget, 2))).reduce(sumCapped, 0),
+    points: function* () {
+      let i = 0;
+      for (const point of crashPointsAlong(knobs, log, options)) yield plannedPoint(point, budgets[i++] ?? 1, seed);
+    },
+  };
 }

@@ -9,23 +9,23 @@
 //     its unsynced writes persisted, and how a grown file's holes read).
 // The space is enumerated exhaustively while its size stays within a bound and sampled by seed
 // beyond it. Different points can produce the same image (a vanished file's axes do not matter);
-// `CrashState.key` is a digest of the image, so callers can count distinct states.
+// `CrashState.key` is a digest of the image (content-digest.ts), so callers can count distinct
+// states. A state's files are contents that share everything unchanged with the durable base and
+// the initial image; their bytes and byte classes are computed only when asked for.
 
-import { applyDirOp, describeDirOp, type DirOp } from './dir-ops.js';
+import { applyDirOpsInOrder, describeDirOp, type DirOp } from './dir-ops.js';
+import { contentDigest } from './content-digest.js';
+import { CrashFile } from './crash-file.js';
+import type { FileContent } from './file-content.js';
 import { BYTE_CLASS_NAMES, fileCrashSpace, type FileCrashImage, type FileCrashSpace } from './file-crash.js';
 import type { SimKnobs } from './knobs.js';
-import { Fnv, randomInt, seededRandom } from './prng.js';
+import { Digest, randomInt, seededRandom } from './prng.js';
 import { SimFileSystem } from './sim-fs.js';
 import { joinPath, parentOf } from './sim-paths.js';
 import { stateAfter } from './apply-op.js';
-import { type SimOp, type SimState } from './sim-state.js';
+import { type SimFile, type SimOp, type SimState } from './sim-state.js';
 
-export interface CrashFile extends FileCrashImage {
-  readonly path: string;
-  readonly inode: number;
-  /** The page-cache bytes before the crash: what the writer had written. */
-  readonly cacheBytes: Uint8Array;
-}
+export { CrashFile } from './crash-file.js';
 
 export interface CrashState {
   /** The point in the space, one digit per axis. */
@@ -60,7 +60,7 @@ interface SpaceParts {
   /** The durable entries of every directory, live or removed. */
   readonly durableEntries: readonly (readonly [string, ReadonlyMap<string, number>])[];
   readonly durableDirs: readonly string[];
-  readonly caches: ReadonlyMap<number, Uint8Array | undefined>;
+  readonly caches: ReadonlyMap<number, FileContent | undefined>;
   /** One file's image at one sub-choice, built once (most files have few distinct choices). */
   fileImage(fileSpace: { inode: number; space: FileCrashSpace }, sub: readonly number[]): { image: FileCrashImage; digest: string };
 }
@@ -77,7 +77,7 @@ export function crashSpace(state: SimState): CrashSpace {
   for (const inode of [...inodes].sort((a, b) => a - b)) {
     const file = state.files.get(inode);
     if (file === undefined) continue;
-    const space = fileCrashSpace(file, state.knobs);
+    const space = cachedFileSpace(file, state.knobs);
     fileSpaces.push({ inode, space, offset });
     offset += space.axes.length;
   }
@@ -98,20 +98,40 @@ export function crashSpace(state: SimState): CrashSpace {
   return { axes, total, build: (choice) => buildCrashState(parts, shared, choice) };
 }
 
+/** A file's crash space, made once per version of the file (most files do not change between crash points). */
+const fileSpaces = new WeakMap<SimFile, { readonly version: number; readonly knobs: SimKnobs; readonly space: FileCrashSpace }>();
+
+function cachedFileSpace(file: SimFile, knobs: SimKnobs): FileCrashSpace {
+  const known = fileSpaces.get(file);
+  if (known !== undefined && known.version === file.version && known.knobs === knobs) return known.space;
+  const space = fileCrashSpace(file, knobs);
+  fileSpaces.set(file, { version: file.version, knobs, space });
+  return space;
+}
+
 function copyEntries(entries: SpaceParts['durableEntries']): Map<string, Map<string, number>> {
   return new Map(entries.map(([path, durable]) => [path, new Map(durable)] as const));
 }
 
+/** Images held by one space's memo at most, in entries and in bytes they do not share with the base. */
+const MEMO_ENTRIES = 4096;
+const MEMO_BYTES = 64 * 1024 * 1024;
+
 function memoizedFileImages(): SpaceParts['fileImage'] {
   const built = new Map<string, { image: FileCrashImage; digest: string }>();
+  let heldBytes = 0;
   return (fileSpace, sub) => {
     const key = `${fileSpace.inode}:${sub.join(',')}`;
     let found = built.get(key);
     if (found === undefined) {
       const image = fileSpace.space.build(sub);
-      found = { image, digest: new Fnv().bytes(image.bytes).digest() };
-      if (built.size >= 4096) built.clear();
+      found = { image, digest: contentDigest(image.content) };
+      if (built.size >= MEMO_ENTRIES || heldBytes + image.ownedBytes > MEMO_BYTES) {
+        built.clear();
+        heldBytes = 0;
+      }
       built.set(key, found);
+      heldBytes += image.ownedBytes;
     }
     return found;
   };
@@ -120,30 +140,28 @@ function memoizedFileImages(): SpaceParts['fileImage'] {
 function buildCrashState(parts: SpaceParts, shared: { entries: Map<string, Map<string, number>>; dirPaths: string[] } | null, choice: readonly number[]): CrashState {
   const entries = shared?.entries ?? copyEntries(parts.durableEntries);
   const existing = new Set(parts.durableDirs);
-  const dirReport = parts.dirOps.map((op, i) => {
-    const persisted = (choice[i] ?? 0) === 1;
-    if (persisted) applyDirOp(entries, op, existing);
-    return { seq: op.seq, description: describeDirOp(op), persisted };
-  });
+  const decided = parts.dirOps.map((op, i) => ({ op, persisted: (choice[i] ?? 0) === 1 }));
+  applyDirOpsInOrder(entries, decided, existing);
+  const dirReport = decided.map(({ op, persisted }) => ({ seq: op.seq, description: describeDirOp(op), persisted }));
   const dirPaths = shared?.dirPaths ?? existingDirs(existing);
   const dirSet = new Set(dirPaths);
   const images = new Map<number, { image: FileCrashImage; digest: string }>();
   const files = new Map<string, CrashFile>();
-  const hash = new Fnv();
+  const hash = new Digest();
   for (const [dir, names] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
     // The entries of a directory that did not survive the crash went with it.
     if (!dirSet.has(dir)) continue;
     for (const [name, inode] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const fileSpace = parts.spaceByInode.get(inode);
-      const cacheBytes = parts.caches.get(inode);
-      if (fileSpace === undefined || cacheBytes === undefined) continue;
+      const cacheContent = parts.caches.get(inode);
+      if (fileSpace === undefined || cacheContent === undefined) continue;
       let built = images.get(inode);
       if (built === undefined) {
         built = parts.fileImage(fileSpace, choice.slice(fileSpace.offset, fileSpace.offset + fileSpace.space.axes.length));
         images.set(inode, built);
       }
       const path = joinPath(dir, name);
-      files.set(path, { ...built.image, path, inode, cacheBytes });
+      files.set(path, new CrashFile(built.image, path, inode, cacheContent));
       hash.text(path).text(built.digest);
     }
   }
@@ -155,7 +173,7 @@ function buildCrashState(parts: SpaceParts, shared: { entries: Map<string, Map<s
     files,
     dirs: dirPaths,
     dirOps: dirReport,
-    image: () => SimFileSystem.fromImage(parts.knobs, new Map([...files].map(([path, f]) => [path, f.bytes] as const)), dirPaths),
+    image: () => SimFileSystem.fromImage(parts.knobs, new Map([...files].map(([path, f]) => [path, f.content] as const)), dirPaths),
     describe: () => describeCrashState(files, dirReport),
   };
 }
@@ -183,16 +201,16 @@ function describeCrashState(files: ReadonlyMap<string, CrashFile>, dirOps: reado
   for (const op of dirOps) lines.push(`  dir: ${op.description} ${op.persisted ? 'persisted' : 'lost'}`);
   for (const file of files.values()) {
     const counts = new Map<string, number>();
-    for (const code of file.classes) {
-      const name = BYTE_CLASS_NAMES[code] ?? 'lost';
-      counts.set(name, (counts.get(name) ?? 0) + 1);
+    for (const run of file.classRuns()) {
+      const name = BYTE_CLASS_NAMES[run.value] ?? 'lost';
+      counts.set(name, (counts.get(name) ?? 0) + run.endBytes - run.startBytes);
     }
     const pieces = file.pieces
       .filter((p) => p.fate !== 'durable')
       .map((p) => (p.kind === 'truncate' ? `truncate@op${p.seq} ${p.fate}` : `op${p.seq}/sector${p.sector} ${p.fate}`));
     const classText = [...counts].map(([name, n]) => `${n} ${name}`).join(', ');
     lines.push(
-      `  ${file.path}: ${file.bytes.length} bytes on disk (page cache had ${file.cacheBytes.length}; ${classText || 'empty'})` +
+      `  ${file.path}: ${file.content.sizeBytes} bytes on disk (page cache had ${file.cacheContent.sizeBytes}; ${classText || 'empty'})` +
         (file.sizeMode === 'cut' ? '' : `, grown region reads as ${file.sizeMode}`) +
         (pieces.length > 0 ? `\n    unsynced sector writes: ${pieces.join(', ')}` : ''),
     );
@@ -220,32 +238,43 @@ export interface EnumerateOptions {
 }
 
 /**
- * The crash states of `space`, distinct by image: all of them when `space.total <= maxStates`
- * (then `exhaustive` is true), otherwise up to maxStates distinct images at seeded random points.
+ * The crash states of `space`, distinct by image, as they are built: all of them when
+ * `space.total <= maxStates`, otherwise up to maxStates distinct images at seeded random points.
  */
-export function enumerateCrashStates(space: CrashSpace, options: EnumerateOptions): { states: CrashState[]; exhaustive: boolean } {
+export function* crashStatesOf(space: CrashSpace, options: EnumerateOptions): Generator<CrashState> {
   const seen = new Set<string>();
-  const states: CrashState[] = [];
-  const visit = (choice: readonly number[]): void => {
+  let found = 0;
+  const visit = (choice: readonly number[]): CrashState | null => {
     const state = space.build(choice);
-    if (seen.has(state.key)) return;
+    if (seen.has(state.key)) return null;
     seen.add(state.key);
-    states.push(state);
+    found++;
+    return state;
   };
   if (space.total <= options.maxStates) {
-    for (let i = 0; i < space.total; i++) visit(choiceAt(space.axes, i));
-    return { states, exhaustive: true };
+    for (let i = 0; i < space.total; i++) {
+      const state = visit(choiceAt(space.axes, i));
+      if (state !== null) yield state;
+    }
+    return;
   }
   const random = seededRandom(options.seed);
-  // The two extremes first: nothing unsynced survived, and everything did.
-  visit(space.axes.map(() => 0));
-  visit(space.axes.map((radix) => radix - 1));
-  // Then random points until maxStates distinct images; a draw that repeats an image is retried,
-  // up to four draws per state, so a space with few distinct images does not waste the budget.
-  for (let draws = 2; states.length < options.maxStates && draws < 4 * options.maxStates; draws++) {
-    visit(space.axes.map((radix) => randomInt(random, radix)));
+  // The two extremes first: nothing unsynced survived, and everything did. Then random points
+  // until maxStates distinct images; a draw that repeats an image is retried, up to four draws per
+  // state, so a space with few distinct images does not waste the budget.
+  for (const extreme of [space.axes.map(() => 0), space.axes.map((radix) => radix - 1)]) {
+    const state = visit(extreme);
+    if (state !== null) yield state;
   }
-  return { states, exhaustive: false };
+  for (let drawn = 2; found < options.maxStates && drawn < 4 * options.maxStates; drawn++) {
+    const state = visit(space.axes.map((radix) => randomInt(random, radix)));
+    if (state !== null) yield state;
+  }
+}
+
+/** crashStatesOf, all at once, and whether that was every point of the space. */
+export function enumerateCrashStates(space: CrashSpace, options: EnumerateOptions): { states: CrashState[]; exhaustive: boolean } {
+  return { states: [...crashStatesOf(space, options)], exhaustive: space.total <= options.maxStates };
 }
 
 /** The crash space after the first `count` operations of an op log. */

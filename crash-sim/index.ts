@@ -15,6 +15,9 @@
 //
 // Faults: sim.failNextFsync() (EIO; the pages stay undecided forever), sim.failNextWrite('ENOSPC',
 // 'half'), sim.shortNextWrite('half'), sim.flipBitsOnRead(path, offset, length).
+// Files are FileContent (file-content.ts): copy-on-write chunks shared between versions, with the
+// files of an initial image read on demand (FileContent.external); planCrashStream plans the
+// crash states of a long op log as a stream. docs/fault-model.md §3 says how memory stays bounded.
 // walref's own checker (workloads, the recovery oracle, the explorer) is oracle/explore/, exported
 // as `walref/explore`.
 
@@ -23,17 +26,30 @@ export type { PartialBytes } from './sim-faults.js';
 export { DEFAULT_KNOBS, describeKnobs, resolveKnobs, type SimKnobs } from './knobs.js';
 export {
   choiceAt,
+  CrashFile,
   crashSpace,
   crashSpaceAt,
+  crashStatesOf,
   enumerateCrashStates,
   pickCrashState,
-  type CrashFile,
   type CrashSpace,
   type CrashState,
   type EnumerateOptions,
 } from './crash-states.js';
-export { crashPointsOf, crashSpacesAlong, planCrashStates, type CrashPlan, type CrashPoint, type PlannedPoint } from './crash-points.js';
+export {
+  crashPointsAlong,
+  crashPointsOf,
+  crashSpacesAlong,
+  planCrashStates,
+  planCrashStream,
+  type CrashPlan,
+  type CrashPoint,
+  type CrashStream,
+  type PlannedPoint,
+} from './crash-points.js';
 export { BYTE_CLASS_NAMES, ByteClass, type ByteClassName } from './file-crash.js';
+export { CHUNK_BYTES, FileContent, type Extent, type ExternalBytes } from './file-content.js';
+export { contentDigest } from './content-digest.js';
 export { bytesOf, filesIn, inodeAt, isDirectory, nameOf, namesIn, nextInode, sizeOf } from './sim-query.js';
 export { joinPath, normalizePath, splitPath } from './sim-paths.js';
 export { describeOp } from './describe-op.js';

@@ -17,7 +17,7 @@ import { SimFaults, type PartialBytes } from './sim-faults.js';
 import { normalizePath, splitPath } from './sim-paths.js';
 import { bytesOf, inodeAt, isDirectory, namesIn, sizeOf } from './sim-query.js';
 import { applyOp } from './apply-op.js';
-import { emptyState, isMutatingOp, loadImage, type SimOp, type SimOpInput, type SimState } from './sim-state.js';
+import { emptyState, isMutatingOp, loadImage, type ImageBytes, type SimOp, type SimOpInput, type SimState } from './sim-state.js';
 
 export type { PartialBytes } from './sim-faults.js';
 
@@ -52,9 +52,9 @@ export class SimFileSystem implements FileSystem {
    * A file system holding exactly `files` (path -> bytes), all of it durable: the disk a crash
    * left behind, ready for a fresh openWal. `dirs` lists directories that must exist even empty.
    */
-  static fromImage(knobs: SimKnobs, files: ReadonlyMap<string, Uint8Array>, dirs: readonly string[] = []): SimFileSystem {
+  static fromImage(knobs: SimKnobs, files: ReadonlyMap<string, ImageBytes>, dirs: readonly string[] = []): SimFileSystem {
     const sim = new SimFileSystem(knobs);
-    loadImage(sim.state, [...files].map(([path, bytes]) => [path, bytes.slice()] as const), dirs);
+    loadImage(sim.state, [...files].map(([path, bytes]) => [path, bytes instanceof Uint8Array ? bytes.slice() : bytes] as const), dirs);
     return sim;
   }
 
@@ -124,12 +124,12 @@ export class SimFileSystem implements FileSystem {
    * image), all durable; locks, scheduled faults and bit flips are gone, and handles opened
    * before the crash fail with EIO (they belong to the process that died).
    */
-  crashTo(files: ReadonlyMap<string, Uint8Array>, dirs: readonly string[], description: string): void {
+  crashTo(files: ReadonlyMap<string, ImageBytes>, dirs: readonly string[], description: string): void {
     this.#locks.clear();
     this.#faults.reset();
     this.#powerLeft = null;
     this.#generation++;
-    this.#record({ kind: 'crash', files: [...files].map(([path, bytes]) => [path, bytes.slice()] as const), dirs: [...dirs], description });
+    this.#record({ kind: 'crash', files: [...files].map(([path, bytes]) => [path, bytes instanceof Uint8Array ? bytes.slice() : bytes] as const), dirs: [...dirs], description });
   }
 
   /** The page-cache bytes of a file: what a read returns now. */

@@ -28,14 +28,14 @@ export function nameOf(state: SimState, inode: number): string | null {
 }
 
 export function sizeOf(state: SimState, inode: number): number {
-  return state.files.get(inode)?.cache.length ?? 0;
+  return state.files.get(inode)?.cache.sizeBytes ?? 0;
 }
 
 /** A copy of the page-cache bytes of an inode, all of them or `lengthBytes` from `offsetBytes` (clipped to its size). */
 export function bytesOf(state: SimState, inode: number, offsetBytes = 0, lengthBytes = Number.POSITIVE_INFINITY): Uint8Array {
-  const cache = state.files.get(inode)?.cache ?? new Uint8Array(0);
-  const end = Math.min(cache.length, offsetBytes + lengthBytes);
-  return cache.slice(Math.min(offsetBytes, end), end);
+  const cache = state.files.get(inode)?.cache;
+  if (cache === undefined) return new Uint8Array(0);
+  return cache.read(Math.min(offsetBytes, cache.sizeBytes), lengthBytes);
 }
 
 export function isDirectory(state: SimState, path: string): boolean {

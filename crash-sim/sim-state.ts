@@ -6,18 +6,25 @@
 // empty state (applyOp, apply-op.ts) rebuilds exactly the state the simulator had at that moment.
 // That lets a checker crash the system "after operation k" for every k without re-running anything.
 //
-// What the state knows, per file (an inode): the durable bytes (`base`), the operations since
-// then with their status, and the page-cache view that reads return (`cache`). An operation is
+// What the state knows, per file (an inode): the durable bytes (`base`), the page-cache view that
+// reads return (`cache`), both as FileContent (file-content.ts: copy-on-write chunks that versions
+// share, with a file of the initial image read only where a write lands), and the sector pieces of
+// the operations since `base` (file-pieces.ts), each with its status:
 //   - 'pending' until an fsync of the file returns OK, when it becomes 'durable';
 //   - 'limbo' when an fsync failed with EIO: Linux marked its pages clean, so the data may or may
 //     not have reached the disk, and no later fsync will ever write it again (fsyncgate).
+// Pieces are built when their operation is applied, never again: a crash space takes the file's
+// pieces as they are (the array only grows until a status changes, which replaces it).
 // Per directory it knows the live entries and the durable entries; with `dirSync` on, creates,
 // links, renames, unlinks and rmdirs stay in `pendingDirOps` until an fsync of a directory they
-// touch. Which directories exist on stable storage is `durableDirs`: a directory is durable as soon
+// touch; a renamed directory leaves its durable entries under its old path (in `removedDirs`)
+// until the rename is durable. Which directories exist on stable storage is `durableDirs`: a directory is durable as soon
 // as it is made, unless the `mkdirSync` knob makes its creation an entry change of its parent like
 // any other. `syncAll` (sync(2), syncfs(2)) makes everything durable at once.
 
 import type { DirOp } from './dir-ops.js';
+import { FileContent } from './file-content.js';
+import type { Piece } from './file-pieces.js';
 import type { SimKnobs } from './knobs.js';
 import { normalizePath, splitPath } from './sim-paths.js';
 
@@ -25,19 +32,20 @@ export type { DirOp } from './dir-ops.js';
 
 export type OpStatus = 'durable' | 'limbo' | 'pending';
 
-export type FileOp =
-  | { readonly seq: number; readonly kind: 'write'; readonly offsetBytes: number; readonly data: Uint8Array; status: OpStatus }
-  | { readonly seq: number; readonly kind: 'truncate'; readonly sizeBytes: number; status: OpStatus };
-
 export interface SimFile {
   readonly inode: number;
-  /** The bytes known to be on stable storage before the first op in `ops`. */
-  base: Uint8Array;
-  /** Operations since `base`, in issue order. */
-  ops: FileOp[];
+  /** The bytes known to be on stable storage before the first piece in `pieces`. */
+  base: FileContent;
+  /** The sector pieces of the operations since `base`, in issue order. */
+  pieces: Piece[];
   /** What a read returns now: the page cache. */
-  cache: Uint8Array;
+  cache: FileContent;
+  /** Bumped by every change of the file: what a crash space of it may be cached under. */
+  version: number;
 }
+
+/** What an image holds for a file: its bytes, or a content (a file of the initial image, read on demand). */
+export type ImageBytes = Uint8Array | FileContent;
 
 export interface SimDir {
   readonly live: Map<string, number>;
@@ -77,9 +85,16 @@ export type SimOp = (
       readonly errno: string | null;
     }
   | { readonly kind: 'truncate'; readonly path: string; readonly inode: number; readonly sizeBytes: number }
+  /**
+   * fallocate(2) mode 0, or with FALLOC_FL_KEEP_SIZE: allocation changes only the size (never
+   * with keepSize, never down), durable once fsynced like any size change; new bytes read as zeros.
+   */
+  | { readonly kind: 'fallocate'; readonly path: string; readonly inode: number; readonly offsetBytes: number; readonly lengthBytes: number; readonly keepSize: boolean }
   | { readonly kind: 'fsync'; readonly path: string; readonly inode: number; readonly errno: string | null }
   | { readonly kind: 'fsyncDir'; readonly path: string; readonly errno: string | null }
   | { readonly kind: 'rename'; readonly from: string; readonly to: string; readonly inode: number }
+  /** A directory renamed, with everything under it; `to` must not exist. */
+  | { readonly kind: 'renameDir'; readonly from: string; readonly to: string }
   | { readonly kind: 'unlink'; readonly path: string; readonly inode: number }
   /** A hard link: `to` becomes another name of the inode `from` names. */
   | { readonly kind: 'link'; readonly from: string; readonly to: string; readonly inode: number }
@@ -91,7 +106,7 @@ export type SimOp = (
   | {
       /** Power loss: the state becomes exactly this image (one of the crash states), all durable. */
       readonly kind: 'crash';
-      readonly files: readonly (readonly [string, Uint8Array])[];
+      readonly files: readonly (readonly [string, ImageBytes])[];
       readonly dirs: readonly string[];
       readonly description: string;
     }
@@ -136,13 +151,14 @@ export function ensureDir(state: SimState, path: string, seq = -1): void {
  * whose bytes are both its durable base and its page cache. A crash op does this after clearing
  * the state, and SimFileSystem.fromImage into an empty one: one way to load an image.
  */
-export function loadImage(state: SimState, files: Iterable<readonly [string, Uint8Array]>, dirs: Iterable<string>): void {
+export function loadImage(state: SimState, files: Iterable<readonly [string, ImageBytes]>, dirs: Iterable<string>): void {
   for (const dir of dirs) ensureDir(state, dir);
   for (const [path, bytes] of files) {
     const { dir, name } = splitPath(path);
     ensureDir(state, dir);
     const inode = state.nextInode++;
-    state.files.set(inode, { inode, base: bytes, ops: [], cache: bytes });
+    const content = bytes instanceof FileContent ? bytes : FileContent.of(bytes);
+    state.files.set(inode, { inode, base: content, pieces: [], cache: content, version: 0 });
     const entries = state.dirs.get(dir);
     entries?.live.set(name, inode);
     entries?.durable.set(name, inode);

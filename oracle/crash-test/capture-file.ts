@@ -23,6 +23,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Capture } from './capture.js';
 import { CrashTestError } from './errors.js';
+import type { ImageBytes } from '../../crash-sim/sim-state.js';
 import type { InitialImage } from './syscall-history.js';
 
 export const CAPTURE_FORMAT = 'walref-crash-test-capture';
@@ -47,11 +48,23 @@ export type ManifestEntry = { readonly dir: string } | { readonly file: string; 
 
 const TRACE_MARKER = JSON.stringify({ trace: 'strace' });
 
+const HASH_PIECE_BYTES = 1 << 20;
+
+/** The sha256 of a file's contents, read a piece at a time (a snapshot's files are read on demand). */
+function sha256Of(content: ImageBytes): string {
+  const hash = createHash('sha256');
+  if (content instanceof Uint8Array) return hash.update(content).digest('hex');
+  // A snapshot's file is read straight from the snapshot, a large piece at a time.
+  const read = content.isExternalOnly() && content.external !== null ? content.external.read.bind(content.external) : content.read.bind(content);
+  for (let at = 0; at < content.sizeBytes; at += HASH_PIECE_BYTES) hash.update(read(at, Math.min(HASH_PIECE_BYTES, content.sizeBytes - at)));
+  return hash.digest('hex');
+}
+
 /** What `initial` holds, as manifest entries sorted by path. */
 export function manifestOf(initial: InitialImage): ManifestEntry[] {
   const entries: ManifestEntry[] = [
     ...initial.dirs.map((dir) => ({ dir })),
-    ...[...initial.files].map(([file, bytes]) => ({ file, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') })),
+    ...[...initial.files].map(([file, content]) => ({ file, size: content instanceof Uint8Array ? content.length : content.sizeBytes, sha256: sha256Of(content) })),
   ];
   return entries.sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
 }
@@ -76,12 +89,16 @@ export function manifestDifference(expected: readonly ManifestEntry[], actual: r
   return null;
 }
 
-/** The lines of a capture file, in order (each without its newline), the trace last as one chunk. */
-function* captureChunks(header: CaptureHeader, manifest: readonly ManifestEntry[], trace: string): Generator<string> {
+/** The trace of a capture: its text, or the file strace wrote it to (streamed, never held whole). */
+export type TraceSource = string | { readonly path: string };
+
+/** The chunks of a capture file, in order: its lines, then the trace as strace wrote it. */
+async function* captureChunks(header: CaptureHeader, manifest: readonly ManifestEntry[], trace: TraceSource): AsyncGenerator<string | Buffer> {
   yield `${JSON.stringify(header)}\n`;
   for (const entry of manifest) yield `${JSON.stringify(entry)}\n`;
   yield `${TRACE_MARKER}\n`;
-  yield trace;
+  if (typeof trace === 'string') yield trace;
+  else for await (const chunk of createReadStream(trace.path)) yield chunk as Buffer;
 }
 
 export function captureHeader(workload: string, dataDir: string, capture: Capture, acks: readonly string[]): CaptureHeader {
@@ -90,19 +107,19 @@ export function captureHeader(workload: string, dataDir: string, capture: Captur
 }
 
 /** The digest a capture file of these contents has: `sha256:<hex>`, computed without writing it. */
-export function captureDigest(header: CaptureHeader, manifest: readonly ManifestEntry[], trace: string): string {
+export async function captureDigest(header: CaptureHeader, manifest: readonly ManifestEntry[], trace: TraceSource): Promise<string> {
   const hash = createHash('sha256');
-  for (const chunk of captureChunks(header, manifest, trace)) hash.update(chunk);
+  for await (const chunk of captureChunks(header, manifest, trace)) hash.update(chunk);
   return `sha256:${hash.digest('hex')}`;
 }
 
 /** Writes the capture file; returns its digest. */
-export async function writeCaptureFile(path: string, header: CaptureHeader, manifest: readonly ManifestEntry[], trace: string): Promise<string> {
+export async function writeCaptureFile(path: string, header: CaptureHeader, manifest: readonly ManifestEntry[], trace: TraceSource): Promise<string> {
   const hash = createHash('sha256');
   const out = createWriteStream(path);
   const failed = once(out, 'error').then(([error]) => Promise.reject(error as Error));
   failed.catch(() => undefined);
-  for (const chunk of captureChunks(header, manifest, trace)) {
+  for await (const chunk of captureChunks(header, manifest, trace)) {
     hash.update(chunk);
     if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
   }
@@ -114,6 +131,7 @@ export async function writeCaptureFile(path: string, header: CaptureHeader, mani
 export interface CaptureFile {
   readonly header: CaptureHeader;
   readonly manifest: readonly ManifestEntry[];
+  /** The trace's text, unless its lines went to `onTraceLine` (then ''). */
   readonly trace: string;
   readonly digest: string;
 }
@@ -147,8 +165,14 @@ function manifestEntry(path: string, value: Record<string, unknown>, lineNo: num
   throw bad(path, `line ${lineNo} is neither a manifest entry nor the trace marker`);
 }
 
-/** Reads a capture file line by line (the trace is passed through verbatim). */
-export async function readCaptureFile(path: string): Promise<CaptureFile> {
+/**
+ * Where a trace's lines go as they are read, once the header and manifest are known: a trace can be
+ * hundreds of megabytes, so a reader that parses it as it comes never holds it whole.
+ */
+export type TraceSink = (header: CaptureHeader, manifest: readonly ManifestEntry[]) => (line: string) => void;
+
+/** Reads a capture file line by line: the trace's lines go to `sink` when it is given, and are kept as text otherwise. */
+export async function readCaptureFile(path: string, sink?: TraceSink): Promise<CaptureFile> {
   try {
     await access(path, constants.R_OK);
   } catch (error) {
@@ -160,15 +184,16 @@ export async function readCaptureFile(path: string): Promise<CaptureFile> {
   let header: CaptureHeader | null = null;
   const manifest: ManifestEntry[] = [];
   const trace: string[] = [];
-  let inTrace = false;
+  let onLine: ((line: string) => void) | null = null;
   let lineNo = 0;
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
     lineNo++;
-    if (inTrace) trace.push(line);
+    if (onLine !== null) onLine(line);
     else if (header === null) header = checkHeader(path, parseJsonLine(path, line, lineNo));
-    else if (line === TRACE_MARKER) inTrace = true;
+    else if (line === TRACE_MARKER) onLine = sink === undefined ? (l) => trace.push(l) : sink(header, manifest);
     else manifest.push(manifestEntry(path, parseJsonLine(path, line, lineNo), lineNo));
   }
+  const inTrace = onLine !== null;
   if (header === null) throw bad(path, 'it is empty');
   if (!inTrace) throw bad(path, 'it ends before the trace (cut short?)');
   return { header, manifest, trace: trace.length === 0 ? '' : `${trace.join('\n')}\n`, digest: `sha256:${hash.digest('hex')}` };

@@ -3,10 +3,15 @@
 // current directory with its standard output sent to a file: strace -y then names that file on
 // every write to it, from any process or fd, so acknowledgements are found in the syscall stream
 // itself, exactly where they happened (see syscall-history.ts).
+//
+// The trace is read while strace writes it, a chunk at a time, and handed on line by line
+// (TraceTail): it can be hundreds of megabytes of hex, and is never held whole. The file itself is
+// removed once read, unless the caller keeps it.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { CrashTestError } from './errors.js';
 
 /** Every call syscall-history.ts understands, plus those it reports as unmodelled; `?` means "if it exists". */
@@ -23,8 +28,10 @@ export const TRACED_CALLS = [
 export const STRACE_STRING_BYTES = 1 << 24;
 
 export interface Capture {
-  /** The trace file's text. */
-  readonly trace: string;
+  /** The trace file, while it is kept (CaptureOptions.keepTrace), else null. */
+  readonly tracePath: string | null;
+  /** How many bytes of trace strace wrote. */
+  readonly traceBytes: number;
   /** The real path of the file that received the workload's standard output. */
   readonly stdoutPath: string;
   readonly stdout: string;
@@ -52,7 +59,7 @@ export function straceFaultArgs(faults: CaptureFaults): string[] {
   return faults.failFsync === undefined ? [] : ['-e', `inject=fsync,fdatasync:error=EIO:when=${faults.failFsync}`];
 }
 
-/** Whether a trace holds an injected failure: a sync call strace failed with EIO. */
+/** Whether a trace (or one line of it) holds an injected failure: a sync call strace failed with EIO. */
 export function injectedFailure(trace: string): boolean {
   return / = -1 EIO \([^)]*\) \(INJECTED\)/.test(trace);
 }
@@ -64,18 +71,86 @@ export function straceVersion(): string | null {
   return (run.stdout.split('\n')[0] ?? '').trim();
 }
 
-export async function captureWorkload(workload: string, workDir: string, faults: CaptureFaults = {}): Promise<Capture> {
+export interface CaptureOptions extends CaptureFaults {
+  /** Every line of the trace, in order, as strace writes it. */
+  readonly onLine: (line: string) => void;
+  /** Keep the trace file in the work directory (default: removed once read). */
+  readonly keepTrace?: boolean;
+}
+
+/** How often the trace is read while the workload runs. */
+const TAIL_INTERVAL_MS = 200;
+const TAIL_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Reads a file that is still being written, and hands on each complete line once. */
+class TraceTail {
+  readonly #path: string;
+  readonly #onLine: (line: string) => void;
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #partial: string[] = [];
+  readonly #buffer = Buffer.alloc(TAIL_CHUNK_BYTES);
+  bytes = 0;
+
+  constructor(path: string, onLine: (line: string) => void) {
+    this.#path = path;
+    this.#onLine = onLine;
+  }
+
+  /** Everything written since the last read. */
+  read(): void {
+    if (!existsSync(this.#path)) return;
+    const fd = openSync(this.#path, 'r');
+    try {
+      for (let got = readSync(fd, this.#buffer, 0, TAIL_CHUNK_BYTES, this.bytes); got > 0; got = readSync(fd, this.#buffer, 0, TAIL_CHUNK_BYTES, this.bytes)) {
+        this.bytes += got;
+        this.#take(this.#decoder.write(this.#buffer.subarray(0, got)));
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  #take(text: string): void {
+    let start = 0;
+    for (let cut = text.indexOf('\n'); cut !== -1; cut = text.indexOf('\n', start)) {
+      this.#partial.push(text.slice(start, cut));
+      this.#onLine(this.#partial.join(''));
+      this.#partial.length = 0;
+      start = cut + 1;
+    }
+    if (start < text.length) this.#partial.push(text.slice(start));
+  }
+
+  /** The last line, when the file does not end with a newline. */
+  end(): void {
+    this.#take(this.#decoder.end());
+    if (this.#partial.length > 0) this.#onLine(this.#partial.join(''));
+    this.#partial.length = 0;
+  }
+}
+
+/** Where a capture in `workDir` sends the workload's standard output, and the directory it runs in: known before it starts. */
+export function capturePaths(workDir: string): { readonly stdoutPath: string; readonly cwd: string } {
+  return { stdoutPath: join(realpathSync(workDir), 'workload.stdout'), cwd: realpathSync(process.cwd()) };
+}
+
+export async function captureWorkload(workload: string, workDir: string, options: CaptureOptions): Promise<Capture> {
   if (straceVersion() === null) throw new CrashTestError('StraceMissing', 'strace is not installed: install it (apt-get install -y strace) to run crash-test');
   const tracePath = join(workDir, 'workload.strace');
-  const stdoutFile = join(workDir, 'workload.stdout');
+  const { stdoutPath: stdoutFile, cwd } = capturePaths(workDir);
   const stdoutFd = openSync(stdoutFile, 'w');
-  const cwd = realpathSync(process.cwd());
   const started = performance.now();
   const args = [
     '-f', '-y', '-qq', '-s', String(STRACE_STRING_BYTES), '--strings-in-hex=non-ascii-chars',
-    '-e', `trace=${TRACED_CALLS.join(',')}`, ...straceFaultArgs(faults), '-o', tracePath, '--', '/bin/sh', '-c', workload,
+    '-e', `trace=${TRACED_CALLS.join(',')}`, ...straceFaultArgs(options), '-o', tracePath, '--', '/bin/sh', '-c', workload,
   ];
+  let injected = false;
+  const tail = new TraceTail(tracePath, (line) => {
+    injected ||= options.failFsync !== undefined && injectedFailure(line);
+    options.onLine(line);
+  });
   let stderr = '';
+  const timer = setInterval(() => tail.read(), TAIL_INTERVAL_MS);
   const code = await new Promise<number | string | null>((resolve, reject) => {
     const child = spawn('strace', args, { cwd, stdio: ['ignore', stdoutFd, 'pipe'] });
     child.stderr?.setEncoding('utf8');
@@ -84,19 +159,17 @@ export async function captureWorkload(workload: string, workDir: string, faults:
     });
     child.on('error', reject);
     child.on('close', (exitCode, signal) => resolve(exitCode ?? signal));
-  });
+  }).finally(() => clearInterval(timer));
   closeSync(stdoutFd);
   const durationMs = performance.now() - started;
-  let trace: string;
-  try {
-    trace = readFileSync(tracePath, 'utf8');
-  } catch {
-    throw new CrashTestError('StraceFailed', `strace wrote no trace: ${lastLine(stderr) || 'no message'}`);
-  }
+  if (!existsSync(tracePath)) throw new CrashTestError('StraceFailed', `strace wrote no trace: ${lastLine(stderr) || 'no message'}`);
+  tail.read();
+  tail.end();
+  if (options.keepTrace !== true) rmSync(tracePath, { force: true });
   const stdout = readFileSync(stdoutFile, 'utf8');
-  if (code !== 0 && trace.trim() === '') throw new CrashTestError('StraceFailed', `strace could not trace the workload: ${lastLine(stderr) || `exit ${String(code)}`}`);
-  const notes = faultNotes(faults, code, injectedFailure(trace), lastLine(stderr) || lastLine(stdout) || 'no output');
-  return { trace, stdoutPath: realpathSync(stdoutFile), stdout, stderr, cwd, durationMs, notes };
+  if (code !== 0 && tail.bytes === 0) throw new CrashTestError('StraceFailed', `strace could not trace the workload: ${lastLine(stderr) || `exit ${String(code)}`}`);
+  const notes = faultNotes(options, code, injected, lastLine(stderr) || lastLine(stdout) || 'no output');
+  return { tracePath: options.keepTrace === true ? tracePath : null, traceBytes: tail.bytes, stdoutPath: realpathSync(stdoutFile), stdout, stderr, cwd, durationMs, notes };
 }
 
 /**
@@ -114,4 +187,23 @@ function faultNotes(faults: CaptureFaults, code: number | string | null, injecte
 export function lastLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   return lines[lines.length - 1] ?? '';
+}
+
+/**
+ * Runs `--init` (a shell command line) before the trace, to fill --dir: what it writes is the
+ * initial state, taken as durable, not part of the history.
+ */
+export async function runInit(init: string): Promise<void> {
+  let output = '';
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', init], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk: Buffer): void => {
+      output = (output + chunk.toString('utf8')).slice(-64 * 1024);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve(exitCode));
+  });
+  if (code !== 0) throw new CrashTestError('InitFailed', `the --init command exited with status ${String(code)}: ${lastLine(output) || 'no output'}`);
 }

@@ -29,6 +29,7 @@ const optionsSchema = z
   .object({
     dir: z.string({ error: 'is required (the data directory)' }).min(1, 'must not be empty'),
     workload: z.string().min(1, 'must not be empty').optional(),
+    init: z.string().min(1, 'must not be empty').optional(),
     fromCapture: z.string().min(1, 'must name a file').optional(),
     saveCapture: z.string().min(1, 'must name a file').optional(),
     check: z.union([z.string().min(1, 'must not be empty'), z.custom<CheckFunction>(isFunction)], { error: 'must be a command string or a function (stateDir, ackedIds) => verdict' }).optional(),
@@ -96,15 +97,20 @@ export async function crashTest(options: CrashTestOptions): Promise<CrashTestRep
   if (o.failFsync !== undefined && o.workload === undefined) throw new CrashTestError('BadOption', 'crashTest: option "failFsync" needs option "workload" (a capture already holds the failures it was made with)');
   const shard = shardOf(o.shard);
   const knobs = resolveKnobs(o.knobs ?? {});
+  if (o.init !== undefined && o.fromCapture !== undefined) throw new CrashTestError('BadOption', 'crashTest: option "init" cannot go with option "fromCapture": "dir" must already hold the initial directory of the capture');
   const run = await obtainRun({
     dir: o.dir,
     ...(o.workload === undefined ? {} : { workload: o.workload }),
+    ...(o.init === undefined ? {} : { init: o.init }),
     ...(o.fromCapture === undefined ? {} : { fromCapture: o.fromCapture }),
     ...(o.saveCapture === undefined ? {} : { saveCapture: o.saveCapture }),
     ...(o.failFsync === undefined ? {} : { failFsync: o.failFsync }),
   });
-  const { checker, jobs } = await checkerOf(o);
+  let checker: string | Checker | null = null;
   try {
+    const made = await checkerOf(o);
+    checker = made.checker;
+    const { jobs } = made;
     const result = await checkCaptured(run, {
       check: checker,
       knobs,
@@ -117,6 +123,7 @@ export async function crashTest(options: CrashTestOptions): Promise<CrashTestRep
     });
     return reportOf(result);
   } finally {
-    if (typeof checker !== 'string') await checker.close();
+    run.dispose();
+    if (checker !== null && typeof checker !== 'string') await checker.close();
   }
 }

@@ -10,6 +10,8 @@ export type CrashTestErrorCode =
   | 'StraceFailed'
   /** The workload exited with a non-zero status. */
   | 'WorkloadFailed'
+  /** The --init command (run before the trace to fill --dir) exited with a non-zero status. */
+  | 'InitFailed'
   /** --dir exists but is not a directory, or holds something crash-test cannot copy. */
   | 'BadDataDir'
   /** An option of the library API (walref/crash-test) is missing or wrong; the message names it. */

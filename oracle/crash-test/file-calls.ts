@@ -78,12 +78,13 @@ export function fallocateCall(context: CallContext, proc: Proc, call: Syscall): 
     );
     return;
   }
-  // Plain fallocate: the file grows (reads as zeros) unless KEEP_SIZE; the blocks it reserves
-  // change nothing a crash can show.
-  if (!keepSize && offset + length > size) {
-    context.note('fallocate is modelled as a size extension (a truncate up) that is durable only once fsynced');
-    context.record({ kind: 'truncate', path: file.path, inode: file.inode, sizeBytes: offset + length }, `fallocate(${context.show(file.path)}, size ${offset + length})`);
-  }
+  // Mode 0 and KEEP_SIZE: allocation changes only the size (not with KEEP_SIZE), durable once
+  // fsynced like any size change; crash-sim's fallocate op.
+  const path = context.nameOf(file);
+  context.record(
+    { kind: 'fallocate', path, inode: file.inode, offsetBytes: offset, lengthBytes: length, keepSize },
+    `fallocate(${context.show(path)}, ${keepSize ? 'KEEP_SIZE, ' : ''}${length} bytes @${offset})`,
+  );
 }
 
 /** Whether strace injected the call's result (`--fail-fsync`): it printed `(INJECTED)` after it. */
@@ -118,7 +119,7 @@ export function fsyncCall(context: CallContext, proc: Proc, call: Syscall): void
 export function syncFileRangeCall(context: CallContext, proc: Proc, call: Syscall): void {
   const file = context.fileOf(proc, call.args[0], call);
   if (file?.kind === 'file') {
-    context.note(`sync_file_range on ${context.show(file.path)} is treated as no durability guarantee (it syncs no metadata and waits for nothing on its own)`);
+    context.note('sync_file_range is treated as no durability guarantee (it syncs no metadata and waits for nothing on its own)');
   }
 }
 

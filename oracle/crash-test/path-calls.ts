@@ -1,6 +1,6 @@
 // The system calls that name paths: open, mkdir, rename, link, unlink, rmdir, symlink, and the
 // path form of truncate. Each records crash-sim ops for what it did under --dir, or reports what
-// crash-test cannot model (a file brought in from outside, O_TMPFILE, a renamed directory).
+// crash-test cannot model (a file brought in from outside, O_TMPFILE, a directory renamed onto another).
 
 import { splitPath } from '../../crash-sim/sim-paths.js';
 import { inodeAt, isDirectory, nextInode, sizeOf } from '../../crash-sim/sim-query.js';
@@ -92,7 +92,7 @@ export function renameCall(context: CallContext, proc: Proc, call: Syscall, from
   }
   const source = from.sim;
   if (isDirectory(context.state, source)) {
-    context.report(call, `rename of the directory ${context.show(source)} is not modelled`);
+    renameDirCall(context, call, source, to, flagsArg);
     return;
   }
   const inode = inodeAt(context.state, source);
@@ -111,6 +111,14 @@ export function renameCall(context: CallContext, proc: Proc, call: Syscall, from
   }
   if (source === to) return;
   context.record({ kind: 'rename', from: source, to, inode }, `${call.name}(${context.show(source)} → ${context.show(to)})`);
+}
+
+/** A directory renamed within --dir (etcd renames member/wal.tmp to member/wal); other cases are reported. */
+function renameDirCall(context: CallContext, call: Syscall, source: string, to: string | null, flagsArg: string): void {
+  if (flagSet(flagsArg).has('RENAME_EXCHANGE')) context.report(call, `RENAME_EXCHANGE of the directory ${context.show(source)} is not modelled`);
+  else if (to === null) context.report(call, `the directory ${context.show(source)} was moved out of --dir: not modelled`);
+  else if (source === '/' || isDirectory(context.state, to) || inodeAt(context.state, to) !== null) context.report(call, `rename of the directory ${context.show(source)} onto ${context.show(to)}, which exists, is not modelled`);
+  else if (source !== to) context.record({ kind: 'renameDir', from: source, to }, `${call.name}(${context.show(source)}/ → ${context.show(to)}/)`);
 }
 
 export function linkCall(context: CallContext, proc: Proc, call: Syscall, fromDirfd: string | null, fromArg: string, toDirfd: string | null, toArg: string): void {

@@ -1,33 +1,42 @@
 // `walref crash-test`, end to end, as three modules with data between them:
-//   capture (capture.ts: strace → text; strace-parse.ts: text → calls; syscall-history.ts: calls →
-//     op log; capture-file.ts / capture-store.ts keep a capture in a file and read it back)
-//   enumeration (crash-sim: crash-points.ts plans the crash states of that op log, with the one
-//     fault model and the one enumerator walref uses on itself; shard.ts picks a share of them)
-//   checking (disk.ts materialises each state in a directory of state-dirs.ts; checker.ts asks
-//     the program's own checker, a command, a function or worker threads, with the ids
-//     acknowledged before that crash point; describe.ts names the state in one line).
-// Working directories are scratch.ts's: removed at the end, also on SIGINT and SIGTERM.
-// The result is data; report.ts makes the report the CLI prints and the library returns.
+//   capture (capture.ts: strace → lines, read while the workload runs; strace-parse.ts: lines →
+//     calls; syscall-history.ts: calls → op log), after a snapshot of --dir (disk.ts);
+//     capture-file.ts / capture-store.ts keep a capture in a file and read it back
+//   enumeration (crash-sim: crash-points.ts plans the crash states of that op log as a stream,
+//     with the one fault model and the one enumerator walref uses on itself; shard.ts picks a
+//     share of them)
+//   checking (check-stream.ts takes the states as they are planned; disk.ts materialises each in a
+//     directory of state-dirs.ts from the snapshot; checker.ts asks the program's own checker, a
+//     command, a function or worker threads, with the ids acknowledged before that crash point).
+// Everything crash-test writes for a run lives in one scratch directory (scratch.ts: the snapshot,
+// the trace, the state directories), removed by CapturedRun.dispose(), and also on SIGINT and
+// SIGTERM. Every long phase reports progress (onEvent). The result is data; report.ts makes the
+// report the CLI prints and the library returns.
 
-import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { crashPointsOf, planCrashStates, type CrashPlan } from '../../crash-sim/crash-points.js';
+import { planCrashStream } from '../../crash-sim/crash-points.js';
 import type { CrashState } from '../../crash-sim/crash-states.js';
-import type { SimKnobs } from '../../crash-sim/knobs.js';
-import { captureWorkload, type Capture, type CaptureFaults } from './capture.js';
+import { DEFAULT_KNOBS, type SimKnobs } from '../../crash-sim/knobs.js';
+import { capturePaths, captureWorkload, runInit, straceVersion, type Capture, type CaptureFaults } from './capture.js';
 import { captureDigest, captureHeader, manifestOf } from './capture-file.js';
-import { pool, type CheckOutcome } from './check.js';
+import type { CheckOutcome } from './check.js';
+import { jobsOf, poolStream, type CheckJob, type JobCounts } from './check-stream.js';
 import { commandChecker, type Checker } from './checker.js';
-import { describeCrashState, type StateSummary } from './describe.js';
-import { materialise, readInitialImage } from './disk.js';
+import type { StateSummary } from './describe.js';
+import { materialise, readInitialImage, snapshotDataDir } from './disk.js';
 import { CrashTestError } from './errors.js';
-import { scratchDir, withScratchDir, withTmpDir } from './scratch.js';
-import { selectShard, WHOLE_RUN, type Shard } from './shard.js';
+import type { CrashTestEvent } from './progress-event.js';
+import { scratchDir, withTmpDir, type ScratchDir } from './scratch.js';
+import { WHOLE_RUN, type Shard } from './shard.js';
 import { StateDirs } from './state-dirs.js';
-import { buildSyscallHistory, type InitialImage, type SyscallHistory, type Unmodelled } from './syscall-history.js';
-import { parseTrace, type ParsedTrace } from './strace-parse.js';
+import { SyscallHistoryBuilder, type InitialImage, type SyscallHistory, type Unmodelled } from './syscall-history.js';
+import { TraceParser } from './strace-parse.js';
 import { groupViolations, type ViolationGroup } from './violations.js';
+
+export type { CrashTestEvent } from './progress-event.js';
+export type { ViolationGroup } from './violations.js';
 
 /** How checkCaptured enumerates and checks the crash states of a captured run. */
 export interface CheckOptions {
@@ -46,8 +55,10 @@ export interface CheckOptions {
   readonly jobs?: number;
   /** Check only this share of the planned states (shard.ts); default: all of them. */
   readonly shard?: Shard;
-  /** Called after every check with (done, total). */
+  /** Called after every check with (crash states taken from the plan, at most how many the plan holds). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Progress of the plan and check phases, as counts. */
+  readonly onEvent?: (event: CrashTestEvent) => void;
   /** Keep every checked state (files and verdict) for the HTML report. */
   readonly keepStates?: boolean;
   /**
@@ -69,8 +80,6 @@ export interface CheckedState {
   readonly detail?: string;
   readonly state: CrashState | null;
 }
-
-export type { ViolationGroup } from './violations.js';
 
 export interface CrashTestResult {
   readonly crashPoints: number;
@@ -103,12 +112,6 @@ export interface CrashTestResult {
   readonly states: readonly CheckedState[];
 }
 
-interface Job {
-  readonly afterOp: number;
-  readonly state: CrashState;
-  readonly ids: readonly string[];
-}
-
 function prepareDataDir(dir: string): string {
   try {
     if (!statSync(dir).isDirectory()) throw new CrashTestError('BadDataDir', `--dir ${dir} is not a directory`);
@@ -119,121 +122,165 @@ function prepareDataDir(dir: string): string {
   return realpathSync(dir);
 }
 
-/** A workload run once under strace: enough to check it under any number of knob settings. */
+/** Trace lines crash-test could not read: how many, and the first of them. */
+export interface UnparsedLines {
+  readonly unparsed: readonly { readonly line: number; readonly text: string }[];
+  readonly unparsedCount: number;
+}
+
+/** A workload run once under strace (or read from a capture file): enough to check it under any number of knob settings. */
 export interface CapturedRun {
   readonly dataDir: string;
+  /** Where crash-test keeps everything it writes for this run (snapshot, trace, state directories). */
+  readonly scratch: ScratchDir;
+  /** The copy of --dir's initial contents, read on demand. */
+  readonly snapshotDir: string;
   readonly initial: InitialImage;
   readonly capture: Capture;
-  readonly parsed: ParsedTrace;
+  readonly parsed: UnparsedLines;
+  /** The op log (the same under every knob setting: historyOf gives it its knobs). */
+  readonly history: SyscallHistory;
   /** The workload command line, as given. */
   readonly workload: string;
   /** The digest of its capture file (capture-file.ts), written or not. */
   readonly digest: string;
+  /** Removes the scratch directory; the run cannot be checked afterwards. */
+  dispose(): void;
 }
 
-export async function captureRun(dir: string, workload: string, faults: CaptureFaults = {}): Promise<CapturedRun> {
-  const dataDir = prepareDataDir(dir);
-  const initial = readInitialImage(dataDir);
-  return withScratchDir(async (scratch) => {
-    const capture = await captureWorkload(withTmpDir(workload, scratch.tmp), scratch.path, faults);
-    const parsed = parseTrace(capture.trace, { stdoutPath: capture.stdoutPath });
-    const header = captureHeader(workload, dataDir, capture, ackLines(capture.stdout));
-    return { dataDir, initial, capture, parsed, workload, digest: captureDigest(header, manifestOf(initial), capture.trace) };
+export interface CaptureRunOptions extends CaptureFaults {
+  /** A shell command run before the trace to fill --dir (its writes are the durable initial state). */
+  readonly init?: string;
+  readonly onEvent?: (event: CrashTestEvent) => void;
+}
+
+/** A scratch directory a checker running as another user can pass through (PostgreSQL refuses root), never list. */
+export function runScratch(): ScratchDir {
+  const scratch = scratchDir();
+  chmodSync(scratch.path, 0o711);
+  return scratch;
+}
+
+/** Parses trace lines into the op log as they come. */
+export function historyFeed(options: { dataDir: string; stdoutPath: string; cwd: string; initial: InitialImage; onEvent?: (event: CrashTestEvent) => void }): {
+  readonly parser: TraceParser;
+  finish(): { history: SyscallHistory; parsed: UnparsedLines };
+} {
+  const { dataDir, stdoutPath, cwd, initial, onEvent } = options;
+  const builder = new SyscallHistoryBuilder({ dataDir, stdoutPath, cwd, knobs: DEFAULT_KNOBS, initial });
+  const parser = new TraceParser({ stdoutPath }, (call) => {
+    builder.add(call);
+    onEvent?.({ phase: 'capture', calls: builder.counts.calls, ops: builder.counts.ops });
   });
+  return {
+    parser,
+    finish: () => {
+      parser.finish();
+      return { history: builder.finish(), parsed: { unparsed: parser.unparsed, unparsedCount: parser.unparsedCount } };
+    },
+  };
 }
 
-/** The ids of the `ACK <id>` lines of a workload's standard output, in order. */
-export function ackLines(stdout: string): string[] {
-  return stdout.split('\n').flatMap((line) => /^ACK\s+(\S+)\s*$/.exec(line)?.[1] ?? []);
+export async function captureRun(dir: string, workload: string, options: CaptureRunOptions = {}): Promise<CapturedRun> {
+  const dataDir = prepareDataDir(dir);
+  if (straceVersion() === null) throw new CrashTestError('StraceMissing', 'strace is not installed: install it (apt-get install -y strace) to run crash-test');
+  const scratch = runScratch();
+  try {
+    if (options.init !== undefined) await runInit(options.init);
+    const snapshotDir = join(scratch.path, 'initial');
+    snapshotDataDir(dataDir, snapshotDir);
+    const initial = readInitialImage(snapshotDir);
+    const captureDir = join(scratch.path, 'capture');
+    mkdirSync(captureDir);
+    const { stdoutPath, cwd } = capturePaths(captureDir);
+    const feed = historyFeed({ dataDir, stdoutPath, cwd, initial, ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }) });
+    // The trace is kept (in the scratch directory) for the capture's digest and --save-capture.
+    const capture = await captureWorkload(withTmpDir(workload, scratch.tmp), captureDir, { onLine: (line) => feed.parser.line(line), keepTrace: true, ...(options.failFsync === undefined ? {} : { failFsync: options.failFsync }) });
+    const { history, parsed } = feed.finish();
+    const header = captureHeader(workload, dataDir, capture, history.acks.map((a) => a.id));
+    const digest = await captureDigest(header, manifestOf(initial), { path: capture.tracePath ?? '' });
+    return { dataDir, scratch, snapshotDir, initial, capture, parsed, history, workload, digest, dispose: () => scratch.remove() };
+  } catch (error) {
+    scratch.remove();
+    throw error;
+  }
 }
 
 /** The op log of a captured run under the given knobs. */
 export function historyOf(run: CapturedRun, knobs: SimKnobs): SyscallHistory {
-  return buildSyscallHistory(run.parsed.calls, { dataDir: run.dataDir, stdoutPath: run.capture.stdoutPath, cwd: run.capture.cwd, knobs, initial: run.initial });
+  return { ...run.history, knobs };
 }
 
-/** Enumerates and checks the crash states of a captured run (or of one shard of them). */
+let statesDirs = 0;
+
+/** Enumerates and checks the crash states of a captured run (or of one shard of them), as they are planned. */
 export async function checkCaptured(run: CapturedRun, options: CheckOptions): Promise<CrashTestResult> {
   const history = historyOf(run, options.knobs);
   // Crash points: the initial image (op 0) and after every call that changed something.
-  const plan = planCrashStates(crashPointsOf(options.knobs, history.ops), options.maxStates, options.seed);
-  const planned = jobsOf(plan, history);
+  const plan = planCrashStream(options.knobs, history.ops, options.maxStates, options.seed, {
+    onSized: (crashPoints, spaceTotal) => options.onEvent?.({ phase: 'plan', crashPoints, spaceTotal }),
+  });
   const shard = options.shard ?? WHOLE_RUN;
-  const jobs = selectShard(planned, shard);
-  const scratch = scratchDir();
-  const checker = typeof options.check === 'string' ? commandChecker(options.check, scratch.tmp) : options.check;
-  try {
-    const started = performance.now();
-    const checked = await checkJobs(jobs, join(scratch.path, 'states'), checker, history.calls, options);
-    const checkMs = performance.now() - started;
-    const violations = groupViolations(checked);
-    return {
-      crashPoints: plan.points.length,
-      crashStates: jobs.length,
-      plannedStates: planned.length,
-      exhaustive: plan.exhaustive && shard.n === 1,
-      planExhaustive: plan.exhaustive,
-      shard,
-      seed: options.seed,
-      maxStates: options.maxStates,
-      knobs: options.knobs,
-      captureDigest: run.digest,
-      spaceTotal: plan.spaceTotal,
-      violations,
-      violationCount: checked.filter((s) => !s.ok).length,
-      unmodelled: history.unmodelled,
-      notes: [...(run.capture.notes ?? []), ...history.notes],
-      unparsedLines: run.parsed.unparsed.length,
-      history,
-      acks: history.acks.length,
-      statesPerSecond: jobs.length / Math.max(checkMs / 1000, 1e-3),
-      captureMs: run.capture.durationMs,
-      checkMs,
-      states: checked,
-    };
-  } finally {
-    scratch.remove();
-  }
-}
-
-/** One check to run per distinct (image, acknowledged ids) pair, in the plan's order (shards split this list). */
-function jobsOf(plan: CrashPlan, history: SyscallHistory): Job[] {
-  const jobs: Job[] = [];
-  const seen = new Set<string>();
-  for (const planned of plan.points) {
-    const { afterOp, contextEndOp } = planned.point;
-    const ids = history.acks.filter((a) => a.opIndex <= contextEndOp).map((a) => a.id);
-    for (const state of planned.states()) {
-      const key = `${state.key}|${ids.length}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      jobs.push({ afterOp, state, ids });
-    }
-  }
-  return jobs;
-}
-
-/** Materialises each state under `statesDir` and asks the checker about it, `options.jobs` at once. */
-async function checkJobs(jobs: readonly Job[], statesDir: string, checker: Checker, calls: readonly string[], options: CheckOptions): Promise<CheckedState[]> {
-  let done = 0;
+  const statesDir = join(run.scratch.path, `states-${statesDirs++}`);
+  mkdirSync(statesDir, { mode: 0o711 });
   const dirs = new StateDirs(statesDir);
-  return pool(jobs, options.jobs ?? availableParallelism(), async (job): Promise<CheckedState> => {
-    const verdictKey = `${job.state.key}|${job.ids.join(' ')}`;
-    let outcome = options.verdicts?.get(verdictKey);
-    if (outcome === undefined) {
-      const stateDir = dirs.take();
-      materialise(job.state, stateDir);
+  const checker = typeof options.check === 'string' ? commandChecker(options.check, run.scratch.tmp) : options.check;
+  const started = performance.now();
+  const counts: JobCounts = { drawn: 0, jobs: 0 };
+  let checks = 0;
+  const checked = await poolStream(jobsOf(plan.points(), history, counts, shard), options.jobs ?? availableParallelism(), async (job) => {
+    const result = await checkJob(job, dirs, checker, run.snapshotDir, options);
+    checks++;
+    options.onProgress?.(counts.drawn, plan.budgetTotal);
+    options.onEvent?.({ phase: 'check', done: counts.drawn, total: plan.budgetTotal, checked: checks });
+    return result;
+  });
+  const checkMs = performance.now() - started;
+  return {
+    crashPoints: plan.pointCount,
+    crashStates: checked.length,
+    plannedStates: counts.jobs,
+    exhaustive: plan.exhaustive && shard.n === 1,
+    planExhaustive: plan.exhaustive,
+    shard,
+    seed: options.seed,
+    maxStates: options.maxStates,
+    knobs: options.knobs,
+    captureDigest: run.digest,
+    spaceTotal: plan.spaceTotal,
+    violations: groupViolations(checked),
+    violationCount: checked.filter((s) => !s.ok).length,
+    unmodelled: history.unmodelled,
+    notes: [...(run.capture.notes ?? []), ...history.notes],
+    unparsedLines: run.parsed.unparsedCount,
+    history,
+    acks: history.acks.length,
+    statesPerSecond: checked.length / Math.max(checkMs / 1000, 1e-3),
+    captureMs: run.capture.durationMs,
+    checkMs,
+    states: checked,
+  };
+}
+
+/** Materialises one state in a directory of `dirs` and asks the checker about it (or reuses a verdict). */
+async function checkJob(job: CheckJob, dirs: StateDirs, checker: Checker, snapshotDir: string, options: CheckOptions): Promise<CheckedState> {
+  const verdictKey = `${job.state.key}|${job.ids.join(' ')}`;
+  let outcome = options.verdicts?.get(verdictKey);
+  if (outcome === undefined) {
+    const stateDir = dirs.take();
+    let reusable = true;
+    try {
+      materialise(job.state, stateDir, snapshotDir);
       const raw = await checker.check(stateDir, job.ids, options.timeoutMs);
+      // A function that timed out may still be running on it (a command's process group is dead).
+      reusable = !raw.timedOut || typeof options.check === 'string';
       // The state directory differs for every state: a reason naming it would never group.
       outcome = { ...raw, reason: raw.reason.split(stateDir).join('<state dir>') };
-      // A function that timed out may still be running on it (a command's process group is dead).
-      dirs.give(stateDir, !raw.timedOut || typeof options.check === 'string');
-      options.verdicts?.set(verdictKey, outcome);
+    } finally {
+      dirs.give(stateDir, reusable);
     }
-    done++;
-    options.onProgress?.(done, jobs.length);
-    const summary = describeCrashState(job.state, calls, job.afterOp);
-    const detail = outcome.detail === undefined || outcome.ok ? {} : { detail: outcome.detail };
-    return { afterOp: job.afterOp, key: job.state.key, ids: job.ids, summary, ok: outcome.ok, reason: outcome.reason, ...detail, state: options.keepStates === true ? job.state : null };
-  });
+    options.verdicts?.set(verdictKey, outcome);
+  }
+  const detail = outcome.detail === undefined || outcome.ok ? {} : { detail: outcome.detail };
+  return { afterOp: job.afterOp, key: job.state.key, ids: job.ids, summary: job.summary, ok: outcome.ok, reason: outcome.reason, ...detail, state: options.keepStates === true ? job.state : null };
 }

@@ -29,8 +29,12 @@ export function parseShard(text: string, what = '--shard'): Shard {
   return shard;
 }
 
+/** Whether the planned state at `index` (from 0) belongs to `shard`. */
+export function inShard(index: number, shard: Shard): boolean {
+  return index % shard.n === shard.k - 1;
+}
+
 /** The items of `planned` that belong to `shard`, in order. */
 export function selectShard<T>(planned: readonly T[], shard: Shard): T[] {
-  if (shard.n === 1) return [...planned];
-  return planned.filter((_, i) => i % shard.n === shard.k - 1);
+  return planned.filter((_, i) => inShard(i, shard));
 }

@@ -1,5 +1,7 @@
 // Reading strace's output: one system call per line, as `strace -f -y -qq -s <big>
-// --strings-in-hex=non-ascii-chars -o <file>` writes it (strace 5.x and 6.x). Pure: text in, data out.
+// --strings-in-hex=non-ascii-chars -o <file>` writes it (strace 5.x and 6.x). Pure: text in, data
+// out, a line at a time (TraceParser): a trace can be hundreds of megabytes of hex, and is never
+// held whole.
 //
 // A line is `<pid> <name>(<args>) = <return>`, where
 //   - every fd argument carries its path after -y: `3</data/000001.log>`, `AT_FDCWD</work>`;
@@ -88,36 +90,48 @@ function skipAnnotation(text: string, at: number): number {
 
 const ESCAPES: Readonly<Record<string, number>> = { n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, e: 27, '"': 34, '\\': 92, "'": 39, '?': 63 };
 
+const HEX: readonly number[] = Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  return /[0-9a-fA-F]/.test(ch) ? parseInt(ch, 16) : -1;
+});
+
 /** Decodes one strace string argument (`"ab\x00"` or `"ab"...`) to its bytes. */
 export function decodeString(raw: string): { bytes: Uint8Array; truncated: boolean } | null {
   const text = raw.trim();
   if (!text.startsWith('"')) return null;
   const close = skipString(text, 0);
   if (close >= text.length) return null;
-  const out: number[] = [];
-  const encoder = new TextEncoder();
+  const truncated = text.slice(close + 1).startsWith('...');
+  // Every character gives at most one byte unless it is not ASCII (strace escapes those in hex).
+  const ascii = !/[^\x00-\x7f]/.test(text.slice(0, close));
+  const out = ascii ? new Uint8Array(close) : null;
+  const slow: number[] = [];
+  let length = 0;
+  const push = (b: number): void => {
+    if (out === null) slow.push(b);
+    else out[length++] = b;
+  };
   for (let i = 1; i < close; i++) {
-    const c = text[i] ?? '';
-    if (c !== '\\') {
-      const code = c.charCodeAt(0);
-      if (code < 0x80) out.push(code);
-      else for (const b of encoder.encode(c)) out.push(b);
+    const code = text.charCodeAt(i);
+    if (code !== 92) {
+      if (code < 0x80) push(code);
+      else for (const b of new TextEncoder().encode(text[i] ?? '')) push(b);
       continue;
     }
     const n = text[i + 1] ?? '';
     if (n === 'x') {
-      out.push(parseInt(text.slice(i + 2, i + 4), 16));
+      push(((HEX[text.charCodeAt(i + 2)] ?? 0) << 4) | (HEX[text.charCodeAt(i + 3)] ?? 0));
       i += 3;
-    } else if (/[0-7]/.test(n)) {
-      const digits = /^[0-7]{1,3}/.exec(text.slice(i + 1))?.[0] ?? '0';
-      out.push(parseInt(digits, 8) & 0xff);
+    } else if (n >= '0' && n <= '7') {
+      const digits = /^[0-7]{1,3}/.exec(text.slice(i + 1, i + 4))?.[0] ?? '0';
+      push(parseInt(digits, 8) & 0xff);
       i += digits.length;
     } else {
-      out.push(ESCAPES[n] ?? n.charCodeAt(0));
+      push(ESCAPES[n] ?? n.charCodeAt(0));
       i += 1;
     }
   }
-  return { bytes: Uint8Array.from(out), truncated: text.slice(close + 1).startsWith('...') };
+  return { bytes: out === null ? Uint8Array.from(slow) : out.subarray(0, length), truncated };
 }
 
 /** An fd argument: `3</path>`, `3`, `AT_FDCWD</cwd>` or `AT_FDCWD`. */
@@ -193,60 +207,86 @@ export interface ParseOptions {
   readonly stdoutPath: string | null;
 }
 
-/** Parses a whole trace file. */
-export function parseTrace(text: string, options: ParseOptions): ParsedTrace {
-  const calls: Syscall[] = [];
-  const unparsed: { line: number; text: string }[] = [];
-  // The first half of each unfinished call, by pid.
-  const pending = new Map<number, { name: string; text: string; line: number; early: boolean }>();
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
-    const lineNo = i + 1;
+/** Unreadable lines kept for a report (all are counted). */
+const UNPARSED_KEPT = 100;
+
+/**
+ * strace's lines one at a time, in order; each complete call goes to `onCall` where it took place
+ * (see the header for unfinished calls). Holds only the first halves of unfinished calls.
+ */
+export class TraceParser {
+  readonly #options: ParseOptions;
+  readonly #onCall: (call: Syscall) => void;
+  /** The first half of each unfinished call, by pid. */
+  readonly #pending = new Map<number, { name: string; text: string; line: number; early: boolean }>();
+  readonly unparsed: { readonly line: number; readonly text: string }[] = [];
+  unparsedCount = 0;
+  lines = 0;
+
+  constructor(options: ParseOptions, onCall: (call: Syscall) => void) {
+    this.#options = options;
+    this.#onCall = onCall;
+  }
+
+  #unreadable(line: number, text: string): void {
+    this.unparsedCount++;
+    if (this.unparsed.length < UNPARSED_KEPT) this.unparsed.push({ line, text: text.slice(0, 500) });
+  }
+
+  /** One line of the trace (without its newline); lines are numbered from 1 as they come. */
+  line(raw: string): void {
+    const lineNo = ++this.lines;
     if (raw.trim() === '') return;
     const m = LINE.exec(raw);
-    if (m === null) {
-      unparsed.push({ line: lineNo, text: raw });
-      return;
-    }
+    if (m === null) return this.#unreadable(lineNo, raw);
     const pid = Number(m[1]);
     const body = (m[2] ?? '').trimStart();
     if (body.startsWith('---') || body.startsWith('+++')) return;
     const unfinished = /\s*<unfinished \.\.\.>\s*$/.exec(body);
-    if (unfinished !== null) {
-      const head = body.slice(0, unfinished.index);
-      const name = /^([a-z_0-9?]+)\(/.exec(head)?.[1] ?? '';
-      const early = options.stdoutPath !== null && /^write/.test(name) && head.includes(`<${options.stdoutPath}>`);
-      if (early) {
-        // All of a write's arguments are printed before it blocks; its return comes later.
-        const call = parseCallText(lineNo, pid, `${head}) = ?`);
-        if (call !== null) calls.push(call);
-      }
-      pending.set(pid, { name, text: head, line: lineNo, early });
-      return;
-    }
+    if (unfinished !== null) return this.#unfinished(lineNo, pid, body.slice(0, unfinished.index));
     const resumed = /^<\.\.\. ([a-z_0-9?]+) resumed>(.*)$/s.exec(body);
     if (resumed !== null) {
-      const first = pending.get(pid);
-      pending.delete(pid);
-      if (first === undefined || first.name !== resumed[1]) {
-        unparsed.push({ line: lineNo, text: raw });
-        return;
-      }
+      const first = this.#pending.get(pid);
+      this.#pending.delete(pid);
+      if (first === undefined || first.name !== resumed[1]) return this.#unreadable(lineNo, raw);
       if (first.early) return;
       const call = parseCallText(lineNo, pid, `${first.text}${resumed[2] ?? ''}`);
-      if (call === null) unparsed.push({ line: lineNo, text: raw });
-      else calls.push(call);
+      if (call === null) this.#unreadable(lineNo, raw);
+      else this.#onCall(call);
       return;
     }
     const call = parseCallText(lineNo, pid, body);
-    if (call === null) unparsed.push({ line: lineNo, text: raw });
-    else calls.push(call);
-  });
-  // A call still unfinished at the end never returned (the process was killed in it).
-  for (const [pid, first] of pending) {
-    if (first.early) continue;
-    const call = parseCallText(first.line, pid, `${first.text}) = ?`);
-    if (call !== null) calls.push(call);
+    if (call === null) this.#unreadable(lineNo, raw);
+    else this.#onCall(call);
   }
-  return { calls, unparsed };
+
+  #unfinished(lineNo: number, pid: number, head: string): void {
+    const name = /^([a-z_0-9?]+)\(/.exec(head)?.[1] ?? '';
+    const early = this.#options.stdoutPath !== null && /^write/.test(name) && head.includes(`<${this.#options.stdoutPath}>`);
+    if (early) {
+      // All of a write's arguments are printed before it blocks; its return comes later.
+      const call = parseCallText(lineNo, pid, `${head}) = ?`);
+      if (call !== null) this.#onCall(call);
+    }
+    this.#pending.set(pid, { name, text: head, line: lineNo, early });
+  }
+
+  /** The end of the trace: a call still unfinished never returned (the process was killed in it). */
+  finish(): void {
+    for (const [pid, first] of this.#pending) {
+      if (first.early) continue;
+      const call = parseCallText(first.line, pid, `${first.text}) = ?`);
+      if (call !== null) this.#onCall(call);
+    }
+    this.#pending.clear();
+  }
+}
+
+/** Parses a whole trace held in memory (tests, small traces). */
+export function parseTrace(text: string, options: ParseOptions): ParsedTrace {
+  const calls: Syscall[] = [];
+  const parser = new TraceParser(options, (call) => calls.push(call));
+  for (const line of text.split('\n')) parser.line(line);
+  parser.finish();
+  return { calls, unparsed: parser.unparsed };
 }

@@ -9,11 +9,15 @@
 // op with applyOp and asked through crash-sim's query API, so the history and the enumerator can
 // never disagree about it. process-table.ts keeps the fd tables and current directories; the calls
 // are handled in path-calls.ts and file-calls.ts, dispatched by name from CALLS below.
+//
+// The builder takes calls one at a time as the trace is read (SyscallHistoryBuilder.add), and the
+// op log it makes does not depend on the knobs (the live namespace is the same under all of them):
+// one capture is checked under any knobs by handing the same ops to crash-sim with other knobs.
 
 import { normalizePath } from '../../crash-sim/sim-paths.js';
 import { inodeAt, isDirectory, nameOf, sizeOf } from '../../crash-sim/sim-query.js';
 import { applyOp } from '../../crash-sim/apply-op.js';
-import { emptyState, type SimOp, type SimOpInput, type SimState } from '../../crash-sim/sim-state.js';
+import { emptyState, type ImageBytes, type SimOp, type SimOpInput, type SimState } from '../../crash-sim/sim-state.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
 import type { CallContext, CallHandler } from './call-context.js';
 import { copyCall, dupCall, fallocateCall, fcntlCall, fsyncCall, ftruncateCall, mmapCall, readCall, seekCall, syncFileRangeCall, writeCall } from './file-calls.js';
@@ -48,8 +52,8 @@ export interface SyscallHistory {
 }
 
 export interface InitialImage {
-  /** Files by path relative to --dir ('a/b.log'), with their bytes. */
-  readonly files: ReadonlyMap<string, Uint8Array>;
+  /** Files by path relative to --dir ('a/b.log'), with their bytes (a snapshot's files: read on demand). */
+  readonly files: ReadonlyMap<string, ImageBytes>;
   /** Directories relative to --dir ('a', 'a/b'), not counting --dir itself. */
   readonly dirs: readonly string[];
 }
@@ -125,11 +129,14 @@ const CALLS: Readonly<Record<string, CallHandler>> = {
 /** Calls that change nothing when they fail, except a failed fsync (it decides nothing: limbo). */
 const RECORDED_WHEN_FAILED = new Set(['fsync', 'fdatasync', 'syncfs']);
 
-export function buildSyscallHistory(syscalls: readonly Syscall[], options: SyscallHistoryOptions): SyscallHistory {
-  return new SyscallHistoryBuilder(options).run(syscalls);
+export function buildSyscallHistory(syscalls: Iterable<Syscall>, options: SyscallHistoryOptions): SyscallHistory {
+  const builder = new SyscallHistoryBuilder(options);
+  for (const call of syscalls) builder.add(call);
+  return builder.finish();
 }
 
-class SyscallHistoryBuilder implements CallContext {
+/** A SyscallHistory made call by call, as the trace is read. */
+export class SyscallHistoryBuilder implements CallContext {
   readonly state: SimState;
   readonly processes: ProcessTable;
   readonly stdoutPath: string;
@@ -141,6 +148,7 @@ class SyscallHistoryBuilder implements CallContext {
   readonly #notes = new Set<string>();
   readonly #dirPrefix: string;
   #stdoutText = '';
+  #seen = 0;
 
   constructor(options: SyscallHistoryOptions) {
     this.#options = options;
@@ -153,20 +161,27 @@ class SyscallHistoryBuilder implements CallContext {
     this.record({ kind: 'crash', files, dirs, description: 'the initial contents of --dir' }, `the initial contents of --dir (${files.length} files, ${dirs.length} directories)`);
   }
 
-  run(syscalls: readonly Syscall[]): SyscallHistory {
-    for (const call of syscalls) {
-      // The first call seen names the root process, whether it failed or not.
-      const proc = this.processes.proc(call.pid);
-      const failed = call.errno !== null || (call.ret !== null && call.ret < 0);
-      if (failed && !RECORDED_WHEN_FAILED.has(call.name)) continue;
-      try {
-        CALLS[call.name]?.(this, proc, call);
-      } catch (error) {
-        // A call that contradicts what crash-test knows of the namespace (an inode it never saw,
-        // a directory it does not know) is named, not fatal: the rest of the history still counts.
-        this.report(call, `could not be applied: ${error instanceof Error ? error.message : String(error)}`);
-      }
+  /** How many calls were taken, and how many ops they made so far. */
+  get counts(): { readonly calls: number; readonly ops: number } {
+    return { calls: this.#seen, ops: this.#ops.length };
+  }
+
+  add(call: Syscall): void {
+    this.#seen++;
+    // The first call seen names the root process, whether it failed or not.
+    const proc = this.processes.proc(call.pid);
+    const failed = call.errno !== null || (call.ret !== null && call.ret < 0);
+    if (failed && !RECORDED_WHEN_FAILED.has(call.name)) return;
+    try {
+      CALLS[call.name]?.(this, proc, call);
+    } catch (error) {
+      // A call that contradicts what crash-test knows of the namespace (an inode it never saw,
+      // a directory it does not know) is named, not fatal: the rest of the history still counts.
+      this.report(call, `could not be applied: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  finish(): SyscallHistory {
     return { knobs: this.#options.knobs, ops: this.#ops, calls: this.#calls, acks: this.#acks, unmodelled: this.#unmodelled, notes: [...this.#notes] };
   }
 

@@ -56,6 +56,12 @@ violations: 23 crash states in 1 group
 `);
   });
 
+  it('a crash-space sum that reached its cap reads as a bound, not as an exact count', () => {
+    const huge = crashTestText({ ...whole, exhaustive: false, planExhaustive: false, spaceTotal: Number.MAX_SAFE_INTEGER });
+    expect(huge).toContain('crash states: 36 checked, sampled (2^53 or more points in all crash spaces)');
+    expect(crashTestText({ ...whole, spaceTotal: Number.MAX_SAFE_INTEGER - 1 })).toContain(`(${Number.MAX_SAFE_INTEGER - 1} points`);
+  });
+
   it('one shard says which, and of what plan', () => {
     const text = crashTestText({ ...whole, crashStates: 12, exhaustive: false, shard: { k: 2, n: 3 } });
     expect(text).toContain('crash states: 12 of 36 planned checked, one shard of an exhaustive plan (253 points in all crash spaces)\nshard: 2/3 (12 of the 36 planned crash states)\n');

@@ -72,7 +72,7 @@ describe('walref crash-test: bad input is one line naming what is wrong', () => 
     const file = join(work, 'a-file');
     writeFileSync(file, 'x');
     expect((await cli('crash-test', '--dir', file, '--workload', 'true', '--check', 'true')).err).toBe(`walref crash-test: BadDataDir: --dir ${file} is not a directory\n`);
-    const failed = await cli('crash-test', '--dir', join(work, 'empty'), '--workload', 'echo nope >&2; exit 3', '--check', 'true');
+    const failed = await cli('crash-test', '--quiet', '--dir', join(work, 'empty'), '--workload', 'echo nope >&2; exit 3', '--check', 'true');
     expect(failed.code).toBe(2);
     expect(failed.err).toBe('walref crash-test: WorkloadFailed: the workload exited with status 3: nope\n');
   });

@@ -77,5 +77,5 @@ describe('generated workloads', () => {
       }),
       { numRuns: deep ? 1_000 : 100, ...fixedSeedForDefaultRuns(20261122), endOnFailure: false },
     );
-  }, deep ? 60 * 60_000 : 60_000);
+  }, deep ? 60 * 60_000 : 180_000);
 });

@@ -1,5 +1,6 @@
 // crash-sim's ops for other programs: a lost mkdir takes its files with it (mkdirSync), hard links,
-// rmdir undone by a crash, and sync(2) making everything durable.
+// rmdir undone by a crash, a directory renamed (etcd's member/wal.tmp → member/wal), and sync(2)
+// making everything durable.
 import { describe, expect, it } from 'vitest';
 import { crashSpace, enumerateCrashStates } from '../../crash-sim/crash-states.js';
 import { resolveKnobs, type SimKnobs } from '../../crash-sim/knobs.js';
@@ -54,5 +55,41 @@ describe('crash-sim for programs walref did not write', () => {
       { kind: 'syncAll', errno: null },
     ];
     expect(images(resolveKnobs({ mkdirSync: true }), ops)).toEqual(['/ /db | /db/f=x']);
+  });
+
+  it('a renamed directory shows under its old name until its parent is fsynced, with what became durable inside it', () => {
+    const ops: OpInput[] = [
+      { kind: 'mkdir', path: '/m' },
+      { kind: 'mkdir', path: '/m/wal.tmp' },
+      { kind: 'create', path: '/m/wal.tmp/0', inode: 1 },
+      { kind: 'write', path: '/m/wal.tmp/0', inode: 1, offsetBytes: 0, data, writtenBytes: 1, errno: null },
+      { kind: 'fsync', path: '/m/wal.tmp/0', inode: 1, errno: null },
+      { kind: 'fsyncDir', path: '/m/wal.tmp', errno: null },
+      { kind: 'renameDir', from: '/m/wal.tmp', to: '/m/wal' },
+    ];
+    expect(images(resolveKnobs({}), ops)).toEqual(['/ /m /m/wal | /m/wal/0=x', '/ /m /m/wal.tmp | /m/wal.tmp/0=x']);
+    expect(images(resolveKnobs({}), [...ops, { kind: 'fsyncDir', path: '/m', errno: null }])).toEqual(['/ /m /m/wal | /m/wal/0=x']);
+    // Without dirSync the rename is durable at once.
+    expect(images(resolveKnobs({ dirSync: false }), ops)).toEqual(['/ /m /m/wal | /m/wal/0=x']);
+  });
+
+  it('an entry change stays in its directory whatever name the directory has after the crash', () => {
+    const created: OpInput[] = [
+      { kind: 'mkdir', path: '/a' },
+      { kind: 'renameDir', from: '/a', to: '/b' },
+      { kind: 'create', path: '/b/f', inode: 1 },
+    ];
+    // Made durable under the new name, it is under the old name when the rename is lost.
+    expect(images(resolveKnobs({}), [...created, { kind: 'fsyncDir', path: '/b', errno: null }])).toEqual(['/ /a | /a/f=', '/ /b | /b/f=']);
+    // Undecided, it persists or not, under whichever name the directory kept.
+    expect(images(resolveKnobs({}), created)).toEqual(['/ /a | ', '/ /a | /a/f=', '/ /b | ', '/ /b | /b/f=']);
+    // Issued before the rename, still undecided when the rename became durable: it is in the renamed directory.
+    const before: OpInput[] = [
+      { kind: 'mkdir', path: '/a' },
+      { kind: 'create', path: '/a/f', inode: 1 },
+      { kind: 'renameDir', from: '/a', to: '/b' },
+      { kind: 'fsyncDir', path: '/', errno: null },
+    ];
+    expect(images(resolveKnobs({}), before)).toEqual(['/ /b | ', '/ /b | /b/f=']);
   });
 });

@@ -94,7 +94,7 @@ function againstFirst(second: CrashState, first: CrashState): Pick<CrashState, '
     files: new Map(
       [...second.files].map(([path, file]) => {
         const before = first.files.get(path);
-        return [path, before === undefined ? file : { ...file, cacheBytes: before.cacheBytes, inode: before.inode }] as const;
+        return [path, before === undefined ? file : file.against(before.cacheContent, before.inode)] as const;
       }),
     ),
   };

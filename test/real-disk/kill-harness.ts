@@ -16,7 +16,9 @@ import { LOCK_FILE_NAME } from '../../src/core/format.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
-const READY_TIMEOUT_MS = 20_000;
+// A safety net, not a timing assertion: a child that compiles through tsx on a loaded 2-core
+// machine can take tens of seconds to open its log.
+const READY_TIMEOUT_MS = 90_000;
 
 /** A started child that has loaded its modules (or is loading them) and waits for "go". */
 export interface Pending {

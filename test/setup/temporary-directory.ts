@@ -4,7 +4,7 @@
 // caught whatever its name, and other programs using the system's temporary directory at the same
 // time (another test run, a build) can neither hide one nor fake one. A new walref-* entry in the
 // system's temporary directory itself (something that ignored TMPDIR) is reported as well.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,6 +38,9 @@ export default function setup(): () => void {
   const system = tmpdir();
   const before = new Set(readdirSync(system).filter((n) => n.startsWith('walref-')));
   const runDir = mkdtempSync(join(system, 'walref-test-run-'));
+  // Programs that run as another user (PostgreSQL's initdb and server run as postgres, since they
+  // refuse root) must pass through to their own directories in it; nobody else may list it.
+  chmodSync(runDir, 0o711);
   process.env['TMPDIR'] = runDir;
   return () => {
     process.env['TMPDIR'] = system;

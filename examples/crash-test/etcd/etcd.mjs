@@ -27,8 +27,12 @@ function freePort() {
 const b64 = (text) => Buffer.from(text, 'utf8').toString('base64');
 const unb64 = (text) => Buffer.from(text, 'base64').toString('utf8');
 
-/** Starts one etcd member on `dataDir` and waits until it serves requests. */
-export async function startEtcd(dataDir) {
+/**
+ * Starts one etcd member on `dataDir` and waits until it serves requests, at most `startMs`
+ * (a member that cannot elect itself never does: the checker reports it well within crash-test's
+ * own timeout).
+ */
+export async function startEtcd(dataDir, { startMs = 20_000 } = {}) {
   const client = await freePort();
   const peer = await freePort();
   const clientUrl = `http://127.0.0.1:${client}`;
@@ -40,7 +44,7 @@ export async function startEtcd(dataDir) {
       '--listen-client-urls', clientUrl, '--advertise-client-urls', clientUrl,
       '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
       '--initial-cluster', `walref=${peerUrl}`, '--initial-cluster-state', 'new',
-      '--log-level', 'error', '--logger', 'zap',
+      '--log-level', 'warn', '--logger', 'zap',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.arch === 'arm64' ? 'arm64' : '' } },
   );
@@ -48,22 +52,27 @@ export async function startEtcd(dataDir) {
   child.stdout.on('data', (c) => (log += c));
   child.stderr.on('data', (c) => (log += c));
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  /** The last structured (zap) log line, else the last line. */
   const lastLogLine = () => {
-    const line = log.trim().split('\n').pop() ?? '';
-    try {
-      const parsed = JSON.parse(line);
-      return `${parsed.msg ?? ''}${parsed.error ? `: ${parsed.error}` : ''}`;
-    } catch {
-      return line;
+    const lines = log.trim().split('\n');
+    for (const line of [...lines].reverse()) {
+      try {
+        const parsed = JSON.parse(line);
+        return `${parsed.msg ?? ''}${parsed.error ? `: ${parsed.error}` : ''}`;
+      } catch {
+        // A plain line (etcd's permission warnings): keep looking.
+      }
     }
+    return lines.pop() ?? '';
   };
   const call = async (path, body) => {
-    const response = await fetch(`${clientUrl}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(`${clientUrl}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
     const json = await response.json();
     if (!response.ok) throw new Error(`etcd ${path}: ${json.error ?? json.message ?? response.status}`);
     return json;
   };
-  for (let attempt = 0; ; attempt++) {
+  const deadline = Date.now() + startMs;
+  for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await exited;
       throw new Error(`etcd exited during start-up: ${lastLogLine() || 'no message'}`);
@@ -72,10 +81,10 @@ export async function startEtcd(dataDir) {
       await call('/v3/kv/range', { key: b64('probe') });
       break;
     } catch (error) {
-      if (attempt > 300) {
+      if (Date.now() > deadline) {
         child.kill('SIGKILL');
         await exited;
-        throw new Error(`etcd did not serve within 30 s: ${lastLogLine() || error.message}`);
+        throw new Error(`etcd did not serve within ${Math.round(startMs / 1000)} s: ${lastLogLine() || error.message}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -15,9 +15,15 @@ function installed(command: string, args: readonly string[]): boolean {
 
 export const hasStrace = installed('strace', ['-V']);
 export const hasRedis = installed('redis-server', ['--version']);
+/** PostgreSQL 15 as examples/crash-test/postgres/pg.mjs runs it: the server, its user, setpriv. */
+export const hasPostgres =
+  existsSync(join(process.env['WALREF_PG_BIN'] ?? '/usr/lib/postgresql/15/bin', 'postgres')) && installed('id', ['-u', 'postgres']) && installed('setpriv', ['--version']);
+export const hasEtcd = installed(process.env['WALREF_ETCD_BIN'] ?? 'etcd', ['--version']);
 /** The one plain line a skipped suite shows. */
 export const NEEDS_STRACE = 'needs strace (apt-get install -y strace)';
 export const NEEDS_REDIS = 'needs strace and redis-server (apt-get install -y strace redis-server)';
+export const NEEDS_POSTGRES = 'needs strace and PostgreSQL 15 (apt-get install -y strace postgresql-15)';
+export const NEEDS_ETCD = 'needs strace and etcd (apt-get install -y strace etcd-server)';
 
 function newestMtime(dir: string): number {
   let newest = 0;

@@ -24,6 +24,8 @@ describe.skipIf(!hasStrace)(`walref crash-test on LevelDB (${hasStrace ? 'strace
     captured = await captureRun(dir, `node ${example('leveldb', 'workload.mjs')} ${dir} --puts ${deep ? 8 : 2}`);
   }, 120_000);
   afterAll(() => {
+    // beforeAll may have failed before it was captured.
+    (captured as CapturedRun | undefined)?.dispose();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -12,7 +12,11 @@ async function run(appendfsync: 'always' | 'everysec'): Promise<CrashTestResult>
   const dir = freshDir(`redis-${appendfsync}`);
   dirs.push(dir);
   const captured = await captureRun(dir, `node ${example('redis', 'workload.mjs')} ${dir} --appendfsync ${appendfsync} --sets 3`);
-  return checkCaptured(captured, { check: `node ${example('redis', 'check.mjs')}`, knobs: resolveKnobs({}), maxStates: 120, seed: 1, timeoutMs: 30_000 });
+  try {
+    return await checkCaptured(captured, { check: `node ${example('redis', 'check.mjs')}`, knobs: resolveKnobs({}), maxStates: 120, seed: 1, timeoutMs: 30_000 });
+  } finally {
+    captured.dispose();
+  }
 }
 
 describe.skipIf(!hasStrace || !hasRedis)(`walref crash-test on Redis (${hasStrace && hasRedis ? 'redis-server found' : NEEDS_REDIS})`, () => {
@@ -29,6 +33,9 @@ describe.skipIf(!hasStrace || !hasRedis)(`walref crash-test on Redis (${hasStrac
   it('appendfsync everysec loses acknowledged writes', async () => {
     const result = await run('everysec');
     const lost = result.violations.find((v) => v.reason === 'an acknowledged key was lost');
-    expect(lost?.example).toMatch(/appendonly\.aof\.\d+\.incr\.aof, \d+ bytes @\d+\) lost/);
+    // Usually the simplest example loses an unsynced AOF write. When the background fsync is slow
+    // (a loaded machine), Redis postpones the AOF write itself by up to two seconds while it keeps
+    // replying, so the example may instead crash before that write: either way it is the AOF's.
+    expect(lost?.example).toMatch(/appendonly\.aof\.\d+\.incr\.aof, \d+ bytes @\d+\)/);
   }, 300_000);
 });

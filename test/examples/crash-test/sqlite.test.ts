@@ -13,7 +13,11 @@ async function run(synchronous: 'FULL' | 'NORMAL'): Promise<CrashTestResult> {
   const dir = freshDir(`sqlite-${synchronous}`);
   dirs.push(dir);
   const captured = await captureRun(dir, `node ${example('sqlite', 'workload.mjs')} ${dir} --synchronous ${synchronous} --rows ${ROWS}`);
-  return checkCaptured(captured, { check: `node ${example('sqlite', 'check.mjs')}`, knobs: resolveKnobs({}), maxStates: deep ? 1000 : 120, seed: 1, timeoutMs: 30_000 });
+  try {
+    return await checkCaptured(captured, { check: `node ${example('sqlite', 'check.mjs')}`, knobs: resolveKnobs({}), maxStates: deep ? 1000 : 120, seed: 1, timeoutMs: 30_000 });
+  } finally {
+    captured.dispose();
+  }
 }
 
 describe.skipIf(!hasStrace)(`walref crash-test on SQLite in WAL mode (${hasStrace ? 'strace found' : NEEDS_STRACE})`, () => {

@@ -19,6 +19,7 @@ const TXS = deep ? 12 : 5;
 const SEGMENT_BYTES = 160;
 const check = `node ${example('walref', 'check.mjs')}`;
 const dirs: string[] = [];
+const runs: CapturedRun[] = [];
 /** Verdicts by (image, acked ids), shared by every run here: a state is checked once. */
 const verdicts = new Map<string, CheckOutcome>();
 const knobs64 = resolveKnobs({ sectorBytes: 64 });
@@ -26,7 +27,9 @@ const knobs64 = resolveKnobs({ sectorBytes: 64 });
 async function capture(variant: string): Promise<CapturedRun> {
   const dir = freshDir(`walref-${variant}`);
   dirs.push(dir);
-  return captureRun(dir, `node ${example('walref', 'workload.mjs')} ${dir} --txs ${TXS} --segment-bytes ${SEGMENT_BYTES} --variant ${variant}`);
+  const run = await captureRun(dir, `node ${example('walref', 'workload.mjs')} ${dir} --txs ${TXS} --segment-bytes ${SEGMENT_BYTES} --variant ${variant}`);
+  runs.push(run);
+  return run;
 }
 
 const KNOB_SETS: SimKnobs[] = [];
@@ -67,6 +70,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     noDirFsyncRun = await capture('no-dir-fsync');
   }, 180_000);
   afterAll(() => {
+    for (const run of runs) run.dispose();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 

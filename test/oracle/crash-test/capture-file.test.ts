@@ -20,7 +20,7 @@ describe('the capture file', () => {
     expect(manifest.map((e) => ('dir' in e ? `d ${e.dir}` : `f ${e.file} ${e.size}`))).toEqual(['f a 1', 'd sub', 'f sub/b 2']);
     const path = join(work, 'one.capture');
     const digest = await writeCaptureFile(path, header, manifest, trace);
-    expect(digest).toBe(captureDigest(header, manifest, trace));
+    expect(digest).toBe(await captureDigest(header, manifest, trace));
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     const read = await readCaptureFile(path);
     expect(read).toEqual({ header, manifest, trace, digest });

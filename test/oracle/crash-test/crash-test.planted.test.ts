@@ -14,8 +14,8 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const doc = readFileSync(join(root, 'docs', 'oracle.md'), 'utf8');
 const HEADING = "## crash-test's planted targets";
 
-/** Flags that say where the program runs, what is printed or how many states are checked: they claim to find nothing. */
-const PLUMBING = ['--dir', '--workload', '--from-capture', '--save-capture', '--check', '--max-states', '--seed', '--timeout-ms', '--jobs', '--shard', '--json', '--html'];
+/** Flags that say where the program runs and from what, what is printed, how many states are checked: they claim to find nothing. */
+const PLUMBING = ['--dir', '--workload', '--init', '--from-capture', '--save-capture', '--check', '--max-states', '--seed', '--timeout-ms', '--jobs', '--shard', '--quiet', '--json', '--html'];
 
 interface Row {
   readonly claim: string;

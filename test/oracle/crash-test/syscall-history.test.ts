@@ -93,7 +93,7 @@ describe('from system calls to a crash-sim history', () => {
       '1  rmdir("/d/x") = 0',
       '1  sync() = 0',
     ]);
-    expect(h.ops.map((o) => o.kind).slice(1)).toEqual(['mkdir', 'create', 'truncate', 'link', 'unlink', 'rmdir', 'syncAll']);
+    expect(h.ops.map((o) => o.kind).slice(1)).toEqual(['mkdir', 'create', 'fallocate', 'link', 'unlink', 'rmdir', 'syncAll']);
     expect(h.notes.join('\n')).toMatch(/sync_file_range .* no durability guarantee/);
     expect(h.unmodelled).toEqual([]);
   });

@@ -1,0 +1,116 @@
+// crash-sim/file-content.ts: a persistent, chunked file content reads exactly like a plain byte
+// array under any writes and resizes, shares what it does not change, and reads its external bytes
+// (a file of the initial image) only where a write lands or a read asks.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { contentDigest } from '../../crash-sim/content-digest.js';
+import { ContentBuilder } from '../../crash-sim/content-builder.js';
+import { CHUNK_BYTES, FileContent, type ExternalBytes } from '../../crash-sim/file-content.js';
+
+type Step = { readonly kind: 'write'; readonly at: number; readonly length: number; readonly fill: number } | { readonly kind: 'resize'; readonly size: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('write' as const), at: fc.nat(3 * CHUNK_BYTES), length: fc.integer({ min: 1, max: 2 * CHUNK_BYTES }), fill: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ kind: fc.constant('resize' as const), size: fc.nat(4 * CHUNK_BYTES) }),
+);
+
+function dataOf(s: Extract<Step, { kind: 'write' }>): Uint8Array {
+  return Uint8Array.from({ length: s.length }, (_, i) => (s.fill === 0 ? 0 : (s.at + i) * s.fill + 1) & 0xff);
+}
+
+/** A plain array doing the same. */
+function model(initial: Uint8Array, steps: readonly Step[]): Uint8Array {
+  let bytes = initial.slice();
+  for (const s of steps) {
+    const size = s.kind === 'write' ? Math.max(bytes.length, s.at + s.length) : s.size;
+    const next = new Uint8Array(size);
+    next.set(bytes.subarray(0, Math.min(size, bytes.length)));
+    if (s.kind === 'write') next.set(dataOf(s), s.at);
+    bytes = next;
+  }
+  return bytes;
+}
+
+function external(bytes: Uint8Array, reads: { count: number }): ExternalBytes {
+  return {
+    id: 'initial',
+    sizeBytes: bytes.length,
+    read: (offsetBytes, lengthBytes) => {
+      reads.count++;
+      return bytes.slice(offsetBytes, offsetBytes + lengthBytes);
+    },
+  };
+}
+
+const initialBytes = Uint8Array.from({ length: 2 * CHUNK_BYTES + 100 }, (_, i) => (i * 7 + 3) & 0xff);
+
+describe('file contents as copy-on-write chunks', () => {
+  it('read back exactly what a plain byte array holds, from empty or from external bytes, and earlier versions never change', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(step, { maxLength: 12 }), (fromExternal, steps) => {
+        const start = fromExternal ? FileContent.external(external(initialBytes, { count: 0 })) : FileContent.EMPTY;
+        const versions = [start];
+        for (const s of steps) {
+          const last = versions[versions.length - 1] as FileContent;
+          versions.push(s.kind === 'write' ? last.write(s.at, dataOf(s)) : last.resize(s.size));
+        }
+        versions.forEach((version, i) => {
+          const expected = model(fromExternal ? initialBytes : new Uint8Array(0), steps.slice(0, i));
+          expect(version.sizeBytes).toBe(expected.length);
+          expect(Buffer.from(version.toBytes()).equals(Buffer.from(expected))).toBe(true);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a builder writing in place gives the same content as the same writes one by one', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+        const base = FileContent.of(initialBytes.slice(0, 5000));
+        const builder = new ContentBuilder(base);
+        let oneByOne = base;
+        for (const s of steps) {
+          if (s.kind === 'write') {
+            builder.write(s.at, dataOf(s));
+            oneByOne = oneByOne.write(s.at, dataOf(s));
+          } else {
+            builder.resize(s.size);
+            oneByOne = oneByOne.resize(s.size);
+          }
+        }
+        const built = builder.build();
+        expect(Buffer.from(built.toBytes()).equals(Buffer.from(oneByOne.toBytes()))).toBe(true);
+        expect(contentDigest(built)).toBe(contentDigest(oneByOne));
+        expect(base.toBytes()).toEqual(initialBytes.slice(0, 5000));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('digests are equal exactly when the bytes are, however the zeros are held', () => {
+    const zeros = FileContent.EMPTY.resize(3 * CHUNK_BYTES);
+    const written = FileContent.EMPTY.write(0, new Uint8Array(3 * CHUNK_BYTES));
+    const short = FileContent.EMPTY.resize(3 * CHUNK_BYTES).write(CHUNK_BYTES, Uint8Array.of(0, 0));
+    expect(new Set([contentDigest(zeros), contentDigest(written), contentDigest(short)]).size).toBe(1);
+    expect(contentDigest(zeros.write(5, Uint8Array.of(1)))).not.toBe(contentDigest(zeros));
+    expect(contentDigest(zeros.resize(3 * CHUNK_BYTES + 1))).not.toBe(contentDigest(zeros));
+  });
+
+  it('never reads external bytes that no write touches, and reads one slot for a write inside it', () => {
+    const reads = { count: 0 };
+    const big = FileContent.external(external(new Uint8Array(64 * CHUNK_BYTES).fill(9), reads));
+    const grown = big.resize(100 * CHUNK_BYTES).resize(64 * CHUNK_BYTES);
+    contentDigest(grown);
+    expect([...grown.extents()].map((e) => e.kind)).toEqual(['external']);
+    expect(reads.count).toBe(0);
+    const patched = big.write(10 * CHUNK_BYTES + 5, Uint8Array.of(1, 2, 3)).write(20 * CHUNK_BYTES, new Uint8Array(CHUNK_BYTES));
+    expect(reads.count).toBe(1);
+    expect([...patched.extents()].map((e) => `${e.kind}@${e.offsetBytes / CHUNK_BYTES}`)).toEqual(['external@0', 'bytes@10', 'external@11', 'bytes@20', 'external@21']);
+  });
+
+  it('a truncate hides external bytes for good: growing again reads zeros', () => {
+    const content = FileContent.external(external(initialBytes, { count: 0 })).resize(10).resize(20);
+    expect([...content.toBytes()]).toEqual([...initialBytes.slice(0, 10), ...new Array<number>(10).fill(0)]);
+  });
+});
