@@ -4,13 +4,15 @@
 
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { RecoveryPolicy } from '../src/core/errors.js';
+import { recoveryPolicySchema } from '../src/policy-options.js';
 import type { CliFailure } from './cli-failure.js';
 
 export type Command =
   | { readonly name: 'help' }
   | { readonly name: 'dump'; readonly dir: string }
-  | { readonly name: 'replay'; readonly dir: string; readonly json: boolean; readonly checkpointLsn: number }
-  | { readonly name: 'verify'; readonly dir: string; readonly strict: boolean }
+  | { readonly name: 'replay'; readonly dir: string; readonly json: boolean; readonly checkpointLsn: number; readonly recovery: RecoveryPolicy }
+  | { readonly name: 'verify'; readonly dir: string; readonly strict: boolean; readonly recovery: RecoveryPolicy }
   /** Commands implemented in other modules; they parse their own arguments. */
   | { readonly name: 'explore' | 'demo' | 'crash-test' | 'check-trace'; readonly argv: readonly string[] };
 
@@ -22,11 +24,17 @@ export const COMMAND_NAMES: readonly string[] = ['dump', 'replay', 'verify', 'ex
 export const USAGE = `usage: walref <command> [arguments]
 
 Read-only commands (they never take the writer lock and never modify the log):
-  walref dump <dir>                                  every record: segment, offset, LSN, kind, tx, events
-  walref replay <dir> [--json] [--checkpoint-lsn N]  the committed transactions, in commit order
-  walref verify <dir> [--strict]                     exit 0 when the log is well formed: a torn tail is
+  walref dump <dir>                                  every record: segment, offset, LSN, kind, tx, events;
+                                                     the MANIFEST and the live snapshot
+  walref replay <dir> [--json] [--checkpoint-lsn N] [--recovery P]
+                                                     the committed transactions after the live snapshot
+                                                     (or N, if higher), in commit order
+  walref verify <dir> [--strict] [--recovery P]      exit 0 when the log is well formed: a torn tail is
                                                      accepted unless valid frames follow it; --strict
-                                                     fails on any torn tail
+                                                     fails on any torn tail; the MANIFEST and the live
+                                                     snapshot's checksum are checked too
+  --recovery P: tolerate-torn-tail (default), absolute, point-in-time or skip-corrupted: what replay
+                does with damage (docs/format.md, "Recovery policies"); read-only, nothing is repaired
 
 Other commands:
   walref explore ...                                 crash-state exploration (walref explore --help)
@@ -48,7 +56,9 @@ const lsnSchema = z
   .transform(Number)
   .refine((n) => Number.isSafeInteger(n), 'must be at most 2^53 - 1');
 
-const replaySchema = z.object({ dir: dirSchema, json: z.boolean(), checkpointLsn: lsnSchema });
+const recoverySchema = recoveryPolicySchema.default('tolerate-torn-tail');
+
+const replaySchema = z.object({ dir: dirSchema, json: z.boolean(), checkpointLsn: lsnSchema, recovery: recoverySchema });
 
 export function parseCommandLine(argv: readonly string[]): ParseResult {
   const [name, ...rest] = argv;
@@ -67,20 +77,22 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     case 'dump':
       return parseWith(rest, {}, ([dir]) => ({ name: 'dump', dir: dirSchema.parse(dir) }));
     case 'verify':
-      return parseWith(rest, { strict: { type: 'boolean' } }, ([dir], values) => ({
+      return parseWith(rest, { strict: { type: 'boolean' }, recovery: { type: 'string' } }, ([dir], values) => ({
         name: 'verify',
         dir: dirSchema.parse(dir),
         strict: values['strict'] === true,
+        recovery: z.object({ recovery: recoverySchema }).parse({ recovery: values['recovery'] }).recovery,
       }));
     case 'replay':
       return parseWith(
         rest,
-        { json: { type: 'boolean' }, 'checkpoint-lsn': { type: 'string' } },
+        { json: { type: 'boolean' }, 'checkpoint-lsn': { type: 'string' }, recovery: { type: 'string' } },
         ([dir], values) => {
           const parsed = replaySchema.parse({
             dir,
             json: values['json'] === true,
             checkpointLsn: values['checkpoint-lsn'] ?? '0',
+            recovery: values['recovery'],
           });
           return { name: 'replay', ...parsed };
         },

@@ -4,7 +4,8 @@
 //
 // The workload is chosen to show something in every part of the demo: a committed transaction, an
 // aborted one (written with the low-level API, so replay has a TxAbort to drop), a checkpoint
-// marker, a rotation to a second segment (segmentTargetBytes is small), a read-only query that
+// through the MANIFEST (which writes a checkpoint marker; its retention keeps every segment, so
+// the dump shows them all), a rotation to a second segment (segmentTargetBytes is small), a read-only query that
 // writes nothing, and a last commit whose flush is the final operation, so some crash states fall
 // between that flush's write and its fsync: a crash mid-flush.
 
@@ -25,7 +26,7 @@ export const DEMO_WORKLOAD: Workload = {
     { tx: ['carol +5'], abort: true },
     { tx: ['dave +7'] },
     { flush: true },
-    { checkpointMarker: true },
+    { snapshot: 'lastCommit', retain: { snapshots: 1, segmentsBehindSnapshot: 2 } },
     { tx: ['erin +3', 'frank -3'] },
     { flush: true },
     { readOnly: true },

@@ -7,6 +7,8 @@
 //      and every crash state is recovered and checked by the oracle: one table row per combination.
 //   4. One crash state, a crash in the middle of the last flush, drawn as a picture of its segment
 //      bytes (picture.ts), with what replay recovered from it and what the oracle expected.
+//   5. The crash states around the commit point of the workload's checkpoint through the MANIFEST
+//      (demo-checkpoint.ts): which epoch each recovery finds, operation by operation.
 //
 // It writes nothing outside its temporary directory (the trace goes to memory, not to
 // WALREF_TRACE) and removes the directory at the end, whatever happens.
@@ -22,6 +24,7 @@ import { makeTempDir, removeDir } from '../src/fs/host-files.js';
 import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { openWal } from '../src/open-wal.js';
 import { runDump } from './commands.js';
+import { showCheckpointCommitPoint } from './demo-checkpoint.js';
 import { DEMO_WORKLOAD, runOnDisk } from './demo-workload.js';
 import { renderEvent } from './format-event.js';
 import { ExitCode, type CliIo } from './io.js';
@@ -101,6 +104,8 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
       heading(`4. One crash state: power lost in the middle of the last flush`);
       say(describeDrawn(drawn, pictureStyleFor(process.env, process.stdout.isTTY === true, largestFile(drawn))));
     }
+
+    await showCheckpointCommitPoint(DEMO_WORKLOAD, simOpenWal, heading, say);
 
     heading('Next');
     say(NEXT_STEPS);

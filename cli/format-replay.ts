@@ -5,7 +5,7 @@
 // standard error and exits 1, and whatever JSON was written before is incomplete by design.
 
 import type { ReplayedTransaction } from '../src/core/records.js';
-import type { ReplaySummary, TornTail } from '../src/core/replay.js';
+import type { PolicyReport, ReplaySummary, TornTail } from '../src/core/replay.js';
 import { printableUtf8, renderEvent, toHex } from './format-event.js';
 import { describeCheckpoint, describeTornTail } from './format-outcome.js';
 
@@ -29,6 +29,8 @@ export interface ReplayJson {
   readonly maxLsn: number;
   readonly tornTail: TornTail | null;
   readonly checkpointObserved: number | null;
+  /** Only under --recovery other than tolerate-torn-tail: what the policy cut or skipped. */
+  readonly policyReport?: PolicyReport;
 }
 
 export function transactionToJson(tx: ReplayedTransaction): ReplayJsonTransaction {
@@ -60,7 +62,9 @@ export class ReplayJsonWriter {
       `${this.transactions === 0 ? '' : '\n  '}],\n` +
         `  "maxLsn": ${summary.maxLsn},\n` +
         `  "tornTail": ${JSON.stringify(tornTail)},\n` +
-        `  "checkpointObserved": ${JSON.stringify(summary.checkpointObserved)}\n}\n`,
+        `  "checkpointObserved": ${JSON.stringify(summary.checkpointObserved)}` +
+        (summary.policyReport === undefined ? '' : `,\n  "policyReport": ${JSON.stringify(summary.policyReport)}`) +
+        '\n}\n',
     );
   }
 }

@@ -8,11 +8,15 @@
 // and verify, through the shell's sweepLog), so memory is bounded by one segment or one chunk,
 // not by the size of the log.
 
-import { WalError } from '../src/core/errors.js';
+import { WalError, type RecoveryPolicy } from '../src/core/errors.js';
+import { manifestCheckpointLsn, planLeftovers } from '../src/core/checkpoint.js';
+import type { Manifest } from '../src/core/manifest.js';
 import type { ReplayedTransaction } from '../src/core/records.js';
 import type { ReplaySummary } from '../src/core/replay.js';
 import { FsError, type FileSystem } from '../src/fs/port.js';
 import { listSegments, READ_CHUNK_BYTES, sweepLog, type SegmentEntry } from '../src/log-reader.js';
+import { liveSnapshotOf } from '../src/live-snapshot.js';
+import { readManifest } from '../src/open-epoch.js';
 import type { CliFailure } from './cli-failure.js';
 
 export interface SegmentFile extends SegmentEntry {
@@ -73,15 +77,49 @@ export async function sweepDirectory(
   dir: string,
   checkpointLsn: number,
   onTransaction: (transaction: ReplayedTransaction) => void,
+  recovery: RecoveryPolicy = 'tolerate-torn-tail',
 ): Promise<Checked<ReplaySummary>> {
   try {
-    const sweep = sweepLog(fs, dir, { checkpointLsn });
+    const sweep = sweepLog(fs, dir, { checkpointLsn, recovery });
     // One step per committed transaction, then the summary: bounded by the log's size.
     for (;;) {
       const step = await sweep.next();
       if (step.done === true) return { ok: true, value: step.value };
       onTransaction(step.value);
     }
+  } catch (error) {
+    return guard(() => {
+      throw error;
+    });
+  }
+}
+
+/** The committed epoch beside the segments, as the read-only commands see it. */
+export interface EpochView {
+  /** The MANIFEST, or null when there is none (no checkpoint through it yet). */
+  readonly manifest: Manifest | null;
+  /** The replay fence it sets: the live snapshot's LSN, 0 without one. */
+  readonly checkpointLsn: number;
+  /** Files openWal would remove as leftovers of a crashed checkpoint (or of removals that did not finish). */
+  readonly leftovers: readonly string[];
+}
+
+/** Reads and checks the MANIFEST; a damaged one is a BadManifest failure. Nothing is removed. */
+export function inspectEpoch(fs: FileSystem, dir: string): Checked<EpochView> {
+  return guard(() => {
+    const manifest = readManifest(fs, dir);
+    return { ok: true, value: { manifest, checkpointLsn: manifestCheckpointLsn(manifest), leftovers: planLeftovers(fs.readdir(dir), manifest).remove } };
+  });
+}
+
+/** Reads the live snapshot whole, checking its size and checksum against the MANIFEST. */
+export async function checkLiveSnapshot(fs: FileSystem, dir: string, manifest: Manifest): Promise<Checked<{ readonly file: string; readonly sizeBytes: number }>> {
+  const entry = manifest.snapshots[0];
+  if (entry === undefined) return { ok: true, value: { file: '', sizeBytes: 0 } };
+  const snapshot = liveSnapshotOf(fs, dir, manifest.epoch, entry);
+  try {
+    for await (const chunk of snapshot.chunks()) void chunk;
+    return { ok: true, value: { file: snapshot.file, sizeBytes: snapshot.sizeBytes } };
   } catch (error) {
     return guard(() => {
       throw error;

@@ -22,8 +22,8 @@ export async function runCli(argv: readonly string[], io: CliIo, fs: FileSystem)
       return ExitCode.Ok;
     })
     .with({ name: 'dump' }, (c) => runDump(c.dir, io, fs))
-    .with({ name: 'replay' }, (c) => runReplay(c.dir, c.json, c.checkpointLsn, io, fs))
-    .with({ name: 'verify' }, (c) => runVerify(c.dir, c.strict, io, fs))
+    .with({ name: 'replay' }, (c) => runReplay(c.dir, c.json, c.checkpointLsn, io, fs, c.recovery))
+    .with({ name: 'verify' }, (c) => runVerify(c.dir, c.strict, io, fs, c.recovery))
     .with({ name: 'explore' }, { name: 'demo' }, { name: 'crash-test' }, { name: 'check-trace' }, (c) => runDelegated(c.name, c.argv, io))
     .exhaustive();
 }

@@ -5,7 +5,7 @@
 
 import type { ModelState } from './state.js';
 
-export type ModelErrorCode = 'Poisoned' | 'IoError' | 'InvalidArgument';
+export type ModelErrorCode = 'Poisoned' | 'IoError' | 'InvalidArgument' | 'FenceSplitsTransaction';
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: ModelErrorCode };
 

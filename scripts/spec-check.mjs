@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { checkTrace, findRunner, formatSummary, sany, SKIP_MESSAGE, specDir, tlc, violationLines } from './spec-tlc.mjs';
 
-const modules = ['Wal.tla', 'MCWal.tla', 'TraceWal.tla'];
+const modules = ['Wal.tla', 'MCWal.tla', 'TraceWal.tla', 'Manifest.tla', 'MCManifest.tla'];
 
 /** Every check, with what TLC must report: exit 0, or the exit code and line of the failure. */
 const checks = [
@@ -28,6 +28,16 @@ const checks = [
     run: (r) => tlc(r, 'MCWal.tla', 'MCWalNoFlusher.cfg'),
     expect: { exitCode: 13, line: /Temporal property EventuallyDurable was violated/ },
   },
+  { name: 'MCManifest', run: (r) => tlc(r, 'MCManifest.tla', 'MCManifest.cfg'), expect: { exitCode: 0 } },
+  ...[
+    ['MCManifestDeleteBeforeCommit', 'OneEpochInv'],
+    ['MCManifestUnsyncedSnapshot', 'OneEpochInv'],
+    ['MCManifestNoDirFsync', 'EpochDurabilityInv'],
+  ].map(([name, invariant]) => ({
+    name,
+    run: (r) => tlc(r, 'MCManifest.tla', `${name}.cfg`),
+    expect: { exitCode: 12, line: new RegExp(`Invariant ${invariant} is violated`) },
+  })),
   { name: 'TraceWal good.ndjson', run: (r) => checkTrace(r, join(specDir, 'traces', 'good.ndjson')), expect: { exitCode: 0 } },
   ...['bad.ndjson', 'bad-fsyncgate.ndjson'].map((file) => ({
     name: `TraceWal ${file}`,

@@ -80,6 +80,11 @@ export class EffectRunner {
     this.runNow(effect);
   }
 
+  /** Closes the handle of `file` if one is open (a snapshot file, once it is durable). */
+  release(file: string): void {
+    this.#closeHandle(file);
+  }
+
   #closeHandle(file: string): void {
     const handle = this.#handles.get(file);
     if (handle === undefined) return;

@@ -4,7 +4,7 @@
 // chunk is an asynchronous read (off the main thread on the real disk), so the host's event loop
 // turns between chunks however long the log.
 
-import { WalError, type Result } from './core/errors.js';
+import { WalError, type RecoveryPolicy, type Result } from './core/errors.js';
 import { parseSegmentFileName } from './core/format.js';
 import type { ReplayedTransaction } from './core/records.js';
 import { ReplayDriver, type ReplaySummary } from './core/replay.js';
@@ -46,6 +46,8 @@ function check<T>(result: Result<T>): T {
 export interface SweepOptions {
   readonly checkpointLsn?: number;
   readonly chunkBytes?: number;
+  /** What replay does with damage; 'tolerate-torn-tail' by default. */
+  readonly recovery?: RecoveryPolicy;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function* sweepLog(
 ): AsyncGenerator<ReplayedTransaction, ReplaySummary, void> {
   const chunkBytes = options.chunkBytes ?? READ_CHUNK_BYTES;
   const segments = io(() => listSegments(fileSystem, dir));
-  const driver = new ReplayDriver(segments, { checkpointLsn: options.checkpointLsn ?? 0, copyEvents: false });
+  const driver = new ReplayDriver(segments, { checkpointLsn: options.checkpointLsn ?? 0, copyEvents: false, policy: options.recovery ?? 'tolerate-torn-tail' });
   for (const segment of segments) {
     check(driver.beginSegment());
     const handle = io(() => fileSystem.open(fileSystem.join(dir, segment.name), 'read'));

@@ -1,4 +1,6 @@
-// openWal: lock the directory, replay every segment (read asynchronously, a chunk at a time), let
+// openWal: lock the directory, learn the committed epoch from the MANIFEST (open-epoch.ts: the
+// live snapshot, whose LSN is the replay fence, and the leftovers of a crashed checkpoint, removed
+// only once the MANIFEST is read), replay every segment (read asynchronously, a chunk at a time), let
 // the pure recovery plan (src/core/recovery-plan.ts) decide where the writer continues and what to
 // repair, run the repair (repair-active-segment.ts), and hand back a Wal that continues where the
 // log ends. After open every record in the log is durable, so durableLsn = nextLsn - 1.
@@ -7,20 +9,28 @@ import { WalError } from './core/errors.js';
 import type { ReplayedTransaction } from './core/records.js';
 import { planRecovery } from './core/recovery-plan.js';
 import type { ReplayOutcome, ReplaySummary } from './core/replay.js';
-import { initialWriterState } from './core/writer-state.js';
+import { initialWriterState, type WriterConfig, type WriterStart } from './core/writer-state.js';
 import { EffectRunner } from './effect-runner.js';
+import { Checkpointer } from './checkpointer.js';
+import { manifestCheckpointLsn } from './core/checkpoint.js';
+import { planCutQuarantine, sealSalvagedSegment } from './core/policy-repair.js';
 import { blockingNodeFileSystem, nodeFileSystem } from './fs/node-fs.js';
 import { FsError, type DirectoryLock } from './fs/port.js';
 import { ndjsonFileTraceSink } from './fs/trace-file-sink.js';
-import { walErrorFromFs } from './io-error.js';
+import { throwingWalErrors, walErrorFromFs } from './io-error.js';
 import { sweepLog } from './log-reader.js';
 import { resolveOptions, type WalOptions } from './options.js';
 import { repairActiveSegment } from './repair-active-segment.js';
+import type { LiveSnapshot } from './live-snapshot.js';
+import { openEpoch } from './open-epoch.js';
+import { quarantineCut } from './quarantine-cut.js';
 import { Wal } from './wal.js';
 
 export interface OpenedWal {
   readonly wal: Wal;
   readonly replay: ReplayOutcome;
+  /** The live snapshot the MANIFEST names (replay holds what came after its LSN); null without one. */
+  readonly snapshot: LiveSnapshot | null;
 }
 
 export async function openWal(dir: string, options?: WalOptions): Promise<OpenedWal> {
@@ -45,21 +55,18 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
   try {
     const transactions: ReplayedTransaction[] = [];
     const deliver = resolved.onTransaction ?? ((t: ReplayedTransaction) => void transactions.push(t));
-    const sweep = sweepLog(fileSystem, dir, { checkpointLsn: resolved.checkpointLsn });
+    const opened = await openEpoch(fileSystem, dir, runner);
+    const checkpointLsn = Math.max(resolved.checkpointLsn, manifestCheckpointLsn(opened.epoch.manifest));
+    const sweep = sweepLog(fileSystem, dir, { checkpointLsn, recovery: resolved.recovery });
     let step = await sweep.next();
     for (; step.done !== true; step = await sweep.next()) deliver(step.value);
-    const summary: ReplaySummary = step.value;
-    const outcome: ReplayOutcome = { ...summary, transactions };
+    const swept: ReplaySummary = step.value;
+    const outcome: ReplayOutcome = { ...swept, transactions };
 
     const config = { syncMode: resolved.syncMode, segmentTargetBytes: resolved.segmentTargetBytes, maxCommits: resolved.maxCommits };
-    const plan = planRecovery(summary, resolved.checkpointLsn, config);
-    try {
-      await repairActiveSegment(runner, plan);
-    } catch (error) {
-      throw walErrorFromFs(error);
-    }
-    const state = initialWriterState(plan.start);
-    const wal = new Wal({ dir, state, runner, fs: fileSystem, lock, intervalMs: resolved.intervalMs, trace });
+    const state = initialWriterState(await repairLog(runner, swept, checkpointLsn, config, () => fileSystem.readdir(dir)));
+    const checkpointer = new Checkpointer({ epoch: opened.epoch, retain: resolved.retain, recoveredLsn: state.nextLsn - 1, checkpointLsn, fs: fileSystem, dir, runner });
+    const wal = new Wal({ dir, state, runner, fs: fileSystem, lock, intervalMs: resolved.intervalMs, trace, checkpointer });
     if (trace !== null) {
       const decoder = new TextDecoder();
       trace({
@@ -67,14 +74,32 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
         nextLsn: state.nextLsn,
         durableLsn: state.durableLsn,
         sync: resolved.syncMode,
-        checkpointLsn: resolved.checkpointLsn,
+        checkpointLsn,
         transactions: outcome.transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => decoder.decode(e)) })),
       });
     }
-    return { wal, replay: outcome };
+    return { wal, replay: outcome, snapshot: opened.snapshot };
   } catch (error) {
     runner.closeAll();
     lock.release();
     throw error;
   }
+}
+
+/**
+ * The repair open runs after replay (core/recovery-plan.ts), and before it the recovery policy's
+ * own (core/policy-repair.ts): a point-in-time cut moved aside, a segment skip-corrupted salvaged
+ * sealed; under the default neither applies. Returns where the writer starts.
+ */
+async function repairLog(runner: EffectRunner, swept: ReplaySummary, checkpointLsn: number, config: WriterConfig, names: () => string[]): Promise<WriterStart> {
+  const quarantine = swept.policyReport?.cut == null ? null : planCutQuarantine(swept, throwingWalErrors(names));
+  const summary = quarantine?.summary ?? swept;
+  const { plan, start } = sealSalvagedSegment(planRecovery(summary, checkpointLsn, config), summary);
+  try {
+    if (quarantine !== null) await quarantineCut(runner, quarantine);
+    await repairActiveSegment(runner, plan);
+  } catch (error) {
+    throw walErrorFromFs(error);
+  }
+  return start;
 }

@@ -7,6 +7,9 @@ import { LSN_MAX, SEGMENT_HEADER_BYTES } from './core/format.js';
 import type { FileSystem } from './fs/port.js';
 import type { TraceSink } from './core/trace.js';
 import type { ReplayedTransaction } from './core/records.js';
+import type { Retention } from './core/checkpoint.js';
+import { DEFAULT_RECOVERY_POLICY, type RecoveryPolicy } from './core/recovery-policy.js';
+import { recoveryPolicySchema, resolveRetention, retainSchema, type RetainOption } from './policy-options.js';
 
 export type SyncOption =
   | { readonly mode: 'per-commit' }
@@ -39,6 +42,10 @@ export interface WalOptions {
    * log's size.
    */
   readonly onTransaction?: (transaction: ReplayedTransaction) => void;
+  /** What checkpoint() keeps: snapshots named by the MANIFEST, and segments behind the live one. */
+  readonly retain?: RetainOption;
+  /** What replay does with damage; 'tolerate-torn-tail' by default (docs/format.md, "Recovery policies"). */
+  readonly recovery?: RecoveryPolicy;
 }
 
 export const DEFAULT_SEGMENT_TARGET_BYTES = 64 * 1024 * 1024;
@@ -72,6 +79,8 @@ const optionsSchema = z
     io: z.enum(['non-blocking', 'blocking']).optional(),
     trace: z.custom<TraceSink>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
     onTransaction: z.custom<(t: ReplayedTransaction) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+    retain: retainSchema.optional(),
+    recovery: recoveryPolicySchema.optional(),
   })
   .strict();
 
@@ -85,6 +94,8 @@ export interface ResolvedOptions {
   readonly io: 'non-blocking' | 'blocking';
   readonly trace: TraceSink | null;
   readonly onTransaction: ((transaction: ReplayedTransaction) => void) | null;
+  readonly retain: Retention;
+  readonly recovery: RecoveryPolicy;
 }
 
 export function resolveOptions(input: unknown): ResolvedOptions {
@@ -106,5 +117,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     io: o.io ?? 'non-blocking',
     trace: o.trace ?? null,
     onTransaction: o.onTransaction ?? null,
+    retain: resolveRetention(o.retain),
+    recovery: o.recovery ?? DEFAULT_RECOVERY_POLICY,
   };
 }

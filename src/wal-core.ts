@@ -32,6 +32,7 @@
 //   - A failed effect poisons the WAL. A failed fsync rejects every waitDurable it covered and
 //     every other waiter; every step still queued fails with Poisoned when its turn comes. Nothing
 //     is retried ("fsyncgate").
+//   - checkpoint() holds its place in the writer lane through all of its steps (exclusive()).
 //   - close() refuses calls made after it at once (Closed), takes the sync lane and then the
 //     writer lane, so it runs after every call made before it, makes everything written durable
 //     (unless poisoned), rejects the waiters still pending, and closes the files. idle() waits the
@@ -166,6 +167,11 @@ export class WalCore {
         this.#syncLane.release();
       }
     }
+  }
+
+  /** Runs several steps (checkpoint's) in call order, each as step() runs one, holding the writer lane throughout. */
+  async exclusive<T>(body: (run: <U>(step: (state: WriterState) => writer.WriterStep<U>) => U | Promise<U>) => Promise<T>): Promise<T> {
+    return this.#inCallOrder(() => body((step) => this.#runStep(step)));
   }
 
   /** Resolves once every call made before it, and the sync in flight, have finished. */

@@ -8,6 +8,7 @@ import { WalError } from './core/errors.js';
 import type { Lsn } from './core/records.js';
 import type { TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
+import type { CheckpointInput, CheckpointResult, Checkpointer } from './checkpointer.js';
 import type { EffectRunner } from './effect-runner.js';
 import type { DirectoryLock, FileSystem } from './fs/port.js';
 import { PendingCalls } from './pending-calls.js';
@@ -23,6 +24,7 @@ export interface WalParts {
   readonly lock: DirectoryLock;
   readonly intervalMs: number | null;
   readonly trace: TraceSink | null;
+  readonly checkpointer: Checkpointer;
 }
 
 export class Wal {
@@ -30,6 +32,7 @@ export class Wal {
   readonly #core: WalCore;
   readonly #lock: DirectoryLock;
   readonly #gate: TurnGate;
+  readonly #checkpointer: Checkpointer;
   #timer: ReturnType<typeof setInterval> | null = null;
   #fsyncScheduled = false;
   #closeDone: Promise<void> | null = null;
@@ -41,6 +44,7 @@ export class Wal {
     this.#core = new WalCore(parts.state, parts.runner, parts.trace, () => this.#timer?.unref());
     this.#lock = parts.lock;
     this.#gate = new TurnGate(parts.fs);
+    this.#checkpointer = parts.checkpointer;
     if (parts.state.config.syncMode === 'group' && parts.intervalMs !== null) {
       // The background flusher. It is unref'd while nobody waits for durability, so an idle WAL
       // never keeps the process alive; waitDurable() refs it while it has waiters.
@@ -96,7 +100,7 @@ export class Wal {
   }
 
   commit(txBeginLsn: Lsn): Promise<Lsn> {
-    const committed = this.#core.stepAsync((s) => writer.commit(s, txBeginLsn)).then((commitLsn) => {
+    const committed = this.#core.stepAsync((s) => this.#checkpointer.noteCommit(writer.commit(s, txBeginLsn), (lsn) => lsn)).then((commitLsn) => {
       this.#core.emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
       this.#afterCommit();
       return commitLsn;
@@ -117,7 +121,7 @@ export class Wal {
    * recorder's commit() does. Returns both LSNs; pass commitLsn to waitDurable() to acknowledge.
    */
   writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
-    const written = this.#core.stepAsync((s) => writer.transaction(s, events)).then((lsns) => {
+    const written = this.#core.stepAsync((s) => this.#checkpointer.noteCommit(writer.transaction(s, events), (lsns) => lsns.commitLsn)).then((lsns) => {
       this.#afterCommit();
       return lsns;
     });
@@ -163,6 +167,11 @@ export class Wal {
       this.#core.emit(() => ({ action: 'TruncateUpTo', upToLsn, removedSegments }));
     })();
     return this.#yielding(truncated);
+  }
+
+  /** Commits a snapshot at the durable commit LSN `input.lsn` through the MANIFEST (src/checkpointer.ts, docs/tour.md step 12). */
+  checkpoint(input: CheckpointInput): Promise<CheckpointResult> {
+    return this.#yielding(this.#checkpointer.checkpoint(this.#core, input));
   }
 
   /**

@@ -4,7 +4,8 @@
 // recovered when the session began, followed by the transactions whose commit returned before
 // the crash point. The recovery oracle (recovery-oracle.ts) checks a recovery against it.
 
-import type { ExploreHistory, ReplayedTx } from './explore-history.js';
+import type { CrashState } from '../../crash-sim/crash-states.js';
+import type { ExploreHistory, HistoryEpoch, ReplayedTx } from './explore-history.js';
 
 /** What the host knew at the crash point. */
 export interface CrashContext {
@@ -60,4 +61,24 @@ export function crashContext(history: ExploreHistory, session: number, crashAfte
       .map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.endLsn ?? -1, events: t.events })),
   ];
   return { crashAfterOp, session, acknowledgedDurableLsn, checkpointLsn, committed };
+}
+
+/**
+ * The checkpoint epoch a crash state holds: the newest checkpoint through the MANIFEST whose
+ * rename is among the operations before the crash and on disk in this state (not an entry change
+ * the crash lost). Null when none is: no MANIFEST, or only ones from before the run.
+ */
+export function heldEpoch(history: ExploreHistory, state: CrashState, crashAfterOp: number): HistoryEpoch | null {
+  for (let i = history.epochs.length - 1; i >= 0; i--) {
+    const epoch = history.epochs[i];
+    if (epoch === undefined || epoch.renameOp < 0 || epoch.renameOp > crashAfterOp) continue;
+    const pending = state.dirOps.find((d) => d.seq === epoch.renameOp);
+    if (pending === undefined || pending.persisted) return epoch;
+  }
+  return null;
+}
+
+/** The newest checkpoint whose call had returned to the host by `contextEndOp`; null when none. */
+export function acknowledgedEpoch(history: ExploreHistory, contextEndOp: number): HistoryEpoch | null {
+  return [...history.epochs].reverse().find((e) => e.returnedAtOp <= contextEndOp) ?? null;
 }

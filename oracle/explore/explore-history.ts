@@ -61,6 +61,17 @@ export interface HistoryStep {
   readonly error: string | null;
 }
 
+/** A checkpoint through the MANIFEST: its epoch, LSN and snapshot bytes, and when it committed. */
+export interface HistoryEpoch {
+  readonly epoch: number;
+  readonly lsn: number;
+  readonly snapshot: Uint8Array;
+  /** The op-log index of its rename of MANIFEST.tmp to MANIFEST: from there a crash may keep it. */
+  readonly renameOp: number;
+  /** The op-log length when checkpoint() returned: from there it is the host's committed epoch. */
+  readonly returnedAtOp: number;
+}
+
 export interface ExploreHistory {
   readonly dir: string;
   readonly records: readonly HistoryRecord[];
@@ -72,6 +83,8 @@ export interface ExploreHistory {
    * host's snapshot covers what it truncated, so later recoveries pass it to openWal.
    */
   readonly checkpointLsns: readonly { readonly atOp: number; readonly checkpointLsn: number }[];
+  /** Every checkpoint through the MANIFEST that returned, oldest first (docs/tour.md, step 12). */
+  readonly epochs: readonly HistoryEpoch[];
   /** Breaches of the API contract seen while running (e.g. a read-only commit that wrote). */
   readonly contractViolations: readonly string[];
 }

@@ -24,13 +24,13 @@ import { expectedReplay, type ExpectedReplay } from './expected-replay.js';
 import { BYTE_CLASS_NAMES, type ByteClassName } from '../../crash-sim/file-crash.js';
 import { describeTxs, type HistoryStep, type ReplayedTx } from './explore-history.js';
 import { buildLayout, type Layout } from './layout.js';
-import { acknowledgedDurableLsn, crashContext, hostSession, type CrashContext } from './crash-context.js';
+import { acknowledgedDurableLsn, acknowledgedEpoch, crashContext, heldEpoch, hostSession, type CrashContext } from './crash-context.js';
 import { checkRecovery, type Violation } from './recovery-oracle.js';
 import { recoverCrashState } from './recover-crash-state.js';
 import { runWorkload, type WorkloadRun } from './run-workload.js';
 import { filesIn } from '../../crash-sim/sim-query.js';
 import { stateAfter } from '../../crash-sim/apply-op.js';
-import type { OpenWalLike } from './wal-api.js';
+import type { OpenWalLike, RecoveryPolicyLike } from './wal-api.js';
 import type { Workload } from './workload.js';
 
 export interface ExploreOptions {
@@ -47,6 +47,8 @@ export interface ExploreOptions {
   readonly details?: number;
   /** How many violations to return, simplest first (default 20); `violationCount` has them all. */
   readonly maxViolations?: number;
+  /** The recovery policy every recovery of a crash state runs under, and the oracle expects (default tolerate-torn-tail). */
+  readonly recovery?: RecoveryPolicyLike;
 }
 
 export interface CrashFileDetail {
@@ -218,7 +220,10 @@ async function checkCrashStates(
       const key = `${crash.key}|${contextKey}`;
       if (checked.has(key)) continue;
       checked.add(key);
-      const expected = expectedReplay(segmentImages(crash, run.history.dir), layout, point.afterOp + 1, context.checkpointLsn);
+      // A checkpoint through the MANIFEST that this state holds moves the replay's checkpoint LSN.
+      const held = heldEpoch(run.history, crash, point.afterOp);
+      const stateContext = held === null ? context : { ...context, checkpointLsn: Math.max(context.checkpointLsn, held.lsn) };
+      const expected = expectedReplay(segmentImages(crash, run.history.dir), layout, point.afterOp + 1, stateContext.checkpointLsn, options.recovery);
       const observed = await recoverCrashState(crash, {
         openWal: options.openWal,
         dir: run.history.dir,
@@ -226,9 +231,12 @@ async function checkCrashStates(
         segmentTargetBytes: run.workload.options.segmentTargetBytes,
         idempotenceStates: options.idempotenceStates ?? 4,
         seed,
+        ...(options.recovery === undefined ? {} : { recovery: options.recovery }),
       });
       if (observed.replayed !== null) prefixes.add(describeTxs(observed.replayed));
-      const found = checkRecovery({ history: run.history, context, state: crash, expected, observed, operations: operationsText(run, point.afterOp) });
+      const epochs = run.history.epochs.length === 0 ? {} : { epochs: { held, acknowledged: acknowledgedEpoch(run.history, point.contextEndOp) } };
+      const policy = options.recovery === undefined ? {} : { policy: options.recovery };
+      const found = checkRecovery({ history: run.history, context: stateContext, state: crash, expected, observed, operations: operationsText(run, point.afterOp), ...epochs, ...policy });
       violations.push(...found);
       const wantDetail = found.length > 0 ? violatingDetails < MAX_VIOLATING_DETAILS : details.length - violatingDetails < (options.details ?? 0);
       if (!wantDetail) continue;

@@ -12,7 +12,7 @@ import { crashSpacesAlong } from '../../crash-sim/crash-points.js';
 import { enumerateCrashStates, type CrashState } from '../../crash-sim/crash-states.js';
 import type { ReplayedTx } from './explore-history.js';
 import type { RecoveryObservation } from './recovery-oracle.js';
-import { describeError, type OpenWalLike, type WalOpenOptionsLike } from './wal-api.js';
+import { describeError, type OpenWalLike, type RecoveryPolicyLike, type SnapshotLike, type WalOpenOptionsLike } from './wal-api.js';
 
 export interface RecoverOptions {
   readonly openWal: OpenWalLike;
@@ -22,6 +22,8 @@ export interface RecoverOptions {
   /** Crash states of the recovery's own writes to recover again (IdempotenceInv); 0 turns it off. */
   readonly idempotenceStates: number;
   readonly seed: number;
+  /** The recovery policy every open here uses (the default when omitted). */
+  readonly recovery?: RecoveryPolicyLike;
 }
 
 const probeEvent = new TextEncoder().encode('walref-explore-probe');
@@ -36,6 +38,7 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
     fs,
     ...(options.checkpointLsn > 0 ? { checkpointLsn: options.checkpointLsn } : {}),
     ...(options.segmentTargetBytes === undefined ? {} : { segmentTargetBytes: options.segmentTargetBytes }),
+    ...(options.recovery === undefined ? {} : { recovery: options.recovery }),
   });
   let opened: Awaited<ReturnType<OpenWalLike>>;
   try {
@@ -45,6 +48,7 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
   }
   const replayed = copyTxs(opened.replay.transactions);
   const nextLsn = opened.wal.nextLsn();
+  const snapshot = await readSnapshot(opened.snapshot ?? null);
 
   // Crash again during and right after recovery: after each of recovery's own operations that
   // changed the disk, every crash state (or a seeded sample, up to the bound over all points).
@@ -86,5 +90,15 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
   } catch (caught) {
     error = `the recovered WAL refused a new transaction: ${describeError(caught)}`;
   }
-  return { replayed, error, checkpointObserved: opened.replay.checkpointObserved, nextLsn, probeBeginLsn, idempotence };
+  return { replayed, error, checkpointObserved: opened.replay.checkpointObserved, nextLsn, probeBeginLsn, idempotence, snapshot };
+}
+
+/** The live snapshot the recovery returned, read back whole (or why it could not be). */
+async function readSnapshot(live: SnapshotLike | null): Promise<NonNullable<RecoveryObservation['snapshot']> | null> {
+  if (live === null) return null;
+  try {
+    return { lsn: live.lsn, bytes: await live.read(), error: null };
+  } catch (error) {
+    return { lsn: live.lsn, bytes: null, error: describeError(error) };
+  }
 }

@@ -20,7 +20,9 @@
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import type { ExpectedReplay } from './expected-replay.js';
 import type { CrashContext } from './crash-context.js';
+import type { RecoveryPolicyLike } from './wal-api.js';
 import { describeTxs, sameTx, type HistoryTx, type ReplayedTx, type ExploreHistory } from './explore-history.js';
+import { epochFindings, type EpochsAtCrash } from './epoch-findings.js';
 
 export type Property =
   | 'PrefixInv'
@@ -29,6 +31,8 @@ export type Property =
   | 'NoReuseInv'
   | 'IdempotenceInv'
   | 'ExactnessInv'
+  | 'OneEpochInv'
+  | 'EpochDurabilityInv'
   | 'Recoverable'
   | 'Layout'
   | 'Contract';
@@ -52,6 +56,8 @@ export interface RecoveryObservation {
   /** wal.nextLsn() right after recovery, and the begin LSN the probe transaction got. */
   readonly nextLsn: number | null;
   readonly probeBeginLsn: number | null;
+  /** The live snapshot recovery returned after checkpoints through the MANIFEST (null: none). */
+  readonly snapshot?: { readonly lsn: number; readonly bytes: Uint8Array | null; readonly error: string | null } | null;
   /** Each re-crash after recovery: what the second recovery replayed (or its error). */
   readonly idempotence: readonly { readonly describe: () => string; readonly replayed: readonly ReplayedTx[] | null; readonly error: string | null }[];
 }
@@ -64,6 +70,13 @@ export interface CheckInput {
   readonly observed: RecoveryObservation;
   /** The operations up to the crash, already formatted (explore.ts). */
   readonly operations: string;
+  /**
+   * The checkpoints through the MANIFEST: the epoch this crash state holds (its rename on disk;
+   * null: none) and the newest one the host was told committed (null: none).
+   */
+  readonly epochs?: EpochsAtCrash;
+  /** The recovery policy the recovery ran under (the default when omitted). */
+  readonly policy?: RecoveryPolicyLike;
 }
 
 function weightOf(state: CrashState): number {
@@ -124,13 +137,21 @@ export function checkRecovery(input: CheckInput): Violation[] {
     weight,
   });
   const expectedText = expected.failure === null ? describeTxs(expected.transactions) : `recovery fails: ${expected.failure}`;
+  if (expected.refused !== null) {
+    // absolute: the torn spot must be refused with a Damaged error, and nothing else happens.
+    if (observed.replayed === null && /^Damaged\b/.test(observed.error ?? '')) return [];
+    const message = `recovery under ${input.policy ?? 'tolerate-torn-tail'} accepted damage it must refuse: ${expected.refused}`;
+    return [toViolation({ property: 'ExactnessInv', message, expected: 'a Damaged error', replayed: observed.error ?? describeTxs(observed.replayed ?? []) })];
+  }
   if (expected.failure !== null) {
     const message = `a legal crash state leaves a log that cannot be recovered: ${expected.failure}`;
     return [toViolation({ property: 'Recoverable', message, expected: expectedText, replayed: observed.error ?? describeTxs(observed.replayed ?? []) })];
   }
   if (observed.replayed === null) {
+    // A MANIFEST or a live snapshot that cannot be read is no whole epoch at all.
+    const property: Property = /^(BadManifest|BadSnapshot)\b/.test(observed.error ?? '') ? 'OneEpochInv' : 'Recoverable';
     const message = `openWal failed on a legal crash state: ${observed.error ?? 'unknown error'}`;
-    return [toViolation({ property: 'Recoverable', message, expected: expectedText, replayed: `error: ${observed.error ?? '?'}` })];
+    return [toViolation({ property, message, expected: expectedText, replayed: `error: ${observed.error ?? '?'}` })];
   }
   const replayed = observed.replayed;
   const replayedText = describeTxs(replayed);
@@ -138,11 +159,13 @@ export function checkRecovery(input: CheckInput): Violation[] {
   const findings: Finding[] = [
     ...(observed.error === null ? [] : [plain('Recoverable', observed.error)]),
     ...exactness(expected, observed, replayed).map((f) => f ?? plain('ExactnessInv', 'the replay differs from what the surviving writes hold')),
-    ...prefix(context, replayed).map((f) => ({ ...f, replayed: replayedText })),
+    // skip-corrupted gives up the prefix property: transactions after a skipped range come back.
+    ...(input.policy === 'skip-corrupted' ? [] : prefix(context, replayed).map((f) => ({ ...f, replayed: replayedText }))),
     ...durability(context, replayed).map((message) => plain('DurabilityInv', message)),
     ...atomicity(input.history, replayed).map((message) => plain('AtomicityInv', message)),
     ...noReuse(context, expected, observed),
-    ...idempotence(observed, replayed),
+    ...idempotence(observed, replayed, input.policy),
+    ...epochFindings(input.history, input.epochs, observed),
   ];
   return findings.map(toViolation);
 }
@@ -229,8 +252,11 @@ function noReuse(context: CrashContext, expected: ExpectedReplay, observed: Reco
 }
 
 /** IdempotenceInv: crash again right after recovery, recover again, same transactions (the first difference). */
-function idempotence(observed: RecoveryObservation, replayed: readonly ReplayedTx[]): Finding[] {
-  const again = observed.idempotence.find((a) => !(a.replayed !== null && a.replayed.length === replayed.length && a.replayed.every((t, i) => {
+function idempotence(observed: RecoveryObservation, replayed: readonly ReplayedTx[], policy: RecoveryPolicyLike | undefined): Finding[] {
+  // absolute refuses what a crash during recovery's own writes leaves (a torn tail or header):
+  // that refusal is its contract, not a different result.
+  const refusedByAbsolute = (a: { readonly error: string | null }): boolean => policy === 'absolute' && /^Damaged\b/.test(a.error ?? '');
+  const again = observed.idempotence.find((a) => !refusedByAbsolute(a) && !(a.replayed !== null && a.replayed.length === replayed.length && a.replayed.every((t, i) => {
     const r = replayed[i];
     return r !== undefined && sameTx(t, r);
   })));

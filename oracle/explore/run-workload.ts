@@ -18,7 +18,7 @@ import { resolveKnobs, type SimKnobs } from '../../crash-sim/knobs.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import type { SimOp } from '../../crash-sim/sim-state.js';
 import { frameBytes, type HistoryRecordKind } from './disk-format.js';
-import type { ExploreHistory, HistoryRecord, HistorySession, HistoryStep, HistoryTx } from './explore-history.js';
+import type { ExploreHistory, HistoryEpoch, HistoryRecord, HistorySession, HistoryStep, HistoryTx } from './explore-history.js';
 import { describeError, type OpenWalLike, type WalLike } from './wal-api.js';
 import { simulatedDisk, type WorkloadDisk } from './workload-disk.js';
 import { describeStep, specStep, walOpenOptions, type FaultKind, type SpecStep, type Workload } from './workload.js';
@@ -57,6 +57,7 @@ class WorkloadInterpreter {
   readonly #sessions: HistorySession[] = [];
   readonly #steps: HistoryStep[] = [];
   readonly #checkpointLsns: { atOp: number; checkpointLsn: number }[] = [];
+  readonly #epochs: HistoryEpoch[] = [];
   readonly #contractViolations: string[] = [];
   #wal: WalLike | null = null;
   /** The fault a `fault` step armed for the next step. */
@@ -85,6 +86,7 @@ class WorkloadInterpreter {
       sessions: this.#sessions,
       steps: this.#steps,
       checkpointLsns: this.#checkpointLsns,
+      epochs: this.#epochs,
       contractViolations: this.#contractViolations,
     };
     return { history, log };
@@ -137,6 +139,7 @@ class WorkloadInterpreter {
         this.#checkpointLsns.push({ atOp: this.#opCount(), checkpointLsn: upToLsn });
         return this.#running().truncateUpTo(upToLsn);
       })
+      .with({ snapshot: 'lastCommit' }, (s) => this.#checkpoint(s.retain))
       .exhaustive();
   }
 
@@ -169,7 +172,9 @@ class WorkloadInterpreter {
     const recovered = opened.replay.transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => e.slice()) }));
     this.disk.mark('session-opened', { session });
     const tornTail = (opened.replay.tornTail ?? null) !== null;
-    this.#sessions.push({ session, startOp, openedAtOp: this.#opCount(), checkpointLsn, recovered, nextLsnAtOpen: opened.wal.nextLsn(), tornTail });
+    // Replay started above the live snapshot's LSN when that is higher than the host's own.
+    const replayedAbove = Math.max(checkpointLsn, opened.snapshot?.lsn ?? 0);
+    this.#sessions.push({ session, startOp, openedAtOp: this.#opCount(), checkpointLsn: replayedAbove, recovered, nextLsnAtOpen: opened.wal.nextLsn(), tornTail });
   }
 
   /** Opening again must always work: a failure is a breach of the contract, and is rethrown. */
@@ -211,6 +216,17 @@ class WorkloadInterpreter {
       // A poisoned WAL may fail to close cleanly; the reopen below recovers from disk anyway.
     }
     await this.#reopenOrReport(index, 'a clean close');
+  }
+
+  /** A checkpoint through the MANIFEST at the last commit: the snapshot's bytes name its LSN. */
+  async #checkpoint(retain: { readonly snapshots?: number | undefined; readonly segmentsBehindSnapshot?: number | undefined } | undefined): Promise<void> {
+    const lsn = this.#snapshotLsn();
+    const snapshot = encoder.encode(`snapshot at LSN ${lsn}`);
+    const startOp = this.#opCount();
+    const result = await this.#running().checkpoint({ lsn, snapshot, ...(retain === undefined ? {} : { retain }) });
+    this.#addRecord(result.markerLsn, 'Checkpoint', { snapshotLsn: lsn });
+    const renameOp = this.disk.opLog().findIndex((op, i) => i >= startOp && op.kind === 'rename' && op.to.endsWith('/MANIFEST'));
+    this.#epochs.push({ epoch: result.epoch, lsn, snapshot, renameOp, returnedAtOp: this.#opCount() });
   }
 
   /** begin, appendBatch, abort: the low-level path, so that the TxAbort reaches the disk. */
@@ -264,6 +280,16 @@ class WorkloadInterpreter {
     const events = fields.events ?? [];
     const record = { session: this.#session(), lsn, kind, txBeginLsn: fields.txBeginLsn ?? null, events, snapshotLsn: fields.snapshotLsn ?? null };
     this.#records.push({ ...record, frameBytes: frameBytes(kind, events) });
+  }
+
+  /**
+   * The snapshot step's LSN: the last commit of this session, or before any the LSN the open
+   * recovered up to. Both cover the same transactions, and checkpoint() accepts no commit of an
+   * earlier session (it cannot tell whether one splits a transaction), only that LSN.
+   */
+  #snapshotLsn(): number {
+    const inSession = this.#txs.filter((t) => t.session === this.#session() && t.outcome === 'committed');
+    return inSession.at(-1)?.endLsn ?? (this.#sessions[this.#session()]?.nextLsnAtOpen ?? 1) - 1;
   }
 
   #lastCommitLsn(): number {

@@ -11,8 +11,12 @@ export type SyncOptionLike =
   | { readonly mode: 'group'; readonly intervalMs: number; readonly maxCommits?: number }
   | { readonly mode: 'none' };
 
+/** openWal's recovery policies (docs/format.md, "Recovery policies"), as the oracle names them. */
+export type RecoveryPolicyLike = 'tolerate-torn-tail' | 'absolute' | 'point-in-time' | 'skip-corrupted';
+
 export interface WalOpenOptionsLike {
   readonly sync?: SyncOptionLike;
+  readonly recovery?: RecoveryPolicyLike;
   readonly segmentTargetBytes?: number;
   readonly checkpointLsn?: number;
   readonly fs: FileSystem;
@@ -37,6 +41,11 @@ export interface WalLike {
   flush(): Promise<void>;
   forceFsync(): Promise<void>;
   truncateUpTo(upToLsn: number): Promise<void>;
+  checkpoint(input: {
+    readonly lsn: number;
+    readonly snapshot: Uint8Array;
+    readonly retain?: { readonly snapshots?: number | undefined; readonly segmentsBehindSnapshot?: number | undefined };
+  }): Promise<{ readonly epoch: number; readonly markerLsn: number }>;
   durableLsn(): number;
   nextLsn(): number;
   poisoned(): string | null;
@@ -51,7 +60,14 @@ export interface ReplayOutcomeLike {
   readonly tornTail?: unknown;
 }
 
-export type OpenWalLike = (dir: string, options: WalOpenOptionsLike) => Promise<{ wal: WalLike; replay: ReplayOutcomeLike }>;
+/** The live snapshot openWal returns after a checkpoint through the MANIFEST. */
+export interface SnapshotLike {
+  readonly lsn: number;
+  readonly epoch: number;
+  read(): Promise<Uint8Array>;
+}
+
+export type OpenWalLike = (dir: string, options: WalOpenOptionsLike) => Promise<{ wal: WalLike; replay: ReplayOutcomeLike; snapshot?: SnapshotLike | null }>;
 
 /** "IoError: write /wal/x failed: ENOSPC" for any thrown value; WalError carries a `code`. */
 export function describeError(error: unknown): string {

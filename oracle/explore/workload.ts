@@ -36,7 +36,7 @@ const knobsSchema = z
 /**
  * Each step kind, keyed by the property that identifies it: the spec's action names
  * (spec/README.md), where a step is one action (Flush, Fsync, CheckpointMarker, TruncateUpTo,
- * Crash, Recover after a clean close).
+ * Crash, Recover after a clean close; `snapshot` is the checkpoint of spec/Manifest.tla).
  */
 const stepSchemas = {
   tx: z.object({ tx: z.array(z.string().max(1 << 20)).max(10_000), abort: z.boolean().optional() }).strict(),
@@ -45,6 +45,13 @@ const stepSchemas = {
   fsync: z.object({ fsync: z.literal(true) }).strict(),
   checkpointMarker: z.object({ checkpointMarker: z.literal(true) }).strict(),
   truncateUpTo: z.object({ truncateUpTo: z.literal('lastCommit') }).strict(),
+  /** wal.checkpoint() through the MANIFEST at the last commit, with optional retention. */
+  snapshot: z
+    .object({
+      snapshot: z.literal('lastCommit'),
+      retain: z.object({ snapshots: z.number().int().min(1).max(64).optional(), segmentsBehindSnapshot: z.number().int().min(0).optional() }).strict().optional(),
+    })
+    .strict(),
   recover: z.object({ recover: z.literal(true) }).strict(),
   fault: z.object({ fault: z.enum(['fsync-eio', 'enospc', 'short-write']) }).strict(),
   crash: z
@@ -183,6 +190,10 @@ export function describeStep(step: WorkloadStep): string {
     .with({ fsync: true }, () => 'fsync (forceFsync)')
     .with({ checkpointMarker: true }, () => 'checkpoint marker at the last commit')
     .with({ truncateUpTo: 'lastCommit' }, () => 'truncateUpTo the last commit')
+    .with({ snapshot: 'lastCommit' }, (s) => {
+      const retain = s.retain === undefined ? '' : `, retaining ${s.retain.snapshots ?? 1} snapshot(s) and ${s.retain.segmentsBehindSnapshot ?? 0} segment(s) behind`;
+      return `checkpoint at the last commit through the MANIFEST (snapshot file, MANIFEST commit, marker, removals${retain})`;
+    })
     .with({ recover: true }, () => 'close, then recover with openWal')
     .with({ crash: P.number, duringRecovery: P.nonNullable }, (s) =>
       `power loss (crash state seed ${s.crash}), another after ${s.duringRecovery.afterOps} operations of the recovery (seed ${s.duringRecovery.crash}), then recover`)

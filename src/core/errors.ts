@@ -31,6 +31,21 @@ export const MALFORMED_RULES = [
 
 export type MalformedRule = (typeof MALFORMED_RULES)[number];
 
+/** Why a MANIFEST does not decode (docs/format.md, "MANIFEST"). */
+export type ManifestFailureCause =
+  | 'truncated' // fewer bytes than the fixed part and the checksum
+  | 'bad-magic'
+  | 'unsupported-version'
+  | 'bad-length' // the length does not fit the snapshot count, or the count is out of bounds
+  | 'bad-checksum'
+  | 'bad-body'; // a field out of range: an LSN, an id or an epoch of 0 or above 2^53 - 1, snapshots out of order
+
+/** Why the live snapshot a MANIFEST names cannot be used. */
+export type SnapshotFailureCause = 'missing' | 'size-mismatch' | 'bad-checksum';
+
+/** The recovery policies of openWal and `walref replay / verify --recovery` (recovery-policy.ts). */
+export type RecoveryPolicy = 'tolerate-torn-tail' | 'absolute' | 'point-in-time' | 'skip-corrupted';
+
 export type WalErrorInfo =
   | { readonly code: 'AlreadyOpen'; readonly dir: string }
   | { readonly code: 'Poisoned'; readonly reason: string }
@@ -54,7 +69,23 @@ export type WalErrorInfo =
       readonly rule: MalformedRule;
       readonly detail: string;
     }
-  | { readonly code: 'IoError'; readonly op: string; readonly path: string; readonly errno: string };
+  | { readonly code: 'IoError'; readonly op: string; readonly path: string; readonly errno: string }
+  /** Damage that the recovery policy in force refuses, though another policy would recover around it. */
+  | {
+      readonly code: 'Damaged';
+      readonly policy: RecoveryPolicy;
+      readonly segment: string;
+      readonly offsetBytes: number;
+      readonly lsn: number | null; // the last good LSN before the damage, when known
+      readonly cause: DecodeFailureCause | HeaderFailureCause;
+    }
+  | { readonly code: 'BadManifest'; readonly file: string; readonly cause: ManifestFailureCause }
+  | { readonly code: 'BadSnapshot'; readonly file: string; readonly lsn: number; readonly cause: SnapshotFailureCause }
+  /**
+   * checkpoint()'s LSN falls inside a transaction (between its TxBegin and its commit or abort):
+   * replay after that fence would meet the transaction's end without its begin (a Malformed log).
+   */
+  | { readonly code: 'FenceSplitsTransaction'; readonly lsn: number; readonly txBeginLsn: number; readonly open: boolean };
 
 export type WalErrorCode = WalErrorInfo['code'];
 
@@ -97,6 +128,22 @@ export function describeWalError(info: WalErrorInfo): string {
       return `malformed log in segment ${info.segment} at offset ${info.offsetBytes}, LSN ${info.lsn}: ${info.rule} (${info.detail})`;
     case 'IoError':
       return `${info.op} ${info.path} failed: ${info.errno}`;
+    case 'Damaged':
+      return (
+        `damage in segment ${info.segment} at offset ${info.offsetBytes}: ${info.cause}` +
+        (info.lsn === null ? '' : ` (after LSN ${info.lsn})`) +
+        `, refused by recovery policy ${info.policy}`
+      );
+    case 'BadManifest':
+      return `${info.file} is not a readable walref MANIFEST: ${info.cause}`;
+    case 'BadSnapshot':
+      return `snapshot ${info.file} (LSN ${info.lsn}) named by the MANIFEST cannot be used: ${info.cause}`;
+    case 'FenceSplitsTransaction':
+      return (
+        `checkpoint LSN ${info.lsn} falls inside the transaction begun at LSN ${info.txBeginLsn}` +
+        (info.open ? ', which is still open' : ', which closed after it') +
+        ': a snapshot there would hold part of it; name a commit LSN after which no transaction is open'
+      );
   }
 }
 

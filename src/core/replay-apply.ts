@@ -10,6 +10,7 @@ import type { Lsn, ReplayedTransaction, WalRecord } from './records.js';
 import { ReplayEventArena } from './replay-event-arena.js';
 import { OpenTransactions } from './replay-open-transactions.js';
 import { CONTENT_RULES, firstBroken, firstBrokenHeaderRule, ORDER_RULES, type RecordFacts } from './replay-rules.js';
+import type { ReplaySkip } from './replay-skip.js';
 
 const OK: Result<void> = { ok: true, value: undefined };
 
@@ -30,6 +31,8 @@ export class ReplayApply implements RecordFacts {
   constructor(
     private readonly checkpointLsn: Lsn,
     protected readonly onTransaction: (transaction: ReplayedTransaction) => void,
+    /** Under skip-corrupted: the skipped ranges, whose transactions are passed over (replay-skip.ts). */
+    private readonly skips: ReplaySkip | null = null,
   ) {
     if (!Number.isSafeInteger(checkpointLsn) || checkpointLsn < 0) {
       throw new RangeError(`replay: checkpointLsn ${checkpointLsn} is not a non-negative safe integer`);
@@ -74,12 +77,16 @@ export class ReplayApply implements RecordFacts {
     this.maxLsn = lsn;
     if (this.firstLsnInSegment === null) this.firstLsnInSegment = lsn;
     this.lastLsnInSegment = lsn;
+    this.skips?.noteRecord(lsn);
     if (lsn <= this.checkpointLsn) {
       // Already in the host's snapshot. A checkpoint never splits a transaction (the host holds
       // its lock while taking one), so dropping such records outright is safe; ending their
       // transactions keeps the table from holding ones that began below the checkpoint LSN.
       if (record.kind === 'TxCommit' || record.kind === 'TxAbort') this.transactions.abort(record.txBeginLsn);
       return OK;
+    }
+    if (this.skips !== null) {
+      if ('txBeginLsn' in record && !this.transactions.isOpen(record.txBeginLsn) && this.skips.swallows(record.txBeginLsn)) return OK;
     }
     const broken = firstBroken(CONTENT_RULES[record.kind], record, this);
     if (broken !== null) return this.malformed(offsetBytes, lsn, broken);
@@ -106,6 +113,13 @@ export class ReplayApply implements RecordFacts {
         break;
     }
     return OK;
+  }
+
+  /** A damaged range was skipped: every transaction open now may have lost a record in it. Dropped, and returned. */
+  dropOpen(): Lsn[] {
+    const open = this.transactions.entries().map(([beginLsn]) => beginLsn);
+    this.transactions.dropAll();
+    return open;
   }
 
   /** The log ended (or replay failed): transactions still open never committed. Dropped. */

@@ -15,8 +15,14 @@
 // - framesAfter: whether whole frames with good checksums follow the bad spot. A torn write leaves
 //   none behind it under the ordered fault model; finding some is the hint of corruption (or of a
 //   crash under an unordered disk), which the report carries so the host can decide to warn.
+//
+// The columns: one action per recovery policy (recovery-policy.ts), each a named contract.
+// 'tolerate-torn-tail' is the default and what replay always did; 'absolute' refuses the damage the
+// default cuts off; 'point-in-time' cuts the log at the first damage anywhere; 'skip-corrupted'
+// skips damaged bytes to the next whole frame and goes on. No policy guesses at a readable header
+// of another version or segment (R2): that is not damage, and its data may be someone's.
 
-import type { HeaderFailureCause } from './errors.js';
+import type { HeaderFailureCause, RecoveryPolicy } from './errors.js';
 
 export type Finding = 'header-valid' | 'header-torn' | 'header-foreign' | 'frame-valid' | 'frame-undecodable' | 'segment-end';
 export type SegmentRole = 'sealed' | 'active';
@@ -29,20 +35,35 @@ export type RecoveryAction =
   | 'fail-bad-header' // stop with a BadSegmentHeader error
   | 'fail-corruption' // stop with a Corruption error naming segment, offset and last good LSN
   | 'stop-torn-tail' // report a torn tail at this offset; the shell truncates the segment there
-  | 'stop-torn-creation'; // report a torn header (offset 0); the shell rewrites it, base = maxLsn + 1
+  | 'stop-torn-creation' // report a torn header (offset 0); the shell rewrites it, base = maxLsn + 1
+  | 'fail-damaged' // stop with a Damaged error naming the policy: the damage is refused, not recovered around
+  | 'stop-cut' // cut the log here: the rest of it is reported as cut, and openWal moves it aside
+  | 'skip-damage'; // skip to the next whole frame, report the range, drop the transactions it may hold a record of
+
+/** One action per policy: the columns of the table. */
+export type PolicyColumns = { readonly [P in RecoveryPolicy]: RecoveryAction };
 
 export interface RecoveryDecision {
   readonly label: string;
   readonly finding: Finding;
   readonly role: SegmentRole | '*';
   readonly framesAfter: FramesAfter | '*';
-  readonly action: RecoveryAction;
+  readonly actions: PolicyColumns;
   readonly why: string;
 }
+
+/** The columns of a row that every policy treats alike. */
+const everyPolicy = (action: RecoveryAction): PolicyColumns => ({
+  'tolerate-torn-tail': action,
+  absolute: action,
+  'point-in-time': action,
+  'skip-corrupted': action,
+});
 
 export const FINDINGS: readonly Finding[] = ['header-valid', 'header-torn', 'header-foreign', 'frame-valid', 'frame-undecodable', 'segment-end'];
 export const SEGMENT_ROLES: readonly SegmentRole[] = ['sealed', 'active'];
 export const FRAMES_AFTER: readonly FramesAfter[] = ['none', 'some'];
+export const POLICIES: readonly RecoveryPolicy[] = ['tolerate-torn-tail', 'absolute', 'point-in-time', 'skip-corrupted'];
 
 export const RECOVERY_DECISIONS: readonly RecoveryDecision[] = [
   {
@@ -50,7 +71,7 @@ export const RECOVERY_DECISIONS: readonly RecoveryDecision[] = [
     finding: 'header-valid',
     role: '*',
     framesAfter: '*',
-    action: 'read-frames',
+    actions: everyPolicy('read-frames'),
     why: 'a header that decodes with a good checksum names its segment and base LSN',
   },
   {
@@ -58,7 +79,7 @@ export const RECOVERY_DECISIONS: readonly RecoveryDecision[] = [
     finding: 'header-foreign',
     role: '*',
     framesAfter: '*',
-    action: 'fail-bad-header',
+    actions: everyPolicy('fail-bad-header'),
     why: 'a readable header of another version or another segment must not be overwritten or guessed at',
   },
   {
@@ -66,7 +87,7 @@ export const RECOVERY_DECISIONS: readonly RecoveryDecision[] = [
     finding: 'header-torn',
     role: 'sealed',
     framesAfter: '*',
-    action: 'fail-bad-header',
+    actions: { 'tolerate-torn-tail': 'fail-bad-header', absolute: 'fail-bad-header', 'point-in-time': 'stop-cut', 'skip-corrupted': 'skip-damage' },
     why: 'a sealed segment was fsynced before its successor was created, so its header cannot be a crash leftover',
   },
   {
@@ -74,7 +95,7 @@ export const RECOVERY_DECISIONS: readonly RecoveryDecision[] = [
     finding: 'header-torn',
     role: 'active',
     framesAfter: 'none',
-    action: 'stop-torn-creation',
+    actions: { 'tolerate-torn-tail': 'stop-torn-creation', absolute: 'fail-damaged', 'point-in-time': 'stop-torn-creation', 'skip-corrupted': 'stop-torn-creation' },
     why: 'a crash while creating the newest segment leaves a short or garbled header and nothing after it',
   },
   {
@@ -82,7 +103,7 @@ export const RECOVERY_DECISIONS: readonly RecoveryDecision[] = [
     finding: 'header-torn',
     role: 'active',
     framesAfter: 'some',
-    action: 'fail-bad-header',
+    actions: { 'tolerate-torn-tail': 'fail-bad-header', absolute: 'fail-bad-header', 'point-in-time': 'stop-cut', 'skip-corrupted': 'skip-damage' },
     why: 'frames behind the header prove it was once written whole: it was damaged later, and rewriting it could hide data',
   },
   {
@@ -90,7 +111,7 @@ export const RECOVERY_DECISIONS: readonly RecoveryDecision[] = [
     finding: 'frame-valid',
     role: '*',
     framesAfter: '*',
-    action: 'apply-record',
+    actions: everyPolicy('apply-record'),
     why: 'a frame with a good checksum is a record; the malformed-log rules judge its content',
   },
   {
@@ -98,7 +119,7 @@ export const RECOVERY_DECISIONS: readonly RecoveryDecision[] = [
     finding: 'segment-end',
     role: '*',
     framesAfter: '*',
-    action: 'next-segment',
+    actions: everyPolicy('next-segment'),
     why: 'the bytes ended exactly at a frame boundary',
   },
   {
@@ -106,16 +127,24 @@ export const RECOVERY_DECISIONS: readonly RecoveryDecision[] = [
     finding: 'frame-undecodable',
     role: 'sealed',
     framesAfter: '*',
-    action: 'fail-corruption',
+    actions: { 'tolerate-torn-tail': 'fail-corruption', absolute: 'fail-corruption', 'point-in-time': 'stop-cut', 'skip-corrupted': 'skip-damage' },
     why: 'a sealed segment was fsynced whole; bytes that do not decode there are damage, never a crash leftover',
   },
   {
     label: 'R9 torn tail',
     finding: 'frame-undecodable',
     role: 'active',
-    framesAfter: '*',
-    action: 'stop-torn-tail',
-    why: 'the active segment may end in a partly persisted write; replay stops there and reports whether whole frames follow',
+    framesAfter: 'none',
+    actions: { 'tolerate-torn-tail': 'stop-torn-tail', absolute: 'fail-damaged', 'point-in-time': 'stop-torn-tail', 'skip-corrupted': 'stop-torn-tail' },
+    why: 'the active segment may end in a partly persisted write; replay stops there and the shell truncates it',
+  },
+  {
+    label: 'R10 damage before whole frames, active',
+    finding: 'frame-undecodable',
+    role: 'active',
+    framesAfter: 'some',
+    actions: { 'tolerate-torn-tail': 'stop-torn-tail', absolute: 'fail-damaged', 'point-in-time': 'stop-torn-tail', 'skip-corrupted': 'skip-damage' },
+    why: 'whole frames after the bad spot hint at damage (or an unordered disk); the default still truncates there and reports them, salvage skips to them',
   },
 ];
 
@@ -128,8 +157,8 @@ export function matchingDecisions(finding: Finding, role: SegmentRole, framesAft
   return RECOVERY_DECISIONS.filter((row) => matches(row, finding, role, framesAfter));
 }
 
-// The table is compiled once into an array indexed by the facts, so replay can consult it for
-// every frame at the cost of one array load.
+// The table is compiled once into an array indexed by the facts and the policy, so replay can
+// consult it for every frame at the cost of one array load.
 
 const FINDING_INDEX: { readonly [F in Finding]: number } = {
   'header-valid': 0,
@@ -140,8 +169,10 @@ const FINDING_INDEX: { readonly [F in Finding]: number } = {
   'segment-end': 5,
 };
 
-function factIndex(finding: Finding, role: SegmentRole, framesAfter: FramesAfter): number {
-  return FINDING_INDEX[finding] * 4 + (role === 'sealed' ? 0 : 2) + (framesAfter === 'none' ? 0 : 1);
+const POLICY_INDEX: { readonly [P in RecoveryPolicy]: number } = { 'tolerate-torn-tail': 0, absolute: 1, 'point-in-time': 2, 'skip-corrupted': 3 };
+
+function factIndex(finding: Finding, role: SegmentRole, framesAfter: FramesAfter, policy: RecoveryPolicy): number {
+  return POLICY_INDEX[policy] * 24 + FINDING_INDEX[finding] * 4 + (role === 'sealed' ? 0 : 2) + (framesAfter === 'none' ? 0 : 1);
 }
 
 function compile(): RecoveryAction[] {
@@ -154,7 +185,7 @@ function compile(): RecoveryAction[] {
         if (rows.length !== 1 || row === undefined) {
           throw new Error(`replay decision table: ${rows.length} rows match ${finding}/${role}/${framesAfter}`);
         }
-        actions[factIndex(finding, role, framesAfter)] = row.action;
+        for (const policy of POLICIES) actions[factIndex(finding, role, framesAfter, policy)] = row.actions[policy];
       }
     }
   }
@@ -165,18 +196,22 @@ const COMPILED: readonly RecoveryAction[] = compile();
 
 // Replay applies every frame that decodes without asking the table each time (row R6); a table
 // that said otherwise would need a replay that asks.
-for (const role of SEGMENT_ROLES) {
-  if (COMPILED[factIndex('frame-valid', role, 'none')] !== 'apply-record') throw new Error(`replay decision table: a valid frame in a ${role} segment is not applied`);
+for (const policy of POLICIES) {
+  for (const role of SEGMENT_ROLES) {
+    if (COMPILED[factIndex('frame-valid', role, 'none', policy)] !== 'apply-record') {
+      throw new Error(`replay decision table: a valid frame in a ${role} segment is not applied under ${policy}`);
+    }
+  }
 }
 
-/** The action of the one row matching the facts. */
-export function decideRecovery(finding: Finding, role: SegmentRole, framesAfter: FramesAfter): RecoveryAction {
-  return COMPILED[factIndex(finding, role, framesAfter)]!;
+/** The action of the one row matching the facts, in the column of `policy` (the default's when omitted). */
+export function decideRecovery(finding: Finding, role: SegmentRole, framesAfter: FramesAfter, policy: RecoveryPolicy = 'tolerate-torn-tail'): RecoveryAction {
+  return COMPILED[factIndex(finding, role, framesAfter, policy)]!;
 }
 
-/** Whether the framesAfter fact changes the action; replay scans ahead only when it does. */
-export function framesAfterDecides(finding: Finding, role: SegmentRole): boolean {
-  return decideRecovery(finding, role, 'none') !== decideRecovery(finding, role, 'some');
+/** Whether the framesAfter fact changes the action; replay looks ahead only when it does. */
+export function framesAfterDecides(finding: Finding, role: SegmentRole, policy: RecoveryPolicy = 'tolerate-torn-tail'): boolean {
+  return decideRecovery(finding, role, 'none', policy) !== decideRecovery(finding, role, 'some', policy);
 }
 
 /**

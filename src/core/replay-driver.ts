@@ -8,9 +8,10 @@
 // driver never reads, never awaits and never allocates more than the machine does. A caller that
 // awaits between chunks (an async reader) drives it exactly as a synchronous one does.
 
-import type { Result } from './errors.js';
+import type { RecoveryPolicy, Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { ReplayMachine } from './replay-machine.js';
+import { ReplayPolicyMachine } from './replay-policy-machine.js';
 import type { ReplaySummary } from './replay-outcome.js';
 
 /** A segment file as the driver knows it: its name and the id the name carries. */
@@ -23,6 +24,8 @@ export interface ReplayDriverOptions {
   readonly checkpointLsn: Lsn;
   /** Copy events out of the chunks (see ReplayMachineOptions.copyEvents). */
   readonly copyEvents: boolean;
+  /** What to do with damage; 'tolerate-torn-tail' when omitted. */
+  readonly policy?: RecoveryPolicy;
 }
 
 export class ReplayDriver {
@@ -35,7 +38,9 @@ export class ReplayDriver {
     private readonly segments: readonly SegmentRef[],
     options: ReplayDriverOptions,
   ) {
-    this.machine = new ReplayMachine({ ...options, onTransaction: (transaction) => this.committed.push(transaction) });
+    const machineOptions = { ...options, onTransaction: (transaction: ReplayedTransaction) => this.committed.push(transaction) };
+    const defaultPolicy = options.policy === undefined || options.policy === 'tolerate-torn-tail';
+    this.machine = defaultPolicy ? new ReplayMachine(machineOptions) : new ReplayPolicyMachine(machineOptions);
   }
 
   /** Begins the next listed segment and returns it; the bytes pushed next are its own. */

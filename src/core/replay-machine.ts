@@ -8,6 +8,8 @@
 // parts each have a file of their own: the chunk carry (replay-carry.ts), applying records under
 // the malformed-log rules (replay-apply.ts, replay-rules.ts) to the open-transaction table
 // (replay-open-transactions.ts), and the torn spot with the scan behind it (replay-tear.ts).
+// This machine is the default policy's column of the table; replay-policy-machine.ts extends it
+// with the columns of the other recovery policies.
 
 import { decodeFrame, decodeRecordAt, readU32 } from './codec.js';
 import type { DecodeFailureCause, HeaderFailureCause, Result, WalErrorInfo } from './errors.js';
@@ -17,42 +19,36 @@ import { ReplayApply } from './replay-apply.js';
 import { ReplayCarry } from './replay-carry.js';
 import { classifyHeaderFailure, decideRecovery, framesAfterDecides, type Finding, type RecoveryAction, type SegmentRole } from './replay-decision.js';
 import type { ReplayMachineOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+import type { ReplayPhase as Phase } from './replay-phase.js';
+import type { ReplaySkip } from './replay-skip.js';
 import { ReplayTear, type Tear } from './replay-tear.js';
 import { decodeSegmentHeader } from './segment-header.js';
 
-type Phase =
-  | 'between-segments' // before the first segment or after one ended cleanly
-  | 'header' // collecting the first SEGMENT_HEADER_BYTES of a segment
-  | 'frames' // reading frames
-  | 'scanning' // at a torn spot (the torn field): scanning the rest of the segment for whole frames
-  | 'stopped' // the sweep ended at a torn spot; the log has nothing more to give
-  | 'finished'
-  | 'failed';
 
 const OK: Result<void> = { ok: true, value: undefined };
 
 export class ReplayMachine {
   private readonly copyEvents: boolean;
-  private readonly records: ReplayApply;
-  private readonly carry = new ReplayCarry();
+  protected readonly records: ReplayApply;
+  protected readonly carry = new ReplayCarry();
 
   // The sweep across segments.
-  private phase: Phase = 'between-segments';
+  protected phase: Phase = 'between-segments';
   private failure: WalErrorInfo | null = null;
   private lastSegmentId = 0;
-  private tornTail: TornTail | null = null;
+  protected tornTail: TornTail | null = null;
   private readonly segments: ReplaySegment[] = [];
 
   // The current segment.
-  private segment: SegmentStart = { name: '', id: 0, last: false };
-  private role: SegmentRole = 'sealed';
+  protected segment: SegmentStart = { name: '', id: 0, last: false };
+  protected role: SegmentRole = 'sealed';
   /** Bytes of the segment fed so far: the absolute offset of the next chunk's first byte. */
-  private segmentOffset = 0;
-  private torn: ReplayTear | null = null;
+  protected segmentOffset = 0;
+  protected torn: ReplayTear | null = null;
 
-  constructor(options: ReplayMachineOptions) {
+  constructor(options: ReplayMachineOptions, skips: ReplaySkip | null = null) {
     this.copyEvents = options.copyEvents;
-    this.records = new ReplayApply(options.checkpointLsn, options.onTransaction);
+    this.records = new ReplayApply(options.checkpointLsn, options.onTransaction, skips);
   }
 
   /** Starts the next segment. Segments come in ascending id order; the last one says so. */
@@ -98,7 +94,9 @@ export class ReplayMachine {
       case 'header': {
         // Fewer bytes than a header: the finding is a short header, with nothing after it.
         const header = this.onHeader(this.carry.view());
-        return header.ok ? this.endScan() : header;
+        if (!header.ok || (this.phase as Phase) === 'scanning') return header.ok ? this.endScan() : header;
+        this.carry.clear();
+        return this.endSegment();
       }
       case 'frames': {
         if (this.carry.sizeBytes === 0) {
@@ -110,7 +108,7 @@ export class ReplayMachine {
         }
         const cut = this.carry.cutShort();
         const failed = this.onUndecodable(cut.offsetBytes, cut.cause, cut.rest);
-        return failed.ok ? this.endScan() : failed;
+        return failed.ok ? this.endSegment() : failed;
       }
       case 'scanning':
         return this.endScan();
@@ -131,19 +129,19 @@ export class ReplayMachine {
 
   // ---- the header ------------------------------------------------------------------------------
 
-  private pushHeader(chunk: Uint8Array, start: number): Result<void> {
+  protected pushHeader(chunk: Uint8Array, start: number): Result<void> {
     const position = this.carry.take(chunk, 0, SEGMENT_HEADER_BYTES - this.carry.sizeBytes);
     if (this.carry.sizeBytes < SEGMENT_HEADER_BYTES) return OK;
     const header = this.onHeader(this.carry.view());
     this.carry.clear();
     if (!header.ok) return header;
     // A torn header: everything after it goes to the scan.
-    if (this.torn !== null) return this.scan(chunk.subarray(position));
+    if (this.phase !== 'frames') return this.scan(chunk.subarray(position));
     return this.readFrames(chunk, position, start);
   }
 
   /** Decodes the header and decides: read frames after it, or scan to decide about a torn one. */
-  private onHeader(bytes: Uint8Array): Result<void> {
+  protected onHeader(bytes: Uint8Array): Result<void> {
     const decoded = decodeSegmentHeader(bytes, this.segment.id);
     if (decoded.ok) {
       const action = decideRecovery('header-valid', this.role, 'none');
@@ -159,7 +157,7 @@ export class ReplayMachine {
     return this.failHeader(decideRecovery(finding, this.role, 'none'), finding, decoded.cause);
   }
 
-  private failHeader(action: RecoveryAction, finding: Finding, cause: HeaderFailureCause): Result<void> {
+  protected failHeader(action: RecoveryAction, finding: Finding, cause: HeaderFailureCause): Result<void> {
     if (action === 'stop-torn-creation') return OK;
     if (action !== 'fail-bad-header') return this.unexpected(action, finding);
     return this.fail({ code: 'BadSegmentHeader', segment: this.segment.name, cause });
@@ -167,7 +165,7 @@ export class ReplayMachine {
 
   // ---- frames ----------------------------------------------------------------------------------
 
-  private pushFrames(chunk: Uint8Array, start: number): Result<void> {
+  protected pushFrames(chunk: Uint8Array, start: number): Result<void> {
     if (this.carry.sizeBytes === 0) return this.readFrames(chunk, 0, start);
     const carried = this.carry.completeFrame(chunk);
     switch (carried.kind) {
@@ -194,7 +192,7 @@ export class ReplayMachine {
   }
 
   /** Decodes whole frames in chunk from position (chunk starts at segment offset `start`). */
-  private readFrames(chunk: Uint8Array, position: number, start: number): Result<void> {
+  protected readFrames(chunk: Uint8Array, position: number, start: number): Result<void> {
     let at = position;
     while (at < chunk.length) {
       const decoded = decodeRecordAt(chunk, at);
@@ -216,7 +214,7 @@ export class ReplayMachine {
   }
 
   /** Bytes that do not decode at `offsetBytes`; `after` are the bytes behind its first byte already read. */
-  private onUndecodable(offsetBytes: number, cause: DecodeFailureCause, after: Uint8Array): Result<void> {
+  protected onUndecodable(offsetBytes: number, cause: DecodeFailureCause, after: Uint8Array): Result<void> {
     const action = decideRecovery('frame-undecodable', this.role, 'none');
     switch (action) {
       case 'fail-corruption': {
@@ -232,13 +230,13 @@ export class ReplayMachine {
 
   // ---- the scan behind a torn spot -------------------------------------------------------------
 
-  private startScan(tear: Tear, after: Uint8Array): Result<void> {
+  protected startScan(tear: Tear, after: Uint8Array): Result<void> {
     this.torn = new ReplayTear(tear);
     this.phase = 'scanning';
     return this.scan(after);
   }
 
-  private scan(bytes: Uint8Array): Result<void> {
+  protected scan(bytes: Uint8Array): Result<void> {
     const torn = this.torn;
     if (torn === null) throw new Error('replay: scanning without a torn spot');
     torn.push(bytes);
@@ -247,7 +245,7 @@ export class ReplayMachine {
     return OK;
   }
 
-  private endScan(): Result<void> {
+  protected endScan(): Result<void> {
     const torn = this.torn;
     if (torn === null) throw new Error('replay: endScan without a torn spot');
     const found = torn.finish();
@@ -263,11 +261,11 @@ export class ReplayMachine {
     return OK;
   }
 
-  private decideTornHeader(cause: HeaderFailureCause, framesAfter: 'none' | 'some'): Result<void> {
+  protected decideTornHeader(cause: HeaderFailureCause, framesAfter: 'none' | 'some'): Result<void> {
     return this.failHeader(decideRecovery('header-torn', this.role, framesAfter), 'header-torn', cause);
   }
 
-  private closeSegment(validBytes: number, baseLsn: Lsn): void {
+  protected closeSegment(validBytes: number, baseLsn: Lsn): void {
     const { firstLsnInSegment: firstLsn, lastLsnInSegment: lastLsn } = this.records;
     this.segments.push({ name: this.segment.name, id: this.segment.id, baseLsn, validBytes, firstLsn, lastLsn });
   }
@@ -279,7 +277,7 @@ export class ReplayMachine {
     return result.ok ? result : this.fail(result.error);
   }
 
-  private fail(error: WalErrorInfo): Result<never> {
+  protected fail(error: WalErrorInfo): Result<never> {
     this.phase = 'failed';
     this.failure = error;
     this.records.endOfLog();
@@ -291,7 +289,7 @@ export class ReplayMachine {
     return { ok: false, error: this.failure };
   }
 
-  private unexpected(action: RecoveryAction, finding: Finding): never {
+  protected unexpected(action: RecoveryAction, finding: Finding): never {
     throw new Error(`replay: the decision table chose ${action} for ${finding} in a ${this.role} segment, which replay cannot do there`);
   }
 }

@@ -1,8 +1,11 @@
 // The shapes replay takes and returns. replay.ts re-exports them; the shell, the CLI and the tests
 // read them.
 
-import type { DecodeFailureCause, HeaderFailureCause } from './errors.js';
+import type { DecodeFailureCause, HeaderFailureCause, RecoveryPolicy } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
+import type { SkippedRange } from './replay-skip.js';
+
+export type { SkippedRange } from './replay-skip.js';
 
 export interface ReplayMachineOptions {
   /** Records at or below it are in the host's snapshot: checked for order, then skipped. */
@@ -15,6 +18,8 @@ export interface ReplayMachineOptions {
   readonly copyEvents: boolean;
   /** Called once per committed transaction, in commit order, as soon as its TxCommit is read. */
   readonly onTransaction: (transaction: ReplayedTransaction) => void;
+  /** What to do with damage (replay-decision.ts, the columns); 'tolerate-torn-tail' when omitted. */
+  readonly policy?: RecoveryPolicy;
 }
 
 export interface SegmentStart {
@@ -60,6 +65,30 @@ export interface ReplaySegment {
   readonly lastLsn: Lsn | null;
 }
 
+/** Where point-in-time recovery cut the log: the first damage, and everything after it. */
+export interface CutReport {
+  readonly segment: string;
+  readonly segmentId: number;
+  /** The first byte cut: where the damage starts (0 for a damaged header). */
+  readonly offsetBytes: number;
+  /** The last good LSN before the damage, or null when none was read. */
+  readonly lsn: Lsn | null;
+  readonly cause: DecodeFailureCause | HeaderFailureCause;
+  /** The segments after the damaged one, cut whole, in order. */
+  readonly cutSegments: readonly string[];
+  /** Every byte from the cut to the end of the log. */
+  readonly droppedBytes: number;
+}
+
+/** What a policy other than the default did: present only when one was asked for. */
+export interface PolicyReport {
+  readonly policy: RecoveryPolicy;
+  /** point-in-time: where the log was cut before a damaged sealed segment or header; null when it was not. */
+  readonly cut: CutReport | null;
+  /** skip-corrupted: every damaged range skipped, in log order. */
+  readonly skipped: readonly SkippedRange[];
+}
+
 /** Everything replay returns except the transactions (which the streaming form emits as it goes). */
 export interface ReplaySummary {
   /** The highest LSN on disk, committed or not, including whole frames found after a torn spot; 0 when none. */
@@ -68,6 +97,8 @@ export interface ReplaySummary {
   /** The snapshot LSN of the newest checkpoint marker above the checkpoint LSN; null when none. */
   readonly checkpointObserved: Lsn | null;
   readonly segments: readonly ReplaySegment[];
+  /** Only under a policy other than 'tolerate-torn-tail': what it cut or skipped. */
+  readonly policyReport?: PolicyReport;
 }
 
 export interface ReplayOutcome extends ReplaySummary {

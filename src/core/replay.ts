@@ -10,12 +10,12 @@
 // transactions plus one chunk, however long the log. What replay does on each finding is the
 // decision table in replay-decision.ts; docs/format.md explains it in words.
 
-import type { Result } from './errors.js';
+import type { RecoveryPolicy, Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { ReplayDriver } from './replay-driver.js';
 import type { ReplayOutcome, ReplaySummary } from './replay-outcome.js';
 
-export type { ReplayMachineOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+export type { CutReport, PolicyReport, ReplayMachineOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, SkippedRange, TornTail } from './replay-outcome.js';
 export { ReplayMachine } from './replay-machine.js';
 export { ReplayDriver, type ReplayDriverOptions, type SegmentRef } from './replay-driver.js';
 
@@ -23,6 +23,8 @@ export interface ReplayInput {
   /** Segment files in ascending id order; the last one is the active segment. */
   readonly segments: readonly { readonly name: string; readonly id: number; readonly bytes: Uint8Array }[];
   readonly checkpointLsn: Lsn;
+  /** What to do with damage; 'tolerate-torn-tail' when omitted. */
+  readonly policy?: RecoveryPolicy;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface ReplayInput {
  * (no copies), so they stay valid as long as the caller keeps those bytes unchanged.
  */
 export function replay(input: ReplayInput): Result<ReplayOutcome> {
-  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: false });
+  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: false, policy: input.policy ?? 'tolerate-torn-tail' });
   for (const segment of input.segments) {
     const fed = driver.feedSegment(segment.bytes);
     if (!fed.ok) return fed;
@@ -54,6 +56,8 @@ export interface ReplayStreamInput {
    * also what keeps a long transaction from pinning every chunk it spans.
    */
   readonly chunksAreFresh?: boolean;
+  /** What to do with damage; 'tolerate-torn-tail' when omitted. */
+  readonly policy?: RecoveryPolicy;
 }
 
 /**
@@ -66,7 +70,11 @@ export async function replayStream(
   input: ReplayStreamInput,
   onTransaction: (transaction: ReplayedTransaction) => void | Promise<void>,
 ): Promise<Result<ReplaySummary>> {
-  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: input.chunksAreFresh !== true });
+  const driver = new ReplayDriver(input.segments, {
+    checkpointLsn: input.checkpointLsn,
+    copyEvents: input.chunksAreFresh !== true,
+    policy: input.policy ?? 'tolerate-torn-tail',
+  });
   // Hand over what the last chunk committed before reading the next, so at most one chunk's worth
   // of transactions waits here.
   const deliver = async (): Promise<void> => {

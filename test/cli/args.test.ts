@@ -18,16 +18,23 @@ describe('walref command line', () => {
     expect(parseCommandLine(['dump', '/tmp/w'])).toEqual({ ok: true, command: { name: 'dump', dir: '/tmp/w' } });
     expect(parseCommandLine(['verify', '/tmp/w', '--strict'])).toEqual({
       ok: true,
-      command: { name: 'verify', dir: '/tmp/w', strict: true },
+      command: { name: 'verify', dir: '/tmp/w', strict: true, recovery: 'tolerate-torn-tail' },
     });
     expect(parseCommandLine(['replay', '--json', '/tmp/w', '--checkpoint-lsn', '42'])).toEqual({
       ok: true,
-      command: { name: 'replay', dir: '/tmp/w', json: true, checkpointLsn: 42 },
+      command: { name: 'replay', dir: '/tmp/w', json: true, checkpointLsn: 42, recovery: 'tolerate-torn-tail' },
     });
     expect(parseCommandLine(['replay', '/tmp/w'])).toEqual({
       ok: true,
-      command: { name: 'replay', dir: '/tmp/w', json: false, checkpointLsn: 0 },
+      command: { name: 'replay', dir: '/tmp/w', json: false, checkpointLsn: 0, recovery: 'tolerate-torn-tail' },
     });
+    expect(parseCommandLine(['replay', '/tmp/w', '--recovery', 'point-in-time'])).toMatchObject({ command: { recovery: 'point-in-time' } });
+    expect(parseCommandLine(['verify', '/tmp/w', '--recovery', 'skip-corrupted'])).toMatchObject({ command: { recovery: 'skip-corrupted' } });
+  });
+
+  it('a recovery policy that is not one of the four is a usage error naming --recovery', () => {
+    expect(usageMessage(['replay', 'd', '--recovery', 'optimistic'])).toContain('--recovery');
+    expect(usageMessage(['verify', 'd', '--recovery', ''])).toContain('--recovery');
   });
 
   it('explore and demo receive the rest of the arguments untouched', () => {

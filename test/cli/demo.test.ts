@@ -23,7 +23,9 @@ describe('walref demo', () => {
     expect(out).toMatch(/segment 00000000000000000003\.wal/);
     expect(out).toContain('TxAbort');
     expect(out).toContain('Checkpoint     snapshot LSN 9');
-    expect(out).toContain('summary: 3 segments, 16 records, max LSN 16, 4 committed transactions');
+    // Replay starts above the live snapshot (LSN 9), as openWal's does.
+    expect(out).toContain('summary: 3 segments, 16 records, max LSN 16, 2 committed transactions');
+    expect(out).toContain('MANIFEST: epoch 1, segments from id 1 on, 1 snapshot(s)');
 
     // One table row per knob combination, each exhaustive with zero violations.
     const rows = out.split('\n').filter((line) => /^\s+(un)?ordered, (un)?safeAppend, dirSync, 64B sectors\s/.test(line));
@@ -35,6 +37,10 @@ describe('walref demo', () => {
     expect(out).toMatch(/^\s+0 {2}#+~+$/m);
     expect(out).toMatch(/LSN {2}16 {2}missing {2}TxCommit \(tx 14\)/);
     expect(out).toContain('verdict: every recovery property holds');
+    expect(out).toContain('5. The checkpoint through the MANIFEST: one epoch, never a mix');
+    expect(out).toMatch(/rename \/wal\/MANIFEST\.tmp -> \/wal\/MANIFEST +old epoch +\d+, new epoch +\d+ +<- the rename/);
+    expect(out).toMatch(/fsyncDir \/wal +old epoch +0, new epoch +\d+ +<- the commit point/);
+    expect(out).not.toContain('FAILED');
     expect(out).not.toContain('\u001b[');
 
     // The temporary directory named in the output is gone.

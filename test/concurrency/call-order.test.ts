@@ -1,6 +1,6 @@
 // LSNs follow call order (issue 21): whatever the interleaving of the disk's answers, a call that
 // allocates LSNs (begin, append, commit, abort, writeTransaction, the recorder's commit,
-// checkpointMarker) gets LSNs above those of every such call made before it, and replay returns
+// checkpointMarker, checkpoint's marker) gets LSNs above those of every such call made before it, and replay returns
 // the committed transactions in the order their commits were called. A host applies its mutations
 // in call order; replay in any other order would rebuild a state the host never had.
 //
@@ -22,7 +22,7 @@ import { assertTimeLimited, budget } from '../model-based/run-config.js';
 import { encoder, replayedAsModel } from '../model-based/world.js';
 import { DIR, INTERVAL_MS, scheduledFs, syncOptionFor as syncOption } from './harness.js';
 
-type CallKind = 'tx' | 'lowLevel' | 'lowLevelAbort' | 'recorder' | 'flush' | 'forceFsync' | 'waitDurable' | 'checkpoint' | 'truncate' | 'close';
+type CallKind = 'tx' | 'lowLevel' | 'lowLevelAbort' | 'recorder' | 'flush' | 'forceFsync' | 'waitDurable' | 'checkpoint' | 'snapshot' | 'truncate' | 'close';
 
 interface Scenario {
   readonly policy: 'per-commit' | 'group' | 'none';
@@ -37,7 +37,7 @@ const callKind: fc.Arbitrary<CallKind> = fc.oneof(
   { weight: 6, arbitrary: fc.constant<CallKind>('tx') },
   { weight: 3, arbitrary: fc.constantFrom<CallKind>('lowLevel', 'lowLevelAbort', 'recorder') },
   { weight: 2, arbitrary: fc.constantFrom<CallKind>('flush', 'forceFsync', 'waitDurable') },
-  { weight: 1, arbitrary: fc.constantFrom<CallKind>('checkpoint', 'truncate', 'close') },
+  { weight: 1, arbitrary: fc.constantFrom<CallKind>('checkpoint', 'snapshot', 'truncate', 'close') },
 );
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
@@ -61,7 +61,7 @@ interface Call {
   settledAt: number;
 }
 
-const stats = { runs: 0, calls: 0, runsWithThreeQueuedBehindADirectoryFsync: 0, runsWithRotation: 0, runsWithFailure: 0, runsWithClose: 0, waitersSettledByCloseOrFailure: 0 };
+const stats = { runs: 0, calls: 0, runsWithThreeQueuedBehindADirectoryFsync: 0, runsWithRotation: 0, runsWithFailure: 0, runsWithClose: 0, waitersSettledByCloseOrFailure: 0, snapshotsCommitted: 0 };
 
 async function callOrder(s: fc.Scheduler, scenario: Scenario): Promise<void> {
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
@@ -86,6 +86,8 @@ async function callOrder(s: fc.Scheduler, scenario: Scenario): Promise<void> {
   let fence = 0;
   /** LSN-allocating calls made while each directory fsync (a rotation's, a truncation's) was in flight. */
   const madeBehindDirSync = new Map<number, number>();
+  /** The commit LSN of the newest writeTransaction that returned: a snapshot LSN candidate. */
+  let lastTxCommit = 0;
   let recorderTurn: Promise<unknown> = Promise.resolve();
   /** Low-level transactions by TxBegin LSN: the LSN of their commit or abort, or null while open. */
   const lowLevelEnds = new Map<number, number | null>();
@@ -171,7 +173,9 @@ async function callOrder(s: fc.Scheduler, scenario: Scenario): Promise<void> {
         const seq = calls.length;
         const texts = [event(), event()];
         return make('writeTransaction', () => wal.writeTransaction(texts.map((t) => encoder.encode(t))), (v) => [v.beginLsn, v.commitLsn]).then((v) => {
-          if (v !== null) committedEvents.set(seq, texts);
+          if (v === null) return;
+          committedEvents.set(seq, texts);
+          lastTxCommit = Math.max(lastTxCommit, v.commitLsn);
         });
       }
       case 'lowLevel':
@@ -188,6 +192,16 @@ async function callOrder(s: fc.Scheduler, scenario: Scenario): Promise<void> {
         return make('waitDurable', () => wal.waitDurable(wal.nextLsn() - 1));
       case 'checkpoint':
         return make('checkpointMarker', () => wal.checkpointMarker(fenceAtMost(wal.durableLsn())), (lsn) => [lsn]);
+      case 'snapshot': {
+        // Through the MANIFEST, at the newest durable writeTransaction commit (it may be refused:
+        // not durable yet, or split by a low-level transaction; a refused call allocates nothing).
+        const lsn = lastTxCommit <= wal.durableLsn() ? lastTxCommit : fenceAtMost(wal.durableLsn());
+        return make('checkpoint', () => wal.checkpoint({ lsn, snapshot: encoder.encode(`snapshot at ${lsn}`) }), (r) => [r.markerLsn]).then((r) => {
+          if (r === null) return;
+          fence = Math.max(fence, lsn);
+          stats.snapshotsCommitted += 1;
+        });
+      }
       case 'truncate': {
         const at = fenceAtMost(wal.durableLsn());
         return make('truncateUpTo', () => wal.truncateUpTo(at).then(() => true)).then((done) => {

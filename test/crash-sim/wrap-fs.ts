@@ -7,6 +7,8 @@ export interface FsOverrides {
   readonly before?: () => void;
   readonly datasync?: (handle: FileHandle) => Promise<void>;
   readonly fsyncDir?: (fs: FileSystem, path: string) => Promise<void>;
+  readonly rename?: (fs: FileSystem, from: string, to: string) => void;
+  readonly unlink?: (fs: FileSystem, path: string) => void;
 }
 
 export function wrapFs(fs: FileSystem, overrides: FsOverrides): FileSystem {
@@ -28,8 +30,8 @@ export function wrapFs(fs: FileSystem, overrides: FsOverrides): FileSystem {
     readdir: (path) => (before(), fs.readdir(path)),
     open: (path, mode) => (before(), wrapHandle(fs.open(path, mode))),
     readFile: (path) => (before(), fs.readFile(path)),
-    rename: (from, to) => (before(), fs.rename(from, to)),
-    unlink: (path) => (before(), fs.unlink(path)),
+    rename: (from, to) => (before(), overrides.rename === undefined ? fs.rename(from, to) : overrides.rename(fs, from, to)),
+    unlink: (path) => (before(), overrides.unlink === undefined ? fs.unlink(path) : overrides.unlink(fs, path)),
     fsyncDir: (path) => (before(), overrides.fsyncDir === undefined ? fs.fsyncDir(path) : overrides.fsyncDir(fs, path)),
     lockDirectory: (dir) => fs.lockDirectory(dir),
     join: (...parts) => fs.join(...parts),

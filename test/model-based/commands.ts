@@ -12,6 +12,7 @@ import { CrashDuringRecoverCommand } from './crash-during-recover-command.js';
 import { FlushCommand } from './flush-command.js';
 import { ForceFsyncCommand } from './force-fsync-command.js';
 import { FsyncFaultCommand } from './fsync-fault-command.js';
+import { ManifestCheckpointCommand } from './manifest-checkpoint-command.js';
 import { GroupSyncCommand } from './group-sync-command.js';
 import { RecordCommand } from './record-command.js';
 import { RecoverCommand } from './recover-command.js';
@@ -86,6 +87,12 @@ export function segmentArbitraries(simulated: boolean): fc.Arbitrary<WalCommand>
     weighted(caller.map((c) => new ForceFsyncCommand(c)), 2),
     weighted(fc.nat(7).map((pick) => new CheckpointCommand(pick)), 6),
     weighted(fc.nat(3).map((pick) => new TruncateCommand(pick)), 6),
+    // Snapshots through the MANIFEST, with retention; in this profile only, so that the pinned
+    // counterexamples of the others (planted/pins.ts) still replay the commands they were found with.
+    weighted(
+      fc.tuple(fc.nat(9), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 1 })).map(([pick, snapshots, behind]) => new ManifestCheckpointCommand(pick, snapshots, behind)),
+      6,
+    ),
     weighted(fc.constant(new RecoverCommand()), 3),
     ...(simulated ? [weighted(fc.nat().map((seed) => new CrashCommand(seed)), 4)] : []),
   ];

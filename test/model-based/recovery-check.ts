@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { Recover, violatedInvariants, type ModelState, type Recovery } from '../../model/index.js';
 import { openReal, replayedAsModel, type ModelBox, type RealBox } from './world.js';
 import { WalError } from '../../src/index.js';
+import { expectLiveSnapshot } from './manifest-checkpoint-command.js';
 
 function describeTxs(txs: Recovery['replay']['transactions']): string {
   return txs.length === 0 ? '(none)' : txs.map((tx) => `[${tx.beginLsn}..${tx.commitLsn}]{${tx.events.join(',')}}`).join(' ');
@@ -29,6 +30,7 @@ export async function recoverAndCompare(m: ModelBox, r: RealBox, down: ModelStat
   r.wal = opened.wal;
   r.recorder = opened.wal.recorder();
   r.replay = opened.replay;
+  await expectLiveSnapshot(m, opened, context);
 
   const observed: Recovery = {
     ...expectedRecovery,

@@ -49,7 +49,7 @@ describe('model-based: the real WAL on the simulated file system', () => {
     await simProperty('interrupted recovery', segmentConfig, 'interrupted-recovery');
   }, budget.testTimeoutMs);
 
-  it('agrees with the model through rotation, checkpoints and truncation of tiny segments, crashes and reopens included', async () => {
+  it('agrees with the model through rotation, checkpoints (markers and snapshots through the MANIFEST) and truncation of tiny segments, crashes and reopens included', async () => {
     await simProperty('segments', segmentConfig, 'segments');
   }, budget.testTimeoutMs);
 });

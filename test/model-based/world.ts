@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { initialState, recorderPoisoned, type ModelErrorCode, type ModelState, type Outcome, type SyncPolicy } from '../../model/index.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
-import { openWal, WalError, type FileSystem, type ReplayOutcome, type SyncOption } from '../../src/index.js';
+import { openWal, WalError, type FileSystem, type OpenedWal, type ReplayOutcome, type SyncOption } from '../../src/index.js';
 import type { Wal } from '../../src/wal.js';
 import type { Recorder } from '../../src/recorder.js';
 import { parseSegmentFileName } from '../../src/core/format.js';
@@ -25,6 +25,8 @@ export interface ModelBox {
   state: ModelState;
   /** Events are numbered per run so every payload is unique and an aborted one is recognisable. */
   nextEvent: number;
+  /** The snapshot the last wal.checkpoint() committed, as the host wrote it; every reopen must return it. */
+  liveSnapshot: { readonly lsn: number; readonly text: string } | null;
 }
 
 export interface RealBox {
@@ -47,7 +49,7 @@ export function syncOption(policy: SyncPolicy, groupIntervalMs = GROUP_INTERVAL_
   return { mode: policy };
 }
 
-export async function openReal(config: RunConfig, dir: string, fs: FileSystem, checkpointLsn: number): Promise<{ wal: Wal; replay: ReplayOutcome }> {
+export async function openReal(config: RunConfig, dir: string, fs: FileSystem, checkpointLsn: number): Promise<OpenedWal> {
   return openWal(dir, { sync: syncOption(config.policy), segmentTargetBytes: config.segmentTargetBytes, checkpointLsn, fs });
 }
 
@@ -56,7 +58,7 @@ export async function setupWorlds(config: RunConfig, dir: string, fs: FileSystem
   const sim = fs instanceof SimFileSystem ? fs : null;
   const { wal, replay } = await openReal(config, dir, fs, 0);
   return {
-    model: { state: initialState(config.policy), nextEvent: 0 },
+    model: { state: initialState(config.policy), nextEvent: 0, liveSnapshot: null },
     real: { config, dir, fs, sim, wal, recorder: wal.recorder(), replay, crashes: 0 },
   };
 }

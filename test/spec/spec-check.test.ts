@@ -72,4 +72,11 @@ describe.skipIf(jar === undefined || jar === '')(`spec models with TLC (skipped 
     expect(run.out).toContain('ok   MCWalRepairTruncates: failed (exit 12), must fail');
     expect(run.code).toBe(0);
   });
+
+  it('MCManifestDeleteBeforeCommit fails with a OneEpochInv counterexample: removing before the rename loses the old epoch', () => {
+    const run = runScript('spec-check.mjs', ['MCManifestDeleteBeforeCommit'], jar);
+    expect(run.out).toContain('Error: Invariant OneEpochInv is violated.');
+    expect(run.out).toContain('ok   MCManifestDeleteBeforeCommit: failed (exit 12), must fail');
+    expect(run.code).toBe(0);
+  });
 });

@@ -1,6 +1,8 @@
 // walref itself as a crash-test target (examples/crash-test/walref), traced from outside through
 // its node:fs adapter: no violation under any knob combination, both planted bugs found, and the
 // same verdicts and the same segment operations as crash-sim's own explore on the same workload.
+// With checkpoints through the MANIFEST (--checkpoint-every): no violation, and each of the three
+// planted checkpoint bugs found.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exploreWorkload } from '../../../oracle/explore/explore.js';
@@ -115,4 +117,41 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     expect(exploredBug.violations.map((v) => v.property)).toContain('DurabilityInv');
     expect(tracedBug.violations.map((v) => v.reason)).toContain('an acknowledged transaction was lost');
   }, 600_000);
+});
+
+describe.skipIf(!hasStrace)(`walref crash-test on walref's checkpoints through the MANIFEST (${hasStrace ? 'strace found' : NEEDS_STRACE})`, () => {
+  const ckptTxs = deep ? 8 : 4;
+  const captureCheckpoints = (variant: string): Promise<CapturedRun> => {
+    const dir = freshDir(`walref-ckpt-${variant}`);
+    dirs.push(dir);
+    return captureRun(dir, `node ${example('walref', 'workload.mjs')} ${dir} --txs ${ckptTxs} --checkpoint-every 2 --segment-bytes ${SEGMENT_BYTES} --variant ${variant}`);
+  };
+  beforeAll(() => ensureBuilt(), 180_000);
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds no violation: every crash state recovers one whole epoch and every acknowledged transaction', async () => {
+    const run = await captureCheckpoints('none');
+    for (const knobs of [knobs64, resolveKnobs({ sectorBytes: 64, ordered: false, safeAppend: false })]) {
+      const result = await checkCaptured(run, { check, knobs, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000, verdicts });
+      expect(result.unmodelled).toEqual([]);
+      expect(result.acks).toBe(ckptTxs);
+      expect(result.violations.map((v) => `${v.reason}: ${v.example}`)).toEqual([]);
+    }
+  }, 600_000);
+
+  for (const [variant, what] of [
+    ['checkpoint-no-dir-fsync', 'a rename of the MANIFEST without a directory fsync'],
+    ['checkpoint-unsynced-snapshot', 'a snapshot file that was never fdatasynced'],
+    ['checkpoint-delete-before-commit', 'removals issued before the MANIFEST that drops them is renamed in'],
+  ] as const) {
+    it(`finds the planted bug: ${what}`, async () => {
+      const run = await captureCheckpoints(variant);
+      // Every crash state, so that the few that show the bug are among them.
+      const result = await checkCaptured(run, { check, knobs: knobs64, maxStates: 1000, seed: 1, timeoutMs: 30_000, verdicts });
+      expect(result.exhaustive).toBe(true);
+      expect(result.violations.map((v) => v.reason)).toContain('open failed: BadSnapshot');
+    }, 300_000);
+  }
 });

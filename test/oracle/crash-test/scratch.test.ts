@@ -100,7 +100,9 @@ describe.skipIf(!hasStrace)(`walref crash-test leaves nothing in the temporary d
       run.child.kill(signal);
       expect(await run.exited).toEqual({ code: null, signal });
       expect(readdirSync(run.tmp)).toEqual([]);
-      for (const pid of pidsIn(pids)) expect(gone(pid)).toBe(true);
+      // Killed with SIGKILL before crash-test exits; on a loaded machine one may take a moment to be
+      // scheduled and die, which is not a leak. One still alive after 10 s is.
+      for (const pid of pidsIn(pids)) await until(`check process ${pid} to be gone`, () => gone(pid), 10_000);
     }, 120_000);
   }
 

@@ -28,6 +28,8 @@ describe('workload steps under the spec names', () => {
       { fsync: true },
       { checkpointMarker: true },
       { truncateUpTo: 'lastCommit' },
+      { snapshot: 'lastCommit' },
+      { snapshot: 'lastCommit', retain: { snapshots: 2 } },
       { recover: true },
       { fault: 'fsync-eio' },
       { crash: 3 },

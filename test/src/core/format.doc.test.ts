@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, RecordKind, SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
-import { RECOVERY_DECISIONS } from '../../../src/core/replay-decision.js';
+import { decodeManifest, MANIFEST_FIXED_BYTES, MANIFEST_SNAPSHOT_BYTES, MANIFEST_SNAPSHOTS_MAX } from '../../../src/core/manifest.js';
+import { POLICIES, RECOVERY_DECISIONS } from '../../../src/core/replay-decision.js';
+import { RECOVERY_POLICY_NAMES } from '../../../src/core/recovery-policy.js';
 import { replay } from '../../../src/core/replay.js';
 import { plainTransactions, text } from './log-builder.js';
-import { exampleSegment, frameListing, hexdump } from './worked-example.js';
+import { exampleManifest, exampleManifestBytes, exampleSegment, frameListing, hexdump } from './worked-example.js';
 
 const doc = readFileSync(new URL('../../../docs/format.md', import.meta.url), 'utf8');
 
@@ -61,5 +63,30 @@ describe('docs/format.md', () => {
 
   it('lists every row of the recovery decision table by its label', () => {
     for (const row of RECOVERY_DECISIONS) expect(doc).toContain(`| ${row.label.split(' ')[0]} |`);
+  });
+
+  it('states the decision table row by row, one column per recovery policy, as the code has it', () => {
+    const table = doc.slice(doc.indexOf('<!-- recovery-decisions -->'));
+    const header = table.split('\n')[1]!;
+    expect(header).toContain(POLICIES.map((p) => `\`${p}\``).join(' | '));
+    for (const row of RECOVERY_DECISIONS) {
+      const id = row.label.split(' ')[0]!;
+      const line = table.split('\n').find((l) => l.startsWith(`| ${id} |`));
+      expect(line, id).toBeDefined();
+      expect(line!.endsWith(`| ${POLICIES.map((p) => `\`${row.actions[p]}\``).join(' | ')} |`), `${id}: ${line}`).toBe(true);
+    }
+  });
+
+  it('names every recovery policy in its section, with what it gives up', () => {
+    const section = doc.slice(doc.indexOf('## Recovery policies'), doc.indexOf('## Versioning'));
+    for (const policy of RECOVERY_POLICY_NAMES) expect(section).toContain(`| \`${policy}\``);
+  });
+
+  it("the MANIFEST example's hexdump is exactly the codec's output, and decodes back to the example", () => {
+    expect(blockAfter('manifest-example:hexdump')).toBe(hexdump(exampleManifestBytes));
+    expect(decodeManifest(exampleManifestBytes)).toEqual({ ok: true, manifest: exampleManifest });
+    expect(MANIFEST_FIXED_BYTES + 4).toBe(36);
+    expect(MANIFEST_SNAPSHOT_BYTES).toBe(28);
+    expect(doc).toContain(`1 to ${MANIFEST_SNAPSHOTS_MAX}`);
   });
 });

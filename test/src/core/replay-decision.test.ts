@@ -6,6 +6,7 @@ import {
   FINDINGS,
   FRAMES_AFTER,
   matchingDecisions,
+  POLICIES,
   RECOVERY_DECISIONS,
   SEGMENT_ROLES,
   type Finding,
@@ -14,6 +15,7 @@ import {
   type SegmentRole,
 } from '../../../src/core/replay-decision.js';
 import { replay } from '../../../src/core/replay.js';
+import { RECOVERY_POLICY_NAMES } from '../../../src/core/recovery-policy.js';
 import type { ReplayOutcome } from '../../../src/core/replay-outcome.js';
 import { segmentFileName } from '../../../src/core/format.js';
 import { encodeSegmentHeader } from '../../../src/core/segment-header.js';
@@ -59,8 +61,11 @@ function actionTaken(result: { ok: true; value: ReplayOutcome } | { ok: false; e
   if (!result.ok) {
     if (result.error.code === 'BadSegmentHeader') return 'fail-bad-header';
     if (result.error.code === 'Corruption') return 'fail-corruption';
+    if (result.error.code === 'Damaged') return 'fail-damaged';
     return 'other';
   }
+  if (result.value.policyReport?.cut != null) return 'stop-cut';
+  if ((result.value.policyReport?.skipped.length ?? 0) > 0) return 'skip-damage';
   const torn = result.value.tornTail;
   if (torn === null) return 'next-segment';
   return torn.headerTorn ? 'stop-torn-creation' : 'stop-torn-tail';
@@ -85,23 +90,53 @@ describe('replay: the recovery decision table', () => {
     }
   });
 
-  it('replay does what the matching row says, for every combination bytes can produce', () => {
-    let checked = 0;
-    for (const finding of FINDINGS) {
-      for (const role of SEGMENT_ROLES) {
-        for (const framesAfter of FRAMES_AFTER) {
-          const segments = scenario(finding, role, framesAfter);
-          if (segments === null) continue;
-          const expected = decideRecovery(finding, role, framesAfter);
-          // A good header or frame leads replay on to the clean end of the segment.
-          const visible = expected === 'read-frames' || expected === 'apply-record' ? 'next-segment' : expected;
-          const result = replay({ segments, checkpointLsn: 0 });
-          expect(actionTaken(result), `${finding}/${role}/${framesAfter}`).toBe(visible);
-          if (result.ok && expected === 'stop-torn-tail') expect(result.value.tornTail!.validFramesAfter).toBe(framesAfter === 'some');
-          checked++;
+  it('has one labelled column per recovery policy, the default first, and every column is complete', () => {
+    expect(POLICIES).toEqual(RECOVERY_POLICY_NAMES);
+    expect(POLICIES[0]).toBe('tolerate-torn-tail');
+    for (const row of RECOVERY_DECISIONS) expect(Object.keys(row.actions).sort(), row.label).toEqual([...POLICIES].sort());
+    for (const policy of POLICIES) {
+      for (const finding of FINDINGS) {
+        for (const role of SEGMENT_ROLES) {
+          for (const framesAfter of FRAMES_AFTER) expect(decideRecovery(finding, role, framesAfter, policy), `${policy} ${finding}/${role}/${framesAfter}`).toBeTypeOf('string');
         }
       }
     }
-    expect(checked).toBe(18);
+  });
+
+  it('the default column is the table replay always had, and each other policy departs from it only on damage', () => {
+    const damage = new Set<RecoveryAction>(['fail-bad-header', 'fail-corruption', 'stop-torn-tail', 'stop-torn-creation']);
+    for (const row of RECOVERY_DECISIONS) {
+      for (const policy of POLICIES) {
+        if (row.actions[policy] !== row.actions['tolerate-torn-tail']) expect(damage.has(row.actions['tolerate-torn-tail']), `${row.label} under ${policy}`).toBe(true);
+      }
+      // A readable header of another version or segment is not damage: no policy guesses at it.
+      if (row.finding === 'header-foreign') for (const policy of POLICIES) expect(row.actions[policy]).toBe('fail-bad-header');
+    }
+    // skip-corrupted is never the default, and absolute refuses every torn spot the default cuts off.
+    for (const row of RECOVERY_DECISIONS) {
+      if (row.actions['tolerate-torn-tail'] === 'stop-torn-tail' || row.actions['tolerate-torn-tail'] === 'stop-torn-creation') expect(row.actions.absolute).toBe('fail-damaged');
+    }
+  });
+
+  it('replay does what the matching row says, in every policy column, for every combination bytes can produce', () => {
+    let checked = 0;
+    for (const policy of POLICIES) {
+      for (const finding of FINDINGS) {
+        for (const role of SEGMENT_ROLES) {
+          for (const framesAfter of FRAMES_AFTER) {
+            const segments = scenario(finding, role, framesAfter);
+            if (segments === null) continue;
+            const expected = decideRecovery(finding, role, framesAfter, policy);
+            // A good header or frame leads replay on to the clean end of the segment.
+            const visible = expected === 'read-frames' || expected === 'apply-record' ? 'next-segment' : expected;
+            const result = replay({ segments, checkpointLsn: 0, policy });
+            expect(actionTaken(result), `${policy}: ${finding}/${role}/${framesAfter}`).toBe(visible);
+            if (result.ok && expected === 'stop-torn-tail') expect(result.value.tornTail!.validFramesAfter).toBe(framesAfter === 'some');
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(18 * POLICIES.length);
   });
 });

@@ -2,6 +2,8 @@
 // document shows (a hexdump and a frame-by-frame listing). format-doc.test.ts checks that the
 // document's copies equal what these functions print.
 import { encodeFrame } from '../../../src/core/codec.js';
+import { crc32c } from '../../../src/core/crc32c.js';
+import { encodeManifest, type Manifest } from '../../../src/core/manifest.js';
 import type { WalRecord } from '../../../src/core/records.js';
 import { encodeSegmentHeader } from '../../../src/core/segment-header.js';
 import { concat, text } from './log-builder.js';
@@ -99,3 +101,20 @@ export function frameListing(): string {
   lines.push(`0x${at.toString(16).padStart(4, '0')} end of segment (${at} bytes)`);
   return lines.join('\n');
 }
+
+// ---- the MANIFEST of docs/format.md ----------------------------------------------------------
+
+/** The two snapshots the example MANIFEST names: their bytes, as the host handed them over. */
+export const exampleSnapshotBytes = { live: text('{"alice":10,"bob":-10}'), older: text('{"alice":0}') };
+
+/** Epoch 2, needing segments from 3 on, live snapshot 2 at LSN 12, older snapshot 1 at LSN 3. */
+export const exampleManifest: Manifest = {
+  epoch: 2,
+  firstSegmentId: 3,
+  snapshots: [
+    { id: 2, lsn: 12, sizeBytes: exampleSnapshotBytes.live.length, crc32c: crc32c(exampleSnapshotBytes.live) },
+    { id: 1, lsn: 3, sizeBytes: exampleSnapshotBytes.older.length, crc32c: crc32c(exampleSnapshotBytes.older) },
+  ],
+};
+
+export const exampleManifestBytes: Uint8Array = encodeManifest(exampleManifest);

@@ -1,0 +1,87 @@
+// Resynchronising after damage, for the skip-corrupted policy: from the first byte after a bad
+// spot, look for the next whole frame (a plausible length and kind, then a good checksum and a
+// body that decodes), and hand back the bytes from it on so replay can read frames again there.
+// Like the scan behind a torn tail (replay-scan.ts) it keeps only the bytes from the current
+// candidate on, so its memory is bounded by one frame plus one chunk, and its checksum work by
+// SCAN_CRC_BYTES_BUDGET per damaged range.
+
+import { decodeFrame, readU32 } from './codec.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, RecordKind } from './format.js';
+import { SCAN_CRC_BYTES_BUDGET } from './replay-scan.js';
+
+export type ResyncResult =
+  | { readonly found: false }
+  /** A whole frame starts at segment offset `offsetBytes`; `rest` holds the bytes from it on. */
+  | { readonly found: true; readonly offsetBytes: number; readonly rest: Uint8Array };
+
+const NOT_FOUND: ResyncResult = { found: false };
+
+export class ReplayResync {
+  private window = new Uint8Array(0);
+  private windowBytes = 0;
+  /** The segment offset of the window's first byte. */
+  private windowOffset: number;
+  private crcBytesLeft = SCAN_CRC_BYTES_BUDGET;
+
+  /** @param offsetBytes the segment offset of the first byte that will be pushed. */
+  constructor(offsetBytes: number) {
+    this.windowOffset = offsetBytes;
+  }
+
+  /** Feeds the segment's next bytes; a frame found is handed back with every byte after it. */
+  push(bytes: Uint8Array): ResyncResult {
+    if (bytes.length > 0) this.append(bytes);
+    return this.scan(false);
+  }
+
+  /** The segment ended: a candidate that waited for more bytes is resolved now. */
+  finish(): ResyncResult {
+    return this.scan(true);
+  }
+
+  private append(bytes: Uint8Array): void {
+    const needed = this.windowBytes + bytes.length;
+    if (needed > this.window.length) {
+      const grown = new Uint8Array(Math.max(needed, this.window.length * 2, 4096));
+      grown.set(this.window.subarray(0, this.windowBytes));
+      this.window = grown;
+    }
+    this.window.set(bytes, this.windowBytes);
+    this.windowBytes = needed;
+  }
+
+  private scan(final: boolean): ResyncResult {
+    const bytes = this.window.subarray(0, this.windowBytes);
+    let p = 0;
+    while (p + FRAME_HEADER_BYTES <= bytes.length && this.crcBytesLeft > 0) {
+      const bodyBytes = readU32(bytes, p);
+      if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) {
+        p++;
+        continue;
+      }
+      if (p + FRAME_HEADER_BYTES + bodyBytes > bytes.length) {
+        if (!final) break;
+        p++;
+        continue;
+      }
+      const kind = bytes[p + FRAME_HEADER_BYTES]!;
+      if (kind < RecordKind.TxBegin || kind > RecordKind.Checkpoint) {
+        p++;
+        continue;
+      }
+      this.crcBytesLeft -= bodyBytes;
+      if (decodeFrame(bytes, p).ok) {
+        const found: ResyncResult = { found: true, offsetBytes: this.windowOffset + p, rest: bytes.slice(p) };
+        this.windowBytes = 0;
+        return found;
+      }
+      p++;
+    }
+    // Past the budget nothing more is looked at: the rest of the segment is skipped.
+    if (this.crcBytesLeft <= 0) p = bytes.length;
+    this.window.copyWithin(0, p, this.windowBytes);
+    this.windowBytes -= Math.min(p, this.windowBytes);
+    this.windowOffset += p;
+    return NOT_FOUND;
+  }
+}

@@ -1,0 +1,105 @@
+// The MANIFEST codec (docs/format.md, "MANIFEST"): what it encodes decodes back, and every way a
+// MANIFEST can be damaged is named by its cause.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeManifest,
+  encodeManifest,
+  MANIFEST_SNAPSHOTS_MAX,
+  manifestBytesFor,
+  parseSnapshotFileName,
+  snapshotFileName,
+  type Manifest,
+} from '../../../src/core/manifest.js';
+import { writeU32 } from '../../../src/core/codec.js';
+import { crc32cOfRange } from '../../../src/core/crc32c.js';
+
+const example: Manifest = {
+  epoch: 3,
+  firstSegmentId: 2,
+  snapshots: [
+    { id: 5, lsn: 40, sizeBytes: 1000, crc32c: 0xdeadbeef },
+    { id: 4, lsn: 30, sizeBytes: 900, crc32c: 7 },
+  ],
+};
+
+/** Re-seals a hand-edited MANIFEST with a good checksum, so the check after it is the one that fires. */
+function reseal(bytes: Uint8Array): Uint8Array {
+  writeU32(bytes, bytes.length - 4, crc32cOfRange(bytes, 0, bytes.length - 4));
+  return bytes;
+}
+
+describe('the MANIFEST codec', () => {
+  it('decodes what it encodes', () => {
+    const bytes = encodeManifest(example);
+    expect(bytes.length).toBe(manifestBytesFor(2));
+    expect(decodeManifest(bytes)).toEqual({ ok: true, manifest: example });
+  });
+
+  it('round-trips every manifest it accepts', () => {
+    const snapshot = fc.record({ id: fc.integer({ min: 1, max: 2 ** 40 }), lsn: fc.nat(), sizeBytes: fc.nat(), crc32c: fc.nat({ max: 0xffff_ffff }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 50 }), fc.integer({ min: 1, max: 2 ** 50 }), fc.array(snapshot, { minLength: 1, maxLength: 5 }), (epoch, first, raw) => {
+        // Newest first: ids strictly descending, LSNs never increasing.
+        const snapshots = [...raw]
+          .sort((a, b) => b.id - a.id)
+          .filter((s, i, all) => i === 0 || s.id !== all[i - 1]!.id)
+          .map((s, i, all) => ({ ...s, lsn: Math.min(...all.slice(0, i + 1).map((x) => x.lsn)) }));
+        const manifest: Manifest = { epoch, firstSegmentId: first, snapshots };
+        expect(decodeManifest(encodeManifest(manifest))).toEqual({ ok: true, manifest });
+      }),
+    );
+  });
+
+  it('a MANIFEST cut short anywhere is truncated or bad-length, never read', () => {
+    const bytes = encodeManifest(example);
+    for (let at = 0; at < bytes.length; at++) {
+      const decoded = decodeManifest(bytes.subarray(0, at));
+      expect(decoded.ok).toBe(false);
+      if (!decoded.ok) expect(['truncated', 'bad-length']).toContain(decoded.cause);
+    }
+  });
+
+  it('any flipped bit is caught', () => {
+    const bytes = encodeManifest(example);
+    for (let at = 0; at < bytes.length; at++) {
+      for (const bit of [0, 3, 7]) {
+        const copy = bytes.slice();
+        copy[at] = (copy[at] ?? 0) ^ (1 << bit);
+        expect(decodeManifest(copy).ok, `byte ${at} bit ${bit}`).toBe(false);
+      }
+    }
+  });
+
+  it('names a wrong magic, a newer version, an impossible count and bad fields', () => {
+    const magic = encodeManifest(example);
+    magic[0] = 0x58;
+    expect(decodeManifest(magic)).toEqual({ ok: false, cause: 'bad-magic' });
+    const version = encodeManifest(example);
+    writeU32(version, 8, 2);
+    expect(decodeManifest(reseal(version))).toEqual({ ok: false, cause: 'unsupported-version' });
+    const count = encodeManifest(example);
+    writeU32(count, 28, MANIFEST_SNAPSHOTS_MAX + 1);
+    expect(decodeManifest(reseal(count))).toEqual({ ok: false, cause: 'bad-length' });
+    const zeroEpoch = encodeManifest(example);
+    zeroEpoch.fill(0, 12, 20);
+    expect(decodeManifest(reseal(zeroEpoch))).toEqual({ ok: false, cause: 'bad-body' });
+    const disorder = encodeManifest({ ...example, snapshots: [...example.snapshots] });
+    // Swap the two LSNs: an older snapshot may not be above the live one.
+    writeU32(disorder, 32 + 8, 30);
+    writeU32(disorder, 60 + 8, 40);
+    expect(decodeManifest(reseal(disorder))).toEqual({ ok: false, cause: 'bad-body' });
+  });
+
+  it('refuses to encode a manifest it would not decode', () => {
+    expect(() => encodeManifest({ ...example, snapshots: [] })).toThrow(RangeError);
+    expect(() => encodeManifest({ ...example, epoch: 0 })).toThrow(RangeError);
+  });
+
+  it('names snapshot files by a zero-padded id and reads the id back', () => {
+    expect(snapshotFileName(3)).toBe('snapshot-00000000000000000003.snap');
+    expect(parseSnapshotFileName(snapshotFileName(42))).toBe(42);
+    expect(parseSnapshotFileName('snapshot-3.snap')).toBeNull();
+    expect(parseSnapshotFileName('MANIFEST')).toBeNull();
+  });
+});

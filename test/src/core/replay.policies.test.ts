@@ -1,0 +1,291 @@
+// The recovery policies on logs this test damages itself: what each one replays, reports or
+// refuses (docs/format.md, "Recovery policies"), first on named examples, then as properties over
+// random interleaved logs with random damage. The decision table's columns are checked row by row
+// in replay-decision.test.ts.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../../src/core/codec.js';
+import type { RecoveryPolicy, WalErrorInfo } from '../../../src/core/errors.js';
+import type { ReplayedTransaction, WalRecord } from '../../../src/core/records.js';
+import { replay, replayStream } from '../../../src/core/replay.js';
+import type { ReplayOutcome } from '../../../src/core/replay-outcome.js';
+import { segmentFileName, SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
+import { encodeSegmentHeader } from '../../../src/core/segment-header.js';
+import { concat, plainTransactions, text, type SegmentInput } from './log-builder.js';
+
+/** A frame (or a segment header, tx null) and where it lies. */
+interface Placed {
+  readonly segment: number;
+  readonly start: number;
+  readonly end: number;
+  readonly tx: number | null;
+  readonly kind: WalRecord['kind'] | 'header';
+}
+
+interface LaidLog {
+  readonly segments: SegmentInput[];
+  /** Headers and frames in log order. */
+  readonly placed: Placed[];
+  readonly committed: (ReplayedTransaction & { readonly tx: number })[];
+}
+
+/**
+ * Transactions whose records interleave as `schedule` says (each entry advances one transaction
+ * by one record: TxBegin, MutationBatch, then TxCommit or TxAbort or nothing), cut into segments
+ * of `perSegment` records.
+ */
+function layOut(txs: readonly { events: string[]; ending: 'commit' | 'abort' | 'open' }[], schedule: readonly number[], perSegment: number): LaidLog {
+  const steps = txs.map(() => 0);
+  const begins: number[] = txs.map(() => 0);
+  const order: { tx: number; record: WalRecord }[] = [];
+  let lsn = 0;
+  const advance = (t: number): void => {
+    const tx = txs[t]!;
+    const step = steps[t]!;
+    if (step === 0) order.push({ tx: t, record: { kind: 'TxBegin', lsn: (begins[t] = ++lsn) } });
+    else if (step === 1) order.push({ tx: t, record: { kind: 'MutationBatch', lsn: ++lsn, txBeginLsn: begins[t]!, events: tx.events.map(text) } });
+    else if (step === 2 && tx.ending !== 'open') order.push({ tx: t, record: { kind: tx.ending === 'commit' ? 'TxCommit' : 'TxAbort', lsn: ++lsn, txBeginLsn: begins[t]! } });
+    steps[t] = step + 1;
+  };
+  for (const pick of schedule) if (txs.length > 0) advance(pick % txs.length);
+  for (let t = 0; t < txs.length; t++) while (steps[t]! < 3) advance(t);
+  const segments: SegmentInput[] = [];
+  const placed: Placed[] = [];
+  const committed: LaidLog['committed'] = [];
+  for (let i = 0; i < order.length || segments.length === 0; i += perSegment) {
+    const id = segments.length + 1;
+    const chunk = order.slice(i, i + perSegment);
+    const header = encodeSegmentHeader({ segmentId: id, baseLsn: chunk[0]?.record.lsn ?? lsn + 1 });
+    placed.push({ segment: id - 1, start: 0, end: SEGMENT_HEADER_BYTES, tx: null, kind: 'header' });
+    let at = SEGMENT_HEADER_BYTES;
+    const frames = chunk.map(({ tx, record }) => {
+      const frame = encodeFrame(record);
+      placed.push({ segment: id - 1, start: at, end: at + frame.length, tx, kind: record.kind });
+      at += frame.length;
+      if (record.kind === 'TxCommit') committed.push({ tx, beginLsn: record.txBeginLsn, commitLsn: record.lsn, events: txs[tx]!.events.map(text) });
+      return frame;
+    });
+    segments.push({ name: segmentFileName(id), id, bytes: concat([header, ...frames]) });
+    if (chunk.length === 0) break;
+  }
+  return { segments, placed, committed };
+}
+
+/** Inverts `length` bytes of the placed item `index` from `offset` within it (never a header's version field). */
+function damage(log: LaidLog, hits: readonly { index: number; offset: number; length: number }[]): { segments: SegmentInput[]; damaged: Set<number> } {
+  const segments = log.segments.map((s) => ({ ...s, bytes: s.bytes.slice() }));
+  const damaged = new Set<number>();
+  // Each byte is inverted once, however many hits cover it (two inversions would restore it).
+  const inverted = new Set<string>();
+  for (const hit of hits) {
+    const index = hit.index % log.placed.length;
+    const item = log.placed[index]!;
+    const size = item.end - item.start;
+    let from = item.start + (hit.offset % size);
+    if (item.kind === 'header' && from >= 8 && from < 12) from = 12;
+    const to = Math.min(item.end, from + hit.length);
+    const bytes = segments[item.segment]!.bytes;
+    for (let at = from; at < to; at++) {
+      if (inverted.has(`${item.segment}:${at}`)) continue;
+      inverted.add(`${item.segment}:${at}`);
+      bytes[at] = bytes[at]! ^ 0xff;
+    }
+    if (to > from) damaged.add(index);
+  }
+  return { segments, damaged };
+}
+
+const outcome = (segments: SegmentInput[], policy: RecoveryPolicy): { ok: true; value: ReplayOutcome } | { ok: false; error: WalErrorInfo } =>
+  replay({ segments, checkpointLsn: 0, policy });
+
+const txArb = fc.record({
+  events: fc.array(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 2 }),
+  ending: fc.constantFrom('commit' as const, 'commit' as const, 'abort' as const, 'open' as const),
+});
+const logArb = fc
+  .tuple(fc.array(txArb, { minLength: 1, maxLength: 8 }), fc.array(fc.nat({ max: 7 }), { maxLength: 30 }), fc.integer({ min: 2, max: 6 }))
+  .map(([txs, schedule, perSegment]) => layOut(txs, schedule, perSegment));
+const hitsArb = fc.array(fc.record({ index: fc.nat(), offset: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 3 });
+
+describe('recovery policies on damaged logs', () => {
+  // Three segments: tx 1 (LSN 1-3) | tx 2 (4-6) | tx 3 (7-9). The batch of tx 2 is damaged.
+  const log = layOut(
+    [
+      { events: ['a'], ending: 'commit' },
+      { events: ['b'], ending: 'commit' },
+      { events: ['c'], ending: 'commit' },
+    ],
+    [],
+    3,
+  );
+  const batch2 = log.placed.findIndex((p) => p.tx === 1 && p.kind === 'MutationBatch');
+  const { segments: sealedDamage } = damage(log, [{ index: batch2, offset: 10, length: 1 }]);
+  const events = (r: ReturnType<typeof outcome>): string[] => (r.ok ? r.value.transactions.flatMap((t) => t.events.map((e) => new TextDecoder().decode(e))) : []);
+
+  it('tolerate-torn-tail and absolute refuse a damaged sealed segment with Corruption', () => {
+    for (const policy of ['tolerate-torn-tail', 'absolute'] as const) {
+      const r = outcome(sealedDamage, policy);
+      expect(r.ok ? null : r.error).toMatchObject({ code: 'Corruption', segment: segmentFileName(2), offsetBytes: log.placed[batch2]!.start, lsn: 4 });
+    }
+  });
+
+  it('point-in-time returns the prefix before the damage and reports the cut: the rest of the segment and every later one', () => {
+    const r = outcome(sealedDamage, 'point-in-time');
+    expect(events(r)).toEqual(['a']);
+    const total = sealedDamage[1]!.bytes.length - log.placed[batch2]!.start + sealedDamage[2]!.bytes.length;
+    expect(r.ok && r.value.policyReport).toEqual({
+      policy: 'point-in-time',
+      cut: { segment: segmentFileName(2), segmentId: 2, offsetBytes: log.placed[batch2]!.start, lsn: 4, cause: 'bad-checksum', cutSegments: [segmentFileName(3)], droppedBytes: total },
+      skipped: [],
+    });
+    // The LSNs of the cut part still count: a reopened WAL must not hand them out again.
+    expect(r.ok && r.value.maxLsn).toBe(9);
+    expect(r.ok && r.value.segments.map((s) => [s.name, s.validBytes])).toEqual([
+      [segmentFileName(1), sealedDamage[0]!.bytes.length],
+      [segmentFileName(2), log.placed[batch2]!.start],
+    ]);
+  });
+
+  it('skip-corrupted skips the damaged frame, never replays the transaction that lost it, and goes on', () => {
+    const r = outcome(sealedDamage, 'skip-corrupted');
+    expect(events(r)).toEqual(['a', 'c']);
+    const batch = log.placed[batch2]!;
+    expect(r.ok && r.value.policyReport).toEqual({
+      policy: 'skip-corrupted',
+      cut: null,
+      skipped: [
+        { segment: segmentFileName(2), segmentId: 2, offsetBytes: batch.start, endOffsetBytes: batch.end, cause: 'bad-checksum', afterLsn: 4, beforeLsn: 6, droppedTransactions: [4] },
+      ],
+    });
+  });
+
+  it('a torn tail is cut by every policy but absolute, which names the policy, segment, offset and LSN', () => {
+    const whole = log.segments;
+    const last = whole[2]!;
+    const torn = [...whole.slice(0, 2), { ...last, bytes: last.bytes.subarray(0, last.bytes.length - 3) }];
+    const commit3 = log.placed.find((p) => p.tx === 2 && p.kind === 'TxCommit')!;
+    for (const policy of ['tolerate-torn-tail', 'point-in-time', 'skip-corrupted'] as const) {
+      const r = outcome(torn, policy);
+      expect(events(r), policy).toEqual(['a', 'b']);
+      expect(r.ok && r.value.tornTail, policy).toMatchObject({ segment: segmentFileName(3), offsetBytes: commit3.start, cause: 'truncated-body' });
+    }
+    const r = outcome(torn, 'absolute');
+    expect(r.ok ? null : r.error).toEqual({ code: 'Damaged', policy: 'absolute', segment: segmentFileName(3), offsetBytes: commit3.start, lsn: 8, cause: 'truncated-body' });
+  });
+
+  it('the default column replays exactly as replay always did: no report, the same outcome', () => {
+    expect(outcome(log.segments, 'tolerate-torn-tail')).toEqual(replay({ segments: log.segments, checkpointLsn: 0 }));
+    const r = outcome(log.segments, 'tolerate-torn-tail');
+    expect(r.ok && 'policyReport' in r.value).toBe(false);
+    for (const policy of ['absolute', 'point-in-time', 'skip-corrupted'] as const) {
+      const clean = outcome(log.segments, policy);
+      expect(clean.ok && plainTransactions(clean.value.transactions), policy).toEqual(plainTransactions(log.committed));
+      expect(clean.ok && clean.value.policyReport, policy).toEqual({ policy, cut: null, skipped: [] });
+    }
+  });
+
+  it('skip-corrupted: every replayed transaction is whole and undamaged, and every one that lost nothing comes back', () => {
+    const seen = { runs: 0, skipped: 0, replayedAfterSkip: 0, dropped: 0 };
+    fc.assert(
+      fc.property(logArb, hitsArb, (laid, hits) => {
+        const { segments, damaged } = damage(laid, hits);
+        const r = outcome(segments, 'skip-corrupted');
+        if (!r.ok) throw new Error(`skip-corrupted failed: ${JSON.stringify(r.error)}`);
+        // A transaction is clean when none of its frames is damaged and no damage lies between its
+        // TxBegin and its TxCommit (a skip drops every transaction open across it).
+        const firstDamage = Math.min(...damaged);
+        const lastSegment = laid.segments.length - 1;
+        const clean = laid.committed.filter((tx) => {
+          const mine = laid.placed.map((p, i) => [p, i] as const).filter(([p]) => p.tx === tx.tx);
+          const from = mine[0]![1];
+          const to = mine.at(-1)![1];
+          return [...damaged].every((d) => d < from || d > to);
+        });
+        // Damage in the active segment with no whole frame after it is a torn tail: nothing after it exists.
+        const torn = r.value.tornTail;
+        const expected = clean.filter((tx) => {
+          if (torn === null) return true;
+          const commit = laid.placed.find((p) => p.tx === tx.tx && p.kind === 'TxCommit')!;
+          return !(commit.segment === lastSegment && commit.start >= torn.offsetBytes);
+        });
+        expect(plainTransactions(r.value.transactions)).toEqual(plainTransactions(expected));
+        expect(Number.isFinite(firstDamage)).toBe(true);
+        const skipped = r.value.policyReport!.skipped;
+        seen.runs += 1;
+        if (skipped.length > 0) seen.skipped += 1;
+        if (skipped.length > 0 && r.value.transactions.some((t) => t.beginLsn > (skipped[0]!.afterLsn ?? 0))) seen.replayedAfterSkip += 1;
+        if (skipped.some((s) => s.droppedTransactions.length > 0)) seen.dropped += 1;
+        // Every damaged byte is inside a reported range, the torn tail, or a torn creation.
+        for (const d of damaged) {
+          const p = laid.placed[d]!;
+          const name = segmentFileName(p.segment + 1);
+          const inRange = r.value.policyReport!.skipped.some((s) => s.segment === name && s.offsetBytes < p.end && s.endOffsetBytes > p.start);
+          const inTail = torn !== null && torn.segment === name && (torn.headerTorn || torn.offsetBytes <= p.start);
+          expect(inRange || inTail, `damage at ${name} ${p.start}..${p.end} (${p.kind}) is reported`).toBe(true);
+        }
+      }),
+    );
+    // The property is not vacuous: damage was skipped, transactions after it came back, others were dropped.
+    expect(seen.skipped).toBeGreaterThan(seen.runs / 4);
+    expect(seen.replayedAfterSkip).toBeGreaterThan(0);
+    expect(seen.dropped).toBeGreaterThan(0);
+  });
+
+  it('point-in-time: the replay is the committed prefix before the first damage', () => {
+    fc.assert(
+      fc.property(logArb, hitsArb, (laid, hits) => {
+        const { segments, damaged } = damage(laid, hits);
+        const r = outcome(segments, 'point-in-time');
+        if (!r.ok) throw new Error(`point-in-time failed: ${JSON.stringify(r.error)}`);
+        const first = Math.min(...damaged);
+        const before = laid.committed.filter((tx) => laid.placed.findIndex((p) => p.tx === tx.tx && p.kind === 'TxCommit') < first);
+        expect(plainTransactions(r.value.transactions)).toEqual(plainTransactions(before));
+        const p = laid.placed[first]!;
+        const cut = r.value.policyReport!.cut;
+        if (cut !== null) {
+          expect(cut.segment).toBe(segmentFileName(p.segment + 1));
+          expect(cut.offsetBytes).toBeLessThanOrEqual(p.start);
+        } else {
+          // Only the active segment's damage is cut as a torn tail (or a torn creation).
+          expect(p.segment).toBe(laid.segments.length - 1);
+          expect(r.value.tornTail).not.toBeNull();
+        }
+      }),
+    );
+  });
+
+  it('absolute: any damage at all is an error', () => {
+    fc.assert(
+      fc.property(logArb, hitsArb, (laid, hits) => {
+        const { segments } = damage(laid, hits);
+        expect(outcome(segments, 'absolute').ok).toBe(false);
+      }),
+    );
+  });
+
+  it('every policy replays a damaged log the same whether its segments come whole or in chunks of any size', async () => {
+    await fc.assert(
+      fc.asyncProperty(logArb, hitsArb, fc.integer({ min: 1, max: 40 }), fc.constantFrom(...(['tolerate-torn-tail', 'absolute', 'point-in-time', 'skip-corrupted'] as const)), async (laid, hits, chunkBytes, policy) => {
+        const { segments } = damage(laid, hits);
+        const whole = outcome(segments, policy);
+        const seen: ReplayedTransaction[] = [];
+        const chunked = await replayStream(
+          {
+            segments: segments.map((seg) => ({ name: seg.name, id: seg.id, chunks: Array.from({ length: Math.ceil(seg.bytes.length / chunkBytes) }, (_, i) => seg.bytes.slice(i * chunkBytes, (i + 1) * chunkBytes)) })),
+            checkpointLsn: 0,
+            policy,
+          },
+          (t) => void seen.push(t),
+        );
+        if (!whole.ok) {
+          expect(chunked).toEqual(whole);
+          return;
+        }
+        expect(chunked.ok).toBe(true);
+        const { transactions, ...summary } = whole.value;
+        expect(chunked.ok && chunked.value).toEqual(summary);
+        expect(plainTransactions(seen)).toEqual(plainTransactions(transactions));
+      }),
+    );
+  });
+});
