@@ -71,7 +71,7 @@ describe.skipIf(!hasStrace || !hasPostgres)(`walref crash-test on PostgreSQL 15 
     const result = await checkCaptured(captured, { check, knobs, maxStates: 400, seed: 1, timeoutMs: 120_000 });
     // The two groups docs/oracle.md §3 explains: the empty lock file of a crash during start-up, and
     // relation files whose directory entries were lost after the checkpoint that needed them.
-    const explained = [/^postgres refused to start: .*lock file "postmaster\.pid" is empty/, /^a relation file is missing: could not open file "base\/N\/N"$/];
+    const explained = [/^postgres refused to start: .*lock file "postmaster\.pid" is empty/, /^a relation file is missing: could not open file "[^"]+"$/];
     for (const v of result.violations) expect(explained.some((re) => re.test(v.reason)), v.reason).toBe(true);
   }, 3_600_000);
 });
