@@ -1,4 +1,4 @@
-// npm run test:mutation [-- --folder src/core --folder model ...] [-- --concurrency N]
+// npm run test:mutation [-- --folder src/core --folder model ...] [-- --concurrency N] [-- --runs N]
 //
 // Mutation testing with Stryker (its vitest runner and TypeScript checker) on src/core, the shell
 // (src/ outside core and fs), crash-sim/, oracle/ and model/: every mutant Stryker makes in a
@@ -14,44 +14,73 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = join(import.meta.dirname, '..');
 const work = join(root, '.stryker-tmp');
 
-/** Each folder: what Stryker mutates, and the test suites that check it. */
+/**
+ * Each folder: what Stryker mutates, and the suites that check it. Left out of every folder's
+ * suites: the process-spawning and real-disk suites (test/real-disk, test/cli, test/examples,
+ * crash-test's strace and worker runs), which cannot report per-test coverage and cost seconds a
+ * run; the exhaustive explorations of test/crash-recovery (example-workloads, scenarios,
+ * acknowledgement-per-session: 37 s a run on a quiet machine, uncapped by WALREF_MUTATION_RUNS);
+ * the planted-bug suites, whose fast-check searches (fc.check) need their full budgets.
+ * docs/mutation.md says what each folder's selection leaves out and why.
+ */
 export const FOLDERS = {
   'src/core': {
     mutate: ['src/core/**/*.ts'],
-    tests: ['test/src/core/**/*.test.ts', 'test/model-based/**/*.test.ts', 'test/crash-recovery/**/*.test.ts', 'test/src/*.test.ts'],
-  },
-  src: {
-    mutate: ['src/*.ts', 'src/fs/**/*.ts'],
-    tests: ['test/src/*.test.ts', 'test/concurrency/**/*.test.ts', 'test/model-based/**/*.test.ts', 'test/crash-recovery/**/*.test.ts'],
-  },
-  'crash-sim': {
-    mutate: ['crash-sim/**/*.ts'],
-    tests: ['test/crash-sim/**/*.test.ts', 'test/crash-recovery/**/*.test.ts', 'test/oracle/**/*.test.ts', 'test/concurrency/**/*.test.ts'],
-  },
-  oracle: {
-    mutate: ['oracle/**/*.ts'],
-    tests: ['test/oracle/**/*.test.ts', 'test/crash-recovery/**/*.test.ts', 'test/crash-sim/**/*.test.ts'],
+    tests: [
+      'test/src/core/**/*.test.ts',
+      'test/src/wal.test.ts',
+      'test/src/recorder.test.ts',
+      'test/model-based/sim.test.ts',
+      'test/model-based/regressions.test.ts',
+      'test/crash-recovery/generated-workloads.test.ts',
+    ],
   },
   model: {
     mutate: ['model/**/*.ts'],
-    tests: ['test/model/**/*.test.ts', 'test/model-based/**/*.test.ts', 'test/oracle/check-trace/**/*.test.ts'],
+    tests: ['test/model/**/*.test.ts', 'test/model-based/sim.test.ts', 'test/model-based/regressions.test.ts', 'test/oracle/check-trace/check-trace.test.ts'],
+  },
+  'crash-sim': {
+    mutate: ['crash-sim/**/*.ts'],
+    tests: ['test/crash-sim/**/*.test.ts', 'test/model-based/sim.test.ts', 'test/crash-recovery/generated-workloads.test.ts', 'test/oracle/explore/survivors.test.ts', 'test/oracle/explore/workload.test.ts'],
+  },
+  oracle: {
+    // The pure parts: explore and check-trace whole, and crash-test's parsing, history, checking
+    // and report modules. Left out: the modules that run strace, spawn workers or write capture
+    // and scratch files (capture*, check-workers, run, scratch, crash-test, checker, index).
+    mutate: [
+      'oracle/explore/**/*.ts',
+      'oracle/check-trace/**/*.ts',
+      'oracle/crash-test/{strace-parse,syscall-history,file-calls,path-calls,process-table,call-context,describe,disk,violations,report,merge,shard,check,state-dirs,errors}.ts',
+    ],
+    tests: [
+      'test/oracle/explore/survivors.test.ts',
+      'test/oracle/explore/workload.test.ts',
+      'test/oracle/check-trace/check-trace.test.ts',
+      'test/oracle/crash-test/{strace-parse,syscall-history,describe,merge,shard,checker}.test.ts',
+      'test/crash-recovery/generated-workloads.test.ts',
+    ],
+  },
+  src: {
+    mutate: ['src/*.ts', 'src/fs/**/*.ts'],
+    tests: ['test/src/*.test.ts', 'test/concurrency/**/*.test.ts', 'test/model-based/sim.test.ts', 'test/model-based/regressions.test.ts'],
   },
 };
 
 function usage(message) {
-  console.error(`test:mutation: ${message}\nusage: npm run test:mutation [-- --folder <${Object.keys(FOLDERS).join('|')}> ...] [-- --concurrency N]`);
+  console.error(`test:mutation: ${message}\nusage: npm run test:mutation [-- --folder <${Object.keys(FOLDERS).join('|')}> ...] [-- --concurrency N] [-- --runs N]`);
   process.exit(2);
 }
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { folder: { type: 'string', multiple: true }, concurrency: { type: 'string' } }, strict: true }));
+  ({ values } = parseArgs({ options: { folder: { type: 'string', multiple: true }, concurrency: { type: 'string' }, runs: { type: 'string' } }, strict: true }));
 } catch (error) {
   usage(error instanceof Error ? error.message : String(error));
 }
@@ -59,6 +88,10 @@ const folders = values.folder ?? Object.keys(FOLDERS);
 for (const folder of folders) if (!(folder in FOLDERS)) usage(`unknown folder ${JSON.stringify(folder)}`);
 const concurrency = Number(values.concurrency ?? '2');
 if (!Number.isInteger(concurrency) || concurrency < 1) usage('--concurrency wants a positive integer');
+// The most runs a fast-check property makes in a mutation run (test/setup/fast-check-capped.ts).
+const runs = Number(values.runs ?? '10');
+if (!Number.isInteger(runs) || runs < 1) usage('--runs wants a positive integer');
+const load = () => loadavg().map((l) => Math.round(l * 10) / 10);
 
 /** Stryker's mutation score: detected (killed or timed out) over every valid mutant, survivors and uncovered included. */
 function score(report) {
@@ -85,11 +118,6 @@ try {
 for (const folder of folders) {
   const spec = FOLDERS[folder];
   const slug = folder.replace(/\//g, '-');
-  const vitestConfig = join(work, `vitest.${slug}.config.mjs`);
-  writeFileSync(
-    vitestConfig,
-    `export default { test: { include: ${JSON.stringify(spec.tests)}, setupFiles: ['test/setup/property-seeds.ts'], testTimeout: 120000, hookTimeout: 120000, pool: 'forks' } };\n`,
-  );
   const reportPath = join(root, 'reports', 'mutation', `${slug}.json`);
   const config = {
     testRunner: 'vitest',
@@ -98,27 +126,37 @@ for (const folder of folders) {
     tsconfigFile: 'tsconfig.json',
     mutate: spec.mutate,
     coverageAnalysis: 'perTest',
-    vitest: { configFile: vitestConfig, related: false },
+    vitest: { configFile: 'test/setup/vitest-mutation.config.ts', related: false },
     reporters: ['json', 'clear-text', 'progress-append-only'],
     jsonReporter: { fileName: reportPath },
     concurrency,
     tempDirName: '.stryker-tmp',
     cleanTempDir: 'always',
-    timeoutMS: 60000,
+    // Static mutants (module-level constants) would rerun every test of the folder each: left out,
+    // and counted as ignored.
+    ignoreStatic: true,
+    timeoutMS: 10000,
     dryRunTimeoutMinutes: 30,
     thresholds: { high: 90, low: 80, break: null },
   };
   const configPath = join(work, `stryker.${slug}.json`);
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const started = Date.now();
-  console.log(`test:mutation: ${folder} (${spec.mutate.join(', ')}) against ${spec.tests.join(', ')}`);
-  const run = spawnSync('npx', ['stryker', 'run', configPath], { cwd: root, stdio: 'inherit' });
+  const loadBefore = load();
+  console.log(`test:mutation: ${folder} (${spec.mutate.join(', ')}) against ${spec.tests.join(', ')}, at most ${runs} runs a property`);
+  // The tests' temporary files go under .stryker-tmp, removed at the end, whatever a mutant leaves.
+  const tmp = join(work, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  const env = { ...process.env, WALREF_MUTATION_RUNS: String(runs), WALREF_MUTATION_TESTS: JSON.stringify(spec.tests), TMPDIR: tmp };
+  // Niced: the machine is shared, and a mutation run is the least urgent thing on it.
+  const run = spawnSync('nice', ['-n', '10', 'npx', 'stryker', 'run', configPath], { cwd: root, stdio: 'inherit', env });
   if (run.status !== 0) {
     console.error(`test:mutation: Stryker failed on ${folder} (exit ${run.status})`);
     process.exit(1);
   }
   const minutes = Math.round((Date.now() - started) / 6000) / 10;
-  results[folder] = { ...score(JSON.parse(readFileSync(reportPath, 'utf8'))), minutes, concurrency, date: new Date().toISOString().slice(0, 10) };
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  results[folder] = { ...score(report), minutes, concurrency, propertyRuns: runs, loadBefore, loadAfter: load(), date: new Date().toISOString().slice(0, 10) };
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`test:mutation: ${folder}: ${JSON.stringify(results[folder])}`);
 }
