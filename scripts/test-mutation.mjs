@@ -12,8 +12,8 @@
 // lists the scores, the time a run takes on 2 cores, and the equivalent mutants by reason.
 // Not part of npm test: a full run takes hours on 2 cores.
 
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,11 +35,8 @@ export const FOLDERS = {
     mutate: ['src/core/**/*.ts'],
     tests: [
       'test/src/core/**/*.test.ts',
-      'test/src/wal.test.ts',
-      'test/src/recorder.test.ts',
       'test/model-based/sim.test.ts',
       'test/model-based/regressions.test.ts',
-      'test/crash-recovery/generated-workloads.test.ts',
     ],
   },
   model: {
@@ -80,7 +77,7 @@ function usage(message) {
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { folder: { type: 'string', multiple: true }, concurrency: { type: 'string' }, runs: { type: 'string' } }, strict: true }));
+  ({ values } = parseArgs({ options: { folder: { type: 'string', multiple: true }, concurrency: { type: 'string' }, runs: { type: 'string' }, minutes: { type: 'string' }, files: { type: 'string', multiple: true } }, strict: true }));
 } catch (error) {
   usage(error instanceof Error ? error.message : String(error));
 }
@@ -91,20 +88,63 @@ if (!Number.isInteger(concurrency) || concurrency < 1) usage('--concurrency want
 // The most runs a fast-check property makes in a mutation run (test/setup/fast-check-capped.ts).
 const runs = Number(values.runs ?? '10');
 if (!Number.isInteger(runs) || runs < 1) usage('--runs wants a positive integer');
+// --files <glob> ...: mutate only these files of the one folder named (a run in parts); the
+// results file keeps every file's last counts, so the parts add up to the folder's score.
+if (values.files !== undefined && folders.length !== 1) usage('--files wants exactly one --folder');
+// --minutes N: stop Stryker after N minutes and count the mutants it has tested so far (from its
+// event-recorder files); the results then say partial, with the number of mutants planned.
+const limitMinutes = values.minutes === undefined ? null : Number(values.minutes);
+if (limitMinutes !== null && !(limitMinutes > 0)) usage('--minutes wants a positive number');
 const load = () => loadavg().map((l) => Math.round(l * 10) / 10);
 
-/** Stryker's mutation score: detected (killed or timed out) over every valid mutant, survivors and uncovered included. */
-function score(report) {
-  const counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, compileError: 0, runtimeError: 0 };
-  for (const file of Object.values(report.files)) {
-    for (const mutant of file.mutants) {
-      const key = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage', Ignored: 'ignored', CompileError: 'compileError', RuntimeError: 'runtimeError' }[mutant.status];
-      if (key !== undefined) counts[key] += 1;
-    }
+const STATUS = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage', Ignored: 'ignored', CompileError: 'compileError', RuntimeError: 'runtimeError' };
+
+/** The counts of each mutant status, file by file, in a Stryker JSON report. */
+function fileCounts(report) {
+  const files = {};
+  for (const [path, file] of Object.entries(report.files)) {
+    const counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, compileError: 0, runtimeError: 0 };
+    for (const mutant of file.mutants) if (STATUS[mutant.status] !== undefined) counts[STATUS[mutant.status]] += 1;
+    files[path] = counts;
   }
-  const detected = counts.killed + counts.timeout;
-  const valid = detected + counts.survived + counts.noCoverage;
-  return { ...counts, scorePercent: valid === 0 ? null : Math.round((1000 * detected) / valid) / 10 };
+  return files;
+}
+
+/** The same counts from the event-recorder files of a run (complete or stopped), and the number of mutants it planned. */
+function eventCounts(dir) {
+  const report = { files: {} };
+  let planned = null;
+  for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {
+    if (name.endsWith('-onMutationTestingPlanReady.json')) planned = JSON.parse(readFileSync(join(dir, name), 'utf8')).mutantPlans.length;
+    if (!name.endsWith('-onMutantTested.json')) continue;
+    const mutant = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    (report.files[mutant.fileName] ??= { mutants: [] }).mutants.push(mutant);
+  }
+  return { files: fileCounts(report), planned };
+}
+
+/** Runs Stryker, niced, in a process group of its own, stopped after `limit` minutes (null: never); resolves to its exit code, or 'stopped'. */
+function runStryker(configPath, env, limit) {
+  // Niced: the machine is shared, and a mutation run is the least urgent thing on it.
+  const child = spawn('nice', ['-n', '10', 'npx', 'stryker', 'run', configPath], { cwd: root, stdio: 'inherit', env, detached: true });
+  let stopped = false;
+  const timer = limit === null ? null : setTimeout(() => {
+    stopped = true;
+    process.kill(-child.pid, 'SIGTERM');
+  }, limit * 60_000);
+  return new Promise((resolve) => child.on('exit', (code) => {
+    if (timer !== null) clearTimeout(timer);
+    resolve(stopped ? 'stopped' : code);
+  }));
+}
+
+/** Stryker's mutation score over some files: detected (killed or timed out) over every valid mutant, survivors and uncovered included. */
+function score(files) {
+  const total = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, compileError: 0, runtimeError: 0 };
+  for (const counts of Object.values(files)) for (const key of Object.keys(total)) total[key] += counts[key];
+  const detected = total.killed + total.timeout;
+  const valid = detected + total.survived + total.noCoverage;
+  return { mutants: valid, ...total, scorePercent: valid === 0 ? null : Math.round((1000 * detected) / valid) / 10 };
 }
 
 mkdirSync(work, { recursive: true });
@@ -118,17 +158,22 @@ try {
 for (const folder of folders) {
   const spec = FOLDERS[folder];
   const slug = folder.replace(/\//g, '-');
-  const reportPath = join(root, 'reports', 'mutation', `${slug}.json`);
+  const name = `${slug}${values.files === undefined ? '' : `-part-${Date.now()}`}`;
+  const reportPath = join(root, 'reports', 'mutation', `${name}.json`);
+  const eventsDir = join(root, 'reports', 'mutation', `${name}-events`);
   const config = {
     testRunner: 'vitest',
     plugins: ['@stryker-mutator/vitest-runner', '@stryker-mutator/typescript-checker'],
     checkers: ['typescript'],
-    tsconfigFile: 'tsconfig.json',
-    mutate: spec.mutate,
+    // The checker type-checks the mutated folder and what it imports, not the whole project (375
+    // files): a tenth of the work a mutant.
+    tsconfigFile: `test/setup/mutation-tsconfig/${slug}.json`,
+    mutate: values.files ?? spec.mutate,
     coverageAnalysis: 'perTest',
     vitest: { configFile: 'test/setup/vitest-mutation.config.ts', related: false },
-    reporters: ['json', 'clear-text', 'progress-append-only'],
+    reporters: ['json', 'clear-text', 'progress-append-only', 'event-recorder'],
     jsonReporter: { fileName: reportPath },
+    eventReporter: { baseDir: eventsDir },
     concurrency,
     tempDirName: '.stryker-tmp',
     cleanTempDir: 'always',
@@ -143,21 +188,26 @@ for (const folder of folders) {
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const started = Date.now();
   const loadBefore = load();
-  console.log(`test:mutation: ${folder} (${spec.mutate.join(', ')}) against ${spec.tests.join(', ')}, at most ${runs} runs a property`);
+  console.log(`test:mutation: ${folder} (${(values.files ?? spec.mutate).join(', ')}) against ${spec.tests.join(', ')}, at most ${runs} runs a property`);
   // The tests' temporary files go under .stryker-tmp, removed at the end, whatever a mutant leaves.
   const tmp = join(work, 'tmp');
   mkdirSync(tmp, { recursive: true });
   const env = { ...process.env, WALREF_MUTATION_RUNS: String(runs), WALREF_MUTATION_TESTS: JSON.stringify(spec.tests), TMPDIR: tmp };
-  // Niced: the machine is shared, and a mutation run is the least urgent thing on it.
-  const run = spawnSync('nice', ['-n', '10', 'npx', 'stryker', 'run', configPath], { cwd: root, stdio: 'inherit', env });
-  if (run.status !== 0) {
-    console.error(`test:mutation: Stryker failed on ${folder} (exit ${run.status})`);
+  const status = await runStryker(configPath, env, limitMinutes);
+  if (status !== 0 && status !== 'stopped') {
+    console.error(`test:mutation: Stryker failed on ${folder} (exit ${status})`);
     process.exit(1);
   }
+  const tested = eventCounts(eventsDir);
   const minutes = Math.round((Date.now() - started) / 6000) / 10;
-  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
-  results[folder] = { ...score(report), minutes, concurrency, propertyRuns: runs, loadBefore, loadAfter: load(), date: new Date().toISOString().slice(0, 10) };
+  const before = results[folder] ?? { files: {}, runs: [] };
+  const files = { ...(values.files === undefined ? {} : before.files), ...tested.files };
+  const partial = status === 'stopped' ? { partial: true, mutantsPlanned: tested.planned } : {};
+  const thisRun = { mutate: values.files ?? spec.mutate, ...score(tested.files), ...partial, minutes, concurrency, propertyRuns: runs, loadBefore, loadAfter: load(), date: new Date().toISOString().slice(0, 16) };
+  const runsSoFar = values.files === undefined ? [thisRun] : [...before.runs, thisRun];
+  results[folder] = { ...score(files), minutes: Math.round(runsSoFar.reduce((sum, r) => sum + r.minutes, 0) * 10) / 10, runs: runsSoFar, files };
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`test:mutation: ${folder}: ${JSON.stringify(results[folder])}`);
+  const { files: _files, runs: _runs, ...summary } = results[folder];
+  console.log(`test:mutation: ${folder}: this run ${JSON.stringify(thisRun)}; the folder so far ${JSON.stringify(summary)}`);
 }
 rmSync(work, { recursive: true, force: true });
