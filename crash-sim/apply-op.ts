@@ -13,6 +13,7 @@ type OpOfKind<K extends SimOp['kind']> = Extract<SimOp, { kind: K }>;
 function resize(bytes: Uint8Array, sizeBytes: number): Uint8Array {
   if (sizeBytes === bytes.length) return bytes;
   const out = new Uint8Array(sizeBytes);
+  // Stryker disable next-line EqualityOperator: equal sizes returned above, so < and <= agree here
   out.set(sizeBytes < bytes.length ? bytes.subarray(0, sizeBytes) : bytes);
   return out;
 }

@@ -29,6 +29,20 @@ describe('the simulator query API', () => {
     expect(nextInode(sim.state)).toBe(inode + 1);
   });
 
+  it('names each inode by its own path among many files and directories, and none once unlinked', () => {
+    const sim = new SimFileSystem();
+    const paths = ['/a', '/d/b', '/d/c', '/e/f/g'];
+    sim.mkdirp('/d');
+    sim.mkdirp('/e/f');
+    for (const path of paths) sim.open(path, 'create-exclusive').write(bytes(path), 0);
+    const inodes = paths.map((path) => inodeAt(sim.state, path));
+    expect(new Set(inodes).size).toBe(paths.length);
+    paths.forEach((path, i) => expect(nameOf(sim.state, inodes[i]!)).toBe(path));
+    sim.unlink('/a');
+    expect(nameOf(sim.state, inodes[0]!)).toBeNull();
+    expect(nameOf(sim.state, inodes[3]!)).toBe('/e/f/g');
+  });
+
   it('lists a directory: filesIn sorted by name with copies of their bytes, namesIn as readdir does', () => {
     const sim = SimFileSystem.fromImage(new SimFileSystem().knobs, new Map([['/w/2', bytes('two')], ['/w/1', bytes('one')]]), ['/w/sub']);
     expect(filesIn(sim.state, '/w').map((f) => [f.name, text(f.bytes)])).toEqual([['1', 'one'], ['2', 'two']]);
