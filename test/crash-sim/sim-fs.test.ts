@@ -232,4 +232,22 @@ describe('crash-state enumeration on tiny histories', () => {
     expect(image === undefined ? -1 : crashSpace(image.state).total).toBe(1);
     expect(half?.describe()).toContain('sector1 lost');
   });
+
+  it('an unsynced overwrite inside synced bytes keeps the size; old and new bytes both survive, however often the space is built', async () => {
+    for (const [offset, length] of [[0, 16], [48, 16], [20, 8]] as const) {
+      const { sim, h } = synced({ sectorBytes: 512 });
+      h.write(bytes(64, 1), 0);
+      await h.datasync();
+      h.write(bytes(length, 2), offset);
+      expect(sim.readFile('/d/f').length, `@${offset}`).toBe(64);
+      const contents = () => {
+        const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 });
+        return states.map((state) => [...(state.files.get('/d/f')?.bytes ?? [])].join('')).sort();
+      };
+      const expected = [bytes(64, 1), Uint8Array.from([...bytes(offset, 1), ...bytes(length, 2), ...bytes(64 - offset - length, 1)])].map((b) => [...b].join('')).sort();
+      expect(contents(), `@${offset}`).toEqual(expected);
+      expect(contents(), `@${offset}, built again`).toEqual(expected);
+    }
+  });
 });
+

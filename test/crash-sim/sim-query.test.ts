@@ -20,6 +20,7 @@ describe('the simulator query API', () => {
     expect(sizeOf(sim.state, inode)).toBe(11);
     expect(text(bytesOf(sim.state, inode))).toBe('hello world');
     expect(text(bytesOf(sim.state, inode, 6, 100))).toBe('world');
+    expect([text(bytesOf(sim.state, inode, 0, 5)), text(bytesOf(sim.state, inode, 2, 3))]).toEqual(['hello', 'llo']);
     expect(text(bytesOf(sim.state, inode, 20, 5))).toBe('');
     sim.rename('/d/a', '/d/b');
     expect(inodeAt(sim.state, '/d/a')).toBeNull();
