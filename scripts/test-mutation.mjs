@@ -50,11 +50,12 @@ export const FOLDERS = {
   oracle: {
     // The pure parts: explore and check-trace whole, and crash-test's parsing, history, checking
     // and report modules. Left out: the modules that run strace, spawn workers or write capture
-    // and scratch files (capture*, check-workers, run, scratch, crash-test, checker, index).
+    // and scratch files or read the real disk (capture*, check, check-workers, disk, run, scratch,
+    // state-dirs, crash-test, checker, index).
     mutate: [
       'oracle/explore/**/*.ts',
       'oracle/check-trace/**/*.ts',
-      'oracle/crash-test/{strace-parse,syscall-history,file-calls,path-calls,process-table,call-context,describe,disk,violations,report,merge,shard,check,state-dirs,errors}.ts',
+      'oracle/crash-test/{strace-parse,syscall-history,file-calls,path-calls,process-table,call-context,describe,disk,violations,report,merge,shard,errors}.ts',
     ],
     tests: [
       'test/oracle/explore/survivors.test.ts',
