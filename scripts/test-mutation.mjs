@@ -48,14 +48,14 @@ export const FOLDERS = {
     tests: ['test/crash-sim/**/*.test.ts', 'test/model-based/sim.test.ts', 'test/crash-recovery/generated-workloads.test.ts', 'test/oracle/explore/survivors.test.ts', 'test/oracle/explore/workload.test.ts'],
   },
   oracle: {
-    // The pure parts: explore and check-trace whole, and crash-test's parsing, history, checking
+    // The pure parts: explore and check-trace whole, and crash-test's parsing, history
     // and report modules. Left out: the modules that run strace, spawn workers or write capture
     // and scratch files or read the real disk (capture*, check, check-workers, disk, run, scratch,
     // state-dirs, crash-test, checker, index).
     mutate: [
       'oracle/explore/**/*.ts',
       'oracle/check-trace/**/*.ts',
-      'oracle/crash-test/{strace-parse,syscall-history,file-calls,path-calls,process-table,call-context,describe,disk,violations,report,merge,shard,errors}.ts',
+      'oracle/crash-test/{strace-parse,syscall-history,file-calls,path-calls,process-table,call-context,describe,violations,report,merge,shard,errors}.ts',
     ],
     tests: [
       'test/oracle/explore/survivors.test.ts',
