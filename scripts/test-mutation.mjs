@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = join(import.meta.dirname, '..');
@@ -119,7 +119,7 @@ function eventCounts(dir) {
     if (name.endsWith('-onMutationTestingPlanReady.json')) planned = JSON.parse(readFileSync(join(dir, name), 'utf8')).mutantPlans.length;
     if (!name.endsWith('-onMutantTested.json')) continue;
     const mutant = JSON.parse(readFileSync(join(dir, name), 'utf8'));
-    (report.files[mutant.fileName] ??= { mutants: [] }).mutants.push(mutant);
+    (report.files[relative(root, mutant.fileName)] ??= { mutants: [] }).mutants.push(mutant);
   }
   return { files: fileCounts(report), planned };
 }
