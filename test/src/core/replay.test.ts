@@ -253,3 +253,11 @@ describe('replay: segment headers', () => {
     expect(outcome.tornTail).toBeNull();
   });
 });
+
+describe('replay: its arguments', () => {
+  it('refuses a checkpoint LSN that is not a non-negative safe integer, naming it', () => {
+    for (const checkpointLsn of [-1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => replay({ segments: [], checkpointLsn }), String(checkpointLsn)).toThrow(new RangeError(`replay: checkpointLsn ${checkpointLsn} is not a non-negative safe integer`));
+    }
+  });
+});
