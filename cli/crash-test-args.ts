@@ -11,7 +11,7 @@ export const CRASH_TEST_USAGE = `usage: walref crash-test --dir <data dir> (--wo
          [--init '<command>'] [--sector-bytes N] [--ordered | --unordered] [--safe-append | --unsafe-append]
          [--dir-sync | --no-dir-sync] [--mkdir-sync | --no-mkdir-sync]
          [--max-states N] [--seed S] [--timeout-ms T] [--jobs J] [--shard k/n]
-         [--save-capture <file>] [--quiet] [--json] [--html report.html]
+         [--fail-fsync N] [--save-capture <file>] [--quiet] [--json] [--html report.html]
        walref crash-test merge <report.json>... [--json]
 
 Runs the workload (a shell command line) under strace, turns its file-system calls under --dir
@@ -24,6 +24,9 @@ printing 'ACK <id>' lines on its standard output. Exit code 1 on any violation.
 --from-capture checks such a file again, with --dir holding the same initial directory, without
 running the workload; --shard k/n checks the k-th of n deterministic shares of the planned states;
 'merge' combines the --json reports of the shards into one (exit 2 when shards are missing).
+--fail-fsync N makes strace fail the N-th fsync and the N-th fdatasync of each process or thread
+with EIO (counted per call name and per process, on any file); the writes a failed fsync covered
+stay undecided in every later crash state, and the workload may exit non-zero after it.
 --init runs a command before the trace to fill --dir (what it writes is the durable initial state).
 Progress of every phase goes to standard error (a live line on a terminal, a line every few
 seconds otherwise); --quiet silences it.
@@ -54,6 +57,7 @@ const argsSchema = z.object({
     .refine((n) => Number.isSafeInteger(n), 'must be at most 2^53 - 1'),
   timeoutMs: positiveInt,
   jobs: positiveInt.optional(),
+  failFsync: positiveInt.optional(),
   json: z.boolean(),
   quiet: z.boolean(),
   html: file.optional(),
@@ -81,6 +85,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'timeout-ms': { type: 'string' },
   jobs: { type: 'string' },
+  'fail-fsync': { type: 'string' },
   shard: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -116,6 +121,7 @@ export function parseCrashTestArgs(argv: readonly string[]): CrashTestArgs | 'he
     seed: values.seed ?? '1',
     timeoutMs: values['timeout-ms'] ?? '30000',
     ...given('jobs', values.jobs),
+    ...given('failFsync', values['fail-fsync']),
     json: values.json === true,
     quiet: values.quiet === true,
     ...given('html', values.html),
@@ -126,6 +132,7 @@ export function parseCrashTestArgs(argv: readonly string[]): CrashTestArgs | 'he
   if (parsed.fromCapture !== undefined && parsed.workload !== undefined) throw new Error('--workload and --from-capture contradict each other: the capture holds the workload');
   if (parsed.fromCapture !== undefined && parsed.init !== undefined) throw new Error('--init and --from-capture contradict each other: --dir must already hold the initial directory of the capture');
   if (parsed.fromCapture !== undefined && parsed.saveCapture !== undefined) throw new Error('--save-capture and --from-capture contradict each other: the capture is already saved');
+  if (parsed.fromCapture !== undefined && parsed.failFsync !== undefined) throw new Error('--fail-fsync and --from-capture contradict each other: the capture holds the failures it was made with');
   const knobs = resolveKnobs({
     sectorBytes: parsed.sectorBytes,
     ordered: !pair(values, 'unordered', 'ordered', false),

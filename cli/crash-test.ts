@@ -56,6 +56,7 @@ async function run(args: CrashTestArgs, io: CliIo, progress: PhaseProgress): Pro
     ...(args.fromCapture === undefined ? {} : { fromCapture: args.fromCapture }),
     ...(args.saveCapture === undefined ? {} : { saveCapture: args.saveCapture }),
     ...(args.init === undefined ? {} : { init: args.init }),
+    ...(args.failFsync === undefined ? {} : { failFsync: args.failFsync }),
     onEvent,
   });
   try {

@@ -196,9 +196,13 @@ function applyRenameDir(state: SimState, op: OpOfKind<'renameDir'>): void {
   const f = splitPath(from);
   const t = splitPath(to);
   const dirOp: DirOp = { seq: op.index, kind: 'renameDir', fromDir: f.dir, fromName: f.name, toDir: t.dir, toName: t.name, from, to };
-  // Off, the durable entries moved with their directories above: only the set of durable directories is left to move.
+  // Off, the durable entries moved with their directories above: only the set of durable directories
+  // is left to move, and the mkdirs still pending under the old path (mkdirSync) now name the new one.
   if (state.knobs.dirSync) state.pendingDirOps.push(dirOp);
-  else applyDirOp(new Map(), dirOp, state.durableDirs);
+  else {
+    applyDirOp(new Map(), dirOp, state.durableDirs);
+    state.pendingDirOps = state.pendingDirOps.map((pending) => rebaseDirOp(pending, from, to));
+  }
 }
 
 /** The state after the first `count` ops of `log`. */

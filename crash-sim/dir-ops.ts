@@ -4,7 +4,7 @@
 // sync(2) or a crash that kept the change puts it into the durable entries.
 
 import { match } from 'ts-pattern';
-import { joinPath } from './sim-paths.js';
+import { joinPath, splitPath } from './sim-paths.js';
 
 export type DirOp =
   | { readonly seq: number; readonly kind: 'create'; readonly dir: string; readonly name: string; readonly inode: number }
@@ -98,7 +98,7 @@ export function rebaseDirOp(op: DirOp, from: string, to: string): DirOp {
       const moved = { ...o, fromDir: move(o.fromDir), toDir: move(o.toDir) };
       return o.kind === 'renameDir' ? { ...moved, kind: 'renameDir', from: move(o.from), to: move(o.to) } : moved;
     })
-    .with({ kind: 'mkdir' }, { kind: 'rmdir' }, (o): DirOp => ({ ...o, dir: move(o.dir), path: move(o.path) }))
+    .with({ kind: 'mkdir' }, { kind: 'rmdir' }, (o): DirOp => ({ ...o, dir: move(o.dir), name: o.path === from ? splitPath(to).name : o.name, path: move(o.path) }))
     .with({ kind: 'create' }, { kind: 'link' }, { kind: 'unlink' }, (o): DirOp => ({ ...o, dir: move(o.dir) }))
     .exhaustive();
 }

@@ -9,7 +9,7 @@
 //
 // Targets: walref, sqlite-full, sqlite-normal, leveldb, redis-always, redis-everysec, postgres,
 // etcd. Needs strace and each target's program (see examples/crash-test/README.md).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +39,8 @@ if (target === undefined) {
   process.exit(2);
 }
 const parent = mkdtempSync(join(tmpdir(), 'walref-matrix-'));
+// PostgreSQL's initdb and server run as the postgres user, who must be able to reach the directory.
+chmodSync(parent, 0o755);
 const dir = join(parent, 'data');
 const { workload, check, init } = target(dir);
 const rows = [];
@@ -65,7 +67,7 @@ try {
             seconds: Math.round((performance.now() - started) / 100) / 10,
             peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
             unmodelled: result.unmodelled.length,
-            violations: result.violations.map((v) => ({ reason: v.reason, count: v.count, example: v.example })),
+            violations: result.violations.map((v) => ({ reason: v.reason, count: v.count, example: v.example, ...(v.exampleDetail === undefined ? {} : { detail: v.exampleDetail }) })),
           };
           rows.push(row);
           process.stdout.write(`${JSON.stringify(row)}\n`);

@@ -29,3 +29,16 @@ export function seedsAreReported(): boolean {
 export function fixedSeedForDefaultRuns(seed: number): { readonly seed?: number } {
   return deep() || seedOverride() !== null ? {} : { seed };
 }
+
+/**
+ * The most runs a property makes in a mutation run (WALREF_MUTATION_RUNS, set by
+ * `npm run test:mutation`), or null in every other run. Rejects a malformed value.
+ */
+export function mutationRunCap(): number | null {
+  const raw = process.env['WALREF_MUTATION_RUNS'];
+  if (raw === undefined || raw === '') return null;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new Error(`WALREF_MUTATION_RUNS must be a positive integer; got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}

@@ -40,6 +40,8 @@ export interface CaptureHeader {
   readonly captureMs: number;
   /** The ids the workload acknowledged, in order (the trace places them among the calls). */
   readonly acks: readonly string[];
+  /** The capture's notes on injected faults (`--fail-fsync`), when it has any. */
+  readonly notes?: readonly string[];
 }
 
 export type ManifestEntry = { readonly dir: string } | { readonly file: string; readonly size: number; readonly sha256: string };
@@ -100,7 +102,8 @@ async function* captureChunks(header: CaptureHeader, manifest: readonly Manifest
 }
 
 export function captureHeader(workload: string, dataDir: string, capture: Capture, acks: readonly string[]): CaptureHeader {
-  return { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, workload, dataDir, stdoutPath: capture.stdoutPath, cwd: capture.cwd, captureMs: capture.durationMs, acks };
+  const notes = capture.notes === undefined || capture.notes.length === 0 ? {} : { notes: capture.notes };
+  return { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, workload, dataDir, stdoutPath: capture.stdoutPath, cwd: capture.cwd, captureMs: capture.durationMs, acks, ...notes };
 }
 
 /** The digest a capture file of these contents has: `sha256:<hex>`, computed without writing it. */
@@ -152,6 +155,7 @@ function checkHeader(path: string, value: Record<string, unknown>): CaptureHeade
   if (value['version'] !== CAPTURE_VERSION) throw new CrashTestError('BadCapture', `${path} is a capture of version ${String(value['version'])}; this walref reads version ${CAPTURE_VERSION}`);
   for (const key of ['workload', 'dataDir', 'stdoutPath', 'cwd'] as const) if (typeof value[key] !== 'string') throw bad(path, `its header has no ${key}`);
   if (typeof value['captureMs'] !== 'number' || !Array.isArray(value['acks'])) throw bad(path, 'its header has no captureMs or acks');
+  if (value['notes'] !== undefined && !(Array.isArray(value['notes']) && value['notes'].every((n) => typeof n === 'string'))) throw bad(path, 'its header\'s notes are not a list of strings');
   return value as unknown as CaptureHeader;
 }
 

@@ -54,7 +54,8 @@ export async function loadCapture(path: string, dir: string): Promise<CapturedRu
     // readCaptureFile refuses a file that ends before its trace marker, so the feed was opened.
     if (opened.feed === undefined) throw new CrashTestError('BadCapture', `${path} is not a walref crash-test capture: it has no trace`);
     const { history, parsed } = opened.feed.finish();
-    const capture = { tracePath: null, traceBytes: 0, stdoutPath: header.stdoutPath, stdout: header.acks.map((id) => `ACK ${id}\n`).join(''), stderr: '', cwd: header.cwd, durationMs: header.captureMs };
+    const notes = header.notes === undefined ? {} : { notes: header.notes };
+    const capture = { tracePath: null, traceBytes: 0, stdoutPath: header.stdoutPath, stdout: header.acks.map((id) => `ACK ${id}\n`).join(''), stderr: '', cwd: header.cwd, durationMs: header.captureMs, ...notes };
     return { dataDir: header.dataDir, scratch, snapshotDir, initial, capture, parsed, history, workload: header.workload, digest: file.digest, dispose: () => scratch.remove() };
   } catch (error) {
     scratch.remove();
@@ -75,7 +76,11 @@ export interface RunSource extends CaptureRunOptions {
 
 /** The captured run a crash-test checks: run now or read from a capture file, and saved when asked. The caller disposes of it. */
 export async function obtainRun(source: RunSource): Promise<CapturedRun> {
-  const options: CaptureRunOptions = { ...(source.init === undefined ? {} : { init: source.init }), ...(source.onEvent === undefined ? {} : { onEvent: source.onEvent }) };
+  const options: CaptureRunOptions = {
+    ...(source.init === undefined ? {} : { init: source.init }),
+    ...(source.onEvent === undefined ? {} : { onEvent: source.onEvent }),
+    ...(source.failFsync === undefined ? {} : { failFsync: source.failFsync }),
+  };
   const run = source.fromCapture !== undefined ? await loadCapture(source.fromCapture, source.dir) : await captureRun(source.dir, source.workload ?? '', options);
   try {
     if (source.saveCapture !== undefined) await saveCapture(run, source.saveCapture);

@@ -38,6 +38,30 @@ export interface Capture {
   readonly stderr: string;
   readonly cwd: string;
   readonly durationMs: number;
+  /** What the capture has to say about injected faults (`--fail-fsync`), for the report's notes. */
+  readonly notes?: readonly string[];
+}
+
+/** Faults strace injects into the workload. */
+export interface CaptureFaults {
+  /** Fail the n-th fsync and the n-th fdatasync of every traced process or thread with EIO. */
+  readonly failFsync?: number;
+}
+
+/**
+ * strace's arguments for `faults`. strace counts the calls of `when=<n>` per call name and per
+ * tracee (strace(1): "Accounting of syscalls that are subject to injection is done per syscall
+ * and per tracee"), and cannot restrict an injection to paths under a directory: the n-th fsync
+ * and the n-th fdatasync of each process or thread fail, whatever file they name. The trace marks
+ * each one `(INJECTED)`; syscall-history.ts records those under --dir and notes the others.
+ */
+export function straceFaultArgs(faults: CaptureFaults): string[] {
+  return faults.failFsync === undefined ? [] : ['-e', `inject=fsync,fdatasync:error=EIO:when=${faults.failFsync}`];
+}
+
+/** Whether a trace (or one line of it) holds an injected failure: a sync call strace failed with EIO. */
+export function injectedFailure(trace: string): boolean {
+  return / = -1 EIO \([^)]*\) \(INJECTED\)/.test(trace);
 }
 
 /** The strace version line, or null when strace cannot be run. */
@@ -47,7 +71,7 @@ export function straceVersion(): string | null {
   return (run.stdout.split('\n')[0] ?? '').trim();
 }
 
-export interface CaptureOptions {
+export interface CaptureOptions extends CaptureFaults {
   /** Every line of the trace, in order, as strace writes it. */
   readonly onLine: (line: string) => void;
   /** Keep the trace file in the work directory (default: removed once read). */
@@ -118,19 +142,23 @@ export async function captureWorkload(workload: string, workDir: string, options
   const started = performance.now();
   const args = [
     '-f', '-y', '-qq', '-s', String(STRACE_STRING_BYTES), '--strings-in-hex=non-ascii-chars',
-    '-e', `trace=${TRACED_CALLS.join(',')}`, '-o', tracePath, '--', '/bin/sh', '-c', workload,
+    '-e', `trace=${TRACED_CALLS.join(',')}`, ...straceFaultArgs(options), '-o', tracePath, '--', '/bin/sh', '-c', workload,
   ];
-  const tail = new TraceTail(tracePath, options.onLine);
+  let injected = false;
+  const tail = new TraceTail(tracePath, (line) => {
+    injected ||= options.failFsync !== undefined && injectedFailure(line);
+    options.onLine(line);
+  });
   let stderr = '';
   const timer = setInterval(() => tail.read(), TAIL_INTERVAL_MS);
-  const code = await new Promise<number | null>((resolve, reject) => {
+  const code = await new Promise<number | string | null>((resolve, reject) => {
     const child = spawn('strace', args, { cwd, stdio: ['ignore', stdoutFd, 'pipe'] });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       if (stderr.length < 1 << 20) stderr += chunk;
     });
     child.on('error', reject);
-    child.on('close', (exitCode) => resolve(exitCode));
+    child.on('close', (exitCode, signal) => resolve(exitCode ?? signal));
   }).finally(() => clearInterval(timer));
   closeSync(stdoutFd);
   const durationMs = performance.now() - started;
@@ -139,11 +167,21 @@ export async function captureWorkload(workload: string, workDir: string, options
   tail.end();
   if (options.keepTrace !== true) rmSync(tracePath, { force: true });
   const stdout = readFileSync(stdoutFile, 'utf8');
-  if (code !== 0) {
-    if (tail.bytes === 0) throw new CrashTestError('StraceFailed', `strace could not trace the workload: ${lastLine(stderr) || `exit ${String(code)}`}`);
-    throw new CrashTestError('WorkloadFailed', `the workload exited with status ${String(code)}: ${lastLine(stderr) || lastLine(stdout) || 'no output'}`);
-  }
-  return { tracePath: options.keepTrace === true ? tracePath : null, traceBytes: tail.bytes, stdoutPath: realpathSync(stdoutFile), stdout, stderr, cwd, durationMs };
+  if (code !== 0 && tail.bytes === 0) throw new CrashTestError('StraceFailed', `strace could not trace the workload: ${lastLine(stderr) || `exit ${String(code)}`}`);
+  const notes = faultNotes(options, code, injected, lastLine(stderr) || lastLine(stdout) || 'no output');
+  return { tracePath: options.keepTrace === true ? tracePath : null, traceBytes: tail.bytes, stdoutPath: realpathSync(stdoutFile), stdout, stderr, cwd, durationMs, notes };
+}
+
+/**
+ * A workload must exit 0, except after an injected failure: stopping there (PostgreSQL's PANIC) is
+ * a right answer to EIO, so its run is checked up to its last call, with a note saying so.
+ */
+function faultNotes(faults: CaptureFaults, code: number | string | null, injected: boolean, last: string): string[] {
+  const notes: string[] = [];
+  if (faults.failFsync !== undefined && !injected) notes.push(`--fail-fsync ${faults.failFsync}: no call was failed (no process or thread made ${faults.failFsync} fsync or fdatasync calls)`);
+  if (code === 0) return notes;
+  if (faults.failFsync === undefined || !injected) throw new CrashTestError('WorkloadFailed', `the workload exited with status ${String(code)}: ${last}`);
+  return [...notes, `the workload exited with status ${String(code)} after an injected fsync failure (${last}): its crash states are checked up to its last call`];
 }
 
 export function lastLine(text: string): string {

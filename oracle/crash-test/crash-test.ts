@@ -44,6 +44,7 @@ const optionsSchema = z
     jobs: positive.optional(),
     shard: z.union([z.string(), z.object({ k: z.number(), n: z.number() })], { error: 'must be "k/n" or { k, n }' }).optional(),
     timeoutMs: positive.optional(),
+    failFsync: positive.optional(),
     onProgress: z.custom<(done: number, total: number) => void>(isFunction, 'must be a function (done, total) => void').optional(),
   })
   .strict();
@@ -93,6 +94,7 @@ export async function crashTest(options: CrashTestOptions): Promise<CrashTestRep
   exactlyOne(o, 'workload', 'fromCapture');
   exactlyOne(o, 'check', 'checkModule');
   if (o.checkExport !== undefined && o.checkModule === undefined) throw new CrashTestError('BadOption', 'crashTest: option "checkExport" needs option "checkModule"');
+  if (o.failFsync !== undefined && o.workload === undefined) throw new CrashTestError('BadOption', 'crashTest: option "failFsync" needs option "workload" (a capture already holds the failures it was made with)');
   const shard = shardOf(o.shard);
   const knobs = resolveKnobs(o.knobs ?? {});
   if (o.init !== undefined && o.fromCapture !== undefined) throw new CrashTestError('BadOption', 'crashTest: option "init" cannot go with option "fromCapture": "dir" must already hold the initial directory of the capture');
@@ -102,6 +104,7 @@ export async function crashTest(options: CrashTestOptions): Promise<CrashTestRep
     ...(o.init === undefined ? {} : { init: o.init }),
     ...(o.fromCapture === undefined ? {} : { fromCapture: o.fromCapture }),
     ...(o.saveCapture === undefined ? {} : { saveCapture: o.saveCapture }),
+    ...(o.failFsync === undefined ? {} : { failFsync: o.failFsync }),
   });
   let checker: string | Checker | null = null;
   try {

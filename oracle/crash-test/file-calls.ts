@@ -87,13 +87,30 @@ export function fallocateCall(context: CallContext, proc: Proc, call: Syscall): 
   );
 }
 
-/** fsync and fdatasync, of a file or of a directory; a failed one is recorded too (it decides nothing: limbo). */
+/** Whether strace injected the call's result (`--fail-fsync`): it printed `(INJECTED)` after it. */
+function injected(call: Syscall): boolean {
+  return call.retExtra.includes('INJECTED');
+}
+
+/**
+ * fsync and fdatasync, of a file or of a directory; a failed one is recorded too: the writes it
+ * covered stay in limbo (crash-sim/sim-state.ts), and no later fsync makes them durable.
+ */
 export function fsyncCall(context: CallContext, proc: Proc, call: Syscall): void {
   const file = context.fileOf(proc, call.args[0], call);
-  if (file === null || file.kind === 'stdout' || file.kind === 'outside') return;
   const errno = call.errno;
+  if (file === null || file.kind === 'stdout' || file.kind === 'outside') {
+    const where = parseFd(call.args[0] ?? '')?.path ?? call.args[0] ?? '?';
+    if (errno !== null && injected(call)) context.note(`${call.name}(${where}) -> ${errno} was injected outside --dir: it changes nothing crash-test models`);
+    return;
+  }
   const path = context.nameOf(file);
   const shown = `${call.name}(${context.show(path)})${errno === null ? '' : ` -> ${errno}`}`;
+  if (errno !== null) {
+    const cause = injected(call) ? 'injected by strace' : 'reported by the kernel';
+    const covered = file.kind === 'dir' ? 'the entry changes it covered stay undecided until a directory fsync succeeds' : 'the writes it covered may or may not be on disk in every later crash state, whatever later fsyncs return';
+    context.note(`${shown} (${cause}): ${covered}`);
+  }
   if (file.kind === 'dir') {
     if (isDirectory(context.state, path)) context.record({ kind: 'fsyncDir', path, errno }, shown);
   } else if (file.inode !== null) context.record({ kind: 'fsync', path, inode: file.inode, errno }, shown);

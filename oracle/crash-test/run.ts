@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { planCrashStream } from '../../crash-sim/crash-points.js';
 import type { CrashState } from '../../crash-sim/crash-states.js';
 import { DEFAULT_KNOBS, type SimKnobs } from '../../crash-sim/knobs.js';
-import { capturePaths, captureWorkload, runInit, straceVersion, type Capture } from './capture.js';
+import { capturePaths, captureWorkload, runInit, straceVersion, type Capture, type CaptureFaults } from './capture.js';
 import { captureDigest, captureHeader, manifestOf } from './capture-file.js';
 import type { CheckOutcome } from './check.js';
 import { jobsOf, poolStream, type CheckJob, type JobCounts } from './check-stream.js';
@@ -148,7 +148,7 @@ export interface CapturedRun {
   dispose(): void;
 }
 
-export interface CaptureRunOptions {
+export interface CaptureRunOptions extends CaptureFaults {
   /** A shell command run before the trace to fill --dir (its writes are the durable initial state). */
   readonly init?: string;
   readonly onEvent?: (event: CrashTestEvent) => void;
@@ -195,7 +195,7 @@ export async function captureRun(dir: string, workload: string, options: Capture
     const { stdoutPath, cwd } = capturePaths(captureDir);
     const feed = historyFeed({ dataDir, stdoutPath, cwd, initial, ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }) });
     // The trace is kept (in the scratch directory) for the capture's digest and --save-capture.
-    const capture = await captureWorkload(withTmpDir(workload, scratch.tmp), captureDir, { onLine: (line) => feed.parser.line(line), keepTrace: true });
+    const capture = await captureWorkload(withTmpDir(workload, scratch.tmp), captureDir, { onLine: (line) => feed.parser.line(line), keepTrace: true, ...(options.failFsync === undefined ? {} : { failFsync: options.failFsync }) });
     const { history, parsed } = feed.finish();
     const header = captureHeader(workload, dataDir, capture, history.acks.map((a) => a.id));
     const digest = await captureDigest(header, manifestOf(initial), { path: capture.tracePath ?? '' });
@@ -251,7 +251,7 @@ export async function checkCaptured(run: CapturedRun, options: CheckOptions): Pr
     violations: groupViolations(checked),
     violationCount: checked.filter((s) => !s.ok).length,
     unmodelled: history.unmodelled,
-    notes: history.notes,
+    notes: [...(run.capture.notes ?? []), ...history.notes],
     unparsedLines: run.parsed.unparsedCount,
     history,
     acks: history.acks.length,

@@ -92,4 +92,23 @@ describe('crash-sim for programs walref did not write', () => {
     ];
     expect(images(resolveKnobs({}), before)).toEqual(['/ /b | ', '/ /b | /b/f=']);
   });
+
+  it('without dirSync but with mkdirSync, a directory renamed before its mkdir is durable is made durable under its new name', () => {
+    // etcd's member/wal.tmp → member/wal, then an fsync of member/: found by the knob matrix, where
+    // the mkdir stayed pending under the old name and the renamed directory vanished with its files.
+    const ops: OpInput[] = [
+      { kind: 'mkdir', path: '/m' },
+      { kind: 'mkdir', path: '/m/wal.tmp' },
+      { kind: 'create', path: '/m/wal.tmp/0', inode: 1 },
+      { kind: 'write', path: '/m/wal.tmp/0', inode: 1, offsetBytes: 0, data, writtenBytes: 1, errno: null },
+      { kind: 'fsync', path: '/m/wal.tmp/0', inode: 1, errno: null },
+      { kind: 'renameDir', from: '/m/wal.tmp', to: '/m/wal' },
+      { kind: 'fsyncDir', path: '/m', errno: null },
+      { kind: 'fsyncDir', path: '/', errno: null },
+    ];
+    const knobs = resolveKnobs({ dirSync: false, mkdirSync: true });
+    expect(images(knobs, ops)).toEqual(['/ /m /m/wal | /m/wal/0=x']);
+    // Before the fsync of /m, the renamed directory may be lost with its file, never kept under its old name.
+    expect(images(knobs, [...ops.slice(0, 6), { kind: 'fsyncDir', path: '/', errno: null }])).toEqual(['/ /m /m/wal | /m/wal/0=x', '/ /m | ']);
+  });
 });

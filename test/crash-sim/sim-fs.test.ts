@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_KNOBS } from '../../crash-sim/knobs.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { crashSpace, enumerateCrashStates } from '../../crash-sim/crash-states.js';
 import { FsError } from '../../src/fs/port.js';
@@ -232,4 +233,34 @@ describe('crash-state enumeration on tiny histories', () => {
     expect(image === undefined ? -1 : crashSpace(image.state).total).toBe(1);
     expect(half?.describe()).toContain('sector1 lost');
   });
+
+  it('an unsynced overwrite inside synced bytes keeps the size; old and new bytes both survive, however often the space is built', async () => {
+    for (const [offset, length] of [[0, 16], [48, 16], [20, 8]] as const) {
+      const { sim, h } = synced({ sectorBytes: 512 });
+      h.write(bytes(64, 1), 0);
+      await h.datasync();
+      h.write(bytes(length, 2), offset);
+      expect(sim.readFile('/d/f').length, `@${offset}`).toBe(64);
+      const contents = () => {
+        const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 });
+        return states.map((state) => [...(state.files.get('/d/f')?.bytes ?? [])].join('')).sort();
+      };
+      const expected = [bytes(64, 1), Uint8Array.from([...bytes(offset, 1), ...bytes(length, 2), ...bytes(64 - offset - length, 1)])].map((b) => [...b].join('')).sort();
+      expect(contents(), `@${offset}`).toEqual(expected);
+      expect(contents(), `@${offset}, built again`).toEqual(expected);
+    }
+  });
+
+  it('an unsynced overwrite of a loaded image, up to its end or inside it, leaves the image\'s bytes as a crash state', () => {
+    for (const [offset, length] of [[48, 16], [20, 8]] as const) {
+      const image = bytes(64, 1);
+      const sim = SimFileSystem.fromImage(DEFAULT_KNOBS, new Map([['/d/f', image]]), ['/d']);
+      sim.open('/d/f', 'read-write').write(bytes(length, 2), offset);
+      const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 });
+      const contents = states.map((state) => [...(state.files.get('/d/f')?.bytes ?? [])].join(''));
+      expect(contents, `@${offset}`).toContain([...bytes(64, 1)].join(''));
+      expect(contents, `@${offset}`).toHaveLength(2);
+    }
+  });
 });
+

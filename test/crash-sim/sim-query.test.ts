@@ -20,6 +20,7 @@ describe('the simulator query API', () => {
     expect(sizeOf(sim.state, inode)).toBe(11);
     expect(text(bytesOf(sim.state, inode))).toBe('hello world');
     expect(text(bytesOf(sim.state, inode, 6, 100))).toBe('world');
+    expect([text(bytesOf(sim.state, inode, 0, 5)), text(bytesOf(sim.state, inode, 2, 3))]).toEqual(['hello', 'llo']);
     expect(text(bytesOf(sim.state, inode, 20, 5))).toBe('');
     sim.rename('/d/a', '/d/b');
     expect(inodeAt(sim.state, '/d/a')).toBeNull();
@@ -27,6 +28,20 @@ describe('the simulator query API', () => {
     sim.unlink('/d/b');
     expect(nameOf(sim.state, inode)).toBeNull();
     expect(nextInode(sim.state)).toBe(inode + 1);
+  });
+
+  it('names each inode by its own path among many files and directories, and none once unlinked', () => {
+    const sim = new SimFileSystem();
+    const paths = ['/a', '/d/b', '/d/c', '/e/f/g'];
+    sim.mkdirp('/d');
+    sim.mkdirp('/e/f');
+    for (const path of paths) sim.open(path, 'create-exclusive').write(bytes(path), 0);
+    const inodes = paths.map((path) => inodeAt(sim.state, path));
+    expect(new Set(inodes).size).toBe(paths.length);
+    paths.forEach((path, i) => expect(nameOf(sim.state, inodes[i]!)).toBe(path));
+    sim.unlink('/a');
+    expect(nameOf(sim.state, inodes[0]!)).toBeNull();
+    expect(nameOf(sim.state, inodes[3]!)).toBe('/e/f/g');
   });
 
   it('lists a directory: filesIn sorted by name with copies of their bytes, namesIn as readdir does', () => {

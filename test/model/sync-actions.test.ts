@@ -4,6 +4,7 @@ import {
   CheckpointMarker,
   Commit,
   Flush,
+  Poison,
   FsyncFail,
   Fsync,
   Record,
@@ -94,5 +95,19 @@ describe('model sync actions', () => {
     expect(TruncateUpTo(base, 3).enabled).toBe(false);
     const marked = nextState(CheckpointMarker(base, 3));
     expect(TruncateUpTo(marked, 3).enabled).toBe(true);
+  });
+
+  it('a poisoned recorder poisons the log: every caller\'s flush and fsync is refused, and no fault can strike them', () => {
+    const outcome = (step: ReturnType<typeof Flush>) => (step.enabled ? (step.outcome.ok ? 'ok' : step.outcome.code) : 'disabled');
+    for (const policy of ['per-commit', 'group', 'none'] as const) {
+      const byHost = nextState(Poison(committed(policy), 'a host decision'));
+      const byFsync = nextState(FsyncFail(committed(policy), 'forceFsync', 'wal'));
+      for (const state of [byHost, byFsync]) {
+        for (const caller of ['recorder', 'wal'] as const) {
+          expect([outcome(Flush(state, caller)), outcome(Fsync(state, caller))], `${policy}, ${caller}`).toEqual(['Poisoned', 'Poisoned']);
+          expect([outcome(FsyncFail(state, 'forceFsync', caller)), outcome(WriteFail(state, 'forceFsync', caller))], `${policy}, ${caller}`).toEqual(['disabled', 'disabled']);
+        }
+      }
+    }
   });
 });

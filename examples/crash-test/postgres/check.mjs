@@ -10,6 +10,15 @@ const fail = (reason, detail) => {
   process.stdout.write(`${reason}\n`);
   process.exit(1);
 };
+/**
+ * The reason for an error a query met, naming its class so that violations group by it: a relation
+ * file recovery did not bring back, or else the server's message with numbers as N.
+ */
+const classify = (message) => {
+  const missing = /could not open file "([^"]+)": No such file or directory/.exec(message);
+  if (missing !== null) return `a relation file is missing: could not open file "${missing[1].replace(/\d+/g, 'N')}"`;
+  return `postgres failed during the check: ${message.replace(/^psql: /, '').replace(/\d+/g, 'N').slice(0, 160)}`;
+};
 giveToPostgres(dir);
 let server;
 try {
@@ -36,7 +45,7 @@ try {
     }
   }
 } catch (error) {
-  problem = ['postgres failed during the check', String(error.message)];
+  problem = [classify(String(error.message)), String(error.message)];
 } finally {
   await server.kill();
 }

@@ -34,6 +34,9 @@ describe('a call is named with its op-log index', () => {
     expect(callLabel('rename(.db.json.tmp → db.json)', 6)).toBe('rename#6(.db.json.tmp → db.json)');
     expect(callLabel('syncfs()', 3)).toBe('syncfs#3()');
     expect(callLabel('the initial contents of --dir (0 files, 0 directories)', 0)).toBe('#0 the initial contents of --dir (0 files, 0 directories)');
+    // Only a call at the very start is one: a description that mentions a call is not renamed.
+    expect(callLabel('the state after rename(a → b)', 4)).toBe('#4 the state after rename(a → b)');
+    expect(callLabel(' fsync(3)', 2)).toBe('#2  fsync(3)');
     expect(fateText({ index: 9, call: 'write(f, 1024 bytes @0)', fate: 'torn', sectors: { kept: 1, of: 2 } })).toBe('write#9(f, 1024 bytes @0) torn (1 of 2 sectors kept)');
   });
 

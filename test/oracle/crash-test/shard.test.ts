@@ -2,7 +2,7 @@
 // same split every time; k/n is checked.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseShard, selectShard } from '../../../oracle/crash-test/shard.js';
+import { isShard, parseShard, selectShard } from '../../../oracle/crash-test/shard.js';
 
 describe('shards', () => {
   it('state i goes to shard (i mod n) + 1: together the shards hold every state once, in plan order', () => {
@@ -24,5 +24,12 @@ describe('shards', () => {
     for (const bad of ['0/4', '5/4', '1/0', '2', 'a/b', '1/2/3', '-1/2', '1.5/2']) {
       expect(() => parseShard(bad)).toThrow(expect.objectContaining({ code: 'BadOption', message: expect.stringContaining('--shard') }));
     }
+  });
+
+  it('a share is valid only with whole numbers 1 ≤ k ≤ n, whoever built it', () => {
+    const valid = [[1, 1], [1, 3], [3, 3]];
+    const invalid = [[0, 3], [4, 3], [1, 0], [1.5, 3], [1, 2.5], [Number.NaN, 3], [1, Number.POSITIVE_INFINITY], [2 ** 53, 2 ** 53 + 2]];
+    for (const [k, n] of valid) expect(isShard({ k: k!, n: n! }), `${k}/${n}`).toBe(true);
+    for (const [k, n] of invalid) expect(isShard({ k: k!, n: n! }), `${k}/${n}`).toBe(false);
   });
 });

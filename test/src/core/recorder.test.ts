@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as recorder from '../../../src/core/recorder.js';
 
@@ -43,5 +44,20 @@ describe('recorder state machine', () => {
     const aborted = recorder.abort(withEvent);
     expect(aborted).toMatchObject({ ok: true, value: true });
     expect(aborted.state.buffer).toBeNull();
+  });
+
+  it('a poisoned recorder is disarmed and holds no events, whatever the calls that led there', () => {
+    const call = fc.constantFrom('arm', 'record', 'commit', 'abort', 'poison');
+    fc.assert(
+      fc.property(fc.array(call, { maxLength: 12 }), (calls) => {
+        let state = recorder.initialRecorderState;
+        for (const name of calls) {
+          if (name === 'record') state = recorder.record(state, ev('e'));
+          else if (name === 'poison') state = recorder.poison(state, 'a host decision');
+          else state = recorder[name](state).state;
+          if (state.poisoned !== null) expect(state, `after ${calls.join(', ')}`).toMatchObject({ armed: false, buffer: null });
+        }
+      }),
+    );
   });
 });

@@ -92,6 +92,24 @@ describe('replay: the recovery decision table', () => {
     }
   });
 
+  it('enumerates every finding, role and frames-after fact the rows name, with no duplicate', () => {
+    for (const row of RECOVERY_DECISIONS) {
+      expect(FINDINGS, row.label).toContain(row.finding);
+      if (row.role !== '*') expect(SEGMENT_ROLES, row.label).toContain(row.role);
+      if (row.framesAfter !== '*') expect(FRAMES_AFTER, row.label).toContain(row.framesAfter);
+    }
+    for (const list of [FINDINGS, SEGMENT_ROLES, FRAMES_AFTER]) expect(new Set<string>(list).size).toBe(list.length);
+    // A wildcard row stands for every value of its column, so each column has a value of its own.
+    expect(SEGMENT_ROLES.length * FRAMES_AFTER.length).toBeGreaterThan(1);
+  });
+
+  it('labels its rows R1, R2, … in order, each with a name and a reason', () => {
+    RECOVERY_DECISIONS.forEach((row, i) => {
+      expect(row.label).toMatch(new RegExp(`^R${i + 1} \\S`));
+      expect(row.why.length, row.label).toBeGreaterThan(10);
+    });
+  });
+
   it('has unique labels and no row that no combination reaches', () => {
     expect(new Set(RECOVERY_DECISIONS.map((r) => r.label)).size).toBe(RECOVERY_DECISIONS.length);
     for (const row of RECOVERY_DECISIONS) {

@@ -433,3 +433,11 @@ describe('replay: deflated payloads', () => {
     expect(() => encodeFrameV1(deflatedBatch(2, 1, [text('x'.repeat(80))]))).toThrow(RangeError);
   });
 });
+
+describe('replay: its arguments', () => {
+  it('refuses a checkpoint LSN that is not a non-negative safe integer, naming it', () => {
+    for (const checkpointLsn of [-1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => replay({ segments: [], checkpointLsn }), String(checkpointLsn)).toThrow(new RangeError(`replay: checkpointLsn ${checkpointLsn} is not a non-negative safe integer`));
+    }
+  });
+});

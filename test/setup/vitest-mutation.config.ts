@@ -1,0 +1,33 @@
+// The vitest config of a mutation run (scripts/test-mutation.mjs), never of npm test.
+//
+// - The suites come from WALREF_MUTATION_TESTS (a JSON list of globs): the ones that check the
+//   folder Stryker is mutating, chosen in scripts/test-mutation.mjs.
+// - 'fast-check' resolves to test/setup/fast-check-capped.ts, which caps every fc.assert at
+//   WALREF_MUTATION_RUNS runs (the script sets it), so that a mutant costs seconds, not minutes.
+// - bail: the first failing test kills the mutant, and the rest need not run.
+import { join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** The test globs a mutation run includes: WALREF_MUTATION_TESTS, a JSON list of strings. */
+export function mutationTests(raw: string | undefined): string[] {
+  const parsed: unknown = JSON.parse(raw ?? '[]');
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((g) => typeof g === 'string')) {
+    throw new Error(`WALREF_MUTATION_TESTS must be a non-empty JSON list of test globs; got ${JSON.stringify(raw)}`);
+  }
+  return parsed as string[];
+}
+
+export default defineConfig({
+  root,
+  resolve: { alias: [{ find: /^fast-check$/, replacement: join(root, 'test', 'setup', 'fast-check-capped.ts') }] },
+  test: {
+    include: mutationTests(process.env['WALREF_MUTATION_TESTS']),
+    setupFiles: ['test/setup/property-seeds.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    bail: 1,
+  },
+});
