@@ -2,10 +2,13 @@
 // (src/core/replay-scan.ts): the mapping kept as data, checked complete, and the scan's shortcuts.
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, encodeFrameV1 } from '../../../src/core/codec.js';
-import { SEGMENT_ROLES } from '../../../src/core/replay-decision.js';
+import type { WalRecord } from '../../../src/core/records.js';
+import { POLICIES, SEGMENT_ROLES } from '../../../src/core/replay-decision.js';
 import { END_KINDS, END_RULES, endKindAt, matchingEndRules } from '../../../src/core/replay-end.js';
 import { ANY_SALT, ReplayScan } from '../../../src/core/replay-scan.js';
-import { concat } from './log-builder.js';
+import { replay } from '../../../src/core/replay.js';
+import { segmentSalt } from '../../../src/core/segment-header.js';
+import { concat, segment } from './log-builder.js';
 
 describe('the end rules', () => {
   it('are complete: every version, role, end and live-frames-behind matches exactly one rule', () => {
@@ -69,6 +72,46 @@ describe('the scan behind the end', () => {
       scanner.push(concat([Uint8Array.of(1, 2, 3), frame]));
       scanner.finish();
       expect(scanner.framesFound).toBe(1);
+    }
+  });
+});
+
+describe('the end rules under every recovery policy', () => {
+  // A v2 segment with one committed transaction, then (at `end`) zeros, a whole frame of the file's
+  // earlier life (stale: salt of another segment, LSN above everything) or the end of the file.
+  const live: WalRecord[] = [
+    { kind: 'TxBegin', lsn: 1 },
+    { kind: 'TxCommit', lsn: 2, txBeginLsn: 1 },
+  ];
+  const stale = encodeFrame({ kind: 'TxBegin', lsn: 40 }, segmentSalt(9, 30));
+  const after: Record<'file-end' | 'zeros' | 'stale', Uint8Array> = { 'file-end': new Uint8Array(0), zeros: new Uint8Array(64), stale };
+
+  it('zeros, a stale frame or the file end after the live frames are a clean end: nothing cut, skipped or refused, the stale frame never replayed', () => {
+    for (const policy of POLICIES) {
+      for (const kind of ['file-end', 'zeros', 'stale'] as const) {
+        const first = segment(1, 1, live);
+        const subject = { ...first, bytes: concat([first.bytes, after[kind]]) };
+        const label = `${policy}/${kind}`;
+        // Active: the last segment.
+        const active = replay({ segments: [subject], checkpointLsn: 0, policy });
+        expect(active.ok, label).toBe(true);
+        if (!active.ok) continue;
+        expect(active.value.transactions.map((t) => t.commitLsn), label).toEqual([2]);
+        expect(active.value.maxLsn, label).toBe(2);
+        expect(active.value.tornTail, label).toBeNull();
+        expect(active.value.end, label).toMatchObject({ offsetBytes: first.bytes.length, kind });
+        expect(active.value.policyReport?.cut ?? null, label).toBeNull();
+        expect(active.value.policyReport?.skipped ?? [], label).toEqual([]);
+        // Sealed: a successor names the end where the live frames stop.
+        const next = segment(2, 3, [{ kind: 'TxBegin', lsn: 3 }, { kind: 'TxCommit', lsn: 4, txBeginLsn: 3 }], { previousEnd: first.bytes.length });
+        const sealed = replay({ segments: [subject, next], checkpointLsn: 0, policy });
+        expect(sealed.ok, label).toBe(true);
+        if (!sealed.ok) continue;
+        expect(sealed.value.transactions.map((t) => t.commitLsn), label).toEqual([2, 4]);
+        expect(sealed.value.segments[0], label).toMatchObject({ end: kind, validBytes: first.bytes.length });
+        expect(sealed.value.policyReport?.cut ?? null, label).toBeNull();
+        expect(sealed.value.policyReport?.skipped ?? [], label).toEqual([]);
+      }
     }
   });
 });
