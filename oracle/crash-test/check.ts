@@ -1,9 +1,10 @@
-// Running the program's checker on one materialised crash state, with a timeout, and many of them
-// at once over the cores. The check command is a shell command line; the state directory and the
+// Running the program's checker on one materialised crash state, with a timeout (check-stream.ts
+// runs many at once over the cores). The check command is a shell command line; the state directory and the
 // acknowledged ids are appended as arguments ("$@"), each one word, never re-split by the shell.
 
 import { spawn } from 'node:child_process';
 import { lastLine } from './capture.js';
+import { trackProcessGroup } from './scratch.js';
 
 export interface CheckOutcome {
   readonly ok: boolean;
@@ -22,6 +23,9 @@ export interface CheckOutcome {
 export function runCheck(check: string, stateDir: string, ids: readonly string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<CheckOutcome> {
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', `${check} "$@"`, 'walref-check', stateDir, ...ids], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
+    // Killed with its group if crash-test is stopped while it runs: a check that exec'd into a
+    // program whose command line names no scratch directory would escape the search by name.
+    const untrack = child.pid === undefined ? () => undefined : trackProcessGroup(child.pid);
     let output = '';
     const keep = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
@@ -40,10 +44,12 @@ export function runCheck(check: string, stateDir: string, ids: readonly string[]
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
+      untrack();
       resolve({ ok: false, reason: `the check could not start: ${error.message}`, exitCode: null, timedOut: false });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      untrack();
       if (timedOut) resolve({ ok: false, reason: `check timed out after ${timeoutMs} ms`, exitCode: null, timedOut: true });
       else if (code === 0) resolve({ ok: true, reason: lastLine(output), exitCode: 0, timedOut: false });
       else resolve({ ok: false, reason: lastLine(output) || (signal === null ? `check exited with status ${String(code)}` : `check killed by ${signal}`), exitCode: code, timedOut: false, ...detailOf(output) });
@@ -55,18 +61,4 @@ export function runCheck(check: string, stateDir: string, ids: readonly string[]
 function detailOf(output: string): { detail?: string } {
   const lines = output.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
   return lines.length < 2 ? {} : { detail: lines.slice(-21, -1).join('\n') };
-}
-
-/** Runs `task` on every item with at most `limit` running at once; results in item order. */
-export async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }

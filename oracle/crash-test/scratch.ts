@@ -4,9 +4,10 @@
 // Every scratch directory is registered while it lives. While any is registered, crash-test
 // listens for those signals and for 'exit'. On a signal it kills the processes it started (every
 // descendant of this process whose command line names a live scratch directory, with all of its
-// own descendants: strace and the workload under it, check commands and what they started), waits
-// for them to die, removes the directories, and then, unless the host program listens for that
-// signal itself, lets the signal end the process as it would have without crash-test. Found
+// own descendants: strace and the workload under it, check commands and what they started) and
+// every process group a check command leads (a check may exec into a program whose command line
+// names no scratch directory), waits for them to die, removes the directories, and then, unless
+// the host program listens for that signal itself, lets the signal end the process as it would have without crash-test. Found
 // through /proc (Linux, where strace runs): a process that left the tree (a daemon that forked
 // twice) is out of reach, and named in docs/oracle.md as such.
 //
@@ -22,7 +23,17 @@ export const SCRATCH_PREFIX = 'walref-crash-test-';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const live = new Set<string>();
+/** Process groups crash-test started and that still run (each check command leads one). */
+const groups = new Set<number>();
 let listening = false;
+
+/** Registers a process group to kill if crash-test is stopped; returns what forgets it once it ended. */
+export function trackProcessGroup(leader: number): () => void {
+  groups.add(leader);
+  return () => {
+    groups.delete(leader);
+  };
+}
 
 export interface ScratchDir {
   readonly path: string;
@@ -85,6 +96,7 @@ function onSignal(signal: NodeJS.Signals): void {
 export function cleanUp(): void {
   listen(false);
   const paths = [...live];
+  killProcessGroups([...groups]);
   killProcessesNaming(paths);
   for (const path of paths) {
     rmSync(path, { recursive: true, force: true });
@@ -142,6 +154,35 @@ function descendants(root: number): Map<number, number[]> {
   return tree;
 }
 
+/** Sleeps the thread (a signal handler cannot await). */
+function nap(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Waits (≤ 2 s) for each of `pids` to be gone or a zombie. */
+function awaitDeaths(pids: Iterable<number>): void {
+  const deadline = Date.now() + 2000;
+  for (const pid of pids) {
+    for (;;) {
+      const info = procInfo(pid);
+      if (info === null || info.state === 'Z' || Date.now() > deadline) break;
+      nap(5);
+    }
+  }
+}
+
+/** SIGKILLs every process of each group, and waits for the leaders to die. */
+function killProcessGroups(leaders: readonly number[]): void {
+  for (const leader of leaders) {
+    try {
+      process.kill(-leader, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  awaitDeaths(leaders);
+}
+
 /** SIGKILLs every descendant whose command line names one of `paths`, with its subtree, and waits (≤ 2 s) for them to die. */
 export function killProcessesNaming(paths: readonly string[]): number[] {
   if (paths.length === 0) return [];
@@ -159,14 +200,6 @@ export function killProcessesNaming(paths: readonly string[]): number[] {
       // Already gone.
     }
   }
-  const nap = new Int32Array(new SharedArrayBuffer(4));
-  const deadline = Date.now() + 2000;
-  for (const pid of doomed) {
-    for (;;) {
-      const info = procInfo(pid);
-      if (info === null || info.state === 'Z' || Date.now() > deadline) break;
-      Atomics.wait(nap, 0, 0, 5);
-    }
-  }
+  awaitDeaths(doomed);
   return [...doomed];
 }

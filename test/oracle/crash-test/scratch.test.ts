@@ -93,8 +93,10 @@ describe.skipIf(!hasStrace)(`walref crash-test leaves nothing in the temporary d
     it(`stopped by ${signal} while checks run: its directories, the check processes and their temporary files are gone`, async () => {
       const pids = join(work, `${signal}-pids`);
       mkdirSync(pids);
-      // Each check leaves a directory in its TMPDIR (as the Redis checker did) and takes a while.
-      const check = `sh -c 'touch ${pids}/$$; mktemp -d >/dev/null; sleep 20' walref-slow-check`;
+      // Each check leaves a directory in its TMPDIR (as the Redis checker did) and takes a while,
+      // as a program whose command line names no scratch directory (both shells exec, so the
+      // check ends as a bare `sleep 20`): only its process group ties it to crash-test.
+      const check = `exec sh -c 'touch ${pids}/$$; mktemp -d >/dev/null; exec sleep 20' walref-slow-check`;
       const run = crashTestProcess(signal, `sh -c 'for i in 1 2 3; do echo $i > "$0/f$i"; done' ${join(work, `${signal}-data`)}`, check);
       await until('checks to start', () => pidsIn(pids).length >= 1);
       run.child.kill(signal);
