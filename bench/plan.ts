@@ -27,6 +27,8 @@ export interface RunSettings {
   readonly overwriteFileBytes: number;
   /** The replay log that the replay figures are measured on. */
   readonly replayLogBytes: number;
+  /** The logs of 1 KiB JSON-like events (without and with compression): this many bytes of events. */
+  readonly jsonLogEventBytes: number;
   /** A smaller log, replayed in streaming form to show that peak RSS does not grow with size. */
   readonly replaySmallLogBytes: number;
 }
@@ -51,6 +53,7 @@ export function runSettings(quick: boolean): RunSettings {
         warmupOps: 50,
         overwriteFileBytes: 16 * MiB,
         replayLogBytes: 32 * MiB,
+        jsonLogEventBytes: 8 * MiB,
         replaySmallLogBytes: 8 * MiB,
       }
     : {
@@ -60,6 +63,7 @@ export function runSettings(quick: boolean): RunSettings {
         warmupOps: 200,
         overwriteFileBytes: 64 * MiB,
         replayLogBytes: 256 * MiB,
+        jsonLogEventBytes: 64 * MiB,
         replaySmallLogBytes: 64 * MiB,
       };
 }
@@ -69,15 +73,33 @@ export function replayLogDir(dataDir: string, logBytes: number): string {
   return `${dataDir}/replay-log-${Math.round(logBytes / MiB)}MiB`;
 }
 
+/** The directory of the log of JSON-like events written with `compression`. */
+export function jsonLogDir(dataDir: string, compression: 'none' | 'deflate'): string {
+  return `${dataDir}/json-log-${compression}`;
+}
+
 /** Cases that build inputs for other cases; they run once, before the first round. */
 export function setupCases(settings: RunSettings, dataDir: string): CaseSpec[] {
-  return [settings.replayLogBytes, settings.replaySmallLogBytes].map((logBytes) => ({
-    id: `replay-make-log-${Math.round(logBytes / MiB)}MiB`,
-    label: `write a ${Math.round(logBytes / MiB)} MiB log (walref, sync none, one fsync at the end)`,
-    role: 'walref',
-    script: 'bench/cases/replay-make-log.ts',
-    params: { logDir: replayLogDir(dataDir, logBytes), logBytes },
-  }));
+  return [
+    ...[settings.replayLogBytes, settings.replaySmallLogBytes].map(
+      (logBytes): CaseSpec => ({
+        id: `replay-make-log-${Math.round(logBytes / MiB)}MiB`,
+        label: `write a ${Math.round(logBytes / MiB)} MiB log (walref, sync none, one fsync at the end)`,
+        role: 'walref',
+        script: 'bench/cases/replay-make-log.ts',
+        params: { logDir: replayLogDir(dataDir, logBytes), logBytes },
+      }),
+    ),
+    ...(['none', 'deflate'] as const).map(
+      (compression): CaseSpec => ({
+        id: `json-make-log-${compression}`,
+        label: `write ${Math.round(settings.jsonLogEventBytes / MiB)} MiB of 1 KiB JSON-like events (walref, compression ${compression})`,
+        role: 'walref',
+        script: 'bench/cases/json-make-log.ts',
+        params: { logDir: jsonLogDir(dataDir, compression), eventBytes: settings.jsonLogEventBytes, compression },
+      }),
+    ),
+  ];
 }
 
 /** The measured cases, in the order each round runs them. */
@@ -90,8 +112,22 @@ export function measuredCases(settings: RunSettings, dataDir: string): CaseSpec[
     // The physical limits.
     { id: 'raw-append', label: 'raw: 100 B write + fdatasync (sync calls, blocking)', role: 'limit', script: 'bench/cases/raw-append.ts', params: { fdatasync: true } },
     { id: 'raw-append-async', label: 'raw: 100 B fs.write + fs.fdatasync (callbacks, non-blocking)', role: 'limit', script: 'bench/cases/raw-append-async.ts', params: {} },
-    { id: 'raw-overwrite', label: 'raw: preallocated overwrite + fdatasync', role: 'limit', script: 'bench/cases/raw-overwrite.ts', params: { fileBytes: settings.overwriteFileBytes } },
-    { id: 'raw-batch64', label: 'raw: 64 records, 1 write + 1 fdatasync', role: 'limit', script: 'bench/cases/raw-batch64.ts', params: { batchRecords: 64 } },
+    { id: 'raw-overwrite', label: 'raw: preallocated overwrite + fdatasync (sync calls, blocking)', role: 'limit', script: 'bench/cases/raw-overwrite.ts', params: { fileBytes: settings.overwriteFileBytes } },
+    {
+      id: 'raw-overwrite-async',
+      label: 'raw: preallocated overwrite, fs.write + fs.fdatasync (callbacks, non-blocking)',
+      role: 'limit',
+      script: 'bench/cases/raw-overwrite-async.ts',
+      params: { fileBytes: settings.overwriteFileBytes },
+    },
+    { id: 'raw-batch64', label: 'raw: 64 records, 1 write + 1 fdatasync (appending)', role: 'limit', script: 'bench/cases/raw-batch64.ts', params: { batchRecords: 64 } },
+    {
+      id: 'raw-batch64-overwrite',
+      label: 'raw: 64 records, 1 write + 1 fdatasync, preallocated file',
+      role: 'limit',
+      script: 'bench/cases/raw-batch64.ts',
+      params: { batchRecords: 64, fileBytes: settings.overwriteFileBytes },
+    },
     { id: 'raw-write', label: 'raw: 100 B write, no fsync', role: 'limit', script: 'bench/cases/raw-append.ts', params: { fdatasync: false } },
     // The peers, doing the same work.
     { id: 'sqlite-full', label: 'better-sqlite3 WAL, synchronous=FULL', role: 'peer', script: 'bench/cases/sqlite.ts', params: { synchronous: 'FULL' } },
@@ -120,6 +156,23 @@ export function measuredCases(settings: RunSettings, dataDir: string): CaseSpec[
     { id: 'replay-array', label: `walref replay (array), ${bigMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: bigLog, form: 'array' } },
     { id: 'replay-stream', label: `walref replay (streaming), ${bigMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: bigLog, form: 'stream' } },
     { id: 'replay-stream-small', label: `walref replay (streaming), ${smallMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: smallLog, form: 'stream' } },
+    // 1 KiB JSON-like events, without and with compression: commit rate, bytes on disk, replay rate.
+    ...(['none', 'deflate'] as const).flatMap((compression): CaseSpec[] => [
+      {
+        id: `walref-json-${compression}`,
+        label: `walref per-commit, 1 KiB JSON-like events, compression ${compression}`,
+        role: 'walref',
+        script: 'bench/cases/walref-json.ts',
+        params: { compression },
+      },
+      {
+        id: `replay-json-${compression}`,
+        label: `walref replay (streaming) of ${Math.round(settings.jsonLogEventBytes / MiB)} MiB of 1 KiB JSON-like events, compression ${compression}`,
+        role: 'walref',
+        script: 'bench/cases/replay-walref.ts',
+        params: { logDir: jsonLogDir(dataDir, compression), form: 'stream' },
+      },
+    ]),
     // The crash simulator.
     { id: 'crash-sim', label: 'crash-sim: crash states checked', role: 'walref', script: 'bench/cases/crash-sim.ts', params: { maxStates: CRASH_SIM_MAX_STATES } },
     // crash-test on a ~100 MB initial directory (peak RSS of crash-test, checks per second).
@@ -147,11 +200,15 @@ export interface Comparison {
 const serialDurablePeers = ['sqlite-full', 'level-sync'];
 
 export const comparisons: readonly Comparison[] = [
-  { row: 'walref-per-commit', column: 'limit', against: ['raw-append-async'], target: 0.9 },
-  { row: 'walref-per-commit', column: 'sync', against: ['raw-append'] },
-  { row: 'walref-per-commit-blocking', column: 'sync', against: ['raw-append'], target: 0.9 },
-  { row: 'walref-per-commit-blocking', column: 'sqlite', against: ['sqlite-full'] },
-  { row: 'walref-open-loop-256', column: 'limit', against: ['raw-batch64'], target: 0.5 },
+  // Per commit, one at a time: against the raw loop overwriting a preallocated file in the same I/O
+  // mode (walref's segments are preallocated), and the growing one for reference.
+  { row: 'walref-per-commit', column: 'limit', against: ['raw-overwrite-async'], target: 0.9 },
+  { row: 'walref-per-commit', column: 'sync', against: ['raw-append-async'] },
+  { row: 'walref-per-commit-blocking', column: 'limit', against: ['raw-overwrite'], target: 0.9 },
+  { row: 'walref-per-commit-blocking', column: 'sync', against: ['raw-append'] },
+  { row: 'walref-per-commit-blocking', column: 'sqlite', against: ['sqlite-full'], target: 1.0 },
+  { row: 'walref-open-loop-256', column: 'limit', against: ['raw-batch64-overwrite'] },
+  { row: 'walref-open-loop-256', column: 'sync', against: ['raw-batch64'], target: 0.5 },
   { row: 'walref-open-loop-256', column: 'sqlite', against: ['sqlite-full'], target: 25 },
   { row: 'walref-open-loop-256', column: 'peer', against: ['level-sync-c64'] },
   { row: 'bystander-walref-per-commit', column: 'peer', against: ['bystander-level-1'], target: 0.5 },
@@ -160,22 +217,27 @@ export const comparisons: readonly Comparison[] = [
   { row: 'bystander-walref-group-64', column: 'limit', against: ['bystander-idle'] },
   { row: 'bystander-walref-per-commit-blocking', column: 'peer', against: ['bystander-level-1'] },
   { row: 'bystander-walref-group-64-blocking', column: 'peer', against: ['bystander-level-64'] },
-  { row: 'walref-per-commit', column: 'sqlite', against: ['sqlite-full'], target: 1.0 },
+  { row: 'walref-per-commit', column: 'sqlite', against: ['sqlite-full'] },
   { row: 'walref-per-commit', column: 'peer', against: serialDurablePeers },
-  { row: 'walref-group-1', column: 'limit', against: ['raw-append'] },
+  { row: 'walref-group-1', column: 'limit', against: ['raw-overwrite-async'] },
+  { row: 'walref-group-1', column: 'sync', against: ['raw-append'] },
   { row: 'walref-group-1', column: 'sqlite', against: ['sqlite-full'] },
   { row: 'walref-group-1', column: 'peer', against: serialDurablePeers },
-  { row: 'walref-group-8', column: 'limit', against: ['raw-append'] },
+  { row: 'walref-group-8', column: 'sync', against: ['raw-append'] },
   { row: 'walref-group-8', column: 'sqlite', against: ['sqlite-full'] },
   { row: 'walref-group-8', column: 'peer', against: [...serialDurablePeers, 'level-sync-c8'] },
-  { row: 'walref-group-64', column: 'limit', against: ['raw-batch64'], target: 0.5 },
-  { row: 'walref-group-64', column: 'sqlite', against: ['sqlite-full'], target: 20 },
+  // 64 closed-loop committers: against 64 records per fdatasync on a preallocated file.
+  { row: 'walref-group-64', column: 'limit', against: ['raw-batch64-overwrite'], target: 0.5 },
+  { row: 'walref-group-64', column: 'sync', against: ['raw-batch64'] },
+  { row: 'walref-group-64', column: 'sqlite', against: ['sqlite-full'], target: 25 },
   { row: 'walref-group-64', column: 'peer', against: [...serialDurablePeers, 'level-sync-c64'] },
   // With fsync off, walref still writes every commit to the OS, like SQLite in NORMAL mode does.
   { row: 'walref-no-fsync', column: 'limit', against: ['raw-write'] },
   { row: 'walref-no-fsync', column: 'peer', against: ['sqlite-normal'] },
   { row: 'replay-array', column: 'limit', against: ['replay-raw-walk'], target: 0.6 },
-  { row: 'replay-stream', column: 'limit', against: ['replay-raw-walk'], target: 0.6 },
+  { row: 'replay-stream', column: 'limit', against: ['replay-raw-walk'], target: 0.8 },
+  { row: 'walref-json-deflate', column: 'limit', against: ['walref-json-none'] },
+  { row: 'replay-json-deflate', column: 'limit', against: ['replay-json-none'] },
 ];
 
 /** Figures that must stay at or below a bound (not ratios): the bystander's event-loop delay. */

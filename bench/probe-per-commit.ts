@@ -66,6 +66,7 @@ function timedFileSystem(split: Split): FileSystem {
       return written;
     },
     read: (offsetBytes, lengthBytes) => handle.read(offsetBytes, lengthBytes),
+    preallocate: (sizeBytes) => handle.preallocate(sizeBytes),
     datasync: async () => {
       const a = performance.now();
       await handle.datasync();

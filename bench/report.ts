@@ -114,6 +114,11 @@ function notesCell(
   }
   const perFsync = detailNumber(summary, 'commitsPerFsync');
   if (perFsync !== null) notes.push(`${formatFigure(perFsync)} commits per fdatasync`);
+  const bytesPerCommit = detailNumber(summary, 'logBytesPerCommit');
+  if (bytesPerCommit !== null) notes.push(`${formatFigure(bytesPerCommit)} bytes on disk per commit`);
+  const logBytes = detailNumber(summary, 'logBytes');
+  const eventMiBPerSecond = detailNumber(summary, 'eventMiBPerSecond');
+  if (eventMiBPerSecond !== null && logBytes !== null) notes.push(`${formatFigure(eventMiBPerSecond)} MiB/s of events, ${formatFigure(logBytes / (1024 * 1024))} MiB on disk`);
   const rss = detailNumber(summary, 'peakRssMiB');
   if (rss !== null) notes.push(`peak RSS ${formatFigure(rss)} MiB`);
   const states = detailNumber(summary, 'crashStates');
@@ -144,7 +149,7 @@ function notesCell(
 export function buildReport(summaries: readonly CaseSummary[]): Report {
   const byId = new Map(summaries.map((summary) => [summary.id, summary]));
   const targets: TargetOutcome[] = [];
-  const header = ['case', 'median', 'unit', 'vs raw limit', 'vs sync raw loop', 'vs SQLite FULL', 'vs best peer', 'notes'];
+  const header = ['case', 'median', 'unit', 'vs raw limit', 'vs growing raw loop', 'vs SQLite FULL', 'vs best peer', 'notes'];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const summary of summaries) {
     const find = (column: Comparison['column']): Comparison | undefined =>

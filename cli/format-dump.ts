@@ -25,7 +25,7 @@ export function formatDumpVerdict(counts: DumpCounts, verdict: DumpVerdict): str
   }
   const { summary, transactions } = verdict;
   return [
-    summary.tornTail === null ? 'torn tail: none' : describeTornTail(summary.tornTail),
+    summary.tornTail === null ? 'torn tail: none' : describeTornTail(summary.tornTail, summary),
     `summary: ${listed}, max LSN ${summary.maxLsn}, ${transactions} committed transactions, ` +
       `last checkpoint marker: ${describeCheckpoint(summary)}`,
   ];
@@ -41,7 +41,7 @@ export function formatEntry(entry: WalkEntry): string {
       { kind: 'segment' },
       (e) =>
         `segment ${e.segment}: version ${e.header.version}, id ${e.header.segmentId}, ` +
-        `base LSN ${e.header.baseLsn}, ${e.sizeBytes} bytes`,
+        `base LSN ${e.header.baseLsn}${e.header.version === 2 ? `, salt ${e.header.salt.toString(16).padStart(8, '0')}` : ''}, ${e.sizeBytes} bytes`,
     )
     .with({ kind: 'bad-header' }, (e) => `segment ${e.segment}: header does not decode: ${e.cause}, ${e.sizeBytes} bytes`)
     .with(
@@ -49,6 +49,11 @@ export function formatEntry(entry: WalkEntry): string {
       (e) =>
         `  offset ${String(e.offsetBytes).padStart(10)}  len ${String(e.frameBytes).padStart(6)}  ` +
         `LSN ${String(e.record.lsn).padStart(8)}  ${describeRecordSizes(e.record)}`,
+    )
+    .with({ kind: 'undecodable', end: 'zeros' }, (e) => `  offset ${String(e.offsetBytes).padStart(10)}  end of the live frames: zeros, ${e.remainingBytes} bytes to the end of the file`)
+    .with(
+      { kind: 'undecodable', end: 'stale' },
+      (e) => `  offset ${String(e.offsetBytes).padStart(10)}  end of the live frames: a stale frame (an earlier life of the file), ${e.remainingBytes} bytes to the end of the file`,
     )
     .with(
       { kind: 'undecodable' },

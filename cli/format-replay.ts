@@ -5,9 +5,9 @@
 // standard error and exits 1, and whatever JSON was written before is incomplete by design.
 
 import type { ReplayedTransaction } from '../src/core/records.js';
-import type { PolicyReport, ReplaySummary, TornTail } from '../src/core/replay.js';
+import type { LogEnd, PolicyReport, ReplaySummary, TornTail } from '../src/core/replay.js';
 import { printableUtf8, renderEvent, toHex } from './format-event.js';
-import { describeCheckpoint, describeTornTail } from './format-outcome.js';
+import { describeCheckpoint, describeEnd, describeTornTail } from './format-outcome.js';
 
 export interface ReplayJsonEvent {
   readonly sizeBytes: number;
@@ -28,6 +28,7 @@ export interface ReplayJson {
   readonly transactions: readonly ReplayJsonTransaction[];
   readonly maxLsn: number;
   readonly tornTail: TornTail | null;
+  readonly end: LogEnd | null;
   readonly checkpointObserved: number | null;
   /** Only under --recovery other than tolerate-torn-tail: what the policy cut or skipped. */
   readonly policyReport?: PolicyReport;
@@ -62,6 +63,7 @@ export class ReplayJsonWriter {
       `${this.transactions === 0 ? '' : '\n  '}],\n` +
         `  "maxLsn": ${summary.maxLsn},\n` +
         `  "tornTail": ${JSON.stringify(tornTail)},\n` +
+        `  "end": ${JSON.stringify(summary.end)},\n` +
         `  "checkpointObserved": ${JSON.stringify(summary.checkpointObserved)}` +
         (summary.policyReport === undefined ? '' : `,\n  "policyReport": ${JSON.stringify(summary.policyReport)}`) +
         '\n}\n',
@@ -78,7 +80,8 @@ export function formatTransactionText(tx: ReplayedTransaction): string[] {
 
 export function formatReplaySummaryText(summary: ReplaySummary, transactions: number, checkpointLsn: number): string[] {
   return [
-    summary.tornTail === null ? 'torn tail: none' : describeTornTail(summary.tornTail),
+    summary.tornTail === null ? 'torn tail: none' : describeTornTail(summary.tornTail, summary),
+    describeEnd(summary),
     `${transactions} committed transactions above checkpoint LSN ${checkpointLsn}, ` +
       `max LSN ${summary.maxLsn}, last checkpoint marker: ${describeCheckpoint(summary)}`,
   ];

@@ -3,16 +3,32 @@
 // page-cache bytes with it. It makes no judgement: whether an undecodable frame is a torn tail or
 // corruption is replay's decision (src/core/replay.ts), which the dump prints after the listing.
 
-import { decodeFrame } from '../src/core/codec.js';
+import { decodeFrame, readU32 } from '../src/core/codec.js';
 import type { DecodeFailureCause, HeaderFailureCause } from '../src/core/errors.js';
-import { SEGMENT_HEADER_BYTES } from '../src/core/format.js';
+import { SEGMENT_HEADER_BYTES, SEGMENT_HEADER_PREFIX_BYTES } from '../src/core/format.js';
 import type { SegmentHeader, WalRecord } from '../src/core/records.js';
-import { decodeSegmentHeader } from '../src/core/segment-header.js';
+import { endKindAt, type EndKind } from '../src/core/replay-end.js';
+import { decodeSegmentHeader, segmentHeaderBytesAt } from '../src/core/segment-header.js';
 
 /** One step of the walk over a segment's frames. */
 export type FrameStep =
   | { readonly kind: 'record'; readonly offsetBytes: number; readonly frameBytes: number; readonly record: WalRecord }
-  | { readonly kind: 'undecodable'; readonly offsetBytes: number; readonly remainingBytes: number; readonly cause: DecodeFailureCause };
+  | {
+      readonly kind: 'undecodable';
+      readonly offsetBytes: number;
+      readonly remainingBytes: number;
+      readonly cause: DecodeFailureCause;
+      /** What the spot holds: zeros, a stale frame, or a torn one (docs/format.md "Where a segment's frames end"). */
+      readonly end: EndKind;
+    };
+
+/** Where a segment's frames start and the salt they carry, read from its header bytes (null: no header to go by). */
+export function frameLayoutOf(bytes: Uint8Array): { readonly headerBytes: number; readonly salt: number } | null {
+  if (bytes.length < SEGMENT_HEADER_PREFIX_BYTES) return null;
+  const headerBytes = segmentHeaderBytesAt(bytes);
+  if (headerBytes !== SEGMENT_HEADER_BYTES) return { headerBytes, salt: 0 };
+  return bytes.length < SEGMENT_HEADER_BYTES ? null : { headerBytes, salt: readU32(bytes, 28) };
+}
 
 export type WalkEntry =
   | { readonly kind: 'segment'; readonly segment: string; readonly sizeBytes: number; readonly header: SegmentHeader }
@@ -25,13 +41,16 @@ export type WalkEntry =
  * next frame starts.
  */
 export function* walkFrames(bytes: Uint8Array): Generator<FrameStep> {
-  let offsetBytes = SEGMENT_HEADER_BYTES;
+  const layout = frameLayoutOf(bytes);
+  if (layout === null) return;
+  let offsetBytes = layout.headerBytes;
   // Every decoded frame is at least FRAME_HEADER_BYTES + FRAME_BODY_BYTES_MIN long, so the loop
   // advances on each step and ends after at most bytes.length / 17 iterations.
   while (offsetBytes < bytes.length) {
-    const frame = decodeFrame(bytes, offsetBytes);
+    const frame = decodeFrame(bytes, offsetBytes, layout.salt);
     if (!frame.ok) {
-      yield { kind: 'undecodable', offsetBytes, remainingBytes: bytes.length - offsetBytes, cause: frame.cause };
+      const end = endKindAt(bytes.subarray(offsetBytes), frame.cause, layout.salt !== 0);
+      yield { kind: 'undecodable', offsetBytes, remainingBytes: bytes.length - offsetBytes, cause: frame.cause, end };
       return;
     }
     yield { kind: 'record', offsetBytes, frameBytes: frame.frameBytes, record: frame.record };

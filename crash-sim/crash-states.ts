@@ -207,7 +207,7 @@ function describeCrashState(files: ReadonlyMap<string, CrashFile>, dirOps: reado
     }
     const pieces = file.pieces
       .filter((p) => p.fate !== 'durable')
-      .map((p) => (p.kind === 'truncate' ? `truncate@op${p.seq} ${p.fate}` : `op${p.seq}/sector${p.sector} ${p.fate}`));
+      .map((p) => (p.kind === 'write' ? `op${p.seq}/sector${p.sector} ${p.fate}` : `${p.kind}@op${p.seq} ${p.fate}`));
     const classText = [...counts].map(([name, n]) => `${n} ${name}`).join(', ');
     lines.push(
       `  ${file.path}: ${file.content.sizeBytes} bytes on disk (page cache had ${file.cacheContent.sizeBytes}; ${classText || 'empty'})` +

@@ -270,6 +270,11 @@ export class SimFileSystem implements FileSystem {
           check('read', false);
           return this.#faults.flipped(inode, offsetBytes, bytesOf(this.state, inode, offsetBytes, lengthBytes));
         }),
+      preallocate: (sizeBytes) =>
+        settled(() => {
+          check('preallocate', true);
+          this.#record({ kind: 'fallocate', path, inode, offsetBytes: 0, lengthBytes: sizeBytes, keepSize: false });
+        }),
       datasync: () => settled(() => this.#fsyncFile(path, inode, check)),
       sync: () => settled(() => this.#fsyncFile(path, inode, check)),
       truncate: (sizeBytes) => {

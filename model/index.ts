@@ -19,3 +19,4 @@ export { replayLog, unreleasedBegins } from './replay.js';
 export { PrefixInv, DurabilityInv, AtomicityInv, NoReuseInv, IdempotenceInv, ExactnessInv, invariants, violatedInvariants } from './invariants.js';
 export type { Invariant, InvariantName } from './invariants.js';
 export { Begin, Append, CommitOpen, AbortOpen } from './low-level-actions.js';
+export * as recycle from './recycle.js';

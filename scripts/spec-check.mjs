@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { checkTrace, findRunner, formatSummary, sany, SKIP_MESSAGE, specDir, tlc, violationLines } from './spec-tlc.mjs';
 
-const modules = ['Wal.tla', 'MCWal.tla', 'TraceWal.tla', 'Manifest.tla', 'MCManifest.tla'];
+const modules = ['Wal.tla', 'MCWal.tla', 'TraceWal.tla', 'Recycle.tla', 'MCRecycle.tla', 'Manifest.tla', 'MCManifest.tla'];
 
 /** Every check, with what TLC must report: exit 0, or the exit code and line of the failure. */
 const checks = [
@@ -27,6 +27,12 @@ const checks = [
     name: 'MCWalNoFlusher',
     run: (r) => tlc(r, 'MCWal.tla', 'MCWalNoFlusher.cfg'),
     expect: { exitCode: 13, line: /Temporal property EventuallyDurable was violated/ },
+  },
+  { name: 'MCRecycle', run: (r) => tlc(r, 'MCRecycle.tla', 'MCRecycle.cfg'), expect: { exitCode: 0 } },
+  {
+    name: 'MCRecycleNoSalt',
+    run: (r) => tlc(r, 'MCRecycle.tla', 'MCRecycleNoSalt.cfg'),
+    expect: { exitCode: 12, line: /Invariant StaleNeverReplayedInv is violated/ },
   },
   { name: 'MCManifest', run: (r) => tlc(r, 'MCManifest.tla', 'MCManifest.cfg'), expect: { exitCode: 0 } },
   ...[

@@ -101,6 +101,11 @@ export class Checkpointer {
     return step;
   }
 
+  /** The first segment the committed MANIFEST names (truncateUpTo frees none from it on); +Infinity without a MANIFEST. */
+  firstNamedSegmentId(): number {
+    return this.#epoch.manifest?.firstSegmentId ?? Number.POSITIVE_INFINITY;
+  }
+
   checkpoint(core: WalCore, input: CheckpointInput): Promise<CheckpointResult> {
     const retainParsed = retainSchema.optional().safeParse(input.retain);
     if (!retainParsed.success) {

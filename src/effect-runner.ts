@@ -5,7 +5,8 @@
 //
 // Two kinds of effects: the ones the port runs synchronously (create, write, truncate, rename,
 // remove: page cache and directory entries) run in runNow(); the ones that wait for the disk
-// (fsync, fsyncDir) only in run(), which returns when the disk answered. The shell runs writes
+// (fsync, fsyncDir, and preallocate, which writes megabytes) only in run(), which returns when the
+// disk answered. The shell runs writes
 // with runNow() so that a segment's bytes are handed to the OS in LSN order with nothing able to
 // slip in between.
 
@@ -51,6 +52,7 @@ export class EffectRunner {
       }
       case 'fsync':
       case 'fsyncDir':
+      case 'preallocate':
         throw new Error(`effect-runner: ${effect.kind} waits for the disk; run it with run()`);
       case 'truncate':
         this.handle(effect.file).truncate(effect.sizeBytes);
@@ -70,13 +72,14 @@ export class EffectRunner {
 
   /** Whether the effect waits for the disk (and must go through run()). */
   static waits(effect: Effect): boolean {
-    return effect.kind === 'fsync' || effect.kind === 'fsyncDir';
+    return effect.kind === 'fsync' || effect.kind === 'fsyncDir' || effect.kind === 'preallocate';
   }
 
   /** Runs any effect; resolves when it is done (for an fsync: when the disk said OK). */
   async run(effect: Effect): Promise<void> {
     if (effect.kind === 'fsync') return this.handle(effect.file).datasync();
     if (effect.kind === 'fsyncDir') return this.#fs.fsyncDir(this.#dir);
+    if (effect.kind === 'preallocate') return this.handle(effect.file).preallocate(effect.sizeBytes);
     this.runNow(effect);
   }
 

@@ -2,7 +2,7 @@
 // model and a guided tour.
 
 export { openWal, type OpenedWal } from './open-wal.js';
-export { replayDir, listSegments, type SweepOptions } from './log-reader.js';
+export { replayBatches, replayDir, listSegments, type SweepOptions } from './log-reader.js';
 export { Wal } from './wal.js';
 export { Recorder } from './recorder.js';
 export type { WalOptions, SyncOption } from './options.js';
@@ -13,7 +13,8 @@ export type { Manifest, ManifestSnapshot } from './core/manifest.js';
 export { RECOVERY_POLICIES, DEFAULT_RECOVERY_POLICY, type RecoveryPolicy, type RecoveryPolicyContract } from './core/recovery-policy.js';
 export { WalError, describeWalError, type WalErrorInfo, type WalErrorCode } from './core/errors.js';
 export type { Lsn, WalRecord, ReplayedTransaction, SegmentHeader } from './core/records.js';
-export type { ReplayOutcome, ReplaySummary, ReplaySegment, TornTail } from './core/replay.js';
+export type { EndKind, LogEnd, ReplayOutcome, ReplaySummary, ReplaySegment, TornTail } from './core/replay.js';
+export { BatchTransaction } from './core/replay-transaction.js';
 export type { TraceEvent, TraceSink, TraceTx } from './core/trace.js';
 export type { Effect } from './core/effects.js';
 export { FsError, type FileSystem, type FileHandle, type DirectoryLock, type OpenMode } from './fs/port.js';

@@ -15,16 +15,17 @@ import { Checkpointer } from './checkpointer.js';
 import { manifestCheckpointLsn } from './core/checkpoint.js';
 import { planCutQuarantine, sealSalvagedSegment } from './core/policy-repair.js';
 import { blockingNodeFileSystem, nodeFileSystem } from './fs/node-fs.js';
-import { FsError, type DirectoryLock } from './fs/port.js';
+import { FsError, type DirectoryLock, type FileSystem } from './fs/port.js';
 import { ndjsonFileTraceSink } from './fs/trace-file-sink.js';
 import { throwingWalErrors, walErrorFromFs } from './io-error.js';
-import { sweepLog } from './log-reader.js';
-import { resolveOptions, type WalOptions } from './options.js';
+import { listFreeFiles, sweepBatches } from './log-reader.js';
+import { resolveOptions, writerConfigOf, type WalOptions } from './options.js';
 import { repairActiveSegment } from './repair-active-segment.js';
 import type { LiveSnapshot } from './live-snapshot.js';
 import { openEpoch } from './open-epoch.js';
 import { quarantineCut } from './quarantine-cut.js';
 import { Wal } from './wal.js';
+import { deflaterFor } from './compression.js';
 
 export interface OpenedWal {
   readonly wal: Wal;
@@ -57,16 +58,15 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const deliver = resolved.onTransaction ?? ((t: ReplayedTransaction) => void transactions.push(t));
     const opened = await openEpoch(fileSystem, dir, runner);
     const checkpointLsn = Math.max(resolved.checkpointLsn, manifestCheckpointLsn(opened.epoch.manifest));
-    const sweep = sweepLog(fileSystem, dir, { checkpointLsn, recovery: resolved.recovery });
+    const sweep = sweepBatches(fileSystem, dir, { checkpointLsn, recovery: resolved.recovery });
     let step = await sweep.next();
-    for (; step.done !== true; step = await sweep.next()) deliver(step.value);
+    for (; step.done !== true; step = await sweep.next()) for (const transaction of step.value) deliver(transaction);
     const swept: ReplaySummary = step.value;
     const outcome: ReplayOutcome = { ...swept, transactions };
 
-    const config = { syncMode: resolved.syncMode, segmentTargetBytes: resolved.segmentTargetBytes, maxCommits: resolved.maxCommits };
-    const state = initialWriterState(await repairLog(runner, swept, checkpointLsn, config, () => fileSystem.readdir(dir)));
+    const state = initialWriterState(await repairLog(runner, swept, checkpointLsn, writerConfigOf(resolved), fileSystem, dir));
     const checkpointer = new Checkpointer({ epoch: opened.epoch, retain: resolved.retain, recoveredLsn: state.nextLsn - 1, checkpointLsn, fs: fileSystem, dir, runner });
-    const wal = new Wal({ dir, state, runner, fs: fileSystem, lock, intervalMs: resolved.intervalMs, trace, checkpointer });
+    const wal = new Wal({ dir, state, runner, fs: fileSystem, lock, intervalMs: resolved.intervalMs, trace, checkpointer, deflater: deflaterFor(resolved) });
     if (trace !== null) {
       const decoder = new TextDecoder();
       trace({
@@ -91,10 +91,13 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
  * own (core/policy-repair.ts): a point-in-time cut moved aside, a segment skip-corrupted salvaged
  * sealed; under the default neither applies. Returns where the writer starts.
  */
-async function repairLog(runner: EffectRunner, swept: ReplaySummary, checkpointLsn: number, config: WriterConfig, names: () => string[]): Promise<WriterStart> {
+async function repairLog(runner: EffectRunner, swept: ReplaySummary, checkpointLsn: number, config: WriterConfig, fileSystem: FileSystem, dir: string): Promise<WriterStart> {
+  const names = (): string[] => fileSystem.readdir(dir);
   const quarantine = swept.policyReport?.cut == null ? null : planCutQuarantine(swept, throwingWalErrors(names));
   const summary = quarantine?.summary ?? swept;
-  const { plan, start } = sealSalvagedSegment(planRecovery(summary, checkpointLsn, config), summary);
+  // The free files are listed after the cut moved aside (its names are no free files' names).
+  const freeFiles = throwingWalErrors(() => listFreeFiles(fileSystem, dir));
+  const { plan, start } = sealSalvagedSegment(planRecovery(summary, checkpointLsn, config, freeFiles), summary);
   try {
     if (quarantine !== null) await quarantineCut(runner, quarantine);
     await repairActiveSegment(runner, plan);

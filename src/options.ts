@@ -7,6 +7,7 @@ import { LSN_MAX, SEGMENT_HEADER_BYTES } from './core/format.js';
 import type { FileSystem } from './fs/port.js';
 import type { TraceSink } from './core/trace.js';
 import type { ReplayedTransaction } from './core/records.js';
+import type { WriterConfig } from './core/writer-state.js';
 import type { Retention } from './core/checkpoint.js';
 import { DEFAULT_RECOVERY_POLICY, type RecoveryPolicy } from './core/recovery-policy.js';
 import { recoveryPolicySchema, resolveRetention, retainSchema, type RetainOption } from './policy-options.js';
@@ -42,6 +43,26 @@ export interface WalOptions {
    * log's size.
    */
   readonly onTransaction?: (transaction: ReplayedTransaction) => void;
+  /**
+   * Create every new segment file at `segmentTargetBytes` (zeros, synced once) before frames go in,
+   * and prepare the next one in the background once the active segment is half full, so that a
+   * commit overwrites allocated bytes and its fdatasync never changes the file's size. On by
+   * default; off, new segments grow as they are written (docs/format.md "Preallocation and reuse").
+   */
+  readonly preallocate?: boolean;
+  /**
+   * How many segments freed by truncateUpTo are kept, renamed to free files, to become future
+   * segments (a reused file needs neither zeros nor a sync of its size); the rest are unlinked.
+   * Default 2; 0 unlinks every freed segment.
+   */
+  readonly recycleSegments?: number;
+  /**
+   * 'deflate' stores the events of new Mutation and MutationBatch frames deflated (node:zlib, raw
+   * DEFLATE) whenever that saves bytes; 'none' (the default) stores them as they are. Readers follow
+   * each frame's flag whatever this option says. Compression runs on libuv's thread pool, or on
+   * the calling thread with `io: 'blocking'`.
+   */
+  readonly compression?: 'none' | 'deflate';
   /** What checkpoint() keeps: snapshots named by the MANIFEST, and segments behind the live one. */
   readonly retain?: RetainOption;
   /** What replay does with damage; 'tolerate-torn-tail' by default (docs/format.md, "Recovery policies"). */
@@ -49,6 +70,9 @@ export interface WalOptions {
 }
 
 export const DEFAULT_SEGMENT_TARGET_BYTES = 64 * 1024 * 1024;
+
+/** Free files kept for reuse when the host does not say (WalOptions.recycleSegments). */
+export const DEFAULT_RECYCLE_SEGMENTS = 2;
 
 const syncSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('per-commit') }).strict(),
@@ -79,6 +103,9 @@ const optionsSchema = z
     io: z.enum(['non-blocking', 'blocking']).optional(),
     trace: z.custom<TraceSink>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
     onTransaction: z.custom<(t: ReplayedTransaction) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+    preallocate: z.boolean().optional(),
+    recycleSegments: z.number().int().min(0).max(1000).optional(),
+    compression: z.enum(['none', 'deflate']).optional(),
     retain: retainSchema.optional(),
     recovery: recoveryPolicySchema.optional(),
   })
@@ -94,8 +121,17 @@ export interface ResolvedOptions {
   readonly io: 'non-blocking' | 'blocking';
   readonly trace: TraceSink | null;
   readonly onTransaction: ((transaction: ReplayedTransaction) => void) | null;
+  readonly preallocate: boolean;
+  readonly recycleSegments: number;
+  readonly compression: 'none' | 'deflate';
   readonly retain: Retention;
   readonly recovery: RecoveryPolicy;
+}
+
+/** The writer's configuration (src/core/writer-state.ts) from resolved options. */
+export function writerConfigOf(o: ResolvedOptions): WriterConfig {
+  const { syncMode, segmentTargetBytes, maxCommits, preallocate, recycleSegments } = o;
+  return { syncMode, segmentTargetBytes, maxCommits, preallocate, recycleSegments };
 }
 
 export function resolveOptions(input: unknown): ResolvedOptions {
@@ -117,6 +153,9 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     io: o.io ?? 'non-blocking',
     trace: o.trace ?? null,
     onTransaction: o.onTransaction ?? null,
+    preallocate: o.preallocate ?? true,
+    recycleSegments: o.recycleSegments ?? DEFAULT_RECYCLE_SEGMENTS,
+    compression: o.compression ?? 'none',
     retain: resolveRetention(o.retain),
     recovery: o.recovery ?? DEFAULT_RECOVERY_POLICY,
   };

@@ -9,8 +9,8 @@ import { READ_CHUNK_BYTES } from './log-reader.js';
 
 export async function repairActiveSegment(runner: EffectRunner, plan: RecoveryPlan): Promise<void> {
   for (const effect of plan.before) await runner.run(effect);
-  const file = plan.start.active.name;
-  if (plan.rewriteBytes > 0) {
+  const file = plan.rewriteFile;
+  if (file !== null && plan.rewriteBytes > 0) {
     const handle = runner.handle(file);
     for (let offsetBytes = 0; offsetBytes < plan.rewriteBytes; offsetBytes += READ_CHUNK_BYTES) {
       const data = await handle.read(offsetBytes, Math.min(READ_CHUNK_BYTES, plan.rewriteBytes - offsetBytes));

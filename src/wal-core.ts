@@ -32,11 +32,25 @@
 //   - A failed effect poisons the WAL. A failed fsync rejects every waitDurable it covered and
 //     every other waiter; every step still queued fails with Poisoned when its turn comes. Nothing
 //     is retried ("fsyncgate").
+//   - A step whose input is still being computed (a payload being deflated on the thread pool:
+//     stepAfter) takes its place in the writer lane when it is called and waits there for its
+//     input, so compression never reorders LSNs; the compressions of the calls queued behind it
+//     run meanwhile.
+//   - The next segment's file is prepared in the background (segment-preparer.ts: when the writer
+//     says it is due, once the active segment is half full). Registering and creating it is a step under
+//     the writer lane; the zeros are written outside both lanes (nothing else touches the file);
+//     its fsync is an fsync in flight like a pipelined one, started under the writer lane while
+//     holding the sync lane, so it is never one of two fsyncs in flight, and a rotation waits for
+//     it in its place in the writer lane. A rotation that comes before the file is ready makes a
+//     file of its own. A failure poisons the WAL like any other.
 //   - checkpoint() holds its place in the writer lane through all of its steps (exclusive()).
-//   - close() refuses calls made after it at once (Closed), takes the sync lane and then the
-//     writer lane, so it runs after every call made before it, makes everything written durable
-//     (unless poisoned), rejects the waiters still pending, and closes the files. idle() waits the
-//     same way and does nothing.
+//   - close() refuses calls made after it at once (Closed), waits for a preparation under way,
+//     takes the sync lane and then the writer lane, so it runs after every call made before it,
+//     makes everything written durable (unless poisoned), rejects the waiters still pending, and
+//     closes the files. idle() waits the same way and does nothing.
+//
+// Size exception: the rules above are stated once, beside the steps that keep them; the parts
+// that need no lane of their own live elsewhere (durable-waiters.ts, segment-preparer.ts, lane.ts).
 
 import * as writer from './core/writer.js';
 import { WalError } from './core/errors.js';
@@ -49,13 +63,11 @@ import { FsError } from './fs/port.js';
 import { walErrorFromFs } from './io-error.js';
 import { DurableWaiters } from './durable-waiters.js';
 import { Lane } from './lane.js';
+import { SegmentPreparer, type InFlightFsync } from './segment-preparer.js';
 
 /** A pipelined fsync, started under the writer lane. */
-interface StartedFsync {
+interface StartedFsync extends InFlightFsync {
   readonly plan: writer.FsyncPlan;
-  readonly done: Promise<void>;
-  /** Resolves `#inFlight` once the fsync's outcome is in the state. */
-  readonly settle: () => void;
 }
 
 type StepOk<T> = Extract<writer.WriterStep<T>, { ok: true }>;
@@ -73,12 +85,24 @@ export class WalCore {
   #closing = false;
   /** close() has finished: a sync that gets its turn now fails with Closed. */
   #closed = false;
+  /** Prepares the next segment's file in the background (segment-preparer.ts). */
+  readonly #preparer: SegmentPreparer;
 
   constructor(state: WriterState, runner: EffectRunner, trace: TraceSink | null, onNoWaiters: () => void) {
     this.#state = state;
     this.#runner = runner;
     this.#trace = trace;
     this.#waiters = new DurableWaiters(onNoWaiters);
+    this.#preparer = new SegmentPreparer({
+      writerLane: this.#writerLane,
+      syncLane: this.#syncLane,
+      runner,
+      state: () => this.#state,
+      setState: (next) => (this.#state = next),
+      closing: () => this.#closing,
+      launchFsync: (effect) => this.#launchFsync(effect),
+      failed: (before, effect, error) => this.#failed(before, effect, error),
+    });
   }
 
   get state(): WriterState {
@@ -127,6 +151,15 @@ export class WalCore {
   }
 
   /**
+   * A step whose input may still be on its way (a promise: a payload being deflated): it takes its
+   * place in the writer lane now and waits there for the input, so LSNs still follow call order.
+   */
+  async stepAfter<I, T>(input: I | Promise<I>, run: (state: WriterState, input: I) => writer.WriterStep<T>): Promise<T> {
+    if (!(input instanceof Promise)) return this.step((s) => run(s, input));
+    return this.#inCallOrder(() => input.then((value) => this.#runStep((s) => run(s, value))));
+  }
+
+  /**
    * Hands every pending frame to the OS, in call order; returns the written LSN, at once when the
    * writer lane is free.
    */
@@ -159,8 +192,6 @@ export class WalCore {
         } catch (error) {
           this.#failed(this.#state, started.plan.effect, error);
         } finally {
-          // The outcome is in the state now (durable, or poisoned): a step waiting for it may run.
-          this.#inFlight = null;
           started.settle();
         }
       } finally {
@@ -186,6 +217,7 @@ export class WalCore {
    */
   async close(): Promise<unknown> {
     this.#closing = true;
+    await this.#preparer.settled();
     let failure: unknown = null;
     try {
       await this.#syncLane.run(() =>
@@ -219,12 +251,25 @@ export class WalCore {
     if (this.#state.pendingBytes > 0) this.#runStep((s) => writer.writePending(s));
     const plan = writer.fsyncStart(this.#state);
     if (plan === null) throw new Error(`wal: LSN ${target} is not written (written ${this.#state.writtenLsn})`);
-    let settle = (): void => undefined;
-    this.#inFlight = new Promise<void>((resolve) => (settle = resolve));
-    const done = this.#runner.run(plan.effect);
-    // fsyncTo awaits `done` a few microtasks from now; an early EIO must not count as unhandled.
+    return { plan, ...this.#launchFsync(plan.effect) };
+  }
+
+  /**
+   * Under the writer lane: starts `effect` (an fsync) as the one fsync in flight. Its `settle`
+   * ends the mark once the outcome is in the state (durable, or poisoned): a step waiting for it
+   * may run then.
+   */
+  #launchFsync(effect: Effect): InFlightFsync {
+    let resolve = (): void => undefined;
+    this.#inFlight = new Promise<void>((r) => (resolve = r));
+    const done = this.#runner.run(effect);
+    // The caller awaits `done` a few microtasks from now; an early EIO must not count as unhandled.
     done.catch(() => undefined);
-    return { plan, done, settle };
+    const settle = (): void => {
+      this.#inFlight = null;
+      resolve();
+    };
+    return { done, settle };
   }
 
   /**
@@ -271,6 +316,7 @@ export class WalCore {
       this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: next.durableLsn }));
       this.#settleWaiters(null);
     }
+    this.#preparer.startIfDue();
   }
 
   /** An effect failed: poison, cut back a half-written frame, and report the I/O error. */

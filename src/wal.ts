@@ -2,6 +2,9 @@
 // flusher and close. wal-core.ts runs the steps (state, lanes, effects, fsyncs, waiters) and says
 // what overlapping calls do. Durability is acknowledged through durableLsn() and waitDurable(),
 // which move only after an fsync that covers them returned OK.
+//
+// Size exception: the public calls of both format v2 (deflating payloads before their step) and
+// checkpoints (noting commit points, checkpoint()) meet here, each a few lines.
 
 import * as writer from './core/writer.js';
 import { WalError } from './core/errors.js';
@@ -11,6 +14,7 @@ import type { WriterState } from './core/writer-state.js';
 import type { CheckpointInput, CheckpointResult, Checkpointer } from './checkpointer.js';
 import type { EffectRunner } from './effect-runner.js';
 import type { DirectoryLock, FileSystem } from './fs/port.js';
+import type { Deflater } from './compression.js';
 import { PendingCalls } from './pending-calls.js';
 import { Recorder, type RecorderHost } from './recorder.js';
 import { TurnGate } from './turn-gate.js';
@@ -24,6 +28,8 @@ export interface WalParts {
   readonly lock: DirectoryLock;
   readonly intervalMs: number | null;
   readonly trace: TraceSink | null;
+  /** Deflates new payloads (WalOptions.compression); null stores them as they are. */
+  readonly deflater: Deflater | null;
   readonly checkpointer: Checkpointer;
 }
 
@@ -32,6 +38,7 @@ export class Wal {
   readonly #core: WalCore;
   readonly #lock: DirectoryLock;
   readonly #gate: TurnGate;
+  readonly #deflater: Deflater | null;
   readonly #checkpointer: Checkpointer;
   #timer: ReturnType<typeof setInterval> | null = null;
   #fsyncScheduled = false;
@@ -44,6 +51,7 @@ export class Wal {
     this.#core = new WalCore(parts.state, parts.runner, parts.trace, () => this.#timer?.unref());
     this.#lock = parts.lock;
     this.#gate = new TurnGate(parts.fs);
+    this.#deflater = parts.deflater;
     this.#checkpointer = parts.checkpointer;
     if (parts.state.config.syncMode === 'group' && parts.intervalMs !== null) {
       // The background flusher. It is unref'd while nobody waits for durability, so an idle WAL
@@ -84,7 +92,8 @@ export class Wal {
   }
 
   append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
-    const appended = this.#core.stepAsync((s) => writer.append(s, txBeginLsn, event)).then((lsn) => {
+    const stored = this.#deflater === null ? null : this.#deflater.event(event);
+    const appended = this.#core.stepAfter(stored, (s, payload) => writer.append(s, txBeginLsn, event, payload)).then((lsn) => {
       this.#core.emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
       return lsn;
     });
@@ -92,7 +101,8 @@ export class Wal {
   }
 
   appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
-    const appended = this.#core.stepAsync((s) => writer.appendBatch(s, txBeginLsn, events)).then((lsn) => {
+    const stored = this.#deflater === null ? null : this.#deflater.batch(events);
+    const appended = this.#core.stepAfter(stored, (s, payload) => writer.appendBatch(s, txBeginLsn, events, payload)).then((lsn) => {
       this.#core.emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
       return lsn;
     });
@@ -121,7 +131,9 @@ export class Wal {
    * recorder's commit() does. Returns both LSNs; pass commitLsn to waitDurable() to acknowledge.
    */
   writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
-    const written = this.#core.stepAsync((s) => this.#checkpointer.noteCommit(writer.transaction(s, events), (lsns) => lsns.commitLsn)).then((lsns) => {
+    // Deflating (when on) starts now, on the thread pool; the step keeps its place in call order.
+    const stored = this.#deflater === null ? null : this.#deflater.batch(events);
+    const written = this.#core.stepAfter(stored, (s, payload) => this.#checkpointer.noteCommit(writer.transaction(s, events, payload), (lsns) => lsns.commitLsn)).then((lsns) => {
       this.#afterCommit();
       return lsns;
     });
@@ -163,7 +175,7 @@ export class Wal {
 
   truncateUpTo(upToLsn: Lsn): Promise<void> {
     const truncated = (async () => {
-      const removedSegments = await this.#core.step((s) => writer.truncateUpTo(s, upToLsn));
+      const removedSegments = await this.#core.step((s) => writer.truncateUpTo(s, upToLsn, this.#checkpointer.firstNamedSegmentId()));
       this.#core.emit(() => ({ action: 'TruncateUpTo', upToLsn, removedSegments }));
     })();
     return this.#yielding(truncated);

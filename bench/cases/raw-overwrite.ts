@@ -2,22 +2,19 @@
 // fdatasync each. The size never changes, so fdatasync flushes data only and skips the journal
 // commit: the ceiling a log with preallocated or recycled segments could reach.
 
-import { closeSync, fdatasyncSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { baseParamsSchema, emitResult, freshCaseDir, readParams, removeCaseDir } from '../lib/case-io.js';
 import { throughputResult } from '../lib/loop-result.js';
 import { makeEvent } from '../lib/payload.js';
+import { preallocateSynced } from '../lib/preallocate.js';
 import { runSyncFor } from '../lib/timed-loop.js';
 
 const params = readParams(baseParamsSchema.extend({ fileBytes: z.number().int().positive() }));
 const dir = freshCaseDir(params.dataDir, 'raw-overwrite');
-const fd = openSync(join(dir, 'prealloc.log'), 'w');
-// Preallocate by writing real zeros and syncing them (not fallocate: its unwritten extents would
-// need a metadata change on first write, which is exactly the cost this case leaves out).
-const chunk = new Uint8Array(1024 * 1024);
-for (let written = 0; written < params.fileBytes; written += chunk.length) writeSync(fd, chunk);
-fsyncSync(fd);
+preallocateSynced(join(dir, 'prealloc.log'), params.fileBytes);
+const fd = openSync(join(dir, 'prealloc.log'), 'r+');
 const record = makeEvent(2);
 const slots = Math.floor(params.fileBytes / record.length);
 const overwriteDurably = (index: number): void => {

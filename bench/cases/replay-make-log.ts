@@ -3,6 +3,9 @@
 // are exactly what walref writes, across several segments of the default target size. The sync
 // policy is `none` with a flush every FLUSH_EVERY_TRANSACTIONS and one forceFsync at the end; the
 // figure printed is that bulk write rate, which is informative only (nothing is compared with it).
+// Segment files are preallocated (the default), so their sizes say nothing about how much is
+// written: the log's live bytes are counted from one probe cycle of transactions written to an
+// unpreallocated scratch log, whose file grows by exactly the frames' bytes.
 
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,20 +26,41 @@ function logBytesOnDisk(dir: string): number {
     .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
-rmSync(params.logDir, { recursive: true, force: true });
 const events = Array.from({ length: 64 }, (_, i) => makeEvent(100 + i));
+const CYCLE_TRANSACTIONS = events.length / EVENTS_PER_TRANSACTION;
+const transactionEvents = (transaction: number): Uint8Array[] => {
+  const first = (transaction * EVENTS_PER_TRANSACTION) % events.length;
+  return events.slice(first, first + EVENTS_PER_TRANSACTION);
+};
+
+/** The frame bytes of one cycle through `events` (every transaction shape once). */
+async function cycleBytes(): Promise<number> {
+  const probeDir = `${params.logDir}-probe`;
+  rmSync(probeDir, { recursive: true, force: true });
+  const { wal } = await openWal(probeDir, { sync: { mode: 'none' }, preallocate: false });
+  await wal.flush();
+  const empty = logBytesOnDisk(probeDir);
+  for (let t = 0; t < CYCLE_TRANSACTIONS; t += 1) await wal.writeTransaction(transactionEvents(t));
+  await wal.flush();
+  const bytes = logBytesOnDisk(probeDir) - empty;
+  await wal.close();
+  rmSync(probeDir, { recursive: true, force: true });
+  return bytes;
+}
+
+rmSync(params.logDir, { recursive: true, force: true });
+const bytesPerTransaction = (await cycleBytes()) / CYCLE_TRANSACTIONS;
 const start = performance.now();
 const { wal } = await openWal(params.logDir, { sync: { mode: 'none' } });
 let transactions = 0;
 let written = 0;
 while (written < params.logBytes) {
   for (let i = 0; i < FLUSH_EVERY_TRANSACTIONS; i += 1) {
-    const first = (transactions * EVENTS_PER_TRANSACTION) % events.length;
-    await wal.writeTransaction(events.slice(first, first + EVENTS_PER_TRANSACTION));
+    await wal.writeTransaction(transactionEvents(transactions));
     transactions += 1;
   }
   await wal.flush();
-  written = logBytesOnDisk(params.logDir);
+  written = Math.round(transactions * bytesPerTransaction);
 }
 await wal.forceFsync();
 const segments = wal.segments().length;

@@ -1,61 +1,81 @@
 // walref replay of the log replay-make-log wrote, timed from nothing to every committed
 // transaction handed over, with this process's peak RSS.
-//   form 'array':  openWal(dir), as a host opens its log: reads the segments, replays them
-//                  into one array of transactions, repairs nothing (the log is clean) and fsyncs.
-//   form 'stream': `for await (const t of replayDir(dir))`, the public async-iterator form
-//                  (read-only, no lock): segments are read in chunks and each transaction is
-//                  counted and dropped, so memory holds only the open transactions plus one
-//                  chunk, whatever the log size.
+//   form 'array':     openWal(dir), as a host opens its log: reads the segments, replays them into
+//                     one array of transactions, repairs the active segment and fsyncs.
+//   form 'stream':    `for await (const batch of replayBatches(dir)) for (const t of batch)`, the
+//                     fast streaming form (read-only, no lock): segments are read in 1 MiB chunks
+//                     and each chunk's transactions come as one array, counted and dropped, so
+//                     memory holds only the open transactions plus one chunk, whatever the log size.
+//   form 'stream-tx': `for await (const t of replayDir(dir))`, one await per transaction.
+// Events are counted with eventCount, which needs no array of views: a host takes each event as
+// it applies it. The figure is the bytes of live frames (segment headers included) per second,
+// the numerator the raw walk uses too; the zeros behind the active segment's last frame, which
+// replay reads and scans and the walk does not, are counted in the time only.
 
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { parseSegmentFileName } from '../../src/core/format.js';
-import { openWal, replayDir } from '../../src/index.js';
+import { openWal, replayBatches, replayDir, type ReplaySummary } from '../../src/index.js';
 import { baseParamsSchema, emitResult, emitUnavailable, peakRssMiB, readParams } from '../lib/case-io.js';
+import { listSegments } from '../../src/log-reader.js';
+import { nodeFileSystem } from '../../src/fs/node-fs.js';
 
 const params = readParams(
   baseParamsSchema.extend({
     logDir: z.string(),
-    form: z.enum(['array', 'stream']),
+    form: z.enum(['array', 'stream', 'stream-tx']),
   }),
 );
 
-function segmentsOf(dir: string): { name: string; id: number }[] {
-  try {
-    return readdirSync(dir)
-      .map((name) => ({ name, id: parseSegmentFileName(name) }))
-      .filter((entry): entry is { name: string; id: number } => entry.id !== null)
-      .sort((a, b) => a.id - b.id);
-  } catch {
-    return [];
-  }
-}
-
 const caseName = `replay-${params.form}`;
-const segments = segmentsOf(params.logDir);
+let segments: { name: string }[] = [];
+try {
+  segments = listSegments(nodeFileSystem, params.logDir);
+} catch {
+  segments = [];
+}
 if (segments.length === 0) {
   emitUnavailable(caseName, `no segments in ${params.logDir} (the replay log was not written)`);
 } else {
-  const logBytes = segments.reduce((sum, s) => sum + statSync(join(params.logDir, s.name)).size, 0);
   let transactions = 0;
   let events = 0;
+  let eventBytes = 0;
+  let summary: ReplaySummary;
   const cpuStart = process.cpuUsage();
   const start = performance.now();
   if (params.form === 'array') {
     const { wal, replay } = await openWal(params.logDir, { sync: { mode: 'none' } });
     transactions = replay.transactions.length;
-    for (const transaction of replay.transactions) events += transaction.events.length;
+    for (const transaction of replay.transactions) events += transaction.eventCount;
+    summary = replay;
     await wal.close();
-  } else {
-    for await (const transaction of replayDir(params.logDir)) {
-      transactions += 1;
-      events += transaction.events.length;
+  } else if (params.form === 'stream') {
+    const sweep = replayBatches(params.logDir);
+    let step = await sweep.next();
+    for (; step.done !== true; step = await sweep.next()) {
+      for (const transaction of step.value) {
+        transactions += 1;
+        events += transaction.eventCount;
+      }
     }
+    summary = step.value;
+  } else {
+    const sweep = replayDir(params.logDir);
+    let step = await sweep.next();
+    for (; step.done !== true; step = await sweep.next()) {
+      transactions += 1;
+      events += step.value.eventCount;
+    }
+    summary = step.value;
   }
   const elapsedMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
+  const logBytes = summary.segments.reduce((sum, s) => sum + s.validBytes, 0);
+  const fileBytes = summary.segments.reduce((sum, s) => sum + s.sizeBytes, 0);
+  // The raw event bytes, for logs of 1 KiB events (without and with compression): one sweep after
+  // the timed one, not timed.
+  if (params.logDir.includes('json-log')) {
+    for await (const batch of replayBatches(params.logDir)) for (const t of batch) for (const e of t.events) eventBytes += e.length;
+  }
   emitResult({
     case: caseName,
     value: logBytes / (1024 * 1024) / (elapsedMs / 1000),
@@ -64,12 +84,14 @@ if (segments.length === 0) {
     elapsedMs,
     details: {
       logBytes,
+      fileBytes,
       transactions,
       events,
+      ...(eventBytes > 0 ? { eventBytes, eventMiBPerSecond: eventBytes / (1024 * 1024) / (elapsedMs / 1000) } : {}),
       segments: segments.length,
       peakRssMiB: peakRssMiB(),
       cpuMicros: cpu.user + cpu.system,
-      form: params.form === 'array' ? 'openWal (array of every transaction)' : 'replayDir (async iterator, chunked)',
+      form: { array: 'openWal (array of every transaction)', stream: 'replayBatches (async iterator of per-chunk arrays)', 'stream-tx': 'replayDir (async iterator, one transaction per await)' }[params.form],
     },
   });
 }

@@ -28,6 +28,7 @@ const counted = (handle: FileHandle): FileHandle => ({
   path: handle.path,
   write: (data, offsetBytes) => handle.write(data, offsetBytes),
   read: (offsetBytes, lengthBytes) => handle.read(offsetBytes, lengthBytes),
+  preallocate: (sizeBytes) => handle.preallocate(sizeBytes),
   datasync: () => (fdatasyncs++, handle.datasync()),
   sync: () => handle.sync(),
   truncate: (sizeBytes) => handle.truncate(sizeBytes),

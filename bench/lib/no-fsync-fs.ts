@@ -10,6 +10,7 @@ function withoutSync(handle: FileHandle): FileHandle {
     path: handle.path,
     write: (data, offsetBytes) => handle.write(data, offsetBytes),
     read: (offsetBytes, lengthBytes) => handle.read(offsetBytes, lengthBytes),
+    preallocate: (sizeBytes) => handle.preallocate(sizeBytes),
     datasync: () => Promise.resolve(),
     sync: () => Promise.resolve(),
     truncate: (sizeBytes) => handle.truncate(sizeBytes),

@@ -17,7 +17,7 @@ export interface CallContext {
   record(op: SimOpInput, call: string): void;
   /** Names a call crash-test cannot model faithfully. */
   report(call: Syscall, reason: string): void;
-  /** A remark about a call that was modelled (sync_file_range, fallocate), said once. */
+  /** A remark about a call that was modelled (sync_file_range), said once. */
   note(text: string): void;
   /** The simulator path of a real path under --dir, or null outside it. */
   simPath(real: string): string | null;

@@ -47,7 +47,7 @@ export interface SyscallHistory {
   readonly calls: readonly string[];
   readonly acks: readonly Ack[];
   readonly unmodelled: readonly Unmodelled[];
-  /** Calls that were modelled but deserve a word: sync_file_range (no durability), fallocate. */
+  /** Calls that were modelled but deserve a word: sync_file_range (no durability). */
   readonly notes: readonly string[];
 }
 

@@ -2,10 +2,14 @@
 //
 // The walk follows docs/format.md's rules with the oracle's own placements: segments in id order;
 // in each, the header must be the bytes a write put there, then frames follow one after another,
-// each intact only if the image holds exactly the bytes of a write that placed a record there.
-// The first byte that is not an intact frame ends the segment. In the newest segment that is a
-// torn tail (dropped, as a crash leftover); in an older segment it is damage that no legal crash
-// should leave, so recovery is expected to fail loudly. Then replay's semantics on the records:
+// each intact only if the image holds exactly the bytes of a write that placed a record there
+// after that header (a frame placed before it belongs to an earlier life of the file: stale). The
+// first byte that is not an intact frame of the current life ends the segment. In the newest
+// segment that is the end of the log (zeros, a stale frame or a torn one: all dropped); in an older
+// segment it is fine as long as no frame placed in the current life lies there or beyond (the rest
+// of the file is its preallocated zeros or its previous life); a frame of the current life that is
+// not intact there is damage no legal crash should leave, so recovery is expected to fail loudly.
+// Then replay's semantics on the records:
 // skip records at or below the checkpoint LSN, hold events until TxCommit, drop on TxAbort, drop
 // what is still open at the end.
 //
@@ -19,7 +23,7 @@
 // first, from bytes alone); test/oracle/explore/survivors.agreement.test.ts checks they agree.
 
 import { match } from 'ts-pattern';
-import { ORACLE_SEGMENT_HEADER_BYTES } from './disk-format.js';
+import { headerPreviousEnd, FRAME_PREFIX_BYTES, ORACLE_SEGMENT_HEADER_BYTES, segmentIdOf } from './disk-format.js';
 import type { HistoryRecord, ReplayedTx } from './explore-history.js';
 import type { Layout, Placement } from './layout.js';
 import type { RecoveryPolicyLike } from './wal-api.js';
@@ -79,11 +83,11 @@ export function expectedReplay(
 const GAP = 'gap' as const;
 type Walk = HistoryRecord | typeof GAP;
 
-/** The first intact frame after offset `from` (skip-corrupted's resync), or undefined. */
-function nextIntact(image: Uint8Array, placements: ReadonlyMap<number, readonly Placement[]> | undefined, from: number, upToOp: number): Placement | undefined {
-  const offsets = [...(placements?.keys() ?? [])].filter((o) => o > from).sort((a, b) => a - b);
+/** The first intact frame of this life (written after op `lifeStart`) after offset `at` (skip-corrupted's resync), or undefined. */
+function nextIntact(image: Uint8Array, placements: Placements, where: { readonly at: number; readonly lifeStart: number; readonly upToOp: number }): Placement | undefined {
+  const offsets = [...(placements?.keys() ?? [])].filter((o) => o > where.at).sort((a, b) => a - b);
   for (const offset of offsets) {
-    const found = matching(image, placements?.get(offset), upToOp);
+    const found = matching(image, (placements?.get(offset) ?? []).filter((p) => p.opIndex > where.lifeStart), where.upToOp);
     if (found?.kind === 'frame') return found;
   }
   return undefined;
@@ -114,43 +118,97 @@ function walkSegments(
     const isLast = i === segments.length - 1;
     const placements = layout.byFile.get(segment.name);
     const image = segment.bytes;
-    maxSurvivingLsn = Math.max(maxSurvivingLsn, survivingFrameLsn(image, placements, upToOp));
-    if (failure !== null || cut) return;
     const header = matching(image, placements?.get(0), upToOp);
+    // The current life: frames placed after the header the image holds.
+    const lifeStart = header?.kind === 'header' ? header.opIndex : Number.MAX_SAFE_INTEGER;
+    maxSurvivingLsn = Math.max(maxSurvivingLsn, survivingFrameLsn(image, placements, lifeStart, upToOp));
+    if (failure !== null || cut) return;
     if (header === undefined || header.kind !== 'header' || header.bytes.length < ORACLE_SEGMENT_HEADER_BYTES) {
       walked.push({ name: segment.name, intactBytes: 0, sizeBytes: image.length, records: 0 });
       damaged(isLast, `${isLast ? 'the active' : 'sealed'} segment ${segment.name} has no intact header (${image.length} bytes on disk)`);
       return;
     }
+    const ofThisLife = (list: readonly Placement[] | undefined): Placement[] => (list ?? []).filter((p) => p.opIndex > lifeStart);
     let at = ORACLE_SEGMENT_HEADER_BYTES;
     let count = 0;
     while (at < image.length) {
-      const frame = matching(image, placements?.get(at), upToOp) ?? (policy === 'skip-corrupted' ? gapTo(image, placements, at, upToOp, records) : undefined);
+      const frame = matching(image, ofThisLife(placements?.get(at)), upToOp) ?? (policy === 'skip-corrupted' ? gapTo(image, placements, { at, lifeStart, upToOp }, records) : undefined);
       if (frame === undefined || frame.kind !== 'frame') break;
       records.push(frame.record);
       count++;
       at = frame.offsetBytes + frame.bytes.length;
     }
     walked.push({ name: segment.name, intactBytes: at, sizeBytes: image.length, records: count });
-    if (at < image.length) damaged(isLast, `${isLast ? 'the active' : 'sealed'} segment ${segment.name} stops being intact at offset ${at} of ${image.length}`);
+    const where = { at, lifeStart, upToOp };
+    const damage = isLast ? activeEndDamage(segment, placements, where) : sealedEndFailure(segment, segments[i + 1], layout, where);
+    if (damage !== null) damaged(isLast, damage);
   });
   return { failure, refused, records, maxSurvivingLsn, segments: walked };
 }
 
-/** skip-corrupted: the next intact frame after `at`, with a gap before it; undefined when none follows (a torn tail). */
-function gapTo(image: Uint8Array, placements: ReadonlyMap<number, readonly Placement[]> | undefined, at: number, upToOp: number, records: Walk[]): Placement | undefined {
-  const next = nextIntact(image, placements, at, upToOp);
+/** skip-corrupted: the next intact frame of this life after `at`, with a gap before it; undefined when none follows (the end). */
+function gapTo(image: Uint8Array, placements: Placements, where: { readonly at: number; readonly lifeStart: number; readonly upToOp: number }, records: Walk[]): Placement | undefined {
+  const next = nextIntact(image, placements, where);
   if (next !== undefined) records.push(GAP);
   return next;
 }
 
-/** The highest LSN of a frame a write placed in this segment that the image holds intact, anywhere (0: none). */
-function survivingFrameLsn(image: Uint8Array, placements: ReadonlyMap<number, readonly Placement[]> | undefined, upToOp: number): number {
+type Placements = ReadonlyMap<number, readonly Placement[]> | undefined;
+
+/**
+ * Where the active segment's intact frames of this life stop: at the end of the file, at zeros
+ * (preallocated) or at an intact frame of an earlier life (stale) with none of this life beyond, it
+ * ended cleanly under every policy; anything else is a torn tail (damage to absolute). Null: clean.
+ */
+function activeEndDamage(segment: { name: string; bytes: Uint8Array }, placements: Placements, where: { readonly at: number; readonly lifeStart: number; readonly upToOp: number }): string | null {
+  const { at, lifeStart, upToOp } = where;
+  const image = segment.bytes;
+  if (at >= image.length) return null;
+  const torn = `the active segment ${segment.name} stops being intact at offset ${at} of ${image.length}`;
+  if (nextIntact(image, placements, { at: at - 1, lifeStart, upToOp }) !== undefined) return torn;
+  const spot = image.subarray(at, Math.min(image.length, at + FRAME_PREFIX_BYTES));
+  if (spot.every((b) => b === 0)) return null;
+  const stale = (placements?.get(at) ?? []).some((p) => p.kind === 'frame' && p.opIndex <= lifeStart && p.opIndex < upToOp && equalAt(image, at, p.bytes));
+  return stale ? null : torn;
+}
+
+/**
+ * The highest LSN of a frame a write placed in this segment's current life (after the header the
+ * image holds, op `lifeStart`) that the image holds intact, anywhere (0: none).
+ */
+function survivingFrameLsn(image: Uint8Array, placements: ReadonlyMap<number, readonly Placement[]> | undefined, lifeStart: number, upToOp: number): number {
   let max = 0;
   for (const list of placements?.values() ?? []) {
-    for (const p of list) if (p.kind === 'frame' && p.opIndex < upToOp && equalAt(image, p.offsetBytes, p.bytes)) max = Math.max(max, p.record.lsn);
+    for (const p of list) {
+      if (p.kind === 'frame' && p.opIndex > lifeStart && p.opIndex < upToOp && equalAt(image, p.offsetBytes, p.bytes)) max = Math.max(max, p.record.lsn);
+    }
   }
   return max;
+}
+
+/**
+ * A sealed segment was fsynced whole before the next one was created: its frames end where the
+ * next segment's header says (previous end), and no frame of its current life lies intact beyond
+ * that point. Either way round is damage no legal crash leaves: the failure, or null.
+ */
+function sealedEndFailure(
+  segment: { name: string; bytes: Uint8Array },
+  next: { name: string; bytes: Uint8Array } | undefined,
+  layout: Layout,
+  where: { readonly at: number; readonly lifeStart: number; readonly upToOp: number },
+): string | null {
+  const { at, lifeStart, upToOp } = where;
+  const image = segment.bytes;
+  const nextHeader = next === undefined ? undefined : matching(next.bytes, layout.byFile.get(next.name)?.get(0), upToOp);
+  const consecutive = next !== undefined && segmentIdOf(next.name) === (segmentIdOf(segment.name) ?? 0) + 1;
+  const previousEnd = next !== undefined && consecutive && nextHeader?.kind === 'header' ? headerPreviousEnd(next.bytes) : null;
+  const beyond = [...(layout.byFile.get(segment.name)?.values() ?? [])]
+    .flat()
+    .find((p) => p.kind === 'frame' && p.opIndex > lifeStart && p.opIndex < upToOp && p.offsetBytes >= at && equalAt(image, p.offsetBytes, p.bytes));
+  if ((previousEnd !== null && previousEnd !== 0 && previousEnd !== at) || beyond !== undefined) {
+    return `sealed segment ${segment.name} stops being intact at offset ${at} of ${image.length}`;
+  }
+  return null;
 }
 
 /** Replay's semantics on the intact records: skip what the checkpoint LSN covers, hold events until TxCommit. */

@@ -31,7 +31,7 @@ import { runWorkload, type WorkloadRun } from './run-workload.js';
 import { filesIn } from '../../crash-sim/sim-query.js';
 import { stateAfter } from '../../crash-sim/apply-op.js';
 import type { OpenWalLike, RecoveryPolicyLike } from './wal-api.js';
-import type { Workload } from './workload.js';
+import { WORKLOAD_SEGMENT_TARGET_BYTES, type Workload } from './workload.js';
 
 export interface ExploreOptions {
   readonly openWal: OpenWalLike;
@@ -228,7 +228,7 @@ async function checkCrashStates(
         openWal: options.openWal,
         dir: run.history.dir,
         checkpointLsn: context.checkpointLsn,
-        segmentTargetBytes: run.workload.options.segmentTargetBytes,
+        segmentTargetBytes: run.workload.options.segmentTargetBytes ?? WORKLOAD_SEGMENT_TARGET_BYTES,
         idempotenceStates: options.idempotenceStates ?? 4,
         seed,
         ...(options.recovery === undefined ? {} : { recovery: options.recovery }),

@@ -22,7 +22,7 @@
 // op log out, so it sees only what the page cache held (exact whenever no write failed).
 
 import type { CrashState } from '../../crash-sim/crash-states.js';
-import { FRAME_PREFIX_BYTES, frameBytesAt, frameLsnAt, headerBaseLsn, ORACLE_SEGMENT_HEADER_BYTES, segmentImages } from './disk-format.js';
+import { allZero, frameBytesAt, frameLsnAt, frameSaltAt, headerBaseLsn, headerSalt, ORACLE_SEGMENT_HEADER_BYTES, plausibleFrameAt, segmentImages } from './disk-format.js';
 import type { SimOp } from '../../crash-sim/sim-state.js';
 
 interface Frame {
@@ -42,11 +42,17 @@ export interface Survivors {
   readonly floorLsn: number;
 }
 
+/**
+ * The frames the writer put in a file's current life: from the header on, while each carries the
+ * header's salt. The end marker (zeros), a preallocated region or a frame of the file's previous
+ * life ends them.
+ */
 function framesOf(bytes: Uint8Array): Frame[] {
   const frames: Frame[] = [];
+  const salt = headerSalt(bytes);
   let at = ORACLE_SEGMENT_HEADER_BYTES;
-  // Every frame is at least FRAME_PREFIX_BYTES long, so the walk ends within bytes.length / 8 steps.
-  while (at + FRAME_PREFIX_BYTES <= bytes.length) {
+  // Every frame is longer than its prefix, so the walk ends within bytes.length / 12 steps.
+  while (salt !== null && plausibleFrameAt(bytes, at) && frameSaltAt(bytes, at) === salt) {
     const end = at + frameBytesAt(bytes, at);
     if (end > bytes.length) break;
     frames.push({ start: at, end, lsn: frameLsnAt(bytes, at) });
@@ -55,25 +61,52 @@ function framesOf(bytes: Uint8Array): Frame[] {
   return frames;
 }
 
+
 /**
- * The bytes the writer put down for one file: the page cache, extended by failed writes past its
- * end. Where failed writes overlap (a failed write, its cut-back, then another failed write at the
- * same offset), the newer one's bytes are the ones it put down last.
+ * The bytes the writer put down, or tried to, for one file: the page cache, with the frames failed
+ * writes carried wherever no later write put other bytes: past the page cache's end (a cut-back by
+ * truncation), or under the zeros of a later write that cut it back (in a preallocated file): the
+ * writer's own cut-back right after it, or the end marker a recovery writes over a torn tail. A failed write's frames are taken whole,
+ * as the writer meant them, not only the bytes it put down: a frame whose missing tail is zeros is
+ * whole on a disk that holds zeros there, and replay reads it. Where failed writes overlap (a
+ * failed write, its cut-back, then another failed write at the same offset), the newer one's bytes
+ * are the ones it put down last.
  */
 function extendedBytes(cache: Uint8Array, inode: number, opLog: readonly SimOp[]): { bytes: Uint8Array; extended: boolean } {
   let bytes = cache;
-  for (const op of opLog) {
-    if (op.kind !== 'write' || op.inode !== inode || (op.errno === null && op.writtenBytes === op.data.length)) continue;
-    const end = op.offsetBytes + op.writtenBytes;
-    if (end <= cache.length) continue;
+  opLog.forEach((op, index) => {
+    if (op.kind !== 'write' || op.inode !== inode || (op.errno === null && op.writtenBytes === op.data.length)) return;
+    const start = op.offsetBytes;
+    const end = start + op.data.length;
+    // Later writes of zeros over it cut it back: the writer's own cut-back right after it, and a
+    // recovery's end marker over a torn tail. Either may be lost in a crash, so they give way.
+    let cutBack = false;
+    const covered = new Uint8Array(op.data.length);
+    for (let j = index + 1; j < opLog.length; j++) {
+      const later = opLog[j];
+      if (later?.kind !== 'write' || later.inode !== inode) continue;
+      if (allZero(later.data)) {
+        cutBack ||= later.offsetBytes < end && later.offsetBytes + later.data.length > start;
+        continue;
+      }
+      const from = Math.max(start, later.offsetBytes);
+      const to = Math.min(end, later.offsetBytes + later.writtenBytes);
+      if (from < to) covered.fill(1, from - start, to - start);
+    }
     const grown = new Uint8Array(Math.max(bytes.length, end));
     grown.set(bytes);
-    // Only what lies past the page cache's end is taken from the failed write: below it, the page
-    // cache already says what is there.
-    const from = Math.max(op.offsetBytes, cache.length);
-    grown.set(op.data.subarray(from - op.offsetBytes, op.writtenBytes), from);
-    bytes = grown;
-  }
+    let changed = false;
+    for (let at = start; at < end; at++) {
+      // Below the page cache's end only the cut-back's zeros give way.
+      if (covered[at - start] === 1 || (at < cache.length && cache[at] !== 0 && !cutBack)) continue;
+      const byte = op.data[at - start] ?? 0;
+      if (grown[at] !== byte) {
+        grown[at] = byte;
+        changed = true;
+      }
+    }
+    if (changed) bytes = grown;
+  });
   return { bytes, extended: bytes !== cache };
 }
 
@@ -112,7 +145,7 @@ export function survivingRecords(crash: Pick<CrashState, 'files'>, dir: string, 
       // A frame only a failed write put down may be on disk or not. When it is not, replay stops
       // there (the segment ends, or its bytes do not decode), but whole frames of the same failed
       // write further on may still be on disk: replay counts those as strays, and so must we.
-      if (frame.end > file.cacheBytes.length && !intact) {
+      if (!holds(file.cacheBytes, written, frame.start, frame.end) && !intact) {
         // The cut-back reached the disk: the segment ends here, which is no damage.
         if (file.bytes.length <= frame.start) break;
         damaged = true;

@@ -16,10 +16,18 @@ const syncSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('none') }).strict(),
 ]);
 
+/**
+ * The segment target of a workload that does not name one. Segment files are preallocated to
+ * their target size (docs/format.md "Preallocation and reuse"), and the simulator holds every
+ * file, and every crash state of it, in memory: the library's 64 MiB default would make each one
+ * that large, so explored workloads use 4 KiB unless they say otherwise.
+ */
+export const WORKLOAD_SEGMENT_TARGET_BYTES = 4096;
+
 const optionsSchema = z
   .object({
     sync: syncSchema.optional(),
-    segmentTargetBytes: z.number().int().min(33).max(2 ** 40).optional(),
+    segmentTargetBytes: z.number().int().min(45).max(2 ** 40).optional(),
     checkpointLsn: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();
@@ -166,7 +174,7 @@ export function parseWorkloadText(text: string): ParsedWorkload {
 
 /**
  * The openWal options a workload asks for, without undefined-valued keys (the API's options are
- * exact). The checkpoint LSN is left out: it is the host's, and the interpreter passes it per
+ * exact), the segment target defaulting to WORKLOAD_SEGMENT_TARGET_BYTES. The checkpoint LSN is left out: it is the host's, and the interpreter passes it per
  * session (options.checkpointLsn raised by every truncateUpTo).
  */
 export function walOpenOptions(options: WorkloadOptions): Omit<WalOpenOptionsLike, 'fs' | 'checkpointLsn'> {
@@ -175,7 +183,7 @@ export function walOpenOptions(options: WorkloadOptions): Omit<WalOpenOptionsLik
     ...(sync === undefined
       ? {}
       : { sync: sync.mode !== 'group' ? sync : { mode: 'group', intervalMs: sync.intervalMs, ...(sync.maxCommits === undefined ? {} : { maxCommits: sync.maxCommits }) } }),
-    ...(segmentTargetBytes === undefined ? {} : { segmentTargetBytes }),
+    segmentTargetBytes: segmentTargetBytes ?? WORKLOAD_SEGMENT_TARGET_BYTES,
   };
 }
 

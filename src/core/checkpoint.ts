@@ -35,6 +35,7 @@ import {
 import { parseSegmentFileName } from './format.js';
 import type { Lsn } from './records.js';
 import { checkpointMarker, type WriterStep } from './writer.js';
+import { recycleOrRemove } from './writer-segments.js';
 import type { SealedSegment, WriterState } from './writer-state.js';
 
 /** What a checkpoint keeps besides the live snapshot and the segments above its fence. */
@@ -194,6 +195,9 @@ export function commitCheckpoint(
   };
   const removedSnapshots = previous.filter((s) => !snapshots.some((k) => k.id === s.id)).map((s) => snapshotFileName(s.id));
   const removedSegments = dropped.map((s) => s.name);
+  // Segments the new MANIFEST no longer names are recycled as truncateUpTo's are (renamed to free
+  // files, up to recycleSegments), only after the commit point: never one the MANIFEST names.
+  const recycled = recycleOrRemove(marked.state, dropped);
   const snapshotFile = snapshotFileName(snapshot.id);
   const effects: Effect[] = [
     { kind: 'fsync', file: snapshotFile },
@@ -204,12 +208,12 @@ export function commitCheckpoint(
     { kind: 'rename', from: MANIFEST_TEMP_FILE_NAME, to: MANIFEST_FILE_NAME },
     { kind: 'fsyncDir' },
   ];
-  const removals = [...removedSnapshots, ...removedSegments];
-  if (removals.length > 0) effects.push(...removals.map((file): Effect => ({ kind: 'remove', file })), { kind: 'fsyncDir' });
+  const removals = [...removedSnapshots.map((file): Effect => ({ kind: 'remove', file })), ...recycled.effects];
+  if (removals.length > 0) effects.push(...removals, { kind: 'fsyncDir' });
   return {
     ok: true,
     effects,
-    state: { ...marked.state, sealed: kept },
+    state: { ...marked.state, sealed: kept, free: recycled.free },
     value: { manifest, markerLsn: marked.value, removedSegments, removedSnapshots },
   };
 }

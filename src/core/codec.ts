@@ -1,74 +1,47 @@
 // The frame codec: a WalRecord to the bytes of one frame and back. See docs/format.md, which is
 // the source of truth for every offset here; this file implements it.
 //
-//   frame := length u32 | crc32c u32 | body          (all integers little-endian)
-//   crc32c covers the 4 length bytes, then the body, so a torn or flipped length is detected
-//   body  := kind u8 | lsn u64 | payload-by-kind
+//   v2 frame := length u32 | crc32c u32 | salt u32 | body      (all integers little-endian)
+//   v1 frame := length u32 | crc32c u32 | body
+//   crc32c covers the 4 length bytes, then bytes 8.. to the body's end (v2: the salt and the
+//   body; v1: the body), so a torn or flipped length is detected, and so is a v2 frame of another
+//   life of the file (its salt is not the segment's: stale-frame)
+//   body  := tag u8 | lsn u64 | payload-by-kind
+//   tag   := kind (bits 0..3) | stored deflated (bit 7); v1 tags are the kind alone
 //
-// The decoder never reads past the buffer it is given, never allocates from a length it has not
-// checked against FRAME_BODY_BYTES_MAX and the bytes actually present, and rejects LSNs that a
-// JavaScript number cannot hold exactly. Decoded events are views (subarray) into the input: the
-// caller copies them only when they must outlive that buffer.
+// Encoding is here; decoding is frame-decode.ts, re-exported below with the little-endian helpers
+// (le-bytes.ts), so callers have one module for the frame format. Decoded events are views
+// (subarray) into the input: the caller copies them only when they must outlive that buffer. A
+// deflated payload is decoded as it is stored (`stored`); inflateRecord() inflates it through a
+// function the caller injects (the core does no compression itself).
 
 import { crc32cOfRange } from './crc32c.js';
-import type { DecodeFailureCause } from './errors.js';
-import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, LSN_MAX, RecordKind } from './format.js';
-import type { Lsn, WalRecord } from './records.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, FRAME_HEADER_BYTES_V1, LSN_MAX, RecordKind, TAG_DEFLATED } from './format.js';
+import { BATCH_BODY_PREFIX_BYTES, BATCH_ENTRY_HEADER_BYTES, DEFLATED_BODY_PREFIX_BYTES, SALT_OFFSET, TX_BODY_PREFIX_BYTES } from './frame-decode.js';
+import { writeU32, writeU64 } from './le-bytes.js';
+import type { Lsn, StoredPayload, WalRecord } from './records.js';
 
-export type FrameDecodeResult =
-  | { readonly ok: true; readonly record: WalRecord; readonly frameBytes: number }
-  | { readonly ok: false; readonly cause: DecodeFailureCause };
-
-/** Body bytes before a Mutation's event or a batch's count: kind(1) + lsn(8) + txBeginLsn(8). */
-const TX_BODY_PREFIX_BYTES = 17;
-/** A batch body before its first entry: the prefix above + count(4). */
-const BATCH_BODY_PREFIX_BYTES = 21;
-/** Each batch entry starts with its u32 length. */
-const BATCH_ENTRY_HEADER_BYTES = 4;
-const TWO_TO_32 = 0x1_0000_0000;
-
-// ---- little-endian helpers (shared with segment-header.ts) -----------------------------------
-
-/** @internal Reads a u32 at `offset`; the caller has checked that 4 bytes are there. */
-export function readU32(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
-}
-
-/** @internal Writes a u32 at `offset`. */
-export function writeU32(bytes: Uint8Array, offset: number, value: number): void {
-  bytes[offset] = value & 0xff;
-  bytes[offset + 1] = (value >>> 8) & 0xff;
-  bytes[offset + 2] = (value >>> 16) & 0xff;
-  bytes[offset + 3] = (value >>> 24) & 0xff;
-}
-
-/**
- * @internal Reads a u64 at `offset` as a number, or -1 when it is above 2^53 - 1 (a JavaScript
- * number would round it, and an LSN that rounds is a different LSN).
- */
-export function readU64Safe(bytes: Uint8Array, offset: number): number {
-  const low = readU32(bytes, offset);
-  const high = readU32(bytes, offset + 4);
-  if (high > 0x1f_ffff) return -1;
-  return high * TWO_TO_32 + low;
-}
-
-/** @internal Writes a non-negative safe integer as a u64 at `offset`. */
-export function writeU64(bytes: Uint8Array, offset: number, value: number): void {
-  writeU32(bytes, offset, value >>> 0);
-  writeU32(bytes, offset + 4, Math.floor(value / TWO_TO_32));
-}
+export {
+  decodeFrame,
+  decodeRecordAt,
+  frameHeaderBytesForSalt,
+  inflateRecord,
+  type FrameDecodeResult,
+  type Inflate,
+} from './frame-decode.js';
+export { readU32, readU64Safe, writeU32, writeU64 } from './le-bytes.js';
 
 // ---- encoding --------------------------------------------------------------------------------
 
-/** The body size of a record's frame, without the 8-byte frame header. */
+/** The body size of a record's frame, without the frame header. */
 export function frameBodyBytesOf(record: WalRecord): number {
   switch (record.kind) {
     case 'TxBegin':
       return FRAME_BODY_BYTES_MIN;
     case 'Mutation':
-      return TX_BODY_PREFIX_BYTES + record.event.length;
+      return record.stored === undefined ? TX_BODY_PREFIX_BYTES + record.event.length : DEFLATED_BODY_PREFIX_BYTES + record.stored.deflated.length;
     case 'MutationBatch': {
+      if (record.stored !== undefined) return DEFLATED_BODY_PREFIX_BYTES + record.stored.deflated.length;
       let size = BATCH_BODY_PREFIX_BYTES;
       for (const event of record.events) size += BATCH_ENTRY_HEADER_BYTES + event.length;
       return size;
@@ -80,7 +53,7 @@ export function frameBodyBytesOf(record: WalRecord): number {
   }
 }
 
-/** The whole frame size of a record: header + body. */
+/** The whole v2 frame size of a record: header + body. */
 export function frameBytesOf(record: WalRecord): number {
   return FRAME_HEADER_BYTES + frameBodyBytesOf(record);
 }
@@ -91,46 +64,86 @@ function assertLsn(value: Lsn, what: string): void {
   }
 }
 
+function assertStored(stored: StoredPayload): void {
+  if (!Number.isSafeInteger(stored.rawBytes) || stored.rawBytes < 1 || stored.rawBytes > FRAME_BODY_BYTES_MAX) {
+    throw new RangeError(`codec: a deflated payload's raw length ${stored.rawBytes} is not in 1..${FRAME_BODY_BYTES_MAX}`);
+  }
+}
+
 /**
- * Writes the record's frame into `target` at `offsetBytes` and returns the frame's size, so a
- * writer can lay many frames into one buffer per flush. Encoding an invalid record (an LSN out of
- * range, a body above FRAME_BODY_BYTES_MAX, a target too small) is a programmer error and throws
- * RangeError: the writer validates its arguments before it allocates LSNs.
+ * The bytes a Mutation's or MutationBatch's payload holds after tx-begin-lsn when stored as it is
+ * (the event; or count and entries): what the shell deflates, and what a deflated payload inflates
+ * back to.
  */
-export function encodeFrameInto(record: WalRecord, target: Uint8Array, offsetBytes: number): number {
+export function rawPayloadOf(record: Extract<WalRecord, { kind: 'Mutation' | 'MutationBatch' }>): Uint8Array {
+  if (record.kind === 'Mutation') return record.event;
+  let size = 4;
+  for (const event of record.events) size += BATCH_ENTRY_HEADER_BYTES + event.length;
+  const out = new Uint8Array(size);
+  writeEntries(record.events, out, 0);
+  return out;
+}
+
+/** Writes count u32 and the entries at `at`; returns where they end. */
+function writeEntries(events: readonly Uint8Array[], target: Uint8Array, at: number): number {
+  writeU32(target, at, events.length);
+  let position = at + 4;
+  for (const event of events) {
+    writeU32(target, position, event.length);
+    target.set(event, position + BATCH_ENTRY_HEADER_BYTES);
+    position += BATCH_ENTRY_HEADER_BYTES + event.length;
+  }
+  return position;
+}
+
+/**
+ * Writes the record's v2 frame, with `salt`, into `target` at `offsetBytes` and returns the
+ * frame's size, so a writer can lay many frames into one buffer per flush. Encoding an invalid
+ * record (an LSN out of range, a body above FRAME_BODY_BYTES_MAX, a target too small) is a
+ * programmer error and throws RangeError: the writer validates its arguments before it allocates
+ * LSNs.
+ */
+export function encodeFrameInto(record: WalRecord, target: Uint8Array, offsetBytes: number, salt: number): number {
+  return encodeInto(record, target, offsetBytes, FRAME_HEADER_BYTES, salt);
+}
+
+function encodeInto(record: WalRecord, target: Uint8Array, offsetBytes: number, headerBytes: number, salt: number): number {
   const bodyBytes = frameBodyBytesOf(record);
   if (bodyBytes > FRAME_BODY_BYTES_MAX) {
     throw new RangeError(`codec: a ${record.kind} body of ${bodyBytes} bytes exceeds ${FRAME_BODY_BYTES_MAX}`);
   }
-  const frameBytes = FRAME_HEADER_BYTES + bodyBytes;
+  const frameBytes = headerBytes + bodyBytes;
   if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0 || offsetBytes + frameBytes > target.length) {
     throw new RangeError(`codec: a ${frameBytes}-byte frame does not fit at offset ${offsetBytes}`);
   }
   assertLsn(record.lsn, 'lsn');
-  const body = offsetBytes + FRAME_HEADER_BYTES;
+  const body = offsetBytes + headerBytes;
   writeU32(target, offsetBytes, bodyBytes);
+  if (headerBytes === FRAME_HEADER_BYTES) {
+    if (!Number.isInteger(salt) || salt < 1 || salt > 0xffff_ffff) throw new RangeError(`codec: salt ${salt} is not a non-zero u32`);
+    writeU32(target, offsetBytes + SALT_OFFSET, salt);
+  }
   target[body] = RecordKind[record.kind];
   writeU64(target, body + 1, record.lsn);
   switch (record.kind) {
     case 'TxBegin':
       break;
     case 'Mutation':
+    case 'MutationBatch':
       assertLsn(record.txBeginLsn, 'txBeginLsn');
       writeU64(target, body + 9, record.txBeginLsn);
-      target.set(record.event, body + TX_BODY_PREFIX_BYTES);
-      break;
-    case 'MutationBatch': {
-      assertLsn(record.txBeginLsn, 'txBeginLsn');
-      writeU64(target, body + 9, record.txBeginLsn);
-      writeU32(target, body + 17, record.events.length);
-      let at = body + BATCH_BODY_PREFIX_BYTES;
-      for (const event of record.events) {
-        writeU32(target, at, event.length);
-        target.set(event, at + BATCH_ENTRY_HEADER_BYTES);
-        at += BATCH_ENTRY_HEADER_BYTES + event.length;
+      if (record.stored !== undefined) {
+        if (headerBytes !== FRAME_HEADER_BYTES) throw new RangeError('codec: a v1 frame cannot store its payload deflated');
+        assertStored(record.stored);
+        target[body] = RecordKind[record.kind] | TAG_DEFLATED;
+        writeU32(target, body + TX_BODY_PREFIX_BYTES, record.stored.rawBytes);
+        target.set(record.stored.deflated, body + DEFLATED_BODY_PREFIX_BYTES);
+      } else if (record.kind === 'Mutation') {
+        target.set(record.event, body + TX_BODY_PREFIX_BYTES);
+      } else {
+        writeEntries(record.events, target, body + TX_BODY_PREFIX_BYTES);
       }
       break;
-    }
     case 'TxCommit':
     case 'TxAbort':
       assertLsn(record.txBeginLsn, 'txBeginLsn');
@@ -143,109 +156,22 @@ export function encodeFrameInto(record: WalRecord, target: Uint8Array, offsetByt
       writeU64(target, body + 9, record.snapshotLsn);
       break;
   }
-  const crc = crc32cOfRange(target, body, body + bodyBytes, crc32cOfRange(target, offsetBytes, offsetBytes + 4));
+  const crc = crc32cOfRange(target, offsetBytes + 8, body + bodyBytes, crc32cOfRange(target, offsetBytes, offsetBytes + 4));
   writeU32(target, offsetBytes + 4, crc);
   return frameBytes;
 }
 
-/** The record's whole frame in a new buffer. */
-export function encodeFrame(record: WalRecord): Uint8Array {
+/** The record's whole v2 frame, with `salt`, in a new buffer. */
+export function encodeFrame(record: WalRecord, salt: number): Uint8Array {
   const frame = new Uint8Array(frameBytesOf(record));
-  encodeFrameInto(record, frame, 0);
+  encodeFrameInto(record, frame, 0, salt);
   return frame;
 }
 
-// ---- decoding --------------------------------------------------------------------------------
-
-const failures: { readonly [C in DecodeFailureCause]: FrameDecodeResult } = {
-  'truncated-frame-header': { ok: false, cause: 'truncated-frame-header' },
-  'truncated-body': { ok: false, cause: 'truncated-body' },
-  'bad-length': { ok: false, cause: 'bad-length' },
-  'bad-checksum': { ok: false, cause: 'bad-checksum' },
-  'bad-kind': { ok: false, cause: 'bad-kind' },
-  'bad-body': { ok: false, cause: 'bad-body' },
-  'lsn-unrepresentable': { ok: false, cause: 'lsn-unrepresentable' },
-};
-
-/**
- * Decodes the frame that starts at `offsetBytes`. The checks run in this order, and the first
- * that fails names the cause: fewer than 8 bytes left (truncated-frame-header); a length below
- * the smallest body or above FRAME_BODY_BYTES_MAX (bad-length); a body running past the end
- * (truncated-body); the checksum (bad-checksum); the kind byte (bad-kind); the body size for
- * the kind (bad-body); LSNs of zero or above 2^53 - 1 (lsn-unrepresentable). A caller reading a
- * file in chunks treats the two truncated-* causes as "need more bytes" until the file ends.
- */
-export function decodeFrame(bytes: Uint8Array, offsetBytes: number): FrameDecodeResult {
-  const decoded = decodeRecordAt(bytes, offsetBytes);
-  if (typeof decoded === 'string') return failures[decoded];
-  return { ok: true, record: decoded, frameBytes: FRAME_HEADER_BYTES + readU32(bytes, offsetBytes) };
+/** The record's whole v1 frame in a new buffer: for tests and tools that make v1 logs. */
+export function encodeFrameV1(record: WalRecord): Uint8Array {
+  const frame = new Uint8Array(FRAME_HEADER_BYTES_V1 + frameBodyBytesOf(record));
+  encodeInto(record, frame, 0, FRAME_HEADER_BYTES_V1, 0);
+  return frame;
 }
 
-/**
- * @internal decodeFrame for hot loops: the record, or the failure cause as a string, without the
- * result object around it. A record's frame size is FRAME_HEADER_BYTES + the u32 at offsetBytes.
- */
-export function decodeRecordAt(bytes: Uint8Array, offsetBytes: number): WalRecord | DecodeFailureCause {
-  const available = bytes.length - offsetBytes;
-  if (available < FRAME_HEADER_BYTES) return 'truncated-frame-header';
-  const bodyBytes = readU32(bytes, offsetBytes);
-  if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) return 'bad-length';
-  if (bodyBytes > available - FRAME_HEADER_BYTES) return 'truncated-body';
-  const body = offsetBytes + FRAME_HEADER_BYTES;
-  const end = body + bodyBytes;
-  const crc = crc32cOfRange(bytes, body, end, crc32cOfRange(bytes, offsetBytes, offsetBytes + 4));
-  if (crc !== readU32(bytes, offsetBytes + 4)) return 'bad-checksum';
-  return decodeBody(bytes, body, end);
-}
-
-/** Decodes a checksummed body at bytes[body..end). */
-function decodeBody(bytes: Uint8Array, body: number, end: number): WalRecord | DecodeFailureCause {
-  const bodyBytes = end - body;
-  const kind = bytes[body]!;
-  if (kind < RecordKind.TxBegin || kind > RecordKind.Checkpoint) return 'bad-kind';
-  const lsn = readU64Safe(bytes, body + 1);
-  if (kind === RecordKind.TxBegin) {
-    if (bodyBytes !== FRAME_BODY_BYTES_MIN) return 'bad-body';
-    if (lsn < 1) return 'lsn-unrepresentable';
-    return { kind: 'TxBegin', lsn };
-  }
-  // Every other kind carries a second u64 (txBeginLsn or snapshotLsn) right after the LSN.
-  if (bodyBytes < TX_BODY_PREFIX_BYTES) return 'bad-body';
-  const second = readU64Safe(bytes, body + 9);
-  switch (kind) {
-    case RecordKind.Mutation:
-      if (lsn < 1 || second < 1) return 'lsn-unrepresentable';
-      return { kind: 'Mutation', lsn, txBeginLsn: second, event: bytes.subarray(body + TX_BODY_PREFIX_BYTES, end) };
-    case RecordKind.MutationBatch: {
-      if (bodyBytes < BATCH_BODY_PREFIX_BYTES) return 'bad-body';
-      const count = readU32(bytes, body + 17);
-      // Each entry takes at least its 4 length bytes, so a count the body cannot hold is refused
-      // before an array of that size is allocated.
-      if (count > (bodyBytes - BATCH_BODY_PREFIX_BYTES) / BATCH_ENTRY_HEADER_BYTES) return 'bad-body';
-      const events: Uint8Array[] = [];
-      let at = body + BATCH_BODY_PREFIX_BYTES;
-      for (let i = 0; i < count; i++) {
-        if (end - at < BATCH_ENTRY_HEADER_BYTES) return 'bad-body';
-        const eventBytes = readU32(bytes, at);
-        at += BATCH_ENTRY_HEADER_BYTES;
-        if (eventBytes > end - at) return 'bad-body';
-        events.push(bytes.subarray(at, at + eventBytes));
-        at += eventBytes;
-      }
-      if (at !== end) return 'bad-body';
-      if (lsn < 1 || second < 1) return 'lsn-unrepresentable';
-      return { kind: 'MutationBatch', lsn, txBeginLsn: second, events };
-    }
-    case RecordKind.TxCommit:
-    case RecordKind.TxAbort:
-      if (bodyBytes !== TX_BODY_PREFIX_BYTES) return 'bad-body';
-      if (lsn < 1 || second < 1) return 'lsn-unrepresentable';
-      return { kind: kind === RecordKind.TxCommit ? 'TxCommit' : 'TxAbort', lsn, txBeginLsn: second };
-    default:
-      // RecordKind.Checkpoint, the last value the range check above lets through. A snapshot LSN
-      // of zero is legal: it names the empty snapshot.
-      if (bodyBytes !== TX_BODY_PREFIX_BYTES) return 'bad-body';
-      if (lsn < 1 || second < 0) return 'lsn-unrepresentable';
-      return { kind: 'Checkpoint', lsn, snapshotLsn: second };
-  }
-}

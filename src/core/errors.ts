@@ -6,10 +6,12 @@ export type DecodeFailureCause =
   | 'truncated-frame-header' // fewer than 8 bytes left where a frame should start
   | 'truncated-body' // the declared length runs past the end of the bytes
   | 'bad-length' // the declared length is below the minimum or above the maximum
-  | 'bad-checksum' // CRC-32C over length + body does not match
-  | 'bad-kind' // the body's kind byte is not a known record kind
+  | 'bad-checksum' // CRC-32C over length (+ salt) + body does not match
+  | 'stale-frame' // a whole v2 frame whose salt is not its segment's: from an earlier life of the file
+  | 'bad-kind' // the body's tag is not a known record kind, or a reserved tag bit is set
   | 'bad-body' // the body's size does not fit its kind, or a batch entry runs past the body
-  | 'lsn-unrepresentable'; // an LSN above 2^53 - 1, or zero
+  | 'lsn-unrepresentable' // an LSN above 2^53 - 1, or zero
+  | 'bad-compressed-body'; // a deflated payload (good checksum) that does not inflate to what it says
 
 export type HeaderFailureCause =
   | 'truncated-header'
@@ -57,7 +59,9 @@ export type WalErrorInfo =
       readonly code: 'Corruption';
       readonly segment: string;
       readonly offsetBytes: number;
-      readonly lsn: number | null; // the last good LSN before the bad bytes, when known
+      // The last good LSN before the bad bytes, when known. For bad-compressed-body it is the LSN
+      // of the frame whose payload does not inflate: everything before its payload is good.
+      readonly lsn: number | null;
       readonly cause: DecodeFailureCause;
     }
   | { readonly code: 'BadSegmentHeader'; readonly segment: string; readonly cause: HeaderFailureCause }

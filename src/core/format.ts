@@ -1,17 +1,47 @@
-// Format constants of walref's on-disk format v1. docs/format.md is the source of truth for every
-// number here; when the two disagree, the document wins and this file is the bug.
+// Format constants of walref's on-disk format: version 2 is written, versions 1 and 2 are read.
+// docs/format.md is the source of truth for every number here; when the two disagree, the
+// document wins and this file is the bug.
 
 /** The eight bytes every segment file starts with: ASCII "WALREFSG". */
 export const SEGMENT_MAGIC = Uint8Array.of(0x57, 0x41, 0x4c, 0x52, 0x45, 0x46, 0x53, 0x47);
 
-/** The only format version this build reads and writes. */
-export const FORMAT_VERSION = 1;
+/** The format version this build writes. */
+export const FORMAT_VERSION = 2;
 
-/** Size of the segment header: magic(8) version(u32) segmentId(u64) baseLsn(u64) crc(u32). */
-export const SEGMENT_HEADER_BYTES = 32;
+/** Every format version this build reads: v1 logs open as they are (docs/format.md "Versioning"). */
+export const FORMAT_VERSIONS_READ: readonly FormatVersion[] = [1, 2];
+export type FormatVersion = 1 | 2;
 
-/** Size of a frame's fixed prefix: length(u32) crc32c(u32). */
-export const FRAME_HEADER_BYTES = 8;
+/**
+ * Size of the v2 segment header: magic(8) version(u32) segmentId(u64) baseLsn(u64) salt(u32)
+ * previousEnd(u64) crc(u32).
+ */
+export const SEGMENT_HEADER_BYTES = 44;
+
+/** Size of the v1 segment header: magic(8) version(u32) segmentId(u64) baseLsn(u64) crc(u32). */
+export const SEGMENT_HEADER_BYTES_V1 = 32;
+
+/** The bytes a header's magic and version take: enough to know how long the header is. */
+export const SEGMENT_HEADER_PREFIX_BYTES = 12;
+
+/** Size of a v2 frame's fixed prefix: length(u32) crc32c(u32) salt(u32). */
+export const FRAME_HEADER_BYTES = 12;
+
+/** Size of a v1 frame's fixed prefix: length(u32) crc32c(u32). */
+export const FRAME_HEADER_BYTES_V1 = 8;
+
+/** The header size of a segment of `version`. */
+export const segmentHeaderBytesOf = (version: FormatVersion): number => (version === 1 ? SEGMENT_HEADER_BYTES_V1 : SEGMENT_HEADER_BYTES);
+
+/** The frame prefix size in a segment of `version`. */
+export const frameHeaderBytesOf = (version: FormatVersion): number => (version === 1 ? FRAME_HEADER_BYTES_V1 : FRAME_HEADER_BYTES);
+
+/** The low bits of a v2 body's tag byte: the record kind. */
+export const TAG_KIND_MASK = 0x0f;
+/** The top bit of a v2 body's tag byte: the payload is stored deflated. */
+export const TAG_DEFLATED = 0x80;
+/** Tag bits that must be zero. */
+export const TAG_RESERVED_MASK = 0x70;
 
 /**
  * The largest body a frame may declare. The decoder refuses larger lengths before allocating,
@@ -33,6 +63,9 @@ export const SEGMENT_ID_DIGITS = 20;
 
 /** Every segment file ends with this suffix. */
 export const SEGMENT_SUFFIX = '.wal';
+
+/** Every free file (a preallocated file kept for reuse as a future segment) ends with this suffix. */
+export const FREE_SUFFIX = '.free';
 
 /** The lock file that marks a directory as opened by a live writer. */
 export const LOCK_FILE_NAME = 'walref.lock';
@@ -59,4 +92,17 @@ export function parseSegmentFileName(name: string): number | null {
   if (match === null || match[1] === undefined) return null;
   const id = Number(match[1]);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/** The free-file name for a number, e.g. 3 -> "00000000000000000003.free". */
+export function freeFileName(number: number): string {
+  return String(number).padStart(SEGMENT_ID_DIGITS, '0') + FREE_SUFFIX;
+}
+
+/** The number a free-file name carries, or null when the name is not a free file's. */
+export function parseFreeFileName(name: string): number | null {
+  const match = /^(\d{20})\.free$/.exec(name);
+  if (match === null || match[1] === undefined) return null;
+  const number = Number(match[1]);
+  return Number.isSafeInteger(number) && number > 0 ? number : null;
 }

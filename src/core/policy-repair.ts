@@ -20,7 +20,7 @@ import { FORMAT_VERSION, SEGMENT_HEADER_BYTES, segmentFileName } from './format.
 import type { RecoveryPlan } from './recovery-plan.js';
 import type { ReplaySummary } from './replay-outcome.js';
 import type { WriterStart } from './writer-state.js';
-import { encodeSegmentHeader } from './segment-header.js';
+import { encodeSegmentHeader, segmentSalt } from './segment-header.js';
 
 export interface CutQuarantine {
   /** The damaged segment's bytes from `offsetBytes` on are copied to `to` first. */
@@ -49,11 +49,22 @@ export function planCutQuarantine(summary: ReplaySummary, names: readonly string
   };
   const tail = { from: cut.segment, offsetBytes: cut.offsetBytes, to: claim(`${cut.segment}.cut`) };
   const renames: Effect[] = [...cut.cutSegments].reverse().map((from) => ({ kind: 'rename', from, to: claim(`${from}.cut`) }));
+  // Once its copy and the renames are durable, the damaged segment is cut short at the cut: in a v2
+  // file the frames of its life after the cut would otherwise stay behind the live end, which a
+  // later open reads as damage in a sealed segment. Not before: until the later segments are gone,
+  // the damage is what makes the next open cut there again.
+  const cutShort: Effect[] = [
+    { kind: 'truncate', file: cut.segment, sizeBytes: cut.offsetBytes },
+    { kind: 'fsync', file: cut.segment },
+  ];
   return {
     tail,
-    effects: renames.length === 0 ? [] : [...renames, { kind: 'fsyncDir' }],
+    effects: [...(renames.length === 0 ? [] : [...renames, { kind: 'fsyncDir' } satisfies Effect]), ...cutShort],
     summary: {
       ...summary,
+      segments: summary.segments.map((s) =>
+        s.name === cut.segment ? { ...s, validBytes: Math.min(s.validBytes, cut.offsetBytes), liveEndBytes: cut.offsetBytes, sizeBytes: cut.offsetBytes } : s,
+      ),
       tornTail: {
         segment: cut.segment,
         segmentId: cut.segmentId,
@@ -81,21 +92,26 @@ export function sealSalvagedSegment(plan: RecoveryPlan, summary: ReplaySummary):
   const name = segmentFileName(id);
   const baseLsn = plan.maxLsnOnDisk + 1;
   const lastLsn = summary.segments.at(-1)?.lastLsn ?? null;
+  // A fresh salt, and no previous end named: the salvaged segment's damage is for a later open to report.
+  const salt = segmentSalt(id, baseLsn);
   return {
     plan: {
       ...plan,
       after: [
         ...plan.after,
         { kind: 'create', file: name },
-        { kind: 'write', file: name, offsetBytes: 0, data: encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: id, baseLsn }) },
+        { kind: 'write', file: name, offsetBytes: 0, data: encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: id, baseLsn, salt }) },
         { kind: 'fsync', file: name },
         { kind: 'fsyncDir' },
       ],
     },
     start: {
       ...plan.start,
-      sealed: [...plan.start.sealed, { id: active.id, name: active.name, baseLsn: active.baseLsn, lastLsn }],
-      active: { id, name, baseLsn, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false },
+      sealed: [
+        ...plan.start.sealed,
+        { id: active.id, name: active.name, baseLsn: active.baseLsn, lastLsn, version: active.salt === 0 ? 1 : 2, salt: active.salt, sizeBytes: active.sizeBytes },
+      ],
+      active: { id, name, baseLsn, salt, writtenBytes: SEGMENT_HEADER_BYTES, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false },
     },
   };
 }

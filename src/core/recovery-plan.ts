@@ -1,18 +1,18 @@
 // The decisions openWal makes after replay, as one pure function: where LSNs continue, which
-// segment is active, and what must be written before the writer may append. The shell
-// (src/repair-active-segment.ts) runs the plan; this module only decides.
+// segment is active, which free files are kept, and what must be written before the writer may
+// append. The shell (src/repair-active-segment.ts) runs the plan; this module only decides.
 //
 // Next LSN: above every LSN that survived on disk, above the host's snapshot (checkpointLsn), and
 // above every LSN a segment header says was allocated before it. A segment created at base LSN b
 // may have lost every frame in a crash (and an earlier recovery may have cut off the frames that
 // held the LSNs just below b); writing LSNs below b into it would make the log malformed.
 //
-// The active segment and its repair, by case:
-//   | case                 | active segment                  | repair effects                                |
-//   | no segment yet       | new segment 1, base = next LSN  | create, write header                          |
-//   | torn header          | the last one, base = next LSN   | truncate to 0, write header                   |
-//   | torn tail            | the last one, up to the tail    | truncate at the tail, rewrite the whole frames |
-//   | clean end            | the last one, as it is          | rewrite the whole frames                      |
+// The active segment and its repair, by case (docs/format.md "Recovery"):
+//   | case         | active segment                       | repair effects                                            |
+//   | no-segment   | new segment 1, base = next LSN       | create, zeros to the target size, header                  |
+//   | torn-header  | the last one, base = next LSN        | truncate to 0, zeros to the target size, header           |
+//   | v2-end       | the last one, up to its end          | rewrite the live frames, zeros over [end, live end + marker) |
+//   | v1-sealed    | a new v2 segment after the last one  | truncate a torn tail, rewrite the whole frames, fsync; then create the new segment |
 // and in every case fsync the active segment, then the directory.
 //
 // Why rewrite frames that are already on disk: what the previous process wrote may still sit in
@@ -21,15 +21,31 @@
 // succeed and persist nothing, and records appended after them would be durable behind a hole.
 // Writing the same bytes again dirties them, and the fsync that follows really writes them. Only
 // the active segment needs it: a segment is sealed only after an fsync of it succeeded.
+//
+// Why zero the bytes after a v2 segment's end: the writer continues at the end, and live frames a
+// crash kept behind it (sectors persisted out of order) must never be read again once new frames
+// reach them: they would follow the new frames with lower LSNs. Nor may the remains of a torn frame
+// of this life: a later crash that keeps only some sectors of a new write could complete them
+// with bytes that happen to match (the model-based suite found one: the zero high bytes of a
+// TxCommit's tx-begin LSN). Replay reports how far both reach (liveEndBytes). A v1 segment gets
+// the same guarantee from truncation.
 
 import type { Effect } from './effects.js';
-import { FORMAT_VERSION, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
+import { FORMAT_VERSION, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
 import type { Lsn } from './records.js';
-import type { ReplaySummary } from './replay-outcome.js';
-import { encodeSegmentHeader } from './segment-header.js';
-import type { SealedSegment, WriterConfig, WriterStart } from './writer-state.js';
+import type { ReplaySegment, ReplaySummary } from './replay-outcome.js';
+import { encodeSegmentHeader, segmentSalt } from './segment-header.js';
+import { createSegmentEffects } from './writer.js';
+import type { FreeFile, SealedSegment, WriterConfig, WriterStart } from './writer-state.js';
 
-export type RecoveryCase = 'no-segment' | 'torn-header' | 'torn-tail' | 'clean-end';
+export type RecoveryCase = 'no-segment' | 'torn-header' | 'v2-end' | 'v1-sealed';
+
+/** A free file found in the directory at open. */
+export interface FoundFreeFile {
+  readonly name: string;
+  readonly number: number;
+  readonly sizeBytes: number;
+}
 
 export interface RecoveryPlan {
   readonly case: RecoveryCase;
@@ -39,66 +55,165 @@ export interface RecoveryPlan {
   readonly start: WriterStart;
   /** Effects to run first, in order. */
   readonly before: readonly Effect[];
+  /** The segment whose bytes [0, rewriteBytes) are rewritten in place (the last one replay read). */
+  readonly rewriteFile: string | null;
   /**
-   * The bytes [0, rewriteBytes) of the active segment are read back and written again in place
-   * (in chunks: the shell reads them) between `before` and `after`; 0 when nothing is rewritten.
+   * The bytes [0, rewriteBytes) of `rewriteFile` are read back and written again in place (in
+   * chunks: the shell reads them) between `before` and `after`; 0 when nothing is rewritten.
    */
   readonly rewriteBytes: number;
-  /** Effects to run last: the fsyncs that make the repair durable. */
+  /** Effects to run last: zeros behind the end, the fsyncs that make the repair durable, a new segment. */
   readonly after: readonly Effect[];
 }
 
-export function planRecovery(summary: ReplaySummary, checkpointLsn: Lsn, config: WriterConfig): RecoveryPlan {
+/** The largest single write of zeros the plan asks for; longer runs are split. */
+const ZEROS_CHUNK_BYTES = 1024 * 1024;
+
+function zeroWrites(file: string, from: number, to: number): Effect[] {
+  const effects: Effect[] = [];
+  const zeros = new Uint8Array(Math.min(ZEROS_CHUNK_BYTES, Math.max(0, to - from)));
+  for (let at = from; at < to; at += ZEROS_CHUNK_BYTES) {
+    effects.push({ kind: 'write', file, offsetBytes: at, data: zeros.subarray(0, Math.min(ZEROS_CHUNK_BYTES, to - at)) });
+  }
+  return effects;
+}
+
+function sealedOf(segment: ReplaySegment): SealedSegment {
+  return {
+    id: segment.id,
+    name: segment.name,
+    baseLsn: segment.baseLsn,
+    lastLsn: segment.lastLsn,
+    version: segment.version,
+    salt: segment.salt,
+    sizeBytes: segment.sizeBytes,
+  };
+}
+
+/**
+ * The free files kept: those at least the target size (a smaller one is a preparation a crash
+ * interrupted), the highest numbers first, at most recycleSegments plus the one prepared ahead.
+ * The others are removed.
+ */
+function keepFreeFiles(found: readonly FoundFreeFile[], config: WriterConfig): { kept: FreeFile[]; removals: Effect[] } {
+  const minBytes = config.preallocate ? config.segmentTargetBytes : SEGMENT_HEADER_BYTES;
+  const usable = [...found].filter((f) => f.sizeBytes >= minBytes).sort((a, b) => b.number - a.number);
+  const kept = usable.slice(0, config.recycleSegments + 1);
+  const removals = found.filter((f) => !kept.includes(f)).map((f): Effect => ({ kind: 'remove', file: f.name }));
+  return { kept: kept.map((f) => ({ name: f.name, number: f.number, sizeBytes: f.sizeBytes, previousSalt: null, status: 'ready' })), removals };
+}
+
+/** What every case of the plan starts from. */
+interface PlanContext {
+  readonly summary: ReplaySummary;
+  readonly config: WriterConfig;
+  readonly maxLsnOnDisk: Lsn;
+  readonly nextLsn: Lsn;
+  readonly free: readonly FreeFile[];
+  /** Removals of the free files not kept: the first effects of every case. */
+  readonly removals: readonly Effect[];
+}
+
+function startWith(ctx: PlanContext, active: WriterStart['active'], sealed: readonly SealedSegment[]): WriterStart {
+  const { config, free, maxLsnOnDisk } = ctx;
+  return { config, active, sealed, free, maxLsnOnDisk, durableLsn: maxLsnOnDisk, lastSnapshotLsn: ctx.summary.checkpointObserved };
+}
+
+/** A new segment `id` at base `baseLsn` (the next LSN unless said otherwise), nothing written after its header. */
+function freshActive(ctx: PlanContext, id: number, salt: number, baseLsn = ctx.nextLsn): WriterStart['active'] {
+  const sizeBytes = ctx.config.preallocate ? ctx.config.segmentTargetBytes : SEGMENT_HEADER_BYTES;
+  return { id, name: segmentFileName(id), baseLsn, salt, writtenBytes: SEGMENT_HEADER_BYTES, sizeBytes, hasRecords: false };
+}
+
+/** The header of a new segment `id` at `baseLsn`, and its salt. */
+function newHeader(id: number, baseLsn: Lsn, previousEnd: number): { bytes: Uint8Array; salt: number } {
+  const salt = segmentSalt(id, baseLsn);
+  return { bytes: encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: id, baseLsn, salt, previousEnd }), salt };
+}
+
+const syncEffects = (name: string): Effect[] => [{ kind: 'fsync', file: name }, { kind: 'fsyncDir' }];
+
+export function planRecovery(summary: ReplaySummary, checkpointLsn: Lsn, config: WriterConfig, freeFound: readonly FoundFreeFile[] = []): RecoveryPlan {
   const allocatedBelowBase = summary.segments.reduce((max, segment) => Math.max(max, segment.baseLsn - 1), 0);
   const maxLsnOnDisk = Math.max(summary.maxLsn, checkpointLsn, allocatedBelowBase);
-  const nextLsn = maxLsnOnDisk + 1;
+  const { kept: free, removals } = keepFreeFiles(freeFound, config);
+  const ctx: PlanContext = { summary, config, maxLsnOnDisk, nextLsn: maxLsnOnDisk + 1, free, removals };
   const last = summary.segments.at(-1);
-  const header = (name: string, id: number): Effect => ({
-    kind: 'write',
-    file: name,
-    offsetBytes: 0,
-    data: encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: id, baseLsn: nextLsn }),
-  });
-  const sealed: SealedSegment[] = summary.segments.slice(0, -1).map((s) => ({ id: s.id, name: s.name, baseLsn: s.baseLsn, lastLsn: s.lastLsn }));
-  const startWith = (active: WriterStart['active']): WriterStart => ({
-    config,
-    active,
-    sealed,
-    maxLsnOnDisk,
-    durableLsn: maxLsnOnDisk,
-    lastSnapshotLsn: summary.checkpointObserved,
-  });
-  const after = (name: string): Effect[] => [{ kind: 'fsync', file: name }, { kind: 'fsyncDir' }];
+  if (last === undefined) return planNoSegment(ctx);
+  const sealed = summary.segments.slice(0, -1).map(sealedOf);
+  if (summary.tornTail?.headerTorn === true) return planTornHeader(ctx, last, summary.segments.at(-2), sealed);
+  if (last.version === 1) return planV1Sealed(ctx, last, sealed);
+  return planV2End(ctx, last, sealed);
+}
 
-  if (last === undefined) {
-    const name = segmentFileName(1);
-    return {
-      case: 'no-segment',
-      maxLsnOnDisk,
-      start: startWith({ id: 1, name, baseLsn: nextLsn, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false }),
-      before: [{ kind: 'create', file: name }, header(name, 1)],
-      rewriteBytes: 0,
-      after: after(name),
-    };
-  }
-  if (summary.tornTail?.headerTorn === true) {
-    return {
-      case: 'torn-header',
-      maxLsnOnDisk,
-      start: startWith({ id: last.id, name: last.name, baseLsn: nextLsn, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false }),
-      before: [{ kind: 'truncate', file: last.name, sizeBytes: 0 }, header(last.name, last.id)],
-      rewriteBytes: 0,
-      after: after(last.name),
-    };
-  }
-  const active: WriterStart['active'] = { id: last.id, name: last.name, baseLsn: last.baseLsn, sizeBytes: last.validBytes, hasRecords: last.lastLsn !== null };
-  const torn = summary.tornTail;
+function planNoSegment(ctx: PlanContext): RecoveryPlan {
+  const made = newHeader(1, ctx.nextLsn, 0);
   return {
-    case: torn === null ? 'clean-end' : 'torn-tail',
-    maxLsnOnDisk,
-    start: startWith(active),
-    before: torn === null ? [] : [{ kind: 'truncate', file: last.name, sizeBytes: torn.offsetBytes }],
+    case: 'no-segment',
+    maxLsnOnDisk: ctx.maxLsnOnDisk,
+    start: startWith(ctx, freshActive(ctx, 1, made.salt), []),
+    before: [...ctx.removals, ...createSegmentEffects(segmentFileName(1), made.bytes, ctx.config)],
+    rewriteFile: null,
+    rewriteBytes: 0,
+    after: [],
+  };
+}
+
+function planTornHeader(ctx: PlanContext, last: ReplaySegment, previous: ReplaySegment | undefined, sealed: readonly SealedSegment[]): RecoveryPlan {
+  const made = newHeader(last.id, ctx.nextLsn, previous !== undefined && previous.id === last.id - 1 ? previous.validBytes : 0);
+  const { config } = ctx;
+  return {
+    case: 'torn-header',
+    maxLsnOnDisk: ctx.maxLsnOnDisk,
+    start: startWith(ctx, freshActive(ctx, last.id, made.salt), sealed),
+    before: [
+      ...ctx.removals,
+      { kind: 'truncate', file: last.name, sizeBytes: 0 },
+      ...(config.preallocate ? [{ kind: 'preallocate', file: last.name, sizeBytes: config.segmentTargetBytes } satisfies Effect] : []),
+      { kind: 'write', file: last.name, offsetBytes: 0, data: made.bytes },
+    ],
+    rewriteFile: null,
+    rewriteBytes: 0,
+    after: syncEffects(last.name),
+  };
+}
+
+/**
+ * walref writes only v2: the v1 active segment is made whole and sealed, and a v2 one follows. Its
+ * base LSN must be above the sealed one's, which a v1 segment that holds no record (a header whose
+ * frames were all lost) may hold at the next LSN itself: then the next LSN moves past it, and the
+ * LSN between is never used.
+ */
+function planV1Sealed(ctx: PlanContext, last: ReplaySegment, sealed: readonly SealedSegment[]): RecoveryPlan {
+  const torn = ctx.summary.tornTail;
+  const base = Math.max(ctx.nextLsn, last.baseLsn + 1);
+  const made = newHeader(last.id + 1, base, last.validBytes);
+  const start = startWith(ctx, freshActive(ctx, last.id + 1, made.salt, base), [...sealed, { ...sealedOf(last), sizeBytes: last.validBytes }]);
+  return {
+    case: 'v1-sealed',
+    maxLsnOnDisk: base - 1,
+    start: { ...start, maxLsnOnDisk: base - 1, durableLsn: base - 1 },
+    before: [...ctx.removals, ...(torn === null ? [] : [{ kind: 'truncate', file: last.name, sizeBytes: torn.offsetBytes } satisfies Effect])],
+    rewriteFile: last.name,
     rewriteBytes: last.validBytes,
-    after: after(last.name),
+    after: [{ kind: 'fsync', file: last.name }, ...createSegmentEffects(segmentFileName(last.id + 1), made.bytes, ctx.config)],
+  };
+}
+
+/**
+ * A v2 active segment: the writer continues at the end of its live frames. Zeros go over any live
+ * frames found behind the end, and over an end marker's worth after it, within the file.
+ */
+function planV2End(ctx: PlanContext, last: ReplaySegment, sealed: readonly SealedSegment[]): RecoveryPlan {
+  const zeroEnd = Math.min(last.sizeBytes, Math.max(last.liveEndBytes, last.validBytes + FRAME_HEADER_BYTES));
+  const { id, name, baseLsn, salt, validBytes, sizeBytes } = last;
+  return {
+    case: 'v2-end',
+    maxLsnOnDisk: ctx.maxLsnOnDisk,
+    start: startWith(ctx, { id, name, baseLsn, salt, writtenBytes: validBytes, sizeBytes, hasRecords: last.lastLsn !== null }, sealed),
+    before: ctx.removals,
+    rewriteFile: name,
+    rewriteBytes: validBytes,
+    after: [...zeroWrites(name, validBytes, zeroEnd), ...syncEffects(name)],
   };
 }

@@ -5,6 +5,7 @@
 // Records at or below the checkpoint LSN are already in the host's snapshot and are skipped after
 // the order checks.
 
+import { inflateRecord, type Inflate } from './codec.js';
 import type { MalformedRule, Result, WalErrorInfo } from './errors.js';
 import type { Lsn, ReplayedTransaction, WalRecord } from './records.js';
 import { ReplayEventArena } from './replay-event-arena.js';
@@ -31,6 +32,7 @@ export class ReplayApply implements RecordFacts {
   constructor(
     private readonly checkpointLsn: Lsn,
     protected readonly onTransaction: (transaction: ReplayedTransaction) => void,
+    private readonly inflate: Inflate | null = null,
     /** Under skip-corrupted: the skipped ranges, whose transactions are passed over (replay-skip.ts). */
     private readonly skips: ReplaySkip | null = null,
   ) {
@@ -70,8 +72,9 @@ export class ReplayApply implements RecordFacts {
    * Applies one record found at `offsetBytes`. With `copyEvents`, events are copied out of the
    * bytes they were decoded from, so the caller may reuse those bytes.
    */
-  apply(record: WalRecord, offsetBytes: number, copyEvents: boolean): Result<void> {
-    const lsn = record.lsn;
+  apply(stored: WalRecord, offsetBytes: number, copyEvents: boolean): Result<void> {
+    const lsn = stored.lsn;
+    let record = stored;
     const disorder = firstBroken(ORDER_RULES[record.kind], record, this);
     if (disorder !== null) return this.malformed(offsetBytes, lsn, disorder);
     this.previousLsn = lsn;
@@ -92,6 +95,16 @@ export class ReplayApply implements RecordFacts {
     }
     const broken = firstBroken(CONTENT_RULES[record.kind], record, this);
     if (broken !== null) return this.malformed(offsetBytes, lsn, broken);
+    if ((record.kind === 'Mutation' || record.kind === 'MutationBatch') && record.stored !== undefined) {
+      // A deflated payload: inflated now that it is replayed, into a buffer of its own (nothing to copy).
+      if (this.inflate === null) throw new Error(`replay: ${this.segmentName} holds a deflated frame at offset ${offsetBytes}, and replay was given no inflate function`);
+      const inflated = inflateRecord(record, this.inflate);
+      if (inflated === 'bad-compressed-body') {
+        return { ok: false, error: { code: 'Corruption', segment: this.segmentName, offsetBytes, lsn, cause: 'bad-compressed-body' } };
+      }
+      record = inflated;
+      copyEvents = false;
+    }
     switch (record.kind) {
       case 'TxBegin':
         this.transactions.begin(lsn);
@@ -115,6 +128,46 @@ export class ReplayApply implements RecordFacts {
         break;
     }
     return OK;
+  }
+
+  // ---- the hot path: replay-machine.ts's fast loop ----------------------------------------------
+  // Each returns false, having changed nothing, unless the record keeps every malformed-log rule
+  // in the plain way: LSN above the previous one (M4) and at or above the segment's base (M3),
+  // above the checkpoint LSN, and for a batch or commit, naming the newest open transaction (M5).
+  // A TxBegin above every LSN read so far cannot repeat an open one (M2): every open transaction
+  // began at or below the previous LSN. Anything else goes through apply(), which judges it by the
+  // table. test/src/core/replay.fast-path.test.ts checks that both give the same outcome.
+
+  /** A TxBegin on the hot path. */
+  fastBegin(lsn: Lsn): boolean {
+    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || lsn <= this.checkpointLsn) return false;
+    this.noteRecord(lsn);
+    this.transactions.begin(lsn);
+    return true;
+  }
+
+  /** A MutationBatch stored as it is, on the hot path: its `count` entries stay at bytes[entriesAt..]. */
+  fastBatch(lsn: Lsn, txBeginLsn: Lsn, bytes: Uint8Array, entriesAt: number, count: number): boolean {
+    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || lsn <= this.checkpointLsn || !this.transactions.isNewest(txBeginLsn)) return false;
+    this.noteRecord(lsn);
+    this.transactions.addBatch(txBeginLsn, bytes, entriesAt, count);
+    return true;
+  }
+
+  /** A TxCommit on the hot path. */
+  fastCommit(lsn: Lsn, txBeginLsn: Lsn): boolean {
+    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || lsn <= this.checkpointLsn || !this.transactions.isNewest(txBeginLsn)) return false;
+    this.noteRecord(lsn);
+    const committed = this.transactions.commit(txBeginLsn, lsn);
+    if (committed !== null) this.onTransaction(committed);
+    return true;
+  }
+
+  private noteRecord(lsn: Lsn): void {
+    this.previousLsn = lsn;
+    this.maxLsn = lsn;
+    if (this.firstLsnInSegment === null) this.firstLsnInSegment = lsn;
+    this.lastLsnInSegment = lsn;
   }
 
   /** A damaged range was skipped: every transaction open now may have lost a record in it. Dropped, and returned. */

@@ -5,7 +5,7 @@
 
 import { decodeFrame, readU32 } from './codec.js';
 import type { DecodeFailureCause } from './errors.js';
-import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES } from './format.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN } from './format.js';
 
 const CARRY_INITIAL_BYTES = 64;
 const CARRY_KEPT_BYTES_MAX = 1024 * 1024;
@@ -73,13 +73,13 @@ export class ReplayCarry {
 
   /**
    * The segment ended inside the carried frame: where it starts, why it does not decode (decoding
-   * what there is names the cause), and its bytes after the first, for the scan behind it.
+   * what there is, with the segment's salt, names the cause), and its bytes.
    */
-  cutShort(): { readonly offsetBytes: number; readonly cause: DecodeFailureCause; readonly rest: Uint8Array } {
+  cutShort(salt: number): { readonly offsetBytes: number; readonly cause: DecodeFailureCause; readonly partial: Uint8Array } {
     const partial = this.copy();
     this.carried = 0;
-    const decoded = decodeFrame(partial, 0);
-    return { offsetBytes: this.startOffset, cause: decoded.ok ? 'truncated-body' : decoded.cause, rest: partial.subarray(1) };
+    const decoded = decodeFrame(partial, 0, salt);
+    return { offsetBytes: this.startOffset, cause: decoded.ok ? 'truncated-body' : decoded.cause, partial };
   }
 
   /**
@@ -87,15 +87,15 @@ export class ReplayCarry {
    * The completed frame gets its own buffer, so events decoded from it may be kept as views
    * without pinning the carry; the carry is then empty.
    */
-  completeFrame(chunk: Uint8Array): CarriedFrame {
+  completeFrame(chunk: Uint8Array, frameHeaderBytes: number): CarriedFrame {
     let position = 0;
-    if (this.carried < FRAME_HEADER_BYTES) {
-      position = this.take(chunk, position, FRAME_HEADER_BYTES - this.carried);
-      if (this.carried < FRAME_HEADER_BYTES) return { kind: 'incomplete', position };
+    if (this.carried < frameHeaderBytes) {
+      position = this.take(chunk, position, frameHeaderBytes - this.carried);
+      if (this.carried < frameHeaderBytes) return { kind: 'incomplete', position };
     }
     const bodyBytes = readU32(this.bytes, 0);
     if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) return { kind: 'bad-length', position };
-    const frameBytes = FRAME_HEADER_BYTES + bodyBytes;
+    const frameBytes = frameHeaderBytes + bodyBytes;
     position = this.take(chunk, position, frameBytes - this.carried);
     if (this.carried < frameBytes) return { kind: 'incomplete', position };
     const frame = this.bytes.slice(0, frameBytes);

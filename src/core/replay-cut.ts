@@ -7,7 +7,7 @@
 import type { DecodeFailureCause, HeaderFailureCause } from './errors.js';
 import type { Lsn } from './records.js';
 import type { CutReport } from './replay-outcome.js';
-import { ReplayScan } from './replay-scan.js';
+import { ANY_SALT, ReplayScan } from './replay-scan.js';
 import type { ReplayTear } from './replay-tear.js';
 
 export class ReplayCut {
@@ -15,17 +15,19 @@ export class ReplayCut {
   private droppedBytes = 0;
   private maxLsnSeen = 0;
   /** The scan of the segment being fed: the damaged one's (a torn spot's, when one was started) or a later one's. */
-  private scanner: { push(bytes: Uint8Array): void } = new ReplayScan();
+  private scanner: { push(bytes: Uint8Array): void };
   private spot: ReplayTear | null;
 
+  /** `salt`: the damaged segment's (0 for v1, ANY_SALT when its header is unreadable); later segments are scanned for any frame. */
   constructor(
     private readonly at: { readonly segment: string; readonly segmentId: number; readonly offsetBytes: number },
     private readonly lsn: Lsn | null,
     private readonly cause: DecodeFailureCause | HeaderFailureCause,
     spot: ReplayTear | null = null,
+    salt: number = ANY_SALT,
   ) {
     this.spot = spot;
-    if (spot !== null) this.scanner = spot;
+    this.scanner = spot ?? new ReplayScan(salt, at.offsetBytes);
   }
 
   /** The bytes after the cut, in order, segment by segment. */
@@ -48,7 +50,7 @@ export class ReplayCut {
   /** A later segment starts: it is cut whole. */
   beginSegment(name: string): void {
     this.cutSegments.push(name);
-    this.scanner = new ReplayScan();
+    this.scanner = new ReplayScan(ANY_SALT, 0);
   }
 
   /** The highest LSN among whole frames in the cut bytes. */

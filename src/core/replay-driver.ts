@@ -8,6 +8,7 @@
 // driver never reads, never awaits and never allocates more than the machine does. A caller that
 // awaits between chunks (an async reader) drives it exactly as a synchronous one does.
 
+import type { Inflate } from './codec.js';
 import type { RecoveryPolicy, Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { ReplayMachine } from './replay-machine.js';
@@ -24,6 +25,10 @@ export interface ReplayDriverOptions {
   readonly checkpointLsn: Lsn;
   /** Copy events out of the chunks (see ReplayMachineOptions.copyEvents). */
   readonly copyEvents: boolean;
+  /** Inflates deflated payloads (see ReplayMachineOptions.inflate). */
+  readonly inflate?: Inflate;
+  /** See ReplayMachineOptions.hotPath. */
+  readonly hotPath?: boolean;
   /** What to do with damage; 'tolerate-torn-tail' when omitted. */
   readonly policy?: RecoveryPolicy;
 }

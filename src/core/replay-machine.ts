@@ -3,32 +3,56 @@
 // Memory is bounded by the open transactions' events plus one chunk plus one frame that
 // straddles two chunks.
 //
-// Per segment it reads the header, then frames, and after a torn spot scans the rest for whole
-// frames. What it does on each finding is the decision table (replay-decision.ts). Its other
-// parts each have a file of their own: the chunk carry (replay-carry.ts), applying records under
-// the malformed-log rules (replay-apply.ts, replay-rules.ts) to the open-transaction table
-// (replay-open-transactions.ts), and the torn spot with the scan behind it (replay-tear.ts).
+// Per segment it reads the header (v1 or v2: the version decides the header's size, the frames'
+// layout and, for v2, the salt every live frame must carry), then live frames, and after the spot
+// where they end scans the rest for live frames. What it does on each finding is the decision
+// table (replay-decision.ts); what an end means is replay-end.ts. Its other parts each have a file
+// of their own: the chunk carry (replay-carry.ts), applying records under the malformed-log rules
+// (replay-apply.ts, replay-rules.ts) to the open-transaction table (replay-open-transactions.ts),
+// the spot with the scan behind it (replay-tear.ts), and the hot path (replay-fast.ts).
+//
 // This machine is the default policy's column of the table; replay-policy-machine.ts extends it
-// with the columns of the other recovery policies.
+// with the columns of the other recovery policies (the actions only they choose go to
+// policyAction and previousEndAction, which the default never reaches).
+//
+// Size exception: the v2 ends (stale, zeros, torn; a sealed segment's end against its successor's
+// header) sit beside the v1 ones in one phase machine, with the hooks the policy machine extends.
 
-import { decodeFrame, decodeRecordAt, readU32 } from './codec.js';
-import type { DecodeFailureCause, HeaderFailureCause, Result, WalErrorInfo } from './errors.js';
-import { FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES } from './format.js';
-import type { Lsn } from './records.js';
+import { decodeFrame, decodeRecordAt, frameHeaderBytesForSalt, readU32 } from './codec.js';
+import type { DecodeFailureCause, HeaderFailureCause, RecoveryPolicy, Result, WalErrorInfo } from './errors.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_PREFIX_BYTES } from './format.js';
+import type { Lsn, SegmentHeader } from './records.js';
 import { ReplayApply } from './replay-apply.js';
 import { ReplayCarry } from './replay-carry.js';
 import { classifyHeaderFailure, decideRecovery, framesAfterDecides, type Finding, type RecoveryAction, type SegmentRole } from './replay-decision.js';
-import type { ReplayMachineOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
+import { endCause, endFinding, endKindAt, type EndKind } from './replay-end.js';
+import type { LogEnd, ReplayMachineOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
 import type { ReplayPhase as Phase } from './replay-phase.js';
+import { ANY_SALT } from './replay-scan.js';
 import type { ReplaySkip } from './replay-skip.js';
 import { ReplayTear, type Tear } from './replay-tear.js';
-import { decodeSegmentHeader } from './segment-header.js';
-
+import { fastFrames } from './replay-fast.js';
+import { decodeSegmentHeader, segmentHeaderBytesAt } from './segment-header.js';
 
 const OK: Result<void> = { ok: true, value: undefined };
 
+/** What a sealed segment's end must be checked against once the next header is read. */
+export interface SegmentEndFacts {
+  readonly id: number;
+  readonly name: string;
+  readonly endBytes: number;
+  readonly kind: EndKind;
+  readonly cause: DecodeFailureCause | null;
+  /** The last LSN read before the end (0 when none). */
+  readonly lsnBefore: Lsn;
+  /** The segment's size in bytes. */
+  readonly sizeBytes: number;
+}
+
 export class ReplayMachine {
   private readonly copyEvents: boolean;
+  /** Whether frames go through the hot path first (fastFrames); off when events must be copied out. */
+  private readonly fast: boolean;
   protected readonly records: ReplayApply;
   protected readonly carry = new ReplayCarry();
 
@@ -37,7 +61,9 @@ export class ReplayMachine {
   private failure: WalErrorInfo | null = null;
   private lastSegmentId = 0;
   protected tornTail: TornTail | null = null;
+  protected logEnd: LogEnd | null = null;
   private readonly segments: ReplaySegment[] = [];
+  protected previousEnd: SegmentEndFacts | null = null;
 
   // The current segment.
   protected segment: SegmentStart = { name: '', id: 0, last: false };
@@ -45,10 +71,20 @@ export class ReplayMachine {
   /** Bytes of the segment fed so far: the absolute offset of the next chunk's first byte. */
   protected segmentOffset = 0;
   protected torn: ReplayTear | null = null;
+  protected header: SegmentHeader | null = null;
+  /** The segment's salt: 0 for v1 (and before the header is read). */
+  protected salt = 0;
+  protected frameHeaderBytes = frameHeaderBytesForSalt(0);
+
+  /** The column of the decision table replay follows. */
+  protected readonly policy: RecoveryPolicy;
 
   constructor(options: ReplayMachineOptions, skips: ReplaySkip | null = null) {
     this.copyEvents = options.copyEvents;
-    this.records = new ReplayApply(options.checkpointLsn, options.onTransaction, skips);
+    this.policy = options.policy ?? 'tolerate-torn-tail';
+    // Skipped ranges pass over transactions record by record (replay-apply.ts): no hot path then.
+    this.fast = !options.copyEvents && options.hotPath !== false && skips === null;
+    this.records = new ReplayApply(options.checkpointLsn, options.onTransaction, options.inflate ?? null, skips);
   }
 
   /** Starts the next segment. Segments come in ascending id order; the last one says so. */
@@ -64,6 +100,9 @@ export class ReplayMachine {
     this.segmentOffset = 0;
     this.carry.start(0);
     this.torn = null;
+    this.header = null;
+    this.salt = 0;
+    this.frameHeaderBytes = frameHeaderBytesForSalt(0);
     this.phase = 'header';
     return OK;
   }
@@ -95,20 +134,19 @@ export class ReplayMachine {
         // Fewer bytes than a header: the finding is a short header, with nothing after it.
         const header = this.onHeader(this.carry.view());
         if (!header.ok || (this.phase as Phase) === 'scanning') return header.ok ? this.endScan() : header;
+        // A header the policy skipped (skip-corrupted): the segment ends with nothing after it.
         this.carry.clear();
         return this.endSegment();
       }
       case 'frames': {
         if (this.carry.sizeBytes === 0) {
-          const action = decideRecovery('segment-end', this.role, 'none');
-          if (action !== 'next-segment') return this.unexpected(action, 'segment-end');
-          this.closeSegment(this.segmentOffset, this.records.segmentBaseLsn);
-          this.phase = 'between-segments';
-          return OK;
+          // The bytes end exactly after the last live frame: nothing behind the end to scan.
+          this.startSpot({ at: 'frame', offsetBytes: this.segmentOffset, kind: 'file-end', cause: null }, this.segmentOffset);
+          return this.endScan();
         }
-        const cut = this.carry.cutShort();
-        const failed = this.onUndecodable(cut.offsetBytes, cut.cause, cut.rest);
-        return failed.ok ? this.endSegment() : failed;
+        const cut = this.carry.cutShort(this.salt);
+        const started = this.onSpot(cut.offsetBytes, cut.cause, cut.partial, cut.partial.subarray(1), cut.offsetBytes + 1);
+        return started.ok && (this.phase as Phase) === 'scanning' ? this.endScan() : started;
       }
       case 'scanning':
         return this.endScan();
@@ -124,14 +162,20 @@ export class ReplayMachine {
     this.phase = 'finished';
     this.records.endOfLog();
     const { maxLsn, checkpointObserved } = this.records;
-    return { ok: true, value: { maxLsn, tornTail: this.tornTail, checkpointObserved, segments: this.segments } };
+    return { ok: true, value: { maxLsn, tornTail: this.tornTail, end: this.logEnd, checkpointObserved, segments: this.segments } };
   }
 
   // ---- the header ------------------------------------------------------------------------------
 
   protected pushHeader(chunk: Uint8Array, start: number): Result<void> {
-    const position = this.carry.take(chunk, 0, SEGMENT_HEADER_BYTES - this.carry.sizeBytes);
-    if (this.carry.sizeBytes < SEGMENT_HEADER_BYTES) return OK;
+    let position = 0;
+    if (this.carry.sizeBytes < SEGMENT_HEADER_PREFIX_BYTES) {
+      position = this.carry.take(chunk, position, SEGMENT_HEADER_PREFIX_BYTES - this.carry.sizeBytes);
+      if (this.carry.sizeBytes < SEGMENT_HEADER_PREFIX_BYTES) return OK;
+    }
+    const needed = segmentHeaderBytesAt(this.carry.view());
+    position = this.carry.take(chunk, position, needed - this.carry.sizeBytes);
+    if (this.carry.sizeBytes < needed) return OK;
     const header = this.onHeader(this.carry.view());
     this.carry.clear();
     if (!header.ok) return header;
@@ -144,17 +188,45 @@ export class ReplayMachine {
   protected onHeader(bytes: Uint8Array): Result<void> {
     const decoded = decodeSegmentHeader(bytes, this.segment.id);
     if (decoded.ok) {
-      const action = decideRecovery('header-valid', this.role, 'none');
+      const action = decideRecovery('header-valid', this.role, 'none', this.policy);
       if (action !== 'read-frames') return this.unexpected(action, 'header-valid');
+      const previous = this.checkPreviousEnd(decoded.header);
+      // A policy may have cut the log at this header instead (point-in-time): nothing more to read.
+      if (!previous.ok || (this.phase as Phase) !== 'header') return previous;
       const taken = this.records.applyHeader(decoded.header.baseLsn);
       if (!taken.ok) return this.fail(taken.error);
+      this.header = decoded.header;
+      this.salt = decoded.header.salt;
+      this.frameHeaderBytes = frameHeaderBytesForSalt(this.salt);
       this.phase = 'frames';
       return OK;
     }
     const finding = classifyHeaderFailure(decoded.cause);
     // Whether frames follow decides between a torn creation and a damaged header: scan first.
-    if (framesAfterDecides(finding, this.role)) return this.startScan({ at: 'header', cause: decoded.cause }, new Uint8Array(0));
-    return this.failHeader(decideRecovery(finding, this.role, 'none'), finding, decoded.cause);
+    if (framesAfterDecides(finding, this.role, this.policy)) {
+      this.startSpot({ at: 'header', cause: decoded.cause }, Math.min(bytes.length, SEGMENT_HEADER_BYTES));
+      return OK;
+    }
+    return this.failHeader(decideRecovery(finding, this.role, 'none', this.policy), finding, decoded.cause);
+  }
+
+  /**
+   * A v2 header names where the previous segment's live frames end. When the previous segment of
+   * this sweep is that one (id - 1), its end must be there: a sealed segment whose live frames stop
+   * elsewhere lost or gained frames after it was sealed (row R8 for it).
+   */
+  protected checkPreviousEnd(header: SegmentHeader): Result<void> {
+    const previous = this.previousEnd;
+    if (header.previousEnd === 0 || previous === null || previous.id !== header.segmentId - 1 || previous.endBytes === header.previousEnd) return OK;
+    const action = decideRecovery('frame-undecodable', 'sealed', 'none', this.policy);
+    if (action !== 'fail-corruption') return this.previousEndAction(action, previous, header);
+    return this.fail({
+      code: 'Corruption',
+      segment: previous.name,
+      offsetBytes: previous.endBytes,
+      lsn: previous.lsnBefore === 0 ? null : previous.lsnBefore,
+      cause: endCause(previous.kind, previous.cause),
+    });
   }
 
   protected failHeader(action: RecoveryAction, finding: Finding, cause: HeaderFailureCause): Result<void> {
@@ -167,15 +239,21 @@ export class ReplayMachine {
 
   protected pushFrames(chunk: Uint8Array, start: number): Result<void> {
     if (this.carry.sizeBytes === 0) return this.readFrames(chunk, 0, start);
-    const carried = this.carry.completeFrame(chunk);
+    const carried = this.carry.completeFrame(chunk, this.frameHeaderBytes);
     switch (carried.kind) {
       case 'incomplete':
         return OK;
-      case 'bad-length':
-        return this.failCarried('bad-length', this.carry.copy(1), chunk.subarray(carried.position));
+      case 'bad-length': {
+        const bytes = this.carry.copy();
+        this.carry.clear();
+        return this.spotThenScan(this.carry.offsetBytes, 'bad-length', bytes, chunk.subarray(carried.position));
+      }
       case 'frame': {
-        const decoded = decodeFrame(carried.frame, 0);
-        if (!decoded.ok) return this.failCarried(decoded.cause, carried.frame.subarray(1), chunk.subarray(carried.position));
+        const decoded = decodeFrame(carried.frame, 0, this.salt);
+        if (!decoded.ok) {
+          this.carry.clear();
+          return this.spotThenScan(this.carry.offsetBytes, decoded.cause, carried.frame, chunk.subarray(carried.position));
+        }
         const applied = this.passOn(this.records.apply(decoded.record, this.carry.offsetBytes, false));
         if (!applied.ok) return applied;
         return this.readFrames(chunk, carried.position, start);
@@ -183,23 +261,35 @@ export class ReplayMachine {
     }
   }
 
-  /** A carried frame that fails: the scan after it starts at its second byte. */
-  private failCarried(cause: DecodeFailureCause, carriedRest: Uint8Array, chunkRest: Uint8Array): Result<void> {
-    this.carry.clear();
-    const failed = this.onUndecodable(this.carry.offsetBytes, cause, carriedRest);
-    if (!failed.ok) return failed;
+  /** A carried frame that is not live: the spot, then the scan over its bytes and the chunk's rest. */
+  private spotThenScan(offsetBytes: number, cause: DecodeFailureCause, carried: Uint8Array, chunkRest: Uint8Array): Result<void> {
+    const skip = cause === 'stale-frame' ? carried.length : 1;
+    const started = this.onSpot(offsetBytes, cause, carried, carried.subarray(Math.min(skip, carried.length)), offsetBytes + skip);
+    if (!started.ok || !this.scansRest()) return started;
     return this.scan(chunkRest);
   }
 
-  /** Decodes whole frames in chunk from position (chunk starts at segment offset `start`). */
+  /** Whether the rest of a chunk after a spot goes to scan() (the policy machine's phases take it too). */
+  protected scansRest(): boolean {
+    return this.phase === 'scanning';
+  }
+
+  /** Decodes live frames in chunk from position (chunk starts at segment offset `start`). */
   protected readFrames(chunk: Uint8Array, position: number, start: number): Result<void> {
+    const salt = this.salt;
+    const headerBytes = this.frameHeaderBytes;
+    const fast = this.fast && salt !== 0;
     let at = position;
     while (at < chunk.length) {
-      const decoded = decodeRecordAt(chunk, at);
+      if (fast) {
+        at = fastFrames(chunk, at, salt, this.records);
+        if (at >= chunk.length) break;
+      }
+      const decoded = decodeRecordAt(chunk, at, salt);
       if (typeof decoded !== 'string') {
         const applied = this.passOn(this.records.apply(decoded, start + at, this.copyEvents));
         if (!applied.ok) return applied;
-        at += FRAME_HEADER_BYTES + readU32(chunk, at);
+        at += headerBytes + readU32(chunk, at);
         continue;
       }
       if (decoded === 'truncated-frame-header' || decoded === 'truncated-body') {
@@ -208,37 +298,49 @@ export class ReplayMachine {
         this.carry.take(chunk, at, chunk.length - at);
         return OK;
       }
-      return this.onUndecodable(start + at, decoded, chunk.subarray(at + 1));
+      const skip = decoded === 'stale-frame' ? headerBytes + readU32(chunk, at) : 1;
+      return this.onSpot(start + at, decoded, chunk.subarray(at), chunk.subarray(at + skip), start + at + skip);
     }
     return OK;
   }
 
-  /** Bytes that do not decode at `offsetBytes`; `after` are the bytes behind its first byte already read. */
-  protected onUndecodable(offsetBytes: number, cause: DecodeFailureCause, after: Uint8Array): Result<void> {
-    const action = decideRecovery('frame-undecodable', this.role, 'none');
-    switch (action) {
-      case 'fail-corruption': {
-        const lsn = this.records.previousLsn === 0 ? null : this.records.previousLsn;
-        return this.fail({ code: 'Corruption', segment: this.segment.name, offsetBytes, lsn, cause });
-      }
-      case 'stop-torn-tail':
-        return this.startScan({ at: 'frame', offsetBytes, cause }, after);
-      default:
-        return this.unexpected(action, 'frame-undecodable');
-    }
-  }
-
-  // ---- the scan behind a torn spot -------------------------------------------------------------
-
-  protected startScan(tear: Tear, after: Uint8Array): Result<void> {
-    this.torn = new ReplayTear(tear);
-    this.phase = 'scanning';
+  /**
+   * The live frames end at `offsetBytes`: `spot` are the bytes there (at least a frame header's
+   * worth, or all that is left), `after` the bytes behind it that the scan starts with, at segment
+   * offset `afterOffset`. A sealed v1 segment fails at once (nothing behind the spot changes that);
+   * every other end scans first.
+   */
+  protected onSpot(offsetBytes: number, cause: DecodeFailureCause, spot: Uint8Array, after: Uint8Array, afterOffset: number): Result<void> {
+    const version = this.header?.version ?? 2;
+    const kind = endKindAt(spot, cause, version === 2);
+    const tear: Tear = { at: 'frame', offsetBytes, kind, cause };
+    if (version === 1 && this.role === 'sealed') return this.decideEnd(tear, 'none');
+    this.startSpot(tear, afterOffset);
+    if (this.torn !== null) this.torn.spotDebrisEndBytes = this.spotDebrisEnd(offsetBytes, cause, spot);
     return this.scan(after);
   }
 
+  /**
+   * The frame beginning at a spot, torn, may carry this life's salt and a length: its remains
+   * reach that far (replay-scan.ts, debrisEndBytes); 0 when it does not.
+   */
+  protected spotDebrisEnd(offsetBytes: number, cause: DecodeFailureCause, spot: Uint8Array): number {
+    if (this.salt === 0 || cause === 'stale-frame' || spot.length < FRAME_HEADER_BYTES || readU32(spot, 8) !== this.salt) return 0;
+    const length = readU32(spot, 0);
+    return length >= FRAME_BODY_BYTES_MIN && length <= FRAME_BODY_BYTES_MAX ? offsetBytes + FRAME_HEADER_BYTES + length : 0;
+  }
+
+  protected startSpot(tear: Tear, scanStartBytes: number): void {
+    const salt = tear.at === 'header' ? ANY_SALT : this.salt;
+    this.torn = new ReplayTear(tear, salt, scanStartBytes);
+    this.phase = 'scanning';
+  }
+
+  // ---- the scan behind the end -----------------------------------------------------------------
+
   protected scan(bytes: Uint8Array): Result<void> {
     const torn = this.torn;
-    if (torn === null) throw new Error('replay: scanning without a torn spot');
+    if (torn === null) throw new Error('replay: scanning without a spot');
     torn.push(bytes);
     // Frames after a torn header settle the decision now; no need to read further.
     if (torn.tear.at === 'header' && torn.framesAfter() === 'some') return this.decideTornHeader(torn.tear.cause, 'some');
@@ -247,27 +349,98 @@ export class ReplayMachine {
 
   protected endScan(): Result<void> {
     const torn = this.torn;
-    if (torn === null) throw new Error('replay: endScan without a torn spot');
+    if (torn === null) throw new Error('replay: endScan without a spot');
     const found = torn.finish();
     this.records.noteLsnAfterTear(found.maxLsn);
     if (torn.tear.at === 'header') {
       const decided = this.decideTornHeader(torn.tear.cause, found.framesAfter);
       if (!decided.ok) return decided;
+      this.tornTail = torn.report(this.segment, this.segmentOffset);
+      this.logEnd = { segment: this.segment.name, segmentId: this.segment.id, offsetBytes: 0, kind: 'torn' };
+      // A torn header gets the base LSN the shell must write: above everything seen.
+      this.closeSegment(0, this.records.maxLsn + 1, 'torn', 0, 0);
+      this.phase = 'stopped';
+      return OK;
     }
-    this.tornTail = torn.report(this.segment, this.segmentOffset);
-    // A torn header gets the base LSN the shell must write: above everything seen.
-    this.closeSegment(torn.offsetBytes, torn.tear.at === 'header' ? this.records.maxLsn + 1 : this.records.segmentBaseLsn);
-    this.phase = 'stopped';
-    return OK;
+    return this.decideEnd(torn.tear, found.framesAfter, Math.max(found.lastFrameEndBytes, found.debrisEndBytes));
+  }
+
+  /** The end of the live frames and whether live frames follow: the table's action for it. */
+  protected decideEnd(tear: Extract<Tear, { at: 'frame' }>, framesAfter: 'none' | 'some', lifeEndBytes = 0): Result<void> {
+    const version = this.header?.version ?? 2;
+    const finding = endFinding(version, this.role, tear.kind, framesAfter === 'some');
+    const action = decideRecovery(finding, this.role, framesAfter, this.policy);
+    const liveEnd = Math.max(tear.offsetBytes, lifeEndBytes);
+    const end = (): void => {
+      this.logEnd = { segment: this.segment.name, segmentId: this.segment.id, offsetBytes: tear.offsetBytes, kind: tear.kind };
+      this.closeSegment(tear.offsetBytes, this.records.segmentBaseLsn, tear.kind, liveEnd, this.salt);
+    };
+    switch (action) {
+      case 'next-segment':
+        end();
+        this.previousEnd = {
+          id: this.segment.id,
+          name: this.segment.name,
+          endBytes: tear.offsetBytes,
+          kind: tear.kind,
+          cause: tear.cause,
+          lsnBefore: this.records.previousLsn,
+          sizeBytes: this.segmentOffset,
+        };
+        this.phase = 'between-segments';
+        return OK;
+      case 'fail-corruption': {
+        const lsn = this.records.previousLsn === 0 ? null : this.records.previousLsn;
+        return this.fail({ code: 'Corruption', segment: this.segment.name, offsetBytes: tear.offsetBytes, lsn, cause: endCause(tear.kind, tear.cause) });
+      }
+      case 'stop-torn-tail': {
+        const torn = this.torn ?? new ReplayTear(tear, this.salt, tear.offsetBytes);
+        this.tornTail = torn.report(this.segment, this.segmentOffset);
+        end();
+        this.phase = 'stopped';
+        return OK;
+      }
+      default:
+        return this.policyAction(action, finding, tear);
+    }
+  }
+
+  /** An action only another policy's column chooses (replay-policy-machine.ts); the default never does. */
+  protected policyAction(action: RecoveryAction, finding: Finding, _tear: Extract<Tear, { at: 'frame' }>): Result<void> {
+    return this.unexpected(action, finding);
+  }
+
+  /** A sealed segment's end that its successor's header contradicts, under a policy that does not fail (replay-policy-machine.ts). */
+  protected previousEndAction(action: RecoveryAction, _previous: SegmentEndFacts, _header: SegmentHeader): Result<void> {
+    return this.unexpected(action, 'frame-undecodable');
   }
 
   protected decideTornHeader(cause: HeaderFailureCause, framesAfter: 'none' | 'some'): Result<void> {
-    return this.failHeader(decideRecovery('header-torn', this.role, framesAfter), 'header-torn', cause);
+    return this.failHeader(decideRecovery('header-torn', this.role, framesAfter, this.policy), 'header-torn', cause);
   }
 
-  protected closeSegment(validBytes: number, baseLsn: Lsn): void {
+  protected closeSegment(validBytes: number, baseLsn: Lsn, end: EndKind, liveEndBytes: number, salt: number): void {
     const { firstLsnInSegment: firstLsn, lastLsnInSegment: lastLsn } = this.records;
-    this.segments.push({ name: this.segment.name, id: this.segment.id, baseLsn, validBytes, firstLsn, lastLsn });
+    this.segments.push({
+      name: this.segment.name,
+      id: this.segment.id,
+      version: this.header?.version ?? 2,
+      salt,
+      baseLsn,
+      validBytes,
+      end,
+      liveEndBytes: Math.max(validBytes, liveEndBytes),
+      sizeBytes: this.segmentOffset,
+      firstLsn,
+      lastLsn,
+    });
+  }
+
+  /** A segment reported before its bytes all came (a policy's cut): its size once they have. */
+  protected resizeSegment(name: string, sizeBytes: number): void {
+    const index = this.segments.findIndex((s) => s.name === name);
+    const segment = this.segments[index];
+    if (segment !== undefined) this.segments[index] = { ...segment, sizeBytes };
   }
 
   // ---- failures --------------------------------------------------------------------------------

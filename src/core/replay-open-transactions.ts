@@ -10,11 +10,23 @@
 // written to).
 
 import type { Lsn, ReplayedTransaction } from './records.js';
+import { BatchTransaction } from './replay-transaction.js';
 
-/** The events of one open transaction: adopted (read-only, someone else's) or owned (ours to extend). */
+/** The entries of one batch, left where replay read them (replay-transaction.ts). */
+interface BatchRef {
+  readonly bytes: Uint8Array;
+  readonly entriesAt: number;
+  readonly count: number;
+}
+
+/**
+ * The events of one open transaction: adopted (read-only, someone else's) or owned (ours to
+ * extend), or, while it has exactly one batch and nothing else, that batch left in place.
+ */
 interface OpenTransaction {
   events: readonly Uint8Array[];
   owned: Uint8Array[] | null;
+  batch: BatchRef | null;
 }
 
 const NO_EVENTS: readonly Uint8Array[] = [];
@@ -32,7 +44,27 @@ export class OpenTransactions {
   begin(beginLsn: Lsn): void {
     if (this.newest !== null) this.older.set(this.newestBeginLsn, this.newest);
     this.newestBeginLsn = beginLsn;
-    this.newest = { events: NO_EVENTS, owned: null };
+    this.newest = { events: NO_EVENTS, owned: null, batch: null };
+  }
+
+  /** Whether `beginLsn` is the newest open transaction (the one the next records most likely name). */
+  isNewest(beginLsn: Lsn): boolean {
+    return this.newest !== null && beginLsn === this.newestBeginLsn;
+  }
+
+  /**
+   * Adds one batch's entries, left in place, to the transaction begun at `beginLsn`; false when
+   * none is open there. The bytes must not change while the transaction is held.
+   */
+  addBatch(beginLsn: Lsn, bytes: Uint8Array, entriesAt: number, count: number): boolean {
+    const open = this.find(beginLsn);
+    if (open === undefined) return false;
+    if (count === 0) return true;
+    if (open.events.length === 0 && open.batch === null) {
+      open.batch = { bytes, entriesAt, count };
+      return true;
+    }
+    return this.add(beginLsn, new BatchTransaction(0, 0, count, bytes, entriesAt).events);
   }
 
   /**
@@ -43,6 +75,12 @@ export class OpenTransactions {
     const open = this.find(beginLsn);
     if (open === undefined) return false;
     if (events.length === 0) return true;
+    if (open.batch !== null) {
+      // A second batch or a Mutation after the first batch: the events become an array of our own.
+      open.owned = [...new BatchTransaction(0, 0, open.batch.count, open.batch.bytes, open.batch.entriesAt).events];
+      open.events = open.owned;
+      open.batch = null;
+    }
     if (open.events.length === 0) {
       open.events = events;
       return true;
@@ -60,7 +98,10 @@ export class OpenTransactions {
   /** Closes the transaction begun at `beginLsn` as committed at `commitLsn`; null when none is open. */
   commit(beginLsn: Lsn, commitLsn: Lsn): ReplayedTransaction | null {
     const open = this.take(beginLsn);
-    return open === undefined ? null : { beginLsn, commitLsn, events: open.events };
+    if (open === undefined) return null;
+    const batch = open.batch;
+    if (batch !== null) return new BatchTransaction(beginLsn, commitLsn, batch.count, batch.bytes, batch.entriesAt);
+    return { beginLsn, commitLsn, events: open.events, eventCount: open.events.length };
   }
 
   /** Drops the transaction begun at `beginLsn`; false when none is open. */
@@ -70,8 +111,10 @@ export class OpenTransactions {
 
   /** The begin LSNs and events of the transactions open now, oldest first. */
   entries(): [Lsn, readonly Uint8Array[]][] {
-    const all: [Lsn, readonly Uint8Array[]][] = [...this.older].map(([beginLsn, open]) => [beginLsn, open.events]);
-    if (this.newest !== null) all.push([this.newestBeginLsn, this.newest.events]);
+    const eventsOf = (open: OpenTransaction): readonly Uint8Array[] =>
+      open.batch === null ? open.events : new BatchTransaction(0, 0, open.batch.count, open.batch.bytes, open.batch.entriesAt).events;
+    const all: [Lsn, readonly Uint8Array[]][] = [...this.older].map(([beginLsn, open]) => [beginLsn, eventsOf(open)]);
+    if (this.newest !== null) all.push([this.newestBeginLsn, eventsOf(this.newest)]);
     return all.sort((a, b) => a[0] - b[0]);
   }
 

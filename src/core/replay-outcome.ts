@@ -1,10 +1,13 @@
 // The shapes replay takes and returns. replay.ts re-exports them; the shell, the CLI and the tests
 // read them.
 
+import type { Inflate } from './codec.js';
 import type { DecodeFailureCause, HeaderFailureCause, RecoveryPolicy } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
+import type { EndKind } from './replay-end.js';
 import type { SkippedRange } from './replay-skip.js';
 
+export type { EndKind } from './replay-end.js';
 export type { SkippedRange } from './replay-skip.js';
 
 export interface ReplayMachineOptions {
@@ -18,6 +21,17 @@ export interface ReplayMachineOptions {
   readonly copyEvents: boolean;
   /** Called once per committed transaction, in commit order, as soon as its TxCommit is read. */
   readonly onTransaction: (transaction: ReplayedTransaction) => void;
+  /**
+   * Inflates a deflated payload (docs/format.md "Deflated payloads"); the shell passes node:zlib's.
+   * Without it, a deflated frame above the checkpoint LSN is a programmer error.
+   */
+  readonly inflate?: Inflate;
+  /**
+   * Take the usual frames (TxBegin, a batch stored as it is, TxCommit) through replay's hot path
+   * (replay-machine.ts, fastFrames) before the general one; on unless false. The outcome is the
+   * same either way: test/src/core/replay.fast-path.test.ts turns it off to check that.
+   */
+  readonly hotPath?: boolean;
   /** What to do with damage (replay-decision.ts, the columns); 'tolerate-torn-tail' when omitted. */
   readonly policy?: RecoveryPolicy;
 }
@@ -35,7 +49,7 @@ export interface TornTail {
   readonly segmentId: number;
   /** The first byte that does not belong to a whole frame (0 with headerTorn). */
   readonly offsetBytes: number;
-  /** The segment's length minus offsetBytes: what truncation removes. */
+  /** The segment's length minus offsetBytes: the bytes after the end (a v1 repair cuts them off). */
   readonly droppedBytes: number;
   readonly cause: DecodeFailureCause | HeaderFailureCause;
   /**
@@ -52,10 +66,35 @@ export interface TornTail {
   readonly headerTorn: boolean;
 }
 
+/** Where the log ends: the end of the last segment's live frames, and what is there. */
+export interface LogEnd {
+  readonly segment: string;
+  readonly segmentId: number;
+  /** The first byte after the last live frame (the header's size when there is none; 0 with a torn header). */
+  readonly offsetBytes: number;
+  /** What that spot holds: the end of the file, zeros, a stale frame, or a torn frame. */
+  readonly kind: EndKind;
+}
+
 /** What replay learned about one segment file. */
 export interface ReplaySegment {
   readonly name: string;
   readonly id: number;
+  /** The format version of its header (1 or 2); the version walref writes for a torn header. */
+  readonly version: 1 | 2;
+  /** Its salt (0 for v1, and for a torn header). */
+  readonly salt: number;
+  /** What follows its last live frame. */
+  readonly end: EndKind;
+  /**
+   * How far the bytes of this life that replay found reach, behind the end included: whole live
+   * frames, and the beginnings of frames of this life that do not decode (a torn write) as far as
+   * their length says; at least validBytes, and possibly past the file's end. Recovery overwrites
+   * [validBytes, liveEndBytes) with zeros before the writer continues at validBytes.
+   */
+  readonly liveEndBytes: number;
+  /** The file's size: every byte replay was fed for it. */
+  readonly sizeBytes: number;
   /** From the header; for a torn header, the base LSN the shell must write (maxLsn + 1). */
   readonly baseLsn: Lsn;
   /** Bytes of the file that hold the header and whole frames: where the writer continues. 0 with a torn header. */
@@ -94,6 +133,8 @@ export interface ReplaySummary {
   /** The highest LSN on disk, committed or not, including whole frames found after a torn spot; 0 when none. */
   readonly maxLsn: Lsn;
   readonly tornTail: TornTail | null;
+  /** Where the last segment's live frames end, and what is there; null for an empty directory. */
+  readonly end: LogEnd | null;
   /** The snapshot LSN of the newest checkpoint marker above the checkpoint LSN; null when none. */
   readonly checkpointObserved: Lsn | null;
   readonly segments: readonly ReplaySegment[];

@@ -1,13 +1,15 @@
 // Resynchronising after damage, for the skip-corrupted policy: from the first byte after a bad
-// spot, look for the next whole frame (a plausible length and kind, then a good checksum and a
-// body that decodes), and hand back the bytes from it on so replay can read frames again there.
+// spot, look for the next live frame (a plausible length and tag, then a good checksum, the
+// segment's salt for a v2 segment, and a body that decodes), and hand back the bytes from it on so
+// replay can read frames again there. A frame of an earlier life of the file (another salt) is
+// never one: stale frames are skipped, never replayed.
 // Like the scan behind a torn tail (replay-scan.ts) it keeps only the bytes from the current
 // candidate on, so its memory is bounded by one frame plus one chunk, and its checksum work by
 // SCAN_CRC_BYTES_BUDGET per damaged range.
 
-import { decodeFrame, readU32 } from './codec.js';
-import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, RecordKind } from './format.js';
-import { SCAN_CRC_BYTES_BUDGET } from './replay-scan.js';
+import { decodeFrame, frameHeaderBytesForSalt, readU32 } from './codec.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN } from './format.js';
+import { ReplayScan, SCAN_CRC_BYTES_BUDGET } from './replay-scan.js';
 
 export type ResyncResult =
   | { readonly found: false }
@@ -23,9 +25,18 @@ export class ReplayResync {
   private windowOffset: number;
   private crcBytesLeft = SCAN_CRC_BYTES_BUDGET;
 
-  /** @param offsetBytes the segment offset of the first byte that will be pushed. */
-  constructor(offsetBytes: number) {
+  private readonly headerBytes: number;
+
+  /**
+   * @param offsetBytes the segment offset of the first byte that will be pushed.
+   * @param salt the segment's salt (0 for a v1 segment).
+   */
+  constructor(
+    offsetBytes: number,
+    private readonly salt: number,
+  ) {
     this.windowOffset = offsetBytes;
+    this.headerBytes = frameHeaderBytesForSalt(salt);
   }
 
   /** Feeds the segment's next bytes; a frame found is handed back with every byte after it. */
@@ -53,24 +64,24 @@ export class ReplayResync {
   private scan(final: boolean): ResyncResult {
     const bytes = this.window.subarray(0, this.windowBytes);
     let p = 0;
-    while (p + FRAME_HEADER_BYTES <= bytes.length && this.crcBytesLeft > 0) {
+    const headerBytes = this.headerBytes;
+    while (p + headerBytes <= bytes.length && this.crcBytesLeft > 0) {
       const bodyBytes = readU32(bytes, p);
       if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) {
         p++;
         continue;
       }
-      if (p + FRAME_HEADER_BYTES + bodyBytes > bytes.length) {
+      if (p + headerBytes + bodyBytes > bytes.length) {
         if (!final) break;
         p++;
         continue;
       }
-      const kind = bytes[p + FRAME_HEADER_BYTES]!;
-      if (kind < RecordKind.TxBegin || kind > RecordKind.Checkpoint) {
+      if (!ReplayScan.plausibleTag(bytes[p + headerBytes]!, this.salt !== 0)) {
         p++;
         continue;
       }
       this.crcBytesLeft -= bodyBytes;
-      if (decodeFrame(bytes, p).ok) {
+      if (decodeFrame(bytes, p, this.salt).ok) {
         const found: ResyncResult = { found: true, offsetBytes: this.windowOffset + p, rest: bytes.slice(p) };
         this.windowBytes = 0;
         return found;

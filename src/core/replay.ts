@@ -10,12 +10,25 @@
 // transactions plus one chunk, however long the log. What replay does on each finding is the
 // decision table in replay-decision.ts; docs/format.md explains it in words.
 
+import type { Inflate } from './codec.js';
 import type { RecoveryPolicy, Result } from './errors.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { ReplayDriver } from './replay-driver.js';
 import type { ReplayOutcome, ReplaySummary } from './replay-outcome.js';
 
-export type { CutReport, PolicyReport, ReplayMachineOptions, ReplayOutcome, ReplaySegment, ReplaySummary, SegmentStart, SkippedRange, TornTail } from './replay-outcome.js';
+export type {
+  CutReport,
+  EndKind,
+  LogEnd,
+  PolicyReport,
+  ReplayMachineOptions,
+  ReplayOutcome,
+  ReplaySegment,
+  ReplaySummary,
+  SegmentStart,
+  SkippedRange,
+  TornTail,
+} from './replay-outcome.js';
 export { ReplayMachine } from './replay-machine.js';
 export { ReplayDriver, type ReplayDriverOptions, type SegmentRef } from './replay-driver.js';
 
@@ -23,6 +36,10 @@ export interface ReplayInput {
   /** Segment files in ascending id order; the last one is the active segment. */
   readonly segments: readonly { readonly name: string; readonly id: number; readonly bytes: Uint8Array }[];
   readonly checkpointLsn: Lsn;
+  /** Inflates deflated payloads; needed only for a log that holds some. */
+  readonly inflate?: Inflate;
+  /** See ReplayMachineOptions.hotPath (tests turn it off to compare). */
+  readonly hotPath?: boolean;
   /** What to do with damage; 'tolerate-torn-tail' when omitted. */
   readonly policy?: RecoveryPolicy;
 }
@@ -32,7 +49,13 @@ export interface ReplayInput {
  * (no copies), so they stay valid as long as the caller keeps those bytes unchanged.
  */
 export function replay(input: ReplayInput): Result<ReplayOutcome> {
-  const driver = new ReplayDriver(input.segments, { checkpointLsn: input.checkpointLsn, copyEvents: false, policy: input.policy ?? 'tolerate-torn-tail' });
+  const driver = new ReplayDriver(input.segments, {
+    checkpointLsn: input.checkpointLsn,
+    copyEvents: false,
+    ...(input.inflate === undefined ? {} : { inflate: input.inflate }),
+    ...(input.hotPath === undefined ? {} : { hotPath: input.hotPath }),
+    policy: input.policy ?? 'tolerate-torn-tail',
+  });
   for (const segment of input.segments) {
     const fed = driver.feedSegment(segment.bytes);
     if (!fed.ok) return fed;
@@ -50,6 +73,8 @@ export interface ReplayStreamInput {
     readonly chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   }[];
   readonly checkpointLsn: Lsn;
+  /** Inflates deflated payloads; needed only for a log that holds some. */
+  readonly inflate?: Inflate;
   /**
    * Whether the chunk source hands out a fresh buffer per chunk that it never writes again. Then
    * events may stay views into chunks; otherwise (the default) each event is copied out, which is
@@ -73,6 +98,7 @@ export async function replayStream(
   const driver = new ReplayDriver(input.segments, {
     checkpointLsn: input.checkpointLsn,
     copyEvents: input.chunksAreFresh !== true,
+    ...(input.inflate === undefined ? {} : { inflate: input.inflate }),
     policy: input.policy ?? 'tolerate-torn-tail',
   });
   // Hand over what the last chunk committed before reading the next, so at most one chunk's worth

@@ -1,5 +1,6 @@
 // The writer state machine: begin, append, appendBatch, commit, abort, checkpointMarker, flush,
-// fsync (the spec's Fsync: forceFsync and the group flusher), truncateUpTo. Each step takes a
+// fsync (the spec's Fsync: forceFsync and the group flusher), truncateUpTo, and the preparation of
+// the next segment's file (prepareStart, prepareDone: writer-segments.ts). Each step takes a
 // state and returns the next state plus the effects that must run, in order, before that state
 // may be adopted. The shell adopts the state only when every effect succeeded; when one fails it
 // calls effectFailed() with the state it had before the step, which poisons and says how to cut a
@@ -9,16 +10,24 @@
 // OS in one write per flush, fsync or rotation. A step that raises durableLsn carries, among its
 // effects, the fsync that covers it; the durability ordering rule itself (adopt such a state only
 // once that fsync returned) is stated and enforced in one place, the shell: src/wal-core.ts.
+//
+// Segment files are preallocated and reused (docs/format.md "Preallocation and reuse";
+// writer-segments.ts): a rotation takes a free file when one is ready (header written and synced under its free name, then renamed
+// into place), and creates one at the target size otherwise; truncateUpTo renames the segments it
+// frees to free files, up to `recycleSegments`, instead of unlinking them. Each write of frames
+// ends with an end marker (FRAME_HEADER_BYTES of zeros) when it fits in the file, so the live
+// frames end at zeros rather than at what the file held before.
 
 import type { Effect } from './effects.js';
 import type { WalErrorInfo } from './errors.js';
-import { appendFrame, flushedPending, pendingView } from './frame-arena.js';
-import { encodeSegmentHeader } from './segment-header.js';
-import { FORMAT_VERSION, LSN_MAX, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
-import type { Lsn, WalRecord } from './records.js';
+import { appendFrame, pendingWrite } from './frame-arena.js';
+import { FRAME_HEADER_BYTES, LSN_MAX } from './format.js';
+import type { Lsn, StoredPayload, WalRecord } from './records.js';
+import { recycleOrRemove, startNextSegment } from './writer-segments.js';
 import type { SealedSegment, WriterState } from './writer-state.js';
 
 export { fsyncDone, fsyncDue, fsyncStart, type FsyncPlan } from './writer-fsync.js';
+export { createSegmentEffects, prepareDone, prepareDue, prepareStart, type PreparePlan } from './writer-segments.js';
 
 export type WriterStep<T> =
   | { readonly ok: true; readonly state: WriterState; readonly effects: readonly Effect[]; readonly value: T }
@@ -41,7 +50,7 @@ function buffer(
   if (lsn > LSN_MAX) {
     return refuse({ code: 'InvalidArgument', argument: 'lsn', detail: `LSN space exhausted at ${lsn}` });
   }
-  const appended = appendFrame(state.pending, build(lsn));
+  const appended = appendFrame(state.pending, build(lsn), state.active.salt);
   // Every field spelled out rather than `...state`: this runs once per record, and a literal of
   // one fixed shape is several times cheaper for V8 than a spread.
   const next: WriterState = {
@@ -53,6 +62,7 @@ function buffer(
     pendingBytes: state.pendingBytes + appended.frameBytes,
     active: state.active.hasRecords ? state.active : { ...state.active, hasRecords: true },
     sealed: state.sealed,
+    free: state.free,
     openTransactions,
     lastSnapshotLsn: state.lastSnapshotLsn,
     commitsSinceFsync,
@@ -76,13 +86,18 @@ function writeOut(state: WriterState, fsync: boolean): { state: WriterState; eff
   const effects: Effect[] = [];
   let next = state;
   if (state.pendingBytes > 0) {
-    effects.push({ kind: 'write', file: state.active.name, offsetBytes: state.active.writtenBytes, data: pendingView(state.pending) });
+    const active = state.active;
+    const end = active.writtenBytes + state.pendingBytes;
+    // The end marker only where the file already has room for it: a marker never grows the file.
+    const markerBytes = end + FRAME_HEADER_BYTES <= active.sizeBytes ? FRAME_HEADER_BYTES : 0;
+    const write = pendingWrite(state.pending, markerBytes);
+    effects.push({ kind: 'write', file: active.name, offsetBytes: active.writtenBytes, data: write.data });
     next = {
       ...next,
-      pending: flushedPending(state.pending),
+      pending: write.next,
       pendingBytes: 0,
       writtenLsn: state.nextLsn - 1,
-      active: { ...state.active, writtenBytes: state.active.writtenBytes + state.pendingBytes },
+      active: { ...active, writtenBytes: end, sizeBytes: Math.max(active.sizeBytes, end) },
     };
   }
   if (fsync && next.writtenLsn > next.durableLsn) {
@@ -94,33 +109,11 @@ function writeOut(state: WriterState, fsync: boolean): { state: WriterState; eff
   return { state: next, effects };
 }
 
-/**
- * Seals the active segment and starts the next one: write and fsync the old one, create the new
- * file, write and fsync its header, then fsync the directory so the new name is durable before
- * any record depends on it.
- */
+/** Seals the active segment (its frames written, then fsynced) and starts the next one (startNextSegment). */
 function rotate(state: WriterState): { state: WriterState; effects: Effect[] } {
   const out = writeOut(state, true);
-  const old = out.state.active;
-  const id = old.id + 1;
-  const name = segmentFileName(id);
-  const baseLsn = out.state.nextLsn;
-  const header = encodeSegmentHeader({ version: FORMAT_VERSION, segmentId: id, baseLsn });
-  const sealed: SealedSegment = { id: old.id, name: old.name, baseLsn: old.baseLsn, lastLsn: old.hasRecords ? baseLsn - 1 : null };
-  return {
-    effects: [
-      ...out.effects,
-      { kind: 'create', file: name },
-      { kind: 'write', file: name, offsetBytes: 0, data: header },
-      { kind: 'fsync', file: name },
-      { kind: 'fsyncDir' },
-    ],
-    state: {
-      ...out.state,
-      sealed: [...out.state.sealed, sealed],
-      active: { id, name, baseLsn, writtenBytes: SEGMENT_HEADER_BYTES, hasRecords: false },
-    },
-  };
+  const next = startNextSegment(out.state);
+  return { state: next.state, effects: [...out.effects, ...next.effects] };
 }
 
 /** Whether the next begin() rotates: the active segment holds records and has reached its target. */
@@ -138,16 +131,20 @@ export function begin(state: WriterState): WriterStep<Lsn> {
   return step.ok && rotated.effects.length > 0 ? { ...step, effects: rotated.effects } : step;
 }
 
-export function append(state: WriterState, txBeginLsn: Lsn, event: Uint8Array): WriterStep<Lsn> {
+/** `stored`: the event deflated by the shell, when that saves bytes (docs/format.md "Deflated payloads"). */
+export function append(state: WriterState, txBeginLsn: Lsn, event: Uint8Array, stored: StoredPayload | null = null): WriterStep<Lsn> {
   const refusal = poisonedError(state) ?? requireOpenTransaction(state, txBeginLsn, 'txBeginLsn');
   if (refusal !== null) return refuse(refusal);
-  return buffer(state, (lsn) => ({ kind: 'Mutation', lsn, txBeginLsn, event }));
+  return buffer(state, (lsn) => (stored === null ? { kind: 'Mutation', lsn, txBeginLsn, event } : { kind: 'Mutation', lsn, txBeginLsn, event, stored }));
 }
 
-export function appendBatch(state: WriterState, txBeginLsn: Lsn, events: readonly Uint8Array[]): WriterStep<Lsn> {
+/** `stored`: count and entries deflated by the shell, when that saves bytes. */
+export function appendBatch(state: WriterState, txBeginLsn: Lsn, events: readonly Uint8Array[], stored: StoredPayload | null = null): WriterStep<Lsn> {
   const refusal = poisonedError(state) ?? requireOpenTransaction(state, txBeginLsn, 'txBeginLsn');
   if (refusal !== null) return refuse(refusal);
-  return buffer(state, (lsn) => ({ kind: 'MutationBatch', lsn, txBeginLsn, events }));
+  return buffer(state, (lsn) =>
+    stored === null ? { kind: 'MutationBatch', lsn, txBeginLsn, events } : { kind: 'MutationBatch', lsn, txBeginLsn, events, stored },
+  );
 }
 
 function close(state: WriterState, txBeginLsn: Lsn, kind: 'TxCommit' | 'TxAbort'): WriterStep<Lsn> {
@@ -164,10 +161,10 @@ export const abort = (state: WriterState, txBeginLsn: Lsn): WriterStep<Lsn> => c
  * TxBegin, one MutationBatch and TxCommit as one step, with nothing interleaved: the recorder's
  * commit and Wal.writeTransaction. A rotation that the begin needs comes first, as in begin().
  */
-export function transaction(state: WriterState, events: readonly Uint8Array[]): WriterStep<{ beginLsn: Lsn; commitLsn: Lsn }> {
+export function transaction(state: WriterState, events: readonly Uint8Array[], stored: StoredPayload | null = null): WriterStep<{ beginLsn: Lsn; commitLsn: Lsn }> {
   const begun = begin(state);
   if (!begun.ok) return begun;
-  const batched = appendBatch(begun.state, begun.value, events);
+  const batched = appendBatch(begun.state, begun.value, events, stored);
   if (!batched.ok) return batched;
   const committed = commit(batched.state, begun.value);
   if (!committed.ok) return committed;
@@ -221,11 +218,15 @@ export function writePending(state: WriterState): WriterStep<Lsn> {
 }
 
 /**
- * Deletes sealed segments all of whose records are at or below `upToLsn`, always keeping the
- * active segment and the one before it, then fsyncs the directory. Only a run of the oldest
- * segments can qualify, because LSNs increase along the log, so no hole is ever made.
+ * Frees sealed segments all of whose records are at or below `upToLsn`, always keeping the active
+ * segment and the one before it, then fsyncs the directory. Only a run of the oldest segments can
+ * qualify, because LSNs increase along the log, so no hole is ever made. A freed v2 segment is
+ * renamed to a free file for reuse while fewer than `recycleSegments` are kept (and its free name
+ * is not taken); every other freed segment is unlinked. A segment from `keepFromSegmentId` on (the
+ * MANIFEST's first segment) is never freed: the committed epoch still names it. Returns the names
+ * of the segments freed.
  */
-export function truncateUpTo(state: WriterState, upToLsn: Lsn): WriterStep<readonly string[]> {
+export function truncateUpTo(state: WriterState, upToLsn: Lsn, keepFromSegmentId = Number.POSITIVE_INFINITY): WriterStep<readonly string[]> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
   if (!Number.isSafeInteger(upToLsn) || upToLsn < 0) {
@@ -235,16 +236,17 @@ export function truncateUpTo(state: WriterState, upToLsn: Lsn): WriterStep<reado
   const removable: SealedSegment[] = [];
   for (const segment of candidates) {
     const covered = segment.lastLsn === null || segment.lastLsn <= upToLsn;
-    if (!covered) break;
+    if (!covered || segment.id >= keepFromSegmentId) break;
     removable.push(segment);
   }
   if (removable.length === 0) return { ok: true, state, effects: [], value: [] };
-  const effects: Effect[] = [...removable.map((s): Effect => ({ kind: 'remove', file: s.name })), { kind: 'fsyncDir' }];
+  const { effects, free } = recycleOrRemove(state, removable);
+  effects.push({ kind: 'fsyncDir' });
   return {
     ok: true,
     effects,
     value: removable.map((s) => s.name),
-    state: { ...state, sealed: state.sealed.slice(removable.length) },
+    state: { ...state, sealed: state.sealed.slice(removable.length), free },
   };
 }
 
@@ -262,6 +264,17 @@ export function poison(state: WriterState, reason: string): WriterState {
 export function effectFailed(before: WriterState, effect: Effect, errno: string): { state: WriterState; effects: readonly Effect[] } {
   const target = 'file' in effect ? effect.file : effect.kind === 'rename' ? effect.from : '.';
   const state = poison(before, `${effect.kind} of ${target} failed with ${errno}`);
-  const effects: Effect[] = effect.kind === 'write' ? [{ kind: 'truncate', file: effect.file, sizeBytes: effect.offsetBytes }] : [];
+  // A write into a preallocated file is cut back by zeroing what it put there (the file keeps its
+  // size); a write past the file's end by truncating. The writer knows which from the file's size.
+  const effects: Effect[] = effect.kind === 'write' ? cutBack(before, effect) : [];
   return { state, effects };
+}
+
+function cutBack(before: WriterState, write: Extract<Effect, { kind: 'write' }>): Effect[] {
+  const size = write.file === before.active.name ? before.active.sizeBytes : 0;
+  if (write.offsetBytes >= size) return [{ kind: 'truncate', file: write.file, sizeBytes: write.offsetBytes }];
+  const zeroed = Math.min(write.data.length, size - write.offsetBytes);
+  const effects: Effect[] = [{ kind: 'write', file: write.file, offsetBytes: write.offsetBytes, data: new Uint8Array(zeroed) }];
+  if (write.offsetBytes + write.data.length > size) effects.push({ kind: 'truncate', file: write.file, sizeBytes: size });
+  return effects;
 }

@@ -15,48 +15,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsError, type DirectoryLock, type FileHandle, type FileSystem, type OpenMode } from './port.js';
 import { LOCK_FILE_NAME } from '../core/format.js';
+import { blockingThenTurn, guarded, pooled, rethrow, turn, type IoMode } from './node-calls.js';
 
-function toFsError(error: unknown, op: string, target: string): FsError {
-  if (error instanceof FsError) return error;
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'EIO';
-  return new FsError(code, op, target, error instanceof Error ? error.message : undefined);
-}
-
-function rethrow(error: unknown, op: string, target: string): never {
-  throw toFsError(error, op, target);
-}
-
-function guarded<T>(op: string, target: string, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    return rethrow(error, op, target);
-  }
-}
+export type { IoMode } from './node-calls.js';
 
 const OPEN_FLAGS: Record<OpenMode, string> = { read: 'r', 'read-write': 'r+', 'create-exclusive': 'wx+' };
 
-export type IoMode = 'non-blocking' | 'blocking';
-
-/** One turn of the event loop: what the blocking mode gives back after every call that waits. */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Wraps a node:fs callback call into a promise whose failure is an FsError. */
-function pooled<T>(op: string, target: string, start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    start((error, value) => {
-      if (error === null) resolve(value);
-      else reject(toFsError(error, op, target));
-    });
-  });
-}
-
-/** Runs a blocking call, then yields one turn; its failure is a rejected FsError. */
-async function blockingThenTurn<T>(op: string, target: string, action: () => T): Promise<T> {
-  const value = guarded(op, target, action);
-  await turn();
-  return value;
-}
+/** The zeros preallocation writes, a chunk at a time (never written to). */
+const ZEROS = new Uint8Array(1 << 20);
 
 class NodeFileHandle implements FileHandle {
   readonly path: string;
@@ -74,20 +40,34 @@ class NodeFileHandle implements FileHandle {
   }
 
   async read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
-    const out = new Uint8Array(lengthBytes);
+    // Not zero-filled first: only bytes read are handed out (replay's events stay views of them).
+    const out = new Uint8Array(Buffer.allocUnsafeSlow(lengthBytes).buffer, 0, lengthBytes);
     let filled = 0;
-    const fd = this.fd;
-    while (filled < lengthBytes) {
-      const at = filled;
-      const n =
-        this.#io === 'blocking'
-          ? guarded('read', this.path, () => fs.readSync(fd, out, at, lengthBytes - at, offsetBytes + at))
-          : await pooled<number>('read', this.path, (done) => fs.read(fd, out, at, lengthBytes - at, offsetBytes + at, done));
-      if (n === 0) break;
+    let n = -1;
+    while (filled < lengthBytes && n !== 0) {
+      n = await this.#transfer('read', out, filled, lengthBytes - filled, offsetBytes + filled);
       filled += n;
     }
     if (this.#io === 'blocking') await turn();
     return filled === lengthBytes ? out : out.subarray(0, filled);
+  }
+
+  async preallocate(sizeBytes: number): Promise<void> {
+    // Written zeros, not fallocate (Node has none, and fallocate's unwritten extents would need a
+    // metadata change at their first write: the cost preallocation is there to avoid).
+    for (let at = this.sizeBytes(); at < sizeBytes; ) {
+      const written = await this.#transfer('write', ZEROS, 0, Math.min(ZEROS.length, sizeBytes - at), at);
+      if (written === 0) throw new FsError('SHORT_WRITE', 'write', this.path, `nothing written while preallocating at ${at}`);
+      at += written;
+    }
+    if (this.#io === 'blocking') await turn();
+  }
+
+  /** Reads or writes `buffer[at..at + length)` at file offset `position`: synchronously when blocking, else on the thread pool. */
+  async #transfer(op: 'read' | 'write', buffer: Uint8Array, at: number, length: number, position: number): Promise<number> {
+    const fd = this.fd;
+    if (this.#io === 'blocking') return guarded(op, this.path, () => (op === 'read' ? fs.readSync(fd, buffer, at, length, position) : fs.writeSync(fd, buffer, at, length, position)));
+    return pooled<number>(op, this.path, (done) => (op === 'read' ? fs.read(fd, buffer, at, length, position, done) : fs.write(fd, buffer, at, length, position, done)));
   }
 
   datasync(): Promise<void> {

@@ -2,8 +2,8 @@
 // implementations exist: node-fs.ts (the real disk, the only module that imports node:fs) and
 // crash-sim's simulated file system.
 //
-// The calls that wait for the disk are asynchronous: fdatasync, fsync, the directory fsync and
-// reads (replay). The node adapter runs them off the main thread (on libuv's pool), so the host's
+// The calls that wait for the disk are asynchronous: fdatasync, fsync, the directory fsync, reads
+// (replay) and preallocation (megabytes of zeros). The node adapter runs them off the main thread (on libuv's pool), so the host's
 // event loop keeps turning while the disk works. Writes stay synchronous: a write hands bytes to
 // the page cache and returns in microseconds, and a synchronous write keeps the segment's bytes
 // in LSN order without a queue. docs/performance.md ("Choosing the non-blocking adapter") has the
@@ -42,6 +42,13 @@ export interface FileHandle {
    * and the caller's: replay hands out events as views into it instead of copying them.
    */
   read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
+  /**
+   * Makes the file at least `sizeBytes` long, every new byte a zero that is really written (not a
+   * hole, not an unwritten extent), so later overwrites change neither its size nor its allocation.
+   * A file already that long is left as it is. Asynchronous: it may write many megabytes. Durable
+   * once the file is fsynced.
+   */
+  preallocate(sizeBytes: number): Promise<void>;
   /** fdatasync: data, and the metadata needed to read it (the size), reach stable storage. */
   datasync(): Promise<void>;
   /** fsync: data and all metadata reach stable storage. */

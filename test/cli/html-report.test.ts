@@ -12,6 +12,8 @@ import { classRuns, framesOf, pageData, renderHtmlReport, REPORT_ALL_DETAILS } f
 import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
 import type { Workload } from '../../oracle/explore/workload.js';
 import { encodeFrame } from '../../src/core/codec.js';
+import { SEGMENT_HEADER_BYTES } from '../../src/core/format.js';
+import { encodeSegmentHeader } from '../../src/core/segment-header.js';
 import { bufferedIo } from '../../cli/io.js';
 import { runCli } from '../../cli/run-cli.js';
 import { nodeFileSystem, openWal } from '../../src/index.js';
@@ -52,15 +54,19 @@ describe('the report data', () => {
     expect(classRuns([])).toBe('');
   });
 
-  it('frames are located after the 32-byte segment header, up to the first one that does not decode', () => {
-    const begin = encodeFrame({ kind: 'TxBegin', lsn: 7 });
-    const commit = encodeFrame({ kind: 'TxCommit', lsn: 8, txBeginLsn: 7 });
-    const bytes = new Uint8Array(32 + begin.length + commit.length + 5);
-    bytes.set(begin, 32);
-    bytes.set(commit, 32 + begin.length);
+  it("frames are located after the segment's header, under its salt, up to the first one that does not decode", () => {
+    const begin = encodeFrame({ kind: 'TxBegin', lsn: 7 }, 99);
+    const commit = encodeFrame({ kind: 'TxCommit', lsn: 8, txBeginLsn: 7 }, 99);
+    const stale = encodeFrame({ kind: 'TxBegin', lsn: 3 }, 98);
+    const h = SEGMENT_HEADER_BYTES;
+    const bytes = new Uint8Array(h + begin.length + commit.length + stale.length);
+    bytes.set(encodeSegmentHeader({ segmentId: 1, baseLsn: 7, salt: 99 }), 0);
+    bytes.set(begin, h);
+    bytes.set(commit, h + begin.length);
+    bytes.set(stale, h + begin.length + commit.length);
     expect(framesOf(bytes)).toEqual([
-      [32, begin.length, 7, 'TxBegin'],
-      [32 + begin.length, commit.length, 8, 'TxCommit (tx 7)'],
+      [h, begin.length, 7, 'TxBegin'],
+      [h + begin.length, commit.length, 8, 'TxCommit (tx 7)'],
     ]);
   });
 

@@ -3,17 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import { ByteClass } from '../../crash-sim/file-crash.js';
 import { encodeFrame } from '../../src/core/codec.js';
+import { SEGMENT_HEADER_BYTES } from '../../src/core/format.js';
+import { encodeSegmentHeader } from '../../src/core/segment-header.js';
 import { cellClass, classCounts, drawFile, frameFates, legend, pictureStyleFor, type PicturedFile } from '../../cli/picture.js';
 
 const { durable, lost, torn, garbage } = ByteClass;
 
 function segmentWithTwoFrames(): { cache: Uint8Array; beginEnd: number } {
-  const begin = encodeFrame({ kind: 'TxBegin', lsn: 1 });
-  const batch = encodeFrame({ kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [new TextEncoder().encode('alice +10')] });
-  const cache = new Uint8Array(32 + begin.length + batch.length);
-  cache.set(begin, 32);
-  cache.set(batch, 32 + begin.length);
-  return { cache, beginEnd: 32 + begin.length };
+  const begin = encodeFrame({ kind: 'TxBegin', lsn: 1 }, 5);
+  const batch = encodeFrame({ kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [new TextEncoder().encode('alice +10')] }, 5);
+  const cache = new Uint8Array(SEGMENT_HEADER_BYTES + begin.length + batch.length);
+  cache.set(encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt: 5 }), 0);
+  cache.set(begin, SEGMENT_HEADER_BYTES);
+  cache.set(batch, SEGMENT_HEADER_BYTES + begin.length);
+  return { cache, beginEnd: SEGMENT_HEADER_BYTES + begin.length };
 }
 
 describe('the crash-state picture', () => {
@@ -58,7 +61,7 @@ describe('the crash-state picture', () => {
     const cells = Math.ceil(cache.length / 8);
     const durableCells = Math.floor(beginEnd / 8);
     expect(lines[1]).toBe(`       0  ${'#'.repeat(durableCells)}${'.'.repeat(cells - durableCells)}`);
-    expect(lines[2]).toMatch(/offset {4}32 {2}LSN {3}1 {2}on disk {2}TxBegin/);
+    expect(lines[2]).toMatch(/offset {4}44 {2}LSN {3}1 {2}on disk {2}TxBegin/);
     expect(lines[3]).toMatch(/LSN {3}2 {2}missing {2}MutationBatch \(tx 1\) "alice \+10"/);
   });
 

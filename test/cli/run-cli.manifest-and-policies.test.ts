@@ -119,7 +119,9 @@ describe('--recovery on replay and verify', () => {
   });
 
   it('verify --recovery absolute fails on a torn tail the default accepts', async () => {
-    const { wal } = await openWal(dir);
+    // Not preallocated: the bytes appended below follow the last frame (after preallocated zeros
+    // they would lie beyond a clean end).
+    const { wal } = await openWal(dir, { preallocate: false });
     await wal.waitDurable((await wal.writeTransaction([ev('a')])).commitLsn);
     await wal.close();
     fs.appendFileSync(path.join(dir, segmentFileName(1)), Buffer.from([7, 0]));

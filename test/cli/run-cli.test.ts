@@ -69,7 +69,7 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     expect(code).toBe(0);
     const lsns = [...out.matchAll(/^ {2}offset +\d+ +len +\d+ +LSN +(\d+) /gm)].map((m) => Number(m[1]));
     expect(lsns).toEqual(Array.from({ length: log.nextLsn - 1 }, (_, i) => i + 1));
-    for (const name of segmentNames()) expect(out).toContain(`segment ${name}: version 1`);
+    for (const name of segmentNames()) expect(out).toContain(`segment ${name}: version 2`);
     expect(out).toMatch(new RegExp(`LSN +${log.abortedBeginLsn + 2} +TxAbort +tx ${log.abortedBeginLsn}`));
     expect(out).toMatch(new RegExp(`LSN +${log.checkpointLsn} +Checkpoint +snapshot LSN ${log.committed[0]!.commitLsn}`));
     expect(out).toMatch(/MutationBatch +tx 1 +events 2 +sizes 5,4 \(total 9 B\)/);
@@ -113,7 +113,7 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     const fence = log.nextLsn;
     const { code, out } = await cli('replay', dir, '--json', '--checkpoint-lsn', String(fence));
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toEqual({ checkpointLsn: fence, transactions: [], maxLsn: log.nextLsn - 1, tornTail: null, checkpointObserved: null });
+    expect(JSON.parse(out)).toMatchObject({ checkpointLsn: fence, transactions: [], maxLsn: log.nextLsn - 1, tornTail: null, checkpointObserved: null, end: { kind: 'zeros' } });
   });
 
   it('replay --checkpoint-lsn skips the transactions at or below the checkpoint LSN', async () => {
@@ -176,24 +176,30 @@ describe('walref dump, replay and verify on a well-formed log', () => {
   it('a torn tail in the active segment is reported by every command and the file stays byte for byte the same', async () => {
     const active = segmentNames().at(-1)!;
     const file = path.join(dir, active);
-    const sizeBefore = fs.statSync(file).size;
-    // Half a frame: what a crash in the middle of a write leaves behind.
-    const frame = encodeFrame({ kind: 'TxBegin', lsn: log.nextLsn });
-    fs.appendFileSync(file, frame.subarray(0, 11));
+    const clean = (JSON.parse((await cli('replay', dir, '--json')).out) as ReplayJson).end!;
+    expect(clean).toMatchObject({ segment: active, kind: 'zeros' });
+    // Half a frame where the live frames end: what a crash in the middle of a write leaves behind.
+    const bytes = fs.readFileSync(file);
+    const frame = encodeFrame({ kind: 'TxBegin', lsn: log.nextLsn }, bytes.readUInt32LE(28));
+    bytes.set(frame.subarray(0, 11), clean.offsetBytes);
+    fs.writeFileSync(file, bytes);
+    const dropped = bytes.length - clean.offsetBytes;
     const before = snapshotDir();
 
     const verify = await cli('verify', dir);
     expect(verify.code).toBe(0);
-    expect(verify.out).toContain(`torn tail: segment ${active} at offset ${sizeBefore}`);
-    expect(verify.out).toContain('11 bytes that openWal would truncate');
+    expect(verify.out).toContain(`torn tail: segment ${active} at offset ${clean.offsetBytes}`);
+    expect(verify.out).toContain(`${dropped} bytes to the end of the file, that openWal would write over from there`);
     const strict = await cli('verify', dir, '--strict');
     expect(strict.code).toBe(1);
-    expect(strict.err).toContain(`torn tail: segment ${active} at offset ${sizeBefore}`);
+    expect(strict.err).toContain(`torn tail: segment ${active} at offset ${clean.offsetBytes}`);
     const dump = await cli('dump', dir);
     expect(dump.code).toBe(0);
-    expect(dump.out).toContain(`torn tail: segment ${active} at offset ${sizeBefore}`);
+    expect(dump.out).toContain(`torn tail: segment ${active} at offset ${clean.offsetBytes}`);
     const replay = await cli('replay', dir, '--json');
-    expect((JSON.parse(replay.out) as ReplayJson).tornTail).toMatchObject({ segment: active, offsetBytes: sizeBefore, droppedBytes: 11 });
+    const parsed = JSON.parse(replay.out) as ReplayJson;
+    expect(parsed.tornTail).toMatchObject({ segment: active, offsetBytes: clean.offsetBytes, droppedBytes: dropped });
+    expect(parsed.end).toMatchObject({ segment: active, offsetBytes: clean.offsetBytes, kind: 'torn' });
 
     expect(snapshotDir()).toEqual(before);
   });
@@ -206,7 +212,7 @@ describe('walref dump, replay and verify on a well-formed log', () => {
     const target = offsets[1]!;
     const file = path.join(dir, active);
     const bytes = fs.readFileSync(file);
-    bytes[target + 12]! ^= 0x02;
+    bytes[target + 16]! ^= 0x02;
     fs.writeFileSync(file, bytes);
 
     const { code, out, err } = await cli('verify', dir);
@@ -295,13 +301,13 @@ describe('walref failures are one line with the right exit code', () => {
     await buildLog(dir);
     const sealed = path.join(dir, segmentNames()[0]!);
     const bytes = fs.readFileSync(sealed);
-    bytes[40]! ^= 0x01;
+    bytes[52]! ^= 0x01;
     fs.writeFileSync(sealed, bytes);
     const { code, out, err } = spawnCli('verify', dir);
     expect(code).toBe(1);
     expect(out).toBe('');
     expect(err.trimEnd().split('\n')).toHaveLength(1);
-    expect(err).toMatch(/^walref verify: Corruption: corruption in segment 0+1\.wal at offset 32/);
+    expect(err).toMatch(/^walref verify: Corruption: corruption in segment 0+1\.wal at offset 44/);
     expect(err).not.toMatch(/\bat .*\.ts:\d+/);
   });
 });

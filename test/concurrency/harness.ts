@@ -74,6 +74,7 @@ export function scheduledFs(sim: SimFileSystem): ScheduledFs {
     path: handle.path,
     write: (data, offsetBytes) => handle.write(data, offsetBytes),
     read: (offsetBytes, lengthBytes) => later(`read ${handle.path}@${offsetBytes}`, () => handle.read(offsetBytes, lengthBytes)),
+    preallocate: (sizeBytes) => handle.preallocate(sizeBytes),
     datasync: () => fsync(handle, 'datasync'),
     sync: () => fsync(handle, 'sync'),
     truncate: (sizeBytes) => handle.truncate(sizeBytes),

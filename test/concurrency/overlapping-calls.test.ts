@@ -69,15 +69,19 @@ function syncOption(policy: Scenario['policy']): SyncOption {
   return policy === 'group' ? { mode: 'group', intervalMs: INTERVAL_MS } : { mode: 'per-commit' };
 }
 
-/** LSNs of the frames in one write's bytes (docs/format.md: len u32 | crc u32 | kind u8 | lsn u64 ...). */
+/**
+ * LSNs of the frames in one write's bytes (docs/format.md: len u32 | crc u32 | salt u32 | tag u8 |
+ * lsn u64 ...), up to the end marker (zeros) a write of frames may end with.
+ */
 function frameLsns(data: Uint8Array, offsetBytes: number): number[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const lsns: number[] = [];
-  let at = offsetBytes === 0 ? 32 : 0; // a write at offset 0 starts with the segment header
-  while (at + 17 <= data.length) {
+  let at = offsetBytes === 0 ? 44 : 0; // a write at offset 0 is a segment header
+  while (at + 21 <= data.length) {
     const length = view.getUint32(at, true);
-    lsns.push(view.getUint32(at + 9, true) + view.getUint32(at + 13, true) * 0x1_0000_0000);
-    at += 8 + length;
+    if (length === 0) break;
+    lsns.push(view.getUint32(at + 13, true) + view.getUint32(at + 17, true) * 0x1_0000_0000);
+    at += 12 + length;
   }
   return lsns;
 }
@@ -232,7 +236,7 @@ describe('overlapping calls on the asynchronous port (fc.scheduler)', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const sim = new SimFileSystem();
     const port = scheduledFs(sim);
-    const { wal } = await openWal(DIR, { sync: { mode: 'group', intervalMs: INTERVAL_MS }, fs: port.fs });
+    const { wal } = await openWal(DIR, { sync: { mode: 'group', intervalMs: INTERVAL_MS }, segmentTargetBytes: 4096, fs: port.fs });
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), async (s) => {
         port.schedule(s);

@@ -20,7 +20,7 @@ async function syncedLog(): Promise<{ files: Map<string, Uint8Array>; committed:
   }
   await wal.close();
   const files = new Map(sim.readdir('/wal').filter((n) => n.endsWith('.wal')).sort().map((n) => [`/wal/${n}`, sim.readFile(`/wal/${n}`)] as const));
-  const { replay } = await realOpenWal('/wal', { fs: SimFileSystem.fromImage(sim.knobs, files) });
+  const { replay } = await realOpenWal('/wal', { fs: SimFileSystem.fromImage(sim.knobs, files), segmentTargetBytes: 4096 });
   return { files, committed: replay.transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => e.slice()) })) };
 }
 
@@ -40,7 +40,7 @@ describe('bit flips in synced frames', () => {
         flips++;
         let replayed: readonly ReplayedTx[] | null = null;
         try {
-          replayed = (await realOpenWal('/wal', { fs: sim })).replay.transactions;
+          replayed = (await realOpenWal('/wal', { fs: sim, segmentTargetBytes: 4096 })).replay.transactions;
         } catch (error) {
           expect((error as { code?: string }).code, `${path}@${offset}`).toMatch(/^(Corruption|Malformed|BadSegmentHeader)$/);
         }

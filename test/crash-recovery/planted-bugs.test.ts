@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FsError, type FileHandle } from '../../src/fs/port.js';
 import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
 import { decodeFrame } from '../../src/core/codec.js';
+import { SEGMENT_HEADER_BYTES } from '../../src/core/format.js';
 import { explore, realOpenWal, violationText, workload } from './helpers.js';
 import { wrapFs, type FsOverrides } from '../crash-sim/wrap-fs.js';
 
@@ -55,10 +56,11 @@ const strayFrameAfterRecovery: OpenWalLike = async (dir, options) => {
   if (last === undefined) return opened;
   const path = options.fs.join(dir, last);
   const bytes = options.fs.readFile(path);
-  let offset = 32;
+  let offset = SEGMENT_HEADER_BYTES;
+  const salt = new DataView(bytes.buffer, bytes.byteOffset).getUint32(28, true);
   let lastFrame: Uint8Array | null = null;
   for (;;) {
-    const frame = decodeFrame(bytes, offset);
+    const frame = decodeFrame(bytes, offset, salt);
     if (!frame.ok) break;
     lastFrame = bytes.slice(offset, offset + frame.frameBytes);
     offset += frame.frameBytes;

@@ -11,14 +11,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { atomicityViolations } from '../../oracle/explore/recovery-oracle.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { crc32c } from '../../src/core/crc32c.js';
+import { segmentSalt } from '../../src/core/segment-header.js';
 import { realOpenWal } from './helpers.js';
 
 const planted = { lengthNotCovered: false };
 
 vi.mock('../../src/core/crc32c.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/core/crc32c.js')>();
-  // The codec checksums the 4 length bytes first (previous = 0), then continues over the body.
-  // The bug: the length contributes nothing, so the frame checksum is the body's alone.
+  // The codec checksums the 4 length bytes first (previous = 0), then continues over the salt and
+  // the body. The bug: the length contributes nothing, so the frame checksum is salt and body's alone.
   const crc32cOfRange: typeof original.crc32cOfRange = (bytes, start, end, previous = 0) =>
     planted.lengthNotCovered && end - start === 4 && previous === 0 ? 0 : original.crc32cOfRange(bytes, start, end, previous);
   return { ...original, crc32cOfRange };
@@ -52,29 +53,34 @@ function forge(fromCrc: number, toCrc: number): Uint8Array {
 
 const u64 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff, 0, 0, 0, 0];
 
+/** The first segment's salt (id 1, base LSN 1), little-endian, as every frame of it carries it. */
+const SALT = segmentSalt(1, 1);
+const saltBytes = Uint8Array.of(SALT & 0xff, (SALT >>> 8) & 0xff, (SALT >>> 16) & 0xff, SALT >>> 24);
+const u32 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
+
 /**
  * The event of Mutation LSN 2 in transaction 1: 494 bytes, so the frame's body is 511 = 0x1ff
  * bytes and flipping the length's low byte leaves 256. The first 239 bytes are the event the
- * short frame will carry; then a TxCommit frame (LSN 3, tx 1) with a body-only checksum; zeros;
- * and four forged bytes restoring the body-only checksum of the short body.
+ * short frame will carry; then a TxCommit frame (LSN 3, tx 1) with a checksum of salt and body
+ * only; zeros; and four forged bytes restoring the salt-and-body checksum of the short body.
  */
 function adversarialEvent(): { event: Uint8Array; shortEvent: Uint8Array } {
   const shortEvent = new TextEncoder().encode('x'.repeat(239));
   const shortBody = Uint8Array.from([2, ...u64(2), ...u64(1), ...shortEvent]);
   const commitBody = Uint8Array.from([4, ...u64(3), ...u64(1)]);
-  const commitCrc = crc32c(commitBody);
-  const fakeCommit = Uint8Array.from([17, 0, 0, 0, commitCrc & 0xff, (commitCrc >>> 8) & 0xff, (commitCrc >>> 16) & 0xff, commitCrc >>> 24, ...commitBody]);
+  const commitCrc = crc32c(commitBody, crc32c(saltBytes));
+  const fakeCommit = Uint8Array.from([17, 0, 0, 0, ...u32(commitCrc), ...saltBytes, ...commitBody]);
   const filler = new Uint8Array(255 - fakeCommit.length - 4);
-  const target = crc32c(shortBody);
+  const target = crc32c(shortBody, crc32c(saltBytes));
   const beforeForge = crc32c(filler, crc32c(fakeCommit, target));
   const event = Uint8Array.from([...shortEvent, ...fakeCommit, ...filler, ...forge(beforeForge, target)]);
-  expect(crc32c(Uint8Array.from([2, ...u64(2), ...u64(1), ...event]))).toBe(target);
+  expect(crc32c(Uint8Array.from([2, ...u64(2), ...u64(1), ...event]), crc32c(saltBytes))).toBe(target);
   return { event, shortEvent };
 }
 
 async function replayAfterLengthFlip(): Promise<readonly { beginLsn: number; commitLsn: number; events: readonly Uint8Array[] }[]> {
   const sim = new SimFileSystem({ sectorBytes: 512 });
-  const { wal } = await realOpenWal('/wal', { fs: sim });
+  const { wal } = await realOpenWal('/wal', { fs: sim, segmentTargetBytes: 4096 });
   const { event } = adversarialEvent();
   const begin = await wal.begin();
   expect(begin).toBe(1);
@@ -82,10 +88,10 @@ async function replayAfterLengthFlip(): Promise<readonly { beginLsn: number; com
   expect(await wal.append(begin, event)).toBe(2);
   await wal.forceFsync();
   await wal.close();
-  // The Mutation frame starts after the 32-byte header and the 17-byte TxBegin frame.
-  sim.flipBitsOnRead('/wal/00000000000000000001.wal', 32 + 17, 1);
+  // The Mutation frame starts after the 44-byte header and the 21-byte TxBegin frame.
+  sim.flipBitsOnRead('/wal/00000000000000000001.wal', 44 + 21, 1);
   try {
-    return (await realOpenWal('/wal', { fs: sim })).replay.transactions;
+    return (await realOpenWal('/wal', { fs: sim, segmentTargetBytes: 4096 })).replay.transactions;
   } catch {
     return [];
   }

@@ -11,7 +11,7 @@ const planted: { bug: 'none' | 'release-uncommitted-tail' | 'reuse-lsns-after-to
 vi.mock('../../src/core/replay-machine.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/core/replay-machine.js')>();
   const { decodeFrame } = await import('../../src/core/codec.js');
-  const SEGMENT_HEADER_BYTES = 32;
+  const SEGMENT_HEADER_BYTES = 44;
 
   class PlantedReplayer extends original.ReplayMachine {
     readonly #segments: Uint8Array[][] = [];
@@ -61,7 +61,7 @@ vi.mock('../../src/core/replay-machine.js', async (importOriginal) => {
           }
         } else if (r.kind === 'TxCommit' || r.kind === 'TxAbort') open.delete(r.txBeginLsn);
       }
-      for (const [beginLsn, tx] of open) void this.#onTransaction({ beginLsn, commitLsn: tx.lastLsn, events: tx.events });
+      for (const [beginLsn, tx] of open) void this.#onTransaction({ beginLsn, commitLsn: tx.lastLsn, events: tx.events, eventCount: tx.events.length });
     }
 
     #deliver(): void {
@@ -75,8 +75,9 @@ vi.mock('../../src/core/replay-machine.js', async (importOriginal) => {
         const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
         let at = 0;
         for (const c of chunks) (bytes.set(c, at), (at += c.length));
+        const salt = bytes.length < SEGMENT_HEADER_BYTES ? 0 : new DataView(bytes.buffer, bytes.byteOffset).getUint32(28, true);
         for (let offset = SEGMENT_HEADER_BYTES; offset < bytes.length; ) {
-          const frame = decodeFrame(bytes, offset);
+          const frame = decodeFrame(bytes, offset, salt);
           if (!frame.ok) break;
           out.push(frame.record);
           offset += frame.frameBytes;

@@ -43,11 +43,12 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'crash during rotation (old segment sealed, new one created, directory not yet fsynced)',
+    name: 'crash during rotation (old segment sealed, the prepared file renamed into place, directory not yet fsynced)',
     segmentTargetBytes: 60,
     steps: [{ tx: ['a'] }, { flush: true }, { tx: ['b'] }, { flush: true }, { tx: ['c'] }, { flush: true }],
     fact: (r) => {
-      expect(survivals(r)).toContain('/wal/00000000000000000002.wal: 0 bytes on disk');
+      // (A crash state that lost the rename is the disk before it: the same image, counted once.)
+      expect(survivals(r)).toMatch(/dir: rename \/wal\/00000000000000000002\.free -> \/wal\/00000000000000000002\.wal persisted/);
       expect(recoveredEvents(r)).toContainEqual(['a', 'b', 'c']);
     },
   },
@@ -56,9 +57,24 @@ const scenarios: Scenario[] = [
     segmentTargetBytes: 60,
     steps: [{ tx: ['a'] }, { flush: true }, { tx: ['b'] }, { flush: true }, { tx: ['c'] }, { flush: true }, { tx: ['d'] }, { flush: true }, { truncateUpTo: 'lastCommit' }, { tx: ['e'] }, { flush: true }],
     fact: (r) => {
-      expect(survivals(r)).toMatch(/dir: unlink \/wal\/00000000000000000001\.wal lost/);
-      expect(survivals(r)).toMatch(/dir: unlink \/wal\/00000000000000000001\.wal persisted/);
+      // The freed segment is kept for reuse: renamed to a free file, not unlinked.
+      expect(survivals(r)).toMatch(/dir: rename \/wal\/00000000000000000001\.wal -> \/wal\/00000000000000000001\.free lost/);
+      expect(survivals(r)).toMatch(/dir: rename \/wal\/00000000000000000001\.wal -> \/wal\/00000000000000000001\.free persisted/);
       expect(recoveredEvents(r)).toContainEqual(['e']);
+    },
+  },
+  {
+    name: 'crash while writing into a reused segment (a freed segment renamed into place, its previous life behind the new frames)',
+    segmentTargetBytes: 96,
+    steps: [
+      ...['a', 'b', 'c', 'd'].flatMap((e): WorkloadStep[] => [{ tx: [e] }, { flush: true }]),
+      { truncateUpTo: 'lastCommit' },
+      ...['e', 'f', 'g'].flatMap((e): WorkloadStep[] => [{ tx: [e] }, { flush: true }]),
+    ],
+    fact: (r) => {
+      expect(survivals(r)).toMatch(/dir: rename \/wal\/00000000000000000001\.wal -> \/wal\/00000000000000000001\.free persisted/);
+      expect(survivals(r)).toMatch(/dir: rename \/wal\/\d{20}\.free -> \/wal\/\d{20}\.wal persisted/);
+      expect(recoveredEvents(r)).toContainEqual(['e', 'f', 'g']);
     },
   },
   {

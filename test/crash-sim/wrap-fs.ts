@@ -17,6 +17,7 @@ export function wrapFs(fs: FileSystem, overrides: FsOverrides): FileSystem {
     path: handle.path,
     write: (data, offsetBytes) => (before(), handle.write(data, offsetBytes)),
     read: (offsetBytes, lengthBytes) => (before(), handle.read(offsetBytes, lengthBytes)),
+    preallocate: (sizeBytes) => (before(), handle.preallocate(sizeBytes)),
     datasync: () => (before(), overrides.datasync === undefined ? handle.datasync() : overrides.datasync(handle)),
     sync: () => (before(), overrides.datasync === undefined ? handle.sync() : overrides.datasync(handle)),
     truncate: (sizeBytes) => (before(), handle.truncate(sizeBytes)),

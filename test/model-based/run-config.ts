@@ -83,10 +83,16 @@ export async function assertTimeLimited<Ts>(label: string, property: fc.IAsyncPr
   return count;
 }
 
+/**
+ * "Large" segments in the simulator are 16 KiB: segment files are preallocated to their target
+ * size, the simulator holds every byte of them in memory, and no run writes that much.
+ */
+const LARGE_SIM_SEGMENT_BYTES = 1 << 14;
+
 export const simConfig = (policy: RunConfig['policy']): fc.Arbitrary<RunConfig> =>
   fc.record({
     policy: fc.constant(policy),
-    segmentTargetBytes: fc.constantFrom(64, 128, 512, 1 << 20),
+    segmentTargetBytes: fc.constantFrom(64, 128, 512, LARGE_SIM_SEGMENT_BYTES),
     knobs: fc.record({
       sectorBytes: fc.constantFrom(16, 64, 512),
       ordered: fc.boolean(),
@@ -105,6 +111,24 @@ export const segmentConfig: fc.Arbitrary<RunConfig> = fc.record({
     safeAppend: fc.boolean(),
     dirSync: fc.boolean(),
   }),
+});
+
+/**
+ * Tiny segments reused: truncation keeps freed segments for reuse (recycleSegments 1 or 2), so new
+ * segments are written over the frames of earlier lives, and payloads are deflated, with events
+ * long and repetitive enough that deflating pays.
+ */
+export const recycleConfig: fc.Arbitrary<RunConfig> = fc.record({
+  policy: fc.constantFrom('per-commit' as const, 'group' as const, 'none' as const),
+  segmentTargetBytes: fc.constantFrom(96, 192),
+  knobs: fc.record({
+    sectorBytes: fc.constantFrom(16, 64, 512),
+    ordered: fc.boolean(),
+    safeAppend: fc.boolean(),
+    dirSync: fc.boolean(),
+  }),
+  recycleSegments: fc.constantFrom(1, 2),
+  compression: fc.constant('deflate' as const),
 });
 
 export const nodeConfig = (policy: RunConfig['policy']): fc.Arbitrary<RunConfig> =>

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, it, vi } from 'vitest';
 import type { SyncPolicy } from '../../model/index.js';
 import { walCommands, type CommandOptions } from './commands.js';
-import { assertTimeLimited, budget, segmentConfig, simConfig } from './run-config.js';
+import { assertTimeLimited, budget, recycleConfig, segmentConfig, simConfig } from './run-config.js';
 import { newStats, runModel } from './run-model.js';
 import type { RunConfig } from './world.js';
 
@@ -51,5 +51,9 @@ describe('model-based: the real WAL on the simulated file system', () => {
 
   it('agrees with the model through rotation, checkpoints (markers and snapshots through the MANIFEST) and truncation of tiny segments, crashes and reopens included', async () => {
     await simProperty('segments', segmentConfig, 'segments');
+  }, budget.testTimeoutMs);
+
+  it('agrees with the model with recycling and compression on: truncated segments reused as new ones, payloads deflated, crashes and reopens included', async () => {
+    await simProperty('recycled, deflated', recycleConfig, 'segments');
   }, budget.testTimeoutMs);
 });

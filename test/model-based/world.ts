@@ -19,12 +19,18 @@ export interface RunConfig {
   readonly segmentTargetBytes: number;
   /** The simulated device; null runs on the real disk through node:fs. */
   readonly knobs: Partial<SimKnobs> | null;
+  /** WalOptions.recycleSegments (the library's default when absent). */
+  readonly recycleSegments?: number;
+  /** WalOptions.compression; 'deflate' also makes events long enough to be worth deflating. */
+  readonly compression?: 'none' | 'deflate';
 }
 
 export interface ModelBox {
   state: ModelState;
   /** Events are numbered per run so every payload is unique and an aborted one is recognisable. */
   nextEvent: number;
+  /** Pad events with a repetitive tail, so deflating them saves bytes (runs with compression). */
+  readonly padEvents?: boolean;
   /** The snapshot the last wal.checkpoint() committed, as the host wrote it; every reopen must return it. */
   liveSnapshot: { readonly lsn: number; readonly text: string } | null;
 }
@@ -50,7 +56,15 @@ export function syncOption(policy: SyncPolicy, groupIntervalMs = GROUP_INTERVAL_
 }
 
 export async function openReal(config: RunConfig, dir: string, fs: FileSystem, checkpointLsn: number): Promise<OpenedWal> {
-  return openWal(dir, { sync: syncOption(config.policy), segmentTargetBytes: config.segmentTargetBytes, checkpointLsn, fs });
+  return openWal(dir, {
+    sync: syncOption(config.policy),
+    segmentTargetBytes: config.segmentTargetBytes,
+    checkpointLsn,
+    fs,
+    ...(config.recycleSegments === undefined ? {} : { recycleSegments: config.recycleSegments }),
+    // Deflating on the calling thread keeps a simulated run deterministic.
+    ...(config.compression === undefined ? {} : { compression: config.compression, io: 'blocking' as const }),
+  });
 }
 
 /** A fresh model and a fresh WAL on an empty directory. */
@@ -58,7 +72,7 @@ export async function setupWorlds(config: RunConfig, dir: string, fs: FileSystem
   const sim = fs instanceof SimFileSystem ? fs : null;
   const { wal, replay } = await openReal(config, dir, fs, 0);
   return {
-    model: { state: initialState(config.policy), nextEvent: 0, liveSnapshot: null },
+    model: { state: initialState(config.policy), nextEvent: 0, padEvents: config.compression === 'deflate', liveSnapshot: null },
     real: { config, dir, fs, sim, wal, recorder: wal.recorder(), replay, crashes: 0 },
   };
 }
@@ -78,7 +92,8 @@ const decoder = new TextDecoder();
 
 export function takeEvent(model: ModelBox, label: string): string {
   model.nextEvent += 1;
-  return `e${model.nextEvent}${label}`;
+  const event = `e${model.nextEvent}${label}`;
+  return model.padEvents === true && model.nextEvent % 2 === 0 ? `${event}:${'pad-'.repeat(24)}` : event;
 }
 
 export type Observed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string };

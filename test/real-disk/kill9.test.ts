@@ -13,8 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFrame } from '../../src/core/codec.js';
-import { LSN_MAX, parseSegmentFileName } from '../../src/core/format.js';
+import { decodeFrame, encodeFrame, readU32 } from '../../src/core/codec.js';
+import { LSN_MAX, parseSegmentFileName, SEGMENT_HEADER_BYTES } from '../../src/core/format.js';
 import { bufferedIo } from '../../cli/io.js';
 import { runCli } from '../../cli/run-cli.js';
 import { nodeFileSystem, openWal, type ReplayOutcome } from '../../src/index.js';
@@ -51,9 +51,10 @@ interface RunRecord {
 }
 
 /**
- * Appends the first bytes of a frame to the active segment: the torn write a power loss can leave.
- * kill -9 alone never tears a write (the kernel finishes or never starts a write() of a process
- * that dies), so without this the runs would never exercise the truncation of a torn tail.
+ * Writes the first bytes of a frame where the active segment's live frames end: the torn write a
+ * power loss can leave. kill -9 alone never tears a write (the kernel finishes or never starts a
+ * write() of a process that dies), so without this the runs would never exercise the recovery of
+ * a torn tail.
  */
 function tearActiveSegment(dir: string, random: () => number): void {
   const active = fs
@@ -62,8 +63,20 @@ function tearActiveSegment(dir: string, random: () => number): void {
     .sort()
     .at(-1);
   if (active === undefined) return;
-  const frame = encodeFrame({ kind: 'MutationBatch', lsn: LSN_MAX, txBeginLsn: 1, events: [new Uint8Array(64).fill(0x5a)] });
-  fs.appendFileSync(path.join(dir, active), frame.subarray(0, 1 + Math.floor(random() * (frame.length - 1))));
+  const file = path.join(dir, active);
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  if (bytes.length < SEGMENT_HEADER_BYTES) return;
+  const salt = readU32(bytes, 28);
+  let end = SEGMENT_HEADER_BYTES;
+  for (let frame = decodeFrame(bytes, end, salt); frame.ok; frame = decodeFrame(bytes, end, salt)) end += frame.frameBytes;
+  const frame = encodeFrame({ kind: 'MutationBatch', lsn: LSN_MAX, txBeginLsn: 1, events: [new Uint8Array(64).fill(0x5a)] }, salt);
+  const torn = frame.subarray(0, 1 + Math.floor(random() * (frame.length - 1)));
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.writeSync(fd, torn, 0, torn.length, end);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** "r3 c17 e1/3" -> its parts, or null for anything else (an aborted transaction's event). */

@@ -71,7 +71,7 @@ async function recordLowLevelTrace(): Promise<TraceEvent[]> {
   await wal.commit(c);
   await wal.forceFsync();
   await wal.close();
-  const reopened = await openWal('/wal', { fs, trace: (e) => events.push(e) });
+  const reopened = await openWal('/wal', { fs, trace: (e) => events.push(e), segmentTargetBytes: 120 });
   await reopened.wal.close();
   return events;
 }

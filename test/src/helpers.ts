@@ -44,6 +44,7 @@ export function faultyNodeFs(): { fs: FileSystem; arm: (plan: FaultPlan) => void
       return handle.write(data, offset);
     },
     read: (o, l) => handle.read(o, l),
+    preallocate: (n) => handle.preallocate(n),
     datasync: async () => {
       if (plan.fsync === 'EIO') {
         delete plan.fsync;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crashSpaceAt, enumerateCrashStates } from '../../crash-sim/crash-states.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
-import { segmentFileName, SEGMENT_HEADER_BYTES } from '../../src/core/format.js';
+import { FRAME_HEADER_BYTES, segmentFileName, SEGMENT_HEADER_BYTES } from '../../src/core/format.js';
 import { openWal, WalError, type FileSystem, type RecoveryPolicy, type Wal } from '../../src/index.js';
 import { ev, tempDir, text } from './helpers.js';
 
@@ -35,8 +35,8 @@ async function damagedLog(label: string): Promise<{ dir: string; offset: number 
   await wal.close();
   const file = join(dir, segmentFileName(2));
   const bytes = readFileSync(file);
-  // The TxBegin frame (17 bytes) after the header, then the batch: flip a byte of its body.
-  const offset = SEGMENT_HEADER_BYTES + 17;
+  // The TxBegin frame (a 12-byte prefix, a 9-byte body) after the header, then the batch: flip a byte of its body.
+  const offset = SEGMENT_HEADER_BYTES + FRAME_HEADER_BYTES + 9;
   bytes[offset + 12] = (bytes[offset + 12] ?? 0) ^ 0xff;
   writeFileSync(file, bytes);
   return { dir, offset };
@@ -60,7 +60,9 @@ describe('recovery policies in openWal', () => {
     expect((await openError(dir, 'absolute')).info).toMatchObject({ code: 'Corruption', segment: segmentFileName(2) });
 
     const torn = tempDir('policy-absolute');
-    const { wal } = await openWal(torn);
+    // Not preallocated: the bytes appended below follow the last frame directly (after preallocated
+    // zeros they would lie beyond a clean end).
+    const { wal } = await openWal(torn, { preallocate: false });
     await commit(wal, 'a');
     await wal.close();
     const file = join(torn, segmentFileName(1));

@@ -3,9 +3,9 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeFrame } from '../../src/core/codec.js';
-import { encodeSegmentHeader } from '../../src/core/segment-header.js';
-import { LOCK_FILE_NAME, SEGMENT_HEADER_BYTES, segmentFileName } from '../../src/core/format.js';
+import { encodeFrame, encodeFrameV1 } from '../../src/core/codec.js';
+import { encodeSegmentHeader, segmentSalt } from '../../src/core/segment-header.js';
+import { LOCK_FILE_NAME, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_BYTES_V1, segmentFileName } from '../../src/core/format.js';
 import { openWal, WalError, type Wal } from '../../src/index.js';
 import { ev, faultyNodeFs, tempDir, text } from './helpers.js';
 
@@ -161,35 +161,72 @@ describe('Wal on the real disk', () => {
     ]) {
       const dir = tempDir('malformed');
       const header = encodeSegmentHeader({ version: 1, segmentId: 1, baseLsn: 1 });
-      writeFileSync(join(dir, segmentFileName(1)), Buffer.concat([header, encodeFrame(record)]));
+      writeFileSync(join(dir, segmentFileName(1)), Buffer.concat([header, encodeFrameV1(record)]));
       const error = await expectWalError(openWal(dir), 'Malformed');
-      expect(error.info).toMatchObject({ rule: 'missing-tx-begin', segment: segmentFileName(1), offsetBytes: SEGMENT_HEADER_BYTES, lsn: 1 });
+      expect(error.info).toMatchObject({ rule: 'missing-tx-begin', segment: segmentFileName(1), offsetBytes: SEGMENT_HEADER_BYTES_V1, lsn: 1 });
       // The failed open released its lock.
       expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false);
     }
   });
 
-  it('a torn tail in the active segment is truncated on open and appends continue after it', async () => {
+  it('ATornTailInAV2ActiveSegmentIsWrittenOverOnOpen: the file keeps its preallocated size and appends continue at the tail', async () => {
     const dir = tempDir('torn');
+    let end = 0;
     {
-      const { wal } = await openWal(dir);
+      const { wal } = await openWal(dir, { segmentTargetBytes: 4096 });
       await tx(wal, ['1']);
       await wal.close();
     }
     const segment = join(dir, segmentFileName(1));
-    const goodSize = statSync(segment).size;
-    writeFileSync(segment, Buffer.alloc(32, 0xff), { flag: 'a' });
+    const size = statSync(segment).size;
+    expect(size).toBe(4096);
     {
-      const { wal, replay } = await openWal(dir);
+      const { wal, replay } = await openWal(dir, { segmentTargetBytes: 4096 });
+      expect(replay.end).toMatchObject({ segment: segmentFileName(1), kind: 'zeros' });
+      end = replay.end!.offsetBytes;
+      await wal.close();
+    }
+    const bytes = readFileSync(segment);
+    bytes.fill(0xff, end, end + 32);
+    writeFileSync(segment, bytes);
+    {
+      const { wal, replay } = await openWal(dir, { segmentTargetBytes: 4096 });
       expect(allEvents(replay)).toEqual(['1']);
-      expect(replay.tornTail).toMatchObject({ segment: segmentFileName(1), offsetBytes: goodSize, droppedBytes: 32, validFramesAfter: false });
-      expect(statSync(segment).size).toBe(goodSize);
+      expect(replay.tornTail).toMatchObject({ segment: segmentFileName(1), offsetBytes: end, droppedBytes: size - end, validFramesAfter: false });
+      expect(replay.end).toMatchObject({ offsetBytes: end, kind: 'torn' });
+      expect(statSync(segment).size).toBe(size);
       await tx(wal, ['2']);
       await wal.close();
     }
-    const { wal, replay } = await openWal(dir);
+    const { wal, replay } = await openWal(dir, { segmentTargetBytes: 4096 });
     expect(allEvents(replay)).toEqual(['1', '2']);
     expect(replay.tornTail).toBeNull();
+    expect(statSync(segment).size).toBe(size);
+    await wal.close();
+  });
+
+  it('AV1LogOpensAsItIs: its torn tail is truncated, the v1 segment sealed, and new records go to a v2 segment', async () => {
+    const dir = tempDir('v1');
+    const frames = [
+      encodeFrameV1({ kind: 'TxBegin', lsn: 1 }),
+      encodeFrameV1({ kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [ev('old')] }),
+      encodeFrameV1({ kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }),
+    ];
+    const whole = Buffer.concat([encodeSegmentHeader({ version: 1, segmentId: 1, baseLsn: 1 }), ...frames]);
+    writeFileSync(join(dir, segmentFileName(1)), Buffer.concat([whole, Buffer.alloc(20, 0xff)]));
+    {
+      const { wal, replay } = await openWal(dir, { segmentTargetBytes: 4096 });
+      expect(allEvents(replay)).toEqual(['old']);
+      expect(replay.tornTail).toMatchObject({ offsetBytes: whole.length, droppedBytes: 20 });
+      expect(statSync(join(dir, segmentFileName(1))).size).toBe(whole.length);
+      expect(wal.segments()).toEqual([segmentFileName(1), segmentFileName(2)]);
+      await tx(wal, ['new']);
+      await wal.close();
+    }
+    const { wal, replay } = await openWal(dir, { segmentTargetBytes: 4096 });
+    expect(allEvents(replay)).toEqual(['old', 'new']);
+    expect(replay.segments.map((x) => x.version)).toEqual([1, 2]);
+    expect(readFileSync(join(dir, segmentFileName(1))).equals(whole)).toBe(true);
     await wal.close();
   });
 
@@ -200,17 +237,44 @@ describe('Wal on the real disk', () => {
     const dir = tempDir('base-floor');
     const header = (segmentId: number, baseLsn: number) => encodeSegmentHeader({ version: 1, segmentId, baseLsn });
     const frames = [
-      encodeFrame({ kind: 'TxBegin', lsn: 1 }),
-      encodeFrame({ kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [ev('kept')] }),
-      encodeFrame({ kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }),
-      encodeFrame({ kind: 'TxBegin', lsn: 4 }),
+      encodeFrameV1({ kind: 'TxBegin', lsn: 1 }),
+      encodeFrameV1({ kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [ev('kept')] }),
+      encodeFrameV1({ kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }),
+      encodeFrameV1({ kind: 'TxBegin', lsn: 4 }),
     ];
     writeFileSync(join(dir, segmentFileName(1)), Buffer.concat([header(1, 1), ...frames]));
     writeFileSync(join(dir, segmentFileName(2)), header(2, 7));
     {
       const { wal, replay } = await openWal(dir);
       expect(allEvents(replay)).toEqual(['kept']);
+      // A v1 log: its active segment (2, base 7, no record) is sealed and a v2 segment 3 follows,
+      // whose base must be above 7: LSN 7 is never used.
+      expect(wal.nextLsn()).toBe(8);
+      expect(wal.segments()).toEqual([segmentFileName(1), segmentFileName(2), segmentFileName(3)]);
+      await tx(wal, ['after']);
+      await wal.close();
+    }
+    const { wal, replay } = await openWal(dir);
+    expect(allEvents(replay)).toEqual(['kept', 'after']);
+    await wal.close();
+  });
+
+  it('the next LSN stays above the active segment base in a v2 log too, and the writer continues in that segment', async () => {
+    const dir = tempDir('base-floor-v2');
+    const s1 = segmentSalt(1, 1);
+    const frames = [
+      encodeFrame({ kind: 'TxBegin', lsn: 1 }, s1),
+      encodeFrame({ kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [ev('kept')] }, s1),
+      encodeFrame({ kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }, s1),
+    ];
+    const first = Buffer.concat([encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt: s1 }), ...frames]);
+    writeFileSync(join(dir, segmentFileName(1)), first);
+    writeFileSync(join(dir, segmentFileName(2)), encodeSegmentHeader({ segmentId: 2, baseLsn: 7, salt: segmentSalt(2, 7), previousEnd: first.length }));
+    {
+      const { wal, replay } = await openWal(dir);
+      expect(allEvents(replay)).toEqual(['kept']);
       expect(wal.nextLsn()).toBe(7);
+      expect(wal.segments()).toEqual([segmentFileName(1), segmentFileName(2)]);
       await tx(wal, ['after']);
       await wal.close();
     }
@@ -229,7 +293,7 @@ describe('Wal on the real disk', () => {
     const sealed = join(dir, segmentFileName(1));
     const bytes = readFileSync(sealed);
     const size = bytes.length;
-    bytes[SEGMENT_HEADER_BYTES + 12] = (bytes[SEGMENT_HEADER_BYTES + 12] ?? 0) ^ 0x10;
+    bytes[SEGMENT_HEADER_BYTES + 16] = (bytes[SEGMENT_HEADER_BYTES + 16] ?? 0) ^ 0x10;
     writeFileSync(sealed, bytes);
     const error = await expectWalError(openWal(dir), 'Corruption');
     expect(error.info).toMatchObject({ segment: segmentFileName(1), offsetBytes: SEGMENT_HEADER_BYTES });

@@ -9,7 +9,8 @@
 // flush of transaction i returned. With --checkpoint-every K, after every K-th transaction it
 // checkpoints through the MANIFEST: the snapshot is the JSON list of the events committed so far,
 // at the commit LSN just made durable, and retention keeps one snapshot (so every checkpoint but
-// the first removes the one before it, and covered segments go too).
+// the first removes the one before it, and covered segments go too: renamed to free files, up to recycleSegments, and reused by later
+// rotations, so new frames overwrite the bytes of a segment's earlier life).
 //
 // The variants are planted bugs, built around walref (never by editing src/): no-dir-fsync hands
 // openWal a FileSystem whose fsyncDir does nothing, so a new segment's directory entry is never

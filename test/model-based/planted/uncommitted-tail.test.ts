@@ -9,7 +9,7 @@ vi.mock('../../../src/core/replay-apply.js', async (importOriginal) => {
   // At the end of the log, transactions still open are released as if committed.
   class ReleasesUncommittedTail extends actual.ReplayApply {
     override endOfLog() {
-      for (const [beginLsn, events] of this.transactions.entries()) this.onTransaction({ beginLsn, commitLsn: this.maxLsn, events: [...events] });
+      for (const [beginLsn, events] of this.transactions.entries()) this.onTransaction({ beginLsn, commitLsn: this.maxLsn, events: [...events], eventCount: events.length });
       super.endOfLog();
     }
   }

@@ -28,7 +28,7 @@ describe("the oracle's frame arithmetic", () => {
   it('gives every record kind the size the codec encodes it to', () => {
     fc.assert(
       fc.property(record, (r) => {
-        expect(frameBytes(r.kind, eventsOf(r))).toBe(encodeFrame(r).length);
+        expect(frameBytes(r.kind, eventsOf(r))).toBe(encodeFrame(r, 1).length);
       }),
       { numRuns: 500 },
     );
@@ -38,10 +38,10 @@ describe("the oracle's frame arithmetic", () => {
     expect(ORACLE_SEGMENT_HEADER_BYTES).toBe(SEGMENT_HEADER_BYTES);
   });
 
-  it('knows the documented sizes: TxBegin 17, TxCommit 25, a batch of "a" and "bb" 8+9+8+4+5+6', () => {
-    expect(frameBytes('TxBegin', [])).toBe(17);
-    expect(frameBytes('TxCommit', [])).toBe(25);
-    expect(frameBytes('MutationBatch', [Uint8Array.of(1), Uint8Array.of(1, 2)])).toBe(8 + 9 + 8 + 4 + 5 + 6);
+  it('knows the documented sizes: TxBegin 21, TxCommit 29, a batch of "a" and "bb" 12+9+8+4+5+6', () => {
+    expect(frameBytes('TxBegin', [])).toBe(21);
+    expect(frameBytes('TxCommit', [])).toBe(29);
+    expect(frameBytes('MutationBatch', [Uint8Array.of(1), Uint8Array.of(1, 2)])).toBe(12 + 9 + 8 + 4 + 5 + 6);
   });
 });
 
@@ -52,7 +52,7 @@ describe('the helpers for model-based tests', () => {
   async function crashedWal(): Promise<SimFileSystem> {
     const sim = new SimFileSystem({ sectorBytes: 64, ordered: true });
     // Under sync "none" a flush only writes: the last transactions stay unsynced.
-    const { wal } = await realOpenWal('/wal', { fs: sim, sync: { mode: 'none' } });
+    const { wal } = await realOpenWal('/wal', { fs: sim, sync: { mode: 'none' }, segmentTargetBytes: 4096 });
     const recorder = wal.recorder();
     for (const event of ['one', 'two', 'three'.repeat(20)]) {
       recorder.arm();
@@ -78,7 +78,7 @@ describe('the helpers for model-based tests', () => {
     for (const state of states) {
       const intact = intactRecordCount(state, '/wal');
       counts.add(intact);
-      const { replay } = await realOpenWal('/wal', { fs: state.image() });
+      const { replay } = await realOpenWal('/wal', { fs: state.image(), segmentTargetBytes: 4096 });
       // Three records per transaction: the replay holds the whole transactions among them.
       expect(replay.transactions.length).toBe(Math.floor(intact / 3));
     }
@@ -89,7 +89,7 @@ describe('the helpers for model-based tests', () => {
 
   it("survivingRecords also counts a failed write's frames that reached the disk; intactRecordCount sees the page cache only", async () => {
     const sim = new SimFileSystem({ sectorBytes: 64, ordered: false });
-    const { wal } = await realOpenWal('/wal', { fs: sim, sync: { mode: 'none' } });
+    const { wal } = await realOpenWal('/wal', { fs: sim, sync: { mode: 'none' }, segmentTargetBytes: 4096 });
     const recorder = wal.recorder();
     recorder.arm();
     recorder.record(new TextEncoder().encode('kept'));

@@ -13,13 +13,14 @@ import { segmentFileName } from '../../../src/core/format.js';
 import { MANIFEST_FILE_NAME, MANIFEST_TEMP_FILE_NAME, snapshotFileName } from '../../../src/core/manifest.js';
 import { initialWriterState, type SealedSegment } from '../../../src/core/writer-state.js';
 
-const sealed = (id: number, lastLsn: number | null): SealedSegment => ({ id, name: segmentFileName(id), baseLsn: id * 10, lastLsn });
+const sealed = (id: number, lastLsn: number | null): SealedSegment => ({ id, name: segmentFileName(id), baseLsn: id * 10, lastLsn, version: 2, salt: id, sizeBytes: 4096 });
 
 function writerWith(segments: readonly SealedSegment[], durableLsn: number) {
   const activeId = segments.length + 1;
   return initialWriterState({
-    config: { syncMode: 'per-commit', segmentTargetBytes: 1 << 20, maxCommits: null },
-    active: { id: activeId, name: segmentFileName(activeId), baseLsn: activeId * 10, sizeBytes: 32, hasRecords: false },
+    config: { syncMode: 'per-commit', segmentTargetBytes: 1 << 20, maxCommits: null, preallocate: false, recycleSegments: 0 },
+    active: { id: activeId, name: segmentFileName(activeId), baseLsn: activeId * 10, salt: activeId, writtenBytes: 44, sizeBytes: 44, hasRecords: false },
+    free: [],
     sealed: segments,
     maxLsnOnDisk: durableLsn,
     durableLsn,

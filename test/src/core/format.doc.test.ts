@@ -1,12 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { crc32cOfRange } from '../../../src/core/crc32c.js';
+import { readU32, writeU32 } from '../../../src/core/codec.js';
 import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, RecordKind, SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
 import { decodeManifest, MANIFEST_FIXED_BYTES, MANIFEST_SNAPSHOT_BYTES, MANIFEST_SNAPSHOTS_MAX } from '../../../src/core/manifest.js';
 import { POLICIES, RECOVERY_DECISIONS } from '../../../src/core/replay-decision.js';
+import { END_RULES } from '../../../src/core/replay-end.js';
 import { RECOVERY_POLICY_NAMES } from '../../../src/core/recovery-policy.js';
 import { replay } from '../../../src/core/replay.js';
 import { plainTransactions, text } from './log-builder.js';
-import { exampleManifest, exampleManifestBytes, exampleSegment, frameListing, hexdump } from './worked-example.js';
+import { exampleManifest, exampleManifestBytes, exampleSegment, frameListing, hexdump, oldLife, reusedListing, reusedSegment } from './worked-example.js';
+
+/**
+ * A planted reader that does not check the salt: it sees the bytes with every whole frame of an
+ * earlier life re-stamped with the segment's salt (and its checksum fixed), which is all a
+ * salt-blind decoder would need to take them for live frames.
+ */
+function saltBlind(segment: Uint8Array): Uint8Array {
+  const bytes = segment.slice();
+  const salt = readU32(bytes, 28);
+  for (let at = SEGMENT_HEADER_BYTES; at + FRAME_HEADER_BYTES <= bytes.length; ) {
+    const length = readU32(bytes, at);
+    const end = at + FRAME_HEADER_BYTES + length;
+    if (length < FRAME_BODY_BYTES_MIN || end > bytes.length) break;
+    if (crc32cOfRange(bytes, at + 8, end, crc32cOfRange(bytes, at, at + 4)) !== readU32(bytes, at + 4)) break;
+    writeU32(bytes, at + 8, salt);
+    writeU32(bytes, at + 4, crc32cOfRange(bytes, at + 8, end, crc32cOfRange(bytes, at, at + 4)));
+    at = end;
+  }
+  return bytes;
+}
 
 const doc = readFileSync(new URL('../../../docs/format.md', import.meta.url), 'utf8');
 
@@ -20,6 +43,42 @@ function blockAfter(marker: string): string {
 }
 
 describe('docs/format.md', () => {
+  it("the reused-segment example's hexdump is exactly the codec's output", () => {
+    expect(blockAfter('worked-example-v2:hexdump')).toBe(hexdump(reusedSegment));
+  });
+
+  it("the reused-segment example's field-by-field listing is exactly the codec's output", () => {
+    expect(blockAfter('worked-example-v2:listing')).toBe(reusedListing());
+  });
+
+  it('the reused segment replays as the document says: one transaction, maxLsn 22, the end stale at 143', () => {
+    const result = replay({ segments: [{ name: '00000000000000000003.wal', id: 3, bytes: reusedSegment }], checkpointLsn: 0 });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(plainTransactions(result.value.transactions)).toEqual(plainTransactions([{ beginLsn: 20, commitLsn: 22, events: [text('hello, dave!')] }]));
+    expect(result.value.maxLsn).toBe(22);
+    expect(result.value.end).toMatchObject({ offsetBytes: 143, kind: 'stale' });
+    expect(result.value.tornTail).toBeNull();
+  });
+
+  it('the reused segment with its new frames lost replays nothing, its end stale at 44', () => {
+    const lost = oldLife.slice();
+    lost.set(reusedSegment.subarray(0, SEGMENT_HEADER_BYTES), 0);
+    const result = replay({ segments: [{ name: '00000000000000000003.wal', id: 3, bytes: lost }], checkpointLsn: 0 });
+    expect(result.ok && { n: result.value.transactions.length, maxLsn: result.value.maxLsn, end: result.value.end }).toEqual({
+      n: 0,
+      maxLsn: 0,
+      end: { segment: '00000000000000000003.wal', segmentId: 3, offsetBytes: 44, kind: 'stale' },
+    });
+    const blind = replay({ segments: [{ name: '00000000000000000003.wal', id: 3, bytes: saltBlind(lost) }], checkpointLsn: 0 });
+    expect(blind.ok ? null : blind.error).toMatchObject({ code: 'Malformed', offsetBytes: 44, lsn: 1, rule: 'lsn-below-segment-base' });
+  });
+
+  it('PlantedSaltBlindReaderReadsTheEarlierLifeAsRecords: what the salt check prevents', () => {
+    const blind = replay({ segments: [{ name: '00000000000000000003.wal', id: 3, bytes: saltBlind(reusedSegment) }], checkpointLsn: 0 });
+    expect(blind.ok ? null : blind.error).toMatchObject({ code: 'Malformed', offsetBytes: 0x8f, lsn: 4, rule: 'lsn-below-segment-base' });
+  });
+
   it("the worked example's hexdump is exactly the codec's output", () => {
     expect(blockAfter('worked-example:hexdump')).toBe(hexdump(exampleSegment));
   });
@@ -63,6 +122,11 @@ describe('docs/format.md', () => {
 
   it('lists every row of the recovery decision table by its label', () => {
     for (const row of RECOVERY_DECISIONS) expect(doc).toContain(`| ${row.label.split(' ')[0]} |`);
+  });
+
+  it('names src/core/replay-end.ts, where the mapping of ends to findings is kept as data', () => {
+    expect(doc).toContain('src/core/replay-end.ts');
+    expect(END_RULES.length).toBeGreaterThan(0);
   });
 
   it('states the decision table row by row, one column per recovery policy, as the code has it', () => {

@@ -1,9 +1,9 @@
 // Builds segment bytes from records with the real codec, for replay tests.
 import fc from 'fast-check';
-import { encodeFrame } from '../../../src/core/codec.js';
+import { encodeFrame, encodeFrameV1 } from '../../../src/core/codec.js';
 import { segmentFileName } from '../../../src/core/format.js';
 import type { ReplayedTransaction, WalRecord } from '../../../src/core/records.js';
-import { encodeSegmentHeader } from '../../../src/core/segment-header.js';
+import { encodeSegmentHeader, segmentSalt } from '../../../src/core/segment-header.js';
 
 export interface SegmentInput {
   readonly name: string;
@@ -21,8 +21,16 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export function segment(id: number, baseLsn: number, records: readonly WalRecord[]): SegmentInput {
-  return { name: segmentFileName(id), id, bytes: concat([encodeSegmentHeader({ segmentId: id, baseLsn }), ...records.map(encodeFrame)]) };
+/** A v2 segment: header (salt as walref chooses it, previous end unknown) and the records' frames. */
+export function segment(id: number, baseLsn: number, records: readonly WalRecord[], options: { readonly previousEnd?: number } = {}): SegmentInput {
+  const salt = segmentSalt(id, baseLsn);
+  const header = encodeSegmentHeader({ segmentId: id, baseLsn, salt, previousEnd: options.previousEnd ?? 0 });
+  return { name: segmentFileName(id), id, bytes: concat([header, ...records.map((r) => encodeFrame(r, salt))]) };
+}
+
+/** A v1 segment, as a v1 walref wrote it: 32-byte header, 8-byte frame prefixes, no salt. */
+export function segmentV1(id: number, baseLsn: number, records: readonly WalRecord[]): SegmentInput {
+  return { name: segmentFileName(id), id, bytes: concat([encodeSegmentHeader({ segmentId: id, baseLsn, version: 1 }), ...records.map(encodeFrameV1)]) };
 }
 
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -70,7 +78,7 @@ export function planLog(plans: readonly TxPlan[], recordsPerSegment: number): Pl
     if (plan.ending === 'commit') {
       const commitLsn = ++lsn;
       records.push({ kind: 'TxCommit', lsn: commitLsn, txBeginLsn: beginLsn });
-      committed.push({ beginLsn, commitLsn, events: plan.events });
+      committed.push({ beginLsn, commitLsn, events: plan.events, eventCount: plan.events.length });
     } else if (plan.ending === 'abort') {
       records.push({ kind: 'TxAbort', lsn: ++lsn, txBeginLsn: beginLsn });
     }
@@ -99,6 +107,6 @@ export const planArb: fc.Arbitrary<TxPlan[]> = fc
   );
 
 /** Plain data for deep comparison of transactions whose events may be views. */
-export function plainTransactions(transactions: readonly ReplayedTransaction[]): unknown[] {
+export function plainTransactions(transactions: readonly Pick<ReplayedTransaction, 'beginLsn' | 'commitLsn' | 'events'>[]): unknown[] {
   return transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => Array.from(e)) }));
 }

@@ -18,10 +18,11 @@ import { replay } from '../../../src/core/replay.js';
 import { RECOVERY_POLICY_NAMES } from '../../../src/core/recovery-policy.js';
 import type { ReplayOutcome } from '../../../src/core/replay-outcome.js';
 import { segmentFileName } from '../../../src/core/format.js';
-import { encodeSegmentHeader } from '../../../src/core/segment-header.js';
+import { encodeSegmentHeader, segmentSalt } from '../../../src/core/segment-header.js';
 import { concat, segment, type SegmentInput } from './log-builder.js';
 
-const frames = concat([encodeFrame({ kind: 'TxBegin', lsn: 8 }), encodeFrame({ kind: 'TxCommit', lsn: 9, txBeginLsn: 8 })]);
+const framesFor = (salt: number): Uint8Array =>
+  concat([encodeFrame({ kind: 'TxBegin', lsn: 8 }, salt), encodeFrame({ kind: 'TxCommit', lsn: 9, txBeginLsn: 8 }, salt)]);
 const prior = segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }]);
 
 /**
@@ -32,7 +33,9 @@ const prior = segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }]);
  */
 function scenario(finding: Finding, role: SegmentRole, framesAfter: FramesAfter): SegmentInput[] | null {
   const id = role === 'sealed' ? 1 : 2;
-  const header = encodeSegmentHeader({ segmentId: id, baseLsn: 8 });
+  const salt = segmentSalt(id, 8);
+  const frames = framesFor(salt);
+  const header = encodeSegmentHeader({ segmentId: id, baseLsn: 8, salt, previousEnd: id === 2 ? prior.bytes.length : 0 });
   const tail = framesAfter === 'some' ? frames : new Uint8Array(0);
   let bytes: Uint8Array;
   switch (finding) {
@@ -42,18 +45,25 @@ function scenario(finding: Finding, role: SegmentRole, framesAfter: FramesAfter)
       if (framesAfter === 'some') return null;
       bytes = concat([header, frames]);
       break;
-    case 'header-torn':
-      bytes = concat([new Uint8Array(32), tail]);
+    case 'header-torn': {
+      // A bad magic: torn, yet its salt still names the life of the frames behind it (salvage
+      // reads them under it; a header whose salt is lost leaves frames no life can claim).
+      const torn = header.slice();
+      torn[0] = torn[0]! ^ 0xff;
+      bytes = concat([torn, tail]);
       break;
+    }
     case 'header-foreign':
-      bytes = concat([encodeSegmentHeader({ segmentId: id + 5, baseLsn: 8 }), tail]);
+      bytes = concat([encodeSegmentHeader({ segmentId: id + 5, baseLsn: 8, salt }), tail]);
       break;
     case 'frame-undecodable':
       bytes = concat([header, new Uint8Array([40, 0, 0, 0, 1, 2, 3, 4, 5]), tail]);
       break;
   }
   const subject = { name: segmentFileName(id), id, bytes };
-  return role === 'sealed' ? [subject, segment(2, 20, [])] : [prior, subject];
+  // A sealed subject is followed by a segment whose header says where the subject's live frames
+  // end (all of it): a sealed v2 segment whose frames stop earlier is corrupt.
+  return role === 'sealed' ? [subject, segment(2, 20, [], { previousEnd: bytes.length })] : [prior, subject];
 }
 
 /** The action replay's result shows it took for the subject segment. */

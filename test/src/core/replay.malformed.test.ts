@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../../src/core/codec.js';
+import { SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
 import { MALFORMED_RULES, type MalformedRule } from '../../../src/core/errors.js';
 import type { WalRecord } from '../../../src/core/records.js';
 import { replay } from '../../../src/core/replay.js';
@@ -7,7 +8,7 @@ import { segment, text, type SegmentInput } from './log-builder.js';
 
 /** The offset of record `index` in a segment built from `records`. */
 function offsetOf(records: readonly WalRecord[], index: number): number {
-  return 32 + records.slice(0, index).reduce((n, r) => n + encodeFrame(r).length, 0);
+  return SEGMENT_HEADER_BYTES + records.slice(0, index).reduce((n, r) => n + encodeFrame(r, 1).length, 0);
 }
 
 interface Case {
@@ -46,7 +47,7 @@ const cases: Case[] = [
     title: 'a record below its segment base',
     segments: [segment(1, 5, [begin(4)])],
     segment: s1,
-    offsetBytes: 32,
+    offsetBytes: SEGMENT_HEADER_BYTES,
     lsn: 4,
   },
   {

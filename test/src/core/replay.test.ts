@@ -1,23 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame } from '../../../src/core/codec.js';
+import { deflateRawSync } from 'node:zlib';
+import { encodeFrame, encodeFrameV1, rawPayloadOf } from '../../../src/core/codec.js';
 import type { WalErrorInfo } from '../../../src/core/errors.js';
+import { SEGMENT_HEADER_BYTES, SEGMENT_HEADER_BYTES_V1 } from '../../../src/core/format.js';
 import type { WalRecord } from '../../../src/core/records.js';
 import { replay, type ReplayOutcome } from '../../../src/core/replay.js';
-import { encodeSegmentHeader } from '../../../src/core/segment-header.js';
-import { concat, planLog, plainTransactions, segment, text, type SegmentInput } from './log-builder.js';
+import { encodeSegmentHeader, segmentSalt } from '../../../src/core/segment-header.js';
+import { inflateRaw } from '../../../src/compression.js';
+import { concat, planLog, plainTransactions, segment, segmentV1, text, type SegmentInput } from './log-builder.js';
 import { exampleRecords } from './worked-example.js';
 
 function outcomeOf(segments: readonly SegmentInput[], checkpointLsn = 0): ReplayOutcome {
-  const result = replay({ segments, checkpointLsn });
+  const result = replay({ segments, checkpointLsn, inflate: inflateRaw });
   if (!result.ok) throw new Error(`expected an outcome, got ${JSON.stringify(result.error)}`);
   return result.value;
 }
 
 function errorOf(segments: readonly SegmentInput[], checkpointLsn = 0): WalErrorInfo {
-  const result = replay({ segments, checkpointLsn });
+  const result = replay({ segments, checkpointLsn, inflate: inflateRaw });
   if (result.ok) throw new Error('expected a typed error, got an outcome');
   return result.error;
 }
+
+/** The v2 frame size of a record. */
+const frameSize = (record: WalRecord): number => encodeFrame(record, 1).length;
 
 const withBytes = (s: SegmentInput, bytes: Uint8Array): SegmentInput => ({ ...s, bytes });
 
@@ -26,7 +32,7 @@ const small: readonly WalRecord[] = exampleRecords;
 
 describe('replay', () => {
   it('an empty log replays to nothing with maxLsn 0', () => {
-    expect(outcomeOf([])).toEqual({ transactions: [], maxLsn: 0, tornTail: null, checkpointObserved: null, segments: [] });
+    expect(outcomeOf([])).toEqual({ transactions: [], maxLsn: 0, tornTail: null, end: null, checkpointObserved: null, segments: [] });
   });
 
   it('a committed transaction is replayed with its events, an aborted one is dropped, and the marker is observed', () => {
@@ -35,9 +41,23 @@ describe('replay', () => {
     expect(outcome.maxLsn).toBe(7);
     expect(outcome.checkpointObserved).toBe(3);
     expect(outcome.tornTail).toBeNull();
+    const size = segment(1, 1, small).bytes.length;
     expect(outcome.segments).toEqual([
-      { name: '00000000000000000001.wal', id: 1, baseLsn: 1, validBytes: segment(1, 1, small).bytes.length, firstLsn: 1, lastLsn: 7 },
+      {
+        name: '00000000000000000001.wal',
+        id: 1,
+        version: 2,
+        salt: segmentSalt(1, 1),
+        baseLsn: 1,
+        validBytes: size,
+        end: 'file-end',
+        liveEndBytes: size,
+        sizeBytes: size,
+        firstLsn: 1,
+        lastLsn: 7,
+      },
     ]);
+    expect(outcome.end).toEqual({ segment: '00000000000000000001.wal', segmentId: 1, offsetBytes: size, kind: 'file-end' });
   });
 
   it('a transaction still open at the end of the log is dropped, but its LSNs count in maxLsn', () => {
@@ -133,9 +153,9 @@ describe('replay: torn tails and corruption', () => {
   it('every truncation of the active segment inside its frames is a torn tail at the last whole frame', () => {
     const records = small;
     const seg = segment(1, 1, records);
-    const boundaries = [32];
-    for (const r of records) boundaries.push(boundaries[boundaries.length - 1]! + encodeFrame(r).length);
-    for (let cut = 33; cut < seg.bytes.length; cut++) {
+    const boundaries = [SEGMENT_HEADER_BYTES];
+    for (const r of records) boundaries.push(boundaries[boundaries.length - 1]! + frameSize(r));
+    for (let cut = SEGMENT_HEADER_BYTES + 1; cut < seg.bytes.length; cut++) {
       const outcome = outcomeOf([withBytes(seg, seg.bytes.subarray(0, cut))]);
       const whole = boundaries.filter((b) => b <= cut);
       const lastBoundary = whole[whole.length - 1]!;
@@ -148,7 +168,7 @@ describe('replay: torn tails and corruption', () => {
         segmentId: 1,
         offsetBytes: lastBoundary,
         droppedBytes: cut - lastBoundary,
-        cause: cut - lastBoundary < 8 ? 'truncated-frame-header' : 'truncated-body',
+        cause: cut - lastBoundary < 12 ? 'truncated-frame-header' : 'truncated-body',
         validFramesAfter: false,
         headerTorn: false,
       });
@@ -158,32 +178,43 @@ describe('replay: torn tails and corruption', () => {
     }
   });
 
-  it('a zero-filled tail in the active segment (a file that grew without its data) is a torn tail with bad-length', () => {
-    const seg = segment(1, 1, small);
+  it('a zero-filled tail in a v1 active segment (a file that grew without its data) is a torn tail with bad-length', () => {
+    const seg = segmentV1(1, 1, small);
     const outcome = outcomeOf([withBytes(seg, concat([seg.bytes, new Uint8Array(700)]))]);
     expect(outcome.tornTail).toMatchObject({ offsetBytes: seg.bytes.length, droppedBytes: 700, cause: 'bad-length', validFramesAfter: false });
+    expect(outcome.end).toMatchObject({ offsetBytes: seg.bytes.length, kind: 'torn' });
+    expect(outcome.transactions.length).toBe(1);
+  });
+
+  it('ZerosAfterTheLastLiveFrameOfTheActiveSegmentAreItsCleanEnd: a preallocated v2 file, no torn tail', () => {
+    const seg = segment(1, 1, small);
+    const outcome = outcomeOf([withBytes(seg, concat([seg.bytes, new Uint8Array(700)]))]);
+    expect(outcome.tornTail).toBeNull();
+    expect(outcome.end).toMatchObject({ offsetBytes: seg.bytes.length, kind: 'zeros' });
+    expect(outcome.segments[0]).toMatchObject({ validBytes: seg.bytes.length, sizeBytes: seg.bytes.length + 700, end: 'zeros' });
     expect(outcome.transactions.length).toBe(1);
   });
 
   it('a damaged frame in the middle of the active segment is a torn tail that reports the whole frames after it and counts their LSNs', () => {
     const seg = segment(1, 1, small);
-    const damagedAt = 32 + encodeFrame(small[0]!).length; // the MutationBatch at LSN 2
+    const damagedAt = SEGMENT_HEADER_BYTES + frameSize(small[0]!); // the MutationBatch at LSN 2
     const bytes = seg.bytes.slice();
-    bytes[damagedAt + 12]! ^= 0x40;
+    bytes[damagedAt + 16]! ^= 0x40;
     const outcome = outcomeOf([withBytes(seg, bytes)]);
     expect(outcome.tornTail).toMatchObject({ offsetBytes: damagedAt, cause: 'bad-checksum', validFramesAfter: true, headerTorn: false });
     expect(outcome.tornTail!.droppedBytes).toBe(bytes.length - damagedAt);
     expect(outcome.transactions).toEqual([]);
     expect(outcome.maxLsn).toBe(7);
     expect(outcome.segments[0]!.lastLsn).toBe(1);
+    expect(outcome.segments[0]!.liveEndBytes).toBe(bytes.length);
   });
 
   it('a damaged frame in a sealed segment is Corruption naming the segment, the offset and the last good LSN', () => {
     const first = segment(1, 1, small);
-    const second = segment(2, 8, [{ kind: 'TxBegin', lsn: 8 }]);
-    const damagedAt = 32 + encodeFrame(small[0]!).length + encodeFrame(small[1]!).length; // TxCommit at LSN 3
+    const second = segment(2, 8, [{ kind: 'TxBegin', lsn: 8 }], { previousEnd: first.bytes.length });
+    const damagedAt = SEGMENT_HEADER_BYTES + frameSize(small[0]!) + frameSize(small[1]!); // TxCommit at LSN 3
     const bytes = first.bytes.slice();
-    bytes[damagedAt + 9]! ^= 0x01;
+    bytes[damagedAt + 13]! ^= 0x01;
     expect(errorOf([withBytes(first, bytes), second])).toEqual({
       code: 'Corruption',
       segment: first.name,
@@ -193,11 +224,31 @@ describe('replay: torn tails and corruption', () => {
     });
   });
 
-  it('a truncated sealed segment is Corruption, not a torn tail', () => {
-    const first = segment(1, 1, small);
-    const second = segment(2, 8, []);
+  it('a truncated sealed v1 segment is Corruption, not a torn tail', () => {
+    const first = segmentV1(1, 1, small);
+    const second = segmentV1(2, 8, []);
     const error = errorOf([withBytes(first, first.bytes.subarray(0, first.bytes.length - 2)), second]);
     expect(error).toMatchObject({ code: 'Corruption', segment: first.name, cause: 'truncated-body', lsn: 6 });
+  });
+
+  it('ASealedSegmentWhoseLiveFramesEndBeforeThePreviousEndItsSuccessorNamesIsCorruption', () => {
+    const first = segment(1, 1, small);
+    const second = segment(2, 8, [], { previousEnd: first.bytes.length });
+    // The last frame (the Checkpoint at LSN 7) lost: zeros where it was, as in a preallocated file.
+    const lastAt = first.bytes.length - frameSize(small[6]!);
+    const bytes = first.bytes.slice();
+    bytes.fill(0, lastAt);
+    expect(errorOf([withBytes(first, bytes), second])).toEqual({ code: 'Corruption', segment: first.name, offsetBytes: lastAt, lsn: 6, cause: 'bad-length' });
+    // The same bytes with a successor that names them as the end are a sealed segment that ends there.
+    expect(outcomeOf([withBytes(first, bytes), segment(2, 8, [], { previousEnd: lastAt })]).maxLsn).toBe(6);
+  });
+
+  it('ALiveFrameAfterTheEndOfASealedSegmentIsCorruption, even where no successor names the end', () => {
+    const first = segment(1, 1, small);
+    const secondAt = SEGMENT_HEADER_BYTES + frameSize(small[0]!);
+    const bytes = first.bytes.slice();
+    bytes.fill(0, secondAt, secondAt + frameSize(small[1]!)); // zeros where LSN 2 was; LSN 3..7 whole after it
+    expect(errorOf([withBytes(first, bytes), segment(2, 8, [])])).toEqual({ code: 'Corruption', segment: first.name, offsetBytes: secondAt, lsn: 1, cause: 'bad-length' });
   });
 });
 
@@ -223,7 +274,7 @@ describe('replay: segment headers', () => {
         validFramesAfter: false,
         headerTorn: true,
       });
-      expect(outcome.segments[1]).toEqual({ name: active.name, id: 2, baseLsn: 8, validBytes: 0, firstLsn: null, lastLsn: null });
+      expect(outcome.segments[1]).toMatchObject({ name: active.name, id: 2, baseLsn: 8, validBytes: 0, firstLsn: null, lastLsn: null, end: 'torn', sizeBytes: bytes.length });
       expect(outcome.transactions.length).toBe(1);
     }
   });
@@ -241,16 +292,145 @@ describe('replay: segment headers', () => {
   });
 
   it('an active segment carrying another segment id or format version is BadSegmentHeader even with no frames', () => {
-    const other = { name: '00000000000000000002.wal', id: 2, bytes: encodeSegmentHeader({ segmentId: 3, baseLsn: 8 }) };
+    const other = { name: '00000000000000000002.wal', id: 2, bytes: encodeSegmentHeader({ segmentId: 3, baseLsn: 8, salt: 1 }) };
     expect(errorOf([sealed, other])).toEqual({ code: 'BadSegmentHeader', segment: other.name, cause: 'id-mismatch' });
-    const future = { ...other, bytes: encodeSegmentHeader({ segmentId: 2, baseLsn: 8, version: 2 }) };
+    const future = { ...other, bytes: encodeSegmentHeader({ segmentId: 2, baseLsn: 8, version: 3, salt: 1 }) };
     expect(errorOf([sealed, future])).toEqual({ code: 'BadSegmentHeader', segment: other.name, cause: 'unsupported-version' });
   });
 
-  it('an active segment with only a valid header is empty: validBytes 32, no LSNs', () => {
+  it('an active segment with only a valid header is empty: validBytes 44, no LSNs', () => {
     const outcome = outcomeOf([sealed, segment(2, 8, [])]);
-    expect(outcome.segments[1]).toEqual({ name: '00000000000000000002.wal', id: 2, baseLsn: 8, validBytes: 32, firstLsn: null, lastLsn: null });
+    expect(outcome.segments[1]).toMatchObject({ name: '00000000000000000002.wal', id: 2, baseLsn: 8, validBytes: SEGMENT_HEADER_BYTES, firstLsn: null, lastLsn: null });
     expect(outcome.tornTail).toBeNull();
+  });
+});
+
+describe('replay: stale frames, zeros and torn frames after the last live frame (format v2)', () => {
+  /** Segment 1's first life (salt of id 1, base 1) holding `small`, reused as segment `id` at `base` with `records`. */
+  function reused(id: number, base: number, records: readonly WalRecord[]): SegmentInput {
+    const old = segment(1, 1, small).bytes;
+    const salt = segmentSalt(id, base);
+    const now = concat([encodeSegmentHeader({ segmentId: id, baseLsn: base, salt }), ...records.map((r) => encodeFrame(r, salt))]);
+    const bytes = old.slice();
+    bytes.set(now, 0);
+    return { name: `0000000000000000000${id}.wal`, id, bytes };
+  }
+  const newer: readonly WalRecord[] = [
+    { kind: 'TxBegin', lsn: 20 },
+    { kind: 'MutationBatch', lsn: 21, txBeginLsn: 20, events: [text('hello, dave!')] },
+    { kind: 'TxCommit', lsn: 22, txBeginLsn: 20 },
+  ];
+
+  it('AStaleFrameIsNeverReplayed: the frames of a reused file\'s earlier life end the active segment', () => {
+    const seg = reused(3, 20, newer);
+    const outcome = outcomeOf([seg]);
+    expect(plainTransactions(outcome.transactions)).toEqual(plainTransactions([{ beginLsn: 20, commitLsn: 22, events: [text('hello, dave!')] }]));
+    expect(outcome.maxLsn).toBe(22);
+    expect(outcome.tornTail).toBeNull();
+    const endAt = SEGMENT_HEADER_BYTES + newer.reduce((n, r) => n + frameSize(r), 0);
+    expect(outcome.end).toEqual({ segment: seg.name, segmentId: 3, offsetBytes: endAt, kind: 'stale' });
+  });
+
+  it('a reused file whose new frames were all lost replays nothing: the first frame after the header is stale', () => {
+    const seg = reused(3, 20, []);
+    const outcome = outcomeOf([seg]);
+    expect(outcome.transactions).toEqual([]);
+    expect(outcome.maxLsn).toBe(0);
+    expect(outcome.end).toMatchObject({ offsetBytes: SEGMENT_HEADER_BYTES, kind: 'stale' });
+  });
+
+  it('stale frames after the end of a sealed segment are the end of its records, not corruption', () => {
+    const first = reused(3, 20, newer);
+    const endAt = SEGMENT_HEADER_BYTES + newer.reduce((n, r) => n + frameSize(r), 0);
+    const second = segment(4, 23, [{ kind: 'TxBegin', lsn: 23 }, { kind: 'TxCommit', lsn: 24, txBeginLsn: 23 }], { previousEnd: endAt });
+    const outcome = outcomeOf([first, second]);
+    expect(outcome.transactions.map((t) => t.commitLsn)).toEqual([22, 24]);
+    expect(outcome.segments[0]).toMatchObject({ end: 'stale', validBytes: endAt });
+  });
+
+  it('the remains of a stale frame the new life partly overwrote are a torn end: a torn tail in the active segment, the end of a sealed one', () => {
+    const seg = reused(3, 20, newer.slice(0, 2)); // the new frames end inside segment 1's TxCommit 3
+    const endAt = SEGMENT_HEADER_BYTES + frameSize(newer[0]!) + frameSize(newer[1]!);
+    const bytes = seg.bytes.slice();
+    bytes.set(encodeFrame({ kind: 'TxBegin', lsn: 22 }, segmentSalt(3, 20)).subarray(0, 5), endAt); // a torn first sector
+    const active = outcomeOf([withBytes(seg, bytes)]);
+    expect(active.end).toMatchObject({ offsetBytes: endAt, kind: 'torn' });
+    expect(active.tornTail).toMatchObject({ offsetBytes: endAt, validFramesAfter: false });
+    const sealed = outcomeOf([withBytes(seg, bytes), segment(4, 23, [], { previousEnd: endAt })]);
+    expect(sealed.segments[0]).toMatchObject({ end: 'torn', validBytes: endAt });
+    expect(sealed.tornTail).toBeNull();
+  });
+
+  it('a live frame after a stale spot in the active segment is a torn tail that counts its LSN; in a sealed segment it is corruption', () => {
+    const salt = segmentSalt(3, 20);
+    const header = encodeSegmentHeader({ segmentId: 3, baseLsn: 20, salt });
+    const stale = encodeFrame({ kind: 'TxBegin', lsn: 4 }, segmentSalt(1, 1));
+    const live = encodeFrame({ kind: 'TxBegin', lsn: 25 }, salt);
+    const seg = { name: '00000000000000000003.wal', id: 3, bytes: concat([header, encodeFrame(newer[0]!, salt), stale, live, new Uint8Array(40)]) };
+    const staleAt = SEGMENT_HEADER_BYTES + frameSize(newer[0]!);
+    const active = outcomeOf([seg]);
+    expect(active.tornTail).toMatchObject({ offsetBytes: staleAt, cause: 'stale-frame', validFramesAfter: true });
+    expect(active.maxLsn).toBe(25);
+    expect(active.segments[0]!.liveEndBytes).toBe(staleAt + stale.length + live.length);
+    expect(errorOf([seg, segment(4, 26, [])])).toEqual({ code: 'Corruption', segment: seg.name, offsetBytes: staleAt, lsn: 20, cause: 'stale-frame' });
+  });
+
+  it('a v1 log followed by v2 segments replays as one log', () => {
+    const v1 = segmentV1(1, 1, small);
+    const v2 = segment(2, 8, [{ kind: 'TxBegin', lsn: 8 }, { kind: 'TxCommit', lsn: 9, txBeginLsn: 8 }], { previousEnd: v1.bytes.length });
+    const outcome = outcomeOf([v1, v2]);
+    expect(outcome.transactions.map((t) => t.commitLsn)).toEqual([3, 9]);
+    expect(outcome.segments.map((x) => [x.version, x.validBytes])).toEqual([
+      [1, v1.bytes.length],
+      [2, v2.bytes.length],
+    ]);
+    expect(SEGMENT_HEADER_BYTES_V1).toBe(32);
+  });
+});
+
+describe('replay: deflated payloads', () => {
+  const deflatedBatch = (lsn: number, txBeginLsn: number, events: Uint8Array[]): WalRecord => {
+    const raw = rawPayloadOf({ kind: 'MutationBatch', lsn, txBeginLsn, events });
+    return { kind: 'MutationBatch', lsn, txBeginLsn, events, stored: { deflated: new Uint8Array(deflateRawSync(raw)), rawBytes: raw.length } };
+  };
+
+  it('a deflated batch replays as its events, and a log may mix deflated and stored frames', () => {
+    const events = [text('{"k":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}'), text('{"k":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}')];
+    const outcome = outcomeOf([
+      segment(1, 1, [
+        { kind: 'TxBegin', lsn: 1 },
+        deflatedBatch(2, 1, events),
+        { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 },
+        { kind: 'TxBegin', lsn: 4 },
+        { kind: 'MutationBatch', lsn: 5, txBeginLsn: 4, events: [text('plain')] },
+        { kind: 'TxCommit', lsn: 6, txBeginLsn: 4 },
+      ]),
+    ]);
+    expect(plainTransactions(outcome.transactions)).toEqual(
+      plainTransactions([
+        { beginLsn: 1, commitLsn: 3, events },
+        { beginLsn: 4, commitLsn: 6, events: [text('plain')] },
+      ]),
+    );
+  });
+
+  it('ACorruptCompressedBodyIsATypedCorruptionErrorWithSegmentOffsetAndLsn, in the active segment as in a sealed one', () => {
+    const bad: WalRecord = { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [], stored: { deflated: Uint8Array.of(0xff, 0xfe, 0xfd, 0x07), rawBytes: 12 } };
+    const records: WalRecord[] = [{ kind: 'TxBegin', lsn: 1 }, bad, { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }];
+    const at = SEGMENT_HEADER_BYTES + frameSize(records[0]!);
+    const expected = { code: 'Corruption', segment: '00000000000000000001.wal', offsetBytes: at, lsn: 2, cause: 'bad-compressed-body' };
+    expect(errorOf([segment(1, 1, records)])).toEqual(expected);
+    expect(errorOf([segment(1, 1, records), segment(2, 4, [])])).toEqual(expected);
+  });
+
+  it('a deflated frame at or below the checkpoint LSN is skipped without being inflated', () => {
+    const bad: WalRecord = { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [], stored: { deflated: Uint8Array.of(0xff), rawBytes: 12 } };
+    const outcome = outcomeOf([segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, bad, { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }])], 3);
+    expect(outcome.transactions).toEqual([]);
+  });
+
+  it('v1 frames never carry the stored flag; encodeFrameV1 refuses a deflated payload', () => {
+    expect(() => encodeFrameV1(deflatedBatch(2, 1, [text('x'.repeat(80))]))).toThrow(RangeError);
   });
 });
 

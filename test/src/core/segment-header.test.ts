@@ -1,34 +1,56 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSegmentHeader, encodeSegmentHeader } from '../../../src/core/segment-header.js';
-import { LSN_MAX } from '../../../src/core/format.js';
+import { decodeSegmentHeader, encodeSegmentHeader, segmentHeaderBytesAt, segmentSalt } from '../../../src/core/segment-header.js';
+import { LSN_MAX, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_BYTES_V1 } from '../../../src/core/format.js';
 
 describe('segment header codec', () => {
-  it('a header round-trips for any segment id and base LSN', () => {
+  it('a v2 header round-trips for any segment id, base LSN, salt and previous end', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        fc.integer({ min: 1, max: LSN_MAX }),
+        fc.integer({ min: 1, max: 0xffff_ffff }),
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        (segmentId, baseLsn, salt, previousEnd) => {
+          const bytes = encodeSegmentHeader({ segmentId, baseLsn, salt, previousEnd });
+          expect(bytes.length).toBe(SEGMENT_HEADER_BYTES);
+          expect(segmentHeaderBytesAt(bytes)).toBe(SEGMENT_HEADER_BYTES);
+          expect(decodeSegmentHeader(bytes, segmentId)).toEqual({ ok: true, header: { version: 2, segmentId, baseLsn, salt, previousEnd } });
+        },
+      ),
+    );
+  });
+
+  it('a v1 header (32 bytes, no salt) still decodes, with salt and previous end 0', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 1, max: LSN_MAX }), (segmentId, baseLsn) => {
-        const bytes = encodeSegmentHeader({ segmentId, baseLsn });
-        expect(bytes.length).toBe(32);
-        expect(decodeSegmentHeader(bytes, segmentId)).toEqual({ ok: true, header: { version: 1, segmentId, baseLsn } });
+        const bytes = encodeSegmentHeader({ segmentId, baseLsn, version: 1 });
+        expect(bytes.length).toBe(SEGMENT_HEADER_BYTES_V1);
+        expect(segmentHeaderBytesAt(bytes)).toBe(SEGMENT_HEADER_BYTES_V1);
+        expect(decodeSegmentHeader(bytes, segmentId)).toEqual({ ok: true, header: { version: 1, segmentId, baseLsn, salt: 0, previousEnd: 0 } });
       }),
     );
   });
 
-  it('the header starts with the ASCII magic WALREFSG and version 1 little-endian', () => {
-    const bytes = encodeSegmentHeader({ segmentId: 1, baseLsn: 1 });
+  it('the header starts with the ASCII magic WALREFSG and version 2 little-endian; the base LSN sits at offset 20 in both versions', () => {
+    const bytes = encodeSegmentHeader({ segmentId: 1, baseLsn: 0x0102, salt: 7 });
     expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('WALREFSG');
-    expect([...bytes.subarray(8, 12)]).toEqual([1, 0, 0, 0]);
+    expect([...bytes.subarray(8, 12)]).toEqual([2, 0, 0, 0]);
+    expect([...bytes.subarray(20, 22)]).toEqual([2, 1]);
+    expect([...encodeSegmentHeader({ segmentId: 1, baseLsn: 0x0102, version: 1 }).subarray(20, 22)]).toEqual([2, 1]);
   });
 
-  it('a header shorter than 32 bytes is truncated-header, and zeroed bytes are bad-magic', () => {
-    const bytes = encodeSegmentHeader({ segmentId: 3, baseLsn: 9 });
-    for (let cut = 0; cut < 32; cut++) expect(decodeSegmentHeader(bytes.subarray(0, cut), 3)).toEqual({ ok: false, cause: 'truncated-header' });
-    expect(decodeSegmentHeader(new Uint8Array(32), 3)).toEqual({ ok: false, cause: 'bad-magic' });
+  it('a header shorter than its version needs is truncated-header, and zeroed bytes are bad-magic', () => {
+    const v2 = encodeSegmentHeader({ segmentId: 3, baseLsn: 9, salt: 5 });
+    for (let cut = 0; cut < SEGMENT_HEADER_BYTES; cut++) expect(decodeSegmentHeader(v2.subarray(0, cut), 3)).toEqual({ ok: false, cause: 'truncated-header' });
+    const v1 = encodeSegmentHeader({ segmentId: 3, baseLsn: 9, version: 1 });
+    for (let cut = 0; cut < SEGMENT_HEADER_BYTES_V1; cut++) expect(decodeSegmentHeader(v1.subarray(0, cut), 3)).toEqual({ ok: false, cause: 'truncated-header' });
+    expect(decodeSegmentHeader(new Uint8Array(SEGMENT_HEADER_BYTES), 3)).toEqual({ ok: false, cause: 'bad-magic' });
   });
 
   it('a flipped bit anywhere in the header is detected, with the cause naming the field', () => {
-    const bytes = encodeSegmentHeader({ segmentId: 3, baseLsn: 9 });
-    for (let bit = 0; bit < 256; bit++) {
+    const bytes = encodeSegmentHeader({ segmentId: 3, baseLsn: 9, salt: 5, previousEnd: 100 });
+    for (let bit = 0; bit < SEGMENT_HEADER_BYTES * 8; bit++) {
       const damaged = bytes.slice();
       damaged[bit >> 3]! ^= 1 << (bit & 7);
       const byte = bit >> 3;
@@ -38,13 +60,29 @@ describe('segment header codec', () => {
   });
 
   it('a header from another segment is id-mismatch', () => {
-    expect(decodeSegmentHeader(encodeSegmentHeader({ segmentId: 4, baseLsn: 9 }), 5)).toEqual({ ok: false, cause: 'id-mismatch' });
+    expect(decodeSegmentHeader(encodeSegmentHeader({ segmentId: 4, baseLsn: 9, salt: 1 }), 5)).toEqual({ ok: false, cause: 'id-mismatch' });
   });
 
-  it('a version other than 1 is unsupported-version even when its checksum is right', () => {
-    expect(decodeSegmentHeader(encodeSegmentHeader({ segmentId: 2, baseLsn: 9, version: 2 }), 2)).toEqual({
-      ok: false,
-      cause: 'unsupported-version',
-    });
+  it('a version other than 1 and 2 is unsupported-version even when its checksum is right', () => {
+    expect(decodeSegmentHeader(encodeSegmentHeader({ segmentId: 2, baseLsn: 9, version: 3, salt: 1 }), 2)).toEqual({ ok: false, cause: 'unsupported-version' });
+  });
+
+  it('a v2 header needs a salt other than 0; a v1 header has none', () => {
+    expect(() => encodeSegmentHeader({ segmentId: 2, baseLsn: 9 })).toThrow(RangeError);
+    expect(() => encodeSegmentHeader({ segmentId: 2, baseLsn: 9, version: 1, salt: 3 })).toThrow(RangeError);
+  });
+
+  it("the salt walref chooses is never 0, never the file's previous salt, and depends on the segment id and base LSN only", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1 << 30 }), fc.integer({ min: 1, max: LSN_MAX }), (id, base) => {
+        const salt = segmentSalt(id, base);
+        expect(salt).not.toBe(0);
+        expect(segmentSalt(id, base)).toBe(salt);
+        const other = segmentSalt(id, base, salt);
+        expect(other).not.toBe(salt);
+        expect(other).not.toBe(0);
+      }),
+    );
+    expect(segmentSalt(1, 1)).not.toBe(segmentSalt(2, 1));
   });
 });

@@ -1,17 +1,35 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../../src/core/effects.js';
-import { SEGMENT_HEADER_BYTES, segmentFileName } from '../../../src/core/format.js';
+import { FRAME_HEADER_BYTES, freeFileName, SEGMENT_HEADER_BYTES, segmentFileName } from '../../../src/core/format.js';
+import { decodeSegmentHeader, segmentSalt } from '../../../src/core/segment-header.js';
 import * as writer from '../../../src/core/writer.js';
-import { initialWriterState, type SyncMode, type WriterState } from '../../../src/core/writer-state.js';
+import { initialWriterState, type FreeFile, type SyncMode, type WriterState } from '../../../src/core/writer-state.js';
 
 const enc = new TextEncoder();
 
-function fresh(syncMode: SyncMode = 'per-commit', segmentTargetBytes = 1 << 20, maxCommits: number | null = null): WriterState {
+interface FreshOptions {
+  readonly preallocate?: boolean;
+  readonly recycleSegments?: number;
+  readonly free?: readonly FreeFile[];
+}
+
+/** A writer on a new log; without preallocation unless asked, so the segment files grow as written. */
+function fresh(syncMode: SyncMode = 'per-commit', segmentTargetBytes = 1 << 20, maxCommits: number | null = null, options: FreshOptions = {}): WriterState {
+  const preallocate = options.preallocate ?? false;
   return initialWriterState({
-    config: { syncMode, segmentTargetBytes, maxCommits },
-    active: { id: 1, name: segmentFileName(1), baseLsn: 1, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false },
+    config: { syncMode, segmentTargetBytes, maxCommits, preallocate, recycleSegments: options.recycleSegments ?? 0 },
+    active: {
+      id: 1,
+      name: segmentFileName(1),
+      baseLsn: 1,
+      salt: segmentSalt(1, 1),
+      writtenBytes: SEGMENT_HEADER_BYTES,
+      sizeBytes: preallocate ? segmentTargetBytes : SEGMENT_HEADER_BYTES,
+      hasRecords: false,
+    },
     sealed: [],
+    free: options.free ?? [],
     maxLsnOnDisk: 0,
     durableLsn: 0,
     lastSnapshotLsn: null,
@@ -80,7 +98,7 @@ describe('writer state machine', () => {
     expect(b.effects[0]).toEqual({ kind: 'create', file: segmentFileName(2) });
     expect(b.state.active.baseLsn).toBe(4);
     expect(b.value).toBe(4);
-    expect(b.state.sealed).toEqual([{ id: 1, name: segmentFileName(1), baseLsn: 1, lastLsn: 3 }]);
+    expect(b.state.sealed).toEqual([{ id: 1, name: segmentFileName(1), baseLsn: 1, lastLsn: 3, version: 2, salt: segmentSalt(1, 1), sizeBytes: first.state.active.sizeBytes }]);
   });
 
   it('rotation writes and syncs frames still buffered in the old segment first', () => {
@@ -138,6 +156,108 @@ describe('writer state machine', () => {
     expect(failed.state.poisoned).toContain('ENOSPC');
     expect(failed.effects).toEqual([{ kind: 'truncate', file: segmentFileName(1), sizeBytes: SEGMENT_HEADER_BYTES }]);
     expect(writer.begin(failed.state)).toMatchObject({ ok: false, error: { code: 'Poisoned' } });
+  });
+
+  it('AFailedWriteIntoAPreallocatedFileIsCutBackWithZeros: the file keeps its size', () => {
+    const t = transaction(fresh('per-commit', 4096, null, { preallocate: true }), ['a']);
+    const write = ok(writer.flush(t.state)).effects[0];
+    if (write?.kind !== 'write') throw new Error('no write');
+    const failed = writer.effectFailed(t.state, write, 'ENOSPC');
+    expect(failed.effects).toEqual([{ kind: 'write', file: segmentFileName(1), offsetBytes: SEGMENT_HEADER_BYTES, data: new Uint8Array(write.data.length) }]);
+  });
+
+  it('EveryWriteOfFramesEndsWithAnEndMarkerOfZerosWhenItFits, and a marker never grows the file', () => {
+    const pre = ok(writer.flush(transaction(fresh('per-commit', 4096, null, { preallocate: true }), ['a']).state));
+    const write = pre.effects[0];
+    if (write?.kind !== 'write') throw new Error('no write');
+    const framesBytes = pre.state.active.writtenBytes - SEGMENT_HEADER_BYTES;
+    expect(write.data.length).toBe(framesBytes + FRAME_HEADER_BYTES);
+    expect([...write.data.subarray(framesBytes)]).toEqual(new Array(FRAME_HEADER_BYTES).fill(0));
+    const grown = ok(writer.flush(transaction(fresh(), ['a']).state));
+    const plain = grown.effects[0];
+    expect(plain?.kind === 'write' && plain.data.length).toBe(grown.state.active.writtenBytes - SEGMENT_HEADER_BYTES);
+    // The next write starts where the marker is: it overwrites it.
+    const next = ok(writer.flush(transaction(pre.state, ['b']).state)).effects[0];
+    expect(next?.kind === 'write' && next.offsetBytes).toBe(pre.state.active.writtenBytes);
+  });
+
+  it('RotationWithAReadyFreeFileWritesAndSyncsTheNewHeaderUnderItsFreeNameBeforeRenamingItIntoPlace', () => {
+    const free: FreeFile = { name: freeFileName(7), number: 7, sizeBytes: 8192, previousSalt: segmentSalt(2, 4), status: 'ready' };
+    const first = ok(writer.flush(transaction(fresh('per-commit', 64, null, { preallocate: true, free: [free] }), ['x'.repeat(40)]).state));
+    const b = ok(writer.begin(first.state));
+    expect(kinds(b.effects)).toEqual(['write', 'fsync', 'rename', 'fsyncDir']);
+    const [header, sync, rename] = b.effects;
+    expect(header).toMatchObject({ kind: 'write', file: free.name, offsetBytes: 0 });
+    expect(sync).toEqual({ kind: 'fsync', file: free.name });
+    expect(rename).toEqual({ kind: 'rename', from: free.name, to: segmentFileName(2) });
+    if (header?.kind !== 'write') throw new Error('no header');
+    const decoded = decodeSegmentHeader(header.data, 2);
+    expect(decoded.ok && decoded.header).toMatchObject({ segmentId: 2, baseLsn: 4, previousEnd: first.state.active.writtenBytes });
+    expect(decoded.ok && decoded.header.salt).not.toBe(free.previousSalt);
+    expect(b.state.free).toEqual([]);
+    expect(b.state.active).toMatchObject({ id: 2, name: segmentFileName(2), sizeBytes: 8192, writtenBytes: SEGMENT_HEADER_BYTES });
+  });
+
+  it('rotation without a ready free file creates the new segment under its name at the target size', () => {
+    const preparing: FreeFile = { name: freeFileName(2), number: 2, sizeBytes: 64, previousSalt: null, status: 'preparing' };
+    const first = ok(writer.flush(transaction(fresh('per-commit', 64, null, { preallocate: true, free: [preparing] }), ['x'.repeat(40)]).state));
+    const b = ok(writer.begin(first.state));
+    expect(kinds(b.effects)).toEqual(['create', 'preallocate', 'write', 'fsync', 'fsyncDir']);
+    expect(b.effects[1]).toEqual({ kind: 'preallocate', file: segmentFileName(2), sizeBytes: 64 });
+    expect(b.state.free).toEqual([preparing]);
+  });
+
+  it('TruncateUpToRenamesFreedSegmentsToFreeFilesUpToRecycleSegmentsAndUnlinksTheRest', () => {
+    let state = fresh('per-commit', 64, null, { preallocate: true, recycleSegments: 2 });
+    let lastCommit = 0;
+    for (let i = 0; i < 6; i++) {
+      const t = transaction(state, ['x'.repeat(40)]);
+      state = ok(writer.flush(t.state)).state;
+      lastCommit = t.commitLsn;
+    }
+    const cut = ok(writer.truncateUpTo(state, lastCommit));
+    expect(cut.effects).toEqual([
+      { kind: 'rename', from: segmentFileName(1), to: freeFileName(1) },
+      { kind: 'rename', from: segmentFileName(2), to: freeFileName(2) },
+      { kind: 'remove', file: segmentFileName(3) },
+      { kind: 'remove', file: segmentFileName(4) },
+      { kind: 'fsyncDir' },
+    ]);
+    expect(cut.state.free.map((f) => [f.name, f.status, f.previousSalt])).toEqual([
+      [freeFileName(1), 'ready', segmentSalt(1, 1)],
+      [freeFileName(2), 'ready', state.sealed[1]!.salt],
+    ]);
+    // The next rotations reuse them, the highest-numbered first.
+    const next = transaction(cut.state, ['x'.repeat(40)]);
+    expect(next.effects.find((e) => e.kind === 'rename')).toEqual({ kind: 'rename', from: freeFileName(2), to: segmentFileName(7) });
+    const after = ok(writer.begin(ok(writer.flush(next.state)).state));
+    expect(after.effects.find((e) => e.kind === 'rename')).toEqual({ kind: 'rename', from: freeFileName(1), to: segmentFileName(8) });
+    expect(after.state.free).toEqual([]);
+  });
+
+  it('a freed v1 segment is unlinked, never kept for reuse', () => {
+    const state = fresh('per-commit', 64, null, { recycleSegments: 5 });
+    const v1 = { id: 1, name: segmentFileName(1), baseLsn: 1, lastLsn: 3, version: 1 as const, salt: 0, sizeBytes: 100 };
+    const withOld: WriterState = { ...state, sealed: [v1, { ...v1, id: 2, name: segmentFileName(2), baseLsn: 4, lastLsn: 6 }], active: { ...state.active, id: 3, name: segmentFileName(3) } };
+    expect(ok(writer.truncateUpTo(withOld, 6)).effects).toEqual([{ kind: 'remove', file: segmentFileName(1) }, { kind: 'fsyncDir' }]);
+  });
+
+  it('the next segment is prepared once the active one is half full, never while a free file exists', () => {
+    let state = fresh('per-commit', 4096, null, { preallocate: true });
+    expect(writer.prepareDue(state)).toBe(false);
+    while (2 * state.active.writtenBytes < 4096) state = ok(writer.flush(transaction(state, ['x'.repeat(100)]).state)).state;
+    expect(writer.prepareDue(state)).toBe(true);
+    const plan = writer.prepareStart(state);
+    if (plan === null) throw new Error('no plan');
+    expect([plan.create, plan.fill, plan.sync]).toEqual([
+      { kind: 'create', file: freeFileName(2) },
+      { kind: 'preallocate', file: freeFileName(2), sizeBytes: 4096 },
+      { kind: 'fsync', file: freeFileName(2) },
+    ]);
+    expect(writer.prepareDue(plan.state)).toBe(false);
+    expect(plan.state.free).toEqual([{ name: freeFileName(2), number: 2, sizeBytes: 4096, previousSalt: null, status: 'preparing' }]);
+    expect(writer.prepareDone(plan.state, plan.file).free[0]?.status).toBe('ready');
+    expect(writer.prepareDue({ ...state, config: { ...state.config, preallocate: false } })).toBe(false);
   });
 
   it('a failed fsync poisons for good and leaves the durable LSN where it was', () => {
