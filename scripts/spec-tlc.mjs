@@ -51,9 +51,11 @@ async function cachedJar() {
 /**
  * Runs a Java main class of tla2tools with `args`, in spec/. Every path in `args` must be
  * absolute or relative to spec/; `mounts` lists extra absolute directories Docker must see.
+ * `tmpDir`, when given, is Java's temporary directory: SANY and TLC make a `tlc-<n>` directory
+ * there on every run and leave it, so it must be one that is removed afterwards.
  */
-export function runJava(runner, mainClass, args, mounts = []) {
-  const jvm = ['-XX:+UseParallelGC', '-cp'];
+export function runJava(runner, mainClass, args, mounts = [], tmpDir = null) {
+  const jvm = ['-XX:+UseParallelGC', ...(tmpDir === null ? [] : [`-Djava.io.tmpdir=${tmpDir}`]), '-cp'];
   if (runner.kind === 'java') {
     return spawnSync('java', [...jvm, runner.jar, mainClass, ...args], { cwd: specDir, encoding: 'utf8', maxBuffer: 256 << 20 });
   }
@@ -67,7 +69,15 @@ export function runJava(runner, mainClass, args, mounts = []) {
 
 /** Parses a module with SANY; returns the error text, or null when it parses. */
 export function sany(runner, moduleFile) {
-  const run = runJava(runner, 'tla2sany.SANY', [moduleFile]);
+  // SANY, like TLC, unpacks the standard modules into a tlc-<n> directory of Java's temporary
+  // directory and leaves it: a temporary directory of our own, removed afterwards, takes it.
+  const tmp = mkdtempSync(join(tmpdir(), 'walref-sany-'));
+  let run;
+  try {
+    run = runJava(runner, 'tla2sany.SANY', [moduleFile], [tmp], tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   const out = `${run.stdout ?? ''}${run.stderr ?? ''}`;
   const failed = run.status !== 0 || /\*\*\* Errors:|Fatal errors|Could not parse|Semantic errors/.test(out);
   return failed ? out : null;
@@ -79,7 +89,7 @@ export function tlc(runner, module, config, mounts = []) {
   const started = Date.now();
   try {
     const args = ['-workers', '2', '-noGenerateSpecTE', '-metadir', meta, '-config', config, module];
-    const run = runJava(runner, 'tlc2.TLC', args, [meta, ...mounts]);
+    const run = runJava(runner, 'tlc2.TLC', args, [meta, ...mounts], meta);
     const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
     return { exitCode: run.status ?? -1, output, summary: summarize(output), wallMs: Date.now() - started };
   } finally {
