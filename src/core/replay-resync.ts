@@ -10,6 +10,7 @@
 import { decodeFrame, frameHeaderBytesForSalt, readU32 } from './codec.js';
 import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN } from './format.js';
 import { ReplayScan, SCAN_CRC_BYTES_BUDGET } from './replay-scan.js';
+import { appendToWindow } from './byte-window.js';
 
 export type ResyncResult =
   | { readonly found: false }
@@ -51,14 +52,8 @@ export class ReplayResync {
   }
 
   private append(bytes: Uint8Array): void {
-    const needed = this.windowBytes + bytes.length;
-    if (needed > this.window.length) {
-      const grown = new Uint8Array(Math.max(needed, this.window.length * 2, 4096));
-      grown.set(this.window.subarray(0, this.windowBytes));
-      this.window = grown;
-    }
-    this.window.set(bytes, this.windowBytes);
-    this.windowBytes = needed;
+    this.window = appendToWindow(this.window, this.windowBytes, bytes);
+    this.windowBytes += bytes.length;
   }
 
   private scan(final: boolean): ResyncResult {

@@ -27,6 +27,7 @@ import {
   TAG_KIND_MASK,
   TAG_RESERVED_MASK,
 } from './format.js';
+import { appendToWindow } from './byte-window.js';
 
 /** The most bytes the scan checksums in candidate frames before it gives up looking. */
 export const SCAN_CRC_BYTES_BUDGET = 256 * 1024 * 1024;
@@ -92,14 +93,8 @@ export class ReplayScan {
   }
 
   private append(bytes: Uint8Array): void {
-    const needed = this.windowBytes + bytes.length;
-    if (needed > this.window.length) {
-      const grown = new Uint8Array(Math.max(needed, this.window.length * 2, 4096));
-      grown.set(this.window.subarray(0, this.windowBytes));
-      this.window = grown;
-    }
-    this.window.set(bytes, this.windowBytes);
-    this.windowBytes = needed;
+    this.window = appendToWindow(this.window, this.windowBytes, bytes);
+    this.windowBytes += bytes.length;
   }
 
   /** The v2 tag or v1 kind byte names a record kind. */
