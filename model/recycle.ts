@@ -90,11 +90,15 @@ export function Crash(state: RecycleState, kept: readonly boolean[]): RecycleSta
   return { ...state, disk, durableLive, up: false };
 }
 
-/** Recover: replay, zeros over every slot after the live frames (synced), continue above every LSN of this life. */
+/**
+ * Recover: replay; when a frame of this life lies after the live frames, cut the file there (zeros
+ * after, synced), else leave those slots as they are; continue above every LSN of this life.
+ */
 export function Recover(state: RecycleState, options: RecycleOptions = {}): RecycleState | null {
   if (state.up) return null;
   const replayed = replaySlots(state.disk, state.salt, options);
-  const repaired = state.disk.map((slot, i) => (i < replayed.length ? slot : ZERO));
+  const dirty = state.disk.some((slot, i) => i >= replayed.length && isFrameOf(slot, state.salt));
+  const repaired = dirty ? state.disk.map((slot, i) => (i < replayed.length ? slot : ZERO)) : state.disk;
   const nextLsn = Math.max(maxLifeLsn(state.disk, state.salt) + 1, state.base);
   return { ...state, replayed, replayedLife: state.salt, disk: repaired, cache: repaired, pos: replayed.length, nextLsn, up: true };
 }

@@ -15,8 +15,9 @@
 (* in the next slot; Sync makes the page cache durable; a Crash keeps,    *)
 (* slot by slot, the durable contents or the page cache's (a disk that    *)
 (* persists sectors in any order); Recover replays the frames of the      *)
-(* current life from the first slot on, then writes zeros over every slot *)
-(* after them, syncs, and the writer continues there.                     *)
+(* current life from the first slot on, cuts the file after them when a  *)
+(* frame of this life lies further on (zeros from there), syncs, and the  *)
+(* writer continues there.                                                *)
 (*                                                                         *)
 (* Wal.tla abstracts segments away; this module is the part of the        *)
 (* protocol that exists only because files are reused.  Its invariants:   *)
@@ -155,13 +156,16 @@ Crash ==
     /\ crashes' = crashes + 1
     /\ UNCHANGED <<salt, base, cache, pos, nextLsn, replayed, replayedLife>>
 
-\* Recovery: replay, then zeros over every slot after the live frames (the remains of frames of
-\* this life must never be read or completed later), synced; the writer continues after the live
-\* frames, above every LSN of this life on disk and above the header's base.
+\* Recovery: replay; then, when a frame of this life lies after the live frames (its remains must
+\* never be read or completed later), the file is cut there and grown back with zeros, synced;
+\* otherwise the slots after the live frames stay as they are (zeros, or frames of earlier lives,
+\* which the salt keeps out).  The writer continues after the live frames, above every LSN of
+\* this life on disk and above the header's base.
 Recover ==
     /\ ~up
     /\ LET k == LiveCount(disk)
-           repaired == [i \in 1 .. Slots |-> IF i <= k THEN disk[i] ELSE Zero]
+           dirty == \E i \in k + 1 .. Slots : disk[i].kind = "frame" /\ disk[i].salt = salt
+           repaired == IF dirty THEN [i \in 1 .. Slots |-> IF i <= k THEN disk[i] ELSE Zero] ELSE disk
        IN /\ replayed' = Replay(disk)
           /\ replayedLife' = salt
           /\ disk' = repaired

@@ -11,7 +11,7 @@
 //   | case         | active segment                       | repair effects                                            |
 //   | no-segment   | new segment 1, base = next LSN       | create, zeros to the target size, header                  |
 //   | torn-header  | the last one, base = next LSN        | truncate to 0, zeros to the target size, header           |
-//   | v2-end       | the last one, up to its end          | rewrite the live frames, zeros over [end, live end + marker) |
+//   | v2-end       | the last one, up to its end          | if a torn frame or live frames lie behind the end: cut at the end, fsync, and grow back to the target size; rewrite the live frames |
 //   | v1-sealed    | a new v2 segment after the last one  | truncate a torn tail, rewrite the whole frames, fsync; then create the new segment |
 // and in every case fsync the active segment, then the directory.
 //
@@ -22,16 +22,19 @@
 // Writing the same bytes again dirties them, and the fsync that follows really writes them. Only
 // the active segment needs it: a segment is sealed only after an fsync of it succeeded.
 //
-// Why zero the bytes after a v2 segment's end: the writer continues at the end, and live frames a
-// crash kept behind it (sectors persisted out of order) must never be read again once new frames
-// reach them: they would follow the new frames with lower LSNs. Nor may the remains of a torn frame
-// of this life: a later crash that keeps only some sectors of a new write could complete them
-// with bytes that happen to match (the model-based suite found one: the zero high bytes of a
-// TxCommit's tx-begin LSN). Replay reports how far both reach (liveEndBytes). A v1 segment gets
-// the same guarantee from truncation.
+// Why cut a v2 segment at its end: the writer continues there, and live frames a crash kept behind
+// it (sectors persisted out of order) must never be read again once new frames reach them: they
+// would follow the new frames with lower LSNs. Nor may the remains of a torn frame of this life. A
+// write over them (zeros, or new frames) cannot remove them safely: a crash that keeps only some
+// sectors of it can complete a torn frame with bytes that happen to match (the model-based suite
+// found two: the zero high bytes of a TxCommit's tx-begin LSN under new frames, and recovery's own
+// zeros, which a second power loss during the recovery kept in part). A cut cannot complete
+// anything. It is made durable before the file grows back, so that the zeros the growth writes
+// only ever land on a file that no longer holds those bytes. Replay reports how far they reach
+// (liveEndBytes). A v1 segment is cut the same way.
 
 import type { Effect } from './effects.js';
-import { FORMAT_VERSION, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
+import { FORMAT_VERSION, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
 import type { Lsn } from './records.js';
 import type { ReplaySegment, ReplaySummary } from './replay-outcome.js';
 import { encodeSegmentHeader, segmentSalt } from './segment-header.js';
@@ -64,18 +67,6 @@ export interface RecoveryPlan {
   readonly rewriteBytes: number;
   /** Effects to run last: zeros behind the end, the fsyncs that make the repair durable, a new segment. */
   readonly after: readonly Effect[];
-}
-
-/** The largest single write of zeros the plan asks for; longer runs are split. */
-const ZEROS_CHUNK_BYTES = 1024 * 1024;
-
-function zeroWrites(file: string, from: number, to: number): Effect[] {
-  const effects: Effect[] = [];
-  const zeros = new Uint8Array(Math.min(ZEROS_CHUNK_BYTES, Math.max(0, to - from)));
-  for (let at = from; at < to; at += ZEROS_CHUNK_BYTES) {
-    effects.push({ kind: 'write', file, offsetBytes: at, data: zeros.subarray(0, Math.min(ZEROS_CHUNK_BYTES, to - at)) });
-  }
-  return effects;
 }
 
 function sealedOf(segment: ReplaySegment): SealedSegment {
@@ -201,19 +192,28 @@ function planV1Sealed(ctx: PlanContext, last: ReplaySegment, sealed: readonly Se
 }
 
 /**
- * A v2 active segment: the writer continues at the end of its live frames. Zeros go over any live
- * frames found behind the end, and over an end marker's worth after it, within the file.
+ * A v2 active segment: the writer continues at the end of its live frames. When bytes of this life
+ * lie at or behind the end (a torn frame, or live frames a crash kept behind a hole), the file is
+ * first cut at the end and the cut made durable, and only then grown back to its preallocated size:
+ * see "Why cut" above. A clean end (zeros, a stale frame, the file's end, nothing of this life
+ * behind it) needs no change: the first new frame overwrites it, and a stale frame's leftovers
+ * never decode under the segment's salt.
  */
 function planV2End(ctx: PlanContext, last: ReplaySegment, sealed: readonly SealedSegment[]): RecoveryPlan {
-  const zeroEnd = Math.min(last.sizeBytes, Math.max(last.liveEndBytes, last.validBytes + FRAME_HEADER_BYTES));
-  const { id, name, baseLsn, salt, validBytes, sizeBytes } = last;
+  const { id, name, baseLsn, salt, validBytes } = last;
+  const { config } = ctx;
+  const dirty = last.end === 'torn' || last.liveEndBytes > validBytes;
+  const grownBytes = config.preallocate ? Math.max(validBytes, config.segmentTargetBytes) : validBytes;
+  const sizeBytes = dirty ? grownBytes : last.sizeBytes;
+  const cut: Effect[] = dirty ? [{ kind: 'truncate', file: name, sizeBytes: validBytes }, { kind: 'fsync', file: name }] : [];
+  const regrow: Effect[] = dirty && grownBytes > validBytes ? [{ kind: 'preallocate', file: name, sizeBytes: grownBytes }] : [];
   return {
     case: 'v2-end',
     maxLsnOnDisk: ctx.maxLsnOnDisk,
     start: startWith(ctx, { id, name, baseLsn, salt, writtenBytes: validBytes, sizeBytes, hasRecords: last.lastLsn !== null }, sealed),
-    before: ctx.removals,
+    before: [...ctx.removals, ...cut],
     rewriteFile: name,
     rewriteBytes: validBytes,
-    after: [...zeroWrites(name, validBytes, zeroEnd), ...syncEffects(name)],
+    after: [...regrow, ...syncEffects(name)],
   };
 }

@@ -1,7 +1,7 @@
 // planRecovery: the decisions openWal makes after replay, checked case by case without a disk.
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../../src/core/effects.js';
-import { FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, segmentFileName } from '../../../src/core/format.js';
+import { SEGMENT_HEADER_BYTES, segmentFileName } from '../../../src/core/format.js';
 import { planRecovery } from '../../../src/core/recovery-plan.js';
 import type { EndKind, ReplaySegment, ReplaySummary, TornTail } from '../../../src/core/replay-outcome.js';
 import { decodeSegmentHeader, segmentSalt } from '../../../src/core/segment-header.js';
@@ -69,7 +69,7 @@ describe('planRecovery', () => {
     expect(plan.start.durableLsn).toBe(29);
   });
 
-  it('AV2ActiveSegmentContinuesAtTheEndOfItsLiveFramesWithoutTruncation: rewrite, an end marker of zeros, fsync', () => {
+  it('AV2ActiveSegmentWithACleanEndContinuesThereUnchanged: rewrite, fsync, nothing cut or written behind the end', () => {
     const plan = planRecovery(summary([segment(1, 1, 9, 400), segment(2, 10, 20, 700)], 20, null, 5), 0, config);
     expect(plan.case).toBe('v2-end');
     expect(plan.start.active).toEqual({ id: 2, name: segmentFileName(2), baseLsn: 10, salt: segmentSalt(2, 10), writtenBytes: 700, sizeBytes: 4096, hasRecords: true });
@@ -78,19 +78,23 @@ describe('planRecovery', () => {
     expect(plan.before).toEqual([]);
     expect(plan.rewriteFile).toBe(segmentFileName(2));
     expect(plan.rewriteBytes).toBe(700);
-    expect(plan.after).toEqual([
-      { kind: 'write', file: segmentFileName(2), offsetBytes: 700, data: new Uint8Array(FRAME_HEADER_BYTES) },
-      { kind: 'fsync', file: segmentFileName(2) },
-      { kind: 'fsyncDir' },
-    ]);
+    expect(plan.after).toEqual([{ kind: 'fsync', file: segmentFileName(2) }, { kind: 'fsyncDir' }]);
   });
 
-  it('LiveFramesBehindTheEndAreZeroedBeforeTheWriterContinues: they must never follow new frames', () => {
-    const plan = planRecovery(summary([segment(1, 1, 9, 400, { end: 'torn', liveEndBytes: 900 })], 14, torn(1, 400, false)), 0, config);
-    const zeros = plan.after.filter((e) => e.kind === 'write');
-    expect(zeros).toEqual([{ kind: 'write', file: segmentFileName(1), offsetBytes: 400, data: new Uint8Array(500) }]);
-    expect(plan.before.some((e) => e.kind === 'truncate')).toBe(false);
-    expect(plan.maxLsnOnDisk).toBe(14);
+  it('ATornEndOrLiveFramesBehindItAreCutDurablyBeforeTheFileGrowsBack: recovery never writes over them, so it cannot complete a torn frame', () => {
+    for (const extra of [{ end: 'torn' as const, liveEndBytes: 900 }, { end: 'torn' as const, liveEndBytes: 400 }, { end: 'zeros' as const, liveEndBytes: 900 }]) {
+      const plan = planRecovery(summary([segment(1, 1, 9, 400, extra)], 14, extra.end === 'torn' ? torn(1, 400, false) : null), 0, config);
+      const file = segmentFileName(1);
+      expect(plan.before).toEqual([{ kind: 'truncate', file, sizeBytes: 400 }, { kind: 'fsync', file }]);
+      expect(plan.rewriteBytes).toBe(400);
+      expect(plan.after).toEqual([{ kind: 'preallocate', file, sizeBytes: 4096 }, { kind: 'fsync', file }, { kind: 'fsyncDir' }]);
+      expect(plan.after.some((e) => e.kind === 'write')).toBe(false);
+      expect(plan.start.active?.sizeBytes).toBe(4096);
+      expect(plan.maxLsnOnDisk).toBe(14);
+    }
+    const unallocated = planRecovery(summary([segment(1, 1, 9, 400, { end: 'torn', liveEndBytes: 900 })], 14, torn(1, 400, false)), 0, { ...config, preallocate: false });
+    expect(kinds(unallocated.after)).toEqual(['fsync', 'fsyncDir']);
+    expect(unallocated.start.active?.sizeBytes).toBe(400);
   });
 
   it('TornHeaderIsRewrittenWithTheNextLsnAsItsBaseAndThePreviousSegmentsEnd', () => {
