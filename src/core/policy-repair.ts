@@ -63,7 +63,7 @@ export function planCutQuarantine(summary: ReplaySummary, names: readonly string
     summary: {
       ...summary,
       segments: summary.segments.map((s) =>
-        s.name === cut.segment ? { ...s, validBytes: Math.min(s.validBytes, cut.offsetBytes), liveEndBytes: cut.offsetBytes, sizeBytes: cut.offsetBytes } : s,
+        s.name === cut.segment ? { ...s, validBytes: Math.min(s.validBytes, cut.offsetBytes), liveEndBytes: cut.offsetBytes, sizeBytes: cut.offsetBytes, end: 'file-end' as const } : s,
       ),
       tornTail: {
         segment: cut.segment,

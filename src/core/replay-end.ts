@@ -8,7 +8,8 @@
 //   | v1      | any     | file-end                   | -                     | segment-end       |
 //   | v1      | any     | anything else              | -                     | frame-undecodable |
 //   | v2      | any     | any                        | some                  | frame-undecodable |
-//   | v2      | sealed  | any                        | none                  | segment-end (*)   |
+//   | v2      | sealed  | zeros, stale or file-end   | none                  | segment-end (*)   |
+//   | v2      | sealed  | torn                       | none                  | frame-undecodable |
 //   | v2      | active  | torn                       | none                  | frame-undecodable |
 //   | v2      | active  | zeros, stale or file-end   | none                  | segment-end       |
 //
@@ -87,10 +88,19 @@ export const END_RULES: readonly EndRule[] = [
     label: 'E4 a sealed segment ends',
     version: 2,
     role: 'sealed',
-    kinds: END_KINDS,
+    kinds: ['file-end', 'zeros', 'stale'],
     liveAfter: false,
     finding: 'segment-end',
-    why: 'a sealed segment was fsynced whole; what follows its live frames is its preallocated zeros or its previous life (the next header checks the offset)',
+    why: 'a sealed segment was fsynced whole; what follows its live frames is its end marker, its preallocated zeros or its previous life (the next header checks the offset)',
+  },
+  {
+    label: 'E7 a sealed segment is torn',
+    version: 2,
+    role: 'sealed',
+    kinds: ['torn'],
+    liveAfter: false,
+    finding: 'frame-undecodable',
+    why: 'the writer puts an end marker (zeros) after every frame and fsyncs a segment before it seals it, and recovery cuts a torn end off: a torn spot in a sealed segment is damage, even when the next header, which would name the true end, is damaged too',
   },
   {
     label: 'E5 the active segment is torn',

@@ -15,8 +15,8 @@
 // writer-segments.ts): a rotation takes a free file when one is ready (header written and synced under its free name, then renamed
 // into place), and creates one at the target size otherwise; truncateUpTo renames the segments it
 // frees to free files, up to `recycleSegments`, instead of unlinking them. Each write of frames
-// ends with an end marker (FRAME_HEADER_BYTES of zeros) when it fits in the file, so the live
-// frames end at zeros rather than at what the file held before.
+// ends with an end marker (FRAME_HEADER_BYTES of zeros, or as many as the file has room for), so
+// the live frames end at zeros rather than at what the file held before.
 
 import type { Effect } from './effects.js';
 import type { WalErrorInfo } from './errors.js';
@@ -89,7 +89,9 @@ function writeOut(state: WriterState, fsync: boolean): { state: WriterState; eff
     const active = state.active;
     const end = active.writtenBytes + state.pendingBytes;
     // The end marker only where the file already has room for it: a marker never grows the file.
-    const markerBytes = end + FRAME_HEADER_BYTES <= active.sizeBytes ? FRAME_HEADER_BYTES : 0;
+    // Near the file's end it is cut short rather than left out: the few bytes left must read as
+    // zeros too, or a recycled file's older bytes there would make a sealed segment end torn.
+    const markerBytes = Math.max(0, Math.min(FRAME_HEADER_BYTES, active.sizeBytes - end));
     const write = pendingWrite(state.pending, markerBytes);
     effects.push({ kind: 'write', file: active.name, offsetBytes: active.writtenBytes, data: write.data });
     next = {

@@ -137,6 +137,19 @@ describe('recovery policies on damaged logs', () => {
     }
   });
 
+  it('damage to a sealed segment\'s last frame is found even when the next header, which names the true end, is damaged too (fresh seed 671139437)', () => {
+    const last = log.placed.reduce((at, p, i) => (p.segment === 1 && p.kind !== 'header' ? i : at), -1);
+    const nextHeader = log.placed.findIndex((p) => p.segment === 2 && p.kind === 'header');
+    const { segments: both } = damage(log, [{ index: last, offset: 0, length: 1 }, { index: nextHeader, offset: 0, length: 1 }]);
+    const start = log.placed[last]!.start;
+    for (const policy of ['tolerate-torn-tail', 'absolute'] as const) {
+      const r = outcome(both, policy);
+      expect(r.ok ? null : r.error).toMatchObject({ code: 'Corruption', segment: segmentFileName(2), offsetBytes: start });
+    }
+    const r = outcome(both, 'point-in-time');
+    expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(2), offsetBytes: start, cutSegments: [segmentFileName(3)] });
+  });
+
   it('point-in-time returns the prefix before the damage and reports the cut: the rest of the segment and every later one', () => {
     const r = outcome(sealedDamage, 'point-in-time');
     expect(events(r)).toEqual(['a']);
