@@ -60,6 +60,7 @@ export const FOLDERS = {
     tests: [
       'test/oracle/explore/survivors.test.ts',
       'test/oracle/explore/workload.test.ts',
+      'test/oracle/explore/crash-context.test.ts',
       'test/oracle/check-trace/check-trace.test.ts',
       'test/oracle/crash-test/{strace-parse,syscall-history,describe,merge,shard,checker}.test.ts',
       'test/crash-recovery/generated-workloads.test.ts',

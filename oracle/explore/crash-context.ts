@@ -22,7 +22,7 @@ export interface CrashContext {
  * returned before the next operation was issued. While an open is still running the host only
  * knows the previous session's commits (-1: nothing yet).
  */
-export function hostSession(history: ExploreHistory, contextEndOp: number): number {
+export function hostSession(history: Pick<ExploreHistory, 'sessions'>, contextEndOp: number): number {
   let session = -1;
   for (const s of history.sessions) if (s.openedAtOp <= contextEndOp) session = s.session;
   return session;
