@@ -5,6 +5,7 @@
 import { appendTransaction, rotate } from './append.js';
 import type { Lsn, ModelEvent, ModelState } from './state.js';
 import { disabled, fail, succeed, type Step } from './step.js';
+import { sessionOpenBegins } from './low-level-actions.js';
 
 export interface BeginEnvironment {
   /** Whether begin() rotated the segment first (see append.ts). */
@@ -29,13 +30,16 @@ export function WalAbort(state: ModelState, events: readonly ModelEvent[], envir
 /**
  * The host took a snapshot covering everything up to `snapshotLsn` and records the marker. The
  * snapshot is host state that survives crashes, so it raises the checkpoint LSN of the next replay. A
- * marker may not point past itself nor go below the previous one.
+ * marker may not point past itself nor go below the previous one, nor fall inside a transaction
+ * the session still has open (FenceSplitsTransaction).
  */
 export function CheckpointMarker(state: ModelState, snapshotLsn: Lsn): Step<Lsn> {
   if (state.down !== null) return disabled('the process is down');
   if (state.walPoisoned !== null) return fail(state, 'Poisoned');
   if (!Number.isSafeInteger(snapshotLsn) || snapshotLsn < 0 || snapshotLsn >= state.nextLsn) return fail(state, 'InvalidArgument');
   if (state.lastSnapshotLsn !== null && snapshotLsn < state.lastSnapshotLsn) return fail(state, 'InvalidArgument');
+  // A fence inside a transaction this session still has open: replay would skip its TxBegin and meet its end.
+  if (sessionOpenBegins(state).some((begin) => begin <= snapshotLsn)) return fail(state, 'FenceSplitsTransaction');
   const lsn = state.nextLsn;
   return succeed(
     {

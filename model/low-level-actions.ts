@@ -19,6 +19,11 @@ function openBegins(log: readonly LogRecord[]): Set<Lsn> {
   return open;
 }
 
+/** TxBegin LSNs of the transactions this session (since the last open) began and has not closed. */
+export function sessionOpenBegins(state: ModelState): Lsn[] {
+  return [...openBegins(state.log)].filter((begin) => begin > state.openedAtLsn);
+}
+
 function guard(state: ModelState): Step<never> | null {
   if (state.down !== null) return disabled('the process is down');
   if (state.walPoisoned !== null) return fail(state, 'Poisoned');

@@ -190,6 +190,11 @@ export function checkpointMarker(state: WriterState, snapshotLsn: Lsn): WriterSt
       detail: `${snapshotLsn} is below the previous checkpoint ${state.lastSnapshotLsn}`,
     });
   }
+  // A fence inside a transaction that is open now would reopen as a Malformed log: replay skips
+  // its TxBegin (at or below the fence) and then meets its commit or abort above it. Splits across
+  // transactions that already closed are the host's word here; checkpoint() refuses those too.
+  const splitBegins = state.openTransactions.filter((begin) => begin <= snapshotLsn);
+  if (splitBegins.length > 0) return refuse({ code: 'FenceSplitsTransaction', lsn: snapshotLsn, txBeginLsn: Math.min(...splitBegins), open: true });
   const step = buffer(state, (lsn) => ({ kind: 'Checkpoint', lsn, snapshotLsn }));
   if (!step.ok) return step;
   return { ...step, state: { ...step.state, lastSnapshotLsn: snapshotLsn } };

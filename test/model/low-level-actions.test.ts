@@ -2,7 +2,7 @@
 // committed, aborted, or never begun. A WAL that accepts such a call writes records replay cannot
 // place; check-trace relies on these refusals to reject a trace that reports one.
 import { describe, expect, it } from 'vitest';
-import { AbortOpen, Append, Begin, CommitOpen, initialState, nextState, type ModelState, type Step } from '../../model/index.js';
+import { AbortOpen, Append, Begin, CheckpointMarker, CommitOpen, initialState, nextState, type ModelState, type Step } from '../../model/index.js';
 
 function outcome<T>(step: Step<T>): string {
   if (!step.enabled) return 'disabled';
@@ -42,4 +42,14 @@ describe('model low-level actions', () => {
       }
     });
   }
+
+  it('a checkpoint marker inside a transaction the session still has open fails with FenceSplitsTransaction and changes nothing; at or after a closed one, or before the open one, it is written', () => {
+    const { state, open } = transactions();
+    for (const snapshotLsn of [open]) {
+      const step = CheckpointMarker(state, snapshotLsn);
+      expect(outcome(step)).toBe('FenceSplitsTransaction');
+      expect(step.enabled && step.state).toBe(state);
+    }
+    for (const snapshotLsn of [3, 5]) expect(outcome(CheckpointMarker(state, snapshotLsn))).toBe('ok');
+  });
 });

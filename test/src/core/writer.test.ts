@@ -130,6 +130,19 @@ describe('writer state machine', () => {
     expect(writer.checkpointMarker(c.state, 2).ok).toBe(false);
   });
 
+  it('a checkpoint marker inside a transaction that is open is FenceSplitsTransaction, naming the oldest one it splits; before them, or once they closed, it is written', () => {
+    const done = transaction(fresh(), ['a']); // LSNs 1-3
+    const first = ok(writer.begin(done.state)); // 4
+    const second = ok(writer.begin(first.state)); // 5
+    for (const snapshotLsn of [4, 5]) {
+      const step = writer.checkpointMarker(second.state, snapshotLsn);
+      expect(step.ok ? null : step.error).toEqual({ code: 'FenceSplitsTransaction', lsn: snapshotLsn, txBeginLsn: 4, open: true });
+    }
+    expect(writer.checkpointMarker(second.state, 3).ok).toBe(true);
+    const closed = ok(writer.commit(ok(writer.commit(second.state, 4)).state, 5));
+    expect(ok(writer.checkpointMarker(closed.state, 7)).value).toBe(8);
+  });
+
   it('truncateUpTo removes only covered sealed segments and keeps the active one and the one before it', () => {
     let state = fresh('per-commit', 64);
     let lastCommit = 0;
