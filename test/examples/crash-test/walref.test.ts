@@ -184,7 +184,8 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref's checkpoints through t
   // crash-space points, most of them in the segment preallocation's spaces of 64 and 80 states,
   // and about 120 to 180 distinct states, each one run of check.mjs at about 0.3 s). Water filling
   // visits the small spaces whole and samples the large ones, and a sampled space always yields
-  // both its extremes. WALREF_DEEP checks every crash state, as these tests did before.
+  // both its extremes. WALREF_DEEP checks every crash state, of a longer workload (8 transactions:
+  // about 100 crash points and 700 to 1250 crash-space points, so its budget is 2000).
   // - The unsynced snapshot breaks recovery at most crash points after the first checkpoint (about
   //   50 violating states): 60 points (about 50 states) find several of them.
   // - The early removal shows at the crash right after the old snapshot's unlink, a space of 2
@@ -198,7 +199,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref's checkpoints through t
   ] as const) {
     it(`finds the planted bug: ${what}`, async () => {
       const run = await captureCheckpoints(variant);
-      const result = await checkCaptured(run, { check, knobs: knobs64, maxStates: deep ? 1000 : maxStates, seed: 1, timeoutMs: 30_000, verdicts });
+      const result = await checkCaptured(run, { check, knobs: knobs64, maxStates: deep ? 2000 : maxStates, seed: 1, timeoutMs: 30_000, verdicts });
       if (deep) expect(result.exhaustive).toBe(true);
       expect(result.violations.map((v) => v.reason)).toContain('open failed: BadSnapshot');
     }, 300_000);
