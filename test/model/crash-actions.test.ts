@@ -135,4 +135,18 @@ describe('model crash and recover', () => {
     expect(Crash(down, { keptCount: 0 }).enabled).toBe(false);
     expect(Recover(down).enabled).toBe(true);
   });
+
+  it('a stray frame must lie after the torn one and among the records handed to the OS: the first record never handed over cannot be one', () => {
+    let state = commit(initialState('group'), ['a']);
+    state = nextState(Flush(state)); // LSNs 1-3 handed to the OS (group: not synced)
+    state = commit(state, ['b']); // LSNs 4-6 only in the buffer
+    expect(state.attemptedCount).toBe(3);
+    const stray = (lsn: number) => Crash(state, { keptCount: 0, strayLsn: lsn });
+    expect(stray(3).enabled).toBe(true);
+    expect(stray(4).enabled).toBe(false);
+    expect(stray(6).enabled).toBe(false);
+    const torn = Crash(state, { keptCount: 2, strayLsn: 3 });
+    expect(torn.enabled).toBe(false);
+    expect(torn.enabled ? '' : torn.reason).toMatch(/stray/);
+  });
 });

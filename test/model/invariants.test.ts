@@ -111,4 +111,39 @@ describe('model invariants catch planted bugs', () => {
       }),
     });
   });
+
+  // Every field of a replayed transaction counts: a comparison that looked at the LSNs alone, or
+  // at the number of events and not at each one, would pass a replay that changed what a
+  // transaction holds (mutation testing found the comparison unpinned).
+  const tamperings: [string, (tx: model.CommittedTx) => model.CommittedTx][] = [
+    ['one event changed', (tx) => ({ ...tx, events: tx.events.map((e, i) => (i === 0 ? `${e}!` : e)) })],
+    ['one event more', (tx) => ({ ...tx, events: [...tx.events, 'extra'] })],
+    ['its begin LSN moved', (tx) => ({ ...tx, beginLsn: tx.beginLsn + 1 })],
+    ['its commit LSN moved', (tx) => ({ ...tx, commitLsn: tx.commitLsn + 1 })],
+  ];
+  for (const [what, tamper] of tamperings) {
+    for (const name of ['PrefixInv', 'DurabilityInv'] as const) {
+      it(`${name} goes red when recovery replays a transaction with ${what}`, () => {
+        goesRedWith(name, {
+          Recover: recoverWith((r) => ({ replay: { ...r.replay, transactions: r.replay.transactions.map((tx, i) => (i === 0 ? tamper(tx) : tx)) } })),
+        });
+      });
+    }
+  }
+
+  it('PrefixInv goes red when the running log claims more synced records than written, or more written than attempted', () => {
+    for (const broken of [
+      (state: ModelState): ModelState => ({ ...state, syncedCount: state.writtenCount + 1 }),
+      (state: ModelState): ModelState => ({ ...state, writtenCount: state.attemptedCount + 1 }),
+      (state: ModelState): ModelState => ({ ...state, attemptedCount: state.log.length + 1 }),
+      (state: ModelState): ModelState => ({ ...state, syncedCount: -1 }),
+    ]) {
+      goesRedWith('PrefixInv', {
+        Flush: (state) => {
+          const step = model.Flush(state);
+          return step.enabled && step.outcome.ok ? { ...step, state: broken(step.state) } : step;
+        },
+      });
+    }
+  });
 });

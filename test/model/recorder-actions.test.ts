@@ -49,6 +49,21 @@ describe('model recorder actions', () => {
     }
   });
 
+  it('every misuse leaves the recorder poisoned, disarmed and empty, and poisons the log with the same reason', () => {
+    const misuses: [string, ModelState][] = [
+      ['arm while armed', nextState(Arm(withEvents(['a'])))],
+      ['record outside an armed query', nextState(Record(initialState(), 'x'))],
+      ['commit without arm', nextState(Commit(initialState()))],
+      ['poison while armed', nextState(Poison(withEvents(['a', 'b']), 'host misuse'))],
+    ];
+    for (const [what, state] of misuses) {
+      expect(state.recorder.armed, what).toBe(false);
+      expect(state.recorder.buffer, what).toEqual([]);
+      expect(state.recorder.poisoned, what).toMatch(/./);
+      expect(state.walPoisoned, what).toBe(state.recorder.poisoned);
+    }
+  });
+
   it('abort drops the buffer, writes nothing and reports whether events were recorded', () => {
     const step = Abort(withEvents(['a']));
     expect(step.enabled && step.outcome).toEqual({ ok: true, value: true });
