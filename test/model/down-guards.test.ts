@@ -3,10 +3,12 @@
 // and a disabled step always says which precondition failed. Once the process runs again, those
 // two are the ones disabled. The model-based tests never run an action while down, so nothing else
 // pins these guards (mutation testing found them all removable).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as model from '../../model/index.js';
 import type { ModelState, Step } from '../../model/index.js';
 import { Checkpoint } from '../../model/snapshot-epochs.js';
+import { abstractAction, defaultActions, firstViolation, syncPolicy, type ModelActions } from './model-runner.js';
 
 /** A WAL with one durable transaction (LSNs 1-3) and a low-level transaction open at LSN 4. */
 function running(): ModelState {
@@ -68,6 +70,39 @@ describe('model actions and the process being down', () => {
     for (const step of [model.Recover(state), model.CrashDuringRecover(state, {})]) {
       expect(step.enabled).toBe(false);
       expect(why(step)).toMatch(/running/);
+    }
+  });
+
+  it('on random runs, every step an action refuses as disabled names the precondition that failed', () => {
+    const reasons = new Map<string, number>();
+    const watched = Object.fromEntries(
+      Object.entries(defaultActions).map(([name, action]) => [
+        name,
+        (...args: unknown[]) => {
+          const step = (action as (...a: unknown[]) => Step<unknown>)(...args);
+          if (!step.enabled) {
+            expect(step.reason, `${name} disabled without a reason`).toMatch(/\w{3}/);
+            reasons.set(step.reason, (reasons.get(step.reason) ?? 0) + 1);
+          }
+          return step;
+        },
+      ]),
+    ) as unknown as ModelActions;
+    fc.assert(fc.property(syncPolicy, fc.array(abstractAction, { maxLength: 40, size: 'max' }), (policy, actions) => void firstViolation(policy, actions, watched)), { numRuns: 200 });
+    // The runs reach several different preconditions, not only "the process is down".
+    expect(reasons.size).toBeGreaterThan(3);
+  });
+
+  it('the preconditions random runs never choose to break say why too: a crash that loses synced records or keeps records never handed over, and an interrupted recovery that adds an LSN', () => {
+    const state = running();
+    const down = model.nextState(model.Crash(state, { keptCount: state.syncedCount }));
+    for (const step of [
+      model.Crash(state, { keptCount: state.syncedCount - 1 }),
+      model.Crash(state, { keptCount: state.attemptedCount + 1 }),
+      model.CrashDuringRecover(down, { floorLsn: state.nextLsn + 5 }),
+    ]) {
+      expect(step.enabled).toBe(false);
+      expect(why(step)).toMatch(/\w{3}/);
     }
   });
 });
