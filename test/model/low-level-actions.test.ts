@@ -52,4 +52,15 @@ describe('model low-level actions', () => {
     }
     for (const snapshotLsn of [3, 5]) expect(outcome(CheckpointMarker(state, snapshotLsn))).toBe('ok');
   });
+
+  it('a checkpoint marker whose snapshot LSN is not an LSN below the next one, or below the previous marker\'s, fails with InvalidArgument and changes nothing', () => {
+    const { state } = transactions(); // next LSN 7
+    const marked = nextState(CheckpointMarker(state, 3));
+    for (const [from, snapshotLsn] of [[state, -1], [state, 1.5], [state, Number.NaN], [state, 7], [state, 8], [marked, 2]] as const) {
+      const step = CheckpointMarker(from, snapshotLsn);
+      expect(outcome(step), String(snapshotLsn)).toBe('InvalidArgument');
+      expect(step.enabled && step.state).toBe(from);
+    }
+    expect(outcome(CheckpointMarker(marked, 3))).toBe('ok');
+  });
 });
