@@ -64,9 +64,6 @@ function openAfter(state: ModelState, lsn: Lsn): Set<Lsn> {
 
 const isSessionCommit = (state: ModelState, lsn: Lsn): boolean => sessionRecords(state).some((r) => r.lsn === lsn && r.kind === 'TxCommit');
 
-/** Whether `lsn` is the LSN of a TxCommit of this session after which no transaction is open. */
-const commitBoundary = (state: ModelState, lsn: Lsn): boolean => isSessionCommit(state, lsn) && openAfter(state, lsn).size === 0;
-
 /**
  * Whether `lsn` falls inside a transaction of this session: one still open that began at or below
  * it, or a commit with a transaction open across it.
@@ -90,7 +87,8 @@ export function acceptedSnapshotLsns(state: ModelState): Lsn[] {
   for (const record of sessionRecords(state)) if (record.kind === 'TxCommit') candidates.add(record.lsn);
   return [...candidates]
     .filter((lsn) => lsn >= floor && lsn <= state.durableLsn && !splitsTransaction(state, lsn))
-    .filter((lsn) => lsn === fence || lsn === state.openedAtLsn || commitBoundary(state, lsn))
+    // Past the first filter, a commit of this session has no transaction open across it.
+    .filter((lsn) => lsn === fence || lsn === state.openedAtLsn || isSessionCommit(state, lsn))
     .sort((a, b) => a - b);
 }
 

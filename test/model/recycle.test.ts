@@ -41,6 +41,24 @@ describe('model/recycle.ts (spec/Recycle.tla)', () => {
     );
   });
 
+  it('each action is enabled exactly as in spec/Recycle.tla: Write while up and with a slot left, Recycle only once the file is synced whole, Crash while up, Recover while down', () => {
+    let state = recycle.initialRecycleState(2);
+    expect(recycle.Recover(state)).toBeNull();
+    state = recycle.Write(state)!;
+    expect(recycle.Recycle(state)).toBeNull(); // the page cache holds a frame the disk does not
+    state = recycle.Write(state)!;
+    expect(state.pos).toBe(2);
+    expect(recycle.Write(state)).toBeNull(); // no slot left: pos <= Slots fails
+    state = recycle.Sync(state)!;
+    expect(recycle.Recycle(state)).not.toBeNull();
+    const down = recycle.Crash(state, [true, true])!;
+    for (const refused of [recycle.Write(down), recycle.Sync(down), recycle.Recycle(down), recycle.Crash(down, [true, true])]) expect(refused).toBeNull();
+    expect(recycle.Recover(down)).not.toBeNull();
+    // Down with slots left: Write is refused for being down, not for lack of room.
+    const roomy = recycle.Crash(recycle.Write(recycle.initialRecycleState(3))!, [true, false, false])!;
+    expect(recycle.Write(roomy)).toBeNull();
+  });
+
   it('PlantedReplayThatIgnoresTheSaltReplaysAStaleFrame: the counterexample TLC prints for MCRecycleNoSalt.cfg', () => {
     const crashKeepingOnlyTheHeader: Action = { kind: 'crash', kept: [false, false, false] };
     const trace: Action[] = [{ kind: 'write' }, { kind: 'sync' }, { kind: 'recycle' }, crashKeepingOnlyTheHeader, { kind: 'recover' }];
