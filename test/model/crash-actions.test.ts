@@ -149,4 +149,15 @@ describe('model crash and recover', () => {
     expect(torn.enabled).toBe(false);
     expect(torn.enabled ? '' : torn.reason).toMatch(/stray/);
   });
+
+  it('a clean close makes every record durable: the host it leaves behind is owed every committed transaction, flushed or not', () => {
+    for (const policy of ['per-commit', 'group', 'none'] as const) {
+      let state = commit(initialState(policy), ['a']);
+      state = nextState(Flush(state));
+      state = commit(state, ['b']); // LSNs 4-6, never flushed
+      const down = nextState(Close(state, { keptCount: state.log.length })).down;
+      expect(down?.before.durableLsn, policy).toBe(6);
+      expect(down?.disk.length, policy).toBe(6);
+    }
+  });
 });

@@ -93,13 +93,15 @@ describe('model actions and the process being down', () => {
     expect(reasons.size).toBeGreaterThan(3);
   });
 
-  it('the preconditions random runs never choose to break say why too: a crash that loses synced records or keeps records never handed over, and an interrupted recovery that adds an LSN', () => {
+  it('the preconditions random runs never choose to break say why too: a crash that loses synced records or keeps records never handed over, and an interrupted recovery that adds an LSN, a poisoned close that keeps unwritten records', () => {
     const state = running();
     const down = model.nextState(model.Crash(state, { keptCount: state.syncedCount }));
     for (const step of [
       model.Crash(state, { keptCount: state.syncedCount - 1 }),
       model.Crash(state, { keptCount: state.attemptedCount + 1 }),
       model.CrashDuringRecover(down, { floorLsn: state.nextLsn + 5 }),
+      // A poisoned WAL's close keeps between its synced and its written records, no more.
+      model.Close(model.nextState(model.Poison(state, 'host misuse')), { keptCount: state.writtenCount + 1 }),
     ]) {
       expect(step.enabled).toBe(false);
       expect(why(step)).toMatch(/\w{3}/);
