@@ -2,7 +2,7 @@
 // committed, aborted, or never begun. A WAL that accepts such a call writes records replay cannot
 // place; check-trace relies on these refusals to reject a trace that reports one.
 import { describe, expect, it } from 'vitest';
-import { AbortOpen, Append, Begin, CheckpointMarker, CommitOpen, initialState, nextState, type ModelState, type Step } from '../../model/index.js';
+import { AbortOpen, Append, Begin, CheckpointMarker, CommitOpen, initialState, nextState, TruncateUpTo, type ModelState, type Step } from '../../model/index.js';
 
 function outcome<T>(step: Step<T>): string {
   if (!step.enabled) return 'disabled';
@@ -62,5 +62,13 @@ describe('model low-level actions', () => {
       expect(step.enabled && step.state).toBe(from);
     }
     expect(outcome(CheckpointMarker(marked, 3))).toBe('ok');
+  });
+
+  it('truncateUpTo of an LSN that is not a non-negative integer fails with InvalidArgument; past the host\'s snapshot it is not a step the host takes', () => {
+    const { state } = transactions();
+    const marked = nextState(CheckpointMarker(state, 3));
+    for (const upToLsn of [-1, 0.5, Number.NaN]) expect(outcome(TruncateUpTo(marked, upToLsn)), String(upToLsn)).toBe('InvalidArgument');
+    expect(outcome(TruncateUpTo(marked, 3))).toBe('ok');
+    expect(outcome(TruncateUpTo(marked, 4))).toBe('disabled');
   });
 });
