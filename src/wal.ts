@@ -93,7 +93,7 @@ export class Wal {
 
   append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
     const stored = this.#deflater === null ? null : this.#deflater.event(event);
-    const appended = this.#core.stepAfter(stored, (s, payload) => writer.append(s, txBeginLsn, event, payload)).then((lsn) => {
+    const appended = this.#core.stepAfterAsync(stored, (s, payload) => writer.append(s, txBeginLsn, event, payload)).then((lsn) => {
       this.#core.emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
       return lsn;
     });
@@ -102,7 +102,7 @@ export class Wal {
 
   appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
     const stored = this.#deflater === null ? null : this.#deflater.batch(events);
-    const appended = this.#core.stepAfter(stored, (s, payload) => writer.appendBatch(s, txBeginLsn, events, payload)).then((lsn) => {
+    const appended = this.#core.stepAfterAsync(stored, (s, payload) => writer.appendBatch(s, txBeginLsn, events, payload)).then((lsn) => {
       this.#core.emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
       return lsn;
     });
@@ -131,13 +131,21 @@ export class Wal {
    * recorder's commit() does. Returns both LSNs; pass commitLsn to waitDurable() to acknowledge.
    */
   writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
+    return this.#calls.track(this.#writeTransaction(events));
+  }
+
+  // The commit path, one async function with no promise of its own between the step and the turn
+  // gate: it runs synchronously up to its first await, so the step takes its place in the writer
+  // lane before writeTransaction returns, as #yielding's calls do.
+  async #writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
     // Deflating (when on) starts now, on the thread pool; the step keeps its place in call order.
     const stored = this.#deflater === null ? null : this.#deflater.batch(events);
-    const written = this.#core.stepAfter(stored, (s, payload) => this.#checkpointer.noteCommit(writer.transaction(s, events, payload), (lsns) => lsns.commitLsn)).then((lsns) => {
-      this.#afterCommit();
-      return lsns;
-    });
-    return this.#yielding(written);
+    const stepped = this.#core.stepAfter(stored, (s, payload) => this.#checkpointer.noteCommit(writer.transaction(s, events, payload), commitLsnOf));
+    const lsns = stepped instanceof Promise ? await stepped : stepped;
+    this.#afterCommit();
+    const turn = this.#gate.pass();
+    if (turn !== undefined) await turn;
+    return lsns;
   }
 
   checkpointMarker(snapshotLsn: Lsn): Promise<Lsn> {
@@ -153,15 +161,18 @@ export class Wal {
    * returned OK (shared with every concurrent flush). group and none: writes to the OS only.
    */
   flush(): Promise<void> {
-    const flushed = (async () => {
-      // When the writer lane is free the write happens now and the sync takes its place in the
-      // sync lane now, before anything called after this flush.
-      const pending = this.#core.writePending();
-      const writtenLsn = typeof pending === 'number' ? pending : await pending;
-      if (this.#core.state.config.syncMode === 'per-commit') await this.#core.fsyncTo(writtenLsn, false);
-      this.#core.emit(() => ({ action: 'Flush', writtenLsn: this.#core.state.writtenLsn, durableLsn: this.#core.state.durableLsn }));
-    })();
-    return this.#yielding(flushed);
+    return this.#calls.track(this.#flush());
+  }
+
+  async #flush(): Promise<void> {
+    // When the writer lane is free the write happens now and the sync takes its place in the
+    // sync lane now, before anything called after this flush.
+    const pending = this.#core.writePending();
+    const writtenLsn = typeof pending === 'number' ? pending : await pending;
+    if (this.#core.state.config.syncMode === 'per-commit' && this.#core.state.durableLsn < writtenLsn) await this.#core.fsyncTo(writtenLsn, false);
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'Flush', writtenLsn: this.#core.state.writtenLsn, durableLsn: this.#core.state.durableLsn }));
+    const turn = this.#gate.pass();
+    if (turn !== undefined) await turn;
   }
 
   /** Writes, fdatasyncs and advances the durable LSN whatever the policy. */
@@ -303,6 +314,11 @@ export class Wal {
     // this tick waits for this sync.
     this.#core.fsyncTo(s.nextLsn - 1, true).catch(() => undefined);
   }
+}
+
+/** The commit LSN of a transaction's LSNs (one function, not a closure per commit). */
+function commitLsnOf(lsns: { beginLsn: Lsn; commitLsn: Lsn }): Lsn {
+  return lsns.commitLsn;
 }
 
 /** An event as a trace line carries it: its bytes decoded as UTF-8 (docs/trace-format.md). */
