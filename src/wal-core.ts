@@ -161,11 +161,6 @@ export class WalCore {
    * A step whose input may still be on its way (a promise: a payload being deflated): it takes its
    * place in the writer lane now and waits there for the input, so LSNs still follow call order.
    */
-  async stepAfterAsync<I, T>(input: I | Promise<I>, run: (state: WriterState, input: I) => writer.WriterStep<T>): Promise<T> {
-    return this.stepAfter(input, run);
-  }
-
-  /** stepAfterAsync without the promise when the step runs at once (its refusal is thrown then). */
   stepAfter<I, T>(input: I | Promise<I>, run: (state: WriterState, input: I) => writer.WriterStep<T>): T | Promise<T> {
     if (!(input instanceof Promise)) return this.step((s) => run(s, input));
     return this.#inCallOrder(() => input.then((value) => this.#runStep((s) => run(s, value))));

@@ -83,47 +83,65 @@ export class Wal {
 
   // The low-level calls emit their own trace lines (docs/trace-format.md), once their step is
   // adopted; the recorder's path (writeTransaction) does not, its Commit line stands for all three.
+  // Each call is one async function: it runs synchronously up to its first await, so its step
+  // takes its place in the writer lane before the call returns, and a step that needs no disk
+  // costs no promise but the call's own (a group commit makes three such calls per commit).
   begin(): Promise<Lsn> {
-    const begun = this.#core.stepAsync((s) => writer.begin(s)).then((beginLsn) => {
-      this.#core.emit(() => ({ action: 'Begin', beginLsn }));
-      return beginLsn;
-    });
-    return this.#yielding(begun);
+    return this.#calls.track(this.#begin());
+  }
+
+  async #begin(): Promise<Lsn> {
+    const stepped = this.#core.step(writer.begin);
+    const beginLsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'Begin', beginLsn }));
+    return this.#passTurnGate(beginLsn);
   }
 
   append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
+    return this.#calls.track(this.#append(txBeginLsn, event));
+  }
+
+  async #append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
     const stored = this.#deflater === null ? null : this.#deflater.event(event);
-    const appended = this.#core.stepAfterAsync(stored, (s, payload) => writer.append(s, txBeginLsn, event, payload)).then((lsn) => {
-      this.#core.emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
-      return lsn;
-    });
-    return this.#yielding(appended);
+    const stepped = this.#core.stepAfter(stored, (s, payload) => writer.append(s, txBeginLsn, event, payload));
+    const lsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
+    return this.#passTurnGate(lsn);
   }
 
   appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
+    return this.#calls.track(this.#appendBatch(txBeginLsn, events));
+  }
+
+  async #appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
     const stored = this.#deflater === null ? null : this.#deflater.batch(events);
-    const appended = this.#core.stepAfterAsync(stored, (s, payload) => writer.appendBatch(s, txBeginLsn, events, payload)).then((lsn) => {
-      this.#core.emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
-      return lsn;
-    });
-    return this.#yielding(appended);
+    const stepped = this.#core.stepAfter(stored, (s, payload) => writer.appendBatch(s, txBeginLsn, events, payload));
+    const lsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
+    return this.#passTurnGate(lsn);
   }
 
   commit(txBeginLsn: Lsn): Promise<Lsn> {
-    const committed = this.#core.stepAsync((s) => this.#checkpointer.noteCommit(writer.commit(s, txBeginLsn), (lsn) => lsn)).then((commitLsn) => {
-      this.#core.emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
-      this.#afterCommit();
-      return commitLsn;
-    });
-    return this.#yielding(committed);
+    return this.#calls.track(this.#commit(txBeginLsn));
+  }
+
+  async #commit(txBeginLsn: Lsn): Promise<Lsn> {
+    const stepped = this.#core.step((s) => this.#checkpointer.noteCommit(writer.commit(s, txBeginLsn), sameLsn));
+    const commitLsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
+    this.#afterCommit();
+    return this.#passTurnGate(commitLsn);
   }
 
   abort(txBeginLsn: Lsn): Promise<Lsn> {
-    const aborted = this.#core.stepAsync((s) => writer.abort(s, txBeginLsn)).then((abortLsn) => {
-      this.#core.emit(() => ({ action: 'WalAbort', txBeginLsn, abortLsn }));
-      return abortLsn;
-    });
-    return this.#yielding(aborted);
+    return this.#calls.track(this.#abort(txBeginLsn));
+  }
+
+  async #abort(txBeginLsn: Lsn): Promise<Lsn> {
+    const stepped = this.#core.step((s) => writer.abort(s, txBeginLsn));
+    const abortLsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'WalAbort', txBeginLsn, abortLsn }));
+    return this.#passTurnGate(abortLsn);
   }
 
   /**
@@ -143,9 +161,7 @@ export class Wal {
     const stepped = this.#core.stepAfter(stored, (s, payload) => this.#checkpointer.noteCommit(writer.transaction(s, events, payload), commitLsnOf));
     const lsns = stepped instanceof Promise ? await stepped : stepped;
     this.#afterCommit();
-    const turn = this.#gate.pass();
-    if (turn !== undefined) await turn;
-    return lsns;
+    return this.#passTurnGate(lsns);
   }
 
   checkpointMarker(snapshotLsn: Lsn): Promise<Lsn> {
@@ -287,6 +303,12 @@ export class Wal {
     return value;
   }
 
+  /** `value` once the turn gate passed: at once unless the budget is spent (the caller awaits it). */
+  #passTurnGate<T>(value: T): T | Promise<T> {
+    const turn = this.#gate.pass();
+    return turn === undefined ? value : turn.then(() => value);
+  }
+
 
   #afterCommit(): void {
     if (writer.fsyncDue(this.#core.state)) this.#scheduleFsync();
@@ -314,6 +336,11 @@ export class Wal {
     // this tick waits for this sync.
     this.#core.fsyncTo(s.nextLsn - 1, true).catch(() => undefined);
   }
+}
+
+/** A commit's LSN is its own commit LSN (one function, not a closure per commit). */
+function sameLsn(lsn: Lsn): Lsn {
+  return lsn;
 }
 
 /** The commit LSN of a transaction's LSNs (one function, not a closure per commit). */
