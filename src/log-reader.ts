@@ -10,7 +10,7 @@ import { inflateRaw } from './compression.js';
 import type { ReplayedTransaction } from './core/records.js';
 import { ReplayDriver, type ReplaySummary } from './core/replay.js';
 import { blockingNodeFileSystem, nodeFileSystem, type IoMode } from './fs/node-fs.js';
-import type { FileSystem } from './fs/port.js';
+import type { FileHandle, FileSystem } from './fs/port.js';
 import { throwingWalErrors, walErrorFromFs } from './io-error.js';
 
 export const READ_CHUNK_BYTES = 1024 * 1024;
@@ -47,11 +47,20 @@ export function listFreeFiles(fileSystem: FileSystem, dir: string): { name: stri
 
 const io = throwingWalErrors;
 
-async function ioAsync<T>(action: () => Promise<T>): Promise<T> {
+async function ioAsync<T>(pending: Promise<T>): Promise<T> {
   try {
-    return await action();
+    return await pending;
   } catch (error) {
     throw walErrorFromFs(error);
+  }
+}
+
+/** handle.read as a promise even when the port throws at once (the failure is then a rejection). */
+function readAt(handle: FileHandle, offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
+  try {
+    return handle.read(offsetBytes, lengthBytes);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
@@ -91,15 +100,22 @@ export async function* sweepBatches(
   for (const segment of segments) {
     check(driver.beginSegment());
     const handle = io(() => fileSystem.open(fileSystem.join(dir, segment.name), 'read'));
+    // One read ahead: the next chunk is read (on the thread pool) while this one is replayed, so
+    // the disk's or the page cache's copy and replay's work overlap instead of taking turns. Two
+    // chunks are in memory at most, as before one chunk and one frame.
+    let ahead: Promise<Uint8Array> | null = readAt(handle, 0, chunkBytes);
     try {
-      for (let offset = 0; ; offset += chunkBytes) {
-        const chunk = await ioAsync(() => handle.read(offset, chunkBytes));
+      for (let offset = 0; ahead !== null; offset += chunkBytes) {
+        const chunk: Uint8Array = await ioAsync(ahead);
+        ahead = chunk.length < chunkBytes ? null : readAt(handle, offset + chunkBytes, chunkBytes);
         if (chunk.length > 0) check(driver.push(chunk));
         const committed = driver.takeCommitted();
         if (committed.length > 0) yield committed;
-        if (chunk.length < chunkBytes) break;
       }
     } finally {
+      // A read still in flight (the sweep failed, or its consumer stopped early) ends before the
+      // file is closed, so no read ever runs on a closed, or reused, descriptor.
+      if (ahead !== null) await ahead.catch(() => undefined);
       io(() => handle.close());
     }
     check(driver.endSegment());
