@@ -56,9 +56,9 @@ async function ioAsync<T>(pending: Promise<T>): Promise<T> {
 }
 
 /** handle.read as a promise even when the port throws at once (the failure is then a rejection). */
-function readAt(handle: FileHandle, offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
+function readAt(handle: FileHandle, offsetBytes: number, lengthBytes: number, into: Uint8Array | undefined): Promise<Uint8Array> {
   try {
-    return handle.read(offsetBytes, lengthBytes);
+    return handle.read(offsetBytes, lengthBytes, into);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -74,6 +74,14 @@ export interface SweepOptions {
   readonly chunkBytes?: number;
   /** What replay does with damage; 'tolerate-torn-tail' by default. */
   readonly recovery?: RecoveryPolicy;
+  /**
+   * Read every chunk into one of two buffers, reused, instead of a new buffer per chunk (false by
+   * default). The transactions of a batch, and their events, are then valid only until the next
+   * batch is asked for: a host that keeps an event longer copies it. A fresh buffer per chunk
+   * costs a page fault per 4 KiB and garbage collections for the memory it adds, a third of a
+   * sweep's CPU (docs/performance.md).
+   */
+  readonly reuseBuffers?: boolean;
 }
 
 /**
@@ -97,17 +105,28 @@ export async function* sweepBatches(
     inflate: inflateRaw,
     policy: options.recovery ?? 'tolerate-torn-tail',
   });
+  // With reuseBuffers, chunk j + 1 is read into the buffer chunk j - 1 was read into: its batch
+  // was yielded before this generator was resumed to read on, so the host has let go of it, and
+  // what the driver still holds there (events of open transactions) is copied out first.
+  const ring = options.reuseBuffers === true ? [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)] : null;
+  let reads = 0;
+  const bufferForRead = (): Uint8Array | undefined => {
+    if (ring === null) return undefined;
+    const buffer = ring[reads++ & 1]!;
+    driver.detachFrom(buffer.buffer);
+    return buffer;
+  };
   for (const segment of segments) {
     check(driver.beginSegment());
     const handle = io(() => fileSystem.open(fileSystem.join(dir, segment.name), 'read'));
     // One read ahead: the next chunk is read (on the thread pool) while this one is replayed, so
     // the disk's or the page cache's copy and replay's work overlap instead of taking turns. Two
     // chunks are in memory at most, as before one chunk and one frame.
-    let ahead: Promise<Uint8Array> | null = readAt(handle, 0, chunkBytes);
+    let ahead: Promise<Uint8Array> | null = readAt(handle, 0, chunkBytes, bufferForRead());
     try {
       for (let offset = 0; ahead !== null; offset += chunkBytes) {
         const chunk: Uint8Array = await ioAsync(ahead);
-        ahead = chunk.length < chunkBytes ? null : readAt(handle, offset + chunkBytes, chunkBytes);
+        ahead = chunk.length < chunkBytes ? null : readAt(handle, offset + chunkBytes, chunkBytes, bufferForRead());
         if (chunk.length > 0) check(driver.push(chunk));
         const committed = driver.takeCommitted();
         if (committed.length > 0) yield committed;

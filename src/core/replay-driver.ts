@@ -86,6 +86,15 @@ export class ReplayDriver {
     return taken;
   }
 
+  /**
+   * The caller is about to overwrite `buffer`, which earlier chunks it pushed were views of: what
+   * the machine still holds there is copied out first (ReplayMachine.detachFrom). The caller must
+   * itself have let go of the transactions it took from those chunks.
+   */
+  detachFrom(buffer: ArrayBufferLike): void {
+    this.machine.detachFrom(buffer);
+  }
+
   /** Every listed segment has been fed: the rest of the outcome. */
   finish(): Result<ReplaySummary> {
     if (this.nextIndex !== this.segments.length) throw new Error(`replay: finish after ${this.nextIndex} of ${this.segments.length} segments`);
