@@ -55,6 +55,42 @@ async function ioAsync<T>(pending: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Which buffer a sweep's next read goes into: undefined for a new one. With reuseBuffers, chunk
+ * j + 1 is read into the buffer chunk j - 1 was read into: its batch was yielded before the sweep
+ * was resumed to read on, so the host has let go of it, and what the driver still holds there
+ * (events of open transactions) is copied out first. Without it, the chunks read once the driver
+ * keeps no views to the segment's end (the scan behind a preallocated active segment's last
+ * frame: megabytes of zeros) still go into two reused scratch buffers, alternating, so the chunk
+ * being replayed is never the one being read.
+ */
+class ReadBuffers {
+  readonly #ring: readonly Uint8Array[] | null;
+  readonly #scratch: (Uint8Array | null)[] = [null, null];
+  #reads = 0;
+
+  constructor(
+    private readonly driver: ReplayDriver,
+    private readonly chunkBytes: number,
+    reuse: boolean,
+  ) {
+    this.#ring = reuse ? [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)] : null;
+  }
+
+  next(): Uint8Array | undefined {
+    if (this.#ring !== null) {
+      const buffer = this.#ring[this.#reads++ & 1]!;
+      this.driver.detachFrom(buffer.buffer);
+      return buffer;
+    }
+    if (!this.driver.keepsNoViewsToSegmentEnd()) return undefined;
+    const slot = this.#reads++ & 1;
+    const buffer = this.#scratch[slot] ?? new Uint8Array(this.chunkBytes);
+    this.#scratch[slot] = buffer;
+    return buffer;
+  }
+}
+
 /** handle.read as a promise even when the port throws at once (the failure is then a rejection). */
 function readAt(handle: FileHandle, offsetBytes: number, lengthBytes: number, into: Uint8Array | undefined): Promise<Uint8Array> {
   try {
@@ -87,9 +123,10 @@ export interface SweepOptions {
 /**
  * One forward sweep over every segment of `dir`, read in chunks: yields the transactions each chunk
  * committed, as one array per chunk (none when a chunk committed none), and returns the rest of the
- * replay outcome. Events stay where they were read (every read returns a new buffer, so nothing
- * overwrites them): memory stays bounded by one chunk plus the open transactions, whatever the
- * log's size, as long as the consumer lets go of the transactions it has applied. A malformed or
+ * replay outcome. Events stay where they were read (each read of live frames gets a new buffer, so
+ * nothing overwrites them, unless `reuseBuffers` says the host takes them batch by batch): memory
+ * stays bounded by two chunks plus the open transactions, whatever the log's size, as long as the
+ * consumer lets go of the transactions it has applied. A malformed or
  * corrupt log, or an I/O failure, is thrown as a WalError; nothing is written and no lock is taken.
  */
 export async function* sweepBatches(
@@ -105,28 +142,18 @@ export async function* sweepBatches(
     inflate: inflateRaw,
     policy: options.recovery ?? 'tolerate-torn-tail',
   });
-  // With reuseBuffers, chunk j + 1 is read into the buffer chunk j - 1 was read into: its batch
-  // was yielded before this generator was resumed to read on, so the host has let go of it, and
-  // what the driver still holds there (events of open transactions) is copied out first.
-  const ring = options.reuseBuffers === true ? [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)] : null;
-  let reads = 0;
-  const bufferForRead = (): Uint8Array | undefined => {
-    if (ring === null) return undefined;
-    const buffer = ring[reads++ & 1]!;
-    driver.detachFrom(buffer.buffer);
-    return buffer;
-  };
+  const buffers = new ReadBuffers(driver, chunkBytes, options.reuseBuffers === true);
   for (const segment of segments) {
     check(driver.beginSegment());
     const handle = io(() => fileSystem.open(fileSystem.join(dir, segment.name), 'read'));
     // One read ahead: the next chunk is read (on the thread pool) while this one is replayed, so
     // the disk's or the page cache's copy and replay's work overlap instead of taking turns. Two
     // chunks are in memory at most, as before one chunk and one frame.
-    let ahead: Promise<Uint8Array> | null = readAt(handle, 0, chunkBytes, bufferForRead());
+    let ahead: Promise<Uint8Array> | null = readAt(handle, 0, chunkBytes, buffers.next());
     try {
       for (let offset = 0; ahead !== null; offset += chunkBytes) {
         const chunk: Uint8Array = await ioAsync(ahead);
-        ahead = chunk.length < chunkBytes ? null : readAt(handle, offset + chunkBytes, chunkBytes, bufferForRead());
+        ahead = chunk.length < chunkBytes ? null : readAt(handle, offset + chunkBytes, chunkBytes, buffers.next());
         if (chunk.length > 0) check(driver.push(chunk));
         const committed = driver.takeCommitted();
         if (committed.length > 0) yield committed;

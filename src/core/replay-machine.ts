@@ -155,6 +155,11 @@ export class ReplayMachine {
     }
   }
 
+  /** Whether the segment's live frames have ended and the rest of it is being scanned. */
+  get scanningBehindEnd(): boolean {
+    return this.phase === 'scanning';
+  }
+
   /**
    * Nothing the machine keeps refers to `buffer` from now on: the events that open transactions
    * hold there are copied out. Everything else it keeps past a push (a carried frame, the scan's
