@@ -289,7 +289,7 @@ export class WalCore {
 
   /**
    * Ends the in-flight mark of the one fsync in flight. One function made with the WalCore, not one
-   * per fsync: a closure made per call costs more than the call (wal.ts's #yielding says why).
+   * per fsync: a closure made per call costs more than the call (pending-calls.ts says why).
    */
   readonly #settleInFlight = (): void => {
     this.#inFlight = null;
