@@ -76,11 +76,18 @@ export class EffectRunner {
   }
 
   /** Runs any effect; resolves when it is done (for an fsync: when the disk said OK). */
-  async run(effect: Effect): Promise<void> {
-    if (effect.kind === 'fsync') return this.handle(effect.file).datasync();
-    if (effect.kind === 'fsyncDir') return this.#fs.fsyncDir(this.#dir);
-    if (effect.kind === 'preallocate') return this.handle(effect.file).preallocate(effect.sizeBytes);
-    this.runNow(effect);
+  // Not an async function: the fsync's own promise is handed back as it is, with no second promise
+  // around it (one per commit under per-commit). A synchronous failure still comes back rejected.
+  run(effect: Effect): Promise<void> {
+    try {
+      if (effect.kind === 'fsync') return this.handle(effect.file).datasync();
+      if (effect.kind === 'fsyncDir') return this.#fs.fsyncDir(this.#dir);
+      if (effect.kind === 'preallocate') return this.handle(effect.file).preallocate(effect.sizeBytes);
+      this.runNow(effect);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Closes the handle of `file` if one is open (a snapshot file, once it is durable). */

@@ -10,7 +10,7 @@ import { inflateRaw } from './compression.js';
 import type { ReplayedTransaction } from './core/records.js';
 import { ReplayDriver, type ReplaySummary } from './core/replay.js';
 import { blockingNodeFileSystem, nodeFileSystem, type IoMode } from './fs/node-fs.js';
-import type { FileSystem } from './fs/port.js';
+import type { FileHandle, FileSystem } from './fs/port.js';
 import { throwingWalErrors, walErrorFromFs } from './io-error.js';
 
 export const READ_CHUNK_BYTES = 1024 * 1024;
@@ -47,11 +47,56 @@ export function listFreeFiles(fileSystem: FileSystem, dir: string): { name: stri
 
 const io = throwingWalErrors;
 
-async function ioAsync<T>(action: () => Promise<T>): Promise<T> {
+async function ioAsync<T>(pending: Promise<T>): Promise<T> {
   try {
-    return await action();
+    return await pending;
   } catch (error) {
     throw walErrorFromFs(error);
+  }
+}
+
+/**
+ * Which buffer a sweep's next read goes into: undefined for a new one. With reuseBuffers, chunk
+ * j + 1 is read into the buffer chunk j - 1 was read into: its batch was yielded before the sweep
+ * was resumed to read on, so the host has let go of it, and what the driver still holds there
+ * (events of open transactions) is copied out first. Without it, the chunks read once the driver
+ * keeps no views to the segment's end (the scan behind a preallocated active segment's last
+ * frame: megabytes of zeros) still go into two reused scratch buffers, alternating, so the chunk
+ * being replayed is never the one being read.
+ */
+class ReadBuffers {
+  readonly #ring: readonly Uint8Array[] | null;
+  readonly #scratch: (Uint8Array | null)[] = [null, null];
+  #reads = 0;
+
+  constructor(
+    private readonly driver: ReplayDriver,
+    private readonly chunkBytes: number,
+    reuse: boolean,
+  ) {
+    this.#ring = reuse ? [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)] : null;
+  }
+
+  next(): Uint8Array | undefined {
+    if (this.#ring !== null) {
+      const buffer = this.#ring[this.#reads++ & 1]!;
+      this.driver.detachFrom(buffer.buffer);
+      return buffer;
+    }
+    if (!this.driver.keepsNoViewsToSegmentEnd()) return undefined;
+    const slot = this.#reads++ & 1;
+    const buffer = this.#scratch[slot] ?? new Uint8Array(this.chunkBytes);
+    this.#scratch[slot] = buffer;
+    return buffer;
+  }
+}
+
+/** handle.read as a promise even when the port throws at once (the failure is then a rejection). */
+function readAt(handle: FileHandle, offsetBytes: number, lengthBytes: number, into: Uint8Array | undefined): Promise<Uint8Array> {
+  try {
+    return handle.read(offsetBytes, lengthBytes, into);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
@@ -65,14 +110,23 @@ export interface SweepOptions {
   readonly chunkBytes?: number;
   /** What replay does with damage; 'tolerate-torn-tail' by default. */
   readonly recovery?: RecoveryPolicy;
+  /**
+   * Read every chunk into one of two buffers, reused, instead of a new buffer per chunk (false by
+   * default). The transactions of a batch, and their events, are then valid only until the next
+   * batch is asked for: a host that keeps an event longer copies it. A fresh buffer per chunk
+   * costs a page fault per 4 KiB and garbage collections for the memory it adds, a third of a
+   * sweep's CPU (docs/performance.md).
+   */
+  readonly reuseBuffers?: boolean;
 }
 
 /**
  * One forward sweep over every segment of `dir`, read in chunks: yields the transactions each chunk
  * committed, as one array per chunk (none when a chunk committed none), and returns the rest of the
- * replay outcome. Events stay where they were read (every read returns a new buffer, so nothing
- * overwrites them): memory stays bounded by one chunk plus the open transactions, whatever the
- * log's size, as long as the consumer lets go of the transactions it has applied. A malformed or
+ * replay outcome. Events stay where they were read (each read of live frames gets a new buffer, so
+ * nothing overwrites them, unless `reuseBuffers` says the host takes them batch by batch): memory
+ * stays bounded by two chunks plus the open transactions, whatever the log's size, as long as the
+ * consumer lets go of the transactions it has applied. A malformed or
  * corrupt log, or an I/O failure, is thrown as a WalError; nothing is written and no lock is taken.
  */
 export async function* sweepBatches(
@@ -88,18 +142,26 @@ export async function* sweepBatches(
     inflate: inflateRaw,
     policy: options.recovery ?? 'tolerate-torn-tail',
   });
+  const buffers = new ReadBuffers(driver, chunkBytes, options.reuseBuffers === true);
   for (const segment of segments) {
     check(driver.beginSegment());
     const handle = io(() => fileSystem.open(fileSystem.join(dir, segment.name), 'read'));
+    // One read ahead: the next chunk is read (on the thread pool) while this one is replayed, so
+    // the disk's or the page cache's copy and replay's work overlap instead of taking turns. Two
+    // chunks are in memory at most, as before one chunk and one frame.
+    let ahead: Promise<Uint8Array> | null = readAt(handle, 0, chunkBytes, buffers.next());
     try {
-      for (let offset = 0; ; offset += chunkBytes) {
-        const chunk = await ioAsync(() => handle.read(offset, chunkBytes));
+      for (let offset = 0; ahead !== null; offset += chunkBytes) {
+        const chunk: Uint8Array = await ioAsync(ahead);
+        ahead = chunk.length < chunkBytes ? null : readAt(handle, offset + chunkBytes, chunkBytes, buffers.next());
         if (chunk.length > 0) check(driver.push(chunk));
         const committed = driver.takeCommitted();
         if (committed.length > 0) yield committed;
-        if (chunk.length < chunkBytes) break;
       }
     } finally {
+      // A read still in flight (the sweep failed, or its consumer stopped early) ends before the
+      // file is closed, so no read ever runs on a closed, or reused, descriptor.
+      if (ahead !== null) await ahead.catch(() => undefined);
       io(() => handle.close());
     }
     check(driver.endSegment());

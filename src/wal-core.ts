@@ -81,6 +81,8 @@ export class WalCore {
   readonly #waiters: DurableWaiters;
   /** Resolves once the pipelined fsync in flight, if any, has its outcome in the state. */
   #inFlight: Promise<void> | null = null;
+  /** Resolves #inFlight; at most one fsync is in flight, so one field holds it. */
+  #inFlightResolve: () => void = ignore;
   /** close() has started: calls made from now on fail with Closed. */
   #closing = false;
   /** close() has finished: a sync that gets its turn now fails with Closed. */
@@ -112,6 +114,11 @@ export class WalCore {
   /** Whether close() has been called: every call made from now on fails with Closed. */
   get closing(): boolean {
     return this.#closing;
+  }
+
+  /** Whether a trace sink listens: callers on the hot path skip building the event's closure. */
+  get tracing(): boolean {
+    return this.#trace !== null;
   }
 
   emit(build: () => TraceEvent): void {
@@ -154,7 +161,7 @@ export class WalCore {
    * A step whose input may still be on its way (a promise: a payload being deflated): it takes its
    * place in the writer lane now and waits there for the input, so LSNs still follow call order.
    */
-  async stepAfter<I, T>(input: I | Promise<I>, run: (state: WriterState, input: I) => writer.WriterStep<T>): Promise<T> {
+  stepAfter<I, T>(input: I | Promise<I>, run: (state: WriterState, input: I) => writer.WriterStep<T>): T | Promise<T> {
     if (!(input instanceof Promise)) return this.step((s) => run(s, input));
     return this.#inCallOrder(() => input.then((value) => this.#runStep((s) => run(s, value))));
   }
@@ -177,16 +184,18 @@ export class WalCore {
    */
   async fsyncTo(target: Lsn, traceFsync: boolean): Promise<void> {
     while (this.#state.durableLsn < target) {
-      await this.#syncLane.take();
+      // Lanes that are free are taken at once, with no promise to wait for: the usual case of a
+      // per-commit flush, where a hop per lane was a good part of the commit path's CPU.
+      if (!this.#syncLane.tryTake()) await this.#syncLane.take();
       try {
-        const started = await this.#writerLane.run(() => this.#startFsync(target));
+        const started = this.#writerLane.tryTake() ? this.#startFsyncHeld(target) : await this.#writerLane.run(() => this.#startFsync(target));
         if (started === null) return;
         try {
           await started.done;
           const before = this.#state.durableLsn;
           this.#state = writer.fsyncDone(this.#state, started.plan);
           if (this.#state.durableLsn > before) {
-            if (traceFsync) this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: this.#state.durableLsn }));
+            if (traceFsync && this.#trace !== null) this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: this.#state.durableLsn }));
             this.#settleWaiters(null);
           }
         } catch (error) {
@@ -254,23 +263,40 @@ export class WalCore {
     return { plan, ...this.#launchFsync(plan.effect) };
   }
 
+  /** #startFsync with the writer lane just taken by the caller (tryTake), released once it returns. */
+  #startFsyncHeld(target: Lsn): StartedFsync | null {
+    try {
+      return this.#startFsync(target);
+    } finally {
+      this.#writerLane.release();
+    }
+  }
+
   /**
    * Under the writer lane: starts `effect` (an fsync) as the one fsync in flight. Its `settle`
    * ends the mark once the outcome is in the state (durable, or poisoned): a step waiting for it
    * may run then.
    */
   #launchFsync(effect: Effect): InFlightFsync {
-    let resolve = (): void => undefined;
-    this.#inFlight = new Promise<void>((r) => (resolve = r));
+    this.#inFlight = new Promise<void>((resolve) => {
+      this.#inFlightResolve = resolve;
+    });
     const done = this.#runner.run(effect);
     // The caller awaits `done` a few microtasks from now; an early EIO must not count as unhandled.
-    done.catch(() => undefined);
-    const settle = (): void => {
-      this.#inFlight = null;
-      resolve();
-    };
-    return { done, settle };
+    done.catch(ignore);
+    return { done, settle: this.#settleInFlight };
   }
+
+  /**
+   * Ends the in-flight mark of the one fsync in flight. One function made with the WalCore, not one
+   * per fsync: a closure made per call costs more than the call (pending-calls.ts says why).
+   */
+  readonly #settleInFlight = (): void => {
+    this.#inFlight = null;
+    const resolve = this.#inFlightResolve;
+    this.#inFlightResolve = ignore;
+    resolve();
+  };
 
   /**
    * The one step runner: computes the step from the current state, runs its effects in order and
@@ -344,3 +370,5 @@ export class WalCore {
     this.#waiters.settle(this.#state.durableLsn, error);
   }
 }
+
+function ignore(): void {}

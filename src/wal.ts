@@ -83,47 +83,65 @@ export class Wal {
 
   // The low-level calls emit their own trace lines (docs/trace-format.md), once their step is
   // adopted; the recorder's path (writeTransaction) does not, its Commit line stands for all three.
+  // Each call is one async function: it runs synchronously up to its first await, so its step
+  // takes its place in the writer lane before the call returns, and a step that needs no disk
+  // costs no promise but the call's own (a group commit makes three such calls per commit).
   begin(): Promise<Lsn> {
-    const begun = this.#core.stepAsync((s) => writer.begin(s)).then((beginLsn) => {
-      this.#core.emit(() => ({ action: 'Begin', beginLsn }));
-      return beginLsn;
-    });
-    return this.#yielding(begun);
+    return this.#calls.track(this.#begin());
+  }
+
+  async #begin(): Promise<Lsn> {
+    const stepped = this.#core.step(writer.begin);
+    const beginLsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'Begin', beginLsn }));
+    return this.#passTurnGate(beginLsn);
   }
 
   append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
+    return this.#calls.track(this.#append(txBeginLsn, event));
+  }
+
+  async #append(txBeginLsn: Lsn, event: Uint8Array): Promise<Lsn> {
     const stored = this.#deflater === null ? null : this.#deflater.event(event);
-    const appended = this.#core.stepAfter(stored, (s, payload) => writer.append(s, txBeginLsn, event, payload)).then((lsn) => {
-      this.#core.emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
-      return lsn;
-    });
-    return this.#yielding(appended);
+    const stepped = this.#core.stepAfter(stored, (s, payload) => writer.append(s, txBeginLsn, event, payload));
+    const lsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'Append', txBeginLsn, lsn, event: traceText(event) }));
+    return this.#passTurnGate(lsn);
   }
 
   appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
+    return this.#calls.track(this.#appendBatch(txBeginLsn, events));
+  }
+
+  async #appendBatch(txBeginLsn: Lsn, events: readonly Uint8Array[]): Promise<Lsn> {
     const stored = this.#deflater === null ? null : this.#deflater.batch(events);
-    const appended = this.#core.stepAfter(stored, (s, payload) => writer.appendBatch(s, txBeginLsn, events, payload)).then((lsn) => {
-      this.#core.emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
-      return lsn;
-    });
-    return this.#yielding(appended);
+    const stepped = this.#core.stepAfter(stored, (s, payload) => writer.appendBatch(s, txBeginLsn, events, payload));
+    const lsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'AppendBatch', txBeginLsn, lsn, events: events.map(traceText) }));
+    return this.#passTurnGate(lsn);
   }
 
   commit(txBeginLsn: Lsn): Promise<Lsn> {
-    const committed = this.#core.stepAsync((s) => this.#checkpointer.noteCommit(writer.commit(s, txBeginLsn), (lsn) => lsn)).then((commitLsn) => {
-      this.#core.emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
-      this.#afterCommit();
-      return commitLsn;
-    });
-    return this.#yielding(committed);
+    return this.#calls.track(this.#commit(txBeginLsn));
+  }
+
+  async #commit(txBeginLsn: Lsn): Promise<Lsn> {
+    const stepped = this.#core.step((s) => this.#checkpointer.noteCommit(writer.commit(s, txBeginLsn), sameLsn));
+    const commitLsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'WalCommit', txBeginLsn, commitLsn }));
+    this.#afterCommit();
+    return this.#passTurnGate(commitLsn);
   }
 
   abort(txBeginLsn: Lsn): Promise<Lsn> {
-    const aborted = this.#core.stepAsync((s) => writer.abort(s, txBeginLsn)).then((abortLsn) => {
-      this.#core.emit(() => ({ action: 'WalAbort', txBeginLsn, abortLsn }));
-      return abortLsn;
-    });
-    return this.#yielding(aborted);
+    return this.#calls.track(this.#abort(txBeginLsn));
+  }
+
+  async #abort(txBeginLsn: Lsn): Promise<Lsn> {
+    const stepped = this.#core.step((s) => writer.abort(s, txBeginLsn));
+    const abortLsn = stepped instanceof Promise ? await stepped : stepped;
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'WalAbort', txBeginLsn, abortLsn }));
+    return this.#passTurnGate(abortLsn);
   }
 
   /**
@@ -131,13 +149,19 @@ export class Wal {
    * recorder's commit() does. Returns both LSNs; pass commitLsn to waitDurable() to acknowledge.
    */
   writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
+    return this.#calls.track(this.#writeTransaction(events));
+  }
+
+  // The commit path, one async function with no promise of its own between the step and the turn
+  // gate: it runs synchronously up to its first await, so the step takes its place in the writer
+  // lane before writeTransaction returns, as #yielding's calls do.
+  async #writeTransaction(events: readonly Uint8Array[]): Promise<{ beginLsn: Lsn; commitLsn: Lsn }> {
     // Deflating (when on) starts now, on the thread pool; the step keeps its place in call order.
     const stored = this.#deflater === null ? null : this.#deflater.batch(events);
-    const written = this.#core.stepAfter(stored, (s, payload) => this.#checkpointer.noteCommit(writer.transaction(s, events, payload), (lsns) => lsns.commitLsn)).then((lsns) => {
-      this.#afterCommit();
-      return lsns;
-    });
-    return this.#yielding(written);
+    const stepped = this.#core.stepAfter(stored, (s, payload) => this.#checkpointer.noteCommit(writer.transaction(s, events, payload), commitLsnOf));
+    const lsns = stepped instanceof Promise ? await stepped : stepped;
+    this.#afterCommit();
+    return this.#passTurnGate(lsns);
   }
 
   checkpointMarker(snapshotLsn: Lsn): Promise<Lsn> {
@@ -153,15 +177,18 @@ export class Wal {
    * returned OK (shared with every concurrent flush). group and none: writes to the OS only.
    */
   flush(): Promise<void> {
-    const flushed = (async () => {
-      // When the writer lane is free the write happens now and the sync takes its place in the
-      // sync lane now, before anything called after this flush.
-      const pending = this.#core.writePending();
-      const writtenLsn = typeof pending === 'number' ? pending : await pending;
-      if (this.#core.state.config.syncMode === 'per-commit') await this.#core.fsyncTo(writtenLsn, false);
-      this.#core.emit(() => ({ action: 'Flush', writtenLsn: this.#core.state.writtenLsn, durableLsn: this.#core.state.durableLsn }));
-    })();
-    return this.#yielding(flushed);
+    return this.#calls.track(this.#flush());
+  }
+
+  async #flush(): Promise<void> {
+    // When the writer lane is free the write happens now and the sync takes its place in the
+    // sync lane now, before anything called after this flush.
+    const pending = this.#core.writePending();
+    const writtenLsn = typeof pending === 'number' ? pending : await pending;
+    if (this.#core.state.config.syncMode === 'per-commit' && this.#core.state.durableLsn < writtenLsn) await this.#core.fsyncTo(writtenLsn, false);
+    if (this.#core.tracing) this.#core.emit(() => ({ action: 'Flush', writtenLsn: this.#core.state.writtenLsn, durableLsn: this.#core.state.durableLsn }));
+    const turn = this.#gate.pass();
+    if (turn !== undefined) await turn;
   }
 
   /** Writes, fdatasyncs and advances the durable LSN whatever the policy. */
@@ -276,6 +303,12 @@ export class Wal {
     return value;
   }
 
+  /** `value` once the turn gate passed: at once unless the budget is spent (the caller awaits it). */
+  #passTurnGate<T>(value: T): T | Promise<T> {
+    const turn = this.#gate.pass();
+    return turn === undefined ? value : turn.then(() => value);
+  }
+
 
   #afterCommit(): void {
     if (writer.fsyncDue(this.#core.state)) this.#scheduleFsync();
@@ -303,6 +336,16 @@ export class Wal {
     // this tick waits for this sync.
     this.#core.fsyncTo(s.nextLsn - 1, true).catch(() => undefined);
   }
+}
+
+/** A commit's LSN is its own commit LSN (one function, not a closure per commit). */
+function sameLsn(lsn: Lsn): Lsn {
+  return lsn;
+}
+
+/** The commit LSN of a transaction's LSNs (one function, not a closure per commit). */
+function commitLsnOf(lsns: { beginLsn: Lsn; commitLsn: Lsn }): Lsn {
+  return lsns.commitLsn;
 }
 
 /** An event as a trace line carries it: its bytes decoded as UTF-8 (docs/trace-format.md). */

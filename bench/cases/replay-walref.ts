@@ -2,10 +2,12 @@
 // transaction handed over, with this process's peak RSS.
 //   form 'array':     openWal(dir), as a host opens its log: reads the segments, replays them into
 //                     one array of transactions, repairs the active segment and fsyncs.
-//   form 'stream':    `for await (const batch of replayBatches(dir)) for (const t of batch)`, the
-//                     fast streaming form (read-only, no lock): segments are read in 1 MiB chunks
-//                     and each chunk's transactions come as one array, counted and dropped, so
-//                     memory holds only the open transactions plus one chunk, whatever the log size.
+//   form 'stream':    `for await (const batch of replayBatches(dir, { reuseBuffers: true })) for
+//                     (const t of batch)`, the fast streaming form (read-only, no lock): segments
+//                     are read in 1 MiB chunks into two reused buffers (a batch is valid until the
+//                     next one is asked for) and each chunk's transactions come as one array,
+//                     counted and dropped, so memory holds only the open transactions plus two
+//                     chunks, whatever the log size.
 //   form 'stream-tx': `for await (const t of replayDir(dir))`, one await per transaction.
 // Events are counted with eventCount, which needs no array of views: a host takes each event as
 // it applies it. The figure is the bytes of live frames (segment headers included) per second,
@@ -49,7 +51,7 @@ if (segments.length === 0) {
     summary = replay;
     await wal.close();
   } else if (params.form === 'stream') {
-    const sweep = replayBatches(params.logDir);
+    const sweep = replayBatches(params.logDir, { reuseBuffers: true });
     let step = await sweep.next();
     for (; step.done !== true; step = await sweep.next()) {
       for (const transaction of step.value) {
@@ -91,7 +93,7 @@ if (segments.length === 0) {
       segments: segments.length,
       peakRssMiB: peakRssMiB(),
       cpuMicros: cpu.user + cpu.system,
-      form: { array: 'openWal (array of every transaction)', stream: 'replayBatches (async iterator of per-chunk arrays)', 'stream-tx': 'replayDir (async iterator, one transaction per await)' }[params.form],
+      form: { array: 'openWal (array of every transaction)', stream: 'replayBatches with reuseBuffers (async iterator of per-chunk arrays, two reused read buffers)', 'stream-tx': 'replayDir (async iterator, one transaction per await)' }[params.form],
     },
   });
 }

@@ -177,6 +177,11 @@ export class ReplayApply implements RecordFacts {
     return open;
   }
 
+  /** The open transactions' events held in `buffer` are copied out of it (OpenTransactions.detachFrom). */
+  detachFrom(buffer: ArrayBufferLike): void {
+    this.transactions.detachFrom(buffer);
+  }
+
   /** The log ended (or replay failed): transactions still open never committed. Dropped. */
   endOfLog(): void {
     this.transactions.dropAll();

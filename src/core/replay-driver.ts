@@ -35,6 +35,7 @@ export interface ReplayDriverOptions {
 
 export class ReplayDriver {
   private readonly machine: ReplayMachine;
+  private readonly defaultPolicy: boolean;
   private committed: ReplayedTransaction[] = [];
   private nextIndex = 0;
 
@@ -45,6 +46,7 @@ export class ReplayDriver {
   ) {
     const machineOptions = { ...options, onTransaction: (transaction: ReplayedTransaction) => this.committed.push(transaction) };
     const defaultPolicy = options.policy === undefined || options.policy === 'tolerate-torn-tail';
+    this.defaultPolicy = defaultPolicy;
     this.machine = defaultPolicy ? new ReplayMachine(machineOptions) : new ReplayPolicyMachine(machineOptions);
   }
 
@@ -84,6 +86,24 @@ export class ReplayDriver {
     const taken = this.committed;
     this.committed = [];
     return taken;
+  }
+
+  /**
+   * The caller is about to overwrite `buffer`, which earlier chunks it pushed were views of: what
+   * the machine still holds there is copied out first (ReplayMachine.detachFrom). The caller must
+   * itself have let go of the transactions it took from those chunks.
+   */
+  detachFrom(buffer: ArrayBufferLike): void {
+    this.machine.detachFrom(buffer);
+  }
+
+  /**
+   * Whether nothing pushed from now until the segment ends is kept as a view: the default policy's
+   * machine, scanning behind the end of the live frames, copies what it keeps, and goes on
+   * scanning to the segment's end. (The policy machine may read frames again after damage.)
+   */
+  keepsNoViewsToSegmentEnd(): boolean {
+    return this.defaultPolicy && this.machine.scanningBehindEnd;
   }
 
   /** Every listed segment has been fed: the rest of the outcome. */

@@ -155,6 +155,20 @@ export class ReplayMachine {
     }
   }
 
+  /** Whether the segment's live frames have ended and the rest of it is being scanned. */
+  get scanningBehindEnd(): boolean {
+    return this.phase === 'scanning';
+  }
+
+  /**
+   * Nothing the machine keeps refers to `buffer` from now on: the events that open transactions
+   * hold there are copied out. Everything else it keeps past a push (a carried frame, the scan's
+   * window, a resync's bytes) is a copy already. Committed transactions are the caller's.
+   */
+  detachFrom(buffer: ArrayBufferLike): void {
+    this.records.detachFrom(buffer);
+  }
+
   /** Ends the sweep and returns everything but the transactions, which were already emitted. */
   finish(): Result<ReplaySummary> {
     if (this.phase === 'failed') return this.failed();

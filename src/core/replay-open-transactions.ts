@@ -9,6 +9,7 @@
 // and copies it into an array of its own only if more events follow (a decoded array is never
 // written to).
 
+import { readU32 } from './le-bytes.js';
 import type { Lsn, ReplayedTransaction } from './records.js';
 import { BatchTransaction } from './replay-transaction.js';
 
@@ -118,6 +119,16 @@ export class OpenTransactions {
     return all.sort((a, b) => a[0] - b[0]);
   }
 
+  /**
+   * Copies every event an open transaction still holds in `buffer` into bytes of its own, so the
+   * caller may overwrite `buffer` (a reader that reuses its read buffers: log-reader.ts). The
+   * transactions keep the same events; only where they are stored changes.
+   */
+  detachFrom(buffer: ArrayBufferLike): void {
+    if (this.newest !== null) detach(this.newest, buffer);
+    for (const open of this.older.values()) detach(open, buffer);
+  }
+
   /** The log ended, or replay failed: every transaction still open is dropped. */
   dropAll(): void {
     this.older.clear();
@@ -140,5 +151,20 @@ export class OpenTransactions {
     const open = this.older.get(beginLsn);
     if (open !== undefined) this.older.delete(beginLsn);
     return open;
+  }
+}
+
+/** OpenTransactions.detachFrom for one transaction. */
+function detach(open: OpenTransaction, buffer: ArrayBufferLike): void {
+  const batch = open.batch;
+  if (batch !== null && batch.bytes.buffer === buffer) {
+    let end = batch.entriesAt;
+    for (let i = 0; i < batch.count; i++) end += 4 + readU32(batch.bytes, end);
+    open.batch = { bytes: batch.bytes.slice(batch.entriesAt, end), entriesAt: 0, count: batch.count };
+  }
+  if (open.events.some((event) => event.buffer === buffer)) {
+    const owned = open.events.map((event) => (event.buffer === buffer ? event.slice() : event));
+    open.owned = owned;
+    open.events = owned;
   }
 }

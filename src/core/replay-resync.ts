@@ -9,7 +9,7 @@
 
 import { decodeFrame, frameHeaderBytesForSalt, readU32 } from './codec.js';
 import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN } from './format.js';
-import { ReplayScan, SCAN_CRC_BYTES_BUDGET } from './replay-scan.js';
+import { nextNonZero, ReplayScan, SCAN_CRC_BYTES_BUDGET } from './replay-scan.js';
 import { appendToWindow } from './byte-window.js';
 
 export type ResyncResult =
@@ -63,7 +63,9 @@ export class ReplayResync {
     while (p + headerBytes <= bytes.length && this.crcBytesLeft > 0) {
       const bodyBytes = readU32(bytes, p);
       if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) {
-        p++;
+        // A run of zeros (a preallocated file's, megabytes long) is skipped a word at a time, as
+        // the scan behind a torn tail does: no frame can start until 3 bytes before a non-zero byte.
+        p = bodyBytes === 0 ? Math.max(p + 1, nextNonZero(bytes, p + 4) - 3) : p + 1;
         continue;
       }
       if (p + headerBytes + bodyBytes > bytes.length) {

@@ -186,11 +186,11 @@ const WAIT = -1;
 const EXHAUSTED = -2;
 
 /**
- * The index of the first non-zero byte of `bytes` at or after `from` (bytes.length when none): a
- * word at a time where the bytes are 4-aligned in their buffer, since a preallocated segment's
+ * @internal The index of the first non-zero byte of `bytes` at or after `from` (bytes.length when
+ * none): a word at a time where the bytes are 4-aligned in their buffer, since a preallocated segment's
  * zeros behind its last frame can be megabytes long.
  */
-function nextNonZero(bytes: Uint8Array, from: number): number {
+export function nextNonZero(bytes: Uint8Array, from: number): number {
   const n = bytes.length;
   let q = from;
   while (q < n && ((bytes.byteOffset + q) & 3) !== 0) {

@@ -80,6 +80,7 @@ export interface WriterState {
   /**
    * TxBegin LSNs whose transaction is still open (neither committed nor aborted). A small array:
    * few transactions are open at once, and copying a few numbers is cheaper than copying a Set.
+   * In begin order, oldest first (a begin appends the next LSN): src/commit-points.ts relies on it.
    */
   readonly openTransactions: readonly Lsn[];
   /** The snapshot LSN of the newest checkpoint marker, on disk or written since open. */

@@ -38,8 +38,13 @@ export function pooled<T>(op: string, target: string, start: (done: (error: Node
 }
 
 /** Runs a blocking call, then yields one turn; its failure is a rejected FsError. */
-export async function blockingThenTurn<T>(op: string, target: string, action: () => T): Promise<T> {
-  const value = guarded(op, target, action);
-  await turn();
-  return value;
+export function blockingThenTurn<T>(op: string, target: string, action: () => T): Promise<T> {
+  let value: T;
+  try {
+    value = action();
+  } catch (error) {
+    return Promise.reject(toFsError(error, op, target));
+  }
+  // One promise, resolved by the turn itself: this runs once per commit in blocking mode.
+  return new Promise((resolve) => setImmediate(resolve, value));
 }

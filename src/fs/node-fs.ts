@@ -39,9 +39,9 @@ class NodeFileHandle implements FileHandle {
     return guarded('write', this.path, () => fs.writeSync(this.fd, data, 0, data.length, offsetBytes));
   }
 
-  async read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
+  async read(offsetBytes: number, lengthBytes: number, into?: Uint8Array): Promise<Uint8Array> {
     // Not zero-filled first: only bytes read are handed out (replay's events stay views of them).
-    const out = new Uint8Array(Buffer.allocUnsafeSlow(lengthBytes).buffer, 0, lengthBytes);
+    const out = into !== undefined && into.length >= lengthBytes ? into.subarray(0, lengthBytes) : new Uint8Array(Buffer.allocUnsafeSlow(lengthBytes).buffer, 0, lengthBytes);
     let filled = 0;
     let n = -1;
     while (filled < lengthBytes && n !== 0) {

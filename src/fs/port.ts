@@ -39,9 +39,12 @@ export interface FileHandle {
   write(data: Uint8Array, offsetBytes: number): number;
   /**
    * Reads up to `lengthBytes` at `offsetBytes`; returns fewer at end of file. The buffer is new
-   * and the caller's: replay hands out events as views into it instead of copying them.
+   * and the caller's: replay hands out events as views into it instead of copying them. Given
+   * `into` (at least `lengthBytes` long), an adapter may read into it instead and return a view of
+   * it, for a caller that reuses its buffers (replayBatches' `reuseBuffers`); one that ignores it
+   * still returns a new buffer, which is always safe.
    */
-  read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
+  read(offsetBytes: number, lengthBytes: number, into?: Uint8Array): Promise<Uint8Array>;
   /**
    * Makes the file at least `sizeBytes` long, every new byte a zero that is really written (not a
    * hole, not an unwritten extent), so later overwrites change neither its size nor its allocation.
