@@ -40,7 +40,18 @@ const survivors = readdirSync(events)
   .map((event) => event.result ?? event)
   .filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage');
 
-const all = values.tests ?? FOLDERS[folder].tests;
+/**
+ * vitest takes file filters, not globs: each pattern becomes the filters that select its files
+ * (braces expanded, everything from the first wildcard on cut back to its folder).
+ */
+function filtersOf(pattern) {
+  const brace = pattern.match(/\{([^}]*)\}/);
+  if (brace !== null) return brace[1].split(',').flatMap((choice) => filtersOf(pattern.replace(brace[0], choice)));
+  const wild = pattern.indexOf('*');
+  return [wild === -1 ? pattern : pattern.slice(0, pattern.lastIndexOf('/', wild) + 1)];
+}
+
+const all = (values.tests ?? FOLDERS[folder].tests).flatMap(filtersOf);
 const slow = all.filter((t) => t.includes('model-based/sim.test'));
 const fast = all.filter((t) => !slow.includes(t));
 
@@ -54,9 +65,15 @@ function linesAtBase(file) {
   return baseLines.get(file);
 }
 
+/** A mutant's file relative to the repository (the run may have been made from another checkout). */
+function fileOf(mutant) {
+  const at = mutant.fileName.indexOf(`/${folder}/`);
+  return at === -1 ? relative(root, mutant.fileName) : mutant.fileName.slice(at + 1);
+}
+
 /** The mutated source now, or null when the mutated lines cannot be found unchanged. */
 function mutatedNow(mutant) {
-  const file = relative(root, mutant.fileName);
+  const file = fileOf(mutant);
   const then = linesAtBase(file);
   if (then === null) return null;
   const { start, end } = mutant.location;
@@ -72,13 +89,18 @@ function mutatedNow(mutant) {
   return { file, text: [...now.slice(0, first), ...mutated.split('\n'), ...now.slice(first + span.length)].join('\n') };
 }
 
-const vitest = (suites) => spawnSync('npx', ['vitest', 'run', '--bail', '1', ...suites], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } }).status === 0;
+/** Whether the suites pass; a run that finds no test file is an error, never a pass. */
+function vitest(suites) {
+  const run = spawnSync('npx', ['vitest', 'run', '--bail', '1', ...suites], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  if (/No test files found/.test(`${run.stdout}${run.stderr}`)) throw new Error(`mutation-retest: no test file matches ${suites.join(' ')}`);
+  return run.status === 0;
+}
 
 const alive = [];
 const moved = [];
 let killed = 0;
 for (const [i, mutant] of survivors.entries()) {
-  const where = `${relative(root, mutant.fileName)}:${mutant.location.start.line}:${mutant.location.start.column} ${mutant.mutatorName} -> ${JSON.stringify(mutant.replacement).slice(0, 80)}`;
+  const where = `${fileOf(mutant)}:${mutant.location.start.line}:${mutant.location.start.column} ${mutant.mutatorName} -> ${JSON.stringify(mutant.replacement).slice(0, 80)}`;
   const mutated = mutatedNow(mutant);
   if (mutated === null) {
     moved.push(where);
