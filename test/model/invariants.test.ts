@@ -118,6 +118,7 @@ describe('model invariants catch planted bugs', () => {
   const tamperings: [string, (tx: model.CommittedTx) => model.CommittedTx][] = [
     ['one event changed', (tx) => ({ ...tx, events: tx.events.map((e, i) => (i === 0 ? `${e}!` : e)) })],
     ['one event more', (tx) => ({ ...tx, events: [...tx.events, 'extra'] })],
+    ['its last event missing', (tx) => ({ ...tx, events: tx.events.slice(0, -1) })],
     ['its begin LSN moved', (tx) => ({ ...tx, beginLsn: tx.beginLsn + 1 })],
     ['its commit LSN moved', (tx) => ({ ...tx, commitLsn: tx.commitLsn + 1 })],
   ];
