@@ -13,6 +13,7 @@
 
 import type { CommittedTx, LogRecord, Lsn, ModelEvent, ModelState } from './state.js';
 import { disabled, fail, succeed, type Step } from './step.js';
+import { sessionOpenBegins } from './low-level-actions.js';
 
 /** One epoch: the MANIFEST's live snapshot, as the host reads it back. */
 export interface Epoch {
@@ -51,7 +52,7 @@ export function snapshotEvents(committed: readonly CommittedTx[], lsn: Lsn): Mod
 /** The records of this session: those above the LSN the last open recovered up to. */
 const sessionRecords = (state: ModelState): readonly LogRecord[] => state.log.filter((r) => r.lsn > state.openedAtLsn);
 
-/** The begin LSNs of this session's transactions open right after the record at `lsn` (all of them for lsn = Infinity). */
+/** The begin LSNs of this session's transactions open right after the record at `lsn`. */
 function openAfter(state: ModelState, lsn: Lsn): Set<Lsn> {
   const open = new Set<Lsn>();
   for (const record of sessionRecords(state)) {
@@ -69,7 +70,7 @@ const isSessionCommit = (state: ModelState, lsn: Lsn): boolean => sessionRecords
  * it, or a commit with a transaction open across it.
  */
 function splitsTransaction(state: ModelState, lsn: Lsn): boolean {
-  if ([...openAfter(state, Infinity)].some((begin) => begin <= lsn)) return true;
+  if (sessionOpenBegins(state).some((begin) => begin <= lsn)) return true;
   return isSessionCommit(state, lsn) && openAfter(state, lsn).size > 0;
 }
 

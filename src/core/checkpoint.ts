@@ -34,7 +34,7 @@ import {
 } from './manifest.js';
 import { parseSegmentFileName } from './format.js';
 import type { Lsn } from './records.js';
-import { checkpointMarker, type WriterStep } from './writer.js';
+import { checkpointMarker, openTransactionSplit, type WriterStep } from './writer.js';
 import { recycleOrRemove } from './writer-segments.js';
 import type { SealedSegment, WriterState } from './writer-state.js';
 
@@ -97,8 +97,8 @@ export function snapshotLsnRefusal(lsn: Lsn, facts: FenceFacts): WalErrorInfo | 
   if (facts.lastSnapshotLsn !== null && lsn < facts.lastSnapshotLsn) {
     return invalid(`LSN ${lsn} is below the previous checkpoint marker's ${facts.lastSnapshotLsn}`);
   }
-  const open = facts.openTransactions.filter((begin) => begin <= lsn);
-  if (open.length > 0) return { code: 'FenceSplitsTransaction', lsn, txBeginLsn: Math.min(...open), open: true };
+  const openSplit = openTransactionSplit(facts.openTransactions, lsn);
+  if (openSplit !== null) return openSplit;
   // The fence in force and the LSN open recovered up to are boundaries already: open replayed the
   // log with no transaction straddling either. The newest checkpoint marker's snapshot LSN is not
   // exempt: checkpointMarker is the low-level call, whose LSN is the host's word, and a fence

@@ -173,6 +173,12 @@ export function transaction(state: WriterState, events: readonly Uint8Array[], s
   return { ok: true, state: committed.state, effects: begun.effects, value: { beginLsn: begun.value, commitLsn: committed.value } };
 }
 
+/** FenceSplitsTransaction when a fence at `lsn` falls inside one of the transactions open now (the oldest is named), else null. */
+export function openTransactionSplit(openTransactions: readonly Lsn[], lsn: Lsn): WalErrorInfo | null {
+  const split = openTransactions.filter((begin) => begin <= lsn);
+  return split.length === 0 ? null : { code: 'FenceSplitsTransaction', lsn, txBeginLsn: Math.min(...split), open: true };
+}
+
 /**
  * Records that the host's snapshot covers everything up to `snapshotLsn`. The marker may not
  * point past itself and may not move backwards, because replay rejects a log where it does.
@@ -193,8 +199,8 @@ export function checkpointMarker(state: WriterState, snapshotLsn: Lsn): WriterSt
   // A fence inside a transaction that is open now would reopen as a Malformed log: replay skips
   // its TxBegin (at or below the fence) and then meets its commit or abort above it. Splits across
   // transactions that already closed are the host's word here; checkpoint() refuses those too.
-  const splitBegins = state.openTransactions.filter((begin) => begin <= snapshotLsn);
-  if (splitBegins.length > 0) return refuse({ code: 'FenceSplitsTransaction', lsn: snapshotLsn, txBeginLsn: Math.min(...splitBegins), open: true });
+  const split = openTransactionSplit(state.openTransactions, snapshotLsn);
+  if (split !== null) return refuse(split);
   const step = buffer(state, (lsn) => ({ kind: 'Checkpoint', lsn, snapshotLsn }));
   if (!step.ok) return step;
   return { ...step, state: { ...step.state, lastSnapshotLsn: snapshotLsn } };
