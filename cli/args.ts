@@ -56,7 +56,7 @@ const lsnSchema = z
   .transform(Number)
   .refine((n) => Number.isSafeInteger(n), 'must be at most 2^53 - 1');
 
-const recoverySchema = recoveryPolicySchema.default('tolerate-torn-tail');
+const recoverySchema = recoveryPolicySchema().default('tolerate-torn-tail');
 
 const replaySchema = z.object({ dir: dirSchema, json: z.boolean(), checkpointLsn: lsnSchema, recovery: recoverySchema });
 

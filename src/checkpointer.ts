@@ -107,8 +107,8 @@ export class Checkpointer {
   }
 
   checkpoint(core: WalCore, input: CheckpointInput): Promise<CheckpointResult> {
-    const retainParsed = retainSchema.optional().safeParse(input.retain);
-    if (!retainParsed.success) {
+    const retainParsed = input.retain === undefined ? null : retainSchema().safeParse(input.retain);
+    if (retainParsed !== null && !retainParsed.success) {
       const issue = retainParsed.error.issues[0];
       return Promise.reject(
         new WalError({ code: 'InvalidArgument', argument: ['retain', ...(issue?.path ?? []).map(String)].join('.'), detail: issue?.message ?? 'invalid' }),

@@ -1,7 +1,6 @@
 // The options of openWal, validated with zod at the trust boundary. A bad option is rejected with
 // a WalError of code InvalidOption that names the option (e.g. "sync.intervalMs").
 
-import { z } from 'zod';
 import { WalError } from './core/errors.js';
 import { LSN_MAX, SEGMENT_HEADER_BYTES } from './core/format.js';
 import type { FileSystem } from './fs/port.js';
@@ -11,6 +10,7 @@ import type { WriterConfig } from './core/writer-state.js';
 import type { Retention } from './core/checkpoint.js';
 import { DEFAULT_RECOVERY_POLICY, type RecoveryPolicy } from './core/recovery-policy.js';
 import { recoveryPolicySchema, resolveRetention, retainSchema, type RetainOption } from './policy-options.js';
+import { onDemand, type ZodNamespace } from './zod-on-demand.js';
 
 export type SyncOption =
   | { readonly mode: 'per-commit' }
@@ -74,42 +74,46 @@ export const DEFAULT_SEGMENT_TARGET_BYTES = 64 * 1024 * 1024;
 /** Free files kept for reuse when the host does not say (WalOptions.recycleSegments). */
 export const DEFAULT_RECYCLE_SEGMENTS = 2;
 
-const syncSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('per-commit') }).strict(),
-  z
-    .object({
-      mode: z.literal('group'),
-      intervalMs: z.number().int().min(1).max(3_600_000),
-      maxCommits: z.number().int().min(1).max(1_000_000).optional(),
-    })
-    .strict(),
-  z.object({ mode: z.literal('none') }).strict(),
-]);
-
 const isFileSystem = (value: unknown): value is FileSystem =>
   typeof value === 'object' && value !== null && 'open' in value && typeof value.open === 'function' && 'lockDirectory' in value && typeof value.lockDirectory === 'function';
 
-const optionsSchema = z
-  .object({
-    sync: syncSchema.optional(),
-    segmentTargetBytes: z
-      .number()
-      .int()
-      .min(SEGMENT_HEADER_BYTES + 1)
-      .max(2 ** 40)
-      .optional(),
-    checkpointLsn: z.number().int().min(0).max(LSN_MAX).optional(),
-    fs: z.custom<FileSystem>(isFileSystem, { message: 'must implement the FileSystem port' }).optional(),
-    io: z.enum(['non-blocking', 'blocking']).optional(),
-    trace: z.custom<TraceSink>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
-    onTransaction: z.custom<(t: ReplayedTransaction) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
-    preallocate: z.boolean().optional(),
-    recycleSegments: z.number().int().min(0).max(1000).optional(),
-    compression: z.enum(['none', 'deflate']).optional(),
-    retain: retainSchema.optional(),
-    recovery: recoveryPolicySchema.optional(),
-  })
-  .strict();
+const syncSchema = (z: ZodNamespace) =>
+  z.discriminatedUnion('mode', [
+    z.object({ mode: z.literal('per-commit') }).strict(),
+    z
+      .object({
+        mode: z.literal('group'),
+        intervalMs: z.number().int().min(1).max(3_600_000),
+        maxCommits: z.number().int().min(1).max(1_000_000).optional(),
+      })
+      .strict(),
+    z.object({ mode: z.literal('none') }).strict(),
+  ]);
+
+/** The schema of openWal's options, built on first use (src/zod-on-demand.ts). */
+const optionsSchema = onDemand((z) =>
+  z
+    .object({
+      sync: syncSchema(z).optional(),
+      segmentTargetBytes: z
+        .number()
+        .int()
+        .min(SEGMENT_HEADER_BYTES + 1)
+        .max(2 ** 40)
+        .optional(),
+      checkpointLsn: z.number().int().min(0).max(LSN_MAX).optional(),
+      fs: z.custom<FileSystem>(isFileSystem, { message: 'must implement the FileSystem port' }).optional(),
+      io: z.enum(['non-blocking', 'blocking']).optional(),
+      trace: z.custom<TraceSink>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+      onTransaction: z.custom<(t: ReplayedTransaction) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+      preallocate: z.boolean().optional(),
+      recycleSegments: z.number().int().min(0).max(1000).optional(),
+      compression: z.enum(['none', 'deflate']).optional(),
+      retain: retainSchema().optional(),
+      recovery: recoveryPolicySchema().optional(),
+    })
+    .strict(),
+);
 
 export interface ResolvedOptions {
   readonly syncMode: SyncOption['mode'];
@@ -135,7 +139,8 @@ export function writerConfigOf(o: ResolvedOptions): WriterConfig {
 }
 
 export function resolveOptions(input: unknown): ResolvedOptions {
-  const parsed = optionsSchema.safeParse(input ?? {});
+  // No options: the defaults, with no schema to load (src/zod-on-demand.ts says why that matters).
+  const parsed = input === undefined || input === null ? { success: true as const, data: {} } : optionsSchema().safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const option = issue === undefined || issue.path.length === 0 ? 'options' : issue.path.map(String).join('.');
