@@ -55,17 +55,24 @@ export function startChild(script: string, dir: string, run: number, args: reado
   return { run, child, output, exited };
 }
 
-/** Lets a started child open the WAL, kills it `delayMs` after it is ready, returns its lines. */
-export async function goAndKill<Line>(dir: string, pending: Pending, delayMs: number): Promise<KilledRun<Line>> {
+/** When the kill delay starts: once the child printed its `ready` line, or its first `ack` line. */
+export type KillFrom = 'ready' | 'first-ack';
+
+/**
+ * Lets a started child open the WAL, kills it `delayMs` after it is ready (or after its first
+ * acknowledgement), returns its lines.
+ */
+export async function goAndKill<Line>(dir: string, pending: Pending, delayMs: number, from: KillFrom = 'ready'): Promise<KilledRun<Line>> {
   const { run, child, output, exited } = pending;
   let early: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   void exited.then((e) => (early = e));
   child.stdin.write('go\n');
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!output.stdout.includes('"type":"ready"')) {
+  const awaited = from === 'ready' ? '"type":"ready"' : '"type":"ack"';
+  while (!output.stdout.includes(awaited)) {
     if (early !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`run ${run}: the child never became ready (exit ${JSON.stringify(early)}): ${output.stderr.trim()}`);
+      throw new Error(`run ${run}: the child never printed ${awaited} (exit ${JSON.stringify(early)}): ${output.stderr.trim()}`);
     }
     await sleep(2);
   }
@@ -81,8 +88,9 @@ export async function goAndKill<Line>(dir: string, pending: Pending, delayMs: nu
 }
 
 /**
- * Runs `kills` children one after another in `dir`, each killed after `delayMs(run)`, with a few
- * started ahead of their turn. `beforeRun` may change the directory between two runs.
+ * Runs `kills` children one after another in `dir`, each killed `delayMs(run)` after the moment
+ * `killFrom(run)` names (its ready line by default), with a few started ahead of their turn.
+ * `beforeRun` may change the directory between two runs.
  */
 export async function killRuns<Line>(options: {
   readonly dir: string;
@@ -90,6 +98,7 @@ export async function killRuns<Line>(options: {
   readonly start: (run: number) => Pending;
   readonly delayMs: (run: number) => number;
   readonly beforeRun?: (run: number) => void;
+  readonly killFrom?: (run: number) => KillFrom;
 }): Promise<KilledRun<Line>[]> {
   const preloaded = 3;
   const queue: Pending[] = [];
@@ -104,7 +113,7 @@ export async function killRuns<Line>(options: {
       const current = queue.shift()!;
       refill();
       options.beforeRun?.(run);
-      runs.push(await goAndKill<Line>(options.dir, current, options.delayMs(run)));
+      runs.push(await goAndKill<Line>(options.dir, current, options.delayMs(run), options.killFrom?.(run) ?? 'ready'));
     }
   } finally {
     for (const pending of queue) pending.child.kill('SIGKILL');

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onDemand, zod } from '../../src/zod-on-demand.js';
 import { ensureBuilt } from '../examples/crash-test/helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -23,6 +24,20 @@ function run(body: string): string {
 }
 
 describe('zod is loaded on demand', () => {
+  it('onDemand builds its value once, on the first call, from the one zod module', () => {
+    let builds = 0;
+    const schema = onDemand((z) => {
+      builds += 1;
+      return z.string();
+    });
+    expect(builds).toBe(0);
+    const first = schema();
+    expect(schema()).toBe(first);
+    expect(builds).toBe(1);
+    expect(zod()).toBe(zod());
+    expect(first.safeParse('x').success).toBe(true);
+  });
+
   beforeAll(() => ensureBuilt(), 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

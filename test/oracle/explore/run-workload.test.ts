@@ -19,3 +19,19 @@ describe('the snapshot step of a workload', () => {
     }
   });
 });
+
+describe('the crash points of a step', () => {
+  it('hold the background work the step started: a segment prepared ahead falls inside the step that filled the active one half, and no op falls after the last step', async () => {
+    // Segments of 160 bytes: one transaction fills the first one past half, which starts the
+    // preparation of the next segment file in the background.
+    const steps = workload([{ tx: ['a'] }, { flush: true }], {}, { segmentTargetBytes: 160 });
+    const { history, log } = await runWorkload(steps, realOpenWal);
+    expect(history.steps.filter((step) => !step.ok)).toEqual([]);
+    const prepared = log.findIndex((op) => 'path' in op && op.path.endsWith('.free'));
+    expect(prepared).toBeGreaterThanOrEqual(0);
+    const owner = history.steps.find((step) => step.startOp <= prepared && prepared < step.endOp);
+    expect(owner).toBeDefined();
+    for (const [i, step] of history.steps.entries()) expect(step.startOp).toBe(i === 0 ? step.startOp : history.steps[i - 1]!.endOp);
+    expect(log.slice(history.steps.at(-1)!.endOp).filter((op) => op.kind !== 'mark')).toEqual([]);
+  });
+});
