@@ -112,7 +112,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     const found: string[] = [];
     let states = 0;
     for (const knobs of SWEEP) {
-      const result = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 60, seed: 1, timeoutMs: 30_000, verdicts });
+      const result = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 40, seed: 1, timeoutMs: 30_000, verdicts });
       states += result.crashStates;
       expect(result.unmodelled).toEqual([]);
       expect(result.acks).toBe(TXS);
@@ -129,7 +129,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     const found: string[] = [];
     let states = 0;
     for (const knobs of SWEEP) {
-      const result = await checkCaptured(run, { check, knobs, maxStates: deep ? 600 : 40, seed: 1, timeoutMs: 30_000, verdicts });
+      const result = await checkCaptured(run, { check, knobs, maxStates: deep ? 600 : 30, seed: 1, timeoutMs: 30_000, verdicts });
       states += result.crashStates;
       expect(result.unmodelled).toEqual([]);
       for (const v of result.violations) found.push(`${JSON.stringify(knobs)}: ${v.reason}: ${v.example}`);
@@ -158,7 +158,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     expect(segmentOps(historyOf(correct, knobs).ops)).toEqual(segmentOps(simRun.log));
 
     const explored = await exploreWorkload(workload, { openWal: openWal, maxStates: 2000 });
-    const traced = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 60, seed: 1, timeoutMs: 30_000, verdicts });
+    const traced = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 40, seed: 1, timeoutMs: 30_000, verdicts });
     expect([explored.violationCount, traced.violationCount]).toEqual([0, 0]);
 
     const exploredBug = await exploreWorkload(workload, { openWal: noDirFsync, maxStates: 2000 });
