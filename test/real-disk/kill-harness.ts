@@ -13,11 +13,12 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { LOCK_FILE_NAME } from '../../src/core/format.js';
+import { ensureBuilt } from '../examples/crash-test/helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
-// A safety net, not a timing assertion: a child that compiles through tsx on a loaded 2-core
-// machine can take tens of seconds to open its log.
+// A safety net, not a timing assertion: a child on a loaded 2-core machine can take tens of
+// seconds to open its log.
 const READY_TIMEOUT_MS = 90_000;
 
 /** A started child that has loaded its modules (or is loading them) and waits for "go". */
@@ -38,9 +39,9 @@ export interface KilledRun<Line> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts `node --import tsx <script> <dir> <run> <args...>` from this folder. */
+/** Starts `node <script> <dir> <run> <args...>` from this folder (the scripts import dist/: call ensureBuilt first). */
 export function startChild(script: string, dir: string, run: number, args: readonly string[] = []): Pending {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), dir, String(run), ...args], {
+  const child = spawn(process.execPath, [path.join(here, script), dir, String(run), ...args], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -100,6 +101,8 @@ export async function killRuns<Line>(options: {
   readonly beforeRun?: (run: number) => void;
   readonly killFrom?: (run: number) => KillFrom;
 }): Promise<KilledRun<Line>[]> {
+  // The children run on dist/.
+  ensureBuilt();
   const preloaded = 3;
   const queue: Pending[] = [];
   const runs: KilledRun<Line>[] = [];

@@ -51,7 +51,7 @@ describe.each([256, 4096])('kill -9 on the real disk, 16 concurrent committers u
     const killed = await killRuns<Ready | Ack>({
       dir,
       kills: KILLS,
-      start: (run) => startChild('group-committers-child.ts', dir, run, [String(segmentTargetBytes)]),
+      start: (run) => startChild('group-committers-child.mjs', dir, run, [String(segmentTargetBytes)]),
       delayMs: () => KILL_DELAY_MS_MIN + Math.floor(random() * (KILL_DELAY_MS_MAX - KILL_DELAY_MS_MIN)),
       // Every other run counts its delay from the first acknowledgement, so that acknowledged
       // commits die with the child however slowly a loaded machine runs it.

@@ -101,7 +101,7 @@ describe('kill -9 on the real disk under per-commit', () => {
     const killed = await killRuns<Ready | Ack>({
       dir,
       kills: KILLS,
-      start: (run) => startChild('commit-loop-child.ts', dir, run),
+      start: (run) => startChild('commit-loop-child.mjs', dir, run),
       delayMs: () => KILL_DELAY_MS_MIN + Math.floor(random() * (KILL_DELAY_MS_MAX - KILL_DELAY_MS_MIN)),
       beforeRun: (run) => {
         if (run % TEAR_EVERY_RUNS === TEAR_EVERY_RUNS - 1) tearActiveSegment(dir, random);
