@@ -78,6 +78,12 @@ describe('the checkpoint protocol', () => {
     };
     expect(snapshotLsnRefusal(12, facts)).toBeNull();
     expect(snapshotLsnRefusal(8, facts)).toBeNull();
+    // Whatever the fence, a value that is no LSN is named as such: negative, fractional, NaN, beyond 2^53.
+    for (const bad of [-1, 2.5, Number.NaN, 2 ** 53]) {
+      for (const at of [facts, { ...facts, checkpointLsn: 0, durableLsn: 2 ** 60 }]) {
+        expect(snapshotLsnRefusal(bad, at)).toMatchObject({ code: 'InvalidArgument', argument: 'lsn', detail: `${bad} is not an LSN` });
+      }
+    }
     expect(snapshotLsnRefusal(5, facts)).toBeNull();
     expect(snapshotLsnRefusal(21, facts)?.code).toBe('InvalidArgument');
     expect(snapshotLsnRefusal(4, facts)?.code).toBe('InvalidArgument');

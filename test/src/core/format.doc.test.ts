@@ -6,7 +6,7 @@ import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, RecordK
 import { decodeManifest, MANIFEST_FIXED_BYTES, MANIFEST_SNAPSHOT_BYTES, MANIFEST_SNAPSHOTS_MAX } from '../../../src/core/manifest.js';
 import { POLICIES, RECOVERY_DECISIONS } from '../../../src/core/replay-decision.js';
 import { END_RULES } from '../../../src/core/replay-end.js';
-import { RECOVERY_POLICY_NAMES } from '../../../src/core/recovery-policy.js';
+import { RECOVERY_POLICIES, RECOVERY_POLICY_NAMES } from '../../../src/core/recovery-policy.js';
 import { replay } from '../../../src/core/replay.js';
 import { plainTransactions, text } from './log-builder.js';
 import { exampleManifest, exampleManifestBytes, exampleSegment, frameListing, hexdump, oldLife, reusedListing, reusedSegment } from './worked-example.js';
@@ -144,6 +144,11 @@ describe('docs/format.md', () => {
   it('names every recovery policy in its section, with what it gives up', () => {
     const section = doc.slice(doc.indexOf('## Recovery policies'), doc.indexOf('## Versioning'));
     for (const policy of RECOVERY_POLICY_NAMES) expect(section).toContain(`| \`${policy}\``);
+    // The exported contracts (RECOVERY_POLICIES, for hosts that list the policies) say both halves too.
+    for (const contract of RECOVERY_POLICIES) {
+      expect(contract.guarantee.split(' ').length, contract.policy).toBeGreaterThan(3);
+      expect(contract.givesUp.length, contract.policy).toBeGreaterThan(0);
+    }
   });
 
   it("the MANIFEST example's hexdump is exactly the codec's output, and decodes back to the example", () => {

@@ -1,0 +1,38 @@
+// src/core/policy-repair.ts: the names a point-in-time cut quarantines into. The damaged tail and
+// every later segment go to `<segment>.cut`, or the first `<segment>.cut.<n>` (n from 2) that no
+// file in the directory has, so that an earlier quarantine is never overwritten.
+import { describe, expect, it } from 'vitest';
+import { planCutQuarantine } from '../../../src/core/policy-repair.js';
+import type { CutReport, ReplaySummary } from '../../../src/core/replay-outcome.js';
+
+const A = '00000000000000000001.wal';
+const B = '00000000000000000002.wal';
+const C = '00000000000000000003.wal';
+
+function summaryCutAt(cut: CutReport | null): ReplaySummary {
+  return { maxLsn: 9, tornTail: null, end: null, checkpointObserved: null, segments: [], policyReport: { policy: 'point-in-time', cut, skipped: [] } };
+}
+
+const cut: CutReport = { segment: A, segmentId: 1, offsetBytes: 100, lsn: 4, cause: 'bad-length', cutSegments: [B, C], droppedBytes: 500 };
+
+describe('planCutQuarantine', () => {
+  it('cuts nothing when the replay cut nothing', () => {
+    expect(planCutQuarantine(summaryCutAt(null), [A])).toBeNull();
+  });
+
+  it('quarantines to <segment>.cut when the name is free, the later segments newest first', () => {
+    const plan = planCutQuarantine(summaryCutAt(cut), [A, B, C]);
+    expect(plan?.tail).toEqual({ from: A, offsetBytes: 100, to: `${A}.cut` });
+    expect(plan?.effects.filter((e) => e.kind === 'rename')).toEqual([
+      { kind: 'rename', from: C, to: `${C}.cut` },
+      { kind: 'rename', from: B, to: `${B}.cut` },
+    ]);
+  });
+
+  it('takes the first free <segment>.cut.<n>, n from 2, past the names an earlier quarantine left', () => {
+    const names = [A, B, C, `${A}.cut`, `${A}.cut.2`, `${A}.cut.4`, `${B}.cut`, `${C}.cut.2`];
+    const plan = planCutQuarantine(summaryCutAt(cut), names);
+    expect(plan?.tail.to).toBe(`${A}.cut.3`);
+    expect(plan?.effects.filter((e) => e.kind === 'rename').map((e) => (e.kind === 'rename' ? e.to : ''))).toEqual([`${C}.cut`, `${B}.cut.2`]);
+  });
+});
