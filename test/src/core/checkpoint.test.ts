@@ -92,7 +92,7 @@ describe('the checkpoint protocol', () => {
     expect(snapshotLsnRefusal(12, { ...facts, openTransactions: [11, 9] })).toEqual({ code: 'FenceSplitsTransaction', lsn: 12, txBeginLsn: 9, open: true });
     // A transaction begun above the LSN does not straddle it.
     expect(snapshotLsnRefusal(12, { ...facts, openTransactions: [13] })).toBeNull();
-    expect(snapshotLsnRefusal(12, { ...facts, lastSnapshotLsn: 14 })?.code).toBe('InvalidArgument');
+    expect(snapshotLsnRefusal(12, { ...facts, lastSnapshotLsn: 14 })).toMatchObject({ code: 'InvalidArgument', detail: "LSN 12 is below the previous checkpoint marker's 14" });
     // The newest marker's snapshot LSN is no boundary by the marker's word alone (checkpointMarker
     // takes any LSN): a commit that splits a transaction is refused, one that does not is accepted.
     expect(snapshotLsnRefusal(15, { ...facts, lastSnapshotLsn: 15 })?.code).toBe('FenceSplitsTransaction');

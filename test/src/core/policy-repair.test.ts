@@ -3,14 +3,17 @@
 // file in the directory has, so that an earlier quarantine is never overwritten.
 import { describe, expect, it } from 'vitest';
 import { planCutQuarantine } from '../../../src/core/policy-repair.js';
-import type { CutReport, ReplaySummary } from '../../../src/core/replay-outcome.js';
+import type { CutReport, ReplaySegment, ReplaySummary } from '../../../src/core/replay-outcome.js';
 
 const A = '00000000000000000001.wal';
 const B = '00000000000000000002.wal';
 const C = '00000000000000000003.wal';
 
+const segment = (name: string, id: number): ReplaySegment => ({ name, id, version: 2, salt: 7, baseLsn: 1, end: 'zeros', liveEndBytes: 400, sizeBytes: 1000, validBytes: 400, firstLsn: 1, lastLsn: 9 });
+
 function summaryCutAt(cut: CutReport | null): ReplaySummary {
-  return { maxLsn: 9, tornTail: null, end: null, checkpointObserved: null, segments: [], policyReport: { policy: 'point-in-time', cut, skipped: [] } };
+  const segments = [segment(A, 1), segment(B, 2), segment(C, 3)];
+  return { maxLsn: 9, tornTail: null, end: null, checkpointObserved: null, segments, policyReport: { policy: 'point-in-time', cut, skipped: [] } };
 }
 
 const cut: CutReport = { segment: A, segmentId: 1, offsetBytes: 100, lsn: 4, cause: 'bad-length', cutSegments: [B, C], droppedBytes: 500 };
@@ -34,5 +37,16 @@ describe('planCutQuarantine', () => {
     const plan = planCutQuarantine(summaryCutAt(cut), names);
     expect(plan?.tail.to).toBe(`${A}.cut.3`);
     expect(plan?.effects.filter((e) => e.kind === 'rename').map((e) => (e.kind === 'rename' ? e.to : ''))).toEqual([`${C}.cut`, `${B}.cut.2`]);
+  });
+
+  it('hands the recovery plan the damaged segment as cut short at the cut, a torn tail there, and the other segments as they were', () => {
+    const plan = planCutQuarantine(summaryCutAt(cut), [A, B, C]);
+    expect(plan?.summary.segments[0]).toEqual({ ...segment(A, 1), validBytes: 100, liveEndBytes: 100, sizeBytes: 100, end: 'file-end' });
+    expect(plan?.summary.segments.slice(1)).toEqual([segment(B, 2), segment(C, 3)]);
+    expect(plan?.summary.tornTail).toMatchObject({ segment: A, offsetBytes: 100, droppedBytes: 500, cause: 'bad-length', headerTorn: false });
+    expect(plan?.effects.slice(-2)).toEqual([
+      { kind: 'truncate', file: A, sizeBytes: 100 },
+      { kind: 'fsync', file: A },
+    ]);
   });
 });
