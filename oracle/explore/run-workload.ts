@@ -35,14 +35,8 @@ export interface WorkloadRun {
 
 const encoder = new TextEncoder();
 
-/**
- * Lets setImmediate callbacks scheduled by the step run before the step ends, so that their ops
- * count among the step's crash points. On the simulator this changes nothing (every one of its
- * operations settles in microtasks, so the work a step starts, such as the next segment's
- * preparation, is done by the time its last call resolves: test/oracle/explore/run-workload.test.ts
- * pins that); it is kept for a WorkloadDisk whose operations settle in a later turn.
- */
-// Stryker disable next-line ArrowFunction,BlockStatement: equivalent on the simulator, as said above
+// Lets setImmediate callbacks the step scheduled run, so that their ops count among its crash points.
+// Stryker disable next-line ArrowFunction,BlockStatement: equivalent on the simulator, where every op settles in microtasks (docs/mutation.md)
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Runs a workload on a fresh simulator with its knobs: what `walref explore` checks. */
