@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplayedTransaction } from '../../../src/core/records.js';
 import { replay, ReplayMachine } from '../../../src/core/replay.js';
+import { decodeFrame, readU32 } from '../../../src/core/codec.js';
+import { SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
 import { planLog, plainTransactions, text } from './log-builder.js';
 
 const log = planLog(
@@ -42,6 +44,34 @@ describe('streaming replay', () => {
     expect(plainTransactions(seen)).toEqual(plainTransactions(whole.value.transactions));
     const { transactions: _transactions, ...rest } = whole.value;
     expect(summary.value).toEqual(rest);
+  });
+
+  it('a frame whose length is out of range replays one byte per chunk exactly as whole, in the active segment (a torn tail) and in a sealed one (corruption)', () => {
+    // The 6th frame's length prefix says more than FRAME_BODY_BYTES_MAX: one byte per chunk, the
+    // frame goes through the carry, which must see the bad length at once, as the whole-segment
+    // scan does, and not wait for a body that long.
+    const salt = readU32(bytes, 28);
+    let at = SEGMENT_HEADER_BYTES;
+    for (let frame = 0; frame < 5; frame++) {
+      const decoded = decodeFrame(bytes, at, salt);
+      if (!decoded.ok) throw new Error('the test log does not decode');
+      at += decoded.frameBytes;
+    }
+    const damaged = bytes.slice();
+    new DataView(damaged.buffer).setUint32(at, 0xffff_ff00, true);
+    const run = (last: boolean, chunkBytes: number) => {
+      const seen: ReplayedTransaction[] = [];
+      const replayer = new ReplayMachine({ checkpointLsn: 0, copyEvents: true, onTransaction: (t) => seen.push(t) });
+      replayer.beginSegment({ name: 's', id: 1, last });
+      for (let from = 0; from < damaged.length; from += chunkBytes) replayer.push(damaged.subarray(from, from + chunkBytes));
+      replayer.endSegment();
+      return { summary: replayer.finish(), transactions: plainTransactions(seen) };
+    };
+    for (const last of [true, false]) {
+      const whole = run(last, damaged.length);
+      expect(run(last, 1), `last: ${last}`).toEqual(whole);
+      expect(whole.summary.ok, `last: ${last}`).toBe(last);
+    }
   });
 
   it('after a typed error every later call returns the same error', () => {
