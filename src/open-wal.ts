@@ -58,7 +58,7 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const deliver = resolved.onTransaction ?? ((t: ReplayedTransaction) => void transactions.push(t));
     const opened = await openEpoch(fileSystem, dir, runner);
     const checkpointLsn = Math.max(resolved.checkpointLsn, manifestCheckpointLsn(opened.epoch.manifest));
-    const sweep = sweepBatches(fileSystem, dir, { checkpointLsn, recovery: resolved.recovery });
+    const sweep = sweepBatches(fileSystem, dir, { checkpointLsn, recovery: resolved.recovery, reuseBuffers: resolved.reuseBuffers });
     let step = await sweep.next();
     for (; step.done !== true; step = await sweep.next()) for (const transaction of step.value) deliver(transaction);
     const swept: ReplaySummary = step.value;

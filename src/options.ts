@@ -44,6 +44,14 @@ export interface WalOptions {
    */
   readonly onTransaction?: (transaction: ReplayedTransaction) => void;
   /**
+   * With `onTransaction` (and only with it): replay reads the log into two buffers it reuses
+   * instead of a new buffer per chunk, so a transaction handed to `onTransaction`, and its events,
+   * are valid only until that call returns (copy an event to keep it). Open then touches no fresh
+   * memory for the log, which on a large log is most of its cost (docs/performance.md); false by
+   * default.
+   */
+  readonly reuseBuffers?: boolean;
+  /**
    * Create every new segment file at `segmentTargetBytes` (zeros, synced once) before frames go in,
    * and prepare the next one in the background once the active segment is half full, so that a
    * commit overwrites allocated bytes and its fdatasync never changes the file's size. On by
@@ -106,6 +114,7 @@ const optionsSchema = onDemand((z) =>
       io: z.enum(['non-blocking', 'blocking']).optional(),
       trace: z.custom<TraceSink>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
       onTransaction: z.custom<(t: ReplayedTransaction) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+      reuseBuffers: z.boolean().optional(),
       preallocate: z.boolean().optional(),
       recycleSegments: z.number().int().min(0).max(1000).optional(),
       compression: z.enum(['none', 'deflate']).optional(),
@@ -125,6 +134,7 @@ export interface ResolvedOptions {
   readonly io: 'non-blocking' | 'blocking';
   readonly trace: TraceSink | null;
   readonly onTransaction: ((transaction: ReplayedTransaction) => void) | null;
+  readonly reuseBuffers: boolean;
   readonly preallocate: boolean;
   readonly recycleSegments: number;
   readonly compression: 'none' | 'deflate';
@@ -147,6 +157,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     throw new WalError({ code: 'InvalidOption', option, detail: issue?.message ?? 'invalid' });
   }
   const o = parsed.data;
+  // Transactions collected in replay.transactions outlive the sweep: their events must not sit in
+  // buffers the sweep overwrites.
+  if (o.reuseBuffers === true && o.onTransaction === undefined) {
+    throw new WalError({ code: 'InvalidOption', option: 'reuseBuffers', detail: 'needs onTransaction: replay.transactions would hold events in reused buffers' });
+  }
   const sync = o.sync ?? { mode: 'per-commit' as const };
   return {
     syncMode: sync.mode,
@@ -158,6 +173,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     io: o.io ?? 'non-blocking',
     trace: o.trace ?? null,
     onTransaction: o.onTransaction ?? null,
+    reuseBuffers: o.reuseBuffers ?? false,
     preallocate: o.preallocate ?? true,
     recycleSegments: o.recycleSegments ?? DEFAULT_RECYCLE_SEGMENTS,
     compression: o.compression ?? 'none',
