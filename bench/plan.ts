@@ -154,6 +154,7 @@ export function measuredCases(settings: RunSettings, dataDir: string): CaseSpec[
     // Replay.
     { id: 'replay-raw-walk', label: `raw: read + frame walk + CRC-32C, ${bigMiB} MiB`, role: 'limit', script: 'bench/cases/replay-raw-walk.ts', params: { logDir: bigLog } },
     { id: 'replay-array', label: `walref replay (array), ${bigMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: bigLog, form: 'array' } },
+    { id: 'replay-open-reuse', label: `walref open, onTransaction + reuseBuffers, ${bigMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: bigLog, form: 'open-reuse' } },
     { id: 'replay-stream', label: `walref replay (streaming), ${bigMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: bigLog, form: 'stream' } },
     { id: 'replay-stream-small', label: `walref replay (streaming), ${smallMiB} MiB`, role: 'walref', script: 'bench/cases/replay-walref.ts', params: { logDir: smallLog, form: 'stream' } },
     // 1 KiB JSON-like events, without and with compression: commit rate, bytes on disk, replay rate.
@@ -235,6 +236,7 @@ export const comparisons: readonly Comparison[] = [
   { row: 'walref-no-fsync', column: 'limit', against: ['raw-write'] },
   { row: 'walref-no-fsync', column: 'peer', against: ['sqlite-normal'] },
   { row: 'replay-array', column: 'limit', against: ['replay-raw-walk'], target: 0.6 },
+  { row: 'replay-open-reuse', column: 'limit', against: ['replay-raw-walk'] },
   { row: 'replay-stream', column: 'limit', against: ['replay-raw-walk'], target: 0.8 },
   { row: 'walref-json-deflate', column: 'limit', against: ['walref-json-none'] },
   { row: 'replay-json-deflate', column: 'limit', against: ['replay-json-none'] },

@@ -2,6 +2,9 @@
 // transaction handed over, with this process's peak RSS.
 //   form 'array':     openWal(dir), as a host opens its log: reads the segments, replays them into
 //                     one array of transactions, repairs the active segment and fsyncs.
+//   form 'open-reuse': openWal(dir, { onTransaction, reuseBuffers: true }), the fast form of open:
+//                     the same open, with each transaction handed to the host during replay and
+//                     read into two reused buffers, so none is kept and no fresh memory holds the log.
 //   form 'stream':    `for await (const batch of replayBatches(dir, { reuseBuffers: true })) for
 //                     (const t of batch)`, the fast streaming form (read-only, no lock): segments
 //                     are read in 1 MiB chunks into two reused buffers (a batch is valid until the
@@ -16,7 +19,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { openWal, replayBatches, replayDir, type ReplaySummary } from '../../src/index.js';
+import { openWal, replayBatches, replayDir, type ReplayedTransaction, type ReplaySummary } from '../../src/index.js';
 import { baseParamsSchema, emitResult, emitUnavailable, peakRssMiB, readParams } from '../lib/case-io.js';
 import { listSegments } from '../../src/log-reader.js';
 import { nodeFileSystem } from '../../src/fs/node-fs.js';
@@ -24,7 +27,7 @@ import { nodeFileSystem } from '../../src/fs/node-fs.js';
 const params = readParams(
   baseParamsSchema.extend({
     logDir: z.string(),
-    form: z.enum(['array', 'stream', 'stream-tx']),
+    form: z.enum(['array', 'open-reuse', 'stream', 'stream-tx']),
   }),
 );
 
@@ -48,6 +51,14 @@ if (segments.length === 0) {
     const { wal, replay } = await openWal(params.logDir, { sync: { mode: 'none' } });
     transactions = replay.transactions.length;
     for (const transaction of replay.transactions) events += transaction.eventCount;
+    summary = replay;
+    await wal.close();
+  } else if (params.form === 'open-reuse') {
+    const onTransaction = (transaction: ReplayedTransaction): void => {
+      transactions += 1;
+      events += transaction.eventCount;
+    };
+    const { wal, replay } = await openWal(params.logDir, { sync: { mode: 'none' }, onTransaction, reuseBuffers: true });
     summary = replay;
     await wal.close();
   } else if (params.form === 'stream') {
@@ -93,7 +104,7 @@ if (segments.length === 0) {
       segments: segments.length,
       peakRssMiB: peakRssMiB(),
       cpuMicros: cpu.user + cpu.system,
-      form: { array: 'openWal (array of every transaction)', stream: 'replayBatches with reuseBuffers (async iterator of per-chunk arrays, two reused read buffers)', 'stream-tx': 'replayDir (async iterator, one transaction per await)' }[params.form],
+      form: { array: 'openWal (array of every transaction)', 'open-reuse': 'openWal with onTransaction and reuseBuffers (nothing kept, two reused read buffers)', stream: 'replayBatches with reuseBuffers (async iterator of per-chunk arrays, two reused read buffers)', 'stream-tx': 'replayDir (async iterator, one transaction per await)' }[params.form],
     },
   });
 }
