@@ -236,7 +236,7 @@ export const comparisons: readonly Comparison[] = [
   { row: 'walref-no-fsync', column: 'limit', against: ['raw-write'] },
   { row: 'walref-no-fsync', column: 'peer', against: ['sqlite-normal'] },
   { row: 'replay-array', column: 'limit', against: ['replay-raw-walk'], target: 0.6 },
-  { row: 'replay-open-reuse', column: 'limit', against: ['replay-raw-walk'] },
+  { row: 'replay-open-reuse', column: 'limit', against: ['replay-raw-walk'], target: 0.6 },
   { row: 'replay-stream', column: 'limit', against: ['replay-raw-walk'], target: 0.8 },
   { row: 'walref-json-deflate', column: 'limit', against: ['walref-json-none'] },
   { row: 'replay-json-deflate', column: 'limit', against: ['replay-json-none'] },
