@@ -198,12 +198,20 @@ export function nextNonZero(bytes: Uint8Array, from: number): number {
     q++;
   }
   const wordCount = (n - q) >> 2;
-  if (wordCount > 0) {
-    const words = new Int32Array(bytes.buffer, bytes.byteOffset + q, wordCount);
-    let w = 0;
-    while (w < wordCount && words[w] === 0) w++;
-    q += w * 4;
-  }
+  if (wordCount > 0) q += zeroWords(new Int32Array(bytes.buffer, bytes.byteOffset + q, wordCount)) * 4;
   while (q < n && bytes[q] === 0) q++;
   return q;
+}
+
+/**
+ * How many words at the start of `words` are zero. A function of its own, with nothing after its
+ * loop: V8 compiles a loop this long while it runs (on-stack replacement) and reuses that code on
+ * every later call, so code after the loop that had not run yet when it was compiled would
+ * deoptimize at every call's end (once per chunk of zeros).
+ */
+function zeroWords(words: Int32Array): number {
+  const count = words.length;
+  let w = 0;
+  while (w < count && words[w] === 0) w++;
+  return w;
 }
