@@ -412,6 +412,19 @@ describe('replay: deflated payloads', () => {
     );
   });
 
+  it('a deflated single-event Mutation replays as its event', () => {
+    const event = text('{"k":"' + 'c'.repeat(60) + '"}');
+    const raw = rawPayloadOf({ kind: 'Mutation', lsn: 2, txBeginLsn: 1, event });
+    const outcome = outcomeOf([
+      segment(1, 1, [
+        { kind: 'TxBegin', lsn: 1 },
+        { kind: 'Mutation', lsn: 2, txBeginLsn: 1, event, stored: { deflated: new Uint8Array(deflateRawSync(raw)), rawBytes: raw.length } },
+        { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 },
+      ]),
+    ]);
+    expect(plainTransactions(outcome.transactions)).toEqual(plainTransactions([{ beginLsn: 1, commitLsn: 3, events: [event] }]));
+  });
+
   it('ACorruptCompressedBodyIsATypedCorruptionErrorWithSegmentOffsetAndLsn, in the active segment as in a sealed one', () => {
     const bad: WalRecord = { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [], stored: { deflated: Uint8Array.of(0xff, 0xfe, 0xfd, 0x07), rawBytes: 12 } };
     const records: WalRecord[] = [{ kind: 'TxBegin', lsn: 1 }, bad, { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }];
