@@ -2,7 +2,7 @@
 // every later segment go to `<segment>.cut`, or the first `<segment>.cut.<n>` (n from 2) that no
 // file in the directory has, so that an earlier quarantine is never overwritten.
 import { describe, expect, it } from 'vitest';
-import { SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
+import { SEGMENT_HEADER_BYTES, segmentFileName } from '../../../src/core/format.js';
 import { planCutQuarantine, sealSalvagedSegment } from '../../../src/core/policy-repair.js';
 import { planRecovery } from '../../../src/core/recovery-plan.js';
 import { decodeSegmentHeader, segmentSalt } from '../../../src/core/segment-header.js';
@@ -57,28 +57,28 @@ describe('planCutQuarantine', () => {
 describe('sealSalvagedSegment', () => {
   const config = { syncMode: 'per-commit' as const, segmentTargetBytes: 4096, maxCommits: null, preallocate: true, recycleSegments: 2 };
   const salvaged = (skippedIn: readonly number[]): ReplaySummary => {
-    const segments = [segment(A, 1), { ...segment(B, 2), baseLsn: 10, lastLsn: 20 }];
-    const skipped = skippedIn.map((segmentId) => ({ segment: segmentId === 1 ? A : B, segmentId, offsetBytes: 60, endOffsetBytes: 90, cause: 'bad-length' as const, afterLsn: 12, beforeLsn: 14, droppedTransactions: [] }));
+    const segments = [segment(A, 1), { ...segment(B, 2), baseLsn: 5, lastLsn: 9 }, { ...segment(C, 3), baseLsn: 10, lastLsn: 20 }];
+    const skipped = skippedIn.map((segmentId) => ({ segment: segmentFileName(segmentId), segmentId, offsetBytes: 60, endOffsetBytes: 90, cause: 'bad-length' as const, afterLsn: 12, beforeLsn: 14, droppedTransactions: [] }));
     return { maxLsn: 20, tornTail: null, end: null, checkpointObserved: null, segments, policyReport: { policy: 'skip-corrupted', cut: null, skipped } };
   };
 
   it('seals the active segment when skip-corrupted skipped damage in it, and starts the writer in a new one above every LSN on disk', () => {
-    const summary = salvaged([1, 2]);
+    const summary = salvaged([1, 3]);
     const plan = planRecovery(summary, 0, config);
     const sealed = sealSalvagedSegment(plan, summary);
-    const next = '00000000000000000003.wal';
-    expect(sealed.start.active).toEqual({ id: 3, name: next, baseLsn: plan.maxLsnOnDisk + 1, salt: segmentSalt(3, plan.maxLsnOnDisk + 1), writtenBytes: SEGMENT_HEADER_BYTES, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false });
-    expect(sealed.start.sealed.at(-1)).toMatchObject({ id: 2, name: B, baseLsn: 10, lastLsn: 20 });
+    const next = segmentFileName(4);
+    expect(sealed.start.active).toEqual({ id: 4, name: next, baseLsn: plan.maxLsnOnDisk + 1, salt: segmentSalt(4, plan.maxLsnOnDisk + 1), writtenBytes: SEGMENT_HEADER_BYTES, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false });
+    expect(sealed.start.sealed.at(-1)).toMatchObject({ id: 3, name: C, baseLsn: 10, lastLsn: 20 });
     expect(sealed.start.sealed.length).toBe(plan.start.sealed.length + 1);
     expect(sealed.plan.after.slice(0, plan.after.length)).toEqual(plan.after);
     const added = sealed.plan.after.slice(plan.after.length);
     expect(added.map((e) => e.kind)).toEqual(['create', 'write', 'fsync', 'fsyncDir']);
-    const header = added[1]!.kind === 'write' ? decodeSegmentHeader(added[1]!.data, 3) : null;
-    expect(header).toMatchObject({ ok: true, header: { segmentId: 3, baseLsn: plan.maxLsnOnDisk + 1 } });
+    const header = added[1]!.kind === 'write' ? decodeSegmentHeader(added[1]!.data, 4) : null;
+    expect(header).toMatchObject({ ok: true, header: { segmentId: 4, baseLsn: plan.maxLsnOnDisk + 1 } });
   });
 
   it('changes nothing when the damage it skipped lies only in sealed segments, or when it skipped none', () => {
-    for (const skippedIn of [[1], []]) {
+    for (const skippedIn of [[1, 2], []]) {
       const summary = salvaged(skippedIn);
       const plan = planRecovery(summary, 0, config);
       const sealed = sealSalvagedSegment(plan, summary);

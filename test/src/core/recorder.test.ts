@@ -20,6 +20,13 @@ describe('recorder state machine', () => {
     expect(committed.ok && committed.value?.map((e) => new TextDecoder().decode(e))).toEqual(['a', 'b', 'c']);
   });
 
+  it('a poisoned recorder keeps the first reason: a later failure does not replace it', () => {
+    const first = recorder.poison(recorder.initialRecorderState, 'fsync failed: EIO');
+    const again = recorder.poison(first, 'write failed: ENOSPC');
+    expect(again).toBe(first);
+    expect(again.poisoned).toBe('fsync failed: EIO');
+  });
+
   it('arming twice poisons', () => {
     const once = recorder.arm(recorder.initialRecorderState).state;
     const twice = recorder.arm(once);
