@@ -24,19 +24,22 @@ export class ReplayResync {
   private windowBytes = 0;
   /** The segment offset of the window's first byte. */
   private windowOffset: number;
-  private crcBytesLeft = SCAN_CRC_BYTES_BUDGET;
+  private crcBytesLeft: number;
 
   private readonly headerBytes: number;
 
   /**
    * @param offsetBytes the segment offset of the first byte that will be pushed.
    * @param salt the segment's salt (0 for a v1 segment).
+   * @param crcBytesBudget the most body bytes checksummed before the rest of the segment is skipped.
    */
   constructor(
     offsetBytes: number,
     private readonly salt: number,
+    crcBytesBudget = SCAN_CRC_BYTES_BUDGET,
   ) {
     this.windowOffset = offsetBytes;
+    this.crcBytesLeft = crcBytesBudget;
     this.headerBytes = frameHeaderBytesForSalt(salt);
   }
 
@@ -89,6 +92,7 @@ export class ReplayResync {
       p++;
     }
     // Past the budget nothing more is looked at: the rest of the segment is skipped.
+    // Stryker disable next-line EqualityOperator: memory only: at exactly 0 the loop above looks at nothing more either way, and this lets the window go
     if (this.crcBytesLeft <= 0) p = bytes.length;
     this.window.copyWithin(0, p, this.windowBytes);
     this.windowBytes -= Math.min(p, this.windowBytes);

@@ -37,4 +37,24 @@ describe('ReplayResync', () => {
     expect(resync.push(bytes)).toEqual({ found: false });
     expect(resync.finish()).toEqual({ found: false });
   });
+
+  it('checksums at most its budget of body bytes, then skips the rest of the segment', () => {
+    // A candidate under the right salt with a bad checksum, then the live frame.
+    const spoiled = frame.slice();
+    spoiled[spoiled.length - 1]! ^= 0xff;
+    const both = new Uint8Array([...spoiled, ...frame]);
+    const bodyBytes = new DataView(frame.buffer, frame.byteOffset).getUint32(0, true);
+    const run = (budget: number) => {
+      const resync = new ReplayResync(0, SALT, budget);
+      const pushed = resync.push(both);
+      return pushed.found ? pushed : resync.finish();
+    };
+    expect(run(Number.MAX_SAFE_INTEGER)).toMatchObject({ found: true, offsetBytes: frame.length });
+    // The spoiled candidate spends the whole budget: nothing after it is looked at.
+    expect(run(bodyBytes)).toEqual({ found: false });
+    // A spent budget looks at nothing, not even a live frame right at the start.
+    const spent = new ReplayResync(0, SALT, 0);
+    expect(spent.push(frame)).toEqual({ found: false });
+    expect(spent.finish()).toEqual({ found: false });
+  });
 });
