@@ -2,6 +2,7 @@
 // protocol's safety argument, so it is asserted effect by effect; and the refusals of a snapshot LSN.
 import { describe, expect, it } from 'vitest';
 import {
+  abandonSnapshot,
   commitCheckpoint,
   planLeftovers,
   segmentsToDrop,
@@ -31,6 +32,11 @@ function writerWith(segments: readonly SealedSegment[], durableLsn: number) {
 const describeEffect = (e: Effect): string => (e.kind === 'rename' ? `rename ${e.from} ${e.to}` : e.kind === 'fsyncDir' ? 'fsyncDir' : `${e.kind} ${e.file}`);
 
 describe('the checkpoint protocol', () => {
+  it('a snapshot whose host function failed before the commit point is removed, and nothing else changes', () => {
+    const state = writerWith([sealed(1, 9)], 9);
+    expect(abandonSnapshot(state, snapshotFileName(3))).toEqual({ ok: true, state, effects: [{ kind: 'remove', file: snapshotFileName(3) }], value: undefined });
+  });
+
   it('commits in the order that makes the MANIFEST the single commit point', () => {
     const state = writerWith([sealed(1, 19), sealed(2, 29), sealed(3, 39)], 45);
     const epoch = { manifest: { epoch: 1, firstSegmentId: 1, snapshots: [{ id: 1, lsn: 5, sizeBytes: 1, crc32c: 0 }] }, nextSnapshotId: 3 };

@@ -68,7 +68,7 @@ describe('sealSalvagedSegment', () => {
     const sealed = sealSalvagedSegment(plan, summary);
     const next = segmentFileName(4);
     expect(sealed.start.active).toEqual({ id: 4, name: next, baseLsn: plan.maxLsnOnDisk + 1, salt: segmentSalt(4, plan.maxLsnOnDisk + 1), writtenBytes: SEGMENT_HEADER_BYTES, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false });
-    expect(sealed.start.sealed.at(-1)).toMatchObject({ id: 3, name: C, baseLsn: 10, lastLsn: 20 });
+    expect(sealed.start.sealed.at(-1)).toMatchObject({ id: 3, name: C, baseLsn: 10, lastLsn: 20, version: 2, salt: plan.start.active.salt });
     expect(sealed.start.sealed.length).toBe(plan.start.sealed.length + 1);
     expect(sealed.plan.after.slice(0, plan.after.length)).toEqual(plan.after);
     const added = sealed.plan.after.slice(plan.after.length);
