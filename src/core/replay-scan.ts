@@ -57,17 +57,20 @@ export class ReplayScan {
   private position = 0;
   /** The segment offset of the window's first byte. */
   private windowStart: number;
-  private crcBytesLeft = SCAN_CRC_BYTES_BUDGET;
+  private crcBytesLeft: number;
 
   /**
    * @param salt the segment's salt (v2), 0 for a v1 segment, ANY_SALT behind a torn header.
    * @param startBytes the segment offset of the first byte pushed.
+   * @param crcBytesBudget the most body bytes checksummed before the scan looks no further.
    */
   constructor(
     private readonly salt: number,
     startBytes: number,
+    crcBytesBudget = SCAN_CRC_BYTES_BUDGET,
   ) {
     this.windowStart = startBytes;
+    this.crcBytesLeft = crcBytesBudget;
   }
 
   /** Feeds the next bytes of the segment (they follow the previous ones directly). */
