@@ -8,6 +8,7 @@ import { POLICIES, RECOVERY_DECISIONS } from '../../../src/core/replay-decision.
 import { END_RULES } from '../../../src/core/replay-end.js';
 import { RECOVERY_POLICIES, RECOVERY_POLICY_NAMES } from '../../../src/core/recovery-policy.js';
 import { replay } from '../../../src/core/replay.js';
+import { SCAN_CRC_BYTES_BUDGET } from '../../../src/core/replay-scan.js';
 import { plainTransactions, text } from './log-builder.js';
 import { exampleManifest, exampleManifestBytes, exampleSegment, frameListing, hexdump, oldLife, reusedListing, reusedSegment } from './worked-example.js';
 
@@ -118,6 +119,10 @@ describe('docs/format.md', () => {
     expect(doc).toContain(`| \`FRAME_BODY_BYTES_MIN\` | ${FRAME_BODY_BYTES_MIN} |`);
     expect(doc).toContain(`| \`FRAME_BODY_BYTES_MAX\` | ${FRAME_BODY_BYTES_MAX} (64 MiB) |`);
     for (const [name, kind] of Object.entries(RecordKind)) expect(doc).toContain(`| ${kind} | ${name} |`);
+  });
+
+  it("states the scan's checksum budget behind the end (src/core/replay-scan.ts)", () => {
+    expect(doc).toContain(`at most\n${SCAN_CRC_BYTES_BUDGET / 2 ** 20} MiB are checksummed.`);
   });
 
   it('lists every row of the recovery decision table by its label', () => {
