@@ -143,6 +143,11 @@ describe('planRecovery', () => {
       { kind: 'remove', file: '00000000000000000001.free' },
       { kind: 'remove', file: '00000000000000000002.free' },
     ]);
+    // A preparation a crash cut short is removed even when it is the newest free file.
+    const interrupted = { name: '00000000000000000007.free', number: 7, sizeBytes: 100 };
+    const withInterrupted = planRecovery(summary([segment(6, 1, 9, 400)], 9), 0, { ...config, recycleSegments: 2 }, [...found, interrupted]);
+    expect(withInterrupted.start.free.map((f) => f.name)).toEqual(['00000000000000000005.free', '00000000000000000004.free', '00000000000000000003.free']);
+    expect(withInterrupted.before).toContainEqual({ kind: 'remove', file: interrupted.name });
   });
 
   it('EveryCaseEndsWithTheActiveSegmentsFsyncThenTheDirectorys', () => {
