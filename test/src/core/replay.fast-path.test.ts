@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Result } from '../../../src/core/errors.js';
 import { ReplayApply } from '../../../src/core/replay-apply.js';
 import { replay, type ReplayOutcome } from '../../../src/core/replay.js';
-import { planArb, planLog, plainTransactions } from './log-builder.js';
+import { planArb, planLog, plainTransactions, segment, text } from './log-builder.js';
 import { mutate, mutationArb } from './log-mutations.js';
 
 const deep = process.env['WALREF_DEEP'] !== undefined;
@@ -40,6 +40,28 @@ afterEach(() => {
 });
 
 describe('replay hot path', () => {
+  it('a batch or commit whose LSN does not ascend (M4), or lies below its segment\'s base (M3), is Malformed on the hot path as on the general path', () => {
+    const cases = [
+      // A batch repeating the LSN before it.
+      segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('a')] }, { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('b')] }, { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }]),
+      // A commit repeating the LSN before it.
+      segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('a')] }, { kind: 'TxCommit', lsn: 2, txBeginLsn: 1 }]),
+      // A begin going back.
+      segment(1, 1, [{ kind: 'TxBegin', lsn: 4 }, { kind: 'TxAbort', lsn: 5, txBeginLsn: 4 }, { kind: 'TxBegin', lsn: 3 }]),
+      // Records below the segment's base LSN.
+      [segment(1, 10, [{ kind: 'TxBegin', lsn: 4 }, { kind: 'MutationBatch', lsn: 5, txBeginLsn: 4, events: [text('a')] }, { kind: 'TxCommit', lsn: 6, txBeginLsn: 4 }])],
+      // A transaction open across a rotation whose batch, then commit, lie below the new segment's base.
+      [segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('a')] }]), segment(2, 10, [{ kind: 'MutationBatch', lsn: 5, txBeginLsn: 1, events: [text('b')] }, { kind: 'TxCommit', lsn: 11, txBeginLsn: 1 }])],
+      [segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('a')] }]), segment(2, 10, [{ kind: 'TxCommit', lsn: 5, txBeginLsn: 1 }])],
+    ];
+    for (const [i, c] of cases.entries()) {
+      const segments = Array.isArray(c) ? c : [c];
+      const general = replay({ segments, checkpointLsn: 0, hotPath: false });
+      expect(general.ok ? 'ok' : general.error.code, `case ${i}`).toBe('Malformed');
+      expect(comparable(replay({ segments, checkpointLsn: 0, hotPath: true })), `case ${i}`).toEqual(comparable(general));
+    }
+  });
+
   it('the hot path decides exactly as the general path: same transactions, summary or typed error, on intact and damaged logs at any checkpoint LSN', () => {
     fc.assert(fc.property(logCaseArb, pathsAgree), { numRuns: runs(500) });
   });
