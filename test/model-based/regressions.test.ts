@@ -7,7 +7,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { concurrencyArbitraries as a, concurrentCommitters } from '../concurrency/group-commit-property.js';
 import { modelBasedProperty } from './planted/catch-planted-bug.js';
 import { concurrencyPin, pins } from './planted/pins.js';
+import { CheckpointCommand } from './checkpoint-command.js';
+import { CrashCommand } from './crash-command.js';
 import { CrashDuringRecoverCommand } from './crash-during-recover-command.js';
+import { RecoverCommand } from './recover-command.js';
+import { WalAbortCommand } from './wal-abort-command.js';
+import { WriteFaultCommand } from './write-fault-command.js';
 import { newStats, runModel } from './run-model.js';
 import { TransactionCommand } from './transaction-command.js';
 
@@ -45,5 +50,34 @@ describe('pinned counterexamples of the planted bugs pass against src/', () => {
     const config = { policy: 'group' as const, segmentTargetBytes: 64, knobs: { sectorBytes: 16, ordered: false, safeAppend: false, dirSync: true } };
     await runModel(config, [new TransactionCommand(1), new CrashDuringRecoverCommand(1917329233, 2, 297840296)], stats);
     expect(stats.crashes).toBe(2);
+  });
+});
+
+// OPEN BUG, found by a fresh deep seed (1072937020) on 2026-12-06 and not fixed yet: each test
+// below is expected to fail (it.fails) until the bug is fixed, and then goes red so that its
+// `.fails` is removed. A crash keeps, past the recovered end of the active segment, a fragment of
+// a frame of the segment's current life whose length field was lost (so the scan behind the end
+// neither finds a frame nor claims debris there: the end reads as clean zeros). Recovery leaves a
+// clean end alone and the writer continues in the same segment, under the same salt. A later
+// write that puts identical bytes where the fragment's length was (a frame boundary at the same
+// offset, the same frame length) completes the old frame: after the next crash, replay finds a
+// whole frame of the earlier life behind the torn spot (its LSN then counts towards the next
+// LSN: ExactnessInv), or loses synced records in a state the model forbids. The fix is in
+// recovery: a fragment past the end must be wiped (or the segment sealed and a new salt taken)
+// before the writer continues; docs/format.md's rule for a clean end and Recycle.tla's Recover
+// must say the same.
+describe('open bug: a same-salt fragment past a clean end is completed by later writes (deep seed 1072937020)', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it.fails('recycling and compression: an earlier life\'s TxCommit reappears behind the torn spot, and the next LSN skips one (ExactnessInv)', async () => {
+    const config = { policy: 'none' as const, segmentTargetBytes: 192, knobs: { sectorBytes: 16, ordered: false, safeAppend: false, dirSync: true }, recycleSegments: 1, compression: 'deflate' as const };
+    await runModel(config, [new TransactionCommand(3), new TransactionCommand(3), new CrashCommand(307278876), new TransactionCommand(1), new CrashCommand(0)], newStats());
+  });
+
+  it.fails('a crash after a recovery and a failed flush leaves a state the model forbids: synced records lost', async () => {
+    const config = { policy: 'none' as const, segmentTargetBytes: 64, knobs: { sectorBytes: 64, ordered: false, safeAppend: false, dirSync: true } };
+    const commands = [new TransactionCommand(1), new CrashCommand(1232117997), new CheckpointCommand(0), new WriteFaultCommand('enospc', 'none', 'flush', 'recorder'), new RecoverCommand(), new WalAbortCommand(0), new WalAbortCommand(0), new CrashCommand(0)];
+    await runModel(config, commands, newStats());
   });
 });
