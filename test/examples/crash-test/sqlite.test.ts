@@ -14,7 +14,7 @@ async function run(synchronous: 'FULL' | 'NORMAL'): Promise<CrashTestResult> {
   dirs.push(dir);
   const captured = await captureRun(dir, `node ${example('sqlite', 'workload.mjs')} ${dir} --synchronous ${synchronous} --rows ${ROWS}`);
   try {
-    return await checkCaptured(captured, { check: `node ${example('sqlite', 'check.mjs')}`, knobs: resolveKnobs({}), maxStates: deep ? 1000 : 120, seed: 1, timeoutMs: 30_000 });
+    return await checkCaptured(captured, { check: `node ${example('sqlite', 'check.mjs')}`, knobs: resolveKnobs({}), maxStates: deep ? 1000 : synchronous === 'FULL' ? 60 : 120, seed: 1, timeoutMs: 30_000 });
   } finally {
     captured.dispose();
   }

@@ -31,8 +31,8 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref's checkpoints through t
 
   it('finds no violation: every crash state recovers one whole epoch and every acknowledged transaction', async () => {
     const run = await captureCheckpoints('none');
-    for (const knobs of [knobs64, resolveKnobs({ sectorBytes: 64, ordered: false, safeAppend: false })]) {
-      const result = await checkCaptured(run, { check, knobs, maxStates: deep ? 600 : 50, seed: 1, timeoutMs: 30_000, verdicts });
+    for (const [knobs, maxStates] of [[knobs64, 50], [resolveKnobs({ sectorBytes: 64, ordered: false, safeAppend: false }), 30]] as const) {
+      const result = await checkCaptured(run, { check, knobs, maxStates: deep ? 600 : maxStates, seed: 1, timeoutMs: 30_000, verdicts });
       expect(result.unmodelled).toEqual([]);
       expect(result.acks).toBe(ckptTxs);
       expect(result.violations.map((v) => `${v.reason}: ${v.example}`)).toEqual([]);

@@ -112,7 +112,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
     const found: string[] = [];
     let states = 0;
     for (const knobs of SWEEP) {
-      const result = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 40, seed: 1, timeoutMs: 30_000, verdicts });
+      const result = await checkCaptured(correct, { check, knobs, maxStates: deep ? 600 : 30, seed: 1, timeoutMs: 30_000, verdicts });
       states += result.crashStates;
       expect(result.unmodelled).toEqual([]);
       expect(result.acks).toBe(TXS);
