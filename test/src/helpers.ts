@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { FsError, nodeFileSystem, type FileHandle, type FileSystem } from '../../src/index.js';
+import { FsError, nodeFileSystem, openWal, type FileHandle, type FileSystem } from '../../src/index.js';
+import { seededRandom } from '../../crash-sim/prng.js';
 
 const made: string[] = [];
 afterEach(() => {
@@ -61,3 +62,36 @@ export function faultyNodeFs(): { fs: FileSystem; arm: (plan: FaultPlan) => void
   const fs: FileSystem = { ...nodeFileSystem, open: (p, mode) => wrap(nodeFileSystem.open(p, mode)) };
   return { fs, arm: (p) => (plan = { ...p }), datasyncs: () => datasyncs };
 }
+
+/**
+ * Writes interleaved transactions, some held open across many chunks (one from the first record
+ * to the last), over segments of `segmentTargetBytes`: the log the reuse-buffers tests replay both
+ * ways. Seeded, so a failure names the same log every run.
+ */
+export async function writeInterleavedLog(
+  dir: string,
+  seed: number,
+  shape: { readonly segmentTargetBytes: number; readonly steps: number; readonly maxEventBytes: number; readonly preallocate?: boolean },
+): Promise<void> {
+  const random = seededRandom(seed);
+  const { wal } = await openWal(dir, { sync: { mode: 'none' }, segmentTargetBytes: shape.segmentTargetBytes, preallocate: shape.preallocate ?? true });
+  const open: number[] = [];
+  const longLived = await wal.begin();
+  await wal.append(longLived, ev('begun first, committed last'));
+  for (let step = 0; step < shape.steps; step++) {
+    const roll = random();
+    if (open.length < 4 && roll < 0.3) open.push(await wal.begin());
+    else if (open.length > 0 && roll < 0.85) {
+      const tx = open[Math.floor(random() * open.length)]!;
+      const size = Math.floor(random() * shape.maxEventBytes);
+      await wal.append(tx, ev(`${tx}:${step}:`.padEnd(size, String.fromCharCode(97 + (step % 26)))));
+    } else if (open.length > 0) {
+      const tx = open.splice(Math.floor(random() * open.length), 1)[0]!;
+      await (random() < 0.8 ? wal.commit(tx) : wal.abort(tx));
+    }
+    if (step === Math.floor(shape.steps / 2)) await wal.append(longLived, ev('appended halfway'));
+  }
+  await wal.commit(longLived);
+  await wal.close();
+}
+

@@ -4,41 +4,11 @@
 // events of transactions still open when their chunk's buffer comes round again.
 
 import { describe, expect, it } from 'vitest';
-import { openWal, replayBatches, type ReplaySummary } from '../../src/index.js';
-import { ev, tempDir, text } from './helpers.js';
+import { replayBatches, type ReplaySummary } from '../../src/index.js';
+import { tempDir, text, writeInterleavedLog } from './helpers.js';
 
-/** A small deterministic generator, so a failure names the same log every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-/** Writes interleaved transactions (some held open across many chunks), over several segments. */
-async function writeInterleavedLog(dir: string, seed: number): Promise<void> {
-  const random = prng(seed);
-  const { wal } = await openWal(dir, { sync: { mode: 'none' }, segmentTargetBytes: 48 * 1024 });
-  const open: number[] = [];
-  const longLived = await wal.begin();
-  await wal.append(longLived, ev('begun first, committed last'));
-  for (let step = 0; step < 1_500; step++) {
-    const roll = random();
-    if (open.length < 4 && roll < 0.3) open.push(await wal.begin());
-    else if (open.length > 0 && roll < 0.85) {
-      const tx = open[Math.floor(random() * open.length)]!;
-      const size = Math.floor(random() * 900);
-      await wal.append(tx, ev(`${tx}:${step}:`.padEnd(size, String.fromCharCode(97 + (step % 26)))));
-    } else if (open.length > 0) {
-      const tx = open.splice(Math.floor(random() * open.length), 1)[0]!;
-      await (random() < 0.8 ? wal.commit(tx) : wal.abort(tx));
-    }
-    if (step === 700) await wal.append(longLived, ev('appended halfway'));
-  }
-  await wal.commit(longLived);
-  await wal.close();
-}
+/** Segments of 48 KiB and events up to 900 bytes: many chunks, transactions open across them. */
+const LOG_SHAPE = { segmentTargetBytes: 48 * 1024, steps: 1_500, maxEventBytes: 900 };
 
 /** Every batch's transactions as plain text, taken before the next batch is asked for. */
 async function sweep(dir: string, reuseBuffers: boolean, chunkBytes: number): Promise<{ batches: string[][]; summary: ReplaySummary }> {
@@ -59,7 +29,7 @@ describe('replayBatches with reuseBuffers', () => {
   ] as const) {
     it(`hands out the same batches as a new buffer per chunk (seed ${seed}, ${chunkBytes}-byte chunks)`, async () => {
       const dir = tempDir('reuse-buffers');
-      await writeInterleavedLog(dir, seed);
+      await writeInterleavedLog(dir, seed, LOG_SHAPE);
       const fresh = await sweep(dir, false, chunkBytes);
       const reused = await sweep(dir, true, chunkBytes);
       expect(fresh.batches.flat().length).toBeGreaterThan(100);
@@ -73,7 +43,7 @@ describe('replayBatches with reuseBuffers', () => {
 describe('replayBatches without reuseBuffers', () => {
   it('reads behind the end of the live frames into scratch buffers without changing a transaction', async () => {
     const dir = tempDir('scratch-buffers');
-    await writeInterleavedLog(dir, 4);
+    await writeInterleavedLog(dir, 4, LOG_SHAPE);
     // Small chunks: the active segment's zeros behind its last frame take many reads, and every
     // transaction is taken only after the sweep ended (nothing is copied before the next batch).
     const all: { beginLsn: number; events: readonly Uint8Array[] }[] = [];

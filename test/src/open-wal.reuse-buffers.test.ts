@@ -6,47 +6,15 @@
 
 import { describe, expect, it } from 'vitest';
 import { openWal, WalError, type ReplayedTransaction } from '../../src/index.js';
-import { ev, tempDir, text } from './helpers.js';
-
-/** A small deterministic generator, so a failure names the same log every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-/** About 5 MiB of interleaved transactions in segments of 3 MiB: several chunks per segment, a transaction open across all of them. */
-async function writeLog(dir: string, seed: number): Promise<void> {
-  const random = prng(seed);
-  const { wal } = await openWal(dir, { sync: { mode: 'none' }, segmentTargetBytes: 3 * 1024 * 1024, preallocate: false });
-  const open: number[] = [];
-  const longLived = await wal.begin();
-  await wal.append(longLived, ev('begun first, committed last'));
-  for (let step = 0; step < 2_400; step++) {
-    const roll = random();
-    if (open.length < 4 && roll < 0.3) open.push(await wal.begin());
-    else if (open.length > 0 && roll < 0.85) {
-      const tx = open[Math.floor(random() * open.length)]!;
-      const size = Math.floor(random() * 6_000);
-      await wal.append(tx, ev(`${tx}:${step}:`.padEnd(size, String.fromCharCode(97 + (step % 26)))));
-    } else if (open.length > 0) {
-      const tx = open.splice(Math.floor(random() * open.length), 1)[0]!;
-      await (random() < 0.8 ? wal.commit(tx) : wal.abort(tx));
-    }
-    if (step === 1_200) await wal.append(longLived, ev('appended halfway'));
-  }
-  await wal.commit(longLived);
-  await wal.close();
-}
+import { tempDir, text, writeInterleavedLog } from './helpers.js';
 
 const describeTx = (t: ReplayedTransaction): string => `${t.beginLsn}-${t.commitLsn}: ${t.events.map(text).join('|')}`;
 
 describe('openWal with onTransaction and reuseBuffers', () => {
   it('hands each transaction over as openWal without it returns it', async () => {
     const dir = tempDir('open-reuse-buffers');
-    await writeLog(dir, 7);
+    // About 5 MiB in segments of 3 MiB: several chunks per segment, a transaction open across all of them.
+    await writeInterleavedLog(dir, 7, { segmentTargetBytes: 3 * 1024 * 1024, steps: 2_400, maxEventBytes: 6_000, preallocate: false });
     const first = await openWal(dir);
     const collected = first.replay.transactions.map(describeTx);
     await first.wal.close();
