@@ -17,6 +17,7 @@
 // It runs on the built library (dist/, which the test builds first): a child that compiled
 // src/ through tsx spent about a second of CPU starting, and a test starts 20 or more of them.
 import { openWal } from '../../dist/src/index.js';
+import { say, waitForGo } from './child-protocol.mjs';
 
 /** A bound on the loop (the parent kills the process long before it is reached). */
 const TRANSACTIONS_MAX = 1_000_000;
@@ -28,18 +29,9 @@ if (dir === undefined || runText === undefined) throw new Error('usage: commit-l
 const run = Number(runText);
 const encoder = new TextEncoder();
 
-await new Promise((resolve, reject) => {
-  let input = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk) => {
-    input += chunk;
-    if (input.includes('go\n')) resolve();
-  });
-  process.stdin.on('end', () => reject(new Error('stdin closed before "go"')));
-});
+await waitForGo();
 
 const { wal, replay } = await openWal(dir, { sync: { mode: 'per-commit' }, segmentTargetBytes: SEGMENT_TARGET_BYTES });
-const say = (line) => void process.stdout.write(`${JSON.stringify(line)}\n`);
 say({ type: 'ready', run, nextLsn: wal.nextLsn(), recovered: replay.transactions.length, tornTail: replay.tornTail !== null });
 
 let seq = 0;

@@ -10,6 +10,7 @@
 // It runs on the built library (dist/, which the test builds first): a child that compiled
 // src/ through tsx spent about a second of CPU starting, and a test starts 20 or more of them.
 import { openWal } from '../../dist/src/index.js';
+import { say, waitForGo } from './child-protocol.mjs';
 
 const COMMITTERS = 16;
 /** A bound on the loops (the parent kills the process long before it is reached). */
@@ -22,21 +23,12 @@ if (dir === undefined || runText === undefined || segmentText === undefined) {
 const run = Number(runText);
 const encoder = new TextEncoder();
 
-await new Promise((resolve, reject) => {
-  let input = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk) => {
-    input += chunk;
-    if (input.includes('go\n')) resolve();
-  });
-  process.stdin.on('end', () => reject(new Error('stdin closed before "go"')));
-});
+await waitForGo();
 
 const { wal, replay } = await openWal(dir, {
   sync: { mode: 'group', intervalMs: 1, maxCommits: COMMITTERS },
   segmentTargetBytes: Number(segmentText),
 });
-const say = (line) => void process.stdout.write(`${JSON.stringify(line)}\n`);
 say({ type: 'ready', run, nextLsn: wal.nextLsn(), recovered: replay.transactions.length });
 
 let next = 0;
