@@ -34,6 +34,11 @@ const checks = [
     run: (r) => tlc(r, 'MCRecycle.tla', 'MCRecycleNoSalt.cfg'),
     expect: { exitCode: 12, line: /Invariant StaleNeverReplayedInv is violated/ },
   },
+  {
+    name: 'MCRecycleKeepRemains',
+    run: (r) => tlc(r, 'MCRecycle.tla', 'MCRecycleKeepRemains.cfg'),
+    expect: { exitCode: 12, line: /Invariant NoResurrectionInv is violated/ },
+  },
   { name: 'MCManifest', run: (r) => tlc(r, 'MCManifest.tla', 'MCManifest.cfg'), expect: { exitCode: 0 } },
   ...[
     ['MCManifestDeleteBeforeCommit', 'OneEpochInv'],
