@@ -22,7 +22,7 @@
 // op log out, so it sees only what the page cache held (exact whenever no write failed).
 
 import type { CrashState } from '../../crash-sim/crash-states.js';
-import { allZero, frameBytesAt, frameLsnAt, frameSaltAt, headerBaseLsn, headerSalt, ORACLE_SEGMENT_HEADER_BYTES, plausibleFrameAt, segmentImages } from './disk-format.js';
+import { allZero, frameBytesAt, frameLsnAt, frameSaltAt, headerBaseLsn, headerPreviousEnd, headerSalt, ORACLE_SEGMENT_HEADER_BYTES, plausibleFrameAt, segmentImages, type SegmentImage } from './disk-format.js';
 import type { SimOp } from '../../crash-sim/sim-state.js';
 
 interface Frame {
@@ -131,23 +131,26 @@ export function survivingRecords(crash: Pick<CrashState, 'files'>, dir: string, 
     const base = headerBaseLsn(file.bytes);
     if (base !== null && holds(file.bytes, file.cacheBytes, 0, ORACLE_SEGMENT_HEADER_BYTES)) floorLsn = Math.max(floorLsn, base - 1);
   }
-  for (const { file } of segments) {
-    if (damaged) break;
+  segments.forEach(({ file, id }, index) => {
+    if (damaged) return;
     const extended = extendedBytes(file.cacheBytes, file.inode, opLog);
     const written = extended.bytes;
     failedWriteBytes ||= extended.extended;
     if (!holds(file.bytes, written, 0, Math.min(ORACLE_SEGMENT_HEADER_BYTES, written.length))) {
       damaged = true;
-      continue;
+      return;
     }
+    const sealedAt = sealedEnd(segments[index + 1], id);
     for (const frame of framesOf(written)) {
       const intact = holds(file.bytes, written, frame.start, frame.end);
       // A frame only a failed write put down may be on disk or not. When it is not, replay stops
       // there (the segment ends, or its bytes do not decode), but whole frames of the same failed
       // write further on may still be on disk: replay counts those as strays, and so must we.
       if (!holds(file.cacheBytes, written, frame.start, frame.end) && !intact) {
-        // The cut-back reached the disk: the segment ends here, which is no damage.
-        if (file.bytes.length <= frame.start) break;
+        // The cut-back reached the disk (the file ends here), or the writer went on in a new
+        // segment whose durable header says this one's frames end here: the segment ends, which
+        // is no damage.
+        if (file.bytes.length <= frame.start || sealedAt === frame.start) break;
         damaged = true;
         continue;
       }
@@ -155,8 +158,21 @@ export function survivingRecords(crash: Pick<CrashState, 'files'>, dir: string, 
       else if (!damaged) damaged = true;
       else if (intact) strayLsn = Math.max(strayLsn ?? 0, frame.lsn);
     }
-  }
+  });
   return { intactLsns, strayLsn, failedWriteBytes, floorLsn };
+}
+
+/**
+ * Where segment `id`'s frames end by the header of the segment after it (docs/format.md: a sealed
+ * segment's end is the offset its successor's header names), when that segment is `id + 1` and
+ * its header is on disk as the writer wrote it; null otherwise.
+ */
+function sealedEnd(next: SegmentImage | undefined, id: number): number | null {
+  if (next === undefined || next.id !== id + 1) return null;
+  const header = next.file.cacheBytes;
+  if (!holds(next.bytes, header, 0, ORACLE_SEGMENT_HEADER_BYTES)) return null;
+  const end = headerPreviousEnd(header);
+  return end === 0 ? null : end;
 }
 
 /** How many records of `dir` survived intact, from the page cache alone (no failed writes' bytes). */

@@ -11,7 +11,7 @@
 //   | case         | active segment                       | repair effects                                            |
 //   | no-segment   | new segment 1, base = next LSN       | create, zeros to the target size, header                  |
 //   | torn-header  | the last one, base = next LSN        | truncate to 0, zeros to the target size, header           |
-//   | v2-end       | the last one, up to its end          | if a torn frame or live frames lie behind the end: cut at the end, fsync, and grow back to the target size; rewrite the live frames |
+//   | v2-end       | the last one, up to its end          | if anything but zeros lies behind the end: cut at the end, fsync, and grow back to the target size; rewrite the live frames |
 //   | v1-sealed    | a new v2 segment after the last one  | truncate a torn tail, rewrite the whole frames, fsync; then create the new segment |
 // and in every case fsync the active segment, then the directory.
 //
@@ -32,6 +32,14 @@
 // anything. It is made durable before the file grows back, so that the zeros the growth writes
 // only ever land on a file that no longer holds those bytes. Replay reports how far they reach
 // (liveEndBytes). A v1 segment is cut the same way.
+//
+// Why anything but zeros, and not only what replay can name as this life's: a crash that loses
+// only the sector holding a frame's length keeps the rest of the frame behind an end that reads as
+// zeros, and nothing in it says where it starts. The writer's next frame of the same length at that
+// offset writes the lost length bytes; a crash that keeps them and loses the rest of the new frame
+// makes the old one whole again (spec/Recycle.tla, NoResurrectionInv; the deep seed 1072937020 of
+// the model-based suite found it). An earlier life's frames look no different, so a recycled
+// segment is cut too.
 
 import type { Effect } from './effects.js';
 import { FORMAT_VERSION, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
@@ -192,12 +200,11 @@ function planV1Sealed(ctx: PlanContext, last: ReplaySegment, sealed: readonly Se
 }
 
 /**
- * A v2 active segment: the writer continues at the end of its live frames. When bytes of this life
- * lie at or behind the end (a torn frame, or live frames a crash kept behind a hole), the file is
- * first cut at the end and the cut made durable, and only then grown back to its preallocated size:
- * see "Why cut" above. A clean end (zeros, a stale frame, the file's end, nothing of this life
- * behind it) needs no change: the first new frame overwrites it, and a stale frame's leftovers
- * never decode under the segment's salt.
+ * A v2 active segment: the writer continues at the end of its live frames. When anything but zeros
+ * lies at or behind the end (liveEndBytes), the file is first cut at the end and the cut made
+ * durable, and only then grown back to its preallocated size: see "Why cut" above. An end with
+ * nothing but zeros behind it, or at the file's end, needs no change: the first new frame
+ * overwrites the zeros.
  */
 function planV2End(ctx: PlanContext, last: ReplaySegment, sealed: readonly SealedSegment[]): RecoveryPlan {
   const { id, name, baseLsn, salt, validBytes } = last;

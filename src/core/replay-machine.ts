@@ -28,7 +28,7 @@ import { classifyHeaderFailure, decideRecovery, framesAfterDecides, type Finding
 import { endCause, endFinding, endKindAt, type EndKind } from './replay-end.js';
 import type { LogEnd, ReplayMachineOptions, ReplaySegment, ReplaySummary, SegmentStart, TornTail } from './replay-outcome.js';
 import type { ReplayPhase as Phase } from './replay-phase.js';
-import { ANY_SALT } from './replay-scan.js';
+import { ANY_SALT, endOfNonZero } from './replay-scan.js';
 import type { ReplaySkip } from './replay-skip.js';
 import { ReplayTear, type Tear } from './replay-tear.js';
 import { fastFrames } from './replay-fast.js';
@@ -70,6 +70,12 @@ export class ReplayMachine {
   protected role: SegmentRole = 'sealed';
   /** Bytes of the segment fed so far: the absolute offset of the next chunk's first byte. */
   protected segmentOffset = 0;
+  /**
+   * In the active segment, the offset just after its last non-zero byte so far: recovery cuts the
+   * file at the end of the live frames when anything but zeros lies behind it (docs/format.md,
+   * "Recovery": the rest of a frame whose length a crash lost names nothing a scan can find).
+   */
+  private nonZeroEndBytes = 0;
   protected torn: ReplayTear | null = null;
   protected header: SegmentHeader | null = null;
   /** The segment's salt: 0 for v1 (and before the header is read). */
@@ -98,6 +104,7 @@ export class ReplayMachine {
     this.role = segment.last ? 'active' : 'sealed';
     this.records.startSegment(segment.name);
     this.segmentOffset = 0;
+    this.nonZeroEndBytes = 0;
     this.carry.start(0);
     this.torn = null;
     this.header = null;
@@ -111,6 +118,7 @@ export class ReplayMachine {
   push(chunk: Uint8Array): Result<void> {
     const start = this.segmentOffset;
     this.segmentOffset += chunk.length;
+    this.noteNonZero(chunk, start);
     switch (this.phase) {
       case 'failed':
         return this.failed();
@@ -123,6 +131,13 @@ export class ReplayMachine {
       default:
         throw new Error(`replay: push while ${this.phase}`);
     }
+  }
+
+  /** Notes how far the active segment's non-zero bytes reach, for recovery (nonZeroEndBytes). */
+  protected noteNonZero(chunk: Uint8Array, start: number): void {
+    if (this.role !== 'active') return;
+    const end = endOfNonZero(chunk);
+    if (end > 0) this.nonZeroEndBytes = start + end;
   }
 
   /** The segment's bytes have all been fed. */
@@ -384,7 +399,9 @@ export class ReplayMachine {
     const version = this.header?.version ?? 2;
     const finding = endFinding(version, this.role, tear.kind, framesAfter === 'some');
     const action = decideRecovery(finding, this.role, framesAfter, this.policy);
-    const liveEnd = Math.max(tear.offsetBytes, lifeEndBytes);
+    // Every byte of the segment has been fed by now: anything but zeros behind the end counts as
+    // remains of this life (docs/format.md, "Recovery"), which recovery cuts off before it appends.
+    const liveEnd = Math.max(tear.offsetBytes, lifeEndBytes, this.nonZeroEndBytes);
     const end = (): void => {
       this.logEnd = { segment: this.segment.name, segmentId: this.segment.id, offsetBytes: tear.offsetBytes, kind: tear.kind };
       this.closeSegment(tear.offsetBytes, this.records.segmentBaseLsn, tear.kind, liveEnd, this.salt);

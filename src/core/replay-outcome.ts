@@ -87,10 +87,11 @@ export interface ReplaySegment {
   /** What follows its last live frame. */
   readonly end: EndKind;
   /**
-   * How far the bytes of this life that replay found reach, behind the end included: whole live
-   * frames, and the beginnings of frames of this life that do not decode (a torn write) as far as
-   * their length says; at least validBytes, and possibly past the file's end. Recovery overwrites
-   * [validBytes, liveEndBytes) with zeros before the writer continues at validBytes.
+   * How far what recovery must remove behind the end reaches: whole live frames, the beginnings of
+   * frames of this life that do not decode (a torn write) as far as their length says, and, in the
+   * active segment, every byte up to the last non-zero one (the rest of a frame whose length was
+   * lost looks like anything else). At least validBytes, and possibly past the file's end. Recovery
+   * cuts the file at validBytes and grows it back with zeros when this is above validBytes.
    */
   readonly liveEndBytes: number;
   /** The file's size: every byte replay was fed for it. */

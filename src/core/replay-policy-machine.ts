@@ -72,6 +72,7 @@ export class ReplayPolicyMachine extends ReplayMachine {
 
   override push(chunk: Uint8Array): Result<void> {
     if (this.phase !== 'resync' && this.phase !== 'cut') return super.push(chunk);
+    this.noteNonZero(chunk, this.segmentOffset);
     this.segmentOffset += chunk.length;
     return this.scan(chunk);
   }

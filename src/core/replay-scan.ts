@@ -223,3 +223,27 @@ function zeroWords(words: Int32Array): number {
   while (w < count && words[w] === 0) w++;
   return w;
 }
+
+/**
+ * @internal The index just after the last non-zero byte of `bytes` (0 when all are zeros): recovery
+ * must know whether anything but zeros lies behind the end of the active segment's live frames
+ * (docs/format.md, "Recovery"). A word at a time where the bytes are 4-aligned, as nextNonZero.
+ */
+export function endOfNonZero(bytes: Uint8Array): number {
+  let q = bytes.length;
+  while (q > 0 && ((bytes.byteOffset + q) & 3) !== 0) {
+    if (bytes[q - 1] !== 0) return q;
+    q--;
+  }
+  const firstAligned = (4 - (bytes.byteOffset & 3)) & 3;
+  if (q > firstAligned) q -= trailingZeroWords(new Int32Array(bytes.buffer, bytes.byteOffset + firstAligned, (q - firstAligned) >> 2)) * 4;
+  while (q > 0 && bytes[q - 1] === 0) q--;
+  return q;
+}
+
+/** How many words at the end of `words` are zero: a function of its own for the reason zeroWords is. */
+function trailingZeroWords(words: Int32Array): number {
+  let w = words.length;
+  while (w > 0 && words[w - 1] === 0) w--;
+  return words.length - w;
+}

@@ -373,6 +373,32 @@ describe('replay: stale frames, zeros and torn frames after the last live frame 
     expect(errorOf([seg, segment(4, 26, [])])).toEqual({ code: 'Corruption', segment: seg.name, offsetBytes: staleAt, lsn: 20, cause: 'stale-frame' });
   });
 
+  it('NoResurrectionInv: in the active segment liveEndBytes reaches the last non-zero byte behind the end (the rest of a frame whose length was lost, an earlier life\'s frames), and zeros alone leave it at the end', () => {
+    const salt = segmentSalt(1, 1);
+    const header = encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt });
+    const first = encodeFrame({ kind: 'TxBegin', lsn: 1 }, salt);
+    const lost = encodeFrame({ kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('remains')] }, salt);
+    const endAt = header.length + first.length;
+    const clean = concat([header, first, new Uint8Array(96)]);
+    expect(outcomeOf([{ name: '00000000000000000001.wal', id: 1, bytes: clean }]).segments[0]).toMatchObject({ end: 'zeros', validBytes: endAt, liveEndBytes: endAt });
+    // A crash lost the 16-byte sector with the frame's length, checksum and salt (zeros there) and
+    // kept the rest of it: nothing at the end says a frame starts there.
+    const remains = clean.slice();
+    remains.set(lost.subarray(16), endAt + 16);
+    const outcome = outcomeOf([{ name: '00000000000000000001.wal', id: 1, bytes: remains }]);
+    expect(outcome.segments[0]).toMatchObject({ end: 'zeros', validBytes: endAt, liveEndBytes: endAt + lost.length - (lost.at(-1) === 0 ? 1 : 0) });
+    expect(outcome.segments[0]!.liveEndBytes).toBeGreaterThan(endAt + 16);
+    expect(outcome.tornTail).toBeNull();
+    // A sealed segment is never written again: its liveEndBytes stays at what replay can name.
+    const sealed = outcomeOf([{ name: '00000000000000000001.wal', id: 1, bytes: remains }, segment(2, 2, [], { previousEnd: endAt })]);
+    expect(sealed.segments[0]).toMatchObject({ end: 'zeros', liveEndBytes: endAt });
+    // An earlier life's frames behind a stale end reach the file's last non-zero byte.
+    const seg = reused(3, 20, newer);
+    let lastNonZero = seg.bytes.length;
+    while (seg.bytes[lastNonZero - 1] === 0) lastNonZero--;
+    expect(outcomeOf([seg]).segments[0]).toMatchObject({ end: 'stale', liveEndBytes: lastNonZero });
+  });
+
   it('a v1 log followed by v2 segments replays as one log', () => {
     const v1 = segmentV1(1, 1, small);
     const v2 = segment(2, 8, [{ kind: 'TxBegin', lsn: 8 }, { kind: 'TxCommit', lsn: 9, txBeginLsn: 8 }], { previousEnd: v1.bytes.length });
