@@ -106,6 +106,22 @@ describe('the checkpoint protocol', () => {
     expect(snapshotLsnRefusal(12, { ...facts, lastSnapshotLsn: 12 })).toBeNull();
   });
 
+  it('a checkpoint that drops nothing ends at its commit point: no removals, and no directory fsync after it', () => {
+    const state = writerWith([sealed(1, 19)], 25);
+    const step = commitCheckpoint(state, { manifest: null, nextSnapshotId: 1 }, { id: 1, lsn: 19, sizeBytes: 10, crc32c: 1 }, { snapshots: 2, segmentsBehindSnapshot: 0 });
+    expect(step.ok).toBe(true);
+    if (!step.ok) return;
+    expect(step.effects.map(describeEffect).slice(-2)).toEqual([`rename ${MANIFEST_TEMP_FILE_NAME} ${MANIFEST_FILE_NAME}`, 'fsyncDir']);
+    expect(step.value.removedSnapshots).toEqual([]);
+  });
+
+  it('the next snapshot id is above every id the MANIFEST names, even one whose file is gone, and above every snapshot file', () => {
+    const manifest = { epoch: 3, firstSegmentId: 1, snapshots: [{ id: 7, lsn: 30, sizeBytes: 1, crc32c: 0 }] };
+    expect(planLeftovers([], manifest).nextSnapshotId).toBe(8);
+    expect(planLeftovers([snapshotFileName(9)], manifest)).toEqual({ remove: [snapshotFileName(9)], nextSnapshotId: 10 });
+    expect(planLeftovers([], null).nextSnapshotId).toBe(1);
+  });
+
   it('open removes only leftovers: the temp MANIFEST, unnamed snapshots, segments below the first one', () => {
     const manifest = { epoch: 2, firstSegmentId: 3, snapshots: [{ id: 4, lsn: 30, sizeBytes: 1, crc32c: 0 }] };
     const names = ['walref.lock', MANIFEST_FILE_NAME, MANIFEST_TEMP_FILE_NAME, snapshotFileName(3), snapshotFileName(4), snapshotFileName(5), ...[1, 2, 3, 4].map(segmentFileName)];

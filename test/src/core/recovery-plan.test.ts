@@ -125,6 +125,29 @@ describe('planRecovery', () => {
     expect(decoded.ok && decoded.header).toMatchObject({ version: 2, previousEnd: 400 });
   });
 
+  it('a torn header names the previous end only when the previous segment is its predecessor by id', () => {
+    const plan = planRecovery(summary([segment(1, 1, 9, 400), segment(3, 10, null, 0, { end: 'torn' })], 9, torn(3, 0, true)), 0, config);
+    const header = plan.before.find((e) => e.kind === 'write');
+    if (header?.kind !== 'write') throw new Error('no header write');
+    const decoded = decodeSegmentHeader(header.data, 3);
+    expect(decoded.ok && decoded.header.previousEnd).toBe(0);
+  });
+
+  it('a v1 active segment that holds no record at the next LSN itself: the new v2 segment starts one above its base, and that LSN counts as allocated', () => {
+    // Every frame of segment 1 was lost; its header says LSN 10 was the next one, as does the log.
+    const v1 = segment(1, 10, null, 16, { version: 1, salt: 0, end: 'file-end', sizeBytes: 16 });
+    const plan = planRecovery(summary([v1], 9), 0, config);
+    expect(plan.case).toBe('v1-sealed');
+    expect(plan.start.active).toMatchObject({ id: 2, baseLsn: 11 });
+    expect(plan.maxLsnOnDisk).toBe(10);
+    expect(plan.start.maxLsnOnDisk).toBe(10);
+    expect(plan.start.durableLsn).toBe(10);
+    // A next LSN already above the v1 base wins.
+    const above = planRecovery(summary([segment(1, 10, 14, 300, { version: 1, salt: 0, end: 'file-end', sizeBytes: 300 })], 14), 0, config);
+    expect(above.start.active).toMatchObject({ id: 2, baseLsn: 15 });
+    expect(above.start.durableLsn).toBe(14);
+  });
+
   it('FreeFilesSmallerThanTheTargetOrBeyondTheBoundAreRemovedAtOpen; the rest are ready for reuse', () => {
     const found = [
       { name: '00000000000000000001.free', number: 1, sizeBytes: 4096 },

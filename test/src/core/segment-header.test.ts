@@ -67,6 +67,16 @@ describe('segment header codec', () => {
     expect(decodeSegmentHeader(encodeSegmentHeader({ segmentId: 2, baseLsn: 9, version: 3, salt: 1 }), 2)).toEqual({ ok: false, cause: 'unsupported-version' });
   });
 
+  it('a segment id that is not a positive safe integer, a base LSN that is no LSN, a version or previous end out of range are programmer errors (RangeError)', () => {
+    for (const segmentId of [0, -1, 1.5, 2 ** 53, Number.NaN]) expect(() => encodeSegmentHeader({ segmentId, baseLsn: 9, salt: 1 }), `segmentId ${segmentId}`).toThrow(/segmentId/);
+    expect(encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt: 1 })).toHaveLength(44);
+    expect(encodeSegmentHeader({ segmentId: Number.MAX_SAFE_INTEGER, baseLsn: 1, salt: 1 })).toHaveLength(44);
+    for (const baseLsn of [0, 1.5, LSN_MAX + 1]) expect(() => encodeSegmentHeader({ segmentId: 1, baseLsn, salt: 1 }), `baseLsn ${baseLsn}`).toThrow(/baseLsn/);
+    for (const version of [-1, 2 ** 32, 1.5]) expect(() => encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt: 1, version }), `version ${version}`).toThrow(/version/);
+    for (const previousEnd of [-1, 1.5]) expect(() => encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt: 1, previousEnd }), `previousEnd ${previousEnd}`).toThrow(/previousEnd/);
+    for (const salt of [2 ** 32, 1.5, -1]) expect(() => encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt }), `salt ${salt}`).toThrow(/salt/);
+  });
+
   it('a v2 header needs a salt other than 0; a v1 header has none', () => {
     expect(() => encodeSegmentHeader({ segmentId: 2, baseLsn: 9 })).toThrow(RangeError);
     expect(() => encodeSegmentHeader({ segmentId: 2, baseLsn: 9, version: 1, salt: 3 })).toThrow(RangeError);
