@@ -3,6 +3,8 @@
 // long as the host takes each batch's events before asking for the next one: in particular the
 // events of transactions still open when their chunk's buffer comes round again.
 
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayBatches, type ReplaySummary } from '../../src/index.js';
 import { tempDir, text, writeInterleavedLog } from './helpers.js';
@@ -50,5 +52,28 @@ describe('replayBatches without reuseBuffers', () => {
     for await (const batch of replayBatches(dir, { chunkBytes: 512 })) all.push(...batch);
     const whole = await sweep(dir, false, 1 << 20);
     expect(all.map((t) => `${t.beginLsn}: ${t.events.map(text).join('|')}`)).toEqual(whole.batches.flat().map((line) => line.replace(/^(\d+)-\d+:/, '$1:')));
+  });
+});
+
+describe('replayBatches under skip-corrupted, which reads frames again after damage', () => {
+  it('keeps the events of frames read after a skipped range in buffers of their own, never in the scratch buffers behind the end', async () => {
+    const dir = tempDir('skip-scratch');
+    await writeInterleavedLog(dir, 5, { segmentTargetBytes: 1 << 20, steps: 600, maxEventBytes: 300 });
+    const [active] = readdirSync(dir).filter((name) => name.endsWith('.wal'));
+    const path = join(dir, active!);
+    const bytes = readFileSync(path);
+    // Damage a byte a third of the way in: skip-corrupted skips that frame and reads on.
+    let end = bytes.length;
+    while (bytes[end - 1] === 0) end--;
+    bytes[Math.floor(end / 3)] ^= 0xff;
+    writeFileSync(path, bytes);
+    const taken = async (chunkBytes: number): Promise<string[]> => {
+      const all: { beginLsn: number; events: readonly Uint8Array[] }[] = [];
+      for await (const batch of replayBatches(dir, { chunkBytes, recovery: 'skip-corrupted' })) all.push(...batch);
+      return all.map((t) => `${t.beginLsn}: ${t.events.map(text).join('|')}`);
+    };
+    const whole = await taken(4 << 20);
+    expect(whole.length).toBeGreaterThan(50);
+    expect(await taken(512)).toEqual(whole);
   });
 });
