@@ -132,4 +132,27 @@ describe('model/recycle.ts (spec/Recycle.tla)', () => {
     );
     expect(found.failed).toBe(true);
   });
+
+  it('a file whose every slot holds a live frame replays all of them', () => {
+    let state = recycle.initialRecycleState(3);
+    for (let i = 0; i < 3; i++) state = recycle.Write(state)!;
+    const down = recycle.Crash(state, [true, true, true], [true, true, true])!;
+    expect(recycle.Recover(down)!.replayed.map((b) => (b.kind === 'frame' ? b.lsn : 0))).toEqual([1, 2, 3]);
+  });
+
+  it('SaltDurabilityInv and NoResurrectionInv tell frames apart by salt, LSN and run: a frame that differs in any one is another frame', () => {
+    const frame = { kind: 'frame' as const, salt: 2, lsn: 5, run: 1 };
+    const others = [{ ...frame, salt: 3 }, { ...frame, lsn: 6 }, { ...frame, run: 0 }, { kind: 'zero' as const }];
+    const up: RecycleState = { ...recycle.initialRecycleState(3), salt: 2, crashes: 2, replayedLife: 2 };
+    // The frame was durable when the process went down: replaying another in its place loses it.
+    expect(recycle.SaltDurabilityInv({ ...up, durableLive: [frame], replayed: [{ ...frame }] })).toBe(true);
+    for (const other of others) expect(recycle.SaltDurabilityInv({ ...up, durableLive: [frame], replayed: [other] }), JSON.stringify(other)).toBe(false);
+    // A frame of run 0, replayed after the second crash: only its replay by the recovery before makes it legitimate.
+    const old = { ...frame, run: 0 };
+    expect(recycle.NoResurrectionInv({ ...up, replayed: [old], replayedBefore: [{ ...old }] })).toBe(true);
+    for (const other of [{ ...old, salt: 3 }, { ...old, lsn: 6 }, { ...old, run: 1 }, { kind: 'zero' as const }]) {
+      expect(recycle.NoResurrectionInv({ ...up, replayed: [old], replayedBefore: [other] }), JSON.stringify(other)).toBe(false);
+    }
+    expect(recycle.NoResurrectionInv({ ...up, replayed: [frame], replayedBefore: [] })).toBe(true);
+  });
 });

@@ -65,7 +65,8 @@ describe('replayBatches under skip-corrupted, which reads frames again after dam
     // Damage a byte a third of the way in: skip-corrupted skips that frame and reads on.
     let end = bytes.length;
     while (bytes[end - 1] === 0) end--;
-    bytes[Math.floor(end / 3)] ^= 0xff;
+    const at = Math.floor(end / 3);
+    bytes[at] = bytes[at]! ^ 0xff;
     writeFileSync(path, bytes);
     const taken = async (chunkBytes: number): Promise<string[]> => {
       const all: { beginLsn: number; events: readonly Uint8Array[] }[] = [];
