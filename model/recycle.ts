@@ -97,8 +97,8 @@ export function maxLifeLsn(disk: readonly Slot[], salt: number): Lsn {
 /** Write: one frame into the page cache, with the end marker in the next slot. Null when disabled. */
 export function Write(state: RecycleState): RecycleState | null {
   if (!state.up || state.pos >= state.cache.length) return null;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: the end marker changes no verdict here. Recover zeros every slot after the live frames unless all of them are zeros already, so a slot after the writer holds zeros or (after Recycle) an earlier life's frame or its parts, which the salt keeps out. The marker matters in src/, where a slot can hold the torn remains of an older frame (a sealed segment must end at zeros).
   const frame: Slot = { len: true, body: { kind: 'frame', salt: state.salt, lsn: state.nextLsn, run: state.crashes } };
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: the end marker changes no verdict here. Recover zeros every slot after the live frames unless all of them are zeros already, so a slot after the writer holds zeros or (after Recycle) an earlier life's frame or its parts, which the salt keeps out. The marker matters in src/, where a slot can hold the torn remains of an older frame (a sealed segment must end at zeros).
   const cache = state.cache.map((slot, i) => (i === state.pos ? frame : i === state.pos + 1 ? ZERO_SLOT : slot));
   return { ...state, cache, pos: state.pos + 1, nextLsn: state.nextLsn + 1 };
 }

@@ -63,6 +63,7 @@ export function FsyncFail(state: ModelState, call: SyncingCall, caller: Caller =
   if (state.down !== null) return disabled('the process is down');
   if (call === 'groupSync' && state.policy !== 'group') return disabled('only the group policy has a background flusher');
   if (!callFsyncs(state, call)) return disabled(`${call} does not fsync under ${state.policy}`);
+  // Stryker disable next-line ConditionalExpression: a poisoned recorder always poisons the log too (poisonRecorder), so for the flusher the log's poison and the caller's refusal are null together
   if ((call === 'groupSync' ? state.walPoisoned : refusal(state, caller)) !== null) return disabled('a poisoned WAL runs no fsync');
   if (state.log.length === state.syncedCount) return disabled('nothing to fsync');
   const written = writeAll(state);
@@ -78,6 +79,7 @@ export function FsyncFail(state: ModelState, call: SyncingCall, caller: Caller =
 export function WriteFail(state: ModelState, call: SyncingCall, caller: Caller = 'recorder'): Step<void> {
   if (state.down !== null) return disabled('the process is down');
   if (call === 'groupSync' && state.policy !== 'group') return disabled('only the group policy has a background flusher');
+  // Stryker disable next-line ConditionalExpression: as in FsyncFail, the log's poison and the caller's refusal are null together for the flusher
   if ((call === 'groupSync' ? state.walPoisoned : refusal(state, caller)) !== null) return disabled('a poisoned WAL runs no write');
   if (state.log.length === state.writtenCount) return disabled('nothing to write');
   const poisoned = { ...state, attemptedCount: state.log.length, walPoisoned: `write failed during ${call}` };

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as model from '../../model/index.js';
 import type { ModelState, Step, SyncPolicy } from '../../model/index.js';
+import { sessionOpenBegins } from '../../model/low-level-actions.js';
 
 const why = (step: Step<unknown>): string => (step.enabled ? 'enabled' : step.reason);
 
@@ -77,6 +78,64 @@ describe('model preconditions, case by case', () => {
   });
 });
 
+describe('the failing fsync and write of each call', () => {
+  it('the flusher (groupSync) exists only under group; a poisoned WAL runs neither; the poison names the call; the flusher fails quietly, a caller gets IoError', () => {
+    for (const action of [model.FsyncFail, model.WriteFail]) {
+      expect(why(action(withOneTransaction('per-commit'), 'groupSync'))).toBe('only the group policy has a background flusher');
+    }
+    // Group: one transaction committed and not yet written or synced by anyone.
+    let group = model.nextState(model.Arm(model.initialState('group')));
+    group = model.nextState(model.Record(group, 'a'));
+    group = model.nextState(model.Commit(group));
+    const byFlusher = model.FsyncFail(group, 'groupSync');
+    expect(byFlusher.enabled && byFlusher.outcome).toEqual({ ok: true, value: undefined });
+    expect(model.nextState(byFlusher).walPoisoned).toBe('fsync failed during groupSync');
+    const byCaller = model.FsyncFail(group, 'forceFsync');
+    expect(byCaller.enabled && byCaller.outcome).toEqual({ ok: false, code: 'IoError' });
+    expect(model.nextState(byCaller).walPoisoned).toBe('fsync failed during forceFsync');
+    const writeByFlusher = model.WriteFail(group, 'groupSync');
+    expect(writeByFlusher.enabled && writeByFlusher.outcome).toEqual({ ok: true, value: undefined });
+    expect(model.nextState(writeByFlusher).walPoisoned).toBe('write failed during groupSync');
+    const writeByCaller = model.WriteFail(group, 'flush');
+    expect(writeByCaller.enabled && writeByCaller.outcome).toEqual({ ok: false, code: 'IoError' });
+    const poisoned = model.nextState(byFlusher);
+    expect(why(model.FsyncFail(poisoned, 'groupSync'))).toBe('a poisoned WAL runs no fsync');
+    expect(why(model.WriteFail(poisoned, 'groupSync'))).toBe('a poisoned WAL runs no write');
+  });
+});
+
+describe('Recover, the parts the invariants do not see', () => {
+  it('the highest snapshot LSN of the checkpoint markers on disk is the last snapshot LSN (null without one), and only the last two recoveries are kept', () => {
+    let state = withOneTransaction();
+    expect(model.nextState(model.Recover(model.nextState(model.Crash(state, { keptCount: state.log.length })))).lastSnapshotLsn).toBeNull();
+    state = model.nextState(model.CheckpointMarker(state, 3));
+    state = model.nextState(model.Arm(state));
+    state = model.nextState(model.Record(state, 'c'));
+    state = model.nextState(model.Commit(state));
+    state = model.nextState(model.Flush(state));
+    const secondCommit = state.nextLsn - 1;
+    state = model.nextState(model.CheckpointMarker(state, secondCommit));
+    state = model.nextState(model.Flush(state));
+    state = model.nextState(model.Fsync(state));
+    for (let round = 0; round < 3; round++) state = model.nextState(model.Recover(model.nextState(model.Crash(state, { keptCount: state.log.length }))));
+    expect(state.lastSnapshotLsn).toBe(secondCommit);
+    expect(secondCommit).toBeGreaterThan(3);
+    expect(state.recoveries).toHaveLength(2);
+  });
+
+  it("a transaction begun before the recovery is not this session's, even when its TxBegin is the last record on disk", () => {
+    let state = withOneTransaction();
+    state = model.nextState(model.Begin(state));
+    state = model.nextState(model.Fsync(state));
+    const begin = state.nextLsn - 1;
+    state = model.nextState(model.Recover(model.nextState(model.Crash(state, { keptCount: state.log.length }))));
+    expect(state.openedAtLsn).toBe(begin);
+    expect(sessionOpenBegins(state)).toEqual([]);
+    state = model.nextState(model.Begin(state));
+    expect(sessionOpenBegins(state)).toEqual([begin + 1]);
+  });
+});
+
 describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
   it('hold on a recovered log', () => {
     const state = recovered();
@@ -102,5 +161,19 @@ describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
     const state = recovered();
     expect(model.PrefixInv({ ...state, syncedCount: state.writtenCount + 1 })).toBe(false);
     expect(model.DurabilityInv({ ...state, durableLsn: state.nextLsn + 5 })).toBe(false);
+  });
+
+  it('AtomicityInv: a committed transaction must be in the log with its TxBegin, its TxCommit naming it, and exactly its events', () => {
+    const state = withOneTransaction();
+    expect(model.AtomicityInv(state)).toBe(true);
+    const tx = state.committed[0]!;
+    const without = (keep: (r: (typeof state.log)[number]) => boolean): ModelState => ({ ...state, log: state.log.filter(keep) });
+    expect(model.AtomicityInv(without((r) => r.kind !== 'TxBegin'))).toBe(false);
+    expect(model.AtomicityInv(without((r) => r.kind !== 'TxCommit'))).toBe(false);
+    expect(model.AtomicityInv({ ...state, log: state.log.map((r) => (r.kind === 'TxCommit' ? { ...r, txBeginLsn: r.txBeginLsn + 100 } : r)) })).toBe(false);
+    expect(model.AtomicityInv({ ...state, log: state.log.map((r) => (r.kind === 'TxCommit' ? { ...r, lsn: r.lsn + 100 } : r)) })).toBe(false);
+    expect(model.AtomicityInv({ ...state, log: state.log.map((r) => (r.kind === 'TxBegin' ? { ...r, lsn: r.lsn + 100 } : r)) })).toBe(false);
+    expect(model.AtomicityInv({ ...state, committed: [{ ...tx, events: [...tx.events, 'more'] }] })).toBe(false);
+    expect(model.AtomicityInv({ ...state, committed: [{ ...tx, events: ['changed', ...tx.events.slice(1)] }] })).toBe(false);
   });
 });
