@@ -176,4 +176,18 @@ describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
     expect(model.AtomicityInv({ ...state, committed: [{ ...tx, events: [...tx.events, 'more'] }] })).toBe(false);
     expect(model.AtomicityInv({ ...state, committed: [{ ...tx, events: ['changed', ...tx.events.slice(1)] }] })).toBe(false);
   });
+
+  it('Begin: a poisoned WAL refuses it; a Begin that rotated first sealed what came before (synced), one that did not leaves the counts alone', () => {
+    let state = model.initialState('none');
+    state = model.nextState(model.Arm(state));
+    state = model.nextState(model.Record(state, 'a'));
+    state = model.nextState(model.Commit(state));
+    expect(state.syncedCount).toBe(0);
+    const rotated = model.nextState(model.Begin(state, { rotated: true }));
+    expect(rotated.syncedCount).toBe(state.log.length);
+    const plain = model.nextState(model.Begin(state));
+    expect(plain.syncedCount).toBe(0);
+    const poisoned = model.Begin(model.nextState(model.Poison(state, 'host misuse')));
+    expect(poisoned.enabled && poisoned.outcome).toEqual({ ok: false, code: 'Poisoned' });
+  });
 });
