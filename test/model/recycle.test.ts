@@ -118,6 +118,13 @@ describe('model/recycle.ts (spec/Recycle.tla)', () => {
     const afterRecycle = recycle.Recover(recycle.Crash(recycle.Write(recycled)!, [true, false, false], [true, false, false])!)!;
     expect(afterRecycle.replayed).toHaveLength(1);
     expect(afterRecycle.disk.slice(1).every((slot) => !slot.len && slot.body.kind === 'zero')).toBe(true);
+    // The planted rule cuts only for a whole frame of this life behind the end, wherever it lies.
+    let three = recycle.initialRecycleState(3);
+    for (let i = 0; i < 3; i++) three = recycle.Write(three)!;
+    const holeAtTwo = recycle.Crash(three, [true, false, true], [true, false, true])!;
+    expect(recycle.Recover(holeAtTwo, { keepRemains: true })!.disk.slice(1).every((slot) => !slot.len && slot.body.kind === 'zero')).toBe(true);
+    const restOnlyAtTwo = recycle.Crash(three, [true, false, false], [true, true, false])!;
+    expect(recycle.Recover(restOnlyAtTwo, { keepRemains: true })!.disk).toBe(restOnlyAtTwo.disk);
     // Zeros alone are left as they are.
     const clean = recycle.Crash(written, [true, false, false], [true, false, false])!;
     expect(recycle.Recover(clean)!.disk).toBe(clean.disk);
