@@ -190,4 +190,15 @@ describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
     const poisoned = model.Begin(model.nextState(model.Poison(state, 'host misuse')));
     expect(poisoned.enabled && poisoned.outcome).toEqual({ ok: false, code: 'Poisoned' });
   });
+
+  it('AtomicityInv after a recovery: a disarmed recorder holding events, a replayed transaction that was never committed, or one that was aborted break it', () => {
+    const state = recovered();
+    expect(model.AtomicityInv(state)).toBe(true);
+    expect(model.AtomicityInv({ ...state, recorder: { armed: false, buffer: ['x'], poisoned: null } })).toBe(false);
+    const recovery = state.recoveries.at(-1)!;
+    const tx = recovery.replay.transactions[0]!;
+    const withRecovery = (changed: Partial<typeof recovery>): ModelState => ({ ...state, recoveries: [...state.recoveries.slice(0, -1), { ...recovery, ...changed }] });
+    expect(model.AtomicityInv(withRecovery({ before: { ...recovery.before, committed: [] } }))).toBe(false);
+    expect(model.AtomicityInv(withRecovery({ before: { ...recovery.before, aborted: [tx.beginLsn] } }))).toBe(false);
+  });
 });
