@@ -201,4 +201,35 @@ describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
     expect(model.AtomicityInv(withRecovery({ before: { ...recovery.before, committed: [] } }))).toBe(false);
     expect(model.AtomicityInv(withRecovery({ before: { ...recovery.before, aborted: [tx.beginLsn] } }))).toBe(false);
   });
+
+  it('NoReuseInv: LSNs that do not increase along the log, or a last LSN at the next LSN, break it, after a recovery too', () => {
+    const state = recovered();
+    expect(model.NoReuseInv(state)).toBe(true);
+    const log = state.log;
+    expect(model.NoReuseInv({ ...state, log: [log[0]!, { ...log[1]!, lsn: log[0]!.lsn }, ...log.slice(2)] })).toBe(false);
+    expect(model.NoReuseInv({ ...state, nextLsn: log.at(-1)!.lsn })).toBe(false);
+    expect(model.NoReuseInv({ ...state, nextLsn: log.at(-1)!.lsn + 1 })).toBe(true);
+  });
+
+  it('CommitOpen releases exactly the events appended to its own transaction; AbortOpen records the abort', () => {
+    let state = model.initialState();
+    state = model.nextState(model.Begin(state));
+    const first = state.nextLsn - 1;
+    state = model.nextState(model.Begin(state));
+    const second = state.nextLsn - 1;
+    state = model.nextState(model.Append(state, first, ['a1']));
+    state = model.nextState(model.Append(state, second, ['b1']));
+    state = model.nextState(model.Append(state, first, ['a2']));
+    const committed = model.CommitOpen(state, first);
+    const after = model.nextState(committed);
+    expect(after.committed).toEqual([{ beginLsn: first, commitLsn: state.nextLsn, events: ['a1', 'a2'] }]);
+    expect(after.log.at(-1)).toEqual({ kind: 'TxCommit', lsn: state.nextLsn, txBeginLsn: first });
+    const aborted = model.nextState(model.AbortOpen(after, second));
+    expect(aborted.aborted).toEqual([second]);
+    expect(aborted.log.at(-1)).toEqual({ kind: 'TxAbort', lsn: after.nextLsn, txBeginLsn: second });
+    expect(aborted.committed).toEqual(after.committed);
+    const third = model.nextState(model.Begin(aborted));
+    const both = model.nextState(model.CommitOpen(third, third.nextLsn - 1));
+    expect(both.committed.map((t) => t.beginLsn)).toEqual([first, third.nextLsn - 1]);
+  });
 });

@@ -162,4 +162,20 @@ describe('model/recycle.ts (spec/Recycle.tla)', () => {
     }
     expect(recycle.NoResurrectionInv({ ...up, replayed: [frame], replayedBefore: [] })).toBe(true);
   });
+
+  it('SaltDurabilityInv and SaltNoReuseInv: each part on its own, and neither judges a process that is down', () => {
+    const f = (lsn: number, salt = 2) => ({ kind: 'frame' as const, salt, lsn, run: 0 });
+    const up: RecycleState = { ...recycle.initialRecycleState(3), salt: 2, crashes: 1, replayedLife: 2 };
+    expect(recycle.SaltDurabilityInv({ ...up, durableLive: [f(1)], replayed: [f(1), f(2)] })).toBe(true);
+    expect(recycle.SaltDurabilityInv({ ...up, durableLive: [f(1), f(2)], replayed: [f(1)] })).toBe(false);
+    expect(recycle.SaltDurabilityInv({ ...up, up: false, durableLive: [f(1), f(2)], replayed: [] })).toBe(true);
+    const slot = (lsn: number, salt = 2) => ({ len: true, body: f(lsn, salt) });
+    const zero = { len: false, body: { kind: 'zero' as const } };
+    expect(recycle.SaltNoReuseInv({ ...up, nextLsn: 5, disk: [slot(4), zero, zero] })).toBe(true);
+    expect(recycle.SaltNoReuseInv({ ...up, nextLsn: 5, disk: [slot(4), slot(5), zero] })).toBe(false);
+    expect(recycle.SaltNoReuseInv({ ...up, nextLsn: 5, disk: [slot(4), slot(9, 1), zero] })).toBe(true);
+    expect(recycle.SaltNoReuseInv({ ...up, nextLsn: 5, disk: [slot(4), { len: false, body: f(9) }, zero] })).toBe(true);
+    expect(recycle.SaltNoReuseInv({ ...up, up: false, nextLsn: 5, disk: [slot(9), zero, zero] })).toBe(true);
+    expect(recycle.NoResurrectionInv({ ...up, up: false, crashes: 3, replayed: [f(1)], replayedBefore: [] })).toBe(true);
+  });
 });
