@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as model from '../../model/index.js';
 import type { ModelState, Step, SyncPolicy } from '../../model/index.js';
 import { sessionOpenBegins } from '../../model/low-level-actions.js';
+import { Checkpoint } from '../../model/snapshot-epochs.js';
 
 const why = (step: Step<unknown>): string => (step.enabled ? 'enabled' : step.reason);
 
@@ -231,5 +232,38 @@ describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
     const third = model.nextState(model.Begin(aborted));
     const both = model.nextState(model.CommitOpen(third, third.nextLsn - 1));
     expect(both.committed.map((t) => t.beginLsn)).toEqual([first, third.nextLsn - 1]);
+  });
+
+  it('NoReuseInv after a recovery: the next LSN must be above every LSN that survived and above the snapshot', () => {
+    const state = recovered();
+    const recovery = state.recoveries.at(-1)!;
+    const withRecovery = (changed: Partial<typeof recovery>): ModelState => ({ ...state, recoveries: [...state.recoveries.slice(0, -1), { ...recovery, ...changed }] });
+    expect(model.NoReuseInv(withRecovery({ nextLsn: recovery.maxSurvivingLsn }))).toBe(false);
+    expect(model.NoReuseInv(withRecovery({ checkpointLsn: recovery.nextLsn }))).toBe(false);
+    expect(model.NoReuseInv(withRecovery({ checkpointLsn: recovery.nextLsn - 1 }))).toBe(true);
+  });
+
+  it('IdempotenceInv: a second recovery with nothing appended must replay what the first did', () => {
+    const once = recovered();
+    expect(model.IdempotenceInv(model.initialState())).toBe(true);
+    expect(model.IdempotenceInv(once)).toBe(true);
+    const twice = model.nextState(model.Recover(model.nextState(model.Crash(once, { keptCount: once.log.length }))));
+    expect(twice.recoveries).toHaveLength(2);
+    expect(model.IdempotenceInv(twice)).toBe(true);
+    const latest = twice.recoveries[1]!;
+    expect(model.IdempotenceInv({ ...twice, recoveries: [twice.recoveries[0]!, { ...latest, replay: { ...latest.replay, transactions: [] } }] })).toBe(false);
+  });
+
+  it("a checkpoint of this session is not split by a transaction the previous session left open, even one whose TxBegin is the last record the recovery kept", () => {
+    let state = withOneTransaction();
+    state = model.nextState(model.Begin(state));
+    state = model.nextState(model.Fsync(state));
+    state = model.nextState(model.Recover(model.nextState(model.Crash(state, { keptCount: state.log.length }))));
+    state = model.nextState(model.Arm(state));
+    state = model.nextState(model.Record(state, 'c'));
+    state = model.nextState(model.Commit(state));
+    state = model.nextState(model.Flush(state));
+    const step = Checkpoint(state, state.nextLsn - 1);
+    expect(step.enabled && step.outcome.ok).toBe(true);
   });
 });
