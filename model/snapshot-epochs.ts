@@ -87,9 +87,9 @@ export function acceptedSnapshotLsns(state: ModelState): Lsn[] {
   const candidates = new Set<Lsn>([fence, state.openedAtLsn]);
   for (const record of sessionRecords(state)) if (record.kind === 'TxCommit') candidates.add(record.lsn);
   return [...candidates]
+    // Every candidate is the fence, the LSN the last open recovered up to, or a commit of this
+    // session; what is left is the durable ones at or above the floor that split no transaction.
     .filter((lsn) => lsn >= floor && lsn <= state.durableLsn && !splitsTransaction(state, lsn))
-    // Past the first filter, a commit of this session has no transaction open across it.
-    .filter((lsn) => lsn === fence || lsn === state.openedAtLsn || isSessionCommit(state, lsn))
     .sort((a, b) => a - b);
 }
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as model from '../../model/index.js';
 import type { ModelState, Step, SyncPolicy } from '../../model/index.js';
 import { sessionOpenBegins } from '../../model/low-level-actions.js';
-import { Checkpoint } from '../../model/snapshot-epochs.js';
+import { acceptedSnapshotLsns, Checkpoint } from '../../model/snapshot-epochs.js';
 
 const why = (step: Step<unknown>): string => (step.enabled ? 'enabled' : step.reason);
 
@@ -265,5 +265,61 @@ describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
     state = model.nextState(model.Flush(state));
     const step = Checkpoint(state, state.nextLsn - 1);
     expect(step.enabled && step.outcome.ok).toBe(true);
+  });
+
+  it('IdempotenceInv compares only when nothing was appended between the two recoveries', () => {
+    const once = recovered();
+    const twice = model.nextState(model.Recover(model.nextState(model.Crash(once, { keptCount: once.log.length }))));
+    const latest = twice.recoveries[1]!;
+    const appended = { ...latest, before: { ...latest.before, log: [...latest.before.log, { kind: 'TxBegin' as const, lsn: 99 }] }, replay: { ...latest.replay, transactions: [] } };
+    expect(model.IdempotenceInv({ ...twice, recoveries: [twice.recoveries[0]!, appended] })).toBe(true);
+  });
+
+  it('ExactnessInv: the replay must match the crash state in its transactions, its observed checkpoint and its next and durable LSNs', () => {
+    const state = recovered();
+    const recovery = state.recoveries.at(-1)!;
+    const withRecovery = (changed: Partial<typeof recovery>): ModelState => ({ ...state, recoveries: [...state.recoveries.slice(0, -1), { ...recovery, ...changed }] });
+    expect(model.ExactnessInv(state)).toBe(true);
+    expect(model.ExactnessInv(withRecovery({ replay: { ...recovery.replay, transactions: [] } }))).toBe(false);
+    expect(model.ExactnessInv(withRecovery({ replay: { ...recovery.replay, checkpointObserved: 2 } }))).toBe(false);
+    expect(model.ExactnessInv(withRecovery({ durableLsn: recovery.durableLsn - 1 }))).toBe(false);
+    expect(model.ExactnessInv(withRecovery({ nextLsn: recovery.nextLsn + 1, durableLsn: recovery.nextLsn }))).toBe(false);
+  });
+
+  it('replayLog skips every record at or below the checkpoint LSN, a TxBegin exactly there included', () => {
+    const log = [
+      { kind: 'TxBegin' as const, lsn: 5 },
+      { kind: 'MutationBatch' as const, lsn: 6, txBeginLsn: 5, events: ['x'] },
+      { kind: 'TxCommit' as const, lsn: 7, txBeginLsn: 5 },
+    ];
+    expect(model.replayLog(log, 5).transactions).toEqual([]);
+    expect(model.replayLog(log, 4).transactions).toEqual([{ beginLsn: 5, commitLsn: 7, events: ['x'] }]);
+  });
+
+  it('a snapshot at the fence the last open replayed above is accepted, and one inside a transaction of this session is not', () => {
+    let state = withOneTransaction();
+    const fence = state.nextLsn - 1;
+    state = model.nextState(Checkpoint(state, fence));
+    state = model.nextState(model.Arm(state));
+    state = model.nextState(model.Record(state, 'c'));
+    state = model.nextState(model.Commit(state));
+    state = model.nextState(model.Flush(state));
+    state = model.nextState(model.Fsync(state));
+    state = model.nextState(model.Recover(model.nextState(model.Crash(state, { keptCount: state.log.length }))));
+    expect(state.recoveries.at(-1)!.checkpointLsn).toBe(fence);
+    expect(state.openedAtLsn).toBeGreaterThan(fence);
+    expect(acceptedSnapshotLsns(state)).toContain(fence);
+    // Two transactions of this session, one after the other: each commit is a boundary.
+    for (const event of ['d', 'e']) {
+      state = model.nextState(model.Arm(state));
+      state = model.nextState(model.Record(state, event));
+      state = model.nextState(model.Commit(state));
+      state = model.nextState(model.Flush(state));
+    }
+    const commits = state.log.filter((r) => r.kind === 'TxCommit' && r.lsn > state.openedAtLsn).map((r) => r.lsn);
+    expect(commits).toHaveLength(2);
+    expect(acceptedSnapshotLsns(state)).toEqual(expect.arrayContaining(commits));
+    const inside = commits[1]! - 1;
+    expect(acceptedSnapshotLsns(state)).not.toContain(inside);
   });
 });
