@@ -322,4 +322,54 @@ describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
     const inside = commits[1]! - 1;
     expect(acceptedSnapshotLsns(state)).not.toContain(inside);
   });
+
+  it('unreleasedBegins: the aborted transactions and those left open, ascending', () => {
+    const records = [
+      { kind: 'TxBegin' as const, lsn: 1 },
+      { kind: 'TxBegin' as const, lsn: 2 },
+      { kind: 'TxAbort' as const, lsn: 3, txBeginLsn: 2 },
+      { kind: 'TxBegin' as const, lsn: 4 },
+      { kind: 'TxCommit' as const, lsn: 5, txBeginLsn: 4 },
+      { kind: 'TxBegin' as const, lsn: 6 },
+    ];
+    expect(model.unreleasedBegins(records)).toEqual([1, 2, 6]);
+  });
+
+  it('Checkpoint refuses a snapshot LSN that is not durable, below the floor, not an LSN, no commit boundary, or inside an open transaction, each with its code; accepted LSNs come ascending', () => {
+    let state = withOneTransaction('none');
+    state = model.nextState(model.Fsync(state));
+    const durable = state.nextLsn - 1;
+    state = model.nextState(model.Arm(state));
+    state = model.nextState(model.Record(state, 'c'));
+    state = model.nextState(model.Commit(state));
+    state = model.nextState(model.Flush(state)); // written, not synced
+    const notDurable = state.nextLsn - 1;
+    expect(acceptedSnapshotLsns(state)).toEqual([0, durable]);
+    const code = (lsn: number): string | null => {
+      const step = Checkpoint(state, lsn);
+      return step.enabled && !step.outcome.ok ? step.outcome.code : null;
+    };
+    expect(code(notDurable)).toBe('InvalidArgument');
+    expect(code(1.5)).toBe('InvalidArgument');
+    expect(code(durable - 1)).toBe('InvalidArgument'); // inside a committed transaction: no commit boundary
+    expect(code(durable)).toBeNull();
+    // A transaction still open across a durable LSN: that LSN splits it.
+    let open = model.nextState(model.Begin(withOneTransaction()));
+    open = model.nextState(model.Fsync(open));
+    const splitting = Checkpoint(open, open.nextLsn - 1);
+    expect(splitting.enabled && !splitting.outcome.ok && splitting.outcome.code).toBe('FenceSplitsTransaction');
+    // Inside that open transaction but not an LSN, or not durable: InvalidArgument, not a split.
+    const begun = open.nextLsn - 1;
+    const appended = model.nextState(model.Fsync(model.nextState(model.Append(open, begun, ['x']))));
+    const fraction = Checkpoint(appended, begun + 0.5);
+    expect(fraction.enabled && !fraction.outcome.ok && fraction.outcome.code).toBe('InvalidArgument');
+    const unsynced = model.nextState(model.Begin(model.nextState(model.Begin(withOneTransaction('none')))));
+    const beyond = Checkpoint(unsynced, unsynced.nextLsn - 1);
+    expect(beyond.enabled && !beyond.outcome.ok && beyond.outcome.code).toBe('InvalidArgument');
+    const after = model.nextState(Checkpoint(state, durable));
+    const again = Checkpoint(after, 0);
+    expect(again.enabled && !again.outcome.ok && again.outcome.code).toBe('InvalidArgument');
+    const poisoned = Checkpoint(model.nextState(model.Poison(state, 'host misuse')), durable);
+    expect(poisoned.enabled && !poisoned.outcome.ok && poisoned.outcome.code).toBe('Poisoned');
+  });
 });
