@@ -35,17 +35,15 @@ export function replayLog(records: readonly LogRecord[], checkpointLsn: Lsn): Mo
   return { transactions, maxLsn: lastLsnOf(records), checkpointObserved };
 }
 
-/** TxBegin LSNs of transactions in `records` that replay must never release: aborted or left open. */
+/**
+ * TxBegin LSNs of transactions in `records` that replay must never release: aborted or left open,
+ * that is every one that did not commit (an aborted one never commits).
+ */
 export function unreleasedBegins(records: readonly LogRecord[]): Lsn[] {
-  const open = new Set<Lsn>();
-  const aborted: Lsn[] = [];
+  const uncommitted = new Set<Lsn>();
   for (const record of records) {
-    if (record.kind === 'TxBegin') open.add(record.lsn);
-    if (record.kind === 'TxCommit') open.delete(record.txBeginLsn);
-    if (record.kind === 'TxAbort') {
-      open.delete(record.txBeginLsn);
-      aborted.push(record.txBeginLsn);
-    }
+    if (record.kind === 'TxBegin') uncommitted.add(record.lsn);
+    if (record.kind === 'TxCommit') uncommitted.delete(record.txBeginLsn);
   }
-  return [...aborted, ...open].sort((a, b) => a - b);
+  return [...uncommitted].sort((a, b) => a - b);
 }

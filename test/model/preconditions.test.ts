@@ -273,6 +273,8 @@ describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
     const latest = twice.recoveries[1]!;
     const appended = { ...latest, before: { ...latest.before, log: [...latest.before.log, { kind: 'TxBegin' as const, lsn: 99 }] }, replay: { ...latest.replay, transactions: [] } };
     expect(model.IdempotenceInv({ ...twice, recoveries: [twice.recoveries[0]!, appended] })).toBe(true);
+    const moved = { ...latest, checkpointLsn: latest.checkpointLsn + 1, replay: { ...latest.replay, transactions: [] } };
+    expect(model.IdempotenceInv({ ...twice, recoveries: [twice.recoveries[0]!, moved] })).toBe(true);
   });
 
   it('ExactnessInv: the replay must match the crash state in its transactions, its observed checkpoint and its next and durable LSNs', () => {
@@ -371,5 +373,16 @@ describe('PrefixInv and DurabilityInv, one broken part at a time', () => {
     expect(again.enabled && !again.outcome.ok && again.outcome.code).toBe('InvalidArgument');
     const poisoned = Checkpoint(model.nextState(model.Poison(state, 'host misuse')), durable);
     expect(poisoned.enabled && !poisoned.outcome.ok && poisoned.outcome.code).toBe('Poisoned');
+  });
+
+  it('a commit of this session after an aborted transaction is a snapshot boundary: the abort closed it', () => {
+    let state = model.nextState(model.Begin(model.initialState()));
+    const aborted = state.nextLsn - 1;
+    state = model.nextState(model.AbortOpen(state, aborted));
+    state = model.nextState(model.Arm(state));
+    state = model.nextState(model.Record(state, 'a'));
+    state = model.nextState(model.Commit(state));
+    state = model.nextState(model.Flush(state));
+    expect(acceptedSnapshotLsns(state)).toContain(state.nextLsn - 1);
   });
 });

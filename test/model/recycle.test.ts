@@ -117,6 +117,8 @@ describe('model/recycle.ts (spec/Recycle.tla)', () => {
     const recycled = recycle.Recycle(recycle.Sync(recycle.Write(recycle.Write(recycle.initialRecycleState(3))!)!)!)!;
     const afterRecycle = recycle.Recover(recycle.Crash(recycle.Write(recycled)!, [true, false, false], [true, false, false])!)!;
     expect(afterRecycle.replayed).toHaveLength(1);
+    // What was replayed stays on disk, in its slot.
+    expect(afterRecycle.disk[0]!.body).toBe(afterRecycle.replayed[0]);
     expect(afterRecycle.disk.slice(1).every((slot) => !slot.len && slot.body.kind === 'zero')).toBe(true);
     // The planted rule cuts only for a whole frame of this life behind the end, wherever it lies.
     let three = recycle.initialRecycleState(3);
