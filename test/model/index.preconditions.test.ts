@@ -1,4 +1,4 @@
-// The model's preconditions one by one, on states built by hand: each guard refuses exactly the
+// model/index.ts, the preconditions of its actions one by one, on states built by hand: each guard refuses exactly the
 // case it names and says so, and PrefixInv and DurabilityInv turn red for each way a recovery or a
 // running log can break them. The random runs elsewhere reach these cases too, but at a mutation
 // run's capped budgets they do not reach each part of each condition (mutation testing found the
