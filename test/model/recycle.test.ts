@@ -48,6 +48,11 @@ function firstViolation(actions: readonly Action[], options: RecycleOptions = {}
   return null;
 }
 
+/** Whether some of `numRuns` random runs breaks an invariant under the planted `options`. */
+function foundByRandomRuns(options: RecycleOptions, numRuns: number): boolean {
+  return fc.check(fc.property(fc.array(actionArb, { maxLength: 30 }), (actions) => firstViolation(actions, options) === null), { numRuns }).failed;
+}
+
 describe('model/recycle.ts (spec/Recycle.tla)', () => {
   it('StaleNeverReplayedInv, SaltDurabilityInv, SaltNoReuseInv and NoResurrectionInv hold on random runs of Write, Sync, Recycle, Crash and Recover', () => {
     fc.assert(
@@ -86,11 +91,7 @@ describe('model/recycle.ts (spec/Recycle.tla)', () => {
   it('the planted replay is found by random runs too', () => {
     // About 1 random run in 590 breaks StaleNeverReplayedInv under the planted replay (measured
     // on 200,000 runs): 20,000 runs miss it about one seed in 10^14, in a fraction of a second.
-    const found = fc.check(
-      fc.property(fc.array(actionArb, { maxLength: 30 }), (actions) => firstViolation(actions, { ignoreSalt: true }) === null),
-      { numRuns: 20_000 },
-    );
-    expect(found.failed).toBe(true);
+    expect(foundByRandomRuns({ ignoreSalt: true }, 20_000)).toBe(true);
   });
 
   it('PlantedRecoveryThatKeepsRemainsResurrectsAFrame: the counterexample TLC prints for MCRecycleKeepRemains.cfg', () => {
@@ -135,11 +136,7 @@ describe('model/recycle.ts (spec/Recycle.tla)', () => {
   it('the planted recovery that keeps remains is found by random runs too', () => {
     // About 1 random run in 2,000 breaks NoResurrectionInv under the planted recovery (measured on
     // 200,000 runs): 40,000 runs miss it about one seed in 300 million.
-    const found = fc.check(
-      fc.property(fc.array(actionArb, { maxLength: 30 }), (actions) => firstViolation(actions, { keepRemains: true }) === null),
-      { numRuns: 40_000 },
-    );
-    expect(found.failed).toBe(true);
+    expect(foundByRandomRuns({ keepRemains: true }, 40_000)).toBe(true);
   });
 
   it('a file whose every slot holds a live frame replays all of them', () => {

@@ -12,14 +12,16 @@ function plainNextNonZero(bytes: Uint8Array, from: number): number {
   return q;
 }
 
+/** A view at any offset in its buffer, of any length, with up to three non-zero bytes placed in it. */
+const viewArb = {
+  viewOffset: fc.integer({ min: 0, max: 7 }),
+  length: fc.integer({ min: 0, max: 200 }),
+  nonZero: fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 1, max: 255 }) }), { maxLength: 3 }),
+};
+
 describe('nextNonZero', () => {
   it('finds the first non-zero byte at or after from, as a byte-by-byte search does', () => {
-    const caseArb = fc.record({
-      viewOffset: fc.integer({ min: 0, max: 7 }),
-      length: fc.integer({ min: 0, max: 200 }),
-      nonZero: fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 1, max: 255 }) }), { maxLength: 3 }),
-      from: fc.nat(),
-    });
+    const caseArb = fc.record({ ...viewArb, from: fc.nat() });
     fc.assert(
       fc.property(caseArb, ({ viewOffset, length, nonZero, from }) => {
         const bytes = new Uint8Array(viewOffset + length).subarray(viewOffset);
@@ -52,11 +54,7 @@ function plainEndOfNonZero(bytes: Uint8Array): number {
 
 describe('endOfNonZero', () => {
   it('finds the index just after the last non-zero byte (0 when none), as a byte-by-byte search does', () => {
-    const caseArb = fc.record({
-      viewOffset: fc.integer({ min: 0, max: 7 }),
-      length: fc.integer({ min: 0, max: 200 }),
-      nonZero: fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 1, max: 255 }) }), { maxLength: 3 }),
-    });
+    const caseArb = fc.record(viewArb);
     fc.assert(
       fc.property(caseArb, ({ viewOffset, length, nonZero }) => {
         const bytes = new Uint8Array(viewOffset + length + 5).subarray(viewOffset, viewOffset + length);
