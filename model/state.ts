@@ -118,7 +118,7 @@ export interface ModelState {
 
 /** The LSN of the last record in `records`, or 0 for none. */
 export function lastLsnOf(records: readonly LogRecord[]): Lsn {
-  return records.length === 0 ? 0 : (records[records.length - 1]?.lsn ?? 0);
+  return records[records.length - 1]?.lsn ?? 0;
 }
 
 /** The highest LSN that is settled: the last record on stable storage, or what open settled. */

@@ -42,6 +42,24 @@ describe('snapshot epochs in the model', () => {
     expect(OneEpochInv(renamed, committed, recovery({ snapshot: null }))).toBe(false);
   });
 
+  it('OneEpochInv goes red when any one part of it is broken alone', () => {
+    // The epoch found must match a renamed one on both its number and its LSN.
+    expect(OneEpochInv(renamed, committed, recovery({ epoch: 7 }))).toBe(false);
+    expect(OneEpochInv(renamed, committed, recovery({ snapshotLsn: 0 }))).toBe(false);
+    expect(OneEpochInv(renamed, committed, { epoch: 1, snapshotLsn: 0, snapshot: [], transactions: committed })).toBe(false);
+    // The snapshot read back must hold that epoch's events, each of them.
+    expect(OneEpochInv(renamed, committed, recovery({ snapshot: ['z'] }))).toBe(false);
+    expect(OneEpochInv(renamed, committed, recovery({ snapshot: ['a', 'b'] }))).toBe(false);
+    // Every replayed transaction must be the committed one at its place: commit LSN, begin LSN and events.
+    const [second, third] = [committed[1]!, committed[2]!];
+    expect(OneEpochInv(renamed, committed, recovery({ transactions: [{ ...second, commitLsn: 5 }, third] }))).toBe(false);
+    expect(OneEpochInv(renamed, committed, recovery({ transactions: [{ ...second, beginLsn: 5 }, third] }))).toBe(false);
+    expect(OneEpochInv(renamed, committed, recovery({ transactions: [{ ...second, events: ['x'] }, third] }))).toBe(false);
+    expect(OneEpochInv(renamed, committed, recovery({ transactions: [second, third, { beginLsn: 10, commitLsn: 11, events: ['d'] }] }))).toBe(false);
+    // A replay that stops early is a prefix, which this invariant allows (PrefixInv judges it).
+    expect(OneEpochInv(renamed, committed, recovery({ transactions: [second] }))).toBe(true);
+  });
+
   it('EpochDurabilityInv goes red when a returned checkpoint is lost', () => {
     expect(EpochDurabilityInv(renamed, { epoch: 0, snapshotLsn: 0, snapshot: [], transactions: committed })).toBe(true);
     expect(EpochDurabilityInv(acked, { epoch: 0, snapshotLsn: 0, snapshot: [], transactions: committed })).toBe(false);
