@@ -1,0 +1,62 @@
+// src/commit-points.ts keeps, for every commit of the session above the last checkpoint, whether
+// it is a boundary or splits a transaction and, if it splits one, the oldest begin open across
+// it, in two bits and two bytes an LSN. Whatever the commits, the distances down to their oldest
+// open begin (near ones and ones too far for two bytes) and the checkpoints that drop a prefix, it
+// answers what a plain map of every commit answers.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CommitPoints } from '../../src/commit-points.js';
+import type { CommitPoint } from '../../src/core/checkpoint.js';
+
+type Op = { readonly kind: 'commit'; readonly gap: number; readonly openAges: readonly number[] } | { readonly kind: 'drop'; readonly back: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('commit' as const),
+      // LSNs skipped before the commit: begins and appends of this and other transactions.
+      gap: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 70_000 })),
+      // How far below the commit each open transaction began; none makes a boundary.
+      openAges: fc.array(fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 65_530, max: 200_000 })), { maxLength: 3 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), back: fc.integer({ min: 0, max: 100 }) }) },
+);
+
+describe('CommitPoints', () => {
+  it('answers, for every LSN above the last checkpoint, what a map of every commit of the session answers', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000 }), fc.array(opArb, { maxLength: 40 }), (base, ops) => {
+        const points = new CommitPoints(base);
+        const reference = new Map<number, CommitPoint>();
+        let lsn = base;
+        let dropped = base;
+        for (const op of ops) {
+          if (op.kind === 'commit') {
+            lsn += op.gap;
+            // Open begins, oldest first, each at or above LSN 1 and below the commit.
+            const begins = [...new Set(op.openAges.map((age) => Math.max(1, lsn - age)))].filter((b) => b < lsn).sort((a, b) => a - b);
+            points.note(lsn, begins);
+            reference.set(lsn, begins.length === 0 ? { kind: 'boundary' } : { kind: 'split', txBeginLsn: begins[0]! });
+          } else {
+            const fence = Math.max(dropped, lsn - op.back);
+            points.dropThrough(fence);
+            dropped = fence;
+          }
+        }
+        for (let probe = base - 2; probe <= lsn + 2; probe += probe < base + 50 || probe > lsn - 50 ? 1 : 997) {
+          const answer = points.at(probe);
+          const expected = reference.get(probe) ?? { kind: 'unknown' };
+          // A checkpoint forgets whole bytes of bits: up to three LSNs at or below its fence may stay
+          // known (the checkpointer refuses those LSNs before asking), none above it is forgotten.
+          if (probe > dropped) expect(answer).toEqual(expected);
+          else if (probe > dropped - 4 && probe > base) expect([expected, { kind: 'unknown' }]).toContainEqual(answer);
+          else expect(answer).toEqual({ kind: 'unknown' });
+        }
+        for (const [commitLsn, expected] of reference) if (commitLsn > dropped) expect(points.at(commitLsn)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
