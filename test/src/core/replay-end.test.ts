@@ -115,3 +115,15 @@ describe('the end rules under every recovery policy', () => {
     }
   });
 });
+
+describe('the end rules as documentation', () => {
+  it('label each rule E<n> with a name, the numbers distinct and running from 1 with no gap, and give each a reason', () => {
+    const numbers = END_RULES.map((rule) => {
+      const match = /^E(\d+) (\S.{8,})$/.exec(rule.label);
+      expect(match, rule.label).not.toBeNull();
+      expect(rule.why.length, `${rule.label}: why`).toBeGreaterThanOrEqual(40);
+      return Number(match?.[1]);
+    });
+    expect([...numbers].sort((a, b) => a - b)).toEqual(END_RULES.map((_, i) => i + 1));
+  });
+});
