@@ -48,7 +48,7 @@ export type EndFinding = 'segment-end' | 'frame-undecodable';
 
 export interface EndRule {
   readonly label: string;
-  readonly version: 1 | 2 | '*';
+  readonly version: 1 | 2;
   readonly role: SegmentRole | '*';
   readonly kinds: readonly EndKind[];
   readonly liveAfter: boolean | '*';
@@ -124,7 +124,7 @@ export const END_RULES: readonly EndRule[] = [
 
 function matches(rule: EndRule, version: 1 | 2, role: SegmentRole, kind: EndKind, liveAfter: boolean): boolean {
   return (
-    (rule.version === '*' || rule.version === version) &&
+    rule.version === version &&
     (rule.role === '*' || rule.role === role) &&
     rule.kinds.includes(kind) &&
     (rule.liveAfter === '*' || rule.liveAfter === liveAfter)
@@ -140,6 +140,7 @@ export function matchingEndRules(version: 1 | 2, role: SegmentRole, kind: EndKin
 export function endFinding(version: 1 | 2, role: SegmentRole, kind: EndKind, liveAfter: boolean): EndFinding {
   const rules = matchingEndRules(version, role, kind, liveAfter);
   const rule = rules[0];
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a defence; the completeness test holds the table to exactly one rule for every combination
   if (rules.length !== 1 || rule === undefined) throw new Error(`replay end rules: ${rules.length} rules match v${version}/${role}/${kind}/${liveAfter}`);
   return rule.finding;
 }

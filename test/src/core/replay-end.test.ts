@@ -116,6 +116,20 @@ describe('the end rules under every recovery policy', () => {
   });
 });
 
+describe('the end rules, cell by cell', () => {
+  it('each rule is the one rule for every combination it names', () => {
+    for (const rule of END_RULES) {
+      for (const role of rule.role === '*' ? SEGMENT_ROLES : [rule.role]) {
+        for (const kind of rule.kinds) {
+          for (const liveAfter of rule.liveAfter === '*' ? [false, true] : [rule.liveAfter]) {
+            expect(matchingEndRules(rule.version, role, kind, liveAfter), `${rule.label}: ${role}/${kind}/${liveAfter}`).toEqual([rule]);
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('the end rules as documentation', () => {
   it('label each rule E<n> with a name, the numbers distinct and running from 1 with no gap, and give each a reason', () => {
     const numbers = END_RULES.map((rule) => {
