@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeManifest,
   encodeManifest,
+  liveSnapshot,
   MANIFEST_SNAPSHOTS_MAX,
   manifestBytesFor,
   parseSnapshotFileName,
@@ -12,6 +13,7 @@ import {
   type Manifest,
 } from '../../../src/core/manifest.js';
 import { writeU32 } from '../../../src/core/codec.js';
+import { LSN_MAX } from '../../../src/core/format.js';
 import { crc32cOfRange } from '../../../src/core/crc32c.js';
 
 const example: Manifest = {
@@ -91,9 +93,18 @@ describe('the MANIFEST codec', () => {
     expect(decodeManifest(reseal(disorder))).toEqual({ ok: false, cause: 'bad-body' });
   });
 
-  it('refuses to encode a manifest it would not decode', () => {
-    expect(() => encodeManifest({ ...example, snapshots: [] })).toThrow(RangeError);
-    expect(() => encodeManifest({ ...example, epoch: 0 })).toThrow(RangeError);
+  it('refuses to encode a manifest it would not decode, naming the field', () => {
+    expect(() => encodeManifest({ ...example, snapshots: [] })).toThrow(new RangeError('manifest: 0 snapshots cannot be encoded'));
+    expect(() => encodeManifest({ ...example, epoch: 0 })).toThrow(new RangeError('manifest: epoch 0 cannot be encoded'));
+    expect(() => encodeManifest({ ...example, epoch: LSN_MAX + 1 })).toThrow(RangeError);
+    expect(() => encodeManifest({ ...example, firstSegmentId: 1.5 })).toThrow(new RangeError('manifest: first segment id 1.5 cannot be encoded'));
+    // The largest id is an id.
+    expect(decodeManifest(encodeManifest({ ...example, epoch: LSN_MAX }))).toMatchObject({ ok: true, manifest: { epoch: LSN_MAX } });
+  });
+
+  it('the live snapshot is the first one named; a manifest without one is a programmer error', () => {
+    expect(liveSnapshot(example)).toBe(example.snapshots[0]);
+    expect(() => liveSnapshot({ ...example, snapshots: [] })).toThrow('manifest: a MANIFEST names at least one snapshot');
   });
 
   it('names snapshot files by a zero-padded id and reads the id back', () => {
@@ -101,5 +112,12 @@ describe('the MANIFEST codec', () => {
     expect(parseSnapshotFileName(snapshotFileName(42))).toBe(42);
     expect(parseSnapshotFileName('snapshot-3.snap')).toBeNull();
     expect(parseSnapshotFileName('MANIFEST')).toBeNull();
+    // Only the whole name: nothing before it, nothing after it (a temporary file is not a snapshot).
+    expect(parseSnapshotFileName(`x${snapshotFileName(42)}`)).toBeNull();
+    expect(parseSnapshotFileName(`${snapshotFileName(42)}.tmp`)).toBeNull();
+    // Id 0 is no snapshot's, and neither is an id past 2^53 - 1.
+    expect(parseSnapshotFileName(snapshotFileName(0))).toBeNull();
+    expect(parseSnapshotFileName('snapshot-99999999999999999999.snap')).toBeNull();
+    expect(parseSnapshotFileName(snapshotFileName(1))).toBe(1);
   });
 });
