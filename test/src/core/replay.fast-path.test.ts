@@ -7,7 +7,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Result } from '../../../src/core/errors.js';
 import { ReplayApply } from '../../../src/core/replay-apply.js';
 import { replay, type ReplayOutcome } from '../../../src/core/replay.js';
-import { planArb, planLog, plainTransactions, segment, text } from './log-builder.js';
+import { writeU32, writeU64 } from '../../../src/core/codec.js';
+import { crc32cOfRange } from '../../../src/core/crc32c.js';
+import { RecordKind } from '../../../src/core/format.js';
+import { segmentSalt } from '../../../src/core/segment-header.js';
+import { concat, planArb, planLog, plainTransactions, segment, text } from './log-builder.js';
 import { mutate, mutationArb } from './log-mutations.js';
 
 const deep = process.env['WALREF_DEEP'] !== undefined;
@@ -59,6 +63,53 @@ describe('replay hot path', () => {
       const general = replay({ segments, checkpointLsn: 0, hotPath: false });
       expect(general.ok ? 'ok' : general.error.code, `case ${i}`).toBe('Malformed');
       expect(comparable(replay({ segments, checkpointLsn: 0, hotPath: true })), `case ${i}`).toEqual(comparable(general));
+    }
+  });
+
+  it('a frame with a good checksum that breaks its kind\'s shape decides the same on the hot path as on the general path, and is never a record', () => {
+    /** A v2 frame around `body`, sealed with a good checksum under `salt`: only the body can be wrong. */
+    const rawFrame = (body: Uint8Array, salt: number): Uint8Array => {
+      const frame = new Uint8Array(12 + body.length);
+      writeU32(frame, 0, body.length);
+      writeU32(frame, 8, salt);
+      frame.set(body, 12);
+      writeU32(frame, 4, crc32cOfRange(frame, 8, frame.length, crc32cOfRange(frame, 0, 4)));
+      return frame;
+    };
+    const body = (tag: number, bytes: number, lsn: number, txBeginLsn = 0): Uint8Array => {
+      const b = new Uint8Array(bytes);
+      b[0] = tag;
+      writeU64(b, 1, lsn);
+      if (bytes >= 17) writeU64(b, 9, txBeginLsn);
+      return b;
+    };
+    const batch = (count: number, bytes: number, txBeginLsn = 1): Uint8Array => {
+      const b = body(RecordKind.MutationBatch, bytes, 3, txBeginLsn);
+      writeU32(b, 17, count);
+      return b;
+    };
+    // Each comes at LSN 3, after transaction 1's begin and first batch, and is right in every other way.
+    const shapes: readonly [string, Uint8Array][] = [
+      ['a TxBegin body of 10 bytes', body(RecordKind.TxBegin, 10, 3)],
+      ['a TxBegin at LSN 0', body(RecordKind.TxBegin, 9, 0)],
+      ['a TxCommit body of 18 bytes', body(RecordKind.TxCommit, 18, 3, 1)],
+      ['a TxCommit at LSN 0', body(RecordKind.TxCommit, 17, 0, 1)],
+      ['a MutationBatch whose count runs past its body', batch(3, 21)],
+      ['a MutationBatch of one entry whose length runs past its body', concat([batch(1, 21), Uint8Array.of(200, 0, 0, 0, 7)])],
+      ['a MutationBatch in transaction 0', batch(0, 21, 0)],
+      ['a body of 8 bytes', body(RecordKind.TxBegin, 9, 3).subarray(0, 8)],
+    ];
+    const salt = segmentSalt(1, 1);
+    const open = segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('a')] }]);
+    for (const [name, bad] of shapes) {
+      for (const sealed of [false, true]) {
+        const first = { ...open, bytes: concat([open.bytes, rawFrame(bad, salt)]) };
+        const segments = sealed ? [first, segment(2, 4, [{ kind: 'TxBegin', lsn: 4 }])] : [first];
+        const general = replay({ segments, checkpointLsn: 0, hotPath: false });
+        expect(comparable(replay({ segments, checkpointLsn: 0, hotPath: true })), `${name}, ${sealed ? 'sealed' : 'active'}`).toEqual(comparable(general));
+        // Never a record: either the replay fails, or transaction 1 stays uncommitted.
+        if (general.ok) expect(plainTransactions(general.value.transactions), name).toEqual([]);
+      }
     }
   });
 
