@@ -102,6 +102,43 @@ describe('the MANIFEST codec', () => {
     expect(decodeManifest(encodeManifest({ ...example, epoch: LSN_MAX }))).toMatchObject({ ok: true, manifest: { epoch: LSN_MAX } });
   });
 
+  it('names each broken field when refusing to encode, and takes every value at the edge of each rule', () => {
+    const s0 = example.snapshots[0]!;
+    const s1 = example.snapshots[1]!;
+    const broken: readonly [Manifest, string][] = [
+      [{ ...example, firstSegmentId: 0 }, 'first segment id 0'],
+      [{ ...example, snapshots: Array.from({ length: MANIFEST_SNAPSHOTS_MAX + 1 }, (_, i) => ({ ...s0, id: 100 - i })) }, `${MANIFEST_SNAPSHOTS_MAX + 1} snapshots`],
+      [{ ...example, snapshots: [{ ...s0, id: 0 }] }, 'snapshot id 0'],
+      [{ ...example, snapshots: [{ ...s0, lsn: -1 }] }, 'snapshot LSN -1'],
+      [{ ...example, snapshots: [{ ...s0, lsn: 1.5 }] }, 'snapshot LSN 1.5'],
+      [{ ...example, snapshots: [{ ...s0, sizeBytes: -1 }] }, 'snapshot size -1'],
+      [{ ...example, snapshots: [{ ...s0, sizeBytes: 0.5 }] }, 'snapshot size 0.5'],
+      [{ ...example, snapshots: [{ ...s0, crc32c: -1 }] }, 'snapshot checksum -1'],
+      [{ ...example, snapshots: [{ ...s0, crc32c: 0x1_0000_0000 }] }, `snapshot checksum ${0x1_0000_0000}`],
+      [{ ...example, snapshots: [{ ...s0, crc32c: 1.5 }] }, 'snapshot checksum 1.5'],
+      [{ ...example, snapshots: [s0, { ...s1, id: s0.id }] }, `snapshot ${s0.id} is listed after a newer one`],
+      [{ ...example, snapshots: [s0, { ...s1, lsn: s0.lsn + 1 }] }, `snapshot ${s1.id} is listed after a newer one`],
+    ];
+    for (const [manifest, field] of broken) expect(() => encodeManifest(manifest), field).toThrow(new RangeError(`manifest: ${field} cannot be encoded`));
+    const edges: readonly Manifest[] = [
+      { ...example, snapshots: [{ ...s0, lsn: 0, sizeBytes: 0, crc32c: 0 }] },
+      { ...example, snapshots: [{ ...s0, crc32c: 0xffff_ffff }] },
+      // An older snapshot may have the same LSN as the newer one.
+      { ...example, snapshots: [s0, { ...s1, lsn: s0.lsn }] },
+      { ...example, snapshots: Array.from({ length: MANIFEST_SNAPSHOTS_MAX }, (_, i) => ({ ...s0, id: 100 - i })) },
+    ];
+    for (const manifest of edges) expect(decodeManifest(encodeManifest(manifest))).toEqual({ ok: true, manifest });
+  });
+
+  it('a MANIFEST shorter than its fixed part and checksum is truncated; one that holds no snapshot is bad-length', () => {
+    const whole = encodeManifest(example);
+    const fixedAndCrc = manifestBytesFor(0);
+    expect(decodeManifest(whole.subarray(0, fixedAndCrc - 1))).toEqual({ ok: false, cause: 'truncated' });
+    const none = encodeManifest(example).slice(0, fixedAndCrc);
+    writeU32(none, 28, 0);
+    expect(decodeManifest(reseal(none))).toEqual({ ok: false, cause: 'bad-length' });
+  });
+
   it('the live snapshot is the first one named; a manifest without one is a programmer error', () => {
     expect(liveSnapshot(example)).toBe(example.snapshots[0]);
     expect(() => liveSnapshot({ ...example, snapshots: [] })).toThrow('manifest: a MANIFEST names at least one snapshot');
