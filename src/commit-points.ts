@@ -6,7 +6,7 @@
 // also keeps the begin LSN of the oldest one open across it, to name it, as its distance below the
 // commit in two bytes. Under group commit nearly every commit splits one, so that is 2¼ bytes per
 // LSN since the last checkpoint (it was 8¼ with the begin LSN kept as a float: about 25 bytes per
-// commit, a gigabyte an hour at 100k commits/s for a host that never checkpoints).
+// commit, about 9 GB an hour at 100k commits/s for a host that never checkpoints, against 2.5 GB now).
 
 import type { CommitPoint } from './core/checkpoint.js';
 import type { Lsn } from './core/records.js';
