@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../../src/core/codec.js';
 import { appendFrame, emptyPending, pendingWrite, type PendingFrames } from '../../../src/core/frame-arena.js';
 import type { WalRecord } from '../../../src/core/records.js';
+import { concat } from './log-builder.js';
 
 const salt = 5;
 
@@ -27,16 +28,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /** Byte equality without vitest's element-by-element diff, which takes seconds on 100 KiB arrays. */
 const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
-
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 describe('frame arena', () => {
   it('every state and every write taken holds exactly its own frames (and marker zeros), whatever is done later from any state', () => {
