@@ -149,6 +149,7 @@ export class ReplayMachine {
       case 'header': {
         // Fewer bytes than a header: the finding is a short header, with nothing after it.
         const header = this.onHeader(this.carry.view());
+        // Stryker disable next-line LogicalOperator: a header that fails leaves the machine failed, never scanning, so with && the line returns nothing and the endSegment() below hands back the same failure or ends the same scan
         if (!header.ok || (this.phase as Phase) === 'scanning') return header.ok ? this.endScan() : header;
         // A header the policy skipped (skip-corrupted): the segment ends with nothing after it.
         this.carry.clear();
@@ -199,8 +200,10 @@ export class ReplayMachine {
 
   protected pushHeader(chunk: Uint8Array, start: number): Result<void> {
     let position = 0;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: entered anyway (forced true, or with <=) when the carry already holds the whole prefix, the take asks for 0 bytes or fewer and takes none, and the check below finds the prefix whole
     if (this.carry.sizeBytes < SEGMENT_HEADER_PREFIX_BYTES) {
       position = this.carry.take(chunk, position, SEGMENT_HEADER_PREFIX_BYTES - this.carry.sizeBytes);
+      // Stryker disable next-line ConditionalExpression: never returning here, a prefix still short took the whole chunk, so the take below gets no byte and the header's size is not reached either
       if (this.carry.sizeBytes < SEGMENT_HEADER_PREFIX_BYTES) return OK;
     }
     const needed = segmentHeaderBytesAt(this.carry.view());
@@ -219,6 +222,7 @@ export class ReplayMachine {
     const decoded = decodeSegmentHeader(bytes, this.segment.id);
     if (decoded.ok) {
       const action = decideRecovery('header-valid', this.role, 'none', this.policy);
+      // Stryker disable next-line ConditionalExpression: a defence; row R1 of the decision table gives read-frames for a valid header in every column
       if (action !== 'read-frames') return this.unexpected(action, 'header-valid');
       const previous = this.checkPreviousEnd(decoded.header);
       // A policy may have cut the log at this header instead (point-in-time): nothing more to read.
@@ -234,6 +238,7 @@ export class ReplayMachine {
     const finding = classifyHeaderFailure(decoded.cause);
     // Whether frames follow decides between a torn creation and a damaged header: scan first.
     if (framesAfterDecides(finding, this.role, this.policy)) {
+      // Stryker disable next-line MethodExpression: behind a torn header only whether frames follow and their LSNs are used (endScan, the point-in-time cut), never an offset the scan counts from here
       this.startSpot({ at: 'header', cause: decoded.cause }, Math.min(bytes.length, SEGMENT_HEADER_BYTES));
       return OK;
     }
@@ -261,6 +266,7 @@ export class ReplayMachine {
 
   protected failHeader(action: RecoveryAction, finding: Finding, cause: HeaderFailureCause): Result<void> {
     if (action === 'stop-torn-creation') return OK;
+    // Stryker disable next-line ConditionalExpression: a defence; the default column gives a header only stop-torn-creation or fail-bad-header, and the policy machine takes its other actions (fail-damaged, stop-cut, and skip-damage in its onHeader) before they reach this line
     if (action !== 'fail-bad-header') return this.unexpected(action, finding);
     return this.fail({ code: 'BadSegmentHeader', segment: this.segment.name, cause });
   }
@@ -284,6 +290,7 @@ export class ReplayMachine {
           this.carry.clear();
           return this.spotThenScan(this.carry.offsetBytes, decoded.cause, carried.frame, chunk.subarray(carried.position));
         }
+        // Stryker disable next-line BooleanLiteral: the carried frame is a buffer of its own (ReplayCarry.completeFrame), so copying its events gives equal events in another buffer
         const applied = this.passOn(this.records.apply(decoded.record, this.carry.offsetBytes, false));
         if (!applied.ok) return applied;
         return this.readFrames(chunk, carried.position, start);
@@ -295,6 +302,7 @@ export class ReplayMachine {
   private spotThenScan(offsetBytes: number, cause: DecodeFailureCause, carried: Uint8Array, chunkRest: Uint8Array): Result<void> {
     const skip = cause === 'stale-frame' ? carried.length : 1;
     const started = this.onSpot(offsetBytes, cause, carried, carried.subarray(Math.min(skip, carried.length)), offsetBytes + skip);
+    // Stryker disable next-line LogicalOperator: a spot either fails, which leaves the machine failed (no scansRest() takes that phase), or leaves it in a phase scansRest() takes, so && decides as || does
     if (!started.ok || !this.scansRest()) return started;
     return this.scan(chunkRest);
   }
@@ -310,9 +318,11 @@ export class ReplayMachine {
     const headerBytes = this.frameHeaderBytes;
     const fast = this.fast && salt !== 0;
     let at = position;
+    // Stryker disable next-line EqualityOperator: with <=, a position at the chunk's end decodes as truncated-frame-header, which carries the zero bytes left and returns OK, as leaving the loop does
     while (at < chunk.length) {
       if (fast) {
         at = fastFrames(chunk, at, salt, this.records);
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: without the break (or with >) a hot path that stopped at the chunk's end goes on to decode there, which gives truncated-frame-header, carries nothing and returns OK, as the break does
         if (at >= chunk.length) break;
       }
       const decoded = decodeRecordAt(chunk, at, salt);
@@ -325,6 +335,7 @@ export class ReplayMachine {
       if (decoded === 'truncated-frame-header' || decoded === 'truncated-body') {
         // The frame continues in the next chunk (or the segment ends here, which endSegment sees).
         this.carry.start(start + at);
+        // Stryker disable next-line ArithmeticOperator: take() takes at most what the chunk has left from `at`, which chunk.length + at exceeds
         this.carry.take(chunk, at, chunk.length - at);
         return OK;
       }

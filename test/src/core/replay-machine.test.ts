@@ -2,10 +2,12 @@
 // readers): segments in ascending id order, each begun, pushed and ended, then finish. A call out
 // of that order is a bug in the caller and throws, naming the call and the phase; after a failure
 // every call hands back the same failure instead. And it says when it is scanning behind a
-// segment's live frames, which decides whether the reader may reuse its buffers.
+// segment's live frames, which decides whether the reader may reuse its buffers. A reader that
+// reuses a buffer first detaches the machine from it.
 import { describe, expect, it } from 'vitest';
+import type { ReplayedTransaction } from '../../../src/core/records.js';
 import { ReplayMachine } from '../../../src/core/replay-machine.js';
-import { segment } from './log-builder.js';
+import { plainTransactions, segment, text } from './log-builder.js';
 
 const records = [
   { kind: 'TxBegin', lsn: 1 },
@@ -56,5 +58,30 @@ describe('the replay machine', () => {
     expect(m.endSegment().ok).toBe(true);
     expect(m.scanningBehindEnd).toBe(false);
     expect(m.finish().ok).toBe(true);
+  });
+
+  it('keeps the events of an open transaction when the buffer they were read from is detached and then overwritten', () => {
+    // Events are views into the chunks when not copied; a batch of the hot path and a Mutation of
+    // the general path are both held that way until the transaction commits.
+    const events = [text('first event'), text('second event'), text('a third')];
+    const records = [
+      { kind: 'TxBegin', lsn: 1 },
+      { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: events.slice(0, 2) },
+      { kind: 'Mutation', lsn: 3, txBeginLsn: 1, event: events[2]! },
+      { kind: 'TxCommit', lsn: 4, txBeginLsn: 1 },
+    ] as const;
+    const whole = segment(1, 1, records).bytes;
+    const open = segment(1, 1, records.slice(0, 3)).bytes;
+    const seen: ReplayedTransaction[] = [];
+    const m = new ReplayMachine({ checkpointLsn: 0, copyEvents: false, onTransaction: (t) => seen.push(t) });
+    m.beginSegment({ name: 'a', id: 1, last: true });
+    const buffer = whole.slice(0, open.length);
+    expect(m.push(buffer).ok).toBe(true);
+    m.detachFrom(buffer.buffer);
+    buffer.fill(0xee);
+    expect(m.push(whole.slice(open.length)).ok).toBe(true);
+    expect(m.endSegment().ok).toBe(true);
+    expect(m.finish().ok).toBe(true);
+    expect(plainTransactions(seen)).toEqual(plainTransactions([{ beginLsn: 1, commitLsn: 4, events }]));
   });
 });

@@ -6,12 +6,12 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Result } from '../../../src/core/errors.js';
 import { ReplayApply } from '../../../src/core/replay-apply.js';
-import { replay, type ReplayOutcome } from '../../../src/core/replay.js';
+import { replay, replayStream, type ReplayOutcome } from '../../../src/core/replay.js';
 import { writeU32, writeU64 } from '../../../src/core/codec.js';
 import { crc32cOfRange } from '../../../src/core/crc32c.js';
 import { RecordKind } from '../../../src/core/format.js';
 import { segmentSalt } from '../../../src/core/segment-header.js';
-import { concat, planArb, planLog, plainTransactions, segment, text } from './log-builder.js';
+import { concat, planArb, planLog, plainTransactions, segment, segmentV1, text } from './log-builder.js';
 import { mutate, mutationArb } from './log-mutations.js';
 
 const deep = process.env['WALREF_DEEP'] !== undefined;
@@ -43,6 +43,16 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** A v2 frame around `body`, sealed with a good checksum under `salt`: only the body can be wrong. */
+function rawFrame(body: Uint8Array, salt: number): Uint8Array {
+  const frame = new Uint8Array(12 + body.length);
+  writeU32(frame, 0, body.length);
+  writeU32(frame, 8, salt);
+  frame.set(body, 12);
+  writeU32(frame, 4, crc32cOfRange(frame, 8, frame.length, crc32cOfRange(frame, 0, 4)));
+  return frame;
+}
+
 describe('replay hot path', () => {
   it('a batch or commit whose LSN does not ascend (M4), or lies below its segment\'s base (M3), is Malformed on the hot path as on the general path', () => {
     const cases = [
@@ -67,15 +77,6 @@ describe('replay hot path', () => {
   });
 
   it('a frame with a good checksum that breaks its kind\'s shape decides the same on the hot path as on the general path, and is never a record', () => {
-    /** A v2 frame around `body`, sealed with a good checksum under `salt`: only the body can be wrong. */
-    const rawFrame = (body: Uint8Array, salt: number): Uint8Array => {
-      const frame = new Uint8Array(12 + body.length);
-      writeU32(frame, 0, body.length);
-      writeU32(frame, 8, salt);
-      frame.set(body, 12);
-      writeU32(frame, 4, crc32cOfRange(frame, 8, frame.length, crc32cOfRange(frame, 0, 4)));
-      return frame;
-    };
     const body = (tag: number, bytes: number, lsn: number, txBeginLsn = 0): Uint8Array => {
       const b = new Uint8Array(bytes);
       b[0] = tag;
@@ -111,6 +112,38 @@ describe('replay hot path', () => {
         if (general.ok) expect(plainTransactions(general.value.transactions), name).toEqual([]);
       }
     }
+  });
+
+  it('the hot path is taken unless hotPath is false, and never when events are copied out or under skip-corrupted', async () => {
+    // Which path ran shows only in the work done (the outcome is the same, as the properties
+    // here check), so a spy on the hot path's TxBegin counts its calls.
+    const fastBegin = vi.spyOn(ReplayApply.prototype, 'fastBegin');
+    const seg = segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'TxCommit', lsn: 2, txBeginLsn: 1 }]);
+    const runs: [string, () => Promise<unknown> | unknown, number][] = [
+      ['hotPath omitted', () => replay({ segments: [seg], checkpointLsn: 0 }), 1],
+      ['hotPath: true', () => replay({ segments: [seg], checkpointLsn: 0, hotPath: true }), 1],
+      ['hotPath: false', () => replay({ segments: [seg], checkpointLsn: 0, hotPath: false }), 0],
+      ['skip-corrupted', () => replay({ segments: [seg], checkpointLsn: 0, policy: 'skip-corrupted' }), 0],
+      ['chunks that are not fresh (events copied)', () => replayStream({ segments: [{ ...seg, chunks: [seg.bytes] }], checkpointLsn: 0 }, () => undefined), 0],
+      ['fresh chunks (events left in them)', () => replayStream({ segments: [{ ...seg, chunks: [seg.bytes] }], checkpointLsn: 0, chunksAreFresh: true }, () => undefined), 1],
+    ];
+    for (const [name, run, calls] of runs) {
+      fastBegin.mockClear();
+      await run();
+      expect(fastBegin, name).toHaveBeenCalledTimes(calls);
+    }
+  });
+
+  it('a v1 segment never goes through the hot path: bytes laid out as a v2 frame with salt 0 are a torn tail there, as the v1 decoder reads them', () => {
+    const v1 = segmentV1(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'TxCommit', lsn: 2, txBeginLsn: 1 }]);
+    const begin = new Uint8Array(9);
+    begin[0] = RecordKind.TxBegin;
+    writeU64(begin, 1, 3);
+    const segments = [{ ...v1, bytes: concat([v1.bytes, rawFrame(begin, 0)]) }];
+    const general = replay({ segments, checkpointLsn: 0, hotPath: false });
+    expect(general.ok && general.value.tornTail).toMatchObject({ offsetBytes: v1.bytes.length, cause: 'bad-checksum' });
+    expect(general.ok && general.value.maxLsn).toBe(2);
+    expect(comparable(replay({ segments, checkpointLsn: 0 }))).toEqual(comparable(general));
   });
 
   it('the hot path decides exactly as the general path: same transactions, summary or typed error, on intact and damaged logs at any checkpoint LSN', () => {

@@ -194,6 +194,62 @@ describe('recovery policies on damaged logs', () => {
     expect(r.ok ? null : r.error).toEqual({ code: 'Damaged', policy: 'absolute', segment: segmentFileName(3), offsetBytes: commit3.start, lsn: 8, cause: 'truncated-body' });
   });
 
+  it('a short header of the active segment is a torn creation under every policy but absolute, which refuses it', () => {
+    const short = { name: segmentFileName(4), id: 4, bytes: encodeSegmentHeader({ segmentId: 4, baseLsn: 10, salt: segmentSalt(4, 10) }).subarray(0, 20) };
+    const segments = [...log.segments, short];
+    for (const policy of ['tolerate-torn-tail', 'point-in-time', 'skip-corrupted'] as const) {
+      const r = outcome(segments, policy);
+      expect(events(r), policy).toEqual(['a', 'b', 'c']);
+      expect(r.ok && r.value.tornTail, policy).toEqual({ segment: short.name, segmentId: 4, offsetBytes: 0, droppedBytes: 20, cause: 'truncated-header', validFramesAfter: false, headerTorn: true });
+      expect(r.ok && r.value.policyReport?.skipped, policy).toEqual(policy === 'tolerate-torn-tail' ? undefined : []);
+    }
+    const r = outcome(segments, 'absolute');
+    expect(r.ok ? null : r.error).toMatchObject({ code: 'Damaged', policy: 'absolute', segment: short.name, offsetBytes: 0, cause: 'truncated-header' });
+  });
+
+  it('point-in-time cuts the log where a sealed segment\'s frames end when its successor\'s header names another end, and reads nothing after', () => {
+    // tx 1 (LSN 1-3) and tx 2's TxBegin (4) in segment 1, the rest of tx 2 and tx 3 after it. The
+    // TxBegin is lost to zeros: segment 1's frames end before where segment 2's header says.
+    const laid = layOut(
+      [
+        { events: ['a'], ending: 'commit' },
+        { events: ['b'], ending: 'commit' },
+        { events: ['c'], ending: 'commit' },
+      ],
+      [0, 0, 0, 1],
+      4,
+    );
+    const lost = laid.placed.find((p) => p.segment === 0 && p.kind === 'TxBegin' && p.tx === 1)!;
+    const segments = laid.segments.map((seg) => ({ ...seg, bytes: seg.bytes.slice() }));
+    segments[0]!.bytes.fill(0, lost.start, lost.end);
+    expect(outcome(segments, 'tolerate-torn-tail')).toMatchObject({ ok: false, error: { code: 'Corruption', segment: segmentFileName(1), offsetBytes: lost.start } });
+    const r = outcome(segments, 'point-in-time');
+    expect(events(r)).toEqual(['a']);
+    expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(1), offsetBytes: lost.start, lsn: 3, cutSegments: segments.slice(1).map((seg) => seg.name) });
+    expect(r.ok && r.value.maxLsn).toBe(9);
+  });
+
+  it('skip-corrupted: a skipped range ends at the first record read after it, also when that is a record the hot path could take', () => {
+    // tx 1's commit is damaged; tx 2's TxBegin, the first record after it, closes the range.
+    const laid = layOut(
+      [
+        { events: ['a'], ending: 'commit' },
+        { events: ['b'], ending: 'commit' },
+      ],
+      [],
+      6,
+    );
+    const commit1 = laid.placed.findIndex((p) => p.tx === 0 && p.kind === 'TxCommit');
+    const { segments } = damage(laid, [{ index: commit1, offset: 14, length: 1 }]);
+    for (const hotPath of [true, false]) {
+      const r = replay({ segments, checkpointLsn: 0, policy: 'skip-corrupted', hotPath });
+      expect(events(r)).toEqual(['b']);
+      expect(r.ok && r.value.policyReport?.skipped).toEqual([
+        { segment: segmentFileName(1), segmentId: 1, offsetBytes: laid.placed[commit1]!.start, endOffsetBytes: laid.placed[commit1]!.end, cause: 'bad-checksum', afterLsn: 2, beforeLsn: 4, droppedTransactions: [1] },
+      ]);
+    }
+  });
+
   it('the default column replays exactly as replay always did: no report, the same outcome', () => {
     expect(outcome(log.segments, 'tolerate-torn-tail')).toEqual(replay({ segments: log.segments, checkpointLsn: 0 }));
     const r = outcome(log.segments, 'tolerate-torn-tail');

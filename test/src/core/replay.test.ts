@@ -250,6 +250,36 @@ describe('replay: torn tails and corruption', () => {
     bytes.fill(0, secondAt, secondAt + frameSize(small[1]!)); // zeros where LSN 2 was; LSN 3..7 whole after it
     expect(errorOf([withBytes(first, bytes), segment(2, 8, [])])).toEqual({ code: 'Corruption', segment: first.name, offsetBytes: secondAt, lsn: 1, cause: 'bad-length' });
   });
+
+  it('a sealed segment with no frames whose successor names another end is Corruption with no last good LSN', () => {
+    const empty = segment(1, 1, []);
+    const next = segment(2, 1, [{ kind: 'TxBegin', lsn: 1 }], { previousEnd: SEGMENT_HEADER_BYTES + 21 });
+    expect(errorOf([empty, next])).toEqual({ code: 'Corruption', segment: empty.name, offsetBytes: SEGMENT_HEADER_BYTES, lsn: null, cause: 'truncated-frame-header' });
+  });
+
+  it('a sweep that begins at a segment whose header names its predecessor\'s end (that segment was removed after a checkpoint) replays it', () => {
+    const records: WalRecord[] = [{ kind: 'TxBegin', lsn: 8 }, { kind: 'TxCommit', lsn: 9, txBeginLsn: 8 }];
+    const outcome = outcomeOf([segment(2, 8, records, { previousEnd: 500 })], 7);
+    expect(outcome.transactions.map((t) => t.commitLsn)).toEqual([9]);
+    expect(outcome.maxLsn).toBe(9);
+  });
+
+  it('a live frame inside the torn frame that ends the active segment counts to its last byte in liveEndBytes, zeros included', () => {
+    // The frame at the end claims 100 body bytes; the file ends after 33 of its bytes, which are
+    // 12 bytes of a damaged header and a whole TxBegin of this life (LSN 3: its last 7 bytes are zeros).
+    const salt = segmentSalt(1, 1);
+    const seg = segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }]);
+    const spot = new Uint8Array(12);
+    new DataView(spot.buffer).setUint32(0, 100, true);
+    spot.fill(0xab, 4);
+    const inside = encodeFrame({ kind: 'TxBegin', lsn: 3 }, salt);
+    expect(inside.subarray(-7)).toEqual(new Uint8Array(7));
+    const bytes = concat([seg.bytes, spot, inside]);
+    const outcome = outcomeOf([withBytes(seg, bytes)]);
+    expect(outcome.tornTail).toMatchObject({ offsetBytes: seg.bytes.length, cause: 'truncated-body', validFramesAfter: true });
+    expect(outcome.maxLsn).toBe(3);
+    expect(outcome.segments[0]).toMatchObject({ validBytes: seg.bytes.length, liveEndBytes: bytes.length });
+  });
 });
 
 describe('replay: segment headers', () => {
