@@ -27,7 +27,10 @@ export function writeCall(context: CallContext, proc: Proc, call: Syscall): void
   // pwrite64(fd, buf, count, offset) and pwritev(fd, iov, iovcnt, offset[, flags]): the offset is argument 3.
   const explicit = positional ? parseNumber(a[3] ?? '') : null;
   const atExplicit = positional && explicit !== null && explicit >= 0;
-  const offset = atExplicit ? explicit : file.append ? sizeOf(context.state, file.inode) : file.offset;
+  // O_APPEND (or pwritev2's RWF_APPEND) writes at the end even for pwrite: Linux ignores the
+  // offset argument then (pwrite(2), BUGS); a positional write still leaves the fd offset alone.
+  const append = file.append || (call.name === 'pwritev2' && flagSet(a[4] ?? '').has('RWF_APPEND'));
+  const offset = append ? sizeOf(context.state, file.inode) : atExplicit ? explicit : file.offset;
   if (!atExplicit) file.offset = offset + written;
   if (written === 0) return;
   const path = context.nameOf(file);
