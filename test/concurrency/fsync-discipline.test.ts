@@ -95,8 +95,10 @@ async function fsyncDiscipline(s: fc.Scheduler, scenario: Scenario): Promise<voi
     if (poisoned) poisonSeen.push(wal.poisoned());
     else if (wal.poisoned() !== null) poisoned = true;
   };
+  /** The highest fence truncateUpTo was called with: commits at or below it may be gone from the disk, rightly. */
+  let truncatedTo = 0;
   const ack = (commitLsn: number): void => {
-    if (commitLsn > 0) acks.push({ tx: { commitLsn }, atOp: sim.opLog.length });
+    if (commitLsn > truncatedTo) acks.push({ tx: { commitLsn }, atOp: sim.opLog.length });
   };
 
   const make = <T>(name: string, body: () => Promise<T>): Promise<T | null> => {
@@ -164,13 +166,16 @@ async function fsyncDiscipline(s: fc.Scheduler, scenario: Scenario): Promise<voi
       }
       case 'checkpoint':
         return make('checkpointMarker', () => wal.checkpointMarker(0));
-      case 'truncate':
-        return make('truncateUpTo', () => wal.truncateUpTo(wal.durableLsn()));
+      case 'truncate': {
+        const fence = wal.durableLsn();
+        truncatedTo = Math.max(truncatedTo, fence);
+        return make('truncateUpTo', () => wal.truncateUpTo(fence));
+      }
       case 'poison':
       case 'recorderPoison': {
         if (closeCalled) return Promise.resolve();
-        // A waiter for everything allocated so far is usually still pending when the host poisons.
-        const waiting = wal.nextLsn() > 1 && wal.poisoned() === null ? start('waitDurable') : Promise.resolve();
+        // A commit and a waiter for it, usually still pending when the host poisons.
+        const waiting = wal.poisoned() === null ? Promise.all([start('tx'), start('waitDurable')]) : Promise.resolve();
         stats.poisonedByHost += 1;
         if (kind === 'poison') wal.poison('the host quarantines the WAL');
         else recorder.poison('the host quarantines the recorder');
