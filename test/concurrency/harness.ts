@@ -5,6 +5,8 @@
 //     happens in the simulator (its op is recorded at release: what the disk did, it did when the
 //     call returned). Everything the WAL does meanwhile (buffering, writes, other calls queueing)
 //     interleaves with it in the order the scheduler picks. One chosen fsync can fail with EIO.
+//     With syncAt 'call' an fsync happens in the simulator when it is called and only its answer
+//     waits for the scheduler. It counts the fsyncs (file and directory) in flight at once.
 //   - the checks on a finished run's op log: the durable LSN sampled at every operation never
 //     goes backwards, and every acknowledged commit was on stable storage when it was acknowledged
 //     (an acknowledgement never precedes the fsync that covers it);
@@ -51,11 +53,43 @@ export interface ScheduledFs {
   dirSyncInFlight(): number;
   /** Calls `listener` synchronously whenever the WAL starts a directory fsync (its number from 1). */
   onDirSync(listener: (number: number) => void): void;
+  /** The most fsyncs (file or directory) that were ever in flight at once since schedule(), and the labels of the first such moment. */
+  mostFsyncsInFlight(): { readonly count: number; readonly labels: readonly string[] };
 }
 
-export function scheduledFs(sim: SimFileSystem): ScheduledFs {
+/**
+ * When a scheduled fsync happens in the simulator: when the scheduler releases it (the default:
+ * what the disk did, it did when the call returned), or when the WAL calls it, its answer held
+ * back until the release (the disk made the data durable at once and the answer is late: an
+ * fsync covers what was written before it was called, and nothing written while it is in flight).
+ */
+export type SyncAt = 'release' | 'call';
+
+export function scheduledFs(sim: SimFileSystem, syncAt: SyncAt = 'release'): ScheduledFs {
   let scheduler: fc.Scheduler | null = null;
   let fsyncCount = 0;
+  const inFlight = new Set<string>();
+  let most: { count: number; labels: readonly string[] } = { count: 0, labels: [] };
+  let flightNumber = 0;
+  /** Counts `label` in flight from now until `wait` settles. */
+  const inFlightUntil = <T>(label: string, wait: () => Promise<T>): Promise<T> => {
+    const key = `${label} #${flightNumber++}`;
+    inFlight.add(key);
+    if (scheduler !== null && inFlight.size > most.count) most = { count: inFlight.size, labels: [...inFlight] };
+    return wait().finally(() => inFlight.delete(key));
+  };
+  /** Runs `run` (an fsync) at the release, or at the call with its outcome held until the release (syncAt). */
+  const syncLater = (label: string, run: () => Promise<void>): Promise<void> => {
+    if (scheduler === null || syncAt === 'release') return later(label, run);
+    const outcome = run().then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+    return later(label, async () => {
+      const failed = await outcome;
+      if (failed !== null) throw failed.error;
+    });
+  };
   let failAt: number | null = null;
   let dirSyncs = 0;
   let dirSyncInFlight = 0;
@@ -63,13 +97,15 @@ export function scheduledFs(sim: SimFileSystem): ScheduledFs {
   const later = <T>(label: string, run: () => Promise<T>): Promise<T> =>
     scheduler === null ? run() : scheduler.schedule(Promise.resolve(label), label).then(run);
   const fsync = (handle: FileHandle, kind: 'datasync' | 'sync'): Promise<void> =>
-    later(`${kind} ${handle.path}`, () => {
-      if (scheduler !== null) {
-        if (fsyncCount === failAt) sim.failNextFsync('EIO');
-        fsyncCount += 1;
-      }
-      return kind === 'datasync' ? handle.datasync() : handle.sync();
-    });
+    inFlightUntil(`${kind} ${handle.path}`, () =>
+      syncLater(`${kind} ${handle.path}`, () => {
+        if (scheduler !== null) {
+          if (fsyncCount === failAt) sim.failNextFsync('EIO');
+          fsyncCount += 1;
+        }
+        return kind === 'datasync' ? handle.datasync() : handle.sync();
+      }),
+    );
   const wrap = (handle: FileHandle): FileHandle => ({
     path: handle.path,
     write: (data, offsetBytes) => handle.write(data, offsetBytes),
@@ -94,10 +130,11 @@ export function scheduledFs(sim: SimFileSystem): ScheduledFs {
       const number = ++dirSyncs;
       dirSyncInFlight = number;
       dirSyncListener?.(number);
-      return later(`fsyncDir ${path}`, () => {
-        if (dirSyncInFlight === number) dirSyncInFlight = 0;
-        return sim.fsyncDir(path);
-      });
+      return inFlightUntil(`fsyncDir ${path}`, () =>
+        syncLater(`fsyncDir ${path}`, () => sim.fsyncDir(path)).finally(() => {
+          if (dirSyncInFlight === number) dirSyncInFlight = 0;
+        }),
+      );
     },
     lockDirectory: (dir) => sim.lockDirectory(dir),
     join: (...parts) => sim.join(...parts),
@@ -110,6 +147,7 @@ export function scheduledFs(sim: SimFileSystem): ScheduledFs {
       fsyncCount = 0;
       dirSyncs = 0;
       dirSyncInFlight = 0;
+      most = { count: inFlight.size, labels: [...inFlight] };
     },
     failFsync: (n) => {
       failAt = n;
@@ -119,6 +157,7 @@ export function scheduledFs(sim: SimFileSystem): ScheduledFs {
     onDirSync: (listener) => {
       dirSyncListener = listener;
     },
+    mostFsyncsInFlight: () => most,
   };
 }
 

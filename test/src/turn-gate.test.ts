@@ -1,7 +1,8 @@
 // The turn gate (src/turn-gate.ts) as a property, counted and never timed: a long run of awaited
 // calls that settle without waiting for the disk (begin, append, appendBatch, commit, abort,
-// writeTransaction, checkpointMarker, the recorder's commit and abort, flush under group and
-// none) must hand the event loop a turn once TURN_BUDGET_MS of such work has gone by.
+// writeTransaction, checkpointMarker, the recorder's commit (with events or read-only), abort and
+// flush, flush under group and none) must hand the event loop a turn once TURN_BUDGET_MS of such
+// work has gone by.
 //
 // The clock is fake (only `performance.now()`; setImmediate stays real), and each call advances it
 // by a chosen step, so the bound is exact: with a step of `d` ms, the call that finds the stretch
@@ -15,7 +16,7 @@ import { openWal } from '../../src/index.js';
 import { TURN_BUDGET_MS } from '../../src/turn-gate.js';
 import { ev, tempDir } from './helpers.js';
 
-type SettledCall = 'append' | 'appendBatch' | 'writeTransaction' | 'recorder' | 'checkpoint' | 'flush' | 'abortTx';
+type SettledCall = 'append' | 'appendBatch' | 'writeTransaction' | 'recorder' | 'recorderReadOnly' | 'recorderAbort' | 'recorderFlush' | 'checkpoint' | 'flush' | 'abortTx';
 
 describe('the turn gate', () => {
   afterEach(() => vi.useRealTimers());
@@ -25,7 +26,10 @@ describe('the turn gate', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('group' as const, 'none' as const),
-        fc.array(fc.constantFrom<SettledCall>('append', 'appendBatch', 'writeTransaction', 'recorder', 'checkpoint', 'flush', 'abortTx'), { minLength: 50, maxLength: 300 }),
+        fc.array(
+          fc.constantFrom<SettledCall>('append', 'appendBatch', 'writeTransaction', 'recorder', 'recorderReadOnly', 'recorderAbort', 'recorderFlush', 'checkpoint', 'flush', 'abortTx'),
+          { minLength: 50, maxLength: 300 },
+        ),
         // Binary fractions of a millisecond, so the fake clock adds them up exactly.
         fc.constantFrom(1 / 64, 1 / 16, 1 / 8, 1 / 4, 1 / 2),
         async (policy, calls, stepMs) => {
@@ -54,6 +58,14 @@ describe('the turn gate', () => {
               else if (call === 'checkpoint') await wal.checkpointMarker(wal.durableLsn());
               else if (call === 'flush') await wal.flush();
               else if (call === 'abortTx') await wal.abort(await wal.begin());
+              else if (call === 'recorderReadOnly') {
+                recorder.arm();
+                await recorder.commit();
+              } else if (call === 'recorderAbort') {
+                recorder.arm();
+                recorder.record(ev('x'));
+                await recorder.abort();
+              } else if (call === 'recorderFlush') await recorder.flush();
               else {
                 recorder.arm();
                 recorder.record(ev('r'));
