@@ -194,6 +194,12 @@ const PRECONDITIONS: Record<string, (corpus: Corpus) => Planted[]> = {
   'Fsync once poisoned': (c) => insertedAfter(c, afterPoison, () => ({ action: 'Fsync', ok: true, durableLsn: 1000 })),
   'Record once poisoned': (c) => insertedAfter(c, afterPoison, () => ({ action: 'Record', event: 'planted' })),
   'Close while down': (c) => insertedAfter(c, isAction('Close'), () => ({ action: 'Close' })),
+  // After the first Close, and after the first Close of a WAL that was poisoned before it: a
+  // process that is down poisons nothing, whatever it was before it went down.
+  'Poison while down': (c) => [
+    ...insertedAfter(c, isAction('Close'), () => ({ action: 'Poison', reason: 'planted' })),
+    ...insertedAfter(c, (l, trace, at) => l.action === 'Close' && trace.slice(0, at).some(afterPoison), () => ({ action: 'Poison', reason: 'planted' })),
+  ],
   'Recover of a non-empty directory first': (c) =>
     POLICIES.map((policy) => ({ trace: [{ ...c[policy][0]!, nextLsn: 5 }, ...c[policy].slice(1)], where: `${policy} line 1` })),
 };

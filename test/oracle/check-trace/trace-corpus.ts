@@ -3,7 +3,7 @@
 // recorder's arm / record / commit (writing and read-only) / abort (with and without events),
 // flush, forceFsync, the low-level begin / append / appendBatch / commit / abort, a checkpoint
 // marker, a truncation that removes a segment, a crash and its recovery, a clean close, a failed
-// fsync and the poison it causes, and the recovery after that.
+// fsync and the poison it causes, the close of the poisoned WAL, and the recovery after that.
 
 import { SimFileSystem, pickCrashState } from '../../../crash-sim/index.js';
 import { openWal, type Recorder } from '../../../src/index.js';
@@ -77,6 +77,9 @@ export async function recordTrace(policy: Policy): Promise<TraceLineJson[]> {
   // forceFsync's fsync fails.
   await r3.flush().catch(() => undefined);
   await run3.wal.forceFsync().catch(() => undefined);
+  // A poisoned WAL still closes (it writes and syncs nothing more), so a trace has a Close of a
+  // poisoned WAL, after which the process is down.
+  await run3.wal.close().catch(() => undefined);
 
   // Run 4: recover a crash state of the poisoned run; close.
   const disk3 = pickCrashState(disk2, 5).image();
