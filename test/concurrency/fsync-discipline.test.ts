@@ -25,6 +25,7 @@ import { survivingRecords } from '../../oracle/explore/survivors.js';
 import { openWal } from '../../src/index.js';
 import type { TraceEvent } from '../../src/core/trace.js';
 import { assertTimeLimited, budget } from '../model-based/run-config.js';
+import { mutationRunCap } from '../property-seed.js';
 import { encoder } from '../model-based/world.js';
 import { DIR, INTERVAL_MS, expectAcknowledgedOnStableStorage, scheduledFs, syncOptionFor, type Acknowledgement, type SyncAt } from './harness.js';
 
@@ -281,7 +282,10 @@ describe('the fsync discipline on the asynchronous port (fc.scheduler)', () => {
       numRuns: budget.concurrentRuns,
       minRuns: Math.ceil(budget.concurrentRuns / 5),
     });
-    // The property saw what it is about.
+    // The property saw what it is about. A mutation run caps it at a few runs
+    // (test/setup/fast-check-capped.ts), too few to see every kind of event, and judges only
+    // whether the property itself fails.
+    if (mutationRunCap() !== null) return;
     expect(stats.poisonedByHost).toBeGreaterThan(0);
     expect(stats.failedFsyncs).toBeGreaterThan(0);
     expect(stats.acks).toBeGreaterThan(0);
