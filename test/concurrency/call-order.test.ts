@@ -19,6 +19,7 @@ import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { openWal } from '../../src/index.js';
 import type { TraceEvent } from '../../src/core/trace.js';
 import { assertTimeLimited, budget } from '../model-based/run-config.js';
+import { mutationRunCap } from '../property-seed.js';
 import { encoder, replayedAsModel } from '../model-based/world.js';
 import { DIR, INTERVAL_MS, scheduledFs, syncOptionFor as syncOption } from './harness.js';
 
@@ -320,6 +321,9 @@ describe('call order on the asynchronous port (fc.scheduler)', () => {
       numRuns: budget.concurrentRuns,
       minRuns: Math.ceil(budget.concurrentRuns / 5),
     });
+    // A mutation run caps the property at a few runs (test/setup/fast-check-capped.ts), too few to
+    // see every case below, and judges only whether the property itself fails.
+    if (mutationRunCap() !== null) return;
     // Three or more LSN-allocating calls were made while a rotation or truncation held the lane.
     expect(stats.runsWithThreeQueuedBehindADirectoryFsync).toBeGreaterThan(0);
     expect(stats.runsWithRotation).toBeGreaterThan(0);
