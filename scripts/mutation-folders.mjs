@@ -48,6 +48,8 @@ export const FOLDERS = {
   },
   src: {
     mutate: ['src/*.ts', 'src/fs/**/*.ts'],
-    tests: ['test/src/*.test.ts', 'test/concurrency/**/*.test.ts', 'test/model-based/sim.test.ts', 'test/model-based/regressions.test.ts'],
+    // zod-on-demand spawns node on dist/ (built from the sources outside the sandbox), so it tests
+    // no mutant; in Stryker's sandbox it waits for a build of dist/ that never completes.
+    tests: ['test/src/*.test.ts', '!test/src/zod-on-demand.test.ts', 'test/concurrency/**/*.test.ts', 'test/model-based/sim.test.ts', 'test/model-based/regressions.test.ts'],
   },
 };

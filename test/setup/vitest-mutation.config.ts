@@ -1,12 +1,13 @@
 // The vitest config of a mutation run (scripts/test-mutation.mjs), never of npm test.
 //
 // - The suites come from WALREF_MUTATION_TESTS (a JSON list of globs): the ones that check the
-//   folder Stryker is mutating, chosen in scripts/test-mutation.mjs.
+//   folder Stryker is mutating, chosen in scripts/test-mutation.mjs. A glob that starts with `!`
+//   leaves its files out (a process-spawning suite inside a folder's glob).
 // - 'fast-check' resolves to test/setup/fast-check-capped.ts, which caps every fc.assert at
 //   WALREF_MUTATION_RUNS runs (the script sets it), so that a mutant costs seconds, not minutes.
 // - bail: the first failing test kills the mutant, and the rest need not run.
 import { join } from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -19,11 +20,14 @@ export function mutationTests(raw: string | undefined): string[] {
   return parsed as string[];
 }
 
+const tests = mutationTests(process.env['WALREF_MUTATION_TESTS']);
+
 export default defineConfig({
   root,
   resolve: { alias: [{ find: /^fast-check$/, replacement: join(root, 'test', 'setup', 'fast-check-capped.ts') }] },
   test: {
-    include: mutationTests(process.env['WALREF_MUTATION_TESTS']),
+    include: tests.filter((glob) => !glob.startsWith('!')),
+    exclude: [...configDefaults.exclude, ...tests.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1))],
     setupFiles: ['test/setup/property-seeds.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
