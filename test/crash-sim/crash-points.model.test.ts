@@ -184,7 +184,7 @@ describe('crash states at every crash point match an independent disk model', ()
   it('for random writes, truncates and fsyncs (some failing) on two files, under every knob combination', () => {
     fc.assert(
       fc.property(knobsArb, fc.array(step, { minLength: 1, maxLength: 7 }), (knobs, steps) => check(knobs, steps)),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 
