@@ -1,0 +1,46 @@
+// exploreWorkload (oracle/explore/explore.ts) must visit every crash point, the one after the
+// workload's last operation included, and report every violation it finds. Checked with a WAL
+// that loses the newest transaction on every recovery: once anything committed is durable, every
+// crash state from then on violates, so the crash points with violations must be exactly a
+// suffix of all the crash points (crash-sim's own list), ending at the last one; and with room for
+// all of them, the returned violations are all `violationCount` of them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { crashPointsOf } from '../../../crash-sim/crash-points.js';
+import { exploreWorkload } from '../../../oracle/explore/explore.js';
+import { runWorkload } from '../../../oracle/explore/run-workload.js';
+import type { OpenWalLike } from '../../../oracle/explore/wal-api.js';
+import { parseWorkloadText } from '../../../oracle/explore/workload.js';
+import { realOpenWal } from '../../crash-recovery/helpers.js';
+
+/** The real WAL, except that recovery forgets the newest replayed transaction. */
+const losesNewest: OpenWalLike = async (dir, options) => {
+  const opened = await realOpenWal(dir, options);
+  return { ...opened, replay: { ...opened.replay, transactions: opened.replay.transactions.slice(0, -1) } };
+};
+
+const parsed = parseWorkloadText(readFileSync(join(import.meta.dirname, '../../../oracle/explore/workloads/basic.json'), 'utf8'));
+if (!parsed.ok) throw new Error(parsed.error);
+const basic = parsed.workload;
+
+describe('exploreWorkload', () => {
+  it('checks every crash point through the one after the last operation, and reports every violation', async () => {
+    const run = await runWorkload(basic, realOpenWal);
+    const all = crashPointsOf(run.knobs, run.log).map((p) => p.afterOp);
+    const result = await exploreWorkload(basic, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000 });
+    expect(result.crashPoints).toBe(all.length);
+    expect(result.violations).toHaveLength(result.violationCount);
+    const violated = [...new Set(result.violations.map((v) => v.crashAfterOp))].filter((p): p is number => p !== null).sort((a, b) => a - b);
+    expect(violated.length).toBeGreaterThan(0);
+    expect(violated.at(-1)).toBe(all.at(-1));
+    const first = all.indexOf(violated[0] ?? -1);
+    expect(violated).toEqual(all.slice(first));
+  });
+
+  it('finds nothing on the real WAL', async () => {
+    const result = await exploreWorkload(basic, { openWal: realOpenWal, idempotenceStates: 0, maxStates: 400 });
+    expect(result.violationCount).toBe(0);
+    expect(result.crashStates).toBeGreaterThan(0);
+  });
+});

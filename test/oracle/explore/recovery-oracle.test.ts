@@ -1,0 +1,99 @@
+// checkRecovery (oracle/explore/recovery-oracle.ts) on a table of synthetic recoveries: which
+// properties each one breaks. The host committed t1..t3; the cases vary what was acknowledged
+// durable, what the image holds, and what recovery returned, so each property's boundary is
+// pinned from both sides (exactly at the acknowledged LSN, exactly at the surviving LSN bound).
+import { describe, expect, it } from 'vitest';
+import type { CrashState } from '../../../crash-sim/crash-states.js';
+import type { CrashContext } from '../../../oracle/explore/crash-context.js';
+import type { ExpectedReplay } from '../../../oracle/explore/expected-replay.js';
+import type { ExploreHistory, HistoryTx, ReplayedTx } from '../../../oracle/explore/explore-history.js';
+import { checkRecovery, type Property, type RecoveryObservation } from '../../../oracle/explore/recovery-oracle.js';
+
+const ev = (s: string): Uint8Array => new TextEncoder().encode(s);
+const t1: ReplayedTx = { beginLsn: 1, commitLsn: 3, events: [ev('a'), ev('b')] };
+const t2: ReplayedTx = { beginLsn: 4, commitLsn: 6, events: [ev('c')] };
+const t3: ReplayedTx = { beginLsn: 7, commitLsn: 9, events: [ev('d')] };
+const aborted: HistoryTx = { session: 0, step: 4, beginLsn: 10, endLsn: 11, events: [ev('x')], outcome: 'aborted', returnedAtOp: 40 };
+
+const asHistory = (t: ReplayedTx, i: number): HistoryTx => ({ session: 0, step: i, beginLsn: t.beginLsn, endLsn: t.commitLsn, events: t.events, outcome: 'committed', returnedAtOp: 10 * (i + 1) });
+const history: ExploreHistory = {
+  dir: '/wal',
+  records: [],
+  txs: [...[t1, t2, t3].map(asHistory), aborted],
+  sessions: [{ session: 0, startOp: 0, openedAtOp: 1, checkpointLsn: 0, recovered: [], nextLsnAtOpen: 1, tornTail: false }],
+  steps: [],
+  checkpointLsns: [],
+  epochs: [],
+  contractViolations: [],
+};
+const state = { files: new Map(), dirOps: [], describe: () => '', key: 'k' } as unknown as CrashState;
+
+interface Case {
+  readonly name: string;
+  readonly ack: number;
+  readonly checkpointLsn?: number;
+  /** What the image holds (expected replay). */
+  readonly expected: readonly ReplayedTx[];
+  readonly maxSurvivingLsn?: number;
+  readonly replayed: readonly ReplayedTx[] | null;
+  readonly error?: string;
+  readonly nextLsn?: number;
+  readonly again?: readonly ReplayedTx[];
+  readonly expectedFailure?: string;
+  readonly want: readonly Property[];
+}
+
+const swap = (t: ReplayedTx, events: string[]): ReplayedTx => ({ ...t, events: events.map(ev) });
+
+const cases: Case[] = [
+  { name: 'everything survived and came back', ack: 9, expected: [t1, t2, t3], replayed: [t1, t2, t3], want: [] },
+  { name: 'an unacknowledged tail was lost on disk and not replayed', ack: 6, expected: [t1, t2], replayed: [t1, t2], want: [] },
+  { name: 'nothing acknowledged, nothing survived', ack: 0, expected: [], replayed: [], want: [] },
+  { name: 'a commit acknowledged exactly at its commit LSN is lost (disk lost it too)', ack: 9, expected: [t1, t2], replayed: [t1, t2], want: ['DurabilityInv'] },
+  { name: 'a commit acknowledged below the durable LSN is lost', ack: 9, expected: [t1], replayed: [t1], want: ['DurabilityInv'] },
+  { name: 'a durable but unacknowledged commit is not required', ack: 8, expected: [t1, t2], replayed: [t1, t2], want: [] },
+  { name: 'a commit at or below the checkpoint LSN is not required', ack: 9, checkpointLsn: 3, expected: [t2, t3], replayed: [t2, t3], want: [] },
+  { name: 'the surviving tail is not replayed', ack: 6, expected: [t1, t2, t3], replayed: [t1, t2], want: ['ExactnessInv'] },
+  { name: 'a transaction with other events', ack: 9, expected: [t1, t2, t3], replayed: [t1, swap(t2, ['z']), t3], want: ['ExactnessInv', 'PrefixInv', 'AtomicityInv', 'DurabilityInv'] },
+  { name: 'a transaction with its events reordered', ack: 0, expected: [t1], replayed: [swap(t1, ['b', 'a'])], want: ['ExactnessInv', 'PrefixInv', 'AtomicityInv'] },
+  { name: 'a transaction with an event missing', ack: 0, expected: [t1], replayed: [swap(t1, ['a'])], want: ['ExactnessInv', 'PrefixInv', 'AtomicityInv'] },
+  { name: 'transactions in another order', ack: 0, expected: [t1, t2], replayed: [t2, t1], want: ['ExactnessInv', 'PrefixInv'] },
+  { name: 'a hole in the prefix', ack: 0, expected: [t1, t3], replayed: [t1, t3], want: ['PrefixInv'] },
+  { name: 'an aborted transaction replayed', ack: 0, expected: [t1], replayed: [t1, { beginLsn: 10, commitLsn: 11, events: [ev('x')] }], want: ['ExactnessInv', 'PrefixInv', 'AtomicityInv'] },
+  { name: 'nextLsn equal to the highest surviving LSN', ack: 9, expected: [t1, t2, t3], maxSurvivingLsn: 9, replayed: [t1, t2, t3], nextLsn: 9, want: ['NoReuseInv'] },
+  { name: 'nextLsn just above the highest surviving LSN', ack: 9, expected: [t1, t2, t3], maxSurvivingLsn: 9, replayed: [t1, t2, t3], nextLsn: 10, want: [] },
+  { name: 'nextLsn not above the checkpoint LSN', ack: 0, checkpointLsn: 12, expected: [], maxSurvivingLsn: 9, replayed: [], nextLsn: 12, want: ['NoReuseInv'] },
+  { name: 'recovering again after a re-crash gives another result', ack: 0, expected: [t1, t2], replayed: [t1, t2], again: [t1], want: ['IdempotenceInv'] },
+  { name: 'recovering again gives the same result', ack: 0, expected: [t1, t2], replayed: [t1, t2], again: [t1, t2], want: [] },
+  { name: 'openWal failed on a legal crash state', ack: 0, expected: [t1], replayed: null, error: 'Damaged: boom', want: ['Recoverable'] },
+  { name: 'the image cannot be recovered (expected failure)', ack: 0, expected: [], expectedFailure: 'sealed segment damaged', replayed: [], want: ['Recoverable'] },
+];
+
+function observation(c: Case): RecoveryObservation {
+  return {
+    replayed: c.replayed,
+    error: c.replayed === null ? (c.error ?? 'error') : null,
+    nextLsn: c.nextLsn ?? 1_000,
+    probeBeginLsn: null,
+    idempotence: c.again === undefined ? [] : [{ describe: () => 'again', replayed: c.again, error: null }],
+  };
+}
+
+describe('checkRecovery', () => {
+  it.each(cases)('$name: $want', (c) => {
+    const checkpointLsn = c.checkpointLsn ?? 0;
+    const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: c.ack, checkpointLsn, committed: [t1, t2, t3] };
+    const expected: ExpectedReplay = {
+      failure: c.expectedFailure ?? null,
+      refused: null,
+      transactions: c.expected,
+      checkpointObserved: null,
+      records: [],
+      maxSurvivingLsn: c.maxSurvivingLsn ?? Math.max(0, ...c.expected.map((t) => t.commitLsn)),
+      segments: [],
+    };
+    const found = checkRecovery({ history, context, state, expected, observed: observation(c), operations: '' });
+    expect([...new Set(found.map((v) => v.property))].sort()).toEqual([...c.want].sort());
+    for (const v of found) expect(v.crashAfterOp).toBe(50);
+  });
+});
