@@ -85,6 +85,11 @@ describe('the turn gate', () => {
           expect(worst, `at most ${bound} calls between turns with ${stepMs} ms per call (${turns} turns)`).toBeLessThanOrEqual(bound);
           // A run long enough to spend the budget several times did yield.
           if (calls.length * stepMs >= 4 * TURN_BUDGET_MS) expect(turns).toBeGreaterThan(0);
+          // And no more often than the budget asks: a stretch lasts at least TURN_BUDGET_MS of the
+          // clock, so a gate that yields at every call (correct, but a turn per call is what the
+          // budget exists to avoid) fails here. Two more for the turns around the first and last call.
+          const most = Math.floor((calls.length * stepMs) / TURN_BUDGET_MS) + 2;
+          expect(turns, `at most ${most} turns in ${calls.length * stepMs} ms of calls`).toBeLessThanOrEqual(most);
         },
       ),
       { numRuns: 40 },
