@@ -84,6 +84,18 @@ export async function assertTimeLimited<Ts>(label: string, property: fc.IAsyncPr
 }
 
 /**
+ * A scheduler property of test/concurrency at its budget (budget.concurrentRuns, at least a fifth
+ * of them), then the evidence that it met what it is about: every count `seen` returns is above 0.
+ * A mutation run caps properties at a few runs (test/setup/fast-check-capped.ts), too few to meet
+ * every case, so there only the property itself is judged.
+ */
+export async function assertConcurrentProperty<Ts>(label: string, property: fc.IAsyncProperty<Ts>, seen: () => Readonly<Record<string, number>>): Promise<void> {
+  await assertTimeLimited(label, property, { numRuns: budget.concurrentRuns, minRuns: Math.ceil(budget.concurrentRuns / 5) });
+  if (mutationRunCap() !== null) return;
+  for (const [what, count] of Object.entries(seen())) expect(count, `${label}: runs that saw ${what}`).toBeGreaterThan(0);
+}
+
+/**
  * "Large" segments in the simulator are 16 KiB: segment files are preallocated to their target
  * size, the simulator holds every byte of them in memory, and no run writes that much.
  */
