@@ -35,14 +35,12 @@ export const FOLDERS = {
     mutate: [
       'oracle/explore/**/*.ts',
       'oracle/check-trace/**/*.ts',
-      'oracle/crash-test/{strace-parse,syscall-history,file-calls,path-calls,process-table,call-context,describe,violations,report,merge,shard,errors}.ts',
+      'oracle/crash-test/{strace-parse,syscall-history,file-calls,path-calls,process-table,call-context,describe,violations,report,merge,shard,errors,check-stream}.ts',
     ],
     tests: [
-      'test/oracle/explore/survivors.test.ts',
-      'test/oracle/explore/workload.test.ts',
-      'test/oracle/explore/crash-context.test.ts',
+      'test/oracle/explore/*.test.ts',
       'test/oracle/check-trace/check-trace.test.ts',
-      'test/oracle/crash-test/{strace-parse,syscall-history,describe,merge,shard,checker}.test.ts',
+      'test/oracle/crash-test/{strace-parse,syscall-history,describe,merge,shard,checker,check-stream,violations}*.test.ts',
       'test/crash-recovery/generated-workloads.test.ts',
     ],
   },
