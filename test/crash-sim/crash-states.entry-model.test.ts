@@ -3,7 +3,8 @@
 // in one directory, the entries of the crash states are exactly those of the durable entries with
 // any subset of the undecided changes applied in issue order, each change whole. A rename is one
 // change: it may be lost or kept, never half done, so a rename over an existing file leaves the
-// target name naming the old file or the new one in every crash state, never neither.
+// target name naming the old file or the new one in every crash state, never neither. An unlink
+// or a rename kept without the change that put its file under the name leaves the name alone.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crashSpace, enumerateCrashStates } from '../../crash-sim/crash-states.js';
@@ -14,7 +15,8 @@ import type { SimOp } from '../../crash-sim/sim-state.js';
 type Step = { readonly kind: 'create' | 'unlink'; readonly name: number } | { readonly kind: 'rename'; readonly from: number; readonly to: number } | { readonly kind: 'fsyncDir' };
 type Change = { kind: 'set'; name: string; inode: number } | { kind: 'unlink'; name: string; inode: number } | { kind: 'rename'; from: string; to: string; inode: number };
 
-const NAMES = ['a', 'b', 'c'];
+// The random steps use the first three; 'd' is for the examples.
+const NAMES = ['a', 'b', 'c', 'd'];
 const knobs = resolveKnobs({ sectorBytes: 8, dirSync: true });
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -101,6 +103,42 @@ function check(steps: readonly Step[]): void {
 describe('directory entries of crash states match an independent model (dirSync on)', () => {
   it('for random creates, renames, unlinks and directory fsyncs', () => {
     fc.assert(fc.property(fc.array(stepArb, { maxLength: 10 }), check), { numRuns: 200 });
+  });
+
+  it('for random renames, unlinks, creates and directory fsyncs over three durable files', () => {
+    // Most of what an entry change must not touch is a durable file whose name another change
+    // reuses: starting from three of them makes those histories common.
+    const durable: Step[] = [{ kind: 'create', name: 0 }, { kind: 'create', name: 1 }, { kind: 'create', name: 2 }, { kind: 'fsyncDir' }];
+    fc.assert(fc.property(fc.array(stepArb, { maxLength: 8 }), (steps) => check([...durable, ...steps])), { numRuns: 200 });
+  });
+
+  it('an unlink kept without the rename that brought its file under the name removes nothing: the durable file under the name survives', () => {
+    // a (inode 1) and c (inode 2) are durable; then c is renamed over a, and a (now inode 2) is
+    // unlinked. A crash that keeps the unlink and loses the rename must leave a naming inode 1:
+    // the unlink removed inode 2, and no kept change removed inode 1. Were the unlink to remove
+    // whatever the name holds, that crash would give "c=2" alone, an image no subset of the
+    // changes makes.
+    const steps: Step[] = [{ kind: 'create', name: 0 }, { kind: 'create', name: 2 }, { kind: 'fsyncDir' }, { kind: 'rename', from: 2, to: 0 }, { kind: 'unlink', name: 0 }];
+    check(steps);
+    const { expected } = run(steps);
+    expect([...expected].sort()).toEqual(['', 'a=1 c=2', 'a=2']);
+  });
+
+  it('a rename kept without the change that brought its file under the source name leaves the name alone', () => {
+    // a (inode 1) and b (inode 2) are durable; then a is renamed to c, b to a, and a (now inode 2)
+    // to d. A crash that keeps only the last rename must keep a naming inode 1 beside d=2 and b=2:
+    // the rename moved inode 2, and taking inode 1's name with it would give "b=2 d=2", an image
+    // no subset of the changes makes.
+    const steps: Step[] = [
+      { kind: 'create', name: 0 },
+      { kind: 'create', name: 1 },
+      { kind: 'fsyncDir' },
+      { kind: 'rename', from: 0, to: 2 },
+      { kind: 'rename', from: 1, to: 0 },
+      { kind: 'rename', from: 0, to: 3 },
+    ];
+    check(steps);
+    expect(run(steps).expected).toContain('a=1 b=2 d=2');
   });
 
   it('a rename over a durable file keeps one of the two files under the target name', () => {
