@@ -30,9 +30,9 @@ const unb64 = (text) => Buffer.from(text, 'base64').toString('utf8');
 /**
  * Starts one etcd member on `dataDir` and waits until it serves requests, at most `startMs`
  * (a member that cannot elect itself never does: the checker reports it well within crash-test's
- * own timeout).
+ * own timeout). `flags` are more etcd flags, e.g. ['--backend-batch-interval', '1h'].
  */
-export async function startEtcd(dataDir, { startMs = 20_000 } = {}) {
+export async function startEtcd(dataDir, { startMs = 20_000, flags = [] } = {}) {
   const client = await freePort();
   const peer = await freePort();
   const clientUrl = `http://127.0.0.1:${client}`;
@@ -45,6 +45,7 @@ export async function startEtcd(dataDir, { startMs = 20_000 } = {}) {
       '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
       '--initial-cluster', `walref=${peerUrl}`, '--initial-cluster-state', 'new',
       '--log-level', 'warn', '--logger', 'zap',
+      ...flags,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.arch === 'arm64' ? 'arm64' : '' } },
   );
