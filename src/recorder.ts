@@ -24,6 +24,10 @@ export interface RecorderHost {
   track<T>(call: Promise<T>): Promise<T>;
 }
 
+// Not fatal: an event is the host's opaque bytes, and tracing it must never make record() throw.
+// Bytes that are not UTF-8 are traced as U+FFFD, as the Wal's own trace lines do
+// (test/src/recorder.trace.test.ts).
+// Stryker disable next-line ObjectLiteral: `{ fatal: false }` spells out TextDecoder's default, so an empty options object decodes every event the same way
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export class Recorder {
