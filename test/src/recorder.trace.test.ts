@@ -1,7 +1,8 @@
 // The Recorder's trace lines (src/recorder.ts) for events that are not UTF-8. A trace carries each
 // event as its UTF-8 decoding (docs/trace-format.md), and events are opaque bytes the host chose:
-// recording one that does not decode must neither fail nor be dropped when a trace sink is on. The
-// decoder replaces each byte that does not decode with U+FFFD, as the Wal's own trace lines do.
+// recording one that does not decode must neither fail nor be dropped when a trace sink is on. Each
+// byte that does not decode is traced as U+FFFD, by the one decoding every trace line uses
+// (traceText in src/core/trace.ts): the recorder's Record, the Wal's Append and open's Recover.
 
 import { describe, expect, it } from 'vitest';
 import { openWal, type TraceEvent } from '../../src/index.js';
@@ -39,7 +40,7 @@ describe('Recorder trace of events that are not UTF-8', () => {
     expect(events).toEqual([{ action: 'Arm' }, { action: 'Record', event: notUtf8Text }]);
   });
 
-  it('through a Wal with a trace sink, the event is committed whole and its trace line decodes it the same way', async () => {
+  it('through a Wal with a trace sink, the event is committed whole, and every trace line that carries it decodes it the same way', async () => {
     const dir = tempDir('recorder-trace');
     const events: TraceEvent[] = [];
     {
@@ -49,11 +50,20 @@ describe('Recorder trace of events that are not UTF-8', () => {
       recorder.record(notUtf8);
       expect(await recorder.commit()).toBe('yes');
       await recorder.flush();
+      // The Wal's own calls, beside the recorder's.
+      const tx = await wal.begin();
+      await wal.append(tx, notUtf8);
+      await wal.commit(tx);
+      await wal.flush();
       await wal.close();
     }
     expect(events.filter((event) => event.action === 'Record')).toEqual([{ action: 'Record', event: notUtf8Text }]);
-    const { wal, replay } = await openWal(dir);
-    expect(replay.transactions.map((t) => t.events)).toEqual([[notUtf8]]);
+    expect(events.filter((event) => event.action === 'Append').map((event) => event.action === 'Append' && event.event)).toEqual([notUtf8Text]);
+    const reopened: TraceEvent[] = [];
+    const { wal, replay } = await openWal(dir, { trace: (event) => reopened.push(event) });
+    expect(replay.transactions.map((t) => t.events)).toEqual([[notUtf8], [notUtf8]]);
+    const recover = reopened.find((event) => event.action === 'Recover');
+    expect(recover !== undefined && recover.action === 'Recover' && recover.transactions.map((t) => t.events)).toEqual([[notUtf8Text], [notUtf8Text]]);
     await wal.close();
   });
 });
