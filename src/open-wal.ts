@@ -8,6 +8,7 @@
 import { WalError } from './core/errors.js';
 import type { ReplayedTransaction } from './core/records.js';
 import { planRecovery } from './core/recovery-plan.js';
+import { traceText } from './core/trace.js';
 import type { ReplayOutcome, ReplaySummary } from './core/replay.js';
 import { initialWriterState, type WriterConfig, type WriterStart } from './core/writer-state.js';
 import { EffectRunner } from './effect-runner.js';
@@ -68,14 +69,13 @@ export async function openWal(dir: string, options?: WalOptions): Promise<Opened
     const checkpointer = new Checkpointer({ epoch: opened.epoch, retain: resolved.retain, recoveredLsn: state.nextLsn - 1, checkpointLsn, fs: fileSystem, dir, runner });
     const wal = new Wal({ dir, state, runner, fs: fileSystem, lock, intervalMs: resolved.intervalMs, trace, checkpointer, deflater: deflaterFor(resolved) });
     if (trace !== null) {
-      const decoder = new TextDecoder();
       trace({
         action: 'Recover',
         nextLsn: state.nextLsn,
         durableLsn: state.durableLsn,
         sync: resolved.syncMode,
         checkpointLsn,
-        transactions: outcome.transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => decoder.decode(e)) })),
+        transactions: outcome.transactions.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map(traceText) })),
       });
     }
     return { wal, replay: outcome, snapshot: opened.snapshot };

@@ -7,7 +7,10 @@ import type { CutQuarantine } from './core/policy-repair.js';
 import type { EffectRunner } from './effect-runner.js';
 import { READ_CHUNK_BYTES } from './log-reader.js';
 
-export async function quarantineCut(runner: EffectRunner, quarantine: CutQuarantine): Promise<void> {
+/** The parts of a CutQuarantine that this module runs (the summary is the recovery plan's). */
+export type QuarantineSteps = Pick<CutQuarantine, 'tail' | 'effects'>;
+
+export async function quarantineCut(runner: EffectRunner, quarantine: QuarantineSteps): Promise<void> {
   const { from, offsetBytes, to } = quarantine.tail;
   const source = runner.handle(from);
   const sizeBytes = source.sizeBytes();

@@ -7,7 +7,7 @@
 import * as core from './core/recorder.js';
 import { WalError } from './core/errors.js';
 import type { Lsn } from './core/records.js';
-import type { TraceEvent } from './core/trace.js';
+import { traceText, type TraceEvent } from './core/trace.js';
 
 /** What the Recorder needs from its Wal. */
 export interface RecorderHost {
@@ -23,8 +23,6 @@ export interface RecorderHost {
   /** Counts `call` among the calls the Wal's close() waits for, and returns it. */
   track<T>(call: Promise<T>): Promise<T>;
 }
-
-const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export class Recorder {
   readonly #wal: RecorderHost;
@@ -47,7 +45,7 @@ export class Recorder {
   record(event: Uint8Array): void {
     const wasPoisoned = this.#state.poisoned !== null;
     this.#settle(core.record(this.#state, event));
-    if (!wasPoisoned && this.#state.poisoned === null) this.#wal.emitTrace(() => ({ action: 'Record', event: decoder.decode(event) }));
+    if (!wasPoisoned && this.#state.poisoned === null) this.#wal.emitTrace(() => ({ action: 'Record', event: traceText(event) }));
   }
 
   /**

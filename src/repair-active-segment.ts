@@ -7,7 +7,10 @@ import type { RecoveryPlan } from './core/recovery-plan.js';
 import type { EffectRunner } from './effect-runner.js';
 import { READ_CHUNK_BYTES } from './log-reader.js';
 
-export async function repairActiveSegment(runner: EffectRunner, plan: RecoveryPlan): Promise<void> {
+/** The parts of a RecoveryPlan that the repair runs. */
+export type RepairSteps = Pick<RecoveryPlan, 'before' | 'rewriteFile' | 'rewriteBytes' | 'after'>;
+
+export async function repairActiveSegment(runner: EffectRunner, plan: RepairSteps): Promise<void> {
   for (const effect of plan.before) await runner.run(effect);
   const file = plan.rewriteFile;
   if (file !== null && plan.rewriteBytes > 0) {

@@ -9,7 +9,7 @@
 import * as writer from './core/writer.js';
 import { WalError } from './core/errors.js';
 import type { Lsn } from './core/records.js';
-import type { TraceSink } from './core/trace.js';
+import { traceText, type TraceSink } from './core/trace.js';
 import type { WriterState } from './core/writer-state.js';
 import type { CheckpointInput, CheckpointResult, Checkpointer } from './checkpointer.js';
 import type { EffectRunner } from './effect-runner.js';
@@ -346,9 +346,4 @@ function sameLsn(lsn: Lsn): Lsn {
 /** The commit LSN of a transaction's LSNs (one function, not a closure per commit). */
 function commitLsnOf(lsns: { beginLsn: Lsn; commitLsn: Lsn }): Lsn {
   return lsns.commitLsn;
-}
-
-/** An event as a trace line carries it: its bytes decoded as UTF-8 (docs/trace-format.md). */
-function traceText(event: Uint8Array): string {
-  return new TextDecoder().decode(event);
 }

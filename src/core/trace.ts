@@ -42,3 +42,14 @@ export interface TraceTx {
 }
 
 export type TraceSink = (event: TraceEvent) => void;
+
+/**
+ * An event as a trace line carries it: its bytes decoded as UTF-8 (docs/trace-format.md). Not
+ * fatal: an event is the host's opaque bytes, and tracing it must never make a call throw, so bytes
+ * that are not UTF-8 come out as U+FFFD (test/src/recorder.trace.test.ts). The decoder is made at
+ * each call, not once when the module loads: tracing is off by default and a debugging aid when on.
+ */
+export function traceText(event: Uint8Array): string {
+  // Stryker disable next-line ObjectLiteral: `{ fatal: false }` spells out TextDecoder's default, so an empty options object decodes every event the same way
+  return new TextDecoder('utf-8', { fatal: false }).decode(event);
+}
