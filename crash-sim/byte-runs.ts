@@ -45,8 +45,10 @@ export class RunMap<T> {
     this.#runs.splice(first, 0, run);
   }
 
-  /** Nothing in [startBytes, endBytes) any more. */
+  /** Nothing in [startBytes, endBytes) any more; an empty or reversed range clears nothing. */
   clear(startBytes: number, endBytes = Number.POSITIVE_INFINITY): void {
+    // Without it a run covering startBytes would be split in two (or made to overlap itself).
+    if (endBytes <= startBytes) return;
     const first = this.#firstEndingAfter(startBytes);
     let last = first;
     const kept: ByteRun<T>[] = [];

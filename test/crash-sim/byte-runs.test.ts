@@ -25,11 +25,12 @@ const valueArb = fc.constantFrom<Value>('a', 'b', 'c');
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('set' as const), start: position, end: position, value: valueArb }) },
-  // clear is only ever asked for a non-empty range (file-image.ts clears to the end of the file).
+  // Clears to the end (as file-image.ts does), of a range, and of an empty or reversed range,
+  // which clears nothing.
   {
     weight: 1,
     arbitrary: fc
-      .record({ start: fc.nat(SPAN - 1), length: fc.option(fc.integer({ min: 1, max: SPAN }), { nil: undefined }) })
+      .record({ start: fc.nat(SPAN - 1), length: fc.option(fc.integer({ min: -2, max: SPAN }), { nil: undefined }) })
       .map(({ start, length }) => ({ kind: 'clear' as const, start, end: length === undefined ? undefined : Math.min(SPAN, start + length) })),
   },
   // Queries over any range, empty and reversed ones included: those answer with nothing.
