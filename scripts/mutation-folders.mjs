@@ -48,6 +48,6 @@ export const FOLDERS = {
     mutate: ['src/*.ts', 'src/fs/**/*.ts'],
     // zod-on-demand spawns node on dist/ (built from the sources outside the sandbox), so it tests
     // no mutant; in Stryker's sandbox it waits for a build of dist/ that never completes.
-    tests: ['test/src/*.test.ts', '!test/src/zod-on-demand.test.ts', 'test/concurrency/**/*.test.ts', 'test/model-based/sim.test.ts', 'test/model-based/regressions.test.ts'],
+    tests: ['test/src/*.test.ts', 'test/src/fs/*.test.ts', '!test/src/zod-on-demand.test.ts', 'test/concurrency/**/*.test.ts', 'test/model-based/sim.test.ts', 'test/model-based/regressions.test.ts'],
   },
 };
