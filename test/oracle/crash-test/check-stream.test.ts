@@ -3,6 +3,8 @@
 // printed between a write and its fsync counts right after the write, and an ACK printed after the
 // last file-system call counts at the last crash point. Random workloads of writes, fsyncs and
 // ACKs, through the plan crash-test streams (planCrashStream) and the jobs it checks (jobsOf).
+// And jobsOf's counts: every state drawn from the plan, and each distinct (image, ids) pair checked
+// once, in plan order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planCrashStream } from '../../../crash-sim/crash-points.js';
