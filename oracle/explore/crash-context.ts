@@ -45,6 +45,7 @@ export function hostSession(history: Pick<ExploreHistory, 'sessions'>, contextEn
 export function acknowledgedDurableLsn(history: ExploreHistory, log: readonly { readonly durableLsnProbe: number | null }[], session: number, contextEndOp: number): number {
   const from = history.sessions[session]?.startOp ?? 0;
   let acknowledged = 0;
+  // `i < log.length` only saves work when the context ends past the log: a probe past the end reads undefined and counts as 0.
   for (let i = from; i <= contextEndOp && i < log.length; i++) acknowledged = Math.max(acknowledged, log[i]?.durableLsnProbe ?? 0);
   return acknowledged;
 }

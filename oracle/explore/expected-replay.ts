@@ -54,6 +54,7 @@ function equalAt(image: Uint8Array, offsetBytes: number, bytes: Uint8Array): boo
 function matching(image: Uint8Array, candidates: readonly Placement[] | undefined, upToOp: number): Placement | undefined {
   if (candidates === undefined) return undefined;
   // The newest write first: when two sessions wrote the same offset, the later bytes are likelier.
+  // Stryker disable next-line ArithmeticOperator: starting at length + 1 first visits two indices past the end, which hold no candidate and are skipped, then the same candidates in the same order
   for (let i = candidates.length - 1; i >= 0; i--) {
     const candidate = candidates[i];
     if (candidate !== undefined && candidate.opIndex < upToOp && equalAt(image, candidate.offsetBytes, candidate.bytes)) return candidate;

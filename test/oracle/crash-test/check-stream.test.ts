@@ -3,6 +3,8 @@
 // printed between a write and its fsync counts right after the write, and an ACK printed after the
 // last file-system call counts at the last crash point. Random workloads of writes, fsyncs and
 // ACKs, through the plan crash-test streams (planCrashStream) and the jobs it checks (jobsOf).
+// And jobsOf's counts: every state drawn from the plan, and each distinct (image, ids) pair checked
+// once, in plan order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planCrashStream } from '../../../crash-sim/crash-points.js';
@@ -47,7 +49,7 @@ function jobsFor(events: readonly Event[], maxStates: number) {
   const h = buildSyscallHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs, initial: { files: new Map(), dirs: [] } });
   expect(h.ops).toHaveLength(events.length + 2);
   const plan = planCrashStream(knobs, h.ops, maxStates, 1);
-  return { jobs: [...jobsOf(plan.points(), h)], shard: (s: { k: number; n: number }) => [...jobsOf(plan.points(), h, { drawn: 0, jobs: 0 }, s)] };
+  return { jobs: [...jobsOf(plan.points(), h)], plan, history: h, shard: (s: { k: number; n: number }) => [...jobsOf(plan.points(), h, { drawn: 0, jobs: 0 }, s)] };
 }
 
 const workload = fc.array(fc.constantFrom<Event>('write', 'fsync', 'ack', 'ack'), { maxLength: 14 });
@@ -79,5 +81,36 @@ describe('each crash state is checked with the ids acknowledged before the next 
     const at = jobsFor(events, 1000).jobs.filter((j) => j.afterOp === afterOp);
     expect(at.length).toBeGreaterThan(0);
     for (const job of at) expect(job.ids).toEqual(ids);
+  });
+});
+
+describe('jobsOf counts what it draws and checks each distinct state once', () => {
+  it('drawn is every state of every point, jobs the distinct (image, ids) pairs, each yielded once', () => {
+    fc.assert(
+      fc.property(workload, fc.constantFrom(1, 7, 1000), (events, maxStates) => {
+        const { plan, history } = jobsFor(events, maxStates);
+        // What the plan holds, taken apart here without jobsOf: every state with the ids of its point.
+        const all: string[] = [];
+        for (const planned of plan.points()) {
+          const ids = expectedIds(events, planned.point.afterOp);
+          for (const state of planned.states()) all.push(`${state.key}|${ids.length}`);
+        }
+        const counts = { drawn: 0, jobs: 0 };
+        const jobs = [...jobsOf(plan.points(), history, counts)];
+        const keys = jobs.map((j) => `${j.state.key}|${j.ids.length}`);
+        expect(counts).toEqual({ drawn: all.length, jobs: new Set(all).size });
+        expect(keys).toEqual([...new Set(all)]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a repeated state is drawn but not checked again (a workload whose crash points share images)', () => {
+    // Two fsyncs in a row leave the same image at both crash points: the second point's states repeat.
+    const { plan, history } = jobsFor(['write', 'fsync', 'fsync', 'fsync'], 1000);
+    const counts = { drawn: 0, jobs: 0 };
+    const jobs = [...jobsOf(plan.points(), history, counts)];
+    expect(counts.drawn).toBeGreaterThan(counts.jobs);
+    expect(counts.jobs).toBe(jobs.length);
   });
 });

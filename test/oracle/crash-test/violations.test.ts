@@ -34,6 +34,26 @@ describe('violations grouped by reason', () => {
     );
   });
 
+  it('gives each group the detail of its example when the checker said more, and no detail key when it did not', () => {
+    const withDetail = { ok: false, reason: 'lost', summary: summary(0, 1), ids: ['a'], detail: 'id a missing' };
+    const plain = { ok: false, reason: 'corrupt', summary: summary(0, 2), ids: ['b'] };
+    const groups = groupViolations([plain, withDetail]);
+    expect(groups.find((g) => g.reason === 'lost')).toStrictEqual({ reason: 'lost', count: 1, example: withDetail.summary.text, exampleSummary: withDetail.summary, exampleIds: ['a'], exampleDetail: 'id a missing' });
+    // No key at all, not one holding undefined: the JSON report then has no empty field.
+    expect(Object.keys(groups.find((g) => g.reason === 'corrupt') ?? {})).not.toContain('exampleDetail');
+    // The detail follows the simplest example, not the first failure of the group.
+    const later = { ...withDetail, summary: summary(0, 0), detail: 'the simpler one' };
+    expect(groupViolations([withDetail, later])[0]?.exampleDetail).toBe('the simpler one');
+  });
+
+  it('puts the more frequent reason first, whichever came first', () => {
+    const fail = (reason: string, index: number) => ({ ok: false, reason, summary: summary(0, index), ids: [] });
+    expect(groupViolations([fail('rare', 0), fail('common', 1), fail('common', 2)]).map((g) => [g.reason, g.count])).toEqual([
+      ['common', 2],
+      ['rare', 1],
+    ]);
+  });
+
   it('a checker that fails without a word is a violation too', () => {
     expect(groupViolations([{ ok: false, reason: '', summary: summary(0, 1), ids: [] }])).toMatchObject([{ reason: 'the check failed without output', count: 1 }]);
   });

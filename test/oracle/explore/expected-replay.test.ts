@@ -117,6 +117,18 @@ describe('expectedReplay: which frames survive', () => {
     }
   });
 
+  it('under skip-corrupted, lists every intact frame on both sides of a torn one, and nothing for the bytes it skipped', () => {
+    const recs = transactions([{ events: ['a'], end: 'commit' }, { events: ['b'], end: 'commit' }]);
+    const { layout, image, ends } = build(recs);
+    // Every frame but the last (a torn last frame is the log's end, not a gap).
+    for (let k = 0; k < ends.length - 1; k++) {
+      const torn = image.slice();
+      torn[(ends[k] ?? 0) - 1] = 0;
+      const got = expectedReplay([{ name: SEGMENT, bytes: torn }], layout, 1_000, 0, 'skip-corrupted');
+      expect(got.records.map((r) => r.lsn), `frame ${k} torn`).toEqual(recs.filter((_, i) => i !== k).map((r) => r.lsn));
+    }
+  });
+
   it('never counts a write at or after the crash point, even when its bytes are in the image', () => {
     const recs = transactions([{ events: ['a'], end: 'commit' }, { events: ['b'], end: 'commit' }]);
     const { layout, image } = build(recs, { headerOp: 0 });

@@ -2,6 +2,7 @@
 // session, so a workload never fails on a step a careful host could have taken.
 import { describe, expect, it } from 'vitest';
 import { runWorkload } from '../../../oracle/explore/run-workload.js';
+import { describeStep, specStep } from '../../../oracle/explore/workload.js';
 import { explore, realOpenWal, violationText, workload } from '../../crash-recovery/helpers.js';
 
 describe('the snapshot step of a workload', () => {
@@ -33,5 +34,37 @@ describe('the crash points of a step', () => {
     expect(owner).toBeDefined();
     for (const [i, step] of history.steps.entries()) expect(step.startOp).toBe(i === 0 ? step.startOp : history.steps[i - 1]!.endOp);
     expect(log.slice(history.steps.at(-1)!.endOp).filter((op) => op.kind !== 'mark')).toEqual([]);
+  });
+});
+
+describe('the history of steps', () => {
+  // A fault reached by the flush it was armed for, then one that the next step never reaches.
+  const steps = workload([{ tx: ['a'] }, { fault: 'enospc' }, { flush: true }, { tx: ['b'] }, { recover: true }, { tx: ['c'] }, { fault: 'enospc' }, { tx: ['d'] }, { flush: true }]);
+  const descriptions = steps.steps.map((s) => describeStep(specStep(s)));
+
+  it('records a failed step with its error, and the steps after it see the poisoned WAL, not a missing one', async () => {
+    const { history } = await runWorkload(steps, realOpenWal);
+    expect(history.steps.map((s) => s.ok)).toEqual([true, true, false, false, true, true, true, true, true]);
+    expect(history.steps[2]!.error).toMatch(/ENOSPC/);
+    // The refusal of a poisoned WAL, which stays open until the recover closes it.
+    expect(history.steps[3]!.error).not.toMatch(/no open WAL/);
+    for (const s of history.steps) expect(s.error === null).toBe(s.ok);
+  });
+
+  it("describes each step by describeStep, noting a fault the step it was armed for never reached", async () => {
+    const { history } = await runWorkload(steps, realOpenWal);
+    expect(history.steps.map((s) => s.description)).toEqual(descriptions.map((d, i) => (i === 7 ? `${d} (the enospc armed for it was never reached, and is disarmed)` : d)));
+    // Disarmed: the flush after it writes, and succeeds.
+    expect(history.steps[8]!.ok).toBe(true);
+  });
+
+  it('marks the op log at every session, step and the end, naming each step as it was described', async () => {
+    const { log } = await runWorkload(steps, realOpenWal);
+    const marks = log.flatMap((op) => (op.kind === 'mark' ? [[op.label, op.data]] : []));
+    const stepMarks = marks.filter(([label]) => label === 'step');
+    expect(stepMarks).toEqual(descriptions.map((step, index) => ['step', { index, step }]));
+    expect(marks.filter(([label]) => label === 'step-end').map(([, data]) => (data as { index: number }).index)).toEqual(descriptions.map((_, i) => i));
+    expect(marks.map(([label]) => label).filter((l) => l === 'session')).toHaveLength(2);
+    expect(marks.at(-1)).toEqual(['end', null]);
   });
 });

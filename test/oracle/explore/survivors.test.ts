@@ -1,12 +1,14 @@
 // The oracle's own frame arithmetic (oracle/explore/disk-format.ts, written from docs/format.md) agrees
 // with the codec it must never call; and the helpers the model-based tests use behave as stated.
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../../src/core/codec.js';
 import { SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
 import type { WalRecord } from '../../../src/core/records.js';
 import { frameBytes, ORACLE_SEGMENT_HEADER_BYTES } from '../../../oracle/explore/disk-format.js';
-import { crashSpace, enumerateCrashStates, pickCrashState } from '../../../crash-sim/crash-states.js';
+import { crashSpace, enumerateCrashStates, pickCrashState, type CrashFile } from '../../../crash-sim/crash-states.js';
+import type { SimOp } from '../../../crash-sim/sim-state.js';
 import { intactRecordCount, survivingRecords } from '../../../oracle/explore/survivors.js';
 import { SimFileSystem } from '../../../crash-sim/sim-fs.js';
 import { realOpenWal } from '../../crash-recovery/helpers.js';
@@ -112,5 +114,69 @@ describe('the helpers for model-based tests', () => {
       if (survivors.intactLsns.length > fromCache) differ++;
     }
     expect(fromCacheOnlyStates(states.length, differ)).toBe(true);
+  });
+});
+
+/** A log whose second transaction's write fails half way (ENOSPC), after one that is on disk: its op log, its crash states, and the failed write. */
+async function failedWriteLog() {
+  const sim = new SimFileSystem({ sectorBytes: 64, ordered: false });
+  const { wal } = await realOpenWal('/wal', { fs: sim, sync: { mode: 'none' }, segmentTargetBytes: 4096 });
+  const recorder = wal.recorder();
+  recorder.arm();
+  recorder.record(new TextEncoder().encode('kept'));
+  await recorder.commit();
+  await recorder.forceFsync();
+  sim.failNextWrite('ENOSPC', 'half');
+  recorder.arm();
+  recorder.record(new TextEncoder().encode('x'.repeat(200)));
+  await recorder.commit();
+  await expect(recorder.flush()).rejects.toThrow();
+  const opLog = sim.opLog;
+  const failedAt = opLog.findIndex((op) => op.kind === 'write' && op.errno !== null);
+  const failed = opLog[failedAt];
+  if (failed?.kind !== 'write') throw new Error('the write did not fail');
+  expect(failed.writtenBytes).toBeLessThan(failed.data.length);
+  const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 2000, seed: 1 });
+  /** The op log with the failed write replaced. */
+  const withFailed = (op: SimOp): SimOp[] => opLog.map((o, i) => (i === failedAt ? op : o));
+  return { opLog, states, failed, withFailed };
+}
+
+describe('which writes survivingRecords takes as failed', () => {
+  it("a failed write of another file plays no part in this file's records", async () => {
+    const { opLog, states, failed, withFailed } = await failedWriteLog();
+    const elsewhere = withFailed({ ...failed, inode: failed.inode + 1000, path: '/elsewhere' });
+    let differ = 0;
+    for (const state of states) {
+      const alone = survivingRecords(state, '/wal', []);
+      if (!isDeepStrictEqual(survivingRecords(state, '/wal', opLog), alone)) differ++;
+      expect(survivingRecords(state, '/wal', elsewhere)).toEqual(alone);
+    }
+    // Some states do hold the failed write's frames, so the comparison says something.
+    expect(differ).toBeGreaterThan(0);
+  });
+
+  it('a short write that reported no error counts as failed, as one that did', async () => {
+    const { opLog, states, failed, withFailed } = await failedWriteLog();
+    const silent = withFailed({ ...failed, errno: null });
+    for (const state of states) expect(survivingRecords(state, '/wal', silent)).toEqual(survivingRecords(state, '/wal', opLog));
+  });
+
+  it("below the page cache's end a failed write gives way to any bytes but a cut-back's zeros", async () => {
+    const { states, failed } = await failedWriteLog();
+    const state = states[0];
+    if (state === undefined) throw new Error('no crash state');
+    const [path, file] = [...state.files].find(([, f]) => f.inode === failed.inode) ?? [];
+    if (path === undefined || file === undefined) throw new Error('no file for the failed write');
+    // The page cache holds other bytes where the write failed (a file's earlier life, say), and no
+    // write of zeros cut it back: the failed write put nothing there that replay could read.
+    const end = failed.offsetBytes + failed.data.length;
+    const cache = new Uint8Array(Math.max(end, file.cacheBytes.length));
+    cache.set(file.cacheBytes);
+    cache.fill(0xa5, failed.offsetBytes, end);
+    const fake = { path, inode: file.inode, bytes: cache, cacheBytes: cache } as unknown as CrashFile;
+    const survivors = survivingRecords({ files: new Map([[path, fake]]) }, '/wal', [failed]);
+    expect(survivors).toEqual(survivingRecords({ files: new Map([[path, fake]]) }, '/wal', []));
+    expect(survivors.failedWriteBytes).toBe(false);
   });
 });
