@@ -34,7 +34,6 @@ export interface WorkloadRun {
 }
 
 const encoder = new TextEncoder();
-
 // Lets setImmediate callbacks the step scheduled run, so that their ops count among its crash points.
 // Stryker disable next-line ArrowFunction,BlockStatement: equivalent on the simulator, where every op settles in microtasks (docs/mutation.md)
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -104,7 +103,7 @@ class WorkloadInterpreter {
       await this.#play(step, index);
     } catch (caught) {
       error = describeError(caught);
-      // Stryker disable next-line StringLiteral: equivalent, as `if (false)` is: #recover drops the WAL itself before it closes and reopens, and #open sets one only on success, so after a failed recover none is open either way; the line is a defence.
+      // Stryker disable next-line StringLiteral: #recover drops the WAL itself before it reopens, and #open sets one only on success, so after a failed recover none is open whatever the key; the line is a defence.
       if ('recover' in step) this.#wal = null;
     }
     if (!('fault' in step)) {
