@@ -43,9 +43,9 @@ export class Recorder {
 
   /** Buffers an event. Outside an armed query it poisons; when poisoned it does nothing. */
   record(event: Uint8Array): void {
-    const wasPoisoned = this.#state.poisoned !== null;
     this.#settle(core.record(this.#state, event));
-    if (!wasPoisoned && this.#state.poisoned === null) this.#wal.emitTrace(() => ({ action: 'Record', event: traceText(event) }));
+    // Poison is sticky, so a recorder unpoisoned after the record was unpoisoned before it too.
+    if (this.#state.poisoned === null) this.#wal.emitTrace(() => ({ action: 'Record', event: traceText(event) }));
   }
 
   /**

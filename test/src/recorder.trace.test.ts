@@ -40,6 +40,18 @@ describe('Recorder trace of events that are not UTF-8', () => {
     expect(events).toEqual([{ action: 'Arm' }, { action: 'Record', event: notUtf8Text }]);
   });
 
+  it('a record() that poisons the recorder, and every record() after the poison, traces no Record line', () => {
+    const events: TraceEvent[] = [];
+    const poisons: string[] = [];
+    const recorder = new Recorder({ ...tracingHost(events), poison: (reason) => void poisons.push(reason) });
+    // Outside an armed query: the record poisons the recorder and is dropped, so no line says it was taken.
+    recorder.record(Uint8Array.of(0x61));
+    expect(recorder.poisoned()).not.toBeNull();
+    recorder.record(Uint8Array.of(0x62));
+    expect(poisons).toHaveLength(1);
+    expect(events).toEqual([]);
+  });
+
   it('through a Wal with a trace sink, the event is committed whole, and every trace line that carries it decodes it the same way', async () => {
     const dir = tempDir('recorder-trace');
     const events: TraceEvent[] = [];
