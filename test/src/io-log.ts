@@ -4,6 +4,23 @@
 // as they were, but which ranges were read and written, each once, a chunk at a time.
 
 import type { FileHandle, FileSystem, OpenMode } from '../../src/fs/port.js';
+import { READ_CHUNK_BYTES } from '../../src/log-reader.js';
+
+/**
+ * Lengths at and around the read chunk's boundaries, each with the chunks (offset from the copy's
+ * start, length) a chunked copy of that many bytes reads and writes, in order.
+ */
+export function chunkBoundaryCases(): [string, number, [number, number][]][] {
+  const C = READ_CHUNK_BYTES;
+  return [
+    ['one byte', 1, [[0, 1]]],
+    ['one byte short of a chunk', C - 1, [[0, C - 1]]],
+    ['exactly one chunk', C, [[0, C]]],
+    ['one byte past a chunk', C + 1, [[0, C], [C, 1]]],
+    ['exactly two chunks', 2 * C, [[0, C], [C, C]]],
+    ['two chunks and a byte', 2 * C + 1, [[0, C], [C, C], [2 * C, 1]]],
+  ];
+}
 
 export type IoCall =
   | { readonly op: 'open'; readonly path: string; readonly mode: OpenMode }

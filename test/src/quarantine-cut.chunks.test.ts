@@ -9,11 +9,9 @@
 import { describe, expect, it } from 'vitest';
 import { SimFileSystem } from '../../crash-sim/index.js';
 import { EffectRunner } from '../../src/effect-runner.js';
-import { READ_CHUNK_BYTES } from '../../src/log-reader.js';
 import { quarantineCut } from '../../src/quarantine-cut.js';
-import { loggingFs, sameBytes, type IoCall } from './io-log.js';
+import { chunkBoundaryCases, loggingFs, sameBytes, type IoCall } from './io-log.js';
 
-const C = READ_CHUNK_BYTES;
 const DIR = '/wal';
 const FROM = 'damaged';
 const TO = 'damaged.cut';
@@ -28,15 +26,7 @@ function pattern(lengthBytes: number): Uint8Array {
 describe('quarantineCut copies [offsetBytes, end) to the .cut file a chunk at a time', () => {
   const cutAt = 4097;
   // [bytes from the cut to the end, the chunks (offset in the .cut file, length) they are copied in]
-  const cases: [string, number, [number, number][]][] = [
-    ['nothing (the cut at the end)', 0, []],
-    ['one byte', 1, [[0, 1]]],
-    ['one byte short of a chunk', C - 1, [[0, C - 1]]],
-    ['exactly one chunk', C, [[0, C]]],
-    ['one byte past a chunk', C + 1, [[0, C], [C, 1]]],
-    ['exactly two chunks', 2 * C, [[0, C], [C, C]]],
-    ['two chunks and a byte', 2 * C + 1, [[0, C], [C, C], [2 * C, 1]]],
-  ];
+  const cases: [string, number, [number, number][]][] = [['nothing (the cut at the end)', 0, []], ...chunkBoundaryCases()];
   for (const [what, cutBytes, chunks] of cases) {
     it(`${what}: the .cut file holds the cut bytes exactly, each read and written once`, async () => {
       const sim = new SimFileSystem();

@@ -12,7 +12,7 @@ import { SimFileSystem } from '../../crash-sim/index.js';
 import { EffectRunner } from '../../src/effect-runner.js';
 import { READ_CHUNK_BYTES } from '../../src/log-reader.js';
 import { repairActiveSegment } from '../../src/repair-active-segment.js';
-import { loggingFs, sameBytes, type IoCall } from './io-log.js';
+import { chunkBoundaryCases, loggingFs, sameBytes, type IoCall } from './io-log.js';
 
 const C = READ_CHUNK_BYTES;
 const DIR = '/wal';
@@ -50,14 +50,7 @@ const open: IoCall = { op: 'open', path: PATH, mode: 'read-write' };
 
 describe('repairActiveSegment rewrites [0, rewriteBytes) a chunk at a time', () => {
   // [rewriteBytes, the chunks (offset, length) it is rewritten in]
-  const cases: [string, number, [number, number][]][] = [
-    ['one byte', 1, [[0, 1]]],
-    ['one byte short of a chunk', C - 1, [[0, C - 1]]],
-    ['exactly one chunk', C, [[0, C]]],
-    ['one byte past a chunk', C + 1, [[0, C], [C, 1]]],
-    ['exactly two chunks', 2 * C, [[0, C], [C, C]]],
-    ['two chunks and a byte', 2 * C + 1, [[0, C], [C, C], [2 * C, 1]]],
-  ];
+  const cases = chunkBoundaryCases();
   for (const [what, rewriteBytes, chunks] of cases) {
     it(`${what}: each chunk is read and written back in place once, and nothing past rewriteBytes`, async () => {
       // More bytes after rewriteBytes (a torn tail, or zeros of a preallocated segment) that a

@@ -90,23 +90,11 @@ describe('the helpers for model-based tests', () => {
   });
 
   it("survivingRecords also counts a failed write's frames that reached the disk; intactRecordCount sees the page cache only", async () => {
-    const sim = new SimFileSystem({ sectorBytes: 64, ordered: false });
-    const { wal } = await realOpenWal('/wal', { fs: sim, sync: { mode: 'none' }, segmentTargetBytes: 4096 });
-    const recorder = wal.recorder();
-    recorder.arm();
-    recorder.record(new TextEncoder().encode('kept'));
-    await recorder.commit();
-    await recorder.forceFsync();
     // The second transaction's write fails half way; the WAL cuts the file back and is poisoned.
-    sim.failNextWrite('ENOSPC', 'half');
-    recorder.arm();
-    recorder.record(new TextEncoder().encode('x'.repeat(200)));
-    await recorder.commit();
-    await expect(recorder.flush()).rejects.toThrow();
-    const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 2000, seed: 1 });
+    const { opLog, states } = await failedWriteLog();
     let differ = 0;
     for (const state of states) {
-      const survivors = survivingRecords(state, '/wal', sim.opLog);
+      const survivors = survivingRecords(state, '/wal', opLog);
       const fromCache = intactRecordCount(state, '/wal');
       expect(survivors.failedWriteBytes).toBe(true);
       expect(survivors.intactLsns.length).toBeGreaterThanOrEqual(fromCache);
