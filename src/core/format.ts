@@ -12,6 +12,11 @@ export const FORMAT_VERSION = 2;
 export const FORMAT_VERSIONS_READ: readonly FormatVersion[] = [1, 2];
 export type FormatVersion = 1 | 2;
 
+/** Whether this build reads segments of `version` (a header's u32, as found on disk). */
+export function isReadableVersion(version: number): version is FormatVersion {
+  return (FORMAT_VERSIONS_READ as readonly number[]).includes(version);
+}
+
 /**
  * Size of the v2 segment header: magic(8) version(u32) segmentId(u64) baseLsn(u64) salt(u32)
  * previousEnd(u64) crc(u32).
@@ -29,12 +34,6 @@ export const FRAME_HEADER_BYTES = 12;
 
 /** Size of a v1 frame's fixed prefix: length(u32) crc32c(u32). */
 export const FRAME_HEADER_BYTES_V1 = 8;
-
-/** The header size of a segment of `version`. */
-export const segmentHeaderBytesOf = (version: FormatVersion): number => (version === 1 ? SEGMENT_HEADER_BYTES_V1 : SEGMENT_HEADER_BYTES);
-
-/** The frame prefix size in a segment of `version`. */
-export const frameHeaderBytesOf = (version: FormatVersion): number => (version === 1 ? FRAME_HEADER_BYTES_V1 : FRAME_HEADER_BYTES);
 
 /** The low bits of a v2 body's tag byte: the record kind. */
 export const TAG_KIND_MASK = 0x0f;

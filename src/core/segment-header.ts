@@ -17,7 +17,7 @@ import {
   SEGMENT_HEADER_BYTES_V1,
   SEGMENT_HEADER_PREFIX_BYTES,
   SEGMENT_MAGIC,
-  type FormatVersion,
+  isReadableVersion,
 } from './format.js';
 import type { Lsn, SegmentHeader } from './records.js';
 
@@ -110,7 +110,7 @@ export function decodeSegmentHeader(bytes: Uint8Array, expectedSegmentId: number
     if (bytes[i] !== SEGMENT_MAGIC[i]) return { ok: false, cause: 'bad-magic' };
   }
   const version = readU32(bytes, VERSION_OFFSET);
-  if (version !== 1 && version !== 2) return { ok: false, cause: 'unsupported-version' };
+  if (!isReadableVersion(version)) return { ok: false, cause: 'unsupported-version' };
   const crcOffset = version === 1 ? CRC_OFFSET_V1 : CRC_OFFSET_V2;
   if (bytes.length < crcOffset + 4) return { ok: false, cause: 'truncated-header' };
   if (crc32cOfRange(bytes, 0, crcOffset) !== readU32(bytes, crcOffset)) return { ok: false, cause: 'bad-header-checksum' };
@@ -121,7 +121,7 @@ export function decodeSegmentHeader(bytes: Uint8Array, expectedSegmentId: number
   if (version === 2 && (salt === 0 || previousEnd < 0)) return { ok: false, cause: 'bad-header-checksum' };
   const segmentId = readU64Safe(bytes, SEGMENT_ID_OFFSET);
   if (segmentId !== expectedSegmentId) return { ok: false, cause: 'id-mismatch' };
-  return { ok: true, header: { version: version as FormatVersion, segmentId, baseLsn, salt, previousEnd } };
+  return { ok: true, header: { version, segmentId, baseLsn, salt, previousEnd } };
 }
 
 /**
