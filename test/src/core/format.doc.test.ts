@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crc32cOfRange } from '../../../src/core/crc32c.js';
 import { readU32, writeU32 } from '../../../src/core/codec.js';
-import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, RecordKind, SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, FRAME_HEADER_BYTES, LOCK_FILE_NAME, RecordKind, SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
 import { decodeManifest, MANIFEST_FIXED_BYTES, MANIFEST_SNAPSHOT_BYTES, MANIFEST_SNAPSHOTS_MAX } from '../../../src/core/manifest.js';
 import { POLICIES, RECOVERY_DECISIONS } from '../../../src/core/replay-decision.js';
 import { END_RULES } from '../../../src/core/replay-end.js';
@@ -119,6 +119,7 @@ describe('docs/format.md', () => {
     expect(doc).toContain(`| \`FRAME_BODY_BYTES_MIN\` | ${FRAME_BODY_BYTES_MIN} |`);
     expect(doc).toContain(`| \`FRAME_BODY_BYTES_MAX\` | ${FRAME_BODY_BYTES_MAX} (64 MiB) |`);
     for (const [name, kind] of Object.entries(RecordKind)) expect(doc).toContain(`| ${kind} | ${name} |`);
+    expect(doc).toContain(`| \`${LOCK_FILE_NAME}\` | the writer's exclusive lock`);
   });
 
   it("states the scan's checksum budget behind the end (src/core/replay-scan.ts)", () => {
