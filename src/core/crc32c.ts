@@ -43,6 +43,7 @@ export function crc32cOfRange(bytes: Uint8Array, startIndex: number, endIndex: n
   let crc = ~previous | 0;
   let i = startIndex;
   const end8 = endIndex - 7;
+  // Stryker disable next-line ConditionalExpression: without the eight-byte loop the byte loop below computes the same CRC, only slower
   while (i < end8) {
     const low = crc ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
     crc =

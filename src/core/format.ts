@@ -87,9 +87,8 @@ export function segmentFileName(segmentId: number): string {
 
 /** The id encoded in a segment file name, or null when the name is not a segment's. */
 export function parseSegmentFileName(name: string): number | null {
-  const match = /^(\d{20})\.wal$/.exec(name);
-  if (match === null || match[1] === undefined) return null;
-  const id = Number(match[1]);
+  // A name that does not match gives Number(undefined), NaN, which the test below refuses.
+  const id = Number(/^(\d{20})\.wal$/.exec(name)?.[1]);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
@@ -100,8 +99,7 @@ export function freeFileName(number: number): string {
 
 /** The number a free-file name carries, or null when the name is not a free file's. */
 export function parseFreeFileName(name: string): number | null {
-  const match = /^(\d{20})\.free$/.exec(name);
-  if (match === null || match[1] === undefined) return null;
-  const number = Number(match[1]);
+  // A name that does not match gives Number(undefined), NaN, which the test below refuses.
+  const number = Number(/^(\d{20})\.free$/.exec(name)?.[1]);
   return Number.isSafeInteger(number) && number > 0 ? number : null;
 }
