@@ -65,10 +65,12 @@ export const MALFORMED_LOG_RULES: readonly MalformedLogRow[] = [
     rule: 'segment-base-not-increasing',
     stage: 'header',
     why: 'a segment is created with base LSN = the next LSN, so each base is above the previous base and every earlier record',
+    // 0 stands for "none before", and a header decodes only with a base LSN of at least 1, so the
+    // first segment and the first record pass both tests without a case of their own.
     broken: (f) =>
-      f.previousBaseLsn !== 0 && f.baseLsn <= f.previousBaseLsn
+      f.baseLsn <= f.previousBaseLsn
         ? `base LSN ${f.baseLsn} is not above the previous segment's base ${f.previousBaseLsn}`
-        : f.previousLsn !== 0 && f.baseLsn <= f.previousLsn
+        : f.baseLsn <= f.previousLsn
           ? `base LSN ${f.baseLsn} is not above the previous record's LSN ${f.previousLsn}`
           : null,
   },

@@ -17,6 +17,10 @@ describe('replay: the malformed-log rules table', () => {
     expect(reached.size).toBe(MALFORMED_LOG_RULES.length);
   });
 
+  it('labels its rows M1, M2, … in order, each with a name of its own', () => {
+    MALFORMED_LOG_RULES.forEach((row, i) => expect(row.label).toMatch(new RegExp(`^M${i + 1} [a-z][\\w -]{8,}$`, 'i')));
+  });
+
   it('order rows hold below the checkpoint LSN too; content rows only above it', () => {
     const orphan = [segment(1, 1, [{ kind: 'Mutation', lsn: 1, txBeginLsn: 9, event: text('x') }])];
     expect(replay({ segments: orphan, checkpointLsn: 1 }).ok).toBe(true);

@@ -76,6 +76,39 @@ describe('replay hot path', () => {
     }
   });
 
+  it('a batch or commit naming a transaction that is not open, or no longer the newest, decides the same on the hot path as on the general path (M5)', () => {
+    const cases = [
+      // A batch, then a commit, naming a transaction that never began.
+      segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'MutationBatch', lsn: 2, txBeginLsn: 9, events: [text('a')] }]),
+      segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'TxCommit', lsn: 2, txBeginLsn: 9 }]),
+      // A commit of a transaction already committed, and one already aborted.
+      segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'TxCommit', lsn: 2, txBeginLsn: 1 }, { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }]),
+      segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, { kind: 'TxAbort', lsn: 2, txBeginLsn: 1 }, { kind: 'MutationBatch', lsn: 3, txBeginLsn: 1, events: [text('a')] }]),
+    ];
+    for (const [i, c] of cases.entries()) {
+      const general = replay({ segments: [c], checkpointLsn: 0, hotPath: false });
+      expect(general.ok ? 'ok' : general.error, `case ${i}`).toMatchObject({ code: 'Malformed', rule: 'missing-tx-begin' });
+      expect(comparable(replay({ segments: [c], checkpointLsn: 0, hotPath: true })), `case ${i}`).toEqual(comparable(general));
+    }
+    // Interleaved: the older transaction's batch and commit come after a newer begin, and still count.
+    const interleaved = segment(1, 1, [
+      { kind: 'TxBegin', lsn: 1 },
+      { kind: 'TxBegin', lsn: 2 },
+      { kind: 'MutationBatch', lsn: 3, txBeginLsn: 1, events: [text('old')] },
+      { kind: 'MutationBatch', lsn: 4, txBeginLsn: 2, events: [text('new')] },
+      { kind: 'TxCommit', lsn: 5, txBeginLsn: 1 },
+      { kind: 'TxCommit', lsn: 6, txBeginLsn: 2 },
+    ]);
+    const fast = replay({ segments: [interleaved], checkpointLsn: 0, hotPath: true });
+    expect(comparable(fast)).toEqual(comparable(replay({ segments: [interleaved], checkpointLsn: 0, hotPath: false })));
+    expect(fast.ok ? plainTransactions(fast.value.transactions) : fast.error).toEqual(
+      plainTransactions([
+        { beginLsn: 1, commitLsn: 5, events: [text('old')] },
+        { beginLsn: 2, commitLsn: 6, events: [text('new')] },
+      ]),
+    );
+  });
+
   it('a frame with a good checksum that breaks its kind\'s shape decides the same on the hot path as on the general path, and is never a record', () => {
     const body = (tag: number, bytes: number, lsn: number, txBeginLsn = 0): Uint8Array => {
       const b = new Uint8Array(bytes);
