@@ -12,7 +12,6 @@ import { crc32cOfRange } from './crc32c.js';
 import type { HeaderFailureCause } from './errors.js';
 import {
   FORMAT_VERSION,
-  LSN_MAX,
   SEGMENT_HEADER_BYTES,
   SEGMENT_HEADER_BYTES_V1,
   SEGMENT_HEADER_PREFIX_BYTES,
@@ -54,7 +53,8 @@ export function encodeSegmentHeader(header: SegmentHeaderInput): Uint8Array {
   if (!Number.isSafeInteger(header.segmentId) || header.segmentId < 1) {
     throw new RangeError(`segment header: segmentId ${header.segmentId} is not a positive safe integer`);
   }
-  if (!Number.isSafeInteger(header.baseLsn) || header.baseLsn < 1 || header.baseLsn > LSN_MAX) {
+  // LSN_MAX is the largest safe integer: a safe integer of at least 1 is an LSN.
+  if (!Number.isSafeInteger(header.baseLsn) || header.baseLsn < 1) {
     throw new RangeError(`segment header: baseLsn ${header.baseLsn} is not an LSN`);
   }
   if (!Number.isInteger(version) || version < 0 || version > 0xffff_ffff) {
