@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MALFORMED_RULES } from '../../../src/core/errors.js';
 import { replay } from '../../../src/core/replay.js';
-import { CONTENT_RULES, HEADER_RULES, MALFORMED_LOG_RULES, ORDER_RULES } from '../../../src/core/replay-rules.js';
+import { CONTENT_RULES, firstBrokenHeaderRule, HEADER_RULES, MALFORMED_LOG_RULES, ORDER_RULES } from '../../../src/core/replay-rules.js';
 import { segment, text } from './log-builder.js';
 
 describe('replay: the malformed-log rules table', () => {
@@ -19,6 +19,17 @@ describe('replay: the malformed-log rules table', () => {
 
   it('labels its rows M1, M2, … in order, each with a name of its own', () => {
     MALFORMED_LOG_RULES.forEach((row, i) => expect(row.label).toMatch(new RegExp(`^M${i + 1} [a-z][\\w -]{8,}$`, 'i')));
+  });
+
+  it('M1: a base LSN at or below the previous base, or at or below the previous record, is broken, and the detail names both LSNs', () => {
+    expect(firstBrokenHeaderRule({ baseLsn: 1, previousBaseLsn: 0, previousLsn: 0 })).toBeNull();
+    expect(firstBrokenHeaderRule({ baseLsn: 8, previousBaseLsn: 3, previousLsn: 7 })).toBeNull();
+    const belowBase = firstBrokenHeaderRule({ baseLsn: 30, previousBaseLsn: 30, previousLsn: 12 });
+    expect(belowBase?.rule).toBe('segment-base-not-increasing');
+    expect(belowBase?.detail.match(/\d+/g)).toEqual(['30', '30']);
+    const belowRecord = firstBrokenHeaderRule({ baseLsn: 40, previousBaseLsn: 31, previousLsn: 45 });
+    expect(belowRecord?.rule).toBe('segment-base-not-increasing');
+    expect(belowRecord?.detail.match(/\d+/g)).toEqual(['40', '45']);
   });
 
   it('order rows hold below the checkpoint LSN too; content rows only above it', () => {
