@@ -90,6 +90,19 @@ describe('replay hot path', () => {
       expect(general.ok ? 'ok' : general.error, `case ${i}`).toMatchObject({ code: 'Malformed', rule: 'missing-tx-begin' });
       expect(comparable(replay({ segments: [c], checkpointLsn: 0, hotPath: true })), `case ${i}`).toEqual(comparable(general));
     }
+    // One transaction of several batches, a Mutation among them: every event, in order.
+    const several = segment(1, 1, [
+      { kind: 'TxBegin', lsn: 1 },
+      { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('a')] },
+      { kind: 'MutationBatch', lsn: 3, txBeginLsn: 1, events: [text('b'), text('c')] },
+      { kind: 'Mutation', lsn: 4, txBeginLsn: 1, event: text('d') },
+      { kind: 'MutationBatch', lsn: 5, txBeginLsn: 1, events: [] },
+      { kind: 'MutationBatch', lsn: 6, txBeginLsn: 1, events: [text('e')] },
+      { kind: 'TxCommit', lsn: 7, txBeginLsn: 1 },
+    ]);
+    const replayed = replay({ segments: [several], checkpointLsn: 0, hotPath: true });
+    expect(comparable(replayed)).toEqual(comparable(replay({ segments: [several], checkpointLsn: 0, hotPath: false })));
+    expect(replayed.ok ? plainTransactions(replayed.value.transactions) : replayed.error).toEqual(plainTransactions([{ beginLsn: 1, commitLsn: 7, events: ['a', 'b', 'c', 'd', 'e'].map(text) }]));
     // Interleaved: the older transaction's batch and commit come after a newer begin, and still count.
     const interleaved = segment(1, 1, [
       { kind: 'TxBegin', lsn: 1 },
