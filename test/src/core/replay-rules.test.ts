@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MALFORMED_RULES } from '../../../src/core/errors.js';
+import type { WalRecord } from '../../../src/core/records.js';
 import { replay } from '../../../src/core/replay.js';
-import { CONTENT_RULES, firstBrokenHeaderRule, HEADER_RULES, MALFORMED_LOG_RULES, ORDER_RULES } from '../../../src/core/replay-rules.js';
+import { CONTENT_RULES, firstBroken, firstBrokenHeaderRule, HEADER_RULES, MALFORMED_LOG_RULES, ORDER_RULES, type RecordFacts } from '../../../src/core/replay-rules.js';
 import { segment, text } from './log-builder.js';
 
 describe('replay: the malformed-log rules table', () => {
@@ -30,6 +31,27 @@ describe('replay: the malformed-log rules table', () => {
     const belowRecord = firstBrokenHeaderRule({ baseLsn: 40, previousBaseLsn: 31, previousLsn: 45 });
     expect(belowRecord?.rule).toBe('segment-base-not-increasing');
     expect(belowRecord?.detail.match(/\d+/g)).toEqual(['40', '45']);
+  });
+
+  it('each record rule, broken, names its rule and a detail with the LSNs it compared', () => {
+    const facts = (over: Partial<RecordFacts> = {}): RecordFacts => ({ segmentBaseLsn: 10, previousLsn: 20, checkpointObserved: 15, isOpen: (lsn) => lsn === 21, ...over });
+    const cases: [WalRecord, RecordFacts, string, string[]][] = [
+      [{ kind: 'TxBegin', lsn: 21 }, facts({ previousLsn: 5 }), 'duplicate-tx-begin', ['21']],
+      [{ kind: 'TxCommit', lsn: 7, txBeginLsn: 21 }, facts({ previousLsn: 0 }), 'lsn-below-segment-base', ['7', '10']],
+      [{ kind: 'TxAbort', lsn: 20, txBeginLsn: 21 }, facts(), 'lsn-not-increasing', ['20', '20']],
+      [{ kind: 'TxCommit', lsn: 30, txBeginLsn: 22 }, facts(), 'missing-tx-begin', ['22']],
+      [{ kind: 'Checkpoint', lsn: 30, snapshotLsn: 31 }, facts(), 'checkpoint-points-forward', ['31', '30']],
+      [{ kind: 'Checkpoint', lsn: 30, snapshotLsn: 14 }, facts(), 'checkpoint-regressed', ['14', '15']],
+    ];
+    for (const [record, f, rule, numbers] of cases) {
+      const rows = [...ORDER_RULES[record.kind], ...CONTENT_RULES[record.kind]];
+      const broken = firstBroken(rows, record, f);
+      expect(broken?.rule, rule).toBe(rule);
+      expect(broken?.detail.match(/\d+/g), rule).toEqual(numbers);
+    }
+    // A record that keeps every rule.
+    expect(firstBroken([...ORDER_RULES.TxCommit, ...CONTENT_RULES.TxCommit], { kind: 'TxCommit', lsn: 30, txBeginLsn: 21 }, facts())).toBeNull();
+    expect(firstBroken([...ORDER_RULES.Checkpoint, ...CONTENT_RULES.Checkpoint], { kind: 'Checkpoint', lsn: 30, snapshotLsn: 15 }, facts())).toBeNull();
   });
 
   it('order rows hold below the checkpoint LSN too; content rows only above it', () => {

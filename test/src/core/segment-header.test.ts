@@ -73,6 +73,7 @@ describe('segment header codec', () => {
     expect(encodeSegmentHeader({ segmentId: Number.MAX_SAFE_INTEGER, baseLsn: 1, salt: 1 })).toHaveLength(44);
     expect(decodeSegmentHeader(encodeSegmentHeader({ segmentId: 1, baseLsn: LSN_MAX, salt: 1 }), 1)).toMatchObject({ ok: true, header: { baseLsn: LSN_MAX } });
     for (const baseLsn of [0, -1, 1.5, LSN_MAX + 1, Number.NaN]) expect(() => encodeSegmentHeader({ segmentId: 1, baseLsn, salt: 1 }), `baseLsn ${baseLsn}`).toThrow(/baseLsn/);
+    for (const version of [0, 0xffff_ffff]) expect(decodeSegmentHeader(encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt: 1, version }), 1), `version ${version}`).toEqual({ ok: false, cause: 'unsupported-version' });
     for (const version of [-1, 2 ** 32, 1.5]) expect(() => encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt: 1, version }), `version ${version}`).toThrow(/version/);
     for (const previousEnd of [-1, 1.5]) expect(() => encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt: 1, previousEnd }), `previousEnd ${previousEnd}`).toThrow(/previousEnd/);
     for (const salt of [2 ** 32, 1.5, -1]) expect(() => encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt }), `salt ${salt}`).toThrow(/salt/);
