@@ -85,11 +85,13 @@ export class OpenTransactions {
       open.events = open.owned;
       open.batch = null;
     }
+    // Stryker disable next-line BlockStatement: adopting the array, or copying it into one of our own below, holds the same events
     if (open.events.length === 0) {
       open.events = events;
       return;
     }
     let owned = open.owned;
+    // Stryker disable next-line ConditionalExpression: `true` copies an array already ours into another, the same events
     if (owned === null) {
       owned = open.events.slice();
       open.owned = owned;

@@ -80,8 +80,11 @@ describe('segment header codec', () => {
   });
 
   it('a v2 header needs a salt other than 0; a v1 header has none', () => {
-    expect(() => encodeSegmentHeader({ segmentId: 2, baseLsn: 9 })).toThrow(RangeError);
-    expect(() => encodeSegmentHeader({ segmentId: 2, baseLsn: 9, version: 1, salt: 3 })).toThrow(RangeError);
+    expect(() => encodeSegmentHeader({ segmentId: 2, baseLsn: 9 })).toThrow(/salt 0 is not a non-zero u32/);
+    expect(() => encodeSegmentHeader({ segmentId: 2, baseLsn: 9, version: 1, salt: 3 })).toThrow(/v1 header has no salt/);
+    expect(() => encodeSegmentHeader({ segmentId: 2, baseLsn: 9, version: 1, previousEnd: 100 })).toThrow(/v1 header has no salt and no previous end/);
+    expect(encodeSegmentHeader({ segmentId: 2, baseLsn: 9, version: 1, salt: 0, previousEnd: 0 })).toHaveLength(32);
+    expect(decodeSegmentHeader(encodeSegmentHeader({ segmentId: 2, baseLsn: 9, salt: 0xffff_ffff }), 2)).toMatchObject({ ok: true, header: { salt: 0xffff_ffff } });
   });
 
   it("the salt walref chooses is never 0, never the file's previous salt, and depends on the segment id and base LSN only", () => {
