@@ -109,9 +109,9 @@ export class OpenTransactions {
     return { beginLsn, commitLsn, events: open.events, eventCount: open.events.length };
   }
 
-  /** Drops the transaction begun at `beginLsn`; false when none is open. */
-  abort(beginLsn: Lsn): boolean {
-    return this.take(beginLsn) !== undefined;
+  /** Drops the transaction begun at `beginLsn`, if one is open there. */
+  abort(beginLsn: Lsn): void {
+    this.take(beginLsn);
   }
 
   /** The begin LSNs and events of the transactions open now, oldest first. */
@@ -119,8 +119,10 @@ export class OpenTransactions {
     const eventsOf = (open: OpenTransaction): readonly Uint8Array[] =>
       open.batch === null ? open.events : new BatchTransaction(0, 0, open.batch.count, open.batch.bytes, open.batch.entriesAt).events;
     const all: [Lsn, readonly Uint8Array[]][] = [...this.older].map(([beginLsn, open]) => [beginLsn, eventsOf(open)]);
+    // Oldest first without sorting: a Map keeps insertion order, transactions move into `older` in
+    // the order they began, and begin LSNs ascend (M4) and are unique (M2); the newest began last.
     if (this.newest !== null) all.push([this.newestBeginLsn, eventsOf(this.newest)]);
-    return all.sort((a, b) => a[0] - b[0]);
+    return all;
   }
 
   /**

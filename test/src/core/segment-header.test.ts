@@ -40,6 +40,12 @@ describe('segment header codec', () => {
     expect([...encodeSegmentHeader({ segmentId: 1, baseLsn: 0x0102, version: 1 }).subarray(20, 22)]).toEqual([2, 1]);
   });
 
+  it('fewer than 12 bytes answer 44, the most a header may need, even when they start a v1 header', () => {
+    const v1 = encodeSegmentHeader({ segmentId: 1, baseLsn: 1, version: 1 });
+    for (let length = 0; length < 12; length++) expect(segmentHeaderBytesAt(v1.subarray(0, length)), `${length} bytes`).toBe(SEGMENT_HEADER_BYTES);
+    expect(segmentHeaderBytesAt(v1.subarray(0, 12))).toBe(SEGMENT_HEADER_BYTES_V1);
+  });
+
   it('a header shorter than its version needs is truncated-header, and zeroed bytes are bad-magic', () => {
     const v2 = encodeSegmentHeader({ segmentId: 3, baseLsn: 9, salt: 5 });
     for (let cut = 0; cut < SEGMENT_HEADER_BYTES; cut++) expect(decodeSegmentHeader(v2.subarray(0, cut), 3)).toEqual({ ok: false, cause: 'truncated-header' });
