@@ -131,13 +131,12 @@ export const MALFORMED_LOG_RULES: readonly MalformedLogRow[] = [
 ];
 
 const isHeaderRow = (row: MalformedLogRow): row is HeaderRow => row.stage === 'header';
-const isRecordRow = (row: MalformedLogRow): row is RecordRow => row.stage !== 'header';
 
 /** The header rows, in table order. */
 export const HEADER_RULES: readonly HeaderRow[] = MALFORMED_LOG_RULES.filter(isHeaderRow);
 
 function rowsByKind(stage: RecordRow['stage']): Readonly<Record<RecordKindName, readonly RecordRow[]>> {
-  const rows = MALFORMED_LOG_RULES.filter(isRecordRow).filter((row) => row.stage === stage);
+  const rows = MALFORMED_LOG_RULES.filter((row): row is RecordRow => row.stage === stage);
   const forKind = (kind: RecordKindName): readonly RecordRow[] => rows.filter((row) => row.kinds.includes(kind));
   return {
     TxBegin: forKind('TxBegin'),
