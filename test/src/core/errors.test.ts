@@ -51,6 +51,8 @@ describe('WalError', () => {
     expect(describeWalError({ ...EXAMPLES.Damaged, lsn: null })).toBe(describeWalError(EXAMPLES.Damaged).replace(' (after LSN 303)', ''));
     expect(describeWalError({ ...EXAMPLES.FenceSplitsTransaction, open: true })).toContain('still open');
     expect(describeWalError({ ...EXAMPLES.FenceSplitsTransaction, open: false })).toContain('closed after it');
+    // A refusal the host can act on says what to do instead.
+    expect(describeWalError(EXAMPLES.FenceSplitsTransaction)).toContain('name a commit LSN after which no transaction is open');
   });
 
   it('ok and err build the two sides of a Result', () => {

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeSegmentHeader, encodeSegmentHeader, segmentHeaderBytesAt, segmentSalt } from '../../../src/core/segment-header.js';
 import { LSN_MAX, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_BYTES_V1 } from '../../../src/core/format.js';
+import { crc32cOfRange } from '../../../src/core/crc32c.js';
+import { writeU32 } from '../../../src/core/le-bytes.js';
 
 describe('segment header codec', () => {
   it('a v2 header round-trips for any segment id, base LSN, salt and previous end', () => {
@@ -62,6 +64,15 @@ describe('segment header codec', () => {
       const byte = bit >> 3;
       const expected = byte < 8 ? 'bad-magic' : byte < 12 ? 'unsupported-version' : 'bad-header-checksum';
       expect(decodeSegmentHeader(damaged, 3)).toEqual({ ok: false, cause: expected });
+    }
+  });
+
+  it('a header whose checksum is right but whose base LSN is 0 is bad-header-checksum, in both versions', () => {
+    for (const [version, crcAt] of [[1, 28], [2, 40]] as const) {
+      const bytes = encodeSegmentHeader({ segmentId: 3, baseLsn: 1, salt: version === 1 ? 0 : 9, version });
+      bytes.fill(0, 20, 28);
+      writeU32(bytes, crcAt, crc32cOfRange(bytes, 0, crcAt));
+      expect(decodeSegmentHeader(bytes, 3), `v${version}`).toEqual({ ok: false, cause: 'bad-header-checksum' });
     }
   });
 
