@@ -92,10 +92,19 @@ function mutatedNow(mutant) {
   return { file, text: [...now.slice(0, first), ...mutated.split('\n'), ...now.slice(first + span.length)].join('\n') };
 }
 
+/**
+ * A mutant that makes a loop endless would hang the suites for ever: each run is stopped after
+ * this long (coreutils `timeout` signals the whole process group, vitest's workers included) and
+ * the mutant counted as detected, as Stryker counts its timeouts.
+ */
+const SUITE_LIMIT_SECONDS = 600;
+let timedOut = 0;
+
 /** Whether the suites pass; a run that finds no test file is an error, never a pass. */
 function vitest(suites) {
-  const run = spawnSync('npx', ['vitest', 'run', '--bail', '1', ...excluded, ...suites], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const run = spawnSync('timeout', ['-k', '10', String(SUITE_LIMIT_SECONDS), 'npx', 'vitest', 'run', '--bail', '1', ...excluded, ...suites], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
   if (/No test files found/.test(`${run.stdout}${run.stderr}`)) throw new Error(`mutation-retest: no test file matches ${suites.join(' ')}`);
+  if (run.status === 124 || run.status === 137) timedOut += 1;
   return run.status === 0;
 }
 
@@ -122,6 +131,6 @@ for (const [i, mutant] of survivors.entries()) {
   else killed += 1;
   process.stdout.write(`mutation-retest: ${i + 1}/${survivors.length} ${survived ? 'ALIVE ' : 'killed'} ${where}\n`);
 }
-console.log(`\nmutation-retest: ${folder}: ${survivors.length} survivors of the run; ${killed} killed at npm test's budgets, ${alive.length} still alive, ${moved.length} on lines changed since ${values.base}`);
+console.log(`\nmutation-retest: ${folder}: ${survivors.length} survivors of the run; ${killed} killed at npm test's budgets (${timedOut} of them by hanging the suites past ${SUITE_LIMIT_SECONDS} s), ${alive.length} still alive, ${moved.length} on lines changed since ${values.base}`);
 for (const where of alive) console.log(`  alive: ${where}`);
 for (const where of moved) console.log(`  moved: ${where}`);
