@@ -11,7 +11,7 @@ import { replay, replayStream } from '../../../src/core/replay.js';
 import type { ReplayOutcome } from '../../../src/core/replay-outcome.js';
 import { segmentFileName, SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
 import { encodeSegmentHeader, segmentSalt } from '../../../src/core/segment-header.js';
-import { concat, plainTransactions, text, type SegmentInput } from './log-builder.js';
+import { concat, plainTransactions, segment, segmentV1, text, type SegmentInput } from './log-builder.js';
 
 /** A frame (or a segment header, tx null) and where it lies. */
 interface Placed {
@@ -180,6 +180,33 @@ describe('recovery policies on damaged logs', () => {
     });
   });
 
+  it('skip-corrupted reads on under a damaged header with the framing its bytes still name: v1 (no salt) or v2 (the salt at 28), whole or in chunks', async () => {
+    const records = (base: number): WalRecord[] => [
+      { kind: 'TxBegin', lsn: base },
+      { kind: 'MutationBatch', lsn: base + 1, txBeginLsn: base, events: [text(`e${base}`)] },
+      { kind: 'TxCommit', lsn: base + 2, txBeginLsn: base },
+    ];
+    for (const v1 of [true, false]) {
+      const first = v1 ? segmentV1(1, 1, records(1)) : segment(1, 1, records(1));
+      const second = v1 ? segmentV1(2, 4, records(4)) : segment(2, 4, records(4));
+      // The header's checksum is broken (its last byte), so the header reads as torn; the version and salt bytes are intact.
+      const headerBytes = v1 ? 32 : SEGMENT_HEADER_BYTES;
+      const damaged = { ...second, bytes: second.bytes.slice() };
+      damaged.bytes[headerBytes - 1]! ^= 0xff;
+      const whole = outcome([first, damaged], 'skip-corrupted');
+      expect(events(whole), `v${v1 ? 1 : 2}`).toEqual(['e1', 'e4']);
+      for (const chunkBytes of [5, 13, 64]) {
+        const seen: string[] = [];
+        const chunked = await replayStream(
+          { segments: [first, damaged].map((seg) => ({ name: seg.name, id: seg.id, chunks: Array.from({ length: Math.ceil(seg.bytes.length / chunkBytes) }, (_, i) => seg.bytes.slice(i * chunkBytes, (i + 1) * chunkBytes)) })), checkpointLsn: 0, policy: 'skip-corrupted' },
+          (t) => void seen.push(...t.events.map((e) => new TextDecoder().decode(e))),
+        );
+        expect(seen, `v${v1 ? 1 : 2} in chunks of ${chunkBytes}`).toEqual(['e1', 'e4']);
+        expect(chunked.ok && chunked.value.policyReport, `v${v1 ? 1 : 2} in chunks of ${chunkBytes}`).toEqual(whole.ok && whole.value.policyReport);
+      }
+    }
+  });
+
   it('a torn tail is cut by every policy but absolute, which names the policy, segment, offset and LSN', () => {
     const whole = log.segments;
     const last = whole[2]!;
@@ -346,6 +373,32 @@ describe('recovery policies on damaged logs', () => {
         expect(outcome(segments, 'absolute').ok).toBe(false);
       }),
     );
+  });
+
+  it('a frame whose length claims the frames after it replays the same in chunks of every size as whole, under every policy', async () => {
+    const laid = layOut(['a', 'b', 'c', 'd', 'e', 'f'].map((e) => ({ events: [e], ending: 'commit' as const })), [], 100);
+    const batch = laid.placed.findIndex((p) => p.kind === 'MutationBatch' && p.tx === 1);
+    for (const extra of [5, 40]) {
+      const bytes = laid.segments[0]!.bytes.slice();
+      const at = laid.placed[batch]!.start;
+      bytes[at] = bytes[at]! + extra; // the body is small: the length's low byte takes the sum
+      const segments = [{ ...laid.segments[0]!, bytes }];
+      for (const policy of ['tolerate-torn-tail', 'absolute', 'point-in-time', 'skip-corrupted'] as const) {
+        const whole = outcome(segments, policy);
+        const wholeTxs = whole.ok ? plainTransactions(whole.value.transactions) : whole.error;
+        if (policy === 'skip-corrupted') expect(events(whole)).toEqual(['a', 'c', 'd', 'e', 'f']);
+        for (let chunkBytes = 1; chunkBytes <= bytes.length; chunkBytes++) {
+          const seen: ReplayedTransaction[] = [];
+          const chunked = await replayStream(
+            { segments: segments.map((seg) => ({ name: seg.name, id: seg.id, chunks: Array.from({ length: Math.ceil(seg.bytes.length / chunkBytes) }, (_, i) => seg.bytes.slice(i * chunkBytes, (i + 1) * chunkBytes)) })), checkpointLsn: 0, policy },
+            (t) => void seen.push(t),
+          );
+          const where = `${policy}, length +${extra}, chunks of ${chunkBytes}`;
+          expect(chunked.ok ? plainTransactions(seen) : chunked.error, where).toEqual(wholeTxs);
+          if (chunked.ok && whole.ok) expect(chunked.value.policyReport, where).toEqual(whole.value.policyReport);
+        }
+      }
+    }
   });
 
   it('every policy replays a damaged log the same whether its segments come whole or in chunks of any size', async () => {
