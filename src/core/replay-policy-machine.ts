@@ -155,6 +155,7 @@ export class ReplayPolicyMachine extends ReplayMachine {
   private readUnderSkippedHeader(bytes: Uint8Array): void {
     // Stryker disable next-line EqualityOperator: a header of exactly 12 bytes is a segment that ends there, with no frame for the version to frame
     const v1 = bytes.length >= 12 && readU32(bytes, 8) === 1;
+    // Stryker disable next-line EqualityOperator: a v2 header of exactly 32 bytes is a segment that ends there, with no frame for the salt to check
     const salt = !v1 && bytes.length >= 32 ? readU32(bytes, 28) : 0;
     this.header = { version: v1 ? 1 : 2, segmentId: this.segment.id, baseLsn: 1, salt, previousEnd: 0 };
     this.salt = salt;
@@ -175,7 +176,9 @@ export class ReplayPolicyMachine extends ReplayMachine {
    */
   protected override onSpot(offsetBytes: number, cause: DecodeFailureCause, spot: Uint8Array, after: Uint8Array, afterOffset: number): Result<void> {
     const version = this.header?.version ?? 2;
+    // Stryker disable next-line ConditionalExpression: a v1 spot read as zeros instead of torn is taken alike (rule E2), and its reported cause is the decode's
     const kind = endKindAt(spot, cause, version === 2);
+    // Stryker disable next-line ConditionalExpression: skip-damage is the action of skip-corrupted only, the one policy with skips
     if (this.skips !== null && decideRecovery(endFinding(version, this.role, kind, true), this.role, 'some', this.policy) === 'skip-damage') {
       this.resyncSpot = { at: 'frame', offsetBytes, kind, cause };
       this.resyncDebrisEnd = this.spotDebrisEnd(offsetBytes, cause, spot);
