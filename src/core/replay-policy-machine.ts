@@ -217,10 +217,13 @@ export class ReplayPolicyMachine extends ReplayMachine {
     }
   }
 
-  /** A sealed segment whose live frames end short of where its successor's header says. */
+  /**
+   * A sealed segment whose live frames end short of where its successor's header says. Row R8's
+   * column is stop-cut or skip-damage here (absolute fails with Corruption before this is asked);
+   * any other action is the table's change, which the base class refuses.
+   */
   protected override previousEndAction(action: RecoveryAction, previous: SegmentEndFacts, header: SegmentHeader): Result<void> {
     const cause = endCause(previous.kind, previous.cause);
-    if (action === 'fail-damaged') return this.failDamaged(previous.endBytes, cause);
     if (action === 'stop-cut') return this.cutAtPreviousEnd(previous, cause);
     if (action !== 'skip-damage') return super.previousEndAction(action, previous, header);
     // The frames the end lost are a skipped range of that segment; the transactions open across it go.

@@ -106,6 +106,14 @@ function damage(log: LaidLog, hits: readonly { index: number; offset: number; le
 const outcome = (segments: SegmentInput[], policy: RecoveryPolicy): { ok: true; value: ReplayOutcome } | { ok: false; error: WalErrorInfo } =>
   replay({ segments, checkpointLsn: 0, policy });
 
+/** The outcome without its transactions and policy report, or the error. */
+function outcomeBesidesPolicy(segments: SegmentInput[], policy: RecoveryPolicy): unknown {
+  const r = outcome(segments, policy);
+  if (!r.ok) return r.error;
+  const { policyReport: _report, transactions: _transactions, ...rest } = r.value;
+  return rest;
+}
+
 const txArb = fc.record({
   events: fc.array(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 2 }),
   ending: fc.constantFrom('commit' as const, 'commit' as const, 'abort' as const, 'open' as const),
@@ -229,9 +237,14 @@ describe('recovery policies on damaged logs', () => {
       expect(events(r), policy).toEqual(['a', 'b', 'c']);
       expect(r.ok && r.value.tornTail, policy).toEqual({ segment: short.name, segmentId: 4, offsetBytes: 0, droppedBytes: 20, cause: 'truncated-header', validFramesAfter: false, headerTorn: true });
       expect(r.ok && r.value.policyReport?.skipped, policy).toEqual(policy === 'tolerate-torn-tail' ? undefined : []);
+      // Everything else, the segments' base LSNs and valid bytes included (the shell rewrites the header from them), is the default's.
+      expect(outcomeBesidesPolicy(segments, policy), policy).toEqual(outcomeBesidesPolicy(segments, 'tolerate-torn-tail'));
     }
     const r = outcome(segments, 'absolute');
-    expect(r.ok ? null : r.error).toMatchObject({ code: 'Damaged', policy: 'absolute', segment: short.name, offsetBytes: 0, cause: 'truncated-header' });
+    expect(r.ok ? null : r.error).toEqual({ code: 'Damaged', policy: 'absolute', segment: short.name, offsetBytes: 0, lsn: 9, cause: 'truncated-header' });
+    // With no record before it there is no last good LSN: null, never 0.
+    const alone = outcome([{ ...short, id: 1, name: segmentFileName(1), bytes: encodeSegmentHeader({ segmentId: 1, baseLsn: 1, salt: segmentSalt(1, 1) }).subarray(0, 20) }], 'absolute');
+    expect(alone.ok ? null : alone.error).toEqual({ code: 'Damaged', policy: 'absolute', segment: segmentFileName(1), offsetBytes: 0, lsn: null, cause: 'truncated-header' });
   });
 
   it('point-in-time cuts the log where a sealed segment\'s frames end when its successor\'s header names another end, and reads nothing after', () => {
