@@ -274,7 +274,8 @@ export class ReplayPolicyMachine extends ReplayMachine {
     this.torn = null;
     this.logEnd = { segment: this.segment.name, segmentId: this.segment.id, offsetBytes, kind: 'torn' };
     const base = offsetBytes === 0 ? this.records.maxLsn + 1 : this.records.segmentBaseLsn;
-    super.closeSegment(offsetBytes, base, 'torn', offsetBytes, offsetBytes === 0 ? 0 : this.salt);
+    // A cut at the header (offset 0) read no header, so the salt is still beginSegment's 0.
+    super.closeSegment(offsetBytes, base, 'torn', offsetBytes, this.salt);
     this.records.endOfLog();
     this.phase = 'cut';
     return OK;

@@ -169,9 +169,25 @@ describe('recovery policies on damaged logs', () => {
     });
     // The LSNs of the cut part still count: a reopened WAL must not hand them out again.
     expect(r.ok && r.value.maxLsn).toBe(9);
-    expect(r.ok && r.value.segments.map((s) => [s.name, s.validBytes])).toEqual([
-      [segmentFileName(1), sealedDamage[0]!.bytes.length],
-      [segmentFileName(2), log.placed[batch2]!.start],
+    // The cut segment keeps its own base LSN and salt: its frames before the cut are live.
+    expect(r.ok && r.value.segments.map((s) => [s.name, s.validBytes, s.baseLsn, s.salt])).toEqual([
+      [segmentFileName(1), sealedDamage[0]!.bytes.length, 1, segmentSalt(1, 1)],
+      [segmentFileName(2), log.placed[batch2]!.start, 4, segmentSalt(2, 4)],
+    ]);
+  });
+
+  it('point-in-time cut at a damaged sealed header: that segment stays with no valid byte, no salt, and the base LSN after the last record before the cut', () => {
+    const header2 = log.placed.findIndex((p) => p.segment === 1 && p.kind === 'header');
+    const { segments } = damage(log, [{ index: header2, offset: 33, length: 2 }]);
+    const r = outcome(segments, 'point-in-time');
+    expect(events(r)).toEqual(['a']);
+    expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(2), offsetBytes: 0, lsn: 3, cutSegments: [segmentFileName(3)] });
+    // The cut part's LSNs still count (maxLsn 9, which the next LSN comes after); the header walref
+    // writes there takes the base after the last record kept, so segment bases still ascend (M1).
+    expect(r.ok && r.value.maxLsn).toBe(9);
+    expect(r.ok && r.value.segments.map((s) => ({ name: s.name, validBytes: s.validBytes, baseLsn: s.baseLsn, salt: s.salt, end: s.end }))).toEqual([
+      { name: segmentFileName(1), validBytes: segments[0]!.bytes.length, baseLsn: 1, salt: segmentSalt(1, 1), end: 'file-end' },
+      { name: segmentFileName(2), validBytes: 0, baseLsn: 4, salt: 0, end: 'torn' },
     ]);
   });
 
