@@ -28,6 +28,7 @@ export class BatchTransaction implements ReplayedTransaction {
   /** The events, as views into the bytes replay read (built on first use, then kept). */
   get events(): readonly Uint8Array[] {
     if (this.#events === null) {
+      // Stryker disable next-line ArrayDeclaration: an array not sized ahead is filled to the same length by the loop
       const events: Uint8Array[] = new Array<Uint8Array>(this.eventCount);
       let at = this.entriesAt;
       for (let i = 0; i < this.eventCount; i++) {
