@@ -263,7 +263,7 @@ describe('recovery policies on damaged logs', () => {
     expect(alone.ok ? null : alone.error).toEqual({ code: 'Damaged', policy: 'absolute', segment: segmentFileName(1), offsetBytes: 0, lsn: null, cause: 'truncated-header' });
   });
 
-  it('point-in-time cuts the log where a sealed segment\'s frames end when its successor\'s header names another end, and reads nothing after', () => {
+  it('point-in-time cuts the log where a sealed segment\'s frames end when its successor\'s header names another end, and reads nothing after; skip-corrupted skips to that end', () => {
     // tx 1 (LSN 1-3) and tx 2's TxBegin (4) in segment 1, the rest of tx 2 and tx 3 after it. The
     // TxBegin is lost to zeros: segment 1's frames end before where segment 2's header says.
     const laid = layOut(
@@ -283,6 +283,12 @@ describe('recovery policies on damaged logs', () => {
     expect(events(r)).toEqual(['a']);
     expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(1), offsetBytes: lost.start, lsn: 3, cutSegments: segments.slice(1).map((seg) => seg.name) });
     expect(r.ok && r.value.maxLsn).toBe(9);
+    // skip-corrupted skips the lost end instead, as a range of segment 1, and reads on.
+    const skipped = outcome(segments, 'skip-corrupted');
+    expect(events(skipped)).toEqual(['a', 'c']);
+    expect(skipped.ok && skipped.value.policyReport?.skipped).toEqual([
+      { segment: segmentFileName(1), segmentId: 1, offsetBytes: lost.start, endOffsetBytes: segments[0]!.bytes.length, cause: 'bad-length', afterLsn: 3, beforeLsn: 5, droppedTransactions: [4] },
+    ]);
   });
 
   it('skip-corrupted: a skipped range ends at the first record read after it, also when that is a record the hot path could take', () => {
