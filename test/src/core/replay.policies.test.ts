@@ -291,6 +291,28 @@ describe('recovery policies on damaged logs', () => {
     ]);
   });
 
+  it('a sealed v1 segment\'s damaged frame: point-in-time cuts there, skip-corrupted skips that frame and drops its transaction', () => {
+    const tx = (base: number, e: string): WalRecord[] => [
+      { kind: 'TxBegin', lsn: base },
+      { kind: 'MutationBatch', lsn: base + 1, txBeginLsn: base, events: [text(e)] },
+      { kind: 'TxCommit', lsn: base + 2, txBeginLsn: base },
+    ];
+    const first = segmentV1(1, 1, [...tx(1, 'a'), ...tx(4, 'b')]);
+    const second = segmentV1(2, 7, tx(7, 'c'));
+    // Segment 1's fourth frame (tx 2's TxBegin) gets a bad checksum.
+    const damaged = { ...first, bytes: first.bytes.slice() };
+    let at = 32;
+    for (let i = 0; i < 3; i++) at += 8 + (damaged.bytes[at]! | (damaged.bytes[at + 1]! << 8));
+    damaged.bytes[at + 8]! ^= 0xff;
+    const cut = outcome([damaged, second], 'point-in-time');
+    expect(events(cut)).toEqual(['a']);
+    expect(cut.ok && cut.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(1), offsetBytes: at, lsn: 3, cutSegments: [segmentFileName(2)] });
+    const skipped = outcome([damaged, second], 'skip-corrupted');
+    expect(events(skipped)).toEqual(['a', 'c']);
+    const next = at + 8 + (damaged.bytes[at]! | (damaged.bytes[at + 1]! << 8));
+    expect(skipped.ok && skipped.value.policyReport?.skipped).toMatchObject([{ segment: segmentFileName(1), offsetBytes: at, endOffsetBytes: next, afterLsn: 3, droppedTransactions: [4] }]);
+  });
+
   it('skip-corrupted: a skipped range ends at the first record read after it, also when that is a record the hot path could take', () => {
     // tx 1's commit is damaged; tx 2's TxBegin, the first record after it, closes the range.
     const laid = layOut(
