@@ -1,6 +1,7 @@
 // Builds segment bytes from records with the real codec, for replay tests.
 import fc from 'fast-check';
 import { encodeFrame, encodeFrameV1 } from '../../../src/core/codec.js';
+import { writeU32 } from '../../../src/core/le-bytes.js';
 import { segmentFileName } from '../../../src/core/format.js';
 import type { ReplayedTransaction, WalRecord } from '../../../src/core/records.js';
 import { encodeSegmentHeader, segmentSalt } from '../../../src/core/segment-header.js';
@@ -19,6 +20,25 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return out;
+}
+
+/** Segments as replayStream takes them, each cut into chunks of `chunkBytes` (the last one shorter). */
+export function inChunks(segments: readonly SegmentInput[], chunkBytes: number): { name: string; id: number; chunks: Uint8Array[] }[] {
+  return segments.map((seg) => ({
+    name: seg.name,
+    id: seg.id,
+    chunks: Array.from({ length: Math.ceil(seg.bytes.length / chunkBytes) }, (_, i) => seg.bytes.slice(i * chunkBytes, (i + 1) * chunkBytes)),
+  }));
+}
+
+/** Writes `events` at `at` in `buffer` as a batch's entries (u32 length, then the bytes); returns where they end. */
+export function putEntries(buffer: Uint8Array, at: number, events: readonly Uint8Array[]): number {
+  for (const event of events) {
+    writeU32(buffer, at, event.length);
+    buffer.set(event, at + 4);
+    at += 4 + event.length;
+  }
+  return at;
 }
 
 /** A v2 segment: header (salt as walref chooses it, previous end unknown) and the records' frames. */

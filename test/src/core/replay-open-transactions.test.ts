@@ -1,22 +1,10 @@
 // The open-transaction table of replay (src/core/replay-open-transactions.ts): events held in
 // place, copied out of a buffer the reader is about to reuse (detachFrom), and handed over in order.
 import { describe, expect, it } from 'vitest';
-import { writeU32 } from '../../../src/core/le-bytes.js';
 import { OpenTransactions } from '../../../src/core/replay-open-transactions.js';
+import { putEntries, text } from './log-builder.js';
 
-const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const texts = (events: readonly Uint8Array[]): string[] => events.map((e) => new TextDecoder().decode(e));
-
-/** `events` as batch entries (u32 length, bytes) at `at` in `buffer`; returns where they end. */
-function putEntries(buffer: Uint8Array, at: number, events: readonly string[]): number {
-  for (const event of events) {
-    const bytes = text(event);
-    writeU32(buffer, at, bytes.length);
-    buffer.set(bytes, at + 4);
-    at += 4 + bytes.length;
-  }
-  return at;
-}
 
 describe('OpenTransactions', () => {
   it('detachFrom copies every event held in the buffer, batches in place and added views alike, and nothing held elsewhere', () => {
@@ -25,18 +13,18 @@ describe('OpenTransactions', () => {
     const table = new OpenTransactions();
     // 1: one batch of three entries left in place, with bytes of other frames after it.
     table.begin(1);
-    putEntries(shared, 10, ['alpha', 'be', 'gamma']);
+    putEntries(shared, 10, ['alpha', 'be', 'gamma'].map(text));
     table.addBatch(1, shared, 10, 3);
     // 2: events that are views of the shared buffer, then one of another buffer.
     table.begin(2);
-    const end = putEntries(shared, 100, ['delta']);
+    const end = putEntries(shared, 100, ['delta'].map(text));
     table.add(2, [shared.subarray(104, end)]);
     other.set(text('kept'), 0);
     const elsewhere = other.subarray(0, 4);
     table.add(2, [elsewhere]);
     // 3: a batch held in place in the other buffer only.
     table.begin(3);
-    putEntries(other, 20, ['zeta', 'eta']);
+    putEntries(other, 20, ['zeta', 'eta'].map(text));
     table.addBatch(3, other, 20, 2);
 
     table.detachFrom(shared.buffer);

@@ -6,18 +6,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeU32 } from '../../../src/core/le-bytes.js';
 import { BatchTransaction, checkedEntryCount } from '../../../src/core/replay-transaction.js';
+import { putEntries } from './log-builder.js';
 
 /** `events` as a batch's entries behind `lead` bytes, with `tail` bytes after them; returns the bytes and where the entries end. */
 function entries(events: readonly Uint8Array[], lead: number, tail: number): { bytes: Uint8Array; end: number } {
-  const size = events.reduce((sum, e) => sum + 4 + e.length, 0);
-  const bytes = new Uint8Array(lead + size + tail).fill(0xa5);
-  let at = lead;
-  for (const event of events) {
-    writeU32(bytes, at, event.length);
-    bytes.set(event, at + 4);
-    at += 4 + event.length;
-  }
-  return { bytes, end: at };
+  const bytes = new Uint8Array(lead + events.reduce((sum, e) => sum + 4 + e.length, 0) + tail).fill(0xa5);
+  return { bytes, end: putEntries(bytes, lead, events) };
 }
 
 const eventsArb = fc.array(fc.uint8Array({ maxLength: 12 }), { maxLength: 6 });

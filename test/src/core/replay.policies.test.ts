@@ -11,7 +11,7 @@ import { replay, replayStream } from '../../../src/core/replay.js';
 import type { ReplayOutcome } from '../../../src/core/replay-outcome.js';
 import { segmentFileName, SEGMENT_HEADER_BYTES } from '../../../src/core/format.js';
 import { encodeSegmentHeader, segmentSalt } from '../../../src/core/segment-header.js';
-import { concat, plainTransactions, segment, segmentV1, text, type SegmentInput } from './log-builder.js';
+import { concat, inChunks, plainTransactions, segment, segmentV1, text, type SegmentInput } from './log-builder.js';
 
 /** A frame (or a segment header, tx null) and where it lies. */
 interface Placed {
@@ -222,7 +222,7 @@ describe('recovery policies on damaged logs', () => {
       for (const chunkBytes of [5, 13, 64]) {
         const seen: string[] = [];
         const chunked = await replayStream(
-          { segments: [first, damaged].map((seg) => ({ name: seg.name, id: seg.id, chunks: Array.from({ length: Math.ceil(seg.bytes.length / chunkBytes) }, (_, i) => seg.bytes.slice(i * chunkBytes, (i + 1) * chunkBytes)) })), checkpointLsn: 0, policy: 'skip-corrupted' },
+          { segments: inChunks([first, damaged], chunkBytes), checkpointLsn: 0, policy: 'skip-corrupted' },
           (t) => void seen.push(...t.events.map((e) => new TextDecoder().decode(e))),
         );
         expect(seen, `v${v1 ? 1 : 2} in chunks of ${chunkBytes}`).toEqual(['e1', 'e4']);
@@ -447,7 +447,7 @@ describe('recovery policies on damaged logs', () => {
         for (let chunkBytes = 1; chunkBytes <= bytes.length; chunkBytes++) {
           const seen: ReplayedTransaction[] = [];
           const chunked = await replayStream(
-            { segments: segments.map((seg) => ({ name: seg.name, id: seg.id, chunks: Array.from({ length: Math.ceil(seg.bytes.length / chunkBytes) }, (_, i) => seg.bytes.slice(i * chunkBytes, (i + 1) * chunkBytes)) })), checkpointLsn: 0, policy },
+            { segments: inChunks(segments, chunkBytes), checkpointLsn: 0, policy },
             (t) => void seen.push(t),
           );
           const where = `${policy}, length +${extra}, chunks of ${chunkBytes}`;
@@ -466,7 +466,7 @@ describe('recovery policies on damaged logs', () => {
         const seen: ReplayedTransaction[] = [];
         const chunked = await replayStream(
           {
-            segments: segments.map((seg) => ({ name: seg.name, id: seg.id, chunks: Array.from({ length: Math.ceil(seg.bytes.length / chunkBytes) }, (_, i) => seg.bytes.slice(i * chunkBytes, (i + 1) * chunkBytes)) })),
+            segments: inChunks(segments, chunkBytes),
             checkpointLsn: 0,
             policy,
           },
