@@ -141,6 +141,13 @@ export function measuredCases(settings: RunSettings, dataDir: string): CaseSpec[
     { id: 'walref-group-1', label: 'walref group, 1 committer', role: 'walref', script: 'bench/cases/walref-group.ts', params: { committers: 1 } },
     { id: 'walref-group-8', label: 'walref group, 8 committers', role: 'walref', script: 'bench/cases/walref-group.ts', params: { committers: 8 } },
     { id: 'walref-group-64', label: 'walref group, 64 committers', role: 'walref', script: 'bench/cases/walref-group.ts', params: { committers: 64 } },
+    {
+      id: 'walref-group-64-blocking',
+      label: "walref group, 64 committers, io: 'blocking'",
+      role: 'walref',
+      script: 'bench/cases/walref-group.ts',
+      params: { committers: 64, io: 'blocking' },
+    },
     { id: 'walref-open-loop-256', label: 'walref open-loop group commit: 256 in flight, bursts ≤ 64, maxCommits 64', role: 'walref', script: 'bench/cases/walref-open-loop.ts', params: { committers: 256, groupMax: 64 } },
     { id: 'walref-no-fsync', label: 'walref per-commit, fsync disabled', role: 'walref', script: 'bench/cases/walref-recorder.ts', params: { fsync: 'disabled' } },
     // The bystander: an `await setImmediate` loop beside each load (bench/cases/bystander.ts).
@@ -232,6 +239,9 @@ export const comparisons: readonly Comparison[] = [
   { row: 'walref-group-64', column: 'sync', against: ['raw-batch64'] },
   { row: 'walref-group-64', column: 'sqlite', against: ['sqlite-full'], target: 25 },
   { row: 'walref-group-64', column: 'peer', against: [...serialDurablePeers, 'level-sync-c64'] },
+  // The same with io: 'blocking', for reference: no thread-pool round trip per sync.
+  { row: 'walref-group-64-blocking', column: 'limit', against: ['raw-batch64-overwrite'] },
+  { row: 'walref-group-64-blocking', column: 'sqlite', against: ['sqlite-full'] },
   // With fsync off, walref still writes every commit to the OS, like SQLite in NORMAL mode does.
   { row: 'walref-no-fsync', column: 'limit', against: ['raw-write'] },
   { row: 'walref-no-fsync', column: 'peer', against: ['sqlite-normal'] },

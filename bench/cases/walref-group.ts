@@ -2,13 +2,14 @@
 // through the low-level API (begin, append one ~100-byte event, commit) and then awaiting
 // waitDurable(commitLsn), so a commit counts only once the fsync covering it has returned. The
 // policy is `group` with maxCommits = committers (the flusher syncs as soon as every in-flight
-// committer has committed) and intervalMs = 1 as the backstop for stragglers. With
+// committer has committed) and intervalMs = 1 as the backstop for stragglers. With `io: 'blocking'`
+// its fdatasync runs on the main thread, with no thread-pool round trip per sync. With
 // `fsync: 'disabled'` (not in the table; for profiling) the same loop runs on a FileSystem whose
 // syncs are no-ops, which isolates walref's CPU cost per concurrent commit.
 
 import { z } from 'zod';
 import { openWal } from '../../src/index.js';
-import { nodeFileSystem } from '../../src/fs/node-fs.js';
+import { blockingNodeFileSystem, nodeFileSystem } from '../../src/fs/node-fs.js';
 import { baseParamsSchema, emitResult, freshCaseDir, readParams, removeCaseDir } from '../lib/case-io.js';
 import { throughputResult } from '../lib/loop-result.js';
 import { noFsyncFileSystem } from '../lib/no-fsync-fs.js';
@@ -20,13 +21,15 @@ const params = readParams(
     committers: z.number().int().positive(),
     intervalMs: z.number().int().positive().default(1),
     fsync: z.enum(['real', 'disabled']).default('real'),
+    io: z.enum(['non-blocking', 'blocking']).default('non-blocking'),
   }),
 );
-const caseName = `walref-group-${params.committers}${params.fsync === 'real' ? '' : '-no-fsync'}`;
+const caseName = `walref-group-${params.committers}${params.fsync === 'real' ? '' : '-no-fsync'}${params.io === 'blocking' ? '-blocking' : ''}`;
 const dir = freshCaseDir(params.dataDir, caseName);
+const fileSystem = params.io === 'blocking' ? blockingNodeFileSystem : nodeFileSystem;
 const { wal } = await openWal(dir, {
   sync: { mode: 'group', intervalMs: params.intervalMs, maxCommits: params.committers },
-  fs: params.fsync === 'real' ? nodeFileSystem : noFsyncFileSystem(nodeFileSystem),
+  fs: params.fsync === 'real' ? fileSystem : noFsyncFileSystem(fileSystem),
 });
 const event = makeEvent(7);
 const commitDurably = async (): Promise<void> => {
@@ -45,5 +48,6 @@ emitResult(
     committers: params.committers,
     intervalMs: params.intervalMs,
     maxCommits: params.committers,
+    io: params.io,
   }),
 );
