@@ -125,11 +125,10 @@ export class ReplayPolicyMachine extends ReplayMachine {
       case 'cut':
         this.cut?.push(bytes);
         return OK;
-      case 'frames': {
-        // A resync found its frame within bytes already read: read on from these.
-        const start = this.segmentOffset - bytes.length;
-        return this.carry.sizeBytes === 0 ? this.readFrames(bytes, 0, start) : this.pushFrames(bytes, start);
-      }
+      case 'frames':
+        // A resync found its frame inside a frame's bytes carried over from earlier chunks: these
+        // are the rest of the chunk that completed them (they may complete a frame carried again).
+        return this.pushFrames(bytes, this.segmentOffset - bytes.length);
       default:
         return super.scan(bytes);
     }

@@ -458,6 +458,61 @@ describe('recovery policies on damaged logs', () => {
     }
   });
 
+  it('skip-corrupted: a damaged frame whose length claims a megabyte of the live frames after it resumes inside the bytes carried for it, and reads on from the rest of the chunk, the same in chunks as whole', async () => {
+    // Garbage that reads as a frame of 1 MiB: a plausible length, then 0xff bytes (no candidate
+    // frame starts in them), then live frames. Fed in chunks smaller than the claim, the machine
+    // carries the claimed megabyte, finds it damaged, finds the next live frame inside it, and must
+    // read on both from the carried bytes and from the rest of the chunk that completed them:
+    // with the carried bytes ending exactly at a frame's end (nothing carried over) or inside one.
+    const txA: WalRecord[] = [
+      { kind: 'TxBegin', lsn: 1 },
+      { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('a')] },
+      { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 },
+    ];
+    const event = (i: number): Uint8Array => new Uint8Array(40_000).fill(0x41 + (i % 26));
+    const txsB: WalRecord[] = Array.from({ length: 40 }, (_, i) => {
+      const begin = 4 + 3 * i;
+      return [
+        { kind: 'TxBegin' as const, lsn: begin },
+        { kind: 'MutationBatch' as const, lsn: begin + 1, txBeginLsn: begin, events: [event(i)] },
+        { kind: 'TxCommit' as const, lsn: begin + 2, txBeginLsn: begin },
+      ];
+    }).flat();
+    const expected = [{ beginLsn: 1, commitLsn: 3, events: [text('a')] }, ...Array.from({ length: 40 }, (_, i) => ({ beginLsn: 4 + 3 * i, commitLsn: 6 + 3 * i, events: [event(i)] }))];
+    // Events of 40 kB compared as base64 text: a deep comparison of arrays of numbers takes seconds.
+    const compact = (txs: readonly Pick<ReplayedTransaction, 'beginLsn' | 'commitLsn' | 'events'>[]): unknown[] =>
+      txs.map((t) => ({ beginLsn: t.beginLsn, commitLsn: t.commitLsn, events: t.events.map((e) => Buffer.from(e).toString('base64')) }));
+    const prefix = segment(1, 1, txA).bytes;
+    const suffix = segment(1, 1, [...txA, ...txsB]).bytes.subarray(prefix.length);
+    const frameEnds: number[] = [];
+    for (let at = 0; at < suffix.length; at += 12 + new DataView(suffix.buffer, suffix.byteOffset + at).getUint32(0, true)) frameEnds.push(at);
+    const garbageBytes = 64;
+    const claimBytes = 1 << 20;
+    // The first frame end past the claimed megabyte, measured from the garbage's start.
+    const boundary = frameEnds.find((end) => garbageBytes + end > 12 + claimBytes)!;
+    for (const carriedEnd of ['at a frame end', 'inside a frame'] as const) {
+      const bodyBytes = garbageBytes + boundary - 12 + (carriedEnd === 'at a frame end' ? 0 : 7);
+      const garbage = new Uint8Array(garbageBytes).fill(0xff);
+      new DataView(garbage.buffer).setUint32(0, bodyBytes, true);
+      // The log ends torn, so its end's offset, counted through the resumed frames, is checked too.
+      const bytes = concat([prefix, garbage, suffix, encodeFrame({ kind: 'TxBegin', lsn: 124 }, segmentSalt(1, 1)).subarray(0, 15)]);
+      const segments = [{ name: segmentFileName(1), id: 1, bytes }];
+      const whole = outcome(segments, 'skip-corrupted');
+      expect(whole.ok && compact(whole.value.transactions)).toEqual(compact(expected));
+      expect(whole.ok && whole.value.policyReport?.skipped.map((r) => [r.offsetBytes, r.endOffsetBytes, r.afterLsn, r.beforeLsn])).toEqual([[prefix.length, prefix.length + garbageBytes, 3, 4]]);
+      for (const chunkBytes of [4096, 65_536, 300_001, 1 << 20]) {
+        const seen: ReplayedTransaction[] = [];
+        const chunked = await replayStream({ segments: inChunks(segments, chunkBytes), checkpointLsn: 0, policy: 'skip-corrupted' }, (t) => void seen.push(t));
+        const where = `carried bytes end ${carriedEnd}, chunks of ${chunkBytes}`;
+        expect(chunked.ok, where).toBe(true);
+        expect(compact(seen), where).toEqual(compact(expected));
+        const { transactions: _transactions, ...summary } = whole.ok ? whole.value : { transactions: [] };
+        expect(chunked.ok && chunked.value, where).toEqual(summary);
+      }
+      expect(whole.ok && whole.value.end).toEqual({ segment: segmentFileName(1), segmentId: 1, offsetBytes: bytes.length - 15, kind: 'torn' });
+    }
+  });
+
   it('every policy replays a damaged log the same whether its segments come whole or in chunks of any size', async () => {
     await fc.assert(
       fc.asyncProperty(logArb, hitsArb, fc.integer({ min: 1, max: 40 }), fc.constantFrom(...(['tolerate-torn-tail', 'absolute', 'point-in-time', 'skip-corrupted'] as const)), async (laid, hits, chunkBytes, policy) => {
