@@ -291,7 +291,7 @@ describe('recovery policies on damaged logs', () => {
     ]);
   });
 
-  it('a sealed v1 segment\'s damaged frame: point-in-time cuts there, skip-corrupted skips that frame and drops its transaction', () => {
+  it('a sealed v1 segment\'s damaged frame: point-in-time cuts there, skip-corrupted skips that frame and drops its transaction, whole or in chunks', async () => {
     const tx = (base: number, e: string): WalRecord[] => [
       { kind: 'TxBegin', lsn: base },
       { kind: 'MutationBatch', lsn: base + 1, txBeginLsn: base, events: [text(e)] },
@@ -311,6 +311,17 @@ describe('recovery policies on damaged logs', () => {
     expect(events(skipped)).toEqual(['a', 'c']);
     const next = at + 8 + (damaged.bytes[at]! | (damaged.bytes[at + 1]! << 8));
     expect(skipped.ok && skipped.value.policyReport?.skipped).toMatchObject([{ segment: segmentFileName(1), offsetBytes: at, endOffsetBytes: next, afterLsn: 3, droppedTransactions: [4] }]);
+    // The same in chunks of every size: the cut and the skip count the whole of segment 1.
+    for (const policy of ['point-in-time', 'skip-corrupted'] as const) {
+      const whole = policy === 'point-in-time' ? cut : skipped;
+      const { transactions, ...summary } = whole.ok ? whole.value : { transactions: [] };
+      for (let chunkBytes = 1; chunkBytes <= damaged.bytes.length; chunkBytes++) {
+        const seen: ReplayedTransaction[] = [];
+        const chunked = await replayStream({ segments: inChunks([damaged, second], chunkBytes), checkpointLsn: 0, policy }, (t) => void seen.push(t));
+        expect(chunked.ok && chunked.value, `${policy}, chunks of ${chunkBytes}`).toEqual(summary);
+        expect(plainTransactions(seen)).toEqual(plainTransactions(transactions));
+      }
+    }
   });
 
   it('skip-corrupted: a skipped range ends at the first record read after it, also when that is a record the hot path could take', () => {
