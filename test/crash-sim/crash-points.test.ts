@@ -2,7 +2,8 @@
 // crash states of the plan held in memory (planCrashStates, explore's), in the same order, within
 // the budget it announces, and holds no crash point it has handed on.
 import { describe, expect, it } from 'vitest';
-import { crashPointsOf, planCrashStates, planCrashStream } from '../../crash-sim/crash-points.js';
+import { crashPointsOf, crashSpacesAlong, planCrashStates, planCrashStream } from '../../crash-sim/crash-points.js';
+import { crashStatesOf } from '../../crash-sim/crash-states.js';
 import { resolveKnobs } from '../../crash-sim/knobs.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 
@@ -48,3 +49,71 @@ describe('the crash plan, held or streamed', () => {
     expect(sized).toEqual(Array.from({ length: streamed.pointCount }, (_, i) => i + 1));
   });
 });
+
+/** create, write, two acks, fsync, write, one ack: ops 0 to 6, marks at 2, 3 and 6. */
+async function withMarks(): Promise<SimFileSystem> {
+  const sim = new SimFileSystem(resolveKnobs({ sectorBytes: 64 }));
+  const a = sim.open('/a', 'create-exclusive');
+  a.write(new Uint8Array(10).fill(1), 0);
+  sim.mark('ack-1');
+  sim.mark('ack-2');
+  await a.datasync();
+  a.write(new Uint8Array(10).fill(2), 10);
+  sim.mark('ack-3');
+  return sim;
+}
+
+const statesOf = (space: Parameters<typeof crashStatesOf>[0]): string[] => [...crashStatesOf(space, { maxStates: 1000, seed: 1 })].map((s) => s.key);
+
+describe('crash points of a log with marks', () => {
+  it('a crash may strike after every op but a mark, and what the host knew there runs to the next op that is no mark, or to the log\'s last op', async () => {
+    const sim = await withMarks();
+    const log = sim.opLog;
+    expect(log.map((op) => (op.kind === 'mark' ? op.label : op.kind))).toEqual(['create', 'write', 'ack-1', 'ack-2', 'fsync', 'write', 'ack-3']);
+    const points = crashPointsOf(sim.knobs, log);
+    expect(points.map((p) => [p.afterOp, p.contextEndOp])).toEqual([
+      [0, 1],
+      [1, 4],
+      [4, 5],
+      [5, 6],
+    ]);
+    // Each point's space is the log folded up to its op and no further.
+    const spaces = points.map((p) => statesOf(p.space));
+    expect(new Set(spaces.map((keys) => keys.join()))).toHaveLength(4);
+  });
+
+  it('firstOp leaves out the points before it, and crashPoints: end keeps only the last point, with the same knowledge', async () => {
+    const sim = await withMarks();
+    const log = sim.opLog;
+    expect(crashPointsOf(sim.knobs, log, { firstOp: 2 }).map((p) => [p.afterOp, p.contextEndOp])).toEqual([
+      [4, 5],
+      [5, 6],
+    ]);
+    expect(crashPointsOf(sim.knobs, log, { firstOp: 5 }).map((p) => p.afterOp)).toEqual([5]);
+    expect(crashPointsOf(sim.knobs, log, { firstOp: 6 })).toEqual([]);
+    const end = crashPointsOf(sim.knobs, log, { crashPoints: 'end' });
+    expect(end.map((p) => [p.afterOp, p.contextEndOp])).toEqual([[5, 6]]);
+    expect(statesOf(end[0]!.space)).toEqual(statesOf(crashPointsOf(sim.knobs, log).at(-1)!.space));
+    expect(crashPointsOf(sim.knobs, log, { crashPoints: 'end', firstOp: 6 })).toEqual([]);
+  });
+
+  it('crashSpacesAlong folds the ops over a start image and gives one space per op that is no mark: the spaces of the same crash points', async () => {
+    const sim = await withMarks();
+    const spaces = crashSpacesAlong(new SimFileSystem(sim.knobs), sim.opLog);
+    expect(spaces.map(statesOf)).toEqual(crashPointsOf(sim.knobs, sim.opLog).map((p) => statesOf(p.space)));
+  });
+
+  it('a plan is exhaustive exactly when the spaces together fit the budget, and then visits every state of every space', async () => {
+    const sim = await withMarks();
+    const points = crashPointsOf(sim.knobs, sim.opLog);
+    const total = points.reduce((sum, p) => sum + p.space.total, 0);
+    const fits = planCrashStates(points, total, 3);
+    expect([fits.spaceTotal, fits.exhaustive]).toEqual([total, true]);
+    expect(fits.points.map((p) => [...p.states()].map((s) => s.key))).toEqual(points.map((p) => statesOf(p.space)));
+    const streamed = planCrashStream(sim.knobs, sim.opLog, total, 3);
+    expect([streamed.spaceTotal, streamed.exhaustive, streamed.budgetTotal]).toEqual([total, true, total]);
+    const short = planCrashStates(points, total - 1, 3);
+    expect([short.spaceTotal, short.exhaustive]).toEqual([total, false]);
+  });
+});
+

@@ -251,6 +251,15 @@ describe('crash-state enumeration on tiny histories', () => {
     }
   });
 
+  it('an image holds its files, the directories on their paths and the ones named, and nothing else, all of it durable', () => {
+    const plain = SimFileSystem.fromImage(DEFAULT_KNOBS, new Map([['/d/e/f', bytes(3, 1)]]));
+    expect([plain.readdir('/'), plain.readdir('/d'), plain.readdir('/d/e')]).toEqual([['d'], ['e'], ['f']]);
+    const named = SimFileSystem.fromImage(DEFAULT_KNOBS, new Map([['/d/f', bytes(3, 1)]]), ['/empty', '/d/sub']);
+    expect([named.readdir('/').sort(), named.readdir('/d').sort(), named.readdir('/empty'), named.readdir('/d/sub')]).toEqual([['d', 'empty'], ['f', 'sub'], [], []]);
+    const { states } = enumerateCrashStates(crashSpace(named.state), { maxStates: 10, seed: 1 });
+    expect(states).toHaveLength(1);
+  });
+
   it('an unsynced overwrite of a loaded image, up to its end or inside it, leaves the image\'s bytes as a crash state', () => {
     for (const [offset, length] of [[48, 16], [20, 8]] as const) {
       const image = bytes(64, 1);
