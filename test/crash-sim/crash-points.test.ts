@@ -114,6 +114,11 @@ describe('crash points of a log with marks', () => {
     expect([streamed.spaceTotal, streamed.exhaustive, streamed.budgetTotal]).toEqual([total, true, total]);
     const short = planCrashStates(points, total - 1, 3);
     expect([short.spaceTotal, short.exhaustive]).toEqual([total, false]);
+    // A budget of one state a point: each space is sampled, which yields at most its two extremes.
+    const tight = planCrashStates(points, points.length, 3);
+    const visited = tight.points.flatMap((p) => [...p.states()]).length;
+    expect(total).toBeGreaterThan(2 * points.length);
+    expect(visited).toBeLessThanOrEqual(2 * points.length);
   });
 });
 
