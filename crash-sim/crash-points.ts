@@ -101,7 +101,8 @@ const sumCapped = (a: number, b: number): number => Math.min(Number.MAX_SAFE_INT
 function budgetsOf(totals: readonly number[], maxStates: number): number[] {
   // Stryker disable next-line ArrayDeclaration: the array sized ahead; the loop below sets every index either way
   const budgets = new Array<number>(totals.length).fill(0);
-  // Stryker disable next-line ConditionalExpression: a shortcut: when the spaces fit, water filling gives each its whole size too (the smallest space left never exceeds an even share of what is left)
+  // A shortcut: when the spaces fit, water filling gives each its whole size too (the smallest
+  // space left never exceeds an even share of what is left), so `false` here is equivalent.
   if (totals.reduce(sumCapped, 0) <= maxStates) return [...totals];
   let remaining = maxStates;
   const bySize = totals.map((total, index) => ({ total, index })).sort((a, b) => a.total - b.total);
