@@ -122,3 +122,40 @@ describe('crash points of a log with marks', () => {
   });
 });
 
+describe('sharing a budget among crash points (water filling)', () => {
+  /** Eight crash points whose spaces hold 2, 1, 2, 4, 8, 16, 1 and 4 states (unordered 4-byte sectors). */
+  async function spaces(): Promise<SimFileSystem> {
+    const sim = new SimFileSystem(resolveKnobs({ sectorBytes: 4, ordered: false, safeAppend: true }));
+    const a = sim.open('/a', 'create-exclusive');
+    await sim.fsyncDir('/');
+    for (let i = 0; i < 4; i++) a.write(new Uint8Array(4).fill(i + 1), 4 * i);
+    await a.datasync();
+    a.write(new Uint8Array(8).fill(9), 16);
+    return sim;
+  }
+
+  // Smallest first, each space gets the smaller of its size and an even share of what is left:
+  // with 20, the spaces of 1, 1, 2, 2, 4, 4, 8 and 16 get shares of 2, 2, 3, 3, 3, 3, 4 and 4, so
+  // budgets of 1, 1, 2, 2, 3, 3, 4 and 4. With 10: 1 each, and 2 for the two largest (8 and 16).
+  // A sampled space yields at least its two extremes, so a budget of 1 below its size gives 2.
+  // With 30, the 8 and the 16 get 8 each: the 8 is whole and the 16 sampled.
+  const cases = [
+    { maxStates: 10, visited: [2, 1, 2, 2, 2, 2, 1, 2], budgetTotal: 14 },
+    { maxStates: 20, visited: [2, 1, 2, 3, 4, 4, 1, 3], budgetTotal: 20 },
+    { maxStates: 30, visited: [2, 1, 2, 3, 4, 5, 1, 3], budgetTotal: 30 },
+    // Whole, a space yields its distinct images: fewer than its points where the sectors agree.
+    { maxStates: 38, visited: [2, 1, 2, 3, 4, 5, 1, 3], budgetTotal: 38 },
+  ];
+  for (const c of cases) {
+    it(`a budget of ${c.maxStates} visits ${c.visited.join(', ')} states at the eight points`, async () => {
+      const sim = await spaces();
+      const points = crashPointsOf(sim.knobs, sim.opLog);
+      expect(points.map((p) => p.space.total)).toEqual([2, 1, 2, 4, 8, 16, 1, 4]);
+      const held = planCrashStates(points, c.maxStates, 3);
+      expect(held.points.map((p) => [...p.states()].length)).toEqual(c.visited);
+      const streamed = planCrashStream(sim.knobs, sim.opLog, c.maxStates, 3);
+      expect([streamed.budgetTotal, streamed.exhaustive]).toEqual([c.budgetTotal, c.maxStates >= 38]);
+    });
+  }
+});
+
