@@ -129,11 +129,13 @@ function memoizedFileImages(): SpaceParts['fileImage'] {
     if (found === undefined) {
       const image = fileSpace.space.build(sub);
       found = { image, digest: contentDigest(image.content) };
+      // Stryker disable next-line all: memory only: when the memo is emptied changes what is built again, never what is built
       if (built.size >= MEMO_ENTRIES || heldBytes + image.ownedBytes > MEMO_BYTES) {
         built.clear();
         heldBytes = 0;
       }
       built.set(key, found);
+      // Stryker disable next-line AssignmentOperator: memory only, as above
       heldBytes += image.ownedBytes;
     }
     return found;
@@ -151,6 +153,7 @@ function buildCrashState(parts: SpaceParts, shared: { entries: Map<string, Map<s
   const images = new Map<number, { image: FileCrashImage; digest: string }>();
   const files = new Map<string, CrashFile>();
   const hash = new Digest();
+  // Stryker disable next-line all: every directory the state knows is a key of `entries` from the start, in one order whatever the choice, so this sort fixes only the order a state lists its files in, never which states are told apart (the names' sort below does that)
   for (const [dir, names] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
     // The entries of a directory that did not survive the crash went with it.
     if (!dirSet.has(dir)) continue;

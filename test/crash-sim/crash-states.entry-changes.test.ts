@@ -111,4 +111,24 @@ describe('crash-sim for programs walref did not write', () => {
     // Before the fsync of /m, the renamed directory may be lost with its file, never kept under its old name.
     expect(images(knobs, [...ops.slice(0, 6), { kind: 'fsyncDir', path: '/', errno: null }])).toEqual(['/ /m /m/wal | /m/wal/0=x', '/ /m | ']);
   });
+
+  it('crash states are told apart by what they hold, not by the order a directory\'s names were made in', () => {
+    // With dirSync, /d/a is renamed to /d/b and back, both undecided. Both renames persisted and
+    // neither persisted leave the same names (/d/a beside /d/c), though /d/a was made again last
+    // in the first: one crash state, not two. The second alone finds no /d/b and changes nothing.
+    const write = (path: string, inode: number): OpInput[] => [
+      { kind: 'create', path, inode },
+      { kind: 'write', path, inode, offsetBytes: 0, data, writtenBytes: 1, errno: null },
+      { kind: 'fsync', path, inode, errno: null },
+    ];
+    const ops: OpInput[] = [
+      { kind: 'mkdir', path: '/d' },
+      ...write('/d/a', 1),
+      ...write('/d/c', 2),
+      { kind: 'fsyncDir', path: '/d', errno: null },
+      { kind: 'rename', from: '/d/a', to: '/d/b', inode: 1 },
+      { kind: 'rename', from: '/d/b', to: '/d/a', inode: 1 },
+    ];
+    expect(images(resolveKnobs({ dirSync: true }), ops)).toEqual(['/ /d | /d/a=x /d/c=x', '/ /d | /d/b=x /d/c=x']);
+  });
 });
