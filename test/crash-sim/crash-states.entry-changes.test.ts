@@ -131,4 +131,20 @@ describe('crash-sim for programs walref did not write', () => {
     ];
     expect(images(resolveKnobs({ dirSync: true }), ops)).toEqual(['/ /d | /d/a=x /d/c=x', '/ /d | /d/b=x /d/c=x']);
   });
+
+  it('a directory whose parent is lost is lost with it, and a state says which entry changes it kept', () => {
+    // With mkdirSync, /a/b is durable in /a (its fsync), but /a is not in /.
+    const state = emptyState(resolveKnobs({ mkdirSync: true }));
+    const ops: OpInput[] = [
+      { kind: 'mkdir', path: '/a' },
+      { kind: 'mkdir', path: '/a/b' },
+      { kind: 'fsyncDir', path: '/a', errno: null },
+    ];
+    ops.forEach((op, index) => applyOp(state, { ...op, index, durableLsnProbe: null } as SimOp));
+    const { states } = enumerateCrashStates(crashSpace(state), { maxStates: 100, seed: 1 });
+    expect(states.map((s) => [s.dirs, s.describe()])).toEqual([
+      [['/'], '  dir: mkdir /a lost'],
+      [['/', '/a', '/a/b'], '  dir: mkdir /a persisted'],
+    ]);
+  });
 });
