@@ -251,6 +251,42 @@ describe('crash-state enumeration on tiny histories', () => {
     }
   });
 
+  it('a crash state describes each file: its size on disk and in the page cache, its bytes by class, how a grown region reads, and each unsynced sector write\'s fate', async () => {
+    // 4 bytes durable, then 8 more written over two sectors and not synced; unordered, no safe append.
+    const sim = new SimFileSystem({ sectorBytes: 4, ordered: false, safeAppend: false });
+    const f = sim.open('/f', 'create-exclusive');
+    await sim.fsyncDir('/');
+    f.write(bytes(4, 1), 0);
+    await f.datasync();
+    f.write(bytes(8, 2), 4);
+    const { states } = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 });
+    const described = states.map((s) => s.describe());
+    expect(described).toHaveLength(9);
+    expect(described).toContain('  /f: 4 bytes on disk (page cache had 12; 4 durable, 8 lost)\n    unsynced sector writes: op4/sector1 lost, op4/sector2 lost');
+    expect(described).toContain('  /f: 8 bytes on disk (page cache had 12; 8 durable, 4 torn)\n    unsynced sector writes: op4/sector1 survived, op4/sector2 lost');
+    expect(described).toContain('  /f: 12 bytes on disk (page cache had 12; 8 durable, 4 garbage), grown region reads as zeros\n    unsynced sector writes: op4/sector1 lost, op4/sector2 survived');
+    expect(described).toContain('  /f: 12 bytes on disk (page cache had 12; 4 durable, 8 garbage), grown region reads as garbage\n    unsynced sector writes: op4/sector1 lost, op4/sector2 lost');
+    expect(described).toContain('  /f: 12 bytes on disk (page cache had 12; 12 durable)\n    unsynced sector writes: op4/sector1 survived, op4/sector2 survived');
+    // Synced, the file has one state and no unsynced write to name.
+    await f.datasync();
+    const synced = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 }).states.map((s) => s.describe());
+    expect(synced).toEqual(['  /f: 12 bytes on disk (page cache had 12; 12 durable)']);
+    // A write an fsync failed for stays in limbo; the one a later good fsync covered is durable
+    // and not named. A truncate's fate is named by its kind.
+    const g = sim.open('/g', 'create-exclusive');
+    await sim.fsyncDir('/');
+    g.write(bytes(4, 3), 0);
+    sim.failNextFsync('EIO');
+    await expect(g.datasync()).rejects.toThrow();
+    g.write(bytes(4, 4), 4);
+    await g.datasync();
+    g.truncate(6);
+    const limbo = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 }).states.map((s) => s.describe().split('\n').slice(1).join('\n'));
+    expect(limbo).toHaveLength(6);
+    expect(limbo).toContain('  /g: 8 bytes on disk (page cache had 6; 6 durable, 2 lost)\n    unsynced sector writes: op8/sector0 survived, truncate@op12 lost');
+    expect(limbo).toContain('  /g: 6 bytes on disk (page cache had 6; 4 lost, 2 durable)\n    unsynced sector writes: op8/sector0 lost, truncate@op12 survived');
+  });
+
   it('an image holds its files, the directories on their paths and the ones named, and nothing else, all of it durable', () => {
     const plain = SimFileSystem.fromImage(DEFAULT_KNOBS, new Map([['/d/e/f', bytes(3, 1)]]));
     expect([plain.readdir('/'), plain.readdir('/d'), plain.readdir('/d/e')]).toEqual([['d'], ['e'], ['f']]);
