@@ -227,6 +227,7 @@ function describeCrashState(files: ReadonlyMap<string, CrashFile>, dirOps: reado
 
 /** Decodes the `index`-th point of a mixed-radix space (axis 0 varies slowest). */
 export function choiceAt(axes: readonly number[], index: number): number[] {
+  // Stryker disable next-line ArrayDeclaration: the array sized ahead; the loop below sets every index either way
   const choice = new Array<number>(axes.length).fill(0);
   let rest = index;
   for (let i = axes.length - 1; i >= 0; i--) {
