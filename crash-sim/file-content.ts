@@ -35,6 +35,10 @@ export type Extent =
   | { readonly kind: 'zeros'; readonly offsetBytes: number; readonly lengthBytes: number };
 
 function trieGet(node: Trie, depth: number, slot: number): Uint8Array | undefined {
+  // A slot past the trie's reach holds no chunk: the trie grows a level when a chunk is set there,
+  // and a file grown by resize (ftruncate, fallocate) past it keeps its depth. Without this check
+  // the index below wraps, and such a slot would read the chunk of a slot FANOUT ** depth lower.
+  if (slot >= FANOUT ** depth) return undefined;
   let at: Trie | Uint8Array | undefined = node;
   for (let level = depth - 1; level >= 0 && at !== undefined; level--) {
     at = (at as Trie)?.[Math.floor(slot / FANOUT ** level) % FANOUT];

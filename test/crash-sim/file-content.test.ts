@@ -64,6 +64,41 @@ describe('file contents as copy-on-write chunks', () => {
     );
   });
 
+  it('a file grown past 128 KiB by a resize (ftruncate, fallocate) or by its external bytes reads zeros or its external bytes there, never a lower slot\'s chunk', () => {
+    // Found by the property below: a slot past the trie's reach read the chunk 32 slots lower, so
+    // a write into part of such a slot kept that chunk's bytes around it (etcd's fallocated WAL).
+    const head = new Uint8Array(CHUNK_BYTES).fill(7);
+    const grown = FileContent.EMPTY.write(0, head).resize(1024 * 1024).write(32 * CHUNK_BYTES, new Uint8Array(100).fill(9));
+    const expected = new Uint8Array(CHUNK_BYTES);
+    expected.fill(9, 0, 100);
+    expect(Buffer.from(grown.read(32 * CHUNK_BYTES, CHUNK_BYTES)).equals(Buffer.from(expected))).toBe(true);
+    expect(grown.read(64 * CHUNK_BYTES, 8).every((b) => b === 0)).toBe(true);
+    const big = Uint8Array.from({ length: 40 * CHUNK_BYTES }, (_, i) => (i % 251) + 1);
+    const external = FileContent.external({ id: 'big', sizeBytes: big.length, read: (o, l) => big.slice(o, o + l) }).write(0, head).write(33 * CHUNK_BYTES + 10, new Uint8Array(5).fill(0));
+    const model = big.slice();
+    model.set(head, 0);
+    model.fill(0, 33 * CHUNK_BYTES + 10, 33 * CHUNK_BYTES + 15);
+    expect(Buffer.from(external.toBytes()).equals(Buffer.from(model))).toBe(true);
+  });
+
+  it('read back what a plain byte array holds for small writes and resizes anywhere in 5 MiB, where the slots hang two and three levels deep', () => {
+    // 32 slots of 4 KiB a level: past 128 KiB a slot is two levels down, past 4 MiB three.
+    const far: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ kind: fc.constant('write' as const), at: fc.nat(5 * 1024 * 1024), length: fc.integer({ min: 1, max: 64 }), fill: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ kind: fc.constant('resize' as const), size: fc.nat(5 * 1024 * 1024) }),
+    );
+    fc.assert(
+      fc.property(fc.array(far, { minLength: 1, maxLength: 8 }), (steps) => {
+        let content = FileContent.EMPTY;
+        for (const s of steps) content = s.kind === 'write' ? content.write(s.at, dataOf(s)) : content.resize(s.size);
+        const expected = model(new Uint8Array(0), steps);
+        expect(content.sizeBytes).toBe(expected.length);
+        expect(Buffer.from(content.toBytes()).equals(Buffer.from(expected))).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('a builder writing in place gives the same content as the same writes one by one', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
