@@ -3,7 +3,7 @@
 // the budget it announces, and holds no crash point it has handed on.
 import { describe, expect, it } from 'vitest';
 import { crashPointsOf, crashSpacesAlong, planCrashStates, planCrashStream } from '../../crash-sim/crash-points.js';
-import { crashStatesOf } from '../../crash-sim/crash-states.js';
+import { crashStatesOf, enumerateCrashStates } from '../../crash-sim/crash-states.js';
 import { resolveKnobs } from '../../crash-sim/knobs.js';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 
@@ -112,6 +112,9 @@ describe('crash points of a log with marks', () => {
     expect(fits.points.map((p) => [...p.states()].map((s) => s.key))).toEqual(points.map((p) => statesOf(p.space)));
     const streamed = planCrashStream(sim.knobs, sim.opLog, total, 3);
     expect([streamed.spaceTotal, streamed.exhaustive, streamed.budgetTotal]).toEqual([total, true, total]);
+    const last = points.at(-1)!.space;
+    expect(enumerateCrashStates(last, { maxStates: last.total, seed: 1 }).exhaustive).toBe(true);
+    expect(enumerateCrashStates(last, { maxStates: last.total - 1, seed: 1 }).exhaustive).toBe(false);
     const short = planCrashStates(points, total - 1, 3);
     expect([short.spaceTotal, short.exhaustive]).toEqual([total, false]);
     // A budget of one state a point: each space is sampled, which yields at most its two extremes.

@@ -1,7 +1,7 @@
 // crash-sim/dir-ops.ts: where a path goes when a directory above it is renamed, and what a rename
 // of a directory does to the entries and the directories that exist (the crash-time replay of it).
 import { describe, expect, it } from 'vitest';
-import { applyDirOp, movedPath } from '../../crash-sim/dir-ops.js';
+import { applyDirOp, movedPath, rebaseDirOp } from '../../crash-sim/dir-ops.js';
 
 describe('directory-entry changes', () => {
   it('a rename of a directory moves the directory itself and every path under it, and nothing else', () => {
@@ -28,5 +28,13 @@ describe('directory-entry changes', () => {
     expect(entries).not.toHaveProperty('/a');
     expect(entries).not.toHaveProperty('/a/sub');
     expect([...existing].sort()).toEqual(['/', '/ab', '/z', '/z/sub']);
+  });
+
+  it('an undecided mkdir or rmdir follows a rename of a directory above it: the renamed directory takes the new name, one below it keeps its own', () => {
+    const mkdir = (path: string, dir: string, name: string) => ({ seq: 1, kind: 'mkdir' as const, dir, name, path });
+    expect(rebaseDirOp(mkdir('/a', '/', 'a'), '/a', '/z')).toEqual(mkdir('/z', '/', 'z'));
+    expect(rebaseDirOp(mkdir('/a/sub', '/a', 'sub'), '/a', '/z')).toEqual(mkdir('/z/sub', '/z', 'sub'));
+    expect(rebaseDirOp({ ...mkdir('/a/sub', '/a', 'sub'), kind: 'rmdir' }, '/a', '/z')).toEqual({ ...mkdir('/z/sub', '/z', 'sub'), kind: 'rmdir' });
+    expect(rebaseDirOp(mkdir('/b', '/', 'b'), '/a', '/z')).toEqual(mkdir('/b', '/', 'b'));
   });
 });

@@ -42,6 +42,13 @@ function external(bytes: Uint8Array, reads: { count: number }): ExternalBytes {
   };
 }
 
+/** The bytes the extents of a content spell out (chunks and zeros; no external bytes here). */
+function fromExtents(content: FileContent): Uint8Array {
+  const out = new Uint8Array(content.sizeBytes);
+  for (const extent of content.extents()) if (extent.kind === 'bytes') out.set(extent.bytes, extent.offsetBytes);
+  return out;
+}
+
 const initialBytes = Uint8Array.from({ length: 2 * CHUNK_BYTES + 100 }, (_, i) => (i * 7 + 3) & 0xff);
 
 describe('file contents as copy-on-write chunks', () => {
@@ -79,6 +86,14 @@ describe('file contents as copy-on-write chunks', () => {
     model.set(head, 0);
     model.fill(0, 33 * CHUNK_BYTES + 10, 33 * CHUNK_BYTES + 15);
     expect(Buffer.from(external.toBytes()).equals(Buffer.from(model))).toBe(true);
+    // Every slot of a level full: 200 KiB of bytes, read back and spelled out by the extents.
+    const whole = Uint8Array.from({ length: 200 * 1024 }, (_, i) => (i % 253) + 1);
+    expect(Buffer.from(FileContent.of(whole).toBytes()).equals(Buffer.from(whole))).toBe(true);
+    expect(Buffer.from(fromExtents(FileContent.of(whole))).equals(Buffer.from(whole))).toBe(true);
+    // A full two-level file of 4 MiB cut inside its last slot but one: every first-level node stays.
+    const full = Uint8Array.from({ length: 4 * 1024 * 1024 }, (_, i) => (i % 241) + 1);
+    const cut = FileContent.of(full).resize(full.length - 5000);
+    expect(Buffer.from(cut.toBytes()).equals(Buffer.from(full.subarray(0, full.length - 5000)))).toBe(true);
   });
 
   it('read back what a plain byte array holds for small writes and resizes anywhere in 5 MiB, where the slots hang two and three levels deep', () => {
@@ -94,8 +109,24 @@ describe('file contents as copy-on-write chunks', () => {
         const expected = model(new Uint8Array(0), steps);
         expect(content.sizeBytes).toBe(expected.length);
         expect(Buffer.from(content.toBytes()).equals(Buffer.from(expected))).toBe(true);
+        expect(Buffer.from(fromExtents(content)).equals(Buffer.from(expected))).toBe(true);
       }),
       { numRuns: 25 },
+    );
+  });
+
+  it('a file cut short and grown again reads zeros where it was cut, at every trie level', () => {
+    const write = fc.record({ kind: fc.constant('write' as const), at: fc.nat(5 * 1024 * 1024), length: fc.integer({ min: 1, max: 64 }), fill: fc.integer({ min: 1, max: 3 }) });
+    fc.assert(
+      fc.property(fc.array(write, { minLength: 1, maxLength: 12 }), fc.nat(5 * 1024 * 1024), (writes, cutTo) => {
+        const steps: Step[] = [...writes, { kind: 'resize', size: cutTo }, { kind: 'resize', size: 5 * 1024 * 1024 + 64 }];
+        let content = FileContent.EMPTY;
+        for (const s of steps) content = s.kind === 'write' ? content.write(s.at, dataOf(s)) : content.resize(s.size);
+        const expected = model(new Uint8Array(0), steps);
+        expect(Buffer.from(content.toBytes()).equals(Buffer.from(expected))).toBe(true);
+        expect(Buffer.from(fromExtents(content)).equals(Buffer.from(expected))).toBe(true);
+      }),
+      { numRuns: 40 },
     );
   });
 
