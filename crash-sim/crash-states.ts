@@ -71,8 +71,7 @@ export function crashSpace(state: SimState): CrashSpace {
   const dirOps = [...state.pendingDirOps];
   const inodes = new Set<number>();
   for (const dir of [...state.dirs.values(), ...state.removedDirs.values()]) for (const inode of dir.durable.values()) inodes.add(inode);
-  // A pending rename needs no line of its own: the inode it moves was named before, by a durable
-  // entry (taken above) or by a pending create or link (taken here).
+  // Not a pending rename: the inode it moves was named already, durably or by a create or link.
   for (const op of dirOps) if (op.kind === 'create' || op.kind === 'link') inodes.add(op.inode);
   const fileSpaces: { inode: number; space: FileCrashSpace; offset: number }[] = [];
   let offset = dirOps.length;
