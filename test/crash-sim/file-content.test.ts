@@ -42,6 +42,13 @@ function external(bytes: Uint8Array, reads: { count: number }): ExternalBytes {
   };
 }
 
+/** The content the steps leave, from the empty file. */
+function contentAfter(steps: readonly Step[]): FileContent {
+  let content = FileContent.EMPTY;
+  for (const s of steps) content = s.kind === 'write' ? content.write(s.at, dataOf(s)) : content.resize(s.size);
+  return content;
+}
+
 /** The bytes the extents of a content spell out (chunks and zeros; no external bytes here). */
 function fromExtents(content: FileContent): Uint8Array {
   const out = new Uint8Array(content.sizeBytes);
@@ -104,8 +111,7 @@ describe('file contents as copy-on-write chunks', () => {
     );
     fc.assert(
       fc.property(fc.array(far, { minLength: 1, maxLength: 8 }), (steps) => {
-        let content = FileContent.EMPTY;
-        for (const s of steps) content = s.kind === 'write' ? content.write(s.at, dataOf(s)) : content.resize(s.size);
+        const content = contentAfter(steps);
         const expected = model(new Uint8Array(0), steps);
         expect(content.sizeBytes).toBe(expected.length);
         expect(Buffer.from(content.toBytes()).equals(Buffer.from(expected))).toBe(true);
@@ -120,8 +126,7 @@ describe('file contents as copy-on-write chunks', () => {
     fc.assert(
       fc.property(fc.array(write, { minLength: 1, maxLength: 12 }), fc.nat(5 * 1024 * 1024), (writes, cutTo) => {
         const steps: Step[] = [...writes, { kind: 'resize', size: cutTo }, { kind: 'resize', size: 5 * 1024 * 1024 + 64 }];
-        let content = FileContent.EMPTY;
-        for (const s of steps) content = s.kind === 'write' ? content.write(s.at, dataOf(s)) : content.resize(s.size);
+        const content = contentAfter(steps);
         const expected = model(new Uint8Array(0), steps);
         expect(Buffer.from(content.toBytes()).equals(Buffer.from(expected))).toBe(true);
         expect(Buffer.from(fromExtents(content)).equals(Buffer.from(expected))).toBe(true);
