@@ -103,6 +103,13 @@ function damage(log: LaidLog, hits: readonly { index: number; offset: number; le
   return { segments, damaged };
 }
 
+/** A committed transaction of one batch: TxBegin at `base`, the batch, TxCommit. */
+const committedTx = (base: number, events: readonly Uint8Array[]): WalRecord[] => [
+  { kind: 'TxBegin', lsn: base },
+  { kind: 'MutationBatch', lsn: base + 1, txBeginLsn: base, events: [...events] },
+  { kind: 'TxCommit', lsn: base + 2, txBeginLsn: base },
+];
+
 const outcome = (segments: SegmentInput[], policy: RecoveryPolicy): { ok: true; value: ReplayOutcome } | { ok: false; error: WalErrorInfo } =>
   replay({ segments, checkpointLsn: 0, policy });
 
@@ -205,11 +212,7 @@ describe('recovery policies on damaged logs', () => {
   });
 
   it('skip-corrupted reads on under a damaged header with the framing its bytes still name: v1 (no salt) or v2 (the salt at 28), whole or in chunks', async () => {
-    const records = (base: number): WalRecord[] => [
-      { kind: 'TxBegin', lsn: base },
-      { kind: 'MutationBatch', lsn: base + 1, txBeginLsn: base, events: [text(`e${base}`)] },
-      { kind: 'TxCommit', lsn: base + 2, txBeginLsn: base },
-    ];
+    const records = (base: number): WalRecord[] => committedTx(base, [text(`e${base}`)]);
     for (const v1 of [true, false]) {
       const first = v1 ? segmentV1(1, 1, records(1)) : segment(1, 1, records(1));
       const second = v1 ? segmentV1(2, 4, records(4)) : segment(2, 4, records(4));
@@ -292,11 +295,7 @@ describe('recovery policies on damaged logs', () => {
   });
 
   it('a sealed v1 segment\'s damaged frame: point-in-time cuts there, skip-corrupted skips that frame and drops its transaction, whole or in chunks', async () => {
-    const tx = (base: number, e: string): WalRecord[] => [
-      { kind: 'TxBegin', lsn: base },
-      { kind: 'MutationBatch', lsn: base + 1, txBeginLsn: base, events: [text(e)] },
-      { kind: 'TxCommit', lsn: base + 2, txBeginLsn: base },
-    ];
+    const tx = (base: number, e: string): WalRecord[] => committedTx(base, [text(e)]);
     const first = segmentV1(1, 1, [...tx(1, 'a'), ...tx(4, 'b')]);
     const second = segmentV1(2, 7, tx(7, 'c'));
     // Segment 1's fourth frame (tx 2's TxBegin) gets a bad checksum.
@@ -475,20 +474,9 @@ describe('recovery policies on damaged logs', () => {
     // carries the claimed megabyte, finds it damaged, finds the next live frame inside it, and must
     // read on both from the carried bytes and from the rest of the chunk that completed them:
     // with the carried bytes ending exactly at a frame's end (nothing carried over) or inside one.
-    const txA: WalRecord[] = [
-      { kind: 'TxBegin', lsn: 1 },
-      { kind: 'MutationBatch', lsn: 2, txBeginLsn: 1, events: [text('a')] },
-      { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 },
-    ];
+    const txA = committedTx(1, [text('a')]);
     const event = (i: number): Uint8Array => new Uint8Array(40_000).fill(0x41 + (i % 26));
-    const txsB: WalRecord[] = Array.from({ length: 40 }, (_, i) => {
-      const begin = 4 + 3 * i;
-      return [
-        { kind: 'TxBegin' as const, lsn: begin },
-        { kind: 'MutationBatch' as const, lsn: begin + 1, txBeginLsn: begin, events: [event(i)] },
-        { kind: 'TxCommit' as const, lsn: begin + 2, txBeginLsn: begin },
-      ];
-    }).flat();
+    const txsB = Array.from({ length: 40 }, (_, i) => committedTx(4 + 3 * i, [event(i)])).flat();
     const expected = [{ beginLsn: 1, commitLsn: 3, events: [text('a')] }, ...Array.from({ length: 40 }, (_, i) => ({ beginLsn: 4 + 3 * i, commitLsn: 6 + 3 * i, events: [event(i)] }))];
     // Events of 40 kB compared as base64 text: a deep comparison of arrays of numbers takes seconds.
     const compact = (txs: readonly Pick<ReplayedTransaction, 'beginLsn' | 'commitLsn' | 'events'>[]): unknown[] =>
