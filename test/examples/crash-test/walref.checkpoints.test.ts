@@ -7,7 +7,8 @@ import { resolveKnobs } from '../../../crash-sim/knobs.js';
 import type { CheckOutcome } from '../../../oracle/crash-test/check.js';
 import { captureRun, checkCaptured, type CapturedRun } from '../../../oracle/crash-test/run.js';
 import { deep, ensureBuilt, example, freshDir, hasStrace, NEEDS_STRACE } from './helpers.js';
-import { knobs64, WALREF_SEGMENT_BYTES as SEGMENT_BYTES, walrefCheck as check } from './walref-target.js';
+import type { Checker } from '../../../oracle/crash-test/checker.js';
+import { knobs64, WALREF_SEGMENT_BYTES as SEGMENT_BYTES, walrefChecker } from './walref-target.js';
 
 const dirs: string[] = [];
 /** Verdicts by (image, acked ids), shared by every run here: a state is checked once. */
@@ -23,7 +24,11 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref's checkpoints through t
     ckptRuns.push(run);
     return run;
   };
-  beforeAll(() => ensureBuilt(), 180_000);
+  let check: Checker;
+  beforeAll(async () => {
+    ensureBuilt();
+    check = await walrefChecker();
+  }, 180_000);
   afterAll(() => {
     for (const run of ckptRuns) run.dispose();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -41,7 +46,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref's checkpoints through t
 
   // Budgets that reach each bug, measured on this workload (about 52 crash points, 480 to 720
   // crash-space points, most of them in the segment preallocation's spaces of 64 and 80 states,
-  // and about 120 to 180 distinct states, each one run of check.mjs at about 0.3 s). Water filling
+  // and about 120 to 180 distinct states, each one call of check.mjs's check function). Water filling
   // visits the small spaces whole and samples the large ones, and a sampled space always yields
   // both its extremes. WALREF_DEEP checks every crash state, of a longer workload (8 transactions:
   // about 100 crash points and 700 to 1250 crash-space points, so its budget is 2000).
