@@ -52,6 +52,12 @@ describe('replay: the malformed-log rules table', () => {
     // A record that keeps every rule.
     expect(firstBroken([...ORDER_RULES.TxCommit, ...CONTENT_RULES.TxCommit], { kind: 'TxCommit', lsn: 30, txBeginLsn: 21 }, facts())).toBeNull();
     expect(firstBroken([...ORDER_RULES.Checkpoint, ...CONTENT_RULES.Checkpoint], { kind: 'Checkpoint', lsn: 30, snapshotLsn: 15 }, facts())).toBeNull();
+    // A row is asked only about the kinds it names: M2 (a TxBegin whose LSN is already open) does
+    // not look at a record's kind itself, and must not judge a commit whose own LSN is open.
+    const everyLsnOpen = facts({ isOpen: () => true });
+    for (const kind of ['TxCommit', 'TxAbort'] as const) {
+      expect(firstBroken([...ORDER_RULES[kind], ...CONTENT_RULES[kind]], { kind, lsn: 30, txBeginLsn: 21 }, everyLsnOpen), kind).toBeNull();
+    }
   });
 
   it('order rows hold below the checkpoint LSN too; content rows only above it', () => {

@@ -30,6 +30,10 @@ describe('segment header codec', () => {
         expect(bytes.length).toBe(SEGMENT_HEADER_BYTES_V1);
         expect(segmentHeaderBytesAt(bytes)).toBe(SEGMENT_HEADER_BYTES_V1);
         expect(decodeSegmentHeader(bytes, segmentId)).toEqual({ ok: true, header: { version: 1, segmentId, baseLsn, salt: 0, previousEnd: 0 } });
+        // In a segment the first frame follows, where a v2 header keeps its salt and previous end.
+        const segmentStart = new Uint8Array(64).fill(0xa5);
+        segmentStart.set(bytes);
+        expect(decodeSegmentHeader(segmentStart, segmentId)).toEqual({ ok: true, header: { version: 1, segmentId, baseLsn, salt: 0, previousEnd: 0 } });
       }),
     );
   });
@@ -74,6 +78,24 @@ describe('segment header codec', () => {
       writeU32(bytes, crcAt, crc32cOfRange(bytes, 0, crcAt));
       expect(decodeSegmentHeader(bytes, 3), `v${version}`).toEqual({ ok: false, cause: 'bad-header-checksum' });
     }
+  });
+
+  it('a v2 header whose checksum is right but whose salt is 0, or whose previous end is no safe integer, is bad-header-checksum', () => {
+    const resealed = (change: (bytes: Uint8Array) => void): Uint8Array => {
+      const bytes = encodeSegmentHeader({ segmentId: 3, baseLsn: 9, salt: 7, previousEnd: 100 });
+      change(bytes);
+      writeU32(bytes, 40, crc32cOfRange(bytes, 0, 40));
+      return bytes;
+    };
+    expect(decodeSegmentHeader(resealed(() => undefined), 3)).toMatchObject({ ok: true, header: { salt: 7, previousEnd: 100 } });
+    expect(decodeSegmentHeader(resealed((b) => writeU32(b, 28, 0)), 3)).toEqual({ ok: false, cause: 'bad-header-checksum' });
+    expect(decodeSegmentHeader(resealed((b) => writeU32(b, 36, 0x20_0000)), 3)).toEqual({ ok: false, cause: 'bad-header-checksum' });
+    // The largest safe previous end still decodes.
+    const largest = resealed((b) => {
+      writeU32(b, 32, 0xffff_ffff);
+      writeU32(b, 36, 0x1f_ffff);
+    });
+    expect(decodeSegmentHeader(largest, 3)).toMatchObject({ ok: true, header: { previousEnd: Number.MAX_SAFE_INTEGER } });
   });
 
   it('a header from another segment is id-mismatch', () => {
