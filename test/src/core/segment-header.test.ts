@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSegmentHeader, encodeSegmentHeader, segmentHeaderBytesAt, segmentSalt } from '../../../src/core/segment-header.js';
 import { LSN_MAX, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_BYTES_V1 } from '../../../src/core/format.js';
 import { crc32cOfRange } from '../../../src/core/crc32c.js';
-import { writeU32 } from '../../../src/core/le-bytes.js';
+import { writeU32, writeU64 } from '../../../src/core/le-bytes.js';
 
 describe('segment header codec', () => {
   it('a v2 header round-trips for any segment id, base LSN, salt and previous end', () => {
@@ -138,5 +138,17 @@ describe('segment header codec', () => {
       }),
     );
     expect(segmentSalt(1, 1)).not.toBe(segmentSalt(2, 1));
+  });
+
+  it('a segment whose CRC-32C of segment id and base LSN is 0 gets salt 1, or 2 when 1 was its previous salt', () => {
+    // Segment 3,100,768,319 at base LSN 1 is such a pair: the CRC is affine in its input bits, so
+    // solving 32 linear equations over the segment id's low 48 bits finds one. A random property
+    // meets a CRC of 0 once in 2^32 draws.
+    const bytes = new Uint8Array(16);
+    writeU64(bytes, 0, 3_100_768_319);
+    writeU64(bytes, 8, 1);
+    expect(crc32cOfRange(bytes, 0, 16)).toBe(0);
+    expect(segmentSalt(3_100_768_319, 1)).toBe(1);
+    expect(segmentSalt(3_100_768_319, 1, 1)).toBe(2);
   });
 });
