@@ -238,7 +238,7 @@ export function choiceAt(axes: readonly number[], index: number): number[] {
 }
 
 export interface EnumerateOptions {
-  /** Distinct crash states at most; exhaustive when the space is no larger (sampling draws up to 4x as many points). */
+  /** Distinct crash states at most, but a sampled space always yields its two extremes; exhaustive when the space is no larger (sampling draws up to 4x as many points). */
   readonly maxStates: number;
   /** Seed for sampling when the space is larger than maxStates. */
   readonly seed: number;
