@@ -46,11 +46,13 @@ function trieGet(node: Trie, depth: number, slot: number): Uint8Array | undefine
   return at as Uint8Array | undefined;
 }
 
-function trieSet(node: Trie, depth: number, slot: number, chunk: Uint8Array | undefined): Trie {
+// Setting a chunk never empties a node; only trieClip removes slots, and it drops a node left empty,
+// so that a content whose chunks are all cut off has no trie (isExternalOnly).
+function trieSet(node: Trie, depth: number, slot: number, chunk: Uint8Array): Trie {
   const copy = node === undefined ? new Array<Trie | Uint8Array | undefined>(FANOUT).fill(undefined) : node.slice();
   const index = Math.floor(slot / FANOUT ** (depth - 1)) % FANOUT;
   copy[index] = depth === 1 ? chunk : trieSet(copy[index] as Trie, depth - 1, slot, chunk);
-  return copy.every((child) => child === undefined) ? undefined : copy;
+  return copy;
 }
 
 /** The trie without its slots at or past `keep`. */
@@ -126,12 +128,12 @@ export class FileContent {
     return this.external !== null && this.#root === undefined && this.externalBytes === this.external.sizeBytes && this.sizeBytes === this.externalBytes;
   }
 
-  /** The content with `chunk` in a slot (handed over: never modified afterwards), or the slot absent. */
-  withChunk(slot: number, chunk: Uint8Array | undefined): FileContent {
+  /** The content with `chunk` in a slot (handed over: never modified afterwards). */
+  withChunk(slot: number, chunk: Uint8Array): FileContent {
     return this.#withChunk(slot, chunk);
   }
 
-  #withChunk(slot: number, chunk: Uint8Array | undefined): FileContent {
+  #withChunk(slot: number, chunk: Uint8Array): FileContent {
     let root = this.#root;
     let depth = this.#depth;
     while (slot >= FANOUT ** depth) {

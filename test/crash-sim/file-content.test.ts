@@ -180,6 +180,20 @@ describe('file contents as copy-on-write chunks', () => {
     expect([...patched.extents()].map((e) => `${e.kind}@${e.offsetBytes / CHUNK_BYTES}`)).toEqual(['external@0', 'bytes@10', 'external@11', 'bytes@20', 'external@21']);
   });
 
+  it('is its external bytes alone again once every chunk written past them is cut off, at any depth of the trie', () => {
+    const size = 64 * CHUNK_BYTES;
+    const big = FileContent.external(external(new Uint8Array(size).fill(9), { count: 0 }));
+    expect(big.isExternalOnly()).toBe(true);
+    for (const slots of [[64], [65, 100], [70, 1500, 40_000]]) {
+      const written = slots.reduce((content, slot) => content.write(slot * CHUNK_BYTES, Uint8Array.of(1)), big);
+      expect(written.isExternalOnly(), `${slots}`).toBe(false);
+      // Cut in two steps, so that one node is left empty below one that still holds a chunk.
+      const cut = written.resize((slots[0]! + 1) * CHUNK_BYTES).resize(size);
+      expect(cut.isExternalOnly(), `${slots}`).toBe(true);
+      expect([...cut.extents()].map((e) => e.kind), `${slots}`).toEqual(['external']);
+    }
+  });
+
   it('a truncate hides external bytes for good: growing again reads zeros', () => {
     const content = FileContent.external(external(initialBytes, { count: 0 })).resize(10).resize(20);
     expect([...content.toBytes()]).toEqual([...initialBytes.slice(0, 10), ...new Array<number>(10).fill(0)]);
