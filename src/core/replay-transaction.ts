@@ -71,13 +71,13 @@ export function checkedEntryCount(bytes: Uint8Array, countAt: number, end: numbe
   const count = readU32(bytes, countAt);
   // Stryker disable next-line ArithmeticOperator: a looser bound only lets the loop below fail the count, since every entry takes at least 4 bytes of the range
   if (count > (end - countAt - 4) / 4) return -1;
+  // An entry that runs past `end` leaves `at` past it, which the next entry's length test or the
+  // final test refuses; the length test itself only keeps every read inside the range.
   let at = countAt + 4;
   for (let i = 0; i < count; i++) {
+    // Stryker disable next-line ArithmeticOperator: `end + at < 4` never holds, and without the test a read past `end` still moves `at` at least 4 bytes past it, which the final test refuses
     if (end - at < 4) return -1;
-    const length = readU32(bytes, at);
-    at += 4;
-    if (length > end - at) return -1;
-    at += length;
+    at += 4 + readU32(bytes, at);
   }
   return at === end ? count : -1;
 }
