@@ -160,7 +160,7 @@ describe('replay hot path', () => {
     }
   });
 
-  it('the hot path is taken unless hotPath is false, and never when events are copied out or under skip-corrupted', async () => {
+  it('the hot path is taken unless hotPath is false, and never when events are copied out or under skip-corrupted (the other policies take it)', async () => {
     // Which path ran shows only in the work done (the outcome is the same, as the properties
     // here check), so a spy on the hot path's TxBegin counts its calls.
     const fastBegin = vi.spyOn(ReplayApply.prototype, 'fastBegin');
@@ -170,6 +170,8 @@ describe('replay hot path', () => {
       ['hotPath: true', () => replay({ segments: [seg], checkpointLsn: 0, hotPath: true }), 1],
       ['hotPath: false', () => replay({ segments: [seg], checkpointLsn: 0, hotPath: false }), 0],
       ['skip-corrupted', () => replay({ segments: [seg], checkpointLsn: 0, policy: 'skip-corrupted' }), 0],
+      ['point-in-time', () => replay({ segments: [seg], checkpointLsn: 0, policy: 'point-in-time' }), 1],
+      ['absolute', () => replay({ segments: [seg], checkpointLsn: 0, policy: 'absolute' }), 1],
       ['chunks that are not fresh (events copied)', () => replayStream({ segments: [{ ...seg, chunks: [seg.bytes] }], checkpointLsn: 0 }, () => undefined), 0],
       ['fresh chunks (events left in them)', () => replayStream({ segments: [{ ...seg, chunks: [seg.bytes] }], checkpointLsn: 0, chunksAreFresh: true }, () => undefined), 1],
     ];

@@ -512,6 +512,34 @@ describe('recovery policies on damaged logs', () => {
     }
   });
 
+  it('skip-corrupted: two damaged spots in the bytes carried to the segment\'s end are both skipped, whole and in chunks', async () => {
+    // Each spot is garbage that claims a 1 MiB frame, more than the segment holds, so the bytes
+    // after it are carried to the segment's end. There the first spot starts a resync, which finds
+    // the next live frame and reads on into the second spot: a second resync, at the same end.
+    const txs = [committedTx(1, [text('a')]), committedTx(4, [text('b')]), committedTx(7, [text('c')])];
+    const all = segment(1, 1, txs.flat()).bytes;
+    const afterA = segment(1, 1, txs[0]!).bytes.length;
+    const afterB = segment(1, 1, [...txs[0]!, ...txs[1]!]).bytes.length;
+    const garbage = (): Uint8Array => {
+      const bytes = new Uint8Array(64).fill(0xff);
+      new DataView(bytes.buffer).setUint32(0, 1 << 20, true);
+      return bytes;
+    };
+    const bytes = concat([all.subarray(0, afterA), garbage(), all.subarray(afterA, afterB), garbage(), all.subarray(afterB)]);
+    const segments = [{ name: segmentFileName(1), id: 1, bytes }];
+    const whole = outcome(segments, 'skip-corrupted');
+    const ranges = [[afterA, afterA + 64], [afterB + 64, afterB + 128]];
+    expect(whole.ok && whole.value.transactions.map((t) => t.beginLsn)).toEqual([1, 4, 7]);
+    expect(whole.ok && whole.value.policyReport?.skipped.map((r) => [r.offsetBytes, r.endOffsetBytes])).toEqual(ranges);
+    expect(whole.ok && whole.value.end).toMatchObject({ offsetBytes: bytes.length, kind: 'file-end' });
+    for (const chunkBytes of [1, 7, 64, 100, 4096]) {
+      const seen: number[] = [];
+      const chunked = await replayStream({ segments: inChunks(segments, chunkBytes), checkpointLsn: 0, policy: 'skip-corrupted' }, (t) => void seen.push(t.beginLsn));
+      expect(seen, `chunks of ${chunkBytes}`).toEqual([1, 4, 7]);
+      expect(chunked.ok && chunked.value.policyReport?.skipped.map((r) => [r.offsetBytes, r.endOffsetBytes]), `chunks of ${chunkBytes}`).toEqual(ranges);
+    }
+  });
+
   it('every policy replays a damaged log the same whether its segments come whole or in chunks of any size', async () => {
     await fc.assert(
       fc.asyncProperty(logArb, hitsArb, fc.integer({ min: 1, max: 40 }), fc.constantFrom(...(['tolerate-torn-tail', 'absolute', 'point-in-time', 'skip-corrupted'] as const)), async (laid, hits, chunkBytes, policy) => {
