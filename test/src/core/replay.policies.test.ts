@@ -540,6 +540,25 @@ describe('recovery policies on damaged logs', () => {
     }
   });
 
+  it('point-in-time cut at a damaged header still counts the LSNs of the whole frames behind it (any salt: the header that names it is gone), sealed or active', () => {
+    // The LSNs of the cut part are on disk: a reopened WAL must hand out LSNs above them. The
+    // segment after the damaged one holds no record, so only the cut's own scan can see LSN 6.
+    const damagedHeader = (input: SegmentInput): SegmentInput => {
+      const bytes = input.bytes.slice();
+      bytes[25] = bytes[25]! ^ 0xff; // inside the base LSN: the header's checksum fails
+      return { ...input, bytes };
+    };
+    const first = segment(1, 1, committedTx(1, [text('a')]));
+    const damaged = damagedHeader(segment(2, 4, committedTx(4, [text('b')])));
+    for (const segments of [[first, damaged], [first, damaged, segment(3, 7, [])]]) {
+      const role = segments.length === 2 ? 'active' : 'sealed';
+      const r = outcome(segments, 'point-in-time');
+      expect(r.ok && r.value.transactions.map((t) => t.beginLsn), role).toEqual([1]);
+      expect(r.ok && r.value.policyReport?.cut, role).toMatchObject({ segment: segmentFileName(2), offsetBytes: 0, lsn: 3, cause: 'bad-header-checksum' });
+      expect(r.ok && r.value.maxLsn, role).toBe(6);
+    }
+  });
+
   it('every policy replays a damaged log the same whether its segments come whole or in chunks of any size', async () => {
     await fc.assert(
       fc.asyncProperty(logArb, hitsArb, fc.integer({ min: 1, max: 40 }), fc.constantFrom(...(['tolerate-torn-tail', 'absolute', 'point-in-time', 'skip-corrupted'] as const)), async (laid, hits, chunkBytes, policy) => {
