@@ -559,6 +559,30 @@ describe('recovery policies on damaged logs', () => {
     }
   });
 
+  it('point-in-time cut at the first segment\'s header names no last good LSN (null, not 0): nothing was read before it', () => {
+    const first = segment(1, 1, committedTx(1, [text('a')]));
+    const bytes = first.bytes.slice();
+    bytes[25] = bytes[25]! ^ 0xff;
+    const r = outcome([{ ...first, bytes }, segment(2, 4, committedTx(4, [text('b')]))], 'point-in-time');
+    expect(r.ok && r.value.transactions).toEqual([]);
+    expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(1), offsetBytes: 0, lsn: null, cause: 'bad-header-checksum' });
+  });
+
+  it('an active v1 segment\'s torn tail is a torn tail under every policy that tolerates one, never a cut (the v1 cut is for sealed segments)', () => {
+    const v1 = segmentV1(1, 1, [...committedTx(1, [text('a')]), ...committedTx(4, [text('b')])]);
+    // Each cut tears the last frame (the commit of transaction 4): the frames before it are whole.
+    const lastGoodEnd = segmentV1(1, 1, [...committedTx(1, [text('a')]), ...committedTx(4, [text('b')]).slice(0, 2)]).bytes.length;
+    for (const tornBytes of [3, 10, 20]) {
+      const bytes = v1.bytes.subarray(0, v1.bytes.length - tornBytes);
+      for (const policy of ['tolerate-torn-tail', 'point-in-time', 'skip-corrupted'] as const) {
+        const r = outcome([{ ...v1, bytes }], policy);
+        expect(r.ok && r.value.transactions.map((t) => t.beginLsn), `${policy}, ${tornBytes} bytes torn`).toEqual([1]);
+        expect(r.ok && r.value.tornTail?.offsetBytes, `${policy}, ${tornBytes} bytes torn`).toBe(lastGoodEnd);
+        expect(r.ok && (r.value.policyReport?.cut ?? null), `${policy}, ${tornBytes} bytes torn`).toBeNull();
+      }
+    }
+  });
+
   it('every policy replays a damaged log the same whether its segments come whole or in chunks of any size', async () => {
     await fc.assert(
       fc.asyncProperty(logArb, hitsArb, fc.integer({ min: 1, max: 40 }), fc.constantFrom(...(['tolerate-torn-tail', 'absolute', 'point-in-time', 'skip-corrupted'] as const)), async (laid, hits, chunkBytes, policy) => {
