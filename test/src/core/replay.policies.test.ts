@@ -284,7 +284,9 @@ describe('recovery policies on damaged logs', () => {
     expect(outcome(segments, 'tolerate-torn-tail')).toMatchObject({ ok: false, error: { code: 'Corruption', segment: segmentFileName(1), offsetBytes: lost.start } });
     const r = outcome(segments, 'point-in-time');
     expect(events(r)).toEqual(['a']);
-    expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(1), offsetBytes: lost.start, lsn: 3, cutSegments: segments.slice(1).map((seg) => seg.name) });
+    // Dropped: segment 1 from the lost frame on, and every later segment whole, each counted once.
+    const droppedBytes = segments[0]!.bytes.length - lost.start + segments.slice(1).reduce((sum, seg) => sum + seg.bytes.length, 0);
+    expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(1), offsetBytes: lost.start, lsn: 3, cutSegments: segments.slice(1).map((seg) => seg.name), droppedBytes });
     expect(r.ok && r.value.maxLsn).toBe(9);
     // skip-corrupted skips the lost end instead, as a range of segment 1, and reads on.
     const skipped = outcome(segments, 'skip-corrupted');
@@ -566,6 +568,17 @@ describe('recovery policies on damaged logs', () => {
     const r = outcome([{ ...first, bytes }, segment(2, 4, committedTx(4, [text('b')]))], 'point-in-time');
     expect(r.ok && r.value.transactions).toEqual([]);
     expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(1), offsetBytes: 0, lsn: null, cause: 'bad-header-checksum' });
+  });
+
+  it('point-in-time cut where a first segment\'s frames end before its successor says, with no record before it: no last good LSN (null)', () => {
+    // Segment 1's only frame (TxBegin 1) is lost to zeros; segment 2's header says where it ended.
+    const lostBegin = encodeFrame({ kind: 'TxBegin', lsn: 1 }, segmentSalt(1, 1));
+    const first = segment(1, 1, []);
+    const firstBytes = concat([first.bytes, new Uint8Array(lostBegin.length)]);
+    const second = segment(2, 2, [{ kind: 'TxBegin', lsn: 2 }, { kind: 'TxCommit', lsn: 3, txBeginLsn: 2 }], { previousEnd: firstBytes.length });
+    const r = outcome([{ ...first, bytes: firstBytes }, second], 'point-in-time');
+    expect(r.ok && r.value.transactions).toEqual([]);
+    expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(1), offsetBytes: first.bytes.length, lsn: null, cutSegments: [segmentFileName(2)] });
   });
 
   it('an active v1 segment\'s torn tail is a torn tail under every policy that tolerates one, never a cut (the v1 cut is for sealed segments)', () => {
