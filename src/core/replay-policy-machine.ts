@@ -327,6 +327,7 @@ export class ReplayPolicyMachine extends ReplayMachine {
     const spot = this.resyncSpot;
     this.resync = null;
     this.resyncSpot = null;
+    // Stryker disable next-line StringLiteral: the message of a broken invariant no input reaches (every resync starts at a spot)
     if (spot === null) throw new Error('replay: a resync without its spot');
     return this.decideEnd(spot, 'none', this.resyncDebrisEnd);
   }
