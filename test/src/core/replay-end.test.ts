@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame, encodeFrameV1 } from '../../../src/core/codec.js';
 import type { WalRecord } from '../../../src/core/records.js';
 import { POLICIES, SEGMENT_ROLES } from '../../../src/core/replay-decision.js';
-import { END_KINDS, END_RULES, endKindAt, matchingEndRules } from '../../../src/core/replay-end.js';
+import { END_KINDS, END_RULES, endCause, endKindAt, matchingEndRules } from '../../../src/core/replay-end.js';
 import { ANY_SALT, ReplayScan } from '../../../src/core/replay-scan.js';
 import { replay } from '../../../src/core/replay.js';
 import { segmentSalt } from '../../../src/core/segment-header.js';
@@ -39,6 +39,14 @@ describe('the end rules', () => {
     expect(endKindAt(encodeFrame({ kind: 'TxBegin', lsn: 1 }, 9), 'stale-frame', true)).toBe('stale');
     expect(endKindAt(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), 'bad-length', true)).toBe('torn');
     expect(endKindAt(new Uint8Array(30), 'bad-length', false)).toBe('torn');
+  });
+
+  it('report the decode cause they stand for: the decoder\'s when there was one, else zeros as bad-length, a stale frame as stale-frame, a torn end as truncated-frame-header', () => {
+    expect(endCause('zeros', null)).toBe('bad-length');
+    expect(endCause('stale', null)).toBe('stale-frame');
+    expect(endCause('torn', null)).toBe('truncated-frame-header');
+    expect(endCause('file-end', null)).toBe('truncated-frame-header');
+    for (const kind of END_KINDS) expect(endCause(kind, 'bad-checksum'), kind).toBe('bad-checksum');
   });
 });
 
