@@ -140,7 +140,7 @@ export function matchingEndRules(version: 1 | 2, role: SegmentRole, kind: EndKin
 export function endFinding(version: 1 | 2, role: SegmentRole, kind: EndKind, liveAfter: boolean): EndFinding {
   const rules = matchingEndRules(version, role, kind, liveAfter);
   const rule = rules[0];
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: a defence; the completeness test holds the table to exactly one rule for every combination
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: a defence; the completeness test holds the table to exactly one rule for every combination
   if (rules.length !== 1 || rule === undefined) throw new Error(`replay end rules: ${rules.length} rules match v${version}/${role}/${kind}/${liveAfter}`);
   return rule.finding;
 }

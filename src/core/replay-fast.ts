@@ -21,7 +21,7 @@ export function fastFrames(chunk: Uint8Array, from: number, salt: number, record
   const n = chunk.length;
   let at = from;
   for (;;) {
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: a header that does not fit before n puts the body's start past n, so the `end > n` check below returns `at` too
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a header that does not fit before n puts the body's start past n, so the `end > n` check below returns `at` too
     if (at + FRAME_HEADER_BYTES > n) return at;
     const bodyBytes = readU32(chunk, at);
     const body = at + FRAME_HEADER_BYTES;
