@@ -42,7 +42,7 @@ export const emptyPending = (): PendingFrames => ({ arena: { bytes: new Uint8Arr
 export function pendingWrite(pending: PendingFrames, markerBytes: number): { data: Uint8Array; next: PendingFrames } {
   const { arena, start, end } = pending;
   if (markerBytes === 0) return { data: arena.bytes.subarray(start, end), next: { arena, start: end, end } };
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: `false`, or `<` at an exact fit, copies where it could reserve in place: the same bytes, one more allocation
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: `false`, `<` at an exact fit, or the block emptied, copies where it could reserve in place: the same bytes, one more allocation
   if (arena.used === end && end + markerBytes <= arena.bytes.length) {
     arena.used = end + markerBytes;
     return { data: arena.bytes.subarray(start, end + markerBytes), next: { arena, start: end + markerBytes, end: end + markerBytes } };
@@ -56,7 +56,7 @@ export function pendingWrite(pending: PendingFrames, markerBytes: number): { dat
 export function appendFrame(pending: PendingFrames, record: WalRecord, salt: number): { pending: PendingFrames; frameBytes: number } {
   const frameBytes = frameBytesOf(record);
   const { arena, start, end } = pending;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: `false`, or `<` at an exact fit, copies into a new arena where it could encode in place: the same bytes, one more allocation
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: `false`, `<` at an exact fit, or the block emptied, copies into a new arena where it could encode in place: the same bytes, one more allocation
   if (arena.used === end && end + frameBytes <= arena.bytes.length) {
     encodeFrameInto(record, arena.bytes, end, salt);
     arena.used = end + frameBytes;

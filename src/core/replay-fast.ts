@@ -31,11 +31,9 @@ export function fastFrames(chunk: Uint8Array, from: number, salt: number, record
     if (crc32cOfRange(chunk, at + 8, end, crc32cOfRange(chunk, at, at + 4)) !== readU32(chunk, at + 4) || readU32(chunk, at + 8) !== salt) return at;
     const tag = chunk[body];
     const lsn = readU64Safe(chunk, body + 1);
-    // Stryker disable next-line ConditionalExpression: taking another kind down this branch fails its 9-byte size check, so it goes to the general path all the same
     if (tag === RecordKind.TxBegin) {
       // Stryker disable next-line ConditionalExpression,EqualityOperator: `lsn < 1` is a defence: fastBegin refuses an LSN at or below the previous LSN and the checkpoint LSN, both at least 0
       if (bodyBytes !== FRAME_BODY_BYTES_MIN || lsn < 1 || !records.fastBegin(lsn)) return at;
-    // Stryker disable next-line ConditionalExpression: a TxCommit taken down this branch has no entry count inside its body (checkedEntryCount gives -1), so it goes to the general path all the same
     } else if (tag === RecordKind.MutationBatch) {
       const txBeginLsn = readU64Safe(chunk, body + 9);
       const count = checkedEntryCount(chunk, body + 17, end);
