@@ -33,6 +33,10 @@ describe('writer segments', () => {
     expect(made.effects[0]).toEqual({ kind: 'create', file: segmentFileName(2) });
     expect(made.state.free).toEqual([freeFile(2, 'preparing')]);
     expect(made.state.active.sizeBytes).toBe(SEGMENT_HEADER_BYTES);
+    // Several ready, in any order (a directory lists them as it likes): the highest number.
+    const several = startNextSegment({ ...state, free: [freeFile(3, 'ready'), freeFile(9, 'preparing'), freeFile(7, 'ready'), freeFile(5, 'ready')] });
+    expect(several.effects).toContainEqual({ kind: 'rename', from: freeFileName(7), to: segmentFileName(2) });
+    expect(several.state.free).toEqual([freeFile(3, 'ready'), freeFile(9, 'preparing'), freeFile(5, 'ready')]);
   });
 
   it('counts the ready free files at or below the active segment against recycleSegments; one prepared ahead, or still being prepared, does not count', () => {
