@@ -33,6 +33,11 @@ describe('writer segments', () => {
     expect(made.effects[0]).toEqual({ kind: 'create', file: segmentFileName(2) });
     expect(made.state.free).toEqual([freeFile(2, 'preparing')]);
     expect(made.state.active.sizeBytes).toBe(SEGMENT_HEADER_BYTES);
+    // The new segment holds no record yet: a target its header alone reaches does not rotate it
+    // again, and a rotation before its first record would seal it with no last LSN.
+    const tiny = startNextSegment({ ...state, config: { ...state.config, segmentTargetBytes: SEGMENT_HEADER_BYTES } });
+    expect(tiny.state.active.hasRecords).toBe(false);
+    expect(writer.rotationDue(tiny.state)).toBe(false);
     // Several ready, in any order (a directory lists them as it likes): the highest number.
     const several = startNextSegment({ ...state, free: [freeFile(3, 'ready'), freeFile(9, 'preparing'), freeFile(7, 'ready'), freeFile(5, 'ready')] });
     expect(several.effects).toContainEqual({ kind: 'rename', from: freeFileName(7), to: segmentFileName(2) });
