@@ -110,6 +110,13 @@ const committedTx = (base: number, events: readonly Uint8Array[]): WalRecord[] =
   { kind: 'TxCommit', lsn: base + 2, txBeginLsn: base },
 ];
 
+/** The segment with a bit flipped inside its header's base LSN, so that the header's checksum fails. */
+function damagedHeader(input: SegmentInput): SegmentInput {
+  const bytes = input.bytes.slice();
+  bytes[25] = bytes[25]! ^ 0xff;
+  return { ...input, bytes };
+}
+
 const outcome = (segments: SegmentInput[], policy: RecoveryPolicy): { ok: true; value: ReplayOutcome } | { ok: false; error: WalErrorInfo } =>
   replay({ segments, checkpointLsn: 0, policy });
 
@@ -545,11 +552,6 @@ describe('recovery policies on damaged logs', () => {
   it('point-in-time cut at a damaged header still counts the LSNs of the whole frames behind it (any salt: the header that names it is gone), sealed or active', () => {
     // The LSNs of the cut part are on disk: a reopened WAL must hand out LSNs above them. The
     // segment after the damaged one holds no record, so only the cut's own scan can see LSN 6.
-    const damagedHeader = (input: SegmentInput): SegmentInput => {
-      const bytes = input.bytes.slice();
-      bytes[25] = bytes[25]! ^ 0xff; // inside the base LSN: the header's checksum fails
-      return { ...input, bytes };
-    };
     const first = segment(1, 1, committedTx(1, [text('a')]));
     const damaged = damagedHeader(segment(2, 4, committedTx(4, [text('b')])));
     for (const segments of [[first, damaged], [first, damaged, segment(3, 7, [])]]) {
@@ -562,10 +564,7 @@ describe('recovery policies on damaged logs', () => {
   });
 
   it('point-in-time cut at the first segment\'s header names no last good LSN (null, not 0): nothing was read before it', () => {
-    const first = segment(1, 1, committedTx(1, [text('a')]));
-    const bytes = first.bytes.slice();
-    bytes[25] = bytes[25]! ^ 0xff;
-    const r = outcome([{ ...first, bytes }, segment(2, 4, committedTx(4, [text('b')]))], 'point-in-time');
+    const r = outcome([damagedHeader(segment(1, 1, committedTx(1, [text('a')]))), segment(2, 4, committedTx(4, [text('b')]))], 'point-in-time');
     expect(r.ok && r.value.transactions).toEqual([]);
     expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(1), offsetBytes: 0, lsn: null, cause: 'bad-header-checksum' });
   });
