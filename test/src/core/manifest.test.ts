@@ -83,6 +83,14 @@ describe('the MANIFEST codec', () => {
     const count = encodeManifest(example);
     writeU32(count, 28, MANIFEST_SNAPSHOTS_MAX + 1);
     expect(decodeManifest(reseal(count))).toEqual({ ok: false, cause: 'bad-length' });
+    // One snapshot more than the most a MANIFEST holds, in exactly as many bytes as that count
+    // needs (each entry a copy of the live one's): refused by the count, before any field is read.
+    const one = encodeManifest({ ...example, snapshots: example.snapshots.slice(0, 1) });
+    const tooMany = new Uint8Array(manifestBytesFor(MANIFEST_SNAPSHOTS_MAX + 1));
+    tooMany.set(one.subarray(0, 32));
+    for (let i = 0; i <= MANIFEST_SNAPSHOTS_MAX; i++) tooMany.set(one.subarray(32, 60), 32 + 28 * i);
+    writeU32(tooMany, 28, MANIFEST_SNAPSHOTS_MAX + 1);
+    expect(decodeManifest(reseal(tooMany))).toEqual({ ok: false, cause: 'bad-length' });
     const zeroEpoch = encodeManifest(example);
     zeroEpoch.fill(0, 12, 20);
     expect(decodeManifest(reseal(zeroEpoch))).toEqual({ ok: false, cause: 'bad-body' });
