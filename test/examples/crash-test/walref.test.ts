@@ -158,7 +158,7 @@ describe.skipIf(!hasStrace)(`walref crash-test on walref itself (${hasStrace ? '
 
   // The one run here that checks through the command, as `walref crash-test --check` does: without
   // the shared verdicts, so that every state of it starts a check process.
-  it('finds the planted bug that acknowledges before fdatasync (checked by the command, one process per state)', async () => {
+  it('finds the planted bug that acknowledges before fdatasync', async () => {
     const run = await capture('ack-before-fsync');
     const result = await checkCaptured(run, { check: walrefCheckCommand, knobs: knobs64, maxStates: deep ? 600 : 80, seed: 1, timeoutMs: 30_000 });
     expect(result.crashStates).toBeGreaterThan(0);
