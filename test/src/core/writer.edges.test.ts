@@ -39,7 +39,11 @@ describe('writer edges', () => {
   });
 
   it('a call on a transaction that is not open says which LSN is not an open TxBegin', () => {
-    expect(refused(writer.commit(fresh(), 7))).toEqual({ code: 'InvalidArgument', argument: 'txBeginLsn', detail: 'LSN 7 is not the TxBegin of an open transaction' });
+    const notOpen = { code: 'InvalidArgument', argument: 'txBeginLsn', detail: 'LSN 7 is not the TxBegin of an open transaction' };
+    expect(refused(writer.commit(fresh(), 7))).toEqual(notOpen);
+    expect(refused(writer.abort(fresh(), 7))).toEqual(notOpen);
+    expect(refused(writer.append(fresh(), 7, enc.encode('e')))).toEqual(notOpen);
+    expect(refused(writer.appendBatch(fresh(), 7, [enc.encode('e')]))).toEqual(notOpen);
   });
 
   it('a poisoned writer refuses append, appendBatch, commit and abort of an open transaction with Poisoned', () => {
