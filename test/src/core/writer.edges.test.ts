@@ -38,6 +38,10 @@ describe('writer edges', () => {
     });
   });
 
+  it('a second poison keeps the first reason', () => {
+    expect(writer.poison(writer.poison(fresh(), 'first'), 'second').poisoned).toBe('first');
+  });
+
   it('a call on a transaction that is not open says which LSN is not an open TxBegin', () => {
     const notOpen = { code: 'InvalidArgument', argument: 'txBeginLsn', detail: 'LSN 7 is not the TxBegin of an open transaction' };
     expect(refused(writer.commit(fresh(), 7))).toEqual(notOpen);
