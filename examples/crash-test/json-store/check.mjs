@@ -5,8 +5,7 @@
 //   check(stateDir, ackedIds) → true | { ok: false, reason, detail }
 // As a command (`walref crash-test --check 'node examples/crash-test/json-store/check.mjs'`):
 //   node check.mjs <state dir> <acked id>...   exit 0, or exit 1 with the reason on the last line.
-import { argv } from 'node:process';
-import { fileURLToPath } from 'node:url';
+import { runAsCommand } from '../check-command.mjs';
 import { readStore } from './store.mjs';
 
 export async function check(stateDir, ackedIds) {
@@ -24,11 +23,4 @@ export async function check(stateDir, ackedIds) {
   return true;
 }
 
-if (argv[1] !== undefined && fileURLToPath(import.meta.url) === argv[1]) {
-  const [stateDir, ...ids] = argv.slice(2);
-  const verdict = await check(stateDir, ids);
-  if (verdict !== true) {
-    process.stdout.write(`${verdict.detail}\n${verdict.reason}\n`);
-    process.exitCode = 1;
-  }
-}
+await runAsCommand(import.meta.url, check);

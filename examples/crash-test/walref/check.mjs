@@ -10,8 +10,7 @@
 // As a command (`walref crash-test --check 'node examples/crash-test/walref/check.mjs'`):
 //   node check.mjs <state dir> <acked id>...   exit 0, or exit 1 with the reason on the last line
 //   (crash-test groups by it) and the details on the line before.
-import { argv } from 'node:process';
-import { fileURLToPath } from 'node:url';
+import { runAsCommand } from '../check-command.mjs';
 import { openWal } from '../../../dist/src/index.js';
 
 const decoder = new TextDecoder();
@@ -39,11 +38,4 @@ export async function check(stateDir, ackedIds) {
   return true;
 }
 
-if (argv[1] !== undefined && fileURLToPath(import.meta.url) === argv[1]) {
-  const [stateDir, ...ids] = argv.slice(2);
-  const verdict = await check(stateDir, ids);
-  if (verdict !== true) {
-    process.stdout.write(`${verdict.detail}\n${verdict.reason}\n`);
-    process.exitCode = 1;
-  }
-}
+await runAsCommand(import.meta.url, check);
