@@ -44,7 +44,7 @@ export interface CheckTraceOptions {
 export const DEFAULT_MAX_CANDIDATES = 16_384;
 
 /** A key for a model state: candidates with equal keys behave the same on every later line. */
-function candidateKey(state: ModelState): string {
+export function candidateKey(state: ModelState): string {
   return JSON.stringify([
     state.log.length,
     state.writtenCount,
@@ -54,8 +54,7 @@ function candidateKey(state: ModelState): string {
     state.nextLsn,
     state.walPoisoned,
     state.recorder,
-    state.down?.disk.length ?? -1,
-    state.down?.maxSurvivingLsn ?? -1,
+    state.down === null ? null : [state.down.disk.length, state.down.maxSurvivingLsn],
     state.openedAtLsn,
     state.checkpointLsn,
   ]);

@@ -8,16 +8,23 @@ import type { CallContext } from './call-context.js';
 import type { Proc } from './process-table.js';
 import { decodeIovecs, decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
 
+/** The bytes a write or writev call hands over, as strace shows them. */
+function writtenData(call: Syscall): ReturnType<typeof decodeString> {
+  return call.name.includes('writev') ? decodeIovecs(call.args[1] ?? '') : decodeString(call.args[1] ?? '');
+}
+
 export function writeCall(context: CallContext, proc: Proc, call: Syscall): void {
   const a = call.args;
   const file = context.fileOf(proc, a[0], call);
-  if (file === null || file.kind === 'outside' || file.kind === 'dir') return;
-  const data = call.name.includes('writev') ? decodeIovecs(a[1] ?? '') : decodeString(a[1] ?? '');
+  if (file === null) return;
   if (file.kind === 'stdout') {
+    const data = writtenData(call);
     if (data !== null) context.stdout(new TextDecoder().decode(call.ret === null ? data.bytes : data.bytes.subarray(0, call.ret)));
     return;
   }
+  // A file outside --dir or a directory has no inode here: nothing to model.
   if (file.inode === null) return;
+  const data = writtenData(call);
   if (data === null || data.truncated) {
     context.report(call, `the bytes written to ${context.show(file.path)} are not all in the trace (raise strace's -s)`);
     return;

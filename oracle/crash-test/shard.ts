@@ -18,7 +18,7 @@ export const WHOLE_RUN: Shard = { k: 1, n: 1 };
 
 /** Whether `shard` is a valid share: whole numbers with 1 ≤ k ≤ n. */
 export function isShard(shard: Shard): boolean {
-  return Number.isSafeInteger(shard.k) && Number.isSafeInteger(shard.n) && shard.n >= 1 && shard.k >= 1 && shard.k <= shard.n;
+  return Number.isSafeInteger(shard.k) && Number.isSafeInteger(shard.n) && shard.k >= 1 && shard.k <= shard.n;
 }
 
 /** Reads `k/n`; a BadOption error names the option (`what`) and what is wrong with it. */

@@ -37,6 +37,7 @@ describe('a call is named with its op-log index', () => {
     // Only a call at the very start is one: a description that mentions a call is not renamed.
     expect(callLabel('the state after rename(a → b)', 4)).toBe('#4 the state after rename(a → b)');
     expect(callLabel(' fsync(3)', 2)).toBe('#2  fsync(3)');
+    expect(callLabel('', 5)).toBe('#5');
     expect(fateText({ index: 9, call: 'write(f, 1024 bytes @0)', fate: 'torn', sectors: { kept: 1, of: 2 } })).toBe('write#9(f, 1024 bytes @0) torn (1 of 2 sectors kept)');
   });
 
