@@ -85,6 +85,16 @@ describe('from system calls to a crash-sim history', () => {
     ]);
   });
 
+  it('reads acks written through a path that strace resolves to standard output (/dev/stdout)', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  openat(AT_FDCWD</w>, "/dev/stdout", O_WRONLY|O_APPEND) = 4</t/out>',
+      '1  fsync(3</d/f>) = 0',
+      '1  write(4, "ACK 9\\n", 6) = 6',
+    ]);
+    expect(h.acks).toEqual([{ id: '9', opIndex: 3 }]);
+  });
+
   it('models links, unlinks, rmdir, fallocate and sync, and notes sync_file_range as no guarantee', () => {
     const h = history([
       '1  mkdir("/d/x", 0777) = 0',
