@@ -10,7 +10,9 @@ import { decodeIovecs, decodeString, flagSet, parseFd, parseNumber, type Syscall
 
 /** The bytes a write or writev call hands over, as strace shows them. */
 function writtenData(call: Syscall): ReturnType<typeof decodeString> {
-  return call.name.includes('writev') ? decodeIovecs(call.args[1] ?? '') : decodeString(call.args[1] ?? '');
+  const raw = call.args[1];
+  if (raw === undefined) return null;
+  return call.name.includes('writev') ? decodeIovecs(raw) : decodeString(raw);
 }
 
 export function writeCall(context: CallContext, proc: Proc, call: Syscall): void {

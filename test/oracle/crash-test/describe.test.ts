@@ -39,6 +39,9 @@ describe('a call is named with its op-log index', () => {
     expect(callLabel(' fsync(3)', 2)).toBe('#2  fsync(3)');
     expect(callLabel('', 5)).toBe('#5');
     expect(fateText({ index: 9, call: 'write(f, 1024 bytes @0)', fate: 'torn', sectors: { kept: 1, of: 2 } })).toBe('write#9(f, 1024 bytes @0) torn (1 of 2 sectors kept)');
+    // Sectors are told only of a torn write.
+    expect(fateText({ index: 9, call: 'write(f, 1024 bytes @0)', fate: 'kept', sectors: { kept: 2, of: 2 } })).toBe('write#9(f, 1024 bytes @0) kept');
+    expect(fateText({ index: 9, call: 'write(f, 1024 bytes @0)', fate: 'torn' })).toBe('write#9(f, 1024 bytes @0) torn');
   });
 
   it('two renames of one temporary file over db.json read apart: the one lost and the one kept', () => {

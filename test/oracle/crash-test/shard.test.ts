@@ -21,6 +21,7 @@ describe('shards', () => {
   it('--shard reads k/n with 1 ≤ k ≤ n; anything else is BadOption naming --shard', () => {
     expect(parseShard('3/8')).toEqual({ k: 3, n: 8 });
     expect(parseShard('1/1')).toEqual({ k: 1, n: 1 });
+    expect(parseShard(' 12/16\n')).toEqual({ k: 12, n: 16 });
     for (const bad of ['0/4', '5/4', '1/0', '2', 'a/b', '1/2/3', '-1/2', '1.5/2']) {
       expect(() => parseShard(bad)).toThrow(expect.objectContaining({ code: 'BadOption', message: expect.stringContaining('--shard') }));
     }

@@ -91,6 +91,9 @@ describe('from system calls to a crash-sim history', () => {
       '1  openat(AT_FDCWD</w>, "/dev/stdout", O_WRONLY|O_APPEND) = 4</t/out>',
       '1  fsync(3</d/f>) = 0',
       '1  write(4, "ACK 9\\n", 6) = 6',
+      // The same line written to a file outside --dir is no acknowledgement.
+      '1  openat(AT_FDCWD</w>, "/w/app.log", O_WRONLY|O_CREAT|O_APPEND, 0644) = 5</w/app.log>',
+      '1  write(5, "ACK 10\\n", 7) = 7',
     ]);
     expect(h.acks).toEqual([{ id: '9', opIndex: 3 }]);
   });
