@@ -48,3 +48,18 @@ describe('check-trace never rejects a trace because of its candidate bound', () 
     expect(checkTraceText(bad, { maxCandidates: 100 })).toMatchObject({ verdict: 'rejected', property: 'Begin' });
   });
 });
+
+describe('check-trace starts from the Recover of an empty directory', () => {
+  const recover = { action: 'Recover', nextLsn: 1, durableLsn: 0, sync: 'none', checkpointLsn: 0, transactions: [] };
+  it('accepts that first line, and rejects as Init a first Recover that found anything', () => {
+    expect(checkTraceText(JSON.stringify(recover))).toMatchObject({ verdict: 'accepted' });
+    const found = [
+      { ...recover, nextLsn: 4 },
+      { ...recover, durableLsn: 3 },
+      { ...recover, transactions: [{ beginLsn: 1, commitLsn: 3, events: ['e'] }] },
+    ];
+    for (const line of found) {
+      expect(checkTraceText(JSON.stringify(line)), JSON.stringify(line)).toMatchObject({ verdict: 'rejected', line: 1, property: 'Init' });
+    }
+  });
+});

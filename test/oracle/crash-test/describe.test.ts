@@ -63,6 +63,40 @@ describe('a call is named with its op-log index', () => {
     expect(mixed?.weight).toBeGreaterThan(0);
   });
 
+  // The write a failed fsync left in limbo keeps the synced write after it among the file's pieces.
+  it('an unsynced write of 2 sectors reads kept, lost or torn by its sectors; a synced one is not named', () => {
+    const block = 'x'.repeat(1024);
+    const history = historyOf([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  fsync(3</d/f>) = 0',
+      '1  openat(AT_FDCWD</w>, "/d", O_RDONLY|O_DIRECTORY) = 4</d>',
+      '1  fsync(4</d>) = 0',
+      `1  write(3</d/f>, "${block}", 1024) = 1024`,
+      '1  fsync(3</d/f>) = -1 EIO (Input/output error)',
+      `1  write(3</d/f>, "${block}", 1024) = 1024`,
+      '1  fsync(3</d/f>) = 0',
+      `1  write(3</d/f>, "${block}", 1024) = 1024`,
+    ]);
+    const last = history.ops.length - 1;
+    const synced = history.calls.indexOf('write(f, 1024 bytes @1024)');
+    expect(synced).toBeGreaterThan(0);
+    expect(history.calls[last]).toBe('write(f, 1024 bytes @2048)');
+    const point = crashPointsOf(knobs, history.ops).find((p) => p.afterOp === last);
+    const states = enumerateCrashStates(point?.space ?? (undefined as never), { maxStates: 1000, seed: 1 }).states;
+    const fates = states.map((state) => describeCrashState(state, history.calls, last).calls);
+    // Every state names the unsynced write once and never the synced one.
+    for (const calls of fates) {
+      expect(calls.filter((c) => c.index === last)).toHaveLength(1);
+      expect(calls.some((c) => c.index === synced)).toBe(false);
+    }
+    const seen = fates.map((calls) => calls.find((c) => c.index === last));
+    expect(seen).toContainEqual({ index: last, call: 'write(f, 1024 bytes @2048)', fate: 'kept' });
+    expect(seen).toContainEqual({ index: last, call: 'write(f, 1024 bytes @2048)', fate: 'lost' });
+    expect(seen).toContainEqual({ index: last, call: 'write(f, 1024 bytes @2048)', fate: 'torn', sectors: { kept: 1, of: 2 } });
+    const torn = states.map((state) => describeCrashState(state, history.calls, last)).find((s) => s.calls.some((c) => c.index === last && c.fate === 'torn'));
+    expect(torn?.text).toContain(`write#${last}(f, 1024 bytes @2048) torn (1 of 2 sectors kept)`);
+  });
+
   it('a state where everything was durable says so, and names the crash point', () => {
     const history = historyOf(SAVES.slice(0, 3));
     const point = crashPointsOf(knobs, history.ops)[0];
