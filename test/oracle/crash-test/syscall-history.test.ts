@@ -121,12 +121,17 @@ describe('from system calls to a crash-sim history', () => {
       '1  rename("/tmp/elsewhere", "/d/in") = 0',
       // strace -s cut the string short (its "..." after the quote): the bytes are not all known.
       '1  write(3</d/m>, "abc"..., 4096) = 4096',
+      // strace names the flag O_TMPFILE, or __O_TMPFILE beside O_DIRECTORY (older versions).
+      '1  openat(AT_FDCWD</w>, "/d", O_RDWR|O_TMPFILE, 0600) = 5</d/#123 (deleted)>',
+      '1  openat(AT_FDCWD</w>, "/d", O_RDWR|O_DIRECTORY|__O_TMPFILE, 0600) = 6</d/#124 (deleted)>',
     ]);
     expect(h.unmodelled.map((u) => u.reason)).toEqual([
       expect.stringContaining('O_DIRECT on m'),
       expect.stringContaining('writable shared mmap of m'),
       expect.stringContaining('/tmp/elsewhere (outside --dir) renamed in as in'),
       "the bytes written to m are not all in the trace (raise strace's -s)",
+      expect.stringContaining('O_TMPFILE in .: unnamed files are not modelled'),
+      expect.stringContaining('O_TMPFILE in .: unnamed files are not modelled'),
     ]);
   });
 
