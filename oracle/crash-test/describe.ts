@@ -70,7 +70,8 @@ function fatesOf(state: CrashState, calls: readonly string[]): { entries: CallFa
       else entry.lost++;
       bySeq.set(piece.seq, entry);
     }
-    for (const [seq, entry] of [...bySeq].sort(([a], [b]) => a - b)) {
+    // A file's pieces come in issue order, so the map's order is already the calls' order.
+    for (const [seq, entry] of bySeq) {
       const call = calls[seq] ?? `op ${seq}`;
       if (entry.lost === 0) writes.push({ index: seq, call, fate: 'kept' });
       else if (entry.kept === 0) writes.push({ index: seq, call, fate: 'lost' });

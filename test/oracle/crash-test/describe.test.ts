@@ -95,6 +95,8 @@ describe('a call is named with its op-log index', () => {
     expect(seen).toContainEqual({ index: last, call: 'write(f, 1024 bytes @2048)', fate: 'torn', sectors: { kept: 1, of: 2 } });
     const torn = states.map((state) => describeCrashState(state, history.calls, last)).find((s) => s.calls.some((c) => c.index === last && c.fate === 'torn'));
     expect(torn?.text).toContain(`write#${last}(f, 1024 bytes @2048) torn (1 of 2 sectors kept)`);
+    // Without the history's descriptions, a write is named by its op-log index.
+    expect(describeCrashState(states[0] ?? (undefined as never), [], last).calls.find((c) => c.index === last)?.call).toBe(`op ${last}`);
   });
 
   it('a state where everything was durable says so, and names the crash point', () => {

@@ -135,6 +135,20 @@ describe('from system calls to a crash-sim history', () => {
     ]);
   });
 
+  it('takes an O_DIRECTORY open for a directory even where no traced call made it', () => {
+    const h = history(['1  openat(AT_FDCWD</w>, "/d/made-before", O_RDONLY|O_DIRECTORY) = 3</d/made-before>', '1  fsync(3</d/made-before>) = 0']);
+    expect(h.unmodelled).toEqual([]);
+  });
+
+  it('writes pwritev at its offset argument, and leaves the fd offset alone', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  pwritev(3</d/f>, [{iov_base="ab", iov_len=2}], 1, 100) = 2',
+      '1  write(3</d/f>, "c", 1) = 1',
+    ]);
+    expect(h.calls.slice(-2)).toEqual(['pwritev(f, 2 bytes @100)', 'write(f, 1 bytes @0)']);
+  });
+
   it('ignores failed calls and everything outside --dir', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/nope", O_RDONLY) = -1 ENOENT (No such file or directory)',
