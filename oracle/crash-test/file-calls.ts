@@ -34,7 +34,7 @@ export function writeCall(context: CallContext, proc: Proc, call: Syscall): void
   const written = Math.min(call.ret ?? data.bytes.length, data.bytes.length);
   const positional = call.name === 'pwrite64' || call.name === 'pwritev' || call.name === 'pwritev2';
   // pwrite64(fd, buf, count, offset) and pwritev(fd, iov, iovcnt, offset[, flags]): the offset is argument 3.
-  const explicit = positional ? parseNumber(a[3] ?? '') : null;
+  const explicit = positional && a[3] !== undefined ? parseNumber(a[3]) : null;
   const atExplicit = positional && explicit !== null && explicit >= 0;
   // O_APPEND (or pwritev2's RWF_APPEND) writes at the end even for pwrite: Linux ignores the
   // offset argument then (pwrite(2), BUGS); a positional write still leaves the fd offset alone.

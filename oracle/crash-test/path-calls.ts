@@ -35,11 +35,13 @@ export function openCall(context: CallContext, proc: Proc, call: Syscall, dirfd:
     return;
   }
   if (isDirectory(context.state, sim) || flags.has('O_DIRECTORY')) {
+    // Stryker disable next-line BooleanLiteral: nothing is written to a directory's fd, so its append flag is never read
     proc.fds.set(fd, { file: { kind: 'dir', path: sim, inode: null, offset: 0, append: false }, cloexec });
     return;
   }
+  // A file the history cannot place (reported) keeps its fd with no inode: its calls are not
+  // modelled, and are not reported again as an fd that no traced open made.
   const inode = openedInode(context, call, sim, flags);
-  if (inode === null) return;
   proc.fds.set(fd, { file: { kind: 'file', path: sim, inode, offset: 0, append: flags.has('O_APPEND') }, cloexec });
 }
 

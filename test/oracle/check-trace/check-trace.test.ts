@@ -4,6 +4,7 @@
 // bound, and never rejected.
 import { describe, expect, it } from 'vitest';
 import { checkTraceText, DEFAULT_MAX_CANDIDATES } from '../../../oracle/check-trace/check-trace.js';
+import { ndjson, recordTrace } from './trace-corpus.js';
 
 /**
  * A valid trace whose candidates multiply where it is silent: under policy none, `uncommitted`
@@ -61,5 +62,19 @@ describe('check-trace starts from the Recover of an empty directory', () => {
     for (const line of found) {
       expect(checkTraceText(JSON.stringify(line)), JSON.stringify(line)).toMatchObject({ verdict: 'rejected', line: 1, property: 'Init', message: expect.stringContaining('Recover of an empty directory') });
     }
+  });
+});
+
+describe('check-trace lets a Recover miss truncated records only after a truncation removed segments', () => {
+  it('keeps the disks a truncation may have shortened as candidates, and none when it removed nothing', async () => {
+    const trace = await recordTrace('per-commit');
+    expect(trace.filter((l) => l.action === 'TruncateUpTo').map((l) => (l['removedSegments'] as string[]).length)).toEqual([2]);
+    const removed = checkTraceText(ndjson(trace));
+    const kept = checkTraceText(ndjson(trace.map((l) => (l.action === 'TruncateUpTo' ? { ...l, removedSegments: [] } : l))));
+    expect(removed).toMatchObject({ verdict: 'accepted' });
+    expect(kept).toMatchObject({ verdict: 'accepted', candidates: 1 });
+    if (removed.verdict !== 'accepted' || kept.verdict !== 'accepted') return;
+    // The records below the snapshot are the host's, so either disk replays the same: only the candidates differ.
+    expect(removed.candidates).toBeGreaterThan(kept.candidates);
   });
 });

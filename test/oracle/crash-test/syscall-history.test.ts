@@ -149,6 +149,23 @@ describe('from system calls to a crash-sim history', () => {
     expect(h.calls.slice(-2)).toEqual(['pwritev(f, 2 bytes @100)', 'write(f, 1 bytes @0)']);
   });
 
+  it('writes pwritev2 at its offset, at the fd offset for -1 (moving it), and at the end for RWF_APPEND', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  pwritev2(3</d/f>, [{iov_base="ab", iov_len=2}], 1, 50, 0) = 2',
+      '1  pwritev2(3</d/f>, [{iov_base="cd", iov_len=2}], 1, -1, 0) = 2',
+      '1  write(3</d/f>, "e", 1) = 1',
+      '1  pwritev2(3</d/f>, [{iov_base="f", iov_len=1}], 1, 10, RWF_APPEND) = 1',
+    ]);
+    expect(h.calls.slice(-4)).toEqual(['pwritev2(f, 2 bytes @50)', 'pwritev2(f, 2 bytes @0)', 'write(f, 1 bytes @2)', 'pwritev2(f, 1 bytes @52)']);
+  });
+
+  it('reports a file opened without O_CREAT that no traced call made once, and models none of its writes', () => {
+    const h = history(['1  openat(AT_FDCWD</w>, "/d/old", O_WRONLY) = 3</d/old>', '1  write(3</d/old>, "x", 1) = 1', '1  fsync(3</d/old>) = 0']);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual([expect.stringContaining('old was opened but no traced call created it')]);
+    expect(h.ops.slice(1)).toEqual([]);
+  });
+
   it('ignores failed calls and everything outside --dir', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/nope", O_RDONLY) = -1 ENOENT (No such file or directory)',
