@@ -38,13 +38,13 @@ export function writeCall(context: CallContext, proc: Proc, call: Syscall): void
   const atExplicit = positional && explicit !== null && explicit >= 0;
   // O_APPEND (or pwritev2's RWF_APPEND) writes at the end even for pwrite: Linux ignores the
   // offset argument then (pwrite(2), BUGS); a positional write still leaves the fd offset alone.
-  const append = file.append || (call.name === 'pwritev2' && flagSet(a[4] ?? '').has('RWF_APPEND'));
+  const append = file.append || (call.name === 'pwritev2' && a[4] !== undefined && flagSet(a[4]).has('RWF_APPEND'));
   const offset = append ? sizeOf(context.state, file.inode) : atExplicit ? explicit : file.offset;
   if (!atExplicit) file.offset = offset + written;
   if (written === 0) return;
   const path = context.nameOf(file);
   context.record(
-    { kind: 'write', path, inode: file.inode, offsetBytes: offset, data: data.bytes.slice(0, written), writtenBytes: written, errno: null },
+    { kind: 'write', path, inode: file.inode, offsetBytes: offset, data: data.bytes, writtenBytes: written, errno: null },
     `${call.name}(${context.show(path)}, ${written} bytes @${offset})`,
   );
 }

@@ -99,6 +99,58 @@ describe('a call is named with its op-log index', () => {
     expect(describeCrashState(states[0] ?? (undefined as never), [], last).calls.find((c) => c.index === last)?.call).toBe(`op ${last}`);
   });
 
+  it('lists lost calls first, then kept ones (those after a loss first) up to 6 items, and counts the rest', () => {
+    const lines = Array.from({ length: 7 }, (_, i) => [
+      `1  openat(AT_FDCWD</w>, "/d/f${i}", O_WRONLY|O_CREAT, 0644) = 3</d/f${i}>`,
+      `1  write(3</d/f${i}>, "x", 1) = 1`,
+      `1  close(3</d/f${i}>) = 0`,
+    ]).flat();
+    const history = historyOf(lines);
+    const last = history.ops.length - 1;
+    const point = crashPointsOf(knobs, history.ops).find((p) => p.afterOp === last);
+    const { states, exhaustive } = enumerateCrashStates(point?.space ?? (undefined as never), { maxStates: 20_000, seed: 1 });
+    expect(exhaustive).toBe(true);
+    const summaries = states.map((state) => describeCrashState(state, history.calls, last));
+    // Each file's create is call 2i + 1 and its write 2i + 2; a write is named only where its file survived.
+    const create = (i: number) => `openat#${2 * i + 1}(f${i}, O_CREAT)`;
+    const write = (i: number) => `write#${2 * i + 2}(f${i}, 1 bytes @0)`;
+    const find = (lostCreates: number[], lostWrites: number[]) =>
+      summaries.find((s) => {
+        const lost = s.calls.filter((c) => c.fate !== 'kept').map((c) => c.index);
+        return lost.length === lostCreates.length + lostWrites.length && lostCreates.every((i) => lost.includes(2 * i + 1)) && lostWrites.every((i) => lost.includes(2 * i + 2));
+      });
+    const where = `crash after ${write(6)}: `;
+    const all = [0, 1, 2, 3, 4, 5, 6];
+    expect(find([], [])).toMatchObject({ weight: 0, text: `${where}${all.slice(0, 6).map((i) => `${create(i)} kept`).join(', ')}, 8 other unsynced calls kept` });
+    expect(find([1], [])).toMatchObject({
+      weight: 1,
+      text: `${where}${create(1)} lost, ${[2, 3, 4, 5, 6].map((i) => `${create(i)} kept`).join(', ')}, 7 other unsynced calls kept`,
+    });
+    expect(find(all, [])).toMatchObject({ weight: 7, text: `${where}${all.map((i) => `${create(i)} lost`).join(', ')}` });
+    expect(find([0, 1, 2, 3, 4, 5], [6])).toMatchObject({ weight: 7, text: `${where}${all.slice(0, 6).map((i) => `${create(i)} lost`).join(', ')}, ${write(6)} lost, 1 other unsynced call kept` });
+  });
+
+  it('names a file that grew over bytes that never reached the disk (an unsafe append)', () => {
+    const unsafe = resolveKnobs({ safeAppend: false });
+    const { calls } = parseTrace(
+      [
+        '1  openat(AT_FDCWD</w>, "/d/log", O_WRONLY|O_CREAT, 0644) = 3</d/log>',
+        '1  fsync(3</d/log>) = 0',
+        '1  openat(AT_FDCWD</w>, "/d", O_RDONLY|O_DIRECTORY) = 4</d>',
+        '1  fsync(4</d>) = 0',
+        '1  write(3</d/log>, "abc", 3) = 3',
+      ].join('\n'),
+      { stdoutPath: '/t/out' },
+    );
+    const history = buildSyscallHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs: unsafe, initial: { files: new Map(), dirs: [] } });
+    const last = history.ops.length - 1;
+    const point = crashPointsOf(unsafe, history.ops).find((p) => p.afterOp === last);
+    const summaries = enumerateCrashStates(point?.space ?? (undefined as never), { maxStates: 100, seed: 1 }).states.map((state) => describeCrashState(state, history.calls, last));
+    const grown = summaries.find((s) => s.grown.length > 0);
+    expect(grown?.grown[0]?.path).toBe('log');
+    expect(grown?.text).toContain(`log grew over ${grown?.grown[0]?.over}`);
+  });
+
   it('a state where everything was durable says so, and names the crash point', () => {
     const history = historyOf(SAVES.slice(0, 3));
     const point = crashPointsOf(knobs, history.ops)[0];

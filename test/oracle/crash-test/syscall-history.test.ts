@@ -166,6 +166,31 @@ describe('from system calls to a crash-sim history', () => {
     expect(h.ops.slice(1)).toEqual([]);
   });
 
+  it('records the bytes a short write wrote, and no op for a write of none', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  write(3</d/f>, "abcdef", 6) = 3',
+      '1  write(3</d/f>, "", 0) = 0',
+      '1  write(3</d/f>, "g", 1) = 1',
+    ]);
+    expect(h.calls.slice(1)).toEqual(['openat(f, O_CREAT)', 'write(f, 3 bytes @0)', 'write(f, 1 bytes @3)']);
+    const state = stateAfter(knobs, h.ops, h.ops.length);
+    expect(new TextDecoder().decode(bytesOf(state, inodeAt(state, '/f') ?? -1))).toBe('abcg');
+  });
+
+  it('truncates on O_TRUNC only a file that has bytes, and reports a create in a directory no traced call made', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_TRUNC) = 4</d/f>',
+      '1  write(4</d/f>, "ab", 2) = 2',
+      '1  openat(AT_FDCWD</w>, "/d/f", O_RDWR|O_TRUNC) = 5</d/f>',
+      '1  openat(AT_FDCWD</w>, "/d/f", O_RDONLY|O_TRUNC) = 6</d/f>',
+      '1  openat(AT_FDCWD</w>, "/d/nodir/g", O_WRONLY|O_CREAT, 0644) = 7</d/nodir/g>',
+    ]);
+    expect(h.calls.slice(1)).toEqual(['openat(f, O_CREAT)', 'write(f, 2 bytes @0)', 'openat(f, O_TRUNC)']);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual(['nodir/g was created in a directory no traced call made']);
+  });
+
   it('ignores failed calls and everything outside --dir', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/nope", O_RDONLY) = -1 ENOENT (No such file or directory)',
