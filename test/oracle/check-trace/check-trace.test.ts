@@ -44,6 +44,15 @@ describe('check-trace never rejects a trace because of its candidate bound', () 
     expect(verdict.line).toBeGreaterThan(23);
   });
 
+  it('accepts a trace whose peak is exactly the bound, and calls it inconclusive one below', () => {
+    const text = manyCandidatesTrace(3, 3);
+    const free = checkTraceText(text);
+    expect(free).toMatchObject({ verdict: 'accepted' });
+    if (free.verdict !== 'accepted') return;
+    expect(checkTraceText(text, { maxCandidates: free.peakCandidates })).toMatchObject({ verdict: 'accepted', peakCandidates: free.peakCandidates });
+    expect(checkTraceText(text, { maxCandidates: free.peakCandidates - 1 })).toMatchObject({ verdict: 'inconclusive' });
+  });
+
   it('still rejects an invalid trace under a bound it never reaches', () => {
     const bad = `${manyCandidatesTrace(2, 2)}\n${JSON.stringify({ action: 'Begin', beginLsn: 1 })}`;
     expect(checkTraceText(bad, { maxCandidates: 100 })).toMatchObject({ verdict: 'rejected', property: 'Begin' });
