@@ -87,3 +87,29 @@ describe('check-trace lets a Recover miss truncated records only after a truncat
     expect(removed.candidates).toBeGreaterThan(kept.candidates);
   });
 });
+
+describe('check-trace tries every crash choice before a Recover', () => {
+  // Under policy none: tx 1's begin and batch are synced, its commit (LSN 3) and the begin at 4
+  // only written. A crash that loses the commit but keeps the next segment's header, whose base LSN
+  // is 4, recovers no transaction and must go on at LSN 4 (crash-sim's floor): no crash choice that
+  // keeps a prefix, with or without a stray frame after it, explains that Recover.
+  const lines = [
+    { action: 'Recover', nextLsn: 1, durableLsn: 0, sync: 'none', checkpointLsn: 0, transactions: [] },
+    { action: 'Begin', beginLsn: 1 },
+    { action: 'AppendBatch', txBeginLsn: 1, lsn: 2, events: ['e'] },
+    { action: 'Flush', writtenLsn: 2, durableLsn: 0 },
+    { action: 'Fsync', ok: true, durableLsn: 2 },
+    { action: 'WalCommit', txBeginLsn: 1, commitLsn: 3 },
+    { action: 'Begin', beginLsn: 4 },
+    { action: 'Flush', writtenLsn: 4, durableLsn: 2 },
+  ];
+  const recover = (nextLsn: number) => ({ action: 'Recover', nextLsn, durableLsn: nextLsn - 1, sync: 'none', checkpointLsn: 0, transactions: [] });
+
+  it('accepts a crash that lost a commit and kept the header of the segment after it', () => {
+    expect(checkTraceText([...lines, recover(4)].map((l) => JSON.stringify(l)).join('\n'))).toMatchObject({ verdict: 'accepted' });
+  });
+
+  it('rejects a floor no segment header could have set', () => {
+    expect(checkTraceText([...lines, recover(6)].map((l) => JSON.stringify(l)).join('\n'))).toMatchObject({ verdict: 'rejected', line: 9 });
+  });
+});
