@@ -191,6 +191,31 @@ describe('from system calls to a crash-sim history', () => {
     expect(h.unmodelled.map((u) => u.reason)).toEqual(['nodir/g was created in a directory no traced call made']);
   });
 
+  it('makes a directory once, reports one in a directory no traced call made, and takes the path form of truncate', () => {
+    const h = history([
+      '1  mkdir("/d", 0777) = 0',
+      '1  mkdir("/d/x", 0777) = 0',
+      '1  mkdir("/d/x", 0777) = 0',
+      '1  mkdir("/d/nodir/y", 0777) = 0',
+      '1  openat(AT_FDCWD</w>, "/d/x/f", O_WRONLY|O_CREAT, 0644) = 3</d/x/f>',
+      '1  truncate("/d/x/f", 4096) = 0',
+      '1  truncate("/elsewhere/f", 10) = 0',
+    ]);
+    expect(h.calls.slice(1)).toEqual(['mkdir(x)', 'openat(x/f, O_CREAT)', 'truncate(x/f, 4096)']);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual(['mkdir of nodir/y in a directory no traced call made']);
+  });
+
+  it('moves the fd offset to what lseek returns, and to _llseek\'s result argument', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  lseek(3</d/f>, 20, SEEK_SET) = 20',
+      '1  write(3</d/f>, "a", 1) = 1',
+      '1  _llseek(3</d/f>, 0, 300, [300], SEEK_SET) = 0',
+      '1  write(3</d/f>, "b", 1) = 1',
+    ]);
+    expect(h.calls.slice(-2)).toEqual(['write(f, 1 bytes @20)', 'write(f, 1 bytes @300)']);
+  });
+
   it('ignores failed calls and everything outside --dir', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/nope", O_RDONLY) = -1 ENOENT (No such file or directory)',

@@ -68,3 +68,19 @@ describe('the history of steps', () => {
     expect(marks.at(-1)).toEqual(['end', null]);
   });
 });
+
+describe('the faults a workload arms', () => {
+  it('fails the next fsync with EIO, the next write with ENOSPC, or cuts the next write short (no error)', async () => {
+    const run = async (fault: 'fsync-eio' | 'enospc' | 'short-write') => runWorkload(workload([{ tx: ['a'] }, { fault }, { flush: true }]), realOpenWal);
+    const eio = await run('fsync-eio');
+    expect(eio.history.steps[2]!.error).toMatch(/EIO/);
+    expect(eio.log.some((op) => op.kind === 'fsync' && op.errno === 'EIO')).toBe(true);
+    const enospc = await run('enospc');
+    expect(enospc.history.steps[2]!.error).toMatch(/ENOSPC/);
+    expect(enospc.log.some((op) => op.kind === 'write' && op.errno === 'ENOSPC')).toBe(true);
+    // A write that returns fewer bytes than asked, with no error: walref refuses to go on from it.
+    const short = await run('short-write');
+    expect(short.history.steps[2]!.error).toMatch(/SHORT_WRITE/);
+    expect(short.log.some((op) => op.kind === 'write' && op.errno === null && op.writtenBytes < op.data.length)).toBe(true);
+  });
+});
