@@ -70,7 +70,7 @@ function openedInode(context: CallContext, call: Syscall, sim: string, flags: Re
 
 export function mkdirCall(context: CallContext, proc: Proc, call: Syscall, dirfd: string | null, pathArg: string): void {
   const { sim } = simPathOf(context, proc, pathArg, dirfd);
-  if (sim === null || sim === '/' || isDirectory(context.state, sim)) return;
+  if (sim === null || isDirectory(context.state, sim)) return;
   if (!isDirectory(context.state, splitPath(sim).dir)) {
     context.report(call, `mkdir of ${context.show(sim)} in a directory no traced call made`);
     return;
