@@ -113,3 +113,36 @@ describe('check-trace tries every crash choice before a Recover', () => {
     expect(checkTraceText([...lines, recover(6)].map((l) => JSON.stringify(l)).join('\n'))).toMatchObject({ verdict: 'rejected', line: 9 });
   });
 });
+
+describe('check-trace after a Close', () => {
+  const text = (lines: readonly object[]) => lines.map((l) => JSON.stringify(l)).join('\n');
+  const start = { action: 'Recover', nextLsn: 1, durableLsn: 0, sync: 'none', checkpointLsn: 0, transactions: [] };
+  const tx1 = [
+    { action: 'Begin', beginLsn: 1 },
+    { action: 'AppendBatch', txBeginLsn: 1, lsn: 2, events: ['e'] },
+    { action: 'WalCommit', txBeginLsn: 1, commitLsn: 3 },
+  ];
+  const recover = (nextLsn: number, committed: boolean) => ({
+    action: 'Recover',
+    nextLsn,
+    durableLsn: nextLsn - 1,
+    sync: 'none',
+    checkpointLsn: 0,
+    transactions: committed ? [{ beginLsn: 1, commitLsn: 3, events: ['e'] }] : [],
+  });
+
+  it('a clean close keeps every record, even those still buffered', () => {
+    const closed = [start, ...tx1, { action: 'Close' }];
+    expect(checkTraceText(text([...closed, recover(4, true)]))).toMatchObject({ verdict: 'accepted' });
+    for (const lost of [recover(1, false), recover(3, false)]) expect(checkTraceText(text([...closed, lost]))).toMatchObject({ verdict: 'rejected', line: 6 });
+  });
+
+  it('a poisoned WAL closes keeping any count of records between the synced and the written ones', () => {
+    // Written up to LSN 3, then a begin at 4 buffered, then the WAL is poisoned: the begin is never written.
+    const closed = [start, ...tx1, { action: 'Flush', writtenLsn: 3, durableLsn: 0 }, { action: 'Begin', beginLsn: 4 }, { action: 'Poison', reason: 'planted' }, { action: 'Close' }];
+    for (const [nextLsn, committed] of [[1, false], [2, false], [3, false], [4, true]] as const) {
+      expect(checkTraceText(text([...closed, recover(nextLsn, committed)])), `next LSN ${nextLsn}`).toMatchObject({ verdict: 'accepted' });
+    }
+    expect(checkTraceText(text([...closed, recover(5, true)]))).toMatchObject({ verdict: 'rejected', line: 9 });
+  });
+});
