@@ -216,6 +216,19 @@ describe('from system calls to a crash-sim history', () => {
     expect(h.calls.slice(-2)).toEqual(['write(f, 1 bytes @20)', 'write(f, 1 bytes @300)']);
   });
 
+  it('renames a directory as a directory, reports the rename of a file no traced call made, and takes ftruncate', () => {
+    const h = history([
+      '1  mkdir("/d/a", 0777) = 0',
+      '1  rename("/d/a", "/d/b") = 0',
+      '1  rename("/d/ghost", "/d/c") = 0',
+      '1  openat(AT_FDCWD</w>, "/d/b/f", O_WRONLY|O_CREAT, 0644) = 3</d/b/f>',
+      '1  ftruncate(3</d/b/f>, 10) = 0',
+    ]);
+    expect(h.calls.slice(1)).toEqual(['mkdir(a)', 'rename(a/ → b/)', 'openat(b/f, O_CREAT)', 'ftruncate(b/f, 10)']);
+    expect(h.ops.map((o) => o.kind).slice(1)).toEqual(['mkdir', 'renameDir', 'create', 'truncate']);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual(['rename of ghost, which no traced call created']);
+  });
+
   it('ignores failed calls and everything outside --dir', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/nope", O_RDONLY) = -1 ENOENT (No such file or directory)',
