@@ -229,6 +229,24 @@ describe('from system calls to a crash-sim history', () => {
     expect(h.unmodelled.map((u) => u.reason)).toEqual(['rename of ghost, which no traced call created']);
   });
 
+  it('reports what fallocate and renameat2 do that crash-sim does not model; a file renamed out of --dir is unlinked', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_RDWR|O_CREAT, 0644) = 3</d/f>',
+      '1  openat(AT_FDCWD</w>, "/d/g", O_RDWR|O_CREAT, 0644) = 4</d/g>',
+      '1  fallocate(3</d/f>, FALLOC_FL_COLLAPSE_RANGE, 0, 4096) = 0',
+      '1  fallocate(3</d/f>, FALLOC_FL_INSERT_RANGE, 0, 4096) = 0',
+      '1  renameat2(AT_FDCWD</w>, "/d/f", AT_FDCWD</w>, "/d/g", RENAME_EXCHANGE) = 0',
+      '1  rename("/d/g", "/w/g") = 0',
+    ]);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual([
+      'fallocate collapse/insert range on f is not modelled',
+      'fallocate collapse/insert range on f is not modelled',
+      'RENAME_EXCHANGE of f is not modelled',
+    ]);
+    expect(h.calls.at(-1)).toBe('rename(g → outside)');
+    expect(h.ops.at(-1)?.kind).toBe('unlink');
+  });
+
   it('ignores failed calls and everything outside --dir', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/nope", O_RDONLY) = -1 ENOENT (No such file or directory)',
