@@ -25,7 +25,8 @@ export function openCall(context: CallContext, proc: Proc, call: Syscall, dirfd:
   const cloexec = flags.has('O_CLOEXEC');
   if (sim === null) {
     // Stryker disable next-line BooleanLiteral: writes to standard output are read as text, never placed at an offset, so its append flag is never read
-    if (real !== null && real === context.stdoutPath) proc.fds.set(fd, { file: { kind: 'stdout', path: real, inode: null, offset: 0, append: true }, cloexec });
+    if (real === context.stdoutPath) proc.fds.set(fd, { file: { kind: 'stdout', path: real, inode: null, offset: 0, append: true }, cloexec });
+    // Stryker disable next-line StringLiteral,BooleanLiteral: nothing reads a file outside --dir back: its path and append flag are never used
     else proc.fds.set(fd, { file: { kind: 'outside', path: real ?? '?', inode: null, offset: 0, append: false }, cloexec });
     return;
   }

@@ -249,6 +249,7 @@ describe('from system calls to a crash-sim history', () => {
 
   it('ignores failed calls and everything outside --dir', () => {
     const h = history([
+      '1  rename("/w/a", "/w/b") = 0',
       '1  openat(AT_FDCWD</w>, "/d/nope", O_RDONLY) = -1 ENOENT (No such file or directory)',
       '1  openat(AT_FDCWD</w>, "/elsewhere/x", O_WRONLY|O_CREAT, 0644) = 3</elsewhere/x>',
       '1  write(3</elsewhere/x>, "zz", 2) = 2',

@@ -83,4 +83,14 @@ describe('the faults a workload arms', () => {
     expect(short.history.steps[2]!.error).toMatch(/SHORT_WRITE/);
     expect(short.log.some((op) => op.kind === 'write' && op.errno === null && op.writtenBytes < op.data.length)).toBe(true);
   });
+
+  it("stamps every op with the WAL's durable LSN as probed then (null while no WAL is open)", async () => {
+    const { log } = await runWorkload(workload([{ tx: ['a'] }, { flush: true }, { tx: ['b'] }, { flush: true }]), realOpenWal);
+    const probes = log.map((op) => op.durableLsnProbe);
+    expect(probes[0]).toBeNull();
+    expect(Math.max(...probes.map((p) => p ?? 0))).toBeGreaterThanOrEqual(6);
+    // Probed at each op, so the durable LSN never goes back while the WAL stays open.
+    const open = probes.filter((p): p is number => p !== null);
+    expect(open).toEqual([...open].sort((a, b) => a - b));
+  });
 });
