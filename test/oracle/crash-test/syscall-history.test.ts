@@ -255,6 +255,7 @@ describe('from system calls to a crash-sim history', () => {
       '1  write(3</elsewhere/x>, "zz", 2) = 2',
     ]);
     expect(h.ops).toHaveLength(1);
+    expect(h.unmodelled).toEqual([]);
   });
 
   it('starts from what --dir held, durable: a crash right away keeps it', () => {
