@@ -33,9 +33,8 @@ export function epochFindings(history: ExploreHistory, epochs: EpochsAtCrash | u
     const what = got === null ? 'no snapshot' : got.bytes === null ? `the snapshot at LSN ${got.lsn}, unreadable (${got.error ?? '?'})` : `the snapshot at LSN ${got.lsn}`;
     findings.push({ property: 'OneEpochInv', message: `recovery returned ${what}, but the crash state holds ${name(held)}`, expected: name(held), replayed: what });
   }
-  const index = (e: HistoryEpoch | null): number => (e === null ? -1 : history.epochs.indexOf(e));
   const returned = got === null ? -1 : history.epochs.map((e) => e.lsn).lastIndexOf(got.lsn);
-  if (epochs.acknowledged !== null && returned < index(epochs.acknowledged)) {
+  if (epochs.acknowledged !== null && returned < history.epochs.indexOf(epochs.acknowledged)) {
     findings.push({
       property: 'EpochDurabilityInv',
       message: `the checkpoint at LSN ${epochs.acknowledged.lsn} had returned, but recovery returned ${got === null ? 'no snapshot' : `the snapshot at LSN ${got.lsn}`}`,
