@@ -146,3 +146,15 @@ describe('check-trace after a Close', () => {
     expect(checkTraceText(text([...closed, recover(5, true)]))).toMatchObject({ verdict: 'rejected', line: 9 });
   });
 });
+
+describe('check-trace names what the model refused', () => {
+  it('a second Arm: the Arm property, and why the model refuses it', () => {
+    const lines = [{ action: 'Recover', nextLsn: 1, durableLsn: 0, sync: 'none', checkpointLsn: 0, transactions: [] }, { action: 'Arm' }, { action: 'Arm' }];
+    expect(checkTraceText(lines.map((l) => JSON.stringify(l)).join('\n'))).toMatchObject({
+      verdict: 'rejected',
+      line: 3,
+      property: 'Arm',
+      message: 'Arm: the model refuses arm() here (armed already, poisoned, or down)',
+    });
+  });
+});
