@@ -210,6 +210,8 @@ function missed(planted: readonly Planted[], atLine: boolean): string[] {
     const verdict = checkTraceText(ndjson(p.trace));
     if (verdict.verdict !== 'rejected') return [`${p.where}: ${verdict.verdict}`];
     if (atLine && p.line !== undefined && verdict.line !== p.line) return [`${p.where}: rejected at line ${verdict.line} (${verdict.property}), not ${p.line}`];
+    // A rejection says why in words, after the action's name if it names one: "Flush: after flush the model has …".
+    if (verdict.message.replace(/^\w+: /, '').trim() === '') return [`${p.where}: rejected with no reason ("${verdict.message}")`];
     return [];
   });
 }
