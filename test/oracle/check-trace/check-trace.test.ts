@@ -148,6 +148,44 @@ describe('check-trace after a Close', () => {
 });
 
 describe('check-trace names what the model refused', () => {
+  const start = { action: 'Recover', nextLsn: 1, durableLsn: 0, sync: 'none', checkpointLsn: 0, transactions: [] };
+  const closed = [start, { action: 'Close' }];
+  const poisoned = [start, { action: 'Poison', reason: 'planted' }];
+  // Each case: the lines after the first Recover, the property and the words of the rejection.
+  const cases: [string, object[], string, string][] = [
+    ['Close while down', [...closed, { action: 'Close' }], 'Close', 'Close: the process is down'],
+    ['Record while down', [...closed, { action: 'Record', event: 'e' }], 'Record', 'Record: the process is down'],
+    ['Record while not armed', [start, { action: 'Record', event: 'e' }], 'Record', 'Record: record() buffers an event only in an armed query of a healthy recorder; here it would poison or do nothing'],
+    ['a second sync policy', [...closed, { ...start, sync: 'group' }], 'SyncPolicy', 'Recover: the trace reopens under group after running under none; a trace keeps one sync policy'],
+    ['Commit while not armed', [start, { action: 'Commit', wrote: false }], 'Commit', 'Commit: the model refuses commit() here (not armed, or poisoned)'],
+    ['Commit that wrote with nothing recorded', [start, { action: 'Arm' }, { action: 'Commit', wrote: true, beginLsn: 1, commitLsn: 3 }], 'Commit', 'Commit: the model commits nothing (no event was recorded)'],
+    ['Commit at other LSNs', [start, { action: 'Arm' }, { action: 'Record', event: 'e' }, { action: 'Commit', wrote: true, beginLsn: 1, commitLsn: 9 }], 'Commit', 'Commit: the model commits LSNs 1..3 with wrote=true'],
+    ['Abort while down', [...closed, { action: 'Abort', hadEvents: false }], 'Abort', 'Abort: the model refuses abort() here'],
+    ['Abort with events it had not', [start, { action: 'Arm' }, { action: 'Abort', hadEvents: true }], 'Abort', 'Abort: the model says hadEvents=false'],
+    ['Flush while down', [...closed, { action: 'Flush', writtenLsn: 0, durableLsn: 0 }], 'Flush', 'Flush: the model refuses flush() here (poisoned or down)'],
+    ['Flush at other LSNs', [start, { action: 'Begin', beginLsn: 1 }, { action: 'Flush', writtenLsn: 2, durableLsn: 0 }], 'Flush', 'Flush: after flush the model has writtenLsn 1 and durableLsn 0 under the none policy'],
+    ['Fsync while down', [...closed, { action: 'Fsync', ok: true, durableLsn: 0 }], 'Fsync', 'Fsync: the model runs no fsync here (poisoned or down)'],
+    ['Fsync short of what was written', [start, { action: 'Begin', beginLsn: 1 }, { action: 'Flush', writtenLsn: 1, durableLsn: 0 }, { action: 'Fsync', ok: true, durableLsn: 0 }], 'DurabilityInv', 'Fsync: an fsync makes everything written durable: durableLsn 1'],
+    ['a failed fsync that advanced', [start, { action: 'Begin', beginLsn: 1 }, { action: 'Flush', writtenLsn: 1, durableLsn: 0 }, { action: 'Fsync', ok: false, durableLsn: 1 }], 'FsyncFail', 'Fsync: a failed fsync never advances the durable LSN (fsyncgate): it stays 0, the line says 1'],
+    ['a failed fsync with nothing to sync', [...poisoned, { action: 'Fsync', ok: false, durableLsn: 0 }], 'FsyncFail', 'Fsync: the model runs no fsync here (nothing to sync, poisoned or down)'],
+    ['a marker for a snapshot ahead of it', [start, { action: 'CheckpointMarker', lsn: 1, snapshotLsn: 5 }], 'CheckpointMarker', 'CheckpointMarker: the model refuses a checkpoint marker for snapshot LSN 5 here'],
+    ['a marker at another LSN', [start, { action: 'Begin', beginLsn: 1 }, { action: 'CheckpointMarker', lsn: 5, snapshotLsn: 0 }], 'CheckpointMarker', 'CheckpointMarker: the model writes the marker at LSN 2'],
+    ['Poison while down', [...closed, { action: 'Poison', reason: 'x' }], 'Poison', 'Poison: the process is down'],
+    ['Begin while down', [...closed, { action: 'Begin', beginLsn: 1 }], 'Begin', 'Begin: the model refuses begin() here (poisoned or down)'],
+    ['Begin at another LSN', [start, { action: 'Begin', beginLsn: 7 }], 'Begin', 'Begin: the model begins at LSN 1'],
+    ['an append to no open transaction', [start, { action: 'Append', txBeginLsn: 1, lsn: 1, event: 'e' }], 'Append', 'Append: the model refuses to append to transaction 1 (not open, poisoned or down)'],
+    ['an append at another LSN', [start, { action: 'Begin', beginLsn: 1 }, { action: 'Append', txBeginLsn: 1, lsn: 5, event: 'e' }], 'Append', 'Append: the model appends at LSN 2'],
+    ['a commit of no open transaction', [start, { action: 'WalCommit', txBeginLsn: 1, commitLsn: 1 }], 'WalCommit', 'WalCommit: the model refuses to close transaction 1 (not open, poisoned or down)'],
+    ['an abort at another LSN', [start, { action: 'Begin', beginLsn: 1 }, { action: 'WalAbort', txBeginLsn: 1, abortLsn: 5 }], 'WalAbort', 'WalAbort: the model closes it at LSN 2'],
+  ];
+  for (const [name, lines, property, message] of cases) {
+    it(`${name}: ${property}`, () => {
+      const verdict = checkTraceText(lines.map((l) => JSON.stringify(l)).join('\n'));
+      expect(verdict).toMatchObject({ verdict: 'rejected', line: lines.length, property });
+      if (verdict.verdict === 'rejected') expect(verdict.message.startsWith(message), verdict.message).toBe(true);
+    });
+  }
+
   it('a second Arm: the Arm property, and why the model refuses it', () => {
     const lines = [{ action: 'Recover', nextLsn: 1, durableLsn: 0, sync: 'none', checkpointLsn: 0, transactions: [] }, { action: 'Arm' }, { action: 'Arm' }];
     expect(checkTraceText(lines.map((l) => JSON.stringify(l)).join('\n'))).toMatchObject({
