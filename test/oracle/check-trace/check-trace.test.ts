@@ -170,6 +170,7 @@ describe('check-trace names what the model refused', () => {
     ['a failed fsync with nothing to sync', [...poisoned, { action: 'Fsync', ok: false, durableLsn: 0 }], 'FsyncFail', 'Fsync: the model runs no fsync here (nothing to sync, poisoned or down)'],
     ['a marker for a snapshot ahead of it', [start, { action: 'CheckpointMarker', lsn: 1, snapshotLsn: 5 }], 'CheckpointMarker', 'CheckpointMarker: the model refuses a checkpoint marker for snapshot LSN 5 here'],
     ['a marker at another LSN', [start, { action: 'Begin', beginLsn: 1 }, { action: 'CheckpointMarker', lsn: 5, snapshotLsn: 0 }], 'CheckpointMarker', 'CheckpointMarker: the model writes the marker at LSN 2'],
+    ['a truncation above the snapshot', [start, { action: 'TruncateUpTo', upToLsn: 5, removedSegments: [] }], 'TruncateUpTo', 'TruncateUpTo: the host may only truncate what its snapshot covers (checkpoint LSN 0), and not when poisoned'],
     ['Poison while down', [...closed, { action: 'Poison', reason: 'x' }], 'Poison', 'Poison: the process is down'],
     ['Begin while down', [...closed, { action: 'Begin', beginLsn: 1 }], 'Begin', 'Begin: the model refuses begin() here (poisoned or down)'],
     ['Begin at another LSN', [start, { action: 'Begin', beginLsn: 7 }], 'Begin', 'Begin: the model begins at LSN 1'],

@@ -61,6 +61,9 @@ describe('merging the reports of shards', () => {
   it('a shard given twice counts once and is named', () => {
     const merged = mergeReports([shard(1, 2, 15), shard(2, 2, 15), shard(2, 2, 15)]);
     expect(merged).toMatchObject({ crashStates: 30, exhaustive: true, shards: { duplicated: [2], missing: [], complete: false } });
+    // Named in shard order, whatever order they came in.
+    const twice = mergeReports([shard(2, 2, 15), shard(1, 2, 15), shard(2, 2, 15), shard(1, 2, 15)]);
+    expect(twice.shards).toMatchObject({ present: [1, 2], duplicated: [1, 2] });
   });
 
   it('a merged report merges again with the shards it lacks', () => {
