@@ -83,6 +83,6 @@ describe('merging the reports of shards', () => {
     expect(() => mergeReports([{ name: 'partial.json', report: partial }, shard(2, 3, 10), shard(3, 3, 10)])).not.toThrow();
     expect(() => mergeReports([shard(2, 3, 10), { name: 'partial.json', report: partial }])).toThrow(expect.objectContaining({ code: 'ShardMismatch', message: 'partial.json holds shards 1, 2, of which 2 are already in another report' }));
     expect(() => mergeReports([shard(1, 2, 10), shard(2, 2, 10)])).toThrow(expect.objectContaining({ code: 'ShardMismatch', message: expect.stringContaining('checked 20 crash states between them, but their plan has 30') }));
-    expect(() => mergeReports([])).toThrow(expect.objectContaining({ code: 'BadReport' }));
+    expect(() => mergeReports([])).toThrow(expect.objectContaining({ code: 'BadReport', message: 'crash-test merge needs at least one report' }));
   });
 });
