@@ -82,6 +82,10 @@ describe('merging the reports of shards', () => {
     const partial = mergeReports([shard(1, 3, 10), shard(2, 3, 10)]);
     expect(() => mergeReports([{ name: 'partial.json', report: partial }, shard(2, 3, 10), shard(3, 3, 10)])).not.toThrow();
     expect(() => mergeReports([shard(2, 3, 10), { name: 'partial.json', report: partial }])).toThrow(expect.objectContaining({ code: 'ShardMismatch', message: 'partial.json holds shards 1, 2, of which 2 are already in another report' }));
+    const three = mergeReports([shard(1, 4, 5), shard(2, 4, 5), shard(3, 4, 5)]);
+    expect(() => mergeReports([shard(1, 4, 5), shard(2, 4, 5), { name: 'three.json', report: three }])).toThrow(
+      expect.objectContaining({ code: 'ShardMismatch', message: 'three.json holds shards 1, 2, 3, of which 1, 2 are already in another report' }),
+    );
     expect(() => mergeReports([shard(1, 2, 10), shard(2, 2, 10)])).toThrow(expect.objectContaining({ code: 'ShardMismatch', message: expect.stringContaining('checked 20 crash states between them, but their plan has 30') }));
     expect(() => mergeReports([])).toThrow(expect.objectContaining({ code: 'BadReport', message: 'crash-test merge needs at least one report' }));
   });
