@@ -17,6 +17,12 @@ function history(lines: readonly string[], initial: ReadonlyMap<string, Uint8Arr
 
 const text = (s: string) => new TextEncoder().encode(s);
 
+/** What a history says of `lines`: the calls it modelled (after the initial contents) and the reasons it reported. */
+function modelled(lines: readonly string[]): { calls: readonly string[]; reported: readonly string[] } {
+  const h = history(lines);
+  return { calls: h.calls.slice(1), reported: h.unmodelled.map((u) => u.reason) };
+}
+
 describe('from system calls to a crash-sim history', () => {
   it('tracks offsets per open file description, shared by dup and fcntl(F_DUPFD)', () => {
     const h = history([
@@ -179,7 +185,7 @@ describe('from system calls to a crash-sim history', () => {
   });
 
   it('truncates on O_TRUNC only a file that has bytes, and reports a create in a directory no traced call made', () => {
-    const h = history([
+    const got = modelled([
       '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
       '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_TRUNC) = 4</d/f>',
       '1  write(4</d/f>, "ab", 2) = 2',
@@ -187,12 +193,11 @@ describe('from system calls to a crash-sim history', () => {
       '1  openat(AT_FDCWD</w>, "/d/f", O_RDONLY|O_TRUNC) = 6</d/f>',
       '1  openat(AT_FDCWD</w>, "/d/nodir/g", O_WRONLY|O_CREAT, 0644) = 7</d/nodir/g>',
     ]);
-    expect(h.calls.slice(1)).toEqual(['openat(f, O_CREAT)', 'write(f, 2 bytes @0)', 'openat(f, O_TRUNC)']);
-    expect(h.unmodelled.map((u) => u.reason)).toEqual(['nodir/g was created in a directory no traced call made']);
+    expect(got).toEqual({ calls: ['openat(f, O_CREAT)', 'write(f, 2 bytes @0)', 'openat(f, O_TRUNC)'], reported: ['nodir/g was created in a directory no traced call made'] });
   });
 
   it('makes a directory once, reports one in a directory no traced call made, and takes the path form of truncate', () => {
-    const h = history([
+    const got = modelled([
       '1  mkdir("/d", 0777) = 0',
       '1  mkdir("/d/x", 0777) = 0',
       '1  mkdir("/d/x", 0777) = 0',
@@ -201,8 +206,7 @@ describe('from system calls to a crash-sim history', () => {
       '1  truncate("/d/x/f", 4096) = 0',
       '1  truncate("/elsewhere/f", 10) = 0',
     ]);
-    expect(h.calls.slice(1)).toEqual(['mkdir(x)', 'openat(x/f, O_CREAT)', 'truncate(x/f, 4096)']);
-    expect(h.unmodelled.map((u) => u.reason)).toEqual(['mkdir of nodir/y in a directory no traced call made']);
+    expect(got).toEqual({ calls: ['mkdir(x)', 'openat(x/f, O_CREAT)', 'truncate(x/f, 4096)'], reported: ['mkdir of nodir/y in a directory no traced call made'] });
   });
 
   it('moves the fd offset to what lseek returns, and to _llseek\'s result argument', () => {
