@@ -24,9 +24,16 @@ const SAVES = [
   '1  rename("/d/.db.json.tmp", "/d/db.json") = 0',
 ];
 
-function historyOf(lines: readonly string[]) {
+function historyOf(lines: readonly string[], withKnobs = knobs) {
   const { calls } = parseTrace(lines.join('\n'), { stdoutPath: '/t/out' });
-  return buildSyscallHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs, initial: { files: new Map(), dirs: [] } });
+  return buildSyscallHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs: withKnobs, initial: { files: new Map(), dirs: [] } });
+}
+
+/** The crash states right after a history's last op (at most `maxStates`), and that op's index. */
+function atLastOp(history: ReturnType<typeof historyOf>, maxStates: number, withKnobs = knobs) {
+  const last = history.ops.length - 1;
+  const point = crashPointsOf(withKnobs, history.ops).find((p) => p.afterOp === last);
+  return { last, ...enumerateCrashStates(point?.space ?? (undefined as never), { maxStates, seed: 1 }) };
 }
 
 describe('a call is named with its op-log index', () => {
@@ -48,9 +55,7 @@ describe('a call is named with its op-log index', () => {
     const history = historyOf(SAVES);
     const renames = history.calls.flatMap((call, index) => (call === 'rename(.db.json.tmp → db.json)' ? [index] : []));
     expect(renames).toHaveLength(2);
-    const last = history.ops.length - 1;
-    const point = crashPointsOf(knobs, history.ops).find((p) => p.afterOp === last);
-    const states = enumerateCrashStates(point?.space ?? (undefined as never), { maxStates: 1000, seed: 1 }).states;
+    const { last, states } = atLastOp(history, 1000);
     const [first, second] = renames as [number, number];
     const mixed = states
       .map((state) => describeCrashState(state, history.calls, last))
@@ -77,12 +82,10 @@ describe('a call is named with its op-log index', () => {
       '1  fsync(3</d/f>) = 0',
       `1  write(3</d/f>, "${block}", 1024) = 1024`,
     ]);
-    const last = history.ops.length - 1;
+    const { last, states } = atLastOp(history, 1000);
     const synced = history.calls.indexOf('write(f, 1024 bytes @1024)');
     expect(synced).toBeGreaterThan(0);
     expect(history.calls[last]).toBe('write(f, 1024 bytes @2048)');
-    const point = crashPointsOf(knobs, history.ops).find((p) => p.afterOp === last);
-    const states = enumerateCrashStates(point?.space ?? (undefined as never), { maxStates: 1000, seed: 1 }).states;
     const fates = states.map((state) => describeCrashState(state, history.calls, last).calls);
     // Every state names the unsynced write once and never the synced one.
     for (const calls of fates) {
@@ -106,9 +109,7 @@ describe('a call is named with its op-log index', () => {
       `1  close(3</d/f${i}>) = 0`,
     ]).flat();
     const history = historyOf(lines);
-    const last = history.ops.length - 1;
-    const point = crashPointsOf(knobs, history.ops).find((p) => p.afterOp === last);
-    const { states, exhaustive } = enumerateCrashStates(point?.space ?? (undefined as never), { maxStates: 20_000, seed: 1 });
+    const { last, states, exhaustive } = atLastOp(history, 20_000);
     expect(exhaustive).toBe(true);
     const summaries = states.map((state) => describeCrashState(state, history.calls, last));
     // Each file's create is call 2i + 1 and its write 2i + 2; a write is named only where its file survived.
@@ -132,20 +133,18 @@ describe('a call is named with its op-log index', () => {
 
   it('names a file that grew over bytes that never reached the disk (an unsafe append)', () => {
     const unsafe = resolveKnobs({ safeAppend: false });
-    const { calls } = parseTrace(
+    const history = historyOf(
       [
         '1  openat(AT_FDCWD</w>, "/d/log", O_WRONLY|O_CREAT, 0644) = 3</d/log>',
         '1  fsync(3</d/log>) = 0',
         '1  openat(AT_FDCWD</w>, "/d", O_RDONLY|O_DIRECTORY) = 4</d>',
         '1  fsync(4</d>) = 0',
         '1  write(3</d/log>, "abc", 3) = 3',
-      ].join('\n'),
-      { stdoutPath: '/t/out' },
+      ],
+      unsafe,
     );
-    const history = buildSyscallHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs: unsafe, initial: { files: new Map(), dirs: [] } });
-    const last = history.ops.length - 1;
-    const point = crashPointsOf(unsafe, history.ops).find((p) => p.afterOp === last);
-    const summaries = enumerateCrashStates(point?.space ?? (undefined as never), { maxStates: 100, seed: 1 }).states.map((state) => describeCrashState(state, history.calls, last));
+    const { last, states } = atLastOp(history, 100, unsafe);
+    const summaries = states.map((state) => describeCrashState(state, history.calls, last));
     const grown = summaries.find((s) => s.grown.length > 0);
     expect(grown?.grown[0]?.path).toBe('log');
     expect(grown?.text).toContain(`log grew over ${grown?.grown[0]?.over}`);
