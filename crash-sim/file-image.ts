@@ -95,7 +95,7 @@ export class FileCrashImage {
     classes.set(0, span, ByteClass.lost);
     for (const run of lastWriters(this.#snapshot).runs) if (this.#persistedSeqs.has(run.value)) classes.set(run.startBytes, run.endBytes, ByteClass.torn);
     for (const run of equalRuns(this.content, cache, Math.min(this.content.sizeBytes, cache.sizeBytes))) if (run.value) classes.set(run.startBytes, run.endBytes, ByteClass.durable);
-    for (const run of this.#fill) classes.set(run.startBytes, Math.min(run.endBytes, this.content.sizeBytes), ByteClass.garbage);
+    for (const run of this.#fill) classes.set(run.startBytes, run.endBytes, ByteClass.garbage);
     this.#classRuns = [...classes.runs];
     return this.#classRuns;
   }
@@ -117,7 +117,7 @@ function lastWriters(snapshot: FileSnapshot): RunMap<number> {
     if (p.kind === 'write') writers.set(p.dataStartBytes, p.dataEndBytes, p.seq);
     else if (p.kind === 'truncate') writers.clear(p.sizeAfterBytes);
   }
-  writers.clear(snapshot.cache.sizeBytes);
+  // No run reaches past the page cache's size: writes end inside it, and truncates clear past theirs.
   return writers;
 }
 
@@ -173,8 +173,9 @@ export function buildImage(snapshot: FileSnapshot, chosen: ReadonlySet<number>, 
       // grown size a crash may show comes only from writes issued after it.
       grownSize = p.sizeAfterBytes;
     } else if (p.kind === 'fallocate') {
-      // Allocated zeros from the size the file had; whatever persisted there already keeps its bytes.
-      if (p.sizeAfterBytes > size) provided.set(size, p.sizeAfterBytes, true);
+      // Allocated zeros from the size the file had; whatever persisted there already keeps its bytes
+      // (a fallocate below the size so far provides nothing new: set ignores an empty range).
+      provided.set(size, p.sizeAfterBytes, true);
       size = Math.max(size, p.sizeAfterBytes);
     } else {
       persistedSeqs.add(p.seq);
@@ -186,6 +187,7 @@ export function buildImage(snapshot: FileSnapshot, chosen: ReadonlySet<number>, 
   const firstHole = provided.firstGap(size);
   const cutSize = firstHole === -1 ? size : Math.max(firstHole, Math.min(durableSize, size));
   const finalSize = sizeMode === 'cut' ? cutSize : Math.max(size, snapshot.cache.sizeBytes, grownSize);
+  // The holes of the grown file, all below its final size.
   const fill = sizeMode === 'cut' ? [] : provided.within(0, finalSize, false).filter((run) => !run.value);
   if (sizeMode === 'garbage') for (const hole of fill) builder.write(hole.startBytes, garbageBytes(snapshot.inode, hole.startBytes, hole.endBytes));
   builder.resize(finalSize);
