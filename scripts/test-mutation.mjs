@@ -1,4 +1,5 @@
 // npm run test:mutation [-- --folder src/core --folder model ...] [-- --concurrency N] [-- --runs N]
+//                       [-- --folder F --files <glob> ... [--tests <glob> ...]] [-- --minutes N]
 //
 // Mutation testing with Stryker (its vitest runner and TypeScript checker) on src/core, the shell
 // (src/ outside core and fs), crash-sim/, oracle/ and model/: every mutant Stryker makes in a
@@ -29,7 +30,7 @@ function usage(message) {
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { folder: { type: 'string', multiple: true }, concurrency: { type: 'string' }, runs: { type: 'string' }, minutes: { type: 'string' }, files: { type: 'string', multiple: true } }, strict: true }));
+  ({ values } = parseArgs({ options: { folder: { type: 'string', multiple: true }, concurrency: { type: 'string' }, runs: { type: 'string' }, minutes: { type: 'string' }, files: { type: 'string', multiple: true }, tests: { type: 'string', multiple: true } }, strict: true }));
 } catch (error) {
   usage(error instanceof Error ? error.message : String(error));
 }
@@ -43,6 +44,11 @@ if (!Number.isInteger(runs) || runs < 1) usage('--runs wants a positive integer'
 // --files <glob> ...: mutate only these files of the one folder named (a run in parts); the
 // results file keeps every file's last counts, so the parts add up to the folder's score.
 if (values.files !== undefined && folders.length !== 1) usage('--files wants exactly one --folder');
+// --tests <glob> ...: with --files, run the mutants against these suites instead of the folder's
+// (a part whose own suites are quick, e.g. crash-test's parser without the explore suites, whose
+// dry run and coverage dominate a run). A mutant only those other suites would kill then counts
+// as survived, so a narrowed part's score is a lower bound; the run records the suites it used.
+if (values.tests !== undefined && values.files === undefined) usage('--tests wants --files');
 // --minutes N: stop Stryker after N minutes and count the mutants it has tested so far (from its
 // event-recorder files); the results then say partial, with the number of mutants planned.
 const limitMinutes = values.minutes === undefined ? null : Number(values.minutes);
@@ -108,7 +114,7 @@ try {
   results = {};
 }
 for (const folder of folders) {
-  const spec = FOLDERS[folder];
+  const spec = { ...FOLDERS[folder], ...(values.tests === undefined ? {} : { tests: values.tests }) };
   const slug = folder.replace(/\//g, '-');
   const name = `${slug}${values.files === undefined ? '' : `-part-${Date.now()}`}`;
   const reportPath = join(root, 'reports', 'mutation', `${name}.json`);
@@ -155,7 +161,7 @@ for (const folder of folders) {
   const before = results[folder] ?? { files: {}, runs: [] };
   const files = { ...(values.files === undefined ? {} : before.files), ...tested.files };
   const partial = status === 'stopped' ? { partial: true, mutantsPlanned: tested.planned } : {};
-  const thisRun = { mutate: values.files ?? spec.mutate, ...score(tested.files), ...partial, minutes, concurrency, propertyRuns: runs, loadBefore, loadAfter: load(), date: new Date().toISOString().slice(0, 16) };
+  const thisRun = { mutate: values.files ?? spec.mutate, ...(values.tests === undefined ? {} : { tests: values.tests }), ...score(tested.files), ...partial, minutes, concurrency, propertyRuns: runs, loadBefore, loadAfter: load(), date: new Date().toISOString().slice(0, 16) };
   const runsSoFar = values.files === undefined ? [thisRun] : [...before.runs, thisRun];
   results[folder] = { ...score(files), minutes: Math.round(runsSoFar.reduce((sum, r) => sum + r.minutes, 0) * 10) / 10, runs: runsSoFar, files };
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
