@@ -24,7 +24,7 @@ const root = join(import.meta.dirname, '..');
 const work = join(root, '.stryker-tmp');
 
 function usage(message) {
-  console.error(`test:mutation: ${message}\nusage: npm run test:mutation [-- --folder <${Object.keys(FOLDERS).join('|')}> ...] [-- --concurrency N] [-- --runs N]`);
+  console.error(`test:mutation: ${message}\nusage: npm run test:mutation [-- --folder <${Object.keys(FOLDERS).join('|')}> ...] [-- --concurrency N] [-- --runs N] [-- --minutes N] [-- --files <glob> ... [--tests <glob> ...]]`);
   process.exit(2);
 }
 
