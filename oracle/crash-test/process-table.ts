@@ -34,7 +34,8 @@ export class ProcessTable {
   readonly #procs = new Map<number, Proc>();
   readonly #cwd: string;
   readonly #dataDir: string;
-  #rootPid: number | null = null;
+  /** The first process seen: the workload itself. */
+  #root: Proc | null = null;
 
   /** `cwd`: where the workload started; `dataDir`: the real path of --dir (the simulator's '/'). */
   constructor(cwd: string, dataDir: string) {
@@ -46,9 +47,9 @@ export class ProcessTable {
   proc(pid: number): Proc {
     let proc = this.#procs.get(pid);
     if (proc === undefined) {
-      const root = this.#rootPid === null ? undefined : this.#procs.get(this.#rootPid);
-      proc = root === undefined ? { fds: new Map(), cwd: { path: this.#cwd } } : { fds: root.fds, cwd: root.cwd };
-      if (this.#rootPid === null) this.#rootPid = pid;
+      const root = this.#root;
+      proc = root === null ? { fds: new Map(), cwd: { path: this.#cwd } } : { fds: root.fds, cwd: root.cwd };
+      this.#root ??= proc;
       this.#procs.set(pid, proc);
     }
     return proc;

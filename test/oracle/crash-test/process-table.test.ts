@@ -1,0 +1,145 @@
+// oracle/crash-test/process-table.ts: the fd tables and current directories of a traced workload,
+// rebuilt call by call. A thread (CLONE_FILES) shares its parent's fd table and a fork copies it,
+// while the open file descriptions (and so their offsets) stay shared either way; CLONE_FS shares
+// the current directory; execve drops close-on-exec fds; close_range closes or marks a range; and
+// relative paths resolve against the cwd, a dirfd's -y path, or a --dir file's real path.
+import { describe, expect, it } from 'vitest';
+import { ProcessTable, type OpenFile } from '../../../oracle/crash-test/process-table.js';
+import type { Syscall } from '../../../oracle/crash-test/strace-parse.js';
+
+const call = (name: string, args: readonly string[], ret: number | null = 0): Syscall => ({ line: 1, pid: 1, name, args, ret, errno: null, retPath: null, retExtra: '' });
+const file = (path: string, kind: OpenFile['kind'] = 'file'): OpenFile => ({ kind, path, inode: kind === 'file' ? 1 : null, offset: 0, append: false });
+
+function tableWithFds(): { table: ProcessTable; parent: ReturnType<ProcessTable['proc']> } {
+  const table = new ProcessTable('/home/w', '/data');
+  const parent = table.proc(100);
+  parent.fds.set(3, { file: file('/log'), cloexec: false });
+  parent.fds.set(4, { file: file('/tmp/x', 'outside'), cloexec: true });
+  return { table, parent };
+}
+
+describe('ProcessTable.proc', () => {
+  it('starts the first process in the workload cwd with no fds, and gives a process first seen later the root tables', () => {
+    const table = new ProcessTable('/home/w', '/data');
+    const root = table.proc(100);
+    expect(root.cwd.path).toBe('/home/w');
+    expect(root.fds.size).toBe(0);
+    expect(table.proc(100)).toBe(root);
+    // A thread whose calls strace printed before its clone returned.
+    const early = table.proc(101);
+    expect(early.fds).toBe(root.fds);
+    expect(early.cwd).toBe(root.cwd);
+  });
+});
+
+describe('ProcessTable.clone', () => {
+  it('shares the fd table with CLONE_FILES and the cwd with CLONE_FS (a thread)', () => {
+    const { table, parent } = tableWithFds();
+    table.clone(parent, call('clone', ['child_stack=0x7f', 'flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD'], 200));
+    const thread = table.proc(200);
+    expect(thread.fds).toBe(parent.fds);
+    expect(thread.cwd).toBe(parent.cwd);
+  });
+
+  it('copies the fd table and the cwd at a fork, the open file descriptions (their offsets) still shared', () => {
+    const { table, parent } = tableWithFds();
+    table.clone(parent, call('clone', ['child_stack=NULL', 'flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD'], 300));
+    const child = table.proc(300);
+    expect(child.fds).not.toBe(parent.fds);
+    expect(child.cwd).not.toBe(parent.cwd);
+    expect(child.cwd.path).toBe('/home/w');
+    expect([...child.fds.keys()]).toEqual([3, 4]);
+    expect(child.fds.get(3)?.file).toBe(parent.fds.get(3)?.file);
+    // Closing in the child leaves the parent's fd; marking close-on-exec in one leaves the other's flag.
+    child.fds.delete(3);
+    expect(parent.fds.has(3)).toBe(true);
+    (child.fds.get(4) as { cloexec: boolean }).cloexec = false;
+    expect(parent.fds.get(4)?.cloexec).toBe(true);
+  });
+
+  it('makes no process for a clone that failed, or in the child (return 0)', () => {
+    const { table, parent } = tableWithFds();
+    table.clone(parent, call('clone', ['flags=SIGCHLD'], -1));
+    table.clone(parent, call('clone', ['flags=SIGCHLD'], 0));
+    table.clone(parent, call('clone', ['flags=SIGCHLD'], null));
+    // Unknown pids (0 included) still get the root's tables, not a copy.
+    expect(table.proc(0).fds).toBe(parent.fds);
+    expect(table.proc(400).fds).toBe(parent.fds);
+  });
+});
+
+describe('ProcessTable.exec, close and closeRange', () => {
+  it('drops the close-on-exec fds at execve and keeps the rest', () => {
+    const { table, parent } = tableWithFds();
+    table.exec(parent);
+    expect([...parent.fds.keys()]).toEqual([3]);
+  });
+
+  it('closes one fd, and ignores AT_FDCWD and an argument that is no fd', () => {
+    const { table, parent } = tableWithFds();
+    table.close(parent, call('close', ['3</data/log>']));
+    expect([...parent.fds.keys()]).toEqual([4]);
+    table.close(parent, call('close', ['AT_FDCWD']));
+    table.close(parent, call('close', ['garbage']));
+    expect([...parent.fds.keys()]).toEqual([4]);
+  });
+
+  it('closes every fd in an inclusive range, or with CLOSE_RANGE_CLOEXEC marks them instead', () => {
+    const { table, parent } = tableWithFds();
+    parent.fds.set(5, { file: file('/other'), cloexec: false });
+    parent.fds.set(9, { file: file('/far'), cloexec: false });
+    table.closeRange(parent, call('close_range', ['4', '5', 'CLOSE_RANGE_CLOEXEC']));
+    expect([...parent.fds].map(([fd, e]) => [fd, e.cloexec])).toEqual([
+      [3, false],
+      [4, true],
+      [5, true],
+      [9, false],
+    ]);
+    table.closeRange(parent, call('close_range', ['4', '5', '0']));
+    expect([...parent.fds.keys()]).toEqual([3, 9]);
+    table.closeRange(parent, call('close_range', ['0x3', '0', '0']));
+    expect([...parent.fds.keys()]).toEqual([3, 9]);
+    table.closeRange(parent, call('close_range', ['3', '4294967295', '0']));
+    expect(parent.fds.size).toBe(0);
+  });
+});
+
+describe('ProcessTable.resolve, chdir and fchdir', () => {
+  it('resolves absolute paths as they are, relative ones against the cwd, AT_FDCWD or a dirfd', () => {
+    const { table, parent } = tableWithFds();
+    parent.fds.set(6, { file: file('/sub', 'dir'), cloexec: false });
+    parent.fds.set(7, { file: file('/', 'dir'), cloexec: false });
+    parent.fds.set(8, { file: file('/elsewhere/dir', 'outside'), cloexec: false });
+    expect(table.resolve(parent, '"/abs//x/../y"', null)).toBe('/abs/y');
+    expect(table.resolve(parent, '"rel/x"', null)).toBe('/home/w/rel/x');
+    expect(table.resolve(parent, '"rel"', 'AT_FDCWD')).toBe('/home/w/rel');
+    // -y printed the directory's path: it wins.
+    expect(table.resolve(parent, '"x"', '6</data/sub>')).toBe('/data/sub/x');
+    expect(table.resolve(parent, '"x"', '9</data/renamed>')).toBe('/data/renamed/x');
+    // No -y path: the fd's file, a --dir path under --dir's real path, or an outside path as it is.
+    expect(table.resolve(parent, '"x"', '6')).toBe('/data/sub/x');
+    expect(table.resolve(parent, '"x"', '7')).toBe('/data/x');
+    expect(table.resolve(parent, '"x"', '8')).toBe('/elsewhere/dir/x');
+  });
+
+  it('gives up (null) on a path strace did not print whole, an unknown dirfd, or a dirfd that is no fd', () => {
+    const { table, parent } = tableWithFds();
+    expect(table.resolve(parent, '0x7ffd1234', null)).toBeNull();
+    expect(table.resolve(parent, '"x"', '42')).toBeNull();
+    expect(table.resolve(parent, '"x"', 'nonsense')).toBeNull();
+  });
+
+  it('moves the cwd by chdir (relative or absolute) and by fchdir to a directory strace named', () => {
+    const { table, parent } = tableWithFds();
+    table.chdir(parent, call('chdir', ['"../data"']));
+    expect(parent.cwd.path).toBe('/home/data');
+    table.chdir(parent, call('chdir', ['0x1234']));
+    expect(parent.cwd.path).toBe('/home/data');
+    table.fchdir(parent, call('fchdir', ['5</data/sub>']));
+    expect(parent.cwd.path).toBe('/data/sub');
+    table.fchdir(parent, call('fchdir', ['5']));
+    expect(parent.cwd.path).toBe('/data/sub');
+    table.fchdir(parent, call('fchdir', ['junk']));
+    expect(parent.cwd.path).toBe('/data/sub');
+  });
+});
