@@ -40,7 +40,7 @@ export const FOLDERS = {
     tests: [
       'test/oracle/explore/*.test.ts',
       'test/oracle/check-trace/check-trace.test.ts',
-      'test/oracle/crash-test/{strace-parse,syscall-history,describe,merge,shard,checker,check-stream,violations}*.test.ts',
+      'test/oracle/crash-test/{strace-parse,syscall-history,process-table,report,describe,merge,shard,checker,check-stream,violations}*.test.ts',
       'test/crash-recovery/generated-workloads.test.ts',
     ],
   },
