@@ -130,12 +130,16 @@ class Placer {
     this.#cursors.set(session, cursor);
   }
 
-  /** A rename within the WAL directory: the placements of `from` (every life of the file) go along to `to`. */
+  /**
+   * A rename within the WAL directory: the placements of `from` (every life of the file) go along to
+   * `to`. A placement both names already hold (a file renamed back to a name it had) is kept once:
+   * without that, every round of a recycled file through its free name would double its history.
+   */
   rename(from: string, to: string): void {
     const moved = this.byFile.get(from);
     if (moved === undefined) return;
     const target = this.byFile.get(to) ?? new Map<number, Placement[]>();
-    for (const [offset, list] of moved) target.set(offset, [...(target.get(offset) ?? []), ...list].sort((a, b) => a.opIndex - b.opIndex));
+    for (const [offset, list] of moved) target.set(offset, [...new Set([...(target.get(offset) ?? []), ...list])].sort((a, b) => a.opIndex - b.opIndex));
     this.byFile.set(to, target);
   }
 
