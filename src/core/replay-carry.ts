@@ -8,6 +8,7 @@ import type { DecodeFailureCause } from './errors.js';
 import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN } from './format.js';
 
 const CARRY_INITIAL_BYTES = 64;
+// Stryker disable next-line ArithmeticOperator: memory only: the size above which a carry buffer is let go after its frame (replay-carry's last step), never what a frame holds
 const CARRY_KEPT_BYTES_MAX = 1024 * 1024;
 
 /** What completing a carried frame with the next chunk's bytes gave. */

@@ -45,7 +45,8 @@ export class ReplayResync {
 
   /** Feeds the segment's next bytes; a frame found is handed back with every byte after it. */
   push(bytes: Uint8Array): ResyncResult {
-    if (bytes.length > 0) this.append(bytes);
+    // An empty chunk appends nothing (appendToWindow neither grows nor copies for it).
+    this.append(bytes);
     return this.scan(false);
   }
 
