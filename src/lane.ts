@@ -59,7 +59,7 @@ export class Lane {
 
   /** Runs `body` holding the lane. */
   async run<T>(body: () => T | Promise<T>): Promise<T> {
-    if (!this.tryTake()) await this.take();
+    await this.take();
     try {
       return await body();
     } finally {
