@@ -59,8 +59,8 @@ export class ReplayCarry {
 
   /** Appends up to `wanted` bytes of chunk from position; returns the position after them. */
   take(chunk: Uint8Array, position: number, wanted: number): number {
+    // Never negative: callers ask for what the frame still lacks, from a position inside the chunk.
     const count = Math.min(wanted, chunk.length - position);
-    if (count <= 0) return position;
     const needed = this.carried + count;
     if (needed > this.bytes.length) {
       const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
