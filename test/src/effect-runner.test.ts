@@ -101,7 +101,22 @@ describe('EffectRunner', () => {
     runner.runNow({ kind: 'remove', file: 'b' });
     expect(opens).toEqual(['create-exclusive /wal/a', 'read-write /wal/b']);
     expect(sim.exists('/wal/a')).toBe(false);
+    // A new file under the old name gets a handle of its own, not the renamed file's.
+    runner.runNow({ kind: 'create', file: 'x' });
+    runner.runNow({ kind: 'rename', from: 'x', to: 'y' });
+    sim.open('/wal/x', 'create-exclusive');
+    runner.runNow({ kind: 'write', file: 'x', offsetBytes: 0, data: Uint8Array.of(8) });
+    expect([...sim.readFile('/wal/x')]).toEqual([8]);
+    expect([...sim.readFile('/wal/y')]).toEqual([]);
+    opens.splice(2);
     expect(sim.exists('/wal/b')).toBe(false);
+    // The same after a remove: a new file under the name is written through a new handle.
+    runner.runNow({ kind: 'create', file: 'z' });
+    runner.runNow({ kind: 'remove', file: 'z' });
+    sim.open('/wal/z', 'create-exclusive');
+    runner.runNow({ kind: 'write', file: 'z', offsetBytes: 0, data: Uint8Array.of(6) });
+    expect([...sim.readFile('/wal/z')]).toEqual([6]);
+    opens.splice(2);
     // A remove of a file it never opened opens nothing.
     sim.open('/wal/c', 'create-exclusive');
     runner.runNow({ kind: 'remove', file: 'c' });
