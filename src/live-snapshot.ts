@@ -45,7 +45,8 @@ export function liveSnapshotOf(fileSystem: FileSystem, dir: string, epoch: numbe
           if (offset === entry.sizeBytes && crc !== entry.crc32c) throw bad('bad-checksum');
           yield chunk;
         }
-        if (entry.sizeBytes === 0 && crc !== entry.crc32c) throw bad('bad-checksum');
+        // An empty snapshot has no last chunk to check before: its checksum is checked here.
+        if (crc !== entry.crc32c) throw bad('bad-checksum');
       } finally {
         handle.close();
       }
