@@ -7,19 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { EffectRunner } from '../../src/effect-runner.js';
 import { FsError, type FileSystem } from '../../src/fs/port.js';
+import { withOpen } from './helpers.js';
 
 function setup(): { sim: SimFileSystem; runner: EffectRunner; opens: string[] } {
   const sim = new SimFileSystem();
   sim.mkdirp('/wal');
   const opens: string[] = [];
   // Counts the opens the runner makes, on the simulator underneath.
-  const counting = new Proxy(sim, {
-    get(target, key, receiver) {
-      if (key === 'open') return (path: string, mode: Parameters<FileSystem['open']>[1]) => (opens.push(`${mode} ${path}`), target.open(path, mode));
-      const value = Reflect.get(target, key, receiver) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as FileSystem;
+  const counting = withOpen(sim, (path, mode, open) => (opens.push(`${mode} ${path}`), open(path, mode)));
   return { sim, runner: new EffectRunner(counting, '/wal'), opens };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { FsError, nodeFileSystem, openWal, type FileHandle, type FileSystem } from '../../src/index.js';
 import { seededRandom } from '../../crash-sim/prng.js';
+import type { OpenMode } from '../../src/fs/port.js';
 
 const made: string[] = [];
 afterEach(() => {
@@ -19,6 +20,17 @@ export function tempDir(label: string): string {
 
 export const ev = (text: string): Uint8Array => new TextEncoder().encode(text);
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** The port `fs` with its `open` replaced (given the real one): to count opens, or to hand out handles that misbehave. */
+export function withOpen(fs: FileSystem, open: (path: string, mode: OpenMode, real: FileSystem['open']) => FileHandle): FileSystem {
+  return new Proxy(fs, {
+    get(target, key) {
+      if (key === 'open') return (path: string, mode: OpenMode) => open(path, mode, target.open.bind(target));
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 export type FaultPlan = { write?: 'ENOSPC' | 'short'; fsync?: 'EIO' };
 

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { crc32c } from '../../src/core/crc32c.js';
 import { snapshotFileName } from '../../src/core/manifest.js';
-import { FsError, type FileSystem } from '../../src/fs/port.js';
+import { FsError } from '../../src/fs/port.js';
+import { withOpen } from './helpers.js';
 import { liveSnapshotOf } from '../../src/live-snapshot.js';
 import { READ_CHUNK_BYTES } from '../../src/log-reader.js';
 
@@ -69,17 +70,10 @@ describe('liveSnapshotOf', () => {
     const bytes = Uint8Array.of(1, 2, 3, 4);
     const sim = withSnapshot(bytes);
     let closed = 0;
-    const short = new Proxy(sim, {
-      get(target, key) {
-        if (key === 'open')
-          return (path: string, mode: Parameters<FileSystem['open']>[1]) => {
-            const handle = target.open(path, mode);
-            return { ...handle, read: async () => new Uint8Array(0), close: () => (closed++, handle.close()) };
-          };
-        const value = Reflect.get(target, key) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    }) as FileSystem;
+    const short = withOpen(sim, (path, mode, open) => {
+      const handle = open(path, mode);
+      return { ...handle, read: async () => new Uint8Array(0), close: () => (closed++, handle.close()) };
+    });
     await expect(liveSnapshotOf(short, '/wal', 1, entry(bytes)).read()).rejects.toThrow(badSnapshot('size-mismatch'));
     expect(closed).toBe(1);
   });
@@ -87,16 +81,9 @@ describe('liveSnapshotOf', () => {
   it('turns a port failure into an IoError naming the call, the file and the errno', async () => {
     const bytes = Uint8Array.of(1, 2);
     const sim = withSnapshot(bytes);
-    const refusing = new Proxy(sim, {
-      get(target, key) {
-        if (key === 'open')
-          return (path: string) => {
-            throw new FsError('EACCES', 'open', path);
-          };
-        const value = Reflect.get(target, key) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    }) as FileSystem;
+    const refusing = withOpen(sim, (path) => {
+      throw new FsError('EACCES', 'open', path);
+    });
     await expect(liveSnapshotOf(refusing, '/wal', 1, entry(bytes)).read()).rejects.toThrow(expect.objectContaining({ info: { code: 'IoError', op: 'open', path: `/wal/${FILE}`, errno: 'EACCES' } }));
   });
 });
