@@ -115,7 +115,9 @@ function lastWriters(snapshot: FileSnapshot): RunMap<number> {
   for (let i = 0; i < snapshot.count; i++) {
     const p = snapshot.pieces[i] as Piece;
     if (p.kind === 'write') writers.set(p.dataStartBytes, p.dataEndBytes, p.seq);
-    else if (p.kind === 'truncate') writers.clear(p.sizeAfterBytes);
+    // A size piece: a truncate clears what it cut off; a fallocate only grows the file, so no
+    // write lies past its size and the clear takes nothing.
+    else writers.clear(p.sizeAfterBytes);
   }
   // No run reaches past the page cache's size: writes end inside it, and truncates clear past theirs.
   return writers;

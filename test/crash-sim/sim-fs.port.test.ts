@@ -139,6 +139,14 @@ describe('SimFileSystem records each port call as its op', () => {
     expect(new SimFileSystem().join('/d', 'x/', '../y')).toBe('/d/y');
   });
 
+  it('fails a scheduled write with ENOSPC unless told otherwise, writing none of it', () => {
+    const sim = simWithFile();
+    const h = sim.open('/d/f', 'read-write');
+    sim.failNextWrite();
+    expect(() => h.write(Uint8Array.of(9, 9), 3)).toThrow(fails('ENOSPC', 'write', '/d/f'));
+    expect([...sim.cacheBytes('/d/f')]).toEqual([1, 2, 3]);
+  });
+
   it('reports and clears the faults still waiting', () => {
     const sim = simWithFile();
     expect(sim.pendingFaults()).toEqual({ fsync: false, write: false });
