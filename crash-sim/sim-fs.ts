@@ -59,7 +59,6 @@ export class SimFileSystem implements FileSystem {
   }
 
   // --- what tests and the explorer use ------------------------------------------------------
-
   /** Every operation so far, in order. */
   get opLog(): readonly SimOp[] {
     return this.#log;
@@ -139,7 +138,6 @@ export class SimFileSystem implements FileSystem {
   }
 
   // --- the FileSystem port -----------------------------------------------------------------
-
   mkdirp(path: string): void {
     const normal = normalizePath(path);
     if (isDirectory(this.state, normal)) return;
@@ -228,7 +226,6 @@ export class SimFileSystem implements FileSystem {
   }
 
   // --- internals ---------------------------------------------------------------------------
-
   #record(input: SimOpInput): SimOp {
     if (this.#powerLeft !== null && isMutatingOp(input)) {
       if (this.#powerLeft === 0) {
