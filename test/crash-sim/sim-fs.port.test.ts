@@ -120,6 +120,9 @@ describe('SimFileSystem records each port call as its op', () => {
     ]);
     expect(sim.exists('/d/g')).toBe(false);
     expect(sim.exists('/d')).toBe(true);
+    expect(sim.exists('/d/f')).toBe(false);
+    sim.open('/d/h', 'create-exclusive');
+    expect(sim.exists('/d/h')).toBe(true);
     expect(sim.isDirectory('/d')).toBe(true);
     expect(sim.isDirectory('/d/f')).toBe(false);
   });
