@@ -237,6 +237,23 @@ describe('buildImage on examples', () => {
     ]);
   });
 
+  it('tells the initial image\'s bytes from zeros where neither holds a chunk of its own', () => {
+    // Cut to nothing and grown again by a fallocate: the page cache is zeros with no chunk, while an
+    // image where neither persisted still holds the initial image's bytes, read from outside.
+    const initial = Uint8Array.from({ length: 2 * CHUNK_BYTES }, (_, i) => (i % 3 === 0 ? 0 : 0x41));
+    const snapshot = snapshotAfter(initial, [{ kind: 'truncate', size: 0 }, { kind: 'fallocate', at: 0, length: 2 * CHUNK_BYTES }]);
+    const image = buildImage(snapshot, new Set(), 'cut');
+    expect([...image.bytes]).toEqual([...initial]);
+    expect([...image.classes]).toEqual([...initial].map((b) => (b === 0 ? ByteClass.durable : ByteClass.lost)));
+    // Both persisted: zeros against zeros, all of it durable.
+    expect(buildImage(snapshot, new Set([0, 1]), 'cut').classRuns()).toEqual([{ startBytes: 0, endBytes: 2 * CHUNK_BYTES, value: ByteClass.durable }]);
+    // The initial image cut short in the page cache: the bytes past the cut are lost, not durable.
+    const cut = snapshotAfter(initial, [{ kind: 'truncate', size: CHUNK_BYTES + 100 }, { kind: 'fallocate', at: 0, length: 2 * CHUNK_BYTES }]);
+    const kept = buildImage(cut, new Set(), 'cut');
+    const expected = [...initial].map((b, at) => (at < CHUNK_BYTES + 100 || b === 0 ? ByteClass.durable : ByteClass.lost));
+    expect([...kept.classes]).toEqual(expected);
+  });
+
   it('makes its bytes and its class runs once, however often they are asked for', () => {
     const image = buildImage(snapshotAfter(null, twoAppends), new Set([0]), 'cut');
     expect(image.bytes).toBe(image.bytes);

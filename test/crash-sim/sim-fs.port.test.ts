@@ -22,6 +22,7 @@ describe('SimFileSystem refuses what a real file system refuses', () => {
     expect(() => sim.readdir('/nope')).toThrow(fails('ENOENT', 'readdir', '/nope'));
     expect(() => sim.readdir('/d/f')).toThrow(fails('ENOTDIR', 'readdir', '/d/f'));
     expect(() => sim.open('/d', 'read')).toThrow(fails('EISDIR', 'open', '/d'));
+    expect(() => sim.open('/d/f', 'create-exclusive')).toThrow(fails('EEXIST', 'open', '/d/f'));
     expect(() => sim.open('/nope/g', 'create-exclusive')).toThrow(fails('ENOENT', 'open', '/nope/g'));
     expect(() => sim.readFile('/d/g')).toThrow(fails('ENOENT', 'readFile', '/d/g'));
     expect(() => sim.rename('/d/g', '/d/h')).toThrow(fails('ENOENT', 'rename', '/d/g'));
