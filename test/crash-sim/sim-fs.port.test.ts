@@ -64,6 +64,18 @@ describe('SimFileSystem refuses what a real file system refuses', () => {
     expect(sim.open('/d/f', 'read').sizeBytes()).toBe(1);
   });
 
+  it('locks a directory once at a time: ELOCKED names the lock, a release frees it once, and a second release frees nobody else\'s', async () => {
+    const sim = simWithFile();
+    const first = await sim.lockDirectory('/d');
+    await expect(sim.lockDirectory('/d/.')).rejects.toThrow(expect.objectContaining({ errno: 'ELOCKED', op: 'lock', path: '/d/.', message: '/d/. is locked by a live writer' }));
+    first.release();
+    const second = await sim.lockDirectory('/d');
+    first.release();
+    await expect(sim.lockDirectory('/d')).rejects.toThrow(fails('ELOCKED', 'lock', '/d'));
+    second.release();
+    await expect(sim.lockDirectory('/d')).resolves.toMatchObject({ dir: '/d' });
+  });
+
   it('frees every lock at a crash', async () => {
     const sim = simWithFile();
     await sim.lockDirectory('/d');
