@@ -168,7 +168,8 @@ export function buildImage(snapshot: FileSnapshot, chosen: ReadonlySet<number>, 
     if (!durable && !chosen.has(i)) continue;
     if (durable) durableSize = p.sizeAfterBytes;
     if (p.kind === 'truncate') {
-      builder.resize(Math.min(builder.sizeBytes, p.sizeAfterBytes));
+      // A truncate up grows the image with zeros, as the size rule below would: the same bytes.
+      builder.resize(p.sizeAfterBytes);
       provided.clear(p.sizeAfterBytes);
       size = p.sizeAfterBytes;
       // A truncate that reached the disk set the inode's size after every growth before it: the

@@ -50,7 +50,9 @@ export function writePieces(seq: number, cache: FileContent, sizeBeforeBytes: nu
       sector,
       startBytes,
       content: cache.view(startBytes, stopBytes - startBytes),
-      sizeAfterBytes: sector === lastSector ? cache.sizeBytes : Math.max(sizeBeforeBytes, stopBytes),
+      // The last sector's stop is the new size when the write grew the file, and the old one is then
+      // the size either way: one rule for every sector.
+      sizeAfterBytes: Math.max(sizeBeforeBytes, stopBytes),
       dataStartBytes: Math.max(offsetBytes, startBytes),
       dataEndBytes: Math.min(end, (sector + 1) * sectorBytes),
       status: 'pending',

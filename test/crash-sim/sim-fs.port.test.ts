@@ -49,6 +49,7 @@ describe('SimFileSystem refuses what a real file system refuses', () => {
     await expect(closed.read(0, 1)).rejects.toThrow(fails('EBADF', 'read', '/d/f'));
 
     const reader = sim.open('/d/f', 'read');
+    expect([...(await reader.read(0, 10))]).toEqual([1, 2, 3]);
     expect(() => reader.write(Uint8Array.of(9), 0)).toThrow(fails('EBADF', 'write', '/d/f'));
     expect(() => reader.truncate(0)).toThrow(fails('EBADF', 'truncate', '/d/f'));
     await expect(reader.preallocate(4096)).rejects.toThrow(fails('EBADF', 'preallocate', '/d/f'));
