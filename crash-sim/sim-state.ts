@@ -121,7 +121,8 @@ export function isMutatingOp(op: Pick<SimOp, 'kind'>): boolean {
 }
 
 export function emptyState(knobs: SimKnobs): SimState {
-  const state: SimState = { knobs, files: new Map(), dirs: new Map(), pendingDirOps: [], nextInode: 1, durableDirs: new Set(['/']), removedDirs: new Map() };
+  const state: SimState = { knobs, files: new Map(), dirs: new Map(), pendingDirOps: [], nextInode: 1, durableDirs: new Set(), removedDirs: new Map() };
+  // The root, durable: ensureDir makes every directory no op made durable at once.
   ensureDir(state, '/');
   return state;
 }
@@ -139,7 +140,8 @@ export function ensureDir(state: SimState, path: string, seq = -1): void {
   // Directory creation is durable at once by default: the WAL creates its directory before it
   // writes anything. With mkdirSync (for other programs, traced by crash-test) it is an entry
   // change of the parent, lost in a crash until the parent is fsynced.
-  if (normal !== '/' && state.knobs.mkdirSync === true && seq >= 0) {
+  // ('/' is made once, by emptyState, with no op: always durable.)
+  if (state.knobs.mkdirSync === true && seq >= 0) {
     state.pendingDirOps.push({ seq, kind: 'mkdir', dir: parent.dir, name: parent.name, path: normal });
   } else {
     state.durableDirs.add(normal);

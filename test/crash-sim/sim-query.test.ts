@@ -55,6 +55,12 @@ describe('the simulator query API', () => {
     expect(text(sim.readFile('/w/1'))).toBe('one');
   });
 
+  it('sorts filesIn by name whatever order the files were made in', () => {
+    const names = ['m', 'b', 'x', 'a', 'k', 'c', 'z', 'e', 'q', 'd', 'y', 'f'];
+    const sim = SimFileSystem.fromImage(new SimFileSystem().knobs, new Map(names.map((n) => [`/w/${n}`, bytes(n)] as const)));
+    expect(filesIn(sim.state, '/w').map((f) => f.name)).toEqual([...names].sort());
+  });
+
   it('an image is the same state whether fromImage or a crash loads it: every file durable, one crash state', () => {
     const files = new Map([['/wal/x', bytes('abc')], ['/other/y', bytes('de')]]);
     const loaded = SimFileSystem.fromImage(new SimFileSystem().knobs, files, ['/empty']);
