@@ -8,8 +8,9 @@ import { applyOp, stateAfter } from '../../crash-sim/apply-op.js';
 import { crashSpace, crashSpaceAt, enumerateCrashStates, type CrashSpace } from '../../crash-sim/crash-states.js';
 import { DEFAULT_KNOBS, resolveKnobs, type SimKnobs } from '../../crash-sim/knobs.js';
 import type { SimOp } from '../../crash-sim/sim-state.js';
+import { recorded } from './op-log.js';
 
-const op = (o: Record<string, unknown>, index: number): SimOp => ({ ...o, index, durableLsnProbe: null }) as SimOp;
+const op = recorded;
 
 describe('applyOp refuses a log that disagrees with its state', () => {
   it('names the directory a create names when it does not exist', () => {

@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeOp } from '../../crash-sim/describe-op.js';
 import type { SimOp, SimOpInput } from '../../crash-sim/sim-state.js';
+import { recorded } from './op-log.js';
 
-const op = (input: SimOpInput): SimOp => ({ ...input, index: 0, durableLsnProbe: null }) as SimOp;
+const op = (input: SimOpInput): SimOp => recorded(input);
 const bytes = new Uint8Array(76);
 
 describe('describeOp', () => {

@@ -15,7 +15,8 @@ import { ByteClass, buildImage, type SizeMode } from '../../crash-sim/file-image
 import type { Piece } from '../../crash-sim/file-pieces.js';
 import { resolveKnobs } from '../../crash-sim/knobs.js';
 import { garbageByte } from '../../crash-sim/prng.js';
-import { emptyState, loadImage, type SimOp, type SimOpInput, type SimState } from '../../crash-sim/sim-state.js';
+import { emptyState, loadImage, type SimOpInput, type SimState } from '../../crash-sim/sim-state.js';
+import { recorded } from './op-log.js';
 
 const SECTOR = 512;
 const INODE = 1;
@@ -44,7 +45,7 @@ function stateOf(initial: Uint8Array | null, steps: readonly Step[]): SimState {
           : s.kind === 'fallocate'
             ? { kind: 'fallocate', path: '/f', inode: INODE, offsetBytes: s.at, lengthBytes: s.length, keepSize: false }
             : { kind: 'fsync', path: '/f', inode: INODE, errno: s.ok ? null : 'EIO' };
-    applyOp(state, { ...input, index, durableLsnProbe: null } as SimOp);
+    applyOp(state, recorded(input, index));
   });
   return state;
 }

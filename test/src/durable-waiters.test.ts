@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { WalError } from '../../src/core/errors.js';
 import { DurableWaiters } from '../../src/durable-waiters.js';
+import { nextTurn } from './helpers.js';
 
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function tracked(waiters: DurableWaiters, lsn: number): { state: () => string } {
   let state = 'pending';
@@ -22,14 +22,14 @@ describe('DurableWaiters', () => {
     const waiters = new DurableWaiters(() => none++);
     const [a, b, c] = [3, 5, 8].map((lsn) => tracked(waiters, lsn));
     waiters.settle(5, null);
-    await settle();
+    await nextTurn();
     expect([a, b, c].map((w) => w?.state())).toEqual(['resolved', 'resolved', 'pending']);
     expect(none).toBe(0);
     waiters.settle(7, null);
-    await settle();
+    await nextTurn();
     expect(c?.state()).toBe('pending');
     waiters.settle(8, null);
-    await settle();
+    await nextTurn();
     expect(c?.state()).toBe('resolved');
     expect(none).toBe(1);
     // Nobody waits: a settle says nothing more.
@@ -42,7 +42,7 @@ describe('DurableWaiters', () => {
     const waiters = new DurableWaiters(() => none++);
     const all = [1, 4, 9].map((lsn) => tracked(waiters, lsn));
     waiters.settle(4, new WalError({ code: 'Poisoned', reason: 'fsync failed' }));
-    await settle();
+    await nextTurn();
     expect(all.map((w) => w.state())).toEqual(['rejected Poisoned', 'rejected Poisoned', 'rejected Poisoned']);
     expect(none).toBe(1);
   });

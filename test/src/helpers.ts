@@ -19,6 +19,9 @@ export function tempDir(label: string): string {
 }
 
 export const ev = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/** Resolves after every queued microtask and promise callback has run (a turn of the event loop). */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 /** The port `fs` with its `open` replaced (given the real one): to count opens, or to hand out handles that misbehave. */

@@ -5,9 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Lane } from '../../src/lane.js';
+import { nextTurn } from './helpers.js';
 
-/** Lets every queued microtask and promise callback run. */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('Lane', () => {
   it('is taken at once when free, and not again until released', () => {
@@ -26,11 +25,11 @@ describe('Lane', () => {
     lane.tryTake();
     const order: number[] = [];
     const waiters = [1, 2, 3, 4].map((n) => lane.take().then(() => order.push(n)));
-    await settle();
+    await nextTurn();
     expect(order).toEqual([]);
     for (let i = 1; i <= 4; i++) {
       lane.release();
-      await settle();
+      await nextTurn();
       expect(order).toEqual([1, 2, 3, 4].slice(0, i));
       expect(lane.busy).toBe(true);
       // Nobody else may take it while it passes from waiter to waiter.
@@ -100,7 +99,7 @@ describe('Lane', () => {
             );
         });
         // The calls are made in order before the lane is let go.
-        await settle();
+        await nextTurn();
         expect(started).toEqual([]);
         lane.release();
         const outcomes = await Promise.all(results);

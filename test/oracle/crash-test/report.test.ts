@@ -4,19 +4,17 @@
 // and the schema takes back exactly what reportOf makes while refusing a shard above its count.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_KNOBS } from '../../../crash-sim/knobs.js';
-import type { SimOp } from '../../../crash-sim/sim-state.js';
+import { opLog } from '../../crash-sim/op-log.js';
 import { callCount, REPORT_FORMAT, reportOf, reportSchema } from '../../../oracle/crash-test/report.js';
 import type { CrashTestResult } from '../../../oracle/crash-test/run.js';
 
-const op = (o: Record<string, unknown>, index: number): SimOp => ({ ...o, index, durableLsnProbe: null }) as SimOp;
-
-const ops: SimOp[] = [
-  op({ kind: 'crash', files: [], dirs: [], description: 'initial image' }, 0),
-  op({ kind: 'create', path: '/a', inode: 1 }, 1),
-  op({ kind: 'mark', label: 'ack', data: 'x' }, 2),
-  op({ kind: 'write', path: '/a', inode: 1, offsetBytes: 0, data: new Uint8Array(1), writtenBytes: 1, errno: null }, 3),
-  op({ kind: 'fsync', path: '/a', inode: 1, errno: null }, 4),
-];
+const ops = opLog(
+  { kind: 'crash', files: [], dirs: [], description: 'initial image' },
+  { kind: 'create', path: '/a', inode: 1 },
+  { kind: 'mark', label: 'ack', data: 'x' },
+  { kind: 'write', path: '/a', inode: 1, offsetBytes: 0, data: new Uint8Array(1), writtenBytes: 1, errno: null },
+  { kind: 'fsync', path: '/a', inode: 1, errno: null },
+);
 
 const summary = { crashAfter: { index: 3, call: 'write(a, 1 B @ 0)' }, calls: [{ index: 3, call: 'write(a, 1 B @ 0)', fate: 'lost' as const }], weight: 1 };
 

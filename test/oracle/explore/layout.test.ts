@@ -4,7 +4,7 @@
 // frames is a problem named by op, file, offset and LSN; files outside the WAL directory and files
 // that are no segments are left alone; and a rename within the directory carries every placement.
 import { describe, expect, it } from 'vitest';
-import type { SimOp } from '../../../crash-sim/sim-state.js';
+import { opLog as log } from '../../crash-sim/op-log.js';
 import { ORACLE_SEGMENT_HEADER_BYTES } from '../../../oracle/explore/disk-format.js';
 import type { ExploreHistory, HistoryRecord } from '../../../oracle/explore/explore-history.js';
 import { buildLayout, sessionAt, type Placement } from '../../../oracle/explore/layout.js';
@@ -42,10 +42,6 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** An op log: index by position. */
-function log(...ops: Record<string, unknown>[]): SimOp[] {
-  return ops.map((o, index) => ({ ...o, index, durableLsnProbe: null }) as SimOp);
-}
 
 const mkdir = { kind: 'mkdir', path: '/wal' };
 const create = (path: string, inode: number) => ({ kind: 'create', path, inode });
