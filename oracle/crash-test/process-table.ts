@@ -69,7 +69,8 @@ export class ProcessTable {
       else if (fd.fd !== 'AT_FDCWD') {
         const entry = proc.fds.get(fd.fd);
         if (entry === undefined) return null;
-        base = entry.file.kind === 'outside' ? entry.file.path : `${this.#dataDir}${entry.file.path === '/' ? '' : entry.file.path}`;
+        // A --dir path under --dir's real path ('/' gives a doubled slash, which normalizePath drops).
+        base = entry.file.kind === 'outside' ? entry.file.path : `${this.#dataDir}${entry.file.path}`;
       }
     }
     return normalizePath(`${base}/${path}`);
