@@ -166,6 +166,9 @@ describe('buildLayout', () => {
     const ops = log(mkdir, { kind: 'mkdir', path: '/other' }, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), filled(10, 2))), { kind: 'rename', from: SEG, to: '/other/00000000000000000002.wal', inode: 1 }, { kind: 'rename', from: '/other/00000000000000000002.wal', to: '/wal/00000000000000000003.wal', inode: 1 });
     const layout = buildLayout(history([rec(0, 1, 10)]), ops);
     expect([...layout.byFile.keys()]).toEqual([SEG.slice(5)]);
+    // A file of another directory that has a segment's name brings none of that segment's placements.
+    const twin = log(mkdir, { kind: 'mkdir', path: '/other' }, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), filled(10, 2))), create('/other/00000000000000000001.wal', 2), { kind: 'rename', from: '/other/00000000000000000001.wal', to: '/wal/00000000000000000003.wal', inode: 2 });
+    expect([...buildLayout(history([rec(0, 1, 10)]), twin).byFile.keys()]).toEqual([SEG.slice(5)]);
   });
 });
 
