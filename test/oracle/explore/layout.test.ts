@@ -90,6 +90,31 @@ describe('buildLayout', () => {
     ]);
   });
 
+  it('places nothing for an empty write or a write of zeros, at offset 0 or after it', () => {
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, new Uint8Array(0)), write(SEG, 1, 0, new Uint8Array(HEADER + 20)), write(SEG, 1, HEADER, new Uint8Array(0)), write(SEG, 1, HEADER, new Uint8Array(8)));
+    const layout = buildLayout(history([rec(0, 1, 10)]), ops);
+    expect(layout.problems).toEqual([]);
+    expect(layout.byFile.size).toBe(0);
+  });
+
+  it('places a new header and frame over a file\'s old life even where some of their bytes equal the old ones', () => {
+    const records = [rec(0, 1, 10), rec(0, 2, 10)];
+    const oldFrame = filled(10, 2);
+    const newFrame = filled(10, 2);
+    newFrame[9] = 7;
+    const newHeader = filled(HEADER, 1);
+    newHeader[HEADER - 1] = 9;
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), oldFrame)), write(SEG, 1, 0, concat(newHeader, newFrame)));
+    const layout = buildLayout(history(records), ops);
+    expect(layout.problems).toEqual([]);
+    expect(placed(layout, SEG.slice(5))).toEqual([
+      ['header', 0, 2, null],
+      ['header', 0, 3, null],
+      ['frame', HEADER, 2, 1],
+      ['frame', HEADER, 3, 2],
+    ]);
+  });
+
   it('names a write that ends inside a frame, and one shorter than a header', () => {
     const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), filled(7, 2))));
     expect(buildLayout(history([rec(0, 5, 10)]), ops).problems).toEqual(['op 2: the write to 00000000000000000001.wal ends 7 bytes into LSN 5 (TxBegin), whose frame is 10 bytes by docs/format.md']);
