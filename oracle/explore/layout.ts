@@ -111,8 +111,9 @@ class Placer {
       if (sameAsBefore(at, data)) return;
     }
     let cursor = this.#cursors.get(session) ?? 0;
-    // The end marker after the last frame of the write is zeros, and places nothing.
-    while (data.length > 0 && !allZero(data)) {
+    // The end marker after the last frame of the write is zeros, and places nothing (nor does
+    // nothing: allZero holds for no bytes).
+    while (!allZero(data)) {
       const record = queue[cursor];
       if (record === undefined) {
         this.problems.push(`op ${op.index}: ${data.length} bytes written to ${name} at offset ${at} carry no record the API returned in session ${session}`);

@@ -47,6 +47,10 @@ const result = {
 } as unknown as CrashTestResult;
 
 describe('reportOf', () => {
+  it('names its format as `crash-test merge` expects it', () => {
+    expect(REPORT_FORMAT).toBe('walref-crash-test-report');
+  });
+
   it('reports every field of the run, rounding the rate to a tenth and the times to milliseconds', () => {
     expect(reportOf(result)).toEqual({
       format: REPORT_FORMAT,

@@ -90,6 +90,18 @@ describe('buildLayout', () => {
     ]);
   });
 
+  it('places a header written alone, with no problem, and a header written again as it was only once', () => {
+    const header = filled(HEADER, 1);
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, header), write(SEG, 1, HEADER, filled(10, 2)), write(SEG, 1, 0, concat(header, filled(10, 3))));
+    const layout = buildLayout(history([rec(0, 1, 10), rec(0, 2, 10)]), ops);
+    expect(layout.problems).toEqual([]);
+    expect(placed(layout, SEG.slice(5))).toEqual([
+      ['header', 0, 2, null],
+      ['frame', HEADER, 3, 1],
+      ['frame', HEADER, 4, 2],
+    ]);
+  });
+
   it('places nothing for an empty write or a write of zeros, at offset 0 or after it', () => {
     const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, new Uint8Array(0)), write(SEG, 1, 0, new Uint8Array(HEADER + 20)), write(SEG, 1, HEADER, new Uint8Array(0)), write(SEG, 1, HEADER, new Uint8Array(8)));
     const layout = buildLayout(history([rec(0, 1, 10)]), ops);
