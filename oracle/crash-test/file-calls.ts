@@ -6,7 +6,7 @@
 import { isDirectory, sizeOf } from '../../crash-sim/sim-query.js';
 import type { CallContext } from './call-context.js';
 import type { Proc } from './process-table.js';
-import { decodeIovecs, decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
+import { argAt, decodeIovecs, decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
 
 /** The bytes a write or writev call hands over, as strace shows them. */
 function writtenData(call: Syscall): ReturnType<typeof decodeString> {
@@ -57,13 +57,13 @@ export function readCall(context: CallContext, proc: Proc, call: Syscall): void 
 
 export function seekCall(context: CallContext, proc: Proc, call: Syscall): void {
   const file = context.fileOf(proc, call.args[0], call);
-  const at = call.name === 'lseek' ? call.ret : parseNumber(/\[(\d+)\]/.exec(call.args[3] ?? '')?.[1] ?? '');
+  const at = call.name === 'lseek' ? call.ret : parseNumber(/\[(\d+)\]/.exec(argAt(call, 3))?.[1] ?? '');
   if (file !== null && at !== null) file.offset = at;
 }
 
 export function ftruncateCall(context: CallContext, proc: Proc, call: Syscall): void {
   const file = context.fileOf(proc, call.args[0], call);
-  const size = parseNumber(call.args[1] ?? '');
+  const size = parseNumber(argAt(call, 1));
   if (file?.kind !== 'file' || file.inode === null || size === null) return;
   const path = context.nameOf(file);
   context.record({ kind: 'truncate', path, inode: file.inode, sizeBytes: size }, `ftruncate(${context.show(path)}, ${size})`);
@@ -113,7 +113,7 @@ export function fsyncCall(context: CallContext, proc: Proc, call: Syscall): void
   const file = context.fileOf(proc, call.args[0], call);
   const errno = call.errno;
   if (file === null || file.kind === 'stdout' || file.kind === 'outside') {
-    const where = parseFd(call.args[0] ?? '')?.path ?? call.args[0] ?? '?';
+    const where = parseFd(argAt(call, 0))?.path ?? call.args[0] ?? '?';
     if (errno !== null && injected(call)) context.note(`${call.name}(${where}) -> ${errno} was injected outside --dir: it changes nothing crash-test models`);
     return;
   }
@@ -141,7 +141,7 @@ export function dupCall(context: CallContext, proc: Proc, call: Syscall): void {
   const file = context.fileOf(proc, call.args[0], call);
   if (call.ret === null) return;
   if (file === null) proc.fds.delete(call.ret);
-  else proc.fds.set(call.ret, { file, cloexec: (call.args[2] ?? '').includes('O_CLOEXEC') });
+  else proc.fds.set(call.ret, { file, cloexec: argAt(call, 2).includes('O_CLOEXEC') });
 }
 
 export function fcntlCall(context: CallContext, proc: Proc, call: Syscall): void {

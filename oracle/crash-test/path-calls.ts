@@ -6,7 +6,7 @@ import { splitPath } from '../../crash-sim/sim-paths.js';
 import { inodeAt, isDirectory, nextInode, sizeOf } from '../../crash-sim/sim-query.js';
 import type { CallContext } from './call-context.js';
 import type { Proc } from './process-table.js';
-import { flagSet, parseNumber, type Syscall } from './strace-parse.js';
+import { argAt, flagSet, parseNumber, type Syscall } from './strace-parse.js';
 
 const WRITE_ACCESS = ['O_WRONLY', 'O_RDWR'];
 
@@ -80,8 +80,8 @@ export function mkdirCall(context: CallContext, proc: Proc, call: Syscall, dirfd
 }
 
 export function truncatePathCall(context: CallContext, proc: Proc, call: Syscall): void {
-  const { sim } = simPathOf(context, proc, call.args[0] ?? '', null);
-  const size = parseNumber(call.args[1] ?? '');
+  const { sim } = simPathOf(context, proc, argAt(call, 0), null);
+  const size = parseNumber(argAt(call, 1));
   const inode = sim === null ? null : inodeAt(context.state, sim);
   if (sim !== null && inode !== null && size !== null) context.record({ kind: 'truncate', path: sim, inode, sizeBytes: size }, `truncate(${context.show(sim)}, ${size})`);
 }

@@ -8,7 +8,7 @@
 // Pure bookkeeping: nothing here records an op (syscall-history.ts does).
 
 import { normalizePath } from '../../crash-sim/sim-paths.js';
-import { decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
+import { argAt, decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
 
 /** An open file description. */
 export interface OpenFile {
@@ -90,14 +90,14 @@ export class ProcessTable {
   }
 
   close(proc: Proc, call: Syscall): void {
-    const fd = parseFd(call.args[0] ?? '');
+    const fd = parseFd(argAt(call, 0));
     if (fd !== null && fd.fd !== 'AT_FDCWD') proc.fds.delete(fd.fd);
   }
 
   closeRange(proc: Proc, call: Syscall): void {
-    const first = parseNumber(call.args[0] ?? '') ?? 0;
-    const last = parseNumber(call.args[1] ?? '') ?? 0;
-    const cloexecOnly = (call.args[2] ?? '').includes('CLOSE_RANGE_CLOEXEC');
+    const first = parseNumber(argAt(call, 0)) ?? 0;
+    const last = parseNumber(argAt(call, 1)) ?? 0;
+    const cloexecOnly = argAt(call, 2).includes('CLOSE_RANGE_CLOEXEC');
     for (const [fd, entry] of proc.fds) {
       if (fd < first || fd > last) continue;
       if (cloexecOnly) entry.cloexec = true;
@@ -106,12 +106,12 @@ export class ProcessTable {
   }
 
   chdir(proc: Proc, call: Syscall): void {
-    const real = this.resolve(proc, call.args[0] ?? '', null);
+    const real = this.resolve(proc, argAt(call, 0), null);
     if (real !== null) proc.cwd.path = real;
   }
 
   fchdir(proc: Proc, call: Syscall): void {
-    const fd = parseFd(call.args[0] ?? '');
+    const fd = parseFd(argAt(call, 0));
     if (fd?.path !== null && fd?.path !== undefined) proc.cwd.path = fd.path;
   }
 }

@@ -142,6 +142,14 @@ export function parseFd(raw: string): { fd: number | 'AT_FDCWD'; path: string | 
   return { fd, path: m[2] ?? null };
 }
 
+/**
+ * The `index`-th argument of a call as strace printed it, or '' when it printed fewer: every
+ * reader of an argument then sees text it does not recognise, and treats the call as unknown.
+ */
+export function argAt(call: Pick<Syscall, 'args'>, index: number): string {
+  return call.args[index] ?? '';
+}
+
 /** A number argument in decimal, hex or octal notation, or null. */
 export function parseNumber(raw: string): number | null {
   const text = raw.trim();

@@ -23,7 +23,7 @@ import type { CallContext, CallHandler } from './call-context.js';
 import { copyCall, dupCall, fallocateCall, fcntlCall, fsyncCall, ftruncateCall, mmapCall, readCall, seekCall, syncFileRangeCall, writeCall } from './file-calls.js';
 import { linkCall, mkdirCall, openCall, renameCall, symlinkCall, truncatePathCall, unlinkCall } from './path-calls.js';
 import { ProcessTable, type OpenFile, type Proc } from './process-table.js';
-import { flagSet, parseFd, type Syscall } from './strace-parse.js';
+import { argAt, flagSet, parseFd, type Syscall } from './strace-parse.js';
 
 /** A call that crash-test cannot turn into crash states faithfully, named in every report. */
 export interface Unmodelled {
@@ -77,12 +77,12 @@ const syncAllCall: CallHandler = (context, _proc, call) =>
 
 /** Every call crash-test reads, by name (capture.ts traces these); any other call changes nothing it models. */
 const CALLS: Readonly<Record<string, CallHandler>> = {
-  open: (c, p, call) => openCall(c, p, call, null, call.args[0] ?? '', call.args[1] ?? ''),
-  creat: (c, p, call) => openCall(c, p, call, null, call.args[0] ?? '', 'O_WRONLY|O_CREAT|O_TRUNC'),
-  openat: (c, p, call) => openCall(c, p, call, call.args[0] ?? null, call.args[1] ?? '', call.args[2] ?? ''),
-  openat2: (c, p, call) => openCall(c, p, call, call.args[0] ?? null, call.args[1] ?? '', /flags=([A-Z_|0-9x]+)/.exec(call.args[2] ?? '')?.[1] ?? ''),
-  mkdir: (c, p, call) => mkdirCall(c, p, call, null, call.args[0] ?? ''),
-  mkdirat: (c, p, call) => mkdirCall(c, p, call, call.args[0] ?? null, call.args[1] ?? ''),
+  open: (c, p, call) => openCall(c, p, call, null, argAt(call, 0), argAt(call, 1)),
+  creat: (c, p, call) => openCall(c, p, call, null, argAt(call, 0), 'O_WRONLY|O_CREAT|O_TRUNC'),
+  openat: (c, p, call) => openCall(c, p, call, call.args[0] ?? null, argAt(call, 1), argAt(call, 2)),
+  openat2: (c, p, call) => openCall(c, p, call, call.args[0] ?? null, argAt(call, 1), /flags=([A-Z_|0-9x]+)/.exec(argAt(call, 2))?.[1] ?? ''),
+  mkdir: (c, p, call) => mkdirCall(c, p, call, null, argAt(call, 0)),
+  mkdirat: (c, p, call) => mkdirCall(c, p, call, call.args[0] ?? null, argAt(call, 1)),
   ...Object.fromEntries(['write', 'writev', 'pwrite64', 'pwritev', 'pwritev2'].map((name) => [name, writeCall])),
   read: readCall,
   readv: readCall,
@@ -98,14 +98,14 @@ const CALLS: Readonly<Record<string, CallHandler>> = {
   syncfs: syncAllCall,
   sync_file_range: syncFileRangeCall,
   sync_file_range2: syncFileRangeCall,
-  rename: (c, p, call) => renameCall(c, p, call, null, call.args[0] ?? '', null, call.args[1] ?? '', ''),
-  renameat: (c, p, call) => renameCall(c, p, call, call.args[0] ?? null, call.args[1] ?? '', call.args[2] ?? null, call.args[3] ?? '', ''),
-  renameat2: (c, p, call) => renameCall(c, p, call, call.args[0] ?? null, call.args[1] ?? '', call.args[2] ?? null, call.args[3] ?? '', call.args[4] ?? ''),
-  link: (c, p, call) => linkCall(c, p, call, null, call.args[0] ?? '', null, call.args[1] ?? ''),
-  linkat: (c, p, call) => linkCall(c, p, call, call.args[0] ?? null, call.args[1] ?? '', call.args[2] ?? null, call.args[3] ?? ''),
-  unlink: (c, p, call) => unlinkCall(c, p, call, null, call.args[0] ?? '', false),
-  unlinkat: (c, p, call) => unlinkCall(c, p, call, call.args[0] ?? null, call.args[1] ?? '', flagSet(call.args[2] ?? '').has('AT_REMOVEDIR')),
-  rmdir: (c, p, call) => unlinkCall(c, p, call, null, call.args[0] ?? '', true),
+  rename: (c, p, call) => renameCall(c, p, call, null, argAt(call, 0), null, argAt(call, 1), ''),
+  renameat: (c, p, call) => renameCall(c, p, call, call.args[0] ?? null, argAt(call, 1), call.args[2] ?? null, argAt(call, 3), ''),
+  renameat2: (c, p, call) => renameCall(c, p, call, call.args[0] ?? null, argAt(call, 1), call.args[2] ?? null, argAt(call, 3), argAt(call, 4)),
+  link: (c, p, call) => linkCall(c, p, call, null, argAt(call, 0), null, argAt(call, 1)),
+  linkat: (c, p, call) => linkCall(c, p, call, call.args[0] ?? null, argAt(call, 1), call.args[2] ?? null, argAt(call, 3)),
+  unlink: (c, p, call) => unlinkCall(c, p, call, null, argAt(call, 0), false),
+  unlinkat: (c, p, call) => unlinkCall(c, p, call, call.args[0] ?? null, argAt(call, 1), flagSet(argAt(call, 2)).has('AT_REMOVEDIR')),
+  rmdir: (c, p, call) => unlinkCall(c, p, call, null, argAt(call, 0), true),
   symlink: symlinkCall,
   symlinkat: symlinkCall,
   close: (c, p, call) => c.processes.close(p, call),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeIovecs, decodeString, parseFd, parseTrace, splitArgs } from '../../../oracle/crash-test/strace-parse.js';
+import { argAt, decodeIovecs, decodeString, parseFd, parseTrace, splitArgs } from '../../../oracle/crash-test/strace-parse.js';
 
 describe('reading strace lines', () => {
   it('splits top-level arguments around strings, fd paths and structures', () => {
@@ -44,5 +44,14 @@ describe('reading strace lines', () => {
     expect(calls[0]?.errno).toBe('ENOENT');
     expect(calls[0]?.ret).toBe(-1);
     expect(unparsed).toEqual([{ line: 2, text: 'not a line' }]);
+  });
+});
+
+describe('argAt', () => {
+  it('gives an argument as strace printed it, and no text for one it did not print', () => {
+    const call = { args: ['3</data/x>', '"ab"'] };
+    expect(argAt(call, 0)).toBe('3</data/x>');
+    expect(argAt(call, 1)).toBe('"ab"');
+    expect(argAt(call, 2)).toBe('');
   });
 });
