@@ -94,6 +94,10 @@ describe('reportSchema', () => {
     expect(reportSchema.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
   });
 
+  it('reads back the last shard of several, and the only one', () => {
+    for (const shard of [{ k: 3, n: 3 }, { k: 1, n: 1 }]) expect(reportSchema.parse({ ...JSON.parse(JSON.stringify(reportOf(result))), shard }).shard).toEqual(shard);
+  });
+
   it.each([
     ['a shard above its count', { shard: { k: 4, n: 3 } }, 'k is above n'],
     ['another format', { format: 'something-else' }, 'format'],

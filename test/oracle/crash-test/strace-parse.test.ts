@@ -55,3 +55,9 @@ describe('argAt', () => {
     expect(argAt(call, 2)).toBe('');
   });
 });
+
+describe('splitArgs', () => {
+  it('keeps commas inside parentheses, brackets and braces within one argument, and stops at the closing parenthesis', () => {
+    expect(splitArgs('f(a, b), [1, 2], {x=1, y=(2, 3)}, "q,r") = 0')).toEqual({ args: ['f(a, b)', '[1, 2]', '{x=1, y=(2, 3)}', '"q,r"'], end: 39 });
+  });
+});
