@@ -34,7 +34,7 @@ interface Fake {
  * An openWal that replays one transaction and, when `writes`, does what a recovery does: writes
  * (four unsynced sectors, so a crash after them has five states) before it returns.
  */
-function fake(options: { writes?: boolean; mkdir?: boolean; refuseOpen?: unknown; refuseProbe?: Error; snapshot?: 'ok' | 'fails' | 'none' } = {}): Fake {
+function fake(options: { writes?: boolean; overwrite?: boolean; mkdir?: boolean; refuseOpen?: unknown; refuseProbe?: Error; snapshot?: 'ok' | 'fails' | 'none' } = {}): Fake {
   const opened: WalOpenOptionsLike[] = [];
   const events = [Uint8Array.of(9, 9)];
   const probe: string[] = [];
@@ -42,7 +42,11 @@ function fake(options: { writes?: boolean; mkdir?: boolean; refuseOpen?: unknown
     opened.push(openOptions);
     if (options.refuseOpen !== undefined) throw options.refuseOpen;
     if (options.mkdir === true) openOptions.fs.mkdirp('/wal/sub');
+    // A directory fsync first, as a recovery's first step may be: it writes nothing.
+    if (options.writes === true) await openOptions.fs.fsyncDir('/wal');
     if (options.writes === true && !openOptions.fs.exists('/wal/b')) openOptions.fs.open('/wal/b', 'create-exclusive').write(new Uint8Array(2048).fill(5), 0);
+    // An unsynced overwrite of a byte of /wal/a: a crash may keep the image exactly as it was.
+    if (options.overwrite === true) openOptions.fs.open('/wal/a', 'read-write').write(Uint8Array.of(7), 0);
     let next = 7;
     const wal = {
       nextLsn: () => next,
@@ -128,12 +132,20 @@ describe('recoverCrashState', () => {
     await fake({ writes: true }).openWal('/wal', { fs: dry });
     const spaces = crashSpacesAlong(state.image(), dry.opLog);
     const sum = spaces.reduce((n, space) => n + space.total, 0);
-    expect(spaces.map((space) => space.total)).toEqual([1, 5]);
+    // After the directory fsync (the image itself), the create, and the write.
+    expect(spaces.map((space) => space.total)).toEqual([1, 1, 5]);
     expect((await recoverCrashState(state, base(fake({ writes: true }), { idempotenceStates: sum }))).idempotence).toHaveLength(5);
-    // One fewer than fits: each crash point gets an equal share (2), so at most 1 + 2 states.
+    // One fewer than fits: each crash point gets an equal share (2): the image itself (skipped), b
+    // empty, and two of the write's five, so at most 1 + 2 new states.
     const shared = (await recoverCrashState(state, base(fake({ writes: true }), { idempotenceStates: sum - 1 }))).idempotence.length;
     expect(shared).toBeGreaterThanOrEqual(2);
     expect(shared).toBeLessThanOrEqual(3);
+  });
+
+  it('never recovers again a crash state that is the image itself', async () => {
+    const observed = await recoverCrashState(crashState(), base(fake({ overwrite: true }), { idempotenceStates: 100 }));
+    // The overwrite kept or lost: only the kept one is a new disk.
+    expect(observed.idempotence).toHaveLength(1);
   });
 
   it('recovers nothing again when the bound is 0 or when recovery wrote nothing', async () => {
