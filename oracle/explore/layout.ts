@@ -100,7 +100,8 @@ class Placer {
       from + bytes.length <= before.length && bytes.every((byte, i) => before[from + i] === byte);
     let at = op.offsetBytes;
     let data = op.data;
-    if (data.length === 0 || allZero(data) || sameAsBefore(0, data)) return;
+    // allZero holds for no bytes too: an empty write places nothing.
+    if (allZero(data) || sameAsBefore(0, data)) return;
     if (at === 0) {
       const header = data.subarray(0, ORACLE_SEGMENT_HEADER_BYTES);
       // A header written again as it was keeps its life; a new one starts a new life.

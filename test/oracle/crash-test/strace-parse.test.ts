@@ -60,4 +60,10 @@ describe('splitArgs', () => {
   it('keeps commas inside parentheses, brackets and braces within one argument, and stops at the closing parenthesis', () => {
     expect(splitArgs('f(a, b), [1, 2], {x=1, y=(2, 3)}, "q,r") = 0')).toEqual({ args: ['f(a, b)', '[1, 2]', '{x=1, y=(2, 3)}', '"q,r"'], end: 39 });
   });
+
+  it('gives no argument for an empty list, and keeps an empty last argument after a comma', () => {
+    expect(splitArgs(') = 0')).toEqual({ args: [], end: 0 });
+    expect(splitArgs('a, ) = 0')).toEqual({ args: ['a', ''], end: 3 });
+    expect(splitArgs('x) = 0').args).toEqual(['x']);
+  });
 });

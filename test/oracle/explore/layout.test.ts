@@ -102,6 +102,40 @@ describe('buildLayout', () => {
     ]);
   });
 
+  it('places nothing for frames written again as they were after the header, and names bytes no record explains', () => {
+    const frames = concat(filled(10, 2), filled(10, 3));
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), frames)), write(SEG, 1, HEADER, frames), write(SEG, 1, HEADER + 20, filled(6, 4)));
+    const layout = buildLayout(history([rec(0, 1, 10), rec(0, 2, 10)]), ops);
+    expect(placed(layout, SEG.slice(5))).toEqual([
+      ['header', 0, 2, null],
+      ['frame', HEADER, 2, 1],
+      ['frame', HEADER + 10, 2, 2],
+    ]);
+    expect(layout.problems).toEqual(['op 4: 6 bytes written to 00000000000000000001.wal at offset 64 carry no record the API returned in session 0']);
+  });
+
+  it('keeps a name\'s placements in op order when an older file is renamed over a newer one', () => {
+    const ops = log(
+      mkdir,
+      create(SEG, 1),
+      write(SEG, 1, 0, concat(filled(HEADER, 1), filled(10, 2))),
+      { kind: 'rename', from: SEG, to: FREE, inode: 1 },
+      // A header into the free file (the next segment prepared ahead), then a new file takes the name.
+      write(FREE, 1, 0, filled(HEADER, 4)),
+      create(SEG, 2),
+      write(SEG, 2, 0, concat(filled(HEADER, 5), filled(10, 6))),
+      { kind: 'rename', from: FREE, to: SEG, inode: 1 },
+    );
+    const layout = buildLayout(history([rec(0, 1, 10), rec(0, 2, 10)]), ops);
+    expect(placed(layout, SEG.slice(5))).toEqual([
+      ['header', 0, 2, null],
+      ['header', 0, 4, null],
+      ['header', 0, 6, null],
+      ['frame', HEADER, 2, 1],
+      ['frame', HEADER, 6, 2],
+    ]);
+  });
+
   it('places nothing for an empty write or a write of zeros, at offset 0 or after it', () => {
     const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, new Uint8Array(0)), write(SEG, 1, 0, new Uint8Array(HEADER + 20)), write(SEG, 1, HEADER, new Uint8Array(0)), write(SEG, 1, HEADER, new Uint8Array(8)));
     const layout = buildLayout(history([rec(0, 1, 10)]), ops);

@@ -34,13 +34,14 @@ interface Fake {
  * An openWal that replays one transaction and, when `writes`, does what a recovery does: writes
  * (four unsynced sectors, so a crash after them has five states) before it returns.
  */
-function fake(options: { writes?: boolean; overwrite?: boolean; mkdir?: boolean; refuseOpen?: unknown; refuseProbe?: Error; snapshot?: 'ok' | 'fails' | 'none' } = {}): Fake {
+function fake(options: { writes?: boolean; overwrite?: boolean; refuseAgain?: boolean; mkdir?: boolean; refuseOpen?: unknown; refuseProbe?: Error; snapshot?: 'ok' | 'fails' | 'none' } = {}): Fake {
   const opened: WalOpenOptionsLike[] = [];
   const events = [Uint8Array.of(9, 9)];
   const probe: string[] = [];
   const openWal: OpenWalLike = async (_dir, openOptions) => {
     opened.push(openOptions);
     if (options.refuseOpen !== undefined) throw options.refuseOpen;
+    if (options.refuseAgain === true && openOptions.fs.exists('/wal/b')) throw Object.assign(new Error('b is in the way'), { code: 'Corruption' });
     if (options.mkdir === true) openOptions.fs.mkdirp('/wal/sub');
     // A directory fsync first, as a recovery's first step may be: it writes nothing.
     if (options.writes === true) await openOptions.fs.fsyncDir('/wal');
@@ -140,6 +141,13 @@ describe('recoverCrashState', () => {
     const shared = (await recoverCrashState(state, base(fake({ writes: true }), { idempotenceStates: sum - 1 }))).idempotence.length;
     expect(shared).toBeGreaterThanOrEqual(2);
     expect(shared).toBeLessThanOrEqual(3);
+  });
+
+  it('reports a crash state of recovery that does not open again, with its words', async () => {
+    const observed = await recoverCrashState(crashState(), base(fake({ writes: true, refuseAgain: true }), { idempotenceStates: 100 }));
+    expect(observed.error).toBeNull();
+    expect(observed.idempotence).toHaveLength(5);
+    expect(observed.idempotence.every((again) => again.replayed === null && again.error === 'Corruption: b is in the way')).toBe(true);
   });
 
   it('never recovers again a crash state that is the image itself', async () => {
