@@ -4,13 +4,17 @@
 // frames is a problem named by op, file, offset and LSN; files outside the WAL directory and files
 // that are no segments are left alone; and a rename within the directory carries every placement.
 import { describe, expect, it } from 'vitest';
-import { opLog as log } from '../../crash-sim/op-log.js';
+import type { SimOp } from '../../../crash-sim/sim-state.js';
+import { opLog as log, recorded } from '../../crash-sim/op-log.js';
 import { ORACLE_SEGMENT_HEADER_BYTES } from '../../../oracle/explore/disk-format.js';
 import type { ExploreHistory, HistoryRecord } from '../../../oracle/explore/explore-history.js';
 import { buildLayout, sessionAt, type Placement } from '../../../oracle/explore/layout.js';
+import { concat } from '../../src/core/log-builder.js';
 
 const SEG = '/wal/00000000000000000001.wal';
+const SEG_NAME = '00000000000000000001.wal';
 const FREE = '/wal/00000000000000000009.free';
+const FREE_NAME = '00000000000000000009.free';
 const HEADER = ORACLE_SEGMENT_HEADER_BYTES;
 
 const rec = (session: number, lsn: number, frameBytes: number): HistoryRecord => ({ session, lsn, kind: 'TxBegin', txBeginLsn: null, events: [], snapshotLsn: null, frameBytes });
@@ -32,20 +36,17 @@ function filled(length: number, value: number): Uint8Array {
   return new Uint8Array(length).fill(value);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 
 const mkdir = { kind: 'mkdir', path: '/wal' };
 const create = (path: string, inode: number) => ({ kind: 'create', path, inode });
 const write = (path: string, inode: number, offsetBytes: number, data: Uint8Array) => ({ kind: 'write', path, inode, offsetBytes, data, writtenBytes: data.length, errno: null });
+
+/** The placements of the segment SEG in the layout of `ops`, which must name no problem. */
+function segmentPlacements(h: ExploreHistory, ops: readonly SimOp[]): (string | number | null)[][] {
+  const layout = buildLayout(h, ops);
+  expect(layout.problems).toEqual([]);
+  return placed(layout, SEG_NAME);
+}
 
 /** [kind, offset, opIndex, lsn] of every placement of a file, by offset. */
 function placed(layout: ReturnType<typeof buildLayout>, file: string): (string | number | null)[][] {
@@ -55,16 +56,16 @@ function placed(layout: ReturnType<typeof buildLayout>, file: string): (string |
 describe('buildLayout', () => {
   it('places the header at offset 0 and then one whole frame per record, in LSN order, across writes; the end marker places nothing', () => {
     const records = [rec(0, 2, 10), rec(0, 1, 20), rec(0, 3, 5)];
-    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), filled(20, 2), filled(10, 3), filled(8, 0))), write(SEG, 1, HEADER + 30, concat(filled(5, 4), filled(8, 0))));
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat([filled(HEADER, 1), filled(20, 2), filled(10, 3), filled(8, 0)])), write(SEG, 1, HEADER + 30, concat([filled(5, 4), filled(8, 0)])));
     const layout = buildLayout(history(records), ops);
     expect(layout.problems).toEqual([]);
-    expect(placed(layout, SEG.slice(5))).toEqual([
+    expect(placed(layout, SEG_NAME)).toEqual([
       ['header', 0, 2, null],
       ['frame', HEADER, 2, 1],
       ['frame', HEADER + 20, 2, 2],
       ['frame', HEADER + 30, 3, 3],
     ]);
-    const frame = layout.byFile.get(SEG.slice(5))?.get(HEADER + 20)?.[0];
+    const frame = layout.byFile.get(SEG_NAME)?.get(HEADER + 20)?.[0];
     expect([...(frame?.bytes ?? [])]).toEqual([...filled(10, 3)]);
   });
 
@@ -74,16 +75,14 @@ describe('buildLayout', () => {
     const ops = log(
       mkdir,
       create(SEG, 1),
-      write(SEG, 1, 0, concat(header, filled(10, 2))),
+      write(SEG, 1, 0, concat([header, filled(10, 2)])),
       // Recovery's rewrite of what is there: nothing new.
-      write(SEG, 1, 0, concat(header, filled(10, 2))),
+      write(SEG, 1, 0, concat([header, filled(10, 2)])),
       // The same header alone: nothing new; then a new frame behind the first.
       write(SEG, 1, 0, header),
       write(SEG, 1, HEADER + 10, filled(10, 3)),
     );
-    const layout = buildLayout(history(records), ops);
-    expect(layout.problems).toEqual([]);
-    expect(placed(layout, SEG.slice(5))).toEqual([
+    expect(segmentPlacements(history(records), ops)).toEqual([
       ['header', 0, 2, null],
       ['frame', HEADER, 2, 1],
       ['frame', HEADER + 10, 5, 2],
@@ -92,10 +91,8 @@ describe('buildLayout', () => {
 
   it('places a header written alone, with no problem, and a header written again as it was only once', () => {
     const header = filled(HEADER, 1);
-    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, header), write(SEG, 1, HEADER, filled(10, 2)), write(SEG, 1, 0, concat(header, filled(10, 3))));
-    const layout = buildLayout(history([rec(0, 1, 10), rec(0, 2, 10)]), ops);
-    expect(layout.problems).toEqual([]);
-    expect(placed(layout, SEG.slice(5))).toEqual([
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, header), write(SEG, 1, HEADER, filled(10, 2)), write(SEG, 1, 0, concat([header, filled(10, 3)])));
+    expect(segmentPlacements(history([rec(0, 1, 10), rec(0, 2, 10)]), ops)).toEqual([
       ['header', 0, 2, null],
       ['frame', HEADER, 3, 1],
       ['frame', HEADER, 4, 2],
@@ -103,10 +100,10 @@ describe('buildLayout', () => {
   });
 
   it('places nothing for frames written again as they were after the header, and names bytes no record explains', () => {
-    const frames = concat(filled(10, 2), filled(10, 3));
-    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), frames)), write(SEG, 1, HEADER, frames), write(SEG, 1, HEADER + 20, filled(6, 4)));
+    const frames = concat([filled(10, 2), filled(10, 3)]);
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat([filled(HEADER, 1), frames])), write(SEG, 1, HEADER, frames), write(SEG, 1, HEADER + 20, filled(6, 4)));
     const layout = buildLayout(history([rec(0, 1, 10), rec(0, 2, 10)]), ops);
-    expect(placed(layout, SEG.slice(5))).toEqual([
+    expect(placed(layout, SEG_NAME)).toEqual([
       ['header', 0, 2, null],
       ['frame', HEADER, 2, 1],
       ['frame', HEADER + 10, 2, 2],
@@ -118,16 +115,15 @@ describe('buildLayout', () => {
     const ops = log(
       mkdir,
       create(SEG, 1),
-      write(SEG, 1, 0, concat(filled(HEADER, 1), filled(10, 2))),
+      write(SEG, 1, 0, concat([filled(HEADER, 1), filled(10, 2)])),
       { kind: 'rename', from: SEG, to: FREE, inode: 1 },
       // A header into the free file (the next segment prepared ahead), then a new file takes the name.
       write(FREE, 1, 0, filled(HEADER, 4)),
       create(SEG, 2),
-      write(SEG, 2, 0, concat(filled(HEADER, 5), filled(10, 6))),
+      write(SEG, 2, 0, concat([filled(HEADER, 5), filled(10, 6)])),
       { kind: 'rename', from: FREE, to: SEG, inode: 1 },
     );
-    const layout = buildLayout(history([rec(0, 1, 10), rec(0, 2, 10)]), ops);
-    expect(placed(layout, SEG.slice(5))).toEqual([
+    expect(segmentPlacements(history([rec(0, 1, 10), rec(0, 2, 10)]), ops)).toEqual([
       ['header', 0, 2, null],
       ['header', 0, 4, null],
       ['header', 0, 6, null],
@@ -150,10 +146,8 @@ describe('buildLayout', () => {
     newFrame[9] = 7;
     const newHeader = filled(HEADER, 1);
     newHeader[HEADER - 1] = 9;
-    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), oldFrame)), write(SEG, 1, 0, concat(newHeader, newFrame)));
-    const layout = buildLayout(history(records), ops);
-    expect(layout.problems).toEqual([]);
-    expect(placed(layout, SEG.slice(5))).toEqual([
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat([filled(HEADER, 1), oldFrame])), write(SEG, 1, 0, concat([newHeader, newFrame])));
+    expect(segmentPlacements(history(records), ops)).toEqual([
       ['header', 0, 2, null],
       ['header', 0, 3, null],
       ['frame', HEADER, 2, 1],
@@ -162,20 +156,18 @@ describe('buildLayout', () => {
   });
 
   it('names a write that ends inside a frame, and one shorter than a header', () => {
-    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), filled(7, 2))));
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat([filled(HEADER, 1), filled(7, 2)])));
     expect(buildLayout(history([rec(0, 5, 10)]), ops).problems).toEqual(['op 2: the write to 00000000000000000001.wal ends 7 bytes into LSN 5 (TxBegin), whose frame is 10 bytes by docs/format.md']);
     const short = log(mkdir, create(SEG, 1), write(SEG, 1, 0, filled(10, 1)));
     const layout = buildLayout(history([]), short);
     expect(layout.problems).toEqual(['op 2: a 10-byte write at offset 0 of 00000000000000000001.wal is shorter than a segment header']);
-    expect(placed(layout, SEG.slice(5))).toEqual([['header', 0, 2, null]]);
+    expect(placed(layout, SEG_NAME)).toEqual([['header', 0, 2, null]]);
   });
 
   it('takes each write\'s records from the session the write belongs to', () => {
     const records = [rec(0, 1, 10), rec(1, 2, 12)];
-    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), filled(10, 2))), { kind: 'mark', label: 'session', data: null }, write(SEG, 1, HEADER + 10, filled(12, 3)));
-    const layout = buildLayout(history(records, [0, 3]), ops);
-    expect(layout.problems).toEqual([]);
-    expect(placed(layout, SEG.slice(5))).toEqual([
+    const ops = log(mkdir, create(SEG, 1), write(SEG, 1, 0, concat([filled(HEADER, 1), filled(10, 2)])), { kind: 'mark', label: 'session', data: null }, write(SEG, 1, HEADER + 10, filled(12, 3)));
+    expect(segmentPlacements(history(records, [0, 3]), ops)).toEqual([
       ['header', 0, 2, null],
       ['frame', HEADER, 2, 1],
       ['frame', HEADER + 10, 4, 2],
@@ -194,30 +186,30 @@ describe('buildLayout', () => {
     const ops = log(
       mkdir,
       create(SEG, 1),
-      write(SEG, 1, 0, concat(filled(HEADER, 1), filled(10, 2))),
+      write(SEG, 1, 0, concat([filled(HEADER, 1), filled(10, 2)])),
       // The segment is freed: renamed to a free file.
       { kind: 'rename', from: SEG, to: FREE, inode: 1 },
       // A new header into the free file, which becomes the segment again.
-      write(FREE, 1, 0, concat(filled(HEADER, 5), filled(10, 6))),
+      write(FREE, 1, 0, concat([filled(HEADER, 5), filled(10, 6)])),
       { kind: 'rename', from: FREE, to: SEG, inode: 1 },
     );
     const layout = buildLayout(history(records), ops);
     expect(layout.problems).toEqual([]);
     // Each placement once, though the segment's first life went out to the free name and came back.
-    expect(placed(layout, SEG.slice(5))).toEqual([
+    expect(placed(layout, SEG_NAME)).toEqual([
       ['header', 0, 2, null],
       ['header', 0, 4, null],
       ['frame', HEADER, 2, 1],
       ['frame', HEADER, 4, 2],
     ]);
-    expect(placed(layout, FREE.slice(5))).toEqual([
+    expect(placed(layout, FREE_NAME)).toEqual([
       ['header', 0, 2, null],
       ['header', 0, 4, null],
       ['frame', HEADER, 2, 1],
       ['frame', HEADER, 4, 2],
     ]);
     // A rename to a name that is no WAL file carries nothing.
-    const out = buildLayout(history(records), [...ops, ...log({}, {}, {}, {}, {}, {}, { kind: 'rename', from: SEG, to: '/wal/notes.txt', inode: 1 }).slice(6)]);
+    const out = buildLayout(history(records), [...ops, recorded({ kind: 'rename', from: SEG, to: '/wal/notes.txt', inode: 1 }, ops.length)]);
     expect(out.byFile.has('notes.txt')).toBe(false);
   });
 
@@ -226,20 +218,20 @@ describe('buildLayout', () => {
     const records = Array.from({ length: rounds }, (_, i) => rec(0, i + 1, 10));
     const ops: Record<string, unknown>[] = [mkdir, create(SEG, 1)];
     for (let i = 0; i < rounds; i++) {
-      ops.push(write(SEG, 1, 0, concat(filled(HEADER, i + 1), filled(10, i + 100))), { kind: 'rename', from: SEG, to: FREE, inode: 1 }, { kind: 'rename', from: FREE, to: SEG, inode: 1 });
+      ops.push(write(SEG, 1, 0, concat([filled(HEADER, i + 1), filled(10, i + 100)])), { kind: 'rename', from: SEG, to: FREE, inode: 1 }, { kind: 'rename', from: FREE, to: SEG, inode: 1 });
     }
     const layout = buildLayout(history(records), log(...ops));
     expect(layout.problems).toEqual([]);
-    expect(placed(layout, SEG.slice(5))).toHaveLength(2 * rounds);
+    expect(placed(layout, SEG_NAME)).toHaveLength(2 * rounds);
   });
 
   it('carries nothing along a rename into another directory, nor out of one', () => {
-    const ops = log(mkdir, { kind: 'mkdir', path: '/other' }, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), filled(10, 2))), { kind: 'rename', from: SEG, to: '/other/00000000000000000002.wal', inode: 1 }, { kind: 'rename', from: '/other/00000000000000000002.wal', to: '/wal/00000000000000000003.wal', inode: 1 });
+    const ops = log(mkdir, { kind: 'mkdir', path: '/other' }, create(SEG, 1), write(SEG, 1, 0, concat([filled(HEADER, 1), filled(10, 2)])), { kind: 'rename', from: SEG, to: '/other/00000000000000000002.wal', inode: 1 }, { kind: 'rename', from: '/other/00000000000000000002.wal', to: '/wal/00000000000000000003.wal', inode: 1 });
     const layout = buildLayout(history([rec(0, 1, 10)]), ops);
-    expect([...layout.byFile.keys()]).toEqual([SEG.slice(5)]);
+    expect([...layout.byFile.keys()]).toEqual([SEG_NAME]);
     // A file of another directory that has a segment's name brings none of that segment's placements.
-    const twin = log(mkdir, { kind: 'mkdir', path: '/other' }, create(SEG, 1), write(SEG, 1, 0, concat(filled(HEADER, 1), filled(10, 2))), create('/other/00000000000000000001.wal', 2), { kind: 'rename', from: '/other/00000000000000000001.wal', to: '/wal/00000000000000000003.wal', inode: 2 });
-    expect([...buildLayout(history([rec(0, 1, 10)]), twin).byFile.keys()]).toEqual([SEG.slice(5)]);
+    const twin = log(mkdir, { kind: 'mkdir', path: '/other' }, create(SEG, 1), write(SEG, 1, 0, concat([filled(HEADER, 1), filled(10, 2)])), create('/other/00000000000000000001.wal', 2), { kind: 'rename', from: '/other/00000000000000000001.wal', to: '/wal/00000000000000000003.wal', inode: 2 });
+    expect([...buildLayout(history([rec(0, 1, 10)]), twin).byFile.keys()]).toEqual([SEG_NAME]);
   });
 });
 
