@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup/property-seeds.ts'],
+    setupFiles: ['test/setup/property-seeds.ts', 'test/setup/equality.ts'],
     // A temporary directory for the whole run, which must be empty at the end (nothing left behind).
     globalSetup: ['test/setup/temporary-directory.ts'],
     testTimeout: 60_000,

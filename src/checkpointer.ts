@@ -97,7 +97,7 @@ export class Checkpointer {
    * is then not adopted (its effects failed) is harmless: the WAL is poisoned and refuses checkpoints.
    */
   noteCommit<T>(step: WriterStep<T>, commitLsnOf: (value: T) => Lsn): WriterStep<T> {
-    if (step.ok) this.#points.note(commitLsnOf(step.value), step.state.openTransactions);
+    if (step.ok) this.#points.note(commitLsnOf(step.value), step.state.openTransactions.oldest());
     return step;
   }
 
@@ -167,7 +167,7 @@ export class Checkpointer {
       durableLsn: state.durableLsn,
       checkpointLsn: this.#checkpointLsn,
       lastSnapshotLsn: state.lastSnapshotLsn,
-      openTransactions: state.openTransactions,
+      oldestOpenBegin: state.openTransactions.oldest(),
       commitAt: (lsn) => this.#points.at(lsn),
       recoveredLsn: this.#recoveredLsn,
     };

@@ -37,13 +37,13 @@ export class CommitPoints {
   }
 
   /**
-   * A transaction committed at `lsn`, with the begin LSNs of the transactions open right after it,
-   * oldest first (WriterState.openTransactions).
+   * A transaction committed at `lsn`, with the begin LSN of the oldest transaction open right
+   * after it (null when none is: the commit is a boundary).
    */
-  note(lsn: Lsn, openBegins: readonly Lsn[]): void {
+  note(lsn: Lsn, oldestOpenBegin: Lsn | null): void {
     const i = lsn - this.#base - 1;
     if (i < 0) return;
-    const boundary = openBegins.length === 0;
+    const boundary = oldestOpenBegin === null;
     const byte = i >> 2;
     if (byte >= this.#bits.length) {
       const grown = new Uint8Array(Math.max(byte + 1, this.#bits.length * 2));
@@ -51,14 +51,12 @@ export class CommitPoints {
       this.#bits = grown;
     }
     this.#bits[byte] = this.#bits[byte]! | ((COMMIT | (boundary ? BOUNDARY : 0)) << ((i & 3) * 2));
-    if (!boundary) this.#noteSplit(i, openBegins);
+    if (oldestOpenBegin !== null) this.#noteSplit(i, oldestOpenBegin);
   }
 
-  #noteSplit(i: number, openBegins: readonly Lsn[]): void {
-    // The writer keeps its open transactions in begin order (a begin appends the next LSN, a
-    // commit or abort filters one out), so the oldest is the first: no search per commit.
+  #noteSplit(i: number, oldestOpenBegin: Lsn): void {
     const lsn = this.#base + 1 + i;
-    const age = lsn - openBegins[0]!;
+    const age = lsn - oldestOpenBegin;
     let ages = this.#splitAges;
     if (ages === null || i >= ages.length) {
       const grown = new Uint16Array(Math.max(i + 1, this.#bits.length * 4));

@@ -69,8 +69,8 @@ export type FenceFacts = {
   readonly checkpointLsn: Lsn;
   /** The snapshot LSN of the newest checkpoint marker; a checkpoint may not go below it. */
   readonly lastSnapshotLsn: Lsn | null;
-  /** Begin LSNs of the transactions open now. */
-  readonly openTransactions: readonly Lsn[];
+  /** The TxBegin LSN of the oldest transaction open now; null when none is open. */
+  readonly oldestOpenBegin: Lsn | null;
   /**
    * Whether `lsn` is a commit LSN after which no transaction was open (a transaction boundary),
    * a commit LSN with some transaction open across it, or neither, as far as the shell knows.
@@ -97,7 +97,7 @@ export function snapshotLsnRefusal(lsn: Lsn, facts: FenceFacts): WalErrorInfo | 
   if (facts.lastSnapshotLsn !== null && lsn < facts.lastSnapshotLsn) {
     return invalid(`LSN ${lsn} is below the previous checkpoint marker's ${facts.lastSnapshotLsn}`);
   }
-  const openSplit = openTransactionSplit(facts.openTransactions, lsn);
+  const openSplit = openTransactionSplit(facts.oldestOpenBegin, lsn);
   if (openSplit !== null) return openSplit;
   // The fence in force and the LSN open recovered up to are boundaries already: open replayed the
   // log with no transaction straddling either. The newest checkpoint marker's snapshot LSN is not

@@ -2,6 +2,7 @@
 // plain immutable value; every step in writer.ts returns a new one.
 
 import { emptyPending, type PendingFrames } from './frame-arena.js';
+import { OpenBegins } from './open-begins.js';
 import type { Lsn } from './records.js';
 
 export type SyncMode = 'per-commit' | 'group' | 'none';
@@ -78,11 +79,10 @@ export interface WriterState {
   /** Free files, in no particular order. */
   readonly free: readonly FreeFile[];
   /**
-   * TxBegin LSNs whose transaction is still open (neither committed nor aborted). A small array:
-   * few transactions are open at once, and copying a few numbers is cheaper than copying a Set.
-   * In begin order, oldest first (a begin appends the next LSN): src/commit-points.ts relies on it.
+   * TxBegin LSNs whose transaction is still open (neither committed nor aborted), oldest first: a
+   * persistent set (open-begins.ts), so that a begin or a commit does not copy the others.
    */
-  readonly openTransactions: readonly Lsn[];
+  readonly openTransactions: OpenBegins;
   /** The snapshot LSN of the newest checkpoint marker, on disk or written since open. */
   readonly lastSnapshotLsn: Lsn | null;
   /** Commits since the last sync; under `group` a sync is due at `maxCommits`. */
@@ -124,7 +124,7 @@ export function initialWriterState(start: WriterStart): WriterState {
     active: { ...start.active },
     sealed: start.sealed,
     free: start.free,
-    openTransactions: [],
+    openTransactions: OpenBegins.empty(),
     lastSnapshotLsn: start.lastSnapshotLsn,
     commitsSinceFsync: 0,
     poisoned: null,

@@ -22,6 +22,7 @@ import type { Effect } from './effects.js';
 import type { WalErrorInfo } from './errors.js';
 import { appendFrame, pendingWrite } from './frame-arena.js';
 import { FRAME_HEADER_BYTES, LSN_MAX } from './format.js';
+import type { OpenBegins } from './open-begins.js';
 import type { Lsn, StoredPayload, WalRecord } from './records.js';
 import { recycleOrRemove, startNextSegment } from './writer-segments.js';
 import type { SealedSegment, WriterState } from './writer-state.js';
@@ -43,7 +44,7 @@ function poisonedError(state: WriterState): WalErrorInfo | null {
 function buffer(
   state: WriterState,
   build: (lsn: Lsn) => WalRecord,
-  openTransactions: readonly Lsn[] = state.openTransactions,
+  openTransactions: OpenBegins = state.openTransactions,
   commitsSinceFsync: number = state.commitsSinceFsync,
 ): WriterStep<Lsn> {
   const lsn = state.nextLsn;
@@ -74,7 +75,7 @@ function buffer(
 const NO_EFFECTS: readonly Effect[] = [];
 
 function requireOpenTransaction(state: WriterState, txBeginLsn: Lsn, argument: string): WalErrorInfo | null {
-  if (state.openTransactions.includes(txBeginLsn)) return null;
+  if (state.openTransactions.has(txBeginLsn)) return null;
   return { code: 'InvalidArgument', argument, detail: `LSN ${txBeginLsn} is not the TxBegin of an open transaction` };
 }
 
@@ -128,7 +129,7 @@ export function begin(state: WriterState): WriterStep<Lsn> {
   const poisoned = poisonedError(state);
   if (poisoned !== null) return refuse(poisoned);
   const rotated = rotationDue(state) ? rotate(state) : { state, effects: [] };
-  const opened = [...rotated.state.openTransactions, rotated.state.nextLsn];
+  const opened = rotated.state.openTransactions.with(rotated.state.nextLsn);
   const step = buffer(rotated.state, (lsn) => ({ kind: 'TxBegin', lsn }), opened);
   // Stryker disable next-line ConditionalExpression,EqualityOperator: without a rotation both branches give a step with no effects; the test only spares the copy
   return step.ok && rotated.effects.length > 0 ? { ...step, effects: rotated.effects } : step;
@@ -153,7 +154,7 @@ export function appendBatch(state: WriterState, txBeginLsn: Lsn, events: readonl
 function close(state: WriterState, txBeginLsn: Lsn, kind: 'TxCommit' | 'TxAbort'): WriterStep<Lsn> {
   const refusal = poisonedError(state) ?? requireOpenTransaction(state, txBeginLsn, 'txBeginLsn');
   if (refusal !== null) return refuse(refusal);
-  const remaining = state.openTransactions.filter((lsn) => lsn !== txBeginLsn);
+  const remaining = state.openTransactions.without(txBeginLsn);
   return buffer(state, (lsn) => ({ kind, lsn, txBeginLsn }), remaining, state.commitsSinceFsync + (kind === 'TxCommit' ? 1 : 0));
 }
 
@@ -174,10 +175,13 @@ export function transaction(state: WriterState, events: readonly Uint8Array[], s
   return { ok: true, state: committed.state, effects: begun.effects, value: { beginLsn: begun.value, commitLsn: committed.value } };
 }
 
-/** FenceSplitsTransaction when a fence at `lsn` falls inside one of the transactions open now (the oldest is named), else null. */
-export function openTransactionSplit(openTransactions: readonly Lsn[], lsn: Lsn): WalErrorInfo | null {
-  const split = openTransactions.filter((begin) => begin <= lsn);
-  return split.length === 0 ? null : { code: 'FenceSplitsTransaction', lsn, txBeginLsn: Math.min(...split), open: true };
+/**
+ * FenceSplitsTransaction when a fence at `lsn` falls inside one of the transactions open now, else
+ * null. `oldestOpenBegin` is the oldest open transaction's TxBegin (null when none is open): the
+ * fence splits some open transaction exactly when it splits that one, which the error names.
+ */
+export function openTransactionSplit(oldestOpenBegin: Lsn | null, lsn: Lsn): WalErrorInfo | null {
+  return oldestOpenBegin === null || oldestOpenBegin > lsn ? null : { code: 'FenceSplitsTransaction', lsn, txBeginLsn: oldestOpenBegin, open: true };
 }
 
 /**
@@ -200,7 +204,7 @@ export function checkpointMarker(state: WriterState, snapshotLsn: Lsn): WriterSt
   // A fence inside a transaction that is open now would reopen as a Malformed log: replay skips
   // its TxBegin (at or below the fence) and then meets its commit or abort above it. Splits across
   // transactions that already closed are the host's word here; checkpoint() refuses those too.
-  const split = openTransactionSplit(state.openTransactions, snapshotLsn);
+  const split = openTransactionSplit(state.openTransactions.oldest(), snapshotLsn);
   if (split !== null) return refuse(split);
   const step = buffer(state, (lsn) => ({ kind: 'Checkpoint', lsn, snapshotLsn }));
   if (!step.ok) return step;

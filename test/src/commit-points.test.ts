@@ -35,9 +35,9 @@ describe('CommitPoints', () => {
         for (const op of ops) {
           if (op.kind === 'commit') {
             lsn += op.gap;
-            // Open begins, oldest first, each at or above LSN 1 and below the commit.
+            // Open begins, oldest first, each at or above LSN 1 and below the commit; the oldest is noted.
             const begins = [...new Set(op.openAges.map((age) => Math.max(1, lsn - age)))].filter((b) => b < lsn).sort((a, b) => a - b);
-            points.note(lsn, begins);
+            points.note(lsn, begins[0] ?? null);
             reference.set(lsn, begins.length === 0 ? { kind: 'boundary' } : { kind: 'split', txBeginLsn: begins[0]! });
           } else {
             const fence = Math.max(dropped, lsn - op.back);

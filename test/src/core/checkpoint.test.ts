@@ -78,7 +78,7 @@ describe('the checkpoint protocol', () => {
       durableLsn: 20,
       checkpointLsn: 5,
       lastSnapshotLsn: null,
-      openTransactions: [],
+      oldestOpenBegin: null,
       commitAt: (lsn) => (lsn === 12 ? { kind: 'boundary' } : lsn === 15 ? { kind: 'split', txBeginLsn: 10 } : { kind: 'unknown' }),
       recoveredLsn: 8,
     };
@@ -95,9 +95,10 @@ describe('the checkpoint protocol', () => {
     expect(snapshotLsnRefusal(4, facts)?.code).toBe('InvalidArgument');
     expect(snapshotLsnRefusal(15, facts)).toEqual({ code: 'FenceSplitsTransaction', lsn: 15, txBeginLsn: 10, open: false });
     expect(snapshotLsnRefusal(13, facts)).toMatchObject({ argument: 'lsn', detail: expect.stringContaining('not the commit LSN') });
-    expect(snapshotLsnRefusal(12, { ...facts, openTransactions: [11, 9] })).toEqual({ code: 'FenceSplitsTransaction', lsn: 12, txBeginLsn: 9, open: true });
+    expect(snapshotLsnRefusal(12, { ...facts, oldestOpenBegin: 9 })).toEqual({ code: 'FenceSplitsTransaction', lsn: 12, txBeginLsn: 9, open: true });
+    expect(snapshotLsnRefusal(12, { ...facts, oldestOpenBegin: 12 })).toEqual({ code: 'FenceSplitsTransaction', lsn: 12, txBeginLsn: 12, open: true });
     // A transaction begun above the LSN does not straddle it.
-    expect(snapshotLsnRefusal(12, { ...facts, openTransactions: [13] })).toBeNull();
+    expect(snapshotLsnRefusal(12, { ...facts, oldestOpenBegin: 13 })).toBeNull();
     expect(snapshotLsnRefusal(12, { ...facts, lastSnapshotLsn: 14 })).toMatchObject({ code: 'InvalidArgument', detail: "LSN 12 is below the previous checkpoint marker's 14" });
     // The newest marker's snapshot LSN is no boundary by the marker's word alone (checkpointMarker
     // takes any LSN): a commit that splits a transaction is refused, one that does not is accepted.
