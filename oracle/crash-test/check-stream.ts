@@ -33,7 +33,8 @@ export function* jobsOf(points: Iterable<PlannedPoint>, history: SyscallHistory,
   let acked = 0;
   for (const planned of points) {
     const { afterOp, contextEndOp } = planned.point;
-    while (acked < history.acks.length && (history.acks[acked]?.opIndex ?? Number.POSITIVE_INFINITY) <= contextEndOp) acked++;
+    // Past the last acknowledgement the stand-in is +Infinity, which no op index reaches.
+    while ((history.acks[acked]?.opIndex ?? Number.POSITIVE_INFINITY) <= contextEndOp) acked++;
     const ids = history.acks.slice(0, acked).map((a) => a.id);
     for (const state of planned.states()) {
       counts.drawn++;

@@ -218,6 +218,7 @@ describe('the bytes of a traced program land where the kernel put them', () => {
     ['lseek SEEK_END and SEEK_CUR are relative', [{ k: 'write', p: 0, fd: 0, len: 6, short: 0 }, { k: 'seek', p: 0, fd: 0, whence: 'SEEK_END', by: -2 }, { k: 'seek', p: 0, fd: 0, whence: 'SEEK_CUR', by: -1 }, { k: 'write', p: 0, fd: 0, len: 1, short: 0 }]],
     ['read advances the offset', [{ k: 'write', p: 0, fd: 0, len: 6, short: 0 }, { k: 'seek', p: 0, fd: 0, whence: 'SEEK_SET', by: 1 }, { k: 'read', p: 0, fd: 0, n: 2 }, { k: 'read', p: 0, fd: 0, n: 1 }, { k: 'write', p: 0, fd: 0, len: 1, short: 0 }]],
     ['O_RDWR|O_TRUNC empties the file', [{ k: 'write', p: 0, fd: 0, len: 6, short: 0 }, { k: 'open', p: 0, path: 0, append: false, trunc: true, rdwr: true }, { k: 'write', p: 0, fd: 1, len: 2, short: 0 }]],
+    ['O_WRONLY|O_TRUNC empties the file', [{ k: 'write', p: 0, fd: 0, len: 6, short: 0 }, { k: 'open', p: 0, path: 0, append: false, trunc: true, rdwr: false }, { k: 'write', p: 0, fd: 1, len: 2, short: 0 }]],
     ['ftruncate grows with zeros', [{ k: 'write', p: 0, fd: 0, len: 2, short: 0 }, { k: 'ftruncate', p: 0, fd: 0, size: 5 }]],
     ['fallocate KEEP_SIZE keeps the size', [{ k: 'write', p: 0, fd: 0, len: 2, short: 0 }, { k: 'fallocate', p: 0, fd: 0, mode: 'FALLOC_FL_KEEP_SIZE', at: 0, len: 9 }]],
   ])('%s', (_name, program) => expectSameFiles(program));
