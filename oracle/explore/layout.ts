@@ -108,8 +108,10 @@ class Placer {
       if (!sameAsBefore(0, header)) this.#place({ kind: 'header', file: name, offsetBytes: 0, bytes: header.slice(), opIndex: op.index });
       if (data.length < ORACLE_SEGMENT_HEADER_BYTES) this.problems.push(`op ${op.index}: a ${data.length}-byte write at offset 0 of ${name} is shorter than a segment header`);
       at = ORACLE_SEGMENT_HEADER_BYTES;
+      // Behind a header the frames are placed as records even when they equal the old bytes: a
+      // write that starts at offset 0 and is no rewrite (checked above, whole) starts a new life,
+      // whose frames a v2 salt makes differ from any older life's, and only v2 files are reused.
       data = data.subarray(Math.min(data.length, ORACLE_SEGMENT_HEADER_BYTES));
-      if (sameAsBefore(at, data)) return;
     }
     let cursor = this.#cursors.get(session) ?? 0;
     // The end marker after the last frame of the write is zeros, and places nothing (nor does

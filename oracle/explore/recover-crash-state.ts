@@ -61,7 +61,8 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
     // The original image recovers to what was just observed; recovering it again proves nothing.
     const seen = new Set<string>([state.key]);
     const fits = spaces.reduce((sum, space) => sum + space.total, 0) <= options.idempotenceStates;
-    const share = Math.max(1, Math.floor(options.idempotenceStates / Math.max(1, spaces.length)));
+    // A share below 2 still yields each space's two extremes (crashStatesOf always visits them).
+    const share = Math.floor(options.idempotenceStates / Math.max(1, spaces.length));
     for (const space of spaces) {
       const { states } = enumerateCrashStates(space, { maxStates: fits ? options.idempotenceStates : share, seed: options.seed });
       for (const again of states) {

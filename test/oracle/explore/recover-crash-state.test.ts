@@ -32,9 +32,9 @@ interface Fake {
 
 /**
  * An openWal that replays one transaction and, when `writes`, does what a recovery does: writes
- * (four unsynced sectors, so a crash after them has five states) before it returns.
+ * (`writeBytes`, four unsynced sectors by default, so a crash after them has five states) before it returns.
  */
-function fake(options: { writes?: boolean; overwrite?: boolean; refuseAgain?: boolean; mkdir?: boolean; refuseOpen?: unknown; refuseProbe?: Error; snapshot?: 'ok' | 'fails' | 'none' } = {}): Fake {
+function fake(options: { writes?: boolean; writeBytes?: number; overwrite?: boolean; refuseAgain?: boolean; mkdir?: boolean; refuseOpen?: unknown; refuseProbe?: Error; snapshot?: 'ok' | 'fails' | 'none' } = {}): Fake {
   const opened: WalOpenOptionsLike[] = [];
   const events = [Uint8Array.of(9, 9)];
   const probe: string[] = [];
@@ -45,7 +45,7 @@ function fake(options: { writes?: boolean; overwrite?: boolean; refuseAgain?: bo
     if (options.mkdir === true) openOptions.fs.mkdirp('/wal/sub');
     // A directory fsync first, as a recovery's first step may be: it writes nothing.
     if (options.writes === true) await openOptions.fs.fsyncDir('/wal');
-    if (options.writes === true && !openOptions.fs.exists('/wal/b')) openOptions.fs.open('/wal/b', 'create-exclusive').write(new Uint8Array(2048).fill(5), 0);
+    if (options.writes === true && !openOptions.fs.exists('/wal/b')) openOptions.fs.open('/wal/b', 'create-exclusive').write(new Uint8Array(options.writeBytes ?? 2048).fill(5), 0);
     // An unsynced overwrite of a byte of /wal/a: a crash may keep the image exactly as it was.
     if (options.overwrite === true) openOptions.fs.open('/wal/a', 'read-write').write(Uint8Array.of(7), 0);
     let next = 7;
@@ -141,6 +141,24 @@ describe('recoverCrashState', () => {
     const shared = (await recoverCrashState(state, base(fake({ writes: true }), { idempotenceStates: sum - 1 }))).idempotence.length;
     expect(shared).toBeGreaterThanOrEqual(2);
     expect(shared).toBeLessThanOrEqual(3);
+    // A bound below the number of crash points still gives each point its two extremes: the
+    // create's one state (b empty) and the write's first and last, never none.
+    const least = (await recoverCrashState(state, base(fake({ writes: true }), { idempotenceStates: 1 }))).idempotence.length;
+    expect(least).toBeGreaterThanOrEqual(2);
+    expect(least).toBeLessThanOrEqual(3);
+  });
+
+  it('gives each crash point its share of a bound that does not fit, beyond the two extremes', async () => {
+    // A write of 16 sectors: 17 crash states after it, 19 along the recovery in all. A bound of 18
+    // is 6 a point: the image (skipped), b empty, and 6 of the write's 17, whose first (nothing of
+    // it kept) is b empty again.
+    const state = crashState();
+    const big = fake({ writes: true, writeBytes: 8192 });
+    const dry = state.image();
+    await big.openWal('/wal', { fs: dry });
+    expect(crashSpacesAlong(state.image(), dry.opLog).map((space) => space.total)).toEqual([1, 1, 17]);
+    const observed = await recoverCrashState(state, base(big, { idempotenceStates: 18 }));
+    expect(observed.idempotence.length).toBe(6);
   });
 
   it('reports a crash state of recovery that does not open again, with its words', async () => {
