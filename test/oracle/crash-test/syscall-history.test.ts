@@ -52,6 +52,22 @@ describe('from system calls to a crash-sim history', () => {
     expect(new TextDecoder().decode(bytesOf(state, inode))).toBe('PZYdeg');
   });
 
+  it('drops at execve the fds opened with O_CLOEXEC, and keeps the others with their offsets', () => {
+    const { calls, reported } = modelled([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT|O_CLOEXEC, 0644) = 3</d/f>',
+      '1  openat(AT_FDCWD</w>, "/d/g", O_WRONLY|O_CREAT, 0644) = 4</d/g>',
+      '1  write(3</d/f>, "ab", 2) = 2',
+      '1  write(4</d/g>, "cd", 2) = 2',
+      '1  execve("/bin/next", ["next"], 0x7ffd /* 3 vars */) = 0',
+      '1  write(3</d/f>, "e", 1) = 1',
+      '1  write(4</d/g>, "f", 1) = 1',
+    ]);
+    // fd 3 is gone after the exec: its next write is through an fd no traced open made (whose
+    // offset is taken as the file's end); fd 4 keeps its offset.
+    expect(reported).toEqual(['fd 3 names f but no traced open created it; its offset is unknown']);
+    expect(calls.slice(-2)).toEqual(['write(f, 1 bytes @2)', 'write(g, 1 bytes @2)']);
+  });
+
   it('appends at the end of the file for O_APPEND, whatever the fd offset says, pwrite64 too', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/log", O_WRONLY|O_CREAT|O_APPEND, 0644) = 3</d/log>',
