@@ -60,9 +60,8 @@ function formerNames(json: unknown): unknown {
 /** Reads ndjson text as an action trace: every line an action, the first a Recover. */
 export function parseActionTrace(text: string): { readonly ok: true; readonly trace: ActionTrace } | ({ readonly ok: false } & TraceFormatError) {
   const trace: TraceEntry[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = (lines[i] ?? '').trim();
+  for (const [i, line] of text.split('\n').entries()) {
+    const raw = line.trim();
     if (raw === '') continue;
     const lineNo = i + 1;
     let json: unknown;
@@ -73,8 +72,9 @@ export function parseActionTrace(text: string): { readonly ok: true; readonly tr
     }
     const parsed = traceLineSchema.safeParse(formerNames(json));
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, line: lineNo, property: 'TraceFormat', message: `not a trace event: ${issue?.path.join('.') || 'action'} ${issue?.message ?? 'is invalid'}` };
+      // zod gives every failure at least one issue; the first names the field (none: the action itself).
+      const issue = parsed.error.issues[0] as (typeof parsed.error.issues)[number];
+      return { ok: false, line: lineNo, property: 'TraceFormat', message: `not a trace event: ${issue.path.join('.') || 'action'} ${issue.message}` };
     }
     if (trace.length === 0 && parsed.data.action !== 'Recover') return { ok: false, line: lineNo, property: 'Init', message: 'a trace starts with Recover' };
     trace.push({ lineNo, line: parsed.data });
