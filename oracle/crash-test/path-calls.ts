@@ -5,7 +5,7 @@
 import { splitPath } from '../../crash-sim/sim-paths.js';
 import { inodeAt, isDirectory, nextInode, sizeOf } from '../../crash-sim/sim-query.js';
 import type { CallContext } from './call-context.js';
-import type { Proc } from './process-table.js';
+import type { OpenFile, Proc } from './process-table.js';
 import { argAt, flagSet, parseNumber, type Syscall } from './strace-parse.js';
 
 const WRITE_ACCESS = ['O_WRONLY', 'O_RDWR'];
@@ -26,8 +26,20 @@ export function openCall(context: CallContext, proc: Proc, call: Syscall, dirfd:
   if (sim === null) {
     // Stryker disable next-line BooleanLiteral: writes to standard output are read as text, never placed at an offset, so its append flag is never read
     if (real === context.stdoutPath) proc.fds.set(fd, { file: { kind: 'stdout', path: real, inode: null, offset: 0, append: true }, cloexec });
-    // Stryker disable next-line StringLiteral,BooleanLiteral: nothing reads a file outside --dir back: its path and append flag are never used
-    else proc.fds.set(fd, { file: { kind: 'outside', path: real ?? '?', inode: null, offset: 0, append: false }, cloexec });
+    else {
+      // Nothing reads a file outside --dir back: its path and append flag are never used. (On
+      // their own line: a disable comment before an `else` line reaches none of its mutants.)
+      const file: OpenFile = {
+        kind: 'outside',
+        inode: null,
+        offset: 0,
+        // Stryker disable next-line StringLiteral: never read (above)
+        path: real ?? '?',
+        // Stryker disable next-line BooleanLiteral: never read (above)
+        append: false,
+      };
+      proc.fds.set(fd, { file, cloexec });
+    }
     return;
   }
   if (flags.has('O_DIRECT')) context.report(call, `O_DIRECT on ${context.show(sim)}: modelled as ordinary cached writes (conservative)`);
