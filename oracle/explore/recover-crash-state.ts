@@ -51,9 +51,9 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
   const snapshot = await readSnapshot(opened.snapshot ?? null);
 
   // Crash again during and right after recovery: after each of recovery's own operations that
-  // changed the disk, every crash state (or a seeded sample, up to the bound over all points).
-  // If recovery wrote nothing (only fsyncs), the disk is the image itself and recovering it again
-  // is the same computation; skip it.
+  // changed the disk, every crash state (or a seeded sample, an equal share of the bound a point,
+  // never fewer than its two extremes). If recovery wrote nothing (only fsyncs), the disk is the
+  // image itself and recovering it again is the same computation; skip it.
   const idempotence: { describe: () => string; replayed: readonly ReplayedTx[] | null; error: string | null }[] = [];
   const recoveryWrote = image.opLog.some((op) => op.kind !== 'fsync' && op.kind !== 'fsyncDir' && op.kind !== 'mark' && op.kind !== 'mkdir');
   if (options.idempotenceStates > 0 && recoveryWrote) {
@@ -61,7 +61,6 @@ export async function recoverCrashState(state: CrashState, options: RecoverOptio
     // The original image recovers to what was just observed; recovering it again proves nothing.
     const seen = new Set<string>([state.key]);
     const fits = spaces.reduce((sum, space) => sum + space.total, 0) <= options.idempotenceStates;
-    // A share below 2 still yields each space's two extremes (crashStatesOf always visits them).
     const share = Math.floor(options.idempotenceStates / Math.max(1, spaces.length));
     for (const space of spaces) {
       const { states } = enumerateCrashStates(space, { maxStates: fits ? options.idempotenceStates : share, seed: options.seed });
