@@ -32,13 +32,14 @@ export function writeCall(context: CallContext, proc: Proc, call: Syscall): void
     return;
   }
   const written = Math.min(call.ret ?? data.bytes.length, data.bytes.length);
-  const positional = call.name === 'pwrite64' || call.name === 'pwritev' || call.name === 'pwritev2';
-  // pwrite64(fd, buf, count, offset) and pwritev(fd, iov, iovcnt, offset[, flags]): the offset is argument 3.
-  const explicit = positional && a[3] !== undefined ? parseNumber(a[3]) : null;
-  const atExplicit = positional && explicit !== null && explicit >= 0;
+  // Of the calls that come here (write, writev and the positional pwrite64, pwritev, pwritev2),
+  // only the positional ones have an argument 3, their offset: pwrite64(fd, buf, count, offset),
+  // pwritev(fd, iov, iovcnt, offset[, flags]); and only pwritev2 an argument 4, its flags.
+  const explicit = a[3] !== undefined ? parseNumber(a[3]) : null;
+  const atExplicit = explicit !== null && explicit >= 0;
   // O_APPEND (or pwritev2's RWF_APPEND) writes at the end even for pwrite: Linux ignores the
   // offset argument then (pwrite(2), BUGS); a positional write still leaves the fd offset alone.
-  const append = file.append || (call.name === 'pwritev2' && a[4] !== undefined && flagSet(a[4]).has('RWF_APPEND'));
+  const append = file.append || (a[4] !== undefined && flagSet(a[4]).has('RWF_APPEND'));
   const offset = append ? sizeOf(context.state, file.inode) : atExplicit ? explicit : file.offset;
   if (!atExplicit) file.offset = offset + written;
   if (written === 0) return;

@@ -93,6 +93,12 @@ describe('a call is named with its op-log index', () => {
       expect(calls.some((c) => c.index === synced)).toBe(false);
     }
     const seen = fates.map((calls) => calls.find((c) => c.index === last));
+    // Each state's word agrees with its bytes: the write's two sectors both there (kept), neither
+    // (lost), or one of them (torn).
+    states.forEach((state, i) => {
+      const there = [...(state.files.get('/f')?.bytes.subarray(2048, 3072) ?? [])].filter((b) => b === 0x78).length;
+      expect(seen[i]?.fate).toBe(there === 1024 ? 'kept' : there === 0 ? 'lost' : 'torn');
+    });
     expect(seen).toContainEqual({ index: last, call: 'write(f, 1024 bytes @2048)', fate: 'kept' });
     expect(seen).toContainEqual({ index: last, call: 'write(f, 1024 bytes @2048)', fate: 'lost' });
     expect(seen).toContainEqual({ index: last, call: 'write(f, 1024 bytes @2048)', fate: 'torn', sectors: { kept: 1, of: 2 } });
