@@ -58,7 +58,9 @@ export function readCall(context: CallContext, proc: Proc, call: Syscall): void 
 
 export function seekCall(context: CallContext, proc: Proc, call: Syscall): void {
   const file = context.fileOf(proc, call.args[0], call);
-  const at = call.name === 'lseek' ? call.ret : parseNumber(/\[(\d+)\]/.exec(argAt(call, 3))?.[1] ?? '');
+  // _llseek(fd, high, low, [result], whence) puts the new offset in brackets, as argument 3.
+  const result = /\[(\d+)\]/.exec(argAt(call, 3))?.[1];
+  const at = call.name === 'lseek' ? call.ret : result === undefined ? null : parseNumber(result);
   if (file !== null && at !== null) file.offset = at;
 }
 
@@ -74,9 +76,9 @@ export function fallocateCall(context: CallContext, proc: Proc, call: Syscall): 
   const a = call.args;
   const file = context.fileOf(proc, a[0], call);
   if (file?.kind !== 'file' || file.inode === null) return;
-  const mode = flagSet(a[1] ?? '0');
-  const offset = parseNumber(a[2] ?? '') ?? 0;
-  const length = parseNumber(a[3] ?? '') ?? 0;
+  const mode = flagSet(argAt(call, 1));
+  const offset = parseNumber(argAt(call, 2)) ?? 0;
+  const length = parseNumber(argAt(call, 3)) ?? 0;
   const size = sizeOf(context.state, file.inode);
   const keepSize = mode.has('FALLOC_FL_KEEP_SIZE');
   if (mode.has('FALLOC_FL_COLLAPSE_RANGE') || mode.has('FALLOC_FL_INSERT_RANGE')) {

@@ -105,7 +105,9 @@ describe('a call is named with its op-log index', () => {
     const torn = states.map((state) => describeCrashState(state, history.calls, last)).find((s) => s.calls.some((c) => c.index === last && c.fate === 'torn'));
     expect(torn?.text).toContain(`write#${last}(f, 1024 bytes @2048) torn (1 of 2 sectors kept)`);
     // Without the history's descriptions, a write is named by its op-log index.
-    expect(describeCrashState(states[0] ?? (undefined as never), [], last).calls.find((c) => c.index === last)?.call).toBe(`op ${last}`);
+    const unnamed = describeCrashState(states[0] ?? (undefined as never), [], last);
+    expect(unnamed.calls.find((c) => c.index === last)?.call).toBe(`op ${last}`);
+    expect(unnamed.text.startsWith(`crash after #${last}: `)).toBe(true);
   });
 
   it('lists lost calls first, then kept ones (those after a loss first) up to 6 items, and counts the rest', () => {

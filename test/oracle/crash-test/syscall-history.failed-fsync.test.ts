@@ -40,6 +40,8 @@ describe('a failed fsync leaves the writes before it in limbo', () => {
     expect(failedThenOk.calls.slice(-2)).toEqual(['fsync(log) -> EIO', 'fsync(log)']);
     expect(logContents(failedThenOk)).toContain('');
     expect(logContents(failedThenOk)).toContain('one\n');
+    // One note, for the failure, naming who failed it; the fsync that succeeded adds none.
+    expect(failedThenOk.notes).toEqual(['fsync(log) -> EIO (injected by strace): the writes it covered may or may not be on disk in every later crash state, whatever later fsyncs return']);
     // The same calls with no failure: the write is durable.
     expect(logContents(history([...OPEN, '1  fsync(3</d/log>) = 0', '1  fsync(3</d/log>) = 0']))).toEqual(['one\n']);
   });
@@ -48,7 +50,7 @@ describe('a failed fsync leaves the writes before it in limbo', () => {
     const h = history([...OPEN, '1  fdatasync(3</d/log>) = -1 EIO (Input/output error)', '1  pwrite64(3</d/log>, "two\\n", 4, 512) = 4', '1  fdatasync(3</d/log>) = 0']);
     const contents = logContents(h);
     expect(contents.map((c) => `${c.slice(0, 4)}|${c.slice(512)}`)).toEqual(['0000|two\n', 'one\n|two\n']);
-    expect(h.notes).toContainEqual('fdatasync(log) -> EIO (reported by the kernel): the writes it covered may or may not be on disk in every later crash state, whatever later fsyncs return');
+    expect(h.notes).toEqual(['fdatasync(log) -> EIO (reported by the kernel): the writes it covered may or may not be on disk in every later crash state, whatever later fsyncs return']);
   });
 
   it('a later write to the same sector writes the sector back as the page cache holds it: the earlier bytes come back with it', () => {
@@ -63,7 +65,19 @@ describe('a failed fsync leaves the writes before it in limbo', () => {
   it('an injected failure outside --dir changes nothing and is noted', () => {
     const h = history([...OPEN, '1  openat(AT_FDCWD</w>, "/e/x", O_WRONLY|O_CREAT, 0644) = 5</e/x>', '1  fsync(5</e/x>) = -1 EIO (Input/output error) (INJECTED)', '1  fsync(3</d/log>) = 0']);
     expect(logContents(h)).toEqual(['one\n']);
-    expect(h.notes).toContainEqual('fsync(/e/x) -> EIO was injected outside --dir: it changes nothing crash-test models');
+    expect(h.notes).toEqual(['fsync(/e/x) -> EIO was injected outside --dir: it changes nothing crash-test models']);
+  });
+
+  it('an fsync of an fd no traced call opened outside --dir is noted only when strace injected its failure', () => {
+    const failed = history([...OPEN, '1  fsync(7</e/y>) = -1 EIO (Input/output error) (INJECTED)', '1  fsync(8</e/z>) = -1 EIO (Input/output error)', '1  fsync(9</e/w>) = 0']);
+    expect(failed.notes).toEqual(['fsync(/e/y) -> EIO was injected outside --dir: it changes nothing crash-test models']);
+    expect(failed.calls.at(-1)).toBe('write(log, 4 bytes @0)');
+  });
+
+  it('a failed directory fsync leaves the entry changes it covered undecided, and says so', () => {
+    const h = history([...OPEN.slice(0, 2), '1  fsync(4</d>) = -1 EIO (Input/output error) (INJECTED)']);
+    expect(h.notes).toEqual(['fsync(.) -> EIO (injected by strace): the entry changes it covered stay undecided until a directory fsync succeeds']);
+    expect(h.calls.at(-1)).toBe('fsync(.) -> EIO');
   });
 });
 

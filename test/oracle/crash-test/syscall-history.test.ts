@@ -136,6 +136,31 @@ describe('from system calls to a crash-sim history', () => {
     expect(h.unmodelled).toEqual([]);
   });
 
+  it('models each fallocate mode: zeros over a punched or zeroed range (cut at the size with KEEP_SIZE), a size change for mode 0 and KEEP_SIZE', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  write(3</d/f>, "abcdefghij", 10) = 10',
+      '1  fallocate(3</d/f>, FALLOC_FL_KEEP_SIZE|FALLOC_FL_PUNCH_HOLE, 2, 3) = 0',
+      '1  fallocate(3</d/f>, FALLOC_FL_ZERO_RANGE, 8, 4) = 0',
+      '1  fallocate(3</d/f>, FALLOC_FL_ZERO_RANGE|FALLOC_FL_KEEP_SIZE, 10, 6) = 0',
+      '1  fallocate(3</d/f>, FALLOC_FL_ZERO_RANGE|FALLOC_FL_KEEP_SIZE, 12, 4) = 0',
+      '1  fallocate(3</d/f>, FALLOC_FL_KEEP_SIZE, 0, 64) = 0',
+      '1  fallocate(3</d/f>, 0, 16, 4) = 0',
+      '1  fallocate(3</d/f>, FALLOC_FL_COLLAPSE_RANGE, 0, 4096) = 0',
+    ]);
+    // The two ranges wholly past the end under KEEP_SIZE change nothing, and no call is recorded.
+    expect(h.calls.slice(3)).toEqual([
+      'fallocate(f, zeros @2+3)',
+      'fallocate(f, zeros @8+4)',
+      'fallocate(f, zeros @10+2)',
+      'fallocate(f, KEEP_SIZE, 64 bytes @0)',
+      'fallocate(f, 4 bytes @16)',
+    ]);
+    const state = stateAfter(knobs, h.ops, h.ops.length);
+    expect([...bytesOf(state, inodeAt(state, '/f') ?? -1)]).toEqual([...text('ab'), 0, 0, 0, ...text('fgh'), ...new Array<number>(12).fill(0)]);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual(['fallocate collapse/insert range on f is not modelled']);
+  });
+
   it('reports what it cannot model by name: shared writable mmap, O_DIRECT, a file renamed in from outside', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/m", O_RDWR|O_CREAT|O_DIRECT, 0644) = 3</d/m>',
