@@ -133,8 +133,10 @@ export function renameCall(context: CallContext, proc: Proc, call: Syscall, from
 function renameDirCall(context: CallContext, call: Syscall, source: string, to: string | null, flagsArg: string): void {
   if (flagSet(flagsArg).has('RENAME_EXCHANGE')) context.report(call, `RENAME_EXCHANGE of the directory ${context.show(source)} is not modelled`);
   else if (to === null) context.report(call, `the directory ${context.show(source)} was moved out of --dir: not modelled`);
+  // rename(2) of a path onto itself succeeds and changes nothing.
+  else if (source === to) return;
   else if (source === '/' || isDirectory(context.state, to) || inodeAt(context.state, to) !== null) context.report(call, `rename of the directory ${context.show(source)} onto ${context.show(to)}, which exists, is not modelled`);
-  else if (source !== to) context.record({ kind: 'renameDir', from: source, to }, `${call.name}(${context.show(source)}/ → ${context.show(to)}/)`);
+  else context.record({ kind: 'renameDir', from: source, to }, `${call.name}(${context.show(source)}/ → ${context.show(to)}/)`);
 }
 
 export function linkCall(context: CallContext, proc: Proc, call: Syscall, fromDirfd: string | null, fromArg: string, toDirfd: string | null, toArg: string): void {

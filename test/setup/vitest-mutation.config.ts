@@ -28,7 +28,7 @@ export default defineConfig({
   test: {
     include: tests.filter((glob) => !glob.startsWith('!')),
     exclude: [...configDefaults.exclude, ...tests.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1))],
-    setupFiles: ['test/setup/property-seeds.ts'],
+    setupFiles: ['test/setup/property-seeds.ts', 'test/setup/equality.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -274,6 +274,59 @@ describe('from system calls to a crash-sim history', () => {
     expect(h.unmodelled.map((u) => u.reason)).toEqual(['rename of ghost, which no traced call created']);
   });
 
+  it('reports each directory rename it does not model, and records none of them; a directory renamed onto itself changes nothing', () => {
+    const h = history([
+      '1  mkdir("/d/a", 0777) = 0',
+      '1  mkdir("/d/b", 0777) = 0',
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  renameat2(AT_FDCWD</w>, "/d/a", AT_FDCWD</w>, "/d/b", RENAME_EXCHANGE) = 0',
+      '1  rename("/d/a", "/w/a") = 0',
+      '1  rename("/d/a", "/d/b") = 0',
+      '1  rename("/d/a", "/d/f") = 0',
+      '1  rename("/d", "/d/c") = 0',
+      '1  rename("/d/a", "/d/a") = 0',
+    ]);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual([
+      'RENAME_EXCHANGE of the directory a is not modelled',
+      'the directory a was moved out of --dir: not modelled',
+      'rename of the directory a onto b, which exists, is not modelled',
+      'rename of the directory a onto f, which exists, is not modelled',
+      'rename of the directory . onto c, which exists, is not modelled',
+    ]);
+    expect(h.ops.map((o) => o.kind).slice(1)).toEqual(['mkdir', 'mkdir', 'create']);
+  });
+
+  it('links a known file, reports a link to one it does not know (inside or outside --dir), and ignores a link made outside', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  link("/d/f", "/d/g") = 0',
+      '1  link("/d/ghost", "/d/h") = 0',
+      '1  link("/w/x", "/d/i") = 0',
+      '1  link("/d/f", "/w/y") = 0',
+      '1  linkat(AT_FDCWD</w>, "/d/g", AT_FDCWD</w>, "/d/j", 0) = 0',
+    ]);
+    expect(h.calls.slice(1)).toEqual(['openat(f, O_CREAT)', 'link(f → g)', 'linkat(g → j)']);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual(['hard link h to /d/ghost, a file crash-test does not know', 'hard link i to /w/x, a file crash-test does not know']);
+  });
+
+  it('unlinks a known file, reports an unknown one, removes only a directory by rmdir, never --dir itself, and reports symbolic links under --dir', () => {
+    const h = history([
+      '1  mkdir("/d/x", 0777) = 0',
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  rmdir("/d/f") = 0',
+      '1  unlink("/d/ghost") = 0',
+      '1  unlink("/d") = 0',
+      '1  unlinkat(AT_FDCWD</w>, "/d/x", AT_REMOVEDIR) = 0',
+      '1  unlinkat(AT_FDCWD</w>, "/d/f", 0) = 0',
+      '1  symlink("/d/f", "/d/s") = 0',
+      '1  symlinkat("/d/f", AT_FDCWD</w>, "/d/t") = 0',
+      '1  symlink("/d/f", "/w/u") = 0',
+    ]);
+    expect(h.calls.slice(1)).toEqual(['mkdir(x)', 'openat(f, O_CREAT)', 'unlinkat(x)', 'unlinkat(f)']);
+    expect(h.ops.map((o) => o.kind).slice(1)).toEqual(['mkdir', 'create', 'rmdir', 'unlink']);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual(['unlink of ghost, which no traced call created', 'symbolic links are not modelled', 'symbolic links are not modelled']);
+  });
+
   it('reports what fallocate and renameat2 do that crash-sim does not model; a file renamed out of --dir is unlinked', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/f", O_RDWR|O_CREAT, 0644) = 3</d/f>',
