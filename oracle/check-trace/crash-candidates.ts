@@ -66,7 +66,7 @@ export function truncatedDisks(down: ModelState, truncatedUpTo: number): ModelSt
 export function recoveryViolations(downs: readonly ModelState[], line: Extract<TraceLine, { action: 'Recover' }>): string {
   const perCandidate: string[][] = [];
   for (const down of downs) {
-    if (down.down === null) continue;
+    // A state that is not down has no Recover enabled: it is no candidate.
     const recovered = taken(Recover(down));
     if (recovered === null) continue;
     const claimed: Recovery = {
