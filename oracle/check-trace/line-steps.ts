@@ -49,9 +49,10 @@ export interface TraceContext {
 type Line<A extends TraceLine['action']> = Extract<TraceLine, { action: A }>;
 
 function sameTxs(a: readonly CommittedTx[], b: readonly { beginLsn: number; commitLsn: number; events: readonly string[] }[]): boolean {
+  // The lengths are compared first, so b[i] is there for every i.
   return a.length === b.length && a.every((t, i) => {
-    const o = b[i];
-    return o !== undefined && t.beginLsn === o.beginLsn && t.commitLsn === o.commitLsn && t.events.length === o.events.length && t.events.every((e, j) => e === o.events[j]);
+    const o = b[i] as (typeof b)[number];
+    return t.beginLsn === o.beginLsn && t.commitLsn === o.commitLsn && t.events.length === o.events.length && t.events.every((e, j) => e === o.events[j]);
   });
 }
 
