@@ -3,6 +3,8 @@
 // one rejected trace per kind of line, each a good prefix and one bad line.
 import { describe, expect, it } from 'vitest';
 import { checkTraceText } from '../../../oracle/check-trace/check-trace.js';
+import { LineOutcome } from '../../../oracle/check-trace/line-steps.js';
+import { initialState } from '../../../model/index.js';
 import { ndjson } from './trace-corpus.js';
 
 const START = { action: 'Recover', nextLsn: 1, durableLsn: 0, sync: 'per-commit', checkpointLsn: 0, transactions: [] };
@@ -10,6 +12,17 @@ const START = { action: 'Recover', nextLsn: 1, durableLsn: 0, sync: 'per-commit'
 const ONE = [{ action: 'Arm' }, { action: 'Record', event: 'a' }, { action: 'Commit', wrote: true, beginLsn: 1, commitLsn: 3 }, { action: 'Flush', writtenLsn: 3, durableLsn: 3 }];
 
 const rejected = (lines: readonly object[]) => checkTraceText(ndjson(lines));
+
+describe('LineOutcome', () => {
+  it('keeps every state a line allows, and the first reason a candidate did not fit (shown only when none is kept)', () => {
+    const out = new LineOutcome();
+    out.mismatch('Flush', 'first');
+    out.mismatch('Fsync', 'second');
+    out.keep(initialState('none'));
+    expect(out.why).toEqual({ property: 'Flush', message: 'first' });
+    expect(out.next).toEqual([initialState('none')]);
+  });
+});
 
 describe('line steps: what a rejected line says', () => {
   it.each<[string, readonly object[], string, string]>([
