@@ -5,7 +5,8 @@
 // which the shell may still use (a step computed again after the fsync in flight, a failed effect's
 // `before`). A plain array kept that rule by being copied at every begin and every commit, which
 // costs O(open transactions) each time: with 64 concurrent committers, two arrays of 64 numbers
-// made and three scans a commit, about a fifth of a group commit's CPU (docs/performance.md).
+// made and three scans a commit (a few per cent of a group commit's CPU), and with 512 most of it
+// (docs/performance.md, "Open transactions without a copy per commit").
 //
 // OpenBegins keeps the same rule at O(1) amortized per begin and per close (O(log n) for a
 // membership test) with the version stamps of a persistent array. The values derived from one
@@ -53,7 +54,7 @@ export class OpenBegins {
     return new OpenBegins({ lsns: [], closedAt: [], version: 0 }, 0, 0, 0, 0);
   }
 
-  /** A set of `lsns`, which must ascend (a test's or a model's list). */
+  /** A set of `lsns`, which must ascend (a list written out, as a test does). */
   static of(lsns: readonly Lsn[]): OpenBegins {
     let set = OpenBegins.empty();
     for (const lsn of lsns) set = set.with(lsn);
