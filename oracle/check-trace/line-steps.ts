@@ -91,7 +91,8 @@ function simple(out: LineOutcome, r: { state: ModelState } | null, property: str
 /** A Record line says the event was buffered: in an armed query of a healthy recorder, nowhere else. */
 function recordLine(state: ModelState, line: Line<'Record'>, out: LineOutcome): void {
   if (state.down !== null) out.mismatch('Record', 'the process is down');
-  else if (!state.recorder.armed || state.recorder.poisoned !== null || state.walPoisoned !== null) {
+  // A poisoned recorder has poisoned the log too (model/ poisonRecorder): the log's poison covers both.
+  else if (!state.recorder.armed || state.walPoisoned !== null) {
     out.mismatch('Record', 'record() buffers an event only in an armed query of a healthy recorder; here it would poison or do nothing');
   } else simple(out, taken(Record(state, line.event)), 'Record', 'the model refuses record() here');
 }
@@ -178,7 +179,9 @@ function checkpointMarkerLine(state: ModelState, line: Line<'CheckpointMarker'>,
 
 function poisonLine(state: ModelState, line: Line<'Poison'>, out: LineOutcome): void {
   if (state.down !== null) out.mismatch('Poison', 'the process is down');
-  else if (state.walPoisoned !== null || state.recorder.poisoned !== null) out.keep(state);
+  // Poisoned already (a failed write or fsync, or the host; the recorder's poison is the log's too):
+  // the line reports that poison, and the state stays as it is.
+  else if (state.walPoisoned !== null) out.keep(state);
   else {
     const r = taken(Poison(state, line.reason));
     if (r !== null) out.keep(r.state);

@@ -28,6 +28,8 @@ describe('line steps: what a rejected line says', () => {
   it.each<[string, readonly object[], string, string]>([
     ['a Record outside an armed query', [START, { action: 'Record', event: 'a' }], 'Record', 'record() buffers an event only in an armed query of a healthy recorder; here it would poison or do nothing'],
     ['a Record after close', [START, { action: 'Close' }, { action: 'Record', event: 'a' }], 'Record', 'the process is down'],
+    ['a Record after the host poisoned the WAL', [START, { action: 'Arm' }, { action: 'Poison', reason: 'host' }, { action: 'Record', event: 'a' }], 'Record', 'record() buffers an event only in an armed query of a healthy recorder; here it would poison or do nothing'],
+    ['a Record in a query armed before a failed fsync', [START, ...ONE.slice(0, 3), { action: 'Arm' }, { action: 'Fsync', ok: false, durableLsn: 0 }, { action: 'Record', event: 'b' }], 'Record', 'record() buffers an event only in an armed query of a healthy recorder; here it would poison or do nothing'],
     ['a Recover under another sync policy', [START, { action: 'Close' }, { ...START, sync: 'group' }], 'SyncPolicy', "the trace reopens under group after running under per-commit; a trace keeps one sync policy (the spec's SyncPolicy constant)"],
     ['a Recover that loses a durable commit', [START, ...ONE, { ...START, nextLsn: 4, durableLsn: 3 }], 'DurabilityInv, ExactnessInv', 'no crash state the model allows recovers exactly these 0 transactions with nextLsn 4 and durableLsn 3'],
     ['a Commit whose LSNs the model does not give', [START, { action: 'Arm' }, { action: 'Record', event: 'a' }, { action: 'Commit', wrote: true, beginLsn: 2, commitLsn: 4 }], 'Commit', 'the model commits LSNs 1..3 with wrote=true'],
@@ -45,6 +47,13 @@ describe('line steps: what a rejected line says', () => {
     const verdict = rejected(lines);
     const last = lines[lines.length - 1] as { action: string };
     expect(verdict).toMatchObject({ verdict: 'rejected', line: lines.length, property, message: `${last.action}: ${message}` });
+  });
+
+  it('reads a Recover without a sync policy, or with null, as one under the policy of the trace', () => {
+    for (const sync of [undefined, null]) {
+      const again = { action: 'Recover', nextLsn: 1, durableLsn: 0, transactions: [], ...(sync === undefined ? {} : { sync }) };
+      expect(rejected([START, { action: 'Close' }, again])).toMatchObject({ verdict: 'accepted' });
+    }
   });
 
   it('tries a writing Commit with and without a rotation: only a rotation explains a commit that survives unsynced under none', () => {
