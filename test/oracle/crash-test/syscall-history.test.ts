@@ -304,6 +304,8 @@ describe('from system calls to a crash-sim history', () => {
       '1  link("/w/x", "/d/i") = 0',
       '1  link("/d/f", "/w/y") = 0',
       '1  linkat(AT_FDCWD</w>, "/d/g", AT_FDCWD</w>, "/d/j", 0) = 0',
+      // A rename of a path onto itself changes nothing, and is not recorded.
+      '1  rename("/d/f", "/d/f") = 0',
     ]);
     expect(h.calls.slice(1)).toEqual(['openat(f, O_CREAT)', 'link(f → g)', 'linkat(g → j)']);
     expect(h.unmodelled.map((u) => u.reason)).toEqual(['hard link h to /d/ghost, a file crash-test does not know', 'hard link i to /w/x, a file crash-test does not know']);
@@ -321,10 +323,14 @@ describe('from system calls to a crash-sim history', () => {
       '1  symlink("/d/f", "/d/s") = 0',
       '1  symlinkat("/d/f", AT_FDCWD</w>, "/d/t") = 0',
       '1  symlink("/d/f", "/w/u") = 0',
+      // Relative link paths: symlinkat's against its directory fd, symlink's against the cwd (/w).
+      '1  openat(AT_FDCWD</w>, "/d", O_RDONLY|O_DIRECTORY) = 4</d>',
+      '1  symlinkat("f", 4</d>, "v") = 0',
+      '1  symlink("f", "w") = 0',
     ]);
     expect(h.calls.slice(1)).toEqual(['mkdir(x)', 'openat(f, O_CREAT)', 'unlinkat(x)', 'unlinkat(f)']);
     expect(h.ops.map((o) => o.kind).slice(1)).toEqual(['mkdir', 'create', 'rmdir', 'unlink']);
-    expect(h.unmodelled.map((u) => u.reason)).toEqual(['unlink of ghost, which no traced call created', 'symbolic links are not modelled', 'symbolic links are not modelled']);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual(['unlink of ghost, which no traced call created', 'symbolic links are not modelled', 'symbolic links are not modelled', 'symbolic links are not modelled']);
   });
 
   it('reports what fallocate and renameat2 do that crash-sim does not model; a file renamed out of --dir is unlinked', () => {
