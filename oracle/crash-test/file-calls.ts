@@ -149,19 +149,19 @@ export function dupCall(context: CallContext, proc: Proc, call: Syscall): void {
 
 export function fcntlCall(context: CallContext, proc: Proc, call: Syscall): void {
   const a = call.args;
-  const command = (a[1] ?? '').trim();
-  const fd = parseFd(a[0] ?? '');
+  const command = argAt(call, 1).trim();
+  const fd = parseFd(argAt(call, 0));
   if (fd === null || fd.fd === 'AT_FDCWD') return;
   if (command === 'F_DUPFD' || command === 'F_DUPFD_CLOEXEC') {
     const file = proc.fds.get(fd.fd)?.file ?? context.fileOf(proc, a[0], call);
     if (call.ret !== null && file !== null) proc.fds.set(call.ret, { file, cloexec: command === 'F_DUPFD_CLOEXEC' });
   } else if (command === 'F_SETFD') {
     const entry = proc.fds.get(fd.fd);
-    if (entry !== undefined) entry.cloexec = (a[2] ?? '').includes('FD_CLOEXEC');
+    if (entry !== undefined) entry.cloexec = argAt(call, 2).includes('FD_CLOEXEC');
   } else if (command === 'F_SETFL') {
     const file = context.fileOf(proc, a[0], call);
     if (file === null) return;
-    const flags = flagSet(a[2] ?? '');
+    const flags = flagSet(argAt(call, 2));
     file.append = flags.has('O_APPEND');
     if (flags.has('O_DIRECT') && file.kind === 'file') context.report(call, `O_DIRECT set on ${context.show(file.path)}: modelled as ordinary cached writes`);
   }

@@ -68,6 +68,47 @@ describe('from system calls to a crash-sim history', () => {
     expect(calls.slice(-2)).toEqual(['write(f, 1 bytes @2)', 'write(g, 1 bytes @2)']);
   });
 
+  it('follows fcntl: F_DUPFD shares the file, F_DUPFD_CLOEXEC and F_SETFD FD_CLOEXEC drop the fd at execve, F_SETFL sets O_APPEND and reports O_DIRECT', () => {
+    const h = history([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_WRONLY|O_CREAT, 0644) = 3</d/f>',
+      '1  write(3</d/f>, "ab", 2) = 2',
+      '1  fcntl(3</d/f>, F_DUPFD, 10) = 10</d/f>',
+      '1  fcntl(3</d/f>, F_DUPFD_CLOEXEC, 20) = 20</d/f>',
+      '1  openat(AT_FDCWD</w>, "/d/g", O_WRONLY|O_CREAT, 0644) = 4</d/g>',
+      '1  fcntl(4</d/g>, F_SETFD, FD_CLOEXEC) = 0',
+      '1  fcntl(3</d/f>, F_SETFL, O_WRONLY|O_APPEND|O_DIRECT) = 0',
+      '1  lseek(3</d/f>, 0, SEEK_SET) = 0',
+      '1  write(10</d/f>, "c", 1) = 1',
+      '1  execve("/bin/next", ["next"], 0x7ffd /* 3 vars */) = 0',
+      '1  write(10</d/f>, "d", 1) = 1',
+      '1  write(20</d/f>, "e", 1) = 1',
+      '1  write(4</d/g>, "x", 1) = 1',
+    ]);
+    // Appends land at the end whatever the offset: fd 10 shares fd 3's file and its O_APPEND.
+    expect(h.calls.slice(-4)).toEqual(['write(f, 1 bytes @2)', 'write(f, 1 bytes @3)', 'write(f, 1 bytes @4)', 'write(g, 1 bytes @0)']);
+    expect(h.unmodelled.map((u) => u.reason)).toEqual([
+      'O_DIRECT set on f: modelled as ordinary cached writes',
+      'fd 20 names f but no traced open created it; its offset is unknown',
+      'fd 4 names g but no traced open created it; its offset is unknown',
+    ]);
+  });
+
+  it('reports each call that moves bytes into a file without showing them, and none that moves them out', () => {
+    const { reported } = modelled([
+      '1  openat(AT_FDCWD</w>, "/d/f", O_RDWR|O_CREAT, 0644) = 3</d/f>',
+      '1  openat(AT_FDCWD</w>, "/w/src", O_RDONLY) = 5</w/src>',
+      '1  copy_file_range(5</w/src>, NULL, 3</d/f>, NULL, 10, 0) = 10',
+      '1  splice(5</w/src>, NULL, 3</d/f>, NULL, 10, 0) = 10',
+      '1  sendfile(3</d/f>, 5</w/src>, NULL, 10) = 10',
+      '1  sendfile(5</w/src>, 3</d/f>, NULL, 10) = 10',
+    ]);
+    expect(reported).toEqual([
+      'copy_file_range into f: the bytes it moved are not in the trace',
+      'splice into f: the bytes it moved are not in the trace',
+      'sendfile into f: the bytes it moved are not in the trace',
+    ]);
+  });
+
   it('appends at the end of the file for O_APPEND, whatever the fd offset says, pwrite64 too', () => {
     const h = history([
       '1  openat(AT_FDCWD</w>, "/d/log", O_WRONLY|O_CREAT|O_APPEND, 0644) = 3</d/log>',
