@@ -76,12 +76,12 @@ export class ReplayScan {
   /** Feeds the next bytes of the segment (they follow the previous ones directly). */
   push(bytes: Uint8Array): void {
     if (this.budgetExhausted || bytes.length === 0) return;
-    // Stryker disable next-line ConditionalExpression: without this shortcut the bytes go through the window, with the same result
+    // Stryker disable next-line ConditionalExpression,BlockStatement: without this shortcut the bytes go through the window, with the same result
     if (this.windowBytes === 0) {
       // Nothing waits in the window: scan the bytes where they are, and keep only what is left.
       const p = this.scanBytes(bytes, 0, false);
       this.windowStart += p;
-      // Stryker disable next-line ConditionalExpression: appending the empty rest changes nothing
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: appending the empty rest changes nothing
       if (p < bytes.length) this.append(bytes.subarray(p));
       return;
     }
@@ -135,8 +135,9 @@ export class ReplayScan {
     while (p + minHeader <= n) {
       const bodyBytes = readU32(bytes, p);
       if (bodyBytes < FRAME_BODY_BYTES_MIN || bodyBytes > FRAME_BODY_BYTES_MAX) {
-        // A run of zeros: no candidate can start until 3 bytes before the next non-zero byte.
-        p = bodyBytes === 0 ? Math.max(p + 1, nextNonZero(bytes, p + 4) - 3) : p + 1;
+        // A run of zeros: no candidate can start until 3 bytes before the next non-zero byte, which
+        // is at p + 4 or later (the length's four bytes are zeros), so the scan always moves on.
+        p = bodyBytes === 0 ? nextNonZero(bytes, p + 4) - 3 : p + 1;
         continue;
       }
       const outcome = this.salt === ANY_SALT ? this.tryAny(bytes, p, bodyBytes, final) : this.tryOne(bytes, p, bodyBytes, this.salt, final);
