@@ -112,6 +112,21 @@ describe('recovery policies in openWal', () => {
     expect((await openError(dir, 'tolerate-torn-tail')).info).toMatchObject({ code: 'Corruption', segment: segmentFileName(2) });
   });
 
+  it('every policy reopens an undamaged log in its active segment: nothing is sealed, and the next commit goes there', async () => {
+    for (const recovery of ['tolerate-torn-tail', 'absolute', 'point-in-time', 'skip-corrupted'] as const) {
+      const dir = tempDir(`policy-clean-${recovery}`);
+      const { wal } = await openWal(dir);
+      for (const e of ['a', 'b']) await commit(wal, e);
+      await wal.close();
+      const opened = await openWal(dir, { recovery });
+      expect(events(opened.replay)).toEqual(['a', 'b']);
+      expect(opened.wal.segments()).toEqual([segmentFileName(1)]);
+      await commit(opened.wal, 'c');
+      expect(opened.wal.segments()).toEqual([segmentFileName(1)]);
+      await opened.wal.close();
+    }
+  });
+
   it('skip-corrupted seals an active segment it salvaged, so a later default open fails loudly instead of cutting commits', async () => {
     const dir = tempDir('policy-skip-active');
     const { wal } = await openWal(dir);
