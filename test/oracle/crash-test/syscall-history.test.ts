@@ -78,7 +78,10 @@ describe('from system calls to a crash-sim history', () => {
       '1  fcntl(4</d/g>, F_SETFD, FD_CLOEXEC) = 0',
       '1  fcntl(3</d/f>, F_SETFL, O_WRONLY|O_APPEND|O_DIRECT) = 0',
       '1  fcntl(4</d/g>, F_SETFL, O_WRONLY) = 0',
+      '1  fcntl(3</d/f>, F_GETFL) = 0x8401 (flags O_WRONLY|O_APPEND|O_DIRECT)',
       '1  fcntl(3</d/f>, F_SETFD, 0) = 0',
+      '1  dup3(3</d/f>, 30, 0) = 30</d/f>',
+      '1  dup3(3</d/f>, 31, O_CLOEXEC) = 31</d/f>',
       '1  lseek(3</d/f>, 0, SEEK_SET) = 0',
       '1  write(10</d/f>, "c", 1) = 1',
       '1  execve("/bin/next", ["next"], 0x7ffd /* 3 vars */) = 0',
@@ -86,14 +89,18 @@ describe('from system calls to a crash-sim history', () => {
       '1  write(20</d/f>, "e", 1) = 1',
       '1  write(4</d/g>, "x", 1) = 1',
       '1  write(3</d/f>, "y", 1) = 1',
+      '1  write(30</d/f>, "z", 1) = 1',
+      '1  write(31</d/f>, "w", 1) = 1',
     ]);
     // Appends land at the end whatever the offset: fd 10 shares fd 3's file and its O_APPEND; fd 3
     // (F_SETFD 0: no close-on-exec) outlives the exec.
-    expect(h.calls.slice(-5)).toEqual(['write(f, 1 bytes @2)', 'write(f, 1 bytes @3)', 'write(f, 1 bytes @4)', 'write(g, 1 bytes @0)', 'write(f, 1 bytes @5)']);
+    // F_GETFL changes nothing; dup3 without O_CLOEXEC (fd 30) outlives the exec, with it (31) not.
+    expect(h.calls.slice(-7)).toEqual(['write(f, 1 bytes @2)', 'write(f, 1 bytes @3)', 'write(f, 1 bytes @4)', 'write(g, 1 bytes @0)', 'write(f, 1 bytes @5)', 'write(f, 1 bytes @6)', 'write(f, 1 bytes @7)']);
     expect(h.unmodelled.map((u) => u.reason)).toEqual([
       'O_DIRECT set on f: modelled as ordinary cached writes',
       'fd 20 names f but no traced open created it; its offset is unknown',
       'fd 4 names g but no traced open created it; its offset is unknown',
+      'fd 31 names f but no traced open created it; its offset is unknown',
     ]);
   });
 
