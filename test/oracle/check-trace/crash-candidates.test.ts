@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { recoveryViolations, truncatedDisks } from '../../../oracle/check-trace/crash-candidates.js';
 import { initialState, type LogRecord, type ModelState, type Recovery } from '../../../model/index.js';
 
-const tx = (begin: number): LogRecord[] => [
+/** One transaction at LSNs begin..begin+2, with the given events. */
+const tx = (begin: number, events: readonly string[] = []): LogRecord[] => [
   { kind: 'TxBegin', lsn: begin },
-  { kind: 'MutationBatch', lsn: begin + 1, txBeginLsn: begin, events: [] },
+  { kind: 'MutationBatch', lsn: begin + 1, txBeginLsn: begin, events },
   { kind: 'TxCommit', lsn: begin + 2, txBeginLsn: begin },
 ];
 // LSNs 1-3, 4-6, a checkpoint at 7, then 8-10.
@@ -33,11 +34,7 @@ describe('truncatedDisks', () => {
 });
 
 describe('recoveryViolations', () => {
-  const events = (begin: number): LogRecord[] => [
-    { kind: 'TxBegin', lsn: begin },
-    { kind: 'MutationBatch', lsn: begin + 1, txBeginLsn: begin, events: [`e${begin}`] },
-    { kind: 'TxCommit', lsn: begin + 2, txBeginLsn: begin },
-  ];
+  const events = (begin: number): LogRecord[] => tx(begin, [`e${begin}`]);
   const log = [...events(1), ...events(4)];
   const committed = [
     { beginLsn: 1, commitLsn: 3, events: ['e1'] },
