@@ -468,6 +468,15 @@ describe('replay: deflated payloads', () => {
     );
   });
 
+  it('replay given no inflate function refuses a deflated frame, naming the segment and the offset (a caller error, not damage)', () => {
+    const events = [text('{"k":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}')];
+    const log = segment(1, 1, [{ kind: 'TxBegin', lsn: 1 }, deflatedBatch(2, 1, events), { kind: 'TxCommit', lsn: 3, txBeginLsn: 1 }]);
+    const offset = SEGMENT_HEADER_BYTES + frameSize({ kind: 'TxBegin', lsn: 1 });
+    expect(() => replay({ segments: [log], checkpointLsn: 0 })).toThrow(
+      new Error(`replay: ${log.name} holds a deflated frame at offset ${offset}, and replay was given no inflate function`),
+    );
+  });
+
   it('a deflated single-event Mutation replays as its event', () => {
     const event = text('{"k":"' + 'c'.repeat(60) + '"}');
     const raw = rawPayloadOf({ kind: 'Mutation', lsn: 2, txBeginLsn: 1, event });
