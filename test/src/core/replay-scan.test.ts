@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../../src/core/codec.js';
-import { ReplayScan } from '../../../src/core/replay-scan.js';
+import { ANY_SALT, ReplayScan } from '../../../src/core/replay-scan.js';
 
 const SALT = 0x5a17_0002;
 const frameAt = (lsn: number): Uint8Array => encodeFrame({ kind: 'MutationBatch', lsn, txBeginLsn: 1, events: [new TextEncoder().encode(`event ${lsn}`)] }, SALT);
@@ -31,6 +31,57 @@ describe('ReplayScan', () => {
     scan.push(frameAt(7));
     scan.finish();
     expect({ frames: scan.framesFound, maxLsn: scan.maxLsn, debrisEnd: scan.debrisEndBytes, exhausted: scan.budgetExhausted }).toEqual(after);
+  });
+
+  it("claims as debris the span of a damaged frame of its own life (this salt), and nothing for another life's or a header cut short", () => {
+    const damaged = (frame: Uint8Array): Uint8Array => {
+      const copy = frame.slice();
+      copy[copy.length - 1] = (copy[copy.length - 1] ?? 0) ^ 0xff; // the body fails its checksum
+      return copy;
+    };
+    const own = damaged(frameAt(5));
+    const lead = new Uint8Array(7);
+    // Behind 7 zeros: its span, from where it starts to where its length says it ends.
+    const scan = new ReplayScan(SALT, 0);
+    scan.push(new Uint8Array([...lead, ...own, ...new Uint8Array(8)]));
+    scan.finish();
+    expect({ frames: scan.framesFound, debrisEnd: scan.debrisEndBytes }).toEqual({ frames: 0, debrisEnd: lead.length + own.length });
+    // The same frame under another salt (a stale life) is no debris of this one.
+    const other = new DataView(own.buffer.slice(0));
+    other.setUint32(8, SALT + 1, true);
+    const stale = new ReplayScan(SALT, 0);
+    stale.push(new Uint8Array(other.buffer));
+    stale.finish();
+    expect(stale.debrisEndBytes).toBe(0);
+    // Split inside its 12-byte header, the salt is read once the header is whole.
+    const split = new ReplayScan(SALT, 100);
+    split.push(own.subarray(0, 10));
+    expect(split.debrisEndBytes).toBe(0);
+    split.push(own.subarray(10));
+    split.finish();
+    expect(split.debrisEndBytes).toBe(100 + own.length);
+    // A v1 scan (salt 0) has no life to tell apart, nor has a scan for any salt (behind a damaged
+    // header): neither claims debris.
+    for (const salt of [0, ANY_SALT]) {
+      const lifeless = new ReplayScan(salt, 0);
+      lifeless.push(own);
+      lifeless.finish();
+      expect(lifeless.debrisEndBytes).toBe(0);
+    }
+    // A header cut inside its salt claims nothing, even when the bytes it has match (a salt whose
+    // two high bytes are zeros: the missing ones would read as zeros).
+    const lowSalt = 0x0102;
+    const cut = damaged(encodeFrame({ kind: 'MutationBatch', lsn: 5, txBeginLsn: 1, events: [new TextEncoder().encode('event 5')] }, lowSalt));
+    const partial = new ReplayScan(lowSalt, 0);
+    partial.push(cut.subarray(0, 10));
+    partial.finish();
+    expect(partial.debrisEndBytes).toBe(0);
+    // Only the 12-byte header is left at the end of the segment: its length still says where the
+    // frame would have ended.
+    const headerOnly = new ReplayScan(SALT, 0);
+    headerOnly.push(own.subarray(0, 12));
+    headerOnly.finish();
+    expect(headerOnly.debrisEndBytes).toBe(own.length);
   });
 
   it('finds every whole live frame behind zeros and garbage, however the bytes are split into pushes', () => {
