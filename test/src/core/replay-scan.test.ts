@@ -3,7 +3,8 @@
 // found, no debris claimed past the frame it stopped at.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeFrame } from '../../../src/core/codec.js';
+import { deflateRawSync } from 'node:zlib';
+import { encodeFrame, rawPayloadOf } from '../../../src/core/codec.js';
 import { ANY_SALT, ReplayScan } from '../../../src/core/replay-scan.js';
 
 const SALT = 0x5a17_0002;
@@ -82,6 +83,39 @@ describe('ReplayScan', () => {
     headerOnly.push(own.subarray(0, 12));
     headerOnly.finish();
     expect(headerOnly.debrisEndBytes).toBe(own.length);
+  });
+
+  it('behind a damaged header (any salt) finds live v2 frames under the salt each carries', () => {
+    const scan = new ReplayScan(ANY_SALT, 0);
+    scan.push(new Uint8Array([...new Uint8Array(5), ...frameAt(7), ...frameAt(8)]));
+    scan.finish();
+    expect({ frames: scan.framesFound, maxLsn: scan.maxLsn }).toEqual({ frames: 2, maxLsn: 8 });
+  });
+
+  it('finds a deflated v2 frame (its kind byte carries the flag) behind zeros', () => {
+    const events = [new TextEncoder().encode('{"k":"' + 'd'.repeat(80) + '"}')];
+    const raw = rawPayloadOf({ kind: 'MutationBatch', lsn: 11, txBeginLsn: 1, events });
+    const deflated = encodeFrame({ kind: 'MutationBatch', lsn: 11, txBeginLsn: 1, events, stored: { deflated: new Uint8Array(deflateRawSync(raw)), rawBytes: raw.length } }, SALT);
+    const scan = new ReplayScan(SALT, 0);
+    scan.push(new Uint8Array([...new Uint8Array(9), ...deflated]));
+    scan.finish();
+    expect({ frames: scan.framesFound, maxLsn: scan.maxLsn }).toEqual({ frames: 1, maxLsn: 11 });
+  });
+
+  it('moves one byte past a candidate that fails its checksum, so a live frame inside the span it claims is still found', () => {
+    // A header claiming a 200-byte body, this salt, a plausible kind, and nothing behind it that
+    // checks out: the live frame starts 13 bytes in, well inside the claimed span.
+    const fake = new Uint8Array(13);
+    const view = new DataView(fake.buffer);
+    view.setUint32(0, 200, true);
+    view.setUint32(4, 0xdead_beef, true);
+    view.setUint32(8, SALT, true);
+    fake[12] = frameAt(9)[12]!;
+    const bytes = new Uint8Array([...fake, ...frameAt(9), ...new Uint8Array(256)]);
+    const scan = new ReplayScan(SALT, 0);
+    scan.push(bytes);
+    scan.finish();
+    expect({ frames: scan.framesFound, maxLsn: scan.maxLsn }).toEqual({ frames: 1, maxLsn: 9 });
   });
 
   it('finds every whole live frame behind zeros and garbage, however the bytes are split into pushes', () => {
