@@ -104,6 +104,26 @@ describe('from system calls to a crash-sim history', () => {
     ]);
   });
 
+  it('takes a directory fd for what it is: no O_DIRECT report, no sync_file_range note, no fsync of a directory removed since', () => {
+    const { calls, reported } = modelled([
+      '1  mkdir("/d/x", 0777) = 0',
+      '1  openat(AT_FDCWD</w>, "/d/x", O_RDONLY|O_DIRECTORY) = 3</d/x>',
+      '1  fcntl(3</d/x>, F_SETFL, O_RDONLY|O_DIRECT) = 0',
+      '1  sync_file_range(3</d/x>, 0, 0, SYNC_FILE_RANGE_WRITE) = 0',
+      '1  rmdir("/d/x") = 0',
+      '1  fsync(3</d/x>) = 0',
+    ]);
+    expect(reported).toEqual([]);
+    expect(calls).toEqual(['mkdir(x)', 'rmdir(x)']);
+    expect(history(['1  openat(AT_FDCWD</w>, "/d/x", O_RDONLY|O_DIRECTORY) = 3</d/x>', '1  sync_file_range(3</d/x>, 0, 0, SYNC_FILE_RANGE_WRITE) = 0']).notes).toEqual([]);
+  });
+
+  it('an fsync of standard output that strace failed changes nothing crash-test models, and says so', () => {
+    const h = history(['1  fsync(1</t/out>) = -1 EIO (Input/output error) (INJECTED)']);
+    expect(h.notes).toEqual(['fsync(/t/out) -> EIO was injected outside --dir: it changes nothing crash-test models']);
+    expect(h.ops).toHaveLength(1);
+  });
+
   it('reports each call that moves bytes into a file without showing them, and none that moves them out', () => {
     const { reported } = modelled([
       '1  openat(AT_FDCWD</w>, "/d/f", O_RDWR|O_CREAT, 0644) = 3</d/f>',
