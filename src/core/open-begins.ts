@@ -84,14 +84,16 @@ export class OpenBegins {
 
   /** The set without `lsn`; the same set when `lsn` is not a member. */
   without(lsn: Lsn): OpenBegins {
-    if (this.#positionOf(lsn) < 0) return this;
-    const base = this.#isNewest() ? this : this.#copied();
-    const store = base.#store;
+    const at = this.#positionOf(lsn);
+    if (at < 0) return this;
+    // An older value closes on a copy of its own, of which it is the newest (one level deep).
+    if (!this.#isNewest()) return this.#copied().without(lsn);
+    const store = this.#store;
     store.version += 1;
-    store.closedAt[base.#positionOf(lsn)] = store.version;
-    let start = base.#start;
-    while (start < base.#end && (store.closedAt[start] as number) <= store.version) start += 1;
-    return new OpenBegins(store, store.version, start, base.#end, base.size - 1);
+    store.closedAt[at] = store.version;
+    let start = this.#start;
+    while (start < this.#end && (store.closedAt[start] as number) <= store.version) start += 1;
+    return new OpenBegins(store, store.version, start, this.#end, this.size - 1);
   }
 
   /** The members, oldest first. */
