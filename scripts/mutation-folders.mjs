@@ -35,12 +35,12 @@ export const FOLDERS = {
     mutate: [
       'oracle/explore/**/*.ts',
       'oracle/check-trace/**/*.ts',
-      'oracle/crash-test/{strace-parse,syscall-history,file-calls,path-calls,process-table,call-context,describe,violations,report,merge,shard,errors,check-stream}.ts',
+      'oracle/crash-test/{strace-parse,strace-args,syscall-history,file-calls,path-calls,process-table,call-context,describe,violations,report,merge,shard,errors,check-stream}.ts',
     ],
     tests: [
       'test/oracle/explore/*.test.ts',
       'test/oracle/check-trace/check-trace.test.ts',
-      'test/oracle/crash-test/{strace-parse,syscall-history,process-table,report,describe,merge,shard,checker,check-stream,violations}*.test.ts',
+      'test/oracle/crash-test/{strace-parse,strace-args,syscall-history,process-table,report,describe,merge,shard,checker,check-stream,violations}*.test.ts',
       'test/crash-recovery/generated-workloads.test.ts',
     ],
   },

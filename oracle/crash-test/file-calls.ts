@@ -6,7 +6,8 @@
 import { isDirectory, sizeOf } from '../../crash-sim/sim-query.js';
 import type { CallContext } from './call-context.js';
 import type { Proc } from './process-table.js';
-import { argAt, decodeIovecs, decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
+import { argAt, decodeIovecs, decodeString, flagSet, parseFd, parseNumber } from './strace-args.js';
+import type { Syscall } from './strace-parse.js';
 
 /** The bytes a write or writev call hands over, as strace shows them. */
 function writtenData(call: Syscall): ReturnType<typeof decodeString> {

@@ -6,7 +6,8 @@ import { splitPath } from '../../crash-sim/sim-paths.js';
 import { inodeAt, isDirectory, nextInode, sizeOf } from '../../crash-sim/sim-query.js';
 import type { CallContext } from './call-context.js';
 import type { OpenFile, Proc } from './process-table.js';
-import { argAt, flagSet, parseNumber, type Syscall } from './strace-parse.js';
+import { argAt, flagSet, parseNumber } from './strace-args.js';
+import type { Syscall } from './strace-parse.js';
 
 const WRITE_ACCESS = ['O_WRONLY', 'O_RDWR'];
 

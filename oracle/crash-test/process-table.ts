@@ -4,11 +4,15 @@
 //     file description (path, inode, offset, O_APPEND), shared by dup/dup2/dup3/fcntl(F_DUPFD)
 //     and across fork, so an offset moved through one fd moves for all of them;
 //   - the current directory, per process, for relative paths (-y prints it for AT_FDCWD only);
-//   - close-on-exec fds are dropped at a successful execve.
+//   - close-on-exec fds are dropped at a successful execve;
+//   - a child may run, and be traced, before its parent's clone returns (strace prints the clone
+//     unfinished first): it is placed from the clone still running, never from a guess that
+//     depends on how strace's lines fell.
 // Pure bookkeeping: nothing here records an op (syscall-history.ts does).
 
 import { normalizePath } from '../../crash-sim/sim-paths.js';
-import { argAt, decodeString, flagSet, parseFd, parseNumber, type Syscall } from './strace-parse.js';
+import { argAt, decodeString, flagSet, parseFd, parseNumber } from './strace-args.js';
+import type { Syscall } from './strace-parse.js';
 
 /** An open file description. */
 export interface OpenFile {
@@ -36,6 +40,10 @@ export class ProcessTable {
   readonly #dataDir: string;
   /** The first process seen: the workload itself. */
   #root: Proc | null = null;
+  /** The clone-family calls that have started and not returned, by the caller's pid. */
+  readonly #cloning = new Map<number, Syscall>();
+  /** Children placed before their parent's clone returned: child pid → parent pid. */
+  readonly #placedEarly = new Map<number, number>();
 
   /** `cwd`: where the workload started; `dataDir`: the real path of --dir (the simulator's '/'). */
   constructor(cwd: string, dataDir: string) {
@@ -43,15 +51,32 @@ export class ProcessTable {
     this.#dataDir = dataDir;
   }
 
-  /** The process `pid`; one seen for the first time before its parent's clone returned shares the root's tables. */
-  proc(pid: number): Proc {
-    let proc = this.#procs.get(pid);
-    if (proc === undefined) {
-      const root = this.#root;
-      proc = root === null ? { fds: new Map(), cwd: { path: this.#cwd } } : { fds: root.fds, cwd: root.cwd };
-      this.#root ??= proc;
-      this.#procs.set(pid, proc);
-    }
+  /**
+   * The process `pid`. The first one seen is the workload. One seen for the first time later is a
+   * child whose parent's clone has not returned yet (strace printed the clone unfinished): with
+   * one such clone running it is that clone's child; with none, it gets the root's tables; with
+   * several, it cannot be told yet, and null says to hold its calls until a clone returns it.
+   */
+  proc(pid: number): Proc | null {
+    const known = this.#procs.get(pid);
+    if (known !== undefined) return known;
+    const root = this.#root;
+    if (root === null) return this.#place(pid, { fds: new Map(), cwd: { path: this.#cwd } });
+    if (this.#cloning.size > 1) return null;
+    const [running] = this.#cloning.values();
+    if (running === undefined) return this.#place(pid, { fds: root.fds, cwd: root.cwd });
+    this.#placedEarly.set(pid, running.pid);
+    return this.#place(pid, this.#child(this.#procs.get(running.pid) ?? root, running));
+  }
+
+  /** The process `pid`; one never placed (its parent's clone never returned it) gets the root's tables, as a last guess. */
+  adopt(pid: number): Proc {
+    return this.#procs.get(pid) ?? this.#place(pid, { fds: this.#root?.fds ?? new Map(), cwd: this.#root?.cwd ?? { path: this.#cwd } });
+  }
+
+  #place(pid: number, proc: Proc): Proc {
+    this.#root ??= proc;
+    this.#procs.set(pid, proc);
     return proc;
   }
 
@@ -76,12 +101,25 @@ export class ProcessTable {
     return normalizePath(`${base}/${path}`);
   }
 
-  /** clone, fork: the child shares or copies the parent's fd table and current directory. */
+  /** The first half of a clone-family call: until it returns, a process seen for the first time may be its child. */
+  cloneStarted(call: Syscall): void {
+    this.#cloning.set(call.pid, call);
+  }
+
+  /** clone, fork: the child shares or copies the parent's fd table and current directory (unless it was placed early, from this very call). */
   clone(proc: Proc, call: Syscall): void {
+    this.#cloning.delete(call.pid);
     if (call.ret === null || call.ret <= 0) return;
+    const placedBy = this.#placedEarly.get(call.ret);
+    this.#placedEarly.delete(call.ret);
+    if (placedBy !== call.pid) this.#procs.set(call.ret, this.#child(proc, call));
+  }
+
+  /** The child a clone-family call makes: CLONE_FILES shares the fd table, CLONE_FS the cwd; otherwise copies. */
+  #child(parent: Proc, call: Syscall): Proc {
     const flags = flagSet((/flags=([A-Z_|0-9]+)/.exec(call.args.join(',')) ?? [])[1] ?? '');
-    const copy = new Map([...proc.fds].map(([fd, e]) => [fd, { file: e.file, cloexec: e.cloexec }] as const));
-    this.#procs.set(call.ret, { fds: flags.has('CLONE_FILES') ? proc.fds : copy, cwd: flags.has('CLONE_FS') ? proc.cwd : { path: proc.cwd.path } });
+    const copy = new Map([...parent.fds].map(([fd, e]) => [fd, { file: e.file, cloexec: e.cloexec }] as const));
+    return { fds: flags.has('CLONE_FILES') ? parent.fds : copy, cwd: flags.has('CLONE_FS') ? parent.cwd : { path: parent.cwd.path } };
   }
 
   /** execve: close-on-exec fds go. */

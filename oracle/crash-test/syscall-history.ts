@@ -23,7 +23,8 @@ import type { CallContext, CallHandler } from './call-context.js';
 import { copyCall, dupCall, fallocateCall, fcntlCall, fsyncCall, ftruncateCall, mmapCall, readCall, seekCall, syncFileRangeCall, writeCall } from './file-calls.js';
 import { linkCall, mkdirCall, openCall, renameCall, symlinkCall, truncatePathCall, unlinkCall } from './path-calls.js';
 import { ProcessTable, type OpenFile, type Proc } from './process-table.js';
-import { argAt, flagSet, parseFd, type Syscall } from './strace-parse.js';
+import { argAt, flagSet, parseFd } from './strace-args.js';
+import { CLONE_CALLS, type Syscall } from './strace-parse.js';
 
 /** A call that crash-test cannot turn into crash states faithfully, named in every report. */
 export interface Unmodelled {
@@ -115,7 +116,7 @@ const CALLS: Readonly<Record<string, CallHandler>> = {
   dup3: dupCall,
   fcntl: fcntlCall,
   fcntl64: fcntlCall,
-  ...Object.fromEntries(['clone', 'clone3', 'fork', 'vfork'].map((name) => [name, (c: CallContext, p: Proc, call: Syscall) => c.processes.clone(p, call)])),
+  ...Object.fromEntries([...CLONE_CALLS].map((name) => [name, (c: CallContext, p: Proc, call: Syscall) => c.processes.clone(p, call)])),
   execve: (c, p) => c.processes.exec(p),
   execveat: (c, p) => c.processes.exec(p),
   chdir: (c, p, call) => c.processes.chdir(p, call),
@@ -149,6 +150,8 @@ export class SyscallHistoryBuilder implements CallContext {
   readonly #dirPrefix: string;
   #stdoutText = '';
   #seen = 0;
+  /** The calls of processes that cannot be placed yet (ProcessTable.proc), by pid, held until a clone returns them. */
+  readonly #held = new Map<number, Syscall[]>();
 
   constructor(options: SyscallHistoryOptions) {
     this.#options = options;
@@ -167,9 +170,17 @@ export class SyscallHistoryBuilder implements CallContext {
   }
 
   add(call: Syscall): void {
-    this.#seen++;
+    const held = this.#held.get(call.pid);
+    if (held !== undefined) return void held.push(call);
     // The first call seen names the root process, whether it failed or not.
     const proc = this.processes.proc(call.pid);
+    if (proc === null) return void this.#held.set(call.pid, [call]);
+    this.#apply(proc, call);
+  }
+
+  #apply(proc: Proc, call: Syscall): void {
+    if (call.started === true) return this.processes.cloneStarted(call);
+    this.#seen++;
     const failed = call.errno !== null || (call.ret !== null && call.ret < 0);
     if (failed && !RECORDED_WHEN_FAILED.has(call.name)) return;
     try {
@@ -179,9 +190,23 @@ export class SyscallHistoryBuilder implements CallContext {
       // a directory it does not know) is named, not fatal: the rest of the history still counts.
       this.report(call, `could not be applied: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (CLONE_CALLS.has(call.name) && call.ret !== null && call.ret > 0) this.#release(call.ret);
+  }
+
+  /** The held calls of `pid`, applied now that a clone returned it (or, at the end, with a last guess). */
+  #release(pid: number): void {
+    const held = this.#held.get(pid);
+    if (held === undefined) return;
+    this.#held.delete(pid);
+    const proc = this.processes.adopt(pid);
+    for (const call of held) this.#apply(proc, call);
   }
 
   finish(): SyscallHistory {
+    for (const pid of [...this.#held.keys()]) {
+      this.note(`process ${pid} was seen while several clones were running and none of them returned it; its calls were read with the first process's descriptors`);
+      this.#release(pid);
+    }
     return { knobs: this.#options.knobs, ops: this.#ops, calls: this.#calls, acks: this.#acks, unmodelled: this.#unmodelled, notes: [...this.#notes] };
   }
 

@@ -4,15 +4,20 @@
 // the current directory; execve drops close-on-exec fds; close_range closes or marks a range; and
 // relative paths resolve against the cwd, a dirfd's -y path, or a --dir file's real path.
 import { describe, expect, it } from 'vitest';
-import { ProcessTable, type OpenFile } from '../../../oracle/crash-test/process-table.js';
+import { ProcessTable, type OpenFile, type Proc } from '../../../oracle/crash-test/process-table.js';
 import type { Syscall } from '../../../oracle/crash-test/strace-parse.js';
 
 const call = (name: string, args: readonly string[], ret: number | null = 0): Syscall => ({ line: 1, pid: 1, name, args, ret, errno: null, retPath: null, retExtra: '' });
+/** A process the table could place (proc gives null only while it cannot). */
+function placed(proc: Proc | null): Proc {
+  expect(proc).not.toBeNull();
+  return proc as Proc;
+}
 const file = (path: string, kind: OpenFile['kind'] = 'file'): OpenFile => ({ kind, path, inode: kind === 'file' ? 1 : null, offset: 0, append: false });
 
-function tableWithFds(): { table: ProcessTable; parent: ReturnType<ProcessTable['proc']> } {
+function tableWithFds(): { table: ProcessTable; parent: Proc } {
   const table = new ProcessTable('/home/w', '/data');
-  const parent = table.proc(100);
+  const parent = placed(table.proc(100));
   parent.fds.set(3, { file: file('/log'), cloexec: false });
   parent.fds.set(4, { file: file('/tmp/x', 'outside'), cloexec: true });
   return { table, parent };
@@ -21,14 +26,56 @@ function tableWithFds(): { table: ProcessTable; parent: ReturnType<ProcessTable[
 describe('ProcessTable.proc', () => {
   it('starts the first process in the workload cwd with no fds, and gives a process first seen later the root tables', () => {
     const table = new ProcessTable('/home/w', '/data');
-    const root = table.proc(100);
+    const root = placed(table.proc(100));
     expect(root.cwd.path).toBe('/home/w');
     expect(root.fds.size).toBe(0);
     expect(table.proc(100)).toBe(root);
-    // A thread whose calls strace printed before its clone returned.
-    const early = table.proc(101);
+    // A process first seen while no clone is running (its clone was not traced): the root's tables.
+    const early = placed(table.proc(101));
     expect(early.fds).toBe(root.fds);
     expect(early.cwd).toBe(root.cwd);
+  });
+
+  it('places a process first seen while one clone runs as that clone\'s child, and keeps it when the clone returns', () => {
+    const { table, parent } = tableWithFds();
+    const fork = (ret: number | null, started?: true): Syscall => ({ ...call('clone', ['child_stack=NULL', 'flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD'], ret), pid: 100, ...(started ? { started } : {}) });
+    table.cloneStarted(fork(null, true));
+    const child = placed(table.proc(300));
+    // A copy of the cloning process's table (not the root's, not shared), its descriptions shared.
+    expect([...child.fds.keys()]).toEqual([3, 4]);
+    expect(child.fds).not.toBe(parent.fds);
+    expect(child.fds.get(3)?.file).toBe(parent.fds.get(3)?.file);
+    expect(child.cwd).not.toBe(parent.cwd);
+    child.fds.set(5, { file: file('/child'), cloexec: false });
+    table.clone(parent, fork(300));
+    expect(table.proc(300)).toBe(child);
+    expect([...placed(table.proc(300)).fds.keys()]).toEqual([3, 4, 5]);
+    // The clone has returned: a later unknown pid is no child of it (the root's shared tables, as before).
+    expect(placed(table.proc(301)).fds).toBe(parent.fds);
+  });
+
+  it('shares the cloning thread\'s table with CLONE_FILES when placed early', () => {
+    const { table, parent } = tableWithFds();
+    table.cloneStarted({ ...call('clone3', ['{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, exit_signal=0}', '88'], null), pid: 100, started: true });
+    const thread = placed(table.proc(200));
+    expect(thread.fds).toBe(parent.fds);
+    expect(thread.cwd).toBe(parent.cwd);
+  });
+
+  it('cannot place a process first seen while two clones run (null) until one returns it; adopt gives the root\'s tables as a last guess', () => {
+    const { table, parent } = tableWithFds();
+    const other = placed(table.proc(0));
+    const fork = (pid: number, ret: number | null): Syscall => ({ ...call('fork', [], ret), pid });
+    table.cloneStarted({ ...fork(100, null), started: true });
+    table.cloneStarted({ ...fork(0, null), started: true });
+    expect(table.proc(300)).toBeNull();
+    expect(table.proc(301)).toBeNull();
+    table.clone(parent, fork(100, 300));
+    expect([...placed(table.proc(300)).fds.keys()]).toEqual([3, 4]);
+    expect(table.adopt(300)).toBe(table.proc(300));
+    // One clone runs again (pid 0's): 301 is now placed as its child.
+    expect(placed(table.proc(301)).fds).not.toBe(other.fds);
+    expect(table.adopt(302).fds).toBe(parent.fds);
   });
 });
 
@@ -36,7 +83,7 @@ describe('ProcessTable.clone', () => {
   it('shares the fd table with CLONE_FILES and the cwd with CLONE_FS (a thread)', () => {
     const { table, parent } = tableWithFds();
     table.clone(parent, call('clone', ['child_stack=0x7f', 'flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD'], 200));
-    const thread = table.proc(200);
+    const thread = placed(table.proc(200));
     expect(thread.fds).toBe(parent.fds);
     expect(thread.cwd).toBe(parent.cwd);
   });
@@ -44,7 +91,7 @@ describe('ProcessTable.clone', () => {
   it('copies the fd table and the cwd at a fork, the open file descriptions (their offsets) still shared', () => {
     const { table, parent } = tableWithFds();
     table.clone(parent, call('clone', ['child_stack=NULL', 'flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD'], 300));
-    const child = table.proc(300);
+    const child = placed(table.proc(300));
     expect(child.fds).not.toBe(parent.fds);
     expect(child.cwd).not.toBe(parent.cwd);
     expect(child.cwd.path).toBe('/home/w');
@@ -63,8 +110,8 @@ describe('ProcessTable.clone', () => {
     table.clone(parent, call('clone', ['flags=SIGCHLD'], 0));
     table.clone(parent, call('clone', ['flags=SIGCHLD'], null));
     // Unknown pids (0 included) still get the root's tables, not a copy.
-    expect(table.proc(0).fds).toBe(parent.fds);
-    expect(table.proc(400).fds).toBe(parent.fds);
+    expect(placed(table.proc(0)).fds).toBe(parent.fds);
+    expect(placed(table.proc(400)).fds).toBe(parent.fds);
   });
 });
 

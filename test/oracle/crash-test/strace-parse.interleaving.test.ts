@@ -8,7 +8,8 @@
 //     to the workload's standard output, which comes where it started (an ack is seen from then).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeIovecs, decodeString, parseTrace } from '../../../oracle/crash-test/strace-parse.js';
+import { decodeIovecs, decodeString } from '../../../oracle/crash-test/strace-args.js';
+import { parseTrace } from '../../../oracle/crash-test/strace-parse.js';
 
 const NAMED: Readonly<Record<number, string>> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r', 34: '"', 92: '\\' };
 

@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { argAt, decodeIovecs, decodeString, parseFd, parseTrace, splitArgs } from '../../../oracle/crash-test/strace-parse.js';
+import { parseTrace } from '../../../oracle/crash-test/strace-parse.js';
 
 describe('reading strace lines', () => {
-  it('splits top-level arguments around strings, fd paths and structures', () => {
-    expect(splitArgs('3</a, b>, "x,\\"y", [{iov_base="q", iov_len=1}], 5) = 5').args).toEqual(['3</a, b>', '"x,\\"y"', '[{iov_base="q", iov_len=1}]', '5']);
-  });
-
-  it('decodes C escapes and \\xNN to the exact bytes, and notices a string cut at -s', () => {
-    expect([...(decodeString('"a\\x00\\n\\"\\\\\\xc8"')?.bytes ?? [])]).toEqual([97, 0, 10, 34, 92, 200]);
-    expect(decodeString('"abc"...')?.truncated).toBe(true);
-    expect(decodeString('"abc"')?.truncated).toBe(false);
-    expect([...(decodeIovecs('[{iov_base="ab", iov_len=2}, {iov_base="\\x01", iov_len=1}]')?.bytes ?? [])]).toEqual([97, 98, 1]);
-  });
-
-  it('reads fd arguments with their -y path, AT_FDCWD, and files unlinked while open', () => {
-    expect(parseFd('3</d/x.log>')).toEqual({ fd: 3, path: '/d/x.log' });
-    expect(parseFd('AT_FDCWD</work>')).toEqual({ fd: 'AT_FDCWD', path: '/work' });
-    expect(parseFd('7</d/x-shm>(deleted)')).toEqual({ fd: 7, path: '/d/x-shm' });
-  });
-
   it('joins an unfinished call with its resumption and places it where it returned', () => {
     const trace = [
       '10  write(3</d/a>, "ab", 2 <unfinished ...>',
@@ -39,31 +22,31 @@ describe('reading strace lines', () => {
     expect(calls.map((c) => c.name)).toEqual(['write', 'fsync']);
   });
 
+  it('passes on the first half of a clone-family call, marked started, and the whole call again where it returned', () => {
+    const trace = [
+      '10  clone(child_stack=NULL, flags=CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>',
+      '11  write(3</d/a>, "x", 1) = 1',
+      '10  <... clone resumed>, child_tidptr=0x7f) = 11',
+      '12  vfork( <unfinished ...>',
+      '12  <... vfork resumed>) = 13',
+      '14  write(3</d/a>, "y", 1 <unfinished ...>',
+    ].join('\n');
+    const { calls, unparsed } = parseTrace(trace, { stdoutPath: null });
+    expect(unparsed).toEqual([]);
+    expect(calls.map((c) => [c.name, c.pid, c.ret, c.started ?? false, c.args.length])).toEqual([
+      ['clone', 10, null, true, 2],
+      ['write', 11, 1, false, 3],
+      ['clone', 10, 11, false, 3],
+      ['vfork', 12, null, true, 0],
+      ['vfork', 12, 13, false, 0],
+      ['write', 14, null, false, 3],
+    ]);
+  });
+
   it('reads failed calls with their errno and keeps unreadable lines for the report', () => {
     const { calls, unparsed } = parseTrace('5  openat(AT_FDCWD</w>, "x", O_RDONLY) = -1 ENOENT (No such file or directory)\nnot a line', { stdoutPath: null });
     expect(calls[0]?.errno).toBe('ENOENT');
     expect(calls[0]?.ret).toBe(-1);
     expect(unparsed).toEqual([{ line: 2, text: 'not a line' }]);
-  });
-});
-
-describe('argAt', () => {
-  it('gives an argument as strace printed it, and no text for one it did not print', () => {
-    const call = { args: ['3</data/x>', '"ab"'] };
-    expect(argAt(call, 0)).toBe('3</data/x>');
-    expect(argAt(call, 1)).toBe('"ab"');
-    expect(argAt(call, 2)).toBe('');
-  });
-});
-
-describe('splitArgs', () => {
-  it('keeps commas inside parentheses, brackets and braces within one argument, and stops at the closing parenthesis', () => {
-    expect(splitArgs('f(a, b), [1, 2], {x=1, y=(2, 3)}, "q,r") = 0')).toEqual({ args: ['f(a, b)', '[1, 2]', '{x=1, y=(2, 3)}', '"q,r"'], end: 39 });
-  });
-
-  it('gives no argument for an empty list, and keeps an empty last argument after a comma', () => {
-    expect(splitArgs(') = 0')).toEqual({ args: [], end: 0 });
-    expect(splitArgs('a, ) = 0')).toEqual({ args: ['a', ''], end: 3 });
-    expect(splitArgs('x) = 0').args).toEqual(['x']);
   });
 });

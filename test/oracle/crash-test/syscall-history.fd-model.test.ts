@@ -35,7 +35,7 @@ type Cmd =
   | { readonly k: 'ftruncate'; readonly p: number; readonly fd: number; readonly size: number }
   | { readonly k: 'fallocate'; readonly p: number; readonly fd: number; readonly mode: '0' | 'FALLOC_FL_KEEP_SIZE' | 'FALLOC_FL_KEEP_SIZE|FALLOC_FL_PUNCH_HOLE'; readonly at: number; readonly len: number }
   | { readonly k: 'close'; readonly p: number; readonly fd: number }
-  | { readonly k: 'fork'; readonly p: number };
+  | { readonly k: 'fork'; readonly p: number; readonly split: boolean };
 
 const pick = fc.nat(50);
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
@@ -49,7 +49,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ k: fc.constant('ftruncate' as const), p: pick, fd: pick, size: fc.nat(24) }),
   fc.record({ k: fc.constant('fallocate' as const), p: pick, fd: pick, mode: fc.constantFrom('0' as const, 'FALLOC_FL_KEEP_SIZE' as const, 'FALLOC_FL_KEEP_SIZE|FALLOC_FL_PUNCH_HOLE' as const), at: fc.nat(16), len: fc.integer({ min: 1, max: 12 }) }),
   fc.record({ k: fc.constant('close' as const), p: pick, fd: pick }),
-  fc.record({ k: fc.constant('fork' as const), p: pick }),
+  fc.record({ k: fc.constant('fork' as const), p: pick, split: fc.boolean() }),
 );
 
 /** An open file description, as the kernel keeps it. */
@@ -67,16 +67,25 @@ class Kernel {
   readonly lines: string[] = [];
   #nextPid = 101;
   #letter = 0;
+  /** A clone strace printed unfinished: its caller and the line that ends it, printed when the caller runs again. */
+  #cloning: { readonly pid: number; readonly resumed: string } | null = null;
 
   run(c: Cmd): void {
     const pids = [...this.procs.keys()];
     const pid = pids[c.p % pids.length] as number;
+    if (this.#cloning?.pid === pid) this.end();
     const fds = this.procs.get(pid) as Map<number, Desc>;
     if (c.k === 'open') return this.#open(pid, fds, c);
     if (c.k === 'fork') {
+      // The child exists from the clone's entry; its parent does nothing until the clone returns.
+      // A split clone lets the child's calls come first, as strace prints them under load (one
+      // split clone at a time: with two, the child's parent cannot be told until one returns).
       const child = this.#nextPid++;
       this.procs.set(child, new Map(fds));
-      return this.#line(pid, `clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f00000a10) = ${child}`);
+      const head = 'clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD';
+      if (!c.split || this.#cloning !== null) return this.#line(pid, `${head}, child_tidptr=0x7f00000a10) = ${child}`);
+      this.#cloning = { pid, resumed: `<... clone resumed>, child_tidptr=0x7f00000a10) = ${child}` };
+      return this.#line(pid, `${head} <unfinished ...>`);
     }
     const open = [...fds.keys()].sort((x, y) => x - y);
     if (open.length === 0) return;
@@ -145,6 +154,12 @@ class Kernel {
     this.#line(pid, `openat(AT_FDCWD</w>, "/d/${path}", ${flags}, 0644) = ${fd}</d/${path}>`);
   }
 
+  /** Ends a split clone still running (its caller runs again, or the program ends). */
+  end(): void {
+    if (this.#cloning !== null) this.#line(this.#cloning.pid, this.#cloning.resumed);
+    this.#cloning = null;
+  }
+
   #line(pid: number, text: string): void {
     this.lines.push(`${pid}  ${text}`);
   }
@@ -195,6 +210,7 @@ function expectSameFiles(program: readonly Cmd[]): void {
   const kernel = new Kernel();
   kernel.run({ k: 'open', p: 0, path: 0, append: false, trunc: false, rdwr: true });
   for (const c of program) kernel.run(c);
+  kernel.end();
   expect(liveFiles(kernel.lines), kernel.lines.join('\n')).toEqual(kernel.files);
 }
 
@@ -210,7 +226,8 @@ describe('the bytes of a traced program land where the kernel put them', () => {
   it.each<[string, Cmd[]]>([
     ['dup shares the offset both ways', [{ k: 'dup', p: 0, fd: 0, how: 'dup', target: 3 }, { k: 'write', p: 0, fd: 1, len: 2, short: 0 }, { k: 'write', p: 0, fd: 0, len: 2, short: 0 }]],
     ['dup2 shares the offset', [{ k: 'dup', p: 0, fd: 0, how: 'dup2', target: 9 }, { k: 'write', p: 0, fd: 1, len: 2, short: 0 }, { k: 'write', p: 0, fd: 0, len: 2, short: 0 }]],
-    ['a child shares the offset with its parent', [{ k: 'fork', p: 0 }, { k: 'write', p: 1, fd: 0, len: 3, short: 0 }, { k: 'write', p: 0, fd: 0, len: 3, short: 0 }]],
+    ['a child shares the offset with its parent', [{ k: 'fork', p: 0, split: false }, { k: 'write', p: 1, fd: 0, len: 3, short: 0 }, { k: 'write', p: 0, fd: 0, len: 3, short: 0 }]],
+    ['a child printed before its clone returned has its parent\'s fds, not the first process\'s', [{ k: 'fork', p: 0, split: false }, { k: 'open', p: 1, path: 1, append: false, trunc: false, rdwr: true }, { k: 'fork', p: 1, split: true }, { k: 'write', p: 2, fd: 1, len: 3, short: 0 }, { k: 'close', p: 2, fd: 0 }, { k: 'write', p: 1, fd: 0, len: 2, short: 0 }, { k: 'write', p: 0, fd: 0, len: 2, short: 0 }]],
     ['a short write advances by what it returned', [{ k: 'write', p: 0, fd: 0, len: 5, short: 2 }, { k: 'write', p: 0, fd: 0, len: 2, short: 0 }]],
     ['O_APPEND writes at the end', [{ k: 'write', p: 0, fd: 0, len: 4, short: 0 }, { k: 'open', p: 0, path: 0, append: true, trunc: false, rdwr: false }, { k: 'write', p: 0, fd: 1, len: 2, short: 0 }]],
     ['pwrite64 leaves the offset', [{ k: 'pwrite', p: 0, fd: 0, len: 3, at: 6 }, { k: 'write', p: 0, fd: 0, len: 2, short: 0 }]],

@@ -1,0 +1,44 @@
+// oracle/crash-test/strace-args.ts: one strace argument at a time (the top-level split, strings
+// and their escapes, fd arguments with -y paths, an argument strace did not print).
+import { describe, expect, it } from 'vitest';
+import { argAt, decodeIovecs, decodeString, parseFd, splitArgs } from '../../../oracle/crash-test/strace-args.js';
+
+describe('reading strace arguments', () => {
+  it('splits top-level arguments around strings, fd paths and structures', () => {
+    expect(splitArgs('3</a, b>, "x,\\"y", [{iov_base="q", iov_len=1}], 5) = 5').args).toEqual(['3</a, b>', '"x,\\"y"', '[{iov_base="q", iov_len=1}]', '5']);
+  });
+
+  it('decodes C escapes and \\xNN to the exact bytes, and notices a string cut at -s', () => {
+    expect([...(decodeString('"a\\x00\\n\\"\\\\\\xc8"')?.bytes ?? [])]).toEqual([97, 0, 10, 34, 92, 200]);
+    expect(decodeString('"abc"...')?.truncated).toBe(true);
+    expect(decodeString('"abc"')?.truncated).toBe(false);
+    expect([...(decodeIovecs('[{iov_base="ab", iov_len=2}, {iov_base="\\x01", iov_len=1}]')?.bytes ?? [])]).toEqual([97, 98, 1]);
+  });
+
+  it('reads fd arguments with their -y path, AT_FDCWD, and files unlinked while open', () => {
+    expect(parseFd('3</d/x.log>')).toEqual({ fd: 3, path: '/d/x.log' });
+    expect(parseFd('AT_FDCWD</work>')).toEqual({ fd: 'AT_FDCWD', path: '/work' });
+    expect(parseFd('7</d/x-shm>(deleted)')).toEqual({ fd: 7, path: '/d/x-shm' });
+  });
+});
+
+describe('argAt', () => {
+  it('gives an argument as strace printed it, and no text for one it did not print', () => {
+    const call = { args: ['3</data/x>', '"ab"'] };
+    expect(argAt(call, 0)).toBe('3</data/x>');
+    expect(argAt(call, 1)).toBe('"ab"');
+    expect(argAt(call, 2)).toBe('');
+  });
+});
+
+describe('splitArgs', () => {
+  it('keeps commas inside parentheses, brackets and braces within one argument, and stops at the closing parenthesis', () => {
+    expect(splitArgs('f(a, b), [1, 2], {x=1, y=(2, 3)}, "q,r") = 0')).toEqual({ args: ['f(a, b)', '[1, 2]', '{x=1, y=(2, 3)}', '"q,r"'], end: 39 });
+  });
+
+  it('gives no argument for an empty list, and keeps an empty last argument after a comma', () => {
+    expect(splitArgs(') = 0')).toEqual({ args: [], end: 0 });
+    expect(splitArgs('a, ) = 0')).toEqual({ args: ['a', ''], end: 3 });
+    expect(splitArgs('x) = 0').args).toEqual(['x']);
+  });
+});
