@@ -87,7 +87,8 @@ export function planCutQuarantine(summary: ReplaySummary, names: readonly string
 export function sealSalvagedSegment(plan: RecoveryPlan, summary: ReplaySummary): { readonly plan: RecoveryPlan; readonly start: WriterStart } {
   const active = plan.start.active;
   const damaged = summary.policyReport?.skipped.some((range) => range.segmentId === active.id) ?? false;
-  if (!damaged || plan.case === 'no-segment') return { plan, start: plan.start };
+  // With no segment on disk nothing was skipped, so `damaged` is false then too.
+  if (!damaged) return { plan, start: plan.start };
   const id = active.id + 1;
   const name = segmentFileName(id);
   const baseLsn = plan.maxLsnOnDisk + 1;
@@ -109,7 +110,8 @@ export function sealSalvagedSegment(plan: RecoveryPlan, summary: ReplaySummary):
       ...plan.start,
       sealed: [
         ...plan.start.sealed,
-        { id: active.id, name: active.name, baseLsn: active.baseLsn, lastLsn, version: active.salt === 0 ? 1 : 2, salt: active.salt, sizeBytes: active.sizeBytes },
+        // The active segment is always v2: the plan seals a v1 last segment and starts a new v2 one.
+        { id: active.id, name: active.name, baseLsn: active.baseLsn, lastLsn, version: 2, salt: active.salt, sizeBytes: active.sizeBytes },
       ],
       active: { id, name, baseLsn, salt, writtenBytes: SEGMENT_HEADER_BYTES, sizeBytes: SEGMENT_HEADER_BYTES, hasRecords: false },
     },
