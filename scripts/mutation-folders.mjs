@@ -39,7 +39,7 @@ export const FOLDERS = {
     ],
     tests: [
       'test/oracle/explore/*.test.ts',
-      'test/oracle/check-trace/check-trace.test.ts',
+      'test/oracle/check-trace/{check-trace,check-trace.key,crash-candidates,line-steps,action-trace}.test.ts',
       'test/oracle/crash-test/{strace-parse,strace-args,syscall-history,process-table,report,describe,merge,shard,checker,check-stream,violations}*.test.ts',
       'test/crash-recovery/generated-workloads.test.ts',
     ],
