@@ -52,6 +52,14 @@ describe('planCutQuarantine', () => {
       { kind: 'fsync', file: A },
     ]);
   });
+
+  it('renames nothing and fsyncs no directory when the damaged segment is the last one: it only cuts it short', () => {
+    const last: CutReport = { ...cut, segment: C, segmentId: 3, cutSegments: [] };
+    expect(planCutQuarantine(summaryCutAt(last), [A, B, C])?.effects).toEqual([
+      { kind: 'truncate', file: C, sizeBytes: 100 },
+      { kind: 'fsync', file: C },
+    ]);
+  });
 });
 
 describe('sealSalvagedSegment', () => {

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deflateRawSync } from 'node:zlib';
 import { encodeFrame, rawPayloadOf } from '../../../src/core/codec.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN } from '../../../src/core/format.js';
 import { ANY_SALT, ReplayScan } from '../../../src/core/replay-scan.js';
 
 const SALT = 0x5a17_0002;
@@ -154,6 +155,43 @@ describe('ReplayScan', () => {
       scan.push(frame);
       scan.finish();
       expect({ zeros, frames: scan.framesFound, maxLsn: scan.maxLsn }).toEqual({ zeros, frames: 1, maxLsn: 9 });
+    }
+  });
+
+  it('keeps a frame whose length starts with a zero byte (a body of 256 bytes) when a push ends inside its length, behind zeros', () => {
+    const sized = (eventBytes: number): Uint8Array => encodeFrame({ kind: 'MutationBatch', lsn: 9, txBeginLsn: 1, events: [new Uint8Array(eventBytes).fill(7)] }, SALT);
+    const overhead = new DataView(sized(0).buffer).getUint32(0, true);
+    const frame = sized(256 - overhead);
+    expect([...frame.subarray(0, 4)]).toEqual([0, 1, 0, 0]);
+    for (const zeros of [0, 3, 8, 13]) {
+      for (let split = 1; split < 12; split++) {
+        const bytes = new Uint8Array([...new Uint8Array(zeros), ...frame]);
+        const scan = new ReplayScan(SALT, 0);
+        scan.push(bytes.subarray(0, zeros + split));
+        scan.push(bytes.subarray(zeros + split));
+        scan.finish();
+        expect({ zeros, split, frames: scan.framesFound, end: scan.lastFrameEndBytes }).toEqual({ zeros, split, frames: 1, end: bytes.length });
+      }
+    }
+  });
+
+  it('scans a segment whose salt is 1 for frames of its own life only (ANY_SALT is no salt a segment can have)', () => {
+    const life = (salt: number, lsn: number): Uint8Array => encodeFrame({ kind: 'MutationBatch', lsn, txBeginLsn: 1, events: [new TextEncoder().encode('x')] }, salt);
+    const scan = new ReplayScan(1, 0);
+    scan.push(new Uint8Array([...life(2, 5), ...life(1, 6)]));
+    scan.finish();
+    expect({ frames: scan.framesFound, maxLsn: scan.maxLsn }).toEqual({ frames: 1, maxLsn: 6 });
+  });
+
+  it('claims no debris for a header of its own salt whose length no frame can have (too short or too long)', () => {
+    for (const bodyBytes of [0, FRAME_BODY_BYTES_MIN - 1, FRAME_BODY_BYTES_MAX + 1, 0xffff_ffff]) {
+      const header = new DataView(new ArrayBuffer(12));
+      header.setUint32(0, bodyBytes, true);
+      header.setUint32(8, SALT, true);
+      const scan = new ReplayScan(SALT, 0);
+      scan.push(new Uint8Array([...new Uint8Array(header.buffer), ...new Uint8Array(64)]));
+      scan.finish();
+      expect({ bodyBytes, debrisEnd: scan.debrisEndBytes, frames: scan.framesFound }).toEqual({ bodyBytes, debrisEnd: 0, frames: 0 });
     }
   });
 });
