@@ -143,12 +143,18 @@ describe('ReplayScan', () => {
     );
   });
 
-  it('finds a frame whose length has only its high byte set (a body of exactly 16 MiB) right behind zeros', () => {
+  it('finds a frame whose length has only its high byte set (a body of exactly 16 MiB) right behind zeros, and one of the largest body', () => {
     const sized = (eventBytes: number): Uint8Array => encodeFrame({ kind: 'MutationBatch', lsn: 9, txBeginLsn: 1, events: [new Uint8Array(eventBytes)] }, SALT);
     const probe = sized(0);
     const overhead = new DataView(probe.buffer, probe.byteOffset).getUint32(0, true);
     const frame = sized(2 ** 24 - overhead);
     expect([...frame.subarray(0, 4)]).toEqual([0, 0, 0, 1]);
+    // The largest body a frame may have (FRAME_BODY_BYTES_MAX, inclusive) is a frame like any other.
+    const largest = sized(FRAME_BODY_BYTES_MAX - overhead);
+    const scan = new ReplayScan(SALT, 0);
+    scan.push(largest);
+    scan.finish();
+    expect(scan.framesFound).toBe(1);
     for (const zeros of [0, 1, 5, 8]) {
       const scan = new ReplayScan(SALT, 0);
       scan.push(new Uint8Array(zeros));
