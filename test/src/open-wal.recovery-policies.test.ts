@@ -99,6 +99,26 @@ describe('recovery policies in openWal', () => {
     await again.wal.close();
   });
 
+  it('point-in-time at a sealed segment\'s damaged header cuts that segment whole, and the log goes on from the prefix in a segment with a good header', async () => {
+    const dir = tempDir('policy-pit-header');
+    const { wal } = await openWal(dir, { segmentTargetBytes: 64 });
+    for (const e of ['a', 'b', 'c', 'd']) await commit(wal, e);
+    await wal.close();
+    const file = join(dir, segmentFileName(2));
+    const bytes = readFileSync(file);
+    bytes[5] = (bytes[5] ?? 0) ^ 0xff; // inside the header: its checksum fails
+    writeFileSync(file, bytes);
+    const opened = await openWal(dir, { recovery: 'point-in-time', segmentTargetBytes: 64 });
+    expect(events(opened.replay)).toEqual(['a']);
+    expect(opened.replay.policyReport?.cut).toMatchObject({ segment: segmentFileName(2), offsetBytes: 0, cutSegments: [segmentFileName(3), segmentFileName(4)] });
+    await commit(opened.wal, 'e');
+    await opened.wal.close();
+    const again = await openWal(dir);
+    expect(events(again.replay)).toEqual(['a', 'e']);
+    expect(again.replay.tornTail).toBeNull();
+    await again.wal.close();
+  });
+
   it('skip-corrupted skips the damaged frame, drops its transaction, keeps the rest, and leaves the damage where the default still reports it', async () => {
     const { dir } = await damagedLog('policy-skip');
     const opened = await openWal(dir, { recovery: 'skip-corrupted' });

@@ -53,6 +53,14 @@ describe('planCutQuarantine', () => {
     ]);
   });
 
+  it('hands a cut at a damaged header (offset 0) to the recovery plan as a torn header, so the segment gets a new header', () => {
+    const atHeader: CutReport = { ...cut, segment: C, segmentId: 3, offsetBytes: 0, cutSegments: [] };
+    const summary = planCutQuarantine(summaryCutAt(atHeader), [A, B, C])?.summary;
+    expect(summary?.tornTail).toMatchObject({ segment: C, offsetBytes: 0, headerTorn: true });
+    const config = { syncMode: 'per-commit' as const, segmentTargetBytes: 4096, maxCommits: null, preallocate: true, recycleSegments: 2 };
+    expect(planRecovery(summary as ReplaySummary, 0, config).case).toBe('torn-header');
+  });
+
   it('renames nothing and fsyncs no directory when the damaged segment is the last one: it only cuts it short', () => {
     const last: CutReport = { ...cut, segment: C, segmentId: 3, cutSegments: [] };
     expect(planCutQuarantine(summaryCutAt(last), [A, B, C])?.effects).toEqual([
@@ -93,5 +101,11 @@ describe('sealSalvagedSegment', () => {
       expect(sealed.plan, JSON.stringify(skippedIn)).toBe(plan);
       expect(sealed.start, JSON.stringify(skippedIn)).toBe(plan.start);
     }
+  });
+
+  it('changes nothing after a default open, whose replay has no policy report', () => {
+    const { policyReport: _report, ...summary } = salvaged([3]);
+    const plan = planRecovery(summary, 0, config);
+    expect(sealSalvagedSegment(plan, summary).start).toBe(plan.start);
   });
 });
