@@ -182,7 +182,8 @@ export class SyscallHistoryBuilder implements CallContext {
     if (call.started === true) return this.processes.cloneStarted(call);
     this.#seen++;
     const failed = call.errno !== null || (call.ret !== null && call.ret < 0);
-    if (failed && !RECORDED_WHEN_FAILED.has(call.name)) return;
+    // A failed clone still ends the clone that started (ProcessTable.clone makes no process for it).
+    if (failed && !RECORDED_WHEN_FAILED.has(call.name) && !CLONE_CALLS.has(call.name)) return;
     try {
       CALLS[call.name]?.(this, proc, call);
     } catch (error) {

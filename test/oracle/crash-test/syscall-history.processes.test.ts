@@ -74,6 +74,22 @@ describe('a process strace shows before its clone returned', () => {
     expect(h.calls.filter((c) => c.startsWith('write'))).toEqual(['write(log, 4 bytes @0)', 'write(log, 5 bytes @4)', 'write(log, 6 bytes @9)']);
   });
 
+  it('forgets a clone that failed: it is no parent of a process seen later', () => {
+    const h = history([
+      '100  openat(AT_FDCWD</w>, "/d/log", O_WRONLY|O_CREAT, 0644) = 3</d/log>',
+      `100  ${FORK}, child_tidptr=0x1) = 101`,
+      `100  ${FORK} <unfinished ...>`,
+      '100  <... clone resumed>, child_tidptr=0x1) = -1 EAGAIN (Resource temporarily unavailable)',
+      `101  ${FORK} <unfinished ...>`,
+      // 102 is 101's child: with the failed clone forgotten, the one clone running is 101's.
+      '102  write(3</d/log>, "child", 5) = 5',
+      '100  write(3</d/log>, "root", 4) = 4',
+      '101  <... clone resumed>, child_tidptr=0x3) = 102',
+    ]);
+    expect(h.unmodelled).toEqual([]);
+    expect(h.calls.filter((c) => c.startsWith('write'))).toEqual(['write(log, 5 bytes @0)', 'write(log, 4 bytes @5)']);
+  });
+
   it('reads a process no running clone ever returned with the first process\'s table, and says so', () => {
     const h = history([
       '100  openat(AT_FDCWD</w>, "/d/log", O_WRONLY|O_CREAT, 0644) = 3</d/log>',
