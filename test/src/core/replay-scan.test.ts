@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deflateRawSync } from 'node:zlib';
-import { encodeFrame, rawPayloadOf } from '../../../src/core/codec.js';
-import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN } from '../../../src/core/format.js';
+import { encodeFrame, encodeFrameV1, rawPayloadOf } from '../../../src/core/codec.js';
+import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, RecordKind, TAG_DEFLATED } from '../../../src/core/format.js';
 import { ANY_SALT, ReplayScan } from '../../../src/core/replay-scan.js';
 
 const SALT = 0x5a17_0002;
@@ -198,6 +198,28 @@ describe('ReplayScan', () => {
       scan.push(new Uint8Array([...new Uint8Array(header.buffer), ...new Uint8Array(64)]));
       scan.finish();
       expect({ bodyBytes, debrisEnd: scan.debrisEndBytes, frames: scan.framesFound }).toEqual({ bodyBytes, debrisEnd: 0, frames: 0 });
+    }
+  });
+
+  it('spends none of its checksum budget on a candidate whose kind byte no frame has, so a live frame after it is still found', () => {
+    const v2Frames = [encodeFrame({ kind: 'TxBegin', lsn: 5 }, SALT), encodeFrame({ kind: 'Checkpoint', lsn: 5, snapshotLsn: 4 }, SALT)];
+    const v1Frames = [encodeFrameV1({ kind: 'TxBegin', lsn: 5 }), encodeFrameV1({ kind: 'Checkpoint', lsn: 5, snapshotLsn: 4 })];
+    // Kinds just outside TxBegin..Checkpoint, one no frame has, a reserved bit (v2), the deflate flag (v2 only).
+    const cases = [
+      ...[0x00, 0x07, 0x0e, 0x10 | RecordKind.TxBegin].flatMap((tag) => v2Frames.map((frame) => ({ salt: SALT, header: 12, tag, frame }))),
+      ...[0x00, 0x07, TAG_DEFLATED | RecordKind.TxBegin].flatMap((tag) => v1Frames.map((frame) => ({ salt: 0, header: 8, tag, frame }))),
+    ];
+    for (const { salt, header, tag, frame } of cases) {
+      const budget = new DataView(frame.buffer, frame.byteOffset).getUint32(0, true);
+      // A candidate with a plausible length above the budget, whole in the bytes, then the frame.
+      const candidate = new Uint8Array(header + budget + 100);
+      new DataView(candidate.buffer).setUint32(0, budget + 100, true);
+      if (salt !== 0) new DataView(candidate.buffer).setUint32(8, salt, true);
+      candidate[header] = tag;
+      const scan = new ReplayScan(salt, 0, budget);
+      scan.push(new Uint8Array([...candidate, ...frame]));
+      scan.finish();
+      expect({ salt, tag, kind: frame[header], frames: scan.framesFound, exhausted: scan.budgetExhausted }).toEqual({ salt, tag, kind: frame[header], frames: 1, exhausted: false });
     }
   });
 });
