@@ -77,6 +77,20 @@ describe('replay hot path', () => {
     }
   });
 
+  it('decides a record at, just below and just above the checkpoint LSN as the general path does, at every checkpoint LSN of a small log', () => {
+    const plans = [
+      { events: [text('a'), text('b')], ending: 'commit' as const, batched: true },
+      { events: [text('c')], ending: 'abort' as const, batched: false },
+      { events: [text('d'), text('e')], ending: 'commit' as const, batched: true },
+      { events: [text('f')], ending: 'open' as const, batched: true },
+    ];
+    const { segments, maxLsn } = planLog(plans, 4);
+    for (let checkpointLsn = 0; checkpointLsn <= maxLsn + 1; checkpointLsn++) {
+      const general = replay({ segments, checkpointLsn, hotPath: false });
+      expect(comparable(replay({ segments, checkpointLsn, hotPath: true })), `checkpoint ${checkpointLsn}`).toEqual(comparable(general));
+    }
+  });
+
   it('a batch or commit naming a transaction that is not open, or no longer the newest, decides the same on the hot path as on the general path (M5)', () => {
     const cases = [
       // A batch, then a commit, naming a transaction that never began.
