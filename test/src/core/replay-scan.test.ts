@@ -222,4 +222,12 @@ describe('ReplayScan', () => {
       expect({ salt, tag, kind: frame[header], frames: scan.framesFound, exhausted: scan.budgetExhausted }).toEqual({ salt, tag, kind: frame[header], frames: 1, exhausted: false });
     }
   });
+
+  it('reports the highest LSN it found, not the last, when frames of other lives come out of order (any salt)', () => {
+    const life = (salt: number, lsn: number): Uint8Array => encodeFrame({ kind: 'TxBegin', lsn }, salt);
+    const scan = new ReplayScan(ANY_SALT, 0);
+    scan.push(new Uint8Array([...life(SALT, 9), ...life(SALT + 1, 5)]));
+    scan.finish();
+    expect({ frames: scan.framesFound, maxLsn: scan.maxLsn }).toEqual({ frames: 2, maxLsn: 9 });
+  });
 });
