@@ -135,7 +135,9 @@ export class ReplayApply implements RecordFacts {
   // ---- the hot path: replay-machine.ts's fast loop ----------------------------------------------
   // Each returns false, having changed nothing, unless the record keeps every malformed-log rule
   // in the plain way: LSN above the previous one (M4) and at or above the segment's base (M3),
-  // above the checkpoint LSN, and for a batch or commit, naming the newest open transaction (M5).
+  // and for a TxBegin above the checkpoint LSN, for a batch or commit naming the newest open
+  // transaction (M5). A batch or commit of an open transaction is above the checkpoint LSN on its
+  // own: its TxBegin was (no begin at or below it enters the table) and LSNs ascend (M4).
   // A TxBegin above every LSN read so far cannot repeat an open one (M2): every open transaction
   // began at or below the previous LSN. Anything else goes through apply(), which judges it by the
   // table. test/src/core/replay.fast-path.test.ts checks that both give the same outcome.
@@ -151,7 +153,7 @@ export class ReplayApply implements RecordFacts {
 
   /** A MutationBatch stored as it is, on the hot path: its `count` entries stay at bytes[entriesAt..]. */
   fastBatch(lsn: Lsn, txBeginLsn: Lsn, bytes: Uint8Array, entriesAt: number, count: number): boolean {
-    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || lsn <= this.checkpointLsn || !this.transactions.isNewest(txBeginLsn)) return false;
+    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || !this.transactions.isNewest(txBeginLsn)) return false;
     this.noteRecord(lsn);
     this.transactions.addBatch(txBeginLsn, bytes, entriesAt, count);
     return true;
@@ -159,7 +161,7 @@ export class ReplayApply implements RecordFacts {
 
   /** A TxCommit on the hot path. */
   fastCommit(lsn: Lsn, txBeginLsn: Lsn): boolean {
-    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || lsn <= this.checkpointLsn || !this.transactions.isNewest(txBeginLsn)) return false;
+    if (lsn <= this.previousLsn || lsn < this.segmentBaseLsn || !this.transactions.isNewest(txBeginLsn)) return false;
     this.noteRecord(lsn);
     const committed = this.transactions.commit(txBeginLsn, lsn);
     if (committed !== null) this.onTransaction(committed);
