@@ -119,6 +119,26 @@ describe('recovery policies in openWal', () => {
     await again.wal.close();
   });
 
+  it('point-in-time at the last segment\'s damaged header hands out no LSN of the frames behind it (the cut scans them under any salt)', async () => {
+    // The magic (read as a damaged header whatever follows), and the header's checksum (torn or damaged, by what follows).
+    for (const at of [0, 5]) {
+      const dir = tempDir(`policy-pit-last-header-${at}`);
+      const { wal } = await openWal(dir, { segmentTargetBytes: 64 });
+      for (const e of ['a', 'b']) await commit(wal, e);
+      await wal.close();
+      const file = join(dir, segmentFileName(2));
+      const bytes = readFileSync(file);
+      bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+      writeFileSync(file, bytes);
+      const opened = await openWal(dir, { recovery: 'point-in-time', segmentTargetBytes: 64 });
+      expect(events(opened.replay), `byte ${at}`).toEqual(['a']);
+      expect(opened.replay.policyReport?.cut, `byte ${at}`).toMatchObject({ segment: segmentFileName(2), offsetBytes: 0 });
+      // Segment 2 held LSNs 4-6 behind its header: none of them is handed out again.
+      expect(opened.wal.nextLsn(), `byte ${at}`).toBe(7);
+      await opened.wal.close();
+    }
+  });
+
   it('skip-corrupted skips the damaged frame, drops its transaction, keeps the rest, and leaves the damage where the default still reports it', async () => {
     const { dir } = await damagedLog('policy-skip');
     const opened = await openWal(dir, { recovery: 'skip-corrupted' });

@@ -205,6 +205,17 @@ describe('recovery policies on damaged logs', () => {
     ]);
   });
 
+  it('point-in-time cut at a sealed header whose magic is damaged still counts the LSNs of the v2 frames behind it, with no later frame to count', () => {
+    const seg2 = segment(2, 4, committedTx(4, [text('b')]));
+    const badMagic = seg2.bytes.slice();
+    badMagic[0] = badMagic[0]! ^ 0xff;
+    const segments = [segment(1, 1, committedTx(1, [text('a')])), { ...seg2, bytes: badMagic }, segment(3, 7, [])];
+    const r = outcome(segments, 'point-in-time');
+    expect(events(r)).toEqual(['a']);
+    expect(r.ok && r.value.policyReport?.cut).toMatchObject({ segment: segmentFileName(2), offsetBytes: 0, cutSegments: [segmentFileName(3)] });
+    expect(r.ok && r.value.maxLsn).toBe(6);
+  });
+
   it('skip-corrupted skips the damaged frame, never replays the transaction that lost it, and goes on', () => {
     const r = outcome(sealedDamage, 'skip-corrupted');
     expect(events(r)).toEqual(['a', 'c']);
