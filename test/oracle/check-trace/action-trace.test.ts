@@ -34,6 +34,9 @@ describe('parseActionTrace', () => {
     const bad = parseActionTrace(lines(RECOVER, { action: 'Flush', writtenLsn: 3, durableLsn: -1 }));
     expect(bad).toMatchObject({ ok: false, line: 2, property: 'TraceFormat' });
     expect(!bad.ok && bad.message).toMatch(/^not a trace event: durableLsn .+/);
+    // A field inside a list is named by its whole path.
+    const nested = parseActionTrace(lines({ ...RECOVER, transactions: [{ beginLsn: 1, commitLsn: 3, events: ['a', 5] }] }));
+    expect(!nested.ok && nested.message).toMatch(/^not a trace event: transactions\.0\.events\.1 .+/);
     // An unknown action, or a value that is no object at all, is named by its action.
     for (const value of [{ action: 'Jump' }, 5, null, [], '"text"']) {
       const refused = parseActionTrace(lines(RECOVER, value));
