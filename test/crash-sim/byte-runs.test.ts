@@ -87,6 +87,7 @@ describe('RunMap against a byte-array model', () => {
     { name: 'a range set inside a run splits it, and setting it back merges it again', commands: [set(0, 12, 'a'), set(4, 8, 'b'), set(4, 8, 'a')] },
     { name: 'a range that starts or ends where a run does', commands: [set(2, 6, 'a'), set(2, 4, 'b'), set(4, 6, 'c'), { kind: 'clear', start: 4, end: 6 }] },
     { name: 'queries that start and end on run edges, before, between and after the runs', commands: [set(2, 4, 'a'), set(6, 8, 'b'), within(2, 4), within(0, 6), within(4, 8), within(7, 20), within(8, 10)] },
+    { name: 'an empty or reversed clear inside a run clears nothing and leaves the run whole', commands: [set(2, 10, 'a'), { kind: 'clear', start: 6, end: 6 }, { kind: 'clear', start: 6, end: 4 }, { kind: 'clear', start: 10, end: 2 }] },
     { name: 'empty and reversed queries answer with nothing', commands: [set(2, 8, 'a'), within(5, 5), within(6, 3), within(8, 8), within(10, 4)] },
     { name: 'firstGap at, below and past the first hole', commands: [set(0, 4, 'a'), set(6, 8, 'b'), firstGap(4), firstGap(5), firstGap(3), firstGap(8), set(4, 6, 'c'), firstGap(8), firstGap(9)] },
   ];
