@@ -23,6 +23,26 @@ describe('applyOp refuses a log that disagrees with its state', () => {
     expect(() => stateAfter(DEFAULT_KNOBS, log, 1)).toThrow('crash-sim: op names unknown inode 7');
   });
 
+  it('refuses an rmdir of a directory that still holds an entry or a directory, naming it', () => {
+    const withFile = [op({ kind: 'mkdir', path: '/d' }, 0), op({ kind: 'create', path: '/d/f', inode: 1 }, 1), op({ kind: 'rmdir', path: '/d' }, 2)];
+    expect(() => stateAfter(DEFAULT_KNOBS, withFile, 3)).toThrow('crash-sim: rmdir of /d, which is not empty');
+    const withDir = [op({ kind: 'mkdir', path: '/d' }, 0), op({ kind: 'mkdir', path: '/d/e' }, 1), op({ kind: 'rmdir', path: '/d' }, 2)];
+    expect(() => stateAfter(DEFAULT_KNOBS, withDir, 3)).toThrow('crash-sim: rmdir of /d, which is not empty');
+    // A sibling whose name starts the same is no child; an empty directory goes.
+    const siblings = [op({ kind: 'mkdir', path: '/d' }, 0), op({ kind: 'mkdir', path: '/dd' }, 1), op({ kind: 'rmdir', path: '/d' }, 2)];
+    expect([...stateAfter(DEFAULT_KNOBS, siblings, 3).dirs.keys()]).not.toContain('/d');
+  });
+
+  it('refuses a directory renamed onto an existing directory or file, or into itself, naming both', () => {
+    const base = [op({ kind: 'mkdir', path: '/a' }, 0), op({ kind: 'mkdir', path: '/b' }, 1), op({ kind: 'create', path: '/f', inode: 1 }, 2)];
+    for (const to of ['/b', '/f', '/a/inside']) {
+      const log = [...base, op({ kind: 'renameDir', from: '/a', to }, 3)];
+      expect(() => stateAfter(DEFAULT_KNOBS, log, 4), to).toThrow(`crash-sim: rename of the directory /a onto ${to}, which exists or lies inside it`);
+    }
+    const fine = [...base, op({ kind: 'renameDir', from: '/a', to: '/c' }, 3)];
+    expect([...stateAfter(DEFAULT_KNOBS, fine, 4).dirs.keys()]).toContain('/c');
+  });
+
   it('folds a log that agrees with its state', () => {
     const log = [op({ kind: 'mkdir', path: '/d' }, 0), op({ kind: 'create', path: '/d/f', inode: 1 }, 1)];
     const state = stateAfter(DEFAULT_KNOBS, log, 2);

@@ -5,7 +5,7 @@
 // adjacent runs with equal values merged), and every query must answer what the array says.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RunMap, type ByteRun } from '../../crash-sim/byte-runs.js';
+import { appendRun, RunMap, type ByteRun } from '../../crash-sim/byte-runs.js';
 
 /** Bytes the model holds; ranges reach one byte past them, so that runs may end at the very end. */
 const SPAN = 24;
@@ -92,4 +92,21 @@ describe('RunMap against a byte-array model', () => {
     { name: 'firstGap at, below and past the first hole', commands: [set(0, 4, 'a'), set(6, 8, 'b'), firstGap(4), firstGap(5), firstGap(3), firstGap(8), set(4, 6, 'c'), firstGap(8), firstGap(9)] },
   ];
   for (const c of cases) it(c.name, () => run(c.commands));
+});
+
+describe('appendRun', () => {
+  it('appends runs in order, merging a run into the last one only when it is adjacent and equal, and skipping an empty or reversed one', () => {
+    const runs: ByteRun<string>[] = [];
+    appendRun(runs, 0, 4, 'a');
+    appendRun(runs, 4, 6, 'a'); // adjacent and equal: merged
+    appendRun(runs, 8, 9, 'a'); // equal across a gap: apart
+    appendRun(runs, 9, 12, 'b'); // adjacent, different: apart
+    appendRun(runs, 12, 12, 'c'); // empty
+    appendRun(runs, 14, 13, 'b'); // reversed
+    expect(runs).toEqual([
+      { startBytes: 0, endBytes: 6, value: 'a' },
+      { startBytes: 8, endBytes: 9, value: 'a' },
+      { startBytes: 9, endBytes: 12, value: 'b' },
+    ]);
+  });
 });
