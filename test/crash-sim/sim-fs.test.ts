@@ -271,6 +271,11 @@ describe('crash-state enumeration on tiny histories', () => {
     await f.datasync();
     const synced = enumerateCrashStates(crashSpace(sim.state), { maxStates: 100, seed: 1 }).states.map((s) => s.describe());
     expect(synced).toEqual(['  /f: 12 bytes on disk (page cache had 12; 12 durable)']);
+    // A file with no byte at all says so.
+    const empty = new SimFileSystem();
+    empty.open('/e', 'create-exclusive');
+    await empty.fsyncDir('/');
+    expect(enumerateCrashStates(crashSpace(empty.state), { maxStates: 10, seed: 1 }).states.map((s) => s.describe())).toEqual(['  /e: 0 bytes on disk (page cache had 0; empty)']);
     // A write an fsync failed for stays in limbo; the one a later good fsync covered is durable
     // and not named. A truncate's fate is named by its kind.
     const g = sim.open('/g', 'create-exclusive');
