@@ -60,18 +60,23 @@ export class ProcessTable {
   proc(pid: number): Proc | null {
     const known = this.#procs.get(pid);
     if (known !== undefined) return known;
-    const root = this.#root;
-    if (root === null) return this.#place(pid, { fds: new Map(), cwd: { path: this.#cwd } });
+    // No clone runs before the root is known: cloneStarted comes from a process already placed.
+    if (this.#root === null || this.#cloning.size === 0) return this.#withRootTables(pid);
     if (this.#cloning.size > 1) return null;
-    const [running] = this.#cloning.values();
-    if (running === undefined) return this.#place(pid, { fds: root.fds, cwd: root.cwd });
+    const running = this.#cloning.values().next().value as Syscall;
     this.#placedEarly.set(pid, running.pid);
-    return this.#place(pid, this.#child(this.#procs.get(running.pid) ?? root, running));
+    return this.#place(pid, this.#child(this.#procs.get(running.pid) ?? this.#root, running));
   }
 
   /** The process `pid`; one never placed (its parent's clone never returned it) gets the root's tables, as a last guess. */
   adopt(pid: number): Proc {
-    return this.#procs.get(pid) ?? this.#place(pid, { fds: this.#root?.fds ?? new Map(), cwd: this.#root?.cwd ?? { path: this.#cwd } });
+    return this.#procs.get(pid) ?? this.#withRootTables(pid);
+  }
+
+  /** `pid` sharing the root's fd table and cwd; the first process seen gets fresh ones (it is the root). */
+  #withRootTables(pid: number): Proc {
+    const root = this.#root;
+    return this.#place(pid, root === null ? { fds: new Map(), cwd: { path: this.#cwd } } : { fds: root.fds, cwd: root.cwd });
   }
 
   #place(pid: number, proc: Proc): Proc {
