@@ -9,6 +9,12 @@ import { FRAME_BODY_BYTES_MAX, FRAME_BODY_BYTES_MIN, RecordKind, TAG_DEFLATED } 
 import { ANY_SALT, ReplayScan } from '../../../src/core/replay-scan.js';
 
 const SALT = 0x5a17_0002;
+/** A batch frame (LSN 9) whose body is exactly `bodyBytes` long (one event of zeros fills it out). */
+function frameWithBody(bodyBytes: number): Uint8Array {
+  const sized = (eventBytes: number): Uint8Array => encodeFrame({ kind: 'MutationBatch', lsn: 9, txBeginLsn: 1, events: [new Uint8Array(eventBytes)] }, SALT);
+  const probe = sized(0);
+  return sized(bodyBytes - new DataView(probe.buffer, probe.byteOffset).getUint32(0, true));
+}
 const frameAt = (lsn: number): Uint8Array => encodeFrame({ kind: 'MutationBatch', lsn, txBeginLsn: 1, events: [new TextEncoder().encode(`event ${lsn}`)] }, SALT);
 
 describe('ReplayScan', () => {
@@ -144,13 +150,10 @@ describe('ReplayScan', () => {
   });
 
   it('finds a frame whose length has only its high byte set (a body of exactly 16 MiB) right behind zeros, and one of the largest body', () => {
-    const sized = (eventBytes: number): Uint8Array => encodeFrame({ kind: 'MutationBatch', lsn: 9, txBeginLsn: 1, events: [new Uint8Array(eventBytes)] }, SALT);
-    const probe = sized(0);
-    const overhead = new DataView(probe.buffer, probe.byteOffset).getUint32(0, true);
-    const frame = sized(2 ** 24 - overhead);
+    const frame = frameWithBody(2 ** 24);
     expect([...frame.subarray(0, 4)]).toEqual([0, 0, 0, 1]);
     // The largest body a frame may have (FRAME_BODY_BYTES_MAX, inclusive) is a frame like any other.
-    const largest = sized(FRAME_BODY_BYTES_MAX - overhead);
+    const largest = frameWithBody(FRAME_BODY_BYTES_MAX);
     const scan = new ReplayScan(SALT, 0);
     scan.push(largest);
     scan.finish();
@@ -165,9 +168,7 @@ describe('ReplayScan', () => {
   });
 
   it('keeps a frame whose length starts with a zero byte (a body of 256 bytes) when a push ends inside its length, behind zeros', () => {
-    const sized = (eventBytes: number): Uint8Array => encodeFrame({ kind: 'MutationBatch', lsn: 9, txBeginLsn: 1, events: [new Uint8Array(eventBytes).fill(7)] }, SALT);
-    const overhead = new DataView(sized(0).buffer).getUint32(0, true);
-    const frame = sized(256 - overhead);
+    const frame = frameWithBody(256);
     expect([...frame.subarray(0, 4)]).toEqual([0, 1, 0, 0]);
     for (const zeros of [0, 3, 8, 13]) {
       for (let split = 1; split < 12; split++) {
