@@ -296,11 +296,6 @@ export class ReplayPolicyMachine extends ReplayMachine {
     return OK;
   }
 
-  protected override scansRest(): boolean {
-    const phase = this.phase as ReplayPhase;
-    return phase === 'scanning' || phase === 'resync' || phase === 'cut' || phase === 'frames';
-  }
-
   private closeCutSegment(): void {
     if (!this.cutSegmentClosed) {
       this.cut?.endSegment(this.segmentOffset, this.cutFrom);
