@@ -104,6 +104,27 @@ cases.push({
 }
 
 {
+  // The batch of the second of three transactions claims the whole commit after it and the first
+  // 10 bytes of the third transaction: a live frame lies whole inside the claimed frame's bytes.
+  // Under skip-corrupted the resync finds it there, inside the bytes a carry completed, and the
+  // frames that follow in the same chunk must still be read.
+  const salt = segmentSalt(1, 1);
+  const records = [...tx(1, 'a'), ...tx(4, 'b'), ...tx(7, 'c')];
+  const seg = segment(1, 1, records);
+  const starts = frameStarts(records, salt);
+  const batchAt = starts[4]!;
+  const bytes = concat([seg.bytes, zeros(64)]);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(batchAt, view.getUint32(batchAt, true) + (starts[6]! - starts[5]!) + 10, true);
+  cases.push({
+    name: 'an active v2 segment whose middle batch claims the whole frame after it and more',
+    segments: [withBytes(seg, bytes)],
+    whole: { maxLsn: 9, tornTail: { segment: seg.name, segmentId: 1, offsetBytes: batchAt, droppedBytes: bytes.length - batchAt, cause: 'bad-checksum', validFramesAfter: true, headerTorn: false } },
+    delivered: [1],
+  });
+}
+
+{
   // A stale frame (an earlier life's salt) whose event holds the bytes of a whole live frame of
   // this life: a stale frame is skipped whole, so those bytes are never read as a frame.
   const salt = segmentSalt(1, 1);
