@@ -38,6 +38,18 @@ describe('exploreWorkload', () => {
     expect(violated).toEqual(all.slice(first));
   });
 
+  it('a crash state\'s counterexample lists the steps begun by its crash point, marks the one the crash fell in, and names the last op', async () => {
+    const result = await exploreWorkload(basic, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000 });
+    for (const v of result.violations) {
+      const p = v.crashAfterOp;
+      if (p === null) continue;
+      const steps = result.steps
+        .filter((s) => s.startOp <= p)
+        .map((s) => `  #${s.index} ${s.description}${s.endOp > p ? '  <- crash during this step' : s.ok ? '' : `  -> ${s.error ?? 'failed'}`}`);
+      expect(v.counterexample, `crash after op ${p}`).toContain(['operations:', ...steps, `  crash right after op ${p}: `].join('\n'));
+    }
+  });
+
   it('finds nothing on the real WAL', async () => {
     const result = await exploreWorkload(basic, { openWal: realOpenWal, idempotenceStates: 0, maxStates: 400 });
     expect(result.violationCount).toBe(0);
