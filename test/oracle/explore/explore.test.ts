@@ -4,7 +4,7 @@
 // crash state from then on violates, so the crash points with violations must be exactly a
 // suffix of all the crash points (crash-sim's own list), ending at the last one; and with room for
 // all of them, the returned violations are all `violationCount` of them.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crashPointsOf } from '../../../crash-sim/crash-points.js';
@@ -38,16 +38,24 @@ describe('exploreWorkload', () => {
     expect(violated).toEqual(all.slice(first));
   });
 
-  it('a crash state\'s counterexample lists the steps begun by its crash point, marks the one the crash fell in, and names the last op', async () => {
-    const result = await exploreWorkload(basic, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000 });
-    for (const v of result.violations) {
-      const p = v.crashAfterOp;
-      if (p === null) continue;
-      const steps = result.steps
-        .filter((s) => s.startOp <= p)
-        .map((s) => `  #${s.index} ${s.description}${s.endOp > p ? '  <- crash during this step' : s.ok ? '' : `  -> ${s.error ?? 'failed'}`}`);
-      expect(v.counterexample, `crash after op ${p}`).toContain(['operations:', ...steps, `  crash right after op ${p}: `].join('\n'));
+  it('a crash state\'s counterexample lists the steps begun by its crash point, marks the one the crash fell in, and names the last op, in every workload', async () => {
+    const dir = join(import.meta.dirname, '../../../oracle/explore/workloads');
+    let failedStepsListed = 0;
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+      const workload = parseWorkloadText(readFileSync(join(dir, name), 'utf8'));
+      if (!workload.ok) throw new Error(`${name}: ${workload.error}`);
+      const result = await exploreWorkload(workload.workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000 });
+      for (const v of result.violations) {
+        const p = v.crashAfterOp;
+        if (p === null) continue;
+        const begun = result.steps.filter((s) => s.startOp <= p);
+        failedStepsListed += begun.filter((s) => !s.ok && s.endOp <= p).length;
+        const lines = begun.map((s) => `  #${s.index} ${s.description}${s.endOp > p ? '  <- crash during this step' : s.ok ? '' : `  -> ${s.error ?? 'failed'}`}`);
+        expect(v.counterexample, `${name}, crash after op ${p}`).toContain(['operations:', ...lines, `  crash right after op ${p}: `].join('\n'));
+      }
     }
+    // The workloads that fail a call (fsync EIO, ENOSPC) list a failed step with its error.
+    expect(failedStepsListed).toBeGreaterThan(0);
   });
 
   it('finds nothing on the real WAL', async () => {
