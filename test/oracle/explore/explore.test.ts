@@ -3,7 +3,10 @@
 // that loses the newest transaction on every recovery: once anything committed is durable, every
 // crash state from then on violates, so the crash points with violations must be exactly a
 // suffix of all the crash points (crash-sim's own list), ending at the last one; and with room for
-// all of them, the returned violations are all `violationCount` of them.
+// all of them, the returned violations are all `violationCount` of them. Over every stored
+// workload and three planted recoveries (the newest transaction lost, altered, repeated), each
+// crash state's counterexample spells the steps up to its crash point, and each clean reopen that
+// replays something else than the log holds is reported.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +21,23 @@ import { realOpenWal } from '../../crash-recovery/helpers.js';
 const losesNewest: OpenWalLike = async (dir, options) => {
   const opened = await realOpenWal(dir, options);
   return { ...opened, replay: { ...opened.replay, transactions: opened.replay.transactions.slice(0, -1) } };
+};
+
+/** The real WAL, except that recovery hands back the newest transaction with other events. */
+const altersNewest: OpenWalLike = async (dir, options) => {
+  const opened = await realOpenWal(dir, options);
+  const all = opened.replay.transactions;
+  const last = all.at(-1);
+  if (last === undefined) return opened;
+  const altered = { beginLsn: last.beginLsn, commitLsn: last.commitLsn, events: [new TextEncoder().encode('not what was committed')], eventCount: 1 };
+  return { ...opened, replay: { ...opened.replay, transactions: [...all.slice(0, -1), altered] } };
+};
+
+/** The real WAL, except that recovery hands back the newest transaction twice. */
+const repeatsNewest: OpenWalLike = async (dir, options) => {
+  const opened = await realOpenWal(dir, options);
+  const all = opened.replay.transactions;
+  return all.length === 0 ? opened : { ...opened, replay: { ...opened.replay, transactions: [...all, all.at(-1)!] } };
 };
 
 const parsed = parseWorkloadText(readFileSync(join(import.meta.dirname, '../../../oracle/explore/workloads/basic.json'), 'utf8'));
@@ -41,16 +61,18 @@ describe('exploreWorkload', () => {
   it('a crash state\'s counterexample lists the steps begun by its crash point, marks the one the crash fell in, and names the last op, in every workload', async () => {
     const dir = join(import.meta.dirname, '../../../oracle/explore/workloads');
     let failedStepsListed = 0;
-    let reopensChecked = 0;
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
-      const workload = parseWorkloadText(readFileSync(join(dir, name), 'utf8'));
+    const reopensChecked = { lost: 0, altered: 0, repeated: 0 };
+    for (const [name, openWal] of readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .flatMap((n) => [[n, losesNewest], [`${n} (altered)`, altersNewest], [`${n} (repeated)`, repeatsNewest]] as const)) {
+      const workload = parseWorkloadText(readFileSync(join(dir, name.replace(/ \(.*\)$/, '')), 'utf8'));
       if (!workload.ok) throw new Error(`${name}: ${workload.error}`);
-      const result = await exploreWorkload(workload.workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000 });
+      const result = await exploreWorkload(workload.workload, { openWal, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000 });
       for (const v of result.violations) {
         const p = v.crashAfterOp;
         if (p === null) {
           // A clean reopen (a recover step, no crash) that replayed less than the log holds.
-          reopensChecked++;
+          reopensChecked[name.endsWith('(altered)') ? 'altered' : name.endsWith('(repeated)') ? 'repeated' : 'lost']++;
           expect(v.property, name).toBe('ExactnessInv');
           expect(v.counterexample, name).toMatch(/^operations:\n(.|\n)*\nexpected: .*\nreplayed: /);
           continue;
@@ -63,7 +85,8 @@ describe('exploreWorkload', () => {
     }
     // The workloads that fail a call (fsync EIO, ENOSPC) list a failed step with its error.
     expect(failedStepsListed).toBeGreaterThan(0);
-    expect(reopensChecked).toBeGreaterThan(0);
+    // Each planted recovery shows at a clean reopen too: one transaction lost, altered, repeated.
+    expect(Object.values(reopensChecked).every((n) => n > 0), JSON.stringify(reopensChecked)).toBe(true);
   });
 
   it('finds nothing on the real WAL', async () => {
