@@ -67,7 +67,17 @@ describe('exploreWorkload', () => {
       .flatMap((n) => [[n, losesNewest], [`${n} (altered)`, altersNewest], [`${n} (repeated)`, repeatsNewest]] as const)) {
       const workload = parseWorkloadText(readFileSync(join(dir, name.replace(/ \(.*\)$/, '')), 'utf8'));
       if (!workload.ok) throw new Error(`${name}: ${workload.error}`);
-      const result = await exploreWorkload(workload.workload, { openWal, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000 });
+      const result = await exploreWorkload(workload.workload, { openWal, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000, details: 5 });
+      // Each described crash state names the step its crash fell in and the op it crashed after,
+      // as the counterexamples at that crash point do.
+      expect(result.details.length, name).toBeGreaterThan(0);
+      for (const d of result.details) {
+        const during = result.steps.find((s) => s.startOp <= d.crashAfterOp && d.crashAfterOp < s.endOp);
+        expect(d.step, `${name}, detail after op ${d.crashAfterOp}`).toBe(during?.description ?? null);
+        expect(d.op === '', `${name}, detail after op ${d.crashAfterOp}`).toBe(d.crashAfterOp >= result.operations);
+        const at = result.violations.find((v) => v.crashAfterOp === d.crashAfterOp);
+        if (at !== undefined && d.op !== '') expect(at.counterexample).toContain(`  crash right after op ${d.crashAfterOp}: ${d.op}\n`);
+      }
       for (const v of result.violations) {
         const p = v.crashAfterOp;
         if (p === null) {
