@@ -6,7 +6,8 @@
 // all of them, the returned violations are all `violationCount` of them. Over every stored
 // workload and three planted recoveries (the newest transaction lost, altered, repeated), each
 // crash state's counterexample spells the steps up to its crash point, and each clean reopen that
-// replays something else than the log holds is reported.
+// replays something else than the log holds is reported. The violations come simplest first (one
+// of each property ahead), capped at maxViolations (20 by default), with figures that agree.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +98,44 @@ describe('exploreWorkload', () => {
     expect(failedStepsListed).toBeGreaterThan(0);
     // Each planted recovery shows at a clean reopen too: one transaction lost, altered, repeated.
     expect(Object.values(reopensChecked).every((n) => n > 0), JSON.stringify(reopensChecked)).toBe(true);
+  });
+
+  it('orders the violations simplest first, one of each property ahead, caps them, and reports figures that agree', async () => {
+    const workloads = join(import.meta.dirname, '../../../oracle/explore/workloads');
+    const read = (name: string) => {
+      const w = parseWorkloadText(readFileSync(join(workloads, name), 'utf8'));
+      if (!w.ok) throw new Error(w.error);
+      return w.workload;
+    };
+    const workload = read('rotation.json');
+    const startedMs = performance.now();
+    const all = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000 });
+    const wallMs = performance.now() - startedMs;
+    const v = all.violations;
+    expect(v).toHaveLength(all.violationCount);
+    expect(v.length).toBeGreaterThan(20);
+    const key = (x: (typeof v)[number]): [number, number] => [x.crashAfterOp ?? -1, x.weight];
+    const before = (a: [number, number], b: [number, number]): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+    const properties = [...new Set(v.map((x) => x.property))];
+    expect(properties.length).toBeGreaterThan(1);
+    // The first of each property comes first, each the simplest of its property; then the rest.
+    const heads = v.slice(0, properties.length);
+    expect(new Set(heads.map((x) => x.property)).size).toBe(properties.length);
+    for (const head of heads) for (const other of v.filter((x) => x.property === head.property)) expect(before(key(head), key(other))).toBe(true);
+    for (const part of [heads, v.slice(properties.length)]) for (let i = 1; i < part.length; i++) expect(before(key(part[i - 1]!), key(part[i]!))).toBe(true);
+    // Capped: the first maxViolations of the same list, 20 when not given.
+    const three = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 3 });
+    expect(three.violations).toEqual(v.slice(0, 3));
+    const byDefault = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400 });
+    expect(byDefault.violations).toEqual(v.slice(0, 20));
+    expect(byDefault.violationCount).toBe(all.violationCount);
+    // Figures: the time taken lies within the call's, and the rate is states over it.
+    expect(all.durationMs).toBeGreaterThan(0);
+    expect(all.durationMs).toBeLessThanOrEqual(wallMs);
+    expect(all.statesPerSecond).toBeCloseTo(all.crashStates / (all.durationMs / 1000), 3);
+    // Only the point after the last op, when asked for.
+    const end = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, crashPoints: 'end' });
+    expect([all.crashPoints > 1, end.crashPoints]).toEqual([true, 1]);
   });
 
   it('finds nothing on the real WAL', async () => {
