@@ -42,3 +42,20 @@ describe('splitArgs', () => {
     expect(splitArgs('x) = 0').args).toEqual(['x']);
   });
 });
+
+describe('an fd argument\'s -y path inside the split', () => {
+  it('ends the path only at a `>` that something strace prints after a path follows, so a path may hold `>`', () => {
+    // Each terminator strace prints after a path: a comma, the call's `)`, `]` and `}` closing an
+    // array or a structure, a space, the end of the text, and `(deleted)` for an unlinked file.
+    expect(splitArgs('3</d/a>b>, "x", 2) = 2').args).toEqual(['3</d/a>b>', '"x"', '2']);
+    expect(splitArgs('3</d/a>b>) = 0')).toEqual({ args: ['3</d/a>b>'], end: 9 });
+    expect(splitArgs('[3</d/a>b>, 4</e>], 2) = 1').args).toEqual(['[3</d/a>b>, 4</e>]', '2']);
+    expect(splitArgs('[3</d/a>b>], 2) = 1').args).toEqual(['[3</d/a>b>]', '2']);
+    expect(splitArgs('[{fd=3</d/a>b>}], 1, 0) = 1').args).toEqual(['[{fd=3</d/a>b>}]', '1', '0']);
+    expect(splitArgs('3</d/a>b> /* fd */, 1) = 0').args).toEqual(['3</d/a>b> /* fd */', '1']);
+    expect(splitArgs('3</d/a>b>(deleted), 5) = 0').args).toEqual(['3</d/a>b>(deleted)', '5']);
+    expect(splitArgs('3</d/a>b>')).toEqual({ args: ['3</d/a>b>'], end: 9 });
+    // Inside the path, a `>` followed by anything else is the path's, and so is a comma after it.
+    expect(splitArgs('3</d/a>b,c(d)>, 1) = 0').args).toEqual(['3</d/a>b,c(d)>', '1']);
+  });
+});
