@@ -82,7 +82,13 @@ export function decodeString(raw: string): { bytes: Uint8Array; truncated: boole
     const code = text.charCodeAt(i);
     if (code !== 92) {
       if (code < 0x80) push(code);
-      else for (const b of new TextEncoder().encode(text[i] ?? '')) push(b);
+      else {
+        // A character beyond ASCII, printed as it is: its UTF-8 bytes. One outside the BMP is two
+        // UTF-16 units here, a surrogate pair, and must be encoded whole (each half alone is U+FFFD).
+        const point = text.codePointAt(i) ?? code;
+        for (const b of new TextEncoder().encode(String.fromCodePoint(point))) push(b);
+        if (point > 0xffff) i++;
+      }
       continue;
     }
     const n = text[i + 1] ?? '';
