@@ -97,3 +97,23 @@ describe('checkRecovery', () => {
     for (const v of found) expect(v.crashAfterOp).toBe(50);
   });
 });
+
+describe('the weight of a violation', () => {
+  it('counts the bytes the crash state did not keep as written, and 64 for each directory change it lost', () => {
+    // Classes per byte (crash-sim's BYTE_CLASS_NAMES): 0 came through the crash as written; 1, 2 and
+    // 3 (lost, torn, garbage) did not.
+    const weighed = (classes: readonly number[][], persisted: readonly boolean[]): number => {
+      const files = new Map(classes.map((c, i) => [`/wal/f${i}`, { classes: Uint8Array.from(c) }]));
+      const crashed = { files, dirOps: persisted.map((p) => ({ persisted: p })), describe: () => '', key: 'k' } as unknown as CrashState;
+      const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 0, checkpointLsn: 0, committed: [t1] };
+      const expected: ExpectedReplay = { failure: null, refused: null, transactions: [t1], checkpointObserved: null, records: [], maxSurvivingLsn: 3, segments: [] };
+      const found = checkRecovery({ history, context, state: crashed, expected, observed: observation({ name: '', ack: 0, expected: [t1], replayed: null, want: [] }), operations: '' });
+      expect(found.length).toBeGreaterThan(0);
+      return found[0]!.weight;
+    };
+    expect(weighed([[0, 0, 0]], [])).toBe(0);
+    expect(weighed([[0, 2, 0, 3], [1]], [])).toBe(3);
+    expect(weighed([[0, 0]], [true, false, false])).toBe(128);
+    expect(weighed([[1, 0], [0, 0, 4]], [false, true])).toBe(66);
+  });
+});
