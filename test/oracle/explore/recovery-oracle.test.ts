@@ -7,7 +7,8 @@ import type { CrashState } from '../../../crash-sim/crash-states.js';
 import type { CrashContext } from '../../../oracle/explore/crash-context.js';
 import type { ExpectedReplay } from '../../../oracle/explore/expected-replay.js';
 import type { ExploreHistory, HistoryTx, ReplayedTx } from '../../../oracle/explore/explore-history.js';
-import { checkRecovery, type Property, type RecoveryObservation } from '../../../oracle/explore/recovery-oracle.js';
+import { atomicityViolations, checkRecovery, type Property, type RecoveryObservation } from '../../../oracle/explore/recovery-oracle.js';
+import { describeTxs } from '../../../oracle/explore/explore-history.js';
 
 const ev = (s: string): Uint8Array => new TextEncoder().encode(s);
 const t1: ReplayedTx = { beginLsn: 1, commitLsn: 3, events: [ev('a'), ev('b')] };
@@ -115,5 +116,24 @@ describe('the weight of a violation', () => {
     expect(weighed([[0, 2, 0, 3], [1]], [])).toBe(3);
     expect(weighed([[0, 0]], [true, false, false])).toBe(128);
     expect(weighed([[1, 0], [0, 0, 4]], [false, true])).toBe(66);
+  });
+});
+
+describe('atomicityViolations', () => {
+  it('names each replayed transaction no session committed, what became of one that began at its LSN, and the committed one at its LSNs', () => {
+    const committed = [t1, t2];
+    const replayedAborted: ReplayedTx = { beginLsn: 10, commitLsn: 11, events: [ev('x')] };
+    const otherEvents = swap(t2, ['z']);
+    const stranger: ReplayedTx = { beginLsn: 20, commitLsn: 21, events: [ev('y')] };
+    expect(atomicityViolations(committed, [t1, t2])).toEqual([]);
+    expect(atomicityViolations(committed, [t1, replayedAborted, otherEvents, stranger], history)).toEqual([
+      `replayed ${describeTxs([replayedAborted])}, which no session committed (a transaction beginning at LSN 10 was aborted)`,
+      `replayed ${describeTxs([otherEvents])}, which no session committed (the committed one at these LSNs is ${describeTxs([t2])})`,
+      `replayed ${describeTxs([stranger])}, which no session committed`,
+    ]);
+    // Without the history nothing is said about what became of a transaction; a committed
+    // transaction of the history is never taken for the one that was not.
+    expect(atomicityViolations(committed, [replayedAborted])).toEqual([`replayed ${describeTxs([replayedAborted])}, which no session committed`]);
+    expect(atomicityViolations([], [t3], history)).toEqual([`replayed ${describeTxs([t3])}, which no session committed`]);
   });
 });
