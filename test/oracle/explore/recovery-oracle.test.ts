@@ -140,3 +140,32 @@ describe('atomicityViolations', () => {
     expect(atomicityViolations(committed, [laterCommit])).toEqual([`replayed ${describeTxs([laterCommit])}, which no session committed`]);
   });
 });
+
+describe('a violation\'s counterexample', () => {
+  const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 3, checkpointLsn: 0, committed: [t1] };
+  const expectedOf = (over: Partial<ExpectedReplay> = {}): ExpectedReplay => ({ failure: null, refused: null, transactions: [t1], checkpointObserved: null, records: [], maxSurvivingLsn: 3, segments: [], ...over });
+  const observed = (replayed: readonly ReplayedTx[] | null, error: string | null = null): RecoveryObservation => ({ replayed, error, nextLsn: 1_000, probeBeginLsn: null, idempotence: [] });
+  const spelled = (undecided: string, changes: number, expected: string, replayed: string): string =>
+    ['operations:', '  #0 a step', 'crash after op 50; acknowledged durable LSN 3; checkpoint LSN 0', `crash state (${changes} undecided entry changes):`, undecided, `expected: ${expected}`, `replayed: ${replayed}`].join('\n');
+
+  it('spells the operations, the crash point and what the host knew, the undecided entry changes, then expected against replayed', () => {
+    const undecided = { files: new Map(), dirOps: [{ persisted: false }, { persisted: true }], describe: () => '  rename a -> b: lost', key: 'k' } as unknown as CrashState;
+    const [failed] = checkRecovery({ history, context, state: undecided, expected: expectedOf(), observed: observed(null, 'Damaged: boom'), operations: '  #0 a step' });
+    expect(failed).toMatchObject({ property: 'Recoverable', message: 'openWal failed on a legal crash state: Damaged: boom', crashAfterOp: 50 });
+    expect(failed!.counterexample).toBe(spelled('  rename a -> b: lost', 2, describeTxs([t1]), 'error: Damaged: boom'));
+    // Nothing undecided says so; a replay that lost t1 is spelled as what it returned.
+    const [lost] = checkRecovery({ history, context, state, expected: expectedOf(), observed: observed([]), operations: '  #0 a step' });
+    expect(lost!.counterexample).toBe(spelled('  (nothing undecided)', 0, describeTxs([t1]), describeTxs([])));
+  });
+
+  it('says a recovery must fail, or must refuse damage, in the expected line', () => {
+    const [mustFail] = checkRecovery({ history, context, state, expected: expectedOf({ failure: 'sealed segment damaged' }), observed: observed([t1]), operations: '  #0 a step' });
+    expect(mustFail).toMatchObject({ property: 'Recoverable', message: 'a legal crash state leaves a log that cannot be recovered: sealed segment damaged' });
+    expect(mustFail!.counterexample).toBe(spelled('  (nothing undecided)', 0, 'recovery fails: sealed segment damaged', describeTxs([t1])));
+    const refused = expectedOf({ refused: 'a torn frame at 40' });
+    const [accepted] = checkRecovery({ history, context, state, expected: refused, observed: observed([t1]), operations: '  #0 a step', policy: 'absolute' });
+    expect(accepted).toMatchObject({ property: 'ExactnessInv', message: 'recovery under absolute accepted damage it must refuse: a torn frame at 40' });
+    expect(accepted!.counterexample).toBe(spelled('  (nothing undecided)', 0, 'a Damaged error', describeTxs([t1])));
+    expect(checkRecovery({ history, context, state, expected: refused, observed: observed(null, 'Damaged: torn'), operations: '', policy: 'absolute' })).toEqual([]);
+  });
+});
