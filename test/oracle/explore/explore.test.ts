@@ -15,7 +15,7 @@ import { crashPointsOf } from '../../../crash-sim/crash-points.js';
 import { exploreWorkload } from '../../../oracle/explore/explore.js';
 import { runWorkload } from '../../../oracle/explore/run-workload.js';
 import type { OpenWalLike } from '../../../oracle/explore/wal-api.js';
-import { parseWorkloadText } from '../../../oracle/explore/workload.js';
+import { parseWorkloadText, type Workload } from '../../../oracle/explore/workload.js';
 import { realOpenWal } from '../../crash-recovery/helpers.js';
 
 /** The real WAL, except that recovery forgets the newest replayed transaction. */
@@ -41,9 +41,16 @@ const repeatsNewest: OpenWalLike = async (dir, options) => {
   return all.length === 0 ? opened : { ...opened, replay: { ...opened.replay, transactions: [...all, all.at(-1)!] } };
 };
 
-const parsed = parseWorkloadText(readFileSync(join(import.meta.dirname, '../../../oracle/explore/workloads/basic.json'), 'utf8'));
-if (!parsed.ok) throw new Error(parsed.error);
-const basic = parsed.workload;
+const workloadsDir = join(import.meta.dirname, '../../../oracle/explore/workloads');
+
+/** A stored workload, by file name. */
+function readWorkload(name: string): Workload {
+  const parsed = parseWorkloadText(readFileSync(join(workloadsDir, name), 'utf8'));
+  if (!parsed.ok) throw new Error(`${name}: ${parsed.error}`);
+  return parsed.workload;
+}
+
+const basic = readWorkload('basic.json');
 
 describe('exploreWorkload', () => {
   it('checks every crash point through the one after the last operation, and reports every violation', async () => {
@@ -60,15 +67,12 @@ describe('exploreWorkload', () => {
   });
 
   it('a crash state\'s counterexample lists the steps begun by its crash point, marks the one the crash fell in, and names the last op, in every workload', async () => {
-    const dir = join(import.meta.dirname, '../../../oracle/explore/workloads');
     let failedStepsListed = 0;
     const reopensChecked = { lost: 0, altered: 0, repeated: 0 };
-    for (const [name, openWal] of readdirSync(dir)
+    for (const [name, openWal] of readdirSync(workloadsDir)
       .filter((n) => n.endsWith('.json'))
       .flatMap((n) => [[n, losesNewest], [`${n} (altered)`, altersNewest], [`${n} (repeated)`, repeatsNewest]] as const)) {
-      const workload = parseWorkloadText(readFileSync(join(dir, name.replace(/ \(.*\)$/, '')), 'utf8'));
-      if (!workload.ok) throw new Error(`${name}: ${workload.error}`);
-      const result = await exploreWorkload(workload.workload, { openWal, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000, details: 5 });
+      const result = await exploreWorkload(readWorkload(name.replace(/ \(.*\)$/, '')), { openWal, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000, details: 5 });
       // Each described crash state names the step its crash fell in and the op it crashed after,
       // as the counterexamples at that crash point do.
       expect(result.details.length, name).toBeGreaterThan(0);
@@ -82,7 +86,7 @@ describe('exploreWorkload', () => {
       for (const v of result.violations) {
         const p = v.crashAfterOp;
         if (p === null) {
-          // A clean reopen (a recover step, no crash) that replayed less than the log holds.
+          // A clean reopen (a recover step, no crash) that replayed something else than the log holds.
           reopensChecked[name.endsWith('(altered)') ? 'altered' : name.endsWith('(repeated)') ? 'repeated' : 'lost']++;
           expect(v.property, name).toBe('ExactnessInv');
           expect(v.counterexample, name).toMatch(/^operations:\n(.|\n)*\nexpected: .*\nreplayed: /);
@@ -101,13 +105,7 @@ describe('exploreWorkload', () => {
   });
 
   it('orders the violations simplest first, one of each property ahead, caps them, and reports figures that agree', async () => {
-    const workloads = join(import.meta.dirname, '../../../oracle/explore/workloads');
-    const read = (name: string) => {
-      const w = parseWorkloadText(readFileSync(join(workloads, name), 'utf8'));
-      if (!w.ok) throw new Error(w.error);
-      return w.workload;
-    };
-    const workload = read('rotation.json');
+    const workload = readWorkload('rotation.json');
     const startedMs = performance.now();
     const all = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000 });
     const wallMs = performance.now() - startedMs;
