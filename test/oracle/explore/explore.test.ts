@@ -41,6 +41,9 @@ const repeatsNewest: OpenWalLike = async (dir, options) => {
   return all.length === 0 ? opened : { ...opened, replay: { ...opened.replay, transactions: [...all, all.at(-1)!] } };
 };
 
+/** The real WAL, except that recovery hands back no snapshot, whatever the MANIFEST says. */
+const dropsSnapshot: OpenWalLike = async (dir, options) => ({ ...(await realOpenWal(dir, options)), snapshot: null });
+
 const workloadsDir = join(import.meta.dirname, '../../../oracle/explore/workloads');
 
 /** A stored workload, by file name. */
@@ -107,7 +110,7 @@ describe('exploreWorkload', () => {
   it('orders the violations simplest first, one of each property ahead, caps them, and reports figures that agree', async () => {
     const workload = readWorkload('rotation.json');
     const startedMs = performance.now();
-    const all = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000 });
+    const all = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000, details: 3 });
     const wallMs = performance.now() - startedMs;
     const v = all.violations;
     expect(v).toHaveLength(all.violationCount);
@@ -121,6 +124,11 @@ describe('exploreWorkload', () => {
     expect(new Set(heads.map((x) => x.property)).size).toBe(properties.length);
     for (const head of heads) for (const other of v.filter((x) => x.property === head.property)) expect(before(key(head), key(other))).toBe(true);
     for (const part of [heads, v.slice(properties.length)]) for (let i = 1; i < part.length; i++) expect(before(key(part[i - 1]!), key(part[i]!))).toBe(true);
+    // Described: the first 50 violating states (there are more here) and as many others as asked for.
+    const violating = all.details.filter((d) => d.violations.length > 0);
+    expect(violating).toHaveLength(50);
+    expect(violating.reduce((n, d) => n + d.violations.length, 0)).toBeLessThan(all.violationCount);
+    expect(all.details.length - violating.length).toBe(3);
     // Capped: the first maxViolations of the same list, 20 when not given.
     const three = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 3 });
     expect(three.violations).toEqual(v.slice(0, 3));
@@ -134,6 +142,13 @@ describe('exploreWorkload', () => {
     // Only the point after the last op, when asked for.
     const end = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, crashPoints: 'end' });
     expect([all.crashPoints > 1, end.crashPoints]).toEqual([true, 1]);
+  });
+
+  it('checks the epoch each crash state holds: a recovery that drops the snapshot breaks OneEpochInv', async () => {
+    const workload = readWorkload('checkpoint-manifest.json');
+    expect((await exploreWorkload(workload, { openWal: realOpenWal, idempotenceStates: 0, maxStates: 200 })).violationCount).toBe(0);
+    const dropped = await exploreWorkload(workload, { openWal: dropsSnapshot, idempotenceStates: 0, maxStates: 200 });
+    expect(dropped.violations.map((v) => v.property)).toContain('OneEpochInv');
   });
 
   it('finds nothing on the real WAL', async () => {
