@@ -49,7 +49,8 @@ export interface ParsedTrace {
 const LINE = /^(\d+)\s+(.*)$/s;
 
 function parseReturn(text: string): Pick<Syscall, 'ret' | 'errno' | 'retPath' | 'retExtra'> | null {
-  const m = /^\s*=\s*(\?|-?\d+|0x[0-9a-f]+)(?:<(.*?)>)?(?:\s+([A-Z][A-Z0-9_]+)\s+\([^)]*\))?(.*)$/is.exec(text);
+  // The hex form first: tried after the decimal one, `0x7f00` would read as 0 followed by text.
+  const m = /^\s*=\s*(\?|0x[0-9a-f]+|-?\d+)(?:<(.*?)>)?(?:\s+([A-Z][A-Z0-9_]+)\s+\([^)]*\))?(.*)$/is.exec(text);
   if (m === null) return null;
   const raw = m[1] ?? '?';
   const ret = raw === '?' ? null : raw.startsWith('0x') ? parseInt(raw, 16) : Number(raw);
