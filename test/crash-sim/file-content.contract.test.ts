@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ContentBuilder } from '../../crash-sim/content-builder.js';
 import { CHUNK_BYTES, FileContent, type ExternalBytes } from '../../crash-sim/file-content.js';
+import { plainFileAfter } from './plain-file-model.js';
 
 /** External bytes that count their reads and refuse any read outside the file. */
 function strictExternal(bytes: Uint8Array, reads: { count: number } = { count: 0 }): ExternalBytes {
@@ -35,18 +36,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 const dataOf = (s: Extract<Step, { kind: 'write' }>): Uint8Array => Uint8Array.from({ length: s.length }, (_, i) => ((s.at + i) * 5 + 2) & 0xff);
 
-function model(initial: Uint8Array, steps: readonly Step[]): Uint8Array {
-  let bytes = initial.slice();
-  for (const s of steps) {
-    if (s.kind === 'write' && s.length === 0) continue;
-    const size = s.kind === 'write' ? Math.max(bytes.length, s.at + s.length) : s.size;
-    const next = new Uint8Array(size);
-    next.set(bytes.subarray(0, Math.min(size, bytes.length)));
-    if (s.kind === 'write') next.set(dataOf(s), s.at);
-    bytes = next;
-  }
-  return bytes;
-}
+const model = (initial: Uint8Array, steps: readonly Step[]): Uint8Array => plainFileAfter(initial, steps, dataOf);
 
 /** The extents checked as a tiling of [0, size) by non-empty runs, and the bytes they spell out. */
 function spelledByExtents(content: FileContent): Uint8Array {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { contentDigest } from '../../crash-sim/content-digest.js';
 import { ContentBuilder } from '../../crash-sim/content-builder.js';
 import { CHUNK_BYTES, FileContent, type ExternalBytes } from '../../crash-sim/file-content.js';
+import { plainFileAfter } from './plain-file-model.js';
 
 type Step = { readonly kind: 'write'; readonly at: number; readonly length: number; readonly fill: number } | { readonly kind: 'resize'; readonly size: number };
 
@@ -19,17 +20,7 @@ function dataOf(s: Extract<Step, { kind: 'write' }>): Uint8Array {
 }
 
 /** A plain array doing the same. */
-function model(initial: Uint8Array, steps: readonly Step[]): Uint8Array {
-  let bytes = initial.slice();
-  for (const s of steps) {
-    const size = s.kind === 'write' ? Math.max(bytes.length, s.at + s.length) : s.size;
-    const next = new Uint8Array(size);
-    next.set(bytes.subarray(0, Math.min(size, bytes.length)));
-    if (s.kind === 'write') next.set(dataOf(s), s.at);
-    bytes = next;
-  }
-  return bytes;
-}
+const model = (initial: Uint8Array, steps: readonly Step[]): Uint8Array => plainFileAfter(initial, steps, dataOf);
 
 function external(bytes: Uint8Array, reads: { count: number }): ExternalBytes {
   return {
