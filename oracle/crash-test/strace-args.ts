@@ -57,6 +57,8 @@ function skipAnnotation(text: string, at: number): number {
 
 const ESCAPES: Readonly<Record<string, number>> = { n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, e: 27, '"': 34, '\\': 92, "'": 39, '?': 63 };
 
+const UTF8 = new TextEncoder();
+
 const HEX: readonly number[] = Array.from({ length: 128 }, (_, c) => {
   const ch = String.fromCharCode(c);
   return /[0-9a-fA-F]/.test(ch) ? parseInt(ch, 16) : -1;
@@ -86,7 +88,7 @@ export function decodeString(raw: string): { bytes: Uint8Array; truncated: boole
         // A character beyond ASCII, printed as it is: its UTF-8 bytes. One outside the BMP is two
         // UTF-16 units here, a surrogate pair, and must be encoded whole (each half alone is U+FFFD).
         const point = text.codePointAt(i) ?? code;
-        for (const b of new TextEncoder().encode(String.fromCodePoint(point))) push(b);
+        for (const b of UTF8.encode(String.fromCodePoint(point))) push(b);
         if (point > 0xffff) i++;
       }
       continue;
