@@ -59,8 +59,9 @@ export function readCall(context: CallContext, proc: Proc, call: Syscall): void 
 
 export function seekCall(context: CallContext, proc: Proc, call: Syscall): void {
   const file = context.fileOf(proc, call.args[0], call);
-  // _llseek(fd, high, low, [result], whence) puts the new offset in brackets, as argument 3.
-  const result = /\[(\d+)\]/.exec(argAt(call, 3))?.[1];
+  // strace prints _llseek(fd, high, low, result, whence) as `_llseek(fd, offset, [result], whence)`:
+  // the two halves of the offset as one number, and the new offset in brackets as argument 2.
+  const result = /^\[(\d+)\]$/.exec(argAt(call, 2).trim())?.[1];
   const at = call.name === 'lseek' ? call.ret : result === undefined ? null : parseNumber(result);
   if (file !== null && at !== null) file.offset = at;
 }

@@ -6,14 +6,13 @@ import { stateAfter } from '../../../crash-sim/apply-op.js';
 import { crashSpace, enumerateCrashStates } from '../../../crash-sim/crash-states.js';
 import { resolveKnobs } from '../../../crash-sim/knobs.js';
 import { straceFaultArgs, injectedFailure } from '../../../oracle/crash-test/capture.js';
-import { buildSyscallHistory, type SyscallHistory } from '../../../oracle/crash-test/syscall-history.js';
-import { parseTrace } from '../../../oracle/crash-test/strace-parse.js';
+import type { SyscallHistory } from '../../../oracle/crash-test/syscall-history.js';
+import { traceHistory } from './trace-history.js';
 
 const knobs = resolveKnobs({});
 
 function history(lines: readonly string[]): SyscallHistory {
-  const { calls } = parseTrace(lines.join('\n'), { stdoutPath: '/t/out' });
-  return buildSyscallHistory(calls, { dataDir: '/d', stdoutPath: '/t/out', cwd: '/w', knobs, initial: { files: new Map(), dirs: [] } });
+  return traceHistory(lines, { knobs });
 }
 
 /** The distinct contents `log` may have after a crash at the end of the history ('-' when it is gone). */
