@@ -125,10 +125,14 @@ export function argAt(call: { readonly args: readonly string[] }, index: number)
   return call.args[index] ?? '';
 }
 
-/** A number argument in decimal, hex or octal notation, or null. */
+/**
+ * A number argument in C's notation, as strace prints numbers: decimal (`12`, `-1`), hex (`0x1f`)
+ * or octal with a leading zero (`0644`, as it prints modes); null for anything else, a decimal
+ * with a leading zero included (`089` is no C number, and guessing its base could misplace a write).
+ */
 export function parseNumber(raw: string): number | null {
   const text = raw.trim();
-  if (/^-?\d+$/.test(text)) return Number(text);
+  if (/^-?(?:0|[1-9]\d*)$/.test(text)) return Number(text);
   if (/^0x[0-9a-f]+$/i.test(text)) return parseInt(text, 16);
   if (/^0[0-7]+$/.test(text)) return parseInt(text, 8);
   return null;

@@ -1,7 +1,7 @@
 // oracle/crash-test/strace-args.ts: one strace argument at a time (the top-level split, strings
 // and their escapes, fd arguments with -y paths, an argument strace did not print).
 import { describe, expect, it } from 'vitest';
-import { argAt, decodeIovecs, decodeString, parseFd, splitArgs } from '../../../oracle/crash-test/strace-args.js';
+import { argAt, decodeIovecs, decodeString, parseFd, parseNumber, splitArgs } from '../../../oracle/crash-test/strace-args.js';
 
 describe('reading strace arguments', () => {
   it('splits top-level arguments around strings, fd paths and structures', () => {
@@ -19,6 +19,19 @@ describe('reading strace arguments', () => {
     expect(parseFd('3</d/x.log>')).toEqual({ fd: 3, path: '/d/x.log' });
     expect(parseFd('AT_FDCWD</work>')).toEqual({ fd: 'AT_FDCWD', path: '/work' });
     expect(parseFd('7</d/x-shm>(deleted)')).toEqual({ fd: 7, path: '/d/x-shm' });
+    expect(parseFd(' 12 ')).toEqual({ fd: 12, path: null });
+    expect(parseFd('-1')).toEqual({ fd: -1, path: null });
+  });
+
+  it.each(['NULL', '0x7ffd1000', 'x3</d/f>', '3</d/f>x', '3</d/f', '[3, 4]', '3 /* fd */', 'AT_FDCWDX', '', '3</d/f>(deleted)x'])('reads %j as no fd argument', (raw) => {
+    expect(parseFd(raw)).toBeNull();
+  });
+
+  it.each([
+    ['0', 0], ['12', 12], ['-1', -1], [' 4096 ', 4096], ['0x1f', 31], ['0X1F', 31], ['0644', 420], ['00', 0],
+    ['089', null], ['12abc', null], ['a12', null], ['0x', null], ['1.5', null], ['', null], ['-', null], ['1 2', null], ['x12', null], ['0x1g', null], ['10x1f', null], ['0648', null], ['0644x', null], ['-0644', null],
+  ] as const)('reads the number %j as %j', (raw, value) => {
+    expect(parseNumber(raw)).toBe(value);
   });
 });
 
