@@ -53,7 +53,8 @@ function parseReturn(text: string): Pick<Syscall, 'ret' | 'errno' | 'retPath' | 
   const m = /^\s*=\s*(\?|0x[0-9a-f]+|-?\d+)(?:<(.*?)>)?(?:\s+([A-Z][A-Z0-9_]+)\s+\([^)]*\))?(.*)$/is.exec(text);
   if (m === null) return null;
   const raw = m[1] ?? '?';
-  const ret = raw === '?' ? null : raw.startsWith('0x') ? parseInt(raw, 16) : Number(raw);
+  // Number reads the hex form (`0x7f00`) as well as the decimal one.
+  const ret = raw === '?' ? null : Number(raw);
   return { ret, errno: m[3] ?? null, retPath: m[2] ?? null, retExtra: (m[4] ?? '').trim() };
 }
 
@@ -107,7 +108,8 @@ export class TraceParser {
     const m = LINE.exec(raw);
     if (m === null) return this.#unreadable(lineNo, raw);
     const pid = Number(m[1]);
-    const body = (m[2] ?? '').trimStart();
+    // LINE's `\s+` took every blank after the pid, so the body starts with the call or marker.
+    const body = m[2] ?? '';
     if (body.startsWith('---') || body.startsWith('+++')) return;
     const unfinished = /\s*<unfinished \.\.\.>\s*$/.exec(body);
     if (unfinished !== null) return this.#unfinished(lineNo, pid, body.slice(0, unfinished.index));
