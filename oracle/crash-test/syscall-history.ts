@@ -87,7 +87,9 @@ const CALLS: Readonly<Record<string, CallHandler>> = {
   ...Object.fromEntries(['write', 'writev', 'pwrite64', 'pwritev', 'pwritev2'].map((name) => [name, writeCall])),
   read: readCall,
   readv: readCall,
-  ...Object.fromEntries(['lseek', '_llseek', 'llseek'].map((name) => [name, seekCall])),
+  // strace names the 32-bit form _llseek on every architecture that has it.
+  lseek: seekCall,
+  _llseek: seekCall,
   ftruncate: ftruncateCall,
   ftruncate64: ftruncateCall,
   truncate: truncatePathCall,

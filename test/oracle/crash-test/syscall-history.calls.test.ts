@@ -109,6 +109,34 @@ describe('what the builder makes of the trace as a whole', () => {
     expect(h.ops.map((op) => op.kind).slice(1)).toEqual(['create', 'fsync', 'fsync']);
   });
 
+  it('applies no call strace shows interrupted (`= ? ERESTARTSYS`), nor one that returned -1 without an errno it could name', () => {
+    const { calls } = modelledCalls([OPEN_F, '1  write(3</d/f>, "abc", 3) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)', '1  write(3</d/f>, "abc", 3) = 3', '1  write(3</d/f>, "x", 1) = -1 (Unknown error 530)', '1  write(3</d/f>, "d", 1) = 1']);
+    expect(calls).toEqual(['openat(f, O_CREAT)', 'write(f, 3 bytes @0)', 'write(f, 1 bytes @3)']);
+  });
+
+  it('names each write by the name its file has now: the hard link it was opened by, or where a rename took it', () => {
+    expect(modelledCalls([OPEN_F, '1  link("/d/f", "/d/g") = 0', '1  openat(AT_FDCWD</w>, "/d/g", O_WRONLY) = 4</d/g>', '1  write(4</d/g>, "a", 1) = 1']).calls.at(-1)).toBe('write(g, 1 bytes @0)');
+    expect(modelledCalls([OPEN_F, '1  rename("/d/f", "/d/h") = 0', '1  write(3</d/h>, "a", 1) = 1']).calls.at(-1)).toBe('write(h, 1 bytes @0)');
+  });
+
+  it('reads acknowledgements written through any fd that names standard output, kept across execve', () => {
+    const h = traceHistory(['1  write(7</t/out>, "ACK 1\\n", 6) = 6', '1  execve("/bin/next", ["next"], 0x7ffd /* 3 vars */) = 0', '1  write(7</t/out>, "ACK 2\\n", 6) = 6']);
+    expect(h.acks.map((a) => a.id)).toEqual(['1', '2']);
+    expect(h.unmodelled).toEqual([]);
+  });
+
+  it('gives an fd under --dir that no traced open made the file\'s end as its offset, moves it as usual, and keeps it across execve', () => {
+    const { calls, reported } = modelledCalls([
+      '1  write(5</d/f>, "ab", 2) = 2',
+      '1  lseek(5</d/f>, 0, SEEK_SET) = 0',
+      '1  write(5</d/f>, "Z", 1) = 1',
+      '1  execve("/bin/next", ["next"], 0x7ffd /* 3 vars */) = 0',
+      '1  write(5</d/f>, "Y", 1) = 1',
+    ], existing);
+    expect(calls).toEqual(['write(f, 2 bytes @3)', 'write(f, 1 bytes @0)', 'write(f, 1 bytes @1)']);
+    expect(reported).toEqual(['fd 5 names f but no traced open created it; its offset is unknown']);
+  });
+
   it('names the initial contents of --dir with their counts', () => {
     const h = traceHistory([], { files: new Map([['a', new Uint8Array(1)], ['s/b', new Uint8Array(2)]]), dirs: ['s'] });
     expect(h.calls).toEqual(['the initial contents of --dir (2 files, 1 directories)']);
