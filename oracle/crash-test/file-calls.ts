@@ -87,18 +87,18 @@ export function fallocateCall(context: CallContext, proc: Proc, call: Syscall): 
     context.report(call, `fallocate collapse/insert range on ${context.show(file.path)} is not modelled`);
     return;
   }
+  const path = context.nameOf(file);
   if (mode.has('FALLOC_FL_PUNCH_HOLE') || mode.has('FALLOC_FL_ZERO_RANGE')) {
     const end = keepSize ? Math.min(size, offset + length) : offset + length;
     if (end <= offset) return;
     context.record(
-      { kind: 'write', path: file.path, inode: file.inode, offsetBytes: offset, data: new Uint8Array(end - offset), writtenBytes: end - offset, errno: null },
-      `fallocate(${context.show(file.path)}, zeros @${offset}+${end - offset})`,
+      { kind: 'write', path, inode: file.inode, offsetBytes: offset, data: new Uint8Array(end - offset), writtenBytes: end - offset, errno: null },
+      `fallocate(${context.show(path)}, zeros @${offset}+${end - offset})`,
     );
     return;
   }
   // Mode 0 and KEEP_SIZE: allocation changes only the size (not with KEEP_SIZE), durable once
   // fsynced like any size change; crash-sim's fallocate op.
-  const path = context.nameOf(file);
   context.record(
     { kind: 'fallocate', path, inode: file.inode, offsetBytes: offset, lengthBytes: length, keepSize },
     `fallocate(${context.show(path)}, ${keepSize ? 'KEEP_SIZE, ' : ''}${length} bytes @${offset})`,

@@ -116,7 +116,11 @@ describe('what the builder makes of the trace as a whole', () => {
 
   it('names each write by the name its file has now: the hard link it was opened by, or where a rename took it', () => {
     expect(modelledCalls([OPEN_F, '1  link("/d/f", "/d/g") = 0', '1  openat(AT_FDCWD</w>, "/d/g", O_WRONLY) = 4</d/g>', '1  write(4</d/g>, "a", 1) = 1']).calls.at(-1)).toBe('write(g, 1 bytes @0)');
-    expect(modelledCalls([OPEN_F, '1  rename("/d/f", "/d/h") = 0', '1  write(3</d/h>, "a", 1) = 1']).calls.at(-1)).toBe('write(h, 1 bytes @0)');
+    const renamed = ['1  rename("/d/f", "/d/h") = 0', '1  write(3</d/h>, "abcd", 4) = 4'];
+    expect(modelledCalls([OPEN_F, ...renamed]).calls.at(-1)).toBe('write(h, 4 bytes @0)');
+    for (const mode of ['FALLOC_FL_KEEP_SIZE|FALLOC_FL_PUNCH_HOLE', 'FALLOC_FL_ZERO_RANGE', '0']) {
+      expect(modelledCalls([OPEN_F, ...renamed, `1  fallocate(3</d/h>, ${mode}, 1, 2) = 0`]).calls.at(-1)).toMatch(/^fallocate\(h, /);
+    }
   });
 
   it('reads acknowledgements written through any fd that names standard output, kept across execve', () => {
