@@ -147,16 +147,18 @@ export function flagSet(raw: string): Set<string> {
 export function decodeIovecs(raw: string): { bytes: Uint8Array; truncated: boolean } | null {
   const parts: Uint8Array[] = [];
   let truncated = false;
+  const text = raw.trim();
+  if (!text.startsWith('[')) return null;
   const re = /iov_base=("(?:[^"\\]|\\.)*"(?:\.\.\.)?)/g;
-  for (const m of raw.matchAll(re)) {
+  for (const m of text.matchAll(re)) {
     const decoded = decodeString(m[1] ?? '');
     if (decoded === null) return null;
     parts.push(decoded.bytes);
     truncated ||= decoded.truncated;
   }
-  if (!raw.trim().startsWith('[')) return null;
-  // strace prints "..." after the last element when it did not print them all.
-  if (/\.\.\.\s*\]$/.test(raw.trim()) && !/"\.\.\.\s*\}\s*\]$/.test(raw.trim())) truncated = true;
+  // strace prints "..." after the last element when it did not print them all (a string's own
+  // cut is followed by its `, iov_len=` and a `}`, so it never ends the array).
+  if (/\.\.\.\s*\]$/.test(text)) truncated = true;
   const total = parts.reduce((n, p) => n + p.length, 0);
   const bytes = new Uint8Array(total);
   let at = 0;

@@ -50,6 +50,17 @@ describe('decodeString', () => {
     );
   });
 
+  it.each([
+    ['characters of two and three UTF-8 bytes, none escaped', '"€€€é"', [0xe2, 0x82, 0xac, 0xe2, 0x82, 0xac, 0xe2, 0x82, 0xac, 0xc3, 0xa9]],
+    ['the first character beyond ASCII', '"\u0080"', [0xc2, 0x80]],
+    ['the last character of the BMP, then ASCII', '"\uffffA"', [0xef, 0xbf, 0xbf, 0x41]],
+    ['a character beyond the BMP, then ASCII', '"😀A"', [0xf0, 0x9f, 0x98, 0x80, 0x41]],
+    ['one-digit octal escapes, 0 to 7', '"\\0\\6\\7"', [0, 6, 7]],
+    ['an octal escape of three digits, then a digit', '"\\1012"', [65, 50]],
+  ])('decodes %s', (_name, raw, bytes) => {
+    expect([...(decodeString(raw)?.bytes ?? [])]).toEqual(bytes);
+  });
+
   it('takes only a whole quoted string: no quote first, or no closing quote, is no string', () => {
     expect(decodeString('abc')).toBeNull();
     expect(decodeString('0x1234')).toBeNull();

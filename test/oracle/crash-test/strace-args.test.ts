@@ -1,7 +1,7 @@
 // oracle/crash-test/strace-args.ts: one strace argument at a time (the top-level split, strings
 // and their escapes, fd arguments with -y paths, an argument strace did not print).
 import { describe, expect, it } from 'vitest';
-import { argAt, decodeIovecs, decodeString, parseFd, parseNumber, splitArgs } from '../../../oracle/crash-test/strace-args.js';
+import { argAt, decodeIovecs, decodeString, flagSet, parseFd, parseNumber, splitArgs } from '../../../oracle/crash-test/strace-args.js';
 
 describe('reading strace arguments', () => {
   it('splits top-level arguments around strings, fd paths and structures', () => {
@@ -32,6 +32,31 @@ describe('reading strace arguments', () => {
     ['089', null], ['12abc', null], ['a12', null], ['0x', null], ['1.5', null], ['', null], ['-', null], ['1 2', null], ['x12', null], ['0x1g', null], ['10x1f', null], ['0648', null], ['0644x', null], ['-0644', null],
   ] as const)('reads the number %j as %j', (raw, value) => {
     expect(parseNumber(raw)).toBe(value);
+  });
+});
+
+describe('flag sets and iovec arrays', () => {
+  it('reads the names of a flag set, whatever blanks surround them', () => {
+    expect(flagSet(' O_WRONLY | O_CREAT|O_TRUNC ')).toEqual(new Set(['O_WRONLY', 'O_CREAT', 'O_TRUNC']));
+  });
+
+  it.each([
+    ['every element printed', '[{iov_base="ab", iov_len=2}, {iov_base="c", iov_len=1}]', 'abc', false],
+    ['blanks around the array', '  [{iov_base="ab", iov_len=2}] ', 'ab', false],
+    ['a string cut at -s', '[{iov_base="ab"..., iov_len=40}]', 'ab', true],
+    ['a string cut at -s, then one whole', '[{iov_base="ab"..., iov_len=40}, {iov_base="c", iov_len=1}]', 'abc', true],
+    ['elements strace left out', '[{iov_base="ab", iov_len=2}, ...]', 'ab', true],
+    ['elements left out, a blank before the bracket', '[{iov_base="ab", iov_len=2}, ... ]', 'ab', true],
+    ['elements left out, blanks after the array', '[{iov_base="ab", iov_len=2}, ...]  ', 'ab', true],
+    ['`...]` inside a string', '[{iov_base="x...]", iov_len=5}]', 'x...]', false],
+    ['no element', '[]', '', false],
+  ])('decodes an iovec array with %s', (_name, raw, text, truncated) => {
+    const decoded = decodeIovecs(raw);
+    expect(decoded === null ? null : { text: new TextDecoder().decode(decoded.bytes), truncated: decoded.truncated }).toEqual({ text, truncated });
+  });
+
+  it.each(['{iov_base="ab", iov_len=2}', ' {iov_base="ab", iov_len=2}]', '0x7ffd1000', 'NULL'])('reads %j as no iovec array', (raw) => {
+    expect(decodeIovecs(raw)).toBeNull();
   });
 });
 
