@@ -112,7 +112,7 @@ export class TraceParser {
     const body = m[2] ?? '';
     if (body.startsWith('---') || body.startsWith('+++')) return;
     const unfinished = /\s*<unfinished \.\.\.>\s*$/.exec(body);
-    if (unfinished !== null) return this.#unfinished(lineNo, pid, body.slice(0, unfinished.index));
+    if (unfinished !== null) return this.#unfinished(lineNo, pid, body.slice(0, unfinished.index), raw);
     const resumed = /^<\.\.\. ([a-z_0-9?]+) resumed>(.*)$/s.exec(body);
     if (resumed !== null) {
       const first = this.#pending.get(pid);
@@ -129,8 +129,10 @@ export class TraceParser {
     else this.#onCall(call);
   }
 
-  #unfinished(lineNo: number, pid: number, head: string): void {
-    const name = /^([a-z_0-9?]+)\(/.exec(head)?.[1] ?? '';
+  #unfinished(lineNo: number, pid: number, head: string, raw: string): void {
+    const name = /^([a-z_0-9?]+)\(/.exec(head)?.[1];
+    // A first half that names no call is unreadable now: no resumption could complete it.
+    if (name === undefined) return this.#unreadable(lineNo, raw);
     const early = this.#options.stdoutPath !== null && /^write/.test(name) && head.includes(`<${this.#options.stdoutPath}>`);
     if (early || CLONE_CALLS.has(name)) {
       // All of a call's arguments are printed before it blocks; its return comes later.

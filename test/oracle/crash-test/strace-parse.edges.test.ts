@@ -68,6 +68,12 @@ describe('strace-parse at the edges of the grammar', () => {
     expect(unparsed.map((u) => u.line)).toEqual([2, 3]);
   });
 
+  it('counts the first half of a call that names no call as unreadable where it stands, and its resumption too', () => {
+    const { calls, unparsed } = parse(['1  Xwrite(1</t/out>, "ACK 1\\n", 6 <unfinished ...>', '2  fsync(4</d/b>) = 0', '1  <... write resumed>) = 6']);
+    expect(calls.map(brief)).toEqual([['fsync', 2, 0, null, 2, false]]);
+    expect(unparsed.map((u) => u.line)).toEqual([1, 3]);
+  });
+
   it('gives a call cut and resumed the return it resumed with, at the resumed line, unless it is a write to standard output', () => {
     // A short write to a file under --dir, and a positional write to standard output (only the
     // write family's own calls to standard output are placed where they started).
