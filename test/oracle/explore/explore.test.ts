@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crashPointsOf } from '../../../crash-sim/crash-points.js';
+import { BYTE_CLASS_NAMES } from '../../../crash-sim/file-crash.js';
 import { exploreWorkload } from '../../../oracle/explore/explore.js';
 import { runWorkload } from '../../../oracle/explore/run-workload.js';
 import type { OpenWalLike } from '../../../oracle/explore/wal-api.js';
@@ -169,6 +170,25 @@ describe('exploreWorkload', () => {
     const exact = await run(clean.length);
     expect(exact.details.filter((d) => d.violations.length === 0)).toEqual(clean);
     expect(exact.details.filter((d) => d.violations.length > 0)).toHaveLength(everything.details.length - clean.length);
+  });
+
+  it('describes each file of a crash state with one byte class per byte', async () => {
+    const result = await exploreWorkload(basic, { openWal: realOpenWal, idempotenceStates: 0, maxStates: 400, details: 100_000 });
+    const files = result.details.flatMap((d) => d.files);
+    expect(files.some((f) => f.bytes.length > 0)).toBe(true);
+    for (const f of files) {
+      expect(f.classes, f.path).toHaveLength(Math.max(f.bytes.length, f.cacheBytes.length));
+      for (const c of f.classes) expect(BYTE_CLASS_NAMES, f.path).toContain(c);
+    }
+  });
+
+  it('puts the violations found without a crash (clean reopens) ahead of those at any crash point', async () => {
+    const result = await exploreWorkload(readWorkload('enospc-reopen.json'), { openWal: losesNewest, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000 });
+    const exactness = result.violations.filter((v) => v.property === 'ExactnessInv').map((v) => v.crashAfterOp);
+    expect(exactness).toContain(null);
+    expect(exactness.some((p) => p !== null)).toBe(true);
+    expect(exactness.slice(exactness.lastIndexOf(null) + 1).every((p) => p !== null)).toBe(true);
+    expect(exactness.indexOf(null)).toBeLessThanOrEqual(1);
   });
 
   it('recovers every crash state, and expects its replay, under the policy it is given', async () => {

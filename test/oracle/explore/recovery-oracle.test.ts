@@ -135,9 +135,10 @@ describe('atomicityViolations', () => {
     // transaction of the history is never taken for the one that was not.
     expect(atomicityViolations(committed, [replayedAborted])).toEqual([`replayed ${describeTxs([replayedAborted])}, which no session committed`]);
     expect(atomicityViolations([], [t3], history)).toEqual([`replayed ${describeTxs([t3])}, which no session committed`]);
-    // Only a committed transaction at both LSNs is named: one sharing its begin LSN alone is not.
+    // Only a committed transaction at both LSNs is named: one sharing its begin or its commit LSN alone is not.
     const laterCommit: ReplayedTx = { ...t2, commitLsn: 7 };
-    expect(atomicityViolations(committed, [laterCommit])).toEqual([`replayed ${describeTxs([laterCommit])}, which no session committed`]);
+    const laterBegin: ReplayedTx = { ...t2, beginLsn: 5 };
+    for (const t of [laterCommit, laterBegin]) expect(atomicityViolations(committed, [t])).toEqual([`replayed ${describeTxs([t])}, which no session committed`]);
   });
 });
 
