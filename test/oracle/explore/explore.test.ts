@@ -182,6 +182,14 @@ describe('exploreWorkload', () => {
     }
   });
 
+  it('reports a breach of the contract found while running the workload, with its step and no counterexample', async () => {
+    let opens = 0;
+    /** The real WAL, except that its second open (the clean reopen) fails. */
+    const failsToReopen: OpenWalLike = async (dir, options) => (++opens === 2 ? Promise.reject(new Error('cannot open')) : realOpenWal(dir, options));
+    const result = await exploreWorkload(readWorkload('enospc-reopen.json'), { openWal: failsToReopen, idempotenceStates: 0, maxStates: 50 });
+    expect(result.violations.map((v) => [v.property, v.message, v.counterexample, v.crashAfterOp])).toEqual([['Contract', 'step 5: openWal failed after a clean close: cannot open', '', null]]);
+  });
+
   it('puts the violations found without a crash (clean reopens) ahead of those at any crash point', async () => {
     const result = await exploreWorkload(readWorkload('enospc-reopen.json'), { openWal: losesNewest, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000 });
     const exactness = result.violations.filter((v) => v.property === 'ExactnessInv').map((v) => v.crashAfterOp);
