@@ -169,4 +169,25 @@ describe('a violation\'s counterexample', () => {
     expect(accepted!.counterexample).toBe(spelled('  (nothing undecided)', 0, 'a Damaged error', describeTxs([t1])));
     expect(checkRecovery({ history, context, state, expected: refused, observed: observed(null, 'Damaged: torn'), operations: '', policy: 'absolute' })).toEqual([]);
   });
+
+  it('takes only a Damaged error, and nothing replayed, as the refusal of damage; names the policy, the default when none is given', () => {
+    const refused = expectedOf({ refused: 'a torn frame at 40' });
+    const check = (o: RecoveryObservation, policy?: 'absolute') => checkRecovery({ history, context, state, expected: refused, observed: o, operations: '', ...(policy === undefined ? {} : { policy }) });
+    for (const o of [observed(null, 'Corrupt: Damaged spot'), observed(null, 'DamagedX: no'), observed(null, null), observed([], 'Damaged: torn')]) {
+      expect(check(o, 'absolute').map((v) => [v.property, v.message]), String(o.error)).toEqual([['ExactnessInv', 'recovery under absolute accepted damage it must refuse: a torn frame at 40']]);
+    }
+    expect(check(observed([t1])).map((v) => v.message)).toEqual(['recovery under tolerate-torn-tail accepted damage it must refuse: a torn frame at 40']);
+  });
+
+  it('reads an unreadable MANIFEST or snapshot as a broken epoch, any other failure as unrecoverable, and an error beside a replay as unrecoverable too', () => {
+    const failing = (error: string | null) => checkRecovery({ history, context, state, expected: expectedOf(), observed: observed(null, error), operations: '' });
+    expect(failing('BadManifest: cut short').map((v) => v.property)).toEqual(['OneEpochInv']);
+    expect(failing('BadSnapshot: checksum').map((v) => v.property)).toEqual(['OneEpochInv']);
+    for (const error of ['Damaged: BadManifest named in passing', 'BadManifests: no such error']) expect(failing(error).map((v) => v.property), error).toEqual(['Recoverable']);
+    const [unknown] = failing(null);
+    expect(unknown!.message).toBe('openWal failed on a legal crash state: unknown error');
+    expect(unknown!.counterexample.endsWith('\nreplayed: error: ?')).toBe(true);
+    const beside = checkRecovery({ history, context, state, expected: expectedOf(), observed: observed([t1], 'a warning it threw'), operations: '' });
+    expect(beside.map((v) => [v.property, v.message])).toEqual([['Recoverable', 'a warning it threw']]);
+  });
 });
