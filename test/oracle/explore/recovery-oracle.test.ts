@@ -179,7 +179,7 @@ describe('a violation\'s counterexample', () => {
     expect(check(observed([t1])).map((v) => v.message)).toEqual(['recovery under tolerate-torn-tail accepted damage it must refuse: a torn frame at 40']);
   });
 
-  it('reads an unreadable MANIFEST or snapshot as a broken epoch, any other failure as unrecoverable, and an error beside a replay as unrecoverable too', () => {
+  it('reads an unreadable MANIFEST or snapshot as a broken epoch, any other failure as unrecoverable, an error beside a replay as unrecoverable too, and says when a replay differs from the writes', () => {
     const failing = (error: string | null) => checkRecovery({ history, context, state, expected: expectedOf(), observed: observed(null, error), operations: '' });
     expect(failing('BadManifest: cut short').map((v) => v.property)).toEqual(['OneEpochInv']);
     expect(failing('BadSnapshot: checksum').map((v) => v.property)).toEqual(['OneEpochInv']);
@@ -187,6 +187,8 @@ describe('a violation\'s counterexample', () => {
     const [unknown] = failing(null);
     expect(unknown!.message).toBe('openWal failed on a legal crash state: unknown error');
     expect(unknown!.counterexample.endsWith('\nreplayed: error: ?')).toBe(true);
+    const [differs] = checkRecovery({ history, context, state, expected: expectedOf({ transactions: [t1, t2] }), observed: observed([t1]), operations: '' });
+    expect([differs!.property, differs!.message]).toEqual(['ExactnessInv', 'the replay differs from what the surviving writes hold']);
     const beside = checkRecovery({ history, context, state, expected: expectedOf(), observed: observed([t1], 'a warning it threw'), operations: '' });
     expect(beside.map((v) => [v.property, v.message])).toEqual([['Recoverable', 'a warning it threw']]);
   });
