@@ -99,6 +99,31 @@ describe('checkRecovery', () => {
   });
 });
 
+describe('the checkpoint marker replay reports', () => {
+  const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 3, checkpointLsn: 0, committed: [t1] };
+  const markers = (expectedMarker: number | null, observedMarker: number | null | undefined) =>
+    checkRecovery({
+      history,
+      context,
+      state,
+      expected: { failure: null, refused: null, transactions: [t1], checkpointObserved: expectedMarker, records: [], maxSurvivingLsn: 3, segments: [] },
+      observed: { replayed: [t1], error: null, nextLsn: 1_000, probeBeginLsn: null, idempotence: [], ...(observedMarker === undefined ? {} : { checkpointObserved: observedMarker }) },
+      operations: '',
+    }).map((v) => [v.property, v.message, v.counterexample.split('\n').slice(-2).join(' | ')]);
+
+  it('must be the newest marker that survived, none when none did', () => {
+    expect(markers(7, 7)).toEqual([]);
+    expect(markers(null, null)).toEqual([]);
+    expect(markers(7, 5)).toEqual([['ExactnessInv', 'replay reports checkpoint marker 5, but the newest surviving marker is 7', 'expected: checkpointObserved 7 | replayed: checkpointObserved 5']]);
+    expect(markers(7, null)).toEqual([['ExactnessInv', 'replay reports checkpoint marker none, but the newest surviving marker is 7', 'expected: checkpointObserved 7 | replayed: checkpointObserved null']]);
+    expect(markers(null, 4)).toEqual([['ExactnessInv', 'replay reports checkpoint marker 4, but the newest surviving marker is none', 'expected: checkpointObserved null | replayed: checkpointObserved 4']]);
+  });
+
+  it('is not checked for a WAL that does not report one', () => {
+    expect(markers(7, undefined)).toEqual([]);
+  });
+});
+
 describe('the weight of a violation', () => {
   it('counts the bytes the crash state did not keep as written, and 64 for each directory change it lost', () => {
     // Classes per byte (crash-sim's BYTE_CLASS_NAMES): 0 came through the crash as written; 1, 2 and
