@@ -99,6 +99,27 @@ describe('checkRecovery', () => {
   });
 });
 
+describe('the messages of PrefixInv and DurabilityInv', () => {
+  const found = (committed: readonly ReplayedTx[], ack: number, replayed: readonly ReplayedTx[]) =>
+    checkRecovery({
+      history,
+      context: { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: ack, checkpointLsn: 0, committed },
+      state,
+      expected: { failure: null, refused: null, transactions: replayed, checkpointObserved: null, records: [], maxSurvivingLsn: 9, segments: [] },
+      observed: { replayed, error: null, nextLsn: 1_000, probeBeginLsn: null, idempotence: [] },
+      operations: '',
+    }).map((v) => [v.property, v.message, v.counterexample.split('\n').at(-2)]);
+
+  it('names the first replayed transaction out of place and the committed one it should be, or that none is', () => {
+    expect(found([t1, t2, t3], 0, [t1, t3])).toEqual([['PrefixInv', `replayed transaction #2 ${describeTxs([t3])} is not committed transaction #2 ${describeTxs([t2])}`, `expected: a prefix of ${describeTxs([t1, t2, t3])}`]]);
+    expect(found([t1], 0, [t1, t2])).toEqual([['PrefixInv', `replayed transaction #2 ${describeTxs([t2])} is not committed transaction #2 (none: more were replayed than committed)`, `expected: a prefix of ${describeTxs([t1])}`]]);
+  });
+
+  it('counts and names the transactions acknowledged durable that were not replayed', () => {
+    expect(found([t1, t2, t3], 6, [])).toEqual([['DurabilityInv', `2 transaction(s) acknowledged durable (durable LSN 6) were not replayed: ${describeTxs([t1, t2])}`, `expected: ${describeTxs([])}`]]);
+  });
+});
+
 describe('the checkpoint marker replay reports', () => {
   const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 3, checkpointLsn: 0, committed: [t1] };
   const markers = (expectedMarker: number | null, observedMarker: number | null | undefined) =>
