@@ -120,6 +120,36 @@ describe('the messages of PrefixInv and DurabilityInv', () => {
   });
 });
 
+describe('NoReuseInv and IdempotenceInv in detail', () => {
+  const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 0, checkpointLsn: 0, committed: [t1, t2, t3] };
+  const check = (observed: Partial<RecoveryObservation>, policy?: 'absolute') =>
+    checkRecovery({
+      history,
+      context,
+      state,
+      expected: { failure: null, refused: null, transactions: [t1], checkpointObserved: null, records: [], maxSurvivingLsn: 9, segments: [] },
+      observed: { replayed: [t1], error: null, nextLsn: 10, probeBeginLsn: null, idempotence: [], ...observed },
+      operations: '',
+      ...(policy === undefined ? {} : { policy }),
+    }).map((v) => [v.property, v.message, v.counterexample.split('\n').slice(-2).join(' | ')]);
+
+  it('names the next LSN, or the first transaction\'s begin LSN, that is not above every LSN that survived', () => {
+    expect(check({ nextLsn: 9 })).toEqual([['NoReuseInv', 'after recovery nextLsn() is 9, but LSN 9 survived on disk', 'expected: next LSN > 9 | replayed: next LSN 9']]);
+    expect(check({ probeBeginLsn: 9 })).toEqual([['NoReuseInv', 'the first transaction after recovery began at LSN 9, but LSN 9 survived on disk', 'expected: begin LSN > 9 | replayed: begin LSN 9']]);
+    expect(check({ probeBeginLsn: 10 })).toEqual([]);
+    expect(check({ nextLsn: null, probeBeginLsn: 4 }).map((v) => v[0])).toEqual(['NoReuseInv']);
+  });
+
+  it('takes a Damaged refusal after a second crash as absolute\'s contract, and only under absolute', () => {
+    const again = (error: string) => ({ idempotence: [{ describe: () => '  torn again', replayed: null, error }] });
+    expect(check(again('Damaged: torn header'), 'absolute')).toEqual([]);
+    for (const error of ['Corrupt: torn', 'NotDamaged: x']) expect(check(again(error), 'absolute').map((v) => v[0]), error).toEqual(['IdempotenceInv']);
+    expect(check(again('Damaged: torn header'))).toEqual([
+      ['IdempotenceInv', 'crashing during or right after recovery and recovering again changed the result (second crash state:\n  torn again)', `expected: ${describeTxs([t1])} | replayed: error: Damaged: torn header`],
+    ]);
+  });
+});
+
 describe('the checkpoint marker replay reports', () => {
   const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 3, checkpointLsn: 0, committed: [t1] };
   const markers = (expectedMarker: number | null, observedMarker: number | null | undefined) =>
