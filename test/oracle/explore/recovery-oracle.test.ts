@@ -7,7 +7,7 @@ import type { CrashState } from '../../../crash-sim/crash-states.js';
 import type { CrashContext } from '../../../oracle/explore/crash-context.js';
 import type { ExpectedReplay } from '../../../oracle/explore/expected-replay.js';
 import type { ExploreHistory, HistoryTx, ReplayedTx } from '../../../oracle/explore/explore-history.js';
-import { atomicityViolations, checkRecovery, type Property, type RecoveryObservation } from '../../../oracle/explore/recovery-oracle.js';
+import { atomicityViolations, checkRecovery, formatViolation, type Property, type RecoveryObservation } from '../../../oracle/explore/recovery-oracle.js';
 import { describeTxs } from '../../../oracle/explore/explore-history.js';
 
 const ev = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -148,6 +148,13 @@ describe('NoReuseInv and IdempotenceInv in detail', () => {
       ['IdempotenceInv', 'crashing during or right after recovery and recovering again changed the result (second crash state:\n  torn again)', `expected: ${describeTxs([t1])} | replayed: error: Damaged: torn header`],
     ]);
   });
+
+  it('compares the second recovery transaction by transaction, and spells one that neither replayed nor said why', () => {
+    const second = (replayed: readonly ReplayedTx[] | null) => check({ idempotence: [{ describe: () => '', replayed, error: null }] }).map(([property, , lastLines]) => [property, lastLines?.split(' | ')[1]]);
+    expect(second([t1])).toEqual([]);
+    expect(second([t2])).toEqual([['IdempotenceInv', `replayed: ${describeTxs([t2])}`]]);
+    expect(second(null)).toEqual([['IdempotenceInv', 'replayed: error: ?']]);
+  });
 });
 
 describe('the checkpoint marker replay reports', () => {
@@ -267,5 +274,13 @@ describe('a violation\'s counterexample', () => {
     expect([differs!.property, differs!.message]).toEqual(['ExactnessInv', 'the replay differs from what the surviving writes hold']);
     const beside = checkRecovery({ history, context, state, expected: expectedOf(), observed: observed([t1], 'a warning it threw'), operations: '' });
     expect(beside.map((v) => [v.property, v.message])).toEqual([['Recoverable', 'a warning it threw']]);
+  });
+});
+
+describe('formatViolation', () => {
+  it('prints the property, the crash point when there is one, the message, then the counterexample indented', () => {
+    const v = { property: 'PrefixInv', crashAfterOp: 7, message: 'a hole', counterexample: 'operations:\n  #0 tx', weight: 0 } as const;
+    expect(formatViolation(v)).toBe('PrefixInv violated (crash after op 7): a hole\n    operations:\n      #0 tx');
+    expect(formatViolation({ ...v, property: 'Contract', crashAfterOp: null, counterexample: '' })).toBe('Contract violated: a hole\n    ');
   });
 });
