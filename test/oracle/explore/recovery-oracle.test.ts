@@ -6,28 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { CrashState } from '../../../crash-sim/crash-states.js';
 import type { CrashContext } from '../../../oracle/explore/crash-context.js';
 import type { ExpectedReplay } from '../../../oracle/explore/expected-replay.js';
-import type { ExploreHistory, HistoryTx, ReplayedTx } from '../../../oracle/explore/explore-history.js';
-import { atomicityViolations, checkRecovery, formatViolation, type Property, type RecoveryObservation } from '../../../oracle/explore/recovery-oracle.js';
+import type { ReplayedTx } from '../../../oracle/explore/explore-history.js';
+import { atomicityViolations, checkRecovery, type Property, type RecoveryObservation } from '../../../oracle/explore/recovery-oracle.js';
 import { describeTxs } from '../../../oracle/explore/explore-history.js';
-
-const ev = (s: string): Uint8Array => new TextEncoder().encode(s);
-const t1: ReplayedTx = { beginLsn: 1, commitLsn: 3, events: [ev('a'), ev('b')] };
-const t2: ReplayedTx = { beginLsn: 4, commitLsn: 6, events: [ev('c')] };
-const t3: ReplayedTx = { beginLsn: 7, commitLsn: 9, events: [ev('d')] };
-const aborted: HistoryTx = { session: 0, step: 4, beginLsn: 10, endLsn: 11, events: [ev('x')], outcome: 'aborted', returnedAtOp: 40 };
-
-const asHistory = (t: ReplayedTx, i: number): HistoryTx => ({ session: 0, step: i, beginLsn: t.beginLsn, endLsn: t.commitLsn, events: t.events, outcome: 'committed', returnedAtOp: 10 * (i + 1) });
-const history: ExploreHistory = {
-  dir: '/wal',
-  records: [],
-  txs: [...[t1, t2, t3].map(asHistory), aborted],
-  sessions: [{ session: 0, startOp: 0, openedAtOp: 1, checkpointLsn: 0, recovered: [], nextLsnAtOpen: 1, tornTail: false }],
-  steps: [],
-  checkpointLsns: [],
-  epochs: [],
-  contractViolations: [],
-};
-const state = { files: new Map(), dirOps: [], describe: () => '', key: 'k' } as unknown as CrashState;
+import { ev, history, state, t1, t2, t3 } from './recovery-oracle-fixtures.js';
 
 interface Case {
   readonly name: string;
@@ -96,89 +78,6 @@ describe('checkRecovery', () => {
     const found = checkRecovery({ history, context, state, expected, observed: observation(c), operations: '' });
     expect([...new Set(found.map((v) => v.property))].sort()).toEqual([...c.want].sort());
     for (const v of found) expect(v.crashAfterOp).toBe(50);
-  });
-});
-
-describe('the messages of PrefixInv and DurabilityInv', () => {
-  const found = (committed: readonly ReplayedTx[], ack: number, replayed: readonly ReplayedTx[]) =>
-    checkRecovery({
-      history,
-      context: { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: ack, checkpointLsn: 0, committed },
-      state,
-      expected: { failure: null, refused: null, transactions: replayed, checkpointObserved: null, records: [], maxSurvivingLsn: 9, segments: [] },
-      observed: { replayed, error: null, nextLsn: 1_000, probeBeginLsn: null, idempotence: [] },
-      operations: '',
-    }).map((v) => [v.property, v.message, v.counterexample.split('\n').at(-2)]);
-
-  it('names the first replayed transaction out of place and the committed one it should be, or that none is', () => {
-    expect(found([t1, t2, t3], 0, [t1, t3])).toEqual([['PrefixInv', `replayed transaction #2 ${describeTxs([t3])} is not committed transaction #2 ${describeTxs([t2])}`, `expected: a prefix of ${describeTxs([t1, t2, t3])}`]]);
-    expect(found([t1], 0, [t1, t2])).toEqual([['PrefixInv', `replayed transaction #2 ${describeTxs([t2])} is not committed transaction #2 (none: more were replayed than committed)`, `expected: a prefix of ${describeTxs([t1])}`]]);
-  });
-
-  it('counts and names the transactions acknowledged durable that were not replayed', () => {
-    expect(found([t1, t2, t3], 6, [])).toEqual([['DurabilityInv', `2 transaction(s) acknowledged durable (durable LSN 6) were not replayed: ${describeTxs([t1, t2])}`, `expected: ${describeTxs([])}`]]);
-  });
-});
-
-describe('NoReuseInv and IdempotenceInv in detail', () => {
-  const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 0, checkpointLsn: 0, committed: [t1, t2, t3] };
-  const check = (observed: Partial<RecoveryObservation>, policy?: 'absolute') =>
-    checkRecovery({
-      history,
-      context,
-      state,
-      expected: { failure: null, refused: null, transactions: [t1], checkpointObserved: null, records: [], maxSurvivingLsn: 9, segments: [] },
-      observed: { replayed: [t1], error: null, nextLsn: 10, probeBeginLsn: null, idempotence: [], ...observed },
-      operations: '',
-      ...(policy === undefined ? {} : { policy }),
-    }).map((v) => [v.property, v.message, v.counterexample.split('\n').slice(-2).join(' | ')]);
-
-  it('names the next LSN, or the first transaction\'s begin LSN, that is not above every LSN that survived', () => {
-    expect(check({ nextLsn: 9 })).toEqual([['NoReuseInv', 'after recovery nextLsn() is 9, but LSN 9 survived on disk', 'expected: next LSN > 9 | replayed: next LSN 9']]);
-    expect(check({ probeBeginLsn: 9 })).toEqual([['NoReuseInv', 'the first transaction after recovery began at LSN 9, but LSN 9 survived on disk', 'expected: begin LSN > 9 | replayed: begin LSN 9']]);
-    expect(check({ probeBeginLsn: 10 })).toEqual([]);
-    expect(check({ nextLsn: null, probeBeginLsn: 4 }).map((v) => v[0])).toEqual(['NoReuseInv']);
-  });
-
-  it('takes a Damaged refusal after a second crash as absolute\'s contract, and only under absolute', () => {
-    const again = (error: string) => ({ idempotence: [{ describe: () => '  torn again', replayed: null, error }] });
-    expect(check(again('Damaged: torn header'), 'absolute')).toEqual([]);
-    for (const error of ['Corrupt: torn', 'NotDamaged: x']) expect(check(again(error), 'absolute').map((v) => v[0]), error).toEqual(['IdempotenceInv']);
-    expect(check(again('Damaged: torn header'))).toEqual([
-      ['IdempotenceInv', 'crashing during or right after recovery and recovering again changed the result (second crash state:\n  torn again)', `expected: ${describeTxs([t1])} | replayed: error: Damaged: torn header`],
-    ]);
-  });
-
-  it('compares the second recovery transaction by transaction, and spells one that neither replayed nor said why', () => {
-    const second = (replayed: readonly ReplayedTx[] | null) => check({ idempotence: [{ describe: () => '', replayed, error: null }] }).map(([property, , lastLines]) => [property, lastLines?.split(' | ')[1]]);
-    expect(second([t1])).toEqual([]);
-    expect(second([t2])).toEqual([['IdempotenceInv', `replayed: ${describeTxs([t2])}`]]);
-    expect(second(null)).toEqual([['IdempotenceInv', 'replayed: error: ?']]);
-  });
-});
-
-describe('the checkpoint marker replay reports', () => {
-  const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 3, checkpointLsn: 0, committed: [t1] };
-  const markers = (expectedMarker: number | null, observedMarker: number | null | undefined) =>
-    checkRecovery({
-      history,
-      context,
-      state,
-      expected: { failure: null, refused: null, transactions: [t1], checkpointObserved: expectedMarker, records: [], maxSurvivingLsn: 3, segments: [] },
-      observed: { replayed: [t1], error: null, nextLsn: 1_000, probeBeginLsn: null, idempotence: [], ...(observedMarker === undefined ? {} : { checkpointObserved: observedMarker }) },
-      operations: '',
-    }).map((v) => [v.property, v.message, v.counterexample.split('\n').slice(-2).join(' | ')]);
-
-  it('must be the newest marker that survived, none when none did', () => {
-    expect(markers(7, 7)).toEqual([]);
-    expect(markers(null, null)).toEqual([]);
-    expect(markers(7, 5)).toEqual([['ExactnessInv', 'replay reports checkpoint marker 5, but the newest surviving marker is 7', 'expected: checkpointObserved 7 | replayed: checkpointObserved 5']]);
-    expect(markers(7, null)).toEqual([['ExactnessInv', 'replay reports checkpoint marker none, but the newest surviving marker is 7', 'expected: checkpointObserved 7 | replayed: checkpointObserved null']]);
-    expect(markers(null, 4)).toEqual([['ExactnessInv', 'replay reports checkpoint marker 4, but the newest surviving marker is none', 'expected: checkpointObserved null | replayed: checkpointObserved 4']]);
-  });
-
-  it('is not checked for a WAL that does not report one', () => {
-    expect(markers(7, undefined)).toEqual([]);
   });
 });
 
@@ -274,13 +173,5 @@ describe('a violation\'s counterexample', () => {
     expect([differs!.property, differs!.message]).toEqual(['ExactnessInv', 'the replay differs from what the surviving writes hold']);
     const beside = checkRecovery({ history, context, state, expected: expectedOf(), observed: observed([t1], 'a warning it threw'), operations: '' });
     expect(beside.map((v) => [v.property, v.message])).toEqual([['Recoverable', 'a warning it threw']]);
-  });
-});
-
-describe('formatViolation', () => {
-  it('prints the property, the crash point when there is one, the message, then the counterexample indented', () => {
-    const v = { property: 'PrefixInv', crashAfterOp: 7, message: 'a hole', counterexample: 'operations:\n  #0 tx', weight: 0 } as const;
-    expect(formatViolation(v)).toBe('PrefixInv violated (crash after op 7): a hole\n    operations:\n      #0 tx');
-    expect(formatViolation({ ...v, property: 'Contract', crashAfterOp: null, counterexample: '' })).toBe('Contract violated: a hole\n    ');
   });
 });
