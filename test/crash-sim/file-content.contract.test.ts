@@ -80,7 +80,15 @@ describe('file contents: the promises to their callers', () => {
         expect(Buffer.from(spelledByExtents(built)).equals(Buffer.from(expected))).toBe(true);
         expectChunksInside(built);
       }),
-      { numRuns: 80 },
+      {
+        numRuns: 80,
+        // Always tried, whatever the budget: a gap of external bytes after a written chunk, and a
+        // write inside the partial last slot of the external bytes.
+        examples: [
+          [true, [{ kind: 'write', at: 0, length: 10 }], CHUNK_BYTES - 5, 20],
+          [true, [{ kind: 'write', at: 2 * CHUNK_BYTES + 10, length: 5 }], 2 * CHUNK_BYTES, 120],
+        ],
+      },
     );
   });
 
@@ -139,5 +147,13 @@ describe('file contents: the promises to their callers', () => {
       expect([...view]).toEqual([...bytes.subarray(at, at + length)]);
     }
     expect([...content.resize(200).view(90, 20)]).toEqual([...bytes.subarray(90), ...new Array<number>(10).fill(0)]);
+    // In a later slot too: the place in its chunk is counted from the slot's start.
+    const long = Uint8Array.from({ length: 2 * CHUNK_BYTES + 50 }, (_, i) => i & 0xff);
+    const built = FileContent.of(long);
+    for (const at of [CHUNK_BYTES, CHUNK_BYTES + 7, 2 * CHUNK_BYTES + 40]) {
+      const view = built.view(at, 10);
+      expect(view.buffer, `10 bytes at ${at}`).toBe(long.buffer);
+      expect([...view]).toEqual([...long.subarray(at, at + 10)]);
+    }
   });
 });
