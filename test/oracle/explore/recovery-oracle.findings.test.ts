@@ -3,21 +3,44 @@
 // that change what is checked, and formatViolation's text.
 import { describe, expect, it } from 'vitest';
 import type { CrashContext } from '../../../oracle/explore/crash-context.js';
+import type { ExpectedReplay } from '../../../oracle/explore/expected-replay.js';
 import type { ReplayedTx } from '../../../oracle/explore/explore-history.js';
 import { describeTxs } from '../../../oracle/explore/explore-history.js';
 import { checkRecovery, formatViolation, type RecoveryObservation } from '../../../oracle/explore/recovery-oracle.js';
+import type { RecoveryPolicyLike } from '../../../oracle/explore/wal-api.js';
 import { history, state, t1, t2, t3 } from './recovery-oracle-fixtures.js';
 
+interface Recovery {
+  readonly committed?: readonly ReplayedTx[];
+  readonly ack?: number;
+  readonly expected?: Partial<ExpectedReplay>;
+  readonly observed?: Partial<RecoveryObservation>;
+  readonly policy?: RecoveryPolicyLike;
+}
+
+/**
+ * What checkRecovery finds in one recovery (by default: t1..t3 committed, nothing acknowledged,
+ * the image holding t1 and LSNs up to 9, and a recovery that replayed t1 and goes on at LSN 10),
+ * each finding as its property, its message and its counterexample's last two lines.
+ */
+function findings(r: Recovery): [string, string, string][] {
+  const replayed = r.observed?.replayed ?? [t1];
+  const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: r.ack ?? 0, checkpointLsn: 0, committed: r.committed ?? [t1, t2, t3] };
+  return checkRecovery({
+    history,
+    context,
+    state,
+    expected: { failure: null, refused: null, transactions: [t1], checkpointObserved: null, records: [], maxSurvivingLsn: 9, segments: [], ...r.expected },
+    observed: { error: null, nextLsn: 10, probeBeginLsn: null, idempotence: [], ...r.observed, replayed },
+    operations: '',
+    ...(r.policy === undefined ? {} : { policy: r.policy }),
+  }).map((v) => [v.property, v.message, v.counterexample.split('\n').slice(-2).join(' | ')]);
+}
+
 describe('the messages of PrefixInv and DurabilityInv', () => {
+  /** The image holds exactly what was replayed: only PrefixInv and DurabilityInv can be broken. */
   const found = (committed: readonly ReplayedTx[], ack: number, replayed: readonly ReplayedTx[]) =>
-    checkRecovery({
-      history,
-      context: { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: ack, checkpointLsn: 0, committed },
-      state,
-      expected: { failure: null, refused: null, transactions: replayed, checkpointObserved: null, records: [], maxSurvivingLsn: 9, segments: [] },
-      observed: { replayed, error: null, nextLsn: 1_000, probeBeginLsn: null, idempotence: [] },
-      operations: '',
-    }).map((v) => [v.property, v.message, v.counterexample.split('\n').at(-2)]);
+    findings({ committed, ack, expected: { transactions: replayed }, observed: { replayed, nextLsn: 1_000 } }).map(([p, m, lines]) => [p, m, lines.split(' | ')[0]]);
 
   it('names the first replayed transaction out of place and the committed one it should be, or that none is', () => {
     expect(found([t1, t2, t3], 0, [t1, t3])).toEqual([['PrefixInv', `replayed transaction #2 ${describeTxs([t3])} is not committed transaction #2 ${describeTxs([t2])}`, `expected: a prefix of ${describeTxs([t1, t2, t3])}`]]);
@@ -30,17 +53,7 @@ describe('the messages of PrefixInv and DurabilityInv', () => {
 });
 
 describe('NoReuseInv and IdempotenceInv in detail', () => {
-  const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 0, checkpointLsn: 0, committed: [t1, t2, t3] };
-  const check = (observed: Partial<RecoveryObservation>, policy?: 'absolute') =>
-    checkRecovery({
-      history,
-      context,
-      state,
-      expected: { failure: null, refused: null, transactions: [t1], checkpointObserved: null, records: [], maxSurvivingLsn: 9, segments: [] },
-      observed: { replayed: [t1], error: null, nextLsn: 10, probeBeginLsn: null, idempotence: [], ...observed },
-      operations: '',
-      ...(policy === undefined ? {} : { policy }),
-    }).map((v) => [v.property, v.message, v.counterexample.split('\n').slice(-2).join(' | ')]);
+  const check = (observed: Partial<RecoveryObservation>, policy?: RecoveryPolicyLike) => findings({ observed, ...(policy === undefined ? {} : { policy }) });
 
   it('names the next LSN, or the first transaction\'s begin LSN, that is not above every LSN that survived', () => {
     expect(check({ nextLsn: 9 })).toEqual([['NoReuseInv', 'after recovery nextLsn() is 9, but LSN 9 survived on disk', 'expected: next LSN > 9 | replayed: next LSN 9']]);
@@ -69,16 +82,7 @@ describe('NoReuseInv and IdempotenceInv in detail', () => {
   });
 
   it('gives up PrefixInv under skip-corrupted, whose replay may skip a damaged range, and keeps it under the others', () => {
-    const hole = (policy?: 'skip-corrupted' | 'absolute') =>
-      checkRecovery({
-        history,
-        context,
-        state,
-        expected: { failure: null, refused: null, transactions: [t1, t3], checkpointObserved: null, records: [], maxSurvivingLsn: 9, segments: [] },
-        observed: { replayed: [t1, t3], error: null, nextLsn: 10, probeBeginLsn: null, idempotence: [] },
-        operations: '',
-        ...(policy === undefined ? {} : { policy }),
-      }).map((v) => v.property);
+    const hole = (policy?: RecoveryPolicyLike) => findings({ expected: { transactions: [t1, t3] }, observed: { replayed: [t1, t3] }, ...(policy === undefined ? {} : { policy }) }).map((f) => f[0]);
     expect(hole('skip-corrupted')).toEqual([]);
     expect(hole()).toEqual(['PrefixInv']);
     expect(hole('absolute')).toEqual(['PrefixInv']);
@@ -86,16 +90,8 @@ describe('NoReuseInv and IdempotenceInv in detail', () => {
 });
 
 describe('the checkpoint marker replay reports', () => {
-  const context: CrashContext = { crashAfterOp: 50, session: 0, acknowledgedDurableLsn: 3, checkpointLsn: 0, committed: [t1] };
   const markers = (expectedMarker: number | null, observedMarker: number | null | undefined) =>
-    checkRecovery({
-      history,
-      context,
-      state,
-      expected: { failure: null, refused: null, transactions: [t1], checkpointObserved: expectedMarker, records: [], maxSurvivingLsn: 3, segments: [] },
-      observed: { replayed: [t1], error: null, nextLsn: 1_000, probeBeginLsn: null, idempotence: [], ...(observedMarker === undefined ? {} : { checkpointObserved: observedMarker }) },
-      operations: '',
-    }).map((v) => [v.property, v.message, v.counterexample.split('\n').slice(-2).join(' | ')]);
+    findings({ committed: [t1], ack: 3, expected: { checkpointObserved: expectedMarker }, observed: observedMarker === undefined ? {} : { checkpointObserved: observedMarker } });
 
   it('must be the newest marker that survived, none when none did', () => {
     expect(markers(7, 7)).toEqual([]);
