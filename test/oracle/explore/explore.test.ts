@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crashPointsOf } from '../../../crash-sim/crash-points.js';
 import { BYTE_CLASS_NAMES } from '../../../crash-sim/file-crash.js';
-import { exploreWorkload } from '../../../oracle/explore/explore.js';
+import { exploreWorkload, type ExploreOptions, type ExploreResult } from '../../../oracle/explore/explore.js';
 import { runWorkload } from '../../../oracle/explore/run-workload.js';
 import type { OpenWalLike } from '../../../oracle/explore/wal-api.js';
 import { parseWorkloadText, type Workload } from '../../../oracle/explore/workload.js';
@@ -56,11 +56,15 @@ function readWorkload(name: string): Workload {
 
 const basic = readWorkload('basic.json');
 
+/** exploreWorkload at 400 states without re-crashes after recovery (idempotenceStates 0), which these tests do not look at. */
+const explore = (workload: Workload, openWal: OpenWalLike, options: Partial<ExploreOptions> = {}): Promise<ExploreResult> =>
+  exploreWorkload(workload, { openWal, idempotenceStates: 0, maxStates: 400, ...options });
+
 describe('exploreWorkload', () => {
   it('checks every crash point through the one after the last operation, and reports every violation', async () => {
     const run = await runWorkload(basic, realOpenWal);
     const all = crashPointsOf(run.knobs, run.log).map((p) => p.afterOp);
-    const result = await exploreWorkload(basic, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000 });
+    const result = await explore(basic, losesNewest, { maxViolations: 100_000 });
     expect(result.crashPoints).toBe(all.length);
     expect(result.violations).toHaveLength(result.violationCount);
     const violated = [...new Set(result.violations.map((v) => v.crashAfterOp))].filter((p): p is number => p !== null).sort((a, b) => a - b);
@@ -76,7 +80,7 @@ describe('exploreWorkload', () => {
     for (const [name, openWal] of readdirSync(workloadsDir)
       .filter((n) => n.endsWith('.json'))
       .flatMap((n) => [[n, losesNewest], [`${n} (altered)`, altersNewest], [`${n} (repeated)`, repeatsNewest]] as const)) {
-      const result = await exploreWorkload(readWorkload(name.replace(/ \(.*\)$/, '')), { openWal, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000, details: 5 });
+      const result = await explore(readWorkload(name.replace(/ \(.*\)$/, '')), openWal, { maxStates: 200, maxViolations: 100_000, details: 5 });
       // Each described crash state names the step its crash fell in and the op it crashed after,
       // as the counterexamples at that crash point do.
       expect(result.details.length, name).toBeGreaterThan(0);
@@ -113,7 +117,7 @@ describe('exploreWorkload', () => {
   it('orders the violations simplest first, one of each property ahead, caps them, and reports figures that agree', async () => {
     const workload = readWorkload('rotation.json');
     const startedMs = performance.now();
-    const all = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000, details: 3 });
+    const all = await explore(workload, losesNewest, { maxViolations: 100_000, details: 3 });
     const wallMs = performance.now() - startedMs;
     const v = all.violations;
     expect(v).toHaveLength(all.violationCount);
@@ -133,9 +137,9 @@ describe('exploreWorkload', () => {
     expect(violating.reduce((n, d) => n + d.violations.length, 0)).toBeLessThan(all.violationCount);
     expect(all.details.length - violating.length).toBe(3);
     // Capped: the first maxViolations of the same list, 20 when not given.
-    const three = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, maxViolations: 3 });
+    const three = await explore(workload, losesNewest, { maxViolations: 3 });
     expect(three.violations).toEqual(v.slice(0, 3));
-    const byDefault = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400 });
+    const byDefault = await explore(workload, losesNewest);
     expect(byDefault.violations).toEqual(v.slice(0, 20));
     expect(byDefault.violationCount).toBe(all.violationCount);
     // Figures: the time taken lies within the call's, and the rate is states over it.
@@ -143,14 +147,14 @@ describe('exploreWorkload', () => {
     expect(all.durationMs).toBeLessThanOrEqual(wallMs);
     expect(all.statesPerSecond).toBeCloseTo(all.crashStates / (all.durationMs / 1000), 3);
     // Only the point after the last op, when asked for.
-    const end = await exploreWorkload(workload, { openWal: losesNewest, idempotenceStates: 0, maxStates: 400, crashPoints: 'end' });
+    const end = await explore(workload, losesNewest, { crashPoints: 'end' });
     expect([all.crashPoints > 1, end.crashPoints]).toEqual([true, 1]);
   });
 
   it('checks the epoch each crash state holds: a recovery that drops the snapshot breaks OneEpochInv', async () => {
     const workload = readWorkload('checkpoint-manifest.json');
-    expect((await exploreWorkload(workload, { openWal: realOpenWal, idempotenceStates: 0, maxStates: 200 })).violationCount).toBe(0);
-    const dropped = await exploreWorkload(workload, { openWal: dropsSnapshot, idempotenceStates: 0, maxStates: 200 });
+    expect((await explore(workload, realOpenWal, { maxStates: 200 })).violationCount).toBe(0);
+    const dropped = await explore(workload, dropsSnapshot, { maxStates: 200 });
     expect(dropped.violations.map((v) => v.property)).toContain('OneEpochInv');
   });
 
@@ -160,7 +164,7 @@ describe('exploreWorkload', () => {
       const opened = await realOpenWal(dir, options);
       return opened.replay.transactions.length === 1 ? { ...opened, replay: { ...opened.replay, transactions: [] } } : opened;
     };
-    const run = (details: number) => exploreWorkload(basic, { openWal: losesTheOnlyOne, idempotenceStates: 0, maxStates: 400, maxViolations: 100_000, details });
+    const run = (details: number) => explore(basic, losesTheOnlyOne, { maxViolations: 100_000, details });
     const everything = await run(100_000);
     const clean = everything.details.filter((d) => d.violations.length === 0);
     const firstViolating = everything.details.findIndex((d) => d.violations.length > 0);
@@ -173,7 +177,7 @@ describe('exploreWorkload', () => {
   });
 
   it('describes each file of a crash state with one byte class per byte, and each state checked once', async () => {
-    const result = await exploreWorkload(basic, { openWal: realOpenWal, idempotenceStates: 0, maxStates: 400, details: 100_000 });
+    const result = await explore(basic, realOpenWal, { details: 100_000 });
     // A state equal in image and in what the host knew to one already checked is not checked again.
     expect(result.details).toHaveLength(result.crashStates);
     const files = result.details.flatMap((d) => d.files);
@@ -188,12 +192,12 @@ describe('exploreWorkload', () => {
     let opens = 0;
     /** The real WAL, except that its second open (the clean reopen) fails. */
     const failsToReopen: OpenWalLike = async (dir, options) => (++opens === 2 ? Promise.reject(new Error('cannot open')) : realOpenWal(dir, options));
-    const result = await exploreWorkload(readWorkload('enospc-reopen.json'), { openWal: failsToReopen, idempotenceStates: 0, maxStates: 50 });
+    const result = await explore(readWorkload('enospc-reopen.json'), failsToReopen, { maxStates: 50 });
     expect(result.violations.map((v) => [v.property, v.message, v.counterexample, v.crashAfterOp])).toEqual([['Contract', 'step 5: openWal failed after a clean close: cannot open', '', null]]);
   });
 
   it('puts the violations found without a crash (clean reopens) ahead of those at any crash point', async () => {
-    const result = await exploreWorkload(readWorkload('enospc-reopen.json'), { openWal: losesNewest, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000 });
+    const result = await explore(readWorkload('enospc-reopen.json'), losesNewest, { maxStates: 200, maxViolations: 100_000 });
     const exactness = result.violations.filter((v) => v.property === 'ExactnessInv').map((v) => v.crashAfterOp);
     expect(exactness).toContain(null);
     expect(exactness.some((p) => p !== null)).toBe(true);
@@ -213,7 +217,7 @@ describe('exploreWorkload', () => {
     const ignoresPolicy: OpenWalLike = (dir, { recovery: _ignored, ...options }) => realOpenWal(dir, options);
     // (point-in-time stops where the default does on this log, so a WAL that ignores it goes unseen here.)
     for (const recovery of ['absolute', 'skip-corrupted'] as const) {
-      const run = (openWal: OpenWalLike) => exploreWorkload(torn, { openWal, recovery, idempotenceStates: 0, maxStates: 300, details: 1000 });
+      const run = (openWal: OpenWalLike) => explore(torn, openWal, { recovery, maxStates: 300, details: 1000 });
       const [real, planted] = await Promise.all([run(realOpenWal), run(ignoresPolicy)]);
       expect([recovery, real.violationCount]).toEqual([recovery, 0]);
       expect([recovery, planted.violationCount]).not.toEqual([recovery, 0]);
@@ -227,13 +231,13 @@ describe('exploreWorkload', () => {
     } as Workload;
     const workloads = readdirSync(workloadsDir).filter((n) => n.endsWith('.json')).map((n) => [n, readWorkload(n)] as const);
     for (const [name, workload] of [...workloads, ['checkpoint-manifest.json, then two reopens', withMore] as const]) {
-      const result = await exploreWorkload(workload, { openWal: realOpenWal, idempotenceStates: 0, maxStates: 50, crashPoints: 'end' });
+      const result = await explore(workload, realOpenWal, { maxStates: 50, crashPoints: 'end' });
       expect(result.violations.map((v) => v.message), name).toEqual([]);
     }
   });
 
   it('finds nothing on the real WAL', async () => {
-    const result = await exploreWorkload(basic, { openWal: realOpenWal, idempotenceStates: 0, maxStates: 400 });
+    const result = await explore(basic, realOpenWal);
     expect(result.violationCount).toBe(0);
     expect(result.crashStates).toBeGreaterThan(0);
   });
