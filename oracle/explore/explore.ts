@@ -188,7 +188,11 @@ export async function exploreWorkload(workload: Workload, options: ExploreOption
   };
 }
 
-/** The simplest example of each property first (earliest crash point, fewest bytes lost), then the rest in the same order. */
+/**
+ * The simplest example of each property first (earliest crash point, fewest bytes lost), then the
+ * rest in the same order. Findings without a crash point (Layout, Contract, clean reopens) sort
+ * as -1, ahead of every crash point.
+ */
 function simplestFirst(violations: readonly Violation[]): Violation[] {
   const ordered = [...violations].sort((a, b) => (a.crashAfterOp ?? -1) - (b.crashAfterOp ?? -1) || a.weight - b.weight);
   const firstOfEach = ordered.filter((v, i) => ordered.findIndex((w) => w.property === v.property) === i);

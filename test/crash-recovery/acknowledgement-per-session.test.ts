@@ -6,22 +6,11 @@
 // counterexamples are pinned in oracle/explore/workloads/ (explored under all four knob combinations
 // by example-workloads.test.ts); this file shows that they still reach the shape that fooled the
 // old oracle, and that the oracle's rule is the per-session one.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acknowledgedDurableLsn, hostSession } from '../../oracle/explore/crash-context.js';
 import { runWorkload } from '../../oracle/explore/run-workload.js';
 import { isMutatingOp } from '../../crash-sim/sim-state.js';
-import { parseWorkloadText, type Workload } from '../../oracle/explore/workload.js';
-import { explore, realOpenWal, violationText, workload } from './helpers.js';
-
-const dir = join(import.meta.dirname, '../../oracle/explore/workloads');
-
-function pinned(name: string): Workload {
-  const parsed = parseWorkloadText(readFileSync(join(dir, name), 'utf8'));
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.workload;
-}
+import { explore, realOpenWal, storedWorkload, violationText, workload } from './helpers.js';
 
 /** The highest durable LSN any session acknowledged up to `op`: the old oracle's reading. */
 function acknowledgedAnywhere(log: readonly { readonly durableLsnProbe: number | null }[], op: number): number {
@@ -31,7 +20,7 @@ function acknowledgedAnywhere(log: readonly { readonly durableLsnProbe: number |
 describe('DurabilityInv after crash -> recovery -> crash (issue 13)', () => {
   for (const name of ['reused-lsns-after-eio-crash-reopen.json', 'reused-lsns-after-two-crashes.json']) {
     it(`${name}: a later session reuses LSNs an earlier one had covered with its durable LSN, and no crash state violates DurabilityInv`, async () => {
-      const w = pinned(name);
+      const w = storedWorkload(name);
       const run = await runWorkload(w, realOpenWal);
       // The shape: some crash point where the host's session acknowledged less than an earlier
       // session did, while the host holds a commit at LSNs the earlier acknowledgement covered.

@@ -1,11 +1,13 @@
 // Shared by the crash-sim tests: the real openWal as crash-sim's structural port, and a short way
 // to explore a list of steps under given knobs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openWal } from '../../src/index.js';
 import { exploreWorkload, type ExploreOptions, type ExploreResult } from '../../oracle/explore/explore.js';
 import type { SimKnobs } from '../../crash-sim/knobs.js';
 import { formatViolation } from '../../oracle/explore/recovery-oracle.js';
 import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
-import type { Workload, WorkloadOptions, WorkloadStep } from '../../oracle/explore/workload.js';
+import { parseWorkloadText, type Workload, type WorkloadOptions, type WorkloadStep } from '../../oracle/explore/workload.js';
 
 export const realOpenWal: OpenWalLike = openWal;
 
@@ -21,6 +23,16 @@ export const knobLabel = (k: Pick<SimKnobs, 'ordered' | 'safeAppend'>): string =
 
 export function workload(steps: readonly WorkloadStep[], knobs: Partial<SimKnobs> = {}, options: WorkloadOptions = {}): Workload {
   return { options, knobs, steps };
+}
+
+/** The folder of the stored workloads (oracle/explore/workloads). */
+export const STORED_WORKLOADS_DIR = join(import.meta.dirname, '../../oracle/explore/workloads');
+
+/** A stored workload, by file name; a file that does not parse fails the test that reads it. */
+export function storedWorkload(name: string): Workload {
+  const parsed = parseWorkloadText(readFileSync(join(STORED_WORKLOADS_DIR, name), 'utf8'));
+  if (!parsed.ok) throw new Error(`${name}: ${parsed.error}`);
+  return parsed.workload;
 }
 
 export async function explore(w: Workload, options: Partial<ExploreOptions> = {}): Promise<ExploreResult> {

@@ -9,12 +9,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Effect } from '../../src/core/effects.js';
 import { budget } from '../model-based/run-config.js';
 import { checkCheckpointCrashes, emptyStats, knobsArbitrary, stepsArbitrary } from './checkpoint-crashes.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { OpenWalLike } from '../../oracle/explore/wal-api.js';
-import { parseWorkloadText } from '../../oracle/explore/workload.js';
 import { wrapFs, type FsOverrides } from '../crash-sim/wrap-fs.js';
-import { explore, realOpenWal, violationText } from './helpers.js';
+import { explore, realOpenWal, storedWorkload, violationText } from './helpers.js';
 
 type Bug = 'none' | 'rename-without-dir-fsync' | 'snapshot-never-synced' | 'delete-before-commit';
 const planted = vi.hoisted(() => ({ bug: 'none' as Bug }));
@@ -112,11 +109,7 @@ const renameWithoutDirFsync = plantedOpenWal(() => {
 /** fdatasync of a snapshot file does nothing. */
 const snapshotNeverSynced = plantedOpenWal(() => ({ datasync: (handle) => (handle.path.endsWith('.snap') ? Promise.resolve() : handle.datasync()) }));
 
-const manifestWorkload = (() => {
-  const parsed = parseWorkloadText(readFileSync(join(import.meta.dirname, '../../oracle/explore/workloads/checkpoint-manifest.json'), 'utf8'));
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.workload;
-})();
+const manifestWorkload = storedWorkload('checkpoint-manifest.json');
 
 describe('planted checkpoint bugs, found by walref explore', () => {
   for (const [label, openWal, property] of [

@@ -8,16 +8,15 @@
 // crash state's counterexample spells the steps up to its crash point, and each clean reopen that
 // replays something else than the log holds is reported. The violations come simplest first (one
 // of each property ahead), capped at maxViolations (20 by default), with figures that agree.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crashPointsOf } from '../../../crash-sim/crash-points.js';
 import { BYTE_CLASS_NAMES } from '../../../crash-sim/file-crash.js';
 import { exploreWorkload, type ExploreOptions, type ExploreResult } from '../../../oracle/explore/explore.js';
 import { runWorkload } from '../../../oracle/explore/run-workload.js';
 import type { OpenWalLike } from '../../../oracle/explore/wal-api.js';
-import { parseWorkloadText, type Workload } from '../../../oracle/explore/workload.js';
-import { realOpenWal } from '../../crash-recovery/helpers.js';
+import type { Workload } from '../../../oracle/explore/workload.js';
+import { realOpenWal, STORED_WORKLOADS_DIR, storedWorkload } from '../../crash-recovery/helpers.js';
 
 /** The real WAL, except that recovery forgets the newest replayed transaction. */
 const losesNewest: OpenWalLike = async (dir, options) => {
@@ -45,16 +44,7 @@ const repeatsNewest: OpenWalLike = async (dir, options) => {
 /** The real WAL, except that recovery hands back no snapshot, whatever the MANIFEST says. */
 const dropsSnapshot: OpenWalLike = async (dir, options) => ({ ...(await realOpenWal(dir, options)), snapshot: null });
 
-const workloadsDir = join(import.meta.dirname, '../../../oracle/explore/workloads');
-
-/** A stored workload, by file name. */
-function readWorkload(name: string): Workload {
-  const parsed = parseWorkloadText(readFileSync(join(workloadsDir, name), 'utf8'));
-  if (!parsed.ok) throw new Error(`${name}: ${parsed.error}`);
-  return parsed.workload;
-}
-
-const basic = readWorkload('basic.json');
+const basic = storedWorkload('basic.json');
 
 /** exploreWorkload at 400 states without re-crashes after recovery (idempotenceStates 0), which these tests do not look at. */
 const explore = (workload: Workload, openWal: OpenWalLike, options: Partial<ExploreOptions> = {}): Promise<ExploreResult> =>
@@ -77,10 +67,10 @@ describe('exploreWorkload', () => {
   it('a crash state\'s counterexample lists the steps begun by its crash point, marks the one the crash fell in, and names the last op, in every workload', async () => {
     let failedStepsListed = 0;
     const reopensChecked = { lost: 0, altered: 0, repeated: 0 };
-    for (const [name, openWal] of readdirSync(workloadsDir)
+    for (const [name, openWal] of readdirSync(STORED_WORKLOADS_DIR)
       .filter((n) => n.endsWith('.json'))
       .flatMap((n) => [[n, losesNewest], [`${n} (altered)`, altersNewest], [`${n} (repeated)`, repeatsNewest]] as const)) {
-      const result = await explore(readWorkload(name.replace(/ \(.*\)$/, '')), openWal, { maxStates: 200, maxViolations: 100_000, details: 5 });
+      const result = await explore(storedWorkload(name.replace(/ \(.*\)$/, '')), openWal, { maxStates: 200, maxViolations: 100_000, details: 5 });
       // Each described crash state names the step its crash fell in and the op it crashed after,
       // as the counterexamples at that crash point do.
       expect(result.details.length, name).toBeGreaterThan(0);
@@ -115,7 +105,7 @@ describe('exploreWorkload', () => {
   });
 
   it('orders the violations simplest first, one of each property ahead, caps them, and reports figures that agree', async () => {
-    const workload = readWorkload('rotation.json');
+    const workload = storedWorkload('rotation.json');
     const startedMs = performance.now();
     const all = await explore(workload, losesNewest, { maxViolations: 100_000, details: 3 });
     const wallMs = performance.now() - startedMs;
@@ -152,7 +142,7 @@ describe('exploreWorkload', () => {
   });
 
   it('checks the epoch each crash state holds: a recovery that drops the snapshot breaks OneEpochInv', async () => {
-    const workload = readWorkload('checkpoint-manifest.json');
+    const workload = storedWorkload('checkpoint-manifest.json');
     expect((await explore(workload, realOpenWal, { maxStates: 200 })).violationCount).toBe(0);
     const dropped = await explore(workload, dropsSnapshot, { maxStates: 200 });
     expect(dropped.violations.map((v) => v.property)).toContain('OneEpochInv');
@@ -192,12 +182,12 @@ describe('exploreWorkload', () => {
     let opens = 0;
     /** The real WAL, except that its second open (the clean reopen) fails. */
     const failsToReopen: OpenWalLike = async (dir, options) => (++opens === 2 ? Promise.reject(new Error('cannot open')) : realOpenWal(dir, options));
-    const result = await explore(readWorkload('enospc-reopen.json'), failsToReopen, { maxStates: 50 });
+    const result = await explore(storedWorkload('enospc-reopen.json'), failsToReopen, { maxStates: 50 });
     expect(result.violations.map((v) => [v.property, v.message, v.counterexample, v.crashAfterOp])).toEqual([['Contract', 'step 5: openWal failed after a clean close: cannot open', '', null]]);
   });
 
   it('puts the violations found without a crash (clean reopens) ahead of those at any crash point', async () => {
-    const result = await explore(readWorkload('enospc-reopen.json'), losesNewest, { maxStates: 200, maxViolations: 100_000 });
+    const result = await explore(storedWorkload('enospc-reopen.json'), losesNewest, { maxStates: 200, maxViolations: 100_000 });
     const exactness = result.violations.filter((v) => v.property === 'ExactnessInv').map((v) => v.crashAfterOp);
     expect(exactness).toContain(null);
     expect(exactness.some((p) => p !== null)).toBe(true);
@@ -226,10 +216,10 @@ describe('exploreWorkload', () => {
 
   it('finds nothing at the clean reopens of any stored workload on the real WAL, nor of one whose directory holds a MANIFEST, a snapshot and free files', async () => {
     const withMore = {
-      ...readWorkload('checkpoint-manifest.json'),
-      steps: [...readWorkload('checkpoint-manifest.json').steps, { flush: true }, { recover: true }, { tx: ['f1', 'f2'] }, { tx: ['g1'] }, { flush: true }, { recover: true }],
+      ...storedWorkload('checkpoint-manifest.json'),
+      steps: [...storedWorkload('checkpoint-manifest.json').steps, { flush: true }, { recover: true }, { tx: ['f1', 'f2'] }, { tx: ['g1'] }, { flush: true }, { recover: true }],
     } as Workload;
-    const workloads = readdirSync(workloadsDir).filter((n) => n.endsWith('.json')).map((n) => [n, readWorkload(n)] as const);
+    const workloads = readdirSync(STORED_WORKLOADS_DIR).filter((n) => n.endsWith('.json')).map((n) => [n, storedWorkload(n)] as const);
     for (const [name, workload] of [...workloads, ['checkpoint-manifest.json, then two reopens', withMore] as const]) {
       const result = await explore(workload, realOpenWal, { maxStates: 50, crashPoints: 'end' });
       expect(result.violations.map((v) => v.message), name).toEqual([]);
