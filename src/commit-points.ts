@@ -1,23 +1,22 @@
 // The commit LSNs of this session, and which of them are transaction boundaries (no transaction
 // open right after the commit): what checkpoint() needs to refuse a snapshot LSN that is not a
-// commit, or that splits a transaction (src/core/checkpoint.ts, snapshotLsnRefusal). Two bits per
-// LSN above a base that moves up with every checkpoint, so the memory is bounded by the LSNs
-// allocated since the last checkpoint, never by the whole log; a commit that splits a transaction
-// also keeps the begin LSN of the oldest one open across it, to name it, as its distance below the
-// commit in two bytes. Under group commit nearly every commit splits one, so that is 2¼ bytes per
-// LSN since the last checkpoint (it was 8¼ with the begin LSN kept as a float: about 25 bytes per
-// commit, about 9 GB an hour at 100k commits/s for a host that never checkpoints, against 2.5 GB now).
+// commit, or that splits a transaction (src/core/checkpoint.ts, snapshotLsnRefusal). One bit per
+// LSN above a base that moves up with every checkpoint (set for a boundary commit), so the memory
+// is bounded by the LSNs allocated since the last checkpoint, never by the whole log; a commit
+// that splits a transaction keeps the begin LSN of the oldest one open across it, to name it, as
+// its distance below the commit in two bytes, and that distance is also what marks it a commit.
+// Under group commit nearly every commit splits one, so that is 2⅛ bytes per LSN since the last
+// checkpoint (it was 8¼ with the begin LSN kept as a float: about 25 bytes per commit, about 9 GB
+// an hour at 100k commits/s for a host that never checkpoints, against 2.5 GB now).
 
 import type { CommitPoint } from './core/checkpoint.js';
 import type { Lsn } from './core/records.js';
 
-const COMMIT = 1;
-const BOUNDARY = 2;
 /** The largest distance from a split commit down to its oldest open begin that #splitAges holds. */
 const MAX_AGE = 0xffff;
 
 export class CommitPoints {
-  /** Bits for LSN base + 1 + i live in byte i / 4, two bits each. */
+  /** The bit for LSN base + 1 + i, set when it is a boundary commit, is bit i % 8 of byte i / 8. */
   #base: Lsn;
   #bits = new Uint8Array(256);
   /**
@@ -42,16 +41,17 @@ export class CommitPoints {
    */
   note(lsn: Lsn, oldestOpenBegin: Lsn | null): void {
     const i = lsn - this.#base - 1;
+    // Stryker disable next-line ConditionalExpression: the checkpointer notes only commits above the base (a checkpoint's LSN, which dropThrough rebases to or below); one below it would write typed-array slots at negative indices, which JavaScript ignores, and at() answers unknown there either way
     if (i < 0) return;
-    const boundary = oldestOpenBegin === null;
-    const byte = i >> 2;
+    const byte = i >> 3;
     if (byte >= this.#bits.length) {
+      // Stryker disable next-line ArithmeticOperator: doubling only keeps growth amortised; any size of at least byte + 1 holds the same bits
       const grown = new Uint8Array(Math.max(byte + 1, this.#bits.length * 2));
       grown.set(this.#bits);
       this.#bits = grown;
     }
-    this.#bits[byte] = this.#bits[byte]! | ((COMMIT | (boundary ? BOUNDARY : 0)) << ((i & 3) * 2));
-    if (oldestOpenBegin !== null) this.#noteSplit(i, oldestOpenBegin);
+    if (oldestOpenBegin === null) this.#bits[byte] = this.#bits[byte]! | (1 << (i & 7));
+    else this.#noteSplit(i, oldestOpenBegin);
   }
 
   #noteSplit(i: number, oldestOpenBegin: Lsn): void {
@@ -59,7 +59,8 @@ export class CommitPoints {
     const age = lsn - oldestOpenBegin;
     let ages = this.#splitAges;
     if (ages === null || i >= ages.length) {
-      const grown = new Uint16Array(Math.max(i + 1, this.#bits.length * 4));
+      // Eight ages a byte of bits, which note() has grown to hold `i` already.
+      const grown = new Uint16Array(this.#bits.length * 8);
       if (ages !== null) grown.set(ages);
       ages = grown;
       this.#splitAges = grown;
@@ -72,10 +73,11 @@ export class CommitPoints {
   /** What is known of `lsn`: a boundary commit, a commit that splits a transaction, or nothing. */
   at(lsn: Lsn): CommitPoint {
     const i = lsn - this.#base - 1;
-    if (i < 0 || i >> 2 >= this.#bits.length) return { kind: 'unknown' };
-    const flags = (this.#bits[i >> 2]! >> ((i & 3) * 2)) & 3;
-    if ((flags & BOUNDARY) !== 0) return { kind: 'boundary' };
-    if ((flags & COMMIT) === 0) return { kind: 'unknown' };
+    // Outside the bits (below the base, or past the last commit noted) the byte read is undefined:
+    // no boundary, and no begin below either: unknown.
+    if ((((this.#bits[i >> 3] ?? 0) >> (i & 7)) & 1) !== 0) return { kind: 'boundary' };
+    // Only a commit that splits a transaction has its oldest open begin noted (near: its age; far:
+    // the map); any other LSN has neither, and is unknown.
     const age = this.#splitAges?.[i] ?? 0;
     const txBeginLsn = age !== 0 ? lsn - age : (this.#farBegins.get(lsn) ?? 0);
     return txBeginLsn !== 0 ? { kind: 'split', txBeginLsn } : { kind: 'unknown' };
@@ -85,12 +87,12 @@ export class CommitPoints {
   dropThrough(lsn: Lsn): void {
     const drop = lsn - this.#base;
     if (drop <= 0) return;
-    // Keep the byte alignment simple: shift by whole bytes and re-base to a multiple of 4.
-    const bytes = drop >> 2;
+    // Keep the byte alignment simple: shift by whole bytes and re-base to a multiple of 8.
+    const bytes = drop >> 3;
     this.#bits = bytes >= this.#bits.length ? new Uint8Array(256) : this.#bits.slice(bytes);
     const ages = this.#splitAges;
-    if (ages !== null) this.#splitAges = bytes * 4 >= ages.length ? null : ages.slice(bytes * 4);
-    this.#base += bytes * 4;
+    if (ages !== null) this.#splitAges = bytes * 8 >= ages.length ? null : ages.slice(bytes * 8);
+    this.#base += bytes * 8;
     // Stryker disable next-line EqualityOperator: an entry at the base itself is never asked for (at() answers unknown there); memory only
     for (const commitLsn of this.#farBegins.keys()) if (commitLsn <= this.#base) this.#farBegins.delete(commitLsn);
   }

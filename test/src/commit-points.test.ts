@@ -1,6 +1,6 @@
 // src/commit-points.ts keeps, for every commit of the session above the last checkpoint, whether
 // it is a boundary or splits a transaction and, if it splits one, the oldest begin open across
-// it, in two bits and two bytes an LSN. Whatever the commits, the distances down to their oldest
+// it, in one bit and two bytes an LSN. Whatever the commits, the distances down to their oldest
 // open begin (near ones and ones too far for two bytes) and the checkpoints that drop a prefix, it
 // answers what a plain map of every commit answers.
 import fc from 'fast-check';
@@ -48,10 +48,10 @@ describe('CommitPoints', () => {
         for (let probe = base - 2; probe <= lsn + 2; probe += probe < base + 50 || probe > lsn - 50 ? 1 : 997) {
           const answer = points.at(probe);
           const expected = reference.get(probe) ?? { kind: 'unknown' };
-          // A checkpoint forgets whole bytes of bits: up to three LSNs at or below its fence may stay
+          // A checkpoint forgets whole bytes of bits: up to seven LSNs at or below its fence may stay
           // known (the checkpointer refuses those LSNs before asking), none above it is forgotten.
           if (probe > dropped) expect(answer).toEqual(expected);
-          else if (probe > dropped - 4 && probe > base) expect([expected, { kind: 'unknown' }]).toContainEqual(answer);
+          else if (probe > dropped - 8 && probe > base) expect([expected, { kind: 'unknown' }]).toContainEqual(answer);
           else expect(answer).toEqual({ kind: 'unknown' });
         }
         for (const [commitLsn, expected] of reference) if (commitLsn > dropped) expect(points.at(commitLsn)).toEqual(expected);
