@@ -1,0 +1,55 @@
+// The Wal (src/segment-preparer.ts) prepares the next segment's file in the background: once the active
+// segment is half full, a free file of the full target size appears beside it (zeros, synced),
+// the rotation takes it as the next segment, and once that segment is half full the one after is
+// prepared again. Checked on the real disk through openWal, since only the shell runs it.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FREE_SUFFIX } from '../../src/core/format.js';
+import { openWal, type Wal } from '../../src/index.js';
+import { ev, tempDir } from './helpers.js';
+
+const TARGET_BYTES = 4096;
+
+const freeFiles = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith(FREE_SUFFIX));
+
+/** Resolves once `holds()` is true; fails after `limitMs`. The preparation runs in the background, so the test waits for it. */
+async function eventually(holds: () => boolean, what: string, limitMs = 5_000): Promise<void> {
+  const start = Date.now();
+  while (!holds()) {
+    if (Date.now() - start > limitMs) throw new Error(`not within ${limitMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+async function commitOne(wal: Wal, text: string): Promise<void> {
+  const begin = await wal.begin();
+  await wal.append(begin, ev(text));
+  await wal.commit(begin);
+  await wal.flush();
+}
+
+describe('the Wal\'s prepared segments', () => {
+  it('prepares the next segment once the active one is half full, hands it to the rotation, and prepares the one after again', async () => {
+    const dir = tempDir('prepare');
+    const { wal } = await openWal(dir, { segmentTargetBytes: TARGET_BYTES });
+    const event = 'x'.repeat(300);
+    let commits = 0;
+    // Below half the target: nothing is prepared yet.
+    expect(freeFiles(dir)).toEqual([]);
+    while (wal.segments().length === 1 && freeFiles(dir).length === 0) await commitOne(wal, `${event}${commits++}`);
+    await eventually(() => freeFiles(dir).length === 1, 'a free file beside the first segment');
+    const [prepared] = freeFiles(dir);
+    expect(wal.segments()).toHaveLength(1);
+    await eventually(() => statSync(join(dir, prepared!)).size === TARGET_BYTES, 'the free file at its full size');
+    // The rotation takes the prepared file: it becomes segment 2, and no free file is left.
+    while (wal.segments().length === 1) await commitOne(wal, `${event}${commits++}`);
+    expect(freeFiles(dir)).toEqual([]);
+    expect(statSync(join(dir, wal.segments()[1]!)).size).toBe(TARGET_BYTES);
+    // Once the second segment is half full, the third is prepared in its turn.
+    while (wal.segments().length === 2 && freeFiles(dir).length === 0) await commitOne(wal, `${event}${commits++}`);
+    await eventually(() => freeFiles(dir).length === 1 || wal.segments().length > 2, 'a free file beside the second segment');
+    expect(wal.segments()).toHaveLength(2);
+    await wal.close();
+  });
+});
