@@ -192,12 +192,11 @@ export class WalCore {
         if (started === null) return;
         try {
           await started.done;
-          const before = this.#state.durableLsn;
+          // The durable LSN moves: the sync was started (at most one in flight) only when the
+          // target was not durable yet, and covers everything written by then.
           this.#state = writer.fsyncDone(this.#state, started.plan);
-          if (this.#state.durableLsn > before) {
-            if (traceFsync && this.#trace !== null) this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: this.#state.durableLsn }));
-            this.#settleWaiters(null);
-          }
+          if (traceFsync && this.#trace !== null) this.emit(() => ({ action: 'Fsync', ok: true, durableLsn: this.#state.durableLsn }));
+          this.#settleWaiters(null);
         } catch (error) {
           this.#failed(this.#state, started.plan.effect, error);
         } finally {
