@@ -38,6 +38,7 @@ export function liveSnapshotOf(fileSystem: FileSystem, dir: string, epoch: numbe
       try {
         if (handle.sizeBytes() !== entry.sizeBytes) throw bad('size-mismatch');
         while (offset < entry.sizeBytes) {
+          // Stryker disable next-line ArithmeticOperator: the file's size was found equal to entry.sizeBytes above, so a longer read stops at its end all the same
           const chunk = await handle.read(offset, Math.min(READ_CHUNK_BYTES, entry.sizeBytes - offset));
           if (chunk.length === 0) throw bad('size-mismatch');
           crc = crc32c(chunk, crc);
