@@ -1,13 +1,15 @@
 // The Wal (src/segment-preparer.ts) prepares the next segment's file in the background: once the active
 // segment is half full, a free file of the full target size appears beside it (zeros, synced),
 // the rotation takes it as the next segment, and once that segment is half full the one after is
-// prepared again. Checked on the real disk through openWal, since only the shell runs it.
+// prepared again; close() waits for a preparation under way. Checked on the real disk through
+// openWal, since only the shell runs it.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FREE_SUFFIX } from '../../src/core/format.js';
+import { nodeFileSystem } from '../../src/fs/node-fs.js';
 import { openWal, type Wal } from '../../src/index.js';
-import { ev, tempDir } from './helpers.js';
+import { ev, tempDir, withOpen } from './helpers.js';
 
 const TARGET_BYTES = 4096;
 
@@ -51,5 +53,42 @@ describe('the Wal\'s prepared segments', () => {
     await eventually(() => freeFiles(dir).length === 1 || wal.segments().length > 2, 'a free file beside the second segment');
     expect(wal.segments()).toHaveLength(2);
     await wal.close();
+  });
+
+  it('close() waits for a preparation under way before it closes the files and resolves', async () => {
+    const dir = tempDir('prepare-close');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let fillStarted = false;
+    // The free file's zeros wait for the test: the preparation is under way until it lets them go.
+    const fs = withOpen(nodeFileSystem, (path, mode, open) => {
+      const handle = open(path, mode);
+      if (!path.endsWith(FREE_SUFFIX)) return handle;
+      return {
+        path: handle.path,
+        write: (data, offsetBytes) => handle.write(data, offsetBytes),
+        read: (offsetBytes, lengthBytes, into) => handle.read(offsetBytes, lengthBytes, into),
+        preallocate: async (sizeBytes) => {
+          fillStarted = true;
+          await held;
+          return handle.preallocate(sizeBytes);
+        },
+        datasync: () => handle.datasync(),
+        sync: () => handle.sync(),
+        truncate: (sizeBytes) => handle.truncate(sizeBytes),
+        sizeBytes: () => handle.sizeBytes(),
+        close: () => handle.close(),
+      };
+    });
+    const { wal } = await openWal(dir, { fs, segmentTargetBytes: TARGET_BYTES });
+    for (let i = 0; !fillStarted; i++) await commitOne(wal, `${'y'.repeat(300)}${i}`);
+    let closed = false;
+    const closing = wal.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(wal.poisoned()).toBeNull();
+    expect(freeFiles(dir).map((name) => statSync(join(dir, name)).size)).toEqual([TARGET_BYTES]);
   });
 });
