@@ -40,13 +40,13 @@ export class SegmentPreparer {
   /** Starts a preparation when the writer says one is due and none runs (called after every adopted step). */
   startIfDue(): void {
     if (this.#preparing !== null || this.host.closing() || !writer.prepareDue(this.host.state())) return;
-    const preparing: Promise<void> = this.#prepare()
+    // No other preparation starts while this one is under way, so the one that ends is this one.
+    this.#preparing = this.#prepare()
       // A failure poisoned the WAL and rejected its waiters already; the next call reports it.
       .catch(() => undefined)
       .finally(() => {
-        if (this.#preparing === preparing) this.#preparing = null;
+        this.#preparing = null;
       });
-    this.#preparing = preparing;
   }
 
   /** Resolves once no preparation runs (close waits for it). */
