@@ -93,7 +93,7 @@ export class CommitPoints {
     const ages = this.#splitAges;
     if (ages !== null) this.#splitAges = bytes * 8 >= ages.length ? null : ages.slice(bytes * 8);
     this.#base += bytes * 8;
-    // Stryker disable next-line EqualityOperator: an entry at the base itself is never asked for (at() answers unknown there); memory only
+    // Stryker disable next-line EqualityOperator: an entry at the base itself is one of the LSNs at or below the fence that may stay known (the checkpointer refuses them before asking)
     for (const commitLsn of this.#farBegins.keys()) if (commitLsn <= this.#base) this.#farBegins.delete(commitLsn);
   }
 }
