@@ -41,7 +41,7 @@ export class CommitPoints {
    */
   note(lsn: Lsn, oldestOpenBegin: Lsn | null): void {
     const i = lsn - this.#base - 1;
-    // Stryker disable next-line ConditionalExpression: the checkpointer notes only commits above the base (a checkpoint's LSN, which dropThrough rebases to or below); one below it would write typed-array slots at negative indices, which JavaScript ignores, and at() answers unknown there either way
+    // Stryker disable next-line ConditionalExpression: the checkpointer notes only commits above the base (every commit comes after the last checkpoint's LSN, and dropThrough rebases to or below that), so the guard never turns one away
     if (i < 0) return;
     const byte = i >> 3;
     if (byte >= this.#bits.length) {
