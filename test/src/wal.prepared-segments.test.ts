@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FREE_SUFFIX } from '../../src/core/format.js';
 import { nodeFileSystem } from '../../src/fs/node-fs.js';
+import { FsError } from '../../src/fs/port.js';
 import { openWal, type Wal } from '../../src/index.js';
 import { ev, tempDir, withOpen } from './helpers.js';
 
@@ -90,5 +91,18 @@ describe('the Wal\'s prepared segments', () => {
     await closing;
     expect(wal.poisoned()).toBeNull();
     expect(freeFiles(dir).map((name) => statSync(join(dir, name)).size)).toEqual([TARGET_BYTES]);
+  });
+
+  it('a free file that cannot be created poisons the WAL with that failure, and the next call reports it', async () => {
+    const dir = tempDir('prepare-enospc');
+    const fs = withOpen(nodeFileSystem, (path, mode, open) => {
+      if (path.endsWith(FREE_SUFFIX)) throw new FsError('ENOSPC', 'open', path);
+      return open(path, mode);
+    });
+    const { wal } = await openWal(dir, { fs, segmentTargetBytes: TARGET_BYTES });
+    for (let i = 0; wal.poisoned() === null && i < 100; i++) await commitOne(wal, `${'z'.repeat(300)}${i}`).catch(() => undefined);
+    expect(wal.poisoned()).toMatch(/^create of 0+2\.free failed\b.*ENOSPC/);
+    await expect(commitOne(wal, 'after')).rejects.toMatchObject({ code: 'Poisoned' });
+    await wal.close();
   });
 });
