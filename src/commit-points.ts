@@ -7,7 +7,7 @@
 // its distance below the commit in two bytes, and that distance is also what marks it a commit.
 // Under group commit nearly every commit splits one, so that is 2⅛ bytes per LSN since the last
 // checkpoint (it was 8¼ with the begin LSN kept as a float: about 25 bytes per commit, about 9 GB
-// an hour at 100k commits/s for a host that never checkpoints, against 2.5 GB now).
+// an hour at 100k commits/s for a host that never checkpoints, against about 2.3 GB now).
 
 import type { CommitPoint } from './core/checkpoint.js';
 import type { Lsn } from './core/records.js';
