@@ -6,6 +6,7 @@ export interface FsOverrides {
   /** Called before every forwarded call (for deferring work to "the next operation"). */
   readonly before?: () => void;
   readonly datasync?: (handle: FileHandle) => Promise<void>;
+  readonly preallocate?: (handle: FileHandle, sizeBytes: number) => Promise<void>;
   readonly fsyncDir?: (fs: FileSystem, path: string) => Promise<void>;
   readonly rename?: (fs: FileSystem, from: string, to: string) => void;
   readonly unlink?: (fs: FileSystem, path: string) => void;
@@ -17,7 +18,7 @@ export function wrapFs(fs: FileSystem, overrides: FsOverrides): FileSystem {
     path: handle.path,
     write: (data, offsetBytes) => (before(), handle.write(data, offsetBytes)),
     read: (offsetBytes, lengthBytes) => (before(), handle.read(offsetBytes, lengthBytes)),
-    preallocate: (sizeBytes) => (before(), handle.preallocate(sizeBytes)),
+    preallocate: (sizeBytes) => (before(), overrides.preallocate === undefined ? handle.preallocate(sizeBytes) : overrides.preallocate(handle, sizeBytes)),
     datasync: () => (before(), overrides.datasync === undefined ? handle.datasync() : overrides.datasync(handle)),
     sync: () => (before(), overrides.datasync === undefined ? handle.sync() : overrides.datasync(handle)),
     truncate: (sizeBytes) => (before(), handle.truncate(sizeBytes)),

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { FsError, nodeFileSystem, openWal, type FileHandle, type FileSystem } from '../../src/index.js';
+import { FsError, nodeFileSystem, openWal, type FileHandle, type FileSystem, type Wal } from '../../src/index.js';
 import { seededRandom } from '../../crash-sim/prng.js';
 import type { OpenMode } from '../../src/fs/port.js';
 
@@ -19,6 +19,15 @@ export function tempDir(label: string): string {
 }
 
 export const ev = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/** One transaction of these events through the low-level API, then a flush; returns its commit LSN. */
+export async function commitTx(wal: Wal, events: readonly string[]): Promise<number> {
+  const begin = await wal.begin();
+  for (const e of events) await wal.append(begin, ev(e));
+  const commitLsn = await wal.commit(begin);
+  await wal.flush();
+  return commitLsn;
+}
 
 /** Resolves after every queued microtask and promise callback has run (a turn of the event loop). */
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -4,17 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/core/trace.js';
 import { openWal, WalError } from '../../src/index.js';
-import { ev, tempDir } from './helpers.js';
+import { commitTx, tempDir } from './helpers.js';
 
 const poisonedError = (reason: string) => expect.objectContaining({ code: 'Poisoned', message: expect.stringContaining(reason) as unknown });
 
 describe('a poisoned Wal', () => {
   it('refuses flush and forceFsync with Poisoned even when nothing is pending and everything written is durable', async () => {
     const { wal } = await openWal(tempDir('poison-idle'));
-    const begin = await wal.begin();
-    await wal.append(begin, ev('a'));
-    await wal.commit(begin);
-    await wal.flush();
+    await commitTx(wal, ['a']);
     expect(wal.durableLsn()).toBe(wal.nextLsn() - 1);
     wal.poison('quarantined by the host');
     await expect(wal.flush()).rejects.toBeInstanceOf(WalError);

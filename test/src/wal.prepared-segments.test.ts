@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { FREE_SUFFIX } from '../../src/core/format.js';
 import { nodeFileSystem } from '../../src/fs/node-fs.js';
 import { FsError } from '../../src/fs/port.js';
-import { openWal, type Wal } from '../../src/index.js';
-import { ev, tempDir, withOpen } from './helpers.js';
+import { openWal } from '../../src/index.js';
+import { wrapFs } from '../crash-sim/wrap-fs.js';
+import { commitTx, tempDir, withOpen } from './helpers.js';
 
 const TARGET_BYTES = 4096;
 
@@ -25,13 +26,6 @@ async function eventually(holds: () => boolean, what: string, limitMs = 5_000): 
   }
 }
 
-async function commitOne(wal: Wal, text: string): Promise<void> {
-  const begin = await wal.begin();
-  await wal.append(begin, ev(text));
-  await wal.commit(begin);
-  await wal.flush();
-}
-
 describe('the Wal\'s prepared segments', () => {
   it('prepares the next segment once the active one is half full, hands it to the rotation, and prepares the one after again', async () => {
     const dir = tempDir('prepare');
@@ -40,17 +34,17 @@ describe('the Wal\'s prepared segments', () => {
     let commits = 0;
     // Below half the target: nothing is prepared yet.
     expect(freeFiles(dir)).toEqual([]);
-    while (wal.segments().length === 1 && freeFiles(dir).length === 0) await commitOne(wal, `${event}${commits++}`);
+    while (wal.segments().length === 1 && freeFiles(dir).length === 0) await commitTx(wal, [`${event}${commits++}`]);
     await eventually(() => freeFiles(dir).length === 1, 'a free file beside the first segment');
     const [prepared] = freeFiles(dir);
     expect(wal.segments()).toHaveLength(1);
     await eventually(() => statSync(join(dir, prepared!)).size === TARGET_BYTES, 'the free file at its full size');
     // The rotation takes the prepared file: it becomes segment 2, and no free file is left.
-    while (wal.segments().length === 1) await commitOne(wal, `${event}${commits++}`);
+    while (wal.segments().length === 1) await commitTx(wal, [`${event}${commits++}`]);
     expect(freeFiles(dir)).toEqual([]);
     expect(statSync(join(dir, wal.segments()[1]!)).size).toBe(TARGET_BYTES);
     // Once the second segment is half full, the third is prepared in its turn.
-    while (wal.segments().length === 2 && freeFiles(dir).length === 0) await commitOne(wal, `${event}${commits++}`);
+    while (wal.segments().length === 2 && freeFiles(dir).length === 0) await commitTx(wal, [`${event}${commits++}`]);
     await eventually(() => freeFiles(dir).length === 1 || wal.segments().length > 2, 'a free file beside the second segment');
     expect(wal.segments()).toHaveLength(2);
     await wal.close();
@@ -62,27 +56,16 @@ describe('the Wal\'s prepared segments', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let fillStarted = false;
     // The free file's zeros wait for the test: the preparation is under way until it lets them go.
-    const fs = withOpen(nodeFileSystem, (path, mode, open) => {
-      const handle = open(path, mode);
-      if (!path.endsWith(FREE_SUFFIX)) return handle;
-      return {
-        path: handle.path,
-        write: (data, offsetBytes) => handle.write(data, offsetBytes),
-        read: (offsetBytes, lengthBytes, into) => handle.read(offsetBytes, lengthBytes, into),
-        preallocate: async (sizeBytes) => {
-          fillStarted = true;
-          await held;
-          return handle.preallocate(sizeBytes);
-        },
-        datasync: () => handle.datasync(),
-        sync: () => handle.sync(),
-        truncate: (sizeBytes) => handle.truncate(sizeBytes),
-        sizeBytes: () => handle.sizeBytes(),
-        close: () => handle.close(),
-      };
+    const fs = wrapFs(nodeFileSystem, {
+      preallocate: async (handle, sizeBytes) => {
+        if (!handle.path.endsWith(FREE_SUFFIX)) return handle.preallocate(sizeBytes);
+        fillStarted = true;
+        await held;
+        return handle.preallocate(sizeBytes);
+      },
     });
     const { wal } = await openWal(dir, { fs, segmentTargetBytes: TARGET_BYTES });
-    for (let i = 0; !fillStarted; i++) await commitOne(wal, `${'y'.repeat(300)}${i}`);
+    for (let i = 0; !fillStarted; i++) await commitTx(wal, [`${'y'.repeat(300)}${i}`]);
     let closed = false;
     const closing = wal.close().then(() => (closed = true));
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -100,9 +83,9 @@ describe('the Wal\'s prepared segments', () => {
       return open(path, mode);
     });
     const { wal } = await openWal(dir, { fs, segmentTargetBytes: TARGET_BYTES });
-    for (let i = 0; wal.poisoned() === null && i < 100; i++) await commitOne(wal, `${'z'.repeat(300)}${i}`).catch(() => undefined);
+    for (let i = 0; wal.poisoned() === null && i < 100; i++) await commitTx(wal, [`${'z'.repeat(300)}${i}`]).catch(() => undefined);
     expect(wal.poisoned()).toMatch(/^create of 0+2\.free failed\b.*ENOSPC/);
-    await expect(commitOne(wal, 'after')).rejects.toMatchObject({ code: 'Poisoned' });
+    await expect(commitTx(wal, ['after'])).rejects.toMatchObject({ code: 'Poisoned' });
     await wal.close();
   });
 });

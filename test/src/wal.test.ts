@@ -6,16 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame, encodeFrameV1 } from '../../src/core/codec.js';
 import { encodeSegmentHeader, segmentSalt } from '../../src/core/segment-header.js';
 import { LOCK_FILE_NAME, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_BYTES_V1, segmentFileName } from '../../src/core/format.js';
-import { openWal, WalError, type Wal } from '../../src/index.js';
-import { ev, faultyNodeFs, tempDir, text } from './helpers.js';
-
-async function tx(wal: Wal, events: string[]): Promise<number> {
-  const b = await wal.begin();
-  for (const e of events) await wal.append(b, ev(e));
-  const c = await wal.commit(b);
-  await wal.flush();
-  return c;
-}
+import { openWal, WalError } from '../../src/index.js';
+import { commitTx, ev, faultyNodeFs, tempDir, text } from './helpers.js';
 
 const allEvents = (r: { transactions: readonly { events: readonly Uint8Array[] }[] }) => r.transactions.flatMap((t) => t.events.map(text));
 
@@ -68,8 +60,8 @@ describe('Wal on the real disk', () => {
     const dir = tempDir('roundtrip');
     {
       const { wal } = await openWal(dir);
-      await tx(wal, ['1', '2']);
-      await tx(wal, ['3']);
+      await commitTx(wal, ['1', '2']);
+      await commitTx(wal, ['3']);
       await wal.close();
     }
     const { wal, replay } = await openWal(dir);
@@ -86,7 +78,7 @@ describe('Wal on the real disk', () => {
     const dir = tempDir('abort');
     {
       const { wal } = await openWal(dir);
-      await tx(wal, ['1']);
+      await commitTx(wal, ['1']);
       const b = await wal.begin();
       await wal.append(b, ev('99'));
       await wal.abort(b);
@@ -102,7 +94,7 @@ describe('Wal on the real disk', () => {
     const dir = tempDir('uncommitted');
     {
       const { wal } = await openWal(dir);
-      await tx(wal, ['1']);
+      await commitTx(wal, ['1']);
       const b = await wal.begin();
       await wal.append(b, ev('99'));
       await wal.flush();
@@ -122,7 +114,7 @@ describe('Wal on the real disk', () => {
     await wal.commit(b1);
     await wal.flush();
     expect(wal.segments()).toEqual([segmentFileName(1)]);
-    await tx(wal, ['100']);
+    await commitTx(wal, ['100']);
     expect(wal.segments()).toEqual([segmentFileName(1), segmentFileName(2)]);
     await wal.close();
     const reopened = await openWal(dir);
@@ -136,8 +128,8 @@ describe('Wal on the real disk', () => {
     let commitA = 0;
     {
       const { wal } = await openWal(dir);
-      commitA = await tx(wal, ['1', '2']);
-      await tx(wal, ['3']);
+      commitA = await commitTx(wal, ['1', '2']);
+      await commitTx(wal, ['3']);
       await wal.close();
     }
     const { wal, replay } = await openWal(dir, { checkpointLsn: commitA });
@@ -174,7 +166,7 @@ describe('Wal on the real disk', () => {
     let end = 0;
     {
       const { wal } = await openWal(dir, { segmentTargetBytes: 4096 });
-      await tx(wal, ['1']);
+      await commitTx(wal, ['1']);
       await wal.close();
     }
     const segment = join(dir, segmentFileName(1));
@@ -195,7 +187,7 @@ describe('Wal on the real disk', () => {
       expect(replay.tornTail).toMatchObject({ segment: segmentFileName(1), offsetBytes: end, droppedBytes: size - end, validFramesAfter: false });
       expect(replay.end).toMatchObject({ offsetBytes: end, kind: 'torn' });
       expect(statSync(segment).size).toBe(size);
-      await tx(wal, ['2']);
+      await commitTx(wal, ['2']);
       await wal.close();
     }
     const { wal, replay } = await openWal(dir, { segmentTargetBytes: 4096 });
@@ -220,7 +212,7 @@ describe('Wal on the real disk', () => {
       expect(replay.tornTail).toMatchObject({ offsetBytes: whole.length, droppedBytes: 20 });
       expect(statSync(join(dir, segmentFileName(1))).size).toBe(whole.length);
       expect(wal.segments()).toEqual([segmentFileName(1), segmentFileName(2)]);
-      await tx(wal, ['new']);
+      await commitTx(wal, ['new']);
       await wal.close();
     }
     const { wal, replay } = await openWal(dir, { segmentTargetBytes: 4096 });
@@ -251,7 +243,7 @@ describe('Wal on the real disk', () => {
       // whose base must be above 7: LSN 7 is never used.
       expect(wal.nextLsn()).toBe(8);
       expect(wal.segments()).toEqual([segmentFileName(1), segmentFileName(2), segmentFileName(3)]);
-      await tx(wal, ['after']);
+      await commitTx(wal, ['after']);
       await wal.close();
     }
     const { wal, replay } = await openWal(dir);
@@ -275,7 +267,7 @@ describe('Wal on the real disk', () => {
       expect(allEvents(replay)).toEqual(['kept']);
       expect(wal.nextLsn()).toBe(7);
       expect(wal.segments()).toEqual([segmentFileName(1), segmentFileName(2)]);
-      await tx(wal, ['after']);
+      await commitTx(wal, ['after']);
       await wal.close();
     }
     const { wal, replay } = await openWal(dir);
@@ -287,7 +279,7 @@ describe('Wal on the real disk', () => {
     const dir = tempDir('corrupt-sealed');
     {
       const { wal } = await openWal(dir, { segmentTargetBytes: 64 });
-      for (let i = 0; i < 3; i++) await tx(wal, [`event-${i}`]);
+      for (let i = 0; i < 3; i++) await commitTx(wal, [`event-${i}`]);
       await wal.close();
     }
     const sealed = join(dir, segmentFileName(1));
@@ -305,7 +297,7 @@ describe('Wal on the real disk', () => {
     let commit = 0;
     {
       const { wal } = await openWal(dir);
-      commit = await tx(wal, ['1']);
+      commit = await commitTx(wal, ['1']);
       await wal.checkpointMarker(commit);
       await wal.flush();
       await wal.close();
@@ -317,7 +309,7 @@ describe('Wal on the real disk', () => {
 
   it('under group, flush does not advance the durable LSN and the background flusher does', async () => {
     const { wal } = await openWal(tempDir('group'), { sync: { mode: 'group', intervalMs: 10 } });
-    const c = await tx(wal, ['1']);
+    const c = await commitTx(wal, ['1']);
     expect(wal.durableLsn()).toBe(0);
     await wal.waitDurable(c);
     expect(wal.durableLsn()).toBe(wal.nextLsn() - 1);
@@ -326,7 +318,7 @@ describe('Wal on the real disk', () => {
 
   it('under none, flush never claims durability and forceFsync does', async () => {
     const { wal } = await openWal(tempDir('none'), { sync: { mode: 'none' } });
-    await tx(wal, ['1']);
+    await commitTx(wal, ['1']);
     expect(wal.durableLsn()).toBe(0);
     await wal.forceFsync();
     expect(wal.durableLsn()).toBe(3);
@@ -335,7 +327,7 @@ describe('Wal on the real disk', () => {
 
   it('forceFsync advances the durable LSN under group before the flusher runs', async () => {
     const { wal } = await openWal(tempDir('force'), { sync: { mode: 'group', intervalMs: 60_000 } });
-    await tx(wal, ['1']);
+    await commitTx(wal, ['1']);
     expect(wal.durableLsn()).toBe(0);
     await wal.forceFsync();
     expect(wal.durableLsn()).toBe(3);
@@ -346,7 +338,7 @@ describe('Wal on the real disk', () => {
     const dir = tempDir('truncate');
     const { wal } = await openWal(dir, { segmentTargetBytes: 64 });
     let last = 0;
-    for (let i = 0; i < 5; i++) last = await tx(wal, [`${i}`]);
+    for (let i = 0; i < 5; i++) last = await commitTx(wal, [`${i}`]);
     const before = wal.segments().length;
     expect(before).toBeGreaterThanOrEqual(4);
     await wal.truncateUpTo(last);
@@ -386,10 +378,10 @@ describe('Wal on the real disk', () => {
     const segment = join(dir, segmentFileName(1));
     {
       const { wal } = await openWal(dir, { fs: faulty.fs });
-      await tx(wal, ['kept']);
+      await commitTx(wal, ['kept']);
       const size = statSync(segment).size;
       faulty.arm({ write: 'ENOSPC' });
-      const error = await expectWalError(tx(wal, ['lost']), 'IoError');
+      const error = await expectWalError(commitTx(wal, ['lost']), 'IoError');
       expect(error.info).toMatchObject({ errno: 'ENOSPC' });
       expect(statSync(segment).size).toBe(size);
       expect(wal.poisoned()).toMatch(/ENOSPC/);
@@ -406,10 +398,10 @@ describe('Wal on the real disk', () => {
     const dir = tempDir('short');
     const faulty = faultyNodeFs();
     const { wal } = await openWal(dir, { fs: faulty.fs });
-    await tx(wal, ['kept']);
+    await commitTx(wal, ['kept']);
     const size = statSync(join(dir, segmentFileName(1))).size;
     faulty.arm({ write: 'short' });
-    await expectWalError(tx(wal, ['lost']), 'IoError');
+    await expectWalError(commitTx(wal, ['lost']), 'IoError');
     expect(statSync(join(dir, segmentFileName(1))).size).toBe(size);
     await wal.close();
   });
@@ -417,7 +409,7 @@ describe('Wal on the real disk', () => {
   it('a failed fsync poisons for good: the durable LSN stays and no later call retries it', async () => {
     const faulty = faultyNodeFs();
     const { wal } = await openWal(tempDir('eio'), { fs: faulty.fs });
-    await tx(wal, ['1']);
+    await commitTx(wal, ['1']);
     const durable = wal.durableLsn();
     const b = await wal.begin();
     await wal.append(b, ev('2'));
@@ -475,7 +467,7 @@ describe('streaming replay', () => {
   it('replayDir streams the committed transactions in small chunks, takes no lock and modifies nothing', async () => {
     const dir = tempDir('stream');
     const { wal } = await openWal(dir, { segmentTargetBytes: 200 });
-    for (let i = 0; i < 20; i++) await tx(wal, [`event-${i}`, 'y'.repeat(i)]);
+    for (let i = 0; i < 20; i++) await commitTx(wal, [`event-${i}`, 'y'.repeat(i)]);
     const b = await wal.begin();
     await wal.append(b, ev('open'));
     await wal.flush();
@@ -487,7 +479,7 @@ describe('streaming replay', () => {
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => `event-${i}`));
     expect(step.value.segments.length).toBeGreaterThan(3);
     // The writer still holds its lock and keeps going.
-    await tx(wal, ['after']);
+    await commitTx(wal, ['after']);
     await wal.close();
   });
 
@@ -495,8 +487,8 @@ describe('streaming replay', () => {
     const dir = tempDir('on-transaction');
     {
       const { wal } = await openWal(dir);
-      await tx(wal, ['a']);
-      await tx(wal, ['b']);
+      await commitTx(wal, ['a']);
+      await commitTx(wal, ['b']);
       await wal.close();
     }
     const seen: number[] = [];
