@@ -39,6 +39,11 @@ export async function explore(w: Workload, options: Partial<ExploreOptions> = {}
   return exploreWorkload(w, { openWal: realOpenWal, ...options });
 }
 
+/** exploreWorkload of a planted (or the real) WAL at 400 states, without re-crashes after recovery (idempotenceStates 0), which the callers do not look at. */
+export function exploreWith(w: Workload, openWal: OpenWalLike, options: Partial<ExploreOptions> = {}): Promise<ExploreResult> {
+  return exploreWorkload(w, { openWal, idempotenceStates: 0, maxStates: 400, ...options });
+}
+
 /** The violations as the CLI prints them, so a failing assertion shows the counterexamples. */
 export function violationText(result: ExploreResult): string {
   return result.violations.map(formatViolation).join('\n');

@@ -3,14 +3,14 @@
 // damage itself as a Layout finding with no counterexample, and the segment target every recovery
 // opens the WAL with. Each test plants one wrong WAL through the structural port.
 import { describe, expect, it } from 'vitest';
-import { exploreWorkload, type ExploreOptions, type ExploreResult } from '../../../oracle/explore/explore.js';
+import type { ExploreOptions } from '../../../oracle/explore/explore.js';
 import { segmentIdOf } from '../../../oracle/explore/disk-format.js';
 import type { OpenWalLike } from '../../../oracle/explore/wal-api.js';
 import { WORKLOAD_SEGMENT_TARGET_BYTES, type Workload } from '../../../oracle/explore/workload.js';
-import { realOpenWal, storedWorkload } from '../../crash-recovery/helpers.js';
+import { exploreWith, realOpenWal, storedWorkload } from '../../crash-recovery/helpers.js';
 
-const explore = (workload: Workload, openWal: OpenWalLike, options: Partial<ExploreOptions> = {}): Promise<ExploreResult> =>
-  exploreWorkload(workload, { openWal, idempotenceStates: 0, maxStates: 200, maxViolations: 100_000, ...options });
+/** Every violation, not the first 20. */
+const explore = (workload: Workload, openWal: OpenWalLike, options: Partial<ExploreOptions> = {}) => exploreWith(workload, openWal, { maxViolations: 100_000, ...options });
 
 /** rotation.json (several segments), then a clean close, a reopen and one more transaction. */
 const rotationReopened: Workload = (() => {

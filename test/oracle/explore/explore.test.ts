@@ -12,11 +12,11 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crashPointsOf } from '../../../crash-sim/crash-points.js';
 import { BYTE_CLASS_NAMES } from '../../../crash-sim/file-crash.js';
-import { exploreWorkload, type ExploreOptions, type ExploreResult } from '../../../oracle/explore/explore.js';
+import type { ExploreOptions, ExploreResult } from '../../../oracle/explore/explore.js';
 import { runWorkload } from '../../../oracle/explore/run-workload.js';
 import type { OpenWalLike } from '../../../oracle/explore/wal-api.js';
 import type { Workload } from '../../../oracle/explore/workload.js';
-import { realOpenWal, STORED_WORKLOADS_DIR, storedWorkload } from '../../crash-recovery/helpers.js';
+import { exploreWith, realOpenWal, STORED_WORKLOADS_DIR, storedWorkload } from '../../crash-recovery/helpers.js';
 
 /** The real WAL, except that recovery forgets the newest replayed transaction. */
 const losesNewest: OpenWalLike = async (dir, options) => {
@@ -46,9 +46,8 @@ const dropsSnapshot: OpenWalLike = async (dir, options) => ({ ...(await realOpen
 
 const basic = storedWorkload('basic.json');
 
-/** exploreWorkload at 400 states without re-crashes after recovery (idempotenceStates 0), which these tests do not look at. */
-const explore = (workload: Workload, openWal: OpenWalLike, options: Partial<ExploreOptions> = {}): Promise<ExploreResult> =>
-  exploreWorkload(workload, { openWal, idempotenceStates: 0, maxStates: 400, ...options });
+/** The tests here explore planted WALs at 400 states, without re-crashes after recovery. */
+const explore: (workload: Workload, openWal: OpenWalLike, options?: Partial<ExploreOptions>) => Promise<ExploreResult> = exploreWith;
 
 describe('exploreWorkload', () => {
   it('checks every crash point through the one after the last operation, and reports every violation', async () => {
