@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FREE_SUFFIX } from '../../src/core/format.js';
 import { nodeFileSystem } from '../../src/fs/node-fs.js';
-import { FsError } from '../../src/fs/port.js';
+import { FsError, type FileSystem } from '../../src/fs/port.js';
 import { openWal } from '../../src/index.js';
 import { wrapFs } from '../crash-sim/wrap-fs.js';
 import { commitTx, tempDir, withOpen } from './helpers.js';
@@ -24,6 +24,30 @@ async function eventually(holds: () => boolean, what: string, limitMs = 5_000): 
     if (Date.now() - start > limitMs) throw new Error(`not within ${limitMs} ms: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+/**
+ * A real-disk FileSystem whose free-file zeros wait for `release()`, so a test holds the
+ * preparation under way; it notes every free file synced.
+ */
+function heldPreparation(): { fs: FileSystem; fillStarted: () => boolean; release: () => void; syncedFreeFiles: () => string[] } {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let fillStarted = false;
+  const synced: string[] = [];
+  const fs = wrapFs(nodeFileSystem, {
+    preallocate: async (handle, sizeBytes) => {
+      if (!handle.path.endsWith(FREE_SUFFIX)) return handle.preallocate(sizeBytes);
+      fillStarted = true;
+      await held;
+      return handle.preallocate(sizeBytes);
+    },
+    datasync: (handle) => {
+      if (handle.path.endsWith(FREE_SUFFIX)) synced.push(handle.path);
+      return handle.datasync();
+    },
+  });
+  return { fs, fillStarted: () => fillStarted, release: () => release(), syncedFreeFiles: () => [...synced] };
 }
 
 describe('the Wal\'s prepared segments', () => {
@@ -52,28 +76,32 @@ describe('the Wal\'s prepared segments', () => {
 
   it('close() waits for a preparation under way before it closes the files and resolves', async () => {
     const dir = tempDir('prepare-close');
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let fillStarted = false;
-    // The free file's zeros wait for the test: the preparation is under way until it lets them go.
-    const fs = wrapFs(nodeFileSystem, {
-      preallocate: async (handle, sizeBytes) => {
-        if (!handle.path.endsWith(FREE_SUFFIX)) return handle.preallocate(sizeBytes);
-        fillStarted = true;
-        await held;
-        return handle.preallocate(sizeBytes);
-      },
-    });
-    const { wal } = await openWal(dir, { fs, segmentTargetBytes: TARGET_BYTES });
-    for (let i = 0; !fillStarted; i++) await commitTx(wal, [`${'y'.repeat(300)}${i}`]);
+    const held = heldPreparation();
+    const { wal } = await openWal(dir, { fs: held.fs, segmentTargetBytes: TARGET_BYTES });
+    for (let i = 0; !held.fillStarted(); i++) await commitTx(wal, [`${'y'.repeat(300)}${i}`]);
     let closed = false;
     const closing = wal.close().then(() => (closed = true));
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(closed).toBe(false);
-    release();
+    held.release();
     await closing;
     expect(wal.poisoned()).toBeNull();
     expect(freeFiles(dir).map((name) => statSync(join(dir, name)).size)).toEqual([TARGET_BYTES]);
+    // The free file was synced once its zeros were in: a rotation may take it.
+    expect(held.syncedFreeFiles()).toEqual(freeFiles(dir).map((name) => join(dir, name)));
+  });
+
+  it('a WAL poisoned while the free file is filled does no more I/O on it: its fsync is never started', async () => {
+    const dir = tempDir('prepare-poisoned');
+    const held = heldPreparation();
+    const { wal } = await openWal(dir, { fs: held.fs, segmentTargetBytes: TARGET_BYTES });
+    for (let i = 0; !held.fillStarted(); i++) await commitTx(wal, [`${'w'.repeat(300)}${i}`]);
+    wal.poison('quarantined by the host');
+    held.release();
+    await wal.close();
+    expect(wal.poisoned()).toBe('quarantined by the host');
+    expect(freeFiles(dir)).toHaveLength(1);
+    expect(held.syncedFreeFiles()).toEqual([]);
   });
 
   it('a free file that cannot be created poisons the WAL with that failure, and the next call reports it', async () => {
