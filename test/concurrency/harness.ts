@@ -109,7 +109,7 @@ export function scheduledFs(sim: SimFileSystem, syncAt: SyncAt = 'release'): Sch
   const wrap = (handle: FileHandle): FileHandle => ({
     path: handle.path,
     write: (data, offsetBytes) => handle.write(data, offsetBytes),
-    read: (offsetBytes, lengthBytes) => later(`read ${handle.path}@${offsetBytes}`, () => handle.read(offsetBytes, lengthBytes)),
+    read: (offsetBytes, lengthBytes, into) => later(`read ${handle.path}@${offsetBytes}`, () => handle.read(offsetBytes, lengthBytes, into)),
     preallocate: (sizeBytes) => handle.preallocate(sizeBytes),
     datasync: () => fsync(handle, 'datasync'),
     sync: () => fsync(handle, 'sync'),

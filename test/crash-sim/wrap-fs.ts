@@ -17,7 +17,7 @@ export function wrapFs(fs: FileSystem, overrides: FsOverrides): FileSystem {
   const wrapHandle = (handle: FileHandle): FileHandle => ({
     path: handle.path,
     write: (data, offsetBytes) => (before(), handle.write(data, offsetBytes)),
-    read: (offsetBytes, lengthBytes) => (before(), handle.read(offsetBytes, lengthBytes)),
+    read: (offsetBytes, lengthBytes, into) => (before(), handle.read(offsetBytes, lengthBytes, into)),
     preallocate: (sizeBytes) => (before(), overrides.preallocate === undefined ? handle.preallocate(sizeBytes) : overrides.preallocate(handle, sizeBytes)),
     datasync: () => (before(), overrides.datasync === undefined ? handle.datasync() : overrides.datasync(handle)),
     sync: () => (before(), overrides.datasync === undefined ? handle.sync() : overrides.datasync(handle)),

@@ -41,9 +41,9 @@ export function loggingFs(fs: FileSystem): { fs: FileSystem; log: IoCall[] } {
       log.push({ op: 'write', path: handle.path, offsetBytes, lengthBytes: data.length });
       return handle.write(data, offsetBytes);
     },
-    read: (offsetBytes, lengthBytes) => {
+    read: (offsetBytes, lengthBytes, into) => {
       log.push({ op: 'read', path: handle.path, offsetBytes, lengthBytes });
-      return handle.read(offsetBytes, lengthBytes);
+      return handle.read(offsetBytes, lengthBytes, into);
     },
     preallocate: (sizeBytes) => handle.preallocate(sizeBytes),
     datasync: () => handle.datasync(),
