@@ -66,8 +66,9 @@ async function ioAsync<T>(pending: Promise<T>): Promise<T> {
  */
 class ReadBuffers {
   readonly #ring: readonly Uint8Array[] | null;
-  readonly #scratch: (Uint8Array | null)[] = [null, null];
-  #reads = 0;
+  readonly #scratch: Uint8Array[] = [];
+  /** The buffer of the pair the next read takes: the pairs alternate, read after read. */
+  #slot: 0 | 1 = 0;
 
   constructor(
     private readonly driver: ReplayDriver,
@@ -79,15 +80,18 @@ class ReadBuffers {
 
   next(): Uint8Array | undefined {
     if (this.#ring !== null) {
-      const buffer = this.#ring[this.#reads++ & 1]!;
+      const buffer = this.#ring[this.#nextSlot()]!;
       this.driver.detachFrom(buffer.buffer);
       return buffer;
     }
     if (!this.driver.keepsNoViewsToSegmentEnd()) return undefined;
-    const slot = this.#reads++ & 1;
-    const buffer = this.#scratch[slot] ?? new Uint8Array(this.chunkBytes);
-    this.#scratch[slot] = buffer;
-    return buffer;
+    return (this.#scratch[this.#nextSlot()] ??= new Uint8Array(this.chunkBytes));
+  }
+
+  #nextSlot(): 0 | 1 {
+    const slot = this.#slot;
+    this.#slot = slot === 0 ? 1 : 0;
+    return slot;
   }
 }
 
@@ -161,17 +165,16 @@ export async function* sweepBatches(
     } finally {
       // A read still in flight (the sweep failed, or its consumer stopped early) ends before the
       // file is closed, so no read ever runs on a closed, or reused, descriptor.
-      if (ahead !== null) await ahead.catch(() => undefined);
+      if (ahead !== null) await Promise.allSettled([ahead]);
       io(() => handle.close());
     }
     check(driver.endSegment());
     const committed = driver.takeCommitted();
     if (committed.length > 0) yield committed;
   }
-  const summary = check(driver.finish());
-  const committed = driver.takeCommitted();
-  if (committed.length > 0) yield committed;
-  return summary;
+  // Every transaction was yielded with the chunk or the segment end that committed it: the end of
+  // the log commits none (it drops the transactions still open).
+  return check(driver.finish());
 }
 
 /** sweepBatches one transaction at a time. */
