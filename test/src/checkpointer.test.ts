@@ -5,23 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeManifest, MANIFEST_FILE_NAME, MANIFEST_TEMP_FILE_NAME, snapshotFileName } from '../../src/core/manifest.js';
 import { segmentFileName } from '../../src/core/format.js';
-import { openWal, WalError, type Wal } from '../../src/index.js';
-import { ev, tempDir, text } from './helpers.js';
+import { openWal, type Wal } from '../../src/index.js';
+import { ev, expectWalError, tempDir, text } from './helpers.js';
 
 async function commit(wal: Wal, events: string[]): Promise<number> {
   const { commitLsn } = await wal.writeTransaction(events.map(ev));
   await wal.waitDurable(commitLsn);
   return commitLsn;
-}
-
-async function expectWalError(promise: Promise<unknown>, code: string): Promise<WalError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WalError);
-  expect((error as WalError).code).toBe(code);
-  return error as WalError;
 }
 
 const names = (dir: string): string[] => readdirSync(dir).filter((n) => n !== 'walref.lock').sort();

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
-import { FsError, nodeFileSystem, openWal, type FileHandle, type FileSystem, type Wal } from '../../src/index.js';
+import { afterEach, expect } from 'vitest';
+import { FsError, nodeFileSystem, openWal, WalError, type FileHandle, type FileSystem, type Wal } from '../../src/index.js';
 import { seededRandom } from '../../crash-sim/prng.js';
 import type { OpenMode } from '../../src/fs/port.js';
 
@@ -10,6 +10,17 @@ const made: string[] = [];
 afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** The WalError `promise` rejects with, checked to carry `code`; the test fails if it resolves. */
+export async function expectWalError(promise: Promise<unknown>, code: string): Promise<WalError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WalError);
+  expect((error as WalError).code).toBe(code);
+  return error as WalError;
+}
 
 /** A fresh directory under the OS temp dir, removed after the test. */
 export function tempDir(label: string): string {

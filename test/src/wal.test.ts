@@ -6,20 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame, encodeFrameV1 } from '../../src/core/codec.js';
 import { encodeSegmentHeader, segmentSalt } from '../../src/core/segment-header.js';
 import { LOCK_FILE_NAME, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_BYTES_V1, segmentFileName } from '../../src/core/format.js';
-import { openWal, WalError } from '../../src/index.js';
-import { commitTx, ev, faultyNodeFs, tempDir, text } from './helpers.js';
+import { openWal } from '../../src/index.js';
+import { commitTx, ev, expectWalError, faultyNodeFs, tempDir, text } from './helpers.js';
 
 const allEvents = (r: { transactions: readonly { events: readonly Uint8Array[] }[] }) => r.transactions.flatMap((t) => t.events.map(text));
-
-async function expectWalError(promise: Promise<unknown>, code: string): Promise<WalError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WalError);
-  expect((error as WalError).code).toBe(code);
-  return error as WalError;
-}
 
 describe('Wal on the real disk', () => {
   it('a fresh open creates the first segment and the lock file and nothing else', async () => {
