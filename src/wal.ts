@@ -26,6 +26,7 @@ export interface WalParts {
   readonly runner: EffectRunner;
   readonly fs: FileSystem;
   readonly lock: DirectoryLock;
+  /** The group flusher's interval; null for the per-commit and none policies, which run no flusher. */
   readonly intervalMs: number | null;
   readonly trace: TraceSink | null;
   /** Deflates new payloads (WalOptions.compression); null stores them as they are. */
@@ -53,7 +54,8 @@ export class Wal {
     this.#gate = new TurnGate(parts.fs);
     this.#deflater = parts.deflater;
     this.#checkpointer = parts.checkpointer;
-    if (parts.state.config.syncMode === 'group' && parts.intervalMs !== null) {
+    // Only the group policy has an interval (options.ts), so only a group WAL runs a flusher.
+    if (parts.intervalMs !== null) {
       // The background flusher. It is unref'd while nobody waits for durability, so an idle WAL
       // never keeps the process alive; waitDurable() refs it while it has waiters.
       this.#timer = setInterval(() => this.#flusherFsync(), parts.intervalMs);

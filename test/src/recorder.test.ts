@@ -4,6 +4,16 @@ import { openWal, WalError } from '../../src/index.js';
 import { ev, tempDir, text } from './helpers.js';
 
 describe('Recorder', () => {
+  it('is one per WAL: every recorder() call hands out the same one, armed query and all', async () => {
+    const { wal } = await openWal(tempDir('one-recorder'));
+    const r = wal.recorder();
+    r.arm();
+    r.record(ev('a'));
+    expect(wal.recorder()).toBe(r);
+    expect(await wal.recorder().commit()).toBe('yes');
+    await wal.close();
+  });
+
   it('a read-only query commits "no", writes nothing and allocates no LSN', async () => {
     const { wal } = await openWal(tempDir('readonly'));
     const r = wal.recorder();

@@ -36,6 +36,16 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 describe('the group flusher timer', () => {
   afterEach(() => vi.restoreAllMocks());
 
+  it('is scheduled by a group WAL only: per-commit and none schedule no timer', async () => {
+    for (const sync of [{ mode: 'per-commit' }, { mode: 'none' }, undefined] as const) {
+      const spy = vi.spyOn(globalThis, 'setInterval');
+      const { wal } = await openWal('/wal', { ...(sync === undefined ? {} : { sync }), fs: new SimFileSystem() });
+      await wal.close();
+      expect(spy, `sync ${JSON.stringify(sync)}`).not.toHaveBeenCalled();
+      spy.mockRestore();
+    }
+  });
+
   it('holds the process open exactly while a waitDurable is pending, whatever the calls before', async () => {
     await fc.assert(
       fc.asyncProperty(
