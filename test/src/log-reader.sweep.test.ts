@@ -2,11 +2,12 @@
 // empty one; every segment file it opens is closed, whether the sweep ends, its consumer stops
 // early or a read fails, and never while a read is still in flight; and the buffers the reads go
 // into are the ones the options promise (two reused ones under reuseBuffers; two scratch ones for
-// the zeros behind the last live frame otherwise, and a new one for every read of live frames).
-import { describe, expect, it } from 'vitest';
-import { nodeFileSystem } from '../../src/fs/node-fs.js';
+// the zeros behind the last live frame otherwise, and a new one for every read of live frames);
+// and replayBatches and replayDir read through the node file system `io` names.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { blockingNodeFileSystem, nodeFileSystem } from '../../src/fs/node-fs.js';
 import { FsError, type FileSystem } from '../../src/fs/port.js';
-import { sweepBatches, type SweepOptions } from '../../src/log-reader.js';
+import { replayBatches, replayDir, sweepBatches, type SweepOptions } from '../../src/log-reader.js';
 import { tempDir, withOpen, writeInterleavedLog } from './helpers.js';
 
 /** A log of 1 MiB segments, preallocated: the active one ends in most of a MiB of zeros. */
@@ -120,4 +121,30 @@ describe('sweepBatches', () => {
       expect(kinds.join('')).toMatch(/^L*S*$/);
     }
   });
+});
+
+describe('replayBatches and replayDir', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  for (const [io, used, unused] of [
+    ['blocking', blockingNodeFileSystem, nodeFileSystem],
+    ['non-blocking', nodeFileSystem, blockingNodeFileSystem],
+    [undefined, nodeFileSystem, blockingNodeFileSystem],
+  ] as const) {
+    it(`read through the ${used === nodeFileSystem ? 'non-blocking' : 'blocking'} node file system under io ${String(io)}`, async () => {
+      const dir = await interleavedLog(15);
+      const opens = { used: vi.spyOn(used, 'open'), unused: vi.spyOn(unused, 'open') };
+      const options = io === undefined ? {} : { io };
+      let batched = 0;
+      for await (const batch of replayBatches(dir, options)) batched += batch.length;
+      const afterBatches = opens.used.mock.calls.length;
+      let transactions = 0;
+      for await (const _transaction of replayDir(dir, options)) transactions++;
+      expect(transactions).toBeGreaterThan(30);
+      expect(batched).toBe(transactions);
+      expect(afterBatches).toBeGreaterThan(0);
+      expect(opens.used.mock.calls.length).toBe(2 * afterBatches);
+      expect(opens.unused).not.toHaveBeenCalled();
+    });
+  }
 });
