@@ -130,20 +130,22 @@ function isAlive(owner: LockOwner): boolean {
 }
 
 function readOwner(lockPath: string): LockOwner | null {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(lockPath, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    const p = parsed as Record<string, unknown>;
-    if (typeof p['pid'] !== 'number' || typeof p['token'] !== 'string') return null;
-    return {
-      pid: p['pid'],
-      startTicks: typeof p['startTicks'] === 'string' ? p['startTicks'] : null,
-      host: typeof p['host'] === 'string' ? p['host'] : os.hostname(),
-      token: p['token'],
-    };
+    parsed = JSON.parse(fs.readFileSync(lockPath, 'utf8'));
   } catch {
     return null;
   }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const p = parsed as Record<string, unknown>;
+  if (typeof p['pid'] !== 'number' || typeof p['token'] !== 'string') return null;
+  return {
+    pid: p['pid'],
+    startTicks: typeof p['startTicks'] === 'string' ? p['startTicks'] : null,
+    // A lock file without a host was written on this one.
+    host: typeof p['host'] === 'string' ? p['host'] : os.hostname(),
+    token: p['token'],
+  };
 }
 
 /** Directories locked by this process: a second open in the same process must fail too. */
