@@ -26,30 +26,39 @@ const ZEROS = new Uint8Array(1 << 20);
 
 class NodeFileHandle implements FileHandle {
   readonly path: string;
-  private fd: number;
+  #fd: number;
   readonly #io: IoMode;
 
   constructor(filePath: string, fd: number, io: IoMode) {
     this.path = filePath;
-    this.fd = fd;
+    this.#fd = fd;
     this.#io = io;
   }
 
+  /**
+   * The descriptor, or an EBADF that names the call once the handle is closed (Node would only say
+   * that -1 is out of range). Thrown inside the call's guard or promise, so it is that call's failure.
+   */
+  #liveFd(op: string): number {
+    if (this.#fd < 0) throw new FsError('EBADF', op, this.path, `${op} ${this.path}: the handle is closed`);
+    return this.#fd;
+  }
+
   write(data: Uint8Array, offsetBytes: number): number {
-    return guarded('write', this.path, () => fs.writeSync(this.fd, data, 0, data.length, offsetBytes));
+    return guarded('write', this.path, () => fs.writeSync(this.#liveFd('write'), data, 0, data.length, offsetBytes));
   }
 
   async read(offsetBytes: number, lengthBytes: number, into?: Uint8Array): Promise<Uint8Array> {
     // Not zero-filled first: only bytes read are handed out (replay's events stay views of them).
     const out = into !== undefined && into.length >= lengthBytes ? into.subarray(0, lengthBytes) : new Uint8Array(Buffer.allocUnsafeSlow(lengthBytes).buffer, 0, lengthBytes);
     let filled = 0;
-    let n = -1;
-    while (filled < lengthBytes && n !== 0) {
-      n = await this.#transfer('read', out, filled, lengthBytes - filled, offsetBytes + filled);
+    while (filled < lengthBytes) {
+      const n = await this.#transfer('read', out, filled, lengthBytes - filled, offsetBytes + filled);
+      if (n === 0) break; // the end of the file
       filled += n;
     }
     if (this.#io === 'blocking') await turn();
-    return filled === lengthBytes ? out : out.subarray(0, filled);
+    return out.subarray(0, filled);
   }
 
   async preallocate(sizeBytes: number): Promise<void> {
@@ -65,35 +74,33 @@ class NodeFileHandle implements FileHandle {
 
   /** Reads or writes `buffer[at..at + length)` at file offset `position`: synchronously when blocking, else on the thread pool. */
   async #transfer(op: 'read' | 'write', buffer: Uint8Array, at: number, length: number, position: number): Promise<number> {
-    const fd = this.fd;
+    const fd = this.#liveFd(op);
     if (this.#io === 'blocking') return guarded(op, this.path, () => (op === 'read' ? fs.readSync(fd, buffer, at, length, position) : fs.writeSync(fd, buffer, at, length, position)));
     return pooled<number>(op, this.path, (done) => (op === 'read' ? fs.read(fd, buffer, at, length, position, done) : fs.write(fd, buffer, at, length, position, done)));
   }
 
   datasync(): Promise<void> {
-    const fd = this.fd;
-    if (this.#io === 'blocking') return blockingThenTurn('fdatasync', this.path, () => fs.fdatasyncSync(fd));
-    return pooled<void>('fdatasync', this.path, (done) => fs.fdatasync(fd, (error) => done(error, undefined)));
+    if (this.#io === 'blocking') return blockingThenTurn('fdatasync', this.path, () => fs.fdatasyncSync(this.#liveFd('fdatasync')));
+    return pooled<void>('fdatasync', this.path, (done) => fs.fdatasync(this.#liveFd('fdatasync'), (error) => done(error, undefined)));
   }
 
   sync(): Promise<void> {
-    const fd = this.fd;
-    if (this.#io === 'blocking') return blockingThenTurn('fsync', this.path, () => fs.fsyncSync(fd));
-    return pooled<void>('fsync', this.path, (done) => fs.fsync(fd, (error) => done(error, undefined)));
+    if (this.#io === 'blocking') return blockingThenTurn('fsync', this.path, () => fs.fsyncSync(this.#liveFd('fsync')));
+    return pooled<void>('fsync', this.path, (done) => fs.fsync(this.#liveFd('fsync'), (error) => done(error, undefined)));
   }
 
   truncate(sizeBytes: number): void {
-    guarded('truncate', this.path, () => fs.ftruncateSync(this.fd, sizeBytes));
+    guarded('truncate', this.path, () => fs.ftruncateSync(this.#liveFd('truncate'), sizeBytes));
   }
 
   sizeBytes(): number {
-    return guarded('fstat', this.path, () => fs.fstatSync(this.fd).size);
+    return guarded('fstat', this.path, () => fs.fstatSync(this.#liveFd('fstat')).size);
   }
 
   close(): void {
-    if (this.fd < 0) return;
-    const fd = this.fd;
-    this.fd = -1;
+    if (this.#fd < 0) return;
+    const fd = this.#fd;
+    this.#fd = -1;
     guarded('close', this.path, () => fs.closeSync(fd));
   }
 }
