@@ -58,7 +58,11 @@ for (const [io, fileSystem] of [
     it('preallocates with zeros up to the size, and leaves a longer file as it is', async () => {
       const path = fileOf('head');
       const handle = fileSystem.open(path, 'read-write');
-      await handle.preallocate(3 * 1024 * 1024 + 5);
+      const order: string[] = [];
+      setImmediate(() => order.push('turn'));
+      await handle.preallocate(3 * 1024 * 1024 + 5).then(() => order.push('preallocated'));
+      // Blocking: the zeros are written on the calling thread, then the event loop gets its turn.
+      if (io === 'blocking') expect(order).toEqual(['turn', 'preallocated']);
       expect(handle.sizeBytes()).toBe(3 * 1024 * 1024 + 5);
       const bytes = readFileSync(path);
       expect(bytes.subarray(0, 4).toString()).toBe('head');
@@ -98,6 +102,11 @@ for (const [io, fileSystem] of [
         expect(() => (pending = call())).not.toThrow();
         await expect(pending).rejects.toEqual(closed(op));
       }
+      // A device cannot be synced: the failure names the call the adapter made.
+      const device = fileSystem.open('/dev/null', 'read');
+      await expect(device.datasync()).rejects.toMatchObject({ errno: 'EINVAL', op: 'fdatasync', path: '/dev/null' });
+      await expect(device.sync()).rejects.toMatchObject({ errno: 'EINVAL', op: 'fsync', path: '/dev/null' });
+      device.close();
       const absent = join(dir, 'absent');
       expect(() => fileSystem.readdir(absent)).toThrow(expect.objectContaining({ errno: 'ENOENT', op: 'readdir', path: absent }) as Error);
       expect(() => fileSystem.readFile(absent)).toThrow(expect.objectContaining({ errno: 'ENOENT', op: 'read', path: absent }) as Error);
