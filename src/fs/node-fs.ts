@@ -45,7 +45,8 @@ class NodeFileHandle implements FileHandle {
   }
 
   write(data: Uint8Array, offsetBytes: number): number {
-    return guarded('write', this.path, () => fs.writeSync(this.#liveFd('write'), data, 0, data.length, offsetBytes));
+    const op = 'write';
+    return guarded(op, this.path, () => fs.writeSync(this.#liveFd(op), data, 0, data.length, offsetBytes));
   }
 
   async read(offsetBytes: number, lengthBytes: number, into?: Uint8Array): Promise<Uint8Array> {
@@ -80,21 +81,25 @@ class NodeFileHandle implements FileHandle {
   }
 
   datasync(): Promise<void> {
-    if (this.#io === 'blocking') return blockingThenTurn('fdatasync', this.path, () => fs.fdatasyncSync(this.#liveFd('fdatasync')));
-    return pooled<void>('fdatasync', this.path, (done) => fs.fdatasync(this.#liveFd('fdatasync'), (error) => done(error, undefined)));
+    const op = 'fdatasync';
+    if (this.#io === 'blocking') return blockingThenTurn(op, this.path, () => fs.fdatasyncSync(this.#liveFd(op)));
+    return pooled<void>(op, this.path, (done) => fs.fdatasync(this.#liveFd(op), (error) => done(error, undefined)));
   }
 
   sync(): Promise<void> {
-    if (this.#io === 'blocking') return blockingThenTurn('fsync', this.path, () => fs.fsyncSync(this.#liveFd('fsync')));
-    return pooled<void>('fsync', this.path, (done) => fs.fsync(this.#liveFd('fsync'), (error) => done(error, undefined)));
+    const op = 'fsync';
+    if (this.#io === 'blocking') return blockingThenTurn(op, this.path, () => fs.fsyncSync(this.#liveFd(op)));
+    return pooled<void>(op, this.path, (done) => fs.fsync(this.#liveFd(op), (error) => done(error, undefined)));
   }
 
   truncate(sizeBytes: number): void {
-    guarded('truncate', this.path, () => fs.ftruncateSync(this.#liveFd('truncate'), sizeBytes));
+    const op = 'truncate';
+    guarded(op, this.path, () => fs.ftruncateSync(this.#liveFd(op), sizeBytes));
   }
 
   sizeBytes(): number {
-    return guarded('fstat', this.path, () => fs.fstatSync(this.#liveFd('fstat')).size);
+    const op = 'fstat';
+    return guarded(op, this.path, () => fs.fstatSync(this.#liveFd(op)).size);
   }
 
   close(): void {
