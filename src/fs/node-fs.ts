@@ -142,13 +142,14 @@ function isAlive(owner: LockOwner): boolean {
 }
 
 function readOwner(lockPath: string): LockOwner | null {
-  let parsed: unknown;
+  let parsed: unknown = null;
   try {
     parsed = JSON.parse(fs.readFileSync(lockPath, 'utf8'));
   } catch {
-    return null;
+    // Unreadable or no JSON: no owner can be told, as for JSON's null.
   }
-  if (typeof parsed !== 'object' || parsed === null) return null;
+  // null has no fields to read; any other value without the fields fails the tests below.
+  if (parsed === null) return null;
   const p = parsed as Record<string, unknown>;
   if (typeof p['pid'] !== 'number' || typeof p['token'] !== 'string') return null;
   return {

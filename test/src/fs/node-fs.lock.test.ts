@@ -7,7 +7,7 @@
 // lock file that is still its own, once, and the directory can be locked again after it or after
 // a refused attempt.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,16 @@ function startTicks(pid: number): string {
 const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid!;
 
 const lockFile = (dir: string): string => join(dir, LOCK_FILE_NAME);
+
+/** How many of this process's descriptors are open on a file of `dir` (deleted ones included). */
+const descriptorsIn = (dir: string): number =>
+  readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`).startsWith(`${dir}/`);
+    } catch {
+      return false;
+    }
+  }).length;
 const owner = (dir: string): { pid: number; startTicks: string | null; host: string; token: string } => JSON.parse(readFileSync(lockFile(dir), 'utf8'));
 
 for (const [io, fileSystem] of [
@@ -37,6 +47,8 @@ for (const [io, fileSystem] of [
       const lock = await fileSystem.lockDirectory(dir);
       expect(lock.dir).toBe(dir);
       expect(readdirSync(dir)).toEqual([LOCK_FILE_NAME]);
+      // The lock is the file, not a descriptor held open.
+      expect(descriptorsIn(dir)).toBe(0);
       const held = owner(dir);
       expect(held).toMatchObject({ pid: process.pid, startTicks: startTicks(process.pid), host: hostname() });
       expect(held.token).toMatch(new RegExp(`^${process.pid}-\\d+-[0-9a-z]+$`));
@@ -103,6 +115,15 @@ for (const [io, fileSystem] of [
       writeFileSync(lockFile(dir), other);
       lock.release();
       expect(readFileSync(lockFile(dir), 'utf8')).toBe(other);
+    });
+
+    it('reports a lock it cannot write as the I/O error, not as a lock held', async () => {
+      // A path so long that the lock file's name fits and its private twin's does not.
+      let dir = tempDir('lock-long');
+      while (dir.length < 4000) dir = join(dir, 'd'.repeat(200));
+      mkdirSync(dir, { recursive: true });
+      await expect(fileSystem.lockDirectory(dir)).rejects.toMatchObject({ errno: 'ENAMETOOLONG', op: 'lock' });
+      expect(readdirSync(dir)).toEqual([]);
     });
 
     it('reports a directory that does not exist as the realpath failure', async () => {

@@ -81,5 +81,10 @@ describe("the port's waiting calls", () => {
     expect(counts).toEqual(before);
     await everyWaitingCall(blockingNodeFileSystem);
     expect(counts).toEqual({ fsyncSync: before.fsyncSync + 2, fdatasyncSync: before.fdatasyncSync + 1, readSync: before.readSync + 1 });
+    // The lock file is synced before it is linked in place: on the pool, or on the calling thread.
+    (await nodeFileSystem.lockDirectory(tempDir('lock-pooled'))).release();
+    expect(counts.fsyncSync).toBe(before.fsyncSync + 2);
+    (await blockingNodeFileSystem.lockDirectory(tempDir('lock-blocking'))).release();
+    expect(counts.fsyncSync).toBe(before.fsyncSync + 3);
   });
 });
