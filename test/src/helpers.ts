@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
-import { FsError, nodeFileSystem, openWal, WalError, type FileHandle, type FileSystem, type Wal } from '../../src/index.js';
+import { blockingNodeFileSystem, FsError, nodeFileSystem, openWal, WalError, type FileHandle, type FileSystem, type Wal } from '../../src/index.js';
 import { seededRandom } from '../../crash-sim/prng.js';
 import type { OpenMode } from '../../src/fs/port.js';
 
@@ -130,3 +130,21 @@ export async function writeInterleavedLog(
   await wal.close();
 }
 
+
+/** Each way a caller may choose the io mode (undefined: the default), with the node file system it must get and the one it must not. */
+export const IO_CHOICES = [
+  ['blocking', blockingNodeFileSystem, nodeFileSystem],
+  ['non-blocking', nodeFileSystem, blockingNodeFileSystem],
+  [undefined, nodeFileSystem, blockingNodeFileSystem],
+] as const;
+
+/** How many of this process's file descriptors are open on a file whose path `matches` (a deleted one's reads "<path> (deleted)"). */
+export function openDescriptors(matches: (target: string) => boolean): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return matches(readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      return false;
+    }
+  }).length;
+}

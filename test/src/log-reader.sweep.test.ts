@@ -5,10 +5,10 @@
 // the zeros behind the last live frame otherwise, and a new one for every read of live frames);
 // and replayBatches and replayDir read through the node file system `io` names.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { blockingNodeFileSystem, nodeFileSystem } from '../../src/fs/node-fs.js';
+import { nodeFileSystem } from '../../src/fs/node-fs.js';
 import { FsError, type FileSystem } from '../../src/fs/port.js';
 import { replayBatches, replayDir, sweepBatches, type SweepOptions } from '../../src/log-reader.js';
-import { tempDir, withOpen, writeInterleavedLog } from './helpers.js';
+import { IO_CHOICES, tempDir, withOpen, writeInterleavedLog } from './helpers.js';
 
 /** A log of 1 MiB segments, preallocated: the active one ends in most of a MiB of zeros. */
 async function interleavedLog(seed: number): Promise<string> {
@@ -126,11 +126,7 @@ describe('sweepBatches', () => {
 describe('replayBatches and replayDir', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  for (const [io, used, unused] of [
-    ['blocking', blockingNodeFileSystem, nodeFileSystem],
-    ['non-blocking', nodeFileSystem, blockingNodeFileSystem],
-    [undefined, nodeFileSystem, blockingNodeFileSystem],
-  ] as const) {
+  for (const [io, used, unused] of IO_CHOICES) {
     it(`read through the ${used === nodeFileSystem ? 'non-blocking' : 'blocking'} node file system under io ${String(io)}`, async () => {
       const dir = await interleavedLog(15);
       const opens = { used: vi.spyOn(used, 'open'), unused: vi.spyOn(unused, 'open') };

@@ -5,9 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { blockingNodeFileSystem, nodeFileSystem } from '../../src/fs/node-fs.js';
+import { nodeFileSystem } from '../../src/fs/node-fs.js';
 import { openWal, type WalOptions } from '../../src/index.js';
-import { commitTx, expectWalError, tempDir } from './helpers.js';
+import { commitTx, expectWalError, IO_CHOICES, tempDir } from './helpers.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -30,11 +30,7 @@ describe('openWal', () => {
     expect(error.message).toContain(file);
   });
 
-  for (const [io, used, unused] of [
-    ['blocking', blockingNodeFileSystem, nodeFileSystem],
-    ['non-blocking', nodeFileSystem, blockingNodeFileSystem],
-    [undefined, nodeFileSystem, blockingNodeFileSystem],
-  ] as const) {
+  for (const [io, used, unused] of IO_CHOICES) {
     it(`goes through the ${used === nodeFileSystem ? 'non-blocking' : 'blocking'} node file system under io ${String(io)}`, async () => {
       const calls = { used: [vi.spyOn(used, 'lockDirectory'), vi.spyOn(used, 'open')], unused: [vi.spyOn(unused, 'lockDirectory'), vi.spyOn(unused, 'open')] };
       const options: WalOptions = io === undefined ? {} : { io };

@@ -3,21 +3,11 @@
 // caller's buffer when it is long enough and into a new one otherwise; a blocking read gives the
 // event loop a turn before it settles; preallocation extends a file with zeros and leaves a
 // longer one as it is; and every failure is an FsError naming the call and the path.
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blockingNodeFileSystem, nodeFileSystem } from '../../../src/fs/node-fs.js';
-import { ev, tempDir } from '../helpers.js';
-
-/** How many of this process's file descriptors are open on `path`. */
-const descriptorsOf = (path: string): number =>
-  readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false;
-    }
-  }).length;
+import { ev, openDescriptors, tempDir } from '../helpers.js';
 
 for (const [io, fileSystem] of [
   ['non-blocking', nodeFileSystem],
@@ -49,9 +39,9 @@ for (const [io, fileSystem] of [
       expect(intoNew).toEqual(ev('012345'));
       expect(intoNew.buffer).not.toBe(short.buffer);
       expect(short).toEqual(new Uint8Array(2));
-      expect(descriptorsOf(handle.path)).toBe(1);
+      expect(openDescriptors((target) => target === handle.path)).toBe(1);
       handle.close();
-      expect(descriptorsOf(handle.path)).toBe(0);
+      expect(openDescriptors((target) => target === handle.path)).toBe(0);
       // A second close is harmless.
       handle.close();
     });

@@ -7,13 +7,13 @@
 // lock file that is still its own, once, and the directory can be locked again after it or after
 // a refused attempt.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME } from '../../../src/core/format.js';
 import { blockingNodeFileSystem, nodeFileSystem } from '../../../src/fs/node-fs.js';
-import { tempDir } from '../helpers.js';
+import { openDescriptors, tempDir } from '../helpers.js';
 
 /** Field 22 of /proc/<pid>/stat, the process's start time in clock ticks. */
 function startTicks(pid: number): string {
@@ -25,16 +25,6 @@ function startTicks(pid: number): string {
 const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid!;
 
 const lockFile = (dir: string): string => join(dir, LOCK_FILE_NAME);
-
-/** How many of this process's descriptors are open on a file of `dir` (deleted ones included). */
-const descriptorsIn = (dir: string): number =>
-  readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`).startsWith(`${dir}/`);
-    } catch {
-      return false;
-    }
-  }).length;
 const owner = (dir: string): { pid: number; startTicks: string | null; host: string; token: string } => JSON.parse(readFileSync(lockFile(dir), 'utf8'));
 
 for (const [io, fileSystem] of [
@@ -48,7 +38,7 @@ for (const [io, fileSystem] of [
       expect(lock.dir).toBe(dir);
       expect(readdirSync(dir)).toEqual([LOCK_FILE_NAME]);
       // The lock is the file, not a descriptor held open.
-      expect(descriptorsIn(dir)).toBe(0);
+      expect(openDescriptors((target) => target.startsWith(`${dir}/`))).toBe(0);
       const held = owner(dir);
       expect(held).toMatchObject({ pid: process.pid, startTicks: startTicks(process.pid), host: hostname() });
       expect(held.token).toMatch(new RegExp(`^${process.pid}-\\d+-[0-9a-z]+$`));
