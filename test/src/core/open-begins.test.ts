@@ -79,6 +79,46 @@ describe('OpenBegins', () => {
     expect(OpenBegins.empty().with(0).toArray()).toEqual([0]);
   });
 
+  it('an older value closes on a copy of its own: a begin after that close never takes in the members its newer values added', () => {
+    const older = OpenBegins.of([1, 2]);
+    const newer = older.with(3);
+    const closed = older.without(1);
+    expect(closed.with(4).toArray()).toEqual([2, 4]);
+    expect(newer.toArray()).toEqual([1, 2, 3]);
+    expect(newer.with(5).toArray()).toEqual([1, 2, 3, 5]);
+  });
+
+  it('a begin on the newest value adds in place, closed members and all, until they pass twice the open ones plus 32', () => {
+    // Ten begins, the five oldest closed: the store holds 10 entries for 5 members.
+    let set = OpenBegins.of([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const lsn of [1, 2, 3, 4, 5]) set = set.without(lsn);
+    expect(set.storeLength).toBe(10);
+    expect(set.with(11).storeLength).toBe(11);
+    // One open member and 33 closed: 34 entries is exactly 2 × 1 + 32, so the begin compacts first.
+    const oneOpen = (entries: number): OpenBegins => {
+      let one = OpenBegins.of(Array.from({ length: entries }, (_, i) => i + 1));
+      for (let lsn = 2; lsn <= entries; lsn++) one = one.without(lsn);
+      return one;
+    };
+    expect([oneOpen(34).size, oneOpen(34).storeLength]).toEqual([1, 34]);
+    const compacted = oneOpen(34).with(35);
+    expect([compacted.toArray(), compacted.storeLength]).toEqual([[1, 35], 2]);
+    // One entry fewer, and it still adds in place.
+    expect(oneOpen(33).with(34).storeLength).toBe(34);
+  });
+
+  it('closed members never hold more than twice the open ones plus 32 entries, however long the run', () => {
+    let set = OpenBegins.empty().with(1);
+    let most = 0;
+    for (let lsn = 2; lsn < 2_000; lsn++) {
+      set = set.with(lsn);
+      most = Math.max(most, set.storeLength - (2 * set.size + 32));
+      set = set.without(lsn);
+    }
+    expect(set.toArray()).toEqual([1]);
+    expect(most).toBeLessThanOrEqual(1);
+  });
+
   it('closing an LSN that is not a member gives the same value; JSON holds the members', () => {
     const set = OpenBegins.of([2, 4]);
     expect(set.without(3)).toBe(set);
