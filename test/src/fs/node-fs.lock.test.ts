@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LOCK_FILE_NAME } from '../../../src/core/format.js';
 import { blockingNodeFileSystem, nodeFileSystem } from '../../../src/fs/node-fs.js';
 import { openDescriptors, tempDir } from '../helpers.js';
@@ -95,6 +95,37 @@ for (const [io, fileSystem] of [
         expect(readdirSync(dir)).toEqual([LOCK_FILE_NAME]);
         writeFileSync(lockFile(dir), JSON.stringify({ pid: deadPid(), startTicks: '1', host: hostname(), token: 'gone' }));
         (await fileSystem.lockDirectory(dir)).release();
+      }
+    });
+
+    it('keeps the lock of a holder it may not signal or whose start time it cannot read, and takes it over from one the kernel says is gone', async () => {
+      // process.kill answers for a made-up pid above Linux's largest (so /proc has no entry for
+      // it): EPERM is a live process of another user, ESRCH none at all.
+      const pid = 4_194_304 + 7;
+      const signal = process.kill.bind(process);
+      const fail = (code: string) => () => {
+        throw Object.assign(new Error(`kill ${pid}: ${code}`), { code });
+      };
+      for (const { answer, held } of [
+        { answer: fail('EPERM'), held: true },
+        { answer: (): true => true, held: true },
+        { answer: fail('ESRCH'), held: false },
+        { answer: fail('EINVAL'), held: false },
+      ]) {
+        const kill = vi.spyOn(process, 'kill').mockImplementation((target, code) => (target === pid ? answer() : signal(target, code)));
+        try {
+          const dir = tempDir('lock-signal');
+          writeFileSync(lockFile(dir), JSON.stringify({ pid, startTicks: '1', host: hostname(), token: 'probed' }));
+          if (held) {
+            await expect(fileSystem.lockDirectory(dir)).rejects.toMatchObject({ errno: 'ELOCKED', message: `${dir} is locked by another live writer` });
+          } else {
+            (await fileSystem.lockDirectory(dir)).release();
+            expect(existsSync(lockFile(dir))).toBe(false);
+          }
+          expect(kill).toHaveBeenCalledWith(pid, 0);
+        } finally {
+          kill.mockRestore();
+        }
       }
     });
 
