@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeFileSystem } from '../../../src/fs/node-fs.js';
 import { openWal } from '../../../src/index.js';
-import { ev, tempDir } from '../helpers.js';
+import { ev, openDescriptors, tempDir } from '../helpers.js';
 
 const realFsync = fs.fsync;
 const realFsyncSync = fs.fsyncSync;
@@ -58,6 +58,8 @@ describe('the node adapter fsyncs the directory', () => {
         await port.fsyncDir(target);
         expect(watched.inodes.slice(before), `fsyncDir(${target})`).toEqual([statSync(target).ino]);
       }
+      // Each descriptor it opened on a directory is closed again.
+      expect(openDescriptors((target) => target === dir || target === sub)).toBe(0);
     });
 
     it(`a WAL that rotates and truncates fsyncs its directory after each of them (io ${io})`, async () => {
