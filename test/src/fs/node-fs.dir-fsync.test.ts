@@ -13,18 +13,26 @@ import { ev, openDescriptors, tempDir } from '../helpers.js';
 const realFsync = fs.fsync;
 const realFsyncSync = fs.fsyncSync;
 
-/** Records the inode of every descriptor fsync'd through node:fs until the returned stop() is called. */
-function watchFsyncs(): { inodes: number[]; stop: () => void } {
+/** An fsync that fails as a device would (EIO). */
+const eio = (): NodeJS.ErrnoException => Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO', errno: -5, syscall: 'fsync' });
+
+/**
+ * Records the inode of every descriptor fsync'd through node:fs until the returned stop() is
+ * called; with `fail`, each of those fsyncs then fails with EIO instead of running.
+ */
+function watchFsyncs(fail = false): { inodes: number[]; stop: () => void } {
   const inodes: number[] = [];
   const note = (fd: number): void => {
     inodes.push(fs.fstatSync(fd).ino);
   };
   fs.fsync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
     note(fd);
-    realFsync(fd, callback);
+    if (fail) process.nextTick(() => callback(eio()));
+    else realFsync(fd, callback);
   }) as typeof fs.fsync;
   fs.fsyncSync = (fd: number) => {
     note(fd);
+    if (fail) throw eio();
     realFsyncSync(fd);
   };
   syncBuiltinESMExports();
@@ -60,6 +68,15 @@ describe('the node adapter fsyncs the directory', () => {
       }
       // Each descriptor it opened on a directory is closed again.
       expect(openDescriptors((target) => target === dir || target === sub)).toBe(0);
+    });
+
+    it(`a failed directory fsync is that fsync's error, naming the directory, and still closes its descriptor (io ${io})`, async () => {
+      const dir = tempDir('dirsync-eio');
+      const watched = watchFsyncs(true);
+      stop = watched.stop;
+      await expect(createNodeFileSystem(io).fsyncDir(dir)).rejects.toMatchObject({ errno: 'EIO', op: 'fsync', path: dir });
+      expect(watched.inodes).toEqual([statSync(dir).ino]);
+      expect(openDescriptors((target) => target === dir)).toBe(0);
     });
 
     it(`a WAL that rotates and truncates fsyncs its directory after each of them (io ${io})`, async () => {
