@@ -11,11 +11,10 @@
 //     loop of commits lets timers and I/O callbacks run between commits.
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { FsError, type DirectoryLock, type FileHandle, type FileSystem, type OpenMode } from './port.js';
-import { LOCK_FILE_NAME } from '../core/format.js';
-import { blockingThenTurn, guarded, pooled, rethrow, turn, type IoMode } from './node-calls.js';
+import { FsError, type FileHandle, type FileSystem, type OpenMode } from './port.js';
+import { lockDirectory } from './directory-lock.js';
+import { blockingThenTurn, guarded, pooled, turn, type IoMode } from './node-calls.js';
 
 export type { IoMode } from './node-calls.js';
 
@@ -108,128 +107,6 @@ class NodeFileHandle implements FileHandle {
     this.#fd = -1;
     guarded('close', this.path, () => fs.closeSync(fd));
   }
-}
-
-/** What a lock file says about its holder, so a later opener can tell whether it is still alive. */
-interface LockOwner {
-  readonly pid: number;
-  readonly startTicks: string | null;
-  readonly host: string;
-  readonly token: string;
-}
-
-/** The kernel's start time of a process (Linux), so a recycled PID is not mistaken for the holder. */
-function processStartTicks(pid: number): string | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22 (starttime) comes after the command name, which is parenthesised and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function isAlive(owner: LockOwner): boolean {
-  if (owner.host !== os.hostname()) return true; // Another machine's process cannot be probed: assume alive.
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'EPERM') return false;
-  }
-  const ticks = processStartTicks(owner.pid);
-  return owner.startTicks === null || ticks === null || ticks === owner.startTicks;
-}
-
-function readOwner(lockPath: string): LockOwner | null {
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(fs.readFileSync(lockPath, 'utf8'));
-  } catch {
-    // Unreadable or no JSON: no owner can be told, as for JSON's null.
-  }
-  // null has no fields to read; any other value without the fields fails the tests below.
-  if (parsed === null) return null;
-  const p = parsed as Record<string, unknown>;
-  if (typeof p['pid'] !== 'number' || typeof p['token'] !== 'string') return null;
-  return {
-    pid: p['pid'],
-    startTicks: typeof p['startTicks'] === 'string' ? p['startTicks'] : null,
-    // A lock file without a host was written on this one.
-    host: typeof p['host'] === 'string' ? p['host'] : os.hostname(),
-    token: p['token'],
-  };
-}
-
-/** Directories locked by this process: a second open in the same process must fail too. */
-const heldInProcess = new Set<string>();
-
-/** Takes the lock; the in-process claim is made before the first await, so two opens cannot race. */
-async function lockDirectory(dir: string, io: IoMode): Promise<DirectoryLock> {
-  const key = guarded('realpath', dir, () => fs.realpathSync(dir));
-  if (heldInProcess.has(key)) throw new FsError('ELOCKED', 'lock', dir, `${dir} is locked by this process`);
-  heldInProcess.add(key);
-  try {
-    return await lockDirectoryFile(dir, key, io);
-  } catch (error) {
-    heldInProcess.delete(key);
-    throw error;
-  }
-}
-
-async function lockDirectoryFile(dir: string, key: string, io: IoMode): Promise<DirectoryLock> {
-  const lockPath = path.join(key, LOCK_FILE_NAME);
-  const me: LockOwner = {
-    pid: process.pid,
-    startTicks: processStartTicks(process.pid),
-    host: os.hostname(),
-    token: `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-  };
-  const body = JSON.stringify(me);
-  // Two attempts: the second only after removing a lock whose holder is provably dead.
-  // The lock file appears with its whole content or not at all: the owner is written and fsynced
-  // under a private name, then hard-linked to the lock's name (link fails with EEXIST when it is
-  // taken). Creating the lock file and then writing it would let a crash in between leave an
-  // empty lock file, which no later open could ever tell from one being written this instant
-  // (walref crash-test found that: docs/oracle.md).
-  const privatePath = `${lockPath}.${me.token}`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = fs.openSync(privatePath, 'wx');
-      try {
-        fs.writeSync(fd, body);
-        if (io === 'blocking') fs.fsyncSync(fd);
-        else await pooled<void>('fsync', lockPath, (done) => fs.fsync(fd, (error) => done(error, undefined)));
-      } finally {
-        fs.closeSync(fd);
-      }
-      try {
-        fs.linkSync(privatePath, lockPath);
-      } finally {
-        fs.unlinkSync(privatePath);
-      }
-      // Re-read: if two processes raced to take over the same dead holder's lock, only the one
-      // whose token is in the file holds it.
-      if (readOwner(lockPath)?.token !== me.token) break;
-      let released = false;
-      return {
-        dir,
-        release: () => {
-          if (released) return;
-          released = true;
-          heldInProcess.delete(key);
-          if (readOwner(lockPath)?.token === me.token) guarded('unlink', lockPath, () => fs.unlinkSync(lockPath));
-        },
-      };
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST') rethrow(error, 'lock', lockPath);
-      const owner = readOwner(lockPath);
-      // An unreadable lock file may be one being written this instant: treat it as held.
-      if (owner === null || isAlive(owner)) break;
-      guarded('unlink', lockPath, () => fs.unlinkSync(lockPath));
-    }
-  }
-  throw new FsError('ELOCKED', 'lock', dir, `${dir} is locked by another live writer`);
 }
 
 /** fsync of a directory: open it read-only, fsync, close; on the pool unless `io` is blocking. */

@@ -2,8 +2,10 @@
 // its own lock file in place, and the one whose file was replaced by the other's between its link
 // and its re-read must not think it holds the lock. The race is made deterministic by a node:fs
 // whose linkSync, for the lock file of one directory, lets the rival's file take its place right
-// after the link; and by one whose unlinkSync lets a dead holder's file come back at once.
-import { readFileSync, writeFileSync } from 'node:fs';
+// after the link; by one whose unlinkSync lets a dead holder's file come back at once; and by one
+// whose readdirSync (the take-over's look for claims) or claim link lets a rival act first.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -11,7 +13,17 @@ import { LOCK_FILE_NAME } from '../../../src/core/format.js';
 import { blockingNodeFileSystem, nodeFileSystem } from '../../../src/fs/node-fs.js';
 import { tempDir } from '../helpers.js';
 
-const race = vi.hoisted(() => ({ lockPath: null as string | null, rival: '', stubbornPath: null as string | null, stubborn: '', takeOvers: 0 }));
+const race = vi.hoisted(() => ({
+  lockPath: null as string | null,
+  rival: '',
+  stubbornPath: null as string | null,
+  stubborn: '',
+  takeOvers: 0,
+  /** The directory whose take-over look for claims lets the rival's lock replace the dead one first. */
+  takenOverIn: null as string | null,
+  /** The directory whose next take-over claim the rival makes first. */
+  claimedIn: null as string | null,
+}));
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
@@ -25,7 +37,17 @@ vi.mock('node:fs', async (importOriginal) => {
         real.writeFileSync(path, race.stubborn);
       }
     },
+    readdirSync: (dir: string) => {
+      if (dir === race.takenOverIn) {
+        // A rival found the same holder dead, took its lock over and holds it, just before this look.
+        real.unlinkSync(`${dir}/walref.lock`);
+        real.writeFileSync(`${dir}/walref.lock`, race.rival);
+        race.takenOverIn = null;
+      }
+      return real.readdirSync(dir);
+    },
     linkSync: (from: string, to: string) => {
+      if (race.claimedIn !== null && to.startsWith(`${race.claimedIn}/walref.lock.claim-`)) real.writeFileSync(to, race.rival);
       real.linkSync(from, to);
       if (to === race.lockPath) {
         // The rival removed this file and linked its own in its place.
@@ -78,6 +100,64 @@ describe("the node file system's lock, when the dead holder's file keeps coming 
         race.stubbornPath = null;
       }
       expect(race.takeOvers).toBe(2);
+    });
+  }
+});
+
+/** The name of a take-over claim of the holder whose token is `token` (docs/format.md). */
+const claimName = (token: string, n: number): string => `${LOCK_FILE_NAME}.claim-${createHash('sha256').update(token).digest('hex').slice(0, 16)}-${n}`;
+const deadHolder = JSON.stringify({ pid: 2 ** 22 + 4321, startTicks: '1', host: hostname(), token: 'dead' });
+const liveRival = JSON.stringify({ pid: 1, startTicks: null, host: hostname(), token: 'rival' });
+
+describe("the node file system's lock, when another opener found the same holder dead", () => {
+  for (const [io, fileSystem] of [
+    ['non-blocking', nodeFileSystem],
+    ['blocking', blockingNodeFileSystem],
+  ] as const) {
+    it(`never removes the lock the faster opener put in the dead holder's place (io ${io})`, async () => {
+      const dir = tempDir('lock-slower');
+      const lockPath = join(dir, LOCK_FILE_NAME);
+      writeFileSync(lockPath, deadHolder);
+      race.takenOverIn = dir;
+      race.rival = liveRival;
+      try {
+        await expect(fileSystem.lockDirectory(dir)).rejects.toMatchObject({ errno: 'ELOCKED', message: `${dir} is locked by another live writer` });
+      } finally {
+        race.takenOverIn = null;
+      }
+      expect(readFileSync(lockPath, 'utf8')).toBe(liveRival);
+      expect(readdirSync(dir)).toEqual([LOCK_FILE_NAME]);
+    });
+
+    it(`leaves the take-over to a live opener's claim, and to a rival that makes the same claim first (io ${io})`, async () => {
+      const dir = tempDir('lock-claimed');
+      const lockPath = join(dir, LOCK_FILE_NAME);
+      writeFileSync(lockPath, deadHolder);
+      writeFileSync(join(dir, claimName('dead', 0)), liveRival);
+      await expect(fileSystem.lockDirectory(dir)).rejects.toMatchObject({ errno: 'ELOCKED' });
+      expect(readdirSync(dir).sort()).toEqual([LOCK_FILE_NAME, claimName('dead', 0)]);
+      // The live claim gone, the rival makes the next claim first.
+      writeFileSync(join(dir, claimName('dead', 0)), deadHolder);
+      race.claimedIn = dir;
+      race.rival = liveRival;
+      try {
+        await expect(fileSystem.lockDirectory(dir)).rejects.toMatchObject({ errno: 'ELOCKED' });
+      } finally {
+        race.claimedIn = null;
+      }
+      expect(readFileSync(lockPath, 'utf8')).toBe(deadHolder);
+      expect(readdirSync(dir).sort()).toEqual([LOCK_FILE_NAME, claimName('dead', 0), claimName('dead', 1)]);
+    });
+
+    it(`takes over from a holder whose earlier claimers died too, and leaves no claim behind (io ${io})`, async () => {
+      const dir = tempDir('lock-dead-claims');
+      writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder);
+      for (const n of [0, 3]) writeFileSync(join(dir, claimName('dead', n)), JSON.stringify({ pid: 2 ** 22 + 4322 + n, startTicks: '1', host: hostname(), token: `claimer ${n}` }));
+      const lock = await fileSystem.lockDirectory(dir);
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8'))).toMatchObject({ pid: process.pid });
+      expect(readdirSync(dir)).toEqual([LOCK_FILE_NAME]);
+      lock.release();
+      expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false);
     });
   }
 });
