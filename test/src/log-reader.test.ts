@@ -7,7 +7,7 @@ import { MANIFEST_FILE_NAME, snapshotFileName } from '../../src/core/manifest.js
 import { nodeFileSystem } from '../../src/fs/node-fs.js';
 import type { FileSystem } from '../../src/fs/port.js';
 import { listFreeFiles, listSegments } from '../../src/log-reader.js';
-import { tempDir } from './helpers.js';
+import { openDescriptors, tempDir } from './helpers.js';
 
 /** A directory listing in the order given, and nothing else of a file system. */
 const listing = (names: readonly string[]): FileSystem => ({ ...nodeFileSystem, readdir: () => [...names] });
@@ -39,5 +39,7 @@ describe('listFreeFiles', () => {
       { name: freeFileName(3), number: 3, sizeBytes: 4096 },
       { name: freeFileName(8), number: 8, sizeBytes: 512 },
     ]);
+    // Each free file it opened to read its size is closed again.
+    expect(openDescriptors((target) => target.startsWith(`${dir}/`))).toBe(0);
   });
 });
