@@ -93,8 +93,9 @@ async function lockDirectoryFile(dir: string, key: string, io: IoMode): Promise<
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await publish(`${lockPath}.${me.token}`, lockPath, body, io);
-      // Re-read: if two processes raced to take over the same dead holder's lock, only the one
-      // whose token is in the file holds it.
+      // Re-read: the lock is held only by the one whose token is in the file. Since take-overs are
+      // claimed (removeDeadLock), nothing should replace a live holder's file after its link; if
+      // anything did, this opener must not think it holds the lock.
       if (readOwner(lockPath)?.token !== me.token) break;
       let released = false;
       return {
