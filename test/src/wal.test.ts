@@ -356,6 +356,24 @@ describe('Wal on the real disk', () => {
     await wal.close();
   });
 
+  it('under per-commit, flush() fdatasyncs only what is not durable yet', async () => {
+    const faulty = faultyNodeFs();
+    const { wal } = await openWal(tempDir('flush-durable'), { fs: faulty.fs });
+    const { commitLsn } = await wal.writeTransaction([ev('acknowledged')]);
+    await wal.waitDurable(commitLsn);
+    expect(wal.durableLsn()).toBe(commitLsn);
+    const before = faulty.datasyncs();
+    await wal.flush();
+    expect(faulty.datasyncs() - before).toBe(0);
+    // Low-level appends are written, not synced, until a commit or a flush.
+    const begin = await wal.begin();
+    const appended = await wal.append(begin, ev('open'));
+    await wal.flush();
+    expect(faulty.datasyncs() - before).toBe(1);
+    expect(wal.durableLsn()).toBe(appended);
+    await wal.close();
+  });
+
   it('waitDurable of an LSN not yet allocated is refused with InvalidArgument', async () => {
     const { wal } = await openWal(tempDir('wait-future'));
     await expectWalError(wal.waitDurable(5), 'InvalidArgument');
