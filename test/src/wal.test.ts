@@ -374,9 +374,12 @@ describe('Wal on the real disk', () => {
     await wal.close();
   });
 
-  it('waitDurable of an LSN not yet allocated is refused with InvalidArgument', async () => {
+  it('waitDurable of an LSN not yet allocated, or of no LSN at all, is refused with InvalidArgument; LSN 0 needs no wait', async () => {
     const { wal } = await openWal(tempDir('wait-future'));
-    await expectWalError(wal.waitDurable(5), 'InvalidArgument');
+    const { commitLsn } = await wal.writeTransaction([ev('one')]);
+    for (const lsn of [5, commitLsn + 1, -1, 0.5, Number.NaN, 2 ** 53]) await expectWalError(wal.waitDurable(lsn), 'InvalidArgument');
+    await expect(wal.waitDurable(0)).resolves.toBeUndefined();
+    await expect(wal.waitDurable(commitLsn)).resolves.toBeUndefined();
     await wal.close();
   });
 

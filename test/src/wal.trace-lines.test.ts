@@ -33,4 +33,14 @@ describe('the trace of a Wal’s low-level calls', () => {
     ]);
     expect([first, appended, batched, committed, second, aborted]).toEqual([1, 2, 3, 4, 5, 6]);
   });
+
+  it('forceFsync traces the fdatasync it makes, with the durable LSN it reached', async () => {
+    const events: TraceEvent[] = [];
+    const { wal } = await openWal(tempDir('wal-trace-force'), { sync: { mode: 'none' }, trace: (event) => events.push(event) });
+    const { commitLsn } = await wal.writeTransaction([ev('one')]);
+    const before = events.length;
+    await wal.forceFsync();
+    expect(events.slice(before)).toContainEqual({ action: 'Fsync', ok: true, durableLsn: commitLsn });
+    await wal.close();
+  });
 });
