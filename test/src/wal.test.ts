@@ -378,6 +378,8 @@ describe('Wal on the real disk', () => {
     const { wal } = await openWal(tempDir('wait-future'));
     const { commitLsn } = await wal.writeTransaction([ev('one')]);
     for (const lsn of [5, commitLsn + 1, -1, 0.5, Number.NaN, 2 ** 53]) await expectWalError(wal.waitDurable(lsn), 'InvalidArgument');
+    const refused = await expectWalError(wal.waitDurable(5), 'InvalidArgument');
+    expect(refused.info).toEqual({ code: 'InvalidArgument', argument: 'lsn', detail: `5 has not been allocated (next LSN ${commitLsn + 1})` });
     await expect(wal.waitDurable(0)).resolves.toBeUndefined();
     await expect(wal.waitDurable(commitLsn)).resolves.toBeUndefined();
     await wal.close();
