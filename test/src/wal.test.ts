@@ -374,6 +374,23 @@ describe('Wal on the real disk', () => {
     await wal.close();
   });
 
+  it('under sync none, waitDurable waits for forceFsync and makes no fdatasync of its own', async () => {
+    const faulty = faultyNodeFs();
+    const { wal } = await openWal(tempDir('wait-none'), { fs: faulty.fs, sync: { mode: 'none' } });
+    const { commitLsn } = await wal.writeTransaction([ev('one')]);
+    const before = faulty.datasyncs();
+    let durable = false;
+    const waiting = wal.waitDurable(commitLsn).then(() => {
+      durable = true;
+    });
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect([durable, faulty.datasyncs() - before, wal.durableLsn()]).toEqual([false, 0, 0]);
+    await wal.forceFsync();
+    await waiting;
+    expect([durable, faulty.datasyncs() - before]).toEqual([true, 1]);
+    await wal.close();
+  });
+
   it('waitDurable of an LSN not yet allocated, or of no LSN at all, is refused with InvalidArgument; LSN 0 needs no wait', async () => {
     const { wal } = await openWal(tempDir('wait-future'));
     const { commitLsn } = await wal.writeTransaction([ev('one')]);
