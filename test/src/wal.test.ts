@@ -374,6 +374,18 @@ describe('Wal on the real disk', () => {
     await wal.close();
   });
 
+  it('close() reports the failure of its last fdatasync, and still releases the directory', async () => {
+    const dir = tempDir('close-eio');
+    const faulty = faultyNodeFs();
+    const { wal } = await openWal(dir, { fs: faulty.fs, sync: { mode: 'none' } });
+    await wal.writeTransaction([ev('not yet durable')]);
+    faulty.arm({ fsync: 'EIO' });
+    const failure = await expectWalError(wal.close(), 'IoError');
+    expect(failure.message).toMatch(/EIO/);
+    const reopened = await openWal(dir);
+    await reopened.wal.close();
+  });
+
   it('under sync none, waitDurable waits for forceFsync and makes no fdatasync of its own', async () => {
     const faulty = faultyNodeFs();
     const { wal } = await openWal(tempDir('wait-none'), { fs: faulty.fs, sync: { mode: 'none' } });
