@@ -58,6 +58,10 @@ vi.mock('node:fs', async (importOriginal) => {
   };
 });
 
+/** A lock file whose holder is provably dead (no process has that pid), and one a live process (init) holds. */
+const deadHolder = JSON.stringify({ pid: 2 ** 22 + 4321, startTicks: '1', host: hostname(), token: 'dead' });
+const liveRival = JSON.stringify({ pid: 1, startTicks: null, host: hostname(), token: 'rival' });
+
 describe("the node file system's lock, taken over by two openers at once", () => {
   for (const [io, fileSystem] of [
     ['non-blocking', nodeFileSystem],
@@ -66,9 +70,9 @@ describe("the node file system's lock, taken over by two openers at once", () =>
     it(`is held by the one whose file is in place, not by the one that linked first (io ${io})`, async () => {
       const dir = tempDir('lock-race');
       const lockPath = join(dir, LOCK_FILE_NAME);
-      writeFileSync(lockPath, JSON.stringify({ pid: 2 ** 22 + 4321, startTicks: '1', host: hostname(), token: 'dead' }));
+      writeFileSync(lockPath, deadHolder);
       race.lockPath = lockPath;
-      race.rival = JSON.stringify({ pid: 1, startTicks: null, host: hostname(), token: 'rival' });
+      race.rival = liveRival;
       try {
         await expect(fileSystem.lockDirectory(dir)).rejects.toMatchObject({ errno: 'ELOCKED', message: `${dir} is locked by another live writer` });
       } finally {
@@ -76,7 +80,7 @@ describe("the node file system's lock, taken over by two openers at once", () =>
       }
       expect(readFileSync(lockPath, 'utf8')).toBe(race.rival);
       // The refused attempt left no claim behind: once the rival's file is a dead holder's, the lock is taken.
-      writeFileSync(lockPath, JSON.stringify({ pid: 2 ** 22 + 4321, startTicks: '1', host: hostname(), token: 'dead' }));
+      writeFileSync(lockPath, deadHolder);
       (await fileSystem.lockDirectory(dir)).release();
     });
   }
@@ -90,7 +94,7 @@ describe("the node file system's lock, when the dead holder's file keeps coming 
     it(`takes it over twice at most, then reports it held (io ${io})`, async () => {
       const dir = tempDir('lock-stubborn');
       const lockPath = join(dir, LOCK_FILE_NAME);
-      race.stubborn = JSON.stringify({ pid: 2 ** 22 + 4321, startTicks: '1', host: hostname(), token: 'dead' });
+      race.stubborn = deadHolder;
       writeFileSync(lockPath, race.stubborn);
       race.stubbornPath = lockPath;
       race.takeOvers = 0;
@@ -106,8 +110,6 @@ describe("the node file system's lock, when the dead holder's file keeps coming 
 
 /** The name of a take-over claim of the holder whose token is `token` (docs/format.md). */
 const claimName = (token: string, n: number): string => `${LOCK_FILE_NAME}.claim-${createHash('sha256').update(token).digest('hex').slice(0, 16)}-${n}`;
-const deadHolder = JSON.stringify({ pid: 2 ** 22 + 4321, startTicks: '1', host: hostname(), token: 'dead' });
-const liveRival = JSON.stringify({ pid: 1, startTicks: null, host: hostname(), token: 'rival' });
 
 describe("the node file system's lock, when another opener found the same holder dead", () => {
   for (const [io, fileSystem] of [
