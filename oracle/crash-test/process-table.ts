@@ -6,8 +6,9 @@
 //   - the current directory, per process, for relative paths (-y prints it for AT_FDCWD only);
 //   - close-on-exec fds are dropped at a successful execve;
 //   - a child may run, and be traced, before its parent's clone returns (strace prints the clone
-//     unfinished first): it is placed from the clone still running, never from a guess that
-//     depends on how strace's lines fell.
+//     unfinished first): it is placed from the clones still running when they all would give it
+//     the same tables (one clone, or threads of one process cloning at once, as Go's runtime
+//     does), never from a guess that depends on how strace's lines fell.
 // Pure bookkeeping: nothing here records an op (syscall-history.ts does).
 
 import { normalizePath } from '../../crash-sim/sim-paths.js';
@@ -34,6 +35,18 @@ export interface Proc {
   cwd: { path: string };
 }
 
+/** A child's tables before they are made: whose, and whether shared or copied. */
+interface ChildShape {
+  readonly parent: Proc;
+  readonly sharesFds: boolean;
+  readonly sharesCwd: boolean;
+}
+
+/** Whether two clones give their child the same tables: the same table and cwd, each shared or copied alike (copies made now are equal). */
+function sameShape(a: ChildShape, b: ChildShape): boolean {
+  return a.parent.fds === b.parent.fds && a.parent.cwd === b.parent.cwd && a.sharesFds === b.sharesFds && a.sharesCwd === b.sharesCwd;
+}
+
 export class ProcessTable {
   readonly #procs = new Map<number, Proc>();
   readonly #cwd: string;
@@ -42,8 +55,8 @@ export class ProcessTable {
   #root: Proc | null = null;
   /** The clone-family calls that have started and not returned, by the caller's pid. */
   readonly #cloning = new Map<number, Syscall>();
-  /** Children placed before their parent's clone returned: child pid → parent pid. */
-  readonly #placedEarly = new Map<number, number>();
+  /** Children placed before their parent's clone returned: child pid → the pids whose running clone could have made it. */
+  readonly #placedEarly = new Map<number, ReadonlySet<number>>();
 
   /** `cwd`: where the workload started; `dataDir`: the real path of --dir (the simulator's '/'). */
   constructor(cwd: string, dataDir: string) {
@@ -53,19 +66,25 @@ export class ProcessTable {
 
   /**
    * The process `pid`. The first one seen is the workload. One seen for the first time later is a
-   * child whose parent's clone has not returned yet (strace printed the clone unfinished): with
-   * one such clone running it is that clone's child; with none, it gets the root's tables; with
-   * several, it cannot be told yet, and null says to hold its calls until a clone returns it.
+   * child whose parent's clone has not returned yet (strace printed the clone unfinished): when
+   * every clone running would give it the same tables (one clone, or threads of one process that
+   * clone at once) it is placed now; with none running, it gets the root's tables; when they
+   * differ, it cannot be told yet, and null says to hold its calls until a clone returns it.
+   * Placing at once matters: a held thread's calls would be read after those of the threads that
+   * share its table, which then use descriptors it opened before it was placed.
    */
   proc(pid: number): Proc | null {
     const known = this.#procs.get(pid);
     if (known !== undefined) return known;
     // No clone runs before the root is known: cloneStarted comes from a process already placed.
-    if (this.#root === null || this.#cloning.size === 0) return this.#withRootTables(pid);
-    if (this.#cloning.size > 1) return null;
-    const running = this.#cloning.values().next().value as Syscall;
-    this.#placedEarly.set(pid, running.pid);
-    return this.#place(pid, this.#child(this.#procs.get(running.pid) ?? this.#root, running));
+    const root = this.#root;
+    if (root === null || this.#cloning.size === 0) return this.#withRootTables(pid);
+    const running = [...this.#cloning.values()];
+    const shapes = running.map((call) => this.#childShape(this.#procs.get(call.pid) ?? root, call));
+    const first = shapes[0];
+    if (first === undefined || shapes.some((shape) => !sameShape(shape, first))) return null;
+    this.#placedEarly.set(pid, new Set(running.map((call) => call.pid)));
+    return this.#place(pid, this.#child(first));
   }
 
   /** The process `pid`; one never placed (its parent's clone never returned it) gets the root's tables, as a last guess. */
@@ -117,14 +136,18 @@ export class ProcessTable {
     if (call.ret === null || call.ret <= 0) return;
     const placedBy = this.#placedEarly.get(call.ret);
     this.#placedEarly.delete(call.ret);
-    if (placedBy !== call.pid) this.#procs.set(call.ret, this.#child(proc, call));
+    if (placedBy?.has(call.pid) !== true) this.#procs.set(call.ret, this.#child(this.#childShape(proc, call)));
   }
 
-  /** The child a clone-family call makes: CLONE_FILES shares the fd table, CLONE_FS the cwd; otherwise copies. */
-  #child(parent: Proc, call: Syscall): Proc {
+  /** What a clone-family call of `parent` gives its child: CLONE_FILES shares the fd table, CLONE_FS the cwd; otherwise copies. */
+  #childShape(parent: Proc, call: Syscall): ChildShape {
     const flags = flagSet((/flags=([A-Z_|0-9]+)/.exec(call.args.join(',')) ?? [])[1] ?? '');
+    return { parent, sharesFds: flags.has('CLONE_FILES'), sharesCwd: flags.has('CLONE_FS') };
+  }
+
+  #child({ parent, sharesFds, sharesCwd }: ChildShape): Proc {
     const copy = new Map([...parent.fds].map(([fd, e]) => [fd, { file: e.file, cloexec: e.cloexec }] as const));
-    return { fds: flags.has('CLONE_FILES') ? parent.fds : copy, cwd: flags.has('CLONE_FS') ? parent.cwd : { path: parent.cwd.path } };
+    return { fds: sharesFds ? parent.fds : copy, cwd: sharesCwd ? parent.cwd : { path: parent.cwd.path } };
   }
 
   /** execve: close-on-exec fds go. */

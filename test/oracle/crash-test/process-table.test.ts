@@ -62,18 +62,53 @@ describe('ProcessTable.proc', () => {
     expect(thread.cwd).toBe(parent.cwd);
   });
 
-  it('cannot place a process first seen while two clones run (null) until one returns it; adopt gives the root\'s tables as a last guess', () => {
+  it('places a thread first seen while two threads of one process clone at once: both would share the same tables with it', () => {
     const { table, parent } = tableWithFds();
-    const other = placed(table.proc(0));
+    const thread = (pid: number, ret: number | null): Syscall => ({ ...call('clone3', ['{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, exit_signal=0}', '88'], ret), pid });
+    table.clone(parent, thread(100, 200));
+    table.cloneStarted({ ...thread(100, null), started: true });
+    table.cloneStarted({ ...thread(200, null), started: true });
+    const early = placed(table.proc(300));
+    expect(early.fds).toBe(parent.fds);
+    expect(early.cwd).toBe(parent.cwd);
+    // Whichever clone returns it, it keeps the place it was given.
+    table.clone(parent, thread(200, 300));
+    expect(table.proc(300)).toBe(early);
+  });
+
+  it.each([
+    ['a thread and a fork of one process', [[100, 'CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_THREAD'], [150, 'SIGCHLD']]],
+    ['two clones of one process, one sharing the fd table and one copying it (both sharing the cwd)', [[100, 'CLONE_VM|CLONE_FS|CLONE_FILES'], [150, 'CLONE_FS|SIGCHLD']]],
+    ['two threads of one process, one sharing the cwd and one not', [[100, 'CLONE_VM|CLONE_FS|CLONE_FILES'], [150, 'CLONE_VM|CLONE_FILES']]],
+    ['threads of two processes that share the fd table but not the cwd', [[100, 'CLONE_VM|CLONE_FS|CLONE_FILES'], [160, 'CLONE_VM|CLONE_FS|CLONE_FILES']]],
+    ['threads of two processes that share the cwd but not the fd table', [[100, 'CLONE_VM|CLONE_FS|CLONE_FILES'], [170, 'CLONE_VM|CLONE_FS|CLONE_FILES']]],
+  ] as const)('cannot place a process first seen while two clones that would give it different tables run: %s', (_name, clones) => {
+    const { table, parent } = tableWithFds();
+    const clone = (pid: number, flags: string, ret: number | null): Syscall => ({ ...call('clone', ['child_stack=0x7f', `flags=${flags}`], ret), pid });
+    // 150 is a second thread of the root process; 160 shares the root's fd table, not its cwd; 170 its cwd, not its fd table.
+    table.clone(parent, clone(100, 'CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_THREAD', 150));
+    table.clone(parent, clone(100, 'CLONE_VM|CLONE_FILES', 160));
+    table.clone(parent, clone(100, 'CLONE_VM|CLONE_FS', 170));
+    expect(placed(table.proc(160)).fds).toBe(parent.fds);
+    expect(placed(table.proc(170)).cwd).toBe(parent.cwd);
+    for (const [pid, flags] of clones) table.cloneStarted({ ...clone(pid, flags, null), started: true });
+    expect(table.proc(300)).toBeNull();
+  });
+
+  it('cannot place a process first seen while two clones of processes with different tables run (null) until one returns it; adopt gives the root\'s tables as a last guess', () => {
+    const { table, parent } = tableWithFds();
     const fork = (pid: number, ret: number | null): Syscall => ({ ...call('fork', [], ret), pid });
+    // 150 is a fork of the root: a table of its own.
+    table.clone(parent, fork(100, 150));
+    const other = placed(table.proc(150));
     table.cloneStarted({ ...fork(100, null), started: true });
-    table.cloneStarted({ ...fork(0, null), started: true });
+    table.cloneStarted({ ...fork(150, null), started: true });
     expect(table.proc(300)).toBeNull();
     expect(table.proc(301)).toBeNull();
     table.clone(parent, fork(100, 300));
     expect([...placed(table.proc(300)).fds.keys()]).toEqual([3, 4]);
     expect(table.adopt(300)).toBe(table.proc(300));
-    // One clone runs again (pid 0's): 301 is now placed as its child.
+    // One clone runs again (pid 150's): 301 is now placed as its child.
     expect(placed(table.proc(301)).fds).not.toBe(other.fds);
     expect(table.adopt(302).fds).toBe(parent.fds);
   });

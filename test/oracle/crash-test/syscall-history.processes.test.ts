@@ -3,8 +3,10 @@
 // `<... clone resumed>) = <child>`. The child is placed from the one clone still running, so a
 // grandchild gets its parent's table, not the first process's (the log-writer's fork mode once
 // reported "no traced open created it" this way, depending on how the lines fell). With two
-// clones running, the child's calls wait until one returns it; a child no clone ever returns is
-// read with the first process's table, and the report says so.
+// clones running that would give it the same tables (threads of one process, as Go's runtime
+// makes them: etcd's test once reported its 0.tmp segment's fallocate this way) it is placed at
+// once; with two that differ, the child's calls wait until one returns it; a child no clone ever
+// returns is read with the first process's table, and the report says so.
 import { describe, expect, it } from 'vitest';
 import { resolveKnobs } from '../../../crash-sim/knobs.js';
 import { buildSyscallHistory, type SyscallHistory } from '../../../oracle/crash-test/syscall-history.js';
@@ -12,6 +14,7 @@ import { parseTrace } from '../../../oracle/crash-test/strace-parse.js';
 
 const knobs = resolveKnobs({});
 const FORK = 'clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD';
+const THREAD = 'clone(child_stack=0x7f00, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID';
 
 function history(lines: readonly string[]): SyscallHistory {
   const { calls, unparsed } = parseTrace(lines.join('\n'), { stdoutPath: '/t/out' });
@@ -72,6 +75,33 @@ describe('a process strace shows before its clone returned', () => {
     expect(h.unmodelled).toEqual([]);
     expect(h.notes).toEqual([]);
     expect(h.calls.filter((c) => c.startsWith('write'))).toEqual(['write(log, 4 bytes @0)', 'write(log, 5 bytes @4)', 'write(log, 6 bytes @9)']);
+  });
+
+  it('places a thread seen while two threads of its process clone at once, with no wait: either clone gives it the same table', () => {
+    // Go's runtime makes threads from several threads at once (etcd): the new thread opens a file,
+    // and another thread of the process uses the descriptor before either clone returns.
+    const h = history([
+      ...prologue,
+      `101  ${THREAD}, child_tidptr=0x1) = 103`,
+      `101  ${THREAD} <unfinished ...>`,
+      `103  ${THREAD} <unfinished ...>`,
+      '104  openat(AT_FDCWD</w>, "/d/seg", O_WRONLY|O_CREAT, 0600) = 4</d/seg>',
+      '101  fallocate(4</d/seg>, 0, 0, 4096) = 0',
+      '101  write(4</d/seg>, "frame", 5) = 5',
+      '103  <... clone resumed>, child_tidptr=0x3) = 105',
+      '101  <... clone resumed>, child_tidptr=0x3) = 104',
+      '104  write(4</d/seg>, "next", 4) = 4',
+    ]);
+    expect(h.unmodelled).toEqual([]);
+    expect(h.notes).toEqual([]);
+    expect(h.calls.filter((c) => /^(openat|fallocate|write)/.test(c))).toEqual([
+      'openat(log, O_CREAT)',
+      'write(log, 4 bytes @0)',
+      'openat(seg, O_CREAT)',
+      'fallocate(seg, 4096 bytes @0)',
+      'write(seg, 5 bytes @0)',
+      'write(seg, 4 bytes @5)',
+    ]);
   });
 
   it('forgets a clone that failed: it is no parent of a process seen later', () => {
