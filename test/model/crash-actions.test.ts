@@ -93,6 +93,10 @@ describe('model crash and recover', () => {
     expect([failed.writtenCount, failed.attemptedCount]).toEqual([0, 3]);
     expect(Crash(failed, { keptCount: 3 }).enabled).toBe(true);
     expect(Close(failed, { keptCount: 3 }).enabled).toBe(false);
+    // Nor a stray frame of it, after a torn one: a crash may keep one, a reopen (the write cut back, nothing torn) never.
+    const [, second] = failed.log;
+    expect(Crash(failed, { keptCount: 0, strayLsn: second?.lsn ?? null }).enabled).toBe(true);
+    expect(Close(failed, { keptCount: 0, strayLsn: second?.lsn ?? null }).enabled).toBe(false);
   });
 
   it('CrashDuringRecover keeps the host view of the process that went down: DurabilityInv still owes what it acknowledged', () => {
