@@ -68,17 +68,26 @@ function fileCounts(report) {
   return files;
 }
 
-/** The same counts from the event-recorder files of a run (complete or stopped), and the number of mutants it planned. */
+/**
+ * The same counts from the event-recorder files of a run (complete or stopped), the number of
+ * mutants it planned, and the files whose every planned mutant it tested.
+ */
 function eventCounts(dir) {
   const report = { files: {} };
   let planned = null;
+  const plannedByFile = {};
   for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {
-    if (name.endsWith('-onMutationTestingPlanReady.json')) planned = JSON.parse(readFileSync(join(dir, name), 'utf8')).mutantPlans.length;
+    if (name.endsWith('-onMutationTestingPlanReady.json')) {
+      const plans = JSON.parse(readFileSync(join(dir, name), 'utf8')).mutantPlans;
+      planned = plans.length;
+      for (const { mutant } of plans) plannedByFile[relative(root, mutant.fileName)] = (plannedByFile[relative(root, mutant.fileName)] ?? 0) + 1;
+    }
     if (!name.endsWith('-onMutantTested.json')) continue;
     const mutant = JSON.parse(readFileSync(join(dir, name), 'utf8'));
     (report.files[relative(root, mutant.fileName)] ??= { mutants: [] }).mutants.push(mutant);
   }
-  return { files: fileCounts(report), planned };
+  const finished = new Set(Object.entries(report.files).filter(([path, file]) => file.mutants.length >= (plannedByFile[path] ?? 0)).map(([path]) => path));
+  return { files: fileCounts(report), planned, finished };
 }
 
 /** Runs Stryker, niced, in a process group of its own, stopped after `limit` minutes (null: never); resolves to its exit code, or 'stopped'. */
@@ -159,7 +168,10 @@ for (const folder of folders) {
   const tested = eventCounts(eventsDir);
   const minutes = Math.round((Date.now() - started) / 6000) / 10;
   const before = results[folder] ?? { files: {}, runs: [] };
-  const files = { ...(values.files === undefined ? {} : before.files), ...tested.files };
+  // A stopped run replaces a file's earlier counts only where it tested all of that file's mutants
+  // (a file it only began, say its compile errors, keeps what an earlier run scored).
+  const kept = Object.fromEntries(Object.entries(tested.files).filter(([path]) => tested.finished.has(path) || before.files[path] === undefined));
+  const files = { ...(values.files === undefined ? {} : before.files), ...kept };
   const partial = status === 'stopped' ? { partial: true, mutantsPlanned: tested.planned } : {};
   const thisRun = { mutate: values.files ?? spec.mutate, ...(values.tests === undefined ? {} : { tests: values.tests }), ...score(tested.files), ...partial, minutes, concurrency, propertyRuns: runs, loadBefore, loadAfter: load(), date: new Date().toISOString().slice(0, 16) };
   const runsSoFar = values.files === undefined ? [thisRun] : [...before.runs, thisRun];

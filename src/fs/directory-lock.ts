@@ -173,7 +173,11 @@ async function removeDeadLock(lockPath: string, dead: LockOwner, me: LockOwner, 
   try {
     if (readOwner(lockPath)?.token === dead.token) guarded('unlink', lockPath, () => fs.unlinkSync(lockPath));
   } finally {
-    for (const name of [...claims, path.basename(claim)]) removeIfThere(path.join(dir, name));
+    // The earlier claims are dead makers': one that cannot be removed (a sticky directory, say) is
+    // passed over by every later claim, as it was by this one, so it must not fail the open.
+    for (const name of claims) removeStaleClaim(path.join(dir, name));
+    // This opener's own claim, left behind, would stop every later take-over while it lives.
+    removeIfThere(claim);
   }
   return true;
 }
@@ -183,5 +187,13 @@ function removeIfThere(target: string): void {
     fs.unlinkSync(target);
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') rethrow(error, 'unlink', target);
+  }
+}
+
+function removeStaleClaim(target: string): void {
+  try {
+    fs.unlinkSync(target);
+  } catch {
+    // Passed over (above).
   }
 }

@@ -5,7 +5,7 @@
 // after the link; by one whose unlinkSync lets a dead holder's file come back at once; and by one
 // whose readdirSync (the take-over's look for claims) or claim link lets a rival act first.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -23,13 +23,22 @@ const race = vi.hoisted(() => ({
   takenOverIn: null as string | null,
   /** The directory whose next take-over claim the rival makes first. */
   claimedIn: null as string | null,
+  /** The directory whose take-over claim cannot be linked, and the error code its link fails with. */
+  claimFailsIn: null as { dir: string; code: string } | null,
+  /** Files whose unlink fails: with ENOENT after a rival removed them first, or with another code. */
+  unlinkFails: new Map<string, string>(),
 }));
+
+const failure = (code: string, syscall: string, path: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
   return {
     ...real,
     unlinkSync: (path: string) => {
+      const code = race.unlinkFails.get(path);
+      if (code === 'ENOENT') real.unlinkSync(path);
+      if (code !== undefined) throw failure(code, 'unlink', path);
       real.unlinkSync(path);
       if (path === race.stubbornPath) {
         // A dead holder's lock file that comes back as soon as it is taken over.
@@ -47,6 +56,7 @@ vi.mock('node:fs', async (importOriginal) => {
       return real.readdirSync(dir);
     },
     linkSync: (from: string, to: string) => {
+      if (race.claimFailsIn !== null && to.startsWith(`${race.claimFailsIn.dir}/walref.lock.claim-`)) throw failure(race.claimFailsIn.code, 'link', to);
       if (race.claimedIn !== null && to.startsWith(`${race.claimedIn}/walref.lock.claim-`)) real.writeFileSync(to, race.rival);
       real.linkSync(from, to);
       if (to === race.lockPath) {
@@ -149,6 +159,66 @@ describe("the node file system's lock, when another opener found the same holder
       }
       expect(readFileSync(lockPath, 'utf8')).toBe(deadHolder);
       expect(readdirSync(dir).sort()).toEqual([LOCK_FILE_NAME, claimName('dead', 0), claimName('dead', 1)]);
+    });
+
+    it(`reports a claim it cannot publish (ENOSPC) with the claim's name, and takes nothing over (io ${io})`, async () => {
+      const dir = tempDir('lock-claim-fails');
+      const lockPath = join(dir, LOCK_FILE_NAME);
+      writeFileSync(lockPath, deadHolder);
+      race.claimFailsIn = { dir, code: 'ENOSPC' };
+      try {
+        await expect(fileSystem.lockDirectory(dir)).rejects.toMatchObject({ name: 'FsError', errno: 'ENOSPC', op: 'lock', path: join(dir, claimName('dead', 0)) });
+      } finally {
+        race.claimFailsIn = null;
+      }
+      expect(readdirSync(dir)).toEqual([LOCK_FILE_NAME]);
+      expect(readFileSync(lockPath, 'utf8')).toBe(deadHolder);
+    });
+
+    it(`takes over when a dead claimer's claim cannot be removed (a rival removed it first, or EACCES), which later claims pass over (io ${io})`, async () => {
+      for (const code of ['ENOENT', 'EACCES']) {
+        const dir = tempDir(`lock-claim-unlink-${code}`);
+        writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder);
+        const stale = join(dir, claimName('dead', 0));
+        writeFileSync(stale, JSON.stringify({ pid: 2 ** 22 + 4322, startTicks: '1', host: hostname(), token: 'claimer 0' }));
+        race.unlinkFails.set(stale, code);
+        try {
+          const lock = await fileSystem.lockDirectory(dir);
+          expect(JSON.parse(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8'))).toMatchObject({ pid: process.pid });
+          // This opener's own claim is gone; only the claim that could not be removed stays.
+          expect(readdirSync(dir).sort()).toEqual(code === 'ENOENT' ? [LOCK_FILE_NAME] : [LOCK_FILE_NAME, claimName('dead', 0)]);
+          lock.release();
+        } finally {
+          race.unlinkFails.clear();
+        }
+      }
+    });
+
+    it(`takes over when its own claim was removed before it got to it (ENOENT) (io ${io})`, async () => {
+      const dir = tempDir('lock-own-claim-gone');
+      writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder);
+      race.unlinkFails.set(join(dir, claimName('dead', 0)), 'ENOENT');
+      try {
+        (await fileSystem.lockDirectory(dir)).release();
+      } finally {
+        race.unlinkFails.clear();
+      }
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it(`reports its own claim when it cannot remove it (EIO), naming it (io ${io})`, async () => {
+      const dir = tempDir('lock-own-claim-eio');
+      writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder);
+      const own = join(dir, claimName('dead', 0));
+      race.unlinkFails.set(own, 'EIO');
+      try {
+        await expect(fileSystem.lockDirectory(dir)).rejects.toMatchObject({ name: 'FsError', errno: 'EIO', op: 'unlink', path: own });
+      } finally {
+        race.unlinkFails.clear();
+      }
+      // A rival removed it since: the next open takes the directory (its holder's file is gone).
+      rmSync(own);
+      (await fileSystem.lockDirectory(dir)).release();
     });
 
     it(`takes over from a holder whose earlier claimers died too, and leaves no claim behind (io ${io})`, async () => {
