@@ -336,6 +336,10 @@ describe('pipelined sync steps', () => {
     if (plan === null) throw new Error('a written commit needs a sync');
     expect(plan.coversLsn).toBe(3);
     const later = transaction(written.state, ['b']);
+    // Started while the next commit is still buffered: it covers the written frames only.
+    expect(writer.fsyncStart(later.state)?.coversLsn).toBe(3);
+    // And with nothing written yet, there is nothing to sync, however much is buffered.
+    expect(writer.fsyncStart(transaction(fresh('group'), ['a']).state)).toBeNull();
     const laterWritten = ok(writer.writePending(later.state)).state;
     const done = writer.fsyncDone(laterWritten, plan);
     expect(done.durableLsn).toBe(3);
