@@ -80,7 +80,10 @@ function eventCounts(dir) {
     if (name.endsWith('-onMutationTestingPlanReady.json')) {
       const plans = JSON.parse(readFileSync(join(dir, name), 'utf8')).mutantPlans;
       planned = plans.length;
-      for (const { mutant } of plans) plannedByFile[relative(root, mutant.fileName)] = (plannedByFile[relative(root, mutant.fileName)] ?? 0) + 1;
+      for (const { mutant } of plans) {
+        const path = relative(root, mutant.fileName);
+        plannedByFile[path] = (plannedByFile[path] ?? 0) + 1;
+      }
     }
     if (!name.endsWith('-onMutantTested.json')) continue;
     const mutant = JSON.parse(readFileSync(join(dir, name), 'utf8'));
