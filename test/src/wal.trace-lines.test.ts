@@ -43,4 +43,17 @@ describe('the trace of a Wal’s low-level calls', () => {
     expect(events.slice(before)).toContainEqual({ action: 'Fsync', ok: true, durableLsn: commitLsn });
     await wal.close();
   });
+
+  it('the sync the shell starts on its own traces its fdatasync too: the group flusher\'s, and the one a per-commit waitDurable starts', async () => {
+    for (const sync of [{ mode: 'group', intervalMs: 3_600_000, maxCommits: 1 }, { mode: 'per-commit' }] as const) {
+      const events: TraceEvent[] = [];
+      const { wal } = await openWal(tempDir('wal-trace-flusher'), { sync, trace: (event) => events.push(event) });
+      const { commitLsn } = await wal.writeTransaction([ev('one')]);
+      const before = events.length;
+      // No flush, no forceFsync: the durable LSN moves only by the sync the shell starts itself.
+      await wal.waitDurable(commitLsn);
+      expect(events.slice(before), sync.mode).toContainEqual({ action: 'Fsync', ok: true, durableLsn: commitLsn });
+      await wal.close();
+    }
+  });
 });
