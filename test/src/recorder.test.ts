@@ -81,6 +81,20 @@ describe('Recorder', () => {
     await wal.close();
   });
 
+  it('a poison the Wal latched without the recorder (here the host\'s wal.poison; a group flusher\'s failed fsync latches one the same way) refuses every recorder call that ends or syncs a query', async () => {
+    for (const call of ['commit', 'abort', 'flush', 'forceFsync'] as const) {
+      const { wal } = await openWal(tempDir(`wal-poison-${call}`), { sync: { mode: 'group', intervalMs: 3_600_000 } });
+      const r = wal.recorder();
+      r.arm();
+      r.record(ev('x'));
+      wal.poison('the host quarantined the log');
+      await expect(r[call](), call).rejects.toMatchObject({ code: 'Poisoned', info: { reason: 'the host quarantined the log' } });
+      expect(r.poisoned(), call).toBe('the host quarantined the log');
+      expect(() => r.arm(), call).toThrow(WalError);
+      await wal.close();
+    }
+  });
+
   it('poison() quarantines the recorder until the WAL is reopened', async () => {
     const dir = tempDir('poison');
     {
