@@ -42,6 +42,14 @@ export async function commitTx(wal: Wal, events: readonly string[]): Promise<num
 
 /** Resolves after every queued microtask and promise callback has run (a turn of the event loop). */
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Whether `waiting` settles within `turns` turns of the event loop (counted, never timed). */
+export async function settlesWithin(waiting: Promise<unknown>, turns: number): Promise<boolean> {
+  let settled = false;
+  void waiting.then(() => (settled = true));
+  for (let i = 0; i < turns && !settled; i++) await nextTurn();
+  return settled;
+}
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 /** The port `fs` with its `open` replaced (given the real one): to count opens, or to hand out handles that misbehave. */

@@ -8,15 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimFileSystem } from '../../crash-sim/sim-fs.js';
 import { openWal } from '../../src/index.js';
 import type { Wal } from '../../src/wal.js';
-import { ev } from './helpers.js';
-
-/** Whether `waiting` settles within `turns` turns of the event loop. */
-async function settlesWithin(waiting: Promise<void>, turns: number): Promise<boolean> {
-  let settled = false;
-  void waiting.then(() => (settled = true));
-  for (let i = 0; i < turns && !settled; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  return settled;
-}
+import { ev, settlesWithin } from './helpers.js';
 
 async function commits(wal: Wal, count: number): Promise<number> {
   let last = 0;

@@ -7,7 +7,7 @@ import { encodeFrame, encodeFrameV1 } from '../../src/core/codec.js';
 import { encodeSegmentHeader, segmentSalt } from '../../src/core/segment-header.js';
 import { LOCK_FILE_NAME, SEGMENT_HEADER_BYTES, SEGMENT_HEADER_BYTES_V1, segmentFileName } from '../../src/core/format.js';
 import { openWal } from '../../src/index.js';
-import { commitTx, ev, expectWalError, faultyNodeFs, tempDir, text } from './helpers.js';
+import { commitTx, ev, expectWalError, faultyNodeFs, settlesWithin, tempDir, text } from './helpers.js';
 
 const allEvents = (r: { transactions: readonly { events: readonly Uint8Array[] }[] }) => r.transactions.flatMap((t) => t.events.map(text));
 
@@ -391,15 +391,10 @@ describe('Wal on the real disk', () => {
     const { wal } = await openWal(tempDir('wait-none'), { fs: faulty.fs, sync: { mode: 'none' } });
     const { commitLsn } = await wal.writeTransaction([ev('one')]);
     const before = faulty.datasyncs();
-    let durable = false;
-    const waiting = wal.waitDurable(commitLsn).then(() => {
-      durable = true;
-    });
-    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
-    expect([durable, faulty.datasyncs() - before, wal.durableLsn()]).toEqual([false, 0, 0]);
+    const waiting = wal.waitDurable(commitLsn);
+    expect([await settlesWithin(waiting, 20), faulty.datasyncs() - before, wal.durableLsn()]).toEqual([false, 0, 0]);
     await wal.forceFsync();
-    await waiting;
-    expect([durable, faulty.datasyncs() - before]).toEqual([true, 1]);
+    expect([await settlesWithin(waiting, 20), faulty.datasyncs() - before]).toEqual([true, 1]);
     await wal.close();
   });
 

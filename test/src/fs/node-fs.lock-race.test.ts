@@ -71,6 +71,8 @@ vi.mock('node:fs', async (importOriginal) => {
 /** A lock file whose holder is provably dead (no process has that pid), and one a live process (init) holds. */
 const deadHolder = JSON.stringify({ pid: 2 ** 22 + 4321, startTicks: '1', host: hostname(), token: 'dead' });
 const liveRival = JSON.stringify({ pid: 1, startTicks: null, host: hostname(), token: 'rival' });
+/** The lock file of an earlier claimer that died too (a pid no process has). */
+const deadClaimer = (n: number): string => JSON.stringify({ pid: 2 ** 22 + 4322 + n, startTicks: '1', host: hostname(), token: `claimer ${n}` });
 
 describe("the node file system's lock, taken over by two openers at once", () => {
   for (const [io, fileSystem] of [
@@ -180,7 +182,7 @@ describe("the node file system's lock, when another opener found the same holder
         const dir = tempDir(`lock-claim-unlink-${code}`);
         writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder);
         const stale = join(dir, claimName('dead', 0));
-        writeFileSync(stale, JSON.stringify({ pid: 2 ** 22 + 4322, startTicks: '1', host: hostname(), token: 'claimer 0' }));
+        writeFileSync(stale, deadClaimer(0));
         race.unlinkFails.set(stale, code);
         try {
           const lock = await fileSystem.lockDirectory(dir);
@@ -224,7 +226,7 @@ describe("the node file system's lock, when another opener found the same holder
     it(`takes over from a holder whose earlier claimers died too, and leaves no claim behind (io ${io})`, async () => {
       const dir = tempDir('lock-dead-claims');
       writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder);
-      for (const n of [0, 3]) writeFileSync(join(dir, claimName('dead', n)), JSON.stringify({ pid: 2 ** 22 + 4322 + n, startTicks: '1', host: hostname(), token: `claimer ${n}` }));
+      for (const n of [0, 3]) writeFileSync(join(dir, claimName('dead', n)), deadClaimer(n));
       const lock = await fileSystem.lockDirectory(dir);
       expect(JSON.parse(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8'))).toMatchObject({ pid: process.pid });
       expect(readdirSync(dir)).toEqual([LOCK_FILE_NAME]);
